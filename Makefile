@@ -1,0 +1,47 @@
+# One entry point for everything: `make run` and `make test` on a fresh machine.
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAGE  ?= dev
+MO     := chalicelib/locale/en/LC_MESSAGES/messages.mo
+PO     := locale/en/LC_MESSAGES/messages.po
+export AWS_DEFAULT_REGION ?= eu-west-1
+
+.PHONY: run test lint unit e2e package bench messages translations clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Compiled at build time so the Lambda needs only the standard library's gettext.
+$(MO): $(PO) $(BIN)/.installed
+	$(BIN)/pybabel compile --use-fuzzy=false -i $(PO) -o $(MO) --statistics 2>&1 | tail -1
+translations: $(MO)
+
+# Extract msgids from code and templates, and merge them into the English catalog.
+messages: $(BIN)/.installed
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -o locale/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i locale/messages.pot -d locale --ignore-obsolete
+
+run: $(BIN)/.installed $(MO)
+	$(PY) -m devtools.localrun
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint $(MO)
+	$(BIN)/pytest
+
+package: $(BIN)/.installed $(MO)
+	rm -rf build/package
+	$(BIN)/chalice package --stage $(STAGE) --merge-template infra/resources.json build/package
+	$(BIN)/cfn-lint build/package/sam.json
+
+bench: $(BIN)/.installed $(MO)
+	$(PY) -m devtools.bench
+
+clean:
+	rm -rf build $(VENV) chalicelib/locale .pytest_cache .ruff_cache

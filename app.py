@@ -1,0 +1,12 @@
+"""The network portal on AWS Chalice: wires blueprints and the error handler. Nothing else."""
+
+from chalice import Chalice
+
+from chalicelib.views import api, outbox, pages
+from chalicelib.views.errors import handle_errors
+
+app = Chalice(app_name="network-portal")
+app.register_blueprint(pages.bp)
+app.register_blueprint(api.bp)
+app.register_blueprint(outbox.bp)
+app.register_middleware(handle_errors, "http")

@@ -1,0 +1,1 @@
+"""The network portal: event pages, registration and (later) accounts and knowledge."""

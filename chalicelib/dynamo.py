@@ -1,0 +1,43 @@
+"""Plain dicts <-> DynamoDB attribute values, and cancellation reasons.
+
+The repositories use the low-level client (thread-safe, and the only API with
+transactions); these helpers keep them free of type descriptors.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, set)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def to_attrs(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _serializer.serialize(v) for k, v in item.items()}
+
+
+def from_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+    return {k: _plain(_deserializer.deserialize(v)) for k, v in attrs.items()}
+
+
+def cancellation_codes(error: ClientError) -> list[str]:
+    """Per-item codes of a cancelled transaction ('None', 'ConditionalCheckFailed', ...)."""
+    return [reason.get("Code", "None") for reason in error.response.get("CancellationReasons", [])]
+
+
+def is_cancelled(error: ClientError) -> bool:
+    return error.response["Error"]["Code"] == "TransactionCanceledException"

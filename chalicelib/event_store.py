@@ -1,0 +1,112 @@
+"""Repository for events and their programmes. Receives its table name and client."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.dynamo import from_attrs, to_attrs
+from chalicelib.errors import BadRequest
+from chalicelib.i18n import _
+from chalicelib.models import EVENT_SK, EVENTS_INDEX_PK, SLOT_PREFIX, Event, Slot, event_pk
+
+_CURSOR_KEYS = ("PK", "SK", "GSI1PK", "GSI1SK")
+
+
+@dataclass
+class EventPage:
+    events: list[Event]
+    cursor: str | None  # opaque; pass back to get the next page
+
+
+def encode_cursor(key: dict[str, Any]) -> str:
+    plain = {k: key[k]["S"] for k in _CURSOR_KEYS}
+    return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> dict[str, Any]:
+    """Whitelist a visitor-supplied cursor before it reaches DynamoDB."""
+    try:
+        plain = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, binascii.Error, UnicodeError) as exc:
+        raise BadRequest(_("Deze paginalink is ongeldig.")) from exc
+    if (
+        not isinstance(plain, dict)
+        or set(plain) != set(_CURSOR_KEYS)
+        or not all(isinstance(v, str) and 0 < len(v) <= 300 for v in plain.values())
+        or plain["GSI1PK"] != EVENTS_INDEX_PK
+    ):
+        raise BadRequest(_("Deze paginalink is ongeldig."))
+    return {k: {"S": v} for k, v in plain.items()}
+
+
+class EventStore:
+    def __init__(self, client: Any, table: str) -> None:
+        self._client = client
+        self._table = table
+
+    def get(self, slug: str) -> Event | None:
+        """The event and its programme in one Query: both sort keys start with '#'."""
+        response = self._client.query(
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :hash)",
+            ExpressionAttributeValues={":pk": {"S": event_pk(slug)}, ":hash": {"S": "#"}},
+        )
+        items = [from_attrs(a) for a in response["Items"]]
+        meta = next((i for i in items if i["SK"] == EVENT_SK), None)
+        if meta is None:
+            return None
+        slots = [Slot.from_item(i) for i in items if i["SK"].startswith(SLOT_PREFIX)]
+        return Event.from_item(meta, programme=slots)
+
+    def get_meta(self, slug: str) -> Event | None:
+        """The event without its programme, read consistently (for seat decisions)."""
+        response = self._client.get_item(
+            TableName=self._table,
+            Key={"PK": {"S": event_pk(slug)}, "SK": {"S": EVENT_SK}},
+            ConsistentRead=True,
+        )
+        item = response.get("Item")
+        return Event.from_item(from_attrs(item)) if item else None
+
+    def list(self, *, after_key: str, upcoming: bool, limit: int, cursor: str | None) -> EventPage:
+        """Published events from the sparse GSI1, by date: upcoming ascending, past descending."""
+        operator = ">=" if upcoming else "<"
+        params: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": "GSI1",
+            "KeyConditionExpression": f"GSI1PK = :pk AND GSI1SK {operator} :now",
+            "ExpressionAttributeValues": {":pk": {"S": EVENTS_INDEX_PK}, ":now": {"S": after_key}},
+            "ScanIndexForward": upcoming,
+            "Limit": limit,
+        }
+        if cursor:
+            params["ExclusiveStartKey"] = decode_cursor(cursor)
+        response = self._client.query(**params)
+        events = [Event.from_item(from_attrs(a)) for a in response["Items"]]
+        last = response.get("LastEvaluatedKey")
+        return EventPage(events, encode_cursor(last) if last else None)
+
+    def save(self, event: Event) -> None:
+        """Create or replace an event and its programme, keeping its seat counters.
+
+        Counters belong to registration; an import never resets them. One
+        transaction, so a visitor never sees half a programme.
+        """
+        existing = self.get(event.slug)
+        meta = event.to_item()
+        if existing:
+            meta["confirmed"], meta["waiting"] = existing.confirmed, existing.waiting
+        writes: list[dict[str, Any]] = [{"Put": {"TableName": self._table, "Item": to_attrs(meta)}}]
+        writes += [
+            {"Put": {"TableName": self._table, "Item": to_attrs(s.to_item(event.slug))}} for s in event.programme
+        ]
+        kept = {s.position for s in event.programme}
+        for old in existing.programme if existing else []:
+            if old.position not in kept:
+                key = {"PK": {"S": event_pk(event.slug)}, "SK": {"S": f"{SLOT_PREFIX}{old.position:03d}"}}
+                writes.append({"Delete": {"TableName": self._table, "Key": key}})
+        self._client.transact_write_items(TransactItems=writes)

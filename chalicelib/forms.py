@@ -1,0 +1,74 @@
+"""Validation of what visitors type. Messages are Dutch msgids, translated when shown."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from email_validator import EmailNotValidError, validate_email
+
+from chalicelib.errors import InvalidInput
+from chalicelib.i18n import _
+
+LIMITS = {"name": 100, "email": 254, "organisation": 150, "role": 100, "remarks": 1000}
+# bidirectional overrides can disguise text in mails and lists
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+class FieldError(NamedTuple):
+    msgid: str
+    max: int = 0
+
+
+@dataclass(frozen=True)
+class RegistrationInput:
+    name: str
+    email: str
+    organisation: str
+    role: str
+    remarks: str = ""
+
+
+def _bad_characters(value: str, multiline: bool) -> bool:
+    allowed = "\n\r\t" if multiline else ""
+    return any(
+        (unicodedata.category(c) == "Cc" and c not in allowed) or c in _BIDI_CONTROLS or c == "\ufffd" for c in value
+    )
+
+
+def _text(data: Mapping[str, str], name: str, errors: dict[str, FieldError], required: bool = True) -> str:
+    multiline = name == "remarks"
+    raw = data.get(name, "")
+    if _bad_characters(raw, multiline):
+        errors[name] = FieldError(_("Dit veld bevat tekens die niet zijn toegestaan."))
+        return raw
+    value = raw.strip() if multiline else " ".join(raw.split())
+    if len(value) > LIMITS[name]:
+        errors[name] = FieldError(_("Dit veld is te lang (maximaal %(max)d tekens)."), LIMITS[name])
+    elif required and not value:
+        errors[name] = FieldError(_("Dit veld is verplicht."))
+    return value
+
+
+def clean_registration(data: Mapping[str, str], roles: tuple[str, ...]) -> RegistrationInput:
+    """Return the cleaned input, or raise InvalidInput with a message per field."""
+    errors: dict[str, FieldError] = {}
+    name = _text(data, "name", errors)
+    email = _text(data, "email", errors)
+    organisation = _text(data, "organisation", errors)
+    role = _text(data, "role", errors)
+    remarks = _text(data, "remarks", errors, required=False)
+    if email and "email" not in errors:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError:
+            errors["email"] = FieldError(_("Vul een geldig e-mailadres in, bijvoorbeeld naam@gemeente.nl."))
+    if role and "role" not in errors and roles and role not in roles:
+        errors["role"] = FieldError(_("Kies een van de genoemde functies."))
+    if data.get("consent") != "yes":
+        errors["consent"] = FieldError(_("Geef toestemming om uw gegevens voor deze bijeenkomst te gebruiken."))
+    if errors:
+        raise InvalidInput(errors)  # type: ignore[arg-type]
+    return RegistrationInput(name=name, email=email, organisation=organisation, role=role, remarks=remarks)

@@ -1,0 +1,244 @@
+"""Dataclasses for what the portal stores, with their DynamoDB item shapes.
+
+Key layout (single table; see docs/data-model.md):
+  EVENT#{slug} / #EVENT            the event, with its seat counters
+  EVENT#{slug} / #SLOT#{nnn}       a programme slot
+  EVENT#{slug} / REG#{email hash}  a registration (one per address per event)
+  EVENT#{slug} / WAIT#{time}#{id}  a place on the waiting list, oldest first
+  TOKEN#{token} / #TOKEN           the personal link, pointing at its registration
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from chalicelib.config import TIMEZONE
+
+EVENT_SK = "#EVENT"
+SLOT_PREFIX = "#SLOT#"
+REG_PREFIX = "REG#"
+WAIT_PREFIX = "WAIT#"
+TOKEN_SK = "#TOKEN"  # noqa: S105 (a sort key, not a secret)
+EVENTS_INDEX_PK = "EVENTS"
+
+
+def event_pk(slug: str) -> str:
+    return f"EVENT#{slug}"
+
+
+def token_pk(token: str) -> str:
+    return f"TOKEN#{token}"
+
+
+def email_key(email: str) -> str:
+    """Registrations are keyed by a hash, so that keys hold no address and
+    anonymising a registration later never has to move it."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str
+    organisation: str = ""
+
+
+@dataclass(frozen=True)
+class Slot:
+    position: int
+    start: str  # "HH:MM", local time
+    end: str
+    title: str
+    speakers: tuple[Speaker, ...] = ()
+
+    def to_item(self, slug: str) -> dict[str, Any]:
+        return {
+            "PK": event_pk(slug),
+            "SK": f"{SLOT_PREFIX}{self.position:03d}",
+            "type": "slot",
+            "start": self.start,
+            "end": self.end,
+            "title": self.title,
+            "speakers": [{"name": s.name, "organisation": s.organisation} for s in self.speakers],
+        }
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> Slot:
+        return cls(
+            position=int(item["SK"].removeprefix(SLOT_PREFIX)),
+            start=item["start"],
+            end=item.get("end", ""),
+            title=item["title"],
+            speakers=tuple(Speaker(s["name"], s.get("organisation", "")) for s in item.get("speakers", [])),
+        )
+
+
+@dataclass
+class Event:
+    slug: str
+    title: str
+    date: date
+    start: str  # "HH:MM", Europe/Amsterdam
+    end: str
+    venue: str
+    capacity: int
+    room: str = ""
+    address: str = ""
+    summary: str = ""
+    description: str = ""
+    audience: str = ""
+    roles: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    registration_deadline: datetime | None = None
+    status: str = "published"  # published | cancelled
+    confirmed: int = 0
+    waiting: int = 0
+    programme: list[Slot] = field(default_factory=list)
+
+    @property
+    def starts_at(self) -> datetime:
+        return datetime.fromisoformat(f"{self.date.isoformat()}T{self.start}").replace(tzinfo=TIMEZONE)
+
+    @property
+    def ends_at(self) -> datetime:
+        return datetime.fromisoformat(f"{self.date.isoformat()}T{self.end}").replace(tzinfo=TIMEZONE)
+
+    @property
+    def places_left(self) -> int:
+        return max(self.capacity - self.confirmed, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.confirmed >= self.capacity
+
+    def registration_state(self, now: datetime) -> str:
+        """open | full (new registrations wait) | closed | cancelled."""
+        if self.status == "cancelled":
+            return "cancelled"
+        deadline = self.registration_deadline or self.starts_at
+        if now >= deadline or now >= self.starts_at:
+            return "closed"
+        return "full" if self.is_full else "open"
+
+    def to_item(self) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "PK": event_pk(self.slug),
+            "SK": EVENT_SK,
+            "type": "event",
+            "slug": self.slug,
+            "title": self.title,
+            "date": self.date.isoformat(),
+            "start": self.start,
+            "end": self.end,
+            "venue": self.venue,
+            "room": self.room,
+            "address": self.address,
+            "summary": self.summary,
+            "description": self.description,
+            "audience": self.audience,
+            "roles": list(self.roles),
+            "themes": list(self.themes),
+            "capacity": self.capacity,
+            "confirmed": self.confirmed,
+            "waiting": self.waiting,
+            "status": self.status,
+        }
+        if self.registration_deadline:
+            item["registration_deadline"] = self.registration_deadline.isoformat()
+        if self.status == "published":
+            # sparse index: only published events are listed
+            item["GSI1PK"] = EVENTS_INDEX_PK
+            item["GSI1SK"] = f"{self.date.isoformat()}T{self.start}#{self.slug}"
+        return item
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any], programme: list[Slot] | None = None) -> Event:
+        return cls(
+            slug=item["slug"],
+            title=item["title"],
+            date=date.fromisoformat(item["date"]),
+            start=item["start"],
+            end=item["end"],
+            venue=item["venue"],
+            capacity=int(item["capacity"]),
+            room=item.get("room", ""),
+            address=item.get("address", ""),
+            summary=item.get("summary", ""),
+            description=item.get("description", ""),
+            audience=item.get("audience", ""),
+            roles=tuple(item.get("roles", [])),
+            themes=tuple(item.get("themes", [])),
+            registration_deadline=_dt(item.get("registration_deadline")),
+            status=item.get("status", "published"),
+            confirmed=int(item.get("confirmed", 0)),
+            waiting=int(item.get("waiting", 0)),
+            programme=programme or [],
+        )
+
+
+@dataclass
+class Registration:
+    event_slug: str
+    token: str
+    name: str
+    email: str
+    organisation: str
+    role: str
+    created_at: datetime
+    status: str = "confirmed"  # confirmed | waiting | cancelled
+    remarks: str = ""
+    language: str = "nl"  # mails about this registration go out in it
+    wait_key: str = ""  # SK of this registration's waiting-list entry, while waiting
+    cancelled_at: datetime | None = None
+
+    @property
+    def sk(self) -> str:
+        return REG_PREFIX + email_key(self.email)
+
+    def new_wait_key(self) -> str:
+        # microsecond time first, so the waiting list Query returns the oldest first
+        return f"{WAIT_PREFIX}{self.created_at.astimezone(TIMEZONE).isoformat(timespec='microseconds')}#{email_key(self.email)[:12]}"
+
+    def to_item(self) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "PK": event_pk(self.event_slug),
+            "SK": self.sk,
+            "type": "registration",
+            "token": self.token,
+            "name": self.name,
+            "email": self.email,
+            "organisation": self.organisation,
+            "role": self.role,
+            "remarks": self.remarks,
+            "language": self.language,
+            "status": self.status,
+            "created_at": self.created_at.isoformat(),
+        }
+        if self.wait_key:
+            item["wait_key"] = self.wait_key
+        if self.cancelled_at:
+            item["cancelled_at"] = self.cancelled_at.isoformat()
+        return item
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> Registration:
+        return cls(
+            event_slug=item["PK"].removeprefix("EVENT#"),
+            token=item["token"],
+            name=item["name"],
+            email=item["email"],
+            organisation=item.get("organisation", ""),
+            role=item.get("role", ""),
+            remarks=item.get("remarks", ""),
+            language=item.get("language", "nl"),
+            status=item["status"],
+            created_at=datetime.fromisoformat(item["created_at"]),
+            wait_key=item.get("wait_key", ""),
+            cancelled_at=_dt(item.get("cancelled_at")),
+        )

@@ -1,0 +1,152 @@
+"""Registering for an event, the waiting list, and cancelling.
+
+Seats are decided by conditional transactions in RegistrationStore; this
+module chooses which transaction to try and sends the mails.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from chalicelib import clock, config, mail, stores
+from chalicelib.errors import AlreadyCancelled, Conflict, EventNotFound, RegistrationClosed, RegistrationNotFound
+from chalicelib.forms import clean_registration
+from chalicelib.i18n import _
+from chalicelib.models import Event, Registration
+from chalicelib.registration_store import (
+    DuplicateRegistration,
+    EventNotOpen,
+    SeatAvailable,
+    SeatsTaken,
+    StaleRegistration,
+)
+
+log = logging.getLogger(__name__)
+
+# A seat can flip between free and taken while we decide; each flip is another
+# racer's success, so a few attempts always suffice in practice.
+ATTEMPTS = 5
+TOKEN_MAX = 64
+
+
+@dataclass
+class Outcome:
+    registration: Registration
+    created: bool  # False: this address was registered already; the link was sent again
+    mail_sent: bool
+
+
+def manage_url(token: str) -> str:
+    return f"{config.base_url()}/r/{token}"
+
+
+def register(slug: str, form: Mapping[str, str], language: str) -> Outcome:
+    """Validate and store a registration: confirmed while seats last, else waiting.
+
+    Two DynamoDB requests on the usual path (read the event, one transaction)
+    and one SES call. Raises EventNotFound, RegistrationClosed, InvalidInput.
+    """
+    event = stores.events().get_meta(slug)
+    if event is None or event.status not in ("published", "cancelled"):
+        raise EventNotFound()
+    if event.registration_state(clock.now()) in ("closed", "cancelled"):
+        raise RegistrationClosed()
+    data = clean_registration(form, event.roles)
+    reg = Registration(
+        event_slug=slug,
+        token=secrets.token_urlsafe(32),
+        name=data.name,
+        email=data.email,
+        organisation=data.organisation,
+        role=data.role,
+        remarks=data.remarks,
+        language=language,
+        created_at=clock.now(),
+    )
+    try:
+        _store_new(reg, seat_free=not event.is_full)
+    except DuplicateRegistration as duplicate:
+        sent = _mail_registration(duplicate.existing, event, "already")
+        return Outcome(duplicate.existing, created=False, mail_sent=sent)
+    return Outcome(reg, created=True, mail_sent=_mail_registration(reg, event, "confirmation"))
+
+
+def _store_new(reg: Registration, seat_free: bool) -> None:
+    store = stores.registrations()
+    for _attempt in range(ATTEMPTS):
+        try:
+            if seat_free:
+                reg.status, reg.wait_key = "confirmed", ""
+                store.add_confirmed(reg)
+            else:
+                store.add_waiting(reg)
+            return
+        except SeatsTaken:
+            seat_free = False
+        except SeatAvailable:
+            seat_free = True
+        except EventNotOpen as exc:
+            raise RegistrationClosed() from exc
+        except StaleRegistration:
+            continue
+    raise Conflict()
+
+
+def find(token: str) -> tuple[Registration, Event, int | None]:
+    """The registration behind a personal link, its event, and its waiting-list position."""
+    if not token or len(token) > TOKEN_MAX:
+        raise RegistrationNotFound()
+    reg = stores.registrations().by_token(token)
+    if reg is None:
+        raise RegistrationNotFound()
+    event = stores.events().get(reg.event_slug)
+    if event is None:
+        raise RegistrationNotFound()
+    position = stores.registrations().waiting_position(reg) if reg.status == "waiting" else None
+    return reg, event, position
+
+
+def cancel(token: str) -> Registration:
+    """Cancel through the personal link; a freed seat goes to the first in line, atomically."""
+    registrations = stores.registrations()
+    for _attempt in range(ATTEMPTS):
+        reg, event, _position = find(token)
+        if reg.status == "cancelled":
+            raise AlreadyCancelled()
+        if clock.now() >= event.starts_at:
+            raise RegistrationClosed(_("Afmelden kan niet meer: de bijeenkomst is al begonnen."))
+        promoted = registrations.first_waiting(reg.event_slug) if reg.status == "confirmed" else None
+        try:
+            registrations.cancel(reg, clock.now().isoformat(), promoted)
+        except StaleRegistration:
+            continue
+        if promoted is not None:
+            promoted.status = "confirmed"
+            _mail_registration(promoted, event, "promoted")
+        reg.status = "cancelled"
+        return reg
+    raise Conflict()
+
+
+_SUBJECTS = {
+    "confirmation": _("Uw aanmelding voor %(title)s"),
+    "already": _("U bent al aangemeld voor %(title)s"),
+    "promoted": _("Er is een plaats vrij: u bent aangemeld voor %(title)s"),
+}
+
+
+def _mail_registration(reg: Registration, event: Event, template: str) -> bool:
+    return mail.send(
+        reg.email,
+        _SUBJECTS[template],
+        template,
+        reg.language,
+        subject_params={"title": event.title},
+        registration=reg,
+        event=event,
+        manage_url=manage_url(reg.token),
+        event_url=f"{config.base_url()}/events/{event.slug}",
+    )

@@ -1,0 +1,43 @@
+"""One Jinja2 environment per language, autoescaping HTML, translating through gettext.
+
+Templates live in the top-level templates/ folder; the Lambda package carries
+them at its root through the vendor/templates link (GUIDE 4.1), so the path is
+the same in both places.
+"""
+
+from __future__ import annotations
+
+from functools import cache, partial
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from chalicelib.i18n import format_date, translations
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+@cache
+def environment(language: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(lang=language, format_date=partial(format_date, language=language))
+    return env
+
+
+def render(name: str, language: str, **context: Any) -> str:
+    return environment(language).get_template(name).render(**context)
+
+
+def gettext(language: str, msgid: str, **params: Any) -> str:
+    """Translate a msgid outside a template (mail subjects, JSON messages)."""
+    text = translations(language).gettext(msgid)
+    return text % params if params else text

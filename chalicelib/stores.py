@@ -1,0 +1,15 @@
+"""Repositories wired to this process's client and the configured table."""
+
+from __future__ import annotations
+
+from chalicelib import aws, config
+from chalicelib.event_store import EventStore
+from chalicelib.registration_store import RegistrationStore
+
+
+def events() -> EventStore:
+    return EventStore(aws.dynamodb(), config.table_name())
+
+
+def registrations() -> RegistrationStore:
+    return RegistrationStore(aws.dynamodb(), config.table_name())

@@ -1,0 +1,122 @@
+"""The JSON API: the same operations as the pages, described at /api/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint, Response
+
+from chalicelib import clock, events, registration
+from chalicelib.errors import InvalidInput
+from chalicelib.event_store import EventPage
+from chalicelib.forms import FieldError
+from chalicelib.i18n import _
+from chalicelib.models import Event
+from chalicelib.openapi import document
+from chalicelib.rendering import gettext
+from chalicelib.views.http import json_body, json_response, language
+
+bp = Blueprint(__name__)
+
+_FIELDS = ("name", "email", "organisation", "role", "remarks")
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    return {
+        "slug": event.slug,
+        "title": event.title,
+        "date": event.date.isoformat(),
+        "start": event.start,
+        "end": event.end,
+        "venue": event.venue,
+        "room": event.room,
+        "address": event.address,
+        "summary": event.summary,
+        "description": event.description,
+        "audience": event.audience,
+        "roles": list(event.roles),
+        "themes": list(event.themes),
+        "capacity": event.capacity,
+        "places_left": event.places_left,
+        "waiting": event.waiting,
+        "registration": event.registration_state(clock.now()),
+        "programme": [
+            {
+                "start": slot.start,
+                "end": slot.end,
+                "title": slot.title,
+                "speakers": [{"name": s.name, "organisation": s.organisation} for s in slot.speakers],
+            }
+            for slot in event.programme
+        ],
+    }
+
+
+def _page_json(listing: EventPage) -> dict[str, Any]:
+    summary = ("programme", "description")
+    return {
+        "events": [{k: v for k, v in event_json(e).items() if k not in summary} for e in listing.events],
+        "next": listing.cursor,
+    }
+
+
+@bp.route("/api/events", methods=["GET"])
+def list_events() -> Response:
+    query = bp.current_request.query_params or {}
+    after = query.get("after")
+    listing = events.past(after) if query.get("when") == "past" else events.upcoming(after)
+    return json_response(_page_json(listing))
+
+
+@bp.route("/api/events/{slug}", methods=["GET"])
+def get_event(slug: str) -> Response:
+    return json_response(event_json(events.get(slug)))
+
+
+def _as_form(body: dict[str, Any]) -> dict[str, str]:
+    """JSON strings become form values; anything else in a text field is refused."""
+    wrong = {
+        k: FieldError(_("Dit veld moet tekst zijn.")) for k in _FIELDS if k in body and not isinstance(body[k], str)
+    }
+    if wrong:
+        raise InvalidInput(wrong)
+    form = {k: body[k] for k in _FIELDS if k in body}
+    form["consent"] = "yes" if body.get("consent") is True else ""
+    return form
+
+
+@bp.route("/api/events/{slug}/registrations", methods=["POST"])
+def create_registration(slug: str) -> Response:
+    request = bp.current_request
+    lang = language(request)
+    outcome = registration.register(slug, _as_form(json_body(request)), lang)
+    reg = outcome.registration
+    if not outcome.created:
+        message = gettext(lang, _("Dit e-mailadres is al aangemeld. We hebben de persoonlijke link opnieuw gestuurd."))
+        return json_response({"message": message, "mail_sent": outcome.mail_sent}, 409)
+    return json_response(
+        {
+            "status": reg.status,
+            "token": reg.token,
+            "manage_url": registration.manage_url(reg.token),
+            "mail_sent": outcome.mail_sent,
+        },
+        201,
+    )
+
+
+@bp.route("/api/registrations/{token}", methods=["GET"])
+def get_registration(token: str) -> Response:
+    reg, event, position = registration.find(token)
+    return json_response({"status": reg.status, "event": event.slug, "name": reg.name, "waiting_position": position})
+
+
+@bp.route("/api/registrations/{token}", methods=["DELETE"])
+def cancel_registration(token: str) -> Response:
+    reg = registration.cancel(token)
+    return json_response({"status": reg.status})
+
+
+@bp.route("/api/openapi.json", methods=["GET"])
+def openapi() -> Response:
+    return json_response(document())

@@ -1,0 +1,72 @@
+"""The one place where errors become responses: an HTML page, or JSON under /api/.
+
+Registered as HTTP middleware in app.py. Domain errors arrive as exceptions
+(they subclass ChaliceUnhandledError); anything unexpected arrives as
+Chalice's own 500 response and is replaced, so no trace reaches a visitor.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Response
+from chalice.app import Request
+
+from chalicelib import config
+from chalicelib.errors import BadRequest, InvalidInput, NotFound, PortalError
+from chalicelib.rendering import gettext
+from chalicelib.views.http import json_response, language, page, request_path
+
+log = logging.getLogger(__name__)
+
+# Chalice's own error responses (bad JSON, 415, 500 ...) mapped to ours
+_CHALICE_STATUS = {400: BadRequest, 404: NotFound, 415: BadRequest}
+
+
+def _security_headers(response: Response, path: str) -> Response:
+    headers = {
+        "Content-Security-Policy": (
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+        ),
+        "X-Content-Type-Options": "nosniff",
+        # personal links carry their token in the path: never leak it as a referrer
+        "Referrer-Policy": "no-referrer",
+        "X-Frame-Options": "DENY",
+    }
+    if not config.is_local():
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if path.startswith("/r/") or path.startswith("/api/registrations"):
+        headers["Cache-Control"] = "no-store"
+    for name, value in headers.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def error_response(request: Request, error: PortalError) -> Response:
+    lang = language(request)
+    message = gettext(lang, error.message)
+    if request_path(request).startswith("/api/"):
+        body: dict[str, Any] = {"message": message}
+        if isinstance(error, InvalidInput):
+            body["errors"] = {name: gettext(lang, e.msgid, max=e.max) for name, e in error.fields.items()}
+        return json_response(body, error.status)
+    return page(request, "error.html", status=error.status, status_code=error.status, message=message)
+
+
+def handle_errors(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    path = request_path(event)
+    try:
+        response = get_response(event)
+    except PortalError as error:
+        response = error_response(event, error)
+    else:
+        chalice_error = isinstance(response.body, dict) and "Code" in response.body
+        if response.status_code >= 500 or (chalice_error and response.status_code >= 400):
+            kind = _CHALICE_STATUS.get(response.status_code, PortalError)
+            if response.status_code >= 500:
+                log.error("unhandled error on %s", event.path)  # Chalice logged the trace already
+            response = error_response(event, kind())
+    return _security_headers(response, path)

@@ -1,0 +1,119 @@
+"""Small helpers shared by the views: responses, forms, cookies, language, CSRF."""
+
+from __future__ import annotations
+
+import json
+from http.cookies import CookieError, SimpleCookie
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+from chalice import Response
+from chalice.app import Request
+
+from chalicelib import config, csrf
+from chalicelib.errors import BadRequest, CsrfFailed
+from chalicelib.i18n import _, choose
+from chalicelib.rendering import render
+
+FORM = ["application/x-www-form-urlencoded"]
+HTML_TYPE = "text/html; charset=utf-8"
+LANG_COOKIE = "lang"
+MAX_FORM_BYTES = 16_384
+
+
+def cookies(request: Request) -> dict[str, str]:
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(request.headers.get("cookie", ""))
+    except CookieError:
+        return {}
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+def cookie_header(name: str, value: str, max_age: int) -> str:
+    secure = "" if config.is_local() else "; Secure"
+    return f"{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
+
+
+def request_path(request: Request) -> str:
+    """The path as requested; `request.path` is the route template (/events/{slug})."""
+    return str(request.context.get("path") or request.path)
+
+
+def language(request: Request) -> str:
+    """The visitor's choice (cookie), else Dutch. The API also reads Accept-Language."""
+    chosen = cookies(request).get(LANG_COOKIE)
+    if chosen is None and request_path(request).startswith("/api/"):
+        chosen = request.headers.get("accept-language", "")[:2].lower()
+    return choose(chosen)
+
+
+def local_path(candidate: str | None) -> str:
+    """Only same-site paths are followed after a switch: no open redirects."""
+    if not candidate or not candidate.startswith("/") or candidate.startswith("//") or "\\" in candidate:
+        return "/"
+    return candidate
+
+
+def form_data(request: Request) -> dict[str, str]:
+    """A urlencoded body as a dict of first values; Chalice does not parse forms (GUIDE 4.2)."""
+    raw = request.raw_body or b""
+    if len(raw) > MAX_FORM_BYTES:
+        raise BadRequest(_("Het formulier is te groot."))
+    try:
+        parsed = parse_qs(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False, max_num_fields=50)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BadRequest() from exc
+    return {key: values[0] for key, values in parsed.items()}
+
+
+def json_body(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(request.raw_body or b"")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest(_("De body is geen geldige JSON.")) from exc
+    if not isinstance(body, dict):
+        raise BadRequest(_("De body moet een JSON-object zijn."))
+    return body
+
+
+def require_csrf(request: Request, data: dict[str, str]) -> None:
+    if not csrf.is_valid(cookies(request).get(csrf.COOKIE), data.get(csrf.FIELD)):
+        raise CsrfFailed()
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
+    """Render a page in the visitor's language, with a CSRF token for its forms."""
+    lang = language(request)
+    secret = cookies(request).get(csrf.COOKIE)
+    set_cookies = []
+    if not secret:
+        secret = csrf.new_secret()
+        set_cookies.append(cookie_header(csrf.COOKIE, secret, 60 * 60 * 24))
+    query = request.query_params or {}
+    path = request_path(request) + (f"?{urlencode(list(query.items()))}" if query else "")
+    body = render(
+        template,
+        lang,
+        csrf_field=csrf.FIELD,
+        csrf_token=csrf.token_for(secret),
+        current_path=path,
+        is_local=config.is_local(),
+        **context,
+    )
+    headers: dict[str, Any] = {"Content-Type": HTML_TYPE}
+    if set_cookies:
+        headers["Set-Cookie"] = set_cookies
+    return Response(body, status_code=status, headers=headers)
+
+
+def redirect(location: str, extra_headers: dict[str, Any] | None = None) -> Response:
+    return Response("", status_code=303, headers={"Location": location, **(extra_headers or {})})
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    return Response(
+        json.dumps(body, ensure_ascii=False),
+        status_code=status,
+        headers={"Content-Type": "application/json; charset=utf-8"},
+    )

@@ -1,0 +1,139 @@
+"""Public pages: event lists, the event page with its registration form, the personal link."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from chalice import Blueprint, Response
+
+from chalicelib import calendar_export, clock, events, registration
+from chalicelib.errors import InvalidInput, NotFound
+from chalicelib.models import Event
+from chalicelib.views.http import (
+    FORM,
+    LANG_COOKIE,
+    cookie_header,
+    form_data,
+    language,
+    local_path,
+    page,
+    redirect,
+    require_csrf,
+)
+
+bp = Blueprint(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+_STATIC_TYPES = {".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".js": "text/javascript; charset=utf-8"}
+_STATIC_NAME = re.compile(r"^[a-z0-9-]+\.(css|svg|js)$")
+
+
+def _query(name: str) -> str | None:
+    return (bp.current_request.query_params or {}).get(name)
+
+
+@bp.route("/", methods=["GET"])
+def home() -> Response:
+    return page(bp.current_request, "home.html", upcoming=events.upcoming(limit=5))
+
+
+@bp.route("/events", methods=["GET"])
+def event_list() -> Response:
+    when = "past" if _query("when") == "past" else "upcoming"
+    listing = events.past(_query("after")) if when == "past" else events.upcoming(_query("after"))
+    return page(bp.current_request, "events.html", when=when, listing=listing)
+
+
+@bp.route("/events/{slug}", methods=["GET"])
+def event_page(slug: str) -> Response:
+    # API Gateway path parameters are whole segments, so /events/{slug}.ics lands here
+    if slug.endswith(".ics"):
+        event = events.get(slug.removesuffix(".ics"))
+        return Response(
+            calendar_export.event_ics(event).decode("utf-8"),
+            headers={
+                "Content-Type": "text/calendar; charset=utf-8",
+                "Content-Disposition": f'attachment; filename="{event.slug}.ics"',
+            },
+        )
+    return _event_page(events.get(slug))
+
+
+def _event_page(event: Event, status: int = 200, values: dict | None = None, errors: dict | None = None) -> Response:
+    return page(
+        bp.current_request,
+        "event.html",
+        status=status,
+        event=event,
+        state=event.registration_state(clock.now()),
+        values=values or {},
+        errors=errors or {},
+    )
+
+
+@bp.route("/events/{slug}/aanmelden", methods=["POST"], content_types=FORM)
+def register(slug: str) -> Response:
+    request = bp.current_request
+    data = form_data(request)
+    require_csrf(request, data)
+    try:
+        outcome = registration.register(slug, data, language(request))
+    except InvalidInput as invalid:
+        values = {k: v for k, v in data.items() if k != "csrf_token"}
+        return _event_page(events.get(slug), status=422, values=values, errors=invalid.fields)
+    if not outcome.created:
+        # never show the existing link here: whoever typed the address may not own it
+        return page(request, "registration_known.html", event=events.get(slug), mail_sent=outcome.mail_sent)
+    mail = "1" if outcome.mail_sent else "0"
+    return redirect(f"/r/{outcome.registration.token}?nieuw=1&mail={mail}")
+
+
+@bp.route("/r/{token}", methods=["GET"])
+def manage(token: str) -> Response:
+    reg, event, position = registration.find(token)
+    return page(
+        bp.current_request,
+        "manage.html",
+        registration=reg,
+        event=event,
+        position=position,
+        is_new=_query("nieuw") == "1",
+        mail_failed=_query("mail") == "0",
+        just_cancelled=_query("geannuleerd") == "1",
+        can_cancel=reg.status != "cancelled" and clock.now() < event.starts_at,
+    )
+
+
+@bp.route("/r/{token}/annuleren", methods=["POST"], content_types=FORM)
+def cancel(token: str) -> Response:
+    request = bp.current_request
+    require_csrf(request, form_data(request))
+    registration.cancel(token)
+    return redirect(f"/r/{token}?geannuleerd=1")
+
+
+@bp.route("/privacy", methods=["GET"])
+def privacy() -> Response:
+    return page(bp.current_request, "privacy.html")
+
+
+@bp.route("/taal/{code}", methods=["GET"])
+def switch_language(code: str) -> Response:
+    if code not in ("nl", "en"):
+        raise NotFound()
+    target = local_path(_query("next"))
+    return redirect(target, {"Set-Cookie": cookie_header(LANG_COOKIE, code, 60 * 60 * 24 * 365)})
+
+
+@bp.route("/static/{name}", methods=["GET"])
+def static(name: str) -> Response:
+    if not _STATIC_NAME.match(name):
+        raise NotFound()
+    path = STATIC_DIR / name
+    if not path.is_file():
+        raise NotFound()
+    return Response(
+        path.read_text(encoding="utf-8"),
+        headers={"Content-Type": _STATIC_TYPES[path.suffix], "Cache-Control": "public, max-age=3600"},
+    )

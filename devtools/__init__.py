@@ -1,0 +1,1 @@
+"""Local-only tooling (moto server, resource creation, `make run`); never packaged."""

@@ -1,0 +1,85 @@
+"""`make run`: moto server, the resources, the demo event, then `chalice local`.
+
+Everything it starts runs in its own process and is stopped on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+MOTO_PORT = int(os.environ.get("MOTO_PORT", "5001"))
+PORTAL_PORT = int(os.environ.get("PORTAL_PORT", "8000"))
+
+
+def local_env(moto_url: str, portal_port: int) -> dict[str, str]:
+    return {
+        **os.environ,
+        "AWS_ENDPOINT_URL": moto_url,
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-west-1"),
+        "BASE_URL": f"http://127.0.0.1:{portal_port}",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def wait_for(url: str, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1).close()  # noqa: S310 (loopback only)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{url} did not answer within {seconds} s") from None
+            time.sleep(0.1)
+
+
+def start_portal(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    """`chalice local` for the local stage, bound to loopback."""
+    command = [
+        str(BIN / "chalice"),
+        "local",
+        "--stage",
+        "local",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-autoreload",
+    ]
+    return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
+def main() -> None:
+    moto_url = f"http://127.0.0.1:{MOTO_PORT}"
+    env = local_env(moto_url, PORTAL_PORT)
+    moto = subprocess.Popen([sys.executable, "-m", "devtools.motoserver", "--port", str(MOTO_PORT)], cwd=ROOT, env=env)
+    portal = None
+    try:
+        wait_for(f"{moto_url}/moto-api/")
+        manage = [sys.executable, "manage.py"]
+        subprocess.run([*manage, "create-resources"], cwd=ROOT, env=env, check=True)
+        subprocess.run([*manage, "load-events", "demo/events.yaml"], cwd=ROOT, env=env, check=True)
+        portal = start_portal(env, PORTAL_PORT)
+        wait_for(f"http://127.0.0.1:{PORTAL_PORT}/")
+        print(f"\nThe portal runs at http://127.0.0.1:{PORTAL_PORT}  (mail: /outbox)  Ctrl-C stops it.\n", flush=True)
+        portal.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in (portal, moto):
+            if process and process.poll() is None:
+                process.terminate()
+                process.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

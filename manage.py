@@ -1,0 +1,69 @@
+"""Command line for organisers and developers.
+
+    .venv/bin/python manage.py [--stage local|dev|prod] load-events FILE.yaml|FILE.json
+    .venv/bin/python manage.py create-resources        (local stage, moto server)
+
+The stage's settings come from .chalice/config.json, as the Lambda gets them;
+AWS credentials and region come from the usual AWS environment or profile.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import boto3
+import click
+import yaml
+
+CONFIG = Path(__file__).resolve().parent / ".chalice" / "config.json"
+
+
+def _use_stage(stage: str) -> None:
+    config = json.loads(CONFIG.read_text())
+    if stage not in config["stages"]:
+        raise click.BadParameter(f"unknown stage {stage!r}; see .chalice/config.json")
+    settings = {**config.get("environment_variables", {}), **config["stages"][stage].get("environment_variables", {})}
+    for name, value in settings.items():
+        os.environ.setdefault(name, value)
+
+
+@click.group()
+@click.option("--stage", default="local", show_default=True, help="Stage from .chalice/config.json")
+def cli(stage: str) -> None:
+    _use_stage(stage)
+
+
+@cli.command("load-events")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def load_events(path: Path) -> None:
+    """Create or update the events in a YAML or JSON file (see demo/events.yaml)."""
+    from chalicelib.event_import import InvalidEventFile, load
+
+    text = path.read_text(encoding="utf-8")
+    try:
+        document = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        slugs = load(document)
+    except (InvalidEventFile, ValueError, yaml.YAMLError) as error:
+        click.echo(f"{path}: {error}", err=True)
+        sys.exit(1)
+    for slug in slugs:
+        click.echo(f"loaded /events/{slug}")
+
+
+@cli.command("create-resources")
+def create_resources() -> None:
+    """Create the table, bucket and SES sender on moto server (AWS_ENDPOINT_URL)."""
+    from chalicelib import config
+    from devtools.resources import create_all
+
+    if not config.aws_endpoint_url():
+        raise click.UsageError("AWS_ENDPOINT_URL is not set: this command is for moto server only")
+    create_all(boto3.session.Session(), config.table_name(), config.bucket_name(), config.mail_sender())
+    click.echo(f"created {config.table_name()}, {config.bucket_name()}, sender {config.mail_sender()}")
+
+
+if __name__ == "__main__":
+    cli()
