@@ -17,7 +17,8 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 # Compiled at build time so the Lambda needs only the standard library's gettext.
 $(MO): $(PO) $(BIN)/.installed
-	$(BIN)/pybabel compile --use-fuzzy=false -i $(PO) -o $(MO) --statistics 2>&1 | tail -1
+	mkdir -p $(dir $(MO))
+	$(BIN)/pybabel compile -i $(PO) -o $(MO) --statistics
 translations: $(MO)
 
 # Extract msgids from code and templates, and merge them into the English catalog.

@@ -29,6 +29,11 @@ class BadRequest(PortalError):
     message = _("Het verzoek kon niet worden gelezen.")
 
 
+class UnsupportedMediaType(PortalError):
+    status = 415
+    message = _("Dit type inhoud wordt hier niet ondersteund.")
+
+
 class CsrfFailed(PortalError):
     status = 403
     message = _(

@@ -51,14 +51,14 @@ class RegistrationStore:
         counter = self._counter_update(
             reg.event_slug,
             "SET confirmed = confirmed + :one",
-            "confirmed < capacity",
+            "confirmed < #capacity",
         )
         self._create(reg, [counter], full_signal=SeatsTaken)
 
     def add_waiting(self, reg: Registration) -> None:
         """Join the waiting list, but only while the event is really full."""
         reg.status, reg.wait_key = "waiting", reg.new_wait_key()
-        counter = self._counter_update(reg.event_slug, "SET waiting = waiting + :one", "confirmed >= capacity")
+        counter = self._counter_update(reg.event_slug, "SET waiting = waiting + :one", "confirmed >= #capacity")
         entry = {
             "Put": {
                 "TableName": self._table,
@@ -77,7 +77,8 @@ class RegistrationStore:
                 "Key": {"PK": {"S": event_pk(slug)}, "SK": {"S": EVENT_SK}},
                 "UpdateExpression": update,
                 "ConditionExpression": f"#status = :published AND {seats_condition}",
-                "ExpressionAttributeNames": {"#status": "status"},
+                # status and capacity are DynamoDB reserved words
+                "ExpressionAttributeNames": {"#status": "status", "#capacity": "capacity"},
                 "ExpressionAttributeValues": _PUBLISHED,
             }
         }

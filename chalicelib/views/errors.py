@@ -15,14 +15,14 @@ from chalice import Response
 from chalice.app import Request
 
 from chalicelib import config
-from chalicelib.errors import BadRequest, InvalidInput, NotFound, PortalError
+from chalicelib.errors import BadRequest, InvalidInput, NotFound, PortalError, UnsupportedMediaType
 from chalicelib.rendering import gettext
 from chalicelib.views.http import json_response, language, page, request_path
 
 log = logging.getLogger(__name__)
 
 # Chalice's own error responses (bad JSON, 415, 500 ...) mapped to ours
-_CHALICE_STATUS = {400: BadRequest, 404: NotFound, 415: BadRequest}
+_CHALICE_STATUS = {400: BadRequest, 404: NotFound, 415: UnsupportedMediaType}
 
 
 def _security_headers(response: Response, path: str) -> Response:

@@ -1,0 +1,199 @@
+"""Fixtures: moto-backed AWS, the Chalice test client, factories, a movable clock.
+
+No test can reach real AWS: credentials are fake and every AWS test runs
+inside `mock_aws` or against a moto server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from chalice.test import Client
+from moto import mock_aws
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+
+from chalicelib import aws, clock, csrf
+from chalicelib.config import TIMEZONE
+from chalicelib.models import Event, Slot, Speaker
+from devtools.resources import create_all
+
+ROOT = Path(__file__).resolve().parent.parent
+REGION = "eu-west-1"
+LOCAL_STAGE = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["local"]["environment_variables"]
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=TIMEZONE)
+
+
+@pytest.fixture(autouse=True)
+def no_real_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Blank anything that could point boto3 at a real account."""
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "SECRET_KEY_PARAMETER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    for name, value in LOCAL_STAGE.items():
+        monkeypatch.setenv(name, value)
+    aws.reset()
+    yield
+    aws.reset()
+
+
+@pytest.fixture
+def now(monkeypatch: pytest.MonkeyPatch) -> dict[str, datetime]:
+    """The portal's clock, starting at NOW and ticking 1 ms per reading, as a real clock
+    moves between two requests; set `now['value']` to jump."""
+    state = {"value": NOW}
+
+    def tick() -> datetime:
+        state["value"] += timedelta(milliseconds=1)
+        return state["value"]
+
+    monkeypatch.setattr(clock, "now", tick)
+    return state
+
+
+@pytest.fixture
+def moto(now: dict[str, datetime]) -> Iterator[None]:
+    """In-process moto with the table, bucket and SES sender of the local stage."""
+    with mock_aws():
+        create_all(boto3.session.Session(), LOCAL_STAGE["TABLE_NAME"], LOCAL_STAGE["BUCKET_NAME"], LOCAL_STAGE["MAIL_SENDER"])
+        yield
+
+
+@pytest.fixture
+def client(moto: None) -> Iterator[Client]:
+    from app import app
+
+    with Client(app, stage_name="local") as test_client:
+        yield test_client
+
+
+def build_event(**overrides: Any) -> Event:
+    fields: dict[str, Any] = {
+        "slug": "netwerkbijeenkomst-test",
+        "title": "Netwerkbijeenkomst Maatschappelijk ongenoegen",
+        "date": date(2027, 3, 18),
+        "start": "13:15",
+        "end": "17:00",
+        "venue": "Gemeentehuis Zwijndrecht",
+        "room": "Raadzaal",
+        "address": "Raadhuisplein 1, Zwijndrecht",
+        "capacity": 3,
+        "summary": "Kennismaking en kennisdeling.",
+        "audience": "Aandachtsfunctionarissen en beleidsadviseurs",
+        "roles": ("Aandachtsfunctionaris", "Specialist CTER (politie)"),
+        "themes": ("polarisatie", "radicalisering"),
+        "registration_deadline": datetime(2027, 3, 11, 17, 0, tzinfo=TIMEZONE),
+        "programme": [
+            Slot(1, "13:15", "13:30", "Inloop met koffie en thee"),
+            Slot(2, "13:30", "13:40", "Welkomstwoord", (Speaker("Burgemeester Haan", "Gemeente Zwijndrecht"),)),
+            Slot(3, "13:55", "14:35", "Leernetwerk Polarisatie", (Speaker("Annemarie van Hinsberg", "Movisie"),)),
+        ],
+    }
+    fields.update(overrides)
+    return Event(**fields)
+
+
+@pytest.fixture
+def make_event(moto: None) -> Any:
+    """Store an event (published, 3 seats, in 2027 unless overridden) and return it."""
+    from chalicelib import stores
+
+    def make(**overrides: Any) -> Event:
+        event = build_event(**overrides)
+        stores.events().save(event)
+        return event
+
+    return make
+
+
+def registration_form(**overrides: str) -> dict[str, str]:
+    form = {
+        "name": "Fatima el Amrani",
+        "email": f"fatima.{secrets.token_hex(3)}@zwijndrecht.nl",
+        "organisation": "Gemeente Zwijndrecht",
+        "role": "Aandachtsfunctionaris",
+        "remarks": "",
+        "consent": "yes",
+    }
+    form.update(overrides)
+    return form
+
+
+def sent_mail() -> list[Any]:
+    """What moto's SES accepted, oldest first."""
+    return list(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages)
+
+
+class FormSession:
+    """A browser-like visitor for the Chalice test client: keeps cookies, posts forms with CSRF."""
+
+    def __init__(self, client: Client, language: str = "nl") -> None:
+        self.client = client
+        self.secret = csrf.new_secret()
+        self.language = language
+
+    @property
+    def cookie(self) -> str:
+        return f"{csrf.COOKIE}={self.secret}; lang={self.language}"
+
+    def get(self, path: str) -> Any:
+        return self.client.http.get(path, headers={"cookie": self.cookie})
+
+    def post(self, path: str, form: dict[str, str], with_token: bool = True) -> Any:
+        from urllib.parse import urlencode
+
+        data = dict(form)
+        if with_token:
+            data[csrf.FIELD] = csrf.token_for(self.secret)
+        return self.client.http.post(
+            path,
+            body=urlencode(data),
+            headers={"content-type": "application/x-www-form-urlencoded", "cookie": self.cookie},
+        )
+
+
+@pytest.fixture
+def visitor(client: Client) -> FormSession:
+    return FormSession(client)
+
+
+class AwsCalls:
+    """Counts the AWS API calls made through the portal's clients (botocore event hooks)."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+
+    def _record(self, model: Any, **_: Any) -> None:
+        self.calls[f"{model.service_model.service_name}.{model.name}"] += 1
+
+    def attach(self) -> None:
+        for service in (aws.dynamodb(), aws.ses()):
+            service.meta.events.register("before-call.*.*", self._record)
+
+    def service(self, name: str) -> int:
+        return sum(n for op, n in self.calls.items() if op.startswith(f"{name}."))
+
+    def reset(self) -> None:
+        self.calls.clear()
+
+
+@pytest.fixture
+def aws_calls(moto: None) -> AwsCalls:
+    counter = AwsCalls()
+    counter.attach()
+    return counter
+
+
+def in_days(days: int) -> datetime:
+    return NOW + timedelta(days=days)

@@ -1,0 +1,82 @@
+"""The exact number of AWS calls each request makes (botocore event hooks)."""
+
+from __future__ import annotations
+
+from tests.conftest import FormSession, registration_form
+
+SLUG = "netwerkbijeenkomst-test"
+
+
+def test_event_page_is_one_dynamodb_read(make_event, visitor, aws_calls):
+    make_event()
+    aws_calls.reset()
+    visitor.get(f"/events/{SLUG}")
+    assert dict(aws_calls.calls) == {"dynamodb.Query": 1}
+
+
+def test_registering_is_two_dynamodb_requests_and_one_mail(make_event, visitor, aws_calls):
+    make_event()
+    aws_calls.reset()
+    visitor.post(f"/events/{SLUG}/aanmelden", registration_form())
+    assert dict(aws_calls.calls) == {"dynamodb.GetItem": 1, "dynamodb.TransactWriteItems": 1, "ses.SendEmail": 1}
+
+
+def test_joining_the_waiting_list_costs_the_same(make_event, visitor, aws_calls):
+    make_event(capacity=0)
+    aws_calls.reset()
+    visitor.post(f"/events/{SLUG}/aanmelden", registration_form())
+    assert dict(aws_calls.calls) == {"dynamodb.GetItem": 1, "dynamodb.TransactWriteItems": 1, "ses.SendEmail": 1}
+
+
+def test_a_duplicate_costs_no_extra_read(make_event, visitor, aws_calls):
+    """The existing registration comes back with the failed condition."""
+    make_event()
+    form = registration_form()
+    visitor.post(f"/events/{SLUG}/aanmelden", form)
+    aws_calls.reset()
+    FormSession(visitor.client).post(f"/events/{SLUG}/aanmelden", form)
+    # + the event Query for the page that says so
+    assert dict(aws_calls.calls) == {
+        "dynamodb.GetItem": 1,
+        "dynamodb.TransactWriteItems": 1,
+        "ses.SendEmail": 1,
+        "dynamodb.Query": 1,
+    }
+
+
+def test_invalid_input_costs_one_read_and_the_page(make_event, visitor, aws_calls):
+    make_event()
+    aws_calls.reset()
+    visitor.post(f"/events/{SLUG}/aanmelden", registration_form(email="x"))
+    assert dict(aws_calls.calls) == {"dynamodb.GetItem": 1, "dynamodb.Query": 1}
+
+
+def test_listing_pages_are_one_query(make_event, visitor, aws_calls):
+    make_event()
+    aws_calls.reset()
+    for path in ("/", "/events", "/events?when=past", "/api/events"):
+        aws_calls.reset()
+        visitor.get(path)
+        assert dict(aws_calls.calls) == {"dynamodb.Query": 1}, path
+
+
+def test_personal_page_and_cancel(make_event, visitor, aws_calls):
+    make_event(capacity=1)
+    location = visitor.post(f"/events/{SLUG}/aanmelden", registration_form()).headers["Location"]
+    visitor.post(f"/events/{SLUG}/aanmelden", registration_form())
+    token = location.split("/")[2].split("?")[0]
+
+    aws_calls.reset()
+    visitor.get(location)
+    # token -> registration, then the event with its programme
+    assert dict(aws_calls.calls) == {"dynamodb.GetItem": 2, "dynamodb.Query": 1}
+
+    aws_calls.reset()
+    visitor.post(f"/r/{token}/annuleren", {})
+    # read as above, find the first waiting (Query + GetItem), one transaction, mail the promoted person
+    assert dict(aws_calls.calls) == {
+        "dynamodb.GetItem": 3,
+        "dynamodb.Query": 2,
+        "dynamodb.TransactWriteItems": 1,
+        "ses.SendEmail": 1,
+    }
