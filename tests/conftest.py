@@ -66,7 +66,9 @@ def now(monkeypatch: pytest.MonkeyPatch) -> dict[str, datetime]:
 def moto(now: dict[str, datetime]) -> Iterator[None]:
     """In-process moto with the table, bucket and SES sender of the local stage."""
     with mock_aws():
-        create_all(boto3.session.Session(), LOCAL_STAGE["TABLE_NAME"], LOCAL_STAGE["BUCKET_NAME"], LOCAL_STAGE["MAIL_SENDER"])
+        create_all(
+            boto3.session.Session(), LOCAL_STAGE["TABLE_NAME"], LOCAL_STAGE["BUCKET_NAME"], LOCAL_STAGE["MAIL_SENDER"]
+        )
         yield
 
 

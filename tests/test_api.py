@@ -63,7 +63,7 @@ def test_register_and_cancel(make_event, client):
 
     status, cancelled = call(client, "DELETE", f"/api/registrations/{created['token']}")
     assert (status, cancelled) == (200, {"status": "cancelled"})
-    status, again = call(client, "DELETE", f"/api/registrations/{created['token']}")
+    status, _again = call(client, "DELETE", f"/api/registrations/{created['token']}")
     assert status == 409
     assert call(client, "DELETE", "/api/registrations/" + "b" * 43)[0] == 404
 
@@ -87,7 +87,9 @@ def test_validation_errors_per_field_in_the_requested_language(make_event, clien
     assert status == 422
     assert body["errors"] == {"name": "This field must be text."}
 
-    status, body = call(client, "POST", f"/api/events/{SLUG}/registrations", {"email": "x"}, **{"accept-language": "en"})
+    status, body = call(
+        client, "POST", f"/api/events/{SLUG}/registrations", {"email": "x"}, **{"accept-language": "en"}
+    )
     assert status == 422
     assert body["message"] == "Please check the marked fields."
     assert set(body["errors"]) == {"name", "email", "organisation", "role", "consent"}

@@ -145,7 +145,9 @@ def test_cancelling_after_the_start_is_refused(make_event, now):
 def test_invalid_input_writes_nothing(make_event):
     make_event()
     with pytest.raises(InvalidInput) as raised:
-        registration.register("netwerkbijeenkomst-test", registration_form(email="not-an-address", role="Astronaut"), "nl")
+        registration.register(
+            "netwerkbijeenkomst-test", registration_form(email="not-an-address", role="Astronaut"), "nl"
+        )
     assert set(raised.value.fields) == {"email", "role"}
     assert stores.registrations().list_for_event("netwerkbijeenkomst-test") == []
     assert sent_mail() == []
@@ -174,6 +176,8 @@ def test_a_failed_mail_leaves_the_registration_standing(make_event, monkeypatch)
 
 def test_tokens_are_long_and_random(make_event):
     make_event(capacity=10)
-    tokens = {registration.register("netwerkbijeenkomst-test", registration_form(), "nl").registration.token for _ in range(5)}
+    tokens = {
+        registration.register("netwerkbijeenkomst-test", registration_form(), "nl").registration.token for _ in range(5)
+    }
     assert len(tokens) == 5
     assert all(len(t) >= 43 for t in tokens)  # 32 random bytes

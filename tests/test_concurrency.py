@@ -1,0 +1,112 @@
+"""100 people register at once for 20 seats, through moto server over HTTP.
+
+All threads read the event before any of them writes (a barrier after the
+read), the worst interleaving there is. The negative control removes the
+seat condition and shows that the same checks then catch overbooking.
+"""
+
+from __future__ import annotations
+
+import threading
+import urllib.request
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from chalicelib import aws, registration, stores
+from chalicelib.event_store import EventStore
+from chalicelib.registration_store import RegistrationStore
+from devtools.motoserver import MotoServer
+from devtools.resources import create_all
+from tests.conftest import LOCAL_STAGE, build_event, registration_form
+
+pytestmark = pytest.mark.slow
+
+PEOPLE, SEATS = 100, 20
+SLUG = "netwerkbijeenkomst-test"
+
+
+@pytest.fixture
+def moto_server(monkeypatch: pytest.MonkeyPatch, now) -> Any:
+    # 100 clients queue at a server that answers one request at a time: allow
+    # for the queue, and one connection per thread
+    monkeypatch.setattr(
+        aws, "_CLIENT_CONFIG", Config(read_timeout=120, max_pool_connections=PEOPLE, retries={"mode": "standard"})
+    )
+    with MotoServer() as url:
+        # moto's backends are global to the process: start from nothing
+        urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST")).close()
+        monkeypatch.setenv("AWS_ENDPOINT_URL", url)
+        aws.reset()
+        create_all(
+            boto3.session.Session(), LOCAL_STAGE["TABLE_NAME"], LOCAL_STAGE["BUCKET_NAME"], LOCAL_STAGE["MAIL_SENDER"]
+        )
+        stores.events().save(build_event(capacity=SEATS))
+        yield url
+
+
+def read_then_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    barrier = threading.Barrier(PEOPLE, timeout=60)
+    read = EventStore.get_meta
+
+    def get_meta(self: EventStore, slug: str) -> Any:
+        event = read(self, slug)
+        barrier.wait()
+        return event
+
+    monkeypatch.setattr(EventStore, "get_meta", get_meta)
+
+
+def register_everyone() -> Counter[str]:
+    def one(_: int) -> str:
+        return registration.register(SLUG, registration_form(), "nl").registration.status
+
+    with ThreadPoolExecutor(max_workers=PEOPLE) as pool:
+        return Counter(pool.map(one, range(PEOPLE)))
+
+
+def stored_state() -> tuple[Counter[str], int, int, int]:
+    regs = stores.registrations().list_for_event(SLUG)
+    event = stores.events().get(SLUG)  # get_meta waits at the barrier in these tests
+    waiting_entries = len(
+        aws.dynamodb().query(
+            TableName=LOCAL_STAGE["TABLE_NAME"],
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :w)",
+            ExpressionAttributeValues={":pk": {"S": f"EVENT#{SLUG}"}, ":w": {"S": "WAIT#"}},
+            ConsistentRead=True,
+        )["Items"]
+    )
+    return Counter(r.status for r in regs), event.confirmed, event.waiting, waiting_entries
+
+
+def test_exactly_the_seats_are_confirmed_and_the_rest_wait(moto_server, monkeypatch):
+    read_then_wait(monkeypatch)
+
+    outcomes = register_everyone()
+
+    assert outcomes == {"confirmed": SEATS, "waiting": PEOPLE - SEATS}
+    statuses, confirmed, waiting, entries = stored_state()
+    assert statuses == {"confirmed": SEATS, "waiting": PEOPLE - SEATS}
+    assert (confirmed, waiting, entries) == (SEATS, PEOPLE - SEATS, PEOPLE - SEATS)
+
+
+def test_negative_control_without_the_seat_condition_overbooking_is_caught(moto_server, monkeypatch):
+    read_then_wait(monkeypatch)
+    original = RegistrationStore._counter_update
+
+    def unguarded(self: RegistrationStore, slug: str, update: str, seats_condition: str) -> dict[str, Any]:
+        item = original(self, slug, update, seats_condition)
+        item["Update"]["ConditionExpression"] = "#status = :published AND #capacity = #capacity"
+        return item
+
+    monkeypatch.setattr(RegistrationStore, "_counter_update", unguarded)
+
+    register_everyone()
+
+    statuses, confirmed, _, _ = stored_state()
+    assert statuses["confirmed"] > SEATS  # the checks above would have failed
+    assert confirmed > SEATS
