@@ -1,0 +1,137 @@
+"""The Lambda package: built by `chalice package`, it carries the templates and
+the compiled catalog, and renders pages from its own unpacked files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REGION, ROOT
+
+pytestmark = pytest.mark.slow
+
+# Runs inside the unpacked package, which is first on sys.path: the app, its
+# templates and its libraries all come from the zip's files.
+RENDER = """
+import json
+import app, chalicelib.rendering, jinja2
+
+def get(path, resource=None, params=None):
+    # an API Gateway proxy event, as Lambda hands it to the handler
+    resource = resource or path
+    event = {
+        "resource": resource, "path": path, "httpMethod": "GET",
+        "headers": {"cookie": "lang=en"}, "multiValueHeaders": {"cookie": ["lang=en"]},
+        "queryStringParameters": None, "multiValueQueryStringParameters": None,
+        "pathParameters": params, "stageVariables": None, "body": None, "isBase64Encoded": False,
+        "requestContext": {"resourcePath": resource, "httpMethod": "GET", "path": path, "stage": "api"},
+    }
+    return app.app(event, None)
+
+privacy = get("/privacy")
+css = get("/static/portal.css", "/static/{name}", {"name": "portal.css"})
+print(json.dumps({
+    "app": app.__file__,
+    "templates": str(chalicelib.rendering.TEMPLATES_DIR),
+    "jinja2": jinja2.__file__,
+    "status": privacy["statusCode"],
+    "privacy": privacy["body"],
+    "css": css["statusCode"],
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("package")
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "chalice"),
+            "package",
+            "--stage",
+            "dev",
+            "--merge-template",
+            "infra/resources.json",
+            str(out),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "AWS_DEFAULT_REGION": REGION},  # chalice asks for one, though it calls nothing
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+def test_zip_carries_templates_catalog_and_no_dev_tools(package: Path):
+    names = set(zipfile.ZipFile(package / "deployment.zip").namelist())
+    assert {"app.py", "templates/base.html", "templates/event.html", "templates/mail/confirmation.html"} <= names
+    assert "chalicelib/locale/en/LC_MESSAGES/messages.mo" in names
+    assert "chalicelib/static/portal.css" in names
+    assert not any(n.startswith(("devtools/", "tests/", "moto/", "babel/", "playwright/")) for n in names)
+
+
+def test_unpacked_package_renders_a_page(package: Path, tmp_path: Path):
+    unpacked = tmp_path / "lambda"
+    zipfile.ZipFile(package / "deployment.zip").extractall(unpacked)
+    env = {**os.environ, "PYTHONPATH": str(unpacked), "STAGE": "dev", "SECRET_KEY": "s" * 40}
+    env.pop("SECRET_KEY_PARAMETER", None)
+    result = subprocess.run(
+        [sys.executable, "-c", RENDER], cwd=unpacked, env=env, capture_output=True, text=True, check=True
+    )
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+
+    for path in ("app", "templates", "jinja2"):
+        assert seen[path].startswith(str(unpacked)), path
+    assert seen["status"] == 200
+    assert "Privacy statement" in seen["privacy"]  # English: the compiled catalog came along
+    assert seen["css"] == 200
+
+
+def test_template_defines_the_table_and_bucket_as_required(package: Path):
+    resources = json.loads((package / "sam.json").read_text())["Resources"]
+    table = resources["PortalTable"]["Properties"]
+    assert table["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert table["TimeToLiveSpecification"]["Enabled"] is True
+    bucket = resources["PortalBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    handler = resources["APIHandler"]["Properties"]
+    assert handler["Environment"]["Variables"]["TABLE_NAME"] == {"Ref": "PortalTable"}
+    assert "RestAPI" in resources
+
+
+def test_cfn_lint_passes(package: Path):
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), str(package / "sam.json")], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_policies_grant_only_what_the_code_calls():
+    """Least privilege: the IAM actions match the AWS operations the package's code makes."""
+    for stage in ("dev", "prod"):
+        policy = json.loads((ROOT / ".chalice" / f"policy-{stage}.json").read_text())
+        actions = {a for s in policy["Statement"] for a in s["Action"]}
+        assert actions == {
+            "logs:CreateLogGroup",
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+            "dynamodb:GetItem",
+            "dynamodb:Query",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:ConditionCheckItem",
+            "ses:SendEmail",
+            "ssm:GetParameter",
+        }
+        assert not any(s["Resource"] == "*" and s["Sid"] != "SendMailAsPortal" for s in policy["Statement"])
+        table_arns = next(s["Resource"] for s in policy["Statement"] if s["Sid"] == "PortalTable")
+        assert all(f"table/network-portal-{stage}" in arn for arn in table_arns)
