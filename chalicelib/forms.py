@@ -58,17 +58,18 @@ def clean_registration(data: Mapping[str, str], roles: tuple[str, ...]) -> Regis
     name = _text(data, "name", errors)
     email = _text(data, "email", errors)
     organisation = _text(data, "organisation", errors)
-    role = _text(data, "role", errors)
+    role = _text(data, "role", errors, required=not roles)
     remarks = _text(data, "remarks", errors, required=False)
     if email and "email" not in errors:
         try:
             email = validate_email(email, check_deliverability=False).normalized
         except EmailNotValidError:
             errors["email"] = FieldError(_("Vul een geldig e-mailadres in, bijvoorbeeld naam@gemeente.nl."))
-    if role and "role" not in errors and roles and role not in roles:
+    if roles and "role" not in errors and role not in roles:
         errors["role"] = FieldError(_("Kies een van de genoemde functies."))
     if data.get("consent") != "yes":
         errors["consent"] = FieldError(_("Geef toestemming om uw gegevens voor deze bijeenkomst te gebruiken."))
     if errors:
-        raise InvalidInput(errors)  # type: ignore[arg-type]
+        # in the order of the form, so the summary reads top to bottom
+        raise InvalidInput({name: errors[name] for name in (*LIMITS, "consent") if name in errors})
     return RegistrationInput(name=name, email=email, organisation=organisation, role=role, remarks=remarks)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from chalicelib.config import TIMEZONE
@@ -202,8 +202,9 @@ class Registration:
         return REG_PREFIX + email_key(self.email)
 
     def new_wait_key(self) -> str:
-        # microsecond time first, so the waiting list Query returns the oldest first
-        return f"{WAIT_PREFIX}{self.created_at.astimezone(TIMEZONE).isoformat(timespec='microseconds')}#{email_key(self.email)[:12]}"
+        # UTC microseconds first, so the waiting list Query returns the oldest first (also across DST)
+        moment = self.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+        return f"{WAIT_PREFIX}{moment}#{email_key(self.email)[:12]}"
 
     def to_item(self) -> dict[str, Any]:
         item: dict[str, Any] = {

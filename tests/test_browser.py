@@ -1,0 +1,153 @@
+"""End to end in headless Chromium: the real form served by `chalice local` on moto server.
+
+A visitor registers for the demo meeting, opens the personal link from the
+mail in the local outbox, and cancels; axe-core checks every page on the way.
+Never skipped: without /usr/bin/chromium this fails (`.ci/run` installs it).
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from devtools.localrun import local_env, start_portal, wait_for
+from devtools.motoserver import MotoServer
+from devtools.resources import create_all
+from tests.conftest import LOCAL_STAGE, ROOT
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+DEMO = "/events/netwerkbijeenkomst-zwijndrecht"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def portal() -> Iterator[str]:
+    """moto server, resources and demo data as `make run` makes them, then `chalice local`."""
+    with MotoServer() as moto_url:
+        urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST")).close()
+        port = free_port()
+        env = local_env(moto_url, port)
+        session = boto3.session.Session(
+            aws_access_key_id="local", aws_secret_access_key="local", region_name=env["AWS_DEFAULT_REGION"]
+        )
+        create_all(session, LOCAL_STAGE["TABLE_NAME"], LOCAL_STAGE["BUCKET_NAME"], LOCAL_STAGE["MAIL_SENDER"], moto_url)
+        subprocess.run([sys.executable, "manage.py", "load-events", "demo/events.yaml"], cwd=ROOT, env=env, check=True)
+        process = start_portal(env, port)
+        try:
+            wait_for(f"http://127.0.0.1:{port}/")
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), "Debian chromium is missing: apt-get install chromium (.ci/run does)"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, portal: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=portal, locale="nl-NL")
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(portal) else None)
+    yield page
+    context.close()
+    assert outside == [], f"the page made third-party requests: {outside}"
+
+
+def assert_accessible(page: Page) -> None:
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def test_register_read_the_mail_and_cancel(page: Page):
+    page.goto(DEMO)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Netwerkbijeenkomst Maatschappelijk ongenoegen")
+    expect(page.get_by_text("Welkomstwoord")).to_be_visible()
+    assert_accessible(page)
+
+    # a mistake first: the messages sit next to the fields and the input stays
+    page.get_by_label("Naam").fill("Leonora Buis-Meulmeester")
+    page.get_by_label("E-mailadres").fill("leonora@")
+    page.get_by_role("button", name="Aanmelden").click()
+    expect(page.get_by_role("alert")).to_contain_text("Er is een probleem")
+    expect(page.get_by_label("Naam")).to_have_value("Leonora Buis-Meulmeester")
+    assert_accessible(page)
+
+    page.get_by_label("E-mailadres").fill("leonora.buis@zwijndrecht.nl")
+    page.get_by_label("Organisatie").fill("VAR")
+    page.get_by_label("Aandachtsfunctionaris maatschappelijk ongenoegen (gemeente)").check()
+    page.get_by_label("Ik heb de privacyverklaring gelezen").check()
+    page.get_by_role("button", name="Aanmelden").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Bedankt, u bent aangemeld.")
+    confirmation_url = page.url
+    assert_accessible(page)
+
+    # the personal link, from the mail as the local outbox shows it
+    page.goto("/outbox")
+    mail = page.get_by_role("article").filter(has_text="leonora.buis@zwijndrecht.nl").first
+    expect(mail).to_contain_text("Uw aanmelding voor Netwerkbijeenkomst")
+    link = mail.get_by_role("link", name="/r/")
+    assert link.get_attribute("href") == confirmation_url.split("?")[0]
+    link.click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Uw aanmelding")
+    expect(page.get_by_text("Leonora Buis-Meulmeester")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Aanmelding annuleren").click()
+    expect(page.get_by_role("status")).to_contain_text("Uw aanmelding is geannuleerd.")
+    expect(page.get_by_role("button", name="Aanmelding annuleren")).to_have_count(0)
+    assert_accessible(page)
+
+
+def test_keyboard_only_and_english(page: Page):
+    page.goto(DEMO)
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Naar de inhoud")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", name="Programme")).to_be_visible()
+    assert page.url.endswith(DEMO)
+    assert_accessible(page)
+    page.goto("/")
+    assert_accessible(page)
+    page.goto("/events?when=past")
+    assert_accessible(page)
+    page.goto("/events/bestaat-niet")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
+    assert_accessible(page)

@@ -1,0 +1,88 @@
+"""Loading events from an organiser's YAML or JSON file (manage.py load-events)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from chalicelib import aws, config, stores
+from chalicelib.dynamo import to_attrs
+from chalicelib.event_import import InvalidEventFile, load, parse_event
+from tests.conftest import ROOT
+
+
+def minimal(**overrides):
+    event = {
+        "slug": "bijeenkomst",
+        "title": "Bijeenkomst",
+        "date": "2027-05-01",
+        "start": "13:00",
+        "end": "16:00",
+        "venue": "Stadhuis",
+        "capacity": 10,
+    }
+    event.update(overrides)
+    return event
+
+
+def test_the_demo_file_loads_with_its_whole_programme(moto):
+    assert load(yaml.safe_load((ROOT / "demo" / "events.yaml").read_text())) == ["netwerkbijeenkomst-zwijndrecht"]
+    event = stores.events().get("netwerkbijeenkomst-zwijndrecht")
+    assert len(event.programme) == 10
+    assert event.programme[2].speakers[1].name == "Leonora Buis-Meulmeester"
+    assert event.starts_at.weekday() == 0  # a Monday, as 18 September was in the announcement
+
+
+def test_loading_again_updates_but_keeps_the_seat_counters(moto):
+    load([minimal(programme=[{"start": "13:00", "title": "A"}, {"start": "14:00", "title": "B"}])])
+    event = stores.events().get_meta("bijeenkomst")
+    event.confirmed = 4  # as if four people had registered
+    aws.dynamodb().put_item(TableName=config.table_name(), Item=to_attrs(event.to_item()))
+
+    load([minimal(title="Nieuwe titel", programme=[{"start": "13:00", "title": "A"}])])
+
+    again = stores.events().get("bijeenkomst")
+    assert (again.title, again.confirmed, len(again.programme)) == ("Nieuwe titel", 4, 1)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"slug": "Hoofd Letters"}, "slug must be lowercase"),
+        ({"date": "18-09-2028"}, "date must be YYYY-MM-DD"),
+        ({"start": "25:00"}, "is not HH:MM"),
+        ({"end": "12:00"}, "before it starts"),
+        ({"capacity": -1}, "capacity must be"),
+        ({"capacity": "veel"}, "capacity must be"),
+        ({"title": ""}, "'title' is required"),
+        ({"registration_deadline": "2027-06-01T10:00"}, "after the event starts"),
+        ({"programme": [{"start": "14:00", "end": "13:00", "title": "X"}]}, "slot 1: ends at 13:00"),
+        ({"programme": [{"start": "14:00"}]}, "slot 1: 'title' is required"),
+    ],
+)
+def test_bad_files_are_refused_with_the_event_and_field_named(overrides, message):
+    with pytest.raises(InvalidEventFile, match=message):
+        parse_event(minimal(**overrides))
+
+
+def test_nothing_is_stored_when_one_event_is_bad(moto):
+    with pytest.raises(InvalidEventFile):
+        load([minimal(), minimal(slug="tweede", end="01:00")])
+    assert stores.events().get("bijeenkomst") is None
+
+
+def test_command_line_reports_errors_without_a_trace(tmp_path):
+    bad = tmp_path / "events.json"
+    bad.write_text(json.dumps({"events": [minimal(capacity=-5)]}))
+    env = {**os.environ, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}  # never reached: validation comes first
+    result = subprocess.run(
+        [sys.executable, "manage.py", "load-events", str(bad)], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "capacity must be a whole number" in result.stderr
+    assert "Traceback" not in result.stderr
