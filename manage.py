@@ -10,7 +10,6 @@ AWS credentials and region come from the usual AWS environment or profile.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -18,22 +17,16 @@ import boto3
 import click
 import yaml
 
-CONFIG = Path(__file__).resolve().parent / ".chalice" / "config.json"
-
-
-def _use_stage(stage: str) -> None:
-    config = json.loads(CONFIG.read_text())
-    if stage not in config["stages"]:
-        raise click.BadParameter(f"unknown stage {stage!r}; see .chalice/config.json")
-    settings = {**config.get("environment_variables", {}), **config["stages"][stage].get("environment_variables", {})}
-    for name, value in settings.items():
-        os.environ.setdefault(name, value)
+from devtools.stage import use_stage
 
 
 @click.group()
 @click.option("--stage", default="local", show_default=True, help="Stage from .chalice/config.json")
 def cli(stage: str) -> None:
-    _use_stage(stage)
+    try:
+        use_stage(stage)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from error
 
 
 @cli.command("load-events")

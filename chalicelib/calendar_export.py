@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
-
 from chalicelib import config
 from chalicelib.models import Event
 
 
 def event_ics(event: Event) -> bytes:
+    # imported here: 40 ms of cold start that only calendar downloads need
+    from icalendar import Calendar
+    from icalendar import Event as CalendarEvent
+
     calendar = Calendar()
     calendar.add("prodid", "-//Regionaal netwerk maatschappelijk ongenoegen//portal//NL")
     calendar.add("version", "2.0")

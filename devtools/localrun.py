@@ -34,7 +34,7 @@ def wait_for(url: str, seconds: float = 20) -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:
-            urllib.request.urlopen(url, timeout=1).close()  # noqa: S310 (loopback only)
+            urllib.request.urlopen(url, timeout=1).close()
             return
         except OSError:
             if time.monotonic() > deadline:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -24,6 +23,7 @@ from moto.ses.models import ses_backends
 from chalicelib import aws, clock, csrf
 from chalicelib.config import TIMEZONE
 from chalicelib.models import Event, Slot, Speaker
+from devtools.awscalls import AwsCalls
 from devtools.resources import create_all
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,31 +170,9 @@ def visitor(client: Client) -> FormSession:
     return FormSession(client)
 
 
-class AwsCalls:
-    """Counts the AWS API calls made through the portal's clients (botocore event hooks)."""
-
-    def __init__(self) -> None:
-        self.calls: Counter[str] = Counter()
-
-    def _record(self, model: Any, **_: Any) -> None:
-        self.calls[f"{model.service_model.service_name}.{model.name}"] += 1
-
-    def attach(self) -> None:
-        for service in (aws.dynamodb(), aws.ses()):
-            service.meta.events.register("before-call.*.*", self._record)
-
-    def service(self, name: str) -> int:
-        return sum(n for op, n in self.calls.items() if op.startswith(f"{name}."))
-
-    def reset(self) -> None:
-        self.calls.clear()
-
-
 @pytest.fixture
 def aws_calls(moto: None) -> AwsCalls:
-    counter = AwsCalls()
-    counter.attach()
-    return counter
+    return AwsCalls().attach()
 
 
 def in_days(days: int) -> datetime:

@@ -1,0 +1,27 @@
+"""Counting the AWS API calls the portal's clients make (botocore event hooks)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from chalicelib import aws
+
+
+class AwsCalls:
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+
+    def _record(self, model: Any, **_: Any) -> None:
+        self.calls[f"{model.service_model.service_name}.{model.name}"] += 1
+
+    def attach(self) -> AwsCalls:
+        for client in (aws.dynamodb(), aws.ses()):
+            client.meta.events.register("before-call.*.*", self._record)
+        return self
+
+    def service(self, name: str) -> int:
+        return sum(n for op, n in self.calls.items() if op.startswith(f"{name}."))
+
+    def reset(self) -> None:
+        self.calls.clear()

@@ -1,0 +1,146 @@
+"""`make bench`: cold import, a warm event page against raw boto3, AWS calls per action.
+
+Measured in one run on this machine; a table to read, not a test: nothing fails on a number.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlencode
+
+import boto3
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SLUG = "netwerkbijeenkomst-zwijndrecht"
+
+
+def median_seconds(action: Callable[[], object], runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def cold_import(code: str, runs: int = 7) -> float:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "0"}
+    command = [sys.executable, "-c", code]
+    subprocess.run(command, cwd=ROOT, env=env, check=True)  # warm the bytecode cache and the OS file cache
+    return median_seconds(lambda: subprocess.run(command, cwd=ROOT, env=env, check=True), runs)
+
+
+def main() -> None:
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="bench",
+        AWS_SECRET_ACCESS_KEY="bench",
+        AWS_DEFAULT_REGION=os.environ.get("AWS_DEFAULT_REGION", "eu-west-1"),
+    )
+    bare = cold_import("import chalice, boto3, jinja2")
+    portal = cold_import("import app")
+    rows = [
+        (
+            "cold import: app / bare chalice+boto3+jinja2",
+            f"{portal * 1000:.0f} ms / {bare * 1000:.0f} ms",
+            f"{portal / bare:.2f}x",
+        )
+    ]
+
+    from chalice.test import Client
+
+    from app import app
+    from chalicelib import aws, csrf
+    from chalicelib.event_import import load
+    from devtools.awscalls import AwsCalls
+    from devtools.motoserver import MotoServer
+    from devtools.resources import create_all
+    from devtools.stage import use_stage
+
+    with MotoServer() as url, Client(app, stage_name="local") as client:
+        urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST")).close()
+        os.environ["AWS_ENDPOINT_URL"] = url
+        use_stage("local")
+        aws.reset()
+        create_all(boto3.session.Session(), "network-portal-local", "network-portal-local", "netwerk@portal.example")
+        load(yaml.safe_load((ROOT / "demo" / "events.yaml").read_text()))
+
+        page = median_seconds(lambda: client.http.get(f"/events/{SLUG}"), 200)
+        raw_client = boto3.client("dynamodb", endpoint_url=url)
+        raw = median_seconds(
+            lambda: raw_client.query(
+                TableName="network-portal-local",
+                KeyConditionExpression="PK = :pk AND begins_with(SK, :h)",
+                ExpressionAttributeValues={":pk": {"S": f"EVENT#{SLUG}"}, ":h": {"S": "#"}},
+            ),
+            200,
+        )
+        rows.append(
+            (
+                "warm event page / raw boto3 Query (moto server)",
+                f"{page * 1000:.2f} ms / {raw * 1000:.2f} ms",
+                f"{page / raw:.2f}x",
+            )
+        )
+
+        counter = AwsCalls().attach()
+        secret = csrf.new_secret()
+        cookie = {"cookie": f"csrf={secret}"}
+
+        def post(path: str, form: dict[str, str]) -> object:
+            body = urlencode({**form, "csrf_token": csrf.token_for(secret)})
+            return client.http.post(
+                path, body=body, headers={**cookie, "content-type": "application/x-www-form-urlencoded"}
+            )
+
+        def form(n: int) -> dict[str, str]:
+            return {
+                "name": f"Deelnemer {n}",
+                "email": f"deelnemer{n}@gemeente.nl",
+                "organisation": "Gemeente",
+                "role": "Beleidsadviseur gemeente (OOV)",
+                "consent": "yes",
+            }
+
+        actions: list[tuple[str, Callable[[], object]]] = [
+            ("GET /", lambda: client.http.get("/")),
+            ("GET /events/{slug}", lambda: client.http.get(f"/events/{SLUG}")),
+            ("POST register (seat free)", lambda: post(f"/events/{SLUG}/aanmelden", form(1))),
+            ("POST register (same address again)", lambda: post(f"/events/{SLUG}/aanmelden", form(1))),
+        ]
+        for label, action in actions:
+            counter.reset()
+            response = action()
+            rows.append((f"AWS calls: {label}", ", ".join(f"{op} {n}" for op, n in sorted(counter.calls.items())), ""))
+            if label.startswith("POST register (seat free)"):
+                token = response.headers["Location"].split("/")[2].split("?")[0]
+        counter.reset()
+        client.http.get(f"/r/{token}")
+        rows.append(
+            ("AWS calls: GET /r/{token}", ", ".join(f"{op} {n}" for op, n in sorted(counter.calls.items())), "")
+        )
+        counter.reset()
+        post(f"/r/{token}/annuleren", {})
+        rows.append(
+            (
+                "AWS calls: POST cancel (nobody waiting)",
+                ", ".join(f"{op} {n}" for op, n in sorted(counter.calls.items())),
+                "",
+            )
+        )
+
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'measure'.ljust(width)}  {'value':<58} ratio")
+    for label, value, ratio in rows:
+        print(f"{label.ljust(width)}  {value:<58} {ratio}")
+
+
+if __name__ == "__main__":
+    main()

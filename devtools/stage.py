@@ -1,0 +1,19 @@
+"""A stage's settings from .chalice/config.json, for processes that Chalice does not start."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
+
+
+def use_stage(stage: str) -> None:
+    """Put the stage's variables into os.environ, as the Lambda gets them; set ones win."""
+    config = json.loads(CONFIG.read_text())
+    if stage not in config["stages"]:
+        raise ValueError(f"unknown stage {stage!r}; see .chalice/config.json")
+    settings = {**config.get("environment_variables", {}), **config["stages"][stage].get("environment_variables", {})}
+    for name, value in settings.items():
+        os.environ.setdefault(name, value)
