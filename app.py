@@ -3,10 +3,10 @@
 from chalice import Chalice
 
 from chalicelib.views import api, outbox, pages
-from chalicelib.views.errors import handle_errors
+from chalicelib.views.errors import error_middleware
 
 app = Chalice(app_name="network-portal")
 app.register_blueprint(pages.bp)
 app.register_blueprint(api.bp)
 app.register_blueprint(outbox.bp)
-app.register_middleware(handle_errors, "http")
+app.register_middleware(error_middleware(app), "http")

@@ -29,6 +29,11 @@ class BadRequest(PortalError):
     message = _("Het verzoek kon niet worden gelezen.")
 
 
+class MethodNotAllowed(PortalError):
+    status = 405
+    message = _("Deze handeling is hier niet mogelijk.")
+
+
 class UnsupportedMediaType(PortalError):
     status = 415
     message = _("Dit type inhoud wordt hier niet ondersteund.")

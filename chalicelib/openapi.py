@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.event_store import CURSOR
 from chalicelib.forms import LIMITS
 
 
@@ -124,7 +125,7 @@ def document() -> dict[str, Any]:
                         {
                             "name": "after",
                             "in": "query",
-                            "schema": {"type": "string"},
+                            "schema": {"type": "string", "pattern": CURSOR.pattern},
                             "description": "`next` of the previous page",
                         },
                     ],

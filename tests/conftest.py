@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import json
 import secrets
+import socket
+import subprocess
+import sys
+import urllib.request
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -24,6 +28,8 @@ from chalicelib import aws, clock, csrf
 from chalicelib.config import TIMEZONE
 from chalicelib.models import Event, Slot, Speaker
 from devtools.awscalls import AwsCalls
+from devtools.localrun import local_env, start_portal, wait_for
+from devtools.motoserver import MotoServer
 from devtools.resources import create_all
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -173,6 +179,35 @@ def visitor(client: Client) -> FormSession:
 @pytest.fixture
 def aws_calls(moto: None) -> AwsCalls:
     return AwsCalls().attach()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def live_portal() -> Iterator[str]:
+    """moto server, resources and demo data as `make run` makes them, then `chalice local`:
+    the portal over real HTTP. Module-scoped, because moto's backends are global to the
+    process and the in-process `mock_aws` of other modules resets them."""
+    with MotoServer() as moto_url:
+        urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST")).close()
+        port = _free_port()
+        env = local_env(moto_url, port)
+        session = boto3.session.Session(
+            aws_access_key_id="local", aws_secret_access_key="local", region_name=env["AWS_DEFAULT_REGION"]
+        )
+        create_all(session, LOCAL_STAGE["TABLE_NAME"], LOCAL_STAGE["BUCKET_NAME"], LOCAL_STAGE["MAIL_SENDER"], moto_url)
+        subprocess.run([sys.executable, "manage.py", "load-events", "demo/events.yaml"], cwd=ROOT, env=env, check=True)
+        process = start_portal(env, port)
+        try:
+            wait_for(f"http://127.0.0.1:{port}/")
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
 
 
 def in_days(days: int) -> datetime:

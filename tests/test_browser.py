@@ -7,54 +7,21 @@ Never skipped: without /usr/bin/chromium this fails (`.ci/run` installs it).
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-import boto3
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from devtools.localrun import local_env, start_portal, wait_for
-from devtools.motoserver import MotoServer
-from devtools.resources import create_all
-from tests.conftest import LOCAL_STAGE, ROOT
+from tests.conftest import live_portal
+
+portal = live_portal
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 DEMO = "/events/netwerkbijeenkomst-zwijndrecht"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def portal() -> Iterator[str]:
-    """moto server, resources and demo data as `make run` makes them, then `chalice local`."""
-    with MotoServer() as moto_url:
-        urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST")).close()
-        port = free_port()
-        env = local_env(moto_url, port)
-        session = boto3.session.Session(
-            aws_access_key_id="local", aws_secret_access_key="local", region_name=env["AWS_DEFAULT_REGION"]
-        )
-        create_all(session, LOCAL_STAGE["TABLE_NAME"], LOCAL_STAGE["BUCKET_NAME"], LOCAL_STAGE["MAIL_SENDER"], moto_url)
-        subprocess.run([sys.executable, "manage.py", "load-events", "demo/events.yaml"], cwd=ROOT, env=env, check=True)
-        process = start_portal(env, port)
-        try:
-            wait_for(f"http://127.0.0.1:{port}/")
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

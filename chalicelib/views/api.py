@@ -7,7 +7,7 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib import clock, events, registration
-from chalicelib.errors import InvalidInput
+from chalicelib.errors import BadRequest, InvalidInput
 from chalicelib.event_store import EventPage
 from chalicelib.forms import FieldError
 from chalicelib.i18n import _
@@ -63,8 +63,10 @@ def _page_json(listing: EventPage) -> dict[str, Any]:
 @bp.route("/api/events", methods=["GET"])
 def list_events() -> Response:
     query = bp.current_request.query_params or {}
-    after = query.get("after")
-    listing = events.past(after) if query.get("when") == "past" else events.upcoming(after)
+    when = query.get("when", "upcoming")
+    if when not in ("upcoming", "past"):
+        raise BadRequest(_("Kies 'upcoming' of 'past' voor 'when'."))
+    listing = events.past(query.get("after")) if when == "past" else events.upcoming(query.get("after"))
     return json_response(_page_json(listing))
 
 

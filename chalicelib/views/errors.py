@@ -11,18 +11,18 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from chalice import Response
+from chalice import Chalice, Response
 from chalice.app import Request
 
 from chalicelib import config
-from chalicelib.errors import BadRequest, InvalidInput, NotFound, PortalError, UnsupportedMediaType
+from chalicelib.errors import BadRequest, InvalidInput, MethodNotAllowed, NotFound, PortalError, UnsupportedMediaType
 from chalicelib.rendering import gettext
 from chalicelib.views.http import json_response, language, page, request_path
 
 log = logging.getLogger(__name__)
 
 # Chalice's own error responses (bad JSON, 415, 500 ...) mapped to ours
-_CHALICE_STATUS = {400: BadRequest, 404: NotFound, 415: UnsupportedMediaType}
+_CHALICE_STATUS = {400: BadRequest, 404: NotFound, 405: MethodNotAllowed, 415: UnsupportedMediaType}
 
 
 def _security_headers(response: Response, path: str) -> Response:
@@ -56,17 +56,26 @@ def error_response(request: Request, error: PortalError) -> Response:
     return page(request, "error.html", status=error.status, status_code=error.status, message=message)
 
 
-def handle_errors(event: Request, get_response: Callable[[Request], Response]) -> Response:
-    path = request_path(event)
-    try:
-        response = get_response(event)
-    except PortalError as error:
-        response = error_response(event, error)
-    else:
-        chalice_error = isinstance(response.body, dict) and "Code" in response.body
-        if response.status_code >= 500 or (chalice_error and response.status_code >= 400):
-            kind = _CHALICE_STATUS.get(response.status_code, PortalError)
-            if response.status_code >= 500:
-                log.error("unhandled error on %s", event.path)  # Chalice logged the trace already
-            response = error_response(event, kind())
-    return _security_headers(response, path)
+def error_middleware(app: Chalice) -> Callable[[Request, Callable[[Request], Response]], Response]:
+    """The HTTP middleware for `app`; it needs the app only to list a route's methods in a 405."""
+
+    def handle_errors(event: Request, get_response: Callable[[Request], Response]) -> Response:
+        path = request_path(event)
+        try:
+            response = get_response(event)
+        except PortalError as error:
+            response = error_response(event, error)
+        else:
+            chalice_error = isinstance(response.body, dict) and "Code" in response.body
+            if response.status_code >= 500 or (chalice_error and response.status_code >= 400):
+                status = response.status_code
+                if status >= 500:
+                    log.error("unhandled error on %s", event.path)  # Chalice logged the trace already
+                response = error_response(
+                    event, _CHALICE_STATUS.get(status, PortalError if status >= 500 else BadRequest)()
+                )
+                if status == 405:
+                    response.headers["Allow"] = ", ".join(sorted(app.routes.get(event.path, {})))
+        return _security_headers(response, path)
+
+    return handle_errors
