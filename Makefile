@@ -7,7 +7,7 @@ MO     := chalicelib/locale/en/LC_MESSAGES/messages.mo
 PO     := locale/en/LC_MESSAGES/messages.po
 export AWS_DEFAULT_REGION ?= eu-west-1
 
-.PHONY: run test lint unit e2e package bench messages translations clean
+.PHONY: run test lint package bench messages translations organiser clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -40,6 +40,11 @@ package: $(BIN)/.installed $(MO)
 	rm -rf build/package
 	$(BIN)/chalice package --stage $(STAGE) --merge-template infra/resources.json build/package
 	$(BIN)/cfn-lint build/package/sam.json
+
+# The first organiser: make organiser EMAIL=naam@gemeente.nl [STAGE=local|dev|prod]
+organiser: $(BIN)/.installed
+	@test -n "$(EMAIL)" || (echo "usage: make organiser EMAIL=naam@gemeente.nl [STAGE=local]"; exit 2)
+	$(PY) manage.py --stage $(if $(filter command line,$(origin STAGE)),$(STAGE),local) create-organiser --email "$(EMAIL)"
 
 bench: $(BIN)/.installed $(MO)
 	$(PY) -m devtools.bench

@@ -2,11 +2,14 @@
 
 from chalice import Chalice
 
-from chalicelib.views import api, outbox, pages
+from chalicelib.views import account, admin, api, outbox, pages, signin
 from chalicelib.views.errors import error_middleware
 
 app = Chalice(app_name="network-portal")
 app.register_blueprint(pages.bp)
 app.register_blueprint(api.bp)
 app.register_blueprint(outbox.bp)
+app.register_blueprint(signin.bp)
+app.register_blueprint(account.bp)
+app.register_blueprint(admin.bp)
 app.register_middleware(error_middleware(app), "http")

@@ -46,6 +46,36 @@ def load_events(path: Path) -> None:
         click.echo(f"loaded /events/{slug}")
 
 
+@cli.command("create-organiser")
+@click.option("--email", required=True, help="Address of the organiser")
+@click.option("--name", default="", help="Name shown in the portal")
+def create_organiser(email: str, name: str) -> None:
+    """Create an approved organiser account, or make an existing account organiser."""
+    from chalicelib.accounts import ensure_organiser
+    from chalicelib.errors import InvalidInput
+    from chalicelib.forms import clean_email
+
+    try:
+        address = clean_email({"email": email})
+    except InvalidInput as error:
+        raise click.BadParameter(f"{email!r} is not a valid address") from error
+    account = ensure_organiser(address, name or address.split("@")[0])
+    click.echo(f"{account.email} is organiser; sign in at /inloggen")
+
+
+@cli.command("send-newsletter")
+@click.option("--subject", required=True)
+@click.argument("body", type=click.File(encoding="utf-8"))
+def send_newsletter(subject: str, body: click.utils.LazyFile) -> None:
+    """Mail BODY (plain text) to every subscriber, with one-click unsubscribe."""
+    from chalicelib.newsletter import send
+
+    sent, failed = send(subject, body.read())
+    click.echo(f"sent {sent}, failed {failed}")
+    if failed:
+        sys.exit(1)
+
+
 @cli.command("create-resources")
 def create_resources() -> None:
     """Create the table, bucket and SES sender on moto server (AWS_ENDPOINT_URL)."""

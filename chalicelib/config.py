@@ -71,3 +71,18 @@ def _secret_key(literal: str, parameter: str) -> bytes:
 
 def page_size() -> int:
     return int(os.environ.get("PAGE_SIZE", "10"))
+
+
+def trusted_domains() -> tuple[str, ...]:
+    """Email domains whose verified requests are approved at once (subdomains count)."""
+    raw = os.environ.get("TRUSTED_DOMAINS", "")
+    return tuple(d.strip().lower().lstrip("@.") for d in raw.split(",") if d.strip())
+
+
+SESSION_SECONDS = 8 * 60 * 60  # a working day; then sign in again
+SIGN_IN_LINK_SECONDS = 15 * 60
+VERIFY_LINK_SECONDS = 24 * 60 * 60
+# sign-in requests per window, per address and per client
+SIGN_IN_LIMIT_PER_ADDRESS = 5
+SIGN_IN_LIMIT_PER_CLIENT = 20
+SIGN_IN_WINDOW_SECONDS = 15 * 60

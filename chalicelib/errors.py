@@ -85,3 +85,18 @@ class Conflict(PortalError):
 
     status = 409
     message = _("Er gebeurde tegelijk iets anders met deze gegevens. Probeer het nog eens.")
+
+
+class LinkInvalid(PortalError):
+    status = 410
+    message = _("Deze link is al gebruikt of verlopen. Vraag een nieuwe aan.")
+
+
+class Forbidden(PortalError):
+    status = 403
+    message = _("U hebt geen toegang tot deze pagina.")
+
+
+class TooManyAttempts(PortalError):
+    status = 429
+    message = _("U hebt het te vaak geprobeerd. Wacht een kwartier en probeer het dan opnieuw.")

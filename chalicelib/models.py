@@ -194,6 +194,8 @@ class Registration:
     status: str = "confirmed"  # confirmed | waiting | cancelled
     remarks: str = ""
     language: str = "nl"  # mails about this registration go out in it
+    event_title: str = ""  # copied, so a member's own list needs no read per event
+    event_date: str = ""
     wait_key: str = ""  # SK of this registration's waiting-list entry, while waiting
     cancelled_at: datetime | None = None
 
@@ -220,6 +222,11 @@ class Registration:
             "language": self.language,
             "status": self.status,
             "created_at": self.created_at.isoformat(),
+            "event_title": self.event_title,
+            "event_date": self.event_date,
+            # a member's own registrations, across events
+            "GSI2PK": f"REGEMAIL#{email_key(self.email)}",
+            "GSI2SK": f"{self.event_date}#{self.event_slug}",
         }
         if self.wait_key:
             item["wait_key"] = self.wait_key
@@ -238,8 +245,91 @@ class Registration:
             role=item.get("role", ""),
             remarks=item.get("remarks", ""),
             language=item.get("language", "nl"),
+            event_title=item.get("event_title", ""),
+            event_date=item.get("event_date", ""),
             status=item["status"],
             created_at=datetime.fromisoformat(item["created_at"]),
             wait_key=item.get("wait_key", ""),
             cancelled_at=_dt(item.get("cancelled_at")),
+        )
+
+
+ACCOUNT_SK = "#ACCOUNT"
+NEWSLETTER_INDEX_PK = "NEWSLETTER"
+
+
+def account_pk(email: str) -> str:
+    return f"ACCOUNT#{email_key(email)}"
+
+
+@dataclass
+class Account:
+    """A person's membership: requested, verified, then approved (or not) by an organiser.
+
+    status: unverified | pending | approved | rejected | disabled
+    access: member | organiser
+    """
+
+    email: str
+    name: str
+    organisation: str
+    job: str
+    created_at: datetime
+    reason: str = ""
+    newsletter: bool = False
+    status: str = "unverified"
+    access: str = "member"
+    language: str = "nl"
+    version: int = 0  # optimistic concurrency: every write expects the version it read
+
+    @property
+    def pk(self) -> str:
+        return account_pk(self.email)
+
+    @property
+    def can_sign_in(self) -> bool:
+        return self.status == "approved"
+
+    @property
+    def subscribed(self) -> bool:
+        return self.newsletter and self.status == "approved"
+
+    def to_item(self) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "PK": self.pk,
+            "SK": ACCOUNT_SK,
+            "type": "account",
+            "email": self.email,
+            "name": self.name,
+            "organisation": self.organisation,
+            "job": self.job,
+            "reason": self.reason,
+            "newsletter": self.newsletter,
+            "status": self.status,
+            "access": self.access,
+            "language": self.language,
+            "created_at": self.created_at.isoformat(),
+            "version": self.version,
+            # organisers list accounts by status, newest first
+            "GSI1PK": f"ACCOUNTS#{self.status}",
+            "GSI1SK": self.created_at.isoformat(),
+        }
+        if self.subscribed:
+            item["GSI2PK"], item["GSI2SK"] = NEWSLETTER_INDEX_PK, self.email.lower()
+        return item
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> Account:
+        return cls(
+            email=item["email"],
+            name=item["name"],
+            organisation=item.get("organisation", ""),
+            job=item.get("job", ""),
+            created_at=datetime.fromisoformat(item["created_at"]),
+            reason=item.get("reason", ""),
+            newsletter=bool(item.get("newsletter", False)),
+            status=item["status"],
+            access=item.get("access", "member"),
+            language=item.get("language", "nl"),
+            version=int(item.get("version", 0)),
         )

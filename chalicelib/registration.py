@@ -65,6 +65,8 @@ def register(slug: str, form: Mapping[str, str], language: str) -> Outcome:
         remarks=data.remarks,
         language=language,
         created_at=clock.now(),
+        event_title=event.title,
+        event_date=event.date.isoformat(),
     )
     try:
         _store_new(reg, seat_free=not event.is_full)

@@ -12,7 +12,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.dynamo import cancellation_codes, from_attrs, is_cancelled, to_attrs
-from chalicelib.models import EVENT_SK, REG_PREFIX, TOKEN_SK, WAIT_PREFIX, Registration, event_pk, token_pk
+from chalicelib.models import EVENT_SK, REG_PREFIX, TOKEN_SK, WAIT_PREFIX, Registration, email_key, event_pk, token_pk
 
 
 class SeatsTaken(Exception):
@@ -199,6 +199,17 @@ class RegistrationStore:
             if "LastEvaluatedKey" not in response:
                 return found
             params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def for_email(self, email: str) -> list[Registration]:
+        """A person's registrations across events (GSI2), newest event first."""
+        response = self._client.query(
+            TableName=self._table,
+            IndexName="GSI2",
+            KeyConditionExpression="GSI2PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"REGEMAIL#{email_key(email)}"}},
+            ScanIndexForward=False,
+        )
+        return [Registration.from_item(from_attrs(a)) for a in response["Items"]]
 
     # -- cancelling -----------------------------------------------------
 

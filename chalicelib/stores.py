@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chalicelib import aws, config
+from chalicelib.account_store import AccountStore
 from chalicelib.event_store import EventStore
 from chalicelib.registration_store import RegistrationStore
 
@@ -13,3 +14,7 @@ def events() -> EventStore:
 
 def registrations() -> RegistrationStore:
     return RegistrationStore(aws.dynamodb(), config.table_name())
+
+
+def accounts() -> AccountStore:
+    return AccountStore(aws.dynamodb(), config.table_name())

@@ -15,5 +15,13 @@ def use_stage(stage: str) -> None:
     if stage not in config["stages"]:
         raise ValueError(f"unknown stage {stage!r}; see .chalice/config.json")
     settings = {**config.get("environment_variables", {}), **config["stages"][stage].get("environment_variables", {})}
+    if stage == "local":
+        # the moto server that `make run` starts, with moto's fake credentials
+        settings.update(
+            AWS_ENDPOINT_URL=f"http://127.0.0.1:{os.environ.get('MOTO_PORT', '5001')}",
+            AWS_ACCESS_KEY_ID="local",
+            AWS_SECRET_ACCESS_KEY="local",
+            AWS_DEFAULT_REGION="eu-west-1",
+        )
     for name, value in settings.items():
         os.environ.setdefault(name, value)

@@ -150,10 +150,12 @@ class FormSession:
         self.client = client
         self.secret = csrf.new_secret()
         self.language = language
+        self.session = ""  # the signed session cookie, once signed in
 
     @property
     def cookie(self) -> str:
-        return f"{csrf.COOKIE}={self.secret}; lang={self.language}"
+        session = f"; sessie={self.session}" if self.session else ""
+        return f"{csrf.COOKIE}={self.secret}; lang={self.language}{session}"
 
     def get(self, path: str) -> Any:
         return self.client.http.get(path, headers={"cookie": self.cookie})

@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 _CHALICE_STATUS = {400: BadRequest, 404: NotFound, 405: MethodNotAllowed, 415: UnsupportedMediaType}
 
 
+# personal or signed-in pages: never stored by a browser or proxy
+_PRIVATE = ("/r/", "/api/registrations", "/account", "/beheer", "/inloggen", "/nieuwsbrief")
+
+
 def _security_headers(response: Response, path: str) -> Response:
     headers = {
         "Content-Security-Policy": (
@@ -38,7 +42,7 @@ def _security_headers(response: Response, path: str) -> Response:
     }
     if not config.is_local():
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if path.startswith("/r/") or path.startswith("/api/registrations"):
+    if path.startswith(_PRIVATE) or "sessie=" in (response.headers.get("Set-Cookie") or ""):
         headers["Cache-Control"] = "no-store"
     for name, value in headers.items():
         response.headers.setdefault(name, value)

@@ -10,9 +10,10 @@ from urllib.parse import parse_qs, urlencode
 from chalice import Response
 from chalice.app import Request
 
-from chalicelib import config, csrf
+from chalicelib import config, csrf, signin
 from chalicelib.errors import BadRequest, CsrfFailed
 from chalicelib.i18n import _, choose
+from chalicelib.models import Account
 from chalicelib.rendering import render
 
 FORM = ["application/x-www-form-urlencoded"]
@@ -38,6 +39,18 @@ def cookie_header(name: str, value: str, max_age: int) -> str:
 def request_path(request: Request) -> str:
     """The path as requested; `request.path` is the route template (/events/{slug})."""
     return str(request.context.get("path") or request.path)
+
+
+_UNSET: Any = object()
+
+
+def current_account(request: Request) -> Account | None:
+    """The signed-in account: read once per request (one GetItem), only when a session cookie is sent."""
+    cached = getattr(request, "_portal_account", _UNSET)
+    if cached is _UNSET:
+        cached = signin.account_for(cookies(request).get(signin.COOKIE))
+        request._portal_account = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def language(request: Request) -> str:
@@ -92,6 +105,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         set_cookies.append(cookie_header(csrf.COOKIE, secret, 60 * 60 * 24))
     query = request.query_params or {}
     path = request_path(request) + (f"?{urlencode(list(query.items()))}" if query else "")
+    context.setdefault("account", current_account(request))
     body = render(
         template,
         lang,

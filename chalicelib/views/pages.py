@@ -14,6 +14,7 @@ from chalicelib.views.http import (
     FORM,
     LANG_COOKIE,
     cookie_header,
+    current_account,
     form_data,
     language,
     local_path,
@@ -61,6 +62,10 @@ def event_page(slug: str) -> Response:
 
 
 def _event_page(event: Event, status: int = 200, values: dict | None = None, errors: dict | None = None) -> Response:
+    account = current_account(bp.current_request)
+    if values is None and account is not None:
+        # a signed-in member finds the form filled in
+        values = {"name": account.name, "email": account.email, "organisation": account.organisation}
     return page(
         bp.current_request,
         "event.html",

@@ -1,0 +1,236 @@
+"""Repository for accounts, their one-time links, sign-in rate counters and the audit log.
+
+One-time links are stored under a hash of the token, so the table never holds
+a usable link. A link is used by one conditional update; a second use, or a
+second tab at the same moment, fails that condition.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.dynamo import from_attrs, is_cancelled, to_attrs
+from chalicelib.models import ACCOUNT_SK, NEWSLETTER_INDEX_PK, Account, email_key
+
+LINK_SK = "#LINK"
+
+
+class StaleAccount(Exception):
+    """The account changed since it was read (version mismatch), or is gone."""
+
+
+class AccountExists(Exception):
+    def __init__(self, existing: Account) -> None:
+        super().__init__("account exists")
+        self.existing = existing
+
+
+class LinkUnusable(Exception):
+    """The one-time link is unknown, used or expired."""
+
+
+class OverLimit(Exception):
+    pass
+
+
+def _link_pk(purpose: str, token: str) -> str:
+    return f"LINK#{purpose}#{hashlib.sha256(token.encode()).hexdigest()}"
+
+
+def _is_condition_failure(error: ClientError) -> bool:
+    return error.response["Error"]["Code"] in ("ConditionalCheckFailedException", "TransactionCanceledException")
+
+
+class AccountStore:
+    def __init__(self, client: Any, table: str) -> None:
+        self._client = client
+        self._table = table
+
+    # -- accounts -------------------------------------------------------
+
+    def get(self, email: str) -> Account | None:
+        return self.get_by_key(email_key(email))
+
+    def get_by_key(self, key: str) -> Account | None:
+        response = self._client.get_item(
+            TableName=self._table, Key={"PK": {"S": f"ACCOUNT#{key}"}, "SK": {"S": ACCOUNT_SK}}, ConsistentRead=True
+        )
+        item = response.get("Item")
+        return Account.from_item(from_attrs(item)) if item else None
+
+    def create(self, account: Account, link_expires: int) -> str:
+        """A new account and its verification link (returned), or AccountExists with the one stored."""
+        link_token = secrets.token_urlsafe(32)
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": to_attrs(account.to_item()),
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                        }
+                    },
+                    self._link_put("verify", link_token, account, link_expires),
+                ]
+            )
+        except ClientError as error:
+            if not is_cancelled(error):
+                raise
+            reason = error.response.get("CancellationReasons", [{}])[0]
+            if reason.get("Code") == "ConditionalCheckFailed" and "Item" in reason:
+                raise AccountExists(Account.from_item(from_attrs(reason["Item"]))) from error
+            raise
+        return link_token
+
+    def save(self, account: Account, audit: dict[str, Any] | None = None) -> None:
+        """Write a changed account if nobody changed it since it was read; with its audit entry."""
+        expected = account.version
+        account.version += 1
+        items: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": to_attrs(account.to_item()),
+                    "ConditionExpression": "version = :v",
+                    "ExpressionAttributeValues": {":v": {"N": str(expected)}},
+                }
+            }
+        ]
+        if audit:
+            items.append({"Put": {"TableName": self._table, "Item": to_attrs(audit)}})
+        try:
+            self._client.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            account.version = expected
+            if _is_condition_failure(error):
+                raise StaleAccount() from error
+            raise
+
+    def delete(self, account: Account) -> None:
+        try:
+            self._client.delete_item(
+                TableName=self._table,
+                Key={"PK": {"S": account.pk}, "SK": {"S": ACCOUNT_SK}},
+                ConditionExpression="version = :v",
+                ExpressionAttributeValues={":v": {"N": str(account.version)}},
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                raise StaleAccount() from error
+            raise
+
+    def by_status(self, status: str, limit: int = 100) -> list[Account]:
+        response = self._client.query(
+            TableName=self._table,
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"ACCOUNTS#{status}"}},
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        return [Account.from_item(from_attrs(a)) for a in response["Items"]]
+
+    def subscribers(self) -> list[Account]:
+        """Approved accounts that want the newsletter, by address; paginates."""
+        params: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": "GSI2",
+            "KeyConditionExpression": "GSI2PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": NEWSLETTER_INDEX_PK}},
+        }
+        found: list[Account] = []
+        while True:
+            response = self._client.query(**params)
+            found += [Account.from_item(from_attrs(a)) for a in response["Items"]]
+            if "LastEvaluatedKey" not in response:
+                return found
+            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    # -- one-time links -------------------------------------------------
+
+    def _link_put(
+        self, purpose: str, token: str, account: Account, expires: int, next_path: str = "/"
+    ) -> dict[str, Any]:
+        item = {
+            "PK": _link_pk(purpose, token),
+            "SK": LINK_SK,
+            "type": "link",
+            "account": email_key(account.email),
+            "next": next_path,
+            "expires_at": expires,  # TTL removes it; the condition below does not wait for TTL
+        }
+        return {
+            "Put": {"TableName": self._table, "Item": to_attrs(item), "ConditionExpression": "attribute_not_exists(PK)"}
+        }
+
+    def add_link(self, purpose: str, account: Account, expires: int, next_path: str = "/") -> str:
+        token = secrets.token_urlsafe(32)
+        self._client.transact_write_items(TransactItems=[self._link_put(purpose, token, account, expires, next_path)])
+        return token
+
+    def use_link(self, purpose: str, token: str, now: int) -> tuple[str, str]:
+        """Mark the link used, once; return (account key, next path) or raise LinkUnusable."""
+        try:
+            response = self._client.update_item(
+                TableName=self._table,
+                Key={"PK": {"S": _link_pk(purpose, token)}, "SK": {"S": LINK_SK}},
+                UpdateExpression="SET used_at = :now",
+                ConditionExpression="attribute_exists(PK) AND attribute_not_exists(used_at) AND expires_at > :now",
+                ExpressionAttributeValues={":now": {"N": str(now)}},
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                raise LinkUnusable() from error
+            raise
+        link = from_attrs(response["Attributes"])
+        return link["account"], link.get("next", "/")
+
+    # -- rate limits ----------------------------------------------------
+
+    def count_attempt(self, scopes: dict[str, int], window: int, expires: int) -> None:
+        """One more attempt in each scope ({key: limit}) for this window; OverLimit past any limit."""
+        items = [
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": {"PK": {"S": f"RATE#{scope}"}, "SK": {"S": f"#{window}"}},
+                    "UpdateExpression": "ADD attempts :one SET expires_at = :expires",
+                    "ConditionExpression": "attribute_not_exists(attempts) OR attempts < :limit",
+                    "ExpressionAttributeValues": {
+                        ":one": {"N": "1"},
+                        ":limit": {"N": str(limit)},
+                        ":expires": {"N": str(expires)},
+                    },
+                }
+            }
+            for scope, limit in scopes.items()
+        ]
+        try:
+            self._client.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            if _is_condition_failure(error):
+                raise OverLimit() from error
+            raise
+
+
+def audit_entry(
+    actor: str, action: str, target: str, before: dict[str, Any], after: dict[str, Any], at: str
+) -> dict[str, Any]:
+    """Who changed what, when, from what to what: written in the same transaction as the change."""
+    return {
+        "PK": f"AUDIT#{at[:7]}",  # one partition per month, newest first by sort key
+        "SK": f"{at}#{secrets.token_hex(4)}",
+        "type": "audit",
+        "actor": actor,
+        "action": action,
+        "target": target,
+        "before": before,
+        "after": after,
+    }

@@ -1,0 +1,79 @@
+"""The newsletter: who gets it, sending it with one-click unsubscribe (RFC 8058), and the export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from email.message import EmailMessage
+from email.policy import SMTP
+
+from botocore.exceptions import BotoCoreError, ClientError
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from chalicelib import accounts, aws, config, stores
+from chalicelib.errors import LinkInvalid
+from chalicelib.models import Account, email_key
+
+log = logging.getLogger(__name__)
+
+
+# RFC 5322's 998-character line limit: a long List-Unsubscribe URL must stay one plain
+# header line, not be folded into encoded words that mail clients would not follow.
+_POLICY = SMTP.clone(max_line_length=998)
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(config.secret_key(), salt="unsubscribe")
+
+
+def unsubscribe_url(account: Account) -> str:
+    return f"{config.base_url()}/nieuwsbrief/afmelden/{_serializer().dumps(email_key(account.email))}"
+
+
+def unsubscribe(token: str) -> None:
+    """One click, no sign-in: the signed token names the account."""
+    try:
+        key = _serializer().loads(token)
+    except BadSignature as exc:
+        raise LinkInvalid() from exc
+    account = stores.accounts().get_by_key(str(key))
+    if account is not None and account.newsletter:
+        accounts.set_newsletter(account, False, actor=account.email)
+
+
+def send(subject: str, text: str) -> tuple[int, int]:
+    """Send a plain-text issue to every subscriber; returns (sent, failed)."""
+    sent = failed = 0
+    for account in stores.accounts().subscribers():
+        link = unsubscribe_url(account)
+        message = EmailMessage(policy=_POLICY)
+        message["From"] = config.mail_sender()
+        message["To"] = account.email
+        message["Subject"] = subject
+        message["List-Unsubscribe"] = f"<{link}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        message.set_content(f"{text}\n\n-- \nAfmelden / unsubscribe: {link}\n")
+        try:
+            aws.ses().send_raw_email(
+                Source=config.mail_sender(), Destinations=[account.email], RawMessage={"Data": message.as_bytes()}
+            )
+            sent += 1
+        except (ClientError, BotoCoreError) as error:
+            log.warning("newsletter not sent to one subscriber: %s", type(error).__name__)
+            failed += 1
+    return sent, failed
+
+
+def _cell(value: str) -> str:
+    """Neutralise spreadsheet formulas (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def subscribers_csv() -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["email", "name", "organisation", "job"])
+    for account in stores.accounts().subscribers():
+        writer.writerow([_cell(v) for v in (account.email, account.name, account.organisation, account.job)])
+    return out.getvalue()

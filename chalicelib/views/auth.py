@@ -1,0 +1,47 @@
+"""Who is asking: the session, and the one decorator that guards pages by role.
+
+Checked in the app, not by an API Gateway authorizer, so that it behaves the
+same under `chalice local` and when deployed (GUIDE 4.5).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from chalice import Blueprint, Response
+
+from chalicelib.errors import Forbidden, PortalError
+from chalicelib.i18n import _
+from chalicelib.views.http import current_account, redirect, request_path
+
+RANKS = {"member": 1, "organiser": 2}
+
+
+class SignInRequired(PortalError):
+    status = 401
+    message = _("Log in om deze pagina te zien.")
+
+
+def requires(bp: Blueprint, access: str) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+    """Guard a view: anonymous visitors go to sign in (HTML) or get 401 (API); too low a role gets 403."""
+
+    def decorate(view: Callable[..., Response]) -> Callable[..., Response]:
+        @functools.wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Response:
+            request = bp.current_request
+            account = current_account(request)
+            if account is None:
+                path = request_path(request)
+                if path.startswith("/api/") or request.method != "GET":
+                    raise SignInRequired()
+                return redirect(f"/inloggen?next={quote(path, safe='/')}")
+            if RANKS[account.access] < RANKS[access]:
+                raise Forbidden()
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate
