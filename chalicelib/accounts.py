@@ -14,7 +14,7 @@ from chalicelib.account_store import AccountExists, LinkUnusable, StaleAccount, 
 from chalicelib.errors import Conflict, LinkInvalid, NotFound
 from chalicelib.forms import clean_account_request, clean_profile
 from chalicelib.i18n import _
-from chalicelib.models import Account
+from chalicelib.models import Account, email_key
 
 
 def is_trusted(email: str) -> bool:
@@ -83,6 +83,8 @@ def verify(token: str) -> Account:
 def decide(organiser: Account, key: str, status: str) -> Account:
     """An organiser approves, rejects, disables or enables an account."""
     allowed = {"approved": ("pending", "disabled", "rejected"), "rejected": ("pending",), "disabled": ("approved",)}
+    if key == email_key(organiser.email):
+        raise Conflict(_("U kunt uw eigen account hier niet wijzigen; vraag een andere organisator."))
     store = stores.accounts()
     account = store.get_by_key(key)
     if account is None or status not in allowed:

@@ -19,6 +19,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 from chalice.test import Client
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -181,6 +182,25 @@ def visitor(client: Client) -> FormSession:
 @pytest.fixture
 def aws_calls(moto: None) -> AwsCalls:
     return AwsCalls().attach()
+
+
+@pytest.fixture
+def moto_server(monkeypatch: pytest.MonkeyPatch, now: dict[str, datetime]) -> Iterator[str]:
+    """A moto server over HTTP for the portal's own clients, for tests with many threads
+    (in-process mock_aws is not thread-safe). Resources as in the local stage."""
+    # many clients queue at a server that answers one request at a time
+    monkeypatch.setattr(
+        aws, "_CLIENT_CONFIG", Config(read_timeout=120, max_pool_connections=100, retries={"mode": "standard"})
+    )
+    with MotoServer() as url:
+        # moto's backends are global to the process: start from nothing
+        urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST")).close()
+        monkeypatch.setenv("AWS_ENDPOINT_URL", url)
+        aws.reset()
+        create_all(
+            boto3.session.Session(), LOCAL_STAGE["TABLE_NAME"], LOCAL_STAGE["BUCKET_NAME"], LOCAL_STAGE["MAIL_SENDER"]
+        )
+        yield url
 
 
 def _free_port() -> int:

@@ -412,3 +412,12 @@ def test_changes_are_audited(moto, visitor, client):
     actions = [(i["actor"]["S"], i["action"]["S"], i["target"]["S"]) for i in items]
     assert ("org@zwijndrecht.nl", "account.approved", "x@elders.nl") in actions
     assert ("x@elders.nl", "account.verified", "x@elders.nl") in actions
+
+
+def test_an_organiser_cannot_lock_themselves_out(moto, client):
+    make_account("org@zwijndrecht.nl", access="organiser")
+    organiser = sign_in(FormSession(client), "org@zwijndrecht.nl")
+    response = organiser.post(f"/beheer/accounts/{email_key('org@zwijndrecht.nl')}/disabled", {})
+    assert response.status_code == 409
+    assert stores.accounts().get("org@zwijndrecht.nl").status == "approved"
+    assert "Blokkeren" not in text(organiser.get("/beheer/accounts"))

@@ -118,3 +118,54 @@ def test_keyboard_only_and_english(page: Page):
     page.goto("/events/bestaat-niet")
     expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
     assert_accessible(page)
+
+
+def open_mailed_link(page: Page, to: str, subject: str) -> None:
+    """Open the local outbox and follow the link in the newest mail to `to` with `subject`."""
+    page.goto("/outbox")
+    mail = page.get_by_role("article").filter(has_text=to).filter(has_text=subject).first
+    mail.locator(".mail-body a").first.click()
+
+
+def test_request_an_account_verify_it_and_sign_in(page: Page):
+    address = "joppe@politie.nl"  # a trusted domain: approved once verified
+    page.goto("/account/aanvragen")
+    assert_accessible(page)
+    page.get_by_label("Naam").fill("Joppe van der Bruggen")
+    page.get_by_label("E-mailadres").fill(address)
+    page.get_by_label("Organisatie").fill("Politie eenheid Rotterdam")
+    page.get_by_label("Functie").fill("Specialist CTER")
+    page.get_by_label("Waarom wilt u een account?").fill("Kennis delen over radicalisering.")
+    page.get_by_label("Ik wil de nieuwsbrief ontvangen").check()
+    page.get_by_role("button", name="Account aanvragen").click()
+    expect(page.get_by_role("status")).to_contain_text("We hebben een e-mail gestuurd")
+    assert_accessible(page)
+
+    open_mailed_link(page, address, "Bevestig uw e-mailadres")
+    expect(page.get_by_role("heading", level=1)).to_have_text("E-mailadres bevestigen")
+    assert_accessible(page)
+    page.get_by_role("button", name="Bevestigen").click()
+    expect(page.get_by_role("status")).to_contain_text("uw account is actief")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Log nu in").click()
+    assert_accessible(page)
+    page.get_by_label("E-mailadres").fill(address)
+    page.get_by_role("button", name="Stuur mij een inloglink").click()
+    expect(page.get_by_role("status")).to_contain_text("hebben we er een inloglink naartoe gestuurd")
+    assert_accessible(page)
+
+    open_mailed_link(page, address, "Uw link om in te loggen")
+    assert_accessible(page)
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("link", name="Mijn account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn account")
+    expect(page.get_by_text(address)).to_be_visible()
+    assert_accessible(page)
+
+    # the registration form is filled in for a signed-in member
+    page.goto(DEMO)
+    expect(page.get_by_label("E-mailadres")).to_have_value(address)
+
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(page.get_by_role("link", name="Inloggen")).to_be_visible()

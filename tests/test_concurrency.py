@@ -8,20 +8,15 @@ seat condition and shows that the same checks then catch overbooking.
 from __future__ import annotations
 
 import threading
-import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 
 from chalicelib import aws, registration, stores
 from chalicelib.event_store import EventStore
 from chalicelib.registration_store import RegistrationStore
-from devtools.motoserver import MotoServer
-from devtools.resources import create_all
 from tests.conftest import LOCAL_STAGE, build_event, registration_form
 
 pytestmark = pytest.mark.slow
@@ -31,22 +26,8 @@ SLUG = "netwerkbijeenkomst-test"
 
 
 @pytest.fixture
-def moto_server(monkeypatch: pytest.MonkeyPatch, now) -> Any:
-    # 100 clients queue at a server that answers one request at a time: allow
-    # for the queue, and one connection per thread
-    monkeypatch.setattr(
-        aws, "_CLIENT_CONFIG", Config(read_timeout=120, max_pool_connections=PEOPLE, retries={"mode": "standard"})
-    )
-    with MotoServer() as url:
-        # moto's backends are global to the process: start from nothing
-        urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST")).close()
-        monkeypatch.setenv("AWS_ENDPOINT_URL", url)
-        aws.reset()
-        create_all(
-            boto3.session.Session(), LOCAL_STAGE["TABLE_NAME"], LOCAL_STAGE["BUCKET_NAME"], LOCAL_STAGE["MAIL_SENDER"]
-        )
-        stores.events().save(build_event(capacity=SEATS))
-        yield url
+def seats(moto_server: str) -> None:
+    stores.events().save(build_event(capacity=SEATS))
 
 
 def read_then_wait(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -83,7 +64,7 @@ def stored_state() -> tuple[Counter[str], int, int, int]:
     return Counter(r.status for r in regs), event.confirmed, event.waiting, waiting_entries
 
 
-def test_exactly_the_seats_are_confirmed_and_the_rest_wait(moto_server, monkeypatch):
+def test_exactly_the_seats_are_confirmed_and_the_rest_wait(seats, monkeypatch):
     read_then_wait(monkeypatch)
 
     outcomes = register_everyone()
@@ -94,7 +75,7 @@ def test_exactly_the_seats_are_confirmed_and_the_rest_wait(moto_server, monkeypa
     assert (confirmed, waiting, entries) == (SEATS, PEOPLE - SEATS, PEOPLE - SEATS)
 
 
-def test_negative_control_without_the_seat_condition_overbooking_is_caught(moto_server, monkeypatch):
+def test_negative_control_without_the_seat_condition_overbooking_is_caught(seats, monkeypatch):
     read_then_wait(monkeypatch)
     original = RegistrationStore._counter_update
 

@@ -1,0 +1,113 @@
+"""Who may do what: every route against anonymous, member and organiser, and CSRF on every form."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.accounts_helpers import make_account, sign_in
+from tests.conftest import FormSession
+
+SLUG = "netwerkbijeenkomst-test"
+UNKNOWN = "A" * 43
+ROLES = ("anonymous", "member", "organiser")
+
+# (method, route, concrete path, body) -> expected status for anonymous, member, organiser.
+# Bodies are empty forms: guarded routes refuse before reading them, open ones validate.
+MATRIX = {
+    ("GET", "/", "/"): (200, 200, 200),
+    ("GET", "/events", "/events"): (200, 200, 200),
+    ("GET", "/events/{slug}", f"/events/{SLUG}"): (200, 200, 200),
+    ("POST", "/events/{slug}/aanmelden", f"/events/{SLUG}/aanmelden"): (422, 422, 422),
+    ("GET", "/r/{token}", f"/r/{UNKNOWN}"): (404, 404, 404),
+    ("POST", "/r/{token}/annuleren", f"/r/{UNKNOWN}/annuleren"): (404, 404, 404),
+    ("GET", "/privacy", "/privacy"): (200, 200, 200),
+    ("GET", "/taal/{code}", "/taal/en"): (303, 303, 303),
+    ("GET", "/static/{name}", "/static/portal.css"): (200, 200, 200),
+    ("GET", "/outbox", "/outbox"): (404, 404, 404),  # local stage with moto server only
+    ("GET", "/inloggen", "/inloggen"): (200, 200, 200),
+    ("POST", "/inloggen", "/inloggen"): (422, 422, 422),
+    ("GET", "/inloggen/{token}", f"/inloggen/{UNKNOWN}"): (200, 200, 200),  # a button; using it checks
+    ("POST", "/inloggen/{token}", f"/inloggen/{UNKNOWN}"): (410, 410, 410),
+    ("POST", "/uitloggen", "/uitloggen"): (303, 303, 303),
+    ("GET", "/account/aanvragen", "/account/aanvragen"): (200, 200, 200),
+    ("POST", "/account/aanvragen", "/account/aanvragen"): (422, 422, 422),
+    ("GET", "/account/bevestigen/{token}", f"/account/bevestigen/{UNKNOWN}"): (200, 200, 200),
+    ("POST", "/account/bevestigen/{token}", f"/account/bevestigen/{UNKNOWN}"): (410, 410, 410),
+    ("GET", "/account", "/account"): (303, 200, 200),
+    ("POST", "/account", "/account"): (401, 422, 422),
+    ("POST", "/account/verwijderen", "/account/verwijderen"): (401, 422, 422),
+    ("GET", "/nieuwsbrief/afmelden/{token}", f"/nieuwsbrief/afmelden/{UNKNOWN}"): (200, 200, 200),
+    ("POST", "/nieuwsbrief/afmelden/{token}", f"/nieuwsbrief/afmelden/{UNKNOWN}"): (410, 410, 410),
+    ("GET", "/beheer/accounts", "/beheer/accounts"): (303, 403, 200),
+    ("POST", "/beheer/accounts/{key}/{status}", f"/beheer/accounts/{'0' * 32}/approved"): (401, 403, 404),
+    ("GET", "/beheer/nieuwsbrief.csv", "/beheer/nieuwsbrief.csv"): (303, 403, 200),
+    ("GET", "/api/events", "/api/events"): (200, 200, 200),
+    ("GET", "/api/events/{slug}", f"/api/events/{SLUG}"): (200, 200, 200),
+    ("POST", "/api/events/{slug}/registrations", f"/api/events/{SLUG}/registrations"): (422, 422, 422),
+    ("GET", "/api/registrations/{token}", f"/api/registrations/{UNKNOWN}"): (404, 404, 404),
+    ("DELETE", "/api/registrations/{token}", f"/api/registrations/{UNKNOWN}"): (404, 404, 404),
+    ("GET", "/api/openapi.json", "/api/openapi.json"): (200, 200, 200),
+}
+
+
+def test_the_matrix_covers_every_route():
+    from app import app
+
+    routes = {(method, path) for path, methods in app.routes.items() for method in methods}
+    assert routes == {(method, route) for method, route, _ in MATRIX}
+
+
+@pytest.fixture
+def people(make_event, client) -> dict[str, FormSession]:
+    make_event()
+    make_account("lid@rotterdam.nl")
+    make_account("org@zwijndrecht.nl", access="organiser")
+    return {
+        "anonymous": FormSession(client),
+        "member": sign_in(FormSession(client), "lid@rotterdam.nl"),
+        "organiser": sign_in(FormSession(client), "org@zwijndrecht.nl"),
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(people, role):
+    person = people[role]
+    seen = {}
+    for (method, route, path), expected in MATRIX.items():
+        if method == "GET":
+            response = person.get(path)
+        elif route.startswith("/api/"):
+            body = json.dumps({}) if method == "POST" else None
+            response = person.client.http.request(
+                method, path, body=body, headers={"content-type": "application/json", "cookie": person.cookie}
+            )
+        else:
+            response = person.post(path, {})
+        seen[(method, route)] = (response.status_code, expected[ROLES.index(role)])
+    wrong = {k: v for k, v in seen.items() if v[0] != v[1]}
+    assert not wrong, f"{role}: (got, expected) {wrong}"
+
+
+# RFC 8058 one-click unsubscribe is posted by mail clients without cookies; its signed token is the credential.
+CSRF_EXEMPT = {"/nieuwsbrief/afmelden/{token}"}
+
+
+def test_every_form_refuses_a_post_without_its_csrf_token(people):
+    from app import app
+
+    forms = [
+        (route, path)
+        for method, route, path in MATRIX
+        if method == "POST" and "application/x-www-form-urlencoded" in app.routes[route]["POST"].content_types
+    ]
+    assert len(forms) == 11  # the matrix lists every route, so every form is here
+    organiser = people["organiser"]
+    for route, path in forms:
+        response = organiser.post(path, {"email": "x@politie.nl", "name": "x"}, with_token=False)
+        if route in CSRF_EXEMPT:
+            assert response.status_code != 403, route
+        else:
+            assert response.status_code == 403, route
+            assert "Het formulier is verlopen" in response.body.decode(), route

@@ -1,0 +1,48 @@
+"""Two tabs (or two people) use one link at the same moment: exactly one wins.
+
+Through moto server over HTTP, with both requests released together.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from chalicelib import accounts, signin, stores
+from chalicelib.errors import LinkInvalid
+from tests.accounts_helpers import make_account
+
+pytestmark = pytest.mark.slow
+TABS = 8
+
+
+def race(action) -> list[str]:
+    start = threading.Barrier(TABS)
+
+    def one(_: int) -> str:
+        start.wait()
+        try:
+            action()
+        except LinkInvalid:
+            return "refused"
+        return "used"
+
+    with ThreadPoolExecutor(TABS) as pool:
+        return sorted(pool.map(one, range(TABS)))
+
+
+def test_a_sign_in_link_used_at_once_in_several_tabs_signs_in_once(moto_server):
+    account = make_account("m@rotterdam.nl")
+    token = stores.accounts().add_link("signin", account, accounts.epoch(900))
+
+    assert race(lambda: signin.use_link(token)) == ["refused"] * (TABS - 1) + ["used"]
+
+
+def test_a_verification_link_used_twice_at_once_verifies_once(moto_server):
+    account = make_account("v@politie.nl", status="unverified")
+    token = stores.accounts().add_link("verify", account, accounts.epoch(900))
+
+    assert race(lambda: accounts.verify(token)) == ["refused"] * (TABS - 1) + ["used"]
+    assert stores.accounts().get("v@politie.nl").status == "approved"
