@@ -80,3 +80,25 @@ def test_personal_page_and_cancel(make_event, visitor, aws_calls):
         "dynamodb.TransactWriteItems": 1,
         "ses.SendEmail": 1,
     }
+
+
+def test_a_signed_in_visitor_costs_one_more_read(make_event, client, aws_calls):
+    from tests.accounts_helpers import make_account, sign_in
+
+    make_event()
+    make_account("m@rotterdam.nl")
+    member = sign_in(FormSession(client), "m@rotterdam.nl")
+    aws_calls.reset()
+    member.get(f"/events/{SLUG}")
+    # the session's account (status is checked on every request), then the event
+    assert dict(aws_calls.calls) == {"dynamodb.GetItem": 1, "dynamodb.Query": 1}
+
+
+def test_a_sign_in_request_costs(moto, client, aws_calls):
+    from tests.accounts_helpers import make_account
+
+    make_account("m@rotterdam.nl")
+    aws_calls.reset()
+    FormSession(client).post("/inloggen", {"email": "m@rotterdam.nl"})
+    # count the attempt, read the account, store the link, mail it
+    assert dict(aws_calls.calls) == {"dynamodb.TransactWriteItems": 2, "dynamodb.GetItem": 1, "ses.SendEmail": 1}
