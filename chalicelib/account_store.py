@@ -1,4 +1,4 @@
-"""Repository for accounts, their one-time links, sign-in rate counters and the audit log.
+"""Repository for accounts, their one-time links and the audit log.
 
 One-time links are stored under a hash of the token, so the table never holds
 a usable link. A link is used by one conditional update; a second use, or a
@@ -31,10 +31,6 @@ class AccountExists(Exception):
 
 class LinkUnusable(Exception):
     """The one-time link is unknown, used or expired."""
-
-
-class OverLimit(Exception):
-    pass
 
 
 def _link_pk(purpose: str, token: str) -> str:
@@ -191,33 +187,6 @@ class AccountStore:
             raise
         link = from_attrs(response["Attributes"])
         return link["account"], link.get("next", "/")
-
-    # -- rate limits ----------------------------------------------------
-
-    def count_attempt(self, scopes: dict[str, int], window: int, expires: int) -> None:
-        """One more attempt in each scope ({key: limit}) for this window; OverLimit past any limit."""
-        items = [
-            {
-                "Update": {
-                    "TableName": self._table,
-                    "Key": {"PK": {"S": f"RATE#{scope}"}, "SK": {"S": f"#{window}"}},
-                    "UpdateExpression": "ADD attempts :one SET expires_at = :expires",
-                    "ConditionExpression": "attribute_not_exists(attempts) OR attempts < :limit",
-                    "ExpressionAttributeValues": {
-                        ":one": {"N": "1"},
-                        ":limit": {"N": str(limit)},
-                        ":expires": {"N": str(expires)},
-                    },
-                }
-            }
-            for scope, limit in scopes.items()
-        ]
-        try:
-            self._client.transact_write_items(TransactItems=items)
-        except ClientError as error:
-            if _is_condition_failure(error):
-                raise OverLimit() from error
-            raise
 
 
 def audit_entry(

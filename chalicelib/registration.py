@@ -11,11 +11,11 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from chalicelib import clock, config, mail, stores
+from chalicelib import clock, config, mail, rate_limit, stores
 from chalicelib.errors import AlreadyCancelled, Conflict, EventNotFound, RegistrationClosed, RegistrationNotFound
 from chalicelib.forms import clean_registration
 from chalicelib.i18n import _
-from chalicelib.models import Event, Registration
+from chalicelib.models import Event, Registration, email_key
 from chalicelib.registration_store import (
     DuplicateRegistration,
     EventNotOpen,
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 # racer's success, so a few attempts always suffice in practice.
 ATTEMPTS = 5
 TOKEN_MAX = 64
+RESENDS_PER_HOUR = 3
 
 
 @dataclass
@@ -71,9 +72,17 @@ def register(slug: str, form: Mapping[str, str], language: str) -> Outcome:
     try:
         _store_new(reg, seat_free=not event.is_full)
     except DuplicateRegistration as duplicate:
-        sent = _mail_registration(duplicate.existing, event, "already")
-        return Outcome(duplicate.existing, created=False, mail_sent=sent)
+        return Outcome(duplicate.existing, created=False, mail_sent=_resend(duplicate.existing, event))
     return Outcome(reg, created=True, mail_sent=_mail_registration(reg, event, "confirmation"))
+
+
+def _resend(reg: Registration, event: Event) -> bool:
+    """Mail the link again, a few times an hour at most: anyone can type someone's address."""
+    try:
+        rate_limit.count({f"resend#{event.slug}#{email_key(reg.email)}": RESENDS_PER_HOUR}, 3600)
+    except rate_limit.OverLimit:
+        return False
+    return _mail_registration(reg, event, "already")
 
 
 def _store_new(reg: Registration, seat_free: bool) -> None:

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
-from chalicelib import accounts, clock, config, mail, stores
-from chalicelib.account_store import LinkUnusable, OverLimit
+from chalicelib import accounts, clock, config, mail, rate_limit, stores
+from chalicelib.account_store import LinkUnusable
 from chalicelib.errors import LinkInvalid, TooManyAttempts
 from chalicelib.forms import clean_email
 from chalicelib.i18n import _
@@ -36,25 +36,22 @@ def _serializer() -> URLSafeTimedSerializer:
 def request_link(form: Mapping[str, str], client: str, next_path: str, language: str) -> None:
     """Mail a sign-in link if the address belongs to an approved account; raise nothing that tells."""
     email = clean_email(form)
-    now = accounts.epoch()
-    window = now - now % config.SIGN_IN_WINDOW_SECONDS
     client_key = hashlib.sha256(client.encode()).hexdigest()[:32]  # no IP address in the table
-    store = stores.accounts()
     try:
-        store.count_attempt(
+        rate_limit.count(
             {
                 f"signin-address#{email_key(email)}": config.SIGN_IN_LIMIT_PER_ADDRESS,
                 f"signin-client#{client_key}": config.SIGN_IN_LIMIT_PER_CLIENT,
             },
-            window,
-            expires=window + 2 * config.SIGN_IN_WINDOW_SECONDS,
+            config.SIGN_IN_WINDOW_SECONDS,
         )
-    except OverLimit as exc:
+    except rate_limit.OverLimit as exc:
         raise TooManyAttempts() from exc
+    store = stores.accounts()
     account = store.get(email)
     if account is None or not account.can_sign_in:
         return
-    token = store.add_link("signin", account, now + config.SIGN_IN_LINK_SECONDS, next_path)
+    token = store.add_link("signin", account, accounts.epoch(config.SIGN_IN_LINK_SECONDS), next_path)
     mail.send(
         account.email,
         _("Uw link om in te loggen"),

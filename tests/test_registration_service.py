@@ -181,3 +181,19 @@ def test_tokens_are_long_and_random(make_event):
     }
     assert len(tokens) == 5
     assert all(len(t) >= 43 for t in tokens)  # 32 random bytes
+
+
+def test_the_link_is_resent_a_few_times_an_hour_at_most(make_event, now):
+    """Anyone can type someone else's address; the owner's mailbox is not a target."""
+    make_event()
+    form = registration_form()
+    registration.register("netwerkbijeenkomst-test", form, "nl")
+    resent = [
+        registration.register("netwerkbijeenkomst-test", form, "nl").mail_sent
+        for _ in range(registration.RESENDS_PER_HOUR + 1)
+    ]
+    assert resent == [True] * registration.RESENDS_PER_HOUR + [False]
+    assert len(sent_mail()) == 1 + registration.RESENDS_PER_HOUR
+
+    now["value"] = in_days(1)  # a later hour: the owner can ask again
+    assert registration.register("netwerkbijeenkomst-test", form, "nl").mail_sent is True
