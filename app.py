@@ -2,7 +2,7 @@
 
 from chalice import Chalice
 
-from chalicelib.views import account, admin, api, outbox, pages, signin
+from chalicelib.views import account, admin, api, library, outbox, pages, signin, speaker
 from chalicelib.views.errors import error_middleware
 
 app = Chalice(app_name="network-portal")
@@ -12,4 +12,6 @@ app.register_blueprint(outbox.bp)
 app.register_blueprint(signin.bp)
 app.register_blueprint(account.bp)
 app.register_blueprint(admin.bp)
+app.register_blueprint(speaker.bp)
+app.register_blueprint(library.bp)
 app.register_middleware(error_middleware(app), "http")

@@ -76,6 +76,60 @@ def send_newsletter(subject: str, body: click.utils.LazyFile) -> None:
         sys.exit(1)
 
 
+@cli.command("invite-speaker")
+@click.option("--event", "slug", required=True, help="Event slug")
+@click.option(
+    "--slot", "slots", type=int, multiple=True, required=True, help="Programme slot number (1 = first); repeat for more"
+)
+@click.option("--name", required=True)
+@click.option("--organisation", default="")
+@click.option("--email", required=True)
+def invite_speaker(slug: str, slots: tuple[int, ...], name: str, organisation: str, email: str) -> None:
+    """Invite a speaker: they get a mail with a private link to upload their slides."""
+    from chalicelib.errors import EventNotFound
+    from chalicelib.speakers import invite
+
+    try:
+        _speaker, url = invite(slug, slots, name, organisation, email)
+    except (EventNotFound, ValueError) as error:
+        raise click.BadParameter(str(error.args[0] if error.args else error)) from error
+    click.echo(f"invited {email}: {url}")
+
+
+@cli.command("revoke-speaker")
+@click.option("--event", "slug", required=True)
+@click.option("--email", required=True)
+def revoke_speaker(slug: str, email: str) -> None:
+    """Revoke a speaker's private link(s) for an event."""
+    from chalicelib.speakers import revoke
+
+    click.echo(f"revoked {revoke(slug, email)} link(s)")
+
+
+@cli.command("add-document")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--title", required=True)
+@click.option(
+    "--access",
+    type=click.Choice(["public", "members", "attendees", "organisers"]),
+    default="members",
+    show_default=True,
+)
+@click.option("--theme", "themes", multiple=True, help="polarisatie, radicalisering, extremisme, ...")
+@click.option("--event", "slug", default="", help="Related event slug")
+@click.option("--description", default="")
+def add_document(path: Path, title: str, access: str, themes: tuple[str, ...], slug: str, description: str) -> None:
+    """Add an organiser's document (PDF, pptx, odp, docx) to the knowledge library."""
+    from chalicelib.library import add_document as add
+    from chalicelib.storage import UploadRejected
+
+    try:
+        material = add(path.read_bytes(), path.name, title, access, themes, slug, description)
+    except (ValueError, UploadRejected) as error:
+        raise click.BadParameter(str(error)) from error
+    click.echo(f"added /kennisbank/{material.id}/download")
+
+
 @cli.command("create-resources")
 def create_resources() -> None:
     """Create the table, bucket and SES sender on moto server (AWS_ENDPOINT_URL)."""
@@ -84,7 +138,13 @@ def create_resources() -> None:
 
     if not config.aws_endpoint_url():
         raise click.UsageError("AWS_ENDPOINT_URL is not set: this command is for moto server only")
-    create_all(boto3.session.Session(), config.table_name(), config.bucket_name(), config.mail_sender())
+    create_all(
+        boto3.session.Session(),
+        config.table_name(),
+        config.bucket_name(),
+        config.mail_sender(),
+        origin=config.base_url(),
+    )
     click.echo(f"created {config.table_name()}, {config.bucket_name()}, sender {config.mail_sender()}")
 
 

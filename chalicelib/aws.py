@@ -19,9 +19,14 @@ from chalicelib import config
 _CLIENT_CONFIG = Config(connect_timeout=3, read_timeout=5, retries={"max_attempts": 3, "mode": "standard"})
 
 
+# presigned POSTs and URLs are signed with SigV4, which every region accepts
+_S3_CONFIG = _CLIENT_CONFIG.merge(Config(signature_version="s3v4"))
+
+
 @cache
 def _client(service: str) -> Any:
-    return boto3.session.Session().client(service, endpoint_url=config.aws_endpoint_url(), config=_CLIENT_CONFIG)
+    settings = _S3_CONFIG if service == "s3" else _CLIENT_CONFIG
+    return boto3.session.Session().client(service, endpoint_url=config.aws_endpoint_url(), config=settings)
 
 
 def dynamodb() -> Any:

@@ -86,3 +86,16 @@ VERIFY_LINK_SECONDS = 24 * 60 * 60
 SIGN_IN_LIMIT_PER_ADDRESS = 5
 SIGN_IN_LIMIT_PER_CLIENT = 20
 SIGN_IN_WINDOW_SECONDS = 15 * 60
+
+
+def upload_max_bytes() -> int:
+    return int(os.environ.get("UPLOAD_MAX_MB", "50")) * 1024 * 1024
+
+
+def speaker_link_days() -> int:
+    """How long after the event a speaker's upload link keeps working."""
+    return int(os.environ.get("SPEAKER_LINK_DAYS", "30"))
+
+
+UPLOAD_URL_SECONDS = 10 * 60
+DOWNLOAD_URL_SECONDS = 5 * 60

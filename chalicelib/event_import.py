@@ -94,6 +94,7 @@ def parse_event(data: dict[str, Any]) -> Event:
         themes=tuple(str(t) for t in data.get("themes", []) or []),
         registration_deadline=deadline,
         status="cancelled" if data.get("cancelled") else "published",
+        publish_slides_after=bool(data.get("publish_slides_after", False)),
         programme=[_slot(i, s, where) for i, s in enumerate(slots, start=1)],
     )
     if deadline and deadline > event.starts_at:

@@ -9,7 +9,7 @@ from typing import Any
 from chalicelib.dynamo import from_attrs, to_attrs
 from chalicelib.errors import BadRequest
 from chalicelib.i18n import _
-from chalicelib.models import EVENT_SK, EVENTS_INDEX_PK, SLOT_PREFIX, Event, Slot, event_pk
+from chalicelib.models import EVENT_SK, EVENTS_INDEX_PK, MATERIAL_PREFIX, SLOT_PREFIX, Event, Material, Slot, event_pk
 
 # A page cursor is the GSI1 sort key of the last event shown: "{date}T{start}#{slug}".
 # The whole index key follows from it, and it says nothing that the page did not show.
@@ -45,7 +45,7 @@ class EventStore:
         self._table = table
 
     def get(self, slug: str) -> Event | None:
-        """The event and its programme in one Query: both sort keys start with '#'."""
+        """The event, its programme and its materials in one Query: their sort keys start with '#'."""
         response = self._client.query(
             TableName=self._table,
             KeyConditionExpression="PK = :pk AND begins_with(SK, :hash)",
@@ -56,7 +56,8 @@ class EventStore:
         if meta is None:
             return None
         slots = [Slot.from_item(i) for i in items if i["SK"].startswith(SLOT_PREFIX)]
-        return Event.from_item(meta, programme=slots)
+        materials = [Material.from_item(i) for i in items if i["SK"].startswith(MATERIAL_PREFIX)]
+        return Event.from_item(meta, programme=slots, materials=materials)
 
     def get_meta(self, slug: str) -> Event | None:
         """The event without its programme, read consistently (for seat decisions)."""

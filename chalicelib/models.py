@@ -97,9 +97,11 @@ class Event:
     themes: tuple[str, ...] = ()
     registration_deadline: datetime | None = None
     status: str = "published"  # published | cancelled
+    publish_slides_after: bool = False  # speakers' slides go public in the library once the event is over
     confirmed: int = 0
     waiting: int = 0
     programme: list[Slot] = field(default_factory=list)
+    materials: list[Material] = field(default_factory=list)  # read with the event, not stored on it
 
     @property
     def starts_at(self) -> datetime:
@@ -148,6 +150,7 @@ class Event:
             "confirmed": self.confirmed,
             "waiting": self.waiting,
             "status": self.status,
+            "publish_slides_after": self.publish_slides_after,
         }
         if self.registration_deadline:
             item["registration_deadline"] = self.registration_deadline.isoformat()
@@ -158,7 +161,9 @@ class Event:
         return item
 
     @classmethod
-    def from_item(cls, item: dict[str, Any], programme: list[Slot] | None = None) -> Event:
+    def from_item(
+        cls, item: dict[str, Any], programme: list[Slot] | None = None, materials: list[Material] | None = None
+    ) -> Event:
         return cls(
             slug=item["slug"],
             title=item["title"],
@@ -176,9 +181,11 @@ class Event:
             themes=tuple(item.get("themes", [])),
             registration_deadline=_dt(item.get("registration_deadline")),
             status=item.get("status", "published"),
+            publish_slides_after=bool(item.get("publish_slides_after", False)),
             confirmed=int(item.get("confirmed", 0)),
             waiting=int(item.get("waiting", 0)),
             programme=programme or [],
+            materials=materials or [],
         )
 
 
@@ -332,4 +339,135 @@ class Account:
             access=item.get("access", "member"),
             language=item.get("language", "nl"),
             version=int(item.get("version", 0)),
+        )
+
+
+SPEAKER_PREFIX = "SPEAKER#"
+MATERIAL_PREFIX = "#MATERIAL#"  # '#': an event's materials come with its one page Query
+LIBRARY_PK = "LIBRARY"  # materials that belong to no event
+ACCESS_LEVELS = ("public", "members", "attendees", "organisers")
+THEMES = ("polarisatie", "radicalisering", "extremisme", "online aangejaagde ordeverstoring", "statelijke dreigingen")
+
+
+@dataclass
+class InvitedSpeaker:
+    """An invited speaker: uploads slides for their programme slots through a private link."""
+
+    event_slug: str
+    id: str
+    name: str
+    organisation: str
+    email: str
+    slots: tuple[int, ...]
+    created_at: datetime
+    revoked: bool = False
+
+    def to_item(self) -> dict[str, Any]:
+        return {
+            "PK": event_pk(self.event_slug),
+            "SK": f"{SPEAKER_PREFIX}{self.id}",
+            "type": "speaker",
+            "name": self.name,
+            "organisation": self.organisation,
+            "email": self.email,
+            "slots": list(self.slots),
+            "created_at": self.created_at.isoformat(),
+            "revoked": self.revoked,
+        }
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> InvitedSpeaker:
+        return cls(
+            event_slug=item["PK"].removeprefix("EVENT#"),
+            id=item["SK"].removeprefix(SPEAKER_PREFIX),
+            name=item["name"],
+            organisation=item.get("organisation", ""),
+            email=item["email"],
+            slots=tuple(int(s) for s in item.get("slots", [])),
+            created_at=datetime.fromisoformat(item["created_at"]),
+            revoked=bool(item.get("revoked", False)),
+        )
+
+
+def material_pk(material_id: str) -> str:
+    """Material ids are '{event slug}.{random}' or '_.{random}' (no event): the id says where it lives."""
+    owner = material_id.split(".", 1)[0]
+    return LIBRARY_PK if owner == "_" else event_pk(owner)
+
+
+@dataclass
+class Material:
+    """An item of the knowledge library: speaker slides or an organiser's document."""
+
+    id: str
+    title: str
+    file_type: str  # pdf | pptx | odp | docx
+    access: str  # public | members | attendees | organisers
+    date: date
+    object_key: str
+    size: int
+    filename: str
+    uploaded_at: datetime
+    description: str = ""
+    themes: tuple[str, ...] = ()
+    event_slug: str = ""
+    event_title: str = ""
+    slot: int = 0
+    speaker_id: str = ""
+    status: str = "draft"  # draft | published | after_event (published once the event is over)
+    publish_from: datetime | None = None  # for after_event
+
+    def is_visible(self, now: datetime) -> bool:
+        if self.status == "published":
+            return True
+        return self.status == "after_event" and self.publish_from is not None and now >= self.publish_from
+
+    def to_item(self) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "PK": material_pk(self.id),
+            "SK": f"{MATERIAL_PREFIX}{self.id}",
+            "type": "material",
+            "title": self.title,
+            "description": self.description,
+            "themes": list(self.themes),
+            "file_type": self.file_type,
+            "access": self.access,
+            "date": self.date.isoformat(),
+            "object_key": self.object_key,
+            "size": self.size,
+            "filename": self.filename,
+            "uploaded_at": self.uploaded_at.isoformat(),
+            "event_slug": self.event_slug,
+            "event_title": self.event_title,
+            "slot": self.slot,
+            "speaker_id": self.speaker_id,
+            "status": self.status,
+            # every material, newest first, for the library and the organisers' list
+            "GSI1PK": "MATERIALS",
+            "GSI1SK": f"{self.date.isoformat()}#{self.id}",
+        }
+        if self.publish_from:
+            item["publish_from"] = self.publish_from.isoformat()
+        return item
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> Material:
+        return cls(
+            id=item["SK"].removeprefix(MATERIAL_PREFIX),
+            title=item["title"],
+            description=item.get("description", ""),
+            themes=tuple(item.get("themes", [])),
+            file_type=item["file_type"],
+            access=item["access"],
+            date=date.fromisoformat(item["date"]),
+            object_key=item["object_key"],
+            size=int(item["size"]),
+            filename=item["filename"],
+            uploaded_at=datetime.fromisoformat(item["uploaded_at"]),
+            event_slug=item.get("event_slug", ""),
+            event_title=item.get("event_title", ""),
+            slot=int(item.get("slot", 0)),
+            speaker_id=item.get("speaker_id", ""),
+            status=item.get("status", "draft"),
+            publish_from=_dt(item.get("publish_from")),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalicelib import aws, config
 from chalicelib.account_store import AccountStore
 from chalicelib.event_store import EventStore
+from chalicelib.library_store import LibraryStore
 from chalicelib.registration_store import RegistrationStore
 
 
@@ -18,3 +19,7 @@ def registrations() -> RegistrationStore:
 
 def accounts() -> AccountStore:
     return AccountStore(aws.dynamodb(), config.table_name())
+
+
+def library() -> LibraryStore:
+    return LibraryStore(aws.dynamodb(), config.table_name())

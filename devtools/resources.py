@@ -42,7 +42,7 @@ def create_table(client: Any, name: str) -> None:
     )
 
 
-def create_bucket(client: Any, name: str, region: str) -> None:
+def create_bucket(client: Any, name: str, region: str, origin: str) -> None:
     props = _properties("PortalBucket")
     try:
         if region == "us-east-1":
@@ -60,10 +60,28 @@ def create_bucket(client: Any, name: str, region: str) -> None:
     ]
     client.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
     client.put_bucket_versioning(Bucket=name, VersioningConfiguration=props["VersioningConfiguration"])
+    # the template's origin is a stack parameter; here it is the local portal's
+    rules = [
+        {
+            "AllowedOrigins": [origin],
+            "AllowedMethods": r["AllowedMethods"],
+            "AllowedHeaders": r["AllowedHeaders"],
+            "MaxAgeSeconds": r["MaxAge"],
+        }
+        for r in props["CorsConfiguration"]["CorsRules"]
+    ]
+    client.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": rules})
 
 
-def create_all(session: Any, table: str, bucket: str, sender: str, endpoint_url: str | None = None) -> None:
+def create_all(
+    session: Any,
+    table: str,
+    bucket: str,
+    sender: str,
+    endpoint_url: str | None = None,
+    origin: str = "http://127.0.0.1:8000",
+) -> None:
     """Table, bucket and a verified SES sender (moto rejects unverified ones, as SES does)."""
     create_table(session.client("dynamodb", endpoint_url=endpoint_url), table)
-    create_bucket(session.client("s3", endpoint_url=endpoint_url), bucket, session.region_name)
+    create_bucket(session.client("s3", endpoint_url=endpoint_url), bucket, session.region_name, origin)
     session.client("ses", endpoint_url=endpoint_url).verify_email_identity(EmailAddress=sender)

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -209,8 +210,22 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class LivePortal:
+    url: str
+    moto_url: str
+    env: dict[str, str]
+
+    def manage(self, *args: str) -> str:
+        """Run manage.py against this portal's moto server, as an organiser would; its output."""
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True, capture_output=True, text=True
+        )
+        return done.stdout
+
+
 @pytest.fixture(scope="module")
-def live_portal() -> Iterator[str]:
+def live_portal() -> Iterator[LivePortal]:
     """moto server, resources and demo data as `make run` makes them, then `chalice local`:
     the portal over real HTTP. Module-scoped, because moto's backends are global to the
     process and the in-process `mock_aws` of other modules resets them."""
@@ -221,12 +236,19 @@ def live_portal() -> Iterator[str]:
         session = boto3.session.Session(
             aws_access_key_id="local", aws_secret_access_key="local", region_name=env["AWS_DEFAULT_REGION"]
         )
-        create_all(session, LOCAL_STAGE["TABLE_NAME"], LOCAL_STAGE["BUCKET_NAME"], LOCAL_STAGE["MAIL_SENDER"], moto_url)
+        create_all(
+            session,
+            LOCAL_STAGE["TABLE_NAME"],
+            LOCAL_STAGE["BUCKET_NAME"],
+            LOCAL_STAGE["MAIL_SENDER"],
+            moto_url,
+            origin=env["BASE_URL"],
+        )
         subprocess.run([sys.executable, "manage.py", "load-events", "demo/events.yaml"], cwd=ROOT, env=env, check=True)
         process = start_portal(env, port)
         try:
             wait_for(f"http://127.0.0.1:{port}/")
-            yield f"http://127.0.0.1:{port}"
+            yield LivePortal(f"http://127.0.0.1:{port}", moto_url, env)
         finally:
             process.terminate()
             process.wait(timeout=10)

@@ -43,6 +43,27 @@ MATRIX = {
     ("GET", "/beheer/accounts", "/beheer/accounts"): (303, 403, 200),
     ("POST", "/beheer/accounts/{key}/{status}", f"/beheer/accounts/{'0' * 32}/approved"): (401, 403, 404),
     ("GET", "/beheer/nieuwsbrief.csv", "/beheer/nieuwsbrief.csv"): (303, 403, 200),
+    ("GET", "/spreker/{token}", f"/spreker/{UNKNOWN}"): (410, 410, 410),
+    ("POST", "/spreker/{token}/upload", f"/spreker/{UNKNOWN}/upload"): (410, 410, 410),
+    ("GET", "/spreker/{token}/klaar", f"/spreker/{UNKNOWN}/klaar"): (410, 410, 410),
+    ("POST", "/spreker/{token}/bestanden/{material_id}/verwijderen", f"/spreker/{UNKNOWN}/bestanden/x.0/verwijderen"): (
+        410,
+        410,
+        410,
+    ),
+    ("GET", "/kennisbank", "/kennisbank"): (200, 200, 200),
+    ("GET", "/kennisbank/{material_id}/download", f"/kennisbank/{SLUG}.000000000000/download"): (404, 404, 404),
+    ("GET", "/beheer/materialen", "/beheer/materialen"): (303, 403, 200),
+    ("POST", "/beheer/materialen/{material_id}/{action}", f"/beheer/materialen/{SLUG}.000000000000/publiceren"): (
+        401,
+        403,
+        404,
+    ),
+    ("GET", "/beheer/materialen/{material_id}/downloads", f"/beheer/materialen/{SLUG}.000000000000/downloads"): (
+        303,
+        403,
+        404,
+    ),
     ("GET", "/api/events", "/api/events"): (200, 200, 200),
     ("GET", "/api/events/{slug}", f"/api/events/{SLUG}"): (200, 200, 200),
     ("POST", "/api/events/{slug}/registrations", f"/api/events/{SLUG}/registrations"): (422, 422, 422),
@@ -102,7 +123,7 @@ def test_every_form_refuses_a_post_without_its_csrf_token(people):
         for method, route, path in MATRIX
         if method == "POST" and "application/x-www-form-urlencoded" in app.routes[route]["POST"].content_types
     ]
-    assert len(forms) == 11  # the matrix lists every route, so every form is here
+    assert len(forms) == 14  # the matrix lists every route, so every form is here
     organiser = people["organiser"]
     for route, path in forms:
         response = organiser.post(path, {"email": "x@politie.nl", "name": "x"}, with_token=False)

@@ -10,7 +10,7 @@ from chalice.local import ChaliceRequestHandler
 from hypothesis import HealthCheck, assume, settings
 
 from chalicelib.openapi import document
-from tests.conftest import live_portal
+from tests.conftest import LivePortal, live_portal
 
 pytestmark = pytest.mark.slow
 
@@ -21,9 +21,9 @@ schema = schemathesis.openapi.from_dict(document())
 
 @schema.parametrize()
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-def test_api_conforms_to_its_document(case, portal):
+def test_api_conforms_to_its_document(case, portal: LivePortal):
     # Methods that chalice local's http.server cannot handle (TRACE, QUERY ...) never
     # reach the app: it answers 501 itself, as API Gateway refuses them. Every method
     # it passes on (GET, PUT, POST, HEAD, DELETE, PATCH, OPTIONS) is checked.
     assume(hasattr(ChaliceRequestHandler, f"do_{case.method}"))
-    case.call_and_validate(base_url=portal)
+    case.call_and_validate(base_url=portal.url)

@@ -14,7 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.conftest import live_portal
+from tests.conftest import LivePortal, live_portal
 
 portal = live_portal
 
@@ -44,11 +44,13 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, portal: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=portal, locale="nl-NL")
+def page(browser: Browser, portal: LivePortal) -> Iterator[Page]:
+    context = browser.new_context(base_url=portal.url, locale="nl-NL", accept_downloads=True)
     page = context.new_page()
     outside: list[str] = []
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(portal) else None)
+    # the portal's own pages, and S3 (moto server) for uploads and downloads: nothing else
+    allowed = (portal.url, portal.moto_url)
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(allowed) else None)
     yield page
     context.close()
     assert outside == [], f"the page made third-party requests: {outside}"
@@ -169,3 +171,107 @@ def test_request_an_account_verify_it_and_sign_in(page: Page):
 
     page.get_by_role("button", name="Uitloggen").click()
     expect(page.get_by_role("link", name="Inloggen")).to_be_visible()
+
+
+def sign_in_as(page: Page, address: str) -> None:
+    page.goto("/inloggen")
+    page.get_by_label("E-mailadres").fill(address)
+    page.get_by_role("button", name="Stuur mij een inloglink").click()
+    open_mailed_link(page, address, "Uw link om in te loggen")
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def test_speaker_uploads_organiser_publishes_member_downloads(browser: Browser, portal: LivePortal, tmp_path: Path):
+    slides = tmp_path / "Polarisatie in de wijk.pdf"
+    slides.write_bytes(b"%PDF-1.7\n% slides of the learning network\n%%EOF\n")
+    link = (
+        portal.manage(
+            "invite-speaker",
+            "--event",
+            "netwerkbijeenkomst-zwijndrecht",
+            "--slot",
+            "4",
+            "--name",
+            "Annemarie van Hinsberg",
+            "--organisation",
+            "Movisie",
+            "--email",
+            "annemarie@movisie.nl",
+        )
+        .split(": ", 1)[1]
+        .strip()
+    )
+    portal.manage("create-organiser", "--email", "organisator@zwijndrecht.nl")
+
+    def person() -> Page:
+        context = browser.new_context(base_url=portal.url, locale="nl-NL", accept_downloads=True)
+        return context.new_page()
+
+    speaker = person()
+    speaker.goto(link)
+    expect(speaker.get_by_role("heading", level=1)).to_contain_text("Uw dia's voor")
+    assert_accessible(speaker)
+    speaker.get_by_label("Soort bestand").select_option("pdf")
+    speaker.get_by_role("button", name="Verder: bestand kiezen").click()
+    assert_accessible(speaker)
+    speaker.get_by_label("Bestand", exact=True).set_input_files(str(slides))
+    speaker.get_by_role("button", name="Versturen").click()  # upload.js: straight to S3, with progress
+    expect(speaker.get_by_role("status")).to_contain_text("Uw bestand is opgeslagen.")
+    expect(speaker.get_by_role("cell", name="Polarisatie-in-de-wijk.pdf (1 kB)")).to_be_visible()
+    assert_accessible(speaker)
+
+    organiser = person()
+    sign_in_as(organiser, "organisator@zwijndrecht.nl")
+    organiser.goto("/beheer/materialen")
+    assert_accessible(organiser)
+    organiser.get_by_role("button", name="Publiceren").click()
+    expect(organiser.get_by_role("button", name="Intrekken")).to_be_visible()
+
+    member = person()
+    member.goto("/account/aanvragen")
+    member.get_by_label("Naam").fill("Elsje van Dijk")
+    member.get_by_label("E-mailadres").fill("elsje@nctv.nl")
+    member.get_by_label("Organisatie").fill("NCTV")
+    member.get_by_label("Functie").fill("Adviseur")
+    member.get_by_label("Waarom wilt u een account?").fill("Kennis delen.")
+    member.get_by_role("button", name="Account aanvragen").click()
+    open_mailed_link(member, "elsje@nctv.nl", "Bevestig uw e-mailadres")
+    member.get_by_role("button", name="Bevestigen").click()
+    sign_in_as(member, "elsje@nctv.nl")
+    member.goto("/kennisbank")
+    assert_accessible(member)
+    with member.expect_download() as download:
+        member.get_by_role("link", name="Leernetwerk Polarisatie").click()
+    assert download.value.suggested_filename == "Polarisatie-in-de-wijk.pdf"
+    assert Path(download.value.path()).read_bytes() == slides.read_bytes()
+
+
+def test_without_javascript_the_form_posts_to_s3_and_s3_returns_the_speaker(
+    browser: Browser, portal: LivePortal, tmp_path: Path
+):
+    slides = tmp_path / "slides.pdf"
+    slides.write_bytes(b"%PDF-1.4\n% no script here\n%%EOF\n")
+    link = (
+        portal.manage(
+            "invite-speaker",
+            "--event",
+            "netwerkbijeenkomst-zwijndrecht",
+            "--slot",
+            "5",
+            "--name",
+            "Elsje van Dijk",
+            "--organisation",
+            "NCTV",
+            "--email",
+            "elsje.van.dijk@nctv.nl",
+        )
+        .split(": ", 1)[1]
+        .strip()
+    )
+    page = browser.new_context(base_url=portal.url, java_script_enabled=False).new_page()
+    page.goto(link)
+    page.get_by_role("button", name="Verder: bestand kiezen").click()
+    page.get_by_label("Bestand", exact=True).set_input_files(str(slides))
+    page.get_by_role("button", name="Versturen").click()  # a plain POST to S3, which redirects back
+    expect(page.get_by_role("status")).to_contain_text("Uw bestand is opgeslagen.")
+    expect(page.get_by_role("cell", name="Landelijke-aanpak-Radicalisering.pdf (1 kB)")).to_be_visible()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from chalice import Blueprint, Response
 
-from chalicelib import calendar_export, clock, events, registration
+from chalicelib import calendar_export, clock, events, library, registration
 from chalicelib.errors import InvalidInput, NotFound
 from chalicelib.models import Event
 from chalicelib.views.http import (
@@ -66,11 +66,16 @@ def _event_page(event: Event, status: int = 200, values: dict | None = None, err
     if values is None and account is not None:
         # a signed-in member finds the form filled in
         values = {"name": account.name, "email": account.email, "organisation": account.organisation}
+    now = clock.now()
+    # the event's materials came with its Query; attendee-only ones need the visitor's registrations
+    published = [m for m in event.materials if m.is_visible(now)]
+    attended = library.attended(account) if account and any(m.access == "attendees" for m in published) else set()
     return page(
         bp.current_request,
         "event.html",
         status=status,
         event=event,
+        materials=[m for m in published if library.may_open(m, account, attended, now)],
         state=event.registration_state(clock.now()),
         values=values or {},
         errors=errors or {},

@@ -1,0 +1,24 @@
+"""/kennisbank: the materials a visitor may open, and their downloads."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib import library
+from chalicelib.views.http import current_account, page, redirect
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/kennisbank", methods=["GET"])
+def library_page() -> Response:
+    request = bp.current_request
+    filters = library.clean_filters(request.query_params or {})
+    return page(request, "library.html", result=library.search(current_account(request), filters))
+
+
+@bp.route("/kennisbank/{material_id}/download", methods=["GET"])
+def download(material_id: str) -> Response:
+    request = bp.current_request
+    url = library.download(material_id, current_account(request))
+    return redirect(url, {"Cache-Control": "no-store"})

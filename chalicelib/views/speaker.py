@@ -1,0 +1,84 @@
+"""The speaker's private page: their slots, their files, and uploads straight to S3."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from chalice import Blueprint, Response
+
+from chalicelib import config, speakers
+from chalicelib.errors import InvalidInput
+from chalicelib.rendering import gettext
+from chalicelib.storage import UploadRejected
+from chalicelib.views.http import FORM, form_data, language, page, redirect, require_csrf
+
+bp = Blueprint(__name__)
+
+
+def _speaker_page(token: str, status: int = 200, errors: dict | None = None, message: str = "") -> Response:
+    view = speakers.open_link(token)
+    saved = (bp.current_request.query_params or {}).get("opgeslagen") == "1"
+    return page(
+        bp.current_request,
+        "speaker.html",
+        status=status,
+        token=token,
+        view=view,
+        files_by_slot={m.slot: m for m in view.files},
+        max_mb=config.upload_max_bytes() // (1024 * 1024),
+        errors=errors or {},
+        values={},
+        message=message,
+        saved=saved,
+    )
+
+
+@bp.route("/spreker/{token}", methods=["GET"])
+def speaker_page(token: str) -> Response:
+    return _speaker_page(token)
+
+
+@bp.route("/spreker/{token}/upload", methods=["POST"], content_types=FORM)
+def start_upload(token: str) -> Response:
+    request = bp.current_request
+    data = form_data(request)
+    require_csrf(request, data)
+    try:
+        forms = speakers.start_upload(token, data)
+    except InvalidInput as invalid:
+        return _speaker_page(token, status=422, errors=invalid.fields)
+    response = page(
+        request,
+        "speaker_upload.html",
+        token=token,
+        forms=forms,
+        max_mb=config.upload_max_bytes() // (1024 * 1024),
+    )
+    # this page posts (plain form) or sends (script) the file to S3, and nowhere else
+    s3 = "{0.scheme}://{0.netloc}".format(urlsplit(forms.plain["url"]))
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self' {s3}; "
+        f"form-action 'self' {s3}; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    )
+    return response
+
+
+@bp.route("/spreker/{token}/klaar", methods=["GET"])
+def finish_upload(token: str) -> Response:
+    """Where S3 sends the browser back (plain form), or the script goes after its upload."""
+    key = (bp.current_request.query_params or {}).get("key", "")
+    try:
+        speakers.finish_upload(token, key)
+    except UploadRejected as rejected:
+        lang = language(bp.current_request)
+        message = gettext(lang, rejected.msgid, max=config.upload_max_bytes() // (1024 * 1024))
+        return _speaker_page(token, status=422, message=message)
+    return redirect(f"/spreker/{token}?opgeslagen=1")
+
+
+@bp.route("/spreker/{token}/bestanden/{material_id}/verwijderen", methods=["POST"], content_types=FORM)
+def remove(token: str, material_id: str) -> Response:
+    request = bp.current_request
+    require_csrf(request, form_data(request))
+    speakers.remove(token, material_id)
+    return redirect(f"/spreker/{token}")

@@ -1,0 +1,328 @@
+"""Speakers' uploads and the knowledge library, against moto's S3 and DynamoDB (mock_aws)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+from datetime import datetime, timedelta
+from urllib.parse import quote
+
+import pytest
+
+from chalicelib import aws, clock, config, library, speakers, storage, stores
+from chalicelib.errors import LinkInvalid, NotFound
+from chalicelib.models import Material
+from tests.accounts_helpers import make_account, sign_in
+from tests.conftest import FormSession, registration_form
+
+SLUG = "netwerkbijeenkomst-test"
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
+EXE = b"MZ\x90\x00\x03" + b"\x00" * 200
+
+
+def s3_objects() -> list[tuple[str, str]]:
+    """Every version in the bucket, so that 'gone' means gone, not hidden behind a delete marker."""
+    versions = aws.s3().list_object_versions(Bucket=config.bucket_name())
+    return [(v["Key"], v["VersionId"]) for v in versions.get("Versions", [])]
+
+
+def upload_as_s3_would(
+    forms: speakers.UploadForms, content: bytes, filename: str = "Mijn dia's.pdf", content_type: str | None = None
+) -> str:
+    """Store what a browser's POST to S3 would: the key, type and metadata of the presigned form."""
+    fields = forms.plain["fields"]
+    aws.s3().put_object(
+        Bucket=config.bucket_name(),
+        Key=fields["key"],
+        Body=content,
+        ContentType=content_type or fields["Content-Type"],
+        Metadata={"filename": quote(filename)},  # as upload.js sends it
+    )
+    return fields["key"]
+
+
+@pytest.fixture
+def speaker(make_event):
+    make_event()
+    _speaker, url = speakers.invite(SLUG, (3,), "Annemarie van Hinsberg", "Movisie", "annemarie@movisie.nl")
+    return url.rsplit("/", 1)[1]
+
+
+# -- the presigned POST ----------------------------------------------------------
+
+
+def test_presigned_post_policy_fixes_key_size_type_and_expiry(speaker, now):
+    forms = speakers.start_upload(speaker, {"slot": "3", "file_type": "pdf"})
+    for variant, return_condition in (
+        (forms.plain, "success_action_redirect"),
+        (forms.scripted, "success_action_status"),
+    ):
+        fields = variant["fields"]
+        policy = json.loads(base64.b64decode(fields["policy"]))
+        conditions = policy["conditions"]
+        assert {"bucket": config.bucket_name()} in conditions
+        assert {"key": fields["key"]} in conditions  # exact key, chosen by the server
+        assert ["content-length-range", 1, 50 * 1024 * 1024] in conditions
+        assert {"Content-Type": "application/pdf"} in conditions
+        assert ["starts-with", "$x-amz-meta-filename", ""] in conditions
+        assert any(return_condition in c for c in conditions if isinstance(c, dict))
+        expires = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
+        assert timedelta(minutes=9) < expires - datetime.now(expires.tzinfo) <= timedelta(minutes=10)
+        assert fields["key"].startswith(f"uploads/{SLUG}/")
+        assert "Annemarie" not in fields["key"]
+        assert "'" not in fields["key"]
+    assert forms.plain["fields"]["success_action_redirect"] == f"http://127.0.0.1:8000/spreker/{speaker}/klaar"
+
+
+def test_other_types_are_refused_before_anything_is_uploaded(speaker, visitor):
+    response = visitor.post(f"/spreker/{speaker}/upload", {"slot": "3", "file_type": "exe"})
+    assert response.status_code == 422
+    assert "Kies PDF, PowerPoint (pptx)" in response.body.decode()
+    assert (
+        visitor.post(f"/spreker/{speaker}/upload", {"slot": "1", "file_type": "pdf"}).status_code == 422
+    )  # not their slot
+
+
+# -- verification when the upload is reported done ----------------------------------
+
+
+def test_a_good_pdf_becomes_draft_material_with_a_clean_name(speaker, visitor):
+    key = upload_as_s3_would(
+        speakers.start_upload(speaker, {"slot": "3", "file_type": "pdf"}), PDF, "Mijn dia's (v2) ë.pdf"
+    )
+    response = visitor.get(f"/spreker/{speaker}/klaar?key={key}")
+    assert response.status_code == 303
+    page = visitor.get(f"/spreker/{speaker}?opgeslagen=1").body.decode()
+    assert "Uw bestand is opgeslagen." in page
+    [material] = [m for m in stores.library().all_materials()]
+    assert (material.filename, material.status, material.title) == (
+        "Mijn-dia-s-v2-e.pdf",
+        "draft",
+        "Leernetwerk Polarisatie",
+    )
+
+
+@pytest.mark.parametrize(
+    ("file_type", "content", "content_type", "message"),
+    [
+        ("pdf", EXE, None, "De inhoud van het bestand past niet bij het gekozen type."),  # an executable renamed .pdf
+        ("docx", PDF, None, "De inhoud van het bestand past niet bij het gekozen type."),  # bytes of another type
+        ("pptx", b"PK\x03\x04" + b"\x00" * 100 + b"word/document.xml", None, "De inhoud van het bestand past niet"),
+        ("pdf", PDF, "application/x-msdownload", "Het bestand is niet van het gekozen type."),
+    ],
+)
+def test_wrong_files_are_rejected_and_removed(speaker, visitor, file_type, content, content_type, message):
+    key = upload_as_s3_would(
+        speakers.start_upload(speaker, {"slot": "3", "file_type": file_type}), content, "x." + file_type, content_type
+    )
+    response = visitor.get(f"/spreker/{speaker}/klaar?key={key}")
+    assert response.status_code == 422
+    assert message in response.body.decode()
+    assert s3_objects() == []
+    assert stores.library().all_materials() == []
+
+
+def test_an_object_over_the_size_limit_is_rejected_and_removed(speaker, visitor, monkeypatch):
+    key = upload_as_s3_would(speakers.start_upload(speaker, {"slot": "3", "file_type": "pdf"}), PDF + b"x" * 2000)
+    monkeypatch.setattr("chalicelib.config.upload_max_bytes", lambda: 1024)
+    response = visitor.get(f"/spreker/{speaker}/klaar?key={key}")
+    assert response.status_code == 422
+    assert "Het bestand is te groot" in response.body.decode()
+    assert s3_objects() == []
+
+
+def test_keys_that_are_not_this_speakers_are_refused(speaker, visitor, make_event):
+    _other, other_url = speakers.invite(SLUG, (2,), "Burgemeester Haan", "Gemeente", "haan@zwijndrecht.nl")
+    other = other_url.rsplit("/", 1)[1]
+    key = upload_as_s3_would(speakers.start_upload(other, {"slot": "2", "file_type": "pdf"}), PDF)
+    assert visitor.get(f"/spreker/{speaker}/klaar?key={key}").status_code == 404
+    assert visitor.get(f"/spreker/{speaker}/klaar?key=../../etc/passwd").status_code == 404
+
+
+def test_replace_and_remove_own_file_but_not_someone_elses(speaker, visitor):
+    first = upload_as_s3_would(speakers.start_upload(speaker, {"slot": "3", "file_type": "pdf"}), PDF)
+    visitor.get(f"/spreker/{speaker}/klaar?key={first}")
+    second = upload_as_s3_would(speakers.start_upload(speaker, {"slot": "3", "file_type": "pdf"}), PDF + b"%v2")
+    visitor.get(f"/spreker/{speaker}/klaar?key={second}")
+    [material] = stores.library().all_materials()
+    assert material.object_key == second
+    assert [k for k, _ in s3_objects()] == [second]
+
+    _other, other_url = speakers.invite(SLUG, (2,), "Burgemeester Haan", "Gemeente", "haan@zwijndrecht.nl")
+    other = other_url.rsplit("/", 1)[1]
+    assert visitor.post(f"/spreker/{other}/bestanden/{material.id}/verwijderen", {}).status_code == 404
+    assert visitor.post(f"/spreker/{speaker}/bestanden/{material.id}/verwijderen", {}).status_code == 303
+    assert stores.library().all_materials() == []
+    assert s3_objects() == []
+
+
+def test_the_link_is_refused_once_expired_or_revoked(speaker, visitor, now):
+    assert visitor.get(f"/spreker/{speaker}").status_code == 200
+    now["value"] = datetime(2027, 3, 18, 17, 0, tzinfo=clock.now().tzinfo) + timedelta(days=30, minutes=1)
+    assert visitor.get(f"/spreker/{speaker}").status_code == 410
+    now["value"] = datetime(2027, 3, 1, tzinfo=clock.now().tzinfo)
+    assert speakers.revoke(SLUG, "ANNEMARIE@movisie.nl") == 1
+    with pytest.raises(LinkInvalid):
+        speakers.open_link(speaker)
+    assert visitor.get(f"/spreker/{'x' * 43}").status_code == 410
+
+
+def test_invitation_mail_carries_the_private_link(speaker):
+    from tests.conftest import sent_mail
+
+    mail = sent_mail()[-1]
+    assert mail.destinations["ToAddresses"] == ["annemarie@movisie.nl"]
+    assert f"/spreker/{speaker}" in mail.body
+
+
+# -- the library: access ---------------------------------------------------------
+
+
+def put_material(
+    access: str, status: str = "published", event_slug: str = SLUG, title: str | None = None, **extra
+) -> Material:
+    material_id = f"{event_slug or '_'}.{secrets.token_hex(6)}"
+    key = f"documents/{material_id}/{'0' * 16}.pdf"
+    storage.put(key, PDF, "pdf", "verslag.pdf")
+    material = Material(
+        id=material_id,
+        title=title or f"Materiaal voor {access}",
+        file_type="pdf",
+        access=access,
+        date=datetime(2027, 3, 18).date(),
+        object_key=key,
+        size=len(PDF),
+        filename="verslag.pdf",
+        uploaded_at=clock.now(),
+        event_slug=event_slug,
+        event_title="Netwerkbijeenkomst Maatschappelijk ongenoegen" if event_slug else "",
+        status=status,
+        themes=extra.get("themes", ("polarisatie",)),
+        description=extra.get("description", ""),
+        publish_from=extra.get("publish_from"),
+    )
+    stores.library().save_material(material)
+    return material
+
+
+@pytest.fixture
+def personas(make_event, client):
+    make_event()
+    levels = {level: put_material(level) for level in ("public", "members", "attendees", "organisers")}
+    make_account("lid@rotterdam.nl")
+    make_account("deelnemer@rotterdam.nl")
+    make_account("org@zwijndrecht.nl", access="organiser")
+    FormSession(client).post(f"/events/{SLUG}/aanmelden", registration_form(email="deelnemer@rotterdam.nl"))
+    people = {
+        "anonymous": FormSession(client),
+        "member": sign_in(FormSession(client), "lid@rotterdam.nl"),
+        "attendee": sign_in(FormSession(client), "deelnemer@rotterdam.nl"),
+        "organiser": sign_in(FormSession(client), "org@zwijndrecht.nl"),
+    }
+    return levels, people
+
+
+ACCESS = {  # who may open which level
+    "anonymous": {"public"},
+    "member": {"public", "members"},
+    "attendee": {"public", "members", "attendees"},
+    "organiser": {"public", "members", "attendees", "organisers"},
+}
+
+
+@pytest.mark.parametrize("who", list(ACCESS))
+def test_access_matrix_for_listing_event_page_and_download(personas, who):
+    levels, people = personas
+    person = people[who]
+    listing = person.get("/kennisbank").body.decode()
+    event_page = person.get(f"/events/{SLUG}").body.decode()
+    for level, material in levels.items():
+        allowed = level in ACCESS[who]
+        assert (material.title in listing) is allowed, (who, level, "listing")
+        assert (material.title in event_page) is allowed, (who, level, "event page")
+        response = person.get(f"/kennisbank/{material.id}/download")
+        assert response.status_code == (303 if allowed else 404), (who, level, "download")
+
+
+def test_a_member_who_did_not_attend_does_not_get_attendee_material(personas):
+    levels, people = personas
+    assert people["member"].get(f"/kennisbank/{levels['attendees'].id}/download").status_code == 404
+
+
+def test_download_is_a_five_minute_attachment_url_and_is_audited(personas):
+    levels, people = personas
+    response = people["member"].get(f"/kennisbank/{levels['members'].id}/download")
+    url = response.headers["Location"]
+    assert "response-content-disposition=attachment" in url
+    assert "X-Amz-Expires=300" in url
+    downloads = stores.library().downloads(levels["members"].id)
+    assert [d["who"] for d in downloads] == ["lid@rotterdam.nl"]
+
+    people["anonymous"].get(f"/kennisbank/{levels['members'].id}/download")  # refused: no record
+    assert len(stores.library().downloads(levels["members"].id)) == 1
+
+
+def test_organisers_see_downloads_of_each_material(personas):
+    levels, people = personas
+    people["member"].get(f"/kennisbank/{levels['public'].id}/download")
+    page = people["organiser"].get(f"/beheer/materialen/{levels['public'].id}/downloads").body.decode()
+    assert "lid@rotterdam.nl" in page
+    assert "1 keer gedownload." in page
+
+
+def test_drafts_are_hidden_until_an_organiser_publishes_them(make_event, client):
+    make_event()
+    draft = put_material("public", status="draft", title="Conceptdia's")
+    assert "Conceptdia" not in FormSession(client).get("/kennisbank").body.decode()
+    make_account("org@zwijndrecht.nl", access="organiser")
+    organiser = sign_in(FormSession(client), "org@zwijndrecht.nl")
+    assert "Conceptdia" in organiser.get("/beheer/materialen").body.decode()
+    organiser.post(f"/beheer/materialen/{draft.id}/publiceren", {})
+    assert "Conceptdia" in FormSession(client).get("/kennisbank").body.decode()
+
+
+def test_slides_set_to_publish_after_the_event_appear_once_it_is_over(make_event, client, now):
+    event = make_event()
+    put_material("public", status="after_event", title="Na afloop", publish_from=event.ends_at)
+    assert "Na afloop" not in FormSession(client).get("/kennisbank").body.decode()
+    now["value"] = event.ends_at + timedelta(minutes=1)
+    assert "Na afloop" in FormSession(client).get("/kennisbank").body.decode()
+
+
+def test_filters_search_and_pages(make_event, client):
+    make_event()
+    put_material("public", title="Handreiking radicalisering", themes=("radicalisering",), description="Voor gemeenten")
+    put_material("public", title="Verslag polarisatie", themes=("polarisatie",))
+    visitor = FormSession(client)
+    assert "Handreiking" in visitor.get("/kennisbank?thema=radicalisering").body.decode()
+    assert "Verslag polarisatie" not in visitor.get("/kennisbank?thema=radicalisering").body.decode()
+    assert "Handreiking" in visitor.get("/kennisbank?q=gemeenten").body.decode()
+    assert "Handreiking" not in visitor.get("/kennisbank?q=verslag").body.decode()
+    assert "Geen materiaal gevonden." in visitor.get("/kennisbank?jaar=2019").body.decode()
+    for hostile in ("?thema=<script>", "?pagina=-1", "?pagina=99999999999", "?type=exe", "?jaar=abcd"):
+        assert visitor.get(f"/kennisbank{hostile}").status_code == 200
+
+
+def test_library_pages_ten_at_a_time(make_event, client):
+    make_event()
+    for n in range(12):
+        put_material("public", title=f"Stuk {n:02d}")
+    first = FormSession(client).get("/kennisbank").body.decode()
+    assert "Pagina 1 van 2" in first
+    assert first.count('class="card"') == 10
+    assert FormSession(client).get("/kennisbank?pagina=2").body.decode().count('class="card"') == 2
+
+
+def test_organiser_document_from_the_command_line_path(make_event):
+    make_event()
+    material = library.add_document(PDF, "Rapport 2027.pdf", "Rapport", "members", ("extremisme",), SLUG)
+    assert (material.status, material.filename, material.event_title) == (
+        "published",
+        "Rapport-2027.pdf",
+        "Netwerkbijeenkomst Maatschappelijk ongenoegen",
+    )
+    with pytest.raises(ValueError, match="need a title"):
+        library.add_document(PDF, "x.exe", "X", "members", ())
+    with pytest.raises(NotFound):
+        library.download(material.id, None)
