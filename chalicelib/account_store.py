@@ -13,7 +13,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.dynamo import from_attrs, is_cancelled, to_attrs
+from chalicelib.dynamo import from_attrs, is_cancelled, query_all, to_attrs
 from chalicelib.models import ACCOUNT_SK, NEWSLETTER_INDEX_PK, Account, email_key
 
 LINK_SK = "#LINK"
@@ -134,19 +134,14 @@ class AccountStore:
 
     def subscribers(self) -> list[Account]:
         """Approved accounts that want the newsletter, by address; paginates."""
-        params: dict[str, Any] = {
-            "TableName": self._table,
-            "IndexName": "GSI2",
-            "KeyConditionExpression": "GSI2PK = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": NEWSLETTER_INDEX_PK}},
-        }
-        found: list[Account] = []
-        while True:
-            response = self._client.query(**params)
-            found += [Account.from_item(from_attrs(a)) for a in response["Items"]]
-            if "LastEvaluatedKey" not in response:
-                return found
-            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        items = query_all(
+            self._client,
+            TableName=self._table,
+            IndexName="GSI2",
+            KeyConditionExpression="GSI2PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": NEWSLETTER_INDEX_PK}},
+        )
+        return [Account.from_item(i) for i in items]
 
     # -- one-time links -------------------------------------------------
 

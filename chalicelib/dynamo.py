@@ -41,3 +41,14 @@ def cancellation_codes(error: ClientError) -> list[str]:
 
 def is_cancelled(error: ClientError) -> bool:
     return error.response["Error"]["Code"] == "TransactionCanceledException"
+
+
+def query_all(client: Any, **params: Any) -> list[dict[str, Any]]:
+    """Every item a Query matches, following LastEvaluatedKey, as plain dicts."""
+    items: list[dict[str, Any]] = []
+    while True:
+        response = client.query(**params)
+        items += [from_attrs(a) for a in response["Items"]]
+        if "LastEvaluatedKey" not in response:
+            return items
+        params["ExclusiveStartKey"] = response["LastEvaluatedKey"]

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from typing import Any
 
-from chalicelib.dynamo import from_attrs, to_attrs
+from chalicelib.dynamo import from_attrs, query_all, to_attrs
 from chalicelib.models import MATERIAL_PREFIX, SPEAKER_PREFIX, InvitedSpeaker, Material, event_pk, material_pk
 
 LINK_SK = "#LINK"
@@ -107,20 +107,15 @@ class LibraryStore:
 
     def all_materials(self) -> list[Material]:
         """Every material, newest first (GSI1 'MATERIALS'); the library filters by access. Paginates."""
-        params: dict[str, Any] = {
-            "TableName": self._table,
-            "IndexName": "GSI1",
-            "KeyConditionExpression": "GSI1PK = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": "MATERIALS"}},
-            "ScanIndexForward": False,
-        }
-        found: list[Material] = []
-        while True:
-            response = self._client.query(**params)
-            found += [Material.from_item(from_attrs(a)) for a in response["Items"]]
-            if "LastEvaluatedKey" not in response:
-                return found
-            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        items = query_all(
+            self._client,
+            TableName=self._table,
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": "MATERIALS"}},
+            ScanIndexForward=False,
+        )
+        return [Material.from_item(i) for i in items]
 
     def record_audit(self, entry: dict[str, Any]) -> None:
         self._client.put_item(TableName=self._table, Item=to_attrs(entry))

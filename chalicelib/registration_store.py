@@ -11,7 +11,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.dynamo import cancellation_codes, from_attrs, is_cancelled, to_attrs
+from chalicelib.dynamo import cancellation_codes, from_attrs, is_cancelled, query_all, to_attrs
 from chalicelib.models import EVENT_SK, REG_PREFIX, TOKEN_SK, WAIT_PREFIX, Registration, email_key, event_pk, token_pk
 
 
@@ -186,19 +186,14 @@ class RegistrationStore:
 
     def list_for_event(self, slug: str) -> list[Registration]:
         """All registrations of an event (organisers, tests); paginates."""
-        params: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :reg)",
-            "ExpressionAttributeValues": {":pk": {"S": event_pk(slug)}, ":reg": {"S": REG_PREFIX}},
-            "ConsistentRead": True,
-        }
-        found: list[Registration] = []
-        while True:
-            response = self._client.query(**params)
-            found += [Registration.from_item(from_attrs(a)) for a in response["Items"]]
-            if "LastEvaluatedKey" not in response:
-                return found
-            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        items = query_all(
+            self._client,
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :reg)",
+            ExpressionAttributeValues={":pk": {"S": event_pk(slug)}, ":reg": {"S": REG_PREFIX}},
+            ConsistentRead=True,
+        )
+        return [Registration.from_item(i) for i in items]
 
     def for_email(self, email: str) -> list[Registration]:
         """A person's registrations across events (GSI2), newest event first."""

@@ -15,6 +15,7 @@ from chalicelib.views.http import (
     cookie_header,
     current_account,
     form_data,
+    kept,
     language,
     page,
     redirect,
@@ -37,7 +38,7 @@ def request_account() -> Response:
     try:
         accounts.request_account(data, language(request))
     except InvalidInput as invalid:
-        values = {k: v for k, v in data.items() if k != "csrf_token"}
+        values = kept(data)
         return page(request, "account_request.html", status=422, values=values, errors=invalid.fields)
     # the same page for a new and a known address
     return page(request, "account_request_sent.html")
@@ -85,7 +86,7 @@ def update_own() -> Response:
     try:
         accounts.update_own(account, data)
     except InvalidInput as invalid:
-        values = {k: v for k, v in data.items() if k != "csrf_token"}
+        values = kept(data)
         return _own_page(account, values, invalid.fields, status=422)
     return redirect("/account?opgeslagen=1")
 

@@ -90,6 +90,11 @@ def json_body(request: Request) -> dict[str, Any]:
     return body
 
 
+def kept(data: dict[str, str]) -> dict[str, str]:
+    """What the visitor typed, to show again with the messages; never the CSRF token."""
+    return {key: value for key, value in data.items() if key != csrf.FIELD}
+
+
 def require_csrf(request: Request, data: dict[str, str]) -> None:
     if not csrf.is_valid(cookies(request).get(csrf.COOKIE), data.get(csrf.FIELD)):
         raise CsrfFailed()

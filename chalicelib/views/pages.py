@@ -16,6 +16,7 @@ from chalicelib.views.http import (
     cookie_header,
     current_account,
     form_data,
+    kept,
     language,
     local_path,
     page,
@@ -90,7 +91,7 @@ def register(slug: str) -> Response:
     try:
         outcome = registration.register(slug, data, language(request))
     except InvalidInput as invalid:
-        values = {k: v for k, v in data.items() if k != "csrf_token"}
+        values = kept(data)
         return _event_page(events.get(slug), status=422, values=values, errors=invalid.fields)
     if not outcome.created:
         # never show the existing link here: whoever typed the address may not own it
