@@ -26,7 +26,7 @@ _CHALICE_STATUS = {400: BadRequest, 404: NotFound, 405: MethodNotAllowed, 415: U
 
 
 # personal or signed-in pages: never stored by a browser or proxy
-_PRIVATE = ("/r/", "/api/registrations", "/account", "/beheer", "/inloggen", "/nieuwsbrief")
+_PRIVATE = ("/r/", "/api/registrations", "/account", "/beheer", "/inloggen", "/nieuwsbrief", "/spreker")
 
 
 def _security_headers(response: Response, path: str) -> Response:
