@@ -1,8 +1,8 @@
-"""The network portal on AWS Chalice: wires blueprints and the error handler. Nothing else."""
+"""The network portal on AWS Chalice: wires blueprints (pages, API, scheduled jobs) and the error handler. Nothing else."""
 
 from chalice import Chalice
 
-from chalicelib.views import account, admin, api, library, outbox, pages, signin, speaker
+from chalicelib.views import account, admin, api, jobs, library, outbox, pages, signin, speaker
 from chalicelib.views.errors import error_middleware
 
 app = Chalice(app_name="network-portal")
@@ -14,4 +14,5 @@ app.register_blueprint(account.bp)
 app.register_blueprint(admin.bp)
 app.register_blueprint(speaker.bp)
 app.register_blueprint(library.bp)
+app.register_blueprint(jobs.bp)
 app.register_middleware(error_middleware(app), "http")

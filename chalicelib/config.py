@@ -99,3 +99,13 @@ def speaker_link_days() -> int:
 
 UPLOAD_URL_SECONDS = 10 * 60
 DOWNLOAD_URL_SECONDS = 5 * 60
+
+
+def reminder_days() -> int:
+    """Confirmed attendees get a reminder this many days before the event."""
+    return int(os.environ.get("REMINDER_DAYS", "2"))
+
+
+def retention_days() -> int:
+    """Registrations' personal data is anonymised this many days after the event."""
+    return int(os.environ.get("RETENTION_DAYS", "90"))

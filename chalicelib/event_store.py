@@ -6,10 +6,20 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.dynamo import from_attrs, to_attrs
+from chalicelib.dynamo import from_attrs, query_all, to_attrs
 from chalicelib.errors import BadRequest
 from chalicelib.i18n import _
-from chalicelib.models import EVENT_SK, EVENTS_INDEX_PK, MATERIAL_PREFIX, SLOT_PREFIX, Event, Material, Slot, event_pk
+from chalicelib.models import (
+    EVENT_DATES_INDEX_PK,
+    EVENT_SK,
+    EVENTS_INDEX_PK,
+    MATERIAL_PREFIX,
+    SLOT_PREFIX,
+    Event,
+    Material,
+    Slot,
+    event_pk,
+)
 
 # A page cursor is the GSI1 sort key of the last event shown: "{date}T{start}#{slug}".
 # The whole index key follows from it, and it says nothing that the page did not show.
@@ -86,6 +96,30 @@ class EventStore:
         events = [Event.from_item(from_attrs(a)) for a in response["Items"]]
         last = response.get("LastEvaluatedKey")
         return EventPage(events, encode_cursor(last) if last else None)
+
+    def with_personal_data(self, until: str, since: str = "") -> list[Event]:
+        """Events dated from `since` up to (not including) `until` whose registrations still hold
+        personal data (GSI2; anonymising an event removes it there)."""
+        items = query_all(
+            self._client,
+            TableName=self._table,
+            IndexName="GSI2",
+            KeyConditionExpression="GSI2PK = :pk AND GSI2SK BETWEEN :since AND :until",
+            ExpressionAttributeValues={
+                ":pk": {"S": EVENT_DATES_INDEX_PK},
+                ":since": {"S": since or "0000"},
+                ":until": {"S": until},
+            },
+        )
+        return [Event.from_item(i) for i in items]
+
+    def mark_anonymised(self, slug: str, at: str) -> None:
+        self._client.update_item(
+            TableName=self._table,
+            Key={"PK": {"S": event_pk(slug)}, "SK": {"S": EVENT_SK}},
+            UpdateExpression="SET anonymised_at = :at REMOVE GSI2PK, GSI2SK",
+            ExpressionAttributeValues={":at": {"S": at}},
+        )
 
     def save(self, event: Event) -> None:
         """Create or replace an event and its programme, keeping its seat counters.

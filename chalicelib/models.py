@@ -23,6 +23,7 @@ REG_PREFIX = "REG#"
 WAIT_PREFIX = "WAIT#"
 TOKEN_SK = "#TOKEN"  # noqa: S105 (a sort key, not a secret)
 EVENTS_INDEX_PK = "EVENTS"
+EVENT_DATES_INDEX_PK = "EVENTDATES"
 
 
 def event_pk(slug: str) -> str:
@@ -158,6 +159,8 @@ class Event:
             # sparse index: only published events are listed
             item["GSI1PK"] = EVENTS_INDEX_PK
             item["GSI1SK"] = f"{self.date.isoformat()}T{self.start}#{self.slug}"
+        # every event by date, for reminders and retention, until its registrations are anonymised
+        item["GSI2PK"], item["GSI2SK"] = EVENT_DATES_INDEX_PK, f"{self.date.isoformat()}#{self.slug}"
         return item
 
     @classmethod
@@ -205,6 +208,7 @@ class Registration:
     event_date: str = ""
     wait_key: str = ""  # SK of this registration's waiting-list entry, while waiting
     cancelled_at: datetime | None = None
+    reminded_at: datetime | None = None
 
     @property
     def sk(self) -> str:
@@ -239,6 +243,8 @@ class Registration:
             item["wait_key"] = self.wait_key
         if self.cancelled_at:
             item["cancelled_at"] = self.cancelled_at.isoformat()
+        if self.reminded_at:
+            item["reminded_at"] = self.reminded_at.isoformat()
         return item
 
     @classmethod
@@ -258,6 +264,7 @@ class Registration:
             created_at=datetime.fromisoformat(item["created_at"]),
             wait_key=item.get("wait_key", ""),
             cancelled_at=_dt(item.get("cancelled_at")),
+            reminded_at=_dt(item.get("reminded_at")),
         )
 
 

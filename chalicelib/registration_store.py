@@ -7,6 +7,7 @@ Conditional failures become the domain signals below at this boundary.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -205,6 +206,58 @@ class RegistrationStore:
             ScanIndexForward=False,
         )
         return [Registration.from_item(from_attrs(a)) for a in response["Items"]]
+
+    # -- reminders and retention ----------------------------------------
+
+    def mark_reminded(self, reg: Registration, at: str) -> bool:
+        """True for the one run that gets to send this reminder; a second run finds it marked."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key={"PK": {"S": event_pk(reg.event_slug)}, "SK": {"S": reg.sk}},
+                UpdateExpression="SET reminded_at = :at",
+                ConditionExpression="attribute_not_exists(reminded_at) AND #status = :confirmed",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={":at": {"S": at}, ":confirmed": {"S": "confirmed"}},
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def anonymise(self, reg: Registration, at: str) -> None:
+        """Replace a registration by one without name, address, remarks or link, under a random
+        key (the old key is a hash of the address); status, organisation and role stay for counts."""
+        kept = {
+            "PK": event_pk(reg.event_slug),
+            "SK": f"ANON#{secrets.token_hex(8)}",
+            "type": "registration_anonymised",
+            "status": reg.status,
+            "organisation": reg.organisation,
+            "role": reg.role,
+            "created_at": reg.created_at.isoformat(),
+            "anonymised_at": at,
+        }
+        key = {"PK": {"S": event_pk(reg.event_slug)}}
+        items: list[dict[str, Any]] = [
+            {
+                "Delete": {
+                    "TableName": self._table,
+                    "Key": {**key, "SK": {"S": reg.sk}},
+                    "ConditionExpression": "attribute_exists(PK)",
+                }
+            },
+            {"Put": {"TableName": self._table, "Item": to_attrs(kept)}},
+            {"Delete": {"TableName": self._table, "Key": {"PK": {"S": token_pk(reg.token)}, "SK": {"S": TOKEN_SK}}}},
+        ]
+        if reg.wait_key:
+            items.append({"Delete": {"TableName": self._table, "Key": {**key, "SK": {"S": reg.wait_key}}}})
+        try:
+            self._client.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            if not is_cancelled(error):  # cancelled: another run anonymised it first
+                raise
 
     # -- cancelling -----------------------------------------------------
 
