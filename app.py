@@ -2,7 +2,7 @@
 
 from chalice import Chalice
 
-from chalicelib.views import account, admin, api, jobs, library, outbox, pages, signin, speaker
+from chalicelib.views import account, admin, api, jobs, library, news, outbox, pages, signin, speaker
 from chalicelib.views.errors import error_middleware
 
 app = Chalice(app_name="network-portal")
@@ -14,5 +14,6 @@ app.register_blueprint(account.bp)
 app.register_blueprint(admin.bp)
 app.register_blueprint(speaker.bp)
 app.register_blueprint(library.bp)
+app.register_blueprint(news.bp)
 app.register_blueprint(jobs.bp)
 app.register_middleware(error_middleware(app), "http")

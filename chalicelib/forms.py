@@ -38,14 +38,25 @@ def _bad_characters(value: str, multiline: bool) -> bool:
 
 
 def _text(data: Mapping[str, str], name: str, errors: dict[str, FieldError], required: bool = True) -> str:
-    multiline = name in MULTILINE
+    return text_field(data, name, errors, LIMITS[name], name in MULTILINE, required)
+
+
+def text_field(
+    data: Mapping[str, str],
+    name: str,
+    errors: dict[str, FieldError],
+    limit: int,
+    multiline: bool = False,
+    required: bool = True,
+) -> str:
+    """A text field: control characters refused, white space tidied, length limited."""
     raw = data.get(name, "")
     if _bad_characters(raw, multiline):
         errors[name] = FieldError(_("Dit veld bevat tekens die niet zijn toegestaan."))
         return raw
     value = raw.strip() if multiline else " ".join(raw.split())
-    if len(value) > LIMITS[name]:
-        errors[name] = FieldError(_("Dit veld is te lang (maximaal %(max)d tekens)."), LIMITS[name])
+    if len(value) > limit:
+        errors[name] = FieldError(_("Dit veld is te lang (maximaal %(max)d tekens)."), limit)
     elif required and not value:
         errors[name] = FieldError(_("Dit veld is verplicht."))
     return value

@@ -478,3 +478,44 @@ class Material:
             status=item.get("status", "draft"),
             publish_from=_dt(item.get("publish_from")),
         )
+
+
+NEWS_SK = "#NEWS"
+
+
+@dataclass
+class Article:
+    """A news article; visible from its publish moment on."""
+
+    slug: str
+    title: str
+    body: str  # Markdown, rendered and sanitised when shown
+    published_at: datetime
+    author: str
+    updated_at: datetime
+
+    def to_item(self) -> dict[str, Any]:
+        return {
+            "PK": f"NEWS#{self.slug}",
+            "SK": NEWS_SK,
+            "type": "article",
+            "title": self.title,
+            "body": self.body,
+            "published_at": self.published_at.isoformat(),
+            "author": self.author,
+            "updated_at": self.updated_at.isoformat(),
+            # every article, newest first; the publish moment decides visibility when read
+            "GSI1PK": "NEWS",
+            "GSI1SK": f"{self.published_at.isoformat()}#{self.slug}",
+        }
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> Article:
+        return cls(
+            slug=item["PK"].removeprefix("NEWS#"),
+            title=item["title"],
+            body=item["body"],
+            published_at=datetime.fromisoformat(item["published_at"]),
+            author=item.get("author", ""),
+            updated_at=datetime.fromisoformat(item["updated_at"]),
+        )

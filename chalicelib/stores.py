@@ -6,6 +6,7 @@ from chalicelib import aws, config
 from chalicelib.account_store import AccountStore
 from chalicelib.event_store import EventStore
 from chalicelib.library_store import LibraryStore
+from chalicelib.news_store import NewsStore
 from chalicelib.registration_store import RegistrationStore
 
 
@@ -23,3 +24,7 @@ def accounts() -> AccountStore:
 
 def library() -> LibraryStore:
     return LibraryStore(aws.dynamodb(), config.table_name())
+
+
+def news() -> NewsStore:
+    return NewsStore(aws.dynamodb(), config.table_name())

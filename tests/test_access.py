@@ -64,6 +64,14 @@ MATRIX = {
         403,
         404,
     ),
+    ("GET", "/nieuws", "/nieuws"): (200, 200, 200),
+    ("GET", "/nieuws.atom", "/nieuws.atom"): (200, 200, 200),
+    ("GET", "/nieuws/{slug}", "/nieuws/bestaat-niet"): (404, 404, 404),
+    ("GET", "/beheer/nieuws", "/beheer/nieuws"): (303, 403, 200),
+    ("POST", "/beheer/nieuws", "/beheer/nieuws"): (401, 403, 422),
+    ("GET", "/beheer/nieuws/{slug}", "/beheer/nieuws/bestaat-niet"): (303, 403, 404),
+    ("POST", "/beheer/nieuws/{slug}", "/beheer/nieuws/bestaat-niet"): (401, 403, 404),
+    ("POST", "/beheer/nieuws/{slug}/verwijderen", "/beheer/nieuws/bestaat-niet/verwijderen"): (401, 403, 404),
     ("GET", "/api/events", "/api/events"): (200, 200, 200),
     ("GET", "/api/events/{slug}", f"/api/events/{SLUG}"): (200, 200, 200),
     ("POST", "/api/events/{slug}/registrations", f"/api/events/{SLUG}/registrations"): (422, 422, 422),
@@ -123,7 +131,7 @@ def test_every_form_refuses_a_post_without_its_csrf_token(people):
         for method, route, path in MATRIX
         if method == "POST" and "application/x-www-form-urlencoded" in app.routes[route]["POST"].content_types
     ]
-    assert len(forms) == 14  # the matrix lists every route, so every form is here
+    assert len(forms) == 17  # the matrix lists every route, so every form is here
     organiser = people["organiser"]
     for route, path in forms:
         response = organiser.post(path, {"email": "x@politie.nl", "name": "x"}, with_token=False)

@@ -120,6 +120,8 @@ def test_keyboard_only_and_english(page: Page):
     page.goto("/events/bestaat-niet")
     expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
     assert_accessible(page)
+    page.goto("/nieuws")
+    assert_accessible(page)
 
 
 def open_mailed_link(page: Page, to: str, subject: str) -> None:
@@ -231,6 +233,16 @@ def test_speaker_uploads_organiser_publishes_member_downloads(browser: Browser, 
     assert_accessible(organiser)
     organiser.get_by_role("button", name="Publiceren").click()
     expect(organiser.get_by_role("button", name="Intrekken")).to_be_visible()
+
+    # news: written in the workspace, read on the public pages
+    organiser.goto("/beheer/nieuws")
+    assert_accessible(organiser)
+    organiser.get_by_label("Titel").fill("Dia's van de netwerkbijeenkomst staan klaar")
+    organiser.get_by_label("Tekst").fill("Bekijk de **presentaties** in de kennisbank.")
+    organiser.get_by_role("button", name="Opslaan").click()
+    organiser.get_by_role("link", name="Dia's van de netwerkbijeenkomst staan klaar", exact=True).click()
+    expect(organiser.locator(".article-body strong")).to_have_text("presentaties")
+    assert_accessible(organiser)
 
     member = person()
     request_account(member, "Elsje van Dijk", "elsje@nctv.nl", "NCTV")

@@ -19,7 +19,7 @@ from chalicelib.rendering import render
 FORM = ["application/x-www-form-urlencoded"]
 HTML_TYPE = "text/html; charset=utf-8"
 LANG_COOKIE = "lang"
-MAX_FORM_BYTES = 16_384
+MAX_FORM_BYTES = 65_536  # an article of 20,000 characters, percent-encoded
 
 
 def cookies(request: Request) -> dict[str, str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from chalice import Blueprint, Response
 
-from chalicelib import calendar_export, clock, events, library, registration
+from chalicelib import calendar_export, clock, events, library, news, registration
 from chalicelib.errors import InvalidInput, NotFound
 from chalicelib.models import Event
 from chalicelib.views.http import (
@@ -37,7 +37,8 @@ def _query(name: str) -> str | None:
 
 @bp.route("/", methods=["GET"])
 def home() -> Response:
-    return page(bp.current_request, "home.html", upcoming=events.upcoming(limit=5))
+    latest, _pages = news.published(limit=3)
+    return page(bp.current_request, "home.html", upcoming=events.upcoming(limit=5), news=latest)
 
 
 @bp.route("/events", methods=["GET"])

@@ -1,0 +1,136 @@
+"""News: articles in Markdown, rendered with markdown-it-py and sanitised with nh3."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from datetime import datetime
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from chalicelib import clock, stores
+from chalicelib.account_store import audit_entry
+from chalicelib.config import TIMEZONE
+from chalicelib.errors import Conflict, InvalidInput, NotFound
+from chalicelib.forms import FieldError, text_field
+from chalicelib.i18n import _
+from chalicelib.models import Account, Article
+from chalicelib.news_store import SlugTaken
+
+PAGE_SIZE = 10
+BODY_MAX = 20_000
+# raw HTML in Markdown is off; nh3 removes whatever else could run or track (scripts, handlers, javascript: links)
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "code",
+    "pre",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
+
+
+def render(body: str) -> Markup:
+    html = _MARKDOWN.render(body)
+    # headings start at h2: the article title is the page's h1
+    html = re.sub(r"<(/?)h1>", r"<\1h2>", html)
+    clean = nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+    return Markup(clean)  # noqa: S704 (sanitised by nh3 just above)
+
+
+def slugify(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title).strip("-")[:80] or "bericht"
+
+
+def published(limit: int | None = None, page: int = 1) -> tuple[list[Article], int]:
+    """Articles whose publish moment has come, newest first; with the number of pages."""
+    now = clock.now()
+    visible = [a for a in stores.news().all() if a.published_at <= now]
+    if limit:
+        return visible[:limit], 1
+    pages = max(1, math.ceil(len(visible) / PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    return visible[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], pages
+
+
+def get_published(slug: str) -> Article:
+    article = stores.news().get(slug) if len(slug) <= 80 else None
+    if article is None or article.published_at > clock.now():
+        raise NotFound()
+    return article
+
+
+def _clean(form: Mapping[str, str]) -> tuple[str, str, datetime]:
+    errors: dict[str, FieldError] = {}
+    title = text_field(form, "title", errors, limit=150)
+    body = text_field(form, "body", errors, limit=BODY_MAX, multiline=True)
+    when = form.get("published_at", "").strip()
+    moment = clock.now()
+    if when:
+        try:
+            moment = datetime.fromisoformat(when).replace(tzinfo=TIMEZONE)
+        except ValueError:
+            errors["published_at"] = FieldError(_("Vul een datum en tijd in, bijvoorbeeld 2027-09-18T09:00."))
+    if errors:
+        raise InvalidInput({k: errors[k] for k in ("title", "body", "published_at") if k in errors})
+    return title, body, moment
+
+
+def write(organiser: Account, form: Mapping[str, str], slug: str | None = None) -> Article:
+    """Create (slug None) or update an article; audited."""
+    store = stores.news()
+    before = store.get(slug) if slug else None
+    if slug and before is None:
+        raise NotFound()
+    title, body, moment = _clean(form)
+    article = Article(slug or slugify(title), title, body, moment, organiser.email, clock.now())
+    entry = audit_entry(
+        organiser.email,
+        "news.updated" if before else "news.created",
+        article.slug,
+        {"title": before.title, "published_at": before.published_at.isoformat()} if before else {},
+        {"title": article.title, "published_at": article.published_at.isoformat()},
+        clock.now().isoformat(),
+    )
+    try:
+        store.save(article, entry, new=before is None)
+    except SlugTaken as exc:
+        raise Conflict(_("Er is al een bericht met deze titel. Kies een andere titel.")) from exc
+    return article
+
+
+def remove(organiser: Account, slug: str) -> None:
+    store = stores.news()
+    article = store.get(slug)
+    if article is None:
+        raise NotFound()
+    store.delete(
+        slug, audit_entry(organiser.email, "news.deleted", slug, {"title": article.title}, {}, clock.now().isoformat())
+    )

@@ -1,0 +1,40 @@
+"""/nieuws: the news list, articles and the Atom feed."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib import config, news
+from chalicelib.rendering import render
+from chalicelib.views.http import language, page
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/nieuws", methods=["GET"])
+def news_list() -> Response:
+    requested = (bp.current_request.query_params or {}).get("pagina", "1")
+    number = int(requested) if requested.isdigit() and len(requested) < 6 else 1
+    articles, pages = news.published(page=number)
+    return page(bp.current_request, "news_list.html", articles=articles, page_number=min(number, pages), pages=pages)
+
+
+@bp.route("/nieuws.atom", methods=["GET"])
+def feed() -> Response:
+    articles, _pages = news.published(limit=20)
+    body = render(
+        "news.atom.xml",
+        language(bp.current_request),
+        articles=articles,
+        base_url=config.base_url(),
+        render_body=news.render,
+    )
+    return Response(
+        body, headers={"Content-Type": "application/atom+xml; charset=utf-8", "Cache-Control": "public, max-age=600"}
+    )
+
+
+@bp.route("/nieuws/{slug}", methods=["GET"])
+def article(slug: str) -> Response:
+    item = news.get_published(slug)
+    return page(bp.current_request, "news_article.html", article=item, body=news.render(item.body))
