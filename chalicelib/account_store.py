@@ -121,16 +121,18 @@ class AccountStore:
                 raise StaleAccount() from error
             raise
 
-    def by_status(self, status: str, limit: int = 100) -> list[Account]:
-        response = self._client.query(
+    def by_status(self, status: str) -> list[Account]:
+        """Every account with this status, newest first; paginates (a list that stopped at
+        100 would hide accounts from the organisers without saying so)."""
+        items = query_all(
+            self._client,
             TableName=self._table,
             IndexName="GSI1",
             KeyConditionExpression="GSI1PK = :pk",
             ExpressionAttributeValues={":pk": {"S": f"ACCOUNTS#{status}"}},
             ScanIndexForward=False,
-            Limit=limit,
         )
-        return [Account.from_item(from_attrs(a)) for a in response["Items"]]
+        return [Account.from_item(i) for i in items]
 
     def subscribers(self) -> list[Account]:
         """Approved accounts that want the newsletter, by address; paginates."""

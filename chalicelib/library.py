@@ -93,7 +93,8 @@ def search(account: Account | None, filters: Filters) -> LibraryPage:
     """One Query for all materials (a network's library is hundreds, not millions), then
     access, filters and paging here; organisers see drafts only on their own page."""
     now = clock.now()
-    events_attended = attended(account) if account else set()
+    # organisers open everything: their registrations do not matter here
+    events_attended = attended(account) if account and account.access != "organiser" else set()
     openable = [
         m for m in stores.library().all_materials() if m.is_visible(now) and may_open(m, account, events_attended, now)
     ]

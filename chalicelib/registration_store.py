@@ -198,14 +198,15 @@ class RegistrationStore:
 
     def for_email(self, email: str) -> list[Registration]:
         """A person's registrations across events (GSI2), newest event first."""
-        response = self._client.query(
+        items = query_all(
+            self._client,
             TableName=self._table,
             IndexName="GSI2",
             KeyConditionExpression="GSI2PK = :pk",
             ExpressionAttributeValues={":pk": {"S": f"REGEMAIL#{email_key(email)}"}},
             ScanIndexForward=False,
         )
-        return [Registration.from_item(from_attrs(a)) for a in response["Items"]]
+        return [Registration.from_item(i) for i in items]
 
     # -- reminders and retention ----------------------------------------
 

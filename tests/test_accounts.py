@@ -421,3 +421,12 @@ def test_an_organiser_cannot_lock_themselves_out(moto, client):
     assert response.status_code == 409
     assert stores.accounts().get("org@zwijndrecht.nl").status == "approved"
     assert "Blokkeren" not in text(organiser.get("/beheer/accounts"))
+
+
+def test_the_organisers_list_shows_every_account_not_the_first_hundred(moto, client):
+    for n in range(105):
+        make_account(f"lid{n:03d}@rotterdam.nl")
+    make_account("org@zwijndrecht.nl", access="organiser")
+    page = sign_in(FormSession(client), "org@zwijndrecht.nl").get("/beheer/accounts").body.decode()
+    assert "Actief (106)" in page
+    assert "lid000@rotterdam.nl" in page

@@ -105,3 +105,23 @@ def test_a_sign_in_request_costs(moto, client, aws_calls):
     FormSession(client).post("/inloggen", {"email": "m@rotterdam.nl"})
     # count the attempt, read the account, store the link, mail it
     assert dict(aws_calls.calls) == {"dynamodb.TransactWriteItems": 2, "dynamodb.GetItem": 1, "ses.SendEmail": 1}
+
+
+def test_the_library_is_one_query_plus_who_is_asking(moto, client, aws_calls):
+    from tests.accounts_helpers import make_account, sign_in
+
+    make_account("lid@rotterdam.nl")
+    make_account("org@zwijndrecht.nl", access="organiser")
+    member = sign_in(FormSession(client), "lid@rotterdam.nl")
+    organiser = sign_in(FormSession(client), "org@zwijndrecht.nl")
+    aws_calls.reset()
+    FormSession(client).get("/kennisbank")
+    assert dict(aws_calls.calls) == {"dynamodb.Query": 1}
+    aws_calls.reset()
+    member.get("/kennisbank")
+    # the session, all materials, and the member's registrations (for attendee material)
+    assert dict(aws_calls.calls) == {"dynamodb.GetItem": 1, "dynamodb.Query": 2}
+    aws_calls.reset()
+    organiser.get("/kennisbank")
+    # organisers open everything: no registrations to read
+    assert dict(aws_calls.calls) == {"dynamodb.GetItem": 1, "dynamodb.Query": 1}
