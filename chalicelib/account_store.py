@@ -1,4 +1,4 @@
-"""Repository for accounts, their one-time links and the audit log.
+"""Repository for accounts, their one-time links, and the trusted email domains.
 
 One-time links are stored under a hash of the token, so the table never holds
 a usable link. A link is used by one conditional update; a second use, or a
@@ -184,19 +184,3 @@ class AccountStore:
             raise
         link = from_attrs(response["Attributes"])
         return link["account"], link.get("next", "/")
-
-
-def audit_entry(
-    actor: str, action: str, target: str, before: dict[str, Any], after: dict[str, Any], at: str
-) -> dict[str, Any]:
-    """Who changed what, when, from what to what: written in the same transaction as the change."""
-    return {
-        "PK": f"AUDIT#{at[:7]}",  # one partition per month, newest first by sort key
-        "SK": f"{at}#{secrets.token_hex(4)}",
-        "type": "audit",
-        "actor": actor,
-        "action": action,
-        "target": target,
-        "before": before,
-        "after": after,
-    }

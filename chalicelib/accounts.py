@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from chalicelib import clock, config, mail, stores
-from chalicelib.account_store import AccountExists, LinkUnusable, StaleAccount, audit_entry
+from chalicelib.account_store import AccountExists, LinkUnusable, StaleAccount
+from chalicelib.audit_store import audit_entry
 from chalicelib.errors import Conflict, LinkInvalid, NotFound
 from chalicelib.forms import clean_account_request, clean_profile
 from chalicelib.i18n import _

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -135,3 +136,9 @@ def clean_email(data: Mapping[str, str]) -> str:
     email = _email(_text(data, "email", errors), errors)
     _raise_if(errors, ("email",))
     return email
+
+
+def slugify(title: str, fallback: str = "bericht") -> str:
+    """A URL name from a title: lowercase ASCII letters, digits and single hyphens."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title).strip("-")[:80].rstrip("-") or fallback

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib import clock, events, storage, stores
-from chalicelib.account_store import audit_entry
+from chalicelib.audit_store import audit_entry
 from chalicelib.errors import NotFound
 from chalicelib.i18n import _
 from chalicelib.models import ACCESS_LEVELS, THEMES, Account, Material
@@ -129,8 +129,8 @@ def set_published(organiser: Account, material_id: str, published: bool) -> Mate
         raise NotFound()
     before = {"status": material.status}
     material.status = "published" if published else "draft"
-    store.save_material(material)
-    store.record_audit(
+    store.save_material(
+        material,
         audit_entry(
             organiser.email,
             f"material.{material.status}",
@@ -138,7 +138,7 @@ def set_published(organiser: Account, material_id: str, published: bool) -> Mate
             before,
             {"status": material.status},
             clock.now().isoformat(),
-        )
+        ),
     )
     return material
 

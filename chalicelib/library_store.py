@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from typing import Any
 
+from chalicelib.audit_store import audit_put
 from chalicelib.dynamo import from_attrs, query_all, to_attrs
 from chalicelib.models import MATERIAL_PREFIX, SPEAKER_PREFIX, InvitedSpeaker, Material, event_pk, material_pk
 
@@ -96,14 +97,15 @@ class LibraryStore:
         )
         return Material.from_item(from_attrs(response["Item"])) if "Item" in response else None
 
-    def save_material(self, material: Material) -> None:
-        self._client.put_item(TableName=self._table, Item=to_attrs(material.to_item()))
+    def save_material(self, material: Material, audit: dict[str, Any] | None = None) -> None:
+        """Write a material; an organiser's change comes with its audit entry, in one transaction."""
+        put = {"Put": {"TableName": self._table, "Item": to_attrs(material.to_item())}}
+        self._client.transact_write_items(TransactItems=[put, *([audit_put(self._table, audit)] if audit else [])])
 
-    def delete_material(self, material: Material) -> None:
-        self._client.delete_item(
-            TableName=self._table,
-            Key={"PK": {"S": material_pk(material.id)}, "SK": {"S": f"{MATERIAL_PREFIX}{material.id}"}},
-        )
+    def delete_material(self, material: Material, audit: dict[str, Any] | None = None) -> None:
+        key = {"PK": {"S": material_pk(material.id)}, "SK": {"S": f"{MATERIAL_PREFIX}{material.id}"}}
+        delete = {"Delete": {"TableName": self._table, "Key": key}}
+        self._client.transact_write_items(TransactItems=[delete, *([audit_put(self._table, audit)] if audit else [])])
 
     def all_materials(self) -> list[Material]:
         """Every material, newest first (GSI1 'MATERIALS'); the library filters by access. Paginates."""
@@ -116,9 +118,6 @@ class LibraryStore:
             ScanIndexForward=False,
         )
         return [Material.from_item(i) for i in items]
-
-    def record_audit(self, entry: dict[str, Any]) -> None:
-        self._client.put_item(TableName=self._table, Item=to_attrs(entry))
 
     # -- download audit -------------------------------------------------
 

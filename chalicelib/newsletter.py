@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -12,6 +10,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from chalicelib import accounts, aws, config, stores
+from chalicelib.csv_export import to_csv
 from chalicelib.errors import LinkInvalid
 from chalicelib.models import Account, email_key
 
@@ -65,15 +64,8 @@ def send(subject: str, text: str) -> tuple[int, int]:
     return sent, failed
 
 
-def _cell(value: str) -> str:
-    """Neutralise spreadsheet formulas (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def subscribers_csv() -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["email", "name", "organisation", "job"])
-    for account in stores.accounts().subscribers():
-        writer.writerow([_cell(v) for v in (account.email, account.name, account.organisation, account.job)])
-    return out.getvalue()
+    return to_csv(
+        ["email", "name", "organisation", "job"],
+        ((a.email, a.name, a.organisation, a.job) for a in stores.accounts().subscribers()),
+    )

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib import aws, config, news, stores
+from chalicelib import aws, config, richtext, stores
 from tests.accounts_helpers import make_account, sign_in
 from tests.conftest import FormSession, in_days
 
@@ -20,7 +20,7 @@ def organiser(moto, client) -> FormSession:
 
 def test_markdown_is_rendered_and_sanitised():
     html = str(
-        news.render(
+        richtext.render(
             "# Kop\n\n**vet** [link](https://nctv.nl) [kwaad](javascript:alert(1))\n\n<script>alert(1)</script>"
             "\n\n<img src=x onerror=alert(1)>\n\n![beeld](https://tracker.example/pixel.png)"
         )

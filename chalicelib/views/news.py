@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib import config, news
+from chalicelib import config, news, richtext
 from chalicelib.rendering import render
 from chalicelib.views.http import language, page
 
@@ -27,7 +27,7 @@ def feed() -> Response:
         language(bp.current_request),
         articles=articles,
         base_url=config.base_url(),
-        render_body=news.render,
+        render_body=richtext.render,
     )
     return Response(
         body, headers={"Content-Type": "application/atom+xml; charset=utf-8", "Cache-Control": "public, max-age=600"}
@@ -37,4 +37,4 @@ def feed() -> Response:
 @bp.route("/nieuws/{slug}", methods=["GET"])
 def article(slug: str) -> Response:
     item = news.get_published(slug)
-    return page(bp.current_request, "news_article.html", article=item, body=news.render(item.body))
+    return page(bp.current_request, "news_article.html", article=item, body=richtext.render(item.body))
