@@ -1,4 +1,9 @@
-"""Repository for events and their programmes. Receives its table name and client."""
+"""Repository for events and their programmes. Receives its table name and client.
+
+Organisers' changes are conditional on the version they read, so two
+organisers never overwrite each other unseen, and on the seat counters, so a
+capacity never drops below the places already given.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.dynamo import from_attrs, query_all, to_attrs
+from botocore.exceptions import ClientError
+
+from chalicelib.audit_store import audit_put
+from chalicelib.dynamo import from_attrs, is_cancelled, query_all, to_attrs
 from chalicelib.errors import BadRequest
 from chalicelib.i18n import _
 from chalicelib.models import (
@@ -24,6 +32,24 @@ from chalicelib.models import (
 # A page cursor is the GSI1 sort key of the last event shown: "{date}T{start}#{slug}".
 # The whole index key follows from it, and it says nothing that the page did not show.
 CURSOR = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}#[a-z0-9-]{1,80}$")
+
+
+class SlugTaken(Exception):
+    """An event with this slug exists already."""
+
+
+class StaleEvent(Exception):
+    """Someone changed the event since it was read."""
+
+
+class CapacityBelowConfirmed(Exception):
+    def __init__(self, confirmed: int) -> None:
+        super().__init__(f"{confirmed} places are confirmed")
+        self.confirmed = confirmed
+
+
+# counters belong to registration, keys and GSI2 to the store and retention: an edit leaves them alone
+_NOT_EDITED = {"PK", "SK", "confirmed", "waiting", "version", "GSI2PK", "GSI2SK"}
 
 
 @dataclass
@@ -131,6 +157,7 @@ class EventStore:
         meta = event.to_item()
         if existing:
             meta["confirmed"], meta["waiting"] = existing.confirmed, existing.waiting
+            meta["version"] = existing.version + 1
         writes: list[dict[str, Any]] = [{"Put": {"TableName": self._table, "Item": to_attrs(meta)}}]
         writes += [
             {"Put": {"TableName": self._table, "Item": to_attrs(s.to_item(event.slug))}} for s in event.programme
@@ -141,3 +168,75 @@ class EventStore:
                 key = {"PK": {"S": event_pk(event.slug)}, "SK": {"S": f"{SLOT_PREFIX}{old.position:03d}"}}
                 writes.append({"Delete": {"TableName": self._table, "Key": key}})
         self._client.transact_write_items(TransactItems=writes)
+
+    # -- organisers' changes --------------------------------------------
+
+    def all_for_organisers(self) -> list[Event]:
+        """Every event, drafts and cancelled ones too, newest first: one Query per status partition."""
+        events: list[Event] = []
+        for partition in (EVENTS_INDEX_PK, f"{EVENTS_INDEX_PK}#draft", f"{EVENTS_INDEX_PK}#cancelled"):
+            items = query_all(
+                self._client,
+                TableName=self._table,
+                IndexName="GSI1",
+                KeyConditionExpression="GSI1PK = :pk",
+                ExpressionAttributeValues={":pk": {"S": partition}},
+            )
+            events += [Event.from_item(i) for i in items]
+        return sorted(events, key=lambda e: (e.date, e.start), reverse=True)
+
+    def create(self, event: Event, audit: dict[str, Any]) -> None:
+        """A new event with its programme and audit entry; SlugTaken if the slug is in use."""
+        meta = {"Put": {"TableName": self._table, "Item": to_attrs(event.to_item())}}
+        meta["Put"]["ConditionExpression"] = "attribute_not_exists(PK)"
+        slots = [{"Put": {"TableName": self._table, "Item": to_attrs(s.to_item(event.slug))}} for s in event.programme]
+        try:
+            self._client.transact_write_items(TransactItems=[meta, *slots, audit_put(self._table, audit)])
+        except ClientError as error:
+            if is_cancelled(error):
+                raise SlugTaken() from error
+            raise
+
+    def update(self, event: Event, audit: dict[str, Any], removed_slots: tuple[int, ...] = ()) -> None:
+        """Write an organiser's change to the event and its programme, in one transaction.
+
+        Raises StaleEvent when the stored version is no longer `event.version`,
+        CapacityBelowConfirmed when the new capacity is below the confirmed places.
+        """
+        fields = {k: v for k, v in event.to_item().items() if k not in _NOT_EDITED}
+        names = {f"#f{i}": name for i, name in enumerate(fields)}
+        values = {f":v{i}": value for i, value in enumerate(fields.values())}
+        update = "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(fields))) + ", version = :next"
+        if event.registration_deadline is None:
+            update += " REMOVE registration_deadline"
+        names["#capacity"] = "capacity"
+        values.update({":read": event.version, ":next": event.version + 1})
+        meta = {
+            "Update": {
+                "TableName": self._table,
+                "Key": {"PK": {"S": event_pk(event.slug)}, "SK": {"S": EVENT_SK}},
+                "UpdateExpression": update,
+                "ConditionExpression": "(attribute_not_exists(version) OR version = :read) AND confirmed <= #capacity",
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": to_attrs(values),
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+            }
+        }
+        items = [meta]
+        items += [{"Put": {"TableName": self._table, "Item": to_attrs(s.to_item(event.slug))}} for s in event.programme]
+        for position in removed_slots:
+            key = {"PK": {"S": event_pk(event.slug)}, "SK": {"S": f"{SLOT_PREFIX}{position:03d}"}}
+            items.append({"Delete": {"TableName": self._table, "Key": key}})
+        try:
+            self._client.transact_write_items(TransactItems=[*items, audit_put(self._table, audit)])
+        except ClientError as error:
+            if not is_cancelled(error):
+                raise
+            reason = error.response.get("CancellationReasons", [{}])[0]
+            stored = from_attrs(reason.get("Item", {}))
+            if not stored:
+                raise StaleEvent() from error
+            if int(stored.get("version", 0)) == event.version:
+                raise CapacityBelowConfirmed(int(stored.get("confirmed", 0))) from error
+            raise StaleEvent() from error
+        event.version += 1

@@ -18,8 +18,11 @@ _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 class FieldError(NamedTuple):
+    """A message for one field; `max` and `other` fill its %(max)d and %(other)s."""
+
     msgid: str
     max: int = 0
+    other: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ def _email(value: str, errors: dict[str, FieldError]) -> str:
         return value
 
 
-def _raise_if(errors: dict[str, FieldError], fields: tuple[str, ...]) -> None:
+def raise_if(errors: dict[str, FieldError], fields: tuple[str, ...]) -> None:
     if errors:
         # in the order of the form, so the summary reads top to bottom
         raise InvalidInput({name: errors[name] for name in fields if name in errors})
@@ -96,7 +99,7 @@ def clean_registration(data: Mapping[str, str], roles: tuple[str, ...]) -> Regis
         errors["role"] = FieldError(_("Kies een van de genoemde functies."))
     if data.get("consent") != "yes":
         errors["consent"] = FieldError(_("Geef toestemming om uw gegevens voor deze bijeenkomst te gebruiken."))
-    _raise_if(errors, ("name", "email", "organisation", "role", "remarks", "consent"))
+    raise_if(errors, ("name", "email", "organisation", "role", "remarks", "consent"))
     return RegistrationInput(name=name, email=email, organisation=organisation, role=role, remarks=remarks)
 
 
@@ -117,7 +120,7 @@ def clean_account_request(data: Mapping[str, str]) -> AccountInput:
     organisation = _text(data, "organisation", errors)
     job = _text(data, "job", errors)
     reason = _text(data, "reason", errors)
-    _raise_if(errors, ("name", "email", "organisation", "job", "reason"))
+    raise_if(errors, ("name", "email", "organisation", "job", "reason"))
     return AccountInput(name, email, organisation, job, reason, data.get("newsletter") == "yes")
 
 
@@ -127,14 +130,14 @@ def clean_profile(data: Mapping[str, str]) -> AccountInput:
     name = _text(data, "name", errors)
     organisation = _text(data, "organisation", errors)
     job = _text(data, "job", errors)
-    _raise_if(errors, ("name", "organisation", "job"))
+    raise_if(errors, ("name", "organisation", "job"))
     return AccountInput(name, "", organisation, job, "", data.get("newsletter") == "yes")
 
 
 def clean_email(data: Mapping[str, str]) -> str:
     errors: dict[str, FieldError] = {}
     email = _email(_text(data, "email", errors), errors)
-    _raise_if(errors, ("email",))
+    raise_if(errors, ("email",))
     return email
 
 

@@ -3,7 +3,10 @@ the registration it belongs to stands either way."""
 
 from __future__ import annotations
 
+import io
 import logging
+from email.message import EmailMessage
+from email.policy import SMTP
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -14,20 +17,50 @@ from chalicelib.rendering import gettext, render
 log = logging.getLogger(__name__)
 
 
-def send(to: str, subject_msgid: str, template: str, language: str, **context: Any) -> bool:
-    """Render mail/{template}.txt and .html in `language` and send them; True if SES took it."""
+def send(
+    to: str, subject_msgid: str, template: str, language: str, images: dict[str, bytes] | None = None, **context: Any
+) -> bool:
+    """Render mail/{template}.txt and .html in `language` and send them; True if SES took it.
+
+    `images` are PNGs shown inside the HTML as cid:{name}; such mail goes out as raw MIME.
+    """
     subject = gettext(language, subject_msgid, **context.get("subject_params", {}))
-    message = {
-        "Subject": {"Data": subject, "Charset": "UTF-8"},
-        "Body": {
-            "Text": {"Data": render(f"mail/{template}.txt", language, **context), "Charset": "UTF-8"},
-            "Html": {"Data": render(f"mail/{template}.html", language, **context), "Charset": "UTF-8"},
-        },
-    }
+    text = render(f"mail/{template}.txt", language, **context)
+    html = render(f"mail/{template}.html", language, **context)
     try:
-        aws.ses().send_email(Source=config.mail_sender(), Destination={"ToAddresses": [to]}, Message=message)
+        if images:
+            raw = _mime(to, subject, text, html, images)
+            aws.ses().send_raw_email(Source=config.mail_sender(), Destinations=[to], RawMessage={"Data": raw})
+        else:
+            message = {
+                "Subject": {"Data": subject, "Charset": "UTF-8"},
+                "Body": {"Text": {"Data": text, "Charset": "UTF-8"}, "Html": {"Data": html, "Charset": "UTF-8"}},
+            }
+            aws.ses().send_email(Source=config.mail_sender(), Destination={"ToAddresses": [to]}, Message=message)
     except (ClientError, BotoCoreError) as error:
         # no address in the log: personal data stays out of CloudWatch
         log.warning("mail %s not sent: %s", template, type(error).__name__)
         return False
     return True
+
+
+def _mime(to: str, subject: str, text: str, html: str, images: dict[str, bytes]) -> bytes:
+    message = EmailMessage(policy=SMTP)
+    message["From"] = config.mail_sender()
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    html_part = message.get_payload()[1]
+    for name, png in images.items():
+        html_part.add_related(png, "image", "png", cid=f"<{name}>", filename=f"{name}.png")
+    return message.as_bytes()
+
+
+def qr_png(url: str) -> bytes:
+    """A QR code of a link, as PNG (segno, imported here: only confirmation mail needs it)."""
+    import segno
+
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="png", scale=5, border=4)
+    return out.getvalue()

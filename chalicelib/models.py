@@ -57,12 +57,15 @@ class Slot:
     end: str
     title: str
     speakers: tuple[Speaker, ...] = ()
+    # `position` names the slot for good (speakers and slides refer to it); `order` is where it is shown
+    order: int = 0
 
     def to_item(self, slug: str) -> dict[str, Any]:
         return {
             "PK": event_pk(slug),
             "SK": f"{SLOT_PREFIX}{self.position:03d}",
             "type": "slot",
+            "order": self.order or self.position,
             "start": self.start,
             "end": self.end,
             "title": self.title,
@@ -77,6 +80,7 @@ class Slot:
             end=item.get("end", ""),
             title=item["title"],
             speakers=tuple(Speaker(s["name"], s.get("organisation", "")) for s in item.get("speakers", [])),
+            order=int(item.get("order", 0)) or int(item["SK"].removeprefix(SLOT_PREFIX)),
         )
 
 
@@ -97,10 +101,11 @@ class Event:
     roles: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()
     registration_deadline: datetime | None = None
-    status: str = "published"  # published | cancelled
+    status: str = "published"  # draft | published | cancelled
     publish_slides_after: bool = False  # speakers' slides go public in the library once the event is over
     confirmed: int = 0
     waiting: int = 0
+    version: int = 0  # organisers' edits expect the version they read; registrations leave it alone
     programme: list[Slot] = field(default_factory=list)
     materials: list[Material] = field(default_factory=list)  # read with the event, not stored on it
 
@@ -152,13 +157,13 @@ class Event:
             "waiting": self.waiting,
             "status": self.status,
             "publish_slides_after": self.publish_slides_after,
+            "version": self.version,
+            # the public lists read only published events; organisers read all three partitions
+            "GSI1PK": EVENTS_INDEX_PK if self.status == "published" else f"{EVENTS_INDEX_PK}#{self.status}",
+            "GSI1SK": f"{self.date.isoformat()}T{self.start}#{self.slug}",
         }
         if self.registration_deadline:
             item["registration_deadline"] = self.registration_deadline.isoformat()
-        if self.status == "published":
-            # sparse index: only published events are listed
-            item["GSI1PK"] = EVENTS_INDEX_PK
-            item["GSI1SK"] = f"{self.date.isoformat()}T{self.start}#{self.slug}"
         # every event by date, for reminders and retention, until its registrations are anonymised
         item["GSI2PK"], item["GSI2SK"] = EVENT_DATES_INDEX_PK, f"{self.date.isoformat()}#{self.slug}"
         return item
@@ -187,7 +192,8 @@ class Event:
             publish_slides_after=bool(item.get("publish_slides_after", False)),
             confirmed=int(item.get("confirmed", 0)),
             waiting=int(item.get("waiting", 0)),
-            programme=programme or [],
+            version=int(item.get("version", 0)),
+            programme=sorted(programme or [], key=lambda s: (s.order, s.position)),
             materials=materials or [],
         )
 
@@ -209,6 +215,12 @@ class Registration:
     wait_key: str = ""  # SK of this registration's waiting-list entry, while waiting
     cancelled_at: datetime | None = None
     reminded_at: datetime | None = None
+    attended_at: datetime | None = None  # checked in at the door
+
+    @property
+    def key(self) -> str:
+        """The registration's name in organisers' URLs: its key without the prefix (a hash, no address)."""
+        return self.sk.removeprefix(REG_PREFIX)
 
     @property
     def sk(self) -> str:
@@ -245,6 +257,8 @@ class Registration:
             item["cancelled_at"] = self.cancelled_at.isoformat()
         if self.reminded_at:
             item["reminded_at"] = self.reminded_at.isoformat()
+        if self.attended_at:
+            item["attended_at"] = self.attended_at.isoformat()
         return item
 
     @classmethod
@@ -265,6 +279,7 @@ class Registration:
             wait_key=item.get("wait_key", ""),
             cancelled_at=_dt(item.get("cancelled_at")),
             reminded_at=_dt(item.get("reminded_at")),
+            attended_at=_dt(item.get("attended_at")),
         )
 
 

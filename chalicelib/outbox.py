@@ -6,9 +6,14 @@ the portal itself for this.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import urllib.request
 from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
 
 from chalicelib import config
 from chalicelib.errors import NotFound
@@ -28,8 +33,19 @@ def messages() -> list[SentMail]:
         raise NotFound()
     with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=5) as response:  # noqa: S310 (local moto only)
         data = json.load(response)
-    sent = data.get("ses", {}).get("Message", [])
-    return [
-        SentMail(", ".join(m["destinations"].get("ToAddresses", [])), m.get("subject", ""), m.get("body", ""))
-        for m in reversed(sent)
-    ]
+    return [parse(m) for m in reversed(data.get("ses", {}).get("Message", []))]
+
+
+def parse(message: dict[str, Any]) -> SentMail:
+    """A message as moto stores it: SendEmail's parts, or SendRawEmail's MIME text."""
+    if "raw_data" not in message:
+        return SentMail(", ".join(message["destinations"].get("ToAddresses", [])), message["subject"], message["body"])
+    mime: Any = email.message_from_string(message["raw_data"], policy=email.policy.default)  # an EmailMessage
+    html = mime.get_body(("html",))
+    if html is not None:
+        body = html.get_content()
+    else:  # plain text only (the newsletter): shown escaped
+        plain = mime.get_body(("plain",))
+        body = str(Markup("<pre>{}</pre>").format(plain.get_content() if plain else ""))
+    # moto adds the To header to the Destinations given
+    return SentMail(", ".join(dict.fromkeys(message["destinations"])), str(mime["subject"]), body)

@@ -7,15 +7,17 @@ module chooses which transaction to try and sends the mails.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from chalicelib import clock, config, mail, rate_limit, stores
+from chalicelib.audit_store import audit_entry
 from chalicelib.errors import AlreadyCancelled, Conflict, EventNotFound, RegistrationClosed, RegistrationNotFound
 from chalicelib.forms import clean_registration
 from chalicelib.i18n import _
-from chalicelib.models import Event, Registration, email_key
+from chalicelib.models import REG_PREFIX, Account, Event, Registration, email_key
 from chalicelib.registration_store import (
     DuplicateRegistration,
     EventNotOpen,
@@ -31,6 +33,8 @@ log = logging.getLogger(__name__)
 ATTEMPTS = 5
 TOKEN_MAX = 64
 RESENDS_PER_HOUR = 3
+QR_IMAGE = "toegang-qr"
+_KEY = re.compile(r"^[0-9a-f]{32}$")  # a registration key in organisers' URLs
 
 
 @dataclass
@@ -122,42 +126,113 @@ def find(token: str) -> tuple[Registration, Event, int | None]:
 
 def cancel(token: str) -> Registration:
     """Cancel through the personal link; a freed seat goes to the first in line, atomically."""
+
+    def load() -> tuple[Registration, Event]:
+        reg, event, _position = find(token)
+        if reg.status != "cancelled" and clock.now() >= event.starts_at:
+            raise RegistrationClosed(_("Afmelden kan niet meer: de bijeenkomst is al begonnen."))
+        return reg, event
+
+    return _cancel(load, actor=None)
+
+
+def cancel_by_organiser(organiser: Account, slug: str, key: str) -> Registration:
+    """An organiser cancels someone (audited, and the person is told). Before the event
+    the seat goes to the first in line, as when people cancel themselves."""
+
+    def load() -> tuple[Registration, Event]:
+        reg = stores.registrations().get(slug, REG_PREFIX + key) if _KEY.match(key) else None
+        event = stores.events().get(slug)
+        if reg is None or event is None:
+            raise RegistrationNotFound()
+        return reg, event
+
+    reg = _cancel(load, actor=organiser)
+    return reg
+
+
+def _cancel(load: Callable[[], tuple[Registration, Event]], actor: Account | None) -> Registration:
     registrations = stores.registrations()
     for _attempt in range(ATTEMPTS):
-        reg, event, _position = find(token)
+        reg, event = load()
         if reg.status == "cancelled":
             raise AlreadyCancelled()
-        if clock.now() >= event.starts_at:
-            raise RegistrationClosed(_("Afmelden kan niet meer: de bijeenkomst is al begonnen."))
-        promoted = registrations.first_waiting(reg.event_slug) if reg.status == "confirmed" else None
+        seat_freed = reg.status == "confirmed" and clock.now() < event.starts_at
+        promoted = registrations.first_waiting(reg.event_slug) if seat_freed else None
+        audit = None
+        if actor is not None:
+            after = {"status": "cancelled", "promoted": promoted.key if promoted else ""}
+            audit = audit_entry(
+                actor.email,
+                "registration.cancelled",
+                f"{event.slug}/{reg.key}",
+                {"status": reg.status},
+                after,
+                clock.now().isoformat(),
+            )
         try:
-            registrations.cancel(reg, clock.now().isoformat(), promoted)
+            registrations.cancel(reg, clock.now().isoformat(), promoted, audit)
         except StaleRegistration:
             continue
         if promoted is not None:
             promoted.status = "confirmed"
             _mail_registration(promoted, event, "promoted")
         reg.status = "cancelled"
+        if actor is not None:
+            _mail_registration(reg, event, "cancelled_by_organiser")
         return reg
     raise Conflict()
+
+
+def promote(organiser: Account, slug: str, key: str) -> Registration:
+    """An organiser gives someone on the waiting list a free seat; they get the usual mail."""
+    reg = stores.registrations().get(slug, REG_PREFIX + key) if _KEY.match(key) else None
+    event = stores.events().get_meta(slug)
+    if reg is None or event is None:
+        raise RegistrationNotFound()
+    if reg.status != "waiting":
+        raise Conflict(_("Deze persoon staat niet (meer) op de wachtlijst."))
+    entry = audit_entry(
+        organiser.email,
+        "registration.promoted",
+        f"{slug}/{reg.key}",
+        {"status": "waiting"},
+        {"status": "confirmed"},
+        clock.now().isoformat(),
+    )
+    try:
+        stores.registrations().promote(reg, entry)
+    except SeatsTaken as exc:
+        raise Conflict(_("Er is geen plaats vrij. Verhoog eerst de capaciteit of meld iemand af.")) from exc
+    except StaleRegistration as exc:
+        raise Conflict() from exc
+    reg.status = "confirmed"
+    _mail_registration(reg, event, "promoted")
+    return reg
 
 
 _SUBJECTS = {
     "confirmation": _("Uw aanmelding voor %(title)s"),
     "already": _("U bent al aangemeld voor %(title)s"),
     "promoted": _("Er is een plaats vrij: u bent aangemeld voor %(title)s"),
+    "cancelled_by_organiser": _("Uw aanmelding voor %(title)s is geannuleerd"),
 }
 
 
 def _mail_registration(reg: Registration, event: Event, template: str) -> bool:
+    link = manage_url(reg.token)
+    # people with a seat show this QR code (their personal link) at the door
+    has_seat = reg.status == "confirmed" and template != "cancelled_by_organiser"
     return mail.send(
         reg.email,
         _SUBJECTS[template],
         template,
         reg.language,
+        images={QR_IMAGE: mail.qr_png(link)} if has_seat else None,
         subject_params={"title": event.title},
         registration=reg,
         event=event,
-        manage_url=manage_url(reg.token),
+        manage_url=link,
+        qr_image=QR_IMAGE if has_seat else "",
         event_url=f"{config.base_url()}/events/{event.slug}",
     )

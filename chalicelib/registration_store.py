@@ -12,6 +12,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from chalicelib.audit_store import audit_put
 from chalicelib.dynamo import cancellation_codes, from_attrs, is_cancelled, query_all, to_attrs
 from chalicelib.models import EVENT_SK, REG_PREFIX, TOKEN_SK, WAIT_PREFIX, Registration, email_key, event_pk, token_pk
 
@@ -262,7 +263,9 @@ class RegistrationStore:
 
     # -- cancelling -----------------------------------------------------
 
-    def cancel(self, reg: Registration, cancelled_at: str, promote: Registration | None) -> None:
+    def cancel(
+        self, reg: Registration, cancelled_at: str, promote: Registration | None, audit: dict[str, Any] | None = None
+    ) -> None:
         """Cancel `reg`; if it held a seat, hand that seat to `promote` in the same transaction.
 
         Every item carries a condition on the state we read, so a concurrent
@@ -280,12 +283,73 @@ class RegistrationStore:
             items.append(self._set_status(promote, "confirmed", "waiting", None))
             items.append(self._leave_queue(promote))
             items.append(self._counter(key, "SET waiting = waiting - :one", "waiting > :zero"))
+        self._transact(items, audit)
+
+    def _transact(self, items: list[dict[str, Any]], audit: dict[str, Any] | None) -> None:
+        if audit:
+            items.append(audit_put(self._table, audit))
         try:
             self._client.transact_write_items(TransactItems=items)
         except ClientError as error:
             if is_cancelled(error):
                 raise StaleRegistration() from error
             raise
+
+    # -- organisers -----------------------------------------------------
+
+    def promote(self, reg: Registration, audit: dict[str, Any]) -> None:
+        """Give a waiting registration a seat, if there is one (SeatsTaken if not)."""
+        items = [
+            self._set_status(reg, "confirmed", "waiting", None),
+            self._leave_queue(reg),
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": {"PK": {"S": event_pk(reg.event_slug)}, "SK": {"S": EVENT_SK}},
+                    "UpdateExpression": "SET confirmed = confirmed + :one, waiting = waiting - :one",
+                    "ConditionExpression": "confirmed < #capacity AND waiting > :zero",
+                    "ExpressionAttributeNames": {"#capacity": "capacity"},
+                    "ExpressionAttributeValues": {":one": {"N": "1"}, ":zero": {"N": "0"}},
+                }
+            },
+        ]
+        try:
+            self._transact(items, audit)
+        except StaleRegistration as stale:
+            if self.get(reg.event_slug, reg.sk) == reg:
+                raise SeatsTaken() from stale  # the registration is as read: the seats are the problem
+            raise
+
+    def set_attended(self, reg: Registration, at: str | None, audit: dict[str, Any]) -> None:
+        """Check a confirmed registration in (at) or undo it (None)."""
+        update = "SET attended_at = :at" if at else "REMOVE attended_at"
+        values: dict[str, Any] = {":confirmed": {"S": "confirmed"}}
+        if at:
+            values[":at"] = {"S": at}
+        item = {
+            "Update": {
+                "TableName": self._table,
+                "Key": {"PK": {"S": event_pk(reg.event_slug)}, "SK": {"S": reg.sk}},
+                "UpdateExpression": update,
+                "ConditionExpression": "#status = :confirmed",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": values,
+            }
+        }
+        self._transact([item], audit)
+
+    def for_overview(self, slug: str) -> list[dict[str, Any]]:
+        """Registrations with and without personal data (ANON# < REG#): the counts outlive retention."""
+        return query_all(
+            self._client,
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk AND SK BETWEEN :anon AND :reg",
+            ExpressionAttributeValues={
+                ":pk": {"S": event_pk(slug)},
+                ":anon": {"S": "ANON#"},
+                ":reg": {"S": REG_PREFIX + "~"},
+            },
+        )
 
     def _set_status(self, reg: Registration, status: str, was: str, at: str | None) -> dict[str, Any]:
         update = "SET #status = :new REMOVE wait_key"

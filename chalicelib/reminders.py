@@ -33,10 +33,12 @@ def send_reminders() -> int:
                 _("Herinnering: %(title)s"),
                 "reminder",
                 reg.language,
+                images={registration.QR_IMAGE: mail.qr_png(registration.manage_url(reg.token))},
                 subject_params={"title": event.title},
                 registration=reg,
                 event=event,
                 manage_url=registration.manage_url(reg.token),
+                qr_image=registration.QR_IMAGE,
             ):
                 sent += 1
     log.info("reminders sent: %d", sent)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chalicelib import aws, config
 from chalicelib.account_store import AccountStore
+from chalicelib.audit_store import AuditStore
 from chalicelib.event_store import EventStore
 from chalicelib.library_store import LibraryStore
 from chalicelib.news_store import NewsStore
@@ -28,3 +29,7 @@ def library() -> LibraryStore:
 
 def news() -> NewsStore:
     return NewsStore(aws.dynamodb(), config.table_name())
+
+
+def audit() -> AuditStore:
+    return AuditStore(aws.dynamodb(), config.table_name())

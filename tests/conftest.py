@@ -26,7 +26,7 @@ from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from chalicelib import aws, clock, csrf
+from chalicelib import aws, clock, csrf, outbox
 from chalicelib.config import TIMEZONE
 from chalicelib.models import Event, Slot, Speaker
 from devtools.awscalls import AwsCalls
@@ -140,9 +140,22 @@ def registration_form(**overrides: str) -> dict[str, str]:
     return form
 
 
-def sent_mail() -> list[Any]:
-    """What moto's SES accepted, oldest first."""
-    return list(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages)
+@dataclass(frozen=True)
+class Mail:
+    destinations: dict[str, list[str]]
+    subject: str
+    body: str  # the HTML part
+    raw: str = ""  # the MIME text, for mail sent raw
+
+
+def sent_mail() -> list[Mail]:
+    """What moto's SES accepted, oldest first; raw MIME mail is read with the outbox's parser."""
+    mails = []
+    for message in ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages:
+        parsed = outbox.parse(vars(message))
+        raw = getattr(message, "raw_data", "")
+        mails.append(Mail({"ToAddresses": parsed.to.split(", ")}, parsed.subject, parsed.html, raw))
+    return mails
 
 
 class FormSession:

@@ -18,7 +18,7 @@ def test_registering_is_two_dynamodb_requests_and_one_mail(make_event, visitor, 
     make_event()
     aws_calls.reset()
     visitor.post(f"/events/{SLUG}/aanmelden", registration_form())
-    assert dict(aws_calls.calls) == {"dynamodb.GetItem": 1, "dynamodb.TransactWriteItems": 1, "ses.SendEmail": 1}
+    assert dict(aws_calls.calls) == {"dynamodb.GetItem": 1, "dynamodb.TransactWriteItems": 1, "ses.SendRawEmail": 1}
 
 
 def test_joining_the_waiting_list_costs_the_same(make_event, visitor, aws_calls):
@@ -39,7 +39,7 @@ def test_a_duplicate_costs_no_extra_read(make_event, visitor, aws_calls):
     assert dict(aws_calls.calls) == {
         "dynamodb.GetItem": 1,
         "dynamodb.TransactWriteItems": 2,
-        "ses.SendEmail": 1,
+        "ses.SendRawEmail": 1,
         "dynamodb.Query": 1,
     }
 
@@ -81,7 +81,7 @@ def test_personal_page_and_cancel(make_event, visitor, aws_calls):
         "dynamodb.GetItem": 3,
         "dynamodb.Query": 2,
         "dynamodb.TransactWriteItems": 1,
-        "ses.SendEmail": 1,
+        "ses.SendRawEmail": 1,
     }
 
 

@@ -130,6 +130,7 @@ def test_policies_grant_only_what_the_code_calls():
             "dynamodb:DeleteItem",
             "dynamodb:ConditionCheckItem",
             "ses:SendEmail",
+            "ses:SendRawEmail",  # mail with a QR code inside
             "ssm:GetParameter",
             # presigned uploads and downloads are signed with these; checks read and delete
             "s3:PutObject",

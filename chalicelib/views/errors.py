@@ -55,7 +55,9 @@ def error_response(request: Request, error: PortalError) -> Response:
     if request_path(request).startswith("/api/"):
         body: dict[str, Any] = {"message": message}
         if isinstance(error, InvalidInput):
-            body["errors"] = {name: gettext(lang, e.msgid, max=e.max) for name, e in error.fields.items()}
+            body["errors"] = {
+                name: gettext(lang, e.msgid, max=e.max, other=e.other) for name, e in error.fields.items()
+            }
         return json_response(body, error.status)
     return page(request, "error.html", status=error.status, status_code=error.status, message=message)
 

@@ -1,0 +1,248 @@
+"""Organisers' work on events: create, edit, publish, unpublish, cancel, and the programme.
+
+Every change is one DynamoDB transaction with its audit entry (before and
+after), conditional on the version the organiser read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from chalicelib import clock, mail, stores
+from chalicelib.audit_store import audit_entry
+from chalicelib.errors import Conflict, InvalidInput, NotFound
+from chalicelib.event_forms import clean_event, clean_slot
+from chalicelib.event_store import CapacityBelowConfirmed, SlugTaken, StaleEvent
+from chalicelib.forms import FieldError
+from chalicelib.i18n import _
+from chalicelib.models import Account, Event
+from chalicelib.registration import manage_url
+
+MAX_SLOTS = 90  # one transaction holds 100 items: the event, its slots, a removed one, the audit entry
+# action in the URL -> (statuses it may start from, status it leads to)
+TRANSITIONS = {
+    "publiceren": (("draft",), "published"),
+    "depubliceren": (("published",), "draft"),
+    "annuleren": (("draft", "published"), "cancelled"),
+}
+STALE = _("Iemand anders heeft deze bijeenkomst intussen gewijzigd. Open haar opnieuw en probeer het nog eens.")
+
+
+def all_events() -> list[Event]:
+    return stores.events().all_for_organisers()
+
+
+def get(slug: str) -> Event:
+    event = stores.events().get(slug) if 0 < len(slug) <= 80 else None
+    if event is None:
+        raise NotFound()
+    return event
+
+
+def _snapshot(event: Event) -> dict[str, Any]:
+    item = event.to_item()
+    return {k: v for k, v in item.items() if k not in ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "type")}
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    keys = [k for k in after if before.get(k) != after.get(k) and k not in ("version", "confirmed", "waiting")]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def _programme(event: Event) -> list[dict[str, str]]:
+    return [{"start": s.start, "end": s.end, "title": s.title} for s in event.programme]
+
+
+def _write(
+    organiser: Account, event: Event, action: str, before: dict[str, Any], removed: tuple[int, ...] = ()
+) -> None:
+    old, new = _changes(before, _snapshot(event))
+    entry = audit_entry(organiser.email, action, event.slug, old, new, clock.now().isoformat())
+    try:
+        stores.events().update(event, entry, removed)
+    except StaleEvent as exc:
+        raise Conflict(STALE) from exc
+
+
+def create(organiser: Account, form: Mapping[str, str]) -> Event:
+    data = clean_event(form, new=True)
+    event = Event(
+        slug=data.slug,
+        title=data.title,
+        date=data.date,
+        start=data.start,
+        end=data.end,
+        venue=data.venue,
+        capacity=data.capacity,
+        room=data.room,
+        address=data.address,
+        summary=data.summary,
+        description=data.description,
+        audience=data.audience,
+        roles=data.roles,
+        themes=data.themes,
+        registration_deadline=data.registration_deadline,
+        status="draft",  # organisers publish when the programme is ready
+        publish_slides_after=data.publish_slides_after,
+    )
+    entry = audit_entry(organiser.email, "event.created", event.slug, {}, _snapshot(event), clock.now().isoformat())
+    try:
+        stores.events().create(event, entry)
+    except SlugTaken as exc:
+        raise InvalidInput(
+            {"slug": FieldError(_("Er is al een bijeenkomst met dit webadres. Kies een ander."))}
+        ) from exc
+    return event
+
+
+def _expect_version(event: Event, form: Mapping[str, str]) -> None:
+    """The form carries the version it showed; an older one would undo someone else's change."""
+    if form.get("version", "") != str(event.version):
+        raise Conflict(STALE)
+
+
+def update(organiser: Account, slug: str, form: Mapping[str, str]) -> Event:
+    event = get(slug)
+    _expect_version(event, form)
+    data = clean_event(form, new=False)
+    before = _snapshot(event)
+    for name in (
+        "title",
+        "date",
+        "start",
+        "end",
+        "venue",
+        "room",
+        "address",
+        "summary",
+        "description",
+        "audience",
+        "roles",
+        "themes",
+        "capacity",
+        "registration_deadline",
+        "publish_slides_after",
+    ):
+        setattr(event, name, getattr(data, name))
+    try:
+        _write(organiser, event, "event.updated", before)
+    except CapacityBelowConfirmed as low:
+        raise InvalidInput(
+            {
+                "capacity": FieldError(
+                    _("Er zijn al %(max)d plaatsen bevestigd. Meld eerst mensen af of kies een hogere capaciteit."),
+                    low.confirmed,
+                )
+            }
+        ) from low
+    return event
+
+
+def change_status(organiser: Account, slug: str, action: str, version: str) -> tuple[Event, int]:
+    """Publish, unpublish or cancel; a cancelled event mails everyone registered or waiting.
+
+    Returns the event and the number of mails sent.
+    """
+    if action not in TRANSITIONS:
+        raise NotFound()
+    event = get(slug)
+    if version != str(event.version):
+        raise Conflict(STALE)
+    sources, target = TRANSITIONS[action]
+    if event.status not in sources:
+        raise Conflict(_("Dat kan niet bij een bijeenkomst met deze status."))
+    before = _snapshot(event)
+    event.status = target
+    _write(organiser, event, f"event.{target}", before)
+    sent = _mail_cancellation(event) if target == "cancelled" else 0
+    return event, sent
+
+
+def _mail_cancellation(event: Event) -> int:
+    sent = 0
+    for reg in stores.registrations().list_for_event(event.slug):
+        if reg.status in ("confirmed", "waiting"):
+            sent += mail.send(
+                reg.email,
+                _("Geannuleerd: %(title)s"),
+                "event_cancelled",
+                reg.language,
+                subject_params={"title": event.title},
+                registration=reg,
+                event=event,
+                manage_url=manage_url(reg.token),
+            )
+    return sent
+
+
+# -- the programme ----------------------------------------------------------
+
+
+def save_slot(organiser: Account, slug: str, form: Mapping[str, str], position: int | None = None) -> Event:
+    """Add a slot (position None) or change one; times are checked against the event and the other slots."""
+    event = get(slug)
+    _expect_version(event, form)
+    before = _snapshot(event) | {"programme": _programme(event)}
+    existing = next((s for s in event.programme if s.position == position), None)
+    if position is not None and existing is None:
+        raise NotFound()
+    if existing is None and len(event.programme) >= MAX_SLOTS:
+        raise Conflict(_("Een programma heeft ten hoogste 90 onderdelen."))
+    if existing is not None:
+        position, order = existing.position, existing.order
+    else:  # a new slot: a number never used before, shown last
+        position = max((s.position for s in event.programme), default=0) + 1
+        order = max((s.order for s in event.programme), default=0) + 1
+    slot = clean_slot(form, event, position, order)
+    event.programme = [s for s in event.programme if s.position != position] + [slot]
+    event.programme.sort(key=lambda s: (s.order, s.position))
+    _programme_write(organiser, event, "programme.updated" if existing else "programme.added", before)
+    return event
+
+
+def _programme_write(
+    organiser: Account, event: Event, action: str, before: dict[str, Any], removed: tuple[int, ...] = ()
+) -> None:
+    after = _snapshot(event) | {"programme": _programme(event)}
+    entry = audit_entry(
+        organiser.email,
+        action,
+        event.slug,
+        {"programme": before["programme"]},
+        {"programme": after["programme"]},
+        clock.now().isoformat(),
+    )
+    try:
+        stores.events().update(event, entry, removed)
+    except StaleEvent as exc:
+        raise Conflict(STALE) from exc
+
+
+def change_slot(organiser: Account, slug: str, position: int, action: str, version: str) -> Event:
+    """Move a slot up or down in the shown order, or remove it."""
+    if action not in ("omhoog", "omlaag", "verwijderen"):
+        raise NotFound()
+    event = get(slug)
+    if version != str(event.version):
+        raise Conflict(STALE)
+    index = next((i for i, s in enumerate(event.programme) if s.position == position), None)
+    if index is None:
+        raise NotFound()
+    before = {"programme": _programme(event)}
+    if action == "verwijderen":
+        event.programme.pop(index)
+        _renumber(event)
+        _programme_write(organiser, event, "programme.removed", before, removed=(position,))
+        return event
+    other = index - 1 if action == "omhoog" else index + 1
+    if 0 <= other < len(event.programme):
+        event.programme[index], event.programme[other] = event.programme[other], event.programme[index]
+        _renumber(event)
+        _programme_write(organiser, event, "programme.moved", before)
+    return event
+
+
+def _renumber(event: Event) -> None:
+    event.programme = [replace(s, order=i) for i, s in enumerate(event.programme, start=1)]
