@@ -2,7 +2,23 @@
 
 from chalice import Chalice
 
-from chalicelib.views import account, admin, api, jobs, library, news, outbox, pages, signin, speaker
+from chalicelib.views import (
+    account,
+    admin,
+    admin_events,
+    admin_library,
+    admin_news,
+    admin_registrations,
+    admin_speakers,
+    api,
+    jobs,
+    library,
+    news,
+    outbox,
+    pages,
+    signin,
+    speaker,
+)
 from chalicelib.views.errors import error_middleware
 
 app = Chalice(app_name="network-portal")
@@ -12,6 +28,11 @@ app.register_blueprint(outbox.bp)
 app.register_blueprint(signin.bp)
 app.register_blueprint(account.bp)
 app.register_blueprint(admin.bp)
+app.register_blueprint(admin_events.bp)
+app.register_blueprint(admin_library.bp)
+app.register_blueprint(admin_news.bp)
+app.register_blueprint(admin_registrations.bp)
+app.register_blueprint(admin_speakers.bp)
 app.register_blueprint(speaker.bp)
 app.register_blueprint(library.bp)
 app.register_blueprint(news.bp)

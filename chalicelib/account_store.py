@@ -13,6 +13,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from chalicelib.audit_store import audit_put
 from chalicelib.dynamo import from_attrs, is_cancelled, query_all, to_attrs
 from chalicelib.models import ACCOUNT_SK, NEWSLETTER_INDEX_PK, Account, email_key
 
@@ -31,6 +32,9 @@ class AccountExists(Exception):
 
 class LinkUnusable(Exception):
     """The one-time link is unknown, used or expired."""
+
+
+_DOMAINS_KEY = {"PK": {"S": "SETTINGS"}, "SK": {"S": "#TRUSTED_DOMAINS"}}
 
 
 def _link_pk(purpose: str, token: str) -> str:
@@ -184,3 +188,28 @@ class AccountStore:
             raise
         link = from_attrs(response["Attributes"])
         return link["account"], link.get("next", "/")
+
+    # -- trusted domains ------------------------------------------------
+
+    def trusted_domains(self) -> list[str]:
+        """The domains organisers added (the configured ones come from config)."""
+        response = self._client.get_item(TableName=self._table, Key=_DOMAINS_KEY, ConsistentRead=True)
+        return sorted(from_attrs(response.get("Item", {})).get("domains", []))
+
+    def set_trusted_domains(self, before: list[str], after: list[str], audit: dict[str, Any]) -> None:
+        """Replace the list if it is still `before` (two organisers editing at once); StaleAccount if not."""
+        condition = "attribute_not_exists(PK)" if not before else "domains = :before"
+        values = {":before": {"L": [{"S": d} for d in before]}} if before else {}
+        put: dict[str, Any] = {
+            "TableName": self._table,
+            "Item": {**_DOMAINS_KEY, "type": {"S": "settings"}, "domains": {"L": [{"S": d} for d in after]}},
+            "ConditionExpression": condition,
+        }
+        if values:
+            put["ExpressionAttributeValues"] = values
+        try:
+            self._client.transact_write_items(TransactItems=[{"Put": put}, audit_put(self._table, audit)])
+        except ClientError as error:
+            if is_cancelled(error):
+                raise StaleAccount() from error
+            raise

@@ -6,22 +6,75 @@ entry (who, what, when, before and after) in one transaction.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from chalicelib import clock, config, mail, stores
 from chalicelib.account_store import AccountExists, LinkUnusable, StaleAccount
 from chalicelib.audit_store import audit_entry
-from chalicelib.errors import Conflict, LinkInvalid, NotFound
-from chalicelib.forms import clean_account_request, clean_profile
+from chalicelib.errors import Conflict, InvalidInput, LinkInvalid, NotFound
+from chalicelib.forms import FieldError, clean_account_request, clean_profile
 from chalicelib.i18n import _
 from chalicelib.models import Account, email_key
+
+DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
 def is_trusted(email: str) -> bool:
     """The domain is a trusted one or a subdomain of it; `politie.nl.evil.com` and `xpolitie.nl` are not."""
     domain = email.rsplit("@", 1)[-1].lower().rstrip(".")
-    return any(domain == trusted or domain.endswith("." + trusted) for trusted in config.trusted_domains())
+    trusted_domains = (*config.trusted_domains(), *stores.accounts().trusted_domains())
+    return any(domain == trusted or domain.endswith("." + trusted) for trusted in trusted_domains)
+
+
+def trusted_domains() -> tuple[tuple[str, ...], list[str]]:
+    """(from the configuration, added by organisers)."""
+    return config.trusted_domains(), stores.accounts().trusted_domains()
+
+
+def change_trusted_domain(organiser: Account, form: Mapping[str, str], add: bool) -> None:
+    """Add or remove one domain in the organisers' list; audited."""
+    domain = form.get("domain", "").strip().lower().removeprefix("@").rstrip(".")
+    store = stores.accounts()
+    before = store.trusted_domains()
+    if add:
+        if not DOMAIN.match(domain):
+            raise InvalidInput({"domain": FieldError(_("Vul een domeinnaam in, bijvoorbeeld gemeente.nl."))})
+        if domain in before or domain in config.trusted_domains():
+            raise InvalidInput({"domain": FieldError(_("Dit domein staat al in de lijst."))})
+        after = sorted([*before, domain])
+    else:
+        if domain not in before:
+            raise NotFound()
+        after = [d for d in before if d != domain]
+    entry = audit_entry(
+        organiser.email,
+        "domain.added" if add else "domain.removed",
+        domain,
+        {"domains": before},
+        {"domains": after},
+        clock.now().isoformat(),
+    )
+    try:
+        store.set_trusted_domains(before, after, entry)
+    except StaleAccount as exc:
+        raise Conflict() from exc
+
+
+def set_access(organiser: Account, key: str, access: str) -> Account:
+    """Make an approved account an organiser, or a member again."""
+    if key == email_key(organiser.email):
+        raise Conflict(_("U kunt uw eigen account hier niet wijzigen; vraag een andere organisator."))
+    account = stores.accounts().get_by_key(key) if len(key) <= 64 else None
+    if account is None or access not in ("member", "organiser"):
+        raise NotFound()
+    if account.status != "approved" or account.access == access:
+        raise Conflict(_("Dit account heeft die rol al, of is niet actief."))
+    before = _snapshot(account)
+    account.access = access
+    _save(account, actor=organiser.email, action=f"account.{access}", before=before)
+    return account
 
 
 def epoch(seconds_from_now: int = 0) -> int:

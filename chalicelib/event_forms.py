@@ -13,7 +13,7 @@ from chalicelib.forms import FieldError, raise_if, slugify, text_field
 from chalicelib.i18n import _
 from chalicelib.models import THEMES, Event, Slot, Speaker
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # and not "nieuw": /beheer/bijeenkomsten/nieuw is a page
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 CAPACITY_MAX = 5000
 ROLES_MAX = 20
@@ -111,7 +111,7 @@ def clean_event(form: Mapping[str, str], new: bool) -> EventInput:
     slug = ""
     if new:
         slug = form.get("slug", "").strip().lower() or slugify(title, fallback="")
-        if "title" not in errors and (not SLUG.match(slug) or len(slug) > 80):
+        if "title" not in errors and (not SLUG.match(slug) or len(slug) > 80 or slug == "nieuw"):
             errors["slug"] = FieldError(_("Alleen kleine letters, cijfers en losse streepjes, ten hoogste 80 tekens."))
     day = _date(form, errors)
     start, end = _time(form, "start", errors), _time(form, "end", errors)

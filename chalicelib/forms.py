@@ -134,6 +134,11 @@ def clean_profile(data: Mapping[str, str]) -> AccountInput:
     return AccountInput(name, "", organisation, job, "", data.get("newsletter") == "yes")
 
 
+def clean_email_field(data: Mapping[str, str], errors: dict[str, FieldError]) -> str:
+    """The 'email' field, normalised; a message in `errors` if it is missing or not an address."""
+    return _email(_text(data, "email", errors), errors)
+
+
 def clean_email(data: Mapping[str, str]) -> str:
     errors: dict[str, FieldError] = {}
     email = _email(_text(data, "email", errors), errors)

@@ -24,8 +24,22 @@ class LibraryStore:
 
     # -- speakers -------------------------------------------------------
 
-    def add_speaker(self, speaker: InvitedSpeaker) -> str:
+    def add_speaker(self, speaker: InvitedSpeaker, audit: dict[str, Any]) -> str:
         """Store the speaker and a new private link to their page; returns the link's token."""
+        put = {
+            "Put": {
+                "TableName": self._table,
+                "Item": to_attrs(speaker.to_item()),
+                "ConditionExpression": "attribute_not_exists(PK)",
+            }
+        }
+        return self._add_link(speaker, [put], audit)
+
+    def add_link(self, speaker: InvitedSpeaker, audit: dict[str, Any]) -> str:
+        """Another link for a speaker who lost theirs (resent); earlier links keep working until revoked."""
+        return self._add_link(speaker, [], audit)
+
+    def _add_link(self, speaker: InvitedSpeaker, items: list[dict[str, Any]], audit: dict[str, Any]) -> str:
         token = secrets.token_urlsafe(32)
         link = {
             "PK": _link_pk(token),
@@ -34,24 +48,10 @@ class LibraryStore:
             "event_slug": speaker.event_slug,
             "speaker": speaker.id,
         }
-        self._client.transact_write_items(
-            TransactItems=[
-                {
-                    "Put": {
-                        "TableName": self._table,
-                        "Item": to_attrs(speaker.to_item()),
-                        "ConditionExpression": "attribute_not_exists(PK)",
-                    }
-                },
-                {
-                    "Put": {
-                        "TableName": self._table,
-                        "Item": to_attrs(link),
-                        "ConditionExpression": "attribute_not_exists(PK)",
-                    }
-                },
-            ]
-        )
+        link_put = {
+            "Put": {"TableName": self._table, "Item": to_attrs(link), "ConditionExpression": "attribute_not_exists(PK)"}
+        }
+        self._client.transact_write_items(TransactItems=[*items, link_put, audit_put(self._table, audit)])
         return token
 
     def speaker_by_link(self, token: str) -> InvitedSpeaker | None:
@@ -79,13 +79,16 @@ class LibraryStore:
         )
         return [InvitedSpeaker.from_item(from_attrs(i)) for i in response["Items"]]
 
-    def revoke(self, speaker: InvitedSpeaker) -> None:
-        self._client.update_item(
-            TableName=self._table,
-            Key={"PK": {"S": event_pk(speaker.event_slug)}, "SK": {"S": f"{SPEAKER_PREFIX}{speaker.id}"}},
-            UpdateExpression="SET revoked = :true",
-            ExpressionAttributeValues={":true": {"BOOL": True}},
-        )
+    def revoke(self, speaker: InvitedSpeaker, audit: dict[str, Any]) -> None:
+        update = {
+            "Update": {
+                "TableName": self._table,
+                "Key": {"PK": {"S": event_pk(speaker.event_slug)}, "SK": {"S": f"{SPEAKER_PREFIX}{speaker.id}"}},
+                "UpdateExpression": "SET revoked = :true",
+                "ExpressionAttributeValues": {":true": {"BOOL": True}},
+            }
+        }
+        self._client.transact_write_items(TransactItems=[update, audit_put(self._table, audit)])
 
     # -- materials ------------------------------------------------------
 

@@ -13,9 +13,18 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from chalicelib.i18n import format_date, translations
+from chalicelib.i18n import _, format_date, translations
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+# how statuses of events and registrations read on organisers' pages
+STATUS_LABELS = {
+    "draft": _("Concept"),
+    "published": _("Gepubliceerd"),
+    "cancelled": _("Geannuleerd"),
+    "confirmed": _("Bevestigd"),
+    "waiting": _("Wachtlijst"),
+    "attended": _("Aanwezig"),
+}
 
 
 @cache
@@ -29,7 +38,12 @@ def environment(language: str) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(lang=language, format_date=partial(format_date, language=language))
+    catalog = translations(language)
+    env.globals.update(
+        lang=language,
+        format_date=partial(format_date, language=language),
+        status_label=lambda status: catalog.gettext(STATUS_LABELS.get(status, status)),
+    )
     return env
 
 

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from chalicelib import clock, config, events, mail, storage, stores
-from chalicelib.errors import InvalidInput, LinkInvalid, NotFound
-from chalicelib.forms import FieldError
+from chalicelib import clock, config, mail, storage, stores
+from chalicelib.audit_store import audit_entry
+from chalicelib.errors import Conflict, EventNotFound, InvalidInput, LinkInvalid, NotFound
+from chalicelib.forms import FieldError, clean_email_field, raise_if, text_field
 from chalicelib.i18n import _
-from chalicelib.models import Event, InvitedSpeaker, Material, Slot
+from chalicelib.models import Account, Event, InvitedSpeaker, Material, Slot
 
 TOKEN_MAX = 64
 # uploads/{event}/{speaker}/{material id}/{slot}/{random}.{extension}: made by the server only
@@ -44,17 +45,27 @@ class UploadForms:
     slot: Slot
 
 
-def invite(slug: str, slots: tuple[int, ...], name: str, organisation: str, email: str) -> tuple[InvitedSpeaker, str]:
-    """Store a speaker for slots of an event and mail them their private link."""
-    event = events.get(slug)
+def invite(
+    slug: str, slots: tuple[int, ...], name: str, organisation: str, email: str, actor: str = "command line"
+) -> tuple[InvitedSpeaker, str]:
+    """Store a speaker for slots of an event (drafts too) and mail them their private link."""
+    event = stores.events().get(slug)
+    if event is None:
+        raise EventNotFound()
     positions = {s.position for s in event.programme}
     if not slots or not set(slots) <= positions:
         raise ValueError(f"slots must be among {sorted(positions)}")
     speaker = InvitedSpeaker(slug, secrets.token_hex(6), name, organisation, email, tuple(sorted(slots)), clock.now())
-    token = stores.library().add_speaker(speaker)
+    after = {"name": name, "organisation": organisation, "email": email, "slots": list(speaker.slots)}
+    entry = audit_entry(actor, "speaker.invited", f"{slug}/{speaker.id}", {}, after, clock.now().isoformat())
+    token = stores.library().add_speaker(speaker, entry)
+    return speaker, _mail_link(speaker, event, token)
+
+
+def _mail_link(speaker: InvitedSpeaker, event: Event, token: str) -> str:
     url = f"{config.base_url()}/spreker/{token}"
     mail.send(
-        email,
+        speaker.email,
         _("Uw dia's voor %(title)s"),
         "speaker_invite",
         "nl",
@@ -63,7 +74,53 @@ def invite(slug: str, slots: tuple[int, ...], name: str, organisation: str, emai
         event=event,
         link=url,
     )
-    return speaker, url
+    return url
+
+
+def invite_from_form(organiser: Account, slug: str, form: Mapping[str, str]) -> InvitedSpeaker:
+    event = stores.events().get(slug)
+    if event is None:
+        raise NotFound()
+    errors: dict[str, FieldError] = {}
+    name = text_field(form, "name", errors, limit=100)
+    organisation = text_field(form, "organisation", errors, limit=150, required=False)
+    email = clean_email_field(form, errors)
+    slots = tuple(s.position for s in event.programme if form.get(f"slot_{s.position}") == "yes")
+    if not slots:
+        errors["slots"] = FieldError(_("Kies ten minste één onderdeel van het programma."))
+    raise_if(errors, ("name", "organisation", "email", "slots"))
+    speaker, _url = invite(slug, slots, name, organisation, email, actor=organiser.email)
+    return speaker
+
+
+def _invited(slug: str, speaker_id: str) -> tuple[InvitedSpeaker, Event]:
+    event = stores.events().get(slug)
+    speaker = stores.library().speaker(slug, speaker_id) if len(speaker_id) <= 12 else None
+    if event is None or speaker is None:
+        raise NotFound()
+    return speaker, event
+
+
+def resend(organiser: Account, slug: str, speaker_id: str) -> None:
+    """A new link, mailed again (the speaker lost the first)."""
+    speaker, event = _invited(slug, speaker_id)
+    if speaker.revoked:
+        raise Conflict(_("Deze uitnodiging is ingetrokken."))
+    entry = audit_entry(organiser.email, "speaker.resent", f"{slug}/{speaker.id}", {}, {}, clock.now().isoformat())
+    _mail_link(speaker, event, stores.library().add_link(speaker, entry))
+
+
+def revoke_invitation(organiser: Account, slug: str, speaker_id: str) -> None:
+    speaker, _event = _invited(slug, speaker_id)
+    entry = audit_entry(
+        organiser.email,
+        "speaker.revoked",
+        f"{slug}/{speaker.id}",
+        {"revoked": speaker.revoked},
+        {"revoked": True},
+        clock.now().isoformat(),
+    )
+    stores.library().revoke(speaker, entry)
 
 
 def open_link(token: str) -> SpeakerView:
@@ -71,7 +128,9 @@ def open_link(token: str) -> SpeakerView:
     speaker = stores.library().speaker_by_link(token) if 0 < len(token) <= TOKEN_MAX else None
     if speaker is None or speaker.revoked:
         raise LinkInvalid()
-    event = events.get(speaker.event_slug)
+    event = stores.events().get(speaker.event_slug)  # a draft event's speakers can upload already
+    if event is None:
+        raise LinkInvalid()
     if clock.now() > event.ends_at + timedelta(days=config.speaker_link_days()):
         raise LinkInvalid()
     slots = [s for s in event.programme if s.position in speaker.slots]
@@ -161,6 +220,9 @@ def revoke(slug: str, email: str) -> int:
     revoked = 0
     for item in store.speakers_of(slug):
         if item.email.lower() == email.lower():
-            store.revoke(item)
+            entry = audit_entry(
+                "command line", "speaker.revoked", f"{slug}/{item.id}", {}, {"revoked": True}, clock.now().isoformat()
+            )
+            store.revoke(item, entry)
             revoked += 1
     return revoked

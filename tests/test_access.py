@@ -64,6 +64,80 @@ MATRIX = {
         403,
         404,
     ),
+    ("GET", "/beheer", "/beheer"): (303, 403, 200),
+    ("POST", "/beheer/accounts/{key}/rol", f"/beheer/accounts/{'0' * 32}/rol"): (401, 403, 404),
+    ("GET", "/beheer/bijeenkomsten", "/beheer/bijeenkomsten"): (303, 403, 200),
+    ("POST", "/beheer/bijeenkomsten", "/beheer/bijeenkomsten"): (401, 403, 422),
+    ("GET", "/beheer/bijeenkomsten/nieuw", "/beheer/bijeenkomsten/nieuw"): (303, 403, 200),
+    ("GET", "/beheer/bijeenkomsten/{slug}", f"/beheer/bijeenkomsten/{SLUG}"): (303, 403, 200),
+    # organisers' posts without the version they read are refused as stale (409)
+    ("POST", "/beheer/bijeenkomsten/{slug}", f"/beheer/bijeenkomsten/{SLUG}"): (401, 403, 409),
+    ("POST", "/beheer/bijeenkomsten/{slug}/status/{action}", f"/beheer/bijeenkomsten/{SLUG}/status/publiceren"): (
+        401,
+        403,
+        409,
+    ),
+    ("GET", "/beheer/bijeenkomsten/{slug}/programma", f"/beheer/bijeenkomsten/{SLUG}/programma"): (303, 403, 200),
+    ("POST", "/beheer/bijeenkomsten/{slug}/programma", f"/beheer/bijeenkomsten/{SLUG}/programma"): (401, 403, 409),
+    ("GET", "/beheer/bijeenkomsten/{slug}/programma/{position}", f"/beheer/bijeenkomsten/{SLUG}/programma/1"): (
+        303,
+        403,
+        200,
+    ),
+    ("POST", "/beheer/bijeenkomsten/{slug}/programma/{position}", f"/beheer/bijeenkomsten/{SLUG}/programma/1"): (
+        401,
+        403,
+        409,
+    ),
+    (
+        "POST",
+        "/beheer/bijeenkomsten/{slug}/programma/{position}/{action}",
+        f"/beheer/bijeenkomsten/{SLUG}/programma/1/omlaag",
+    ): (401, 403, 409),
+    ("GET", "/beheer/bijeenkomsten/{slug}/aanmeldingen", f"/beheer/bijeenkomsten/{SLUG}/aanmeldingen"): (303, 403, 200),
+    ("GET", "/beheer/bijeenkomsten/{slug}/aanmeldingen.csv", f"/beheer/bijeenkomsten/{SLUG}/aanmeldingen.csv"): (
+        303,
+        403,
+        200,
+    ),
+    (
+        "POST",
+        "/beheer/bijeenkomsten/{slug}/aanmeldingen/{key}/{action}",
+        f"/beheer/bijeenkomsten/{SLUG}/aanmeldingen/{'0' * 32}/aanwezig",
+    ): (
+        401,
+        403,
+        404,
+    ),
+    ("GET", "/beheer/bijeenkomsten/{slug}/inchecken", f"/beheer/bijeenkomsten/{SLUG}/inchecken"): (303, 403, 200),
+    ("GET", "/beheer/bijeenkomsten/{slug}/presentielijst", f"/beheer/bijeenkomsten/{SLUG}/presentielijst"): (
+        303,
+        403,
+        200,
+    ),
+    ("GET", "/beheer/bijeenkomsten/{slug}/overzicht", f"/beheer/bijeenkomsten/{SLUG}/overzicht"): (303, 403, 200),
+    ("GET", "/beheer/bijeenkomsten/{slug}/bericht", f"/beheer/bijeenkomsten/{SLUG}/bericht"): (303, 403, 200),
+    ("POST", "/beheer/bijeenkomsten/{slug}/bericht", f"/beheer/bijeenkomsten/{SLUG}/bericht"): (401, 403, 422),
+    ("GET", "/beheer/bijeenkomsten/{slug}/sprekers", f"/beheer/bijeenkomsten/{SLUG}/sprekers"): (303, 403, 200),
+    ("POST", "/beheer/bijeenkomsten/{slug}/sprekers", f"/beheer/bijeenkomsten/{SLUG}/sprekers"): (401, 403, 422),
+    (
+        "POST",
+        "/beheer/bijeenkomsten/{slug}/sprekers/{speaker_id}/{action}",
+        f"/beheer/bijeenkomsten/{SLUG}/sprekers/000000000000/opnieuw",
+    ): (
+        401,
+        403,
+        404,
+    ),
+    ("GET", "/beheer/materialen/{material_id}", f"/beheer/materialen/{SLUG}.000000000000"): (303, 403, 404),
+    ("POST", "/beheer/materialen/{material_id}", f"/beheer/materialen/{SLUG}.000000000000"): (401, 403, 404),
+    ("GET", "/beheer/documenten/nieuw", "/beheer/documenten/nieuw"): (303, 403, 200),
+    ("POST", "/beheer/documenten/nieuw", "/beheer/documenten/nieuw"): (401, 403, 422),
+    ("GET", "/beheer/documenten/klaar", "/beheer/documenten/klaar"): (303, 403, 404),
+    ("GET", "/beheer/domeinen", "/beheer/domeinen"): (303, 403, 200),
+    ("POST", "/beheer/domeinen", "/beheer/domeinen"): (401, 403, 422),
+    ("POST", "/beheer/domeinen/verwijderen", "/beheer/domeinen/verwijderen"): (401, 403, 404),
+    ("GET", "/beheer/logboek", "/beheer/logboek"): (303, 403, 200),
     ("GET", "/nieuws", "/nieuws"): (200, 200, 200),
     ("GET", "/nieuws.atom", "/nieuws.atom"): (200, 200, 200),
     ("GET", "/nieuws/{slug}", "/nieuws/bestaat-niet"): (404, 404, 404),
@@ -131,7 +205,7 @@ def test_every_form_refuses_a_post_without_its_csrf_token(people):
         for method, route, path in MATRIX
         if method == "POST" and "application/x-www-form-urlencoded" in app.routes[route]["POST"].content_types
     ]
-    assert len(forms) == 17  # the matrix lists every route, so every form is here
+    assert len(forms) == 32  # the matrix lists every route, so every form is here
     organiser = people["organiser"]
     for route, path in forms:
         response = organiser.post(path, {"email": "x@politie.nl", "name": "x"}, with_token=False)

@@ -1,16 +1,32 @@
-"""/beheer: organisers only. For now the account requests and the newsletter export;
-the organiser-workspace issue completes it."""
+"""/beheer: the organisers' workspace start page, accounts and roles, trusted domains,
+the newsletter export and the audit log. Events, materials and news have their own modules."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalice import Blueprint, Response
 
-from chalicelib import accounts, clock, library, news, newsletter, stores
-from chalicelib.errors import InvalidInput, NotFound
+from chalicelib import accounts, clock, event_admin, newsletter, stores
+from chalicelib.errors import InvalidInput
 from chalicelib.views.auth import requires
 from chalicelib.views.http import FORM, current_account, form_data, kept, page, redirect, require_csrf
 
 bp = Blueprint(__name__)
+AUDIT_PAGE = 50
+
+
+@bp.route("/beheer", methods=["GET"])
+@requires(bp, "organiser")
+def workspace() -> Response:
+    today = clock.now().date()
+    upcoming = [e for e in event_admin.all_events() if e.date >= today]
+    return page(
+        bp.current_request,
+        "admin_home.html",
+        upcoming=sorted(upcoming, key=lambda e: (e.date, e.start)),
+        pending=len(stores.accounts().by_status("pending")),
+    )
 
 
 @bp.route("/beheer/accounts", methods=["GET"])
@@ -35,6 +51,77 @@ def decide(key: str, status: str) -> Response:
     return redirect("/beheer/accounts")
 
 
+@bp.route("/beheer/accounts/{key}/rol", methods=["POST"], content_types=FORM)
+@requires(bp, "organiser")
+def change_role(key: str) -> Response:
+    request = bp.current_request
+    data = form_data(request)
+    require_csrf(request, data)
+    accounts.set_access(current_account(request), key, data.get("access", ""))
+    return redirect("/beheer/accounts")
+
+
+def _domains_page(status: int = 200, values: dict[str, str] | None = None, errors: Any = None) -> Response:
+    configured, added = accounts.trusted_domains()
+    return page(
+        bp.current_request,
+        "admin_domains.html",
+        status=status,
+        configured=configured,
+        added=added,
+        values=values or {},
+        errors=errors or {},
+    )
+
+
+@bp.route("/beheer/domeinen", methods=["GET"])
+@requires(bp, "organiser")
+def domains() -> Response:
+    return _domains_page()
+
+
+@bp.route("/beheer/domeinen", methods=["POST"], content_types=FORM)
+@requires(bp, "organiser")
+def add_domain() -> Response:
+    request = bp.current_request
+    data = form_data(request)
+    require_csrf(request, data)
+    try:
+        accounts.change_trusted_domain(current_account(request), data, add=True)
+    except InvalidInput as invalid:
+        return _domains_page(422, kept(data), invalid.fields)
+    return redirect("/beheer/domeinen")
+
+
+@bp.route("/beheer/domeinen/verwijderen", methods=["POST"], content_types=FORM)
+@requires(bp, "organiser")
+def remove_domain() -> Response:
+    request = bp.current_request
+    data = form_data(request)
+    require_csrf(request, data)
+    accounts.change_trusted_domain(current_account(request), data, add=False)
+    return redirect("/beheer/domeinen")
+
+
+@bp.route("/beheer/logboek", methods=["GET"])
+@requires(bp, "organiser")
+def audit_log() -> Response:
+    query = bp.current_request.query_params or {}
+    month = query.get("maand") or clock.now().strftime("%Y-%m")
+    entries = stores.audit().month(month, AUDIT_PAGE, query.get("na"))
+    return page(bp.current_request, "admin_audit.html", month=month, entries=entries, months=_recent_months())
+
+
+def _recent_months() -> list[str]:
+    """This month and the 23 before it, for the month picker."""
+    year, month = clock.now().year, clock.now().month
+    months = []
+    for _i in range(24):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months
+
+
 @bp.route("/beheer/nieuwsbrief.csv", methods=["GET"])
 @requires(bp, "organiser")
 def newsletter_export() -> Response:
@@ -46,99 +133,3 @@ def newsletter_export() -> Response:
             "Cache-Control": "no-store",
         },
     )
-
-
-@bp.route("/beheer/materialen", methods=["GET"])
-@requires(bp, "organiser")
-def materials() -> Response:
-    return page(bp.current_request, "admin_materials.html", materials=stores.library().all_materials(), now=clock.now())
-
-
-@bp.route("/beheer/materialen/{material_id}/{action}", methods=["POST"], content_types=FORM)
-@requires(bp, "organiser")
-def publish(material_id: str, action: str) -> Response:
-    request = bp.current_request
-    require_csrf(request, form_data(request))
-    if action not in ("publiceren", "intrekken"):
-        raise NotFound()
-    library.set_published(current_account(request), material_id, action == "publiceren")
-    return redirect("/beheer/materialen")
-
-
-@bp.route("/beheer/materialen/{material_id}/downloads", methods=["GET"])
-@requires(bp, "organiser")
-def downloads(material_id: str) -> Response:
-    material = stores.library().material(material_id)
-    if material is None:
-        raise NotFound()
-    return page(
-        bp.current_request, "admin_downloads.html", material=material, downloads=stores.library().downloads(material_id)
-    )
-
-
-@bp.route("/beheer/nieuws", methods=["GET"])
-@requires(bp, "organiser")
-def news_admin() -> Response:
-    return page(
-        bp.current_request, "admin_news.html", articles=stores.news().all(), values={}, errors={}, now=clock.now()
-    )
-
-
-@bp.route("/beheer/nieuws", methods=["POST"], content_types=FORM)
-@requires(bp, "organiser")
-def news_create() -> Response:
-    request = bp.current_request
-    data = form_data(request)
-    require_csrf(request, data)
-    try:
-        news.write(current_account(request), data)
-    except InvalidInput as invalid:
-        return page(
-            request,
-            "admin_news.html",
-            status=422,
-            articles=stores.news().all(),
-            values=kept(data),
-            errors=invalid.fields,
-            now=clock.now(),
-        )
-    return redirect("/beheer/nieuws")
-
-
-@bp.route("/beheer/nieuws/{slug}", methods=["GET"])
-@requires(bp, "organiser")
-def news_edit(slug: str) -> Response:
-    article = stores.news().get(slug)
-    if article is None:
-        raise NotFound()
-    values = {
-        "title": article.title,
-        "body": article.body,
-        "published_at": article.published_at.strftime("%Y-%m-%dT%H:%M"),
-    }
-    return page(bp.current_request, "admin_news_edit.html", article=article, values=values, errors={})
-
-
-@bp.route("/beheer/nieuws/{slug}", methods=["POST"], content_types=FORM)
-@requires(bp, "organiser")
-def news_update(slug: str) -> Response:
-    request = bp.current_request
-    data = form_data(request)
-    require_csrf(request, data)
-    try:
-        news.write(current_account(request), data, slug=slug)
-    except InvalidInput as invalid:
-        article = stores.news().get(slug)
-        return page(
-            request, "admin_news_edit.html", status=422, article=article, values=kept(data), errors=invalid.fields
-        )
-    return redirect("/beheer/nieuws")
-
-
-@bp.route("/beheer/nieuws/{slug}/verwijderen", methods=["POST"], content_types=FORM)
-@requires(bp, "organiser")
-def news_delete(slug: str) -> Response:
-    request = bp.current_request
-    require_csrf(request, form_data(request))
-    news.remove(current_account(request), slug)
-    return redirect("/beheer/nieuws")

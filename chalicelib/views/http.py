@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from chalice import Response
 from chalice.app import Request
@@ -117,6 +117,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         csrf_field=csrf.FIELD,
         csrf_token=csrf.token_for(secret),
         current_path=path,
+        current_query=query,
         is_local=config.is_local(),
         **context,
     )
@@ -136,3 +137,23 @@ def json_response(body: Any, status: int = 200) -> Response:
         status_code=status,
         headers={"Content-Type": "application/json; charset=utf-8"},
     )
+
+
+def upload_page(request: Request, forms: Any, done_url: str, back_url: str, for_title: str = "") -> Response:
+    """The page that sends one file straight to S3 (a plain form, or upload.js with a progress bar)."""
+    response = page(
+        request,
+        "upload.html",
+        forms=forms,
+        done_url=done_url,
+        back_url=back_url,
+        for_title=for_title,
+        max_mb=config.upload_max_bytes() // (1024 * 1024),
+    )
+    # this page posts (plain form) or sends (script) the file to S3, and nowhere else
+    s3 = "{0.scheme}://{0.netloc}".format(urlsplit(forms.plain["url"]))
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self' {s3}; "
+        f"form-action 'self' {s3}; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    )
+    return response

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from chalice import Blueprint, Response
 
 from chalicelib import config, speakers
 from chalicelib.errors import InvalidInput
 from chalicelib.rendering import gettext
 from chalicelib.storage import UploadRejected
-from chalicelib.views.http import FORM, form_data, language, page, redirect, require_csrf
+from chalicelib.views.http import FORM, form_data, language, page, redirect, require_csrf, upload_page
 
 bp = Blueprint(__name__)
 
@@ -47,20 +45,9 @@ def start_upload(token: str) -> Response:
         forms = speakers.start_upload(token, data)
     except InvalidInput as invalid:
         return _speaker_page(token, status=422, errors=invalid.fields)
-    response = page(
-        request,
-        "speaker_upload.html",
-        token=token,
-        forms=forms,
-        max_mb=config.upload_max_bytes() // (1024 * 1024),
+    return upload_page(
+        request, forms, done_url=f"/spreker/{token}/klaar", back_url=f"/spreker/{token}", for_title=forms.slot.title
     )
-    # this page posts (plain form) or sends (script) the file to S3, and nowhere else
-    s3 = "{0.scheme}://{0.netloc}".format(urlsplit(forms.plain["url"]))
-    response.headers["Content-Security-Policy"] = (
-        f"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self' {s3}; "
-        f"form-action 'self' {s3}; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
-    )
-    return response
 
 
 @bp.route("/spreker/{token}/klaar", methods=["GET"])
