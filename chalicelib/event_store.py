@@ -209,14 +209,14 @@ class EventStore:
         update = "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(fields))) + ", version = :next"
         if event.registration_deadline is None:
             update += " REMOVE registration_deadline"
-        names["#capacity"] = "capacity"
-        values.update({":read": event.version, ":next": event.version + 1})
+        # the condition sees the item as stored: compare its confirmed places with the new capacity
+        values.update({":read": event.version, ":next": event.version + 1, ":capacity": event.capacity})
         meta = {
             "Update": {
                 "TableName": self._table,
                 "Key": {"PK": {"S": event_pk(event.slug)}, "SK": {"S": EVENT_SK}},
                 "UpdateExpression": update,
-                "ConditionExpression": "(attribute_not_exists(version) OR version = :read) AND confirmed <= #capacity",
+                "ConditionExpression": "(attribute_not_exists(version) OR version = :read) AND confirmed <= :capacity",
                 "ExpressionAttributeNames": names,
                 "ExpressionAttributeValues": to_attrs(values),
                 "ReturnValuesOnConditionCheckFailure": "ALL_OLD",

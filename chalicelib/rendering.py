@@ -13,6 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from chalicelib import richtext
 from chalicelib.i18n import _, format_date, translations
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -42,6 +43,7 @@ def environment(language: str) -> Environment:
     env.globals.update(
         lang=language,
         format_date=partial(format_date, language=language),
+        markdown=richtext.render,  # organisers' Markdown, sanitised
         status_label=lambda status: catalog.gettext(STATUS_LABELS.get(status, status)),
     )
     return env

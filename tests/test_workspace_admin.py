@@ -1,0 +1,294 @@
+"""The workspace's accounts (roles, trusted domains), organisers' documents, and the audit log."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+from chalicelib import aws, config, documents, stores
+from tests.accounts_helpers import last_link, make_account, sign_in
+from tests.conftest import FormSession
+from tests.test_library import PDF, s3_objects
+
+SLUG = "netwerkbijeenkomst-test"
+
+
+@pytest.fixture
+def organiser(client, make_event) -> FormSession:
+    make_event()
+    make_account("org@zwijndrecht.nl", access="organiser")
+    return sign_in(FormSession(client), "org@zwijndrecht.nl")
+
+
+def audit_actions() -> list[str]:
+    return [e.action for e in stores.audit().month("2026-11", 500).entries]
+
+
+# -- roles -------------------------------------------------------------------------
+
+
+def test_an_organiser_makes_a_member_organiser_and_back(organiser, client):
+    member = make_account("lid@rotterdam.nl")
+    key = member.pk.removeprefix("ACCOUNT#")
+    person = sign_in(FormSession(client), "lid@rotterdam.nl")
+    assert person.get("/beheer").status_code == 403
+    assert organiser.post(f"/beheer/accounts/{key}/rol", {"access": "organiser"}).status_code == 303
+    assert person.get("/beheer").status_code == 200  # the session is checked against the account each time
+    assert organiser.post(f"/beheer/accounts/{key}/rol", {"access": "organiser"}).status_code == 409
+    assert organiser.post(f"/beheer/accounts/{key}/rol", {"access": "member"}).status_code == 303
+    assert person.get("/beheer").status_code == 403
+    assert organiser.post(f"/beheer/accounts/{key}/rol", {"access": "admin"}).status_code == 404
+    assert {"account.organiser", "account.member"} <= set(audit_actions())
+
+
+def test_organisers_cannot_change_their_own_role(organiser):
+    own = stores.accounts().get("org@zwijndrecht.nl").pk.removeprefix("ACCOUNT#")
+    response = organiser.post(f"/beheer/accounts/{own}/rol", {"access": "member"})
+    assert response.status_code == 409
+    assert stores.accounts().get("org@zwijndrecht.nl").access == "organiser"
+
+
+# -- trusted domains ---------------------------------------------------------------
+
+
+def test_a_domain_added_by_an_organiser_approves_requests_at_once(organiser, client):
+    assert organiser.post("/beheer/domeinen", {"domain": "@Ridderkerk.nl"}).status_code == 303
+    assert "ridderkerk.nl" in organiser.get("/beheer/domeinen").body.decode()
+    visitor = FormSession(client)
+    request = {
+        "name": "Sam",
+        "email": "sam@ridderkerk.nl",
+        "organisation": "Gemeente Ridderkerk",
+        "job": "Beleidsadviseur",
+        "reason": "Netwerk",
+    }
+    visitor.post("/account/aanvragen", request)
+    visitor.post(f"/account/bevestigen/{last_link('sam@ridderkerk.nl', '/account/bevestigen')}", {})
+    assert stores.accounts().get("sam@ridderkerk.nl").status == "approved"
+    # subdomains count, look-alikes do not
+    from chalicelib import accounts
+
+    assert accounts.is_trusted("a@wijk.ridderkerk.nl")
+    assert not accounts.is_trusted("a@ridderkerk.nl.evil.com")
+
+    assert organiser.post("/beheer/domeinen/verwijderen", {"domain": "ridderkerk.nl"}).status_code == 303
+    assert not accounts.is_trusted("sam@ridderkerk.nl")
+    assert {"domain.added", "domain.removed"} <= set(audit_actions())
+
+
+@pytest.mark.parametrize(
+    ("domain", "message"),
+    [
+        ("", "Vul een domeinnaam in"),
+        ("geen domein", "Vul een domeinnaam in"),
+        ("<script>.nl", "Vul een domeinnaam in"),
+        ("localhost", "Vul een domeinnaam in"),
+    ],
+)
+def test_bad_domains_are_refused(organiser, domain, message):
+    response = organiser.post("/beheer/domeinen", {"domain": domain})
+    assert response.status_code == 422
+    assert message in response.body.decode()
+    assert stores.accounts().trusted_domains() == []
+
+
+def test_a_domain_twice_is_refused(organiser):
+    organiser.post("/beheer/domeinen", {"domain": "ridderkerk.nl"})
+    response = organiser.post("/beheer/domeinen", {"domain": "ridderkerk.nl"})
+    assert response.status_code == 422
+    assert "Dit domein staat al in de lijst." in response.body.decode()
+
+
+# -- organisers' documents -----------------------------------------------------------
+
+
+def upload_document(organiser: FormSession, event: str = "") -> str:
+    """Start an upload through the page, store what the browser would send to S3, come back."""
+    page = organiser.post("/beheer/documenten/nieuw", {"file_type": "pdf", "event": event})
+    assert page.status_code == 200
+    assert 'enctype="multipart/form-data"' in page.body.decode()
+    forms = documents.start_upload({"file_type": "pdf", "event": event})  # the same shape of key
+    key = forms.plain["fields"]["key"]
+    aws.s3().put_object(
+        Bucket=config.bucket_name(),
+        Key=key,
+        Body=PDF,
+        ContentType="application/pdf",
+        Metadata={"filename": quote("Handreiking polarisatie.pdf")},
+    )
+    response = organiser.get(f"/beheer/documenten/klaar?key={quote(key)}")
+    assert response.status_code == 303, response.body
+    return response.headers["Location"].split("/")[3].split("?")[0]
+
+
+def test_an_uploaded_document_is_a_draft_for_organisers_until_described(organiser, client):
+    material_id = upload_document(organiser)
+    material = stores.library().material(material_id)
+    assert (material.status, material.access, material.title) == ("draft", "organisers", "Handreiking polarisatie")
+    assert material_id not in client.http.get("/kennisbank").body.decode()
+
+    form = {"title": "Handreiking", "description": "Voor gemeenten.", "access": "public", "status": "published"}
+    assert organiser.post(f"/beheer/materialen/{material_id}", {**form, "theme_0": "yes"}).status_code == 303
+    material = stores.library().material(material_id)
+    assert (material.title, material.access, material.status, material.themes) == (
+        "Handreiking",
+        "public",
+        "published",
+        ("polarisatie",),
+    )
+    assert "Handreiking" in client.http.get("/kennisbank").body.decode()
+    entry = next(e for e in stores.audit().month("2026-11", 50).entries if e.action == "material.updated")
+    assert entry.before["access"] == "organisers"
+    assert entry.after["access"] == "public"
+
+
+def test_a_wrong_file_is_rejected_and_removed(organiser):
+    forms = documents.start_upload({"file_type": "pdf", "event": ""})
+    key = forms.plain["fields"]["key"]
+    aws.s3().put_object(Bucket=config.bucket_name(), Key=key, Body=b"MZ\x90", ContentType="application/pdf")
+    response = organiser.get(f"/beheer/documenten/klaar?key={quote(key)}")
+    assert response.status_code == 422
+    assert "De inhoud van het bestand past niet bij het gekozen type." in response.body.decode()
+    assert s3_objects() == []
+    assert stores.library().all_materials() == []
+
+
+def test_keys_the_server_did_not_make_are_refused(organiser):
+    for key in ("uploads/x/y.pdf", "documents/../../etc/passwd", "documents/_.0000/0000.pdf"):
+        assert organiser.get(f"/beheer/documenten/klaar?key={quote(key)}").status_code == 404
+
+
+def test_bad_metadata_is_refused_with_the_input_kept(organiser):
+    material_id = upload_document(organiser)
+    response = organiser.post(
+        f"/beheer/materialen/{material_id}",
+        {"title": "Nieuwe titel", "access": "iedereen", "status": "after_event"},  # no event: no 'after the event'
+    )
+    body = response.body.decode()
+    assert response.status_code == 422
+    assert "Kies wie het materiaal mag openen." in body
+    assert "Kies wanneer het materiaal zichtbaar wordt." in body
+    assert 'value="Nieuwe titel"' in body
+
+
+def test_a_document_for_an_event_can_be_for_its_attendees(organiser):
+    material_id = upload_document(organiser, event=SLUG)
+    assert material_id.startswith(f"{SLUG}.")
+    form = {"title": "Verslag", "access": "attendees", "status": "after_event"}
+    assert organiser.post(f"/beheer/materialen/{material_id}", form).status_code == 303
+    material = stores.library().material(material_id)
+    assert material.event_slug == SLUG
+    assert material.publish_from is not None
+
+
+def test_removing_material_removes_every_version_of_the_file(organiser):
+    material_id = upload_document(organiser)
+    assert len(s3_objects()) == 1
+    assert organiser.post(f"/beheer/materialen/{material_id}/verwijderen", {}).status_code == 303
+    assert stores.library().material(material_id) is None
+    assert s3_objects() == []
+    assert "material.removed" in audit_actions()
+
+
+def test_an_unknown_event_for_a_document_is_refused(organiser):
+    response = organiser.post("/beheer/documenten/nieuw", {"file_type": "pdf", "event": "bestaat-niet"})
+    assert response.status_code == 422
+    assert "Kies een van de bijeenkomsten uit de lijst." in response.body.decode()
+
+
+# -- the audit log -----------------------------------------------------------------
+
+
+def test_the_audit_log_pages_a_month_at_a_time(organiser):
+    for i in range(55):
+        organiser.post("/beheer/domeinen", {"domain": f"gemeente{i}.nl"})
+    first = organiser.get("/beheer/logboek").body.decode()
+    assert first.count("domain.added") == 50
+    assert "gemeente54.nl" in first  # newest first
+    cursor = first.split("na=")[1].split('"')[0]
+    second = organiser.get(f"/beheer/logboek?maand=2026-11&na={cursor}").body.decode()
+    assert second.count("domain.added") == 5
+    assert "gemeente0.nl" in second
+    assert "Geen wijzigingen in deze maand." in organiser.get("/beheer/logboek?maand=2026-01").body.decode()
+    assert organiser.get("/beheer/logboek?maand=2026-13").status_code == 400
+    assert organiser.get("/beheer/logboek?maand=2026-11&na=%3Cscript%3E").status_code == 400
+
+
+def test_every_kind_of_organiser_change_is_audited(organiser, client):
+    """One of each change an organiser can make, then the log holds one entry per kind."""
+    from tests.test_workspace_events import event_form
+    from tests.test_workspace_registrations import register
+
+    base = f"/beheer/bijeenkomsten/{SLUG}"
+
+    def version() -> str:
+        return str(stores.events().get(SLUG).version)
+
+    organiser.post("/beheer/bijeenkomsten", event_form())
+    organiser.post(base, event_form(version=version(), capacity="3"))
+    organiser.post(f"{base}/programma", {"version": version(), "start": "15:00", "end": "15:10", "title": "Pauze"})
+    organiser.post(f"{base}/programma/4", {"version": version(), "start": "15:00", "end": "15:15", "title": "Pauze"})
+    organiser.post(f"{base}/programma/4/omhoog", {"version": version()})
+    organiser.post(f"{base}/programma/4/verwijderen", {"version": version()})
+    people = [register() for _ in range(5)]  # 3 seats, 2 waiting
+    organiser.post(f"{base}/aanmeldingen/{people[0].key}/aanwezig", {})
+    organiser.post(f"{base}/aanmeldingen/{people[0].key}/afwezig", {})
+    organiser.post(f"{base}/aanmeldingen/{people[1].key}/annuleren", {})  # the seat goes to people[3]
+    organiser.post(base, event_form(version=version(), capacity="4"))
+    organiser.post(f"{base}/aanmeldingen/{people[4].key}/promoveren", {})
+    organiser.post(f"{base}/bericht", {"subject": "Info", "body": "Tot dan."})
+    organiser.post(f"{base}/sprekers", {"name": "A", "email": "a@movisie.nl", "slot_1": "yes"})
+    [speaker] = stores.library().speakers_of(SLUG)
+    organiser.post(f"{base}/sprekers/{speaker.id}/opnieuw", {})
+    organiser.post(f"{base}/sprekers/{speaker.id}/intrekken", {})
+    member = make_account("lid@rotterdam.nl").pk.removeprefix("ACCOUNT#")
+    organiser.post(f"/beheer/accounts/{member}/rol", {"access": "organiser"})
+    organiser.post(f"/beheer/accounts/{member}/disabled", {})
+    organiser.post("/beheer/domeinen", {"domain": "ridderkerk.nl"})
+    organiser.post("/beheer/domeinen/verwijderen", {"domain": "ridderkerk.nl"})
+    material_id = upload_document(organiser)
+    organiser.post(f"/beheer/materialen/{material_id}", {"title": "T", "access": "members", "status": "draft"})
+    organiser.post(f"/beheer/materialen/{material_id}/publiceren", {})
+    organiser.post(f"/beheer/materialen/{material_id}/verwijderen", {})
+    organiser.post("/beheer/nieuws", {"title": "Bericht", "body": "Tekst", "published_at": ""})
+    organiser.post("/beheer/nieuws/bericht", {"title": "Bericht", "body": "Nieuwe tekst", "published_at": ""})
+    organiser.post("/beheer/nieuws/bericht/verwijderen", {})
+    for action in ("depubliceren", "publiceren", "annuleren"):
+        organiser.post(f"{base}/status/{action}", {"version": version()})
+
+    expected = {
+        "event.created",
+        "event.updated",
+        "event.draft",
+        "event.published",
+        "event.cancelled",
+        "event.messaged",
+        "programme.added",
+        "programme.updated",
+        "programme.moved",
+        "programme.removed",
+        "registration.attended",
+        "registration.not_attended",
+        "registration.cancelled",
+        "registration.promoted",
+        "speaker.invited",
+        "speaker.resent",
+        "speaker.revoked",
+        "account.organiser",
+        "account.disabled",
+        "domain.added",
+        "domain.removed",
+        "material.uploaded",
+        "material.updated",
+        "material.published",
+        "material.removed",
+        "news.created",
+        "news.updated",
+        "news.deleted",
+    }
+    entries = stores.audit().month("2026-11", 500).entries
+    by_organiser = {e.action for e in entries if e.actor == "org@zwijndrecht.nl"}
+    assert expected <= by_organiser, expected - by_organiser
+    page = organiser.get("/beheer/logboek").body.decode()
+    assert all(action in page for action in expected)

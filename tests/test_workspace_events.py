@@ -1,0 +1,272 @@
+"""The organisers' workspace for events: create, edit, publish, cancel, and the programme editor."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib import registration, stores
+from tests.accounts_helpers import make_account, sign_in
+from tests.conftest import FormSession, registration_form, sent_mail
+
+SLUG = "netwerkbijeenkomst-test"
+BASE = "/beheer/bijeenkomsten"
+
+
+def event_form(**overrides: str) -> dict[str, str]:
+    form = {
+        "title": "Netwerkbijeenkomst Dordrecht",
+        "slug": "",
+        "date": "2027-09-18",
+        "start": "13:15",
+        "end": "17:00",
+        "venue": "Stadhuis Dordrecht",
+        "room": "Raadzaal",
+        "address": "Stadhuisplein 1, Dordrecht",
+        "summary": "Kennismaking en kennisdeling.",
+        "description": "Een middag over **polarisatie**.",
+        "audience": "Aandachtsfunctionarissen",
+        "roles": "Aandachtsfunctionaris\nSpecialist CTER (politie)",
+        "theme_0": "yes",
+        "capacity": "40",
+        "registration_deadline": "2027-09-11T17:00",
+        "publish_slides_after": "yes",
+    }
+    form.update(overrides)
+    return form
+
+
+@pytest.fixture
+def organiser(client) -> FormSession:
+    make_account("org@zwijndrecht.nl", access="organiser")
+    return sign_in(FormSession(client), "org@zwijndrecht.nl")
+
+
+def version(slug: str) -> str:
+    return str(stores.events().get(slug).version)
+
+
+def audit_actions() -> list[str]:
+    from chalicelib import clock
+
+    return [e.action for e in stores.audit().month(clock.now().strftime("%Y-%m"), 500).entries]
+
+
+def test_a_new_event_is_a_draft_nobody_else_sees(organiser, client):
+    response = organiser.post(BASE, event_form())
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"{BASE}/netwerkbijeenkomst-dordrecht/programma"
+    event = stores.events().get("netwerkbijeenkomst-dordrecht")
+    assert (event.status, event.capacity, event.roles) == (
+        "draft",
+        40,
+        ("Aandachtsfunctionaris", "Specialist CTER (politie)"),
+    )
+    assert event.themes == ("polarisatie",)
+    assert event.publish_slides_after
+    assert client.http.get("/events/netwerkbijeenkomst-dordrecht").status_code == 404
+    assert "netwerkbijeenkomst-dordrecht" not in client.http.get("/events").body.decode()
+    assert "Netwerkbijeenkomst Dordrecht" in organiser.get(BASE).body.decode()
+    assert "event.created" in audit_actions()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"title": ""}, "title", "Dit veld is verplicht."),
+        ({"date": "18-09-2027"}, "date", "Vul een datum in als 2027-09-18."),
+        ({"end": "13:00"}, "end", "De eindtijd moet na de begintijd liggen."),
+        ({"capacity": "-1"}, "capacity", "Vul een heel getal in van 0 tot en met 5000."),
+        ({"capacity": "veel"}, "capacity", "Vul een heel getal in van 0 tot en met 5000."),
+        (
+            {"registration_deadline": "2027-09-18T14:00"},
+            "registration_deadline",
+            "De aanmelddeadline moet vóór het begin van de bijeenkomst liggen.",
+        ),
+        ({"slug": "Met Spaties"}, "slug", "Alleen kleine letters"),
+        ({"slug": "nieuw"}, "slug", "Alleen kleine letters"),
+        ({"venue": "x\u202ey"}, "venue", "tekens die niet zijn toegestaan"),
+    ],
+)
+def test_invalid_event_data_is_refused_with_the_input_kept(organiser, overrides, field, message):
+    response = organiser.post(BASE, event_form(**overrides))
+    body = response.body.decode()
+    assert response.status_code == 422
+    assert f'href="#veld-{field}"' in body
+    assert message in body
+    assert 'value="Stadhuis Dordrecht"' in body or field == "venue"  # the rest of the input is kept
+    assert stores.events().all_for_organisers() == []
+
+
+def test_a_slug_in_use_is_refused(organiser, make_event):
+    make_event()
+    response = organiser.post(BASE, event_form(slug=SLUG))
+    assert response.status_code == 422
+    assert "Er is al een bijeenkomst met dit webadres" in response.body.decode()
+
+
+def test_capacity_below_the_confirmed_places_is_refused_with_an_explanation(organiser, make_event):
+    make_event(capacity=3)
+    for _ in range(2):
+        registration.register(SLUG, registration_form(), "nl")
+    form = event_form(capacity="1", version=version(SLUG))
+    response = organiser.post(f"{BASE}/{SLUG}", form)
+    assert response.status_code == 422
+    assert "Er zijn al 2 plaatsen bevestigd" in response.body.decode()
+    assert stores.events().get(SLUG).capacity == 3
+    # exactly the confirmed number is fine
+    assert organiser.post(f"{BASE}/{SLUG}", event_form(capacity="2", version=version(SLUG))).status_code == 303
+    assert stores.events().get(SLUG).capacity == 2
+
+
+def test_editing_keeps_counters_and_programme_and_audits_what_changed(organiser, make_event):
+    make_event()
+    registration.register(SLUG, registration_form(), "nl")
+    response = organiser.post(f"{BASE}/{SLUG}", event_form(title="Nieuwe titel", version=version(SLUG)))
+    assert response.status_code == 303
+    event = stores.events().get(SLUG)
+    assert (event.title, event.confirmed, len(event.programme)) == ("Nieuwe titel", 1, 3)
+    entry = stores.audit().month("2026-11", 50).entries[0]
+    assert entry.action == "event.updated"
+    assert entry.actor == "org@zwijndrecht.nl"
+    assert entry.before["title"] == "Netwerkbijeenkomst Maatschappelijk ongenoegen"
+    assert entry.after["title"] == "Nieuwe titel"
+    assert "confirmed" not in entry.after
+
+
+def test_a_stale_form_does_not_overwrite_another_organisers_change(organiser, make_event):
+    make_event()
+    seen = version(SLUG)
+    assert organiser.post(f"{BASE}/{SLUG}", event_form(title="Eerste", version=seen)).status_code == 303
+    response = organiser.post(f"{BASE}/{SLUG}", event_form(title="Tweede", version=seen))
+    assert response.status_code == 409
+    body = response.body.decode()
+    assert "Iemand anders heeft deze bijeenkomst intussen gewijzigd" in body
+    assert 'value="Tweede"' in body  # the input is kept, with the new version to save over it
+    assert stores.events().get(SLUG).title == "Eerste"
+
+
+def test_publish_unpublish_and_the_public_list(organiser, client):
+    organiser.post(BASE, event_form())
+    slug = "netwerkbijeenkomst-dordrecht"
+    assert organiser.post(f"{BASE}/{slug}/status/publiceren", {"version": version(slug)}).status_code == 303
+    assert slug in client.http.get("/events").body.decode()
+    assert client.http.get(f"/events/{slug}").status_code == 200
+    assert organiser.post(f"{BASE}/{slug}/status/depubliceren", {"version": version(slug)}).status_code == 303
+    assert client.http.get(f"/events/{slug}").status_code == 404
+    # publishing what is published already is refused, not repeated
+    organiser.post(f"{BASE}/{slug}/status/publiceren", {"version": version(slug)})
+    assert organiser.post(f"{BASE}/{slug}/status/publiceren", {"version": version(slug)}).status_code == 409
+    assert {"event.published", "event.draft"} <= set(audit_actions())
+
+
+def test_cancelling_mails_everyone_registered_or_waiting_and_closes_registration(organiser, make_event, visitor):
+    make_event(capacity=1)
+    confirmed = registration.register(SLUG, registration_form(), "nl").registration
+    waiting = registration.register(SLUG, registration_form(), "en").registration
+    before = len(sent_mail())
+    response = organiser.post(f"{BASE}/{SLUG}/status/annuleren", {"version": version(SLUG)})
+    assert response.status_code == 303
+    assert "mails=2" in response.headers["Location"]
+    mails = sent_mail()[before:]
+    assert {m.destinations["ToAddresses"][0] for m in mails} == {confirmed.email, waiting.email}
+    assert {m.subject for m in mails} == {
+        "Geannuleerd: Netwerkbijeenkomst Maatschappelijk ongenoegen",
+        "Cancelled: Netwerkbijeenkomst Maatschappelijk ongenoegen",
+    }
+    assert visitor.post(f"/events/{SLUG}/aanmelden", registration_form()).status_code == 409
+    assert "event.cancelled" in audit_actions()
+
+
+# -- the programme editor ------------------------------------------------------
+
+
+def add_slot(organiser: FormSession, slug: str, **form: str):
+    return organiser.post(f"{BASE}/{slug}/programma", {"version": version(slug), **form})
+
+
+def test_three_slots_are_added_edited_reordered_and_removed(organiser):
+    organiser.post(BASE, event_form())
+    slug = "netwerkbijeenkomst-dordrecht"
+    assert add_slot(organiser, slug, start="13:15", end="", title="Inloop").status_code == 303
+    assert (
+        add_slot(organiser, slug, start="13:30", end="13:40", title="Welkom", speakers="Haan (Gemeente)").status_code
+        == 303
+    )
+    assert add_slot(organiser, slug, start="13:40", end="14:20", title="Leernetwerk").status_code == 303
+    programme = stores.events().get(slug).programme
+    assert [s.title for s in programme] == ["Inloop", "Welkom", "Leernetwerk"]
+    assert programme[1].speakers[0].name == "Haan"
+    assert programme[1].speakers[0].organisation == "Gemeente"
+
+    edit = {"version": version(slug), "start": "13:30", "end": "13:45", "title": "Welkomstwoord", "speakers": "Haan"}
+    assert organiser.post(f"{BASE}/{slug}/programma/2", edit).status_code == 422  # now it overlaps Leernetwerk
+    edit["end"] = "13:40"
+    assert organiser.post(f"{BASE}/{slug}/programma/2", edit).status_code == 303
+    assert organiser.post(f"{BASE}/{slug}/programma/3/omhoog", {"version": version(slug)}).status_code == 303
+    assert [s.title for s in stores.events().get(slug).programme] == ["Inloop", "Leernetwerk", "Welkomstwoord"]
+    assert organiser.post(f"{BASE}/{slug}/programma/1/verwijderen", {"version": version(slug)}).status_code == 303
+    programme = stores.events().get(slug).programme
+    # positions name slots for good (speakers and slides refer to them); the order is separate
+    assert [(s.position, s.title) for s in programme] == [(3, "Leernetwerk"), (2, "Welkomstwoord")]
+    assert {"programme.added", "programme.updated", "programme.moved", "programme.removed"} <= set(audit_actions())
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"start": "13:35", "end": "13:50", "title": "Botst"}, "Dit onderdeel overlapt met 13:30–13:40 Welkomstwoord."),
+        ({"start": "14:00", "end": "13:50", "title": "Omgekeerd"}, "De eindtijd moet na de begintijd liggen."),
+        (
+            {"start": "12:00", "end": "12:30", "title": "Te vroeg"},
+            "valt buiten de tijden van de bijeenkomst (13:15–17:00)",
+        ),
+        ({"start": "1330", "end": "", "title": "Tijd"}, "Vul een tijd in als 13:30."),
+        (
+            {"start": "15:00", "end": "15:10", "title": "Sprekers", "speakers": "Een (twee) (drie)"},
+            "Naam (Organisatie)",
+        ),
+    ],
+)
+def test_invalid_slots_get_a_clear_message_with_the_input_kept(organiser, make_event, form, message):
+    make_event()
+    response = add_slot(organiser, SLUG, **form)
+    body = response.body.decode()
+    assert response.status_code == 422
+    assert message in body
+    assert f'value="{form["title"]}"' in body
+    assert len(stores.events().get(SLUG).programme) == 3
+
+
+def test_touching_slots_and_a_walk_in_moment_are_fine(organiser, make_event):
+    make_event()
+    # 13:40 starts where Welkomstwoord (13:30-13:40) ends
+    assert add_slot(organiser, SLUG, start="13:40", end="13:55", title="Introductie").status_code == 303
+    assert add_slot(organiser, SLUG, start="16:20", end="", title="Borrel").status_code == 303
+
+
+def test_moving_the_first_slot_up_changes_nothing(organiser, make_event):
+    make_event()
+    before = version(SLUG)
+    assert organiser.post(f"{BASE}/{SLUG}/programma/1/omhoog", {"version": before}).status_code == 303
+    assert version(SLUG) == before
+
+
+def test_unknown_events_slots_and_actions_are_404(organiser, make_event):
+    make_event()
+    assert organiser.get(f"{BASE}/bestaat-niet").status_code == 404
+    assert organiser.get(f"{BASE}/{SLUG}/programma/9").status_code == 404
+    assert organiser.get(f"{BASE}/{SLUG}/programma/abc").status_code == 404
+    assert organiser.post(f"{BASE}/{SLUG}/programma/1/springen", {"version": version(SLUG)}).status_code == 404
+    assert organiser.post(f"{BASE}/{SLUG}/status/verwijderen", {"version": version(SLUG)}).status_code == 404
+
+
+def test_the_event_page_renders_the_description_as_sanitised_markdown(organiser, client):
+    hostile = "**Vet** <script>alert(1)</script> [klik](javascript:alert(1))"
+    organiser.post(BASE, event_form(description=hostile))
+    slug = "netwerkbijeenkomst-dordrecht"
+    organiser.post(f"{BASE}/{slug}/status/publiceren", {"version": version(slug)})
+    body = client.http.get(f"/events/{slug}").body.decode()
+    assert "<strong>Vet</strong>" in body
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert 'href="javascript' not in body

@@ -1,0 +1,271 @@
+"""An event's registrations in the workspace: list and filters, promote and cancel,
+CSV export, check-in (QR and list), overview with chart, message; and speakers."""
+
+from __future__ import annotations
+
+import csv
+import email
+import email.policy
+import io
+
+import pytest
+
+from chalicelib import registration, retention, stores
+from tests.accounts_helpers import last_link, make_account, sign_in
+from tests.conftest import FormSession, registration_form, sent_mail
+
+SLUG = "netwerkbijeenkomst-test"
+BASE = f"/beheer/bijeenkomsten/{SLUG}"
+
+
+@pytest.fixture
+def organiser(client, make_event) -> FormSession:
+    make_event()
+    make_account("org@zwijndrecht.nl", access="organiser")
+    return sign_in(FormSession(client), "org@zwijndrecht.nl")
+
+
+def register(**form: str):
+    return registration.register(SLUG, registration_form(**form), "nl").registration
+
+
+def audit_actions() -> list[str]:
+    return [e.action for e in stores.audit().month("2026-11", 500).entries]
+
+
+def test_list_search_and_status_filters(organiser):
+    anna = register(name="Anna Jansen", organisation="Politie Rotterdam")
+    register(name="Bram de Wit")
+    register(name="Carla Smit")
+    waiting = register(name="Dirk Waits")
+    organiser.post(f"{BASE}/aanmeldingen/{anna.key}/aanwezig", {})
+
+    def names(query: str) -> list[str]:
+        body = organiser.get(f"{BASE}/aanmeldingen{query}").body.decode()
+        return [n for n in ("Anna Jansen", "Bram de Wit", "Carla Smit", "Dirk Waits") if n in body]
+
+    assert names("") == ["Anna Jansen", "Bram de Wit", "Carla Smit", "Dirk Waits"]
+    assert names("?status=waiting") == ["Dirk Waits"]
+    assert names("?status=attended") == ["Anna Jansen"]
+    assert names("?status=confirmed") == ["Anna Jansen", "Bram de Wit", "Carla Smit"]
+    assert names("?q=politie") == ["Anna Jansen"]
+    assert names("?q=DIRK&status=waiting") == ["Dirk Waits"]
+    assert names("?status=%3Cscript%3E") == ["Anna Jansen", "Bram de Wit", "Carla Smit", "Dirk Waits"]  # ignored
+    assert waiting.status == "waiting"
+
+
+def test_promote_needs_a_free_seat_and_is_atomic(organiser):
+    for _ in range(3):
+        register()
+    waiting = register(name="Wachtende")
+    response = organiser.post(f"{BASE}/aanmeldingen/{waiting.key}/promoveren", {})
+    assert response.status_code == 409
+    assert "Er is geen plaats vrij" in response.body.decode()
+    assert stores.registrations().get(SLUG, waiting.sk).status == "waiting"
+    assert (stores.events().get(SLUG).confirmed, stores.events().get(SLUG).waiting) == (3, 1)
+
+    # raise the capacity, then give the place by hand
+    event = stores.events().get(SLUG)
+    event.capacity = 4
+    stores.events().save(event)
+    assert organiser.post(f"{BASE}/aanmeldingen/{waiting.key}/promoveren", {}).status_code == 303
+    promoted = stores.registrations().get(SLUG, waiting.sk)
+    assert (promoted.status, promoted.wait_key) == ("confirmed", "")
+    assert (stores.events().get(SLUG).confirmed, stores.events().get(SLUG).waiting) == (4, 0)
+    assert stores.registrations().first_waiting(SLUG) is None
+    assert "Er is een plaats vrij" in sent_mail()[-1].subject
+    assert "registration.promoted" in audit_actions()
+    # promoting again is refused, not repeated
+    assert organiser.post(f"{BASE}/aanmeldingen/{waiting.key}/promoveren", {}).status_code == 409
+
+
+def test_organiser_cancels_a_seat_which_goes_to_the_first_in_line(organiser):
+    seated = [register() for _ in range(3)]
+    first_waiting = register(name="Eerste wachtende")
+    register(name="Tweede wachtende")
+    assert organiser.post(f"{BASE}/aanmeldingen/{seated[0].key}/annuleren", {}).status_code == 303
+    assert stores.registrations().get(SLUG, seated[0].sk).status == "cancelled"
+    assert stores.registrations().get(SLUG, first_waiting.sk).status == "confirmed"
+    assert (stores.events().get(SLUG).confirmed, stores.events().get(SLUG).waiting) == (3, 1)
+    subjects = {m.destinations["ToAddresses"][0]: m.subject for m in sent_mail()[-2:]}
+    assert subjects[seated[0].email].endswith("is geannuleerd")
+    assert subjects[first_waiting.email].startswith("Er is een plaats vrij")
+    entry = next(e for e in stores.audit().month("2026-11", 50).entries if e.action == "registration.cancelled")
+    assert entry.after == {"status": "cancelled", "promoted": first_waiting.key}
+    assert organiser.post(f"{BASE}/aanmeldingen/{seated[0].key}/annuleren", {}).status_code == 409
+    assert organiser.post(f"{BASE}/aanmeldingen/{'f' * 32}/annuleren", {}).status_code == 404
+    assert organiser.post(f"{BASE}/aanmeldingen/niet-hex/annuleren", {}).status_code == 404
+
+
+HOSTILE = {
+    "name": '=HYPERLINK("http://evil.example","klik")',
+    "organisation": "+31 gemeente",
+    "role": "-1+1",
+    "remarks": "@SUM(A1:A9)",
+}
+
+
+def test_csv_export_neutralises_formulas(organiser, make_event):
+    make_event(roles=())  # free text roles, so a hostile one can be typed
+    reg = register(**HOSTILE)
+    response = organiser.get(f"{BASE}/aanmeldingen.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.body.decode())))
+    assert rows[0] == ["name", "email", "organisation", "role", "status", "registered_at", "remarks"]
+    name, address, organisation, role, status, _at, remarks = rows[1]
+    assert name == "'" + HOSTILE["name"]
+    assert organisation == "'+31 gemeente"
+    assert role == "'-1+1"
+    assert remarks == "'@SUM(A1:A9)"
+    assert (address, status) == (reg.email, "confirmed")
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_confirmation_mail_carries_a_qr_code_of_the_personal_link(organiser):
+    import segno  # noqa: F401 (the library must be installed for the package, too)
+
+    reg = register()
+    raw = sent_mail()[-1].raw
+    message = email.message_from_string(raw, policy=email.policy.default)
+    [png] = [p for p in message.walk() if p.get_content_type() == "image/png"]
+    assert png["Content-ID"] == "<toegang-qr>"
+    assert png.get_content()[:8] == b"\x89PNG\r\n\x1a\n"
+    html = message.get_body(("html",)).get_content()
+    assert 'src="cid:toegang-qr"' in html
+    assert f"/r/{reg.token}" in html
+    # people on the waiting list get no QR code: they have no seat to check in to
+    for _ in range(3):
+        register()
+    assert sent_mail()[-1].raw == ""
+
+
+def test_an_organiser_scanning_the_qr_code_checks_the_person_in(organiser, client):
+    reg = register(name="Scan Mij")
+    anonymous = client.http.get(f"/r/{reg.token}").body.decode()
+    assert "aanwezig melden" not in anonymous
+    page = organiser.get(f"/r/{reg.token}").body.decode()
+    assert f'action="{BASE}/aanmeldingen/{reg.key}/aanwezig"' in page
+    response = organiser.post(f"{BASE}/aanmeldingen/{reg.key}/aanwezig", {})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"{BASE}/inchecken?gedaan={reg.key}#inchecken"
+    assert stores.registrations().get(SLUG, reg.sk).attended_at is not None
+    assert "Scan Mij is aanwezig gemeld." in organiser.get(f"{BASE}/inchecken?gedaan={reg.key}").body.decode()
+    assert "Scan Mij is aanwezig gemeld." in organiser.get(f"/r/{reg.token}").body.decode()
+
+
+def test_check_in_page_search_undo_and_only_confirmed(organiser):
+    anna = register(name="Anna Jansen")
+    register(name="Bram de Wit")
+    for _ in range(1):
+        register()
+    waiting = register(name="Wacht Even")
+    body = organiser.get(f"{BASE}/inchecken?q=anna").body.decode()
+    assert "Anna Jansen" in body
+    assert "Bram de Wit" not in body
+    assert "Wacht Even" not in organiser.get(f"{BASE}/inchecken").body.decode()
+    assert organiser.post(f"{BASE}/aanmeldingen/{anna.key}/aanwezig", {}).status_code == 303
+    assert "1 van 3 bevestigde deelnemers zijn aanwezig." in organiser.get(f"{BASE}/inchecken").body.decode()
+    assert organiser.post(f"{BASE}/aanmeldingen/{anna.key}/afwezig", {}).status_code == 303
+    assert stores.registrations().get(SLUG, anna.sk).attended_at is None
+    assert organiser.post(f"{BASE}/aanmeldingen/{waiting.key}/aanwezig", {}).status_code == 409
+    assert {"registration.attended", "registration.not_attended"} <= set(audit_actions())
+
+
+def test_printable_attendance_list_has_the_confirmed_people(organiser):
+    register(name="Anna Jansen")
+    for _ in range(2):
+        register()
+    register(name="Wacht Even")
+    body = organiser.get(f"{BASE}/presentielijst").body.decode()
+    assert "Anna Jansen" in body
+    assert "Wacht Even" not in body
+    assert "3 deelnemers." in body
+    assert "Handtekening" in body
+
+
+def test_overview_counts_and_svg_chart_survive_anonymisation(organiser, now, client):
+    register(organisation="Gemeente Dordrecht", role="Aandachtsfunctionaris")
+    register(organisation="Gemeente Dordrecht", role="Specialist CTER (politie)")
+    register(organisation="Politie Rotterdam", role="Specialist CTER (politie)")
+    body = organiser.get(f"{BASE}/overzicht").body.decode()
+    assert "<svg" in body
+    assert 'role="img"' in body
+    assert body.count('class="chart-bar"') == 1
+    assert "<td>Gemeente Dordrecht</td><td>2</td>" in body
+    assert "<td>Specialist CTER (politie)</td><td>2</td>" in body
+    assert "<script" not in body  # drawn on the server
+    # after the retention period the names are gone, the figures are not
+    from datetime import timedelta
+
+    now["value"] = now["value"].replace(year=2027, month=7, day=1) + timedelta(days=1)
+    assert retention.anonymise_old_registrations() >= 1
+    assert stores.registrations().list_for_event(SLUG) == []
+    organiser = sign_in(FormSession(client), "org@zwijndrecht.nl")  # months later: a new session
+    body = organiser.get(f"{BASE}/overzicht").body.decode()
+    assert "<td>Gemeente Dordrecht</td><td>2</td>" in body
+
+
+def test_message_to_all_confirmed_attendees(organiser):
+    confirmed = [register() for _ in range(3)]
+    waiting = register()
+    before = len(sent_mail())
+    response = organiser.post(
+        f"{BASE}/bericht", {"subject": "Parkeren", "body": "Parkeer bij het station.\n\nTot dan!"}
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("verstuurd=3")
+    mails = sent_mail()[before:]
+    assert sorted(m.destinations["ToAddresses"][0] for m in mails) == sorted(r.email for r in confirmed)
+    assert waiting.email not in {m.destinations["ToAddresses"][0] for m in mails}
+    assert all(m.subject == "Parkeren" and "<p>Parkeer bij het station.</p>" in m.body for m in mails)
+    entry = next(e for e in stores.audit().month("2026-11", 50).entries if e.action == "event.messaged")
+    assert entry.after == {"subject": "Parkeren", "recipients": 3, "sent": 3}
+
+
+def test_an_empty_message_is_refused_with_the_input_kept(organiser):
+    response = organiser.post(f"{BASE}/bericht", {"subject": "Alleen een onderwerp", "body": "  "})
+    assert response.status_code == 422
+    assert 'value="Alleen een onderwerp"' in response.body.decode()
+
+
+# -- speakers --------------------------------------------------------------------
+
+
+def test_invite_resend_and_revoke_a_speaker(organiser, client):
+    form = {
+        "name": "Annemarie van Hinsberg",
+        "organisation": "Movisie",
+        "email": "annemarie@movisie.nl",
+        "slot_3": "yes",
+    }
+    assert organiser.post(f"{BASE}/sprekers", form).status_code == 303
+    first = last_link("annemarie@movisie.nl", "/spreker")
+    assert client.http.get(f"/spreker/{first}").status_code == 200
+    [speaker] = stores.library().speakers_of(SLUG)
+    assert speaker.slots == (3,)
+    page = organiser.get(f"{BASE}/sprekers").body.decode()
+    assert "Annemarie van Hinsberg" in page
+    assert "Nog niet binnen" in page
+
+    assert organiser.post(f"{BASE}/sprekers/{speaker.id}/opnieuw", {}).status_code == 303
+    second = last_link("annemarie@movisie.nl", "/spreker")
+    assert second != first
+    assert client.http.get(f"/spreker/{second}").status_code == 200
+
+    assert organiser.post(f"{BASE}/sprekers/{speaker.id}/intrekken", {}).status_code == 303
+    assert client.http.get(f"/spreker/{first}").status_code == 410
+    assert client.http.get(f"/spreker/{second}").status_code == 410
+    assert organiser.post(f"{BASE}/sprekers/{speaker.id}/opnieuw", {}).status_code == 409
+    assert {"speaker.invited", "speaker.resent", "speaker.revoked"} <= set(audit_actions())
+
+
+def test_inviting_needs_a_name_an_address_and_a_slot(organiser):
+    response = organiser.post(f"{BASE}/sprekers", {"name": "", "email": "geen-adres", "organisation": "Movisie"})
+    body = response.body.decode()
+    assert response.status_code == 422
+    for message in ("Dit veld is verplicht.", "Vul een geldig e-mailadres in", "Kies ten minste één onderdeel"):
+        assert message in body
+    assert 'value="Movisie"' in body
+    assert stores.library().speakers_of(SLUG) == []
