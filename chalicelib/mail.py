@@ -20,23 +20,16 @@ log = logging.getLogger(__name__)
 def send(
     to: str, subject_msgid: str, template: str, language: str, images: dict[str, bytes] | None = None, **context: Any
 ) -> bool:
-    """Render mail/{template}.txt and .html in `language` and send them; True if SES took it.
+    """Render mail/{template}.txt and .html in `language` and send them as one MIME message; True if SES took it.
 
-    `images` are PNGs shown inside the HTML as cid:{name}; such mail goes out as raw MIME.
+    `images` are PNGs shown inside the HTML as cid:{name} (the QR code at the door).
     """
     subject = gettext(language, subject_msgid, **context.get("subject_params", {}))
     text = render(f"mail/{template}.txt", language, **context)
     html = render(f"mail/{template}.html", language, **context)
+    raw = _mime(to, subject, text, html, images or {})
     try:
-        if images:
-            raw = _mime(to, subject, text, html, images)
-            aws.ses().send_raw_email(Source=config.mail_sender(), Destinations=[to], RawMessage={"Data": raw})
-        else:
-            message = {
-                "Subject": {"Data": subject, "Charset": "UTF-8"},
-                "Body": {"Text": {"Data": text, "Charset": "UTF-8"}, "Html": {"Data": html, "Charset": "UTF-8"}},
-            }
-            aws.ses().send_email(Source=config.mail_sender(), Destination={"ToAddresses": [to]}, Message=message)
+        aws.ses().send_raw_email(Source=config.mail_sender(), Destinations=[to], RawMessage={"Data": raw})
     except (ClientError, BotoCoreError) as error:
         # no address in the log: personal data stays out of CloudWatch
         log.warning("mail %s not sent: %s", template, type(error).__name__)

@@ -6,6 +6,7 @@ the portal itself for this.
 
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
 import json
@@ -33,17 +34,23 @@ def messages() -> list[SentMail]:
         raise NotFound()
     with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=5) as response:  # noqa: S310 (local moto only)
         data = json.load(response)
-    return [parse(m) for m in reversed(data.get("ses", {}).get("Message", []))]
+    # the portal sends every mail as raw MIME (SendRawEmail), so moto keeps them in one list, in order
+    return [parse(m) for m in reversed(data.get("ses", {}).get("RawMessage", []))]
 
 
 def parse(message: dict[str, Any]) -> SentMail:
-    """A message as moto stores it: SendEmail's parts, or SendRawEmail's MIME text."""
-    if "raw_data" not in message:
-        return SentMail(", ".join(message["destinations"].get("ToAddresses", [])), message["subject"], message["body"])
+    """A message as moto stores it: the destinations and the MIME text."""
     mime: Any = email.message_from_string(message["raw_data"], policy=email.policy.default)  # an EmailMessage
     html = mime.get_body(("html",))
     if html is not None:
         body = html.get_content()
+        # inline images (the QR code) as data: URLs, which the page's CSP allows and cid: is not
+        for part in mime.walk():
+            if part["Content-ID"]:
+                data = base64.b64encode(part.get_content()).decode()
+                body = body.replace(
+                    f"cid:{part['Content-ID'].strip('<>')}", f"data:{part.get_content_type()};base64,{data}"
+                )
     else:  # plain text only (the newsletter): shown escaped
         plain = mime.get_body(("plain",))
         body = str(Markup("<pre>{}</pre>").format(plain.get_content() if plain else ""))

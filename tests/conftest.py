@@ -145,16 +145,15 @@ class Mail:
     destinations: dict[str, list[str]]
     subject: str
     body: str  # the HTML part
-    raw: str = ""  # the MIME text, for mail sent raw
+    raw: str  # the MIME text
 
 
 def sent_mail() -> list[Mail]:
-    """What moto's SES accepted, oldest first; raw MIME mail is read with the outbox's parser."""
+    """What moto's SES accepted, oldest first, read with the local outbox's parser."""
     mails = []
     for message in ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages:
         parsed = outbox.parse(vars(message))
-        raw = getattr(message, "raw_data", "")
-        mails.append(Mail({"ToAddresses": parsed.to.split(", ")}, parsed.subject, parsed.html, raw))
+        mails.append(Mail({"ToAddresses": parsed.to.split(", ")}, parsed.subject, parsed.html, message.raw_data))
     return mails
 
 

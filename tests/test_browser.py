@@ -286,3 +286,108 @@ def test_without_javascript_the_form_posts_to_s3_and_s3_returns_the_speaker(
     page.get_by_role("button", name="Versturen").click()  # a plain POST to S3, which redirects back
     expect(page.get_by_role("status")).to_contain_text("Uw bestand is opgeslagen.")
     expect(page.get_by_role("cell", name="Landelijke-aanpak-Radicalisering.pdf (1 kB)")).to_be_visible()
+
+
+def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_checked_in(
+    browser: Browser, portal: LivePortal
+):
+    portal.manage("create-organiser", "--email", "planner@zwijndrecht.nl")
+    # the organiser works on a phone: check-in happens at the door
+    organiser = browser.new_context(
+        base_url=portal.url, locale="nl-NL", viewport={"width": 390, "height": 844}, has_touch=True
+    ).new_page()
+    sign_in_as(organiser, "planner@zwijndrecht.nl")
+    organiser.get_by_role("link", name="Beheer").click()
+    expect(organiser.get_by_role("heading", level=1)).to_have_text("Beheer")
+    assert_accessible(organiser)
+
+    organiser.get_by_role("link", name="Nieuwe bijeenkomst").click()
+    assert_accessible(organiser)
+    organiser.get_by_label("Titel").fill("Leernetwerk Online ordeverstoring")
+    organiser.get_by_label("Datum").fill("2027-10-07")
+    organiser.get_by_label("Begintijd").fill("13:00")
+    organiser.get_by_label("Eindtijd").fill("16:00")
+    organiser.get_by_label("Locatie").fill("Stadskantoor Dordrecht")
+    organiser.get_by_label("Aantal plaatsen").fill("25")
+    organiser.get_by_label("online aangejaagde ordeverstoring").check()
+    organiser.get_by_role("button", name="Opslaan als concept").click()
+
+    expect(organiser.get_by_role("heading", level=1)).to_have_text("Programma: Leernetwerk Online ordeverstoring")
+    assert_accessible(organiser)
+    for start, end, title, speakers in [
+        ("13:00", "13:15", "Welkom", "Burgemeester Haan (Gemeente Zwijndrecht)"),
+        ("13:15", "14:00", "Online aangejaagde onrust", "Elsje van Dijk (NCTV)"),
+        ("14:00", "14:30", "Meldingsstructuur", "Marjolein (gemeente Rotterdam)"),
+    ]:
+        organiser.get_by_label("Begintijd").fill(start)
+        organiser.get_by_label("Eindtijd").fill(end)
+        organiser.get_by_label("Onderdeel", exact=True).fill(title)
+        organiser.get_by_label("Sprekers").fill(speakers)
+        organiser.get_by_role("button", name="Toevoegen").click()
+        expect(organiser.get_by_role("cell", name=title, exact=True)).to_be_visible()
+    # an overlap is refused, next to the field, with the input kept
+    organiser.get_by_label("Begintijd").fill("14:15")
+    organiser.get_by_label("Eindtijd").fill("14:45")
+    organiser.get_by_label("Onderdeel", exact=True).fill("Botsing")
+    organiser.get_by_role("button", name="Toevoegen").click()
+    expect(organiser.get_by_role("alert")).to_contain_text("Dit onderdeel overlapt met 14:00–14:30 Meldingsstructuur.")
+    expect(organiser.get_by_label("Onderdeel", exact=True)).to_have_value("Botsing")
+    assert_accessible(organiser)
+
+    organiser.get_by_role("link", name="Gegevens").click()
+    assert_accessible(organiser)
+    organiser.get_by_role("button", name="Publiceren").click()
+    expect(organiser.get_by_role("heading", name="Status: Gepubliceerd")).to_be_visible()
+
+    visitor = browser.new_context(base_url=portal.url, locale="nl-NL").new_page()
+    visitor.goto("/events")
+    visitor.get_by_role("link", name="Leernetwerk Online ordeverstoring").click()
+    expect(visitor.get_by_text("Online aangejaagde onrust")).to_be_visible()
+    visitor.get_by_label("Naam").fill("Dave van den Berg")
+    visitor.get_by_label("E-mailadres").fill("dave@dordrecht.nl")
+    visitor.get_by_label("Organisatie").fill("Gemeente Dordrecht")
+    visitor.get_by_label("Functie").fill("Beleidsadviseur OOV")
+    visitor.get_by_label("Ik heb de privacyverklaring gelezen").check()
+    visitor.get_by_role("button", name="Aanmelden").click()
+    expect(visitor.get_by_role("status")).to_contain_text("Bedankt, u bent aangemeld.")
+
+    # the confirmation mail shows the QR code (the outbox inlines it)
+    visitor.goto("/outbox")
+    mail = visitor.get_by_role("article").filter(has_text="dave@dordrecht.nl").first
+    expect(mail.get_by_role("img", name="QR-code van uw persoonlijke link")).to_be_visible()
+
+    organiser.get_by_role("link", name="Inchecken").click()
+    assert_accessible(organiser)
+    organiser.get_by_label("Naam of organisatie").fill("dave")
+    organiser.get_by_role("button", name="Zoeken").click()
+    organiser.get_by_role("button", name="Dave van den Berg").click()  # "Aanwezig", named for screen readers
+    expect(organiser.get_by_role("status")).to_contain_text("Dave van den Berg is aanwezig gemeld.")
+    expect(organiser.get_by_text("1 van 1 bevestigde deelnemers zijn aanwezig.")).to_be_visible()
+    assert_accessible(organiser)
+
+    organiser.get_by_role("link", name="Aanmeldingen").click()
+    organiser.get_by_label("Status").select_option("attended")
+    organiser.get_by_role("button", name="Filteren").click()
+    expect(organiser.get_by_role("cell", name="Aanwezig", exact=True)).to_be_visible()
+    assert_accessible(organiser)
+
+    # every other workspace page, as the organiser sees it now
+    slug = "/beheer/bijeenkomsten/leernetwerk-online-ordeverstoring"
+    for path in (
+        "/beheer/bijeenkomsten",
+        f"{slug}/programma/1",
+        f"{slug}/sprekers",
+        f"{slug}/overzicht",
+        f"{slug}/presentielijst",
+        f"{slug}/bericht",
+        "/beheer/accounts",
+        "/beheer/domeinen",
+        "/beheer/materialen",
+        "/beheer/documenten/nieuw",
+        "/beheer/nieuws",
+        "/beheer/logboek",
+    ):
+        organiser.goto(path)
+        expect(organiser.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(organiser)
+    expect(organiser.get_by_role("cell", name="registration.attended")).to_be_visible()
