@@ -125,3 +125,38 @@ def test_the_library_is_one_query_plus_who_is_asking(moto, client, aws_calls):
     organiser.get("/kennisbank")
     # organisers open everything: no registrations to read
     assert dict(aws_calls.calls) == {"dynamodb.GetItem": 1, "dynamodb.Query": 1}
+
+
+def test_workspace_requests_cost(make_event, client, aws_calls):
+    """The organiser's session is one GetItem on every request; the rest is the work itself."""
+    from chalicelib import registration
+    from tests.accounts_helpers import make_account, sign_in
+
+    make_event()
+    make_account("org@zwijndrecht.nl", access="organiser")
+    organiser = sign_in(FormSession(client), "org@zwijndrecht.nl")
+    reg = registration.register(SLUG, registration_form(), "nl").registration
+    base = f"/beheer/bijeenkomsten/{SLUG}"
+
+    aws_calls.reset()
+    organiser.post(f"{base}/aanmeldingen/{reg.key}/aanwezig", {})
+    # session, the registration, then the check-in and its audit entry in one transaction
+    assert dict(aws_calls.calls) == {"dynamodb.GetItem": 2, "dynamodb.TransactWriteItems": 1}
+
+    for path, calls in (
+        # session + the event with programme and materials, + all its registrations (paginated Query)
+        (f"{base}/aanmeldingen", {"dynamodb.GetItem": 1, "dynamodb.Query": 2}),
+        (f"{base}/inchecken", {"dynamodb.GetItem": 1, "dynamodb.Query": 2}),
+        (f"{base}/overzicht", {"dynamodb.GetItem": 1, "dynamodb.Query": 2}),
+        # session + one Query per status partition (published, draft, cancelled)
+        ("/beheer/bijeenkomsten", {"dynamodb.GetItem": 1, "dynamodb.Query": 3}),
+    ):
+        aws_calls.reset()
+        assert organiser.get(path).status_code == 200
+        assert dict(aws_calls.calls) == calls, path
+
+    aws_calls.reset()
+    response = organiser.post(base + "/programma", {"version": "0", "start": "15:00", "end": "15:30", "title": "Pauze"})
+    assert response.status_code == 303
+    # session, the event, then the event, its slots and the audit entry in one transaction
+    assert dict(aws_calls.calls) == {"dynamodb.GetItem": 1, "dynamodb.Query": 1, "dynamodb.TransactWriteItems": 1}
