@@ -7,7 +7,7 @@ after), conditional on the version the organiser read.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any
 
 from chalicelib import clock, mail, stores
@@ -68,25 +68,7 @@ def _write(
 
 def create(organiser: Account, form: Mapping[str, str]) -> Event:
     data = clean_event(form, new=True)
-    event = Event(
-        slug=data.slug,
-        title=data.title,
-        date=data.date,
-        start=data.start,
-        end=data.end,
-        venue=data.venue,
-        capacity=data.capacity,
-        room=data.room,
-        address=data.address,
-        summary=data.summary,
-        description=data.description,
-        audience=data.audience,
-        roles=data.roles,
-        themes=data.themes,
-        registration_deadline=data.registration_deadline,
-        status="draft",  # organisers publish when the programme is ready
-        publish_slides_after=data.publish_slides_after,
-    )
+    event = Event(**asdict(data), status="draft")  # organisers publish when the programme is ready
     entry = audit_entry(organiser.email, "event.created", event.slug, {}, _snapshot(event), clock.now().isoformat())
     try:
         stores.events().create(event, entry)
@@ -108,24 +90,9 @@ def update(organiser: Account, slug: str, form: Mapping[str, str]) -> Event:
     _expect_version(event, form)
     data = clean_event(form, new=False)
     before = _snapshot(event)
-    for name in (
-        "title",
-        "date",
-        "start",
-        "end",
-        "venue",
-        "room",
-        "address",
-        "summary",
-        "description",
-        "audience",
-        "roles",
-        "themes",
-        "capacity",
-        "registration_deadline",
-        "publish_slides_after",
-    ):
-        setattr(event, name, getattr(data, name))
+    for name, value in asdict(data).items():
+        if name != "slug":  # the slug is the event's key: it never changes
+            setattr(event, name, value)
     try:
         _write(organiser, event, "event.updated", before)
     except CapacityBelowConfirmed as low:

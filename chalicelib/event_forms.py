@@ -42,6 +42,8 @@ _SPEAKER = re.compile(r"^(?P<name>[^()]+?)\s*(?:\((?P<organisation>[^()]*)\))?$"
 
 @dataclass(frozen=True)
 class EventInput:
+    """The fields an organiser sets, named as on Event."""
+
     title: str
     slug: str
     date: date
