@@ -68,6 +68,7 @@ def test_promote_needs_a_free_seat_and_is_atomic(organiser):
     event = stores.events().get(SLUG)
     event.capacity = 4
     stores.events().save(event)
+    assert "Vrije plaatsen: 1. Op de wachtlijst: 1." in organiser.get(f"{BASE}/aanmeldingen").body.decode()
     assert organiser.post(f"{BASE}/aanmeldingen/{waiting.key}/promoveren", {}).status_code == 303
     promoted = stores.registrations().get(SLUG, waiting.sk)
     assert (promoted.status, promoted.wait_key) == ("confirmed", "")
@@ -145,8 +146,10 @@ def test_an_organiser_scanning_the_qr_code_checks_the_person_in(organiser, clien
     reg = register(name="Scan Mij")
     anonymous = client.http.get(f"/r/{reg.token}").body.decode()
     assert "aanwezig melden" not in anonymous
+    assert "Aanmelding annuleren" in anonymous
     page = organiser.get(f"/r/{reg.token}").body.decode()
     assert f'action="{BASE}/aanmeldingen/{reg.key}/aanwezig"' in page
+    assert "Aanmelding annuleren" not in page  # nothing to tap by mistake at the door
     response = organiser.post(f"{BASE}/aanmeldingen/{reg.key}/aanwezig", {})
     assert response.status_code == 303
     assert response.headers["Location"] == f"{BASE}/inchecken?gedaan={reg.key}#inchecken"
