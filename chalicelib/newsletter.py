@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from email.message import EmailMessage
 from email.policy import SMTP
 
 from botocore.exceptions import BotoCoreError, ClientError
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from chalicelib import accounts, aws, config, stores
+from chalicelib import accounts, aws, clock, config, stores
+from chalicelib.audit_store import audit_entry
 from chalicelib.csv_export import to_csv
 from chalicelib.errors import LinkInvalid
+from chalicelib.forms import FieldError, raise_if, text_field
+from chalicelib.i18n import _
 from chalicelib.models import Account, email_key
 
 log = logging.getLogger(__name__)
@@ -39,6 +43,22 @@ def unsubscribe(token: str) -> None:
     account = stores.accounts().get_by_key(str(key))
     if account is not None and account.newsletter:
         accounts.set_newsletter(account, False, actor=account.email)
+
+
+def send_from_form(organiser: Account, form: Mapping[str, str]) -> tuple[int, int]:
+    """An organiser sends an issue from the workspace; audited with the subject and the figures."""
+    errors: dict[str, FieldError] = {}
+    subject = text_field(form, "subject", errors, limit=150)
+    text = text_field(form, "body", errors, limit=20_000, multiline=True)
+    if form.get("confirm") != "yes":
+        errors["confirm"] = FieldError(_("Bevestig dat het bericht naar alle abonnees mag."))
+    raise_if(errors, ("subject", "body", "confirm"))
+    sent, failed = send(subject, text)
+    after = {"subject": subject, "sent": sent, "failed": failed}
+    stores.audit().put(
+        audit_entry(organiser.email, "newsletter.sent", "newsletter", {}, after, clock.now().isoformat())
+    )
+    return sent, failed
 
 
 def send(subject: str, text: str) -> tuple[int, int]:

@@ -43,6 +43,8 @@ MATRIX = {
     ("GET", "/beheer/accounts", "/beheer/accounts"): (303, 403, 200),
     ("POST", "/beheer/accounts/{key}/{status}", f"/beheer/accounts/{'0' * 32}/approved"): (401, 403, 404),
     ("GET", "/beheer/nieuwsbrief.csv", "/beheer/nieuwsbrief.csv"): (303, 403, 200),
+    ("GET", "/beheer/nieuwsbrief", "/beheer/nieuwsbrief"): (303, 403, 200),
+    ("POST", "/beheer/nieuwsbrief", "/beheer/nieuwsbrief"): (401, 403, 422),
     ("GET", "/spreker/{token}", f"/spreker/{UNKNOWN}"): (410, 410, 410),
     ("POST", "/spreker/{token}/upload", f"/spreker/{UNKNOWN}/upload"): (410, 410, 410),
     ("GET", "/spreker/{token}/klaar", f"/spreker/{UNKNOWN}/klaar"): (410, 410, 410),
@@ -205,7 +207,7 @@ def test_every_form_refuses_a_post_without_its_csrf_token(people):
         for method, route, path in MATRIX
         if method == "POST" and "application/x-www-form-urlencoded" in app.routes[route]["POST"].content_types
     ]
-    assert len(forms) == 32  # the matrix lists every route, so every form is here
+    assert len(forms) == 33  # the matrix lists every route, so every form is here
     organiser = people["organiser"]
     for route, path in forms:
         response = organiser.post(path, {"email": "x@politie.nl", "name": "x"}, with_token=False)

@@ -382,6 +382,7 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
         f"{slug}/bericht",
         "/beheer/accounts",
         "/beheer/domeinen",
+        "/beheer/nieuwsbrief",
         "/beheer/materialen",
         "/beheer/documenten/nieuw",
         "/beheer/nieuws",

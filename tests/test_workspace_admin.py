@@ -49,6 +49,30 @@ def test_organisers_cannot_change_their_own_role(organiser):
     assert stores.accounts().get("org@zwijndrecht.nl").access == "organiser"
 
 
+# -- the newsletter ------------------------------------------------------------------
+
+
+def test_an_organiser_sends_the_newsletter_to_subscribers_only(organiser):
+    from tests.conftest import sent_mail
+
+    make_account("abonnee@rotterdam.nl", newsletter="yes")
+    make_account("geen-abonnee@rotterdam.nl")
+    assert "Er zijn 1 abonnees" in organiser.get("/beheer/nieuwsbrief").body.decode()
+    refused = organiser.post("/beheer/nieuwsbrief", {"subject": "November", "body": "Nieuws."})
+    assert refused.status_code == 422
+    assert "Bevestig dat het bericht naar alle abonnees mag." in refused.body.decode()
+    assert 'value="November"' in refused.body.decode()
+    before = len(sent_mail())
+    form = {"subject": "November", "body": "Nieuws uit het netwerk.", "confirm": "yes"}
+    response = organiser.post("/beheer/nieuwsbrief", form)
+    assert response.headers["Location"] == "/beheer/nieuwsbrief?verstuurd=1&mislukt=0"
+    [mail] = sent_mail()[before:]
+    assert mail.destinations["ToAddresses"] == ["abonnee@rotterdam.nl"]
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in mail.raw
+    entry = next(e for e in stores.audit().month("2026-11", 50).entries if e.action == "newsletter.sent")
+    assert entry.after == {"subject": "November", "sent": 1, "failed": 0}
+
+
 # -- trusted domains ---------------------------------------------------------------
 
 
@@ -254,6 +278,7 @@ def test_every_kind_of_organiser_change_is_audited(organiser, client):
     organiser.post("/beheer/nieuws", {"title": "Bericht", "body": "Tekst", "published_at": ""})
     organiser.post("/beheer/nieuws/bericht", {"title": "Bericht", "body": "Nieuwe tekst", "published_at": ""})
     organiser.post("/beheer/nieuws/bericht/verwijderen", {})
+    organiser.post("/beheer/nieuwsbrief", {"subject": "Nieuwsbrief", "body": "Tekst", "confirm": "yes"})
     for action in ("depubliceren", "publiceren", "annuleren"):
         organiser.post(f"{base}/status/{action}", {"version": version()})
 
@@ -286,6 +311,7 @@ def test_every_kind_of_organiser_change_is_audited(organiser, client):
         "news.created",
         "news.updated",
         "news.deleted",
+        "newsletter.sent",
     }
     entries = stores.audit().month("2026-11", 500).entries
     by_organiser = {e.action for e in entries if e.actor == "org@zwijndrecht.nl"}

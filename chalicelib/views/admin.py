@@ -122,6 +122,39 @@ def _recent_months() -> list[str]:
     return months
 
 
+def _newsletter_page(status: int = 200, values: dict[str, str] | None = None, errors: Any = None) -> Response:
+    query = bp.current_request.query_params or {}
+    return page(
+        bp.current_request,
+        "admin_newsletter.html",
+        status=status,
+        subscribers=len(stores.accounts().subscribers()),
+        values=values or {},
+        errors=errors or {},
+        sent=query.get("verstuurd"),
+        failed=query.get("mislukt", "0"),
+    )
+
+
+@bp.route("/beheer/nieuwsbrief", methods=["GET"])
+@requires(bp, "organiser")
+def newsletter_form() -> Response:
+    return _newsletter_page()
+
+
+@bp.route("/beheer/nieuwsbrief", methods=["POST"], content_types=FORM)
+@requires(bp, "organiser")
+def newsletter_send() -> Response:
+    request = bp.current_request
+    data = form_data(request)
+    require_csrf(request, data)
+    try:
+        sent, failed = newsletter.send_from_form(current_account(request), data)
+    except InvalidInput as invalid:
+        return _newsletter_page(422, kept(data), invalid.fields)
+    return redirect(f"/beheer/nieuwsbrief?verstuurd={sent}&mislukt={failed}")
+
+
 @bp.route("/beheer/nieuwsbrief.csv", methods=["GET"])
 @requires(bp, "organiser")
 def newsletter_export() -> Response:
