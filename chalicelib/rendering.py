@@ -26,6 +26,13 @@ STATUS_LABELS = {
     "waiting": _("Wachtlijst"),
     "attended": _("Aanwezig"),
 }
+# who may open a material
+ACCESS_LABELS = {
+    "public": _("Iedereen"),
+    "members": _("Leden"),
+    "attendees": _("Deelnemers van de bijeenkomst"),
+    "organisers": _("Alleen organisatoren"),
+}
 
 
 @cache
@@ -45,6 +52,7 @@ def environment(language: str) -> Environment:
         format_date=partial(format_date, language=language),
         markdown=richtext.render,  # organisers' Markdown, sanitised
         status_label=lambda status: catalog.gettext(STATUS_LABELS.get(status, status)),
+        access_label=lambda access: catalog.gettext(ACCESS_LABELS.get(access, access)),
     )
     return env
 
