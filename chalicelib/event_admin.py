@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, replace
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from chalicelib import clock, mail, stores
 from chalicelib.audit_store import audit_entry
 from chalicelib.errors import Conflict, InvalidInput, NotFound
@@ -104,7 +106,19 @@ def update(organiser: Account, slug: str, form: Mapping[str, str]) -> Event:
                 )
             }
         ) from low
+    if (event.title, event.date.isoformat()) != (before["title"], before["date"]):
+        _refresh_registrations(event)
     return event
+
+
+def _refresh_registrations(event: Event) -> None:
+    """After the event itself: a failure here leaves an old title or date on a member's own list, nothing worse."""
+    store = stores.registrations()
+    for reg in store.list_for_event(event.slug):
+        try:
+            store.copy_event_details(reg, event.title, event.date.isoformat())
+        except ClientError:  # anonymised meanwhile: nothing left to refresh
+            continue
 
 
 def change_status(organiser: Account, slug: str, action: str, version: str) -> tuple[Event, int]:

@@ -48,8 +48,9 @@ class CapacityBelowConfirmed(Exception):
         self.confirmed = confirmed
 
 
-# counters belong to registration, keys and GSI2 to the store and retention: an edit leaves them alone
-_NOT_EDITED = {"PK", "SK", "confirmed", "waiting", "version", "GSI2PK", "GSI2SK"}
+# counters belong to registration, keys to the store, GSI2PK to retention (which removes it): an edit
+# leaves them alone. GSI2SK follows the date; without GSI2PK it indexes nothing.
+_NOT_EDITED = {"PK", "SK", "confirmed", "waiting", "version", "GSI2PK"}
 
 
 @dataclass

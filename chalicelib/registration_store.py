@@ -338,6 +338,20 @@ class RegistrationStore:
         }
         self._transact([item], audit)
 
+    def copy_event_details(self, reg: Registration, title: str, day: str) -> None:
+        """Registrations carry the event's title and date (a member's list is one Query): keep them current."""
+        self._client.update_item(
+            TableName=self._table,
+            Key={"PK": {"S": event_pk(reg.event_slug)}, "SK": {"S": reg.sk}},
+            UpdateExpression="SET event_title = :title, event_date = :day, GSI2SK = :sort",
+            ConditionExpression="attribute_exists(PK)",
+            ExpressionAttributeValues={
+                ":title": {"S": title},
+                ":day": {"S": day},
+                ":sort": {"S": f"{day}#{reg.event_slug}"},
+            },
+        )
+
     def for_overview(self, slug: str) -> list[dict[str, Any]]:
         """Registrations with and without personal data (ANON# < REG#): the counts outlive retention."""
         return query_all(

@@ -133,6 +133,20 @@ def test_editing_keeps_counters_and_programme_and_audits_what_changed(organiser,
     assert "confirmed" not in entry.after
 
 
+def test_a_new_date_moves_reminders_and_members_lists_along(organiser, make_event):
+    make_event()
+    reg = registration.register(SLUG, registration_form(), "nl").registration
+    form = event_form(title="Verplaatst", date="2027-04-01", registration_deadline="", version=version(SLUG))
+    assert organiser.post(f"{BASE}/{SLUG}", form).status_code == 303
+    # the registration's copy, which a member's own list shows
+    [mine] = stores.registrations().for_email(reg.email)
+    assert (mine.event_title, mine.event_date) == ("Verplaatst", "2027-04-01")
+    # reminders and retention find events by date (GSI2)
+    found = stores.events().with_personal_data(until="2027-04-02", since="2027-04-01")
+    assert [e.slug for e in found] == [SLUG]
+    assert stores.events().with_personal_data(until="2027-03-19", since="2027-03-18") == []
+
+
 def test_a_stale_form_does_not_overwrite_another_organisers_change(organiser, make_event):
     make_event()
     seen = version(SLUG)
