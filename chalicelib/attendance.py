@@ -136,18 +136,13 @@ def _chart(per_day: list[tuple[date, int, int]]) -> Chart | None:
     width, height, top, bottom, left = 640, 240, 10, 30, 40
     y_max = per_day[-1][2]
     slot = (width - left) / len(per_day)
+    bar = min(slot * 0.8, 48)  # a few days must not make a few slabs
     bars = []
     for i, (day, _new, running) in enumerate(per_day):
         h = (height - top - bottom) * running / y_max
+        x = left + i * slot + (slot - bar) / 2
         bars.append(
-            (
-                round(left + i * slot + slot * 0.1, 1),
-                round(height - bottom - h, 1),
-                round(slot * 0.8, 1),
-                round(h, 1),
-                day.strftime("%d-%m"),
-                running,
-            )
+            (round(x, 1), round(height - bottom - h, 1), round(bar, 1), round(h, 1), day.strftime("%d-%m"), running)
         )
     return Chart(width, height, bars, y_max)
 
