@@ -91,3 +91,37 @@ def test_negative_control_without_the_seat_condition_overbooking_is_caught(seats
     statuses, confirmed, _, _ = stored_state()
     assert statuses["confirmed"] > SEATS  # the checks above would have failed
     assert confirmed > SEATS
+
+
+def test_organisers_racing_for_the_last_seat_give_it_once(moto_server):
+    """Ten organisers each give a free seat to a different waiting person at once,
+    one of them gets it, and the counters match the stored registrations."""
+    from chalicelib import clock
+    from chalicelib.errors import Conflict
+    from chalicelib.models import Account
+
+    stores.events().save(build_event(capacity=2))
+    for _ in range(12):  # 2 seats, 10 waiting
+        registration.register(SLUG, registration_form(), "nl")
+    event = stores.events().get(SLUG)
+    event.capacity = 3  # one seat comes free
+    stores.events().save(event)
+    waiting = [r for r in stores.registrations().list_for_event(SLUG) if r.status == "waiting"]
+    organiser = Account("org@zwijndrecht.nl", "Org", "", "", clock.now(), status="approved", access="organiser")
+    barrier = threading.Barrier(len(waiting), timeout=60)
+
+    def promote(key: str) -> str:
+        barrier.wait()
+        try:
+            registration.promote(organiser, SLUG, key)
+        except Conflict:
+            return "refused"
+        return "promoted"
+
+    with ThreadPoolExecutor(max_workers=len(waiting)) as pool:
+        outcomes = Counter(pool.map(promote, [r.key for r in waiting]))
+
+    assert outcomes == {"promoted": 1, "refused": len(waiting) - 1}
+    statuses, confirmed, waiting_count, entries = stored_state()
+    assert statuses == {"confirmed": 3, "waiting": 9}
+    assert (confirmed, waiting_count, entries) == (3, 9, 9)
