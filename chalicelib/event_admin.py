@@ -108,7 +108,19 @@ def update(organiser: Account, slug: str, form: Mapping[str, str]) -> Event:
         ) from low
     if (event.title, event.date.isoformat()) != (before["title"], before["date"]):
         _refresh_registrations(event)
+    _follow_slides_setting(event)
     return event
+
+
+def _follow_slides_setting(event: Event) -> None:
+    """Speakers' slides that no organiser published by hand follow the event's setting and end."""
+    for material in event.materials:
+        if not material.speaker_id or material.status == "published":
+            continue
+        status = "after_event" if event.publish_slides_after else "draft"
+        if (material.status, material.publish_from) != (status, event.ends_at):
+            material.status, material.publish_from = status, event.ends_at
+            stores.library().save_material(material)
 
 
 def _refresh_registrations(event: Event) -> None:

@@ -284,3 +284,20 @@ def test_the_event_page_renders_the_description_as_sanitised_markdown(organiser,
     assert "<script>alert" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     assert 'href="javascript' not in body
+
+
+def test_speakers_slides_follow_the_publish_after_setting(organiser, make_event):
+    from chalicelib import speakers
+    from tests.test_library import PDF, upload_as_s3_would
+
+    make_event(publish_slides_after=False)
+    _speaker, url = speakers.invite(SLUG, (3,), "Annemarie van Hinsberg", "Movisie", "annemarie@movisie.nl")
+    token = url.rsplit("/", 1)[1]
+    key = upload_as_s3_would(speakers.start_upload(token, {"slot": "3", "file_type": "pdf"}), PDF)
+    slides = speakers.finish_upload(token, key)
+    assert slides.status == "draft"
+    form = event_form(date="2027-03-18", registration_deadline="", version=version(SLUG))
+    assert organiser.post(f"{BASE}/{SLUG}", form).status_code == 303  # publish_slides_after: yes
+    material = stores.library().material(slides.id)
+    assert material.status == "after_event"
+    assert material.publish_from == stores.events().get(SLUG).ends_at
