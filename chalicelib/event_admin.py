@@ -153,6 +153,21 @@ def change_status(organiser: Account, slug: str, action: str, version: str) -> t
     return event, sent
 
 
+def delete_draft(organiser: Account, slug: str, version: str) -> None:
+    """A draft made by mistake goes, with its programme; anything with people or files attached stays."""
+    event = get(slug)
+    if version != str(event.version):
+        raise Conflict(STALE)
+    has_people = event.confirmed or event.waiting or stores.registrations().list_for_event(slug)
+    if event.status != "draft" or has_people or event.materials or stores.library().speakers_of(slug):
+        raise Conflict(_("Alleen een concept zonder aanmeldingen, sprekers of materiaal kan worden verwijderd."))
+    entry = audit_entry(organiser.email, "event.deleted", slug, _snapshot(event), {}, clock.now().isoformat())
+    try:
+        stores.events().delete_draft(event, entry)
+    except StaleEvent as exc:
+        raise Conflict(STALE) from exc
+
+
 def _mail_cancellation(event: Event) -> int:
     sent = 0
     for reg in stores.registrations().list_for_event(event.slug):

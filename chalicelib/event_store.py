@@ -241,3 +241,26 @@ class EventStore:
                 raise CapacityBelowConfirmed(int(stored.get("confirmed", 0))) from error
             raise StaleEvent() from error
         event.version += 1
+
+    def delete_draft(self, event: Event, audit: dict[str, Any]) -> None:
+        """Remove a draft and its programme; StaleEvent if it changed, was published or got registrations."""
+        pk = {"S": event_pk(event.slug)}
+        meta = {
+            "Delete": {
+                "TableName": self._table,
+                "Key": {"PK": pk, "SK": {"S": EVENT_SK}},
+                "ConditionExpression": "version = :read AND #status = :draft AND confirmed = :zero AND waiting = :zero",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": to_attrs({":read": event.version, ":draft": "draft", ":zero": 0}),
+            }
+        }
+        slots = [
+            {"Delete": {"TableName": self._table, "Key": {"PK": pk, "SK": {"S": f"{SLOT_PREFIX}{s.position:03d}"}}}}
+            for s in event.programme
+        ]
+        try:
+            self._client.transact_write_items(TransactItems=[meta, *slots, audit_put(self._table, audit)])
+        except ClientError as error:
+            if is_cancelled(error):
+                raise StaleEvent() from error
+            raise

@@ -74,6 +74,7 @@ MATRIX = {
     ("GET", "/beheer/bijeenkomsten/{slug}", f"/beheer/bijeenkomsten/{SLUG}"): (303, 403, 200),
     # organisers' posts without the version they read are refused as stale (409)
     ("POST", "/beheer/bijeenkomsten/{slug}", f"/beheer/bijeenkomsten/{SLUG}"): (401, 403, 409),
+    ("POST", "/beheer/bijeenkomsten/{slug}/verwijderen", f"/beheer/bijeenkomsten/{SLUG}/verwijderen"): (401, 403, 409),
     ("POST", "/beheer/bijeenkomsten/{slug}/status/{action}", f"/beheer/bijeenkomsten/{SLUG}/status/publiceren"): (
         401,
         403,
@@ -207,7 +208,7 @@ def test_every_form_refuses_a_post_without_its_csrf_token(people):
         for method, route, path in MATRIX
         if method == "POST" and "application/x-www-form-urlencoded" in app.routes[route]["POST"].content_types
     ]
-    assert len(forms) == 33  # the matrix lists every route, so every form is here
+    assert len(forms) == 34  # the matrix lists every route, so every form is here
     organiser = people["organiser"]
     for route, path in forms:
         response = organiser.post(path, {"email": "x@politie.nl", "name": "x"}, with_token=False)

@@ -301,3 +301,19 @@ def test_speakers_slides_follow_the_publish_after_setting(organiser, make_event)
     material = stores.library().material(slides.id)
     assert material.status == "after_event"
     assert material.publish_from == stores.events().get(SLUG).ends_at
+
+
+def test_only_an_empty_draft_can_be_deleted(organiser, make_event, client):
+    organiser.post(BASE, event_form())
+    slug = "netwerkbijeenkomst-dordrecht"
+    add_slot(organiser, slug, start="13:15", end="13:30", title="Inloop")
+    assert organiser.post(f"{BASE}/{slug}/verwijderen", {"version": version(slug)}).status_code == 303
+    assert stores.events().get(slug) is None
+    assert client.http.get(f"/beheer/bijeenkomsten/{slug}/programma").status_code in (303, 404)
+    assert "event.deleted" in audit_actions()
+
+    make_event()  # published, with registrations possible
+    response = organiser.post(f"{BASE}/{SLUG}/verwijderen", {"version": version(SLUG)})
+    assert response.status_code == 409
+    assert "Alleen een concept zonder aanmeldingen" in response.body.decode()
+    assert stores.events().get(SLUG) is not None

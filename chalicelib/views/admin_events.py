@@ -96,6 +96,16 @@ def change_status(slug: str, action: str) -> Response:
     return redirect(f"{BASE}/{slug}?status={event.status}&mails={sent}")
 
 
+@bp.route(BASE + "/{slug}/verwijderen", methods=["POST"], content_types=FORM)
+@requires(bp, "organiser")
+def delete_event(slug: str) -> Response:
+    request = bp.current_request
+    data = form_data(request)
+    require_csrf(request, data)
+    event_admin.delete_draft(current_account(request), slug, data.get("version", ""))
+    return redirect(BASE)
+
+
 def _programme_page(slug: str, status: int = 200, values: dict[str, str] | None = None, errors: Any = None) -> Response:
     return page(
         bp.current_request,
