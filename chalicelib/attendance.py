@@ -3,24 +3,22 @@ the export, the overview with its chart, and a message to everyone confirmed."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from chalicelib import clock, mail, stores
+from chalicelib import clock, mail, registration, stores
 from chalicelib.audit_store import audit_entry
 from chalicelib.config import TIMEZONE
 from chalicelib.csv_export import to_csv
-from chalicelib.errors import Conflict, RegistrationNotFound
+from chalicelib.errors import Conflict
 from chalicelib.forms import FieldError, raise_if, text_field
 from chalicelib.i18n import _
-from chalicelib.models import REG_PREFIX, Account, Event, Registration
+from chalicelib.models import Account, Event, Registration
 from chalicelib.registration_store import StaleRegistration
 
 STATUSES = ("confirmed", "waiting", "cancelled", "attended")
-_KEY = re.compile(r"^[0-9a-f]{32}$")
 
 
 def status_of(reg: Registration) -> str:
@@ -36,22 +34,16 @@ def listing(slug: str, query: Mapping[str, str]) -> tuple[list[Registration], st
     found = [
         r
         for r in stores.registrations().list_for_event(slug)
-        if (not status or status_of(r) == status or (status == "confirmed" and r.status == "confirmed"))
+        # "confirmed" includes those checked in since; "attended" only them
+        if (not status or status in (r.status, status_of(r)))
         and (not needle or needle in f"{r.name} {r.email} {r.organisation}".casefold())
     ]
     return sorted(found, key=lambda r: r.name.casefold()), q, status
 
 
-def _registration(slug: str, key: str) -> Registration:
-    reg = stores.registrations().get(slug, REG_PREFIX + key) if _KEY.match(key) else None
-    if reg is None:
-        raise RegistrationNotFound()
-    return reg
-
-
 def check_in(organiser: Account, slug: str, key: str, attended: bool) -> Registration:
     """Mark a confirmed person as attended (or undo it); audited."""
-    reg = _registration(slug, key)
+    reg = registration.by_key(slug, key)
     if reg.status != "confirmed":
         raise Conflict(_("Alleen bevestigde aanmeldingen kunnen aanwezig worden gemeld."))
     at = clock.now().isoformat() if attended else None

@@ -16,13 +16,12 @@ from chalicelib import clock, mail, stores
 from chalicelib.audit_store import audit_entry
 from chalicelib.errors import Conflict, InvalidInput, NotFound
 from chalicelib.event_forms import clean_event, clean_slot
-from chalicelib.event_store import CapacityBelowConfirmed, SlugTaken, StaleEvent
+from chalicelib.event_store import MAX_SLOTS, CapacityBelowConfirmed, SlugTaken, StaleEvent
 from chalicelib.forms import FieldError
 from chalicelib.i18n import _
 from chalicelib.models import Account, Event
 from chalicelib.registration import manage_url
 
-MAX_SLOTS = 90  # one transaction holds 100 items: the event, its slots, a removed one, the audit entry
 # action in the URL -> (statuses it may start from, status it leads to)
 TRANSITIONS = {
     "publiceren": (("draft",), "published"),
@@ -45,16 +44,17 @@ def get(slug: str) -> Event:
 
 def _snapshot(event: Event) -> dict[str, Any]:
     item = event.to_item()
-    return {k: v for k, v in item.items() if k not in ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "type")}
+    kept = {k: v for k, v in item.items() if k not in ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "type")}
+    programme = [
+        {"start": s.start, "end": s.end, "title": s.title, "speakers": [p.name for p in s.speakers]}
+        for s in event.programme
+    ]
+    return kept | {"programme": programme}
 
 
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     keys = [k for k in after if before.get(k) != after.get(k) and k not in ("version", "confirmed", "waiting")]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
-
-
-def _programme(event: Event) -> list[dict[str, str]]:
-    return [{"start": s.start, "end": s.end, "title": s.title} for s in event.programme]
 
 
 def _write(
@@ -192,7 +192,7 @@ def save_slot(organiser: Account, slug: str, form: Mapping[str, str], position: 
     """Add a slot (position None) or change one; times are checked against the event and the other slots."""
     event = get(slug)
     _expect_version(event, form)
-    before = _snapshot(event) | {"programme": _programme(event)}
+    before = _snapshot(event)
     existing = next((s for s in event.programme if s.position == position), None)
     if position is not None and existing is None:
         raise NotFound()
@@ -206,26 +206,8 @@ def save_slot(organiser: Account, slug: str, form: Mapping[str, str], position: 
     slot = clean_slot(form, event, position, order)
     event.programme = [s for s in event.programme if s.position != position] + [slot]
     event.programme.sort(key=lambda s: (s.order, s.position))
-    _programme_write(organiser, event, "programme.updated" if existing else "programme.added", before)
+    _write(organiser, event, "programme.updated" if existing else "programme.added", before)
     return event
-
-
-def _programme_write(
-    organiser: Account, event: Event, action: str, before: dict[str, Any], removed: tuple[int, ...] = ()
-) -> None:
-    after = _snapshot(event) | {"programme": _programme(event)}
-    entry = audit_entry(
-        organiser.email,
-        action,
-        event.slug,
-        {"programme": before["programme"]},
-        {"programme": after["programme"]},
-        clock.now().isoformat(),
-    )
-    try:
-        stores.events().update(event, entry, removed)
-    except StaleEvent as exc:
-        raise Conflict(STALE) from exc
 
 
 def change_slot(organiser: Account, slug: str, position: int, action: str, version: str) -> Event:
@@ -238,17 +220,17 @@ def change_slot(organiser: Account, slug: str, position: int, action: str, versi
     index = next((i for i, s in enumerate(event.programme) if s.position == position), None)
     if index is None:
         raise NotFound()
-    before = {"programme": _programme(event)}
+    before = _snapshot(event)
     if action == "verwijderen":
         event.programme.pop(index)
         _renumber(event)
-        _programme_write(organiser, event, "programme.removed", before, removed=(position,))
+        _write(organiser, event, "programme.removed", before, removed=(position,))
         return event
     other = index - 1 if action == "omhoog" else index + 1
     if 0 <= other < len(event.programme):
         event.programme[index], event.programme[other] = event.programme[other], event.programme[index]
         _renumber(event)
-        _programme_write(organiser, event, "programme.moved", before)
+        _write(organiser, event, "programme.moved", before)
     return event
 
 

@@ -6,17 +6,14 @@ reading the message is an organiser at a command line.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Any
 
 from chalicelib import stores
 from chalicelib.config import TIMEZONE
+from chalicelib.event_forms import SLUG, TIME
+from chalicelib.event_store import MAX_SLOTS
 from chalicelib.models import Event, Slot, Speaker
-
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-MAX_SLOTS = 90  # one transaction holds 100 items: the event, its slots, removed slots
 
 
 class InvalidEventFile(ValueError):

@@ -29,6 +29,9 @@ from chalicelib.models import (
     event_pk,
 )
 
+# One transaction holds 100 items: the event, its slots, a removed slot and the audit entry.
+MAX_SLOTS = 90
+
 # A page cursor is the GSI1 sort key of the last event shown: "{date}T{start}#{slug}".
 # The whole index key follows from it, and it says nothing that the page did not show.
 CURSOR = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}#[a-z0-9-]{1,80}$")

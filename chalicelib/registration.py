@@ -136,19 +136,25 @@ def cancel(token: str) -> Registration:
     return _cancel(load, actor=None)
 
 
+def by_key(slug: str, key: str) -> Registration:
+    """A registration by the key organisers' URLs carry (its hash, no address)."""
+    reg = stores.registrations().get(slug, REG_PREFIX + key) if _KEY.match(key) else None
+    if reg is None:
+        raise RegistrationNotFound()
+    return reg
+
+
+def _with_event(slug: str, key: str) -> tuple[Registration, Event]:
+    reg, event = by_key(slug, key), stores.events().get_meta(slug)
+    if event is None:
+        raise RegistrationNotFound()
+    return reg, event
+
+
 def cancel_by_organiser(organiser: Account, slug: str, key: str) -> Registration:
     """An organiser cancels someone (audited, and the person is told). Before the event
     the seat goes to the first in line, as when people cancel themselves."""
-
-    def load() -> tuple[Registration, Event]:
-        reg = stores.registrations().get(slug, REG_PREFIX + key) if _KEY.match(key) else None
-        event = stores.events().get(slug)
-        if reg is None or event is None:
-            raise RegistrationNotFound()
-        return reg, event
-
-    reg = _cancel(load, actor=organiser)
-    return reg
+    return _cancel(lambda: _with_event(slug, key), actor=organiser)
 
 
 def _cancel(load: Callable[[], tuple[Registration, Event]], actor: Account | None) -> Registration:
@@ -186,10 +192,7 @@ def _cancel(load: Callable[[], tuple[Registration, Event]], actor: Account | Non
 
 def promote(organiser: Account, slug: str, key: str) -> Registration:
     """An organiser gives someone on the waiting list a free seat; they get the usual mail."""
-    reg = stores.registrations().get(slug, REG_PREFIX + key) if _KEY.match(key) else None
-    event = stores.events().get_meta(slug)
-    if reg is None or event is None:
-        raise RegistrationNotFound()
+    reg, event = _with_event(slug, key)
     if reg.status != "waiting":
         raise Conflict(_("Deze persoon staat niet (meer) op de wachtlijst."))
     entry = audit_entry(

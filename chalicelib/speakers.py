@@ -55,9 +55,17 @@ def invite(
     positions = {s.position for s in event.programme}
     if not slots or not set(slots) <= positions:
         raise ValueError(f"slots must be among {sorted(positions)}")
-    speaker = InvitedSpeaker(slug, secrets.token_hex(6), name, organisation, email, tuple(sorted(slots)), clock.now())
+    return _invite(event, slots, name, organisation, email, actor)
+
+
+def _invite(
+    event: Event, slots: tuple[int, ...], name: str, organisation: str, email: str, actor: str
+) -> tuple[InvitedSpeaker, str]:
+    speaker = InvitedSpeaker(
+        event.slug, secrets.token_hex(6), name, organisation, email, tuple(sorted(slots)), clock.now()
+    )
     after = {"name": name, "organisation": organisation, "email": email, "slots": list(speaker.slots)}
-    entry = audit_entry(actor, "speaker.invited", f"{slug}/{speaker.id}", {}, after, clock.now().isoformat())
+    entry = audit_entry(actor, "speaker.invited", f"{event.slug}/{speaker.id}", {}, after, clock.now().isoformat())
     token = stores.library().add_speaker(speaker, entry)
     return speaker, _mail_link(speaker, event, token)
 
@@ -89,7 +97,7 @@ def invite_from_form(organiser: Account, slug: str, form: Mapping[str, str]) -> 
     if not slots:
         errors["slots"] = FieldError(_("Kies ten minste één onderdeel van het programma."))
     raise_if(errors, ("name", "organisation", "email", "slots"))
-    speaker, _url = invite(slug, slots, name, organisation, email, actor=organiser.email)
+    speaker, _url = _invite(event, slots, name, organisation, email, actor=organiser.email)  # the event read above
     return speaker
 
 

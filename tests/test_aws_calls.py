@@ -160,3 +160,14 @@ def test_workspace_requests_cost(make_event, client, aws_calls):
     assert response.status_code == 303
     # session, the event, then the event, its slots and the audit entry in one transaction
     assert dict(aws_calls.calls) == {"dynamodb.GetItem": 1, "dynamodb.Query": 1, "dynamodb.TransactWriteItems": 1}
+
+    aws_calls.reset()
+    form = {"name": "Elsje van Dijk", "email": "elsje@nctv.nl", "slot_2": "yes"}
+    assert organiser.post(base + "/sprekers", form).status_code == 303
+    # session, the event (read once, for the slots and the mail), the speaker with link and audit, the mail
+    assert dict(aws_calls.calls) == {
+        "dynamodb.GetItem": 1,
+        "dynamodb.Query": 1,
+        "dynamodb.TransactWriteItems": 1,
+        "ses.SendRawEmail": 1,
+    }

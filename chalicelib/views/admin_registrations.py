@@ -7,7 +7,7 @@ from chalice import Blueprint, Response
 from chalicelib import attendance, event_admin, registration
 from chalicelib.errors import InvalidInput, NotFound
 from chalicelib.views.auth import requires
-from chalicelib.views.http import FORM, current_account, form_data, kept, local_path, page, redirect, require_csrf
+from chalicelib.views.http import FORM, current_account, form_data, kept, page, redirect, require_csrf
 
 bp = Blueprint(__name__)
 BASE = "/beheer/bijeenkomsten/{slug}"
@@ -47,9 +47,7 @@ def registration_action(slug: str, key: str, action: str) -> Response:
         registration.cancel_by_organiser(organiser, slug, key)
     elif action in ("aanwezig", "afwezig"):
         reg = attendance.check_in(organiser, slug, key, attended=action == "aanwezig")
-        back = local_path(data.get("next")) if data.get("next") else f"/beheer/bijeenkomsten/{slug}/inchecken"
-        separator = "&" if "?" in back else "?"
-        return redirect(f"{back}{separator}gedaan={reg.key}#inchecken")
+        return redirect(f"/beheer/bijeenkomsten/{slug}/inchecken?gedaan={reg.key}#inchecken")
     else:
         raise NotFound()
     return redirect(f"/beheer/bijeenkomsten/{slug}/aanmeldingen")
