@@ -99,6 +99,7 @@ def _deadline(form: Mapping[str, str], errors: dict[str, FieldError]) -> datetim
 
 
 def _lines(form: Mapping[str, str], name: str, errors: dict[str, FieldError], most: int) -> tuple[str, ...]:
+    # the whole text first (lines of 100 characters and their line breaks), then each line
     text = text_field(form, name, errors, limit=most * 101, multiline=True, required=False)
     lines = tuple(dict.fromkeys(" ".join(line.split()) for line in text.splitlines() if line.strip()))
     if name not in errors and (len(lines) > most or any(len(line) > 100 for line in lines)):
