@@ -58,6 +58,7 @@ def test_promote_needs_a_free_seat_and_is_atomic(organiser):
     for _ in range(3):
         register()
     waiting = register(name="Wachtende")
+    assert "/promoveren" not in organiser.get(f"{BASE}/aanmeldingen").body.decode()  # no button while full
     response = organiser.post(f"{BASE}/aanmeldingen/{waiting.key}/promoveren", {})
     assert response.status_code == 409
     assert "Er is geen plaats vrij" in response.body.decode()
@@ -68,7 +69,9 @@ def test_promote_needs_a_free_seat_and_is_atomic(organiser):
     event = stores.events().get(SLUG)
     event.capacity = 4
     stores.events().save(event)
-    assert "Vrije plaatsen: 1. Op de wachtlijst: 1." in organiser.get(f"{BASE}/aanmeldingen").body.decode()
+    page = organiser.get(f"{BASE}/aanmeldingen").body.decode()
+    assert "Vrije plaatsen: 1. Op de wachtlijst: 1." in page
+    assert f"/aanmeldingen/{waiting.key}/promoveren" in page
     assert organiser.post(f"{BASE}/aanmeldingen/{waiting.key}/promoveren", {}).status_code == 303
     promoted = stores.registrations().get(SLUG, waiting.sk)
     assert (promoted.status, promoted.wait_key) == ("confirmed", "")
