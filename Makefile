@@ -7,7 +7,7 @@ MO     := chalicelib/locale/en/LC_MESSAGES/messages.mo
 PO     := locale/en/LC_MESSAGES/messages.po
 export AWS_DEFAULT_REGION ?= eu-west-1
 
-.PHONY: run test lint package bench messages translations organiser clean
+.PHONY: run test lint browser package bench messages translations organiser clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -33,7 +33,11 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint $(MO)
+# Debian's Chromium for the browser tests; installed on first use (see the script).
+browser:
+	@sh devtools/ensure-browser.sh
+
+test: browser lint $(MO)
 	$(BIN)/pytest
 
 package: $(BIN)/.installed $(MO)

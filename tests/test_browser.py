@@ -2,7 +2,7 @@
 
 A visitor registers for the demo meeting, opens the personal link from the
 mail in the local outbox, and cancels; axe-core checks every page on the way.
-Never skipped: without /usr/bin/chromium this fails (`.ci/run` installs it).
+Never skipped: without /usr/bin/chromium this fails (`make test` installs it first).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ DEMO = "/events/netwerkbijeenkomst-zwijndrecht"
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), "Debian chromium is missing: apt-get install chromium (.ci/run does)"
+    assert Path(CHROMIUM).exists(), "Debian chromium is missing: make test installs it (devtools/ensure-browser.sh)"
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,
