@@ -33,7 +33,7 @@ def cli(stage: str) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def load_events(path: Path) -> None:
     """Create or update the events in a YAML or JSON file (see demo/events.yaml)."""
-    from chalicelib.event_import import InvalidEventFile, load
+    from chalicelib.events.importer import InvalidEventFile, load
 
     text = path.read_text(encoding="utf-8")
     try:
@@ -51,9 +51,9 @@ def load_events(path: Path) -> None:
 @click.option("--name", default="", help="Name shown in the portal")
 def create_organiser(email: str, name: str) -> None:
     """Create an approved organiser account, or make an existing account organiser."""
-    from chalicelib.accounts import ensure_organiser
-    from chalicelib.errors import InvalidInput
-    from chalicelib.forms import clean_email
+    from chalicelib.accounts.service import ensure_organiser
+    from chalicelib.core.errors import InvalidInput
+    from chalicelib.core.forms import clean_email
 
     try:
         address = clean_email({"email": email})
@@ -68,7 +68,7 @@ def create_organiser(email: str, name: str) -> None:
 @click.argument("body", type=click.File(encoding="utf-8"))
 def send_newsletter(subject: str, body: click.utils.LazyFile) -> None:
     """Mail BODY (plain text) to every subscriber, with one-click unsubscribe."""
-    from chalicelib.newsletter import send
+    from chalicelib.mail.newsletter import send
 
     sent, failed = send(subject, body.read())
     click.echo(f"sent {sent}, failed {failed}")
@@ -86,8 +86,8 @@ def send_newsletter(subject: str, body: click.utils.LazyFile) -> None:
 @click.option("--email", required=True)
 def invite_speaker(slug: str, slots: tuple[int, ...], name: str, organisation: str, email: str) -> None:
     """Invite a speaker: they get a mail with a private link to upload their slides."""
-    from chalicelib.errors import EventNotFound
-    from chalicelib.speakers import invite
+    from chalicelib.core.errors import EventNotFound
+    from chalicelib.library.speakers import invite
 
     try:
         _speaker, url = invite(slug, slots, name, organisation, email)
@@ -101,7 +101,7 @@ def invite_speaker(slug: str, slots: tuple[int, ...], name: str, organisation: s
 @click.option("--email", required=True)
 def revoke_speaker(slug: str, email: str) -> None:
     """Revoke a speaker's private link(s) for an event."""
-    from chalicelib.speakers import revoke
+    from chalicelib.library.speakers import revoke
 
     click.echo(f"revoked {revoke(slug, email)} link(s)")
 
@@ -120,8 +120,8 @@ def revoke_speaker(slug: str, email: str) -> None:
 @click.option("--description", default="")
 def add_document(path: Path, title: str, access: str, themes: tuple[str, ...], slug: str, description: str) -> None:
     """Add an organiser's document (PDF, pptx, odp, docx) to the knowledge library."""
-    from chalicelib.library import add_document as add
-    from chalicelib.storage import UploadRejected
+    from chalicelib.library.service import add_document as add
+    from chalicelib.library.storage import UploadRejected
 
     try:
         material = add(path.read_bytes(), path.name, title, access, themes, slug, description)
@@ -133,7 +133,7 @@ def add_document(path: Path, title: str, access: str, themes: tuple[str, ...], s
 @cli.command("create-resources")
 def create_resources() -> None:
     """Create the table, bucket and SES sender on moto server (AWS_ENDPOINT_URL)."""
-    from chalicelib import config
+    from chalicelib.core import config
     from devtools.resources import create_all
 
     if not config.aws_endpoint_url():

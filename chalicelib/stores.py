@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from chalicelib import aws, config
-from chalicelib.account_store import AccountStore
-from chalicelib.audit_store import AuditStore
-from chalicelib.event_store import EventStore
-from chalicelib.library_store import LibraryStore
-from chalicelib.news_store import NewsStore
-from chalicelib.registration_store import RegistrationStore
+from chalicelib.accounts.store import AccountStore
+from chalicelib.audit.store import AuditStore
+from chalicelib.core import aws, config
+from chalicelib.events.store import EventStore
+from chalicelib.library.store import LibraryStore
+from chalicelib.news.store import NewsStore
+from chalicelib.registrations.store import RegistrationStore
 
 
 def events() -> EventStore:

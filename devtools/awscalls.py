@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from chalicelib import aws
+from chalicelib.core import aws
 
 
 class AwsCalls:

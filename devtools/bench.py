@@ -57,8 +57,9 @@ def main() -> None:
     from chalice.test import Client
 
     from app import app
-    from chalicelib import aws, csrf
-    from chalicelib.event_import import load
+    from chalicelib.accounts import csrf
+    from chalicelib.core import aws
+    from chalicelib.events.importer import load
     from devtools.awscalls import AwsCalls
     from devtools.motoserver import MotoServer
     from devtools.resources import create_all

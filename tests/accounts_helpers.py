@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from chalicelib import clock, stores
-from chalicelib.models import Account
+from chalicelib import stores
+from chalicelib.accounts.model import Account
+from chalicelib.core import clock
 from tests.conftest import FormSession, sent_mail
 
 

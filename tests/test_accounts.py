@@ -9,9 +9,12 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib import accounts, clock, newsletter, stores
-from chalicelib.config import SIGN_IN_LIMIT_PER_ADDRESS
-from chalicelib.models import email_key
+from chalicelib import stores
+from chalicelib.accounts import service as accounts
+from chalicelib.core import clock
+from chalicelib.core.config import SIGN_IN_LIMIT_PER_ADDRESS
+from chalicelib.core.keys import email_key
+from chalicelib.mail import newsletter
 from tests.accounts_helpers import last_link, make_account, sign_in
 from tests.conftest import FormSession, in_days, registration_form, sent_mail
 
@@ -163,7 +166,7 @@ def test_session_cookie_is_httponly_lax_and_secure_outside_local(moto, visitor, 
     assert "SameSite=Lax" in cookie
     assert "Max-Age=28800" in cookie
     assert "Secure" not in cookie  # local stage: plain http
-    monkeypatch.setattr("chalicelib.config.is_local", lambda: False)
+    monkeypatch.setattr("chalicelib.core.config.is_local", lambda: False)
     visitor.post("/inloggen", {"email": "m@rotterdam.nl"})
     response = visitor.post(f"/inloggen/{last_link('m@rotterdam.nl', '/inloggen')}", {})
     assert "; Secure" in response.headers["Set-Cookie"]
@@ -258,7 +261,7 @@ def test_sign_in_requests_are_limited_per_address(moto, client):
 
 
 def test_sign_in_requests_are_limited_per_client(moto, client, monkeypatch):
-    monkeypatch.setattr("chalicelib.config.SIGN_IN_LIMIT_PER_CLIENT", 3)
+    monkeypatch.setattr("chalicelib.core.config.SIGN_IN_LIMIT_PER_CLIENT", 3)
     for n in range(3):
         assert FormSession(client).post("/inloggen", {"email": f"x{n}@rotterdam.nl"}).status_code == 200
     assert FormSession(client).post("/inloggen", {"email": "y@rotterdam.nl"}).status_code == 429
@@ -395,7 +398,7 @@ def test_make_organiser_command_path(moto):
 
 
 def test_changes_are_audited(moto, visitor, client):
-    from chalicelib import aws, config
+    from chalicelib.core import aws, config
 
     visitor.post("/account/aanvragen", request_form(email="x@elders.nl"))
     visitor.post(f"/account/bevestigen/{last_link('x@elders.nl', '/account/bevestigen')}", {})

@@ -9,7 +9,7 @@ import schemathesis
 from chalice.local import ChaliceRequestHandler
 from hypothesis import HealthCheck, assume, settings
 
-from chalicelib.openapi import document
+from chalicelib.views.openapi import document
 from tests.conftest import LivePortal, live_portal
 
 pytestmark = pytest.mark.slow

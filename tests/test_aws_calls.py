@@ -129,7 +129,7 @@ def test_the_library_is_one_query_plus_who_is_asking(moto, client, aws_calls):
 
 def test_workspace_requests_cost(make_event, client, aws_calls):
     """The organiser's session is one GetItem on every request; the rest is the work itself."""
-    from chalicelib import registration
+    from chalicelib.registrations import service as registration
     from tests.accounts_helpers import make_account, sign_in
 
     make_event()

@@ -14,10 +14,12 @@ from typing import Any
 
 import pytest
 
-from chalicelib import aws, registration, stores
-from chalicelib.event_store import EventStore
-from chalicelib.registration_store import RegistrationStore
-from tests.conftest import LOCAL_STAGE, build_event, registration_form
+from chalicelib import stores
+from chalicelib.core import aws
+from chalicelib.events.store import EventStore
+from chalicelib.registrations import service as registration
+from chalicelib.registrations.store import RegistrationStore
+from tests.conftest import LOCAL_STAGE, build_event, registration_form, store_event
 
 pytestmark = pytest.mark.slow
 
@@ -27,7 +29,7 @@ SLUG = "netwerkbijeenkomst-test"
 
 @pytest.fixture
 def seats(moto_server: str) -> None:
-    stores.events().save(build_event(capacity=SEATS))
+    store_event(build_event(capacity=SEATS))
 
 
 def read_then_wait(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -95,16 +97,16 @@ def test_negative_control_without_the_seat_condition_overbooking_is_caught(seats
 
 def race_to_promote() -> Counter[str]:
     """2 seats taken, 10 waiting, then one seat comes free; ten organisers each promote a different person."""
-    from chalicelib import clock
-    from chalicelib.errors import Conflict
-    from chalicelib.models import Account
+    from chalicelib.accounts.model import Account
+    from chalicelib.core import clock
+    from chalicelib.core.errors import Conflict
 
-    stores.events().save(build_event(capacity=2))
+    store_event(build_event(capacity=2))
     for _ in range(12):
         registration.register(SLUG, registration_form(), "nl")
     event = stores.events().get(SLUG)
     event.capacity = 3
-    stores.events().save(event)
+    store_event(event)
     waiting = [r for r in stores.registrations().list_for_event(SLUG) if r.status == "waiting"]
     organiser = Account("org@zwijndrecht.nl", "Org", "", "", clock.now(), status="approved", access="organiser")
     barrier = threading.Barrier(len(waiting), timeout=60)

@@ -10,9 +10,10 @@ import sys
 import pytest
 import yaml
 
-from chalicelib import aws, config, stores
-from chalicelib.dynamo import to_attrs
-from chalicelib.event_import import InvalidEventFile, load, parse_event
+from chalicelib import stores
+from chalicelib.core import aws, config
+from chalicelib.core.dynamo import to_attrs
+from chalicelib.events.importer import InvalidEventFile, load, parse_event
 from tests.conftest import ROOT
 
 
@@ -53,16 +54,32 @@ def test_loading_again_updates_but_keeps_the_seat_counters(moto):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"slug": "Hoofd Letters"}, "slug must be lowercase"),
-        ({"date": "18-09-2028"}, "date must be YYYY-MM-DD"),
-        ({"start": "25:00"}, "is not HH:MM"),
-        ({"end": "12:00"}, "before it starts"),
-        ({"capacity": -1}, "capacity must be"),
-        ({"capacity": "veel"}, "capacity must be"),
-        ({"title": ""}, "'title' is required"),
-        ({"registration_deadline": "2027-06-01T10:00"}, "after the event starts"),
-        ({"programme": [{"start": "14:00", "end": "13:00", "title": "X"}]}, "slot 1: ends at 13:00"),
-        ({"programme": [{"start": "14:00"}]}, "slot 1: 'title' is required"),
+        ({"slug": "Hoofd Letters"}, "event 'Hoofd Letters': 'slug': Only lowercase letters"),
+        ({"date": "18-09-2028"}, "'date': Enter a date like 2027-09-18"),
+        ({"start": "25:00"}, "'start': Enter a time like 13:30"),
+        ({"end": "12:00"}, "'end': The end time must be after the start time"),
+        ({"capacity": -1}, "'capacity': Enter a whole number from 0 to 5000"),
+        ({"capacity": "veel"}, "'capacity': Enter a whole number"),
+        ({"capacity": 5001}, "'capacity': Enter a whole number from 0 to 5000"),
+        ({"title": ""}, "event 'bijeenkomst': 'title': This field is required"),
+        ({"title": "x" * 151}, "'title': This field is too long"),
+        ({"summary": "y" * 301}, "'summary': This field is too long"),
+        ({"themes": ["polarisatie", "iets anders"]}, "'themes': not one of polarisatie, radicalisering"),
+        ({"roles": [f"functie {i}" for i in range(21)]}, "'roles': At most 20 lines"),
+        (
+            {"registration_deadline": "2027-06-01T10:00"},
+            "'registration_deadline': The registration deadline must be before",
+        ),
+        (
+            {"programme": [{"start": "14:00", "end": "13:00", "title": "X"}]},
+            "slot 1: 'end': The end time must be after",
+        ),
+        ({"programme": [{"start": "14:00"}]}, "slot 1: 'title': This field is required"),
+        ({"programme": [{"start": "12:00", "title": "X"}]}, "slot 1: 'start': This item falls outside"),
+        (
+            {"programme": [{"start": "13:00", "end": "14:00", "title": "A"}, {"start": "13:30", "title": "B"}]},
+            "slot 2: 'start': This item overlaps with 13:00–14:00 A",
+        ),
     ],
 )
 def test_bad_files_are_refused_with_the_event_and_field_named(overrides, message):
@@ -84,5 +101,5 @@ def test_command_line_reports_errors_without_a_trace(tmp_path):
         [sys.executable, "manage.py", "load-events", str(bad)], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert result.returncode == 1
-    assert "capacity must be a whole number" in result.stderr
+    assert "'capacity': Enter a whole number" in result.stderr
     assert "Traceback" not in result.stderr

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.errors import InvalidInput
-from chalicelib.forms import LIMITS, clean_registration
+from chalicelib.core.errors import InvalidInput
+from chalicelib.core.forms import LIMITS
+from chalicelib.registrations.forms import clean_registration
 
 ROLES = ("Aandachtsfunctionaris", "Specialist CTER (politie)")
 

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib import aws, config, registration, stores
+from chalicelib import stores
+from chalicelib.core import aws, config
+from chalicelib.registrations import service as registration
 from tests.conftest import NOW, FormSession, in_days, registration_form, sent_mail
 
 

@@ -10,9 +10,12 @@ from urllib.parse import quote
 
 import pytest
 
-from chalicelib import aws, clock, config, library, speakers, storage, stores
-from chalicelib.errors import LinkInvalid, NotFound
-from chalicelib.models import Material
+from chalicelib import stores
+from chalicelib.core import aws, clock, config
+from chalicelib.core.errors import LinkInvalid, NotFound
+from chalicelib.library import service as library
+from chalicelib.library import speakers, storage
+from chalicelib.library.model import Material
 from tests.accounts_helpers import make_account, sign_in
 from tests.conftest import FormSession, registration_form
 
@@ -125,7 +128,7 @@ def test_wrong_files_are_rejected_and_removed(speaker, visitor, file_type, conte
 
 def test_an_object_over_the_size_limit_is_rejected_and_removed(speaker, visitor, monkeypatch):
     key = upload_as_s3_would(speakers.start_upload(speaker, {"slot": "3", "file_type": "pdf"}), PDF + b"x" * 2000)
-    monkeypatch.setattr("chalicelib.config.upload_max_bytes", lambda: 1024)
+    monkeypatch.setattr("chalicelib.core.config.upload_max_bytes", lambda: 1024)
     response = visitor.get(f"/spreker/{speaker}/klaar?key={key}")
     assert response.status_code == 422
     assert "Het bestand is te groot" in response.body.decode()

@@ -7,9 +7,11 @@ from datetime import date, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.config import TIMEZONE
-from chalicelib.dynamo import from_attrs, to_attrs
-from chalicelib.models import Event, Registration, Slot, Speaker, email_key
+from chalicelib.core.config import TIMEZONE
+from chalicelib.core.dynamo import from_attrs, to_attrs
+from chalicelib.core.keys import email_key
+from chalicelib.events.model import Event, Slot, Speaker
+from chalicelib.registrations.model import Registration
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40)
 times = st.builds(lambda h, m: f"{h:02d}:{m:02d}", st.integers(0, 23), st.integers(0, 59))

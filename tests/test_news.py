@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib import aws, config, richtext, stores
+from chalicelib import stores
+from chalicelib.core import aws, config, richtext
 from tests.accounts_helpers import make_account, sign_in
 from tests.conftest import FormSession, in_days
 

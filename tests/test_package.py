@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 # templates and its libraries all come from the zip's files.
 RENDER = """
 import json
-import app, chalicelib.rendering, jinja2
+import app, chalicelib.core.rendering, jinja2
 
 def get(path, resource=None, params=None):
     # an API Gateway proxy event, as Lambda hands it to the handler
@@ -38,7 +38,7 @@ privacy = get("/privacy")
 css = get("/static/portal.css", "/static/{name}", {"name": "portal.css"})
 print(json.dumps({
     "app": app.__file__,
-    "templates": str(chalicelib.rendering.TEMPLATES_DIR),
+    "templates": str(chalicelib.core.rendering.TEMPLATES_DIR),
     "jinja2": jinja2.__file__,
     "status": privacy["statusCode"],
     "privacy": privacy["body"],

@@ -39,7 +39,7 @@ def test_home_lists_upcoming_events_only(make_event, visitor):
 
 def test_events_are_paginated_and_past_ones_have_their_own_list(make_event, visitor, monkeypatch):
     # the test client sets the stage's variables around each request, so patch the getter
-    monkeypatch.setattr("chalicelib.config.page_size", lambda: 2)
+    monkeypatch.setattr("chalicelib.core.config.page_size", lambda: 2)
     for day in range(1, 6):
         make_event(
             slug=f"bijeenkomst-{day}",
@@ -272,7 +272,7 @@ def test_waiting_list_position_on_the_personal_page(make_event, visitor):
 
 def test_failed_mail_is_said_on_the_page(make_event, visitor, monkeypatch):
     make_event()
-    monkeypatch.setattr("chalicelib.config.mail_sender", lambda: "unverified@elders.example")
+    monkeypatch.setattr("chalicelib.core.config.mail_sender", lambda: "unverified@elders.example")
     response = visitor.post(f"/events/{SLUG}/aanmelden", registration_form())
     assert response.headers["Location"].endswith("mail=0")
     page = text(visitor.get(response.headers["Location"]))
@@ -343,7 +343,7 @@ def test_an_unexpected_error_shows_a_500_page_without_a_trace(make_event, visito
     def broken(*_args, **_kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("chalicelib.events.get", broken)
+    monkeypatch.setattr("chalicelib.events.service.get", broken)
     page = visitor.get(f"/events/{SLUG}")
     assert page.status_code == 500
     assert "Er ging iets mis" in text(page)
@@ -352,5 +352,5 @@ def test_an_unexpected_error_shows_a_500_page_without_a_trace(make_event, visito
 
 
 def test_outbox_shows_sent_mail_only_on_the_local_stage(make_event, visitor, monkeypatch):
-    monkeypatch.setattr("chalicelib.config.stage", lambda: "dev")
+    monkeypatch.setattr("chalicelib.core.config.stage", lambda: "dev")
     assert visitor.get("/outbox").status_code == 404

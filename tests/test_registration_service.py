@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib import registration, stores
-from chalicelib.errors import (
+from chalicelib import stores
+from chalicelib.core.errors import (
     AlreadyCancelled,
     EventNotFound,
     InvalidInput,
     RegistrationClosed,
     RegistrationNotFound,
 )
+from chalicelib.registrations import service as registration
 from tests.conftest import in_days, registration_form, sent_mail
 
 

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from chalicelib.storage import FILE_TYPES, _looks_like, clean_filename
+from chalicelib.library.storage import FILE_TYPES, _looks_like, clean_filename
 
 
 def zipped(entries: dict[str, bytes], stored_first: str | None = None) -> bytes:

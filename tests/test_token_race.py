@@ -10,8 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from chalicelib import accounts, signin, stores
-from chalicelib.errors import LinkInvalid
+from chalicelib import stores
+from chalicelib.accounts import service as accounts
+from chalicelib.accounts import signin
+from chalicelib.core.errors import LinkInvalid
 from tests.accounts_helpers import make_account
 
 pytestmark = pytest.mark.slow

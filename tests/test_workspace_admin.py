@@ -6,7 +6,9 @@ from urllib.parse import quote
 
 import pytest
 
-from chalicelib import aws, config, documents, stores
+from chalicelib import stores
+from chalicelib.core import aws, config
+from chalicelib.library import documents
 from tests.accounts_helpers import last_link, make_account, sign_in
 from tests.conftest import FormSession
 from tests.test_library import PDF, s3_objects
@@ -91,7 +93,7 @@ def test_a_domain_added_by_an_organiser_approves_requests_at_once(organiser, cli
     visitor.post(f"/account/bevestigen/{last_link('sam@ridderkerk.nl', '/account/bevestigen')}", {})
     assert stores.accounts().get("sam@ridderkerk.nl").status == "approved"
     # subdomains count, look-alikes do not
-    from chalicelib import accounts
+    from chalicelib.accounts import service as accounts
 
     assert accounts.is_trusted("a@wijk.ridderkerk.nl")
     assert not accounts.is_trusted("a@ridderkerk.nl.evil.com")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib import registration, stores
+from chalicelib import stores
+from chalicelib.registrations import service as registration
 from tests.accounts_helpers import make_account, sign_in
 from tests.conftest import FormSession, registration_form, sent_mail
 
@@ -46,7 +47,7 @@ def version(slug: str) -> str:
 
 
 def audit_actions() -> list[str]:
-    from chalicelib import clock
+    from chalicelib.core import clock
 
     return [e.action for e in stores.audit().month(clock.now().strftime("%Y-%m"), 500).entries]
 
@@ -287,7 +288,7 @@ def test_the_event_page_renders_the_description_as_sanitised_markdown(organiser,
 
 
 def test_speakers_slides_follow_the_publish_after_setting(organiser, make_event):
-    from chalicelib import speakers
+    from chalicelib.library import speakers
     from tests.test_library import PDF, upload_as_s3_would
 
     make_event(publish_slides_after=False)

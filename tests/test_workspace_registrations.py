@@ -10,9 +10,11 @@ import io
 
 import pytest
 
-from chalicelib import registration, retention, stores
+from chalicelib import stores
+from chalicelib.registrations import retention
+from chalicelib.registrations import service as registration
 from tests.accounts_helpers import last_link, make_account, sign_in
-from tests.conftest import FormSession, registration_form, sent_mail
+from tests.conftest import FormSession, registration_form, sent_mail, store_event
 
 SLUG = "netwerkbijeenkomst-test"
 BASE = f"/beheer/bijeenkomsten/{SLUG}"
@@ -68,7 +70,7 @@ def test_promote_needs_a_free_seat_and_is_atomic(organiser):
     # raise the capacity, then give the place by hand
     event = stores.events().get(SLUG)
     event.capacity = 4
-    stores.events().save(event)
+    store_event(event)
     page = organiser.get(f"{BASE}/aanmeldingen").body.decode()
     assert "Vrije plaatsen: 1. Op de wachtlijst: 1." in page
     assert f"/aanmeldingen/{waiting.key}/promoveren" in page

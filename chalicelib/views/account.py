@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib import accounts, newsletter, signin, stores
-from chalicelib.errors import InvalidInput
-from chalicelib.forms import FieldError
-from chalicelib.i18n import _
-from chalicelib.models import Account
+from chalicelib import stores
+from chalicelib.accounts import service as accounts
+from chalicelib.accounts import signin
+from chalicelib.accounts.model import Account
+from chalicelib.core.errors import InvalidInput
+from chalicelib.core.forms import FieldError
+from chalicelib.core.i18n import _
+from chalicelib.mail import newsletter
 from chalicelib.views.auth import requires
 from chalicelib.views.http import (
     FORM,

@@ -7,8 +7,12 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib import accounts, clock, event_admin, newsletter, stores
-from chalicelib.errors import InvalidInput
+from chalicelib import stores
+from chalicelib.accounts import service as accounts
+from chalicelib.core import clock
+from chalicelib.core.errors import InvalidInput
+from chalicelib.events import workspace as event_admin
+from chalicelib.mail import newsletter
 from chalicelib.views.auth import requires
 from chalicelib.views.http import FORM, current_account, form_data, kept, page, redirect, require_csrf
 

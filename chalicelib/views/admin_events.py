@@ -6,16 +6,17 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib import event_admin
-from chalicelib.errors import Conflict, InvalidInput, NotFound
-from chalicelib.event_forms import event_values, slot_values
-from chalicelib.forms import FieldError
-from chalicelib.models import THEMES
+from chalicelib.core.errors import Conflict, InvalidInput, NotFound
+from chalicelib.core.forms import FieldError
+from chalicelib.core.themes import THEMES
+from chalicelib.events import workspace as event_admin
+from chalicelib.events.forms import EVENT_FORM, event_values, slot_values
 from chalicelib.views.auth import requires
 from chalicelib.views.http import FORM, current_account, form_data, kept, page, redirect, require_csrf
 
 bp = Blueprint(__name__)
 BASE = "/beheer/bijeenkomsten"
+_EVENT_FORM = {"event_form": EVENT_FORM, "themes": THEMES}
 
 
 def _position(text: str) -> int:
@@ -33,7 +34,7 @@ def event_list() -> Response:
 @bp.route(f"{BASE}/nieuw", methods=["GET"])
 @requires(bp, "organiser")
 def new_event() -> Response:
-    return page(bp.current_request, "admin_event_new.html", values={"capacity": "60"}, errors={}, themes=THEMES)
+    return page(bp.current_request, "admin_event_new.html", values={"capacity": "60"}, errors={}, **_EVENT_FORM)
 
 
 @bp.route(BASE, methods=["POST"], content_types=FORM)
@@ -46,7 +47,7 @@ def create_event() -> Response:
         event = event_admin.create(current_account(request), data)
     except InvalidInput as invalid:
         return page(
-            request, "admin_event_new.html", status=422, values=kept(data), errors=invalid.fields, themes=THEMES
+            request, "admin_event_new.html", status=422, values=kept(data), errors=invalid.fields, **_EVENT_FORM
         )
     return redirect(f"{BASE}/{event.slug}/programma")
 
@@ -60,7 +61,7 @@ def _event_page(slug: str, status: int = 200, values: dict[str, Any] | None = No
         event=event,
         values=values or event_values(event),
         errors=errors or {},
-        themes=THEMES,
+        **_EVENT_FORM,
     )
 
 

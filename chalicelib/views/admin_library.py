@@ -6,11 +6,16 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib import clock, config, documents, event_admin, library, stores
-from chalicelib.errors import InvalidInput, NotFound
-from chalicelib.models import ACCESS_LEVELS, THEMES
-from chalicelib.rendering import gettext
-from chalicelib.storage import UploadRejected
+from chalicelib import stores
+from chalicelib.core import clock, config
+from chalicelib.core.errors import InvalidInput, NotFound
+from chalicelib.core.rendering import gettext
+from chalicelib.core.themes import THEMES
+from chalicelib.events import workspace as event_admin
+from chalicelib.library import documents
+from chalicelib.library import service as library
+from chalicelib.library.model import ACCESS_LEVELS
+from chalicelib.library.storage import UploadRejected
 from chalicelib.views.auth import requires
 from chalicelib.views.http import (
     FORM,

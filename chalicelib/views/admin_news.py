@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib import clock, news, stores
-from chalicelib.errors import InvalidInput, NotFound
+from chalicelib import stores
+from chalicelib.core import clock
+from chalicelib.core.errors import InvalidInput, NotFound
+from chalicelib.news import service as news
 from chalicelib.views.auth import requires
 from chalicelib.views.http import FORM, current_account, form_data, kept, page, redirect, require_csrf
 

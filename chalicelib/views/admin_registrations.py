@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib import attendance, event_admin, registration
-from chalicelib.errors import InvalidInput, NotFound
+from chalicelib.core.errors import InvalidInput, NotFound
+from chalicelib.events import workspace as event_admin
+from chalicelib.registrations import attendance
+from chalicelib.registrations import service as registration
 from chalicelib.views.auth import requires
 from chalicelib.views.http import FORM, current_account, form_data, kept, page, redirect, require_csrf
 

@@ -6,8 +6,11 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib import clock, event_admin, speakers, stores
-from chalicelib.errors import InvalidInput, NotFound
+from chalicelib import stores
+from chalicelib.core import clock
+from chalicelib.core.errors import InvalidInput, NotFound
+from chalicelib.events import workspace as event_admin
+from chalicelib.library import speakers
 from chalicelib.views.auth import requires
 from chalicelib.views.http import FORM, current_account, form_data, kept, page, redirect, require_csrf
 

@@ -6,58 +6,41 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib import clock, events, registration
-from chalicelib.errors import BadRequest, InvalidInput
-from chalicelib.event_store import EventPage
-from chalicelib.forms import FieldError
-from chalicelib.i18n import _
-from chalicelib.models import Event
-from chalicelib.openapi import document
-from chalicelib.rendering import gettext
+from chalicelib.core import clock
+from chalicelib.core.entity import plain
+from chalicelib.core.errors import BadRequest, InvalidInput
+from chalicelib.core.fields import json_fields
+from chalicelib.core.forms import FieldError
+from chalicelib.core.i18n import _
+from chalicelib.core.rendering import gettext
+from chalicelib.events import service as events
+from chalicelib.events.model import Event
+from chalicelib.events.store import EventPage
+from chalicelib.registrations import service as registration
 from chalicelib.views.http import json_body, json_response, language
+from chalicelib.views.openapi import document
 
 bp = Blueprint(__name__)
 
 _FIELDS = ("name", "email", "organisation", "role", "remarks")
 
 
-def event_json(event: Event) -> dict[str, Any]:
-    return {
-        "slug": event.slug,
-        "title": event.title,
-        "date": event.date.isoformat(),
-        "start": event.start,
-        "end": event.end,
-        "venue": event.venue,
-        "room": event.room,
-        "address": event.address,
-        "summary": event.summary,
-        "description": event.description,
-        "audience": event.audience,
-        "roles": list(event.roles),
-        "themes": list(event.themes),
-        "capacity": event.capacity,
+def event_json(event: Event, detail: bool = True) -> dict[str, Any]:
+    """The fields the declaration on `Event` shows in the API, and what follows from them."""
+    body = json_fields(event, detail) | {
         "places_left": event.places_left,
         "waiting": event.waiting,
         "registration": event.registration_state(clock.now()),
-        "programme": [
-            {
-                "start": slot.start,
-                "end": slot.end,
-                "title": slot.title,
-                "speakers": [{"name": s.name, "organisation": s.organisation} for s in slot.speakers],
-            }
-            for slot in event.programme
-        ],
     }
+    if detail:
+        body["programme"] = [
+            {"start": s.start, "end": s.end, "title": s.title, "speakers": plain(s.speakers)} for s in event.programme
+        ]
+    return body
 
 
 def _page_json(listing: EventPage) -> dict[str, Any]:
-    summary = ("programme", "description")
-    return {
-        "events": [{k: v for k, v in event_json(e).items() if k not in summary} for e in listing.events],
-        "next": listing.cursor,
-    }
+    return {"events": [event_json(e, detail=False) for e in listing.events], "next": listing.cursor}
 
 
 @bp.route("/api/events", methods=["GET"])

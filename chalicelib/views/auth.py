@@ -13,8 +13,8 @@ from urllib.parse import quote
 
 from chalice import Blueprint, Response
 
-from chalicelib.errors import Forbidden, PortalError
-from chalicelib.i18n import _
+from chalicelib.core.errors import Forbidden, PortalError
+from chalicelib.core.i18n import _
 from chalicelib.views.http import current_account, redirect, request_path
 
 RANKS = {"member": 1, "organiser": 2}

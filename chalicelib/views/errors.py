@@ -14,9 +14,16 @@ from typing import Any
 from chalice import Chalice, Response
 from chalice.app import Request
 
-from chalicelib import config
-from chalicelib.errors import BadRequest, InvalidInput, MethodNotAllowed, NotFound, PortalError, UnsupportedMediaType
-from chalicelib.rendering import gettext
+from chalicelib.core import config
+from chalicelib.core.errors import (
+    BadRequest,
+    InvalidInput,
+    MethodNotAllowed,
+    NotFound,
+    PortalError,
+    UnsupportedMediaType,
+)
+from chalicelib.core.rendering import gettext
 from chalicelib.views.http import json_response, language, page, request_path
 
 log = logging.getLogger(__name__)

@@ -10,11 +10,12 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from chalice import Response
 from chalice.app import Request
 
-from chalicelib import config, csrf, signin
-from chalicelib.errors import BadRequest, CsrfFailed
-from chalicelib.i18n import _, choose
-from chalicelib.models import Account
-from chalicelib.rendering import render
+from chalicelib.accounts import csrf, signin
+from chalicelib.accounts.model import Account
+from chalicelib.core import config
+from chalicelib.core.errors import BadRequest, CsrfFailed
+from chalicelib.core.i18n import _, choose
+from chalicelib.core.rendering import render
 
 FORM = ["application/x-www-form-urlencoded"]
 HTML_TYPE = "text/html; charset=utf-8"

@@ -6,7 +6,7 @@ from typing import Any
 
 from chalice import Blueprint, Cron
 
-from chalicelib import reminders, retention
+from chalicelib.registrations import reminders, retention
 
 bp = Blueprint(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib import library
+from chalicelib.library import service as library
 from chalicelib.views.http import current_account, page, redirect
 
 bp = Blueprint(__name__)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib import config, news, richtext
-from chalicelib.rendering import render
+from chalicelib.core import config, richtext
+from chalicelib.core.rendering import render
+from chalicelib.news import service as news
 from chalicelib.views.http import language, page
 
 bp = Blueprint(__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib import outbox
+from chalicelib.mail import outbox
 from chalicelib.views.http import page
 
 bp = Blueprint(__name__)

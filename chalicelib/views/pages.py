@@ -7,9 +7,14 @@ from pathlib import Path
 
 from chalice import Blueprint, Response
 
-from chalicelib import calendar_export, clock, events, library, news, registration
-from chalicelib.errors import InvalidInput, NotFound
-from chalicelib.models import Event
+from chalicelib.core import clock
+from chalicelib.core.errors import InvalidInput, NotFound
+from chalicelib.events import calendar as calendar_export
+from chalicelib.events import service as events
+from chalicelib.events.model import Event
+from chalicelib.library import service as library
+from chalicelib.news import service as news
+from chalicelib.registrations import service as registration
 from chalicelib.views.http import (
     FORM,
     LANG_COOKIE,

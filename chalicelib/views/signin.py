@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib import config, signin
-from chalicelib.errors import InvalidInput
+from chalicelib.accounts import signin
+from chalicelib.core import config
+from chalicelib.core.errors import InvalidInput
 from chalicelib.views.http import FORM, cookie_header, form_data, language, local_path, page, redirect, require_csrf
 
 bp = Blueprint(__name__)

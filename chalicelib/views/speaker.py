@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib import config, speakers
-from chalicelib.errors import InvalidInput
-from chalicelib.rendering import gettext
-from chalicelib.storage import UploadRejected
+from chalicelib.core import config
+from chalicelib.core.errors import InvalidInput
+from chalicelib.core.rendering import gettext
+from chalicelib.library import speakers
+from chalicelib.library.storage import UploadRejected
 from chalicelib.views.http import FORM, form_data, language, page, redirect, require_csrf, upload_page
 
 bp = Blueprint(__name__)

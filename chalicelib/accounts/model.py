@@ -1,0 +1,78 @@
+"""A member's or organiser's account, and its DynamoDB item."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from chalicelib.core.entity import attributes, from_attributes
+from chalicelib.core.keys import email_key
+
+ACCOUNT_SK = "#ACCOUNT"
+NEWSLETTER_INDEX_PK = "NEWSLETTER"
+
+
+class AccountStatus(StrEnum):
+    UNVERIFIED = "unverified"  # the address is not confirmed yet
+    PENDING = "pending"  # waiting for an organiser
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    DISABLED = "disabled"
+
+
+class Access(StrEnum):
+    MEMBER = "member"
+    ORGANISER = "organiser"
+
+
+def account_pk(email: str) -> str:
+    return f"ACCOUNT#{email_key(email)}"
+
+
+@dataclass
+class Account:
+    """A person's membership: requested, verified, then approved (or not) by an organiser."""
+
+    email: str
+    name: str
+    organisation: str
+    job: str
+    created_at: datetime
+    reason: str = ""
+    newsletter: bool = False
+    status: AccountStatus = AccountStatus.UNVERIFIED
+    access: Access = Access.MEMBER
+    language: str = "nl"
+    version: int = 0  # optimistic concurrency: every write expects the version it read
+
+    @property
+    def pk(self) -> str:
+        return account_pk(self.email)
+
+    @property
+    def can_sign_in(self) -> bool:
+        return self.status == AccountStatus.APPROVED
+
+    @property
+    def subscribed(self) -> bool:
+        return self.newsletter and self.status == AccountStatus.APPROVED
+
+    def to_item(self) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "PK": self.pk,
+            "SK": ACCOUNT_SK,
+            "type": "account",
+            **attributes(self),
+            # organisers list accounts by status, newest first
+            "GSI1PK": f"ACCOUNTS#{self.status}",
+            "GSI1SK": self.created_at.isoformat(),
+        }
+        if self.subscribed:
+            item["GSI2PK"], item["GSI2SK"] = NEWSLETTER_INDEX_PK, self.email.lower()
+        return item
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> Account:
+        return from_attributes(cls, item)

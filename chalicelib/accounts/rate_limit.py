@@ -1,0 +1,47 @@
+"""Counting attempts per window in DynamoDB, so that limits hold across Lambdas.
+
+Each counter is an item per scope and window; TTL removes old windows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.core import aws, clock, config
+
+
+class OverLimit(Exception):
+    pass
+
+
+def count(scopes: dict[str, int], window_seconds: int) -> None:
+    """One more attempt in each scope ({scope: limit}) in the current window; OverLimit past any limit.
+
+    One transaction: either every counter goes up or none does.
+    """
+    now = int(clock.now().timestamp())
+    window = now - now % window_seconds
+    items: list[dict[str, Any]] = [
+        {
+            "Update": {
+                "TableName": config.table_name(),
+                "Key": {"PK": {"S": f"RATE#{scope}"}, "SK": {"S": f"#{window}"}},
+                "UpdateExpression": "ADD attempts :one SET expires_at = :expires",
+                "ConditionExpression": "attribute_not_exists(attempts) OR attempts < :limit",
+                "ExpressionAttributeValues": {
+                    ":one": {"N": "1"},
+                    ":limit": {"N": str(limit)},
+                    ":expires": {"N": str(window + 2 * window_seconds)},
+                },
+            }
+        }
+        for scope, limit in scopes.items()
+    ]
+    try:
+        aws.dynamodb().transact_write_items(TransactItems=items)
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "TransactionCanceledException":
+            raise OverLimit() from error
+        raise

@@ -1,0 +1,233 @@
+"""Joining the network: request, email verification, approval, and a member's own data.
+
+Every change an organiser or member makes is written together with an audit
+entry (who, what, when, before and after) in one transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from chalicelib import stores
+from chalicelib.accounts.forms import clean_account_request, clean_profile
+from chalicelib.accounts.model import Account
+from chalicelib.accounts.store import AccountExists, LinkUnusable, StaleAccount
+from chalicelib.audit.store import audit_entry
+from chalicelib.core import clock, config
+from chalicelib.core.errors import Conflict, InvalidInput, LinkInvalid, NotFound
+from chalicelib.core.forms import FieldError
+from chalicelib.core.i18n import _
+from chalicelib.core.keys import email_key
+from chalicelib.mail import sending as mail
+
+DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def is_trusted(email: str) -> bool:
+    """The domain is a trusted one or a subdomain of it; `politie.nl.evil.com` and `xpolitie.nl` are not."""
+    domain = email.rsplit("@", 1)[-1].lower().rstrip(".")
+    trusted_domains = (*config.trusted_domains(), *stores.accounts().trusted_domains())
+    return any(domain == trusted or domain.endswith("." + trusted) for trusted in trusted_domains)
+
+
+def trusted_domains() -> tuple[tuple[str, ...], list[str]]:
+    """(from the configuration, added by organisers)."""
+    return config.trusted_domains(), stores.accounts().trusted_domains()
+
+
+def change_trusted_domain(organiser: Account, form: Mapping[str, str], add: bool) -> None:
+    """Add or remove one domain in the organisers' list; audited."""
+    domain = form.get("domain", "").strip().lower().removeprefix("@").rstrip(".")
+    store = stores.accounts()
+    before = store.trusted_domains()
+    if add:
+        if not DOMAIN.match(domain):
+            raise InvalidInput({"domain": FieldError(_("Vul een domeinnaam in, bijvoorbeeld gemeente.nl."))})
+        if domain in before or domain in config.trusted_domains():
+            raise InvalidInput({"domain": FieldError(_("Dit domein staat al in de lijst."))})
+        after = sorted([*before, domain])
+    else:
+        if domain not in before:
+            raise NotFound()
+        after = [d for d in before if d != domain]
+    entry = audit_entry(
+        organiser.email,
+        "domain.added" if add else "domain.removed",
+        domain,
+        {"domains": before},
+        {"domains": after},
+        clock.now().isoformat(),
+    )
+    try:
+        store.set_trusted_domains(before, after, entry)
+    except StaleAccount as exc:
+        raise Conflict() from exc
+
+
+def set_access(organiser: Account, key: str, access: str) -> Account:
+    """Make an approved account an organiser, or a member again."""
+    if key == email_key(organiser.email):
+        raise Conflict(_("U kunt uw eigen account hier niet wijzigen; vraag een andere organisator."))
+    account = stores.accounts().get_by_key(key) if len(key) <= 64 else None
+    if account is None or access not in ("member", "organiser"):
+        raise NotFound()
+    if account.status != "approved" or account.access == access:
+        raise Conflict(_("Dit account heeft die rol al, of is niet actief."))
+    before = _snapshot(account)
+    account.access = access
+    _save(account, actor=organiser.email, action=f"account.{access}", before=before)
+    return account
+
+
+def epoch(seconds_from_now: int = 0) -> int:
+    return int(clock.now().timestamp()) + seconds_from_now
+
+
+def request_account(form: Mapping[str, str], language: str) -> None:
+    """Store a request and mail a verification link.
+
+    The visitor learns nothing about whether the address was known: for a
+    known one, the mail goes to its owner and nothing new is stored.
+    """
+    data = clean_account_request(form)
+    account = Account(
+        email=data.email,
+        name=data.name,
+        organisation=data.organisation,
+        job=data.job,
+        reason=data.reason,
+        newsletter=data.newsletter,
+        language=language,
+        created_at=clock.now(),
+    )
+    store = stores.accounts()
+    try:
+        token = store.create(account, epoch(config.VERIFY_LINK_SECONDS))
+    except AccountExists as exists:
+        existing = exists.existing
+        if existing.status == "unverified":
+            _send(
+                existing,
+                "verify",
+                link=f"/account/bevestigen/{store.add_link('verify', existing, epoch(config.VERIFY_LINK_SECONDS))}",
+            )
+        else:
+            _send(existing, "account_exists")
+        return
+    _send(account, "verify", link=f"/account/bevestigen/{token}")
+
+
+def verify(token: str) -> Account:
+    """Use the verification link: trusted domains are approved at once, others wait for an organiser."""
+    store = stores.accounts()
+    try:
+        key, _next = store.use_link("verify", token, epoch())
+    except LinkUnusable as exc:
+        raise LinkInvalid() from exc
+    account = store.get_by_key(key)
+    if account is None:
+        raise LinkInvalid()
+    if account.status != "unverified":
+        return account
+    before = _snapshot(account)
+    account.status = "approved" if is_trusted(account.email) else "pending"
+    _save(account, actor=account.email, action="account.verified", before=before)
+    _send(account, "approved" if account.status == "approved" else "pending")
+    return account
+
+
+def decide(organiser: Account, key: str, status: str) -> Account:
+    """An organiser approves, rejects, disables or enables an account."""
+    allowed = {"approved": ("pending", "disabled", "rejected"), "rejected": ("pending",), "disabled": ("approved",)}
+    if key == email_key(organiser.email):
+        raise Conflict(_("U kunt uw eigen account hier niet wijzigen; vraag een andere organisator."))
+    store = stores.accounts()
+    account = store.get_by_key(key)
+    if account is None or status not in allowed:
+        raise NotFound()
+    if account.status not in allowed[status]:
+        raise Conflict(_("Dit account heeft die status al, of kan die status niet krijgen."))
+    before = _snapshot(account)
+    was = account.status
+    account.status = status
+    _save(account, actor=organiser.email, action=f"account.{status}", before=before)
+    if was == "pending":
+        _send(account, "approved" if status == "approved" else "rejected")
+    return account
+
+
+def update_own(account: Account, form: Mapping[str, str]) -> Account:
+    data = clean_profile(form)
+    before = _snapshot(account)
+    account.name, account.organisation, account.job, account.newsletter = (
+        data.name,
+        data.organisation,
+        data.job,
+        data.newsletter,
+    )
+    _save(account, actor=account.email, action="account.updated", before=before)
+    return account
+
+
+def set_newsletter(account: Account, subscribed: bool, actor: str) -> None:
+    before = _snapshot(account)
+    account.newsletter = subscribed
+    _save(
+        account, actor=actor, action="newsletter.subscribed" if subscribed else "newsletter.unsubscribed", before=before
+    )
+
+
+def delete_own(account: Account) -> None:
+    """The account goes; registrations stay with their events, each with its own cancel link."""
+    try:
+        stores.accounts().delete(account)
+    except StaleAccount as exc:
+        raise Conflict() from exc
+
+
+def ensure_organiser(email: str, name: str) -> Account:
+    """For the command line: make (or promote) an approved organiser account."""
+    store = stores.accounts()
+    account = store.get(email)
+    if account is None:
+        account = Account(email=email, name=name, organisation="", job="", created_at=clock.now())
+        store.create(account, epoch())  # the verification link expires at once: the command vouches
+    before = _snapshot(account)
+    account.status, account.access = "approved", "organiser"
+    _save(account, actor="command line", action="account.organiser", before=before)
+    return account
+
+
+def _snapshot(account: Account) -> dict[str, Any]:
+    return {"status": account.status, "access": account.access, "newsletter": account.newsletter, "name": account.name}
+
+
+def _save(account: Account, actor: str, action: str, before: dict[str, Any]) -> None:
+    entry = audit_entry(actor, action, account.email, before, _snapshot(account), clock.now().isoformat())
+    try:
+        stores.accounts().save(account, entry)
+    except StaleAccount as exc:
+        raise Conflict() from exc
+
+
+_SUBJECTS = {
+    "verify": _("Bevestig uw e-mailadres voor het regionaal netwerk"),
+    "account_exists": _("U hebt al een account of aanvraag bij het regionaal netwerk"),
+    "pending": _("Uw aanvraag is ontvangen"),
+    "approved": _("Uw account is actief"),
+    "rejected": _("Uw aanvraag is niet goedgekeurd"),
+}
+
+
+def _send(account: Account, template: str, link: str = "") -> bool:
+    return mail.send(
+        account.email,
+        _SUBJECTS[template],
+        f"account_{template}",
+        account.language,
+        account=account,
+        link=f"{config.base_url()}{link}" if link else "",
+        sign_in_url=f"{config.base_url()}/inloggen",
+    )

@@ -1,0 +1,216 @@
+"""Repository for accounts, their one-time links, and the trusted email domains.
+
+One-time links are stored under a hash of the token, so the table never holds
+a usable link. A link is used by one conditional update; a second use, or a
+second tab at the same moment, fails that condition.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.accounts.model import ACCOUNT_SK, NEWSLETTER_INDEX_PK, Account
+from chalicelib.audit.store import audit_put
+from chalicelib.core.dynamo import from_attrs, is_cancelled, query_all, to_attrs
+from chalicelib.core.keys import email_key
+
+LINK_SK = "#LINK"
+
+
+class StaleAccount(Exception):
+    """The account changed since it was read (version mismatch), or is gone."""
+
+
+class AccountExists(Exception):
+    def __init__(self, existing: Account) -> None:
+        super().__init__("account exists")
+        self.existing = existing
+
+
+class LinkUnusable(Exception):
+    """The one-time link is unknown, used or expired."""
+
+
+_DOMAINS_KEY = {"PK": {"S": "SETTINGS"}, "SK": {"S": "#TRUSTED_DOMAINS"}}
+
+
+def _link_pk(purpose: str, token: str) -> str:
+    return f"LINK#{purpose}#{hashlib.sha256(token.encode()).hexdigest()}"
+
+
+def _is_condition_failure(error: ClientError) -> bool:
+    return error.response["Error"]["Code"] in ("ConditionalCheckFailedException", "TransactionCanceledException")
+
+
+class AccountStore:
+    def __init__(self, client: Any, table: str) -> None:
+        self._client = client
+        self._table = table
+
+    # -- accounts -------------------------------------------------------
+
+    def get(self, email: str) -> Account | None:
+        return self.get_by_key(email_key(email))
+
+    def get_by_key(self, key: str) -> Account | None:
+        response = self._client.get_item(
+            TableName=self._table, Key={"PK": {"S": f"ACCOUNT#{key}"}, "SK": {"S": ACCOUNT_SK}}, ConsistentRead=True
+        )
+        item = response.get("Item")
+        return Account.from_item(from_attrs(item)) if item else None
+
+    def create(self, account: Account, link_expires: int) -> str:
+        """A new account and its verification link (returned), or AccountExists with the one stored."""
+        link_token = secrets.token_urlsafe(32)
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": to_attrs(account.to_item()),
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                        }
+                    },
+                    self._link_put("verify", link_token, account, link_expires),
+                ]
+            )
+        except ClientError as error:
+            if not is_cancelled(error):
+                raise
+            reason = error.response.get("CancellationReasons", [{}])[0]
+            if reason.get("Code") == "ConditionalCheckFailed" and "Item" in reason:
+                raise AccountExists(Account.from_item(from_attrs(reason["Item"]))) from error
+            raise
+        return link_token
+
+    def save(self, account: Account, audit: dict[str, Any] | None = None) -> None:
+        """Write a changed account if nobody changed it since it was read; with its audit entry."""
+        expected = account.version
+        account.version += 1
+        items: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": to_attrs(account.to_item()),
+                    "ConditionExpression": "version = :v",
+                    "ExpressionAttributeValues": {":v": {"N": str(expected)}},
+                }
+            }
+        ]
+        if audit:
+            items.append({"Put": {"TableName": self._table, "Item": to_attrs(audit)}})
+        try:
+            self._client.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            account.version = expected
+            if _is_condition_failure(error):
+                raise StaleAccount() from error
+            raise
+
+    def delete(self, account: Account) -> None:
+        try:
+            self._client.delete_item(
+                TableName=self._table,
+                Key={"PK": {"S": account.pk}, "SK": {"S": ACCOUNT_SK}},
+                ConditionExpression="version = :v",
+                ExpressionAttributeValues={":v": {"N": str(account.version)}},
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                raise StaleAccount() from error
+            raise
+
+    def by_status(self, status: str) -> list[Account]:
+        """Every account with this status, newest first; paginates (a list that stopped at
+        100 would hide accounts from the organisers without saying so)."""
+        items = query_all(
+            self._client,
+            TableName=self._table,
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"ACCOUNTS#{status}"}},
+            ScanIndexForward=False,
+        )
+        return [Account.from_item(i) for i in items]
+
+    def subscribers(self) -> list[Account]:
+        """Approved accounts that want the newsletter, by address; paginates."""
+        items = query_all(
+            self._client,
+            TableName=self._table,
+            IndexName="GSI2",
+            KeyConditionExpression="GSI2PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": NEWSLETTER_INDEX_PK}},
+        )
+        return [Account.from_item(i) for i in items]
+
+    # -- one-time links -------------------------------------------------
+
+    def _link_put(
+        self, purpose: str, token: str, account: Account, expires: int, next_path: str = "/"
+    ) -> dict[str, Any]:
+        item = {
+            "PK": _link_pk(purpose, token),
+            "SK": LINK_SK,
+            "type": "link",
+            "account": email_key(account.email),
+            "next": next_path,
+            "expires_at": expires,  # TTL removes it; the condition below does not wait for TTL
+        }
+        return {
+            "Put": {"TableName": self._table, "Item": to_attrs(item), "ConditionExpression": "attribute_not_exists(PK)"}
+        }
+
+    def add_link(self, purpose: str, account: Account, expires: int, next_path: str = "/") -> str:
+        token = secrets.token_urlsafe(32)
+        self._client.transact_write_items(TransactItems=[self._link_put(purpose, token, account, expires, next_path)])
+        return token
+
+    def use_link(self, purpose: str, token: str, now: int) -> tuple[str, str]:
+        """Mark the link used, once; return (account key, next path) or raise LinkUnusable."""
+        try:
+            response = self._client.update_item(
+                TableName=self._table,
+                Key={"PK": {"S": _link_pk(purpose, token)}, "SK": {"S": LINK_SK}},
+                UpdateExpression="SET used_at = :now",
+                ConditionExpression="attribute_exists(PK) AND attribute_not_exists(used_at) AND expires_at > :now",
+                ExpressionAttributeValues={":now": {"N": str(now)}},
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                raise LinkUnusable() from error
+            raise
+        link = from_attrs(response["Attributes"])
+        return link["account"], link.get("next", "/")
+
+    # -- trusted domains ------------------------------------------------
+
+    def trusted_domains(self) -> list[str]:
+        """The domains organisers added (the configured ones come from config)."""
+        response = self._client.get_item(TableName=self._table, Key=_DOMAINS_KEY, ConsistentRead=True)
+        return sorted(from_attrs(response.get("Item", {})).get("domains", []))
+
+    def set_trusted_domains(self, before: list[str], after: list[str], audit: dict[str, Any]) -> None:
+        """Replace the list if it is still `before` (two organisers editing at once); StaleAccount if not."""
+        condition = "attribute_not_exists(PK)" if not before else "domains = :before"
+        values = {":before": {"L": [{"S": d} for d in before]}} if before else {}
+        put: dict[str, Any] = {
+            "TableName": self._table,
+            "Item": {**_DOMAINS_KEY, "type": {"S": "settings"}, "domains": {"L": [{"S": d} for d in after]}},
+            "ConditionExpression": condition,
+        }
+        if values:
+            put["ExpressionAttributeValues"] = values
+        try:
+            self._client.transact_write_items(TransactItems=[{"Put": put}, audit_put(self._table, audit)])
+        except ClientError as error:
+            if is_cancelled(error):
+                raise StaleAccount() from error
+            raise

@@ -1,0 +1,99 @@
+"""The audit log: who changed what, when, from what to what.
+
+Entries are written in the same transaction as the change they describe
+(`audit_entry` builds one); organisers read them a month at a time.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from chalicelib.core.dynamo import from_attrs, to_attrs
+from chalicelib.core.errors import BadRequest
+from chalicelib.core.i18n import _
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+# the sort key of the last entry shown: "{ISO moment}#{8 hex}"
+CURSOR = re.compile(r"^\d{4}-\d{2}-\d{2}T[0-9:.+-]{8,40}#[0-9a-f]{8}$")
+
+
+def audit_entry(
+    actor: str, action: str, target: str, before: dict[str, Any], after: dict[str, Any], at: str
+) -> dict[str, Any]:
+    """An audit item, to put in the same transaction as the change it records."""
+    return {
+        "PK": f"AUDIT#{at[:7]}",  # one partition per month, newest first by sort key
+        "SK": f"{at}#{secrets.token_hex(4)}",
+        "type": "audit",
+        "actor": actor,
+        "action": action,
+        "target": target,
+        "before": before,
+        "after": after,
+    }
+
+
+def audit_put(table: str, entry: dict[str, Any]) -> dict[str, Any]:
+    """The entry as a transaction item."""
+    return {"Put": {"TableName": table, "Item": to_attrs(entry)}}
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    actor: str
+    action: str
+    target: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+@dataclass
+class AuditPage:
+    entries: list[AuditEntry]
+    cursor: str | None
+
+
+class AuditStore:
+    def __init__(self, client: Any, table: str) -> None:
+        self._client = client
+        self._table = table
+
+    def put(self, entry: dict[str, Any]) -> None:
+        """For changes that are a single write anyway (a download, a sent message)."""
+        self._client.put_item(TableName=self._table, Item=to_attrs(entry))
+
+    def month(self, month: str, limit: int, cursor: str | None = None) -> AuditPage:
+        """One month's entries, newest first, `limit` at a time."""
+        if not MONTH.match(month) or (cursor is not None and not CURSOR.match(cursor)):
+            raise BadRequest(_("Deze paginalink is ongeldig."))
+        pk = f"AUDIT#{month}"
+        params: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": pk}},
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if cursor:
+            params["ExclusiveStartKey"] = {"PK": {"S": pk}, "SK": {"S": cursor}}
+        response = self._client.query(**params)
+        entries = []
+        for raw in response["Items"]:
+            item = from_attrs(raw)
+            entries.append(
+                AuditEntry(
+                    at=datetime.fromisoformat(item["SK"].rsplit("#", 1)[0]),
+                    actor=item.get("actor", ""),
+                    action=item.get("action", ""),
+                    target=item.get("target", ""),
+                    before=item.get("before", {}),
+                    after=item.get("after", {}),
+                )
+            )
+        last = response.get("LastEvaluatedKey")
+        return AuditPage(entries, str(last["SK"]["S"]) if last else None)

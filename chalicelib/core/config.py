@@ -1,0 +1,111 @@
+"""Settings, read from the environment when first asked for, never at import.
+
+`chalice.test.Client` and `chalice local` set a stage's variables only around
+a request or before import respectively (GUIDE 4.4), so every getter reads
+`os.environ` at call time. Nothing here is cached except the secret key.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+TIMEZONE = ZoneInfo("Europe/Amsterdam")
+LANGUAGES = ("nl", "en")
+DEFAULT_LANGUAGE = "nl"
+
+
+def _required(name: str) -> str:
+    value = os.environ.get(name, "")
+    if not value:
+        raise RuntimeError(f"environment variable {name} is not set")
+    return value
+
+
+def stage() -> str:
+    return os.environ.get("STAGE", "local")
+
+
+def is_local() -> bool:
+    return stage() == "local"
+
+
+def table_name() -> str:
+    return _required("TABLE_NAME")
+
+
+def bucket_name() -> str:
+    return _required("BUCKET_NAME")
+
+
+def mail_sender() -> str:
+    return _required("MAIL_SENDER")
+
+
+def base_url() -> str:
+    """Absolute origin for links in mail; never taken from the Host header."""
+    return os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def aws_endpoint_url() -> str | None:
+    """Set only locally (moto server); boto3 reads it by itself too."""
+    return os.environ.get("AWS_ENDPOINT_URL") or None
+
+
+def secret_key() -> bytes:
+    return _secret_key(os.environ.get("SECRET_KEY", ""), os.environ.get("SECRET_KEY_PARAMETER", ""))
+
+
+@lru_cache(maxsize=2)
+def _secret_key(literal: str, parameter: str) -> bytes:
+    """The HMAC key for CSRF tokens: a literal locally, an SSM SecureString when deployed."""
+    if parameter:
+        from chalicelib.core.aws import ssm  # one call per cold start, only where configured
+
+        literal = ssm().get_parameter(Name=parameter, WithDecryption=True)["Parameter"]["Value"]
+    if len(literal) < 32:
+        raise RuntimeError("SECRET_KEY (or the SSM parameter) must be at least 32 characters")
+    return literal.encode()
+
+
+def page_size() -> int:
+    return int(os.environ.get("PAGE_SIZE", "10"))
+
+
+def trusted_domains() -> tuple[str, ...]:
+    """Email domains whose verified requests are approved at once (subdomains count)."""
+    raw = os.environ.get("TRUSTED_DOMAINS", "")
+    return tuple(d.strip().lower().lstrip("@.") for d in raw.split(",") if d.strip())
+
+
+SESSION_SECONDS = 8 * 60 * 60  # a working day; then sign in again
+SIGN_IN_LINK_SECONDS = 15 * 60
+VERIFY_LINK_SECONDS = 24 * 60 * 60
+# sign-in requests per window, per address and per client
+SIGN_IN_LIMIT_PER_ADDRESS = 5
+SIGN_IN_LIMIT_PER_CLIENT = 20
+SIGN_IN_WINDOW_SECONDS = 15 * 60
+
+
+def upload_max_bytes() -> int:
+    return int(os.environ.get("UPLOAD_MAX_MB", "50")) * 1024 * 1024
+
+
+def speaker_link_days() -> int:
+    """How long after the event a speaker's upload link keeps working."""
+    return int(os.environ.get("SPEAKER_LINK_DAYS", "30"))
+
+
+UPLOAD_URL_SECONDS = 10 * 60
+DOWNLOAD_URL_SECONDS = 5 * 60
+
+
+def reminder_days() -> int:
+    """Confirmed attendees get a reminder this many days before the event."""
+    return int(os.environ.get("REMINDER_DAYS", "2"))
+
+
+def retention_days() -> int:
+    """Registrations' personal data is anonymised this many days after the event."""
+    return int(os.environ.get("RETENTION_DAYS", "90"))

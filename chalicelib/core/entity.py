@@ -1,0 +1,101 @@
+"""Entities declared once: a dataclass's field types say how each field is stored.
+
+`attributes(entity)` gives the plain values of a DynamoDB item (dates as ISO
+text, tuples as lists, nested dataclasses as maps, enums as their value) and
+`from_attributes(cls, item)` reads them back by the same types. A store adds
+only the keys; a new field needs no mapping code of its own. A field declared
+with `metadata={"stored": False}` (a programme read with its event, say) is
+left out of the item.
+
+The low-level client's type descriptors ({"S": ...}) are made in
+`core/dynamo.py`, the one other place that knows them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import sys
+import types
+import typing
+from datetime import date, datetime
+from functools import cache
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def is_stored(field: dataclasses.Field[Any]) -> bool:
+    return bool(field.metadata.get("stored", True))
+
+
+@cache
+def field_types(cls: type) -> dict[str, Any]:
+    """The resolved types of the fields that are stored or declared editable.
+
+    Resolved one by one: a field kept out of the item may name a type that is
+    imported only for the type checker (an event's materials).
+    """
+    namespace = vars(sys.modules[cls.__module__])
+    return {
+        f.name: eval(f.type, namespace) if isinstance(f.type, str) else f.type  # noqa: S307 (the class's own annotations)
+        for f in dataclasses.fields(cls)
+        if is_stored(f) or "form" in f.metadata
+    }
+
+
+def plain(value: Any) -> Any:
+    """A Python value as an item or JSON holds it."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return [plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return attributes(value)
+    return value
+
+
+def attributes(entity: Any) -> dict[str, Any]:
+    """The stored fields of a dataclass as plain values; None is left out (DynamoDB has no empty value)."""
+    item: dict[str, Any] = {}
+    for field in dataclasses.fields(entity):
+        value = getattr(entity, field.name)
+        if is_stored(field) and value is not None:
+            item[field.name] = plain(value)
+    return item
+
+
+_SCALARS: dict[Any, Any] = {datetime: datetime.fromisoformat, date: date.fromisoformat, bool: bool, int: int}
+
+
+def _parse(kind: Any, value: Any) -> Any:
+    origin = typing.get_origin(kind)
+    if origin in (types.UnionType, typing.Union):  # `X | None`: None is simply absent
+        (kind,) = [arg for arg in typing.get_args(kind) if arg is not type(None)]
+        return _parse(kind, value)
+    if origin in (tuple, list):
+        (inner, *_rest) = typing.get_args(kind)
+        parsed = [_parse(inner, v) for v in value]
+        return tuple(parsed) if origin is tuple else parsed
+    if kind in _SCALARS:
+        return _SCALARS[kind](value)
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return kind(value)
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        return from_attributes(kind, value)
+    return value
+
+
+def from_attributes(cls: type[T], item: dict[str, Any], **derived: Any) -> T:
+    """An entity from its item's attributes; `derived` gives fields kept in its key, not as attributes.
+
+    A missing attribute takes the field's default, so older items read as before.
+    """
+    hints = field_types(cls)
+    values = dict(derived)
+    for field in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if is_stored(field) and field.name not in values and item.get(field.name) is not None:
+            values[field.name] = _parse(hints[field.name], item[field.name])
+    return cls(**values)

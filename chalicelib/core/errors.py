@@ -1,0 +1,102 @@
+"""Domain errors, each carrying its HTTP status.
+
+They subclass `ChaliceUnhandledError` so that Chalice lets them through to the
+error middleware in `views/errors.py`, which renders a page or JSON for them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import ChaliceUnhandledError
+
+from chalicelib.core.i18n import _
+
+
+class PortalError(ChaliceUnhandledError):
+    status = 500
+    # msgid (Dutch); translated where it is rendered
+    message = _("Er ging iets mis aan onze kant. Probeer het later nog eens.")
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.message)
+        if message:
+            self.message = message
+
+
+class BadRequest(PortalError):
+    status = 400
+    message = _("Het verzoek kon niet worden gelezen.")
+
+
+class MethodNotAllowed(PortalError):
+    status = 405
+    message = _("Deze handeling is hier niet mogelijk.")
+
+
+class UnsupportedMediaType(PortalError):
+    status = 415
+    message = _("Dit type inhoud wordt hier niet ondersteund.")
+
+
+class CsrfFailed(PortalError):
+    status = 403
+    message = _(
+        "Het formulier is verlopen of kwam niet van deze site. Ga terug, vernieuw de pagina en verstuur het opnieuw."
+    )
+
+
+class NotFound(PortalError):
+    status = 404
+    message = _("Deze pagina bestaat niet (meer).")
+
+
+class EventNotFound(NotFound):
+    message = _("Deze bijeenkomst bestaat niet (meer).")
+
+
+class RegistrationNotFound(NotFound):
+    message = _("Deze link is niet (meer) geldig. Controleer of u de volledige link uit de e-mail hebt gebruikt.")
+
+
+class RegistrationClosed(PortalError):
+    status = 409
+    message = _("Aanmelden voor deze bijeenkomst is niet meer mogelijk.")
+
+
+class AlreadyCancelled(PortalError):
+    status = 409
+    message = _("Deze aanmelding is al geannuleerd.")
+
+
+class InvalidInput(PortalError):
+    """Per-field `forms.FieldError`s keyed by field name; rendered next to the fields."""
+
+    status = 422
+    message = _("Controleer de gemarkeerde velden.")
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        super().__init__()
+        self.fields = fields
+
+
+class Conflict(PortalError):
+    """A concurrent change won a race more often than we retry; asking again works."""
+
+    status = 409
+    message = _("Er gebeurde tegelijk iets anders met deze gegevens. Probeer het nog eens.")
+
+
+class LinkInvalid(PortalError):
+    status = 410
+    message = _("Deze link is al gebruikt of verlopen. Vraag een nieuwe aan.")
+
+
+class Forbidden(PortalError):
+    status = 403
+    message = _("U hebt geen toegang tot deze pagina.")
+
+
+class TooManyAttempts(PortalError):
+    status = 429
+    message = _("U hebt het te vaak geprobeerd. Wacht een kwartier en probeer het dan opnieuw.")

@@ -1,0 +1,67 @@
+"""One Jinja2 environment per language, autoescaping HTML, translating through gettext.
+
+Templates live in the top-level templates/ folder; the Lambda package carries
+them at its root through the vendor/templates link (GUIDE 4.1), so the path is
+the same in both places.
+"""
+
+from __future__ import annotations
+
+from functools import cache, partial
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from chalicelib.core import richtext
+from chalicelib.core.i18n import _, format_date, translations
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
+# how statuses of events and registrations read on organisers' pages
+STATUS_LABELS = {
+    "draft": _("Concept"),
+    "published": _("Gepubliceerd"),
+    "cancelled": _("Geannuleerd"),
+    "confirmed": _("Bevestigd"),
+    "waiting": _("Wachtlijst"),
+    "attended": _("Aanwezig"),
+}
+# who may open a material
+ACCESS_LABELS = {
+    "public": _("Iedereen"),
+    "members": _("Leden"),
+    "attendees": _("Deelnemers van de bijeenkomst"),
+    "organisers": _("Alleen organisatoren"),
+}
+
+
+@cache
+def environment(language: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html", "xml"]),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    catalog = translations(language)
+    env.globals.update(
+        lang=language,
+        format_date=partial(format_date, language=language),
+        markdown=richtext.render,  # organisers' Markdown, sanitised
+        status_label=lambda status: catalog.gettext(STATUS_LABELS.get(status, status)),
+        access_label=lambda access: catalog.gettext(ACCESS_LABELS.get(access, access)),
+    )
+    return env
+
+
+def render(name: str, language: str, **context: Any) -> str:
+    return environment(language).get_template(name).render(**context)
+
+
+def gettext(language: str, msgid: str, **params: Any) -> str:
+    """Translate a msgid outside a template (mail subjects, JSON messages)."""
+    text = translations(language).gettext(msgid)
+    return text % params if params else text

@@ -1,0 +1,103 @@
+"""Loading an organiser's event file (parsed YAML or JSON) through the workspace's own rules.
+
+Every value is turned into what the workspace form would hold and checked by
+`events/forms.py`, so a file can store nothing the form would refuse. Messages
+name the event, the slot and the field, in English, because the person reading
+them is an organiser at a command line. Each event is then written as the
+workspace writes it: conditional on the version read, counters untouched, audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.core import clock
+from chalicelib.core.errors import Conflict, InvalidInput
+from chalicelib.core.fields import form_rules, form_value
+from chalicelib.core.rendering import gettext
+from chalicelib.core.themes import THEMES
+from chalicelib.events import workspace
+from chalicelib.events.forms import clean_event, clean_slot
+from chalicelib.events.model import Event, EventStatus
+from chalicelib.events.store import MAX_SLOTS
+
+IMPORT_ACTOR = "manage.py load-events"
+
+
+class InvalidEventFile(ValueError):
+    pass
+
+
+def _refusal(where: str, invalid: InvalidInput) -> InvalidEventFile:
+    reasons = [
+        f"'{name}': {gettext('en', error.msgid, max=error.max, other=error.other)}"
+        for name, error in invalid.fields.items()
+    ]
+    return InvalidEventFile(f"{where}: " + "; ".join(reasons))
+
+
+def _event_form(data: dict[str, Any]) -> dict[str, str]:
+    form: dict[str, str] = {}
+    for name, rule in form_rules(Event):
+        form.update(form_value(rule.kind, name, data.get(name)))
+    return form
+
+
+def _slot_form(data: dict[str, Any]) -> dict[str, str]:
+    speakers = data.get("speakers") or []
+    if not isinstance(speakers, list) or not all(isinstance(s, dict) for s in speakers):
+        speakers = [{"name": "("}]  # refused below with the form's message about the speakers' format
+    lines = [
+        f"{s.get('name', '')} ({s['organisation']})" if s.get("organisation") else str(s.get("name", ""))
+        for s in speakers
+    ]
+    return {
+        "start": str(data.get("start") or ""),
+        "end": str(data.get("end") or ""),
+        "title": str(data.get("title") or ""),
+        "speakers": "\n".join(lines),
+    }
+
+
+def parse_event(data: dict[str, Any]) -> Event:
+    """The event and its programme, checked as the workspace checks them; InvalidEventFile otherwise."""
+    where = f"event '{data.get('slug', '?')}'"
+    if not data.get("slug"):
+        raise InvalidEventFile(f"{where}: 'slug' is required")
+    themes = data.get("themes") or []
+    if not isinstance(themes, list) or not all(isinstance(t, str) and t in THEMES for t in themes):
+        raise InvalidEventFile(f"{where}: 'themes': not one of {', '.join(THEMES)}")
+    try:
+        event = Event(**clean_event(_event_form(data), new=True))
+    except InvalidInput as invalid:
+        raise _refusal(where, invalid) from invalid
+    event.status = EventStatus.CANCELLED if data.get("cancelled") else EventStatus.PUBLISHED
+    slots = data.get("programme") or []
+    if not isinstance(slots, list) or len(slots) > MAX_SLOTS:
+        raise InvalidEventFile(f"{where}: 'programme' must be a list of at most {MAX_SLOTS} slots")
+    for position, slot in enumerate(slots, start=1):
+        try:
+            event.programme.append(
+                clean_slot(_slot_form(slot if isinstance(slot, dict) else {}), event, position, position)
+            )
+        except InvalidInput as invalid:
+            raise _refusal(f"{where}, slot {position}", invalid) from invalid
+    return event
+
+
+def load(document: dict[str, Any] | list[Any]) -> list[str]:
+    """Validate every event first, then store each; returns the slugs stored."""
+    items = document.get("events", []) if isinstance(document, dict) else document
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise InvalidEventFile("expected a list of events, or a mapping with an 'events' list")
+    parsed = [parse_event(item) for item in items]
+    for event in parsed:
+        try:
+            workspace.import_event(IMPORT_ACTOR, event, clock.now())
+        except InvalidInput as invalid:
+            raise _refusal(f"event '{event.slug}'", invalid) from invalid
+        except Conflict as conflict:
+            raise InvalidEventFile(
+                f"event '{event.slug}': changed by someone else meanwhile; load it again"
+            ) from conflict
+    return [e.slug for e in parsed]

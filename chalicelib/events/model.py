@@ -1,0 +1,190 @@
+"""An event with its programme slots and speakers: declared once, with their DynamoDB items.
+
+Each editable field of an event says here, once, how organisers edit it (label,
+kind of input, limits) and whether the JSON API shows it. The item mapping, the
+workspace form, the import, the JSON and the OpenAPI schema are all derived from
+these declarations (see `core/entity.py` and `core/fields.py`), so a new field is
+one line here plus where a template shows it.
+
+Key layout (single table; see docs/data-model.md):
+  EVENT#{slug} / #EVENT            the event, with its seat counters
+  EVENT#{slug} / #SLOT#{nnn}       a programme slot
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.core.config import TIMEZONE
+from chalicelib.core.entity import attributes, from_attributes
+from chalicelib.core.fields import Api, editable, kept_out
+from chalicelib.core.i18n import _
+
+if TYPE_CHECKING:
+    from chalicelib.library.model import Material
+
+EVENT_SK = "#EVENT"
+SLOT_PREFIX = "#SLOT#"
+EVENTS_INDEX_PK = "EVENTS"
+EVENT_DATES_INDEX_PK = "EVENTDATES"
+CAPACITY_MAX = 5000
+ROLES_MAX = 20
+
+
+class EventStatus(StrEnum):
+    DRAFT = "draft"  # organisers only, until the programme is ready
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"  # stays visible, with the cancellation
+
+
+class RegistrationState(StrEnum):
+    """Whether a visitor can register now."""
+
+    OPEN = "open"
+    FULL = "full"  # new registrations join the waiting list
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+def event_pk(slug: str) -> str:
+    return f"EVENT#{slug}"
+
+
+def slot_sk(position: int) -> str:
+    return f"{SLOT_PREFIX}{position:03d}"
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str
+    organisation: str = ""
+
+
+@dataclass(frozen=True)
+class Slot:
+    # `position` names the slot for good (speakers and slides refer to it; it is in the key); `order` is where it is shown
+    position: int = field(metadata=kept_out)
+    start: str  # "HH:MM", local time
+    end: str
+    title: str
+    speakers: tuple[Speaker, ...] = ()
+    order: int = 0
+
+    def to_item(self, slug: str) -> dict[str, Any]:
+        item = {"PK": event_pk(slug), "SK": slot_sk(self.position), "type": "slot", **attributes(self)}
+        item["order"] = self.order or self.position
+        return item
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> Slot:
+        position = int(item["SK"].removeprefix(SLOT_PREFIX))
+        slot = from_attributes(cls, item, position=position)
+        return slot if slot.order else Slot(**{**vars(slot), "order": position})
+
+
+@dataclass
+class Event:
+    slug: str = editable(
+        _("Webadres"),
+        "slug",
+        limit=80,
+        hint=_(
+            "Het deel na /events/ in de link, bijvoorbeeld netwerkbijeenkomst-zwijndrecht. Leeg: gemaakt van de titel. Kan later niet meer veranderen."
+        ),
+        api=Api.SUMMARY,
+    )
+    title: str = editable(_("Titel"), limit=150, required=True, api=Api.SUMMARY)
+    date: date = editable(_("Datum"), "date", required=True, api=Api.SUMMARY)
+    start: str = editable(_("Begintijd"), "time", required=True, api=Api.SUMMARY)  # "HH:MM", Europe/Amsterdam
+    end: str = editable(_("Eindtijd"), "time", required=True, api=Api.SUMMARY)
+    venue: str = editable(
+        _("Locatie"), limit=150, required=True, hint=_("Bijvoorbeeld: Gemeentehuis Zwijndrecht."), api=Api.SUMMARY
+    )
+    capacity: int = editable(_("Aantal plaatsen"), "number", limit=CAPACITY_MAX, required=True, api=Api.SUMMARY)
+    room: str = editable(_("Zaal"), limit=100, api=Api.SUMMARY, default="")
+    address: str = editable(_("Adres"), limit=200, api=Api.SUMMARY, default="")
+    summary: str = editable(_("Korte samenvatting"), limit=300, api=Api.SUMMARY, default="")
+    description: str = editable(
+        _("Beschrijving"),
+        "textarea",
+        limit=10_000,
+        hint=_("Markdown: **vet**, *schuin*, [link](https://…), lijstjes met -."),
+        api=Api.DETAIL,
+        default="",
+    )
+    audience: str = editable(_("Doelgroep"), "textarea", limit=1000, api=Api.SUMMARY, default="")
+    roles: tuple[str, ...] = editable(
+        _("Functies om uit te kiezen bij aanmelden"),
+        "lines",
+        limit=ROLES_MAX,
+        hint=_("Eén functie per regel. Leeg: deelnemers typen hun functie zelf."),
+        api=Api.SUMMARY,
+        default=(),
+    )
+    themes: tuple[str, ...] = editable(_("Thema's"), "themes", api=Api.SUMMARY, default=())
+    registration_deadline: datetime | None = editable(
+        _("Aanmelden kan tot"), "datetime", hint=_("Leeg: tot het begin van de bijeenkomst."), default=None
+    )
+    # speakers' slides go public in the library once the event is over
+    publish_slides_after: bool = editable(
+        _("Dia's van sprekers na afloop automatisch in de kennisbank zetten"), "checkbox", default=False
+    )
+    status: EventStatus = EventStatus.PUBLISHED
+    confirmed: int = 0  # seat counters: written only by registration's transactions
+    waiting: int = 0
+    version: int = 0  # organisers' edits expect the version they read; registrations leave it alone
+    programme: list[Slot] = field(default_factory=list, metadata=kept_out)
+    materials: list[Material] = field(default_factory=list, metadata=kept_out)  # read with the event
+
+    @property
+    def starts_at(self) -> datetime:
+        return datetime.fromisoformat(f"{self.date.isoformat()}T{self.start}").replace(tzinfo=TIMEZONE)
+
+    @property
+    def ends_at(self) -> datetime:
+        return datetime.fromisoformat(f"{self.date.isoformat()}T{self.end}").replace(tzinfo=TIMEZONE)
+
+    @property
+    def places_left(self) -> int:
+        return max(self.capacity - self.confirmed, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.confirmed >= self.capacity
+
+    def registration_state(self, now: datetime) -> RegistrationState:
+        if self.status == EventStatus.CANCELLED:
+            return RegistrationState.CANCELLED
+        deadline = self.registration_deadline or self.starts_at
+        if now >= deadline or now >= self.starts_at:
+            return RegistrationState.CLOSED
+        return RegistrationState.FULL if self.is_full else RegistrationState.OPEN
+
+    def to_item(self) -> dict[str, Any]:
+        day = self.date.isoformat()
+        return {
+            "PK": event_pk(self.slug),
+            "SK": EVENT_SK,
+            "type": "event",
+            **attributes(self),
+            # the public lists read only published events; organisers read all three partitions
+            "GSI1PK": EVENTS_INDEX_PK if self.status == EventStatus.PUBLISHED else f"{EVENTS_INDEX_PK}#{self.status}",
+            "GSI1SK": f"{day}T{self.start}#{self.slug}",
+            # every event by date, for reminders and retention, until its registrations are anonymised
+            "GSI2PK": EVENT_DATES_INDEX_PK,
+            "GSI2SK": f"{day}#{self.slug}",
+        }
+
+    @classmethod
+    def from_item(
+        cls, item: dict[str, Any], programme: list[Slot] | None = None, materials: list[Material] | None = None
+    ) -> Event:
+        return from_attributes(
+            cls,
+            item,
+            programme=sorted(programme or [], key=lambda s: (s.order, s.position)),
+            materials=materials or [],
+        )

@@ -1,0 +1,238 @@
+"""Repository for events and their programmes. Receives its table name and client.
+
+Organisers' changes are conditional on the version they read, so two
+organisers never overwrite each other unseen, and on the seat counters, so a
+capacity never drops below the places already given.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.audit.store import audit_put
+from chalicelib.core.dynamo import from_attrs, is_cancelled, query_all, to_attrs
+from chalicelib.core.errors import BadRequest
+from chalicelib.core.i18n import _
+from chalicelib.events.model import EVENT_DATES_INDEX_PK, EVENT_SK, EVENTS_INDEX_PK, SLOT_PREFIX, Event, Slot, event_pk
+from chalicelib.library.model import MATERIAL_PREFIX, Material
+
+# One transaction holds 100 items: the event, its slots, a removed slot and the audit entry.
+MAX_SLOTS = 90
+
+# A page cursor is the GSI1 sort key of the last event shown: "{date}T{start}#{slug}".
+# The whole index key follows from it, and it says nothing that the page did not show.
+CURSOR = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}#[a-z0-9-]{1,80}$")
+
+
+class SlugTaken(Exception):
+    """An event with this slug exists already."""
+
+
+class StaleEvent(Exception):
+    """Someone changed the event since it was read."""
+
+
+class CapacityBelowConfirmed(Exception):
+    def __init__(self, confirmed: int) -> None:
+        super().__init__(f"{confirmed} places are confirmed")
+        self.confirmed = confirmed
+
+
+# counters belong to registration, keys to the store, GSI2PK to retention (which removes it): an edit
+# leaves them alone. GSI2SK follows the date; without GSI2PK it indexes nothing.
+_NOT_EDITED = {"PK", "SK", "confirmed", "waiting", "version", "GSI2PK"}
+
+
+@dataclass
+class EventPage:
+    events: list[Event]
+    cursor: str | None  # pass back as `after` to get the next page
+
+
+def encode_cursor(key: dict[str, Any]) -> str:
+    return str(key["GSI1SK"]["S"])
+
+
+def decode_cursor(cursor: str) -> dict[str, Any]:
+    """Whitelist a visitor-supplied cursor before it reaches DynamoDB."""
+    if not CURSOR.match(cursor):
+        raise BadRequest(_("Deze paginalink is ongeldig."))
+    slug = cursor.split("#", 1)[1]
+    return {
+        "GSI1PK": {"S": EVENTS_INDEX_PK},
+        "GSI1SK": {"S": cursor},
+        "PK": {"S": event_pk(slug)},
+        "SK": {"S": EVENT_SK},
+    }
+
+
+class EventStore:
+    def __init__(self, client: Any, table: str) -> None:
+        self._client = client
+        self._table = table
+
+    def get(self, slug: str) -> Event | None:
+        """The event, its programme and its materials in one Query: their sort keys start with '#'."""
+        response = self._client.query(
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :hash)",
+            ExpressionAttributeValues={":pk": {"S": event_pk(slug)}, ":hash": {"S": "#"}},
+        )
+        items = [from_attrs(a) for a in response["Items"]]
+        meta = next((i for i in items if i["SK"] == EVENT_SK), None)
+        if meta is None:
+            return None
+        slots = [Slot.from_item(i) for i in items if i["SK"].startswith(SLOT_PREFIX)]
+        materials = [Material.from_item(i) for i in items if i["SK"].startswith(MATERIAL_PREFIX)]
+        return Event.from_item(meta, programme=slots, materials=materials)
+
+    def get_meta(self, slug: str) -> Event | None:
+        """The event without its programme, read consistently (for seat decisions)."""
+        response = self._client.get_item(
+            TableName=self._table,
+            Key={"PK": {"S": event_pk(slug)}, "SK": {"S": EVENT_SK}},
+            ConsistentRead=True,
+        )
+        item = response.get("Item")
+        return Event.from_item(from_attrs(item)) if item else None
+
+    def list(self, *, after_key: str, upcoming: bool, limit: int, cursor: str | None) -> EventPage:
+        """Published events from the sparse GSI1, by date: upcoming ascending, past descending."""
+        operator = ">=" if upcoming else "<"
+        params: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": "GSI1",
+            "KeyConditionExpression": f"GSI1PK = :pk AND GSI1SK {operator} :now",
+            "ExpressionAttributeValues": {":pk": {"S": EVENTS_INDEX_PK}, ":now": {"S": after_key}},
+            "ScanIndexForward": upcoming,
+            "Limit": limit,
+        }
+        if cursor is not None:  # an empty one is a broken link, not the first page
+            params["ExclusiveStartKey"] = decode_cursor(cursor)
+        response = self._client.query(**params)
+        events = [Event.from_item(from_attrs(a)) for a in response["Items"]]
+        last = response.get("LastEvaluatedKey")
+        return EventPage(events, encode_cursor(last) if last else None)
+
+    def with_personal_data(self, until: str, since: str = "") -> list[Event]:
+        """Events dated from `since` up to (not including) `until` whose registrations still hold
+        personal data (GSI2; anonymising an event removes it there)."""
+        items = query_all(
+            self._client,
+            TableName=self._table,
+            IndexName="GSI2",
+            KeyConditionExpression="GSI2PK = :pk AND GSI2SK BETWEEN :since AND :until",
+            ExpressionAttributeValues={
+                ":pk": {"S": EVENT_DATES_INDEX_PK},
+                ":since": {"S": since or "0000"},
+                ":until": {"S": until},
+            },
+        )
+        return [Event.from_item(i) for i in items]
+
+    def mark_anonymised(self, slug: str, at: str) -> None:
+        self._client.update_item(
+            TableName=self._table,
+            Key={"PK": {"S": event_pk(slug)}, "SK": {"S": EVENT_SK}},
+            UpdateExpression="SET anonymised_at = :at REMOVE GSI2PK, GSI2SK",
+            ExpressionAttributeValues={":at": {"S": at}},
+        )
+
+    # -- organisers' changes --------------------------------------------
+
+    def all_for_organisers(self) -> list[Event]:
+        """Every event, drafts and cancelled ones too, newest first: one Query per status partition."""
+        events: list[Event] = []
+        for partition in (EVENTS_INDEX_PK, f"{EVENTS_INDEX_PK}#draft", f"{EVENTS_INDEX_PK}#cancelled"):
+            items = query_all(
+                self._client,
+                TableName=self._table,
+                IndexName="GSI1",
+                KeyConditionExpression="GSI1PK = :pk",
+                ExpressionAttributeValues={":pk": {"S": partition}},
+            )
+            events += [Event.from_item(i) for i in items]
+        return sorted(events, key=lambda e: (e.date, e.start), reverse=True)
+
+    def create(self, event: Event, audit: dict[str, Any]) -> None:
+        """A new event with its programme and audit entry; SlugTaken if the slug is in use."""
+        meta = {"Put": {"TableName": self._table, "Item": to_attrs(event.to_item())}}
+        meta["Put"]["ConditionExpression"] = "attribute_not_exists(PK)"
+        slots = [{"Put": {"TableName": self._table, "Item": to_attrs(s.to_item(event.slug))}} for s in event.programme]
+        try:
+            self._client.transact_write_items(TransactItems=[meta, *slots, audit_put(self._table, audit)])
+        except ClientError as error:
+            if is_cancelled(error):
+                raise SlugTaken() from error
+            raise
+
+    def update(self, event: Event, audit: dict[str, Any], removed_slots: tuple[int, ...] = ()) -> None:
+        """Write an organiser's change to the event and its programme, in one transaction.
+
+        Raises StaleEvent when the stored version is no longer `event.version`,
+        CapacityBelowConfirmed when the new capacity is below the confirmed places.
+        """
+        fields = {k: v for k, v in event.to_item().items() if k not in _NOT_EDITED}
+        names = {f"#f{i}": name for i, name in enumerate(fields)}
+        values = {f":v{i}": value for i, value in enumerate(fields.values())}
+        update = "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(fields))) + ", version = :next"
+        if event.registration_deadline is None:
+            update += " REMOVE registration_deadline"
+        # the condition sees the item as stored: compare its confirmed places with the new capacity
+        values.update({":read": event.version, ":next": event.version + 1, ":capacity": event.capacity})
+        meta = {
+            "Update": {
+                "TableName": self._table,
+                "Key": {"PK": {"S": event_pk(event.slug)}, "SK": {"S": EVENT_SK}},
+                "UpdateExpression": update,
+                "ConditionExpression": "(attribute_not_exists(version) OR version = :read) AND confirmed <= :capacity",
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": to_attrs(values),
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+            }
+        }
+        items = [meta]
+        items += [{"Put": {"TableName": self._table, "Item": to_attrs(s.to_item(event.slug))}} for s in event.programme]
+        for position in removed_slots:
+            key = {"PK": {"S": event_pk(event.slug)}, "SK": {"S": f"{SLOT_PREFIX}{position:03d}"}}
+            items.append({"Delete": {"TableName": self._table, "Key": key}})
+        try:
+            self._client.transact_write_items(TransactItems=[*items, audit_put(self._table, audit)])
+        except ClientError as error:
+            if not is_cancelled(error):
+                raise
+            reason = error.response.get("CancellationReasons", [{}])[0]
+            stored = from_attrs(reason.get("Item", {}))
+            if not stored:
+                raise StaleEvent() from error
+            if int(stored.get("version", 0)) == event.version:
+                raise CapacityBelowConfirmed(int(stored.get("confirmed", 0))) from error
+            raise StaleEvent() from error
+        event.version += 1
+
+    def delete_draft(self, event: Event, audit: dict[str, Any]) -> None:
+        """Remove a draft and its programme; StaleEvent if it changed, was published or got registrations."""
+        pk = {"S": event_pk(event.slug)}
+        meta = {
+            "Delete": {
+                "TableName": self._table,
+                "Key": {"PK": pk, "SK": {"S": EVENT_SK}},
+                "ConditionExpression": "version = :read AND #status = :draft AND confirmed = :zero AND waiting = :zero",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": to_attrs({":read": event.version, ":draft": "draft", ":zero": 0}),
+            }
+        }
+        slots = [
+            {"Delete": {"TableName": self._table, "Key": {"PK": pk, "SK": {"S": f"{SLOT_PREFIX}{s.position:03d}"}}}}
+            for s in event.programme
+        ]
+        try:
+            self._client.transact_write_items(TransactItems=[meta, *slots, audit_put(self._table, audit)])
+        except ClientError as error:
+            if is_cancelled(error):
+                raise StaleEvent() from error
+            raise

@@ -1,0 +1,273 @@
+"""Organisers' work on events: create, edit, publish, unpublish, cancel, and the programme.
+
+Every change is one DynamoDB transaction with its audit entry (before and
+after), conditional on the version the organiser read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib import stores
+from chalicelib.accounts.model import Account
+from chalicelib.audit.store import audit_entry
+from chalicelib.core import clock
+from chalicelib.core.errors import Conflict, InvalidInput, NotFound
+from chalicelib.core.forms import FieldError
+from chalicelib.core.i18n import _
+from chalicelib.events.forms import clean_event, clean_slot
+from chalicelib.events.model import Event, EventStatus
+from chalicelib.events.store import MAX_SLOTS, CapacityBelowConfirmed, SlugTaken, StaleEvent
+from chalicelib.mail import sending as mail
+from chalicelib.registrations.service import manage_url
+
+# action in the URL -> (statuses it may start from, status it leads to)
+TRANSITIONS = {
+    "publiceren": (("draft",), "published"),
+    "depubliceren": (("published",), "draft"),
+    "annuleren": (("draft", "published"), "cancelled"),
+}
+STALE = _("Iemand anders heeft deze bijeenkomst intussen gewijzigd. Open haar opnieuw en probeer het nog eens.")
+
+
+def all_events() -> list[Event]:
+    return stores.events().all_for_organisers()
+
+
+def get(slug: str) -> Event:
+    event = stores.events().get(slug) if 0 < len(slug) <= 80 else None
+    if event is None:
+        raise NotFound()
+    return event
+
+
+def _snapshot(event: Event) -> dict[str, Any]:
+    item = event.to_item()
+    kept = {k: v for k, v in item.items() if k not in ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "type")}
+    programme = [
+        {"start": s.start, "end": s.end, "title": s.title, "speakers": [p.name for p in s.speakers]}
+        for s in event.programme
+    ]
+    return kept | {"programme": programme}
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    keys = [k for k in after if before.get(k) != after.get(k) and k not in ("version", "confirmed", "waiting")]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def _write(
+    organiser: Account, event: Event, action: str, before: dict[str, Any], removed: tuple[int, ...] = ()
+) -> None:
+    old, new = _changes(before, _snapshot(event))
+    entry = audit_entry(organiser.email, action, event.slug, old, new, clock.now().isoformat())
+    try:
+        stores.events().update(event, entry, removed)
+    except StaleEvent as exc:
+        raise Conflict(STALE) from exc
+
+
+def create(organiser: Account, form: Mapping[str, str]) -> Event:
+    event = Event(**clean_event(form, new=True), status=EventStatus.DRAFT)  # published when the programme is ready
+    entry = audit_entry(organiser.email, "event.created", event.slug, {}, _snapshot(event), clock.now().isoformat())
+    try:
+        stores.events().create(event, entry)
+    except SlugTaken as exc:
+        raise InvalidInput(
+            {"slug": FieldError(_("Er is al een bijeenkomst met dit webadres. Kies een ander."))}
+        ) from exc
+    return event
+
+
+def _expect_version(event: Event, form: Mapping[str, str]) -> None:
+    """The form carries the version it showed; an older one would undo someone else's change."""
+    if form.get("version", "") != str(event.version):
+        raise Conflict(STALE)
+
+
+def update(organiser: Account, slug: str, form: Mapping[str, str]) -> Event:
+    event = get(slug)
+    _expect_version(event, form)
+    values = clean_event(form, new=False)  # without the slug: it is the event's key and never changes
+    before = _snapshot(event)
+    for name, value in values.items():
+        setattr(event, name, value)
+    try:
+        _write(organiser, event, "event.updated", before)
+    except CapacityBelowConfirmed as low:
+        raise _capacity_below(low) from low
+    if (event.title, event.date.isoformat()) != (before["title"], before["date"]):
+        _refresh_registrations(event)
+    _follow_slides_setting(event)
+    return event
+
+
+def import_event(actor: str, event: Event, now: datetime) -> None:
+    """Create or replace an event from an import file, written as an organiser's edit is.
+
+    A replacement is conditional on the version read and leaves the seat counters
+    to registration, so re-importing a live event never loses a registration.
+    Slots missing from the file are removed. Raises Conflict if the event changed
+    meanwhile, InvalidInput if its new capacity is below the places confirmed.
+    """
+    store = stores.events()
+    existing = store.get(event.slug)
+    if existing is None:
+        entry = audit_entry(actor, "event.imported", event.slug, {}, _snapshot(event), now.isoformat())
+        try:
+            store.create(event, entry)
+        except SlugTaken as exc:
+            raise Conflict(STALE) from exc
+        return
+    event.version = existing.version
+    kept = {slot.position for slot in event.programme}
+    removed = tuple(slot.position for slot in existing.programme if slot.position not in kept)
+    old, new = _changes(_snapshot(existing), _snapshot(event))
+    try:
+        store.update(event, audit_entry(actor, "event.imported", event.slug, old, new, now.isoformat()), removed)
+    except StaleEvent as exc:
+        raise Conflict(STALE) from exc
+    except CapacityBelowConfirmed as low:
+        raise _capacity_below(low) from low
+
+
+def _capacity_below(low: CapacityBelowConfirmed) -> InvalidInput:
+    return InvalidInput(
+        {
+            "capacity": FieldError(
+                _("Er zijn al %(max)d plaatsen bevestigd. Meld eerst mensen af of kies een hogere capaciteit."),
+                low.confirmed,
+            )
+        }
+    )
+
+
+def _follow_slides_setting(event: Event) -> None:
+    """Speakers' slides that no organiser published by hand follow the event's setting and end."""
+    for material in event.materials:
+        if not material.speaker_id or material.status == "published":
+            continue
+        status = "after_event" if event.publish_slides_after else "draft"
+        if (material.status, material.publish_from) != (status, event.ends_at):
+            material.status, material.publish_from = status, event.ends_at
+            stores.library().save_material(material)
+
+
+def _refresh_registrations(event: Event) -> None:
+    """After the event itself: a failure here leaves an old title or date on a member's own list, nothing worse."""
+    store = stores.registrations()
+    for reg in store.list_for_event(event.slug):
+        try:
+            store.copy_event_details(reg, event.title, event.date.isoformat())
+        except ClientError:  # anonymised meanwhile: nothing left to refresh
+            continue
+
+
+def change_status(organiser: Account, slug: str, action: str, version: str) -> tuple[Event, int]:
+    """Publish, unpublish or cancel; a cancelled event mails everyone registered or waiting.
+
+    Returns the event and the number of mails sent.
+    """
+    if action not in TRANSITIONS:
+        raise NotFound()
+    event = get(slug)
+    if version != str(event.version):
+        raise Conflict(STALE)
+    sources, target = TRANSITIONS[action]
+    if event.status not in sources:
+        raise Conflict(_("Dat kan niet bij een bijeenkomst met deze status."))
+    before = _snapshot(event)
+    event.status = target
+    _write(organiser, event, f"event.{target}", before)
+    sent = _mail_cancellation(event) if target == "cancelled" else 0
+    return event, sent
+
+
+def delete_draft(organiser: Account, slug: str, version: str) -> None:
+    """A draft made by mistake goes, with its programme; anything with people or files attached stays."""
+    event = get(slug)
+    if version != str(event.version):
+        raise Conflict(STALE)
+    has_people = event.confirmed or event.waiting or stores.registrations().list_for_event(slug)
+    if event.status != "draft" or has_people or event.materials or stores.library().speakers_of(slug):
+        raise Conflict(_("Alleen een concept zonder aanmeldingen, sprekers of materiaal kan worden verwijderd."))
+    entry = audit_entry(organiser.email, "event.deleted", slug, _snapshot(event), {}, clock.now().isoformat())
+    try:
+        stores.events().delete_draft(event, entry)
+    except StaleEvent as exc:
+        raise Conflict(STALE) from exc
+
+
+def _mail_cancellation(event: Event) -> int:
+    sent = 0
+    for reg in stores.registrations().list_for_event(event.slug):
+        if reg.status in ("confirmed", "waiting"):
+            sent += mail.send(
+                reg.email,
+                _("Geannuleerd: %(title)s"),
+                "event_cancelled",
+                reg.language,
+                subject_params={"title": event.title},
+                registration=reg,
+                event=event,
+                manage_url=manage_url(reg.token),
+            )
+    return sent
+
+
+# -- the programme ----------------------------------------------------------
+
+
+def save_slot(organiser: Account, slug: str, form: Mapping[str, str], position: int | None = None) -> Event:
+    """Add a slot (position None) or change one; times are checked against the event and the other slots."""
+    event = get(slug)
+    _expect_version(event, form)
+    before = _snapshot(event)
+    existing = next((s for s in event.programme if s.position == position), None)
+    if position is not None and existing is None:
+        raise NotFound()
+    if existing is None and len(event.programme) >= MAX_SLOTS:
+        raise Conflict(_("Een programma heeft ten hoogste 90 onderdelen."))
+    if existing is not None:
+        position, order = existing.position, existing.order
+    else:  # a new slot: a number never used before, shown last
+        position = max((s.position for s in event.programme), default=0) + 1
+        order = max((s.order for s in event.programme), default=0) + 1
+    slot = clean_slot(form, event, position, order)
+    event.programme = [s for s in event.programme if s.position != position] + [slot]
+    event.programme.sort(key=lambda s: (s.order, s.position))
+    _write(organiser, event, "programme.updated" if existing else "programme.added", before)
+    return event
+
+
+def change_slot(organiser: Account, slug: str, position: int, action: str, version: str) -> Event:
+    """Move a slot up or down in the shown order, or remove it."""
+    if action not in ("omhoog", "omlaag", "verwijderen"):
+        raise NotFound()
+    event = get(slug)
+    if version != str(event.version):
+        raise Conflict(STALE)
+    index = next((i for i, s in enumerate(event.programme) if s.position == position), None)
+    if index is None:
+        raise NotFound()
+    before = _snapshot(event)
+    if action == "verwijderen":
+        event.programme.pop(index)
+        _renumber(event)
+        _write(organiser, event, "programme.removed", before, removed=(position,))
+        return event
+    other = index - 1 if action == "omhoog" else index + 1
+    if 0 <= other < len(event.programme):
+        event.programme[index], event.programme[other] = event.programme[other], event.programme[index]
+        _renumber(event)
+        _write(organiser, event, "programme.moved", before)
+    return event
+
+
+def _renumber(event: Event) -> None:
+    event.programme = [replace(s, order=i) for i, s in enumerate(event.programme, start=1)]

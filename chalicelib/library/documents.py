@@ -1,0 +1,159 @@
+"""Organisers' own documents in the knowledge library: uploaded straight to S3 like
+speakers' slides (presigned POST, then checked), then described, levelled and published.
+Editing and removing work for every material, slides included. Every change is audited."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib import stores
+from chalicelib.accounts.model import Account
+from chalicelib.audit.store import audit_entry
+from chalicelib.core import clock, config
+from chalicelib.core.errors import NotFound
+from chalicelib.core.forms import FieldError, raise_if, text_field
+from chalicelib.core.i18n import _
+from chalicelib.core.themes import THEMES
+from chalicelib.library import storage
+from chalicelib.library.model import ACCESS_LEVELS, Material
+
+# documents/{material id}/{random}.{extension}: made by the server only
+_KEY = re.compile(r"^documents/((?:[a-z0-9-]{1,80}|_)\.[0-9a-f]{12})/[0-9a-f]{16}\.(pdf|pptx|odp|docx)$")
+STATUSES = ("draft", "published", "after_event")
+
+
+@dataclass
+class DocumentUpload:
+    plain: dict[str, Any]
+    scripted: dict[str, Any]
+    extension: str
+
+
+def start_upload(form: Mapping[str, str]) -> DocumentUpload:
+    """Presigned forms for a new document, for an event or for none."""
+    errors: dict[str, FieldError] = {}
+    extension = form.get("file_type", "")
+    if extension not in storage.FILE_TYPES:
+        errors["file_type"] = FieldError(
+            _("Kies PDF, PowerPoint (pptx), OpenDocument-presentatie (odp) of Word (docx).")
+        )
+    slug = form.get("event", "")
+    if slug and (len(slug) > 80 or stores.events().get_meta(slug) is None):
+        errors["event"] = FieldError(_("Kies een van de bijeenkomsten uit de lijst."))
+    raise_if(errors, ("file_type", "event"))
+    key = f"documents/{slug or '_'}.{secrets.token_hex(6)}/{secrets.token_hex(8)}.{extension}"
+    done = f"{config.base_url()}/beheer/documenten/klaar"
+    return DocumentUpload(
+        plain=storage.presigned_upload(key, extension, redirect=done),
+        scripted=storage.presigned_upload(key, extension, redirect=None),
+        extension=extension,
+    )
+
+
+def finish_upload(organiser: Account, key: str) -> Material:
+    """Check what S3 received and keep it as a draft, open to organisers only until it is described."""
+    match = _KEY.match(key or "")
+    if not match:
+        raise NotFound()
+    material_id, extension = match.group(1), match.group(2)
+    existing = stores.library().material(material_id)
+    if existing is not None:
+        return existing  # the browser came back twice
+    stored = storage.verify(key, extension)  # raises UploadRejected, object gone
+    slug = material_id.split(".", 1)[0]
+    event = stores.events().get_meta(slug) if slug != "_" else None
+    material = Material(
+        id=material_id,
+        title=stored.filename.rsplit(".", 1)[0].replace("-", " ") or _("Document"),
+        file_type=extension,
+        access="organisers",
+        date=event.date if event else clock.now().date(),
+        object_key=stored.key,
+        size=stored.size,
+        filename=stored.filename or storage.clean_filename("document", extension),
+        uploaded_at=clock.now(),
+        themes=event.themes if event else (),
+        event_slug=event.slug if event else "",
+        event_title=event.title if event else "",
+        status="draft",
+    )
+    entry = audit_entry(organiser.email, "material.uploaded", material.id, {}, _snapshot(material), _now())
+    stores.library().save_material(material, entry)
+    return material
+
+
+def get(material_id: str) -> Material:
+    material = stores.library().material(material_id) if len(material_id) <= 100 else None
+    if material is None:
+        raise NotFound()
+    return material
+
+
+def values(material: Material) -> dict[str, str]:
+    result = {
+        "title": material.title,
+        "description": material.description,
+        "access": material.access,
+        "status": material.status,
+    }
+    result.update({f"theme_{i}": "yes" for i, theme in enumerate(THEMES) if theme in material.themes})
+    return result
+
+
+def update(organiser: Account, material_id: str, form: Mapping[str, str]) -> Material:
+    material = get(material_id)
+    errors: dict[str, FieldError] = {}
+    title = text_field(form, "title", errors, limit=200)
+    description = text_field(form, "description", errors, limit=2000, multiline=True, required=False)
+    access = form.get("access", "")
+    if access not in ACCESS_LEVELS:
+        errors["access"] = FieldError(_("Kies wie het materiaal mag openen."))
+    status = form.get("status", "")
+    if status not in STATUSES or (status == "after_event" and not material.event_slug):
+        errors["status"] = FieldError(_("Kies wanneer het materiaal zichtbaar wordt."))
+    raise_if(errors, ("title", "description", "access", "status"))
+    before = _snapshot(material)
+    material.title, material.description, material.access, material.status = title, description, access, status
+    material.themes = tuple(theme for i, theme in enumerate(THEMES) if form.get(f"theme_{i}") == "yes")
+    if status == "after_event" and material.publish_from is None:
+        event = stores.events().get_meta(material.event_slug)
+        material.publish_from = event.ends_at if event else clock.now()
+    after = _snapshot(material)
+    changed = [k for k in after if before[k] != after[k]]
+    entry = audit_entry(
+        organiser.email,
+        "material.updated",
+        material.id,
+        {k: before[k] for k in changed},
+        {k: after[k] for k in changed},
+        _now(),
+    )
+    stores.library().save_material(material, entry)
+    return material
+
+
+def remove(organiser: Account, material_id: str) -> None:
+    """The record first (so nobody is sent to a missing file), then every version of the file."""
+    material = get(material_id)
+    entry = audit_entry(organiser.email, "material.removed", material.id, _snapshot(material), {}, _now())
+    stores.library().delete_material(material, entry)
+    storage.delete(material.object_key)
+
+
+def _snapshot(material: Material) -> dict[str, Any]:
+    return {
+        "title": material.title,
+        "description": material.description,
+        "access": material.access,
+        "status": material.status,
+        "themes": list(material.themes),
+        "filename": material.filename,
+    }
+
+
+def _now() -> str:
+    return clock.now().isoformat()

@@ -1,0 +1,118 @@
+"""Materials of the knowledge library and invited speakers, and their DynamoDB items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from chalicelib.core.entity import attributes, from_attributes
+from chalicelib.core.fields import kept_out
+from chalicelib.events.model import event_pk
+
+SPEAKER_PREFIX = "SPEAKER#"
+MATERIAL_PREFIX = "#MATERIAL#"  # '#': an event's materials come with its one page Query
+LIBRARY_PK = "LIBRARY"  # materials that belong to no event
+
+
+class MaterialAccess(StrEnum):
+    """Who may open a material, from the widest circle to the narrowest."""
+
+    PUBLIC = "public"
+    MEMBERS = "members"
+    ATTENDEES = "attendees"  # members who attended its event
+    ORGANISERS = "organisers"
+
+
+ACCESS_LEVELS = tuple(MaterialAccess)
+
+
+class MaterialStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    AFTER_EVENT = "after_event"  # published once its event is over
+
+
+class FileType(StrEnum):
+    PDF = "pdf"
+    PPTX = "pptx"
+    ODP = "odp"
+    DOCX = "docx"
+
+
+@dataclass
+class InvitedSpeaker:
+    """An invited speaker: uploads slides for their programme slots through a private link."""
+
+    event_slug: str = field(metadata=kept_out)  # the key says both
+    id: str = field(metadata=kept_out)
+    name: str
+    organisation: str
+    email: str
+    slots: tuple[int, ...]
+    created_at: datetime
+    revoked: bool = False
+
+    def to_item(self) -> dict[str, Any]:
+        return {
+            "PK": event_pk(self.event_slug),
+            "SK": f"{SPEAKER_PREFIX}{self.id}",
+            "type": "speaker",
+            **attributes(self),
+        }
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> InvitedSpeaker:
+        return from_attributes(
+            cls, item, event_slug=item["PK"].removeprefix("EVENT#"), id=item["SK"].removeprefix(SPEAKER_PREFIX)
+        )
+
+
+def material_pk(material_id: str) -> str:
+    """Material ids are '{event slug}.{random}' or '_.{random}' (no event): the id says where it lives."""
+    owner = material_id.split(".", 1)[0]
+    return LIBRARY_PK if owner == "_" else event_pk(owner)
+
+
+@dataclass
+class Material:
+    """An item of the knowledge library: speaker slides or an organiser's document."""
+
+    id: str = field(metadata=kept_out)  # in the key
+    title: str
+    file_type: FileType
+    access: MaterialAccess
+    date: date
+    object_key: str
+    size: int
+    filename: str
+    uploaded_at: datetime
+    description: str = ""
+    themes: tuple[str, ...] = ()
+    event_slug: str = ""
+    event_title: str = ""
+    slot: int = 0
+    speaker_id: str = ""
+    status: MaterialStatus = MaterialStatus.DRAFT
+    publish_from: datetime | None = None  # for after_event
+
+    def is_visible(self, now: datetime) -> bool:
+        if self.status == MaterialStatus.PUBLISHED:
+            return True
+        return self.status == MaterialStatus.AFTER_EVENT and self.publish_from is not None and now >= self.publish_from
+
+    def to_item(self) -> dict[str, Any]:
+        return {
+            "PK": material_pk(self.id),
+            "SK": f"{MATERIAL_PREFIX}{self.id}",
+            "type": "material",
+            **attributes(self),
+            # every material, newest first, for the library and the organisers' list
+            "GSI1PK": "MATERIALS",
+            "GSI1SK": f"{self.date.isoformat()}#{self.id}",
+        }
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> Material:
+        return from_attributes(cls, item, id=item["SK"].removeprefix(MATERIAL_PREFIX))

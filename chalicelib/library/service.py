@@ -1,0 +1,193 @@
+"""The knowledge library: who may open what, finding materials, and audited downloads.
+
+Access levels: public; members (any signed-in account); attendees (signed in
+with the address of a confirmed registration for the material's event);
+organisers. Organisers open everything, drafts included. Items a visitor may
+not open are not listed for them.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from chalicelib import stores
+from chalicelib.accounts.model import Account
+from chalicelib.audit.store import audit_entry
+from chalicelib.core import clock
+from chalicelib.core.errors import NotFound
+from chalicelib.core.i18n import _
+from chalicelib.core.themes import THEMES
+from chalicelib.events import service as events
+from chalicelib.library import storage
+from chalicelib.library.model import ACCESS_LEVELS, Material
+
+PAGE_SIZE = 10
+
+
+@dataclass
+class Filters:
+    theme: str = ""
+    event: str = ""
+    file_type: str = ""
+    year: str = ""
+    q: str = ""
+    page: int = 1
+
+
+@dataclass
+class LibraryPage:
+    items: list[Material]
+    filters: Filters
+    page: int
+    pages: int
+    events: list[tuple[str, str]]  # (slug, title) among what the visitor may open
+    years: list[str]
+    themes: tuple[str, ...] = THEMES
+
+
+def attended(account: Account | None) -> set[str]:
+    """Events this account's address has a confirmed registration for."""
+    if account is None:
+        return set()
+    return {r.event_slug for r in stores.registrations().for_email(account.email) if r.status == "confirmed"}
+
+
+def may_open(material: Material, account: Account | None, attended_events: set[str], now: datetime) -> bool:
+    if account is not None and account.access == "organiser":
+        return True
+    if not material.is_visible(now):
+        return False
+    if material.access == "public":
+        return True
+    if material.access == "members":
+        return account is not None
+    if material.access == "attendees":
+        return account is not None and material.event_slug in attended_events
+    return False
+
+
+def clean_filters(query: Mapping[str, str]) -> Filters:
+    """Whitelist the query string: unknown values are dropped, never passed on."""
+    page = query.get("pagina", "1")
+    return Filters(
+        theme=query.get("thema", "") if query.get("thema", "") in THEMES else "",
+        event=query.get("bijeenkomst", "")[:80],
+        file_type=query.get("type", "") if query.get("type", "") in storage.FILE_TYPES else "",
+        year=query.get("jaar", "") if query.get("jaar", "").isdigit() and len(query.get("jaar", "")) == 4 else "",
+        q=" ".join(query.get("q", "").split())[:100],
+        page=int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1,
+    )
+
+
+def _matches(material: Material, f: Filters) -> bool:
+    text = f"{material.title} {material.description}".casefold()
+    return (
+        (not f.theme or f.theme in material.themes)
+        and (not f.event or material.event_slug == f.event)
+        and (not f.file_type or material.file_type == f.file_type)
+        and (not f.year or material.date.isoformat().startswith(f.year))
+        and (not f.q or all(word in text for word in f.q.casefold().split()))
+    )
+
+
+def search(account: Account | None, filters: Filters) -> LibraryPage:
+    """One Query for all materials (a network's library is hundreds, not millions), then
+    access, filters and paging here; organisers see drafts only on their own page."""
+    now = clock.now()
+    # organisers open everything: their registrations do not matter here
+    events_attended = attended(account) if account and account.access != "organiser" else set()
+    openable = [
+        m for m in stores.library().all_materials() if m.is_visible(now) and may_open(m, account, events_attended, now)
+    ]
+    found = [m for m in openable if _matches(m, filters)]
+    pages = max(1, math.ceil(len(found) / PAGE_SIZE))
+    page = min(filters.page, pages)
+    return LibraryPage(
+        items=found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        filters=filters,
+        page=page,
+        pages=pages,
+        events=sorted({(m.event_slug, m.event_title) for m in openable if m.event_slug}, key=lambda e: e[1]),
+        years=sorted({m.date.isoformat()[:4] for m in openable}, reverse=True),
+    )
+
+
+def download(material_id: str, account: Account | None) -> str:
+    """Check access, record who downloaded what and when, then a 5-minute presigned URL."""
+    material = stores.library().material(material_id) if len(material_id) <= 100 else None
+    # the visitor's registrations matter only for attendee material: read them only then
+    events_attended = attended(account) if material and material.access == "attendees" else set()
+    if material is None or not may_open(material, account, events_attended, clock.now()):
+        raise NotFound(_("Dit materiaal bestaat niet, of u hebt er geen toegang toe. Bent u lid? Log dan eerst in."))
+    stores.library().record_download(material.id, account.email if account else "anoniem", clock.now().isoformat())
+    return storage.download_url(material.object_key, material.filename, material.file_type)
+
+
+def set_published(organiser: Account, material_id: str, published: bool) -> Material:
+    store = stores.library()
+    material = store.material(material_id)
+    if material is None:
+        raise NotFound()
+    before = {"status": material.status}
+    material.status = "published" if published else "draft"
+    store.save_material(
+        material,
+        audit_entry(
+            organiser.email,
+            f"material.{material.status}",
+            material.id,
+            before,
+            {"status": material.status},
+            clock.now().isoformat(),
+        ),
+    )
+    return material
+
+
+def add_document(
+    content: bytes,
+    filename: str,
+    title: str,
+    access: str,
+    themes: tuple[str, ...],
+    event_slug: str = "",
+    description: str = "",
+) -> Material:
+    """An organiser's own document (report, guide): stored, verified, published."""
+    extension = filename.rsplit(".", 1)[-1].lower()
+    if (
+        extension not in storage.FILE_TYPES
+        or access not in ACCESS_LEVELS
+        or not set(themes) <= set(THEMES)
+        or not title.strip()
+    ):
+        raise ValueError(
+            f"need a title, a type in {list(storage.FILE_TYPES)}, access in {ACCESS_LEVELS}, themes in {THEMES}"
+        )
+    event = events.get(event_slug) if event_slug else None
+    material_id = f"{event_slug or '_'}.{secrets.token_hex(6)}"
+    key = f"documents/{material_id}/{secrets.token_hex(8)}.{extension}"
+    storage.put(key, content, extension, filename)
+    stored = storage.verify(key, extension)
+    material = Material(
+        id=material_id,
+        title=title.strip(),
+        description=description.strip(),
+        themes=themes,
+        file_type=extension,
+        access=access,
+        date=event.date if event else clock.now().date(),
+        object_key=stored.key,
+        size=stored.size,
+        filename=stored.filename,
+        uploaded_at=clock.now(),
+        event_slug=event_slug,
+        event_title=event.title if event else "",
+        status="published",
+    )
+    stores.library().save_material(material)
+    return material

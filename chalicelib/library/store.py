@@ -1,0 +1,147 @@
+"""Repository for speakers, their private links, materials and the download audit."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from chalicelib.audit.store import audit_put
+from chalicelib.core.dynamo import from_attrs, query_all, to_attrs
+from chalicelib.events.model import event_pk
+from chalicelib.library.model import MATERIAL_PREFIX, SPEAKER_PREFIX, InvitedSpeaker, Material, material_pk
+
+LINK_SK = "#LINK"
+
+
+def _link_pk(token: str) -> str:
+    return f"SPEAKERLINK#{hashlib.sha256(token.encode()).hexdigest()}"
+
+
+class LibraryStore:
+    def __init__(self, client: Any, table: str) -> None:
+        self._client = client
+        self._table = table
+
+    # -- speakers -------------------------------------------------------
+
+    def add_speaker(self, speaker: InvitedSpeaker, audit: dict[str, Any]) -> str:
+        """Store the speaker and a new private link to their page; returns the link's token."""
+        put = {
+            "Put": {
+                "TableName": self._table,
+                "Item": to_attrs(speaker.to_item()),
+                "ConditionExpression": "attribute_not_exists(PK)",
+            }
+        }
+        return self._add_link(speaker, [put], audit)
+
+    def add_link(self, speaker: InvitedSpeaker, audit: dict[str, Any]) -> str:
+        """Another link for a speaker who lost theirs (resent); earlier links keep working until revoked."""
+        return self._add_link(speaker, [], audit)
+
+    def _add_link(self, speaker: InvitedSpeaker, items: list[dict[str, Any]], audit: dict[str, Any]) -> str:
+        token = secrets.token_urlsafe(32)
+        link = {
+            "PK": _link_pk(token),
+            "SK": LINK_SK,
+            "type": "speaker_link",
+            "event_slug": speaker.event_slug,
+            "speaker": speaker.id,
+        }
+        link_put = {
+            "Put": {"TableName": self._table, "Item": to_attrs(link), "ConditionExpression": "attribute_not_exists(PK)"}
+        }
+        self._client.transact_write_items(TransactItems=[*items, link_put, audit_put(self._table, audit)])
+        return token
+
+    def speaker_by_link(self, token: str) -> InvitedSpeaker | None:
+        response = self._client.get_item(
+            TableName=self._table, Key={"PK": {"S": _link_pk(token)}, "SK": {"S": LINK_SK}}
+        )
+        if "Item" not in response:
+            return None
+        link = from_attrs(response["Item"])
+        return self.speaker(link["event_slug"], link["speaker"])
+
+    def speaker(self, slug: str, speaker_id: str) -> InvitedSpeaker | None:
+        response = self._client.get_item(
+            TableName=self._table,
+            Key={"PK": {"S": event_pk(slug)}, "SK": {"S": f"{SPEAKER_PREFIX}{speaker_id}"}},
+            ConsistentRead=True,
+        )
+        return InvitedSpeaker.from_item(from_attrs(response["Item"])) if "Item" in response else None
+
+    def speakers_of(self, slug: str) -> list[InvitedSpeaker]:
+        response = self._client.query(
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :speaker)",
+            ExpressionAttributeValues={":pk": {"S": event_pk(slug)}, ":speaker": {"S": SPEAKER_PREFIX}},
+        )
+        return [InvitedSpeaker.from_item(from_attrs(i)) for i in response["Items"]]
+
+    def revoke(self, speaker: InvitedSpeaker, audit: dict[str, Any]) -> None:
+        update = {
+            "Update": {
+                "TableName": self._table,
+                "Key": {"PK": {"S": event_pk(speaker.event_slug)}, "SK": {"S": f"{SPEAKER_PREFIX}{speaker.id}"}},
+                "UpdateExpression": "SET revoked = :true",
+                "ExpressionAttributeValues": {":true": {"BOOL": True}},
+            }
+        }
+        self._client.transact_write_items(TransactItems=[update, audit_put(self._table, audit)])
+
+    # -- materials ------------------------------------------------------
+
+    def material(self, material_id: str) -> Material | None:
+        response = self._client.get_item(
+            TableName=self._table,
+            Key={"PK": {"S": material_pk(material_id)}, "SK": {"S": f"{MATERIAL_PREFIX}{material_id}"}},
+            ConsistentRead=True,
+        )
+        return Material.from_item(from_attrs(response["Item"])) if "Item" in response else None
+
+    def save_material(self, material: Material, audit: dict[str, Any] | None = None) -> None:
+        """Write a material; an organiser's change comes with its audit entry, in one transaction."""
+        put = {"Put": {"TableName": self._table, "Item": to_attrs(material.to_item())}}
+        self._client.transact_write_items(TransactItems=[put, *([audit_put(self._table, audit)] if audit else [])])
+
+    def delete_material(self, material: Material, audit: dict[str, Any] | None = None) -> None:
+        key = {"PK": {"S": material_pk(material.id)}, "SK": {"S": f"{MATERIAL_PREFIX}{material.id}"}}
+        delete = {"Delete": {"TableName": self._table, "Key": key}}
+        self._client.transact_write_items(TransactItems=[delete, *([audit_put(self._table, audit)] if audit else [])])
+
+    def all_materials(self) -> list[Material]:
+        """Every material, newest first (GSI1 'MATERIALS'); the library filters by access. Paginates."""
+        items = query_all(
+            self._client,
+            TableName=self._table,
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": "MATERIALS"}},
+            ScanIndexForward=False,
+        )
+        return [Material.from_item(i) for i in items]
+
+    # -- download audit -------------------------------------------------
+
+    def record_download(self, material_id: str, who: str, at: str) -> None:
+        item = {
+            "PK": f"DOWNLOADS#{material_id}",
+            "SK": f"{at}#{secrets.token_hex(4)}",
+            "type": "download",
+            "who": who,
+            "at": at,
+        }
+        self._client.put_item(
+            TableName=self._table, Item=to_attrs(item), ConditionExpression="attribute_not_exists(PK)"
+        )
+
+    def downloads(self, material_id: str) -> list[dict[str, Any]]:
+        response = self._client.query(
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"DOWNLOADS#{material_id}"}},
+            ScanIndexForward=False,
+        )
+        return [from_attrs(i) for i in response["Items"]]

@@ -1,0 +1,94 @@
+"""The newsletter: who gets it, sending it with one-click unsubscribe (RFC 8058), and the export."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from email.message import EmailMessage
+from email.policy import SMTP
+
+from botocore.exceptions import BotoCoreError, ClientError
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from chalicelib import stores
+from chalicelib.accounts import service as accounts
+from chalicelib.accounts.model import Account
+from chalicelib.audit.store import audit_entry
+from chalicelib.core import aws, clock, config
+from chalicelib.core.csv_export import to_csv
+from chalicelib.core.errors import LinkInvalid
+from chalicelib.core.forms import FieldError, raise_if, text_field
+from chalicelib.core.i18n import _
+from chalicelib.core.keys import email_key
+
+log = logging.getLogger(__name__)
+
+
+# RFC 5322's 998-character line limit: a long List-Unsubscribe URL must stay one plain
+# header line, not be folded into encoded words that mail clients would not follow.
+_POLICY = SMTP.clone(max_line_length=998)
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(config.secret_key(), salt="unsubscribe")
+
+
+def unsubscribe_url(account: Account) -> str:
+    return f"{config.base_url()}/nieuwsbrief/afmelden/{_serializer().dumps(email_key(account.email))}"
+
+
+def unsubscribe(token: str) -> None:
+    """One click, no sign-in: the signed token names the account."""
+    try:
+        key = _serializer().loads(token)
+    except BadSignature as exc:
+        raise LinkInvalid() from exc
+    account = stores.accounts().get_by_key(str(key))
+    if account is not None and account.newsletter:
+        accounts.set_newsletter(account, False, actor=account.email)
+
+
+def send_from_form(organiser: Account, form: Mapping[str, str]) -> tuple[int, int]:
+    """An organiser sends an issue from the workspace; audited with the subject and the figures."""
+    errors: dict[str, FieldError] = {}
+    subject = text_field(form, "subject", errors, limit=150)
+    text = text_field(form, "body", errors, limit=20_000, multiline=True)
+    if form.get("confirm") != "yes":
+        errors["confirm"] = FieldError(_("Bevestig dat het bericht naar alle abonnees mag."))
+    raise_if(errors, ("subject", "body", "confirm"))
+    sent, failed = send(subject, text)
+    after = {"subject": subject, "sent": sent, "failed": failed}
+    stores.audit().put(
+        audit_entry(organiser.email, "newsletter.sent", "newsletter", {}, after, clock.now().isoformat())
+    )
+    return sent, failed
+
+
+def send(subject: str, text: str) -> tuple[int, int]:
+    """Send a plain-text issue to every subscriber; returns (sent, failed)."""
+    sent = failed = 0
+    for account in stores.accounts().subscribers():
+        link = unsubscribe_url(account)
+        message = EmailMessage(policy=_POLICY)
+        message["From"] = config.mail_sender()
+        message["To"] = account.email
+        message["Subject"] = subject
+        message["List-Unsubscribe"] = f"<{link}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        message.set_content(f"{text}\n\n-- \nAfmelden / unsubscribe: {link}\n")
+        try:
+            aws.ses().send_raw_email(
+                Source=config.mail_sender(), Destinations=[account.email], RawMessage={"Data": message.as_bytes()}
+            )
+            sent += 1
+        except (ClientError, BotoCoreError) as error:
+            log.warning("newsletter not sent to one subscriber: %s", type(error).__name__)
+            failed += 1
+    return sent, failed
+
+
+def subscribers_csv() -> str:
+    return to_csv(
+        ["email", "name", "organisation", "job"],
+        ((a.email, a.name, a.organisation, a.job) for a in stores.accounts().subscribers()),
+    )

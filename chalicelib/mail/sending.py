@@ -1,0 +1,59 @@
+"""Outgoing mail through SES. A failed send is reported, never raised:
+the registration it belongs to stands either way."""
+
+from __future__ import annotations
+
+import io
+import logging
+from email.message import EmailMessage
+from email.policy import SMTP
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.core import aws, config
+from chalicelib.core.rendering import gettext, render
+
+log = logging.getLogger(__name__)
+
+
+def send(
+    to: str, subject_msgid: str, template: str, language: str, images: dict[str, bytes] | None = None, **context: Any
+) -> bool:
+    """Render mail/{template}.txt and .html in `language` and send them as one MIME message; True if SES took it.
+
+    `images` are PNGs shown inside the HTML as cid:{name} (the QR code at the door).
+    """
+    subject = gettext(language, subject_msgid, **context.get("subject_params", {}))
+    text = render(f"mail/{template}.txt", language, **context)
+    html = render(f"mail/{template}.html", language, **context)
+    raw = _mime(to, subject, text, html, images or {})
+    try:
+        aws.ses().send_raw_email(Source=config.mail_sender(), Destinations=[to], RawMessage={"Data": raw})
+    except (ClientError, BotoCoreError) as error:
+        # no address in the log: personal data stays out of CloudWatch
+        log.warning("mail %s not sent: %s", template, type(error).__name__)
+        return False
+    return True
+
+
+def _mime(to: str, subject: str, text: str, html: str, images: dict[str, bytes]) -> bytes:
+    message = EmailMessage(policy=SMTP)
+    message["From"] = config.mail_sender()
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    html_part = message.get_payload()[1]
+    for name, png in images.items():
+        html_part.add_related(png, "image", "png", cid=f"<{name}>", filename=f"{name}.png")
+    return message.as_bytes()
+
+
+def qr_png(url: str) -> bytes:
+    """A QR code of a link, as PNG (segno, imported here: only confirmation mail needs it)."""
+    import segno
+
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="png", scale=5, border=4)
+    return out.getvalue()

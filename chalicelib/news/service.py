@@ -1,0 +1,88 @@
+"""News: articles in Markdown (see richtext) with a publish moment; writing them is audited."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import datetime
+
+from chalicelib import stores
+from chalicelib.accounts.model import Account
+from chalicelib.audit.store import audit_entry
+from chalicelib.core import clock
+from chalicelib.core.config import TIMEZONE
+from chalicelib.core.errors import Conflict, InvalidInput, NotFound
+from chalicelib.core.forms import FieldError, slugify, text_field
+from chalicelib.core.i18n import _
+from chalicelib.news.model import Article
+from chalicelib.news.store import SlugTaken
+
+PAGE_SIZE = 10
+BODY_MAX = 20_000
+
+
+def published(limit: int | None = None, page: int = 1) -> tuple[list[Article], int]:
+    """Articles whose publish moment has come, newest first; with the number of pages."""
+    now = clock.now()
+    visible = [a for a in stores.news().all() if a.published_at <= now]
+    if limit:
+        return visible[:limit], 1
+    pages = max(1, math.ceil(len(visible) / PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    return visible[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], pages
+
+
+def get_published(slug: str) -> Article:
+    article = stores.news().get(slug) if len(slug) <= 80 else None
+    if article is None or article.published_at > clock.now():
+        raise NotFound()
+    return article
+
+
+def _clean(form: Mapping[str, str]) -> tuple[str, str, datetime]:
+    errors: dict[str, FieldError] = {}
+    title = text_field(form, "title", errors, limit=150)
+    body = text_field(form, "body", errors, limit=BODY_MAX, multiline=True)
+    when = form.get("published_at", "").strip()
+    moment = clock.now()
+    if when:
+        try:
+            moment = datetime.fromisoformat(when).replace(tzinfo=TIMEZONE)
+        except ValueError:
+            errors["published_at"] = FieldError(_("Vul een datum en tijd in, bijvoorbeeld 2027-09-18T09:00."))
+    if errors:
+        raise InvalidInput({k: errors[k] for k in ("title", "body", "published_at") if k in errors})
+    return title, body, moment
+
+
+def write(organiser: Account, form: Mapping[str, str], slug: str | None = None) -> Article:
+    """Create (slug None) or update an article; audited."""
+    store = stores.news()
+    before = store.get(slug) if slug else None
+    if slug and before is None:
+        raise NotFound()
+    title, body, moment = _clean(form)
+    article = Article(slug or slugify(title), title, body, moment, organiser.email, clock.now())
+    entry = audit_entry(
+        organiser.email,
+        "news.updated" if before else "news.created",
+        article.slug,
+        {"title": before.title, "published_at": before.published_at.isoformat()} if before else {},
+        {"title": article.title, "published_at": article.published_at.isoformat()},
+        clock.now().isoformat(),
+    )
+    try:
+        store.save(article, entry, new=before is None)
+    except SlugTaken as exc:
+        raise Conflict(_("Er is al een bericht met deze titel. Kies een andere titel.")) from exc
+    return article
+
+
+def remove(organiser: Account, slug: str) -> None:
+    store = stores.news()
+    article = store.get(slug)
+    if article is None:
+        raise NotFound()
+    store.delete(
+        slug, audit_entry(organiser.email, "news.deleted", slug, {"title": article.title}, {}, clock.now().isoformat())
+    )

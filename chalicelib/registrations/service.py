@@ -1,0 +1,247 @@
+"""Registering for an event, the waiting list, and cancelling.
+
+Seats are decided by conditional transactions in RegistrationStore; this
+module chooses which transaction to try and sends the mails.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from chalicelib import stores
+from chalicelib.accounts import rate_limit
+from chalicelib.accounts.model import Account
+from chalicelib.audit.store import audit_entry
+from chalicelib.core import clock, config
+from chalicelib.core.errors import AlreadyCancelled, Conflict, EventNotFound, RegistrationClosed, RegistrationNotFound
+from chalicelib.core.i18n import _
+from chalicelib.core.keys import email_key
+from chalicelib.events.model import Event
+from chalicelib.mail import sending as mail
+from chalicelib.registrations.forms import clean_registration
+from chalicelib.registrations.model import REG_PREFIX, Registration
+from chalicelib.registrations.store import (
+    DuplicateRegistration,
+    EventNotOpen,
+    SeatAvailable,
+    SeatsTaken,
+    StaleRegistration,
+)
+
+log = logging.getLogger(__name__)
+
+# A seat can flip between free and taken while we decide; each flip is another
+# racer's success, so a few attempts always suffice in practice.
+ATTEMPTS = 5
+TOKEN_MAX = 64
+RESENDS_PER_HOUR = 3
+QR_IMAGE = "toegang-qr"
+_KEY = re.compile(r"^[0-9a-f]{32}$")  # a registration key in organisers' URLs
+
+
+@dataclass
+class Outcome:
+    registration: Registration
+    created: bool  # False: this address was registered already; the link was sent again
+    mail_sent: bool
+
+
+def manage_url(token: str) -> str:
+    return f"{config.base_url()}/r/{token}"
+
+
+def register(slug: str, form: Mapping[str, str], language: str) -> Outcome:
+    """Validate and store a registration: confirmed while seats last, else waiting.
+
+    Two DynamoDB requests on the usual path (read the event, one transaction)
+    and one SES call. Raises EventNotFound, RegistrationClosed, InvalidInput.
+    """
+    event = stores.events().get_meta(slug)
+    if event is None or event.status not in ("published", "cancelled"):
+        raise EventNotFound()
+    if event.registration_state(clock.now()) in ("closed", "cancelled"):
+        raise RegistrationClosed()
+    data = clean_registration(form, event.roles)
+    reg = Registration(
+        event_slug=slug,
+        token=secrets.token_urlsafe(32),
+        name=data.name,
+        email=data.email,
+        organisation=data.organisation,
+        role=data.role,
+        remarks=data.remarks,
+        language=language,
+        created_at=clock.now(),
+        event_title=event.title,
+        event_date=event.date.isoformat(),
+    )
+    try:
+        _store_new(reg, seat_free=not event.is_full)
+    except DuplicateRegistration as duplicate:
+        return Outcome(duplicate.existing, created=False, mail_sent=_resend(duplicate.existing, event))
+    return Outcome(reg, created=True, mail_sent=_mail_registration(reg, event, "confirmation"))
+
+
+def _resend(reg: Registration, event: Event) -> bool:
+    """Mail the link again, a few times an hour at most: anyone can type someone's address."""
+    try:
+        rate_limit.count({f"resend#{event.slug}#{email_key(reg.email)}": RESENDS_PER_HOUR}, 3600)
+    except rate_limit.OverLimit:
+        return False
+    return _mail_registration(reg, event, "already")
+
+
+def _store_new(reg: Registration, seat_free: bool) -> None:
+    store = stores.registrations()
+    for _attempt in range(ATTEMPTS):
+        try:
+            if seat_free:
+                reg.status, reg.wait_key = "confirmed", ""
+                store.add_confirmed(reg)
+            else:
+                store.add_waiting(reg)
+            return
+        except SeatsTaken:
+            seat_free = False
+        except SeatAvailable:
+            seat_free = True
+        except EventNotOpen as exc:
+            raise RegistrationClosed() from exc
+        except StaleRegistration:
+            continue
+    raise Conflict()
+
+
+def find(token: str) -> tuple[Registration, Event, int | None]:
+    """The registration behind a personal link, its event, and its waiting-list position."""
+    if not token or len(token) > TOKEN_MAX:
+        raise RegistrationNotFound()
+    reg = stores.registrations().by_token(token)
+    if reg is None:
+        raise RegistrationNotFound()
+    event = stores.events().get(reg.event_slug)
+    if event is None:
+        raise RegistrationNotFound()
+    position = stores.registrations().waiting_position(reg) if reg.status == "waiting" else None
+    return reg, event, position
+
+
+def cancel(token: str) -> Registration:
+    """Cancel through the personal link; a freed seat goes to the first in line, atomically."""
+
+    def load() -> tuple[Registration, Event]:
+        reg, event, _position = find(token)
+        if reg.status != "cancelled" and clock.now() >= event.starts_at:
+            raise RegistrationClosed(_("Afmelden kan niet meer: de bijeenkomst is al begonnen."))
+        return reg, event
+
+    return _cancel(load, actor=None)
+
+
+def by_key(slug: str, key: str) -> Registration:
+    """A registration by the key organisers' URLs carry (its hash, no address)."""
+    reg = stores.registrations().get(slug, REG_PREFIX + key) if _KEY.match(key) else None
+    if reg is None:
+        raise RegistrationNotFound()
+    return reg
+
+
+def _with_event(slug: str, key: str) -> tuple[Registration, Event]:
+    reg, event = by_key(slug, key), stores.events().get_meta(slug)
+    if event is None:
+        raise RegistrationNotFound()
+    return reg, event
+
+
+def cancel_by_organiser(organiser: Account, slug: str, key: str) -> Registration:
+    """An organiser cancels someone (audited, and the person is told). Before the event
+    the seat goes to the first in line, as when people cancel themselves."""
+    return _cancel(lambda: _with_event(slug, key), actor=organiser)
+
+
+def _cancel(load: Callable[[], tuple[Registration, Event]], actor: Account | None) -> Registration:
+    registrations = stores.registrations()
+    for _attempt in range(ATTEMPTS):
+        reg, event = load()
+        if reg.status == "cancelled":
+            raise AlreadyCancelled()
+        seat_freed = reg.status == "confirmed" and clock.now() < event.starts_at
+        promoted = registrations.first_waiting(reg.event_slug) if seat_freed else None
+        audit = None
+        if actor is not None:
+            after = {"status": "cancelled", "promoted": promoted.key if promoted else ""}
+            audit = audit_entry(
+                actor.email,
+                "registration.cancelled",
+                f"{event.slug}/{reg.key}",
+                {"status": reg.status},
+                after,
+                clock.now().isoformat(),
+            )
+        try:
+            registrations.cancel(reg, clock.now().isoformat(), promoted, audit)
+        except StaleRegistration:
+            continue
+        if promoted is not None:
+            promoted.status = "confirmed"
+            _mail_registration(promoted, event, "promoted")
+        reg.status = "cancelled"
+        if actor is not None:
+            _mail_registration(reg, event, "cancelled_by_organiser")
+        return reg
+    raise Conflict()
+
+
+def promote(organiser: Account, slug: str, key: str) -> Registration:
+    """An organiser gives someone on the waiting list a free seat; they get the usual mail."""
+    reg, event = _with_event(slug, key)
+    if reg.status != "waiting":
+        raise Conflict(_("Deze persoon staat niet (meer) op de wachtlijst."))
+    entry = audit_entry(
+        organiser.email,
+        "registration.promoted",
+        f"{slug}/{reg.key}",
+        {"status": "waiting"},
+        {"status": "confirmed"},
+        clock.now().isoformat(),
+    )
+    try:
+        stores.registrations().promote(reg, entry)
+    except SeatsTaken as exc:
+        raise Conflict(_("Er is geen plaats vrij. Verhoog eerst de capaciteit of meld iemand af.")) from exc
+    except StaleRegistration as exc:
+        raise Conflict() from exc
+    reg.status = "confirmed"
+    _mail_registration(reg, event, "promoted")
+    return reg
+
+
+_SUBJECTS = {
+    "confirmation": _("Uw aanmelding voor %(title)s"),
+    "already": _("U bent al aangemeld voor %(title)s"),
+    "promoted": _("Er is een plaats vrij: u bent aangemeld voor %(title)s"),
+    "cancelled_by_organiser": _("Uw aanmelding voor %(title)s is geannuleerd"),
+}
+
+
+def _mail_registration(reg: Registration, event: Event, template: str) -> bool:
+    link = manage_url(reg.token)
+    # people with a seat show this QR code (their personal link) at the door
+    has_seat = reg.status == "confirmed" and template != "cancelled_by_organiser"
+    return mail.send(
+        reg.email,
+        _SUBJECTS[template],
+        template,
+        reg.language,
+        images={QR_IMAGE: mail.qr_png(link)} if has_seat else None,
+        subject_params={"title": event.title},
+        registration=reg,
+        event=event,
+        manage_url=link,
+        qr_image=QR_IMAGE if has_seat else "",
+        event_url=f"{config.base_url()}/events/{event.slug}",
+    )

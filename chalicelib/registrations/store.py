@@ -1,0 +1,405 @@
+"""Repository for registrations, their waiting list and personal links.
+
+Every change of seats is one DynamoDB transaction whose condition on the
+event's counters makes overbooking impossible, however many Lambdas race.
+Conditional failures become the domain signals below at this boundary.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.audit.store import audit_put
+from chalicelib.core.dynamo import cancellation_codes, from_attrs, is_cancelled, query_all, to_attrs
+from chalicelib.core.keys import email_key
+from chalicelib.events.model import EVENT_SK, event_pk
+from chalicelib.registrations.model import REG_PREFIX, TOKEN_SK, WAIT_PREFIX, Registration, token_pk
+
+
+class SeatsTaken(Exception):
+    """The last seat went while we were deciding; the registration should wait."""
+
+
+class SeatAvailable(Exception):
+    """A seat came free while we were deciding; the registration should be confirmed."""
+
+
+class EventNotOpen(Exception):
+    """The event was cancelled or unpublished in the meantime."""
+
+
+class StaleRegistration(Exception):
+    """The registration or the waiting list changed under us; read again and retry."""
+
+
+class DuplicateRegistration(Exception):
+    def __init__(self, existing: Registration) -> None:
+        super().__init__("already registered")
+        self.existing = existing
+
+
+_PUBLISHED = {":published": {"S": "published"}, ":one": {"N": "1"}}
+
+
+class RegistrationStore:
+    def __init__(self, client: Any, table: str) -> None:
+        self._client = client
+        self._table = table
+
+    # -- creating -------------------------------------------------------
+
+    def add_confirmed(self, reg: Registration) -> None:
+        counter = self._counter_update(
+            reg.event_slug,
+            "SET confirmed = confirmed + :one",
+            "confirmed < #capacity",
+        )
+        self._create(reg, [counter], full_signal=SeatsTaken)
+
+    def add_waiting(self, reg: Registration) -> None:
+        """Join the waiting list, but only while the event is really full."""
+        reg.status, reg.wait_key = "waiting", reg.new_wait_key()
+        counter = self._counter_update(reg.event_slug, "SET waiting = waiting + :one", "confirmed >= #capacity")
+        entry = {
+            "Put": {
+                "TableName": self._table,
+                "Item": to_attrs(
+                    {"PK": event_pk(reg.event_slug), "SK": reg.wait_key, "type": "wait", "reg_sk": reg.sk}
+                ),
+                "ConditionExpression": "attribute_not_exists(PK)",
+            }
+        }
+        self._create(reg, [counter, entry], full_signal=SeatAvailable)
+
+    def _counter_update(self, slug: str, update: str, seats_condition: str) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": {"PK": {"S": event_pk(slug)}, "SK": {"S": EVENT_SK}},
+                "UpdateExpression": update,
+                "ConditionExpression": f"#status = :published AND {seats_condition}",
+                # status and capacity are DynamoDB reserved words
+                "ExpressionAttributeNames": {"#status": "status", "#capacity": "capacity"},
+                "ExpressionAttributeValues": _PUBLISHED,
+            }
+        }
+
+    def _create(self, reg: Registration, counters: list[dict[str, Any]], full_signal: type[Exception]) -> None:
+        items = [
+            *counters,
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": to_attrs(reg.to_item()),
+                    # someone who cancelled may register again; anyone else is a duplicate
+                    "ConditionExpression": "attribute_not_exists(PK) OR #status = :cancelled",
+                    "ExpressionAttributeNames": {"#status": "status"},
+                    "ExpressionAttributeValues": {":cancelled": {"S": "cancelled"}},
+                    # the existing registration comes back with the failure: no extra read
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": to_attrs(
+                        {
+                            "PK": token_pk(reg.token),
+                            "SK": TOKEN_SK,
+                            "type": "token",
+                            "event_slug": reg.event_slug,
+                            "reg_sk": reg.sk,
+                        }
+                    ),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+        ]
+        try:
+            self._client.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            if not is_cancelled(error):
+                raise
+            reg_index = len(counters)
+            reasons = error.response.get("CancellationReasons", [])
+            if reasons[reg_index].get("Code") == "ConditionalCheckFailed":
+                raise DuplicateRegistration(Registration.from_item(from_attrs(reasons[reg_index]["Item"]))) from error
+            if cancellation_codes(error)[0] == "ConditionalCheckFailed":
+                raise self._why_counter_failed(reg.event_slug, full_signal) from error
+            raise StaleRegistration() from error
+
+    def _why_counter_failed(self, slug: str, full_signal: type[Exception]) -> Exception:
+        response = self._client.get_item(
+            TableName=self._table,
+            Key={"PK": {"S": event_pk(slug)}, "SK": {"S": EVENT_SK}},
+            ProjectionExpression="#status",
+            ExpressionAttributeNames={"#status": "status"},
+            ConsistentRead=True,
+        )
+        status = from_attrs(response.get("Item", {})).get("status")
+        return full_signal() if status == "published" else EventNotOpen()
+
+    # -- reading --------------------------------------------------------
+
+    def by_token(self, token: str) -> Registration | None:
+        response = self._client.get_item(
+            TableName=self._table, Key={"PK": {"S": token_pk(token)}, "SK": {"S": TOKEN_SK}}, ConsistentRead=True
+        )
+        link = response.get("Item")
+        if not link:
+            return None
+        pointer = from_attrs(link)
+        return self.get(pointer["event_slug"], pointer["reg_sk"])
+
+    def get(self, slug: str, reg_sk: str) -> Registration | None:
+        response = self._client.get_item(
+            TableName=self._table, Key={"PK": {"S": event_pk(slug)}, "SK": {"S": reg_sk}}, ConsistentRead=True
+        )
+        item = response.get("Item")
+        return Registration.from_item(from_attrs(item)) if item else None
+
+    def waiting_position(self, reg: Registration) -> int:
+        """1 for the first in line; counts the entries up to and including this one."""
+        response = self._client.query(
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :me",
+            ExpressionAttributeValues={
+                ":pk": {"S": event_pk(reg.event_slug)},
+                ":first": {"S": WAIT_PREFIX},
+                ":me": {"S": reg.wait_key},
+            },
+            Select="COUNT",
+            ConsistentRead=True,
+        )
+        return int(response["Count"])
+
+    def first_waiting(self, slug: str) -> Registration | None:
+        response = self._client.query(
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :wait)",
+            ExpressionAttributeValues={":pk": {"S": event_pk(slug)}, ":wait": {"S": WAIT_PREFIX}},
+            Limit=1,
+            ConsistentRead=True,
+        )
+        if not response["Items"]:
+            return None
+        return self.get(slug, from_attrs(response["Items"][0])["reg_sk"])
+
+    def list_for_event(self, slug: str) -> list[Registration]:
+        """All registrations of an event (organisers, tests); paginates."""
+        items = query_all(
+            self._client,
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :reg)",
+            ExpressionAttributeValues={":pk": {"S": event_pk(slug)}, ":reg": {"S": REG_PREFIX}},
+            ConsistentRead=True,
+        )
+        return [Registration.from_item(i) for i in items]
+
+    def for_email(self, email: str) -> list[Registration]:
+        """A person's registrations across events (GSI2), newest event first."""
+        items = query_all(
+            self._client,
+            TableName=self._table,
+            IndexName="GSI2",
+            KeyConditionExpression="GSI2PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"REGEMAIL#{email_key(email)}"}},
+            ScanIndexForward=False,
+        )
+        return [Registration.from_item(i) for i in items]
+
+    # -- reminders and retention ----------------------------------------
+
+    def mark_reminded(self, reg: Registration, at: str) -> bool:
+        """True for the one run that gets to send this reminder; a second run finds it marked."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key={"PK": {"S": event_pk(reg.event_slug)}, "SK": {"S": reg.sk}},
+                UpdateExpression="SET reminded_at = :at",
+                ConditionExpression="attribute_not_exists(reminded_at) AND #status = :confirmed",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={":at": {"S": at}, ":confirmed": {"S": "confirmed"}},
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def anonymise(self, reg: Registration, at: str) -> None:
+        """Replace a registration by one without name, address, remarks or link, under a random
+        key (the old key is a hash of the address); status, organisation and role stay for counts."""
+        kept = {
+            "PK": event_pk(reg.event_slug),
+            "SK": f"ANON#{secrets.token_hex(8)}",
+            "type": "registration_anonymised",
+            "status": reg.status,
+            "organisation": reg.organisation,
+            "role": reg.role,
+            "created_at": reg.created_at.isoformat(),
+            "anonymised_at": at,
+        }
+        key = {"PK": {"S": event_pk(reg.event_slug)}}
+        items: list[dict[str, Any]] = [
+            {
+                "Delete": {
+                    "TableName": self._table,
+                    "Key": {**key, "SK": {"S": reg.sk}},
+                    "ConditionExpression": "attribute_exists(PK)",
+                }
+            },
+            {"Put": {"TableName": self._table, "Item": to_attrs(kept)}},
+            {"Delete": {"TableName": self._table, "Key": {"PK": {"S": token_pk(reg.token)}, "SK": {"S": TOKEN_SK}}}},
+        ]
+        if reg.wait_key:
+            items.append({"Delete": {"TableName": self._table, "Key": {**key, "SK": {"S": reg.wait_key}}}})
+        try:
+            self._client.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            if not is_cancelled(error):  # cancelled: another run anonymised it first
+                raise
+
+    # -- cancelling -----------------------------------------------------
+
+    def cancel(
+        self, reg: Registration, cancelled_at: str, promote: Registration | None, audit: dict[str, Any] | None = None
+    ) -> None:
+        """Cancel `reg`; if it held a seat, hand that seat to `promote` in the same transaction.
+
+        Every item carries a condition on the state we read, so a concurrent
+        cancel or promotion makes this fail as StaleRegistration, never half-apply.
+        """
+        key = {"PK": {"S": event_pk(reg.event_slug)}}
+        was = reg.status
+        items: list[dict[str, Any]] = [self._set_status(reg, "cancelled", was, cancelled_at)]
+        if was == "waiting":
+            items.append(self._leave_queue(reg))
+            items.append(self._counter(key, "SET waiting = waiting - :one", "waiting > :zero"))
+        elif promote is None:
+            items.append(self._counter(key, "SET confirmed = confirmed - :one", "confirmed > :zero"))
+        else:
+            items.append(self._set_status(promote, "confirmed", "waiting", None))
+            items.append(self._leave_queue(promote))
+            items.append(self._counter(key, "SET waiting = waiting - :one", "waiting > :zero"))
+        self._transact(items, audit)
+
+    def _transact(self, items: list[dict[str, Any]], audit: dict[str, Any] | None) -> None:
+        if audit:
+            items.append(audit_put(self._table, audit))
+        try:
+            self._client.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            if is_cancelled(error):
+                raise StaleRegistration() from error
+            raise
+
+    # -- organisers -----------------------------------------------------
+
+    def promote(self, reg: Registration, audit: dict[str, Any]) -> None:
+        """Give a waiting registration a seat, if there is one (SeatsTaken if not)."""
+        items = [
+            self._set_status(reg, "confirmed", "waiting", None),
+            self._leave_queue(reg),
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": {"PK": {"S": event_pk(reg.event_slug)}, "SK": {"S": EVENT_SK}},
+                    "UpdateExpression": "SET confirmed = confirmed + :one, waiting = waiting - :one",
+                    "ConditionExpression": "confirmed < #capacity AND waiting > :zero",
+                    "ExpressionAttributeNames": {"#capacity": "capacity"},
+                    "ExpressionAttributeValues": {":one": {"N": "1"}, ":zero": {"N": "0"}},
+                }
+            },
+        ]
+        try:
+            self._transact(items, audit)
+        except StaleRegistration as stale:
+            if self.get(reg.event_slug, reg.sk) == reg:
+                raise SeatsTaken() from stale  # the registration is as read: the seats are the problem
+            raise
+
+    def set_attended(self, reg: Registration, at: str | None, audit: dict[str, Any]) -> None:
+        """Check a confirmed registration in (at) or undo it (None)."""
+        update = "SET attended_at = :at" if at else "REMOVE attended_at"
+        values: dict[str, Any] = {":confirmed": {"S": "confirmed"}}
+        if at:
+            values[":at"] = {"S": at}
+        item = {
+            "Update": {
+                "TableName": self._table,
+                "Key": {"PK": {"S": event_pk(reg.event_slug)}, "SK": {"S": reg.sk}},
+                "UpdateExpression": update,
+                "ConditionExpression": "#status = :confirmed",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": values,
+            }
+        }
+        self._transact([item], audit)
+
+    def copy_event_details(self, reg: Registration, title: str, day: str) -> None:
+        """Registrations carry the event's title and date (a member's list is one Query): keep them current."""
+        self._client.update_item(
+            TableName=self._table,
+            Key={"PK": {"S": event_pk(reg.event_slug)}, "SK": {"S": reg.sk}},
+            UpdateExpression="SET event_title = :title, event_date = :day, GSI2SK = :sort",
+            ConditionExpression="attribute_exists(PK)",
+            ExpressionAttributeValues={
+                ":title": {"S": title},
+                ":day": {"S": day},
+                ":sort": {"S": f"{day}#{reg.event_slug}"},
+            },
+        )
+
+    def for_overview(self, slug: str) -> list[dict[str, Any]]:
+        """Registrations with and without personal data (ANON# < REG#): the counts outlive retention."""
+        return query_all(
+            self._client,
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk AND SK BETWEEN :anon AND :reg",
+            ExpressionAttributeValues={
+                ":pk": {"S": event_pk(slug)},
+                ":anon": {"S": "ANON#"},
+                ":reg": {"S": REG_PREFIX + "~"},
+            },
+        )
+
+    def _set_status(self, reg: Registration, status: str, was: str, at: str | None) -> dict[str, Any]:
+        update = "SET #status = :new REMOVE wait_key"
+        values: dict[str, Any] = {":new": {"S": status}, ":was": {"S": was}}
+        if at:
+            update = "SET #status = :new, cancelled_at = :at REMOVE wait_key"
+            values[":at"] = {"S": at}
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": {"PK": {"S": event_pk(reg.event_slug)}, "SK": {"S": reg.sk}},
+                "UpdateExpression": update,
+                "ConditionExpression": "#status = :was",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": values,
+            }
+        }
+
+    def _leave_queue(self, reg: Registration) -> dict[str, Any]:
+        return {
+            "Delete": {
+                "TableName": self._table,
+                "Key": {"PK": {"S": event_pk(reg.event_slug)}, "SK": {"S": reg.wait_key}},
+                "ConditionExpression": "attribute_exists(PK)",
+            }
+        }
+
+    def _counter(self, key: dict[str, Any], update: str, condition: str) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": {**key, "SK": {"S": EVENT_SK}},
+                "UpdateExpression": update,
+                "ConditionExpression": condition,
+                "ExpressionAttributeValues": {":one": {"N": "1"}, ":zero": {"N": "0"}},
+            }
+        }

@@ -1,0 +1,184 @@
+"""The OpenAPI 3 description of the JSON API, served at /api/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.core.fields import schema_properties
+from chalicelib.core.forms import LIMITS
+from chalicelib.events.model import Event, RegistrationState
+from chalicelib.events.store import CURSOR
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_ERROR = _json(_ref("Error"), "Error with a message in the requested language")
+_SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 80}}
+_TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}
+
+_SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["message"],
+        "properties": {
+            "message": {"type": "string"},
+            "errors": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
+    },
+    "Speaker": {
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "organisation": {"type": "string"}},
+    },
+    "Slot": {
+        "type": "object",
+        "properties": {
+            "start": {"type": "string", "example": "13:30"},
+            "end": {"type": "string"},
+            "title": {"type": "string"},
+            "speakers": {"type": "array", "items": _ref("Speaker")},
+        },
+    },
+    "EventSummary": {
+        "type": "object",
+        "required": ["slug", "title", "date", "start", "end", "registration"],
+        "properties": schema_properties(Event, detail=False)
+        | {
+            "places_left": {"type": "integer"},
+            "waiting": {"type": "integer"},
+            "registration": {"type": "string", "enum": list(RegistrationState)},
+        },
+    },
+    "Event": {
+        "allOf": [
+            _ref("EventSummary"),
+            {
+                "type": "object",
+                "properties": {
+                    name: schema
+                    for name, schema in schema_properties(Event, detail=True).items()
+                    if name not in schema_properties(Event, detail=False)
+                }
+                | {"programme": {"type": "array", "items": _ref("Slot")}},
+            },
+        ]
+    },
+    "RegistrationRequest": {
+        "type": "object",
+        "required": ["name", "email", "organisation", "role", "consent"],
+        "properties": {
+            **{name: {"type": "string", "maxLength": limit} for name, limit in LIMITS.items()},
+            "consent": {"type": "boolean", "description": "Agreement to the privacy statement at /privacy"},
+        },
+    },
+    "RegistrationCreated": {
+        "type": "object",
+        "required": ["status", "token", "manage_url", "mail_sent"],
+        "properties": {
+            "status": {"type": "string", "enum": ["confirmed", "waiting"]},
+            "token": {"type": "string"},
+            "manage_url": {"type": "string", "format": "uri"},
+            "mail_sent": {"type": "boolean"},
+        },
+    },
+    "RegistrationStatus": {
+        "type": "object",
+        "required": ["status"],
+        "properties": {
+            "status": {"type": "string", "enum": ["confirmed", "waiting", "cancelled"]},
+            "event": {"type": "string"},
+            "name": {"type": "string"},
+            "waiting_position": {"type": ["integer", "null"]},
+        },
+    },
+}
+
+
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Netwerkportaal API",
+            "version": "1",
+            "description": "Events of the regional network and registration for them. "
+            "Messages follow Accept-Language (nl, en); Dutch by default.",
+        },
+        "paths": {
+            "/api/events": {
+                "get": {
+                    "summary": "Published events, upcoming (ascending) or past (descending), paginated",
+                    "parameters": [
+                        {"name": "when", "in": "query", "schema": {"type": "string", "enum": ["upcoming", "past"]}},
+                        {
+                            "name": "after",
+                            "in": "query",
+                            "schema": {"type": "string", "pattern": CURSOR.pattern},
+                            "description": "`next` of the previous page",
+                        },
+                    ],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "events": {"type": "array", "items": _ref("EventSummary")},
+                                    "next": {"type": ["string", "null"]},
+                                },
+                            },
+                            "A page of events",
+                        ),
+                        "400": _ERROR,
+                    },
+                }
+            },
+            "/api/events/{slug}": {
+                "get": {
+                    "summary": "One event with its programme",
+                    "parameters": [_SLUG],
+                    "responses": {"200": _json(_ref("Event"), "The event"), "404": _ERROR},
+                }
+            },
+            "/api/events/{slug}/registrations": {
+                "post": {
+                    "summary": "Register; confirmed while seats last, then on the waiting list",
+                    "parameters": [_SLUG],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("RegistrationRequest")}},
+                    },
+                    "responses": {
+                        "201": _json(_ref("RegistrationCreated"), "Registered; a mail with the personal link was sent"),
+                        "400": _ERROR,
+                        "404": _ERROR,
+                        "409": _json(
+                            {
+                                "type": "object",
+                                "properties": {"message": {"type": "string"}, "mail_sent": {"type": "boolean"}},
+                            },
+                            "Already registered (the link was sent again), or registration is closed",
+                        ),
+                        "415": _ERROR,
+                        "422": _ERROR,
+                    },
+                }
+            },
+            "/api/registrations/{token}": {
+                "get": {
+                    "summary": "A registration, through its personal token",
+                    "parameters": [_TOKEN],
+                    "responses": {"200": _json(_ref("RegistrationStatus"), "The registration"), "404": _ERROR},
+                },
+                "delete": {
+                    "summary": "Cancel; the first person waiting gets the seat",
+                    "parameters": [_TOKEN],
+                    "responses": {"200": _json(_ref("RegistrationStatus"), "Cancelled"), "404": _ERROR, "409": _ERROR},
+                },
+            },
+        },
+        "components": {"schemas": _SCHEMAS},
+    }
