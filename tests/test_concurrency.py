@@ -16,6 +16,7 @@ import pytest
 
 from chalicelib import stores
 from chalicelib.core import aws
+from chalicelib.core.dynamo import to_attrs
 from chalicelib.events.store import EventStore
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.store import RegistrationStore
@@ -148,3 +149,61 @@ def test_negative_control_promotions_without_the_seat_condition_overbook(moto_se
     assert outcomes["promoted"] > 1  # the assertions of the test above would have failed
     _statuses, confirmed, _, _ = stored_state()
     assert confirmed > 3
+
+
+def reimport_while_people_register(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An organiser re-imports the event file while 100 people register: the import reads the
+    event before anyone registers and writes after everyone has, the worst interleaving there is."""
+    from chalicelib.events.importer import load
+
+    registered = threading.Event()
+    read = EventStore.get
+
+    def read_then_wait_for_everyone(self: EventStore, slug: str) -> Any:
+        event = read(self, slug)
+        if threading.current_thread().name == "import":
+            registered.wait(timeout=120)
+        return event
+
+    monkeypatch.setattr(EventStore, "get", read_then_wait_for_everyone)
+    event_file = {
+        "slug": SLUG,
+        "title": "Nieuwe titel",
+        "date": "2027-03-18",
+        "start": "13:15",
+        "end": "17:00",
+        "venue": "Gemeentehuis Zwijndrecht",
+        "capacity": SEATS,
+    }
+    importer = threading.Thread(target=load, args=([event_file],), name="import")
+    importer.start()
+    register_everyone()
+    registered.set()
+    importer.join(timeout=120)
+
+
+def test_reimporting_a_live_event_loses_no_registration(seats, monkeypatch):
+    reimport_while_people_register(monkeypatch)
+
+    statuses, confirmed, waiting, entries = stored_state()
+    assert stores.events().get(SLUG).title == "Nieuwe titel"  # the import did write
+    assert statuses == {"confirmed": SEATS, "waiting": PEOPLE - SEATS}
+    assert (confirmed, waiting, entries) == (SEATS, PEOPLE - SEATS, PEOPLE - SEATS)
+
+
+def test_negative_control_an_import_that_writes_the_whole_item_is_caught(seats, monkeypatch):
+    """The old import: the whole item as read, counters included, put back without a condition."""
+
+    def put_as_read(self: EventStore, event: Any, audit: Any, removed_slots: tuple[int, ...] = ()) -> None:
+        stale = read_counters[event.slug]
+        item = {**event.to_item(), "confirmed": stale.confirmed, "waiting": stale.waiting}
+        aws.dynamodb().put_item(TableName=LOCAL_STAGE["TABLE_NAME"], Item=to_attrs(item))
+
+    read_counters: dict[str, Any] = {SLUG: stores.events().get(SLUG)}
+    monkeypatch.setattr(EventStore, "update", put_as_read)
+    reimport_while_people_register(monkeypatch)
+
+    statuses, confirmed, waiting, _ = stored_state()
+    assert stores.events().get(SLUG).title == "Nieuwe titel"
+    assert statuses == {"confirmed": SEATS, "waiting": PEOPLE - SEATS}
+    assert (confirmed, waiting) == (0, 0)  # the counters went back to what the import read: the check above catches it
