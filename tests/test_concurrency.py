@@ -80,14 +80,12 @@ def test_exactly_the_seats_are_confirmed_and_the_rest_wait(seats, monkeypatch):
 
 def test_negative_control_without_the_seat_condition_overbooking_is_caught(seats, monkeypatch):
     read_then_wait(monkeypatch)
-    original = RegistrationStore._counter_update
+    original = RegistrationStore._counters
 
-    def unguarded(self: RegistrationStore, slug: str, update: str, seats_condition: str) -> dict[str, Any]:
-        item = original(self, slug, update, seats_condition)
-        item["Update"]["ConditionExpression"] = "#status = :published AND #capacity = #capacity"
-        return item
+    def unguarded(self: RegistrationStore, slug: str, condition: str, **steps: int) -> dict[str, Any]:
+        return original(self, slug, condition.replace("confirmed < #capacity", "#capacity = #capacity"), **steps)
 
-    monkeypatch.setattr(RegistrationStore, "_counter_update", unguarded)
+    monkeypatch.setattr(RegistrationStore, "_counters", unguarded)
 
     register_everyone()
 

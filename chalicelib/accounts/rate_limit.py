@@ -10,6 +10,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, clock, config
+from chalicelib.core.dynamo import primary_key, to_attrs
 
 
 class OverLimit(Exception):
@@ -27,14 +28,16 @@ def count(scopes: dict[str, int], window_seconds: int) -> None:
         {
             "Update": {
                 "TableName": config.table_name(),
-                "Key": {"PK": {"S": f"RATE#{scope}"}, "SK": {"S": f"#{window}"}},
+                "Key": primary_key(f"RATE#{scope}", f"#{window}"),
                 "UpdateExpression": "ADD attempts :one SET expires_at = :expires",
                 "ConditionExpression": "attribute_not_exists(attempts) OR attempts < :limit",
-                "ExpressionAttributeValues": {
-                    ":one": {"N": "1"},
-                    ":limit": {"N": str(limit)},
-                    ":expires": {"N": str(window + 2 * window_seconds)},
-                },
+                "ExpressionAttributeValues": to_attrs(
+                    {
+                        ":one": 1,
+                        ":limit": limit,
+                        ":expires": window + 2 * window_seconds,
+                    }
+                ),
             }
         }
         for scope, limit in scopes.items()

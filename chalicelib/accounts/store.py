@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.accounts.model import ACCOUNT_SK, NEWSLETTER_INDEX_PK, Account
 from chalicelib.audit.store import audit_put
-from chalicelib.core.dynamo import from_attrs, is_cancelled, query_all, to_attrs
+from chalicelib.core.dynamo import from_attrs, is_cancelled, primary_key, query_all, to_attrs
 from chalicelib.core.keys import email_key
 
 LINK_SK = "#LINK"
@@ -35,7 +35,7 @@ class LinkUnusable(Exception):
     """The one-time link is unknown, used or expired."""
 
 
-_DOMAINS_KEY = {"PK": {"S": "SETTINGS"}, "SK": {"S": "#TRUSTED_DOMAINS"}}
+_DOMAINS_KEY = primary_key("SETTINGS", "#TRUSTED_DOMAINS")
 
 
 def _link_pk(purpose: str, token: str) -> str:
@@ -58,7 +58,7 @@ class AccountStore:
 
     def get_by_key(self, key: str) -> Account | None:
         response = self._client.get_item(
-            TableName=self._table, Key={"PK": {"S": f"ACCOUNT#{key}"}, "SK": {"S": ACCOUNT_SK}}, ConsistentRead=True
+            TableName=self._table, Key=primary_key(f"ACCOUNT#{key}", ACCOUNT_SK), ConsistentRead=True
         )
         item = response.get("Item")
         return Account.from_item(from_attrs(item)) if item else None
@@ -99,7 +99,7 @@ class AccountStore:
                     "TableName": self._table,
                     "Item": to_attrs(account.to_item()),
                     "ConditionExpression": "version = :v",
-                    "ExpressionAttributeValues": {":v": {"N": str(expected)}},
+                    "ExpressionAttributeValues": to_attrs({":v": int(str(expected))}),
                 }
             }
         ]
@@ -117,9 +117,9 @@ class AccountStore:
         try:
             self._client.delete_item(
                 TableName=self._table,
-                Key={"PK": {"S": account.pk}, "SK": {"S": ACCOUNT_SK}},
+                Key=primary_key(account.pk, ACCOUNT_SK),
                 ConditionExpression="version = :v",
-                ExpressionAttributeValues={":v": {"N": str(account.version)}},
+                ExpressionAttributeValues=to_attrs({":v": int(str(account.version))}),
             )
         except ClientError as error:
             if _is_condition_failure(error):
@@ -134,7 +134,7 @@ class AccountStore:
             TableName=self._table,
             IndexName="GSI1",
             KeyConditionExpression="GSI1PK = :pk",
-            ExpressionAttributeValues={":pk": {"S": f"ACCOUNTS#{status}"}},
+            ExpressionAttributeValues=to_attrs({":pk": f"ACCOUNTS#{status}"}),
             ScanIndexForward=False,
         )
         return [Account.from_item(i) for i in items]
@@ -146,7 +146,7 @@ class AccountStore:
             TableName=self._table,
             IndexName="GSI2",
             KeyConditionExpression="GSI2PK = :pk",
-            ExpressionAttributeValues={":pk": {"S": NEWSLETTER_INDEX_PK}},
+            ExpressionAttributeValues=to_attrs({":pk": NEWSLETTER_INDEX_PK}),
         )
         return [Account.from_item(i) for i in items]
 
@@ -177,10 +177,10 @@ class AccountStore:
         try:
             response = self._client.update_item(
                 TableName=self._table,
-                Key={"PK": {"S": _link_pk(purpose, token)}, "SK": {"S": LINK_SK}},
+                Key=primary_key(_link_pk(purpose, token), LINK_SK),
                 UpdateExpression="SET used_at = :now",
                 ConditionExpression="attribute_exists(PK) AND attribute_not_exists(used_at) AND expires_at > :now",
-                ExpressionAttributeValues={":now": {"N": str(now)}},
+                ExpressionAttributeValues=to_attrs({":now": int(str(now))}),
                 ReturnValues="ALL_NEW",
             )
         except ClientError as error:
@@ -200,14 +200,13 @@ class AccountStore:
     def set_trusted_domains(self, before: list[str], after: list[str], audit: dict[str, Any]) -> None:
         """Replace the list if it is still `before` (two organisers editing at once); StaleAccount if not."""
         condition = "attribute_not_exists(PK)" if not before else "domains = :before"
-        values = {":before": {"L": [{"S": d} for d in before]}} if before else {}
         put: dict[str, Any] = {
             "TableName": self._table,
-            "Item": {**_DOMAINS_KEY, "type": {"S": "settings"}, "domains": {"L": [{"S": d} for d in after]}},
+            "Item": {**_DOMAINS_KEY, **to_attrs({"type": "settings", "domains": after})},
             "ConditionExpression": condition,
         }
-        if values:
-            put["ExpressionAttributeValues"] = values
+        if before:
+            put["ExpressionAttributeValues"] = to_attrs({":before": before})
         try:
             self._client.transact_write_items(TransactItems=[{"Put": put}, audit_put(self._table, audit)])
         except ClientError as error:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from chalicelib.core.dynamo import from_attrs, to_attrs
+from chalicelib.core.dynamo import from_attrs, primary_key, to_attrs
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.i18n import _
 
@@ -75,12 +75,12 @@ class AuditStore:
         params: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "PK = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": pk}},
+            "ExpressionAttributeValues": to_attrs({":pk": pk}),
             "ScanIndexForward": False,
             "Limit": limit,
         }
         if cursor:
-            params["ExclusiveStartKey"] = {"PK": {"S": pk}, "SK": {"S": cursor}}
+            params["ExclusiveStartKey"] = primary_key(pk, cursor)
         response = self._client.query(**params)
         entries = []
         for raw in response["Items"]:

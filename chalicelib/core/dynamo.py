@@ -6,6 +6,7 @@ transactions); these helpers keep them free of type descriptors.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +29,25 @@ def _plain(value: Any) -> Any:
 
 def to_attrs(item: dict[str, Any]) -> dict[str, Any]:
     return {k: _serializer.serialize(v) for k, v in item.items()}
+
+
+def primary_key(pk: str, sk: str) -> dict[str, Any]:
+    """An item's primary key as the client takes it."""
+    return to_attrs({"PK": pk, "SK": sk})
+
+
+def expression_attributes(
+    expressions: tuple[str, ...], names: dict[str, str], values: dict[str, Any]
+) -> dict[str, Any]:
+    """The names and values that the expressions use, ready for the client; DynamoDB refuses unused ones."""
+
+    def used(token: str) -> bool:
+        return any(re.search(re.escape(token) + r"(?![A-Za-z0-9_])", text) for text in expressions)
+
+    return {
+        "ExpressionAttributeNames": {k: v for k, v in names.items() if used(k)},
+        "ExpressionAttributeValues": to_attrs({k: v for k, v in values.items() if used(k)}),
+    }
 
 
 def from_attrs(attrs: dict[str, Any]) -> dict[str, Any]:

@@ -14,10 +14,19 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.audit.store import audit_put
-from chalicelib.core.dynamo import from_attrs, is_cancelled, query_all, to_attrs
+from chalicelib.core.dynamo import from_attrs, is_cancelled, primary_key, query_all, to_attrs
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.i18n import _
-from chalicelib.events.model import EVENT_DATES_INDEX_PK, EVENT_SK, EVENTS_INDEX_PK, SLOT_PREFIX, Event, Slot, event_pk
+from chalicelib.events.model import (
+    EVENT_DATES_INDEX_PK,
+    EVENT_SK,
+    EVENTS_INDEX_PK,
+    SLOT_PREFIX,
+    Event,
+    Slot,
+    event_pk,
+    slot_sk,
+)
 from chalicelib.library.model import MATERIAL_PREFIX, Material
 
 # One transaction holds 100 items: the event, its slots, a removed slot and the audit entry.
@@ -63,10 +72,8 @@ def decode_cursor(cursor: str) -> dict[str, Any]:
         raise BadRequest(_("Deze paginalink is ongeldig."))
     slug = cursor.split("#", 1)[1]
     return {
-        "GSI1PK": {"S": EVENTS_INDEX_PK},
-        "GSI1SK": {"S": cursor},
-        "PK": {"S": event_pk(slug)},
-        "SK": {"S": EVENT_SK},
+        **primary_key(event_pk(slug), EVENT_SK),
+        **to_attrs({"GSI1PK": EVENTS_INDEX_PK, "GSI1SK": cursor}),
     }
 
 
@@ -80,7 +87,7 @@ class EventStore:
         response = self._client.query(
             TableName=self._table,
             KeyConditionExpression="PK = :pk AND begins_with(SK, :hash)",
-            ExpressionAttributeValues={":pk": {"S": event_pk(slug)}, ":hash": {"S": "#"}},
+            ExpressionAttributeValues=to_attrs({":pk": event_pk(slug), ":hash": "#"}),
         )
         items = [from_attrs(a) for a in response["Items"]]
         meta = next((i for i in items if i["SK"] == EVENT_SK), None)
@@ -94,7 +101,7 @@ class EventStore:
         """The event without its programme, read consistently (for seat decisions)."""
         response = self._client.get_item(
             TableName=self._table,
-            Key={"PK": {"S": event_pk(slug)}, "SK": {"S": EVENT_SK}},
+            Key=primary_key(event_pk(slug), EVENT_SK),
             ConsistentRead=True,
         )
         item = response.get("Item")
@@ -107,7 +114,7 @@ class EventStore:
             "TableName": self._table,
             "IndexName": "GSI1",
             "KeyConditionExpression": f"GSI1PK = :pk AND GSI1SK {operator} :now",
-            "ExpressionAttributeValues": {":pk": {"S": EVENTS_INDEX_PK}, ":now": {"S": after_key}},
+            "ExpressionAttributeValues": to_attrs({":pk": EVENTS_INDEX_PK, ":now": after_key}),
             "ScanIndexForward": upcoming,
             "Limit": limit,
         }
@@ -126,20 +133,22 @@ class EventStore:
             TableName=self._table,
             IndexName="GSI2",
             KeyConditionExpression="GSI2PK = :pk AND GSI2SK BETWEEN :since AND :until",
-            ExpressionAttributeValues={
-                ":pk": {"S": EVENT_DATES_INDEX_PK},
-                ":since": {"S": since or "0000"},
-                ":until": {"S": until},
-            },
+            ExpressionAttributeValues=to_attrs(
+                {
+                    ":pk": EVENT_DATES_INDEX_PK,
+                    ":since": since or "0000",
+                    ":until": until,
+                }
+            ),
         )
         return [Event.from_item(i) for i in items]
 
     def mark_anonymised(self, slug: str, at: str) -> None:
         self._client.update_item(
             TableName=self._table,
-            Key={"PK": {"S": event_pk(slug)}, "SK": {"S": EVENT_SK}},
+            Key=primary_key(event_pk(slug), EVENT_SK),
             UpdateExpression="SET anonymised_at = :at REMOVE GSI2PK, GSI2SK",
-            ExpressionAttributeValues={":at": {"S": at}},
+            ExpressionAttributeValues=to_attrs({":at": at}),
         )
 
     # -- organisers' changes --------------------------------------------
@@ -153,7 +162,7 @@ class EventStore:
                 TableName=self._table,
                 IndexName="GSI1",
                 KeyConditionExpression="GSI1PK = :pk",
-                ExpressionAttributeValues={":pk": {"S": partition}},
+                ExpressionAttributeValues=to_attrs({":pk": partition}),
             )
             events += [Event.from_item(i) for i in items]
         return sorted(events, key=lambda e: (e.date, e.start), reverse=True)
@@ -187,7 +196,7 @@ class EventStore:
         meta = {
             "Update": {
                 "TableName": self._table,
-                "Key": {"PK": {"S": event_pk(event.slug)}, "SK": {"S": EVENT_SK}},
+                "Key": primary_key(event_pk(event.slug), EVENT_SK),
                 "UpdateExpression": update,
                 "ConditionExpression": "(attribute_not_exists(version) OR version = :read) AND confirmed <= :capacity",
                 "ExpressionAttributeNames": names,
@@ -198,8 +207,9 @@ class EventStore:
         items = [meta]
         items += [{"Put": {"TableName": self._table, "Item": to_attrs(s.to_item(event.slug))}} for s in event.programme]
         for position in removed_slots:
-            key = {"PK": {"S": event_pk(event.slug)}, "SK": {"S": f"{SLOT_PREFIX}{position:03d}"}}
-            items.append({"Delete": {"TableName": self._table, "Key": key}})
+            items.append(
+                {"Delete": {"TableName": self._table, "Key": primary_key(event_pk(event.slug), slot_sk(position))}}
+            )
         try:
             self._client.transact_write_items(TransactItems=[*items, audit_put(self._table, audit)])
         except ClientError as error:
@@ -216,19 +226,18 @@ class EventStore:
 
     def delete_draft(self, event: Event, audit: dict[str, Any]) -> None:
         """Remove a draft and its programme; StaleEvent if it changed, was published or got registrations."""
-        pk = {"S": event_pk(event.slug)}
+        pk = event_pk(event.slug)
         meta = {
             "Delete": {
                 "TableName": self._table,
-                "Key": {"PK": pk, "SK": {"S": EVENT_SK}},
+                "Key": primary_key(pk, EVENT_SK),
                 "ConditionExpression": "version = :read AND #status = :draft AND confirmed = :zero AND waiting = :zero",
                 "ExpressionAttributeNames": {"#status": "status"},
                 "ExpressionAttributeValues": to_attrs({":read": event.version, ":draft": "draft", ":zero": 0}),
             }
         }
         slots = [
-            {"Delete": {"TableName": self._table, "Key": {"PK": pk, "SK": {"S": f"{SLOT_PREFIX}{s.position:03d}"}}}}
-            for s in event.programme
+            {"Delete": {"TableName": self._table, "Key": primary_key(pk, slot_sk(s.position))}} for s in event.programme
         ]
         try:
             self._client.transact_write_items(TransactItems=[meta, *slots, audit_put(self._table, audit)])

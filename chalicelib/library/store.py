@@ -7,7 +7,7 @@ import secrets
 from typing import Any
 
 from chalicelib.audit.store import audit_put
-from chalicelib.core.dynamo import from_attrs, query_all, to_attrs
+from chalicelib.core.dynamo import from_attrs, primary_key, query_all, to_attrs
 from chalicelib.events.model import event_pk
 from chalicelib.library.model import MATERIAL_PREFIX, SPEAKER_PREFIX, InvitedSpeaker, Material, material_pk
 
@@ -56,9 +56,7 @@ class LibraryStore:
         return token
 
     def speaker_by_link(self, token: str) -> InvitedSpeaker | None:
-        response = self._client.get_item(
-            TableName=self._table, Key={"PK": {"S": _link_pk(token)}, "SK": {"S": LINK_SK}}
-        )
+        response = self._client.get_item(TableName=self._table, Key=primary_key(_link_pk(token), LINK_SK))
         if "Item" not in response:
             return None
         link = from_attrs(response["Item"])
@@ -67,7 +65,7 @@ class LibraryStore:
     def speaker(self, slug: str, speaker_id: str) -> InvitedSpeaker | None:
         response = self._client.get_item(
             TableName=self._table,
-            Key={"PK": {"S": event_pk(slug)}, "SK": {"S": f"{SPEAKER_PREFIX}{speaker_id}"}},
+            Key=primary_key(event_pk(slug), f"{SPEAKER_PREFIX}{speaker_id}"),
             ConsistentRead=True,
         )
         return InvitedSpeaker.from_item(from_attrs(response["Item"])) if "Item" in response else None
@@ -76,7 +74,7 @@ class LibraryStore:
         response = self._client.query(
             TableName=self._table,
             KeyConditionExpression="PK = :pk AND begins_with(SK, :speaker)",
-            ExpressionAttributeValues={":pk": {"S": event_pk(slug)}, ":speaker": {"S": SPEAKER_PREFIX}},
+            ExpressionAttributeValues=to_attrs({":pk": event_pk(slug), ":speaker": SPEAKER_PREFIX}),
         )
         return [InvitedSpeaker.from_item(from_attrs(i)) for i in response["Items"]]
 
@@ -84,7 +82,7 @@ class LibraryStore:
         update = {
             "Update": {
                 "TableName": self._table,
-                "Key": {"PK": {"S": event_pk(speaker.event_slug)}, "SK": {"S": f"{SPEAKER_PREFIX}{speaker.id}"}},
+                "Key": primary_key(event_pk(speaker.event_slug), f"{SPEAKER_PREFIX}{speaker.id}"),
                 "UpdateExpression": "SET revoked = :true",
                 "ExpressionAttributeValues": {":true": {"BOOL": True}},
             }
@@ -96,7 +94,7 @@ class LibraryStore:
     def material(self, material_id: str) -> Material | None:
         response = self._client.get_item(
             TableName=self._table,
-            Key={"PK": {"S": material_pk(material_id)}, "SK": {"S": f"{MATERIAL_PREFIX}{material_id}"}},
+            Key=primary_key(material_pk(material_id), f"{MATERIAL_PREFIX}{material_id}"),
             ConsistentRead=True,
         )
         return Material.from_item(from_attrs(response["Item"])) if "Item" in response else None
@@ -107,8 +105,8 @@ class LibraryStore:
         self._client.transact_write_items(TransactItems=[put, *([audit_put(self._table, audit)] if audit else [])])
 
     def delete_material(self, material: Material, audit: dict[str, Any] | None = None) -> None:
-        key = {"PK": {"S": material_pk(material.id)}, "SK": {"S": f"{MATERIAL_PREFIX}{material.id}"}}
-        delete = {"Delete": {"TableName": self._table, "Key": key}}
+        item_key = primary_key(material_pk(material.id), f"{MATERIAL_PREFIX}{material.id}")
+        delete = {"Delete": {"TableName": self._table, "Key": item_key}}
         self._client.transact_write_items(TransactItems=[delete, *([audit_put(self._table, audit)] if audit else [])])
 
     def all_materials(self) -> list[Material]:
@@ -118,7 +116,7 @@ class LibraryStore:
             TableName=self._table,
             IndexName="GSI1",
             KeyConditionExpression="GSI1PK = :pk",
-            ExpressionAttributeValues={":pk": {"S": "MATERIALS"}},
+            ExpressionAttributeValues=to_attrs({":pk": "MATERIALS"}),
             ScanIndexForward=False,
         )
         return [Material.from_item(i) for i in items]
@@ -141,7 +139,7 @@ class LibraryStore:
         response = self._client.query(
             TableName=self._table,
             KeyConditionExpression="PK = :pk",
-            ExpressionAttributeValues={":pk": {"S": f"DOWNLOADS#{material_id}"}},
+            ExpressionAttributeValues=to_attrs({":pk": f"DOWNLOADS#{material_id}"}),
             ScanIndexForward=False,
         )
         return [from_attrs(i) for i in response["Items"]]

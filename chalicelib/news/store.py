@@ -6,7 +6,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.core.dynamo import from_attrs, query_all, to_attrs
+from chalicelib.core.dynamo import from_attrs, primary_key, query_all, to_attrs
 from chalicelib.news.model import NEWS_SK, Article
 
 
@@ -20,7 +20,7 @@ class NewsStore:
         self._table = table
 
     def get(self, slug: str) -> Article | None:
-        response = self._client.get_item(TableName=self._table, Key={"PK": {"S": f"NEWS#{slug}"}, "SK": {"S": NEWS_SK}})
+        response = self._client.get_item(TableName=self._table, Key=primary_key(f"NEWS#{slug}", NEWS_SK))
         return Article.from_item(from_attrs(response["Item"])) if "Item" in response else None
 
     def all(self) -> list[Article]:
@@ -30,7 +30,7 @@ class NewsStore:
             TableName=self._table,
             IndexName="GSI1",
             KeyConditionExpression="GSI1PK = :pk",
-            ExpressionAttributeValues={":pk": {"S": "NEWS"}},
+            ExpressionAttributeValues=to_attrs({":pk": "NEWS"}),
             ScanIndexForward=False,
         )
         return [Article.from_item(i) for i in items]
@@ -52,7 +52,7 @@ class NewsStore:
     def delete(self, slug: str, audit: dict[str, Any]) -> None:
         self._client.transact_write_items(
             TransactItems=[
-                {"Delete": {"TableName": self._table, "Key": {"PK": {"S": f"NEWS#{slug}"}, "SK": {"S": NEWS_SK}}}},
+                {"Delete": {"TableName": self._table, "Key": primary_key(f"NEWS#{slug}", NEWS_SK)}},
                 {"Put": {"TableName": self._table, "Item": to_attrs(audit)}},
             ]
         )

@@ -13,10 +13,18 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.audit.store import audit_put
-from chalicelib.core.dynamo import cancellation_codes, from_attrs, is_cancelled, query_all, to_attrs
+from chalicelib.core.dynamo import (
+    cancellation_codes,
+    expression_attributes,
+    from_attrs,
+    is_cancelled,
+    primary_key,
+    query_all,
+    to_attrs,
+)
 from chalicelib.core.keys import email_key
-from chalicelib.events.model import EVENT_SK, event_pk
-from chalicelib.registrations.model import REG_PREFIX, TOKEN_SK, WAIT_PREFIX, Registration, token_pk
+from chalicelib.events.model import EVENT_SK, EventStatus, event_pk
+from chalicelib.registrations.model import REG_PREFIX, TOKEN_SK, WAIT_PREFIX, Registration, RegistrationStatus, token_pk
 
 
 class SeatsTaken(Exception):
@@ -41,9 +49,6 @@ class DuplicateRegistration(Exception):
         self.existing = existing
 
 
-_PUBLISHED = {":published": {"S": "published"}, ":one": {"N": "1"}}
-
-
 class RegistrationStore:
     def __init__(self, client: Any, table: str) -> None:
         self._client = client
@@ -52,17 +57,13 @@ class RegistrationStore:
     # -- creating -------------------------------------------------------
 
     def add_confirmed(self, reg: Registration) -> None:
-        counter = self._counter_update(
-            reg.event_slug,
-            "SET confirmed = confirmed + :one",
-            "confirmed < #capacity",
-        )
+        counter = self._counters(reg.event_slug, "#status = :published AND confirmed < #capacity", confirmed=1)
         self._create(reg, [counter], full_signal=SeatsTaken)
 
     def add_waiting(self, reg: Registration) -> None:
         """Join the waiting list, but only while the event is really full."""
         reg.status, reg.wait_key = "waiting", reg.new_wait_key()
-        counter = self._counter_update(reg.event_slug, "SET waiting = waiting + :one", "confirmed >= #capacity")
+        counter = self._counters(reg.event_slug, "#status = :published AND confirmed >= #capacity", waiting=1)
         entry = {
             "Put": {
                 "TableName": self._table,
@@ -74,19 +75,6 @@ class RegistrationStore:
         }
         self._create(reg, [counter, entry], full_signal=SeatAvailable)
 
-    def _counter_update(self, slug: str, update: str, seats_condition: str) -> dict[str, Any]:
-        return {
-            "Update": {
-                "TableName": self._table,
-                "Key": {"PK": {"S": event_pk(slug)}, "SK": {"S": EVENT_SK}},
-                "UpdateExpression": update,
-                "ConditionExpression": f"#status = :published AND {seats_condition}",
-                # status and capacity are DynamoDB reserved words
-                "ExpressionAttributeNames": {"#status": "status", "#capacity": "capacity"},
-                "ExpressionAttributeValues": _PUBLISHED,
-            }
-        }
-
     def _create(self, reg: Registration, counters: list[dict[str, Any]], full_signal: type[Exception]) -> None:
         items = [
             *counters,
@@ -97,7 +85,7 @@ class RegistrationStore:
                     # someone who cancelled may register again; anyone else is a duplicate
                     "ConditionExpression": "attribute_not_exists(PK) OR #status = :cancelled",
                     "ExpressionAttributeNames": {"#status": "status"},
-                    "ExpressionAttributeValues": {":cancelled": {"S": "cancelled"}},
+                    "ExpressionAttributeValues": to_attrs({":cancelled": "cancelled"}),
                     # the existing registration comes back with the failure: no extra read
                     "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                 }
@@ -134,7 +122,7 @@ class RegistrationStore:
     def _why_counter_failed(self, slug: str, full_signal: type[Exception]) -> Exception:
         response = self._client.get_item(
             TableName=self._table,
-            Key={"PK": {"S": event_pk(slug)}, "SK": {"S": EVENT_SK}},
+            Key=primary_key(event_pk(slug), EVENT_SK),
             ProjectionExpression="#status",
             ExpressionAttributeNames={"#status": "status"},
             ConsistentRead=True,
@@ -146,7 +134,7 @@ class RegistrationStore:
 
     def by_token(self, token: str) -> Registration | None:
         response = self._client.get_item(
-            TableName=self._table, Key={"PK": {"S": token_pk(token)}, "SK": {"S": TOKEN_SK}}, ConsistentRead=True
+            TableName=self._table, Key=primary_key(token_pk(token), TOKEN_SK), ConsistentRead=True
         )
         link = response.get("Item")
         if not link:
@@ -156,7 +144,7 @@ class RegistrationStore:
 
     def get(self, slug: str, reg_sk: str) -> Registration | None:
         response = self._client.get_item(
-            TableName=self._table, Key={"PK": {"S": event_pk(slug)}, "SK": {"S": reg_sk}}, ConsistentRead=True
+            TableName=self._table, Key=primary_key(event_pk(slug), reg_sk), ConsistentRead=True
         )
         item = response.get("Item")
         return Registration.from_item(from_attrs(item)) if item else None
@@ -166,11 +154,13 @@ class RegistrationStore:
         response = self._client.query(
             TableName=self._table,
             KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :me",
-            ExpressionAttributeValues={
-                ":pk": {"S": event_pk(reg.event_slug)},
-                ":first": {"S": WAIT_PREFIX},
-                ":me": {"S": reg.wait_key},
-            },
+            ExpressionAttributeValues=to_attrs(
+                {
+                    ":pk": event_pk(reg.event_slug),
+                    ":first": WAIT_PREFIX,
+                    ":me": reg.wait_key,
+                }
+            ),
             Select="COUNT",
             ConsistentRead=True,
         )
@@ -180,7 +170,7 @@ class RegistrationStore:
         response = self._client.query(
             TableName=self._table,
             KeyConditionExpression="PK = :pk AND begins_with(SK, :wait)",
-            ExpressionAttributeValues={":pk": {"S": event_pk(slug)}, ":wait": {"S": WAIT_PREFIX}},
+            ExpressionAttributeValues=to_attrs({":pk": event_pk(slug), ":wait": WAIT_PREFIX}),
             Limit=1,
             ConsistentRead=True,
         )
@@ -194,7 +184,7 @@ class RegistrationStore:
             self._client,
             TableName=self._table,
             KeyConditionExpression="PK = :pk AND begins_with(SK, :reg)",
-            ExpressionAttributeValues={":pk": {"S": event_pk(slug)}, ":reg": {"S": REG_PREFIX}},
+            ExpressionAttributeValues=to_attrs({":pk": event_pk(slug), ":reg": REG_PREFIX}),
             ConsistentRead=True,
         )
         return [Registration.from_item(i) for i in items]
@@ -206,7 +196,7 @@ class RegistrationStore:
             TableName=self._table,
             IndexName="GSI2",
             KeyConditionExpression="GSI2PK = :pk",
-            ExpressionAttributeValues={":pk": {"S": f"REGEMAIL#{email_key(email)}"}},
+            ExpressionAttributeValues=to_attrs({":pk": f"REGEMAIL#{email_key(email)}"}),
             ScanIndexForward=False,
         )
         return [Registration.from_item(i) for i in items]
@@ -218,11 +208,11 @@ class RegistrationStore:
         try:
             self._client.update_item(
                 TableName=self._table,
-                Key={"PK": {"S": event_pk(reg.event_slug)}, "SK": {"S": reg.sk}},
+                Key=primary_key(event_pk(reg.event_slug), reg.sk),
                 UpdateExpression="SET reminded_at = :at",
                 ConditionExpression="attribute_not_exists(reminded_at) AND #status = :confirmed",
                 ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={":at": {"S": at}, ":confirmed": {"S": "confirmed"}},
+                ExpressionAttributeValues=to_attrs({":at": at, ":confirmed": "confirmed"}),
             )
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
@@ -243,20 +233,20 @@ class RegistrationStore:
             "created_at": reg.created_at.isoformat(),
             "anonymised_at": at,
         }
-        key = {"PK": {"S": event_pk(reg.event_slug)}}
+        pk = event_pk(reg.event_slug)
         items: list[dict[str, Any]] = [
             {
                 "Delete": {
                     "TableName": self._table,
-                    "Key": {**key, "SK": {"S": reg.sk}},
+                    "Key": primary_key(pk, reg.sk),
                     "ConditionExpression": "attribute_exists(PK)",
                 }
             },
             {"Put": {"TableName": self._table, "Item": to_attrs(kept)}},
-            {"Delete": {"TableName": self._table, "Key": {"PK": {"S": token_pk(reg.token)}, "SK": {"S": TOKEN_SK}}}},
+            {"Delete": {"TableName": self._table, "Key": primary_key(token_pk(reg.token), TOKEN_SK)}},
         ]
         if reg.wait_key:
-            items.append({"Delete": {"TableName": self._table, "Key": {**key, "SK": {"S": reg.wait_key}}}})
+            items.append({"Delete": {"TableName": self._table, "Key": primary_key(pk, reg.wait_key)}})
         try:
             self._client.transact_write_items(TransactItems=items)
         except ClientError as error:
@@ -273,18 +263,17 @@ class RegistrationStore:
         Every item carries a condition on the state we read, so a concurrent
         cancel or promotion makes this fail as StaleRegistration, never half-apply.
         """
-        key = {"PK": {"S": event_pk(reg.event_slug)}}
         was = reg.status
         items: list[dict[str, Any]] = [self._set_status(reg, "cancelled", was, cancelled_at)]
         if was == "waiting":
             items.append(self._leave_queue(reg))
-            items.append(self._counter(key, "SET waiting = waiting - :one", "waiting > :zero"))
+            items.append(self._counters(reg.event_slug, "waiting > :zero", waiting=-1))
         elif promote is None:
-            items.append(self._counter(key, "SET confirmed = confirmed - :one", "confirmed > :zero"))
+            items.append(self._counters(reg.event_slug, "confirmed > :zero", confirmed=-1))
         else:
             items.append(self._set_status(promote, "confirmed", "waiting", None))
             items.append(self._leave_queue(promote))
-            items.append(self._counter(key, "SET waiting = waiting - :one", "waiting > :zero"))
+            items.append(self._counters(reg.event_slug, "waiting > :zero", waiting=-1))
         self._transact(items, audit)
 
     def _transact(self, items: list[dict[str, Any]], audit: dict[str, Any] | None) -> None:
@@ -304,16 +293,7 @@ class RegistrationStore:
         items = [
             self._set_status(reg, "confirmed", "waiting", None),
             self._leave_queue(reg),
-            {
-                "Update": {
-                    "TableName": self._table,
-                    "Key": {"PK": {"S": event_pk(reg.event_slug)}, "SK": {"S": EVENT_SK}},
-                    "UpdateExpression": "SET confirmed = confirmed + :one, waiting = waiting - :one",
-                    "ConditionExpression": "confirmed < #capacity AND waiting > :zero",
-                    "ExpressionAttributeNames": {"#capacity": "capacity"},
-                    "ExpressionAttributeValues": {":one": {"N": "1"}, ":zero": {"N": "0"}},
-                }
-            },
+            self._counters(reg.event_slug, "confirmed < #capacity AND waiting > :zero", confirmed=1, waiting=-1),
         ]
         try:
             self._transact(items, audit)
@@ -325,17 +305,17 @@ class RegistrationStore:
     def set_attended(self, reg: Registration, at: str | None, audit: dict[str, Any]) -> None:
         """Check a confirmed registration in (at) or undo it (None)."""
         update = "SET attended_at = :at" if at else "REMOVE attended_at"
-        values: dict[str, Any] = {":confirmed": {"S": "confirmed"}}
+        values: dict[str, Any] = {":confirmed": RegistrationStatus.CONFIRMED}
         if at:
-            values[":at"] = {"S": at}
+            values[":at"] = at
         item = {
             "Update": {
                 "TableName": self._table,
-                "Key": {"PK": {"S": event_pk(reg.event_slug)}, "SK": {"S": reg.sk}},
+                "Key": primary_key(event_pk(reg.event_slug), reg.sk),
                 "UpdateExpression": update,
                 "ConditionExpression": "#status = :confirmed",
                 "ExpressionAttributeNames": {"#status": "status"},
-                "ExpressionAttributeValues": values,
+                "ExpressionAttributeValues": to_attrs(values),
             }
         }
         self._transact([item], audit)
@@ -344,14 +324,16 @@ class RegistrationStore:
         """Registrations carry the event's title and date (a member's list is one Query): keep them current."""
         self._client.update_item(
             TableName=self._table,
-            Key={"PK": {"S": event_pk(reg.event_slug)}, "SK": {"S": reg.sk}},
+            Key=primary_key(event_pk(reg.event_slug), reg.sk),
             UpdateExpression="SET event_title = :title, event_date = :day, GSI2SK = :sort",
             ConditionExpression="attribute_exists(PK)",
-            ExpressionAttributeValues={
-                ":title": {"S": title},
-                ":day": {"S": day},
-                ":sort": {"S": f"{day}#{reg.event_slug}"},
-            },
+            ExpressionAttributeValues=to_attrs(
+                {
+                    ":title": title,
+                    ":day": day,
+                    ":sort": f"{day}#{reg.event_slug}",
+                }
+            ),
         )
 
     def for_overview(self, slug: str) -> list[dict[str, Any]]:
@@ -360,27 +342,29 @@ class RegistrationStore:
             self._client,
             TableName=self._table,
             KeyConditionExpression="PK = :pk AND SK BETWEEN :anon AND :reg",
-            ExpressionAttributeValues={
-                ":pk": {"S": event_pk(slug)},
-                ":anon": {"S": "ANON#"},
-                ":reg": {"S": REG_PREFIX + "~"},
-            },
+            ExpressionAttributeValues=to_attrs(
+                {
+                    ":pk": event_pk(slug),
+                    ":anon": "ANON#",
+                    ":reg": REG_PREFIX + "~",
+                }
+            ),
         )
 
     def _set_status(self, reg: Registration, status: str, was: str, at: str | None) -> dict[str, Any]:
         update = "SET #status = :new REMOVE wait_key"
-        values: dict[str, Any] = {":new": {"S": status}, ":was": {"S": was}}
+        values: dict[str, Any] = {":new": status, ":was": was}
         if at:
             update = "SET #status = :new, cancelled_at = :at REMOVE wait_key"
-            values[":at"] = {"S": at}
+            values[":at"] = at
         return {
             "Update": {
                 "TableName": self._table,
-                "Key": {"PK": {"S": event_pk(reg.event_slug)}, "SK": {"S": reg.sk}},
+                "Key": primary_key(event_pk(reg.event_slug), reg.sk),
                 "UpdateExpression": update,
                 "ConditionExpression": "#status = :was",
                 "ExpressionAttributeNames": {"#status": "status"},
-                "ExpressionAttributeValues": values,
+                "ExpressionAttributeValues": to_attrs(values),
             }
         }
 
@@ -388,18 +372,31 @@ class RegistrationStore:
         return {
             "Delete": {
                 "TableName": self._table,
-                "Key": {"PK": {"S": event_pk(reg.event_slug)}, "SK": {"S": reg.wait_key}},
+                "Key": primary_key(event_pk(reg.event_slug), reg.wait_key),
                 "ConditionExpression": "attribute_exists(PK)",
             }
         }
 
-    def _counter(self, key: dict[str, Any], update: str, condition: str) -> dict[str, Any]:
+    def _counters(self, slug: str, condition: str, *, confirmed: int = 0, waiting: int = 0) -> dict[str, Any]:
+        """The one way an event's seat counters change: by these steps, under `condition`, in a transaction."""
+        steps = {"confirmed": confirmed, "waiting": waiting}
+        update = "SET " + ", ".join(f"{name} = {name} + :{name}" for name, step in steps.items() if step)
         return {
             "Update": {
                 "TableName": self._table,
-                "Key": {**key, "SK": {"S": EVENT_SK}},
+                "Key": primary_key(event_pk(slug), EVENT_SK),
                 "UpdateExpression": update,
                 "ConditionExpression": condition,
-                "ExpressionAttributeValues": {":one": {"N": "1"}, ":zero": {"N": "0"}},
+                **expression_attributes(
+                    (update, condition),
+                    # status and capacity are DynamoDB reserved words
+                    names={"#status": "status", "#capacity": "capacity"},
+                    values={
+                        ":confirmed": confirmed,
+                        ":waiting": waiting,
+                        ":published": EventStatus.PUBLISHED,
+                        ":zero": 0,
+                    },
+                ),
             }
         }
