@@ -1,7 +1,16 @@
 """Command line for organisers and developers.
 
-    .venv/bin/python manage.py [--stage local|dev|prod] load-events FILE.yaml|FILE.json
-    .venv/bin/python manage.py create-resources        (local stage, moto server)
+    .venv/bin/python manage.py [--stage local|dev|prod] COMMAND ...
+
+    load-events FILE.yaml|FILE.json   create or update events, checked as the workspace form checks them
+    create-organiser --email ADDRESS  the first organiser (or make an account organiser)
+    send-newsletter --subject S FILE  mail FILE to every subscribed member
+    invite-speaker SLUG ...           mail a speaker a private upload link for programme slots
+    revoke-speaker SLUG --email A     end all of that speaker's links
+    add-document FILE --title T ...   put an organiser's document in the knowledge library
+    create-resources                  the table, bucket and SES sender (local stage, moto server)
+
+`--help` after a command lists its options.
 
 The stage's settings come from .chalice/config.json, as the Lambda gets them;
 AWS credentials and region come from the usual AWS environment or profile.

@@ -1,4 +1,4 @@
-"""boto3 clients, created once per process on first use (GUIDE 4.10).
+"""boto3 clients, created once per process on first use (each costs 100-150 ms to make).
 
 Clients are thread-safe; resources are not, so the app uses clients only.
 `reset()` exists for tests that switch between moto backends.

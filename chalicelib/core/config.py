@@ -1,7 +1,7 @@
 """Settings, read from the environment when first asked for, never at import.
 
 `chalice.test.Client` and `chalice local` set a stage's variables only around
-a request or before import respectively (GUIDE 4.4), so every getter reads
+a request or before import respectively, so every getter reads
 `os.environ` at call time. Nothing here is cached except the secret key.
 """
 

@@ -1,7 +1,8 @@
 """One Jinja2 environment per language, autoescaping HTML, translating through gettext.
 
 Templates live in the top-level templates/ folder; the Lambda package carries
-them at its root through the vendor/templates link (GUIDE 4.1), so the path is
+them at its root through the vendor/templates link (Chalice packages only
+app.py, chalicelib/ and the contents of vendor/), so the path is
 the same in both places.
 """
 

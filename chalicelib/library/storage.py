@@ -1,7 +1,7 @@
 """Files in S3: presigned uploads straight from the browser, checking what arrived,
-and presigned downloads. No file passes through Lambda (GUIDE 4.2).
+and presigned downloads. No file passes through Lambda, whose requests stop at 6 MB.
 
-moto enforces none of the presigned conditions (GUIDE 4.8), so `verify` checks
+moto enforces none of the presigned conditions (size, key, type), so `verify` checks
 size, type and first bytes itself, and removes every version of a rejected object.
 """
 

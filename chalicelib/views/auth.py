@@ -1,7 +1,8 @@
 """Who is asking: the session, and the one decorator that guards pages by role.
 
 Checked in the app, not by an API Gateway authorizer, so that it behaves the
-same under `chalice local` and when deployed (GUIDE 4.5).
+same under `chalice local` and when deployed: locally, Chalice's built-in
+authorizers ignore their settings and allow everything.
 """
 
 from __future__ import annotations

@@ -70,7 +70,7 @@ def local_path(candidate: str | None) -> str:
 
 
 def form_data(request: Request) -> dict[str, str]:
-    """A urlencoded body as a dict of first values; Chalice does not parse forms (GUIDE 4.2)."""
+    """A urlencoded body as a dict of first values: Chalice parses only JSON bodies."""
     raw = request.raw_body or b""
     if len(raw) > MAX_FORM_BYTES:
         raise BadRequest(_("Het formulier is te groot."))
