@@ -12,7 +12,7 @@ from typing import Any
 
 from chalicelib import stores
 from chalicelib.accounts.forms import clean_account_request, clean_profile
-from chalicelib.accounts.model import Account
+from chalicelib.accounts.model import Account, AccountStatus
 from chalicelib.accounts.store import AccountExists, LinkUnusable, StaleAccount
 from chalicelib.audit.store import audit_entry
 from chalicelib.core import clock, config
@@ -64,6 +64,11 @@ def change_trusted_domain(organiser: Account, form: Mapping[str, str], add: bool
         store.set_trusted_domains(before, after, entry)
     except StaleAccount as exc:
         raise Conflict() from exc
+
+
+def by_status(status: AccountStatus) -> list[Account]:
+    """Every account with this status, newest first, for the organisers' lists."""
+    return stores.accounts().by_status(status)
 
 
 def set_access(organiser: Account, key: str, access: str) -> Account:

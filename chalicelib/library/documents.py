@@ -86,6 +86,16 @@ def finish_upload(organiser: Account, key: str) -> Material:
     return material
 
 
+def all_materials() -> list[Material]:
+    """Every material, newest first, for the organisers' list."""
+    return stores.library().all_materials()
+
+
+def downloads(material_id: str) -> tuple[Material, list[Any]]:
+    """A material and who downloaded it when; NotFound if there is no such material."""
+    return get(material_id), stores.library().downloads(material_id)
+
+
 def get(material_id: str) -> Material:
     material = stores.library().material(material_id) if len(material_id) <= 100 else None
     if material is None:

@@ -15,15 +15,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib import stores
-from chalicelib.accounts.model import Account
+from chalicelib.accounts.model import Access, Account
 from chalicelib.audit.store import audit_entry
 from chalicelib.core import clock
 from chalicelib.core.errors import NotFound
 from chalicelib.core.i18n import _
 from chalicelib.core.themes import THEMES
 from chalicelib.events import service as events
+from chalicelib.events.model import Event
 from chalicelib.library import storage
-from chalicelib.library.model import ACCESS_LEVELS, Material
+from chalicelib.library.model import ACCESS_LEVELS, Material, MaterialAccess
+from chalicelib.registrations.model import RegistrationStatus
 
 PAGE_SIZE = 10
 
@@ -53,21 +55,32 @@ def attended(account: Account | None) -> set[str]:
     """Events this account's address has a confirmed registration for."""
     if account is None:
         return set()
-    return {r.event_slug for r in stores.registrations().for_email(account.email) if r.status == "confirmed"}
+    confirmed = RegistrationStatus.CONFIRMED
+    return {r.event_slug for r in stores.registrations().for_email(account.email) if r.status == confirmed}
 
 
 def may_open(material: Material, account: Account | None, attended_events: set[str], now: datetime) -> bool:
-    if account is not None and account.access == "organiser":
+    """The one rule of who may open a material: organisers always; others once it is visible, by its access level."""
+    if account is not None and account.access == Access.ORGANISER:
         return True
     if not material.is_visible(now):
         return False
-    if material.access == "public":
+    if material.access == MaterialAccess.PUBLIC:
         return True
-    if material.access == "members":
+    if material.access == MaterialAccess.MEMBERS:
         return account is not None
-    if material.access == "attendees":
+    if material.access == MaterialAccess.ATTENDEES:
         return account is not None and material.event_slug in attended_events
     return False
+
+
+def of_event(event: Event, account: Account | None, now: datetime) -> list[Material]:
+    """An event's materials that this visitor may open. They came with the event's Query; only
+    attendee-only ones need the visitor's registrations (one more Query, and only then)."""
+    visible = [m for m in event.materials if m.is_visible(now)]
+    needs_registrations = account is not None and any(m.access == MaterialAccess.ATTENDEES for m in visible)
+    attended_events = attended(account) if needs_registrations else set()
+    return [m for m in visible if may_open(m, account, attended_events, now)]
 
 
 def clean_filters(query: Mapping[str, str]) -> Filters:

@@ -90,6 +90,10 @@ def _mail_link(speaker: InvitedSpeaker, event: Event, token: str) -> str:
     return url
 
 
+def of_event(slug: str) -> list[InvitedSpeaker]:
+    return stores.library().speakers_of(slug)
+
+
 def invite_from_form(organiser: Account, slug: str, form: Mapping[str, str]) -> InvitedSpeaker:
     event = stores.events().get(slug)
     if event is None:

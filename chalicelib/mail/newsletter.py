@@ -87,6 +87,10 @@ def send(subject: str, text: str) -> tuple[int, int]:
     return sent, failed
 
 
+def subscriber_count() -> int:
+    return len(stores.accounts().subscribers())
+
+
 def subscribers_csv() -> str:
     return to_csv(
         ["email", "name", "organisation", "job"],

@@ -32,6 +32,27 @@ def published(limit: int | None = None, page: int = 1) -> tuple[list[Article], i
     return visible[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], pages
 
 
+def all_articles() -> list[Article]:
+    """Every article, scheduled ones too, newest first, for organisers."""
+    return stores.news().all()
+
+
+def get(slug: str) -> Article:
+    """Any article, published or not; NotFound if there is none."""
+    article = stores.news().get(slug) if 0 < len(slug) <= 80 else None
+    if article is None:
+        raise NotFound()
+    return article
+
+
+def form_values(article: Article) -> dict[str, str]:
+    return {
+        "title": article.title,
+        "body": article.body,
+        "published_at": article.published_at.strftime("%Y-%m-%dT%H:%M"),
+    }
+
+
 def get_published(slug: str) -> Article:
     article = stores.news().get(slug) if len(slug) <= 80 else None
     if article is None or article.published_at > clock.now():

@@ -50,6 +50,11 @@ class Outcome:
     mail_sent: bool
 
 
+def of_person(email: str) -> list[Registration]:
+    """A member's own registrations, across events (one Query)."""
+    return stores.registrations().for_email(email)
+
+
 def manage_url(token: str) -> str:
     return f"{config.base_url()}/r/{token}"
 

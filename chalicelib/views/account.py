@@ -4,47 +4,34 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib import stores
 from chalicelib.accounts import service as accounts
 from chalicelib.accounts import signin
-from chalicelib.accounts.model import Account
-from chalicelib.core.errors import InvalidInput
+from chalicelib.accounts.model import Access, Account
 from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
 from chalicelib.mail import newsletter
-from chalicelib.views.auth import requires
-from chalicelib.views.http import (
-    FORM,
-    cookie_header,
-    current_account,
-    form_data,
-    kept,
-    language,
-    page,
-    redirect,
-    require_csrf,
-)
+from chalicelib.registrations import service as registration
+from chalicelib.views.auth import requires, signed_in
+from chalicelib.views.http import FORM, cookie_header, form_post, language, page, redirect
 
 bp = Blueprint(__name__)
 
 
+def _request_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response:
+    return page(bp.current_request, "account_request.html", values=values, errors=errors)
+
+
 @bp.route("/account/aanvragen", methods=["GET"])
 def request_form() -> Response:
-    return page(bp.current_request, "account_request.html", values={}, errors={})
+    return _request_page({}, {})
 
 
 @bp.route("/account/aanvragen", methods=["POST"], content_types=FORM)
-def request_account() -> Response:
-    request = bp.current_request
-    data = form_data(request)
-    require_csrf(request, data)
-    try:
-        accounts.request_account(data, language(request))
-    except InvalidInput as invalid:
-        values = kept(data)
-        return page(request, "account_request.html", status=422, values=values, errors=invalid.fields)
+@form_post(bp, on_invalid=_request_page)
+def request_account(form: dict[str, str]) -> Response:
+    accounts.request_account(form, language(bp.current_request))
     # the same page for a new and a known address
-    return page(request, "account_request_sent.html")
+    return page(bp.current_request, "account_request_sent.html")
 
 
 @bp.route("/account/bevestigen/{token}", methods=["GET"])
@@ -53,26 +40,24 @@ def verify_confirm(token: str) -> Response:
 
 
 @bp.route("/account/bevestigen/{token}", methods=["POST"], content_types=FORM)
-def verify(token: str) -> Response:
-    request = bp.current_request
-    require_csrf(request, form_data(request))
-    return page(request, "account_verify.html", token=token, verified=accounts.verify(token))
+@form_post(bp)
+def verify(form: dict[str, str], token: str) -> Response:
+    return page(bp.current_request, "account_verify.html", token=token, verified=accounts.verify(token))
 
 
 @bp.route("/account", methods=["GET"])
-@requires(bp, "member")
+@requires(bp, Access.MEMBER)
 def own_data() -> Response:
-    return _own_page(current_account(bp.current_request), {}, {})
+    return _own_page({}, {})
 
 
-def _own_page(account: Account, values: dict[str, str], errors: dict[str, FieldError], status: int = 200) -> Response:
-    registrations = stores.registrations().for_email(account.email)
+def _own_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response:
+    account: Account = signed_in(bp.current_request)
     form = values or {"name": account.name, "organisation": account.organisation, "job": account.job}
     return page(
         bp.current_request,
         "account.html",
-        status=status,
-        registrations=registrations,
+        registrations=registration.of_person(account.email),
         values=form,
         errors=errors,
         saved=(bp.current_request.query_params or {}).get("opgeslagen") == "1",
@@ -80,31 +65,22 @@ def _own_page(account: Account, values: dict[str, str], errors: dict[str, FieldE
 
 
 @bp.route("/account", methods=["POST"], content_types=FORM)
-@requires(bp, "member")
-def update_own() -> Response:
-    request = bp.current_request
-    data = form_data(request)
-    require_csrf(request, data)
-    account = current_account(request)
-    try:
-        accounts.update_own(account, data)
-    except InvalidInput as invalid:
-        values = kept(data)
-        return _own_page(account, values, invalid.fields, status=422)
+@requires(bp, Access.MEMBER)
+@form_post(bp, on_invalid=_own_page)
+def update_own(form: dict[str, str]) -> Response:
+    accounts.update_own(signed_in(bp.current_request), form)
     return redirect("/account?opgeslagen=1")
 
 
 @bp.route("/account/verwijderen", methods=["POST"], content_types=FORM)
-@requires(bp, "member")
-def delete_own() -> Response:
-    request = bp.current_request
-    data = form_data(request)
-    require_csrf(request, data)
-    account = current_account(request)
-    if data.get("confirm") != "yes":
-        errors = {"confirm": FieldError(_("Vink aan dat u uw account echt wilt verwijderen."))}
-        return _own_page(account, {}, errors, status=422)
-    accounts.delete_own(account)
+@requires(bp, Access.MEMBER)
+@form_post(bp)
+def delete_own(form: dict[str, str]) -> Response:
+    if form.get("confirm") != "yes":
+        response = _own_page({}, {"confirm": FieldError(_("Vink aan dat u uw account echt wilt verwijderen."))})
+        response.status_code = 422
+        return response
+    accounts.delete_own(signed_in(bp.current_request))
     return redirect("/?account=verwijderd", {"Set-Cookie": cookie_header(signin.COOKIE, "", 0)})
 
 

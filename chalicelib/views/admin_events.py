@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalice import Blueprint, Response
 
-from chalicelib.core.errors import Conflict, InvalidInput, NotFound
-from chalicelib.core.forms import FieldError
+from chalicelib.accounts.model import Access
+from chalicelib.core.errors import Conflict, NotFound
+from chalicelib.core.forms import FieldError, whole_number
 from chalicelib.core.themes import THEMES
 from chalicelib.events import workspace as event_admin
 from chalicelib.events.forms import EVENT_FORM, event_values, slot_values
-from chalicelib.views.auth import requires
-from chalicelib.views.http import FORM, current_account, form_data, kept, page, redirect, require_csrf
+from chalicelib.views.auth import requires, signed_in
+from chalicelib.views.http import FORM, form_post, page, redirect
 
 bp = Blueprint(__name__)
 BASE = "/beheer/bijeenkomsten"
@@ -20,39 +19,39 @@ _EVENT_FORM = {"event_form": EVENT_FORM, "themes": THEMES}
 
 
 def _position(text: str) -> int:
-    if not text.isdigit() or not 0 < int(text) < 1000:
+    number = whole_number(text)
+    if number is None or not 0 < number < 1000:
         raise NotFound()
-    return int(text)
+    return number
 
 
 @bp.route(BASE, methods=["GET"])
-@requires(bp, "organiser")
+@requires(bp, Access.ORGANISER)
 def event_list() -> Response:
     return page(bp.current_request, "admin_events.html", events=event_admin.all_events())
 
 
+def _new_event_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response:
+    return page(bp.current_request, "admin_event_new.html", values=values, errors=errors, **_EVENT_FORM)
+
+
 @bp.route(f"{BASE}/nieuw", methods=["GET"])
-@requires(bp, "organiser")
+@requires(bp, Access.ORGANISER)
 def new_event() -> Response:
-    return page(bp.current_request, "admin_event_new.html", values={"capacity": "60"}, errors={}, **_EVENT_FORM)
+    return _new_event_page({"capacity": "60"}, {})
 
 
 @bp.route(BASE, methods=["POST"], content_types=FORM)
-@requires(bp, "organiser")
-def create_event() -> Response:
-    request = bp.current_request
-    data = form_data(request)
-    require_csrf(request, data)
-    try:
-        event = event_admin.create(current_account(request), data)
-    except InvalidInput as invalid:
-        return page(
-            request, "admin_event_new.html", status=422, values=kept(data), errors=invalid.fields, **_EVENT_FORM
-        )
+@requires(bp, Access.ORGANISER)
+@form_post(bp, on_invalid=_new_event_page)
+def create_event(form: dict[str, str]) -> Response:
+    event = event_admin.create(signed_in(bp.current_request), form)
     return redirect(f"{BASE}/{event.slug}/programma")
 
 
-def _event_page(slug: str, status: int = 200, values: dict[str, Any] | None = None, errors: Any = None) -> Response:
+def _event_page(
+    slug: str, values: dict[str, str] | None = None, errors: dict[str, FieldError] | None = None, status: int = 200
+) -> Response:
     event = event_admin.get(slug)
     return page(
         bp.current_request,
@@ -66,52 +65,45 @@ def _event_page(slug: str, status: int = 200, values: dict[str, Any] | None = No
 
 
 @bp.route(BASE + "/{slug}", methods=["GET"])
-@requires(bp, "organiser")
+@requires(bp, Access.ORGANISER)
 def edit_event(slug: str) -> Response:
     return _event_page(slug)
 
 
 @bp.route(BASE + "/{slug}", methods=["POST"], content_types=FORM)
-@requires(bp, "organiser")
-def update_event(slug: str) -> Response:
-    request = bp.current_request
-    data = form_data(request)
-    require_csrf(request, data)
+@requires(bp, Access.ORGANISER)
+@form_post(bp, on_invalid=_event_page)
+def update_event(form: dict[str, str], slug: str) -> Response:
     try:
-        event_admin.update(current_account(request), slug, data)
-    except InvalidInput as invalid:
-        return _event_page(slug, 422, kept(data), invalid.fields)
+        event_admin.update(signed_in(bp.current_request), slug, form)
     except Conflict as stale:  # someone else saved first: show their version number, keep this input
-        values = {**kept(data), "version": str(event_admin.get(slug).version)}
-        return _event_page(slug, 409, values, {"version": FieldError(stale.message)})
+        values = {**form, "version": str(event_admin.get(slug).version)}
+        return _event_page(slug, values, {"version": FieldError(stale.message)}, status=409)
     return redirect(f"{BASE}/{slug}?opgeslagen=1")
 
 
 @bp.route(BASE + "/{slug}/status/{action}", methods=["POST"], content_types=FORM)
-@requires(bp, "organiser")
-def change_status(slug: str, action: str) -> Response:
-    request = bp.current_request
-    data = form_data(request)
-    require_csrf(request, data)
-    event, sent = event_admin.change_status(current_account(request), slug, action, data.get("version", ""))
+@requires(bp, Access.ORGANISER)
+@form_post(bp)
+def change_status(form: dict[str, str], slug: str, action: str) -> Response:
+    event, sent = event_admin.change_status(signed_in(bp.current_request), slug, action, form.get("version", ""))
     return redirect(f"{BASE}/{slug}?status={event.status}&mails={sent}")
 
 
 @bp.route(BASE + "/{slug}/verwijderen", methods=["POST"], content_types=FORM)
-@requires(bp, "organiser")
-def delete_event(slug: str) -> Response:
-    request = bp.current_request
-    data = form_data(request)
-    require_csrf(request, data)
-    event_admin.delete_draft(current_account(request), slug, data.get("version", ""))
+@requires(bp, Access.ORGANISER)
+@form_post(bp)
+def delete_event(form: dict[str, str], slug: str) -> Response:
+    event_admin.delete_draft(signed_in(bp.current_request), slug, form.get("version", ""))
     return redirect(BASE)
 
 
-def _programme_page(slug: str, status: int = 200, values: dict[str, str] | None = None, errors: Any = None) -> Response:
+def _programme_page(
+    slug: str, values: dict[str, str] | None = None, errors: dict[str, FieldError] | None = None
+) -> Response:
     return page(
         bp.current_request,
         "admin_programme.html",
-        status=status,
         event=event_admin.get(slug),
         values=values or {},
         errors=errors or {},
@@ -119,65 +111,48 @@ def _programme_page(slug: str, status: int = 200, values: dict[str, str] | None 
 
 
 @bp.route(BASE + "/{slug}/programma", methods=["GET"])
-@requires(bp, "organiser")
+@requires(bp, Access.ORGANISER)
 def programme(slug: str) -> Response:
     return _programme_page(slug)
 
 
 @bp.route(BASE + "/{slug}/programma", methods=["POST"], content_types=FORM)
-@requires(bp, "organiser")
-def add_slot(slug: str) -> Response:
-    request = bp.current_request
-    data = form_data(request)
-    require_csrf(request, data)
-    try:
-        event_admin.save_slot(current_account(request), slug, data)
-    except InvalidInput as invalid:
-        return _programme_page(slug, 422, kept(data), invalid.fields)
+@requires(bp, Access.ORGANISER)
+@form_post(bp, on_invalid=_programme_page)
+def add_slot(form: dict[str, str], slug: str) -> Response:
+    event_admin.save_slot(signed_in(bp.current_request), slug, form)
     return redirect(f"{BASE}/{slug}/programma")
 
 
-def _slot_page(slug: str, position: int, status: int = 200, values: Any = None, errors: Any = None) -> Response:
+def _slot_page(
+    slug: str, position: str, values: dict[str, str] | None = None, errors: dict[str, FieldError] | None = None
+) -> Response:
     event = event_admin.get(slug)
-    slot = next((s for s in event.programme if s.position == position), None)
+    slot = next((s for s in event.programme if s.position == _position(position)), None)
     if slot is None:
         raise NotFound()
-    return page(
-        bp.current_request,
-        "admin_slot.html",
-        status=status,
-        event=event,
-        slot=slot,
-        values=values or {**slot_values(slot), "version": str(event.version)},
-        errors=errors or {},
-    )
+    values = values or {**slot_values(slot), "version": str(event.version)}
+    return page(bp.current_request, "admin_slot.html", event=event, slot=slot, values=values, errors=errors or {})
 
 
 @bp.route(BASE + "/{slug}/programma/{position}", methods=["GET"])
-@requires(bp, "organiser")
+@requires(bp, Access.ORGANISER)
 def edit_slot(slug: str, position: str) -> Response:
-    return _slot_page(slug, _position(position))
+    return _slot_page(slug, position)
 
 
 @bp.route(BASE + "/{slug}/programma/{position}", methods=["POST"], content_types=FORM)
-@requires(bp, "organiser")
-def update_slot(slug: str, position: str) -> Response:
-    request = bp.current_request
-    data = form_data(request)
-    require_csrf(request, data)
-    number = _position(position)
-    try:
-        event_admin.save_slot(current_account(request), slug, data, number)
-    except InvalidInput as invalid:
-        return _slot_page(slug, number, 422, kept(data), invalid.fields)
+@requires(bp, Access.ORGANISER)
+@form_post(bp, on_invalid=_slot_page)
+def update_slot(form: dict[str, str], slug: str, position: str) -> Response:
+    event_admin.save_slot(signed_in(bp.current_request), slug, form, _position(position))
     return redirect(f"{BASE}/{slug}/programma")
 
 
 @bp.route(BASE + "/{slug}/programma/{position}/{action}", methods=["POST"], content_types=FORM)
-@requires(bp, "organiser")
-def change_slot(slug: str, position: str, action: str) -> Response:
-    request = bp.current_request
-    data = form_data(request)
-    require_csrf(request, data)
-    event_admin.change_slot(current_account(request), slug, _position(position), action, data.get("version", ""))
+@requires(bp, Access.ORGANISER)
+@form_post(bp)
+def change_slot(form: dict[str, str], slug: str, position: str, action: str) -> Response:
+    version = form.get("version", "")
+    event_admin.change_slot(signed_in(bp.current_request), slug, _position(position), action, version)
     return redirect(f"{BASE}/{slug}/programma#onderdeel-{position}")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalice import Blueprint, Response
 
-from chalicelib import stores
+from chalicelib.accounts.model import Access
 from chalicelib.core import clock, config
-from chalicelib.core.errors import InvalidInput, NotFound
+from chalicelib.core.errors import NotFound
+from chalicelib.core.forms import FieldError
 from chalicelib.core.rendering import gettext
 from chalicelib.core.themes import THEMES
 from chalicelib.events import workspace as event_admin
@@ -16,37 +15,25 @@ from chalicelib.library import documents
 from chalicelib.library import service as library
 from chalicelib.library.model import ACCESS_LEVELS
 from chalicelib.library.storage import UploadRejected
-from chalicelib.views.auth import requires
-from chalicelib.views.http import (
-    FORM,
-    current_account,
-    form_data,
-    kept,
-    language,
-    local_path,
-    page,
-    redirect,
-    require_csrf,
-    upload_page,
-)
+from chalicelib.views.auth import requires, signed_in
+from chalicelib.views.http import FORM, form_post, language, local_path, page, redirect, upload_page
 
 bp = Blueprint(__name__)
 
 
 @bp.route("/beheer/materialen", methods=["GET"])
-@requires(bp, "organiser")
+@requires(bp, Access.ORGANISER)
 def materials() -> Response:
-    return page(bp.current_request, "admin_materials.html", materials=stores.library().all_materials(), now=clock.now())
+    return page(bp.current_request, "admin_materials.html", materials=documents.all_materials(), now=clock.now())
 
 
 def _edit_page(
-    material_id: str, status: int = 200, values: dict[str, str] | None = None, errors: Any = None
+    material_id: str, values: dict[str, str] | None = None, errors: dict[str, FieldError] | None = None
 ) -> Response:
     material = documents.get(material_id)
     return page(
         bp.current_request,
         "admin_material.html",
-        status=status,
         material=material,
         values=values or documents.values(material),
         errors=errors or {},
@@ -58,63 +45,52 @@ def _edit_page(
 
 
 @bp.route("/beheer/materialen/{material_id}", methods=["GET"])
-@requires(bp, "organiser")
+@requires(bp, Access.ORGANISER)
 def edit(material_id: str) -> Response:
     return _edit_page(material_id)
 
 
 @bp.route("/beheer/materialen/{material_id}", methods=["POST"], content_types=FORM)
-@requires(bp, "organiser")
-def update(material_id: str) -> Response:
-    request = bp.current_request
-    data = form_data(request)
-    require_csrf(request, data)
-    try:
-        documents.update(current_account(request), material_id, data)
-    except InvalidInput as invalid:
-        return _edit_page(material_id, 422, kept(data), invalid.fields)
+@requires(bp, Access.ORGANISER)
+@form_post(bp, on_invalid=_edit_page)
+def update(form: dict[str, str], material_id: str) -> Response:
+    documents.update(signed_in(bp.current_request), material_id, form)
     return redirect(f"/beheer/materialen/{material_id}?opgeslagen=1")
 
 
 @bp.route("/beheer/materialen/{material_id}/{action}", methods=["POST"], content_types=FORM)
-@requires(bp, "organiser")
-def material_action(material_id: str, action: str) -> Response:
-    request = bp.current_request
-    data = form_data(request)
-    require_csrf(request, data)
+@requires(bp, Access.ORGANISER)
+@form_post(bp)
+def material_action(form: dict[str, str], material_id: str, action: str) -> Response:
+    organiser = signed_in(bp.current_request)
     if action == "verwijderen":
-        documents.remove(current_account(request), material_id)
+        documents.remove(organiser, material_id)
         return redirect("/beheer/materialen")
     if action not in ("publiceren", "intrekken"):
         raise NotFound()
-    library.set_published(current_account(request), material_id, action == "publiceren")
-    return redirect(local_path(data.get("next")) if data.get("next") else "/beheer/materialen")
+    library.set_published(organiser, material_id, action == "publiceren")
+    return redirect(local_path(form.get("next")) if form.get("next") else "/beheer/materialen")
 
 
 @bp.route("/beheer/materialen/{material_id}/downloads", methods=["GET"])
-@requires(bp, "organiser")
+@requires(bp, Access.ORGANISER)
 def downloads(material_id: str) -> Response:
-    material = stores.library().material(material_id)
-    if material is None:
-        raise NotFound()
-    return page(
-        bp.current_request, "admin_downloads.html", material=material, downloads=stores.library().downloads(material_id)
-    )
+    material, downloads = documents.downloads(material_id)
+    return page(bp.current_request, "admin_downloads.html", material=material, downloads=downloads)
 
 
 @bp.route("/beheer/documenten/nieuw", methods=["GET"])
-@requires(bp, "organiser")
+@requires(bp, Access.ORGANISER)
 def new_document() -> Response:
     return _new_document_page()
 
 
 def _new_document_page(
-    status: int = 200, values: dict[str, str] | None = None, errors: Any = None, message: str = ""
+    values: dict[str, str] | None = None, errors: dict[str, FieldError] | None = None, message: str = ""
 ) -> Response:
     return page(
         bp.current_request,
         "admin_document_new.html",
-        status=status,
         events=event_admin.all_events(),
         values=values or {},
         errors=errors or {},
@@ -123,26 +99,25 @@ def _new_document_page(
 
 
 @bp.route("/beheer/documenten/nieuw", methods=["POST"], content_types=FORM)
-@requires(bp, "organiser")
-def start_document() -> Response:
-    request = bp.current_request
-    data = form_data(request)
-    require_csrf(request, data)
-    try:
-        forms = documents.start_upload(data)
-    except InvalidInput as invalid:
-        return _new_document_page(422, kept(data), invalid.fields)
-    return upload_page(request, forms, done_url="/beheer/documenten/klaar", back_url="/beheer/documenten/nieuw")
+@requires(bp, Access.ORGANISER)
+@form_post(bp, on_invalid=_new_document_page)
+def start_document(form: dict[str, str]) -> Response:
+    forms = documents.start_upload(form)
+    return upload_page(
+        bp.current_request, forms, done_url="/beheer/documenten/klaar", back_url="/beheer/documenten/nieuw"
+    )
 
 
 @bp.route("/beheer/documenten/klaar", methods=["GET"])
-@requires(bp, "organiser")
+@requires(bp, Access.ORGANISER)
 def finish_document() -> Response:
     """Where S3 sends the browser back (plain form), or upload.js goes after its upload."""
     request = bp.current_request
     try:
-        material = documents.finish_upload(current_account(request), (request.query_params or {}).get("key", ""))
+        material = documents.finish_upload(signed_in(request), (request.query_params or {}).get("key", ""))
     except UploadRejected as rejected:
         message = gettext(language(request), rejected.msgid, max=config.upload_max_bytes() // (1024 * 1024))
-        return _new_document_page(422, message=message)
+        response = _new_document_page(message=message)
+        response.status_code = 422
+        return response
     return redirect(f"/beheer/materialen/{material.id}?nieuw=1")

@@ -4,79 +4,60 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib import stores
+from chalicelib.accounts.model import Access
 from chalicelib.core import clock
-from chalicelib.core.errors import InvalidInput, NotFound
+from chalicelib.core.forms import FieldError
 from chalicelib.news import service as news
-from chalicelib.views.auth import requires
-from chalicelib.views.http import FORM, current_account, form_data, kept, page, redirect, require_csrf
+from chalicelib.views.auth import requires, signed_in
+from chalicelib.views.http import FORM, form_post, page, redirect
 
 bp = Blueprint(__name__)
 
 
+def _list_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response:
+    articles = news.all_articles()
+    return page(bp.current_request, "admin_news.html", articles=articles, values=values, errors=errors, now=clock.now())
+
+
 @bp.route("/beheer/nieuws", methods=["GET"])
-@requires(bp, "organiser")
+@requires(bp, Access.ORGANISER)
 def news_admin() -> Response:
-    return page(
-        bp.current_request, "admin_news.html", articles=stores.news().all(), values={}, errors={}, now=clock.now()
-    )
+    return _list_page({}, {})
 
 
 @bp.route("/beheer/nieuws", methods=["POST"], content_types=FORM)
-@requires(bp, "organiser")
-def news_create() -> Response:
-    request = bp.current_request
-    data = form_data(request)
-    require_csrf(request, data)
-    try:
-        news.write(current_account(request), data)
-    except InvalidInput as invalid:
-        return page(
-            request,
-            "admin_news.html",
-            status=422,
-            articles=stores.news().all(),
-            values=kept(data),
-            errors=invalid.fields,
-            now=clock.now(),
-        )
+@requires(bp, Access.ORGANISER)
+@form_post(bp, on_invalid=_list_page)
+def news_create(form: dict[str, str]) -> Response:
+    news.write(signed_in(bp.current_request), form)
     return redirect("/beheer/nieuws")
 
 
+def _edit_page(
+    slug: str, values: dict[str, str] | None = None, errors: dict[str, FieldError] | None = None
+) -> Response:
+    article = news.get(slug)
+    values = values or news.form_values(article)
+    return page(bp.current_request, "admin_news_edit.html", article=article, values=values, errors=errors or {})
+
+
 @bp.route("/beheer/nieuws/{slug}", methods=["GET"])
-@requires(bp, "organiser")
+@requires(bp, Access.ORGANISER)
 def news_edit(slug: str) -> Response:
-    article = stores.news().get(slug)
-    if article is None:
-        raise NotFound()
-    values = {
-        "title": article.title,
-        "body": article.body,
-        "published_at": article.published_at.strftime("%Y-%m-%dT%H:%M"),
-    }
-    return page(bp.current_request, "admin_news_edit.html", article=article, values=values, errors={})
+    return _edit_page(slug)
 
 
 @bp.route("/beheer/nieuws/{slug}", methods=["POST"], content_types=FORM)
-@requires(bp, "organiser")
-def news_update(slug: str) -> Response:
-    request = bp.current_request
-    data = form_data(request)
-    require_csrf(request, data)
-    try:
-        news.write(current_account(request), data, slug=slug)
-    except InvalidInput as invalid:
-        article = stores.news().get(slug)
-        return page(
-            request, "admin_news_edit.html", status=422, article=article, values=kept(data), errors=invalid.fields
-        )
+@requires(bp, Access.ORGANISER)
+@form_post(bp, on_invalid=_edit_page)
+def news_update(form: dict[str, str], slug: str) -> Response:
+    news.write(signed_in(bp.current_request), form, slug=slug)
     return redirect("/beheer/nieuws")
 
 
 @bp.route("/beheer/nieuws/{slug}/verwijderen", methods=["POST"], content_types=FORM)
-@requires(bp, "organiser")
-def news_delete(slug: str) -> Response:
-    request = bp.current_request
-    require_csrf(request, form_data(request))
-    news.remove(current_account(request), slug)
+@requires(bp, Access.ORGANISER)
+@form_post(bp)
+def news_delete(form: dict[str, str], slug: str) -> Response:
+    news.remove(signed_in(bp.current_request), slug)
     return redirect("/beheer/nieuws")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.core.errors import InvalidInput, NotFound
+from chalicelib.accounts.model import Access
+from chalicelib.core.errors import NotFound
+from chalicelib.core.forms import FieldError
 from chalicelib.events import workspace as event_admin
 from chalicelib.registrations import attendance
 from chalicelib.registrations import service as registration
-from chalicelib.views.auth import requires
-from chalicelib.views.http import FORM, current_account, form_data, kept, page, redirect, require_csrf
+from chalicelib.views.auth import requires, signed_in
+from chalicelib.views.http import FORM, form_post, page, redirect
 
 bp = Blueprint(__name__)
 BASE = "/beheer/bijeenkomsten/{slug}"
@@ -20,7 +22,7 @@ def _query() -> dict[str, str]:
 
 
 @bp.route(f"{BASE}/aanmeldingen", methods=["GET"])
-@requires(bp, "organiser")
+@requires(bp, Access.ORGANISER)
 def registrations(slug: str) -> Response:
     event = event_admin.get(slug)
     found, q, status = attendance.listing(slug, _query())
@@ -37,12 +39,10 @@ def registrations(slug: str) -> Response:
 
 
 @bp.route(BASE + "/aanmeldingen/{key}/{action}", methods=["POST"], content_types=FORM)
-@requires(bp, "organiser")
-def registration_action(slug: str, key: str, action: str) -> Response:
-    request = bp.current_request
-    data = form_data(request)
-    require_csrf(request, data)
-    organiser = current_account(request)
+@requires(bp, Access.ORGANISER)
+@form_post(bp)
+def registration_action(form: dict[str, str], slug: str, key: str, action: str) -> Response:
+    organiser = signed_in(bp.current_request)
     if action == "promoveren":
         registration.promote(organiser, slug, key)
     elif action == "annuleren":
@@ -56,7 +56,7 @@ def registration_action(slug: str, key: str, action: str) -> Response:
 
 
 @bp.route(f"{BASE}/aanmeldingen.csv", methods=["GET"])
-@requires(bp, "organiser")
+@requires(bp, Access.ORGANISER)
 def export(slug: str) -> Response:
     event_admin.get(slug)
     return Response(
@@ -69,7 +69,7 @@ def export(slug: str) -> Response:
 
 
 @bp.route(f"{BASE}/inchecken", methods=["GET"])
-@requires(bp, "organiser")
+@requires(bp, Access.ORGANISER)
 def check_in(slug: str) -> Response:
     event = event_admin.get(slug)
     query = _query()
@@ -79,7 +79,7 @@ def check_in(slug: str) -> Response:
 
 
 @bp.route(f"{BASE}/presentielijst", methods=["GET"])
-@requires(bp, "organiser")
+@requires(bp, Access.ORGANISER)
 def attendance_list(slug: str) -> Response:
     event = event_admin.get(slug)
     found, _q, _status = attendance.listing(slug, {"status": "confirmed"})
@@ -87,31 +87,27 @@ def attendance_list(slug: str) -> Response:
 
 
 @bp.route(f"{BASE}/overzicht", methods=["GET"])
-@requires(bp, "organiser")
+@requires(bp, Access.ORGANISER)
 def overview(slug: str) -> Response:
     event = event_admin.get(slug)
     return page(bp.current_request, "admin_overview.html", event=event, overview=attendance.overview(slug))
 
 
-@bp.route(f"{BASE}/bericht", methods=["GET"])
-@requires(bp, "organiser")
-def message_form(slug: str) -> Response:
+def _message_page(slug: str, values: dict[str, str], errors: dict[str, FieldError]) -> Response:
     event = event_admin.get(slug)
     sent = _query().get("verstuurd")
-    return page(bp.current_request, "admin_message.html", event=event, values={}, errors={}, sent=sent)
+    return page(bp.current_request, "admin_message.html", event=event, values=values, errors=errors, sent=sent)
+
+
+@bp.route(f"{BASE}/bericht", methods=["GET"])
+@requires(bp, Access.ORGANISER)
+def message_form(slug: str) -> Response:
+    return _message_page(slug, {}, {})
 
 
 @bp.route(f"{BASE}/bericht", methods=["POST"], content_types=FORM)
-@requires(bp, "organiser")
-def send_message(slug: str) -> Response:
-    request = bp.current_request
-    data = form_data(request)
-    require_csrf(request, data)
-    event = event_admin.get(slug)
-    try:
-        sent = attendance.message(current_account(request), event, data)
-    except InvalidInput as invalid:
-        return page(
-            request, "admin_message.html", status=422, event=event, values=kept(data), errors=invalid.fields, sent=None
-        )
+@requires(bp, Access.ORGANISER)
+@form_post(bp, on_invalid=_message_page)
+def send_message(form: dict[str, str], slug: str) -> Response:
+    sent = attendance.message(signed_in(bp.current_request), event_admin.get(slug), form)
     return redirect(f"/beheer/bijeenkomsten/{slug}/bericht?verstuurd={sent}")

@@ -13,17 +13,27 @@ from typing import Any
 from urllib.parse import quote
 
 from chalice import Blueprint, Response
+from chalice.app import Request
 
+from chalicelib.accounts.model import Access, Account
 from chalicelib.core.errors import Forbidden, PortalError
 from chalicelib.core.i18n import _
 from chalicelib.views.http import current_account, redirect, request_path
 
-RANKS = {"member": 1, "organiser": 2}
+RANKS = {Access.MEMBER: 1, Access.ORGANISER: 2}
 
 
 class SignInRequired(PortalError):
     status = 401
     message = _("Log in om deze pagina te zien.")
+
+
+def signed_in(request: Request) -> Account:
+    """The account of a route guarded by `requires`: there is always one."""
+    account = current_account(request)
+    if account is None:
+        raise SignInRequired()
+    return account
 
 
 def requires(bp: Blueprint, access: str) -> Callable[[Callable[..., Response]], Callable[..., Response]]:

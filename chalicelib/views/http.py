@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from chalice import Response
+from chalice import Blueprint, Response
 from chalice.app import Request
 
 from chalicelib.accounts import csrf, signin
 from chalicelib.accounts.model import Account
 from chalicelib.core import config
-from chalicelib.core.errors import BadRequest, CsrfFailed
+from chalicelib.core.errors import BadRequest, CsrfFailed, InvalidInput
 from chalicelib.core.i18n import _, choose
 from chalicelib.core.rendering import render
 
@@ -99,6 +101,39 @@ def kept(data: dict[str, str]) -> dict[str, str]:
 def require_csrf(request: Request, data: dict[str, str]) -> None:
     if not csrf.is_valid(cookies(request).get(csrf.COOKIE), data.get(csrf.FIELD)):
         raise CsrfFailed()
+
+
+FormView = Callable[..., Response]
+
+
+def form_post(bp: Blueprint, on_invalid: Callable[..., Response] | None = None) -> Callable[[FormView], FormView]:
+    """The steps every form's POST shares, so that its view holds only what is particular to it.
+
+    Parses the urlencoded body, checks its CSRF token, and calls the view with the
+    fields (the token left out) as `form`, besides its URL parameters. When the view
+    raises InvalidInput, `on_invalid(**url parameters, values=..., errors=...)` renders
+    the form again with the visitor's input kept, and it goes out with status 422.
+    Without `on_invalid`, InvalidInput goes to the error handler like any other error.
+    """
+
+    def decorate(view: FormView) -> FormView:
+        @functools.wraps(view)
+        def handle(**params: str) -> Response:
+            request = bp.current_request
+            data = form_data(request)
+            require_csrf(request, data)
+            try:
+                return view(kept(data), **params)
+            except InvalidInput as invalid:
+                if on_invalid is None:
+                    raise
+                response = on_invalid(**params, values=kept(data), errors=invalid.fields)
+                response.status_code = 422
+                return response
+
+        return handle
+
+    return decorate
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> Response:

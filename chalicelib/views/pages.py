@@ -8,25 +8,25 @@ from pathlib import Path
 from chalice import Blueprint, Response
 
 from chalicelib.core import clock
-from chalicelib.core.errors import InvalidInput, NotFound
+from chalicelib.core.errors import NotFound
+from chalicelib.core.forms import FieldError
 from chalicelib.events import calendar as calendar_export
 from chalicelib.events import service as events
 from chalicelib.events.model import Event
 from chalicelib.library import service as library
 from chalicelib.news import service as news
 from chalicelib.registrations import service as registration
+from chalicelib.registrations.model import RegistrationStatus
 from chalicelib.views.http import (
     FORM,
     LANG_COOKIE,
     cookie_header,
     current_account,
-    form_data,
-    kept,
+    form_post,
     language,
     local_path,
     page,
     redirect,
-    require_csrf,
 )
 
 bp = Blueprint(__name__)
@@ -68,37 +68,34 @@ def event_page(slug: str) -> Response:
     return _event_page(events.get(slug))
 
 
-def _event_page(event: Event, status: int = 200, values: dict | None = None, errors: dict | None = None) -> Response:
+def _event_page(
+    event: Event, values: dict[str, str] | None = None, errors: dict[str, FieldError] | None = None
+) -> Response:
     account = current_account(bp.current_request)
     if values is None and account is not None:
         # a signed-in member finds the form filled in
         values = {"name": account.name, "email": account.email, "organisation": account.organisation}
     now = clock.now()
-    # the event's materials came with its Query; attendee-only ones need the visitor's registrations
-    published = [m for m in event.materials if m.is_visible(now)]
-    attended = library.attended(account) if account and any(m.access == "attendees" for m in published) else set()
     return page(
         bp.current_request,
         "event.html",
-        status=status,
         event=event,
-        materials=[m for m in published if library.may_open(m, account, attended, now)],
-        state=event.registration_state(clock.now()),
+        materials=library.of_event(event, account, now),
+        state=event.registration_state(now),
         values=values or {},
         errors=errors or {},
     )
 
 
+def _registration_refused(slug: str, values: dict[str, str], errors: dict[str, FieldError]) -> Response:
+    return _event_page(events.get(slug), values, errors)
+
+
 @bp.route("/events/{slug}/aanmelden", methods=["POST"], content_types=FORM)
-def register(slug: str) -> Response:
+@form_post(bp, on_invalid=_registration_refused)
+def register(form: dict[str, str], slug: str) -> Response:
     request = bp.current_request
-    data = form_data(request)
-    require_csrf(request, data)
-    try:
-        outcome = registration.register(slug, data, language(request))
-    except InvalidInput as invalid:
-        values = kept(data)
-        return _event_page(events.get(slug), status=422, values=values, errors=invalid.fields)
+    outcome = registration.register(slug, form, language(request))
     if not outcome.created:
         # never show the existing link here: whoever typed the address may not own it
         return page(request, "registration_known.html", event=events.get(slug), mail_sent=outcome.mail_sent)
@@ -118,14 +115,13 @@ def manage(token: str) -> Response:
         is_new=_query("nieuw") == "1",
         mail_failed=_query("mail") == "0",
         just_cancelled=_query("geannuleerd") == "1",
-        can_cancel=reg.status != "cancelled" and clock.now() < event.starts_at,
+        can_cancel=reg.status != RegistrationStatus.CANCELLED and clock.now() < event.starts_at,
     )
 
 
 @bp.route("/r/{token}/annuleren", methods=["POST"], content_types=FORM)
-def cancel(token: str) -> Response:
-    request = bp.current_request
-    require_csrf(request, form_data(request))
+@form_post(bp)
+def cancel(form: dict[str, str], token: str) -> Response:
     registration.cancel(token)
     return redirect(f"/r/{token}?geannuleerd=1")
 

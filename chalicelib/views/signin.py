@@ -6,8 +6,8 @@ from chalice import Blueprint, Response
 
 from chalicelib.accounts import signin
 from chalicelib.core import config
-from chalicelib.core.errors import InvalidInput
-from chalicelib.views.http import FORM, cookie_header, form_data, language, local_path, page, redirect, require_csrf
+from chalicelib.core.forms import FieldError
+from chalicelib.views.http import FORM, cookie_header, form_post, language, local_path, page, redirect
 
 bp = Blueprint(__name__)
 
@@ -23,17 +23,16 @@ def sign_in_form() -> Response:
     return page(bp.current_request, "signin.html", values={"next": local_path(query.get("next"))}, errors={})
 
 
+def _refused(values: dict[str, str], errors: dict[str, FieldError]) -> Response:
+    kept = {"email": values.get("email", ""), "next": local_path(values.get("next"))}
+    return page(bp.current_request, "signin.html", values=kept, errors=errors)
+
+
 @bp.route("/inloggen", methods=["POST"], content_types=FORM)
-def sign_in_request() -> Response:
+@form_post(bp, on_invalid=_refused)
+def sign_in_request(form: dict[str, str]) -> Response:
     request = bp.current_request
-    data = form_data(request)
-    require_csrf(request, data)
-    next_path = local_path(data.get("next"))
-    try:
-        signin.request_link(data, _client(request), next_path, language(request))
-    except InvalidInput as invalid:
-        values = {"email": data.get("email", ""), "next": next_path}
-        return page(request, "signin.html", status=422, values=values, errors=invalid.fields)
+    signin.request_link(form, _client(request), local_path(form.get("next")), language(request))
     # the same page whether or not the address has an account
     return page(request, "signin_sent.html")
 
@@ -45,16 +44,14 @@ def sign_in_confirm(token: str) -> Response:
 
 
 @bp.route("/inloggen/{token}", methods=["POST"], content_types=FORM)
-def sign_in(token: str) -> Response:
-    request = bp.current_request
-    require_csrf(request, form_data(request))
+@form_post(bp)
+def sign_in(form: dict[str, str], token: str) -> Response:
     session, next_path = signin.use_link(token)
     cookie = cookie_header(signin.COOKIE, session, config.SESSION_SECONDS)
     return redirect(local_path(next_path), {"Set-Cookie": cookie})
 
 
 @bp.route("/uitloggen", methods=["POST"], content_types=FORM)
-def sign_out() -> Response:
-    request = bp.current_request
-    require_csrf(request, form_data(request))
+@form_post(bp)
+def sign_out(form: dict[str, str]) -> Response:
     return redirect("/", {"Set-Cookie": cookie_header(signin.COOKIE, "", 0)})
