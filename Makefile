@@ -32,6 +32,7 @@ run: $(BIN)/.installed $(MO)
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Debian's Chromium for the browser tests; installed on first use (see the script).
 browser:

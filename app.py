@@ -1,6 +1,6 @@
 """The network portal on AWS Chalice: wires blueprints (pages, API, scheduled jobs) and the error handler. Nothing else."""
 
-from chalice import Chalice
+from chalice.app import Chalice
 
 from chalicelib.views import (
     account,

@@ -12,7 +12,7 @@ from typing import Any
 
 from chalicelib import stores
 from chalicelib.accounts.forms import clean_account_request, clean_profile
-from chalicelib.accounts.model import Account, AccountStatus
+from chalicelib.accounts.model import Access, Account, AccountStatus
 from chalicelib.accounts.store import AccountExists, LinkUnusable, StaleAccount
 from chalicelib.audit.store import audit_entry
 from chalicelib.core import clock, config
@@ -76,12 +76,12 @@ def set_access(organiser: Account, key: str, access: str) -> Account:
     if key == email_key(organiser.email):
         raise Conflict(_("U kunt uw eigen account hier niet wijzigen; vraag een andere organisator."))
     account = stores.accounts().get_by_key(key) if len(key) <= 64 else None
-    if account is None or access not in ("member", "organiser"):
+    if account is None or access not in (Access.MEMBER, Access.ORGANISER):
         raise NotFound()
-    if account.status != "approved" or account.access == access:
+    if account.status != AccountStatus.APPROVED or account.access == access:
         raise Conflict(_("Dit account heeft die rol al, of is niet actief."))
     before = _snapshot(account)
-    account.access = access
+    account.access = Access(access)
     _save(account, actor=organiser.email, action=f"account.{access}", before=before)
     return account
 
@@ -112,7 +112,7 @@ def request_account(form: Mapping[str, str], language: str) -> None:
         token = store.create(account, epoch(config.VERIFY_LINK_SECONDS))
     except AccountExists as exists:
         existing = exists.existing
-        if existing.status == "unverified":
+        if existing.status == AccountStatus.UNVERIFIED:
             _send(
                 existing,
                 "verify",
@@ -134,32 +134,40 @@ def verify(token: str) -> Account:
     account = store.get_by_key(key)
     if account is None:
         raise LinkInvalid()
-    if account.status != "unverified":
+    if account.status != AccountStatus.UNVERIFIED:
         return account
     before = _snapshot(account)
-    account.status = "approved" if is_trusted(account.email) else "pending"
+    account.status = AccountStatus.APPROVED if is_trusted(account.email) else AccountStatus.PENDING
     _save(account, actor=account.email, action="account.verified", before=before)
-    _send(account, "approved" if account.status == "approved" else "pending")
+    _send(account, "approved" if account.status == AccountStatus.APPROVED else "pending")
     return account
 
 
 def decide(organiser: Account, key: str, status: str) -> Account:
     """An organiser approves, rejects, disables or enables an account."""
-    allowed = {"approved": ("pending", "disabled", "rejected"), "rejected": ("pending",), "disabled": ("approved",)}
+    approved, pending, rejected, disabled = (
+        AccountStatus.APPROVED,
+        AccountStatus.PENDING,
+        AccountStatus.REJECTED,
+        AccountStatus.DISABLED,
+    )
+    # new status -> the statuses it may come from
+    allowed = {approved: (pending, disabled, rejected), rejected: (pending,), disabled: (approved,)}
     if key == email_key(organiser.email):
         raise Conflict(_("U kunt uw eigen account hier niet wijzigen; vraag een andere organisator."))
     store = stores.accounts()
     account = store.get_by_key(key)
     if account is None or status not in allowed:
         raise NotFound()
-    if account.status not in allowed[status]:
+    new = AccountStatus(status)
+    if account.status not in allowed[new]:
         raise Conflict(_("Dit account heeft die status al, of kan die status niet krijgen."))
     before = _snapshot(account)
     was = account.status
-    account.status = status
-    _save(account, actor=organiser.email, action=f"account.{status}", before=before)
-    if was == "pending":
-        _send(account, "approved" if status == "approved" else "rejected")
+    account.status = new
+    _save(account, actor=organiser.email, action=f"account.{new}", before=before)
+    if was == AccountStatus.PENDING:
+        _send(account, "approved" if status == AccountStatus.APPROVED else "rejected")
     return account
 
 
@@ -200,7 +208,7 @@ def ensure_organiser(email: str, name: str) -> Account:
         account = Account(email=email, name=name, organisation="", job="", created_at=clock.now())
         store.create(account, epoch())  # the verification link expires at once: the command vouches
     before = _snapshot(account)
-    account.status, account.access = "approved", "organiser"
+    account.status, account.access = AccountStatus.APPROVED, Access.ORGANISER
     _save(account, actor="command line", action="account.organiser", before=before)
     return account
 

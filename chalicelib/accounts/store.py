@@ -83,7 +83,7 @@ class AccountStore:
         except ClientError as error:
             if not is_cancelled(error):
                 raise
-            reason = error.response.get("CancellationReasons", [{}])[0]
+            reason: dict[str, Any] = dict(error.response.get("CancellationReasons", [{}])[0])
             if reason.get("Code") == "ConditionalCheckFailed" and "Item" in reason:
                 raise AccountExists(Account.from_item(from_attrs(reason["Item"]))) from error
             raise

@@ -26,7 +26,8 @@ _S3_CONFIG = _CLIENT_CONFIG.merge(Config(signature_version="s3v4"))
 @cache
 def _client(service: str) -> Any:
     settings = _S3_CONFIG if service == "s3" else _CLIENT_CONFIG
-    return boto3.session.Session().client(service, endpoint_url=config.aws_endpoint_url(), config=settings)
+    session: Any = boto3.session.Session()  # the service is chosen at run time, so the typed overloads do not apply
+    return session.client(service, endpoint_url=config.aws_endpoint_url(), config=settings)
 
 
 def dynamodb() -> Any:

@@ -7,6 +7,7 @@ transactions); these helpers keep them free of type descriptors.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -50,7 +51,7 @@ def expression_attributes(
     }
 
 
-def from_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+def from_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _plain(_deserializer.deserialize(v)) for k, v in attrs.items()}
 
 

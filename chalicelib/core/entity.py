@@ -93,7 +93,7 @@ def from_attributes(cls: type[T], item: dict[str, Any], **derived: Any) -> T:
 
     A missing attribute takes the field's default, so older items read as before.
     """
-    hints = field_types(cls)
+    hints = field_types(typing.cast(type, cls))
     values = dict(derived)
     for field in dataclasses.fields(cls):  # type: ignore[arg-type]
         if is_stored(field) and field.name not in values and item.get(field.name) is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import ChaliceUnhandledError
+from chalice.app import ChaliceUnhandledError
 
 from chalicelib.core.i18n import _
 

@@ -15,25 +15,10 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from chalicelib.core import richtext
-from chalicelib.core.i18n import _, format_date, translations
+from chalicelib.core.i18n import format_date, translations
+from chalicelib.vocabulary import ACCESS_LABELS, ENUMS, STATUS_LABELS
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
-# how statuses of events and registrations read on organisers' pages
-STATUS_LABELS = {
-    "draft": _("Concept"),
-    "published": _("Gepubliceerd"),
-    "cancelled": _("Geannuleerd"),
-    "confirmed": _("Bevestigd"),
-    "waiting": _("Wachtlijst"),
-    "attended": _("Aanwezig"),
-}
-# who may open a material
-ACCESS_LABELS = {
-    "public": _("Iedereen"),
-    "members": _("Leden"),
-    "attendees": _("Deelnemers van de bijeenkomst"),
-    "organisers": _("Alleen organisatoren"),
-}
 
 
 @cache
@@ -52,8 +37,9 @@ def environment(language: str) -> Environment:
         lang=language,
         format_date=partial(format_date, language=language),
         markdown=richtext.render,  # organisers' Markdown, sanitised
-        status_label=lambda status: catalog.gettext(STATUS_LABELS.get(status, status)),
-        access_label=lambda access: catalog.gettext(ACCESS_LABELS.get(access, access)),
+        status_label=lambda status: catalog.gettext(STATUS_LABELS.get(status) or status),
+        **ENUMS,
+        access_label=lambda access: catalog.gettext(ACCESS_LABELS.get(access) or access),
     )
     return env
 

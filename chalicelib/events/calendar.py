@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.core import config
-from chalicelib.events.model import Event
+from chalicelib.events.model import Event, EventStatus
 
 
 def event_ics(event: Event) -> bytes:
@@ -23,8 +23,8 @@ def event_ics(event: Event) -> bytes:
     entry.add("location", ", ".join(part for part in (event.room, event.venue, event.address) if part))
     entry.add("description", event.summary or event.description)
     entry.add("url", f"{config.base_url()}/events/{event.slug}")
-    if event.status == "cancelled":
+    if event.status == EventStatus.CANCELLED:
         entry.add("status", "CANCELLED")
     calendar.add_component(entry)
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())

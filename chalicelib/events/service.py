@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalicelib import stores
 from chalicelib.core import clock, config
 from chalicelib.core.errors import EventNotFound
-from chalicelib.events.model import Event
+from chalicelib.events.model import Event, EventStatus
 from chalicelib.events.store import EventPage
 
 SLUG_MAX = 80
@@ -16,16 +16,16 @@ def get(slug: str) -> Event:
     if not slug or len(slug) > SLUG_MAX:
         raise EventNotFound()
     event = stores.events().get(slug)
-    if event is None or event.status not in ("published", "cancelled"):
+    if event is None or event.status not in (EventStatus.PUBLISHED, EventStatus.CANCELLED):
         raise EventNotFound()
     return event
 
 
 def upcoming(cursor: str | None = None, limit: int | None = None) -> EventPage:
     today = clock.now().date().isoformat()
-    return stores.events().list(after_key=today, upcoming=True, limit=limit or config.page_size(), cursor=cursor)
+    return stores.events().published(after_key=today, upcoming=True, limit=limit or config.page_size(), cursor=cursor)
 
 
 def past(cursor: str | None = None, limit: int | None = None) -> EventPage:
     today = clock.now().date().isoformat()
-    return stores.events().list(after_key=today, upcoming=False, limit=limit or config.page_size(), cursor=cursor)
+    return stores.events().published(after_key=today, upcoming=False, limit=limit or config.page_size(), cursor=cursor)

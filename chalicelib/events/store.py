@@ -23,6 +23,7 @@ from chalicelib.events.model import (
     EVENTS_INDEX_PK,
     SLOT_PREFIX,
     Event,
+    EventStatus,
     Slot,
     event_pk,
     slot_sk,
@@ -107,7 +108,7 @@ class EventStore:
         item = response.get("Item")
         return Event.from_item(from_attrs(item)) if item else None
 
-    def list(self, *, after_key: str, upcoming: bool, limit: int, cursor: str | None) -> EventPage:
+    def published(self, *, after_key: str, upcoming: bool, limit: int, cursor: str | None) -> EventPage:
         """Published events from the sparse GSI1, by date: upcoming ascending, past descending."""
         operator = ">=" if upcoming else "<"
         params: dict[str, Any] = {
@@ -215,7 +216,7 @@ class EventStore:
         except ClientError as error:
             if not is_cancelled(error):
                 raise
-            reason = error.response.get("CancellationReasons", [{}])[0]
+            reason: dict[str, Any] = dict(error.response.get("CancellationReasons", [{}])[0])
             stored = from_attrs(reason.get("Item", {}))
             if not stored:
                 raise StaleEvent() from error
@@ -233,7 +234,9 @@ class EventStore:
                 "Key": primary_key(pk, EVENT_SK),
                 "ConditionExpression": "version = :read AND #status = :draft AND confirmed = :zero AND waiting = :zero",
                 "ExpressionAttributeNames": {"#status": "status"},
-                "ExpressionAttributeValues": to_attrs({":read": event.version, ":draft": "draft", ":zero": 0}),
+                "ExpressionAttributeValues": to_attrs(
+                    {":read": event.version, ":draft": EventStatus.DRAFT, ":zero": 0}
+                ),
             }
         }
         slots = [

@@ -23,14 +23,16 @@ from chalicelib.core.i18n import _
 from chalicelib.events.forms import clean_event, clean_slot
 from chalicelib.events.model import Event, EventStatus
 from chalicelib.events.store import MAX_SLOTS, CapacityBelowConfirmed, SlugTaken, StaleEvent
+from chalicelib.library.model import MaterialStatus
 from chalicelib.mail import sending as mail
+from chalicelib.registrations.model import RegistrationStatus
 from chalicelib.registrations.service import manage_url
 
 # action in the URL -> (statuses it may start from, status it leads to)
 TRANSITIONS = {
-    "publiceren": (("draft",), "published"),
-    "depubliceren": (("published",), "draft"),
-    "annuleren": (("draft", "published"), "cancelled"),
+    "publiceren": ((EventStatus.DRAFT,), EventStatus.PUBLISHED),
+    "depubliceren": ((EventStatus.PUBLISHED,), EventStatus.DRAFT),
+    "annuleren": ((EventStatus.DRAFT, EventStatus.PUBLISHED), EventStatus.CANCELLED),
 }
 STALE = _("Iemand anders heeft deze bijeenkomst intussen gewijzigd. Open haar opnieuw en probeer het nog eens.")
 
@@ -150,9 +152,9 @@ def _capacity_below(low: CapacityBelowConfirmed) -> InvalidInput:
 def _follow_slides_setting(event: Event) -> None:
     """Speakers' slides that no organiser published by hand follow the event's setting and end."""
     for material in event.materials:
-        if not material.speaker_id or material.status == "published":
+        if not material.speaker_id or material.status == MaterialStatus.PUBLISHED:
             continue
-        status = "after_event" if event.publish_slides_after else "draft"
+        status = MaterialStatus.AFTER_EVENT if event.publish_slides_after else MaterialStatus.DRAFT
         if (material.status, material.publish_from) != (status, event.ends_at):
             material.status, material.publish_from = status, event.ends_at
             stores.library().save_material(material)
@@ -184,7 +186,7 @@ def change_status(organiser: Account, slug: str, action: str, version: str) -> t
     before = _snapshot(event)
     event.status = target
     _write(organiser, event, f"event.{target}", before)
-    sent = _mail_cancellation(event) if target == "cancelled" else 0
+    sent = _mail_cancellation(event) if target == EventStatus.CANCELLED else 0
     return event, sent
 
 
@@ -194,7 +196,7 @@ def delete_draft(organiser: Account, slug: str, version: str) -> None:
     if version != str(event.version):
         raise Conflict(STALE)
     has_people = event.confirmed or event.waiting or stores.registrations().list_for_event(slug)
-    if event.status != "draft" or has_people or event.materials or stores.library().speakers_of(slug):
+    if event.status != EventStatus.DRAFT or has_people or event.materials or stores.library().speakers_of(slug):
         raise Conflict(_("Alleen een concept zonder aanmeldingen, sprekers of materiaal kan worden verwijderd."))
     entry = audit_entry(organiser.email, "event.deleted", slug, _snapshot(event), {}, clock.now().isoformat())
     try:
@@ -206,7 +208,7 @@ def delete_draft(organiser: Account, slug: str, version: str) -> None:
 def _mail_cancellation(event: Event) -> int:
     sent = 0
     for reg in stores.registrations().list_for_event(event.slug):
-        if reg.status in ("confirmed", "waiting"):
+        if reg.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING):
             sent += mail.send(
                 reg.email,
                 _("Geannuleerd: %(title)s"),

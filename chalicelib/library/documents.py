@@ -19,7 +19,7 @@ from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _
 from chalicelib.core.themes import THEMES
 from chalicelib.library import storage
-from chalicelib.library.model import ACCESS_LEVELS, Material
+from chalicelib.library.model import ACCESS_LEVELS, FileType, Material, MaterialAccess, MaterialStatus
 
 # documents/{material id}/{random}.{extension}: made by the server only
 _KEY = re.compile(r"^documents/((?:[a-z0-9-]{1,80}|_)\.[0-9a-f]{12})/[0-9a-f]{16}\.(pdf|pptx|odp|docx)$")
@@ -69,8 +69,8 @@ def finish_upload(organiser: Account, key: str) -> Material:
     material = Material(
         id=material_id,
         title=stored.filename.rsplit(".", 1)[0].replace("-", " ") or _("Document"),
-        file_type=extension,
-        access="organisers",
+        file_type=FileType(extension),
+        access=MaterialAccess.ORGANISERS,
         date=event.date if event else clock.now().date(),
         object_key=stored.key,
         size=stored.size,
@@ -79,7 +79,7 @@ def finish_upload(organiser: Account, key: str) -> Material:
         themes=event.themes if event else (),
         event_slug=event.slug if event else "",
         event_title=event.title if event else "",
-        status="draft",
+        status=MaterialStatus.DRAFT,
     )
     entry = audit_entry(organiser.email, "material.uploaded", material.id, {}, _snapshot(material), _now())
     stores.library().save_material(material, entry)
@@ -123,13 +123,14 @@ def update(organiser: Account, material_id: str, form: Mapping[str, str]) -> Mat
     if access not in ACCESS_LEVELS:
         errors["access"] = FieldError(_("Kies wie het materiaal mag openen."))
     status = form.get("status", "")
-    if status not in STATUSES or (status == "after_event" and not material.event_slug):
+    if status not in STATUSES or (status == MaterialStatus.AFTER_EVENT and not material.event_slug):
         errors["status"] = FieldError(_("Kies wanneer het materiaal zichtbaar wordt."))
     raise_if(errors, ("title", "description", "access", "status"))
     before = _snapshot(material)
-    material.title, material.description, material.access, material.status = title, description, access, status
+    material.title, material.description = title, description
+    material.access, material.status = MaterialAccess(access), MaterialStatus(status)
     material.themes = tuple(theme for i, theme in enumerate(THEMES) if form.get(f"theme_{i}") == "yes")
-    if status == "after_event" and material.publish_from is None:
+    if status == MaterialStatus.AFTER_EVENT and material.publish_from is None:
         event = stores.events().get_meta(material.event_slug)
         material.publish_from = event.ends_at if event else clock.now()
     after = _snapshot(material)

@@ -24,7 +24,7 @@ from chalicelib.core.themes import THEMES
 from chalicelib.events import service as events
 from chalicelib.events.model import Event
 from chalicelib.library import storage
-from chalicelib.library.model import ACCESS_LEVELS, Material, MaterialAccess
+from chalicelib.library.model import ACCESS_LEVELS, FileType, Material, MaterialAccess, MaterialStatus
 from chalicelib.registrations.model import RegistrationStatus
 
 PAGE_SIZE = 10
@@ -112,7 +112,7 @@ def search(account: Account | None, filters: Filters) -> LibraryPage:
     access, filters and paging here; organisers see drafts only on their own page."""
     now = clock.now()
     # organisers open everything: their registrations do not matter here
-    events_attended = attended(account) if account and account.access != "organiser" else set()
+    events_attended = attended(account) if account and account.access != Access.ORGANISER else set()
     openable = [
         m for m in stores.library().all_materials() if m.is_visible(now) and may_open(m, account, events_attended, now)
     ]
@@ -133,7 +133,7 @@ def download(material_id: str, account: Account | None) -> str:
     """Check access, record who downloaded what and when, then a 5-minute presigned URL."""
     material = stores.library().material(material_id) if len(material_id) <= 100 else None
     # the visitor's registrations matter only for attendee material: read them only then
-    events_attended = attended(account) if material and material.access == "attendees" else set()
+    events_attended = attended(account) if material and material.access == MaterialAccess.ATTENDEES else set()
     if material is None or not may_open(material, account, events_attended, clock.now()):
         raise NotFound(_("Dit materiaal bestaat niet, of u hebt er geen toegang toe. Bent u lid? Log dan eerst in."))
     stores.library().record_download(material.id, account.email if account else "anoniem", clock.now().isoformat())
@@ -146,7 +146,7 @@ def set_published(organiser: Account, material_id: str, published: bool) -> Mate
     if material is None:
         raise NotFound()
     before = {"status": material.status}
-    material.status = "published" if published else "draft"
+    material.status = MaterialStatus.PUBLISHED if published else MaterialStatus.DRAFT
     store.save_material(
         material,
         audit_entry(
@@ -191,8 +191,8 @@ def add_document(
         title=title.strip(),
         description=description.strip(),
         themes=themes,
-        file_type=extension,
-        access=access,
+        file_type=FileType(extension),
+        access=MaterialAccess(access),
         date=event.date if event else clock.now().date(),
         object_key=stored.key,
         size=stored.size,
@@ -200,7 +200,7 @@ def add_document(
         uploaded_at=clock.now(),
         event_slug=event_slug,
         event_title=event.title if event else "",
-        status="published",
+        status=MaterialStatus.PUBLISHED,
     )
     stores.library().save_material(material)
     return material

@@ -22,7 +22,7 @@ from chalicelib.core.forms import FieldError, clean_email_field, raise_if, text_
 from chalicelib.core.i18n import _
 from chalicelib.events.model import Event, Slot
 from chalicelib.library import storage
-from chalicelib.library.model import InvitedSpeaker, Material
+from chalicelib.library.model import FileType, InvitedSpeaker, Material, MaterialAccess, MaterialStatus
 from chalicelib.mail import sending as mail
 
 TOKEN_MAX = 64
@@ -201,8 +201,8 @@ def finish_upload(token: str, key: str) -> Material:
     material = Material(
         id=material_id,
         title=slot.title,
-        file_type=extension,
-        access=previous.access if previous else "members",
+        file_type=FileType(extension),
+        access=previous.access if previous else MaterialAccess.MEMBERS,
         date=view.event.date,
         object_key=stored.key,
         size=stored.size,
@@ -213,7 +213,9 @@ def finish_upload(token: str, key: str) -> Material:
         event_title=view.event.title,
         slot=slot.position,
         speaker_id=view.speaker.id,
-        status=previous.status if previous else ("after_event" if view.event.publish_slides_after else "draft"),
+        status=previous.status
+        if previous
+        else (MaterialStatus.AFTER_EVENT if view.event.publish_slides_after else MaterialStatus.DRAFT),
         publish_from=view.event.ends_at,
     )
     library.save_material(material)

@@ -69,9 +69,10 @@ def presigned_upload(key: str, extension: str, redirect: str | None) -> dict[str
     else:
         fields["success_action_status"] = "201"
         conditions.append({"success_action_status": "201"})
-    return aws.s3().generate_presigned_post(
+    form: dict[str, Any] = aws.s3().generate_presigned_post(
         config.bucket_name(), key, Fields=fields, Conditions=conditions, ExpiresIn=config.UPLOAD_URL_SECONDS
     )
+    return form
 
 
 def _looks_like(extension: str, head: bytes, tail: bytes) -> bool:
@@ -123,7 +124,7 @@ def delete(key: str) -> None:
 
 
 def download_url(key: str, filename: str, extension: str) -> str:
-    return aws.s3().generate_presigned_url(
+    url: str = aws.s3().generate_presigned_url(
         "get_object",
         Params={
             "Bucket": config.bucket_name(),
@@ -133,6 +134,7 @@ def download_url(key: str, filename: str, extension: str) -> str:
         },
         ExpiresIn=config.DOWNLOAD_URL_SECONDS,
     )
+    return url
 
 
 def put(key: str, content: bytes, extension: str, filename: str) -> None:

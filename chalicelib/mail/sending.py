@@ -44,8 +44,9 @@ def _mime(to: str, subject: str, text: str, html: str, images: dict[str, bytes])
     message["Subject"] = subject
     message.set_content(text)
     message.add_alternative(html, subtype="html")
-    html_part = message.get_payload()[1]
+    html_part = message.get_body(("html",))
     for name, png in images.items():
+        assert isinstance(html_part, EmailMessage)  # noqa: S101 (the part added just above)
         html_part.add_related(png, "image", "png", cid=f"<{name}>", filename=f"{name}.png")
     return message.as_bytes()
 

@@ -20,14 +20,14 @@ from chalicelib.core.i18n import _
 from chalicelib.events.model import Event
 from chalicelib.mail import sending as mail
 from chalicelib.registrations import service as registration
-from chalicelib.registrations.model import Registration
+from chalicelib.registrations.model import ATTENDED, Registration, RegistrationStatus
 from chalicelib.registrations.store import StaleRegistration
 
-STATUSES = ("confirmed", "waiting", "cancelled", "attended")
+STATUSES = (*RegistrationStatus, ATTENDED)  # the filters of the registrations list
 
 
 def status_of(reg: Registration) -> str:
-    return "attended" if reg.status == "confirmed" and reg.attended_at else reg.status
+    return ATTENDED if reg.status == RegistrationStatus.CONFIRMED and reg.attended_at else reg.status
 
 
 def listing(slug: str, query: Mapping[str, str]) -> tuple[list[Registration], str, str]:
@@ -49,7 +49,7 @@ def listing(slug: str, query: Mapping[str, str]) -> tuple[list[Registration], st
 def check_in(organiser: Account, slug: str, key: str, attended: bool) -> Registration:
     """Mark a confirmed person as attended (or undo it); audited."""
     reg = registration.by_key(slug, key)
-    if reg.status != "confirmed":
+    if reg.status != RegistrationStatus.CONFIRMED:
         raise Conflict(_("Alleen bevestigde aanmeldingen kunnen aanwezig worden gemeld."))
     at = clock.now().isoformat() if attended else None
     entry = audit_entry(
@@ -114,10 +114,14 @@ def overview(slug: str) -> Overview:
     roles: Counter[str] = Counter()
     days: Counter[date] = Counter()
     for item in items:
-        status = "attended" if item.get("status") == "confirmed" and item.get("attended_at") else item["status"]
+        status = (
+            ATTENDED
+            if item.get("status") == RegistrationStatus.CONFIRMED and item.get("attended_at")
+            else item["status"]
+        )
         statuses[status] += 1
         days[datetime.fromisoformat(item["created_at"]).astimezone(TIMEZONE).date()] += 1
-        if status != "cancelled":
+        if status != RegistrationStatus.CANCELLED:
             organisations[item.get("organisation") or "—"] += 1
             roles[item.get("role") or "—"] += 1
     total, per_day = 0, []
@@ -150,7 +154,9 @@ def message(organiser: Account, event: Event, form: Mapping[str, str]) -> int:
     subject = text_field(form, "subject", errors, limit=150)
     body = text_field(form, "body", errors, limit=5000, multiline=True)
     raise_if(errors, ("subject", "body"))
-    confirmed = [r for r in stores.registrations().list_for_event(event.slug) if r.status == "confirmed"]
+    confirmed = [
+        r for r in stores.registrations().list_for_event(event.slug) if r.status == RegistrationStatus.CONFIRMED
+    ]
     sent = 0
     for reg in confirmed:
         sent += mail.send(

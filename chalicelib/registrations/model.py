@@ -29,6 +29,10 @@ class RegistrationStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+# a confirmed registration that was checked in: a filter and a label, not a stored status
+ATTENDED = "attended"
+
+
 def token_pk(token: str) -> str:
     return f"TOKEN#{token}"
 

@@ -8,8 +8,10 @@ from datetime import timedelta
 from chalicelib import stores
 from chalicelib.core import clock, config
 from chalicelib.core.i18n import _
+from chalicelib.events.model import EventStatus
 from chalicelib.mail import sending as mail
 from chalicelib.registrations import service as registration
+from chalicelib.registrations.model import RegistrationStatus
 
 log = logging.getLogger(__name__)
 
@@ -22,11 +24,11 @@ def send_reminders() -> int:
     sent = 0
     registrations = stores.registrations()
     for event in stores.events().with_personal_data(until=until, since=today.isoformat()):
-        if event.status != "published":
+        if event.status != EventStatus.PUBLISHED:
             continue
         for reg in registrations.list_for_event(event.slug):
             if (
-                reg.status != "confirmed"
+                reg.status != RegistrationStatus.CONFIRMED
                 or reg.reminded_at
                 or not registrations.mark_reminded(reg, clock.now().isoformat())
             ):

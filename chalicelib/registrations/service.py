@@ -20,10 +20,10 @@ from chalicelib.core import clock, config
 from chalicelib.core.errors import AlreadyCancelled, Conflict, EventNotFound, RegistrationClosed, RegistrationNotFound
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import email_key
-from chalicelib.events.model import Event
+from chalicelib.events.model import Event, EventStatus, RegistrationState
 from chalicelib.mail import sending as mail
 from chalicelib.registrations.forms import clean_registration
-from chalicelib.registrations.model import REG_PREFIX, Registration
+from chalicelib.registrations.model import REG_PREFIX, Registration, RegistrationStatus
 from chalicelib.registrations.store import (
     DuplicateRegistration,
     EventNotOpen,
@@ -66,9 +66,9 @@ def register(slug: str, form: Mapping[str, str], language: str) -> Outcome:
     and one SES call. Raises EventNotFound, RegistrationClosed, InvalidInput.
     """
     event = stores.events().get_meta(slug)
-    if event is None or event.status not in ("published", "cancelled"):
+    if event is None or event.status not in (EventStatus.PUBLISHED, EventStatus.CANCELLED):
         raise EventNotFound()
-    if event.registration_state(clock.now()) in ("closed", "cancelled"):
+    if event.registration_state(clock.now()) in (RegistrationState.CLOSED, RegistrationState.CANCELLED):
         raise RegistrationClosed()
     data = clean_registration(form, event.roles)
     reg = Registration(
@@ -105,7 +105,7 @@ def _store_new(reg: Registration, seat_free: bool) -> None:
     for _attempt in range(ATTEMPTS):
         try:
             if seat_free:
-                reg.status, reg.wait_key = "confirmed", ""
+                reg.status, reg.wait_key = RegistrationStatus.CONFIRMED, ""
                 store.add_confirmed(reg)
             else:
                 store.add_waiting(reg)
@@ -131,7 +131,7 @@ def find(token: str) -> tuple[Registration, Event, int | None]:
     event = stores.events().get(reg.event_slug)
     if event is None:
         raise RegistrationNotFound()
-    position = stores.registrations().waiting_position(reg) if reg.status == "waiting" else None
+    position = stores.registrations().waiting_position(reg) if reg.status == RegistrationStatus.WAITING else None
     return reg, event, position
 
 
@@ -140,7 +140,7 @@ def cancel(token: str) -> Registration:
 
     def load() -> tuple[Registration, Event]:
         reg, event, _position = find(token)
-        if reg.status != "cancelled" and clock.now() >= event.starts_at:
+        if reg.status != RegistrationStatus.CANCELLED and clock.now() >= event.starts_at:
             raise RegistrationClosed(_("Afmelden kan niet meer: de bijeenkomst is al begonnen."))
         return reg, event
 
@@ -172,13 +172,13 @@ def _cancel(load: Callable[[], tuple[Registration, Event]], actor: Account | Non
     registrations = stores.registrations()
     for _attempt in range(ATTEMPTS):
         reg, event = load()
-        if reg.status == "cancelled":
+        if reg.status == RegistrationStatus.CANCELLED:
             raise AlreadyCancelled()
-        seat_freed = reg.status == "confirmed" and clock.now() < event.starts_at
+        seat_freed = reg.status == RegistrationStatus.CONFIRMED and clock.now() < event.starts_at
         promoted = registrations.first_waiting(reg.event_slug) if seat_freed else None
         audit = None
         if actor is not None:
-            after = {"status": "cancelled", "promoted": promoted.key if promoted else ""}
+            after = {"status": RegistrationStatus.CANCELLED, "promoted": promoted.key if promoted else ""}
             audit = audit_entry(
                 actor.email,
                 "registration.cancelled",
@@ -192,9 +192,9 @@ def _cancel(load: Callable[[], tuple[Registration, Event]], actor: Account | Non
         except StaleRegistration:
             continue
         if promoted is not None:
-            promoted.status = "confirmed"
+            promoted.status = RegistrationStatus.CONFIRMED
             _mail_registration(promoted, event, "promoted")
-        reg.status = "cancelled"
+        reg.status = RegistrationStatus.CANCELLED
         if actor is not None:
             _mail_registration(reg, event, "cancelled_by_organiser")
         return reg
@@ -204,14 +204,14 @@ def _cancel(load: Callable[[], tuple[Registration, Event]], actor: Account | Non
 def promote(organiser: Account, slug: str, key: str) -> Registration:
     """An organiser gives someone on the waiting list a free seat; they get the usual mail."""
     reg, event = _with_event(slug, key)
-    if reg.status != "waiting":
+    if reg.status != RegistrationStatus.WAITING:
         raise Conflict(_("Deze persoon staat niet (meer) op de wachtlijst."))
     entry = audit_entry(
         organiser.email,
         "registration.promoted",
         f"{slug}/{reg.key}",
-        {"status": "waiting"},
-        {"status": "confirmed"},
+        {"status": RegistrationStatus.WAITING},
+        {"status": RegistrationStatus.CONFIRMED},
         clock.now().isoformat(),
     )
     try:
@@ -220,7 +220,7 @@ def promote(organiser: Account, slug: str, key: str) -> Registration:
         raise Conflict(_("Er is geen plaats vrij. Verhoog eerst de capaciteit of meld iemand af.")) from exc
     except StaleRegistration as exc:
         raise Conflict() from exc
-    reg.status = "confirmed"
+    reg.status = RegistrationStatus.CONFIRMED
     _mail_registration(reg, event, "promoted")
     return reg
 
@@ -236,7 +236,7 @@ _SUBJECTS = {
 def _mail_registration(reg: Registration, event: Event, template: str) -> bool:
     link = manage_url(reg.token)
     # people with a seat show this QR code (their personal link) at the door
-    has_seat = reg.status == "confirmed" and template != "cancelled_by_organiser"
+    has_seat = reg.status == RegistrationStatus.CONFIRMED and template != "cancelled_by_organiser"
     return mail.send(
         reg.email,
         _SUBJECTS[template],

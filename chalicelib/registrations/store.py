@@ -62,7 +62,7 @@ class RegistrationStore:
 
     def add_waiting(self, reg: Registration) -> None:
         """Join the waiting list, but only while the event is really full."""
-        reg.status, reg.wait_key = "waiting", reg.new_wait_key()
+        reg.status, reg.wait_key = RegistrationStatus.WAITING, reg.new_wait_key()
         counter = self._counters(reg.event_slug, "#status = :published AND confirmed >= #capacity", waiting=1)
         entry = {
             "Put": {
@@ -85,7 +85,7 @@ class RegistrationStore:
                     # someone who cancelled may register again; anyone else is a duplicate
                     "ConditionExpression": "attribute_not_exists(PK) OR #status = :cancelled",
                     "ExpressionAttributeNames": {"#status": "status"},
-                    "ExpressionAttributeValues": to_attrs({":cancelled": "cancelled"}),
+                    "ExpressionAttributeValues": to_attrs({":cancelled": RegistrationStatus.CANCELLED}),
                     # the existing registration comes back with the failure: no extra read
                     "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                 }
@@ -128,7 +128,7 @@ class RegistrationStore:
             ConsistentRead=True,
         )
         status = from_attrs(response.get("Item", {})).get("status")
-        return full_signal() if status == "published" else EventNotOpen()
+        return full_signal() if status == EventStatus.PUBLISHED else EventNotOpen()
 
     # -- reading --------------------------------------------------------
 
@@ -212,7 +212,7 @@ class RegistrationStore:
                 UpdateExpression="SET reminded_at = :at",
                 ConditionExpression="attribute_not_exists(reminded_at) AND #status = :confirmed",
                 ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues=to_attrs({":at": at, ":confirmed": "confirmed"}),
+                ExpressionAttributeValues=to_attrs({":at": at, ":confirmed": RegistrationStatus.CONFIRMED}),
             )
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
@@ -264,14 +264,14 @@ class RegistrationStore:
         cancel or promotion makes this fail as StaleRegistration, never half-apply.
         """
         was = reg.status
-        items: list[dict[str, Any]] = [self._set_status(reg, "cancelled", was, cancelled_at)]
-        if was == "waiting":
+        items: list[dict[str, Any]] = [self._set_status(reg, RegistrationStatus.CANCELLED, was, cancelled_at)]
+        if was == RegistrationStatus.WAITING:
             items.append(self._leave_queue(reg))
             items.append(self._counters(reg.event_slug, "waiting > :zero", waiting=-1))
         elif promote is None:
             items.append(self._counters(reg.event_slug, "confirmed > :zero", confirmed=-1))
         else:
-            items.append(self._set_status(promote, "confirmed", "waiting", None))
+            items.append(self._set_status(promote, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING, None))
             items.append(self._leave_queue(promote))
             items.append(self._counters(reg.event_slug, "waiting > :zero", waiting=-1))
         self._transact(items, audit)
@@ -291,7 +291,7 @@ class RegistrationStore:
     def promote(self, reg: Registration, audit: dict[str, Any]) -> None:
         """Give a waiting registration a seat, if there is one (SeatsTaken if not)."""
         items = [
-            self._set_status(reg, "confirmed", "waiting", None),
+            self._set_status(reg, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING, None),
             self._leave_queue(reg),
             self._counters(reg.event_slug, "confirmed < #capacity AND waiting > :zero", confirmed=1, waiting=-1),
         ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice.app import Blueprint, Response
 
 from chalicelib.accounts import service as accounts
 from chalicelib.accounts import signin
@@ -12,7 +12,7 @@ from chalicelib.core.i18n import _
 from chalicelib.mail import newsletter
 from chalicelib.registrations import service as registration
 from chalicelib.views.auth import requires, signed_in
-from chalicelib.views.http import FORM, cookie_header, form_post, language, page, redirect
+from chalicelib.views.http import FORM, cookie_header, form_post, language, page, query_params, redirect
 
 bp = Blueprint(__name__)
 
@@ -60,7 +60,7 @@ def _own_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response
         registrations=registration.of_person(account.email),
         values=form,
         errors=errors,
-        saved=(bp.current_request.query_params or {}).get("opgeslagen") == "1",
+        saved=query_params(bp.current_request).get("opgeslagen") == "1",
     )
 
 

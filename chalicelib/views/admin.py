@@ -3,7 +3,7 @@ the newsletter export and the audit log. Events, materials and news have their o
 
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice.app import Blueprint, Response
 
 from chalicelib.accounts import service as accounts
 from chalicelib.accounts.model import Access, AccountStatus
@@ -13,7 +13,7 @@ from chalicelib.core.forms import FieldError
 from chalicelib.events import workspace as event_admin
 from chalicelib.mail import newsletter
 from chalicelib.views.auth import requires, signed_in
-from chalicelib.views.http import FORM, form_post, page, redirect
+from chalicelib.views.http import FORM, form_post, page, query_params, redirect
 
 bp = Blueprint(__name__)
 
@@ -96,14 +96,14 @@ def remove_domain(form: dict[str, str]) -> Response:
 @bp.route("/beheer/logboek", methods=["GET"])
 @requires(bp, Access.ORGANISER)
 def audit_log() -> Response:
-    query = bp.current_request.query_params or {}
+    query = query_params(bp.current_request)
     month = query.get("maand") or clock.now().strftime("%Y-%m")
     entries = audit.month(month, query.get("na"))
     return page(bp.current_request, "admin_audit.html", month=month, entries=entries, months=audit.recent_months())
 
 
 def _newsletter_page(values: dict[str, str] | None = None, errors: dict[str, FieldError] | None = None) -> Response:
-    query = bp.current_request.query_params or {}
+    query = query_params(bp.current_request)
     return page(
         bp.current_request,
         "admin_newsletter.html",

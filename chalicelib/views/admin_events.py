@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from typing import Any
+
+from chalice.app import Blueprint, Response
 
 from chalicelib.accounts.model import Access
 from chalicelib.core.errors import Conflict, NotFound
@@ -15,7 +17,7 @@ from chalicelib.views.http import FORM, form_post, page, redirect
 
 bp = Blueprint(__name__)
 BASE = "/beheer/bijeenkomsten"
-_EVENT_FORM = {"event_form": EVENT_FORM, "themes": THEMES}
+_EVENT_FORM: dict[str, Any] = {"event_form": EVENT_FORM, "themes": THEMES}
 
 
 def _position(text: str) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice.app import Blueprint, Response
 
 from chalicelib.accounts.model import Access
 from chalicelib.core import clock, config
@@ -16,7 +16,7 @@ from chalicelib.library import service as library
 from chalicelib.library.model import ACCESS_LEVELS
 from chalicelib.library.storage import UploadRejected
 from chalicelib.views.auth import requires, signed_in
-from chalicelib.views.http import FORM, form_post, language, local_path, page, redirect, upload_page
+from chalicelib.views.http import FORM, form_post, language, local_path, page, query_params, redirect, upload_page
 
 bp = Blueprint(__name__)
 
@@ -40,7 +40,7 @@ def _edit_page(
         themes=THEMES,
         access_levels=ACCESS_LEVELS,
         now=clock.now(),
-        saved=(bp.current_request.query_params or {}).get("opgeslagen") == "1",
+        saved=query_params(bp.current_request).get("opgeslagen") == "1",
     )
 
 
@@ -114,7 +114,7 @@ def finish_document() -> Response:
     """Where S3 sends the browser back (plain form), or upload.js goes after its upload."""
     request = bp.current_request
     try:
-        material = documents.finish_upload(signed_in(request), (request.query_params or {}).get("key", ""))
+        material = documents.finish_upload(signed_in(request), query_params(request).get("key", ""))
     except UploadRejected as rejected:
         message = gettext(language(request), rejected.msgid, max=config.upload_max_bytes() // (1024 * 1024))
         response = _new_document_page(message=message)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice.app import Blueprint, Response
 
 from chalicelib.accounts.model import Access
 from chalicelib.core.errors import NotFound
@@ -10,15 +10,16 @@ from chalicelib.core.forms import FieldError
 from chalicelib.events import workspace as event_admin
 from chalicelib.registrations import attendance
 from chalicelib.registrations import service as registration
+from chalicelib.registrations.model import RegistrationStatus
 from chalicelib.views.auth import requires, signed_in
-from chalicelib.views.http import FORM, form_post, page, redirect
+from chalicelib.views.http import FORM, form_post, page, query_params, redirect
 
 bp = Blueprint(__name__)
 BASE = "/beheer/bijeenkomsten/{slug}"
 
 
 def _query() -> dict[str, str]:
-    return dict(bp.current_request.query_params or {})
+    return query_params(bp.current_request)
 
 
 @bp.route(f"{BASE}/aanmeldingen", methods=["GET"])
@@ -73,7 +74,7 @@ def export(slug: str) -> Response:
 def check_in(slug: str) -> Response:
     event = event_admin.get(slug)
     query = _query()
-    found, q, _status = attendance.listing(slug, {"q": query.get("q", ""), "status": "confirmed"})
+    found, q, _status = attendance.listing(slug, {"q": query.get("q", ""), "status": RegistrationStatus.CONFIRMED})
     done = next((r for r in found if r.key == query.get("gedaan")), None)
     return page(bp.current_request, "admin_checkin.html", event=event, registrations=found, q=q, done=done)
 
@@ -82,7 +83,7 @@ def check_in(slug: str) -> Response:
 @requires(bp, Access.ORGANISER)
 def attendance_list(slug: str) -> Response:
     event = event_admin.get(slug)
-    found, _q, _status = attendance.listing(slug, {"status": "confirmed"})
+    found, _q, _status = attendance.listing(slug, {"status": RegistrationStatus.CONFIRMED})
     return page(bp.current_request, "admin_attendance_list.html", event=event, registrations=found)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice.app import Blueprint, Response
 
 from chalicelib.accounts.model import Access
 from chalicelib.core import clock
@@ -11,7 +11,7 @@ from chalicelib.core.forms import FieldError
 from chalicelib.events import workspace as event_admin
 from chalicelib.library import speakers
 from chalicelib.views.auth import requires, signed_in
-from chalicelib.views.http import FORM, form_post, page, redirect
+from chalicelib.views.http import FORM, form_post, page, query_params, redirect
 
 bp = Blueprint(__name__)
 BASE = "/beheer/bijeenkomsten/{slug}/sprekers"
@@ -27,7 +27,7 @@ def _page(slug: str, values: dict[str, str] | None = None, errors: dict[str, Fie
         slides={(m.speaker_id, m.slot): m for m in event.materials if m.speaker_id},
         values=values or {},
         errors=errors or {},
-        done=(bp.current_request.query_params or {}).get("gedaan", ""),
+        done=query_params(bp.current_request).get("gedaan", ""),
         now=clock.now(),
     )
 

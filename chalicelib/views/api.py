@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint, Response
+from chalice.app import Blueprint, Response
 
 from chalicelib.core import clock
 from chalicelib.core.entity import plain
@@ -17,7 +17,7 @@ from chalicelib.events import service as events
 from chalicelib.events.model import Event
 from chalicelib.events.store import EventPage
 from chalicelib.registrations import service as registration
-from chalicelib.views.http import json_body, json_response, language
+from chalicelib.views.http import json_body, json_response, language, query_params
 from chalicelib.views.openapi import document
 
 bp = Blueprint(__name__)
@@ -45,7 +45,7 @@ def _page_json(listing: EventPage) -> dict[str, Any]:
 
 @bp.route("/api/events", methods=["GET"])
 def list_events() -> Response:
-    query = bp.current_request.query_params or {}
+    query = query_params(bp.current_request)
     when = query.get("when", "upcoming")
     if when not in ("upcoming", "past"):
         raise BadRequest(_("Kies 'upcoming' of 'past' voor 'when'."))

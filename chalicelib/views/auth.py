@@ -12,8 +12,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from chalice import Blueprint, Response
-from chalice.app import Request
+from chalice.app import Blueprint, Request, Response
 
 from chalicelib.accounts.model import Access, Account
 from chalicelib.core.errors import Forbidden, PortalError
@@ -36,7 +35,7 @@ def signed_in(request: Request) -> Account:
     return account
 
 
-def requires(bp: Blueprint, access: str) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+def requires(bp: Blueprint, access: Access) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
     """Guard a view: anonymous visitors go to sign in (HTML) or get 401 (API); too low a role gets 403."""
 
     def decorate(view: Callable[..., Response]) -> Callable[..., Response]:

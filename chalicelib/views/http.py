@@ -9,8 +9,7 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from chalice import Blueprint, Response
-from chalice.app import Request
+from chalice.app import Blueprint, Request, Response
 
 from chalicelib.accounts import csrf, signin
 from chalicelib.accounts.model import Account
@@ -53,7 +52,8 @@ def current_account(request: Request) -> Account | None:
     if cached is _UNSET:
         cached = signin.account_for(cookies(request).get(signin.COOKIE))
         request._portal_account = cached  # type: ignore[attr-defined]
-    return cached
+    account: Account | None = cached
+    return account
 
 
 def language(request: Request) -> str:
@@ -62,6 +62,11 @@ def language(request: Request) -> str:
     if chosen is None and request_path(request).startswith("/api/"):
         chosen = request.headers.get("accept-language", "")[:2].lower()
     return choose(chosen)
+
+
+def query_params(request: Request) -> dict[str, str]:
+    """The query string's values (the first of each); an empty dict when there is none."""
+    return dict(request.query_params or {})
 
 
 def local_path(candidate: str | None) -> str:
@@ -74,6 +79,7 @@ def local_path(candidate: str | None) -> str:
 def form_data(request: Request) -> dict[str, str]:
     """A urlencoded body as a dict of first values: Chalice parses only JSON bodies."""
     raw = request.raw_body or b""
+    raw = raw.encode() if isinstance(raw, str) else raw
     if len(raw) > MAX_FORM_BYTES:
         raise BadRequest(_("Het formulier is te groot."))
     try:
@@ -144,7 +150,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     if not secret:
         secret = csrf.new_secret()
         set_cookies.append(cookie_header(csrf.COOKIE, secret, 60 * 60 * 24))
-    query = request.query_params or {}
+    query = query_params(request)
     path = request_path(request) + (f"?{urlencode(list(query.items()))}" if query else "")
     context.setdefault("account", current_account(request))
     body = render(

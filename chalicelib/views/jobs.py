@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint, Cron
+from chalice.app import Blueprint, Cron
 
 from chalicelib.registrations import reminders, retention
 

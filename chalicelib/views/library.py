@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice.app import Blueprint, Response
 
 from chalicelib.library import service as library
-from chalicelib.views.http import current_account, page, redirect
+from chalicelib.views.http import current_account, page, query_params, redirect
 
 bp = Blueprint(__name__)
 
@@ -13,7 +13,7 @@ bp = Blueprint(__name__)
 @bp.route("/kennisbank", methods=["GET"])
 def library_page() -> Response:
     request = bp.current_request
-    filters = library.clean_filters(request.query_params or {})
+    filters = library.clean_filters(query_params(request))
     return page(request, "library.html", result=library.search(current_account(request), filters))
 
 

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice.app import Blueprint, Response
 
 from chalicelib.core import config, richtext
 from chalicelib.core.rendering import render
 from chalicelib.news import service as news
-from chalicelib.views.http import language, page
+from chalicelib.views.http import language, page, query_params
 
 bp = Blueprint(__name__)
 
 
 @bp.route("/nieuws", methods=["GET"])
 def news_list() -> Response:
-    requested = (bp.current_request.query_params or {}).get("pagina", "1")
+    requested = query_params(bp.current_request).get("pagina", "1")
     number = int(requested) if requested.isdigit() and len(requested) < 6 else 1
     articles, pages = news.published(page=number)
     return page(bp.current_request, "news_list.html", articles=articles, page_number=min(number, pages), pages=pages)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from chalice import Blueprint, Response
+from chalice.app import Blueprint, Response
 
 from chalicelib.core import clock
 from chalicelib.core.errors import NotFound
@@ -26,6 +26,7 @@ from chalicelib.views.http import (
     language,
     local_path,
     page,
+    query_params,
     redirect,
 )
 
@@ -37,7 +38,7 @@ _STATIC_NAME = re.compile(r"^[a-z0-9-]+\.(css|svg|js)$")
 
 
 def _query(name: str) -> str | None:
-    return (bp.current_request.query_params or {}).get(name)
+    return query_params(bp.current_request).get(name)
 
 
 @bp.route("/", methods=["GET"])

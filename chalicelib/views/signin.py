@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice.app import Blueprint, Response
 
 from chalicelib.accounts import signin
 from chalicelib.core import config
 from chalicelib.core.forms import FieldError
-from chalicelib.views.http import FORM, cookie_header, form_post, language, local_path, page, redirect
+from chalicelib.views.http import FORM, cookie_header, form_post, language, local_path, page, query_params, redirect
 
 bp = Blueprint(__name__)
 
@@ -19,7 +19,7 @@ def _client(request: object) -> str:
 
 @bp.route("/inloggen", methods=["GET"])
 def sign_in_form() -> Response:
-    query = bp.current_request.query_params or {}
+    query = query_params(bp.current_request)
     return page(bp.current_request, "signin.html", values={"next": local_path(query.get("next"))}, errors={})
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice.app import Blueprint, Response
 
 from chalicelib.core import config
 from chalicelib.core.forms import FieldError
 from chalicelib.core.rendering import gettext
 from chalicelib.library import speakers
 from chalicelib.library.storage import UploadRejected
-from chalicelib.views.http import FORM, form_post, language, page, redirect, upload_page
+from chalicelib.views.http import FORM, form_post, language, page, query_params, redirect, upload_page
 
 bp = Blueprint(__name__)
 
@@ -18,7 +18,7 @@ def _speaker_page(
     token: str, values: dict[str, str] | None = None, errors: dict[str, FieldError] | None = None, message: str = ""
 ) -> Response:
     view = speakers.open_link(token)
-    saved = (bp.current_request.query_params or {}).get("opgeslagen") == "1"
+    saved = query_params(bp.current_request).get("opgeslagen") == "1"
     return page(
         bp.current_request,
         "speaker.html",
@@ -54,7 +54,7 @@ def start_upload(form: dict[str, str], token: str) -> Response:
 @bp.route("/spreker/{token}/klaar", methods=["GET"])
 def finish_upload(token: str) -> Response:
     """Where S3 sends the browser back (plain form), or the script goes after its upload."""
-    key = (bp.current_request.query_params or {}).get("key", "")
+    key = query_params(bp.current_request).get("key", "")
     try:
         speakers.finish_upload(token, key)
     except UploadRejected as rejected:

@@ -1,0 +1,38 @@
+"""The portal's words for states and roles, in one place for the templates.
+
+Each enum lives next to its entity; this module gathers them so that templates
+compare with `EventStatus.DRAFT` rather than a bare "draft", and says how the
+statuses and access levels read on organisers' pages.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from chalicelib.accounts.model import Access, AccountStatus
+from chalicelib.core.i18n import _
+from chalicelib.events.model import EventStatus, RegistrationState
+from chalicelib.library.model import MaterialAccess, MaterialStatus
+from chalicelib.registrations.model import ATTENDED, RegistrationStatus
+
+ENUMS: dict[str, type[StrEnum]] = {
+    e.__name__: e
+    for e in (EventStatus, RegistrationState, RegistrationStatus, AccountStatus, Access, MaterialStatus, MaterialAccess)
+}
+
+# how statuses of events and registrations read on organisers' pages
+STATUS_LABELS: dict[str, str] = {
+    EventStatus.DRAFT: _("Concept"),
+    EventStatus.PUBLISHED: _("Gepubliceerd"),
+    EventStatus.CANCELLED: _("Geannuleerd"),  # a cancelled registration reads the same
+    RegistrationStatus.CONFIRMED: _("Bevestigd"),
+    RegistrationStatus.WAITING: _("Wachtlijst"),
+    ATTENDED: _("Aanwezig"),
+}
+# who may open a material
+ACCESS_LABELS: dict[str, str] = {
+    MaterialAccess.PUBLIC: _("Iedereen"),
+    MaterialAccess.MEMBERS: _("Leden"),
+    MaterialAccess.ATTENDEES: _("Deelnemers van de bijeenkomst"),
+    MaterialAccess.ORGANISERS: _("Alleen organisatoren"),
+}
