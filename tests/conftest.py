@@ -6,6 +6,7 @@ inside `mock_aws` or against a moto server on 127.0.0.1.
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 import socket
@@ -21,6 +22,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
+from botocore.exceptions import ClientError
 from chalice.test import Client
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -72,14 +74,55 @@ def now(monkeypatch: pytest.MonkeyPatch) -> dict[str, datetime]:
     return state
 
 
+_MOTO = mock_aws()
+
+
+@functools.cache
+def _test_clients() -> tuple[Any, Any]:
+    """The fixtures' own clients, made once: making a client costs more than emptying the table."""
+    session = boto3.session.Session(region_name=REGION)
+    return session.client("dynamodb"), session.client("s3")
+
+
+def _empty_resources() -> None:
+    """Every item, object version and sent mail of the local stage's resources removed."""
+    dynamodb, s3 = _test_clients()
+    for page in dynamodb.get_paginator("scan").paginate(
+        TableName=LOCAL_STAGE["TABLE_NAME"], ProjectionExpression="PK, SK"
+    ):
+        for start in range(0, len(page["Items"]), 25):
+            deletes = [{"DeleteRequest": {"Key": key}} for key in page["Items"][start : start + 25]]
+            dynamodb.batch_write_item(RequestItems={LOCAL_STAGE["TABLE_NAME"]: deletes})
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=LOCAL_STAGE["BUCKET_NAME"]):
+        versions = [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
+        if versions:
+            objects = [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in versions]
+            s3.delete_objects(Bucket=LOCAL_STAGE["BUCKET_NAME"], Delete={"Objects": objects})
+    ses = ses_backends[DEFAULT_ACCOUNT_ID][REGION]
+    ses.sent_messages.clear()
+    ses.sent_message_count = ses.rejected_messages_count = 0
+
+
 @pytest.fixture
 def moto(now: dict[str, datetime]) -> Iterator[None]:
-    """In-process moto with the table, bucket and SES sender of the local stage."""
-    with mock_aws():
-        create_all(
-            boto3.session.Session(), LOCAL_STAGE["TABLE_NAME"], LOCAL_STAGE["BUCKET_NAME"], LOCAL_STAGE["MAIL_SENDER"]
-        )
+    """In-process moto with the local stage's table, bucket and SES sender, empty at the start of each test.
+
+    Making them takes 0.3-0.6 s, emptying them about 0.02 s, so they are made once and kept
+    between tests (patching stops after each test, the data stays). The moto server tests
+    reset moto's backends in this same process; the table is then made again.
+    """
+    _MOTO.start(reset=False)
+    try:
+        try:
+            _test_clients()[0].describe_table(TableName=LOCAL_STAGE["TABLE_NAME"])
+        except ClientError:
+            session = boto3.session.Session()
+            create_all(session, LOCAL_STAGE["TABLE_NAME"], LOCAL_STAGE["BUCKET_NAME"], LOCAL_STAGE["MAIL_SENDER"])
+        else:
+            _empty_resources()
         yield
+    finally:
+        _MOTO.stop(remove_data=False)
 
 
 @pytest.fixture
