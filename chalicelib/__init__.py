@@ -1,1 +1,1 @@
-"""The network portal: event pages, registration and (later) accounts and knowledge."""
+"""The network portal: one package per capability over a shared core (see docs/architecture.md)."""

@@ -1,1 +1,1 @@
-"""accounts"""
+"""Accounts: requests, approval, profiles, passwordless sign-in, CSRF tokens and rate limits."""

@@ -1,7 +1,8 @@
-"""Plain dicts <-> DynamoDB attribute values, and cancellation reasons.
+"""Plain values <-> DynamoDB attribute values: items, primary keys, expression values, paged Queries,
+and the reasons a transaction was cancelled.
 
 The repositories use the low-level client (thread-safe, and the only API with
-transactions); these helpers keep them free of type descriptors.
+transactions); these helpers are the one place that writes its type descriptors.
 """
 
 from __future__ import annotations

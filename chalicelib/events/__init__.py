@@ -1,1 +1,1 @@
-"""events"""
+"""Events and their programmes: the declaration, the store, what visitors see and what organisers change."""

@@ -1,1 +1,1 @@
-"""mail"""
+"""Mail: building and sending every message, the newsletter, and the local outbox."""

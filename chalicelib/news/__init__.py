@@ -1,1 +1,1 @@
-"""news"""
+"""News articles and their feed."""

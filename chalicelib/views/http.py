@@ -1,4 +1,4 @@
-"""Small helpers shared by the views: responses, forms, cookies, language, CSRF."""
+"""What the views share: the form pipeline (`form_post`), responses, cookies, language, query values, CSRF."""
 
 from __future__ import annotations
 
