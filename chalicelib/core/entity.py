@@ -18,6 +18,7 @@ import enum
 import sys
 import types
 import typing
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
 from typing import Any, TypeVar
@@ -60,32 +61,51 @@ def plain(value: Any) -> Any:
 def attributes(entity: Any) -> dict[str, Any]:
     """The stored fields of a dataclass as plain values; None is left out (DynamoDB has no empty value)."""
     item: dict[str, Any] = {}
-    for field in dataclasses.fields(entity):
-        value = getattr(entity, field.name)
-        if is_stored(field) and value is not None:
-            item[field.name] = plain(value)
+    kind: type = type(entity)
+    for name in _stored_names(kind):
+        value = getattr(entity, name)
+        if value is not None:
+            item[name] = plain(value)
     return item
 
 
-_SCALARS: dict[Any, Any] = {datetime: datetime.fromisoformat, date: date.fromisoformat, bool: bool, int: int}
+Reader = Callable[[Any], Any]
+_SCALARS: dict[Any, Reader] = {datetime: datetime.fromisoformat, date: date.fromisoformat, bool: bool, int: int}
 
 
-def _parse(kind: Any, value: Any) -> Any:
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _reader(kind: Any) -> Reader:
+    """How to read an attribute of this type, worked out once per field rather than on every read."""
     origin = typing.get_origin(kind)
     if origin in (types.UnionType, typing.Union):  # `X | None`: None is simply absent
         (kind,) = [arg for arg in typing.get_args(kind) if arg is not type(None)]
-        return _parse(kind, value)
+        return _reader(kind)
     if origin in (tuple, list):
-        (inner, *_rest) = typing.get_args(kind)
-        parsed = [_parse(inner, v) for v in value]
-        return tuple(parsed) if origin is tuple else parsed
+        inner = _reader(typing.get_args(kind)[0])
+        if origin is tuple:
+            return lambda values: tuple(inner(v) for v in values)
+        return lambda values: [inner(v) for v in values]
     if kind in _SCALARS:
-        return _SCALARS[kind](value)
+        return _SCALARS[kind]
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
-        return kind(value)
+        return kind
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        return from_attributes(kind, value)
-    return value
+        return lambda value: from_attributes(kind, value)
+    return _identity
+
+
+@cache
+def _stored_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if is_stored(f))
+
+
+@cache
+def _readers(cls: type) -> tuple[tuple[str, Reader], ...]:
+    types_ = field_types(cls)
+    return tuple((name, _reader(types_[name])) for name in _stored_names(cls))
 
 
 def from_attributes(cls: type[T], item: dict[str, Any], **derived: Any) -> T:
@@ -93,9 +113,8 @@ def from_attributes(cls: type[T], item: dict[str, Any], **derived: Any) -> T:
 
     A missing attribute takes the field's default, so older items read as before.
     """
-    hints = field_types(typing.cast(type, cls))
     values = dict(derived)
-    for field in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if is_stored(field) and field.name not in values and item.get(field.name) is not None:
-            values[field.name] = _parse(hints[field.name], item[field.name])
+    for name, read in _readers(typing.cast(type, cls)):
+        if name not in values and item.get(name) is not None:
+            values[name] = read(item[name])
     return cls(**values)
