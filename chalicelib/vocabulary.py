@@ -12,12 +12,21 @@ from enum import StrEnum
 from chalicelib.accounts.model import Access, AccountStatus
 from chalicelib.core.i18n import _
 from chalicelib.events.model import EventStatus, RegistrationState
-from chalicelib.library.model import MaterialAccess, MaterialStatus
+from chalicelib.library.model import FileType, MaterialAccess, MaterialStatus
 from chalicelib.registrations.model import ATTENDED, RegistrationStatus
 
 ENUMS: dict[str, type[StrEnum]] = {
     e.__name__: e
-    for e in (EventStatus, RegistrationState, RegistrationStatus, AccountStatus, Access, MaterialStatus, MaterialAccess)
+    for e in (
+        EventStatus,
+        RegistrationState,
+        RegistrationStatus,
+        AccountStatus,
+        Access,
+        MaterialStatus,
+        MaterialAccess,
+        FileType,
+    )
 }
 
 # how statuses of events and registrations read on organisers' pages

@@ -108,8 +108,10 @@ def moto(now: dict[str, datetime]) -> Iterator[None]:
     """In-process moto with the local stage's table, bucket and SES sender, empty at the start of each test.
 
     Making them takes 0.3-0.6 s, emptying them about 0.02 s, so they are made once and kept
-    between tests (patching stops after each test, the data stays). The moto server tests
-    reset moto's backends in this same process; the table is then made again.
+    between tests (patching stops after each test, the data stays). Emptied: every item,
+    every object version and the sent mail, which is all the portal writes. Kept: the
+    resources' own settings (a test that changes a bucket setting must put it back). The
+    moto server tests reset moto's backends in this same process; the table is then made again.
     """
     _MOTO.start(reset=False)
     try:

@@ -103,3 +103,12 @@ def test_command_line_reports_errors_without_a_trace(tmp_path):
     assert result.returncode == 1
     assert "'capacity': Enter a whole number" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_offset_in_the_file_is_kept_and_a_plain_time_is_local():
+    from chalicelib.core.config import TIMEZONE
+
+    utc = parse_event(minimal(registration_deadline="2027-04-20T09:00:00Z"))
+    local = parse_event(minimal(registration_deadline="2027-04-20T11:00"))
+    assert utc.registration_deadline == local.registration_deadline
+    assert local.registration_deadline.astimezone(TIMEZONE).hour == 11

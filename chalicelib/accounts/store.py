@@ -99,7 +99,7 @@ class AccountStore:
                     "TableName": self._table,
                     "Item": to_attrs(account.to_item()),
                     "ConditionExpression": "version = :v",
-                    "ExpressionAttributeValues": to_attrs({":v": int(str(expected))}),
+                    "ExpressionAttributeValues": to_attrs({":v": expected}),
                 }
             }
         ]
@@ -119,7 +119,7 @@ class AccountStore:
                 TableName=self._table,
                 Key=primary_key(account.pk, ACCOUNT_SK),
                 ConditionExpression="version = :v",
-                ExpressionAttributeValues=to_attrs({":v": int(str(account.version))}),
+                ExpressionAttributeValues=to_attrs({":v": account.version}),
             )
         except ClientError as error:
             if _is_condition_failure(error):
@@ -180,7 +180,7 @@ class AccountStore:
                 Key=primary_key(_link_pk(purpose, token), LINK_SK),
                 UpdateExpression="SET used_at = :now",
                 ConditionExpression="attribute_exists(PK) AND attribute_not_exists(used_at) AND expires_at > :now",
-                ExpressionAttributeValues=to_attrs({":now": int(str(now))}),
+                ExpressionAttributeValues=to_attrs({":now": now}),
                 ReturnValues="ALL_NEW",
             )
         except ClientError as error:

@@ -96,4 +96,4 @@ class AuditStore:
                 )
             )
         last = response.get("LastEvaluatedKey")
-        return AuditPage(entries, str(last["SK"]["S"]) if last else None)
+        return AuditPage(entries, str(from_attrs(last)["SK"]) if last else None)

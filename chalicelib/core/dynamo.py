@@ -41,15 +41,22 @@ def primary_key(pk: str, sk: str) -> dict[str, Any]:
 def expression_attributes(
     expressions: tuple[str, ...], names: dict[str, str], values: dict[str, Any]
 ) -> dict[str, Any]:
-    """The names and values that the expressions use, ready for the client; DynamoDB refuses unused ones."""
+    """The names and values that the expressions use, ready for the client.
+
+    DynamoDB refuses an unused name or value, and an empty map: a map nothing uses is left out.
+    """
 
     def used(token: str) -> bool:
         return any(re.search(re.escape(token) + r"(?![A-Za-z0-9_])", text) for text in expressions)
 
-    return {
-        "ExpressionAttributeNames": {k: v for k, v in names.items() if used(k)},
-        "ExpressionAttributeValues": to_attrs({k: v for k, v in values.items() if used(k)}),
-    }
+    attributes: dict[str, Any] = {}
+    used_names = {k: v for k, v in names.items() if used(k)}
+    used_values = {k: v for k, v in values.items() if used(k)}
+    if used_names:
+        attributes["ExpressionAttributeNames"] = used_names
+    if used_values:
+        attributes["ExpressionAttributeValues"] = to_attrs(used_values)
+    return attributes
 
 
 def from_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 `attributes(entity)` gives the plain values of a DynamoDB item (dates as ISO
 text, tuples as lists, nested dataclasses as maps, enums as their value) and
-`from_attributes(cls, item)` reads them back by the same types. A store adds
-only the keys; a new field needs no mapping code of its own. A field declared
+`from_attributes(cls, item)` reads them back by the same types. An entity's
+`to_item` adds only its keys; a new field needs no mapping code of its own. A field declared
 with `metadata={"stored": False}` (a programme read with its event, say) is
 left out of the item.
 
@@ -111,7 +111,8 @@ def _readers(cls: type) -> tuple[tuple[str, Reader], ...]:
 def from_attributes(cls: type[T], item: dict[str, Any], **derived: Any) -> T:
     """An entity from its item's attributes; `derived` gives fields kept in its key, not as attributes.
 
-    A missing attribute takes the field's default, so older items read as before.
+    A missing attribute takes the field's default where it has one; fields without a
+    default are written with every item.
     """
     values = dict(derived)
     for name, read in _readers(typing.cast(type, cls)):

@@ -28,6 +28,7 @@ TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LINE_MAX = 100
 
+LIMITED = ("text", "textarea", "slug", "lines", "number")
 # a field that is not an attribute of the stored item (kept in the key, or read alongside)
 kept_out = {"stored": False}
 
@@ -58,7 +59,12 @@ def editable(
     api: Api | None = None,
     default: Any = dataclasses.MISSING,
 ) -> Any:
-    """A dataclass field that organisers edit; `api` says where the JSON API shows it."""
+    """A dataclass field that organisers edit; `api` says where the JSON API shows it.
+
+    Kinds that are limited (text, textarea, slug, lines, number) must say their limit.
+    """
+    if kind in LIMITED and limit <= 0:
+        raise ValueError(f"an editable {kind} field needs a limit")
     metadata = {"form": FormRule(label, kind, limit, required, hint), "api": api}
     return dataclasses.field(default=default, metadata=metadata)
 
@@ -85,8 +91,11 @@ def _slug(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, 
 
 
 def _date(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, FieldError]) -> date | None:
+    raw = form.get(name, "").strip()
+    if not raw and not rule.required:
+        return None
     try:
-        return date.fromisoformat(form.get(name, "").strip())
+        return date.fromisoformat(raw)
     except ValueError:
         errors[name] = FieldError(_("Vul een datum in als 2027-09-18."))
         return None
@@ -112,10 +121,12 @@ def _datetime(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[s
     if not raw and not rule.required:
         return None
     try:
-        return datetime.fromisoformat(raw).replace(tzinfo=TIMEZONE)
+        moment = datetime.fromisoformat(raw)
     except ValueError:
         errors[name] = FieldError(_("Vul een datum en tijd in, bijvoorbeeld 2027-09-18T09:00."))
         return None
+    # a form sends local time; an import file may name its offset, which is kept
+    return moment.astimezone(TIMEZONE) if moment.tzinfo else moment.replace(tzinfo=TIMEZONE)
 
 
 def _lines(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, FieldError]) -> tuple[str, ...]:

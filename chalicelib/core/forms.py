@@ -93,8 +93,9 @@ def clean_email_field(data: Mapping[str, str], errors: dict[str, FieldError]) ->
 
 
 def clean_email(data: Mapping[str, str]) -> str:
+    """A form of one address: the address, or InvalidInput."""
     errors: dict[str, FieldError] = {}
-    email = email_address(limited_text(data, "email", errors), errors)
+    email = clean_email_field(data, errors)
     raise_if(errors, ("email",))
     return email
 

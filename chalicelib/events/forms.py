@@ -21,7 +21,8 @@ from chalicelib.events.model import Event, Slot, Speaker
 
 SPEAKERS_MAX = 10
 RESERVED_SLUGS = ("nieuw",)  # /beheer/bijeenkomsten/nieuw is a page
-EVENT_FORM = form_rules(Event)
+# the declaration's order, but the title before the slug that is made from it
+EVENT_FORM = sorted(form_rules(Event), key=lambda field: field[0] != "title")
 EVENT_FIELDS = (*(name for name, _rule in EVENT_FORM), "version")
 SLOT_FIELDS = ("start", "end", "title", "speakers")
 _START = FormRule(_("Begintijd"), "time", required=True)

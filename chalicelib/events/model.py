@@ -13,6 +13,7 @@ Key layout (single table; see docs/data-model.md):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -32,6 +33,11 @@ EVENTS_INDEX_PK = "EVENTS"
 EVENT_DATES_INDEX_PK = "EVENTDATES"
 CAPACITY_MAX = 5000
 ROLES_MAX = 20
+
+
+# A page cursor is the GSI1 sort key of the last event shown: "{date}T{start}#{slug}".
+# The whole index key follows from it, and it says nothing that the page did not show.
+CURSOR = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}#[a-z0-9-]{1,80}$")
 
 
 class EventStatus(StrEnum):
@@ -188,3 +194,9 @@ class Event:
             programme=sorted(programme or [], key=lambda s: (s.order, s.position)),
             materials=materials or [],
         )
+
+
+@dataclass
+class EventPage:
+    events: list[Event]
+    cursor: str | None  # pass back as `after` to get the next page

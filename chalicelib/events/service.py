@@ -5,8 +5,7 @@ from __future__ import annotations
 from chalicelib import stores
 from chalicelib.core import clock, config
 from chalicelib.core.errors import EventNotFound
-from chalicelib.events.model import Event, EventStatus
-from chalicelib.events.store import EventPage
+from chalicelib.events.model import Event, EventPage, EventStatus
 
 SLUG_MAX = 80
 

@@ -7,8 +7,6 @@ capacity never drops below the places already given.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -18,11 +16,13 @@ from chalicelib.core.dynamo import from_attrs, is_cancelled, primary_key, query_
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.i18n import _
 from chalicelib.events.model import (
+    CURSOR,
     EVENT_DATES_INDEX_PK,
     EVENT_SK,
     EVENTS_INDEX_PK,
     SLOT_PREFIX,
     Event,
+    EventPage,
     EventStatus,
     Slot,
     event_pk,
@@ -32,10 +32,6 @@ from chalicelib.library.model import MATERIAL_PREFIX, Material
 
 # One transaction holds 100 items: the event, its slots, a removed slot and the audit entry.
 MAX_SLOTS = 90
-
-# A page cursor is the GSI1 sort key of the last event shown: "{date}T{start}#{slug}".
-# The whole index key follows from it, and it says nothing that the page did not show.
-CURSOR = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}#[a-z0-9-]{1,80}$")
 
 
 class SlugTaken(Exception):
@@ -57,14 +53,8 @@ class CapacityBelowConfirmed(Exception):
 _NOT_EDITED = {"PK", "SK", "confirmed", "waiting", "version", "GSI2PK"}
 
 
-@dataclass
-class EventPage:
-    events: list[Event]
-    cursor: str | None  # pass back as `after` to get the next page
-
-
 def encode_cursor(key: dict[str, Any]) -> str:
-    return str(key["GSI1SK"]["S"])
+    return str(from_attrs(key)["GSI1SK"])
 
 
 def decode_cursor(cursor: str) -> dict[str, Any]:
@@ -157,7 +147,10 @@ class EventStore:
     def all_for_organisers(self) -> list[Event]:
         """Every event, drafts and cancelled ones too, newest first: one Query per status partition."""
         events: list[Event] = []
-        for partition in (EVENTS_INDEX_PK, f"{EVENTS_INDEX_PK}#draft", f"{EVENTS_INDEX_PK}#cancelled"):
+        for partition in (
+            EVENTS_INDEX_PK,
+            *(f"{EVENTS_INDEX_PK}#{s}" for s in (EventStatus.DRAFT, EventStatus.CANCELLED)),
+        ):
             items = query_all(
                 self._client,
                 TableName=self._table,

@@ -23,7 +23,6 @@ from chalicelib.library.model import ACCESS_LEVELS, FileType, Material, Material
 
 # documents/{material id}/{random}.{extension}: made by the server only
 _KEY = re.compile(r"^documents/((?:[a-z0-9-]{1,80}|_)\.[0-9a-f]{12})/[0-9a-f]{16}\.(pdf|pptx|odp|docx)$")
-STATUSES = ("draft", "published", "after_event")
 
 
 @dataclass
@@ -123,7 +122,7 @@ def update(organiser: Account, material_id: str, form: Mapping[str, str]) -> Mat
     if access not in ACCESS_LEVELS:
         errors["access"] = FieldError(_("Kies wie het materiaal mag openen."))
     status = form.get("status", "")
-    if status not in STATUSES or (status == MaterialStatus.AFTER_EVENT and not material.event_slug):
+    if status not in tuple(MaterialStatus) or (status == MaterialStatus.AFTER_EVENT and not material.event_slug):
         errors["status"] = FieldError(_("Kies wanneer het materiaal zichtbaar wordt."))
     raise_if(errors, ("title", "description", "access", "status"))
     before = _snapshot(material)

@@ -17,13 +17,14 @@ from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, config
 from chalicelib.core.i18n import _
+from chalicelib.library.model import FileType
 
-# extension -> (content type, magic check)
+# file type -> the content type it is stored and served with
 FILE_TYPES: dict[str, str] = {
-    "pdf": "application/pdf",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "odp": "application/vnd.oasis.opendocument.presentation",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    FileType.PDF: "application/pdf",
+    FileType.PPTX: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    FileType.ODP: "application/vnd.oasis.opendocument.presentation",
+    FileType.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 _ZIP = b"PK\x03\x04"
 _OOXML_FOLDER = {"pptx": b"ppt/", "docx": b"word/"}

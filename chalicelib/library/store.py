@@ -84,7 +84,7 @@ class LibraryStore:
                 "TableName": self._table,
                 "Key": primary_key(event_pk(speaker.event_slug), f"{SPEAKER_PREFIX}{speaker.id}"),
                 "UpdateExpression": "SET revoked = :true",
-                "ExpressionAttributeValues": {":true": {"BOOL": True}},
+                "ExpressionAttributeValues": to_attrs({":true": True}),
             }
         }
         self._client.transact_write_items(TransactItems=[update, audit_put(self._table, audit)])

@@ -14,8 +14,7 @@ from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
 from chalicelib.core.rendering import gettext
 from chalicelib.events import service as events
-from chalicelib.events.model import Event
-from chalicelib.events.store import EventPage
+from chalicelib.events.model import Event, EventPage
 from chalicelib.registrations import service as registration
 from chalicelib.views.http import json_body, json_response, language, query_params
 from chalicelib.views.openapi import document

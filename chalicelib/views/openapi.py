@@ -6,8 +6,8 @@ from typing import Any
 
 from chalicelib.core.fields import schema_properties
 from chalicelib.core.forms import LIMITS
-from chalicelib.events.model import Event, RegistrationState
-from chalicelib.events.store import CURSOR
+from chalicelib.events.model import CURSOR, Event, RegistrationState
+from chalicelib.registrations.model import RegistrationStatus
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -80,7 +80,7 @@ _SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["status", "token", "manage_url", "mail_sent"],
         "properties": {
-            "status": {"type": "string", "enum": ["confirmed", "waiting"]},
+            "status": {"type": "string", "enum": [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]},
             "token": {"type": "string"},
             "manage_url": {"type": "string", "format": "uri"},
             "mail_sent": {"type": "boolean"},
@@ -90,7 +90,7 @@ _SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["status"],
         "properties": {
-            "status": {"type": "string", "enum": ["confirmed", "waiting", "cancelled"]},
+            "status": {"type": "string", "enum": list(RegistrationStatus)},
             "event": {"type": "string"},
             "name": {"type": "string"},
             "waiting_position": {"type": ["integer", "null"]},
