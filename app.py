@@ -6,6 +6,7 @@ from chalicelib.views import (
     account,
     admin,
     admin_events,
+    admin_jobs,
     admin_library,
     admin_news,
     admin_registrations,
@@ -29,6 +30,7 @@ app.register_blueprint(signin.bp)
 app.register_blueprint(account.bp)
 app.register_blueprint(admin.bp)
 app.register_blueprint(admin_events.bp)
+app.register_blueprint(admin_jobs.bp)
 app.register_blueprint(admin_library.bp)
 app.register_blueprint(admin_news.bp)
 app.register_blueprint(admin_registrations.bp)

@@ -76,13 +76,11 @@ def create_organiser(email: str, name: str) -> None:
 @click.option("--subject", required=True)
 @click.argument("body", type=click.File(encoding="utf-8"))
 def send_newsletter(subject: str, body: click.utils.LazyFile) -> None:
-    """Mail BODY (plain text) to every subscriber, with one-click unsubscribe."""
+    """Queue BODY (plain text) for every subscriber, with one-click unsubscribe; the mail worker sends it."""
     from chalicelib.mail.newsletter import send
 
-    sent, failed = send(subject, body.read())
-    click.echo(f"sent {sent}, failed {failed}")
-    if failed:
-        sys.exit(1)
+    job = send("manage.py send-newsletter", subject, body.read())
+    click.echo(f"queued as mail job {job.id}; follow it at /beheer/verzendingen/{job.id}")
 
 
 @cli.command("invite-speaker")
@@ -141,7 +139,7 @@ def add_document(path: Path, title: str, access: str, themes: tuple[str, ...], s
 
 @cli.command("create-resources")
 def create_resources() -> None:
-    """Create the table, bucket and SES sender on moto server (AWS_ENDPOINT_URL)."""
+    """Create the table, bucket, SES sender and mail queues on moto server (AWS_ENDPOINT_URL)."""
     from chalicelib.core import config
     from devtools.resources import create_all
 
@@ -153,8 +151,9 @@ def create_resources() -> None:
         config.bucket_name(),
         config.mail_sender(),
         origin=config.base_url(),
+        queue_url=config.mail_queue_url(),
     )
-    click.echo(f"created {config.table_name()}, {config.bucket_name()}, sender {config.mail_sender()}")
+    click.echo(f"created {config.table_name()}, {config.bucket_name()}, sender {config.mail_sender()}, the mail queue")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from chalicelib.audit.store import AuditStore
 from chalicelib.core import aws, config
 from chalicelib.events.store import EventStore
 from chalicelib.library.store import LibraryStore
+from chalicelib.mail.store import JobStore
 from chalicelib.news.store import NewsStore
 from chalicelib.registrations.store import RegistrationStore
 
@@ -29,6 +30,10 @@ def library() -> LibraryStore:
 
 def news() -> NewsStore:
     return NewsStore(aws.dynamodb(), config.table_name())
+
+
+def jobs() -> JobStore:
+    return JobStore(aws.dynamodb(), config.table_name())
 
 
 def audit() -> AuditStore:

@@ -13,6 +13,7 @@ from chalicelib.accounts.model import Access, AccountStatus
 from chalicelib.core.i18n import _
 from chalicelib.events.model import EventStatus, RegistrationState
 from chalicelib.library.model import FileType, MaterialAccess, MaterialStatus
+from chalicelib.mail.model import JobKind, JobStatus
 from chalicelib.registrations.model import ATTENDED, RegistrationStatus
 
 ENUMS: dict[str, type[StrEnum]] = {
@@ -26,6 +27,8 @@ ENUMS: dict[str, type[StrEnum]] = {
         MaterialStatus,
         MaterialAccess,
         FileType,
+        JobKind,
+        JobStatus,
     )
 }
 
@@ -44,4 +47,16 @@ ACCESS_LABELS: dict[str, str] = {
     MaterialAccess.MEMBERS: _("Leden"),
     MaterialAccess.ATTENDEES: _("Deelnemers van de bijeenkomst"),
     MaterialAccess.ORGANISERS: _("Alleen organisatoren"),
+}
+# what a mail job is, and how far it got
+JOB_KIND_LABELS: dict[str, str] = {
+    JobKind.ATTENDEE_MESSAGE: _("Bericht aan deelnemers"),
+    JobKind.EVENT_CANCELLED: _("Annulering van een bijeenkomst"),
+    JobKind.NEWSLETTER: _("Nieuwsbrief"),
+    JobKind.REMINDER: _("Herinnering"),
+}
+JOB_STATUS_LABELS: dict[str, str] = {
+    JobStatus.QUEUED: _("In de wachtrij"),
+    JobStatus.SENDING: _("Bezig"),
+    JobStatus.DONE: _("Klaar"),
 }

@@ -16,7 +16,7 @@ class AwsCalls:
         self.calls[f"{model.service_model.service_name}.{model.name}"] += 1
 
     def attach(self) -> AwsCalls:
-        for client in (aws.dynamodb(), aws.ses()):
+        for client in (aws.dynamodb(), aws.ses(), aws.sqs()):
             client.meta.events.register("before-call.*.*", self._record)
         return self
 

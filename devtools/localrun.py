@@ -1,10 +1,11 @@
-"""`make run`: moto server, the resources, the demo event, then `chalice local`.
+"""`make run`: moto server, the resources, the demo event, `chalice local` and the mail worker.
 
 Everything it starts runs in its own process and is stopped on Ctrl-C.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -58,24 +59,44 @@ def start_portal(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
+def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """The mail worker, polling the local stage's queue (`chalice local` runs no SQS handlers)."""
+    queue_url = stage_variables()["MAIL_QUEUE_URL"]
+    return subprocess.Popen(
+        [sys.executable, "-m", "devtools.queueworker", "--queue-url", queue_url],
+        cwd=ROOT,
+        env={**env, **stage_variables()},
+    )
+
+
+def stage_variables() -> dict[str, str]:
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    return {**config["environment_variables"], **config["stages"]["local"]["environment_variables"]}
+
+
 def main() -> None:
     moto_url = f"http://127.0.0.1:{MOTO_PORT}"
     env = local_env(moto_url, PORTAL_PORT)
     moto = subprocess.Popen([sys.executable, "-m", "devtools.motoserver", "--port", str(MOTO_PORT)], cwd=ROOT, env=env)
-    portal = None
+    portal = worker = None
     try:
         wait_for(f"{moto_url}/moto-api/")
         manage = [sys.executable, "manage.py"]
         subprocess.run([*manage, "create-resources"], cwd=ROOT, env=env, check=True)
         subprocess.run([*manage, "load-events", "demo/events.yaml"], cwd=ROOT, env=env, check=True)
         portal = start_portal(env, PORTAL_PORT)
+        worker = start_worker(env)
         wait_for(f"http://127.0.0.1:{PORTAL_PORT}/")
-        print(f"\nThe portal runs at http://127.0.0.1:{PORTAL_PORT}  (mail: /outbox)  Ctrl-C stops it.\n", flush=True)
+        print(
+            f"\nThe portal runs at http://127.0.0.1:{PORTAL_PORT}  (mail: /outbox, jobs: /beheer/verzendingen)"
+            "  Ctrl-C stops it.\n",
+            flush=True,
+        )
         portal.wait()
     except KeyboardInterrupt:
         pass
     finally:
-        for process in (portal, moto):
+        for process in (worker, portal, moto):
             if process and process.poll() is None:
                 process.terminate()
                 process.wait(timeout=10)

@@ -34,14 +34,16 @@ from chalicelib.core.config import TIMEZONE
 from chalicelib.events.model import Event, Slot, Speaker
 from chalicelib.mail import outbox
 from devtools.awscalls import AwsCalls
-from devtools.localrun import local_env, start_portal, wait_for
+from devtools.localrun import local_env, start_portal, start_worker, wait_for
 from devtools.motoserver import MotoServer
-from devtools.resources import create_all
+from devtools.queueworker import deliver_all
+from devtools.resources import create_all, create_queues
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "eu-west-1"
 LOCAL_STAGE = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["local"]["environment_variables"]
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=TIMEZONE)
+STAGE_RESOURCES = (LOCAL_STAGE["TABLE_NAME"], LOCAL_STAGE["BUCKET_NAME"], LOCAL_STAGE["MAIL_SENDER"])
 
 
 @pytest.fixture(autouse=True)
@@ -78,15 +80,15 @@ _MOTO = mock_aws()
 
 
 @functools.cache
-def _test_clients() -> tuple[Any, Any]:
+def _test_clients() -> tuple[Any, Any, Any]:
     """The fixtures' own clients, made once: making a client costs more than emptying the table."""
     session = boto3.session.Session(region_name=REGION)
-    return session.client("dynamodb"), session.client("s3")
+    return session.client("dynamodb"), session.client("s3"), session.client("sqs")
 
 
 def _empty_resources() -> None:
-    """Every item, object version and sent mail of the local stage's resources removed."""
-    dynamodb, s3 = _test_clients()
+    """Every item, object version, queued message and sent mail of the local stage's resources removed."""
+    dynamodb, s3, sqs = _test_clients()
     for page in dynamodb.get_paginator("scan").paginate(
         TableName=LOCAL_STAGE["TABLE_NAME"], ProjectionExpression="PK, SK"
     ):
@@ -98,6 +100,12 @@ def _empty_resources() -> None:
         if versions:
             objects = [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in versions]
             s3.delete_objects(Bucket=LOCAL_STAGE["BUCKET_NAME"], Delete={"Objects": objects})
+    # SQS allows one purge a minute; a fresh pair of queues costs less than waiting
+    queue_url = LOCAL_STAGE["MAIL_QUEUE_URL"]
+    for url in (queue_url, queue_url + "-dead"):
+        sqs.delete_queue(QueueUrl=url)
+    name = queue_url.rsplit("/", 1)[1]
+    create_queues(sqs, name, f"{name}-dead", visibility_seconds=30)
     ses = ses_backends[DEFAULT_ACCOUNT_ID][REGION]
     ses.sent_messages.clear()
     ses.sent_message_count = ses.rejected_messages_count = 0
@@ -119,7 +127,7 @@ def moto(now: dict[str, datetime]) -> Iterator[None]:
             _test_clients()[0].describe_table(TableName=LOCAL_STAGE["TABLE_NAME"])
         except ClientError:
             session = boto3.session.Session()
-            create_all(session, LOCAL_STAGE["TABLE_NAME"], LOCAL_STAGE["BUCKET_NAME"], LOCAL_STAGE["MAIL_SENDER"])
+            create_all(session, *STAGE_RESOURCES, queue_url=LOCAL_STAGE["MAIL_QUEUE_URL"])
         else:
             _empty_resources()
         yield
@@ -178,6 +186,13 @@ def make_event(moto: None) -> Any:
         return event
 
     return make
+
+
+def deliver_mail() -> int:
+    """Run the mail worker until the queue is empty, through the handler Lambda calls; the messages handled."""
+    from chalicelib.views.jobs import send_mail
+
+    return deliver_all(aws.sqs(), LOCAL_STAGE["MAIL_QUEUE_URL"], send_mail)
 
 
 def registration_form(**overrides: str) -> dict[str, str]:
@@ -263,9 +278,7 @@ def moto_server(monkeypatch: pytest.MonkeyPatch, now: dict[str, datetime]) -> It
         urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST")).close()
         monkeypatch.setenv("AWS_ENDPOINT_URL", url)
         aws.reset()
-        create_all(
-            boto3.session.Session(), LOCAL_STAGE["TABLE_NAME"], LOCAL_STAGE["BUCKET_NAME"], LOCAL_STAGE["MAIL_SENDER"]
-        )
+        create_all(boto3.session.Session(), *STAGE_RESOURCES, queue_url=LOCAL_STAGE["MAIL_QUEUE_URL"])
         yield url
 
 
@@ -308,15 +321,18 @@ def live_portal() -> Iterator[LivePortal]:
             LOCAL_STAGE["MAIL_SENDER"],
             moto_url,
             origin=env["BASE_URL"],
+            queue_url=LOCAL_STAGE["MAIL_QUEUE_URL"],
         )
         subprocess.run([sys.executable, "manage.py", "load-events", "demo/events.yaml"], cwd=ROOT, env=env, check=True)
         process = start_portal(env, port)
+        worker = start_worker(env)  # the mail worker, polling the queue as under make run
         try:
             wait_for(f"http://127.0.0.1:{port}/")
             yield LivePortal(f"http://127.0.0.1:{port}", moto_url, env)
         finally:
-            process.terminate()
-            process.wait(timeout=10)
+            for running in (worker, process):
+                running.terminate()
+                running.wait(timeout=10)
 
 
 def in_days(days: int) -> datetime:

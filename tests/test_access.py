@@ -44,6 +44,10 @@ MATRIX = {
     ("POST", "/beheer/accounts/{key}/{status}", f"/beheer/accounts/{'0' * 32}/approved"): (401, 403, 404),
     ("GET", "/beheer/nieuwsbrief.csv", "/beheer/nieuwsbrief.csv"): (303, 403, 200),
     ("GET", "/beheer/nieuwsbrief", "/beheer/nieuwsbrief"): (303, 403, 200),
+    ("GET", "/beheer/verzendingen", "/beheer/verzendingen"): (303, 403, 200),
+    ("GET", "/beheer/verzendingen/{job_id}", "/beheer/verzendingen/onbekend"): (303, 403, 404),
+    ("GET", "/beheer/verzendingen/{job_id}/voortgang", "/beheer/verzendingen/onbekend/voortgang"): (303, 403, 404),
+    ("POST", "/beheer/verzendingen/{job_id}/opnieuw", "/beheer/verzendingen/onbekend/opnieuw"): (401, 403, 404),
     ("POST", "/beheer/nieuwsbrief", "/beheer/nieuwsbrief"): (401, 403, 422),
     ("GET", "/spreker/{token}", f"/spreker/{UNKNOWN}"): (410, 410, 410),
     ("POST", "/spreker/{token}/upload", f"/spreker/{UNKNOWN}/upload"): (410, 410, 410),
@@ -208,7 +212,7 @@ def test_every_form_refuses_a_post_without_its_csrf_token(people):
         for method, route, path in MATRIX
         if method == "POST" and "application/x-www-form-urlencoded" in app.routes[route]["POST"].content_types
     ]
-    assert len(forms) == 34  # the matrix lists every route, so every form is here
+    assert len(forms) == 35  # the matrix lists every route, so every form is here
     organiser = people["organiser"]
     for route, path in forms:
         response = organiser.post(path, {"email": "x@politie.nl", "name": "x"}, with_token=False)

@@ -392,3 +392,17 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
         expect(organiser.get_by_role("heading", level=1)).to_be_visible()
         assert_accessible(organiser)
     expect(organiser.get_by_role("cell", name="registration.attended")).to_be_visible()
+
+    # a message to the attendees goes out as a job: its page follows it until it is done, the mail is in the outbox
+    organiser.goto(f"{slug}/bericht")
+    organiser.get_by_label("Onderwerp").fill("Parkeren bij het gemeentehuis")
+    organiser.get_by_label("Bericht").fill("Parkeer bij het station.")
+    organiser.get_by_role("button", name="Versturen").click()
+    expect(organiser.get_by_role("heading", level=1)).to_contain_text("Bericht aan deelnemers")
+    expect(organiser.locator("#verzending-status")).to_have_text("Klaar", timeout=30_000)  # without a reload
+    assert_accessible(organiser)
+    organiser.goto("/beheer/verzendingen")
+    expect(organiser.get_by_role("cell", name="Klaar")).to_be_visible()
+    assert_accessible(organiser)
+    organiser.goto("/outbox")
+    expect(organiser.get_by_text("Parkeren bij het gemeentehuis").first).to_be_visible()

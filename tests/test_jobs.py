@@ -9,7 +9,7 @@ import pytest
 from chalicelib import stores
 from chalicelib.core import aws, config
 from chalicelib.registrations import service as registration
-from tests.conftest import NOW, FormSession, in_days, registration_form, sent_mail
+from tests.conftest import NOW, FormSession, deliver_mail, in_days, registration_form, sent_mail
 
 
 def scheduled(client, name: str) -> dict:
@@ -35,12 +35,18 @@ def test_reminders_go_to_confirmed_attendees_once(make_event, client, now):
     registration.cancel(confirmed_two.token)  # the waiting person moves up
     before = len(sent_mail())
 
-    assert scheduled(client, "send_reminders") == {"sent": 2}
+    assert scheduled(client, "send_reminders") == {"jobs": 1}  # "later" is not due yet
+    deliver_mail()
     reminded = [m.destinations["ToAddresses"][0] for m in sent_mail()[before:]]
     assert sorted(reminded) == sorted([confirmed_one.email, waiting.email])
     assert all(m.subject.startswith("Herinnering: ") for m in sent_mail()[before:])
 
-    assert scheduled(client, "send_reminders") == {"sent": 0}  # safe to run twice
+    assert scheduled(client, "send_reminders") == {"jobs": 0}  # safe to run twice
+    deliver_mail()
+    assert len(sent_mail()) == before + 2
+    now["value"] += timedelta(days=1)  # the next day's job leaves out who was reminded
+    assert scheduled(client, "send_reminders") == {"jobs": 1}
+    deliver_mail()
     assert len(sent_mail()) == before + 2
 
 
@@ -48,7 +54,7 @@ def test_no_reminders_for_a_cancelled_event(make_event, client):
     make_event(slug="overmorgen", date=(NOW + timedelta(days=2)).date(), registration_deadline=None)
     register_many("overmorgen", 1)
     make_event(slug="overmorgen", date=(NOW + timedelta(days=2)).date(), registration_deadline=None, status="cancelled")
-    assert scheduled(client, "send_reminders") == {"sent": 0}
+    assert scheduled(client, "send_reminders") == {"jobs": 0}
 
 
 # -- retention ----------------------------------------------------------------

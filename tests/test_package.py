@@ -129,6 +129,7 @@ def test_policies_grant_only_what_the_code_calls():
             "dynamodb:UpdateItem",
             "dynamodb:DeleteItem",
             "dynamodb:ConditionCheckItem",
+            "dynamodb:BatchGetItem",  # the mail worker reads a batch's marks
             "ses:SendRawEmail",  # every mail is MIME: some carry a QR code
             "ssm:GetParameter",
             # presigned uploads and downloads are signed with these; checks read and delete
@@ -137,9 +138,17 @@ def test_policies_grant_only_what_the_code_calls():
             "s3:DeleteObject",
             "s3:DeleteObjectVersion",
             "s3:ListBucketVersions",
+            # requests queue mail jobs; the worker's event source receives, deletes and hides them
+            "sqs:SendMessage",
+            "sqs:ReceiveMessage",
+            "sqs:DeleteMessage",
+            "sqs:GetQueueAttributes",
+            "sqs:ChangeMessageVisibility",
         }
         assert not any(s["Resource"] == "*" and s["Sid"] != "SendMailAsPortal" for s in policy["Statement"])
         table_arns = next(s["Resource"] for s in policy["Statement"] if s["Sid"] == "PortalTable")
         assert all(f"table/network-portal-{stage}" in arn for arn in table_arns)
         files = next(s["Resource"] for s in policy["Statement"] if s["Sid"] == "PortalFiles")
         assert files == f"arn:aws:s3:::network-portal-{stage}-files-*/*"
+        queue = next(s["Resource"] for s in policy["Statement"] if s["Sid"] == "MailQueue")
+        assert queue == f"arn:aws:sqs:*:*:network-portal-mail-{stage}"

@@ -55,7 +55,7 @@ def test_organisers_cannot_change_their_own_role(organiser):
 
 
 def test_an_organiser_sends_the_newsletter_to_subscribers_only(organiser):
-    from tests.conftest import sent_mail
+    from tests.conftest import deliver_mail, sent_mail
 
     make_account("abonnee@rotterdam.nl", newsletter="yes")
     make_account("geen-abonnee@rotterdam.nl")
@@ -67,12 +67,16 @@ def test_an_organiser_sends_the_newsletter_to_subscribers_only(organiser):
     before = len(sent_mail())
     form = {"subject": "November", "body": "Nieuws uit het netwerk.", "confirm": "yes"}
     response = organiser.post("/beheer/nieuwsbrief", form)
-    assert response.headers["Location"] == "/beheer/nieuwsbrief?verstuurd=1&mislukt=0"
+    job_page = response.headers["Location"]
+    assert job_page.startswith("/beheer/verzendingen/")
+    assert sent_mail()[before:] == []  # the request only queued it
+    deliver_mail()
+    assert "1</span> verstuurd" in organiser.get(job_page).body.decode()
     [mail] = sent_mail()[before:]
     assert mail.destinations["ToAddresses"] == ["abonnee@rotterdam.nl"]
     assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in mail.raw
     entry = next(e for e in stores.audit().month("2026-11", 50).entries if e.action == "newsletter.sent")
-    assert entry.after == {"subject": "November", "sent": 1, "failed": 0}
+    assert entry.after == {"job": job_page.rsplit("/", 1)[1], "kind": "newsletter", "subject": "November"}
 
 
 # -- trusted domains ---------------------------------------------------------------

@@ -14,7 +14,7 @@ from chalicelib import stores
 from chalicelib.registrations import retention
 from chalicelib.registrations import service as registration
 from tests.accounts_helpers import last_link, make_account, sign_in
-from tests.conftest import FormSession, registration_form, sent_mail, store_event
+from tests.conftest import FormSession, deliver_mail, registration_form, sent_mail, store_event
 
 SLUG = "netwerkbijeenkomst-test"
 BASE = f"/beheer/bijeenkomsten/{SLUG}"
@@ -223,13 +223,17 @@ def test_message_to_all_confirmed_attendees(organiser):
         f"{BASE}/bericht", {"subject": "Parkeren", "body": "Parkeer bij het station.\n\nTot dan!"}
     )
     assert response.status_code == 303
-    assert response.headers["Location"].endswith("verstuurd=3")
+    job_id = response.headers["Location"].removeprefix("/beheer/verzendingen/")
+    assert sent_mail()[before:] == []  # the request only queued it
+    deliver_mail()
     mails = sent_mail()[before:]
     assert sorted(m.destinations["ToAddresses"][0] for m in mails) == sorted(r.email for r in confirmed)
     assert waiting.email not in {m.destinations["ToAddresses"][0] for m in mails}
     assert all(m.subject == "Parkeren" and "<p>Parkeer bij het station.</p>" in m.body for m in mails)
     entry = next(e for e in stores.audit().month("2026-11", 50).entries if e.action == "event.messaged")
-    assert entry.after == {"subject": "Parkeren", "recipients": 3, "sent": 3}
+    assert entry.after == {"job": job_id, "kind": "attendee_message", "subject": "Parkeren"}
+    job = stores.jobs().get(job_id)
+    assert (job.status, job.total, job.sent, job.failed) == ("done", 3, 3, 0)
 
 
 def test_an_empty_message_is_refused_with_the_input_kept(organiser):

@@ -42,6 +42,10 @@ def s3() -> Any:
     return _client("s3")
 
 
+def sqs() -> Any:
+    return _client("sqs")
+
+
 def ssm() -> Any:
     return _client("ssm")
 

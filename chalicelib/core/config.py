@@ -88,6 +88,23 @@ SIGN_IN_LIMIT_PER_CLIENT = 20
 SIGN_IN_WINDOW_SECONDS = 15 * 60
 
 
+def mail_queue_url() -> str:
+    """The SQS queue of mail jobs (the stack gives it to every function)."""
+    return _required("MAIL_QUEUE_URL")
+
+
+def mail_rate_per_second() -> float:
+    """SES's sending rate for this account: the mail worker never goes faster."""
+    return float(os.environ.get("MAIL_RATE_PER_SECOND", "14"))
+
+
+# recipients per queue message: at 14 a second, 50 take under 4 s of a worker's 60
+MAIL_BATCH = 50
+# the worker's own retries of a throttled or failing SES call, before the message goes back to the queue
+MAIL_ATTEMPTS = 5
+JOBS_SHOWN = 50
+
+
 def upload_max_bytes() -> int:
     return int(os.environ.get("UPLOAD_MAX_MB", "50")) * 1024 * 1024
 

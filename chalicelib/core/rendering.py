@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from chalicelib.core import richtext
 from chalicelib.core.i18n import format_date, translations
-from chalicelib.vocabulary import ACCESS_LABELS, ENUMS, STATUS_LABELS
+from chalicelib.vocabulary import ACCESS_LABELS, ENUMS, JOB_KIND_LABELS, JOB_STATUS_LABELS, STATUS_LABELS
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -40,6 +40,8 @@ def environment(language: str) -> Environment:
         status_label=lambda status: catalog.gettext(STATUS_LABELS.get(status) or status),
         **ENUMS,
         access_label=lambda access: catalog.gettext(ACCESS_LABELS.get(access) or access),
+        job_kind_label=lambda kind: catalog.gettext(JOB_KIND_LABELS.get(kind) or kind),
+        job_status_label=lambda status: catalog.gettext(JOB_STATUS_LABELS.get(status) or status),
     )
     return env
 

@@ -24,9 +24,8 @@ from chalicelib.events.forms import clean_event, clean_slot
 from chalicelib.events.model import Event, EventStatus
 from chalicelib.events.store import MAX_SLOTS, CapacityBelowConfirmed, SlugTaken, StaleEvent
 from chalicelib.library.model import MaterialStatus
-from chalicelib.mail import sending as mail
-from chalicelib.registrations.model import RegistrationStatus
-from chalicelib.registrations.service import manage_url
+from chalicelib.mail import jobs
+from chalicelib.mail.model import JobKind, MailJob
 
 # action in the URL -> (statuses it may start from, status it leads to)
 TRANSITIONS = {
@@ -170,10 +169,10 @@ def _refresh_registrations(event: Event) -> None:
             continue
 
 
-def change_status(organiser: Account, slug: str, action: str, version: str) -> tuple[Event, int]:
-    """Publish, unpublish or cancel; a cancelled event mails everyone registered or waiting.
+def change_status(organiser: Account, slug: str, action: str, version: str) -> tuple[Event, MailJob | None]:
+    """Publish, unpublish or cancel; cancelling queues a mail to everyone registered or waiting.
 
-    Returns the event and the number of mails sent.
+    Returns the event, and the mail job when one was started.
     """
     if action not in TRANSITIONS:
         raise NotFound()
@@ -186,8 +185,11 @@ def change_status(organiser: Account, slug: str, action: str, version: str) -> t
     before = _snapshot(event)
     event.status = target
     _write(organiser, event, f"event.{target}", before)
-    sent = _mail_cancellation(event) if target == EventStatus.CANCELLED else 0
-    return event, sent
+    if target != EventStatus.CANCELLED:
+        return event, None
+    return event, jobs.start(
+        JobKind.EVENT_CANCELLED, organiser.email, "event.cancellation_mailed", clock.now(), event=event
+    )
 
 
 def delete_draft(organiser: Account, slug: str, version: str) -> None:
@@ -203,23 +205,6 @@ def delete_draft(organiser: Account, slug: str, version: str) -> None:
         stores.events().delete_draft(event, entry)
     except StaleEvent as exc:
         raise Conflict(STALE) from exc
-
-
-def _mail_cancellation(event: Event) -> int:
-    sent = 0
-    for reg in stores.registrations().list_for_event(event.slug):
-        if reg.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING):
-            sent += mail.send(
-                reg.email,
-                _("Geannuleerd: %(title)s"),
-                "event_cancelled",
-                reg.language,
-                subject_params={"title": event.title},
-                registration=reg,
-                event=event,
-                manage_url=manage_url(reg.token),
-            )
-    return sent
 
 
 # -- the programme ----------------------------------------------------------

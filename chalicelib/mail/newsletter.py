@@ -7,19 +7,19 @@ from collections.abc import Mapping
 from email.message import EmailMessage
 from email.policy import SMTP
 
-from botocore.exceptions import BotoCoreError, ClientError
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from chalicelib import stores
 from chalicelib.accounts import service as accounts
 from chalicelib.accounts.model import Account
-from chalicelib.audit.store import audit_entry
-from chalicelib.core import aws, clock, config
+from chalicelib.core import clock, config
 from chalicelib.core.csv_export import to_csv
 from chalicelib.core.errors import LinkInvalid
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import email_key
+from chalicelib.mail import jobs
+from chalicelib.mail.model import JobKind, MailJob
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +33,8 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(config.secret_key(), salt="unsubscribe")
 
 
-def unsubscribe_url(account: Account) -> str:
-    return f"{config.base_url()}/nieuwsbrief/afmelden/{_serializer().dumps(email_key(account.email))}"
+def unsubscribe_url(email: str) -> str:
+    return f"{config.base_url()}/nieuwsbrief/afmelden/{_serializer().dumps(email_key(email))}"
 
 
 def unsubscribe(token: str) -> None:
@@ -48,43 +48,33 @@ def unsubscribe(token: str) -> None:
         accounts.set_newsletter(account, False, actor=account.email)
 
 
-def send_from_form(organiser: Account, form: Mapping[str, str]) -> tuple[int, int]:
-    """An organiser sends an issue from the workspace; audited with the subject and the figures."""
+def send_from_form(organiser: Account, form: Mapping[str, str]) -> MailJob:
+    """An organiser sends an issue from the workspace: checked here, sent by the mail worker, audited."""
     errors: dict[str, FieldError] = {}
     subject = text_field(form, "subject", errors, limit=150)
     text = text_field(form, "body", errors, limit=20_000, multiline=True)
     if form.get("confirm") != "yes":
         errors["confirm"] = FieldError(_("Bevestig dat het bericht naar alle abonnees mag."))
     raise_if(errors, ("subject", "body", "confirm"))
-    sent, failed = send(subject, text)
-    after = {"subject": subject, "sent": sent, "failed": failed}
-    stores.audit().put(
-        audit_entry(organiser.email, "newsletter.sent", "newsletter", {}, after, clock.now().isoformat())
-    )
-    return sent, failed
+    return send(organiser.email, subject, text)
 
 
-def send(subject: str, text: str) -> tuple[int, int]:
-    """Send a plain-text issue to every subscriber; returns (sent, failed)."""
-    sent = failed = 0
-    for account in stores.accounts().subscribers():
-        link = unsubscribe_url(account)
-        message = EmailMessage(policy=_POLICY)
-        message["From"] = config.mail_sender()
-        message["To"] = account.email
-        message["Subject"] = subject
-        message["List-Unsubscribe"] = f"<{link}>"
-        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        message.set_content(f"{text}\n\n-- \nAfmelden / unsubscribe: {link}\n")
-        try:
-            aws.ses().send_raw_email(
-                Source=config.mail_sender(), Destinations=[account.email], RawMessage={"Data": message.as_bytes()}
-            )
-            sent += 1
-        except (ClientError, BotoCoreError) as error:
-            log.warning("newsletter not sent to one subscriber: %s", type(error).__name__)
-            failed += 1
-    return sent, failed
+def send(actor: str, subject: str, text: str) -> MailJob:
+    """Queue an issue for every subscriber (the worker finds them when it starts)."""
+    return jobs.start(JobKind.NEWSLETTER, actor, "newsletter.sent", clock.now(), subject=subject, body=text)
+
+
+def issue(subject: str, text: str, to: str) -> bytes:
+    """One subscriber's copy: plain text, with one-click unsubscribe (RFC 8058)."""
+    link = unsubscribe_url(to)
+    message = EmailMessage(policy=_POLICY)
+    message["From"] = config.mail_sender()
+    message["To"] = to
+    message["Subject"] = subject
+    message["List-Unsubscribe"] = f"<{link}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(f"{text}\n\n-- \nAfmelden / unsubscribe: {link}\n")
+    return message.as_bytes()
 
 
 def subscriber_count() -> int:

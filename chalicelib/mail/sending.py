@@ -1,5 +1,9 @@
-"""Outgoing mail through SES. A failed send is reported, never raised:
-the registration it belongs to stands either way."""
+"""Outgoing mail through SES: composing a message, and sending one now.
+
+A single mail sent in a request (`send`) reports failure and never raises: the
+registration it belongs to stands either way. Mail to many goes through a job
+(`mail/jobs.py`), whose worker calls `compose` and `deliver` itself.
+"""
 
 from __future__ import annotations
 
@@ -17,19 +21,30 @@ from chalicelib.core.rendering import gettext, render
 log = logging.getLogger(__name__)
 
 
-def send(
+def compose(
     to: str, subject_msgid: str, template: str, language: str, images: dict[str, bytes] | None = None, **context: Any
-) -> bool:
-    """Render mail/{template}.txt and .html in `language` and send them as one MIME message; True if SES took it.
+) -> bytes:
+    """Render mail/{template}.txt and .html in `language` as one MIME message.
 
     `images` are PNGs shown inside the HTML as cid:{name} (the QR code at the door).
     """
     subject = gettext(language, subject_msgid, **context.get("subject_params", {}))
     text = render(f"mail/{template}.txt", language, **context)
     html = render(f"mail/{template}.html", language, **context)
-    raw = _mime(to, subject, text, html, images or {})
+    return _mime(to, subject, text, html, images or {})
+
+
+def deliver(to: str, raw: bytes) -> None:
+    """Hand one composed message to SES; raises SES's error (the mail worker sorts them)."""
+    aws.ses().send_raw_email(Source=config.mail_sender(), Destinations=[to], RawMessage={"Data": raw})
+
+
+def send(
+    to: str, subject_msgid: str, template: str, language: str, images: dict[str, bytes] | None = None, **context: Any
+) -> bool:
+    """Compose and send one mail now (a confirmation, a sign-in link); True if SES took it."""
     try:
-        aws.ses().send_raw_email(Source=config.mail_sender(), Destinations=[to], RawMessage={"Data": raw})
+        deliver(to, compose(to, subject_msgid, template, language, images, **context))
     except (ClientError, BotoCoreError) as error:
         # no address in the log: personal data stays out of CloudWatch
         log.warning("mail %s not sent: %s", template, type(error).__name__)

@@ -18,7 +18,8 @@ from chalicelib.core.errors import Conflict
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _
 from chalicelib.events.model import Event
-from chalicelib.mail import sending as mail
+from chalicelib.mail import jobs
+from chalicelib.mail.model import JobKind, MailJob
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.model import ATTENDED, Registration, RegistrationStatus
 from chalicelib.registrations.store import StaleRegistration
@@ -148,35 +149,18 @@ def _chart(per_day: list[tuple[date, int, int]]) -> Chart | None:
     return Chart(width, height, bars, y_max)
 
 
-def message(organiser: Account, event: Event, form: Mapping[str, str]) -> int:
-    """Mail the organiser's text to everyone confirmed; returns how many mails SES took. Audited."""
+def message(organiser: Account, event: Event, form: Mapping[str, str]) -> MailJob:
+    """Queue the organiser's text for everyone confirmed; the mail worker sends it. Audited with the job."""
     errors: dict[str, FieldError] = {}
     subject = text_field(form, "subject", errors, limit=150)
     body = text_field(form, "body", errors, limit=5000, multiline=True)
     raise_if(errors, ("subject", "body"))
-    confirmed = [
-        r for r in stores.registrations().list_for_event(event.slug) if r.status == RegistrationStatus.CONFIRMED
-    ]
-    sent = 0
-    for reg in confirmed:
-        sent += mail.send(
-            reg.email,
-            "%(subject)s",
-            "attendee_message",
-            reg.language,
-            subject_params={"subject": subject},
-            registration=reg,
-            event=event,
-            body=body,
-        )
-    stores.audit().put(
-        audit_entry(
-            organiser.email,
-            "event.messaged",
-            event.slug,
-            {},
-            {"subject": subject, "recipients": len(confirmed), "sent": sent},
-            clock.now().isoformat(),
-        )
+    return jobs.start(
+        JobKind.ATTENDEE_MESSAGE,
+        organiser.email,
+        "event.messaged",
+        clock.now(),
+        event=event,
+        subject=subject,
+        body=body,
     )
-    return sent

@@ -1,4 +1,9 @@
-"""Scheduled: remind confirmed attendees a few days before their event. Safe to run twice."""
+"""Scheduled: remind confirmed attendees a few days before their event. Safe to run twice.
+
+Each due event gets one reminder job a day (its id names the event and the day, so
+a second run finds it recorded); the mail worker sends it and notes on each
+registration that it was reminded, so the next day's job leaves them out.
+"""
 
 from __future__ import annotations
 
@@ -7,44 +12,30 @@ from datetime import timedelta
 
 from chalicelib import stores
 from chalicelib.core import clock, config
-from chalicelib.core.i18n import _
 from chalicelib.events.model import EventStatus
-from chalicelib.mail import sending as mail
-from chalicelib.registrations import service as registration
-from chalicelib.registrations.model import RegistrationStatus
+from chalicelib.mail import jobs
+from chalicelib.mail.model import JobKind
+from chalicelib.mail.store import JobExists
 
 log = logging.getLogger(__name__)
+ACTOR = "planning"  # who the audit log names for a scheduled job
 
 
 def send_reminders() -> int:
-    """Every confirmed registration of events in the next REMINDER_DAYS days that has not been
-    reminded. Marked before it is mailed, so no one gets two (a failed mail is logged, not retried)."""
-    today = clock.now().date()
+    """Start a reminder job for every published event in the next REMINDER_DAYS days; returns how many started."""
+    now = clock.now()
+    today = now.date()
     until = (today + timedelta(days=config.reminder_days() + 1)).isoformat()
-    sent = 0
-    registrations = stores.registrations()
+    started = 0
     for event in stores.events().with_personal_data(until=until, since=today.isoformat()):
         if event.status != EventStatus.PUBLISHED:
             continue
-        for reg in registrations.list_for_event(event.slug):
-            if (
-                reg.status != RegistrationStatus.CONFIRMED
-                or reg.reminded_at
-                or not registrations.mark_reminded(reg, clock.now().isoformat())
-            ):
-                continue
-            if mail.send(
-                reg.email,
-                _("Herinnering: %(title)s"),
-                "reminder",
-                reg.language,
-                images={registration.QR_IMAGE: mail.qr_png(registration.manage_url(reg.token))},
-                subject_params={"title": event.title},
-                registration=reg,
-                event=event,
-                manage_url=registration.manage_url(reg.token),
-                qr_image=registration.QR_IMAGE,
-            ):
-                sent += 1
-    log.info("reminders sent: %d", sent)
-    return sent
+        try:
+            jobs.start(
+                JobKind.REMINDER, ACTOR, "event.reminded", now, event=event, job_id=f"reminder-{event.slug}-{today}"
+            )
+        except JobExists:
+            continue
+        started += 1
+    log.info("reminder jobs started: %d", started)
+    return started

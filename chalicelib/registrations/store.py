@@ -203,22 +203,19 @@ class RegistrationStore:
 
     # -- reminders and retention ----------------------------------------
 
-    def mark_reminded(self, reg: Registration, at: str) -> bool:
-        """True for the one run that gets to send this reminder; a second run finds it marked."""
+    def set_reminded(self, slug: str, key: str, at: str) -> None:
+        """Note that a registration (by its key) got its reminder; gone meanwhile (anonymised) is fine."""
         try:
             self._client.update_item(
                 TableName=self._table,
-                Key=primary_key(event_pk(reg.event_slug), reg.sk),
+                Key=primary_key(event_pk(slug), REG_PREFIX + key),
                 UpdateExpression="SET reminded_at = :at",
-                ConditionExpression="attribute_not_exists(reminded_at) AND #status = :confirmed",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues=to_attrs({":at": at, ":confirmed": RegistrationStatus.CONFIRMED}),
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeValues=to_attrs({":at": at}),
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
 
     def anonymise(self, reg: Registration, at: str) -> None:
         """Replace a registration by one without name, address, remarks or link, under a random

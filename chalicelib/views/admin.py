@@ -103,15 +103,12 @@ def audit_log() -> Response:
 
 
 def _newsletter_page(values: dict[str, str] | None = None, errors: dict[str, FieldError] | None = None) -> Response:
-    query = query_params(bp.current_request)
     return page(
         bp.current_request,
         "admin_newsletter.html",
         subscribers=newsletter.subscriber_count(),
         values=values or {},
         errors=errors or {},
-        sent=query.get("verstuurd"),
-        failed=query.get("mislukt", "0"),
     )
 
 
@@ -125,8 +122,8 @@ def newsletter_form() -> Response:
 @requires(bp, Access.ORGANISER)
 @form_post(bp, on_invalid=_newsletter_page)
 def newsletter_send(form: dict[str, str]) -> Response:
-    sent, failed = newsletter.send_from_form(signed_in(bp.current_request), form)
-    return redirect(f"/beheer/nieuwsbrief?verstuurd={sent}&mislukt={failed}")
+    job = newsletter.send_from_form(signed_in(bp.current_request), form)
+    return redirect(f"/beheer/verzendingen/{job.id}")
 
 
 @bp.route("/beheer/nieuwsbrief.csv", methods=["GET"])

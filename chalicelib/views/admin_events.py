@@ -88,8 +88,9 @@ def update_event(form: dict[str, str], slug: str) -> Response:
 @requires(bp, Access.ORGANISER)
 @form_post(bp)
 def change_status(form: dict[str, str], slug: str, action: str) -> Response:
-    event, sent = event_admin.change_status(signed_in(bp.current_request), slug, action, form.get("version", ""))
-    return redirect(f"{BASE}/{slug}?status={event.status}&mails={sent}")
+    event, job = event_admin.change_status(signed_in(bp.current_request), slug, action, form.get("version", ""))
+    followed = f"&verzending={job.id}" if job else ""
+    return redirect(f"{BASE}/{slug}?status={event.status}{followed}")
 
 
 @bp.route(BASE + "/{slug}/verwijderen", methods=["POST"], content_types=FORM)

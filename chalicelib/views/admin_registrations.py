@@ -96,8 +96,7 @@ def overview(slug: str) -> Response:
 
 def _message_page(slug: str, values: dict[str, str], errors: dict[str, FieldError]) -> Response:
     event = event_admin.get(slug)
-    sent = _query().get("verstuurd")
-    return page(bp.current_request, "admin_message.html", event=event, values=values, errors=errors, sent=sent)
+    return page(bp.current_request, "admin_message.html", event=event, values=values, errors=errors)
 
 
 @bp.route(f"{BASE}/bericht", methods=["GET"])
@@ -110,5 +109,5 @@ def message_form(slug: str) -> Response:
 @requires(bp, Access.ORGANISER)
 @form_post(bp, on_invalid=_message_page)
 def send_message(form: dict[str, str], slug: str) -> Response:
-    sent = attendance.message(signed_in(bp.current_request), event_admin.get(slug), form)
-    return redirect(f"/beheer/bijeenkomsten/{slug}/bericht?verstuurd={sent}")
+    job = attendance.message(signed_in(bp.current_request), event_admin.get(slug), form)
+    return redirect(f"/beheer/verzendingen/{job.id}")

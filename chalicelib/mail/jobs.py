@@ -1,0 +1,91 @@
+"""Mail to many people as a job: a request records it and puts it on the queue, the worker sends.
+
+A request that starts a job makes the same AWS calls whatever the number of
+recipients: one transaction (the job and its audit entry) and one SQS message.
+Organisers follow it at /beheer/verzendingen.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib import stores
+from chalicelib.audit.store import audit_entry
+from chalicelib.core import config
+from chalicelib.core.errors import NotFound, PortalError
+from chalicelib.core.i18n import _
+from chalicelib.events.model import Event
+from chalicelib.mail import queue
+from chalicelib.mail.model import Failure, JobKind, JobStatus, MailJob
+
+
+class QueueUnavailable(PortalError):
+    status = 503
+    message = _(
+        "De verzending is vastgelegd, maar kon nog niet worden gestart. Start haar over een minuut opnieuw vanaf de pagina Verzendingen."
+    )
+
+
+def start(
+    kind: JobKind,
+    actor: str,
+    action: str,
+    now: datetime,
+    *,
+    event: Event | None = None,
+    subject: str = "",
+    body: str = "",
+    job_id: str | None = None,
+) -> MailJob:
+    """Record the job with its audit entry, then queue it. JobExists if `job_id` was used before."""
+    job = MailJob(
+        id=job_id or secrets.token_hex(8),
+        kind=kind,
+        created_by=actor,
+        created_at=now,
+        subject=subject,
+        body=body,
+        event_slug=event.slug if event else "",
+        event_title=event.title if event else "",
+    )
+    target = event.slug if event else kind
+    entry = audit_entry(actor, action, target, {}, {"job": job.id, "kind": kind, "subject": subject}, now.isoformat())
+    stores.jobs().create(job, entry)
+    _queue(job)
+    return job
+
+
+def _queue(job: MailJob) -> None:
+    try:
+        queue.put({"job": job.id, "phase": "find"})
+    except (ClientError, BotoCoreError) as error:
+        raise QueueUnavailable() from error
+
+
+def restart(job_id: str) -> MailJob:
+    """Queue a job again that is not done (its queue message was lost or went to the dead-letter queue).
+
+    Safe at any time: recipients already sent to are skipped by their marks.
+    """
+    job = get(job_id)
+    if job.status != JobStatus.DONE:
+        _queue(job)
+    return job
+
+
+def get(job_id: str) -> MailJob:
+    job = stores.jobs().get(job_id) if 0 < len(job_id) <= 120 else None
+    if job is None:
+        raise NotFound()
+    return job
+
+
+def recent() -> list[MailJob]:
+    return stores.jobs().recent(config.JOBS_SHOWN)
+
+
+def failures(job_id: str) -> list[Failure]:
+    return stores.jobs().failures(job_id)

@@ -1,0 +1,124 @@
+"""What each kind of mail job sends: who gets it, and the mail one recipient gets.
+
+Recipients are found by the worker, never in the request: their number grows with
+the data. Each kind composes its mail with the same templates as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib import stores
+from chalicelib.core import clock
+from chalicelib.core.i18n import _
+from chalicelib.core.keys import email_key
+from chalicelib.events.model import Event
+from chalicelib.mail import newsletter
+from chalicelib.mail import sending as mail
+from chalicelib.mail.model import JobKind, MailJob, Recipient
+from chalicelib.registrations.model import Registration, RegistrationStatus
+from chalicelib.registrations.service import QR_IMAGE, manage_url
+
+
+@dataclass(frozen=True)
+class Kind:
+    find: Callable[[MailJob], list[Recipient]]
+    compose: Callable[[MailJob, Recipient, Any], bytes]
+    load: Callable[[MailJob], Any]  # what every mail of one batch shares (the event), read once per batch
+    after_sent: Callable[[MailJob, Recipient], None]
+
+
+def _event(job: MailJob) -> Event:
+    event = stores.events().get_meta(job.event_slug)
+    if event is None:
+        raise LookupError("the job's event is gone")
+    return event
+
+
+def _nothing(job: MailJob) -> None:
+    return None
+
+
+def _nothing_after(job: MailJob, recipient: Recipient) -> None:
+    return None
+
+
+def _registrants(*statuses: RegistrationStatus, not_reminded: bool = False) -> Callable[[MailJob], list[Recipient]]:
+    def find(job: MailJob) -> list[Recipient]:
+        found: list[Registration] = [
+            r
+            for r in stores.registrations().list_for_event(job.event_slug)
+            if r.status in statuses and not (not_reminded and r.reminded_at)
+        ]
+        return [Recipient(r.key, r.email, r.name, r.language, r.token) for r in found]
+
+    return find
+
+
+def _subscribers(job: MailJob) -> list[Recipient]:
+    return [Recipient(email_key(a.email), a.email, a.name, a.language) for a in stores.accounts().subscribers()]
+
+
+def _attendee_message(job: MailJob, to: Recipient, event: Event) -> bytes:
+    return mail.compose(
+        to.email,
+        "%(subject)s",
+        "attendee_message",
+        to.language,
+        subject_params={"subject": job.subject},
+        registration=to,
+        event=event,
+        body=job.body,
+    )
+
+
+def _event_cancelled(job: MailJob, to: Recipient, event: Event) -> bytes:
+    return mail.compose(
+        to.email,
+        _("Geannuleerd: %(title)s"),
+        "event_cancelled",
+        to.language,
+        subject_params={"title": event.title},
+        registration=to,
+        event=event,
+        manage_url=manage_url(to.ref),
+    )
+
+
+def _reminder(job: MailJob, to: Recipient, event: Event) -> bytes:
+    link = manage_url(to.ref)
+    return mail.compose(
+        to.email,
+        _("Herinnering: %(title)s"),
+        "reminder",
+        to.language,
+        images={QR_IMAGE: mail.qr_png(link)},
+        subject_params={"title": event.title},
+        registration=to,
+        event=event,
+        manage_url=link,
+        qr_image=QR_IMAGE,
+    )
+
+
+def _issue(job: MailJob, to: Recipient, _shared: None) -> bytes:
+    return newsletter.issue(job.subject, job.body, to.email)
+
+
+def _reminded(job: MailJob, to: Recipient) -> None:
+    """The registration says it was reminded, so a later day's run leaves it out."""
+    stores.registrations().set_reminded(job.event_slug, to.key, clock.now().isoformat())
+
+
+KINDS: dict[JobKind, Kind] = {
+    JobKind.ATTENDEE_MESSAGE: Kind(
+        _registrants(RegistrationStatus.CONFIRMED), _attendee_message, _event, _nothing_after
+    ),
+    JobKind.EVENT_CANCELLED: Kind(
+        _registrants(RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING), _event_cancelled, _event, _nothing_after
+    ),
+    JobKind.NEWSLETTER: Kind(_subscribers, _issue, _nothing, _nothing_after),
+    JobKind.REMINDER: Kind(_registrants(RegistrationStatus.CONFIRMED, not_reminded=True), _reminder, _event, _reminded),
+}

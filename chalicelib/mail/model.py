@@ -1,0 +1,101 @@
+"""A mail job: one mail to many people, sent by the worker off the request path.
+
+Key layout (single table; see docs/data-model.md):
+  JOB#{id} / #JOB              the job: what, by whom, how far (GSI1: JOBS / created_at)
+  JOB#{id} / TO#{email hash}   one recipient's mark: claimed before the SES call, then sent or failed
+  JOB#{id} / FAILED#{hash}     a recipient that failed for good, with the SES error code
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from chalicelib.core.entity import attributes, from_attributes
+from chalicelib.core.fields import kept_out
+
+JOB_SK = "#JOB"
+JOBS_INDEX_PK = "JOBS"
+RECIPIENT_PREFIX = "TO#"
+FAILED_PREFIX = "FAILED#"
+
+
+class JobKind(StrEnum):
+    ATTENDEE_MESSAGE = "attendee_message"  # an organiser's message to everyone confirmed
+    EVENT_CANCELLED = "event_cancelled"  # everyone confirmed or waiting hears the event is off
+    NEWSLETTER = "newsletter"  # every subscribed member
+    REMINDER = "reminder"  # confirmed attendees, a few days before
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"  # recorded and on the queue; the worker has not found the recipients yet
+    SENDING = "sending"
+    DONE = "done"  # every recipient was sent to or failed for good
+
+
+class RecipientState(StrEnum):
+    CLAIMED = "claimed"  # the worker is sending to them now
+    SENT = "sent"
+    FAILED = "failed"
+
+
+def job_pk(job_id: str) -> str:
+    return f"JOB#{job_id}"
+
+
+@dataclass
+class MailJob:
+    id: str = field(metadata=kept_out)  # in the key
+    kind: JobKind
+    created_by: str
+    created_at: datetime
+    subject: str = ""  # an organiser's own subject and text (message, newsletter)
+    body: str = ""
+    event_slug: str = ""
+    event_title: str = ""
+    status: JobStatus = JobStatus.QUEUED
+    total: int = 0  # known once the worker has found the recipients
+    sent: int = 0
+    failed: int = 0
+
+    @property
+    def done(self) -> int:
+        return self.sent + self.failed
+
+    def to_item(self) -> dict[str, Any]:
+        return {
+            "PK": job_pk(self.id),
+            "SK": JOB_SK,
+            "type": "mail_job",
+            **attributes(self),
+            # every job, newest first, for /beheer/verzendingen
+            "GSI1PK": JOBS_INDEX_PK,
+            "GSI1SK": f"{self.created_at.isoformat()}#{self.id}",
+        }
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> MailJob:
+        return from_attributes(cls, item, id=item["PK"].removeprefix("JOB#"))
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who gets one mail of a job, and what the worker needs to write it."""
+
+    key: str  # a hash of the address: the recipient's mark holds no address in its key
+    email: str
+    name: str
+    language: str
+    ref: str = ""  # the registration's token, or the account's key
+
+    def to_message(self) -> dict[str, str]:
+        return {"key": self.key, "email": self.email, "name": self.name, "language": self.language, "ref": self.ref}
+
+
+@dataclass(frozen=True)
+class Failure:
+    email: str
+    code: str  # the SES error code
+    at: datetime

@@ -1,0 +1,219 @@
+"""Repository for mail jobs and their recipients' marks. Receives its table name and client.
+
+A recipient is claimed with a conditional write before its mail goes to SES and
+marked sent or failed afterwards, so a redelivered queue message never mails
+anyone twice. The job's counters are added once per batch, from the batch's marks
+and conditional on the batch number, so they equal the marks however often a
+batch is delivered. (One transaction per recipient would say the same, but costs
+twice the writes.)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.audit.store import audit_put
+from chalicelib.core.dynamo import from_attrs, is_cancelled, primary_key, to_attrs
+from chalicelib.mail.model import (
+    FAILED_PREFIX,
+    JOB_SK,
+    JOBS_INDEX_PK,
+    RECIPIENT_PREFIX,
+    Failure,
+    JobStatus,
+    MailJob,
+    RecipientState,
+    job_pk,
+)
+
+FAILURES_SHOWN = 200
+
+
+class JobExists(Exception):
+    """A job with this id was recorded already (a scheduled run that ran twice)."""
+
+
+class JobStore:
+    def __init__(self, client: Any, table: str) -> None:
+        self._client = client
+        self._table = table
+
+    def create(self, job: MailJob, audit: dict[str, Any]) -> None:
+        """The job and its audit entry, in one transaction; JobExists if the id is taken."""
+        put = {
+            "TableName": self._table,
+            "Item": to_attrs(job.to_item()),
+            "ConditionExpression": "attribute_not_exists(PK)",
+        }
+        try:
+            self._client.transact_write_items(TransactItems=[{"Put": put}, audit_put(self._table, audit)])
+        except ClientError as error:
+            if is_cancelled(error):
+                raise JobExists() from error
+            raise
+
+    def get(self, job_id: str) -> MailJob | None:
+        response = self._client.get_item(
+            TableName=self._table, Key=primary_key(job_pk(job_id), JOB_SK), ConsistentRead=True
+        )
+        item = response.get("Item")
+        return MailJob.from_item(from_attrs(item)) if item else None
+
+    def recent(self, limit: int) -> list[MailJob]:
+        """The newest jobs first: one Query of GSI1."""
+        response = self._client.query(
+            TableName=self._table,
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk",
+            ExpressionAttributeValues=to_attrs({":pk": JOBS_INDEX_PK}),
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        return [MailJob.from_item(from_attrs(item)) for item in response["Items"]]
+
+    def start_sending(self, job_id: str, total: int) -> None:
+        """Record how many recipients were found; the first time only (a redelivered message finds it set)."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=primary_key(job_pk(job_id), JOB_SK),
+                UpdateExpression="SET #status = :sending, #total = :total",
+                ConditionExpression="#status = :queued",
+                # both are DynamoDB reserved words
+                ExpressionAttributeNames={"#status": "status", "#total": "total"},
+                ExpressionAttributeValues=to_attrs(
+                    {":sending": JobStatus.SENDING, ":queued": JobStatus.QUEUED, ":total": total}
+                ),
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+
+    def claim(self, job_id: str, key: str, at: datetime) -> bool:
+        """True for the one delivery that may mail this recipient; False if it was claimed or done before."""
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item=to_attrs(
+                    {
+                        "PK": job_pk(job_id),
+                        "SK": RECIPIENT_PREFIX + key,
+                        "state": RecipientState.CLAIMED,
+                        "claimed_at": at.isoformat(),
+                    }
+                ),
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def release(self, job_id: str, key: str) -> None:
+        """Give a claimed recipient back: SES did not take the mail, a later delivery sends it."""
+        self._client.delete_item(
+            TableName=self._table,
+            Key=primary_key(job_pk(job_id), RECIPIENT_PREFIX + key),
+            ConditionExpression="#state = :claimed",
+            ExpressionAttributeNames={"#state": "state"},
+            ExpressionAttributeValues=to_attrs({":claimed": RecipientState.CLAIMED}),
+        )
+
+    def mark_sent(self, job_id: str, key: str, at: datetime) -> None:
+        self._settle(job_id, key, RecipientState.SENT, at)
+
+    def mark_failed(self, job_id: str, key: str, email: str, code: str, at: datetime) -> None:
+        """The failure with its SES code first (for the job page), then the recipient's mark."""
+        failure = {"PK": job_pk(job_id), "SK": FAILED_PREFIX + key, "email": email, "code": code, "at": at.isoformat()}
+        try:
+            self._client.put_item(
+                TableName=self._table, Item=to_attrs(failure), ConditionExpression="attribute_not_exists(PK)"
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+        self._settle(job_id, key, RecipientState.FAILED, at)
+
+    def _settle(self, job_id: str, key: str, state: RecipientState, at: datetime) -> None:
+        self._client.update_item(
+            TableName=self._table,
+            Key=primary_key(job_pk(job_id), RECIPIENT_PREFIX + key),
+            UpdateExpression="SET #state = :state, settled_at = :at",
+            ConditionExpression="#state = :claimed",
+            ExpressionAttributeNames={"#state": "state"},
+            ExpressionAttributeValues=to_attrs(
+                {":state": state, ":claimed": RecipientState.CLAIMED, ":at": at.isoformat()}
+            ),
+        )
+
+    def states(self, job_id: str, keys: list[str]) -> dict[str, RecipientState]:
+        """The marks of a batch's recipients (one BatchGetItem); a recipient without a mark is left out."""
+        wanted = [primary_key(job_pk(job_id), RECIPIENT_PREFIX + key) for key in dict.fromkeys(keys)]
+        found: dict[str, RecipientState] = {}
+        while wanted:
+            response = self._client.batch_get_item(
+                RequestItems={
+                    self._table: {
+                        "Keys": wanted,
+                        "ConsistentRead": True,
+                        "ProjectionExpression": "SK, #state",
+                        "ExpressionAttributeNames": {"#state": "state"},
+                    }
+                }
+            )
+            for raw in response["Responses"].get(self._table, []):
+                item = from_attrs(raw)
+                found[item["SK"].removeprefix(RECIPIENT_PREFIX)] = RecipientState(item["state"])
+            wanted = response.get("UnprocessedKeys", {}).get(self._table, {}).get("Keys", [])
+        return found
+
+    def count_batch(self, job_id: str, batch: int, sent: int, failed: int) -> None:
+        """Add a finished batch's figures to the job, once: a redelivered batch finds itself counted."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=primary_key(job_pk(job_id), JOB_SK),
+                UpdateExpression="ADD sent :sent, failed :failed, counted :batch",
+                ConditionExpression="NOT contains(counted, :number)",
+                ExpressionAttributeValues=to_attrs(
+                    {":sent": sent, ":failed": failed, ":batch": {batch}, ":number": batch}
+                ),
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+
+    def finish(self, job_id: str) -> bool:
+        """Mark the job done once every recipient is settled; True if this call did it."""
+        job = self.get(job_id)
+        if job is None or job.status != JobStatus.SENDING or job.done < job.total:
+            return False
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=primary_key(job_pk(job_id), JOB_SK),
+                UpdateExpression="SET #status = :done",
+                ConditionExpression="#status = :sending",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues=to_attrs({":done": JobStatus.DONE, ":sending": JobStatus.SENDING}),
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def failures(self, job_id: str) -> list[Failure]:
+        """The recipients that failed for good, with their SES error code (the first 200)."""
+        response = self._client.query(
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :failed)",
+            ExpressionAttributeValues=to_attrs({":pk": job_pk(job_id), ":failed": FAILED_PREFIX}),
+            Limit=FAILURES_SHOWN,
+        )
+        items = [from_attrs(item) for item in response["Items"]]
+        return [Failure(i["email"], i["code"], datetime.fromisoformat(i["at"])) for i in items]
