@@ -12,7 +12,9 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import boto3
@@ -36,6 +38,70 @@ def cold_import(code: str, runs: int = 7) -> float:
     command = [sys.executable, "-c", code]
     subprocess.run(command, cwd=ROOT, env=env, check=True)  # warm the bytecode cache and the OS file cache
     return median_seconds(lambda: subprocess.run(command, cwd=ROOT, env=env, check=True), runs)
+
+
+def mail_job_rows(counter: Any) -> list[tuple[str, str, str]]:
+    """Starting a message to 10 and to 2,000 attendees (the request's time and AWS calls), then the
+    mail worker's throughput against moto server with pacing off."""
+    from chalicelib.accounts.model import Access, Account
+    from chalicelib.core import aws, clock
+    from chalicelib.core.dynamo import to_attrs
+    from chalicelib.events.model import Event
+    from chalicelib.events.workspace import import_event
+    from chalicelib.registrations import attendance
+    from chalicelib.registrations.model import Registration
+    from chalicelib.views.jobs import send_mail
+    from devtools.queueworker import deliver_all
+
+    os.environ["MAIL_RATE_PER_SECOND"] = "1000000"
+    organiser = Account("bench@gemeente.nl", "Bench", "", "", clock.now(), access=Access.ORGANISER)
+    rows, seconds, events = [], {}, {}
+    for size in (10, 2000):  # both events' people first: both requests then see the same table
+        day = (clock.now() + timedelta(days=30)).date()
+        events[size] = Event(f"bench-{size}", f"Bench {size}", day, "13:00", "17:00", "Stadhuis", 5000)
+        import_event("bench", events[size], clock.now())
+        for start in range(0, size, 25):
+            puts = [
+                {
+                    "PutRequest": {
+                        "Item": to_attrs(
+                            Registration(
+                                events[size].slug,
+                                f"t{size}-{i}" + "x" * 30,
+                                f"Naam {i}",
+                                f"p{i}@gemeente.nl",
+                                "Gemeente",
+                                "",
+                                clock.now(),
+                            ).to_item()
+                        )
+                    }
+                }
+                for i in range(start, min(start + 25, size))
+            ]
+            aws.dynamodb().batch_write_item(RequestItems={"network-portal-local": puts})
+    form = {"subject": "Bench", "body": "Tekst."}
+    for size in (10, 2000):
+        counter.reset()
+        attendance.message(organiser, events[size], form)
+        calls = ", ".join(f"{op} {n}" for op, n in sorted(counter.calls.items()))
+        seconds[size] = median_seconds(lambda size=size: attendance.message(organiser, events[size], form), 5)
+        rows.append((f"start a mail job: {size} recipients", f"{seconds[size] * 1000:.1f} ms; {calls}", ""))
+    rows.append(("start a mail job: 2,000 / 10 recipients", "", f"{seconds[2000] / seconds[10]:.2f}x"))
+    queue_url = os.environ.get("MAIL_QUEUE_URL", "")
+    aws.sqs().purge_queue(QueueUrl=queue_url)  # the timed requests' jobs; one more is the worker's load
+    attendance.message(organiser, events[2000], form)
+    began = time.perf_counter()
+    deliver_all(aws.sqs(), queue_url, send_mail)
+    elapsed = time.perf_counter() - began
+    rows.append(
+        (
+            "mail worker throughput (moto server, no pacing)",
+            f"2,000 mails in {elapsed:.1f} s",
+            f"{2000 / elapsed:.0f}/s",
+        )
+    )
+    return rows
 
 
 def main() -> None:
@@ -70,7 +136,13 @@ def main() -> None:
         os.environ["AWS_ENDPOINT_URL"] = url
         use_stage("local")
         aws.reset()
-        create_all(boto3.session.Session(), "network-portal-local", "network-portal-local", "netwerk@portal.example")
+        create_all(
+            boto3.session.Session(),
+            "network-portal-local",
+            "network-portal-local",
+            "netwerk@portal.example",
+            queue_url=os.environ["MAIL_QUEUE_URL"],
+        )
         load(yaml.safe_load((ROOT / "demo" / "events.yaml").read_text()))
 
         page = median_seconds(lambda: client.http.get(f"/events/{SLUG}"), 200)
@@ -136,6 +208,8 @@ def main() -> None:
                 "",
             )
         )
+
+        rows += mail_job_rows(counter)
 
     width = max(len(r[0]) for r in rows)
     print(f"\n{'measure'.ljust(width)}  {'value':<58} ratio")
