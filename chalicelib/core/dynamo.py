@@ -68,6 +68,11 @@ def cancellation_codes(error: ClientError) -> list[str]:
     return [reason.get("Code", "None") for reason in error.response.get("CancellationReasons", [])]
 
 
+def is_condition_failed(error: ClientError) -> bool:
+    """A single write's condition did not hold (the expected outcome of a race, not a fault)."""
+    return error.response["Error"]["Code"] == "ConditionalCheckFailedException"
+
+
 def is_cancelled(error: ClientError) -> bool:
     return error.response["Error"]["Code"] == "TransactionCanceledException"
 

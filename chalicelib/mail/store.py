@@ -16,7 +16,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.audit.store import audit_put
-from chalicelib.core.dynamo import from_attrs, is_cancelled, primary_key, to_attrs
+from chalicelib.core.dynamo import from_attrs, is_cancelled, is_condition_failed, primary_key, to_attrs
 from chalicelib.mail.model import (
     FAILED_PREFIX,
     JOB_SK,
@@ -89,7 +89,7 @@ class JobStore:
                 ),
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            if not is_condition_failed(error):
                 raise
 
     def claim(self, job_id: str, key: str, at: datetime) -> bool:
@@ -108,7 +108,7 @@ class JobStore:
                 ConditionExpression="attribute_not_exists(PK)",
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            if is_condition_failed(error):
                 return False
             raise
         return True
@@ -134,7 +134,7 @@ class JobStore:
                 TableName=self._table, Item=to_attrs(failure), ConditionExpression="attribute_not_exists(PK)"
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            if not is_condition_failed(error):
                 raise
         self._settle(job_id, key, RecipientState.FAILED, at)
 
@@ -184,7 +184,7 @@ class JobStore:
                 ),
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            if not is_condition_failed(error):
                 raise
 
     def finish(self, job_id: str) -> bool:
@@ -202,7 +202,7 @@ class JobStore:
                 ExpressionAttributeValues=to_attrs({":done": JobStatus.DONE, ":sending": JobStatus.SENDING}),
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            if is_condition_failed(error):
                 return False
             raise
         return True

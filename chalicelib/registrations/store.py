@@ -18,6 +18,7 @@ from chalicelib.core.dynamo import (
     expression_attributes,
     from_attrs,
     is_cancelled,
+    is_condition_failed,
     primary_key,
     query_all,
     to_attrs,
@@ -214,7 +215,7 @@ class RegistrationStore:
                 ExpressionAttributeValues=to_attrs({":at": at}),
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            if not is_condition_failed(error):
                 raise
 
     def anonymise(self, reg: Registration, at: str) -> None:
