@@ -7,7 +7,7 @@ MO     := chalicelib/locale/en/LC_MESSAGES/messages.mo
 PO     := locale/en/LC_MESSAGES/messages.po
 export AWS_DEFAULT_REGION ?= eu-west-1
 
-.PHONY: run test lint browser package bench messages translations organiser clean
+.PHONY: run bounce test lint browser package bench messages translations organiser clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -28,6 +28,11 @@ messages: $(BIN)/.installed
 
 run: $(BIN)/.installed $(MO)
 	$(PY) -m devtools.localrun
+
+# A hard bounce, as SES would report it, into a running `make run`: make bounce ADDRESS=naam@gemeente.nl
+bounce: $(BIN)/.installed
+	@test -n "$(ADDRESS)" || (echo "usage: make bounce ADDRESS=naam@gemeente.nl"; exit 2)
+	$(PY) -m devtools.sesevents "$(ADDRESS)"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -6,11 +6,13 @@ from chalicelib.views import (
     account,
     admin,
     admin_events,
+    admin_exports,
     admin_jobs,
     admin_library,
     admin_news,
     admin_registrations,
     admin_speakers,
+    admin_suppressions,
     api,
     jobs,
     library,
@@ -30,11 +32,13 @@ app.register_blueprint(signin.bp)
 app.register_blueprint(account.bp)
 app.register_blueprint(admin.bp)
 app.register_blueprint(admin_events.bp)
+app.register_blueprint(admin_exports.bp)
 app.register_blueprint(admin_jobs.bp)
 app.register_blueprint(admin_library.bp)
 app.register_blueprint(admin_news.bp)
 app.register_blueprint(admin_registrations.bp)
 app.register_blueprint(admin_speakers.bp)
+app.register_blueprint(admin_suppressions.bp)
 app.register_blueprint(speaker.bp)
 app.register_blueprint(library.bp)
 app.register_blueprint(news.bp)

@@ -19,6 +19,7 @@ AWS credentials and region come from the usual AWS environment or profile.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -139,21 +140,14 @@ def add_document(path: Path, title: str, access: str, themes: tuple[str, ...], s
 
 @cli.command("create-resources")
 def create_resources() -> None:
-    """Create the table, bucket, SES sender and mail queues on moto server (AWS_ENDPOINT_URL)."""
+    """Create the table, bucket, SES sender, queues and SES topic on moto server (AWS_ENDPOINT_URL)."""
     from chalicelib.core import config
     from devtools.resources import create_all
 
     if not config.aws_endpoint_url():
         raise click.UsageError("AWS_ENDPOINT_URL is not set: this command is for moto server only")
-    create_all(
-        boto3.session.Session(),
-        config.table_name(),
-        config.bucket_name(),
-        config.mail_sender(),
-        origin=config.base_url(),
-        queue_url=config.mail_queue_url(),
-    )
-    click.echo(f"created {config.table_name()}, {config.bucket_name()}, sender {config.mail_sender()}, the mail queue")
+    create_all(boto3.session.Session(), os.environ, origin=config.base_url())
+    click.echo(f"created {config.table_name()}, {config.bucket_name()}, sender {config.mail_sender()}, the queues")
 
 
 if __name__ == "__main__":

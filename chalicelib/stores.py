@@ -6,8 +6,10 @@ from chalicelib.accounts.store import AccountStore
 from chalicelib.audit.store import AuditStore
 from chalicelib.core import aws, config
 from chalicelib.events.store import EventStore
+from chalicelib.exports.store import ExportStore
 from chalicelib.library.store import LibraryStore
 from chalicelib.mail.store import JobStore
+from chalicelib.mail.suppression_store import SuppressionStore
 from chalicelib.news.store import NewsStore
 from chalicelib.registrations.store import RegistrationStore
 
@@ -34,6 +36,14 @@ def news() -> NewsStore:
 
 def jobs() -> JobStore:
     return JobStore(aws.dynamodb(), config.table_name())
+
+
+def exports() -> ExportStore:
+    return ExportStore(aws.dynamodb(), config.table_name())
+
+
+def suppressions() -> SuppressionStore:
+    return SuppressionStore(aws.dynamodb(), config.table_name())
 
 
 def audit() -> AuditStore:

@@ -12,8 +12,9 @@ from enum import StrEnum
 from chalicelib.accounts.model import Access, AccountStatus
 from chalicelib.core.i18n import _
 from chalicelib.events.model import EventStatus, RegistrationState
+from chalicelib.exports.model import ExportStatus
 from chalicelib.library.model import FileType, MaterialAccess, MaterialStatus
-from chalicelib.mail.model import JobKind, JobStatus
+from chalicelib.mail.model import JobKind, JobStatus, SuppressionReason
 from chalicelib.registrations.model import ATTENDED, RegistrationStatus
 
 ENUMS: dict[str, type[StrEnum]] = {
@@ -29,6 +30,8 @@ ENUMS: dict[str, type[StrEnum]] = {
         FileType,
         JobKind,
         JobStatus,
+        SuppressionReason,
+        ExportStatus,
     )
 }
 
@@ -59,4 +62,9 @@ JOB_STATUS_LABELS: dict[str, str] = {
     JobStatus.QUEUED: _("In de wachtrij"),
     JobStatus.SENDING: _("Bezig"),
     JobStatus.DONE: _("Klaar"),
+}
+# why mail to many skips an address
+SUPPRESSION_REASON_LABELS: dict[str, str] = {
+    SuppressionReason.BOUNCE: _("Onbestelbaar (harde bounce)"),
+    SuppressionReason.COMPLAINT: _("Als spam gemeld"),
 }

@@ -136,13 +136,7 @@ def main() -> None:
         os.environ["AWS_ENDPOINT_URL"] = url
         use_stage("local")
         aws.reset()
-        create_all(
-            boto3.session.Session(),
-            "network-portal-local",
-            "network-portal-local",
-            "netwerk@portal.example",
-            queue_url=os.environ["MAIL_QUEUE_URL"],
-        )
+        create_all(boto3.session.Session(), os.environ)
         load(yaml.safe_load((ROOT / "demo" / "events.yaml").read_text()))
 
         page = median_seconds(lambda: client.http.get(f"/events/{SLUG}"), 200)

@@ -1,4 +1,4 @@
-"""`make run`: moto server, the resources, the demo event, `chalice local` and the mail worker.
+"""`make run`: moto server, the resources, the demo event, `chalice local` and the workers.
 
 Everything it starts runs in its own process and is stopped on Ctrl-C.
 """
@@ -60,10 +60,9 @@ def start_portal(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
 
 
 def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    """The mail worker, polling the local stage's queue (`chalice local` runs no SQS handlers)."""
-    queue_url = stage_variables()["MAIL_QUEUE_URL"]
+    """The workers, polling the local stage's queues (`chalice local` runs no SQS or SNS handlers)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "devtools.queueworker", "--queue-url", queue_url],
+        [sys.executable, "-m", "devtools.queueworker", "--stage-json", json.dumps(stage_variables())],
         cwd=ROOT,
         env={**env, **stage_variables()},
     )

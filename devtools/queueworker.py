@@ -1,23 +1,26 @@
-"""The mail worker on this machine: polls the mail queue on moto server and calls the same handler
-Lambda would (`chalicelib.views.jobs.send_mail`), with the event shape Lambda gives it.
+"""The workers on this machine: poll the queues on moto server and call the same handlers Lambda
+would (`chalicelib.views.jobs`), with the event shapes Lambda gives them.
 
 As with Lambda's SQS event source, a message is deleted when the handler returns and left on the
 queue when it raises, so SQS delivers it again after its visibility timeout and, after the
-redrive policy's receive count, moves it to the dead-letter queue. `make run` starts it; the
-tests use `deliver_all` to run the worker until the queue is empty.
+redrive policy's receive count, moves it to the dead-letter queue. SES's bounce and complaint
+notifications reach a queue subscribed to the SES topic here (Lambda subscribes to the topic
+itself in the stack); each is handed on as the SNS event Lambda would get. `make run` starts this;
+the tests use `deliver_all` to run one handler until its queue is empty.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import boto3
 
-log = logging.getLogger("mail-worker")
+log = logging.getLogger("worker")
 Handler = Callable[[dict[str, Any], Any], Any]
 
 
@@ -39,6 +42,41 @@ def lambda_event(message: dict[str, Any], queue_arn: str, region: str) -> dict[s
     }
 
 
+def sns_event(envelope: Mapping[str, Any]) -> dict[str, Any]:
+    """The event Lambda gets from an SNS subscription, made from the notification SNS put on a queue."""
+    return {
+        "Records": [
+            {
+                "EventSource": "aws:sns",
+                "EventVersion": "1.0",
+                "EventSubscriptionArn": f"{envelope['TopicArn']}:local",
+                "Sns": {
+                    "Type": envelope["Type"],
+                    "MessageId": envelope["MessageId"],
+                    "TopicArn": envelope["TopicArn"],
+                    "Subject": envelope.get("Subject"),
+                    "Message": envelope["Message"],
+                    "Timestamp": envelope["Timestamp"],
+                    "SignatureVersion": envelope.get("SignatureVersion", "1"),
+                    "Signature": envelope.get("Signature", ""),
+                    "SigningCertUrl": envelope.get("SigningCertURL", ""),
+                    "UnsubscribeUrl": envelope.get("UnsubscribeURL", ""),
+                    "MessageAttributes": envelope.get("MessageAttributes", {}),
+                },
+            }
+        ]
+    }
+
+
+def from_topic(handler: Handler) -> Handler:
+    """A handler of SNS events, fed from a queue subscribed to the topic."""
+
+    def handle(event: dict[str, Any], context: Any) -> Any:
+        return handler(sns_event(json.loads(event["Records"][0]["body"])), context)
+
+    return handle
+
+
 def poll_once(sqs: Any, queue_url: str, handler: Handler, wait_seconds: int = 0) -> int:
     """Receive at most one message and hand it to the handler; the number of messages received."""
     response = sqs.receive_message(
@@ -51,7 +89,9 @@ def poll_once(sqs: Any, queue_url: str, handler: Handler, wait_seconds: int = 0)
             handler(lambda_event(message, arn, sqs.meta.region_name), None)
         except Exception as error:
             log.warning(
-                "mail worker failed (%s); the message comes back after its visibility timeout", type(error).__name__
+                "worker failed (%s); the message comes back after its visibility timeout",
+                type(error).__name__,
+                exc_info=True,
             )
             continue
         sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
@@ -59,7 +99,7 @@ def poll_once(sqs: Any, queue_url: str, handler: Handler, wait_seconds: int = 0)
 
 
 def deliver_all(sqs: Any, queue_url: str, handler: Handler, most: int = 10_000) -> int:
-    """Run the worker until the queue has nothing visible; the number of messages handled."""
+    """Run a worker until its queue has nothing visible; the number of messages handled."""
     handled = 0
     while handled < most:
         received = poll_once(sqs, queue_url, handler)
@@ -69,19 +109,31 @@ def deliver_all(sqs: Any, queue_url: str, handler: Handler, most: int = 10_000) 
     raise RuntimeError(f"still messages after {most}: a loop?")
 
 
+def workers(stage: Mapping[str, str], ses_events_url: str) -> list[tuple[str, Handler]]:
+    """Each local queue with the handler Lambda would call for it."""
+    from chalicelib.views.jobs import make_export, send_mail, ses_notifications  # imported as Lambda would
+
+    return [
+        (stage["MAIL_QUEUE_URL"], send_mail),
+        (stage["EXPORT_QUEUE_URL"], make_export),
+        (ses_events_url, from_topic(ses_notifications)),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--queue-url", required=True)
+    parser.add_argument("--stage-json", required=True, help="the local stage's environment variables, as JSON")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
-    from chalicelib.views.jobs import send_mail  # the app's own handler, imported as Lambda would
+    from devtools.resources import SES_EVENTS
 
     sqs = boto3.session.Session().client("sqs")
+    queues = workers(json.loads(args.stage_json), sqs.get_queue_url(QueueName=SES_EVENTS)["QueueUrl"])
     while True:
         try:
             # short polls with a pause: moto server answers one request at a time, and a long poll
             # would hold the portal's own requests behind it
-            if not poll_once(sqs, args.queue_url, send_mail):
+            if not sum(poll_once(sqs, url, handler) for url, handler in queues):
                 time.sleep(0.5)
         except KeyboardInterrupt:
             return

@@ -1,4 +1,4 @@
-"""Create the table and bucket from the production CloudFormation definition.
+"""Create the table, bucket, queues and topic from the production CloudFormation definition.
 
 infra/resources.json is the one schema: `make package` merges it into the SAM
 template, and the local runner and tests create the same resources from it
@@ -8,6 +8,7 @@ through boto3, so the two cannot drift.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -71,37 +72,69 @@ def create_bucket(client: Any, name: str, region: str, origin: str) -> None:
         for r in props["CorsConfiguration"]["CorsRules"]
     ]
     client.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": rules})
+    lifecycle = [
+        {
+            "ID": r["Id"],
+            "Status": r["Status"],
+            "Filter": {"Prefix": r["Prefix"]},
+            "Expiration": {"Days": r["ExpirationInDays"]},
+            "NoncurrentVersionExpiration": r["NoncurrentVersionExpiration"],
+        }
+        for r in props["LifecycleConfiguration"]["Rules"]
+    ]
+    client.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": lifecycle})
 
 
-def create_queues(client: Any, queue: str, dead_letter: str, visibility_seconds: int | None = None) -> str:
-    """The mail queue and its dead-letter queue with the template's redrive policy; returns the queue's URL.
+# The stage's queues: the variable that holds a queue's URL, and the template resource whose settings it copies
+QUEUES = {"MAIL_QUEUE_URL": "MailQueue", "EXPORT_QUEUE_URL": "ExportQueue"}
+# Where SES publishes bounces and complaints. Lambda subscribes to the topic in the stack; locally a
+# queue subscribes instead, and the local worker hands what arrives to the same handler.
+SES_EVENTS = "network-portal-ses-events-local"
+
+
+def queue_name(url: str) -> str:
+    return url.rsplit("/", 1)[1]
+
+
+def create_queues(client: Any, url: str, resource: str, visibility_seconds: int | None = None) -> str:
+    """A queue and its dead-letter queue (`{name}-dead`) with the template's redrive policy; the queue's URL.
 
     Locally a shorter visibility timeout than the template's lets a failed message come back within a minute.
     """
-    props = _properties("MailQueue")
-    dead_url = client.create_queue(QueueName=dead_letter)["QueueUrl"]
+    props = _properties(resource)
+    name = queue_name(url)
+    dead_url = client.create_queue(QueueName=f"{name}-dead")["QueueUrl"]
     dead_arn = client.get_queue_attributes(QueueUrl=dead_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     redrive = {"deadLetterTargetArn": dead_arn, "maxReceiveCount": str(props["RedrivePolicy"]["maxReceiveCount"])}
     attributes = {
         "VisibilityTimeout": str(visibility_seconds if visibility_seconds is not None else props["VisibilityTimeout"]),
         "RedrivePolicy": json.dumps(redrive),
     }
-    return str(client.create_queue(QueueName=queue, Attributes=attributes)["QueueUrl"])
+    return str(client.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"])
+
+
+def create_ses_events(sns: Any, sqs: Any) -> tuple[str, str]:
+    """The topic SES publishes to and the local queue subscribed to it; (topic ARN, queue URL)."""
+    topic = sns.create_topic(Name=SES_EVENTS)["TopicArn"]
+    url = sqs.create_queue(QueueName=SES_EVENTS)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+    return str(topic), str(url)
 
 
 def create_all(
-    session: Any,
-    table: str,
-    bucket: str,
-    sender: str,
-    endpoint_url: str | None = None,
-    origin: str = "http://127.0.0.1:8000",
-    queue_url: str = "",
+    session: Any, stage: Mapping[str, str], endpoint_url: str | None = None, origin: str = "http://127.0.0.1:8000"
 ) -> None:
-    """Table, bucket, a verified SES sender (moto rejects unverified ones, as SES does) and the mail queues."""
-    create_table(session.client("dynamodb", endpoint_url=endpoint_url), table)
-    create_bucket(session.client("s3", endpoint_url=endpoint_url), bucket, session.region_name, origin)
-    session.client("ses", endpoint_url=endpoint_url).verify_email_identity(EmailAddress=sender)
-    if queue_url:  # the stage names its queue by URL; the name is its last part
-        queue = queue_url.rsplit("/", 1)[1]
-        create_queues(session.client("sqs", endpoint_url=endpoint_url), queue, f"{queue}-dead", visibility_seconds=30)
+    """From the stage's variables: table, bucket, a verified SES sender (moto rejects unverified ones,
+    as SES does) and its configuration set, the queues with their dead-letter queues, and the SES topic."""
+    create_table(session.client("dynamodb", endpoint_url=endpoint_url), stage["TABLE_NAME"])
+    create_bucket(session.client("s3", endpoint_url=endpoint_url), stage["BUCKET_NAME"], session.region_name, origin)
+    ses = session.client("ses", endpoint_url=endpoint_url)
+    ses.verify_email_identity(EmailAddress=stage["MAIL_SENDER"])
+    if stage.get("MAIL_CONFIGURATION_SET"):
+        ses.create_configuration_set(ConfigurationSet={"Name": stage["MAIL_CONFIGURATION_SET"]})
+    sqs = session.client("sqs", endpoint_url=endpoint_url)
+    for variable, resource in QUEUES.items():
+        if stage.get(variable):
+            create_queues(sqs, stage[variable], resource, visibility_seconds=30)
+    create_ses_events(session.client("sns", endpoint_url=endpoint_url), sqs)

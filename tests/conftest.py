@@ -6,7 +6,9 @@ inside `mock_aws` or against a moto server on 127.0.0.1.
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import json
 import secrets
 import socket
@@ -21,6 +23,7 @@ from typing import Any
 
 import boto3
 import pytest
+import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from chalice.test import Client
@@ -31,19 +34,19 @@ from moto.ses.models import ses_backends
 from chalicelib.accounts import csrf
 from chalicelib.core import aws, clock
 from chalicelib.core.config import TIMEZONE
+from chalicelib.core.dynamo import to_attrs
 from chalicelib.events.model import Event, Slot, Speaker
 from chalicelib.mail import outbox
 from devtools.awscalls import AwsCalls
 from devtools.localrun import local_env, start_portal, start_worker, wait_for
 from devtools.motoserver import MotoServer
-from devtools.queueworker import deliver_all
-from devtools.resources import create_all, create_queues
+from devtools.queueworker import deliver_all, from_topic
+from devtools.resources import QUEUES, SES_EVENTS, create_all, create_queues
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "eu-west-1"
 LOCAL_STAGE = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["local"]["environment_variables"]
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=TIMEZONE)
-STAGE_RESOURCES = (LOCAL_STAGE["TABLE_NAME"], LOCAL_STAGE["BUCKET_NAME"], LOCAL_STAGE["MAIL_SENDER"])
 
 
 @pytest.fixture(autouse=True)
@@ -101,11 +104,12 @@ def _empty_resources() -> None:
             objects = [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in versions]
             s3.delete_objects(Bucket=LOCAL_STAGE["BUCKET_NAME"], Delete={"Objects": objects})
     # SQS allows one purge a minute; a fresh pair of queues costs less than waiting
-    queue_url = LOCAL_STAGE["MAIL_QUEUE_URL"]
-    for url in (queue_url, queue_url + "-dead"):
-        sqs.delete_queue(QueueUrl=url)
-    name = queue_url.rsplit("/", 1)[1]
-    create_queues(sqs, name, f"{name}-dead", visibility_seconds=30)
+    for variable, resource in QUEUES.items():
+        for url in (LOCAL_STAGE[variable], LOCAL_STAGE[variable] + "-dead"):
+            sqs.delete_queue(QueueUrl=url)
+        create_queues(sqs, LOCAL_STAGE[variable], resource, visibility_seconds=30)
+    sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=SES_EVENTS)["QueueUrl"])
+    sqs.create_queue(QueueName=SES_EVENTS)  # the topic's subscription names it by its unchanged ARN
     ses = ses_backends[DEFAULT_ACCOUNT_ID][REGION]
     ses.sent_messages.clear()
     ses.sent_message_count = ses.rejected_messages_count = 0
@@ -127,7 +131,7 @@ def moto(now: dict[str, datetime]) -> Iterator[None]:
             _test_clients()[0].describe_table(TableName=LOCAL_STAGE["TABLE_NAME"])
         except ClientError:
             session = boto3.session.Session()
-            create_all(session, *STAGE_RESOURCES, queue_url=LOCAL_STAGE["MAIL_QUEUE_URL"])
+            create_all(session, LOCAL_STAGE)
         else:
             _empty_resources()
         yield
@@ -188,11 +192,46 @@ def make_event(moto: None) -> Any:
     return make
 
 
+def confirmed_attendees(count: int, slug: str = "netwerkbijeenkomst-test") -> list[str]:
+    """Confirmed registrations written straight to the table (25 a call), as the stores keep them; their addresses."""
+    from chalicelib.registrations.model import Registration
+
+    now = clock.now()
+    regs = [
+        Registration(
+            slug, f"token{i:05d}" + "x" * 30, f"Deelnemer {i}", f"deelnemer{i}@zwijndrecht.nl", "Gemeente", "", now
+        )
+        for i in range(count)
+    ]
+    for start in range(0, count, 25):
+        puts = [{"PutRequest": {"Item": to_attrs(r.to_item())}} for r in regs[start : start + 25]]
+        aws.dynamodb().batch_write_item(RequestItems={LOCAL_STAGE["TABLE_NAME"]: puts})
+    return [r.email for r in regs]
+
+
 def deliver_mail() -> int:
     """Run the mail worker until the queue is empty, through the handler Lambda calls; the messages handled."""
     from chalicelib.views.jobs import send_mail
 
     return deliver_all(aws.sqs(), LOCAL_STAGE["MAIL_QUEUE_URL"], send_mail)
+
+
+def deliver_exports() -> int:
+    """Run the export worker until its queue is empty, through the handler Lambda calls."""
+    from chalicelib.views.jobs import make_export
+
+    return deliver_all(aws.sqs(), LOCAL_STAGE["EXPORT_QUEUE_URL"], make_export)
+
+
+def _ses_events_url() -> str:
+    return str(aws.sqs().get_queue_url(QueueName=SES_EVENTS)["QueueUrl"])
+
+
+def deliver_ses_events() -> int:
+    """Hand what SNS put on the local SES-events queue to the notifications handler, as Lambda's SNS event."""
+    from chalicelib.views.jobs import ses_notifications
+
+    return deliver_all(aws.sqs(), _ses_events_url(), from_topic(ses_notifications))
 
 
 def registration_form(**overrides: str) -> dict[str, str]:
@@ -255,6 +294,23 @@ class FormSession:
         )
 
 
+def download_export(session: FormSession, start: str) -> requests.Response:
+    """Ask for an export as an organiser does (a POST to `start`), run the export worker, and fetch
+    the file through the page's link, which sends the browser on to S3."""
+    started = session.post(start, {})
+    assert started.status_code == 303, started.body
+    page = started.headers["Location"]
+    assert page.startswith("/beheer/exports/")
+    deliver_exports()
+    link = session.get(page + "/bestand")
+    assert link.status_code == 303, link.body
+    return requests.get(link.headers["Location"], timeout=10)
+
+
+def csv_rows(response: requests.Response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+
+
 @pytest.fixture
 def visitor(client: Client) -> FormSession:
     return FormSession(client)
@@ -278,7 +334,7 @@ def moto_server(monkeypatch: pytest.MonkeyPatch, now: dict[str, datetime]) -> It
         urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST")).close()
         monkeypatch.setenv("AWS_ENDPOINT_URL", url)
         aws.reset()
-        create_all(boto3.session.Session(), *STAGE_RESOURCES, queue_url=LOCAL_STAGE["MAIL_QUEUE_URL"])
+        create_all(boto3.session.Session(), LOCAL_STAGE)
         yield url
 
 
@@ -314,15 +370,7 @@ def live_portal() -> Iterator[LivePortal]:
         session = boto3.session.Session(
             aws_access_key_id="local", aws_secret_access_key="local", region_name=env["AWS_DEFAULT_REGION"]
         )
-        create_all(
-            session,
-            LOCAL_STAGE["TABLE_NAME"],
-            LOCAL_STAGE["BUCKET_NAME"],
-            LOCAL_STAGE["MAIL_SENDER"],
-            moto_url,
-            origin=env["BASE_URL"],
-            queue_url=LOCAL_STAGE["MAIL_QUEUE_URL"],
-        )
+        create_all(session, LOCAL_STAGE, moto_url, origin=env["BASE_URL"])
         subprocess.run([sys.executable, "manage.py", "load-events", "demo/events.yaml"], cwd=ROOT, env=env, check=True)
         process = start_portal(env, port)
         worker = start_worker(env)  # the mail worker, polling the queue as under make run

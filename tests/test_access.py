@@ -42,7 +42,13 @@ MATRIX = {
     ("POST", "/nieuwsbrief/afmelden/{token}", f"/nieuwsbrief/afmelden/{UNKNOWN}"): (410, 410, 410),
     ("GET", "/beheer/accounts", "/beheer/accounts"): (303, 403, 200),
     ("POST", "/beheer/accounts/{key}/{status}", f"/beheer/accounts/{'0' * 32}/approved"): (401, 403, 404),
-    ("GET", "/beheer/nieuwsbrief.csv", "/beheer/nieuwsbrief.csv"): (303, 403, 200),
+    ("POST", "/beheer/nieuwsbrief/export", "/beheer/nieuwsbrief/export"): (401, 403, 303),
+    ("GET", "/beheer/exports/{export_id}", "/beheer/exports/onbekend"): (303, 403, 404),
+    ("GET", "/beheer/exports/{export_id}/status", "/beheer/exports/onbekend/status"): (303, 403, 404),
+    ("GET", "/beheer/exports/{export_id}/bestand", "/beheer/exports/onbekend/bestand"): (303, 403, 404),
+    ("GET", "/beheer/onbereikbaar", "/beheer/onbereikbaar"): (303, 403, 200),
+    ("POST", "/beheer/onbereikbaar/{key}/opheffen", f"/beheer/onbereikbaar/{'0' * 32}/opheffen"): (401, 403, 404),
+    ("POST", "/account/bereikbaar", "/account/bereikbaar"): (401, 303, 303),
     ("GET", "/beheer/nieuwsbrief", "/beheer/nieuwsbrief"): (303, 403, 200),
     ("GET", "/beheer/verzendingen", "/beheer/verzendingen"): (303, 403, 200),
     ("GET", "/beheer/verzendingen/{job_id}", "/beheer/verzendingen/onbekend"): (303, 403, 404),
@@ -102,11 +108,7 @@ MATRIX = {
         f"/beheer/bijeenkomsten/{SLUG}/programma/1/omlaag",
     ): (401, 403, 409),
     ("GET", "/beheer/bijeenkomsten/{slug}/aanmeldingen", f"/beheer/bijeenkomsten/{SLUG}/aanmeldingen"): (303, 403, 200),
-    ("GET", "/beheer/bijeenkomsten/{slug}/aanmeldingen.csv", f"/beheer/bijeenkomsten/{SLUG}/aanmeldingen.csv"): (
-        303,
-        403,
-        200,
-    ),
+    ("POST", "/beheer/bijeenkomsten/{slug}/export", f"/beheer/bijeenkomsten/{SLUG}/export"): (401, 403, 303),
     (
         "POST",
         "/beheer/bijeenkomsten/{slug}/aanmeldingen/{key}/{action}",
@@ -212,7 +214,7 @@ def test_every_form_refuses_a_post_without_its_csrf_token(people):
         for method, route, path in MATRIX
         if method == "POST" and "application/x-www-form-urlencoded" in app.routes[route]["POST"].content_types
     ]
-    assert len(forms) == 35  # the matrix lists every route, so every form is here
+    assert len(forms) == 39  # the matrix lists every route, so every form is here
     organiser = people["organiser"]
     for route, path in forms:
         response = organiser.post(path, {"email": "x@politie.nl", "name": "x"}, with_token=False)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import email
-import io
 from datetime import timedelta
 
 import pytest
@@ -16,7 +14,7 @@ from chalicelib.core.config import SIGN_IN_LIMIT_PER_ADDRESS
 from chalicelib.core.keys import email_key
 from chalicelib.mail import newsletter
 from tests.accounts_helpers import last_link, make_account, sign_in
-from tests.conftest import FormSession, deliver_mail, in_days, registration_form, sent_mail
+from tests.conftest import FormSession, csv_rows, deliver_mail, download_export, in_days, registration_form, sent_mail
 
 
 def request_form(**overrides: str) -> dict[str, str]:
@@ -384,10 +382,11 @@ def test_subscriber_export_is_safe_against_formulas(moto, client):
     make_account("org@zwijndrecht.nl", access="organiser")
     organiser = sign_in(FormSession(client), "org@zwijndrecht.nl")
 
-    response = organiser.get("/beheer/nieuwsbrief.csv")
+    response = download_export(organiser, "/beheer/nieuwsbrief/export")
 
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.reader(io.StringIO(response.body.decode())))
+    assert response.headers["Content-Disposition"] == 'attachment; filename="nieuwsbrief-abonnees.csv"'
+    rows = csv_rows(response)
     assert rows[0] == ["email", "name", "organisation", "job"]
     assert {r[0] for r in rows[1:]} == {"a@rotterdam.nl", "b@rotterdam.nl"}
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)

@@ -294,7 +294,11 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
     portal.manage("create-organiser", "--email", "planner@zwijndrecht.nl")
     # the organiser works on a phone: check-in happens at the door
     organiser = browser.new_context(
-        base_url=portal.url, locale="nl-NL", viewport={"width": 390, "height": 844}, has_touch=True
+        base_url=portal.url,
+        locale="nl-NL",
+        viewport={"width": 390, "height": 844},
+        has_touch=True,
+        accept_downloads=True,
     ).new_page()
     sign_in_as(organiser, "planner@zwijndrecht.nl")
     organiser.get_by_role("link", name="Beheer").click()
@@ -386,7 +390,8 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
         "/beheer/materialen",
         "/beheer/documenten/nieuw",
         "/beheer/nieuws",
-        "/beheer/logboek",
+        "/beheer/onbereikbaar",
+        "/beheer/logboek",  # last: the check below reads its entries
     ):
         organiser.goto(path)
         expect(organiser.get_by_role("heading", level=1)).to_be_visible()
@@ -406,3 +411,16 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
     assert_accessible(organiser)
     organiser.goto("/outbox")
     expect(organiser.get_by_text("Parkeren bij het gemeentehuis").first).to_be_visible()
+
+    # the export is made in the background: its page shows the link once the worker is done, the file comes from S3
+    organiser.goto(f"{slug}/aanmeldingen")
+    organiser.get_by_role("button", name="Alle aanmeldingen exporteren (CSV)").click()
+    link = organiser.get_by_role("link", name="Bestand downloaden (CSV)")
+    expect(link).to_be_visible(timeout=30_000)  # without a reload
+    assert_accessible(organiser)
+    with organiser.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == f"aanmeldingen-{slug.rsplit('/', 1)[1]}.csv"
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "name,email,organisation,role,status,registered_at,remarks"
+    assert len(lines) == 2  # the one visitor who registered

@@ -15,14 +15,12 @@ from botocore.exceptions import ClientError
 
 from chalicelib import stores
 from chalicelib.core import aws, clock, config
-from chalicelib.core.dynamo import to_attrs
-from chalicelib.events.model import Event
 from chalicelib.mail import worker
 from chalicelib.mail.model import JobKind
 from chalicelib.mail.store import JobStore
-from chalicelib.registrations.model import Registration, RegistrationStatus
+from chalicelib.registrations.model import RegistrationStatus
 from tests.accounts_helpers import make_account, sign_in
-from tests.conftest import LOCAL_STAGE, FormSession, deliver_mail, sent_mail
+from tests.conftest import LOCAL_STAGE, FormSession, confirmed_attendees, deliver_mail, sent_mail
 
 SLUG = "netwerkbijeenkomst-test"
 MESSAGE = {"subject": "Parkeren", "body": "Parkeer bij het station."}
@@ -39,21 +37,6 @@ def organiser(client, make_event, fast) -> FormSession:
     make_event(capacity=5000)
     make_account("org@zwijndrecht.nl", access="organiser")
     return sign_in(FormSession(client), "org@zwijndrecht.nl")
-
-
-def confirmed_attendees(count: int, event: Event | None = None) -> list[str]:
-    """Confirmed registrations written straight to the table (25 a call), as the stores keep them."""
-    now = clock.now()
-    regs = [
-        Registration(
-            SLUG, f"token{i:05d}" + "x" * 30, f"Deelnemer {i}", f"deelnemer{i}@zwijndrecht.nl", "Gemeente", "", now
-        )
-        for i in range(count)
-    ]
-    for start in range(0, count, 25):
-        puts = [{"PutRequest": {"Item": to_attrs(r.to_item())}} for r in regs[start : start + 25]]
-        aws.dynamodb().batch_write_item(RequestItems={config.table_name(): puts})
-    return [r.email for r in regs]
 
 
 def redeliver_at_once() -> None:
@@ -115,7 +98,7 @@ def test_the_job_page_shows_progress_and_the_json_follows_it(organiser):
     assert organiser.get(f"/beheer/verzendingen/{job_id}/voortgang").json_body["status"] == "queued"
     deliver_mail()
     progress = organiser.get(f"/beheer/verzendingen/{job_id}/voortgang")
-    assert progress.json_body == {"status": "done", "total": 3, "sent": 3, "failed": 0, "done": 3}
+    assert progress.json_body == {"status": "done", "total": 3, "sent": 3, "failed": 0, "skipped": 0, "done": 3}
     assert progress.headers["Cache-Control"] == "no-store"
     listing = organiser.get("/beheer/verzendingen").body.decode()
     assert f"/beheer/verzendingen/{job_id}" in listing

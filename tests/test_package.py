@@ -107,6 +107,40 @@ def test_template_defines_the_table_and_bucket_as_required(package: Path):
     assert "RestAPI" in resources
 
 
+def test_template_wires_the_workers_to_their_queues_and_ses_to_the_notifications(package: Path):
+    resources = json.loads((package / "sam.json").read_text())["Resources"]
+    for function, queue, dead in (
+        ("SendMail", "network-portal-mail-${Stage}", "MailDeadLetterQueue"),
+        ("MakeExport", "network-portal-exports-${Stage}", "ExportDeadLetterQueue"),
+    ):
+        [source] = resources[function]["Properties"]["Events"].values()
+        assert source["Type"] == "SQS"
+        assert source["Properties"]["Queue"]["Fn::Sub"].endswith(f":{queue}")
+        assert source["Properties"]["BatchSize"] == 1
+        queue_resource = next(
+            r
+            for r in resources.values()
+            if r["Type"] == "AWS::SQS::Queue" and r["Properties"]["QueueName"] == {"Fn::Sub": queue}
+        )
+        assert queue_resource["Properties"]["RedrivePolicy"] == {
+            "deadLetterTargetArn": {"Fn::GetAtt": [dead, "Arn"]},
+            "maxReceiveCount": 5,
+        }
+        # a message stays hidden longer than the function may run, so it is not handed out twice at once
+        assert queue_resource["Properties"]["VisibilityTimeout"] >= 6 * resources[function]["Properties"]["Timeout"]
+    assert resources["SendMail"]["Properties"]["ReservedConcurrentExecutions"] == 1  # one sender keeps SES's pace
+    [notifications] = resources["SesNotifications"]["Properties"]["Events"].values()
+    assert notifications["Type"] == "SNS"
+    assert notifications["Properties"]["Topic"]["Fn::Sub"].endswith(":network-portal-ses-events-${Stage}")
+    assert resources["SesEventsTopic"]["Properties"]["TopicName"] == {"Fn::Sub": "network-portal-ses-events-${Stage}"}
+    destination = resources["MailEventsToTopic"]["Properties"]["EventDestination"]
+    assert destination["SnsDestination"] == {"TopicARN": {"Ref": "SesEventsTopic"}}
+    assert sorted(destination["MatchingEventTypes"]) == ["bounce", "complaint"]
+    for function in ("APIHandler", "SendMail"):
+        variables = resources[function]["Properties"]["Environment"]["Variables"]
+        assert variables["MAIL_CONFIGURATION_SET"] == {"Ref": "MailConfigurationSet"}
+
+
 def test_cfn_lint_passes(package: Path):
     result = subprocess.run(
         [str(Path(sys.executable).parent / "cfn-lint"), str(package / "sam.json")], capture_output=True, text=True
@@ -138,7 +172,7 @@ def test_policies_grant_only_what_the_code_calls():
             "s3:DeleteObject",
             "s3:DeleteObjectVersion",
             "s3:ListBucketVersions",
-            # requests queue mail jobs; the worker's event source receives, deletes and hides them
+            # requests queue mail jobs and exports; the workers' event sources receive, delete and hide them
             "sqs:SendMessage",
             "sqs:ReceiveMessage",
             "sqs:DeleteMessage",
@@ -150,5 +184,8 @@ def test_policies_grant_only_what_the_code_calls():
         assert all(f"table/network-portal-{stage}" in arn for arn in table_arns)
         files = next(s["Resource"] for s in policy["Statement"] if s["Sid"] == "PortalFiles")
         assert files == f"arn:aws:s3:::network-portal-{stage}-files-*/*"
-        queue = next(s["Resource"] for s in policy["Statement"] if s["Sid"] == "MailQueue")
-        assert queue == f"arn:aws:sqs:*:*:network-portal-mail-{stage}"
+        queues = next(s["Resource"] for s in policy["Statement"] if s["Sid"] == "Queues")
+        assert queues == [
+            f"arn:aws:sqs:*:*:network-portal-mail-{stage}",
+            f"arn:aws:sqs:*:*:network-portal-exports-{stage}",
+        ]

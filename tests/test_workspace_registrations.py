@@ -3,10 +3,8 @@ CSV export, check-in (QR and list), overview with chart, message; and speakers."
 
 from __future__ import annotations
 
-import csv
 import email
 import email.policy
-import io
 
 import pytest
 
@@ -14,7 +12,15 @@ from chalicelib import stores
 from chalicelib.registrations import retention
 from chalicelib.registrations import service as registration
 from tests.accounts_helpers import last_link, make_account, sign_in
-from tests.conftest import FormSession, deliver_mail, registration_form, sent_mail, store_event
+from tests.conftest import (
+    FormSession,
+    csv_rows,
+    deliver_mail,
+    download_export,
+    registration_form,
+    sent_mail,
+    store_event,
+)
 
 SLUG = "netwerkbijeenkomst-test"
 BASE = f"/beheer/bijeenkomsten/{SLUG}"
@@ -114,11 +120,11 @@ HOSTILE = {
 def test_csv_export_neutralises_formulas(organiser, make_event):
     make_event(roles=())  # free text roles, so a hostile one can be typed
     reg = register(**HOSTILE)
-    response = organiser.get(f"{BASE}/aanmeldingen.csv")
+    response = download_export(organiser, f"{BASE}/export")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.body.decode())))
+    rows = csv_rows(response)
     assert rows[0] == ["name", "email", "organisation", "role", "status", "registered_at", "remarks"]
     name, address, organisation, role, status, _at, remarks = rows[1]
     assert name == "'" + HOSTILE["name"]

@@ -93,6 +93,16 @@ def mail_queue_url() -> str:
     return _required("MAIL_QUEUE_URL")
 
 
+def mail_configuration_set() -> str:
+    """The SES configuration set that publishes bounces and complaints to the stack's topic ("" for none)."""
+    return os.environ.get("MAIL_CONFIGURATION_SET", "")
+
+
+def export_queue_url() -> str:
+    """The SQS queue of CSV exports (the stack gives it to the web and export functions)."""
+    return _required("EXPORT_QUEUE_URL")
+
+
 def mail_rate_per_second() -> float:
     """SES's sending rate for this account: the mail worker never goes faster."""
     return float(os.environ.get("MAIL_RATE_PER_SECOND", "14"))

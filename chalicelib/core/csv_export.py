@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable, Sequence
+from typing import TextIO
 
 # A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -14,10 +14,12 @@ def cell(value: str) -> str:
     return "'" + value if value[:1] in _FORMULA_STARTS else value
 
 
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    out = io.StringIO()
+def write_csv(out: TextIO, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
+    """Write a header and the rows, each cell made safe; the number of rows written."""
     writer = csv.writer(out)
     writer.writerow(header)
+    count = 0
     for row in rows:
         writer.writerow([cell(str(v)) for v in row])
-    return out.getvalue()
+        count += 1
+    return count

@@ -16,7 +16,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from chalicelib.core import richtext
 from chalicelib.core.i18n import format_date, translations
-from chalicelib.vocabulary import ACCESS_LABELS, ENUMS, JOB_KIND_LABELS, JOB_STATUS_LABELS, STATUS_LABELS
+from chalicelib.vocabulary import (
+    ACCESS_LABELS,
+    ENUMS,
+    JOB_KIND_LABELS,
+    JOB_STATUS_LABELS,
+    STATUS_LABELS,
+    SUPPRESSION_REASON_LABELS,
+)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -42,6 +49,7 @@ def environment(language: str) -> Environment:
         access_label=lambda access: catalog.gettext(ACCESS_LABELS.get(access) or access),
         job_kind_label=lambda kind: catalog.gettext(JOB_KIND_LABELS.get(kind) or kind),
         job_status_label=lambda status: catalog.gettext(JOB_STATUS_LABELS.get(status) or status),
+        suppression_reason_label=lambda reason: catalog.gettext(SUPPRESSION_REASON_LABELS.get(reason) or reason),
     )
     return env
 

@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 from botocore.exceptions import ClientError
 
-from chalicelib.core import aws, config
+from chalicelib.core import aws, config, s3
 from chalicelib.core.i18n import _
 from chalicelib.library.model import FileType
 
@@ -125,17 +125,7 @@ def delete(key: str) -> None:
 
 
 def download_url(key: str, filename: str, extension: str) -> str:
-    url: str = aws.s3().generate_presigned_url(
-        "get_object",
-        Params={
-            "Bucket": config.bucket_name(),
-            "Key": key,
-            "ResponseContentDisposition": f'attachment; filename="{filename}"',
-            "ResponseContentType": FILE_TYPES[extension],
-        },
-        ExpiresIn=config.DOWNLOAD_URL_SECONDS,
-    )
-    return url
+    return s3.download_url(key, filename, FILE_TYPES[extension])
 
 
 def put(key: str, content: bytes, extension: str, filename: str) -> None:

@@ -14,11 +14,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib import stores
 from chalicelib.audit.store import audit_entry
-from chalicelib.core import config
+from chalicelib.core import config, queue
 from chalicelib.core.errors import NotFound, PortalError
 from chalicelib.core.i18n import _
 from chalicelib.events.model import Event
-from chalicelib.mail import queue
 from chalicelib.mail.model import Failure, JobKind, JobStatus, MailJob
 
 
@@ -60,7 +59,7 @@ def start(
 
 def _queue(job: MailJob) -> None:
     try:
-        queue.put({"job": job.id, "phase": "find"})
+        queue.put(config.mail_queue_url(), {"job": job.id, "phase": "find"})
     except (ClientError, BotoCoreError) as error:
         raise QueueUnavailable() from error
 

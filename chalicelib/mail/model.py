@@ -4,6 +4,7 @@ Key layout (single table; see docs/data-model.md):
   JOB#{id} / #JOB              the job: what, by whom, how far (GSI1: JOBS / created_at)
   JOB#{id} / TO#{email hash}   one recipient's mark: claimed before the SES call, then sent or failed
   JOB#{id} / FAILED#{hash}     a recipient that failed for good, with the SES error code
+  SUPPRESSED#{hash} / #SUPPRESSED  an address SES reported as bouncing or complaining (GSI1: SUPPRESSED / at)
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ JOB_SK = "#JOB"
 JOBS_INDEX_PK = "JOBS"
 RECIPIENT_PREFIX = "TO#"
 FAILED_PREFIX = "FAILED#"
+SUPPRESSED_SK = "#SUPPRESSED"
+SUPPRESSED_INDEX_PK = "SUPPRESSED"
 
 
 class JobKind(StrEnum):
@@ -39,6 +42,12 @@ class RecipientState(StrEnum):
     CLAIMED = "claimed"  # the worker is sending to them now
     SENT = "sent"
     FAILED = "failed"
+    SKIPPED = "skipped"  # on the suppression list: not mailed
+
+
+class SuppressionReason(StrEnum):
+    BOUNCE = "bounce"  # a permanent (hard) bounce: the address does not exist or refuses mail
+    COMPLAINT = "complaint"  # the recipient marked a mail as spam
 
 
 def job_pk(job_id: str) -> str:
@@ -59,10 +68,11 @@ class MailJob:
     total: int = 0  # known once the worker has found the recipients
     sent: int = 0
     failed: int = 0
+    skipped: int = 0  # recipients on the suppression list
 
     @property
     def done(self) -> int:
-        return self.sent + self.failed
+        return self.sent + self.failed + self.skipped
 
     def to_item(self) -> dict[str, Any]:
         return {
@@ -99,3 +109,33 @@ class Failure:
     email: str
     code: str  # the SES error code
     at: datetime
+
+
+def suppressed_pk(key: str) -> str:
+    return f"SUPPRESSED#{key}"
+
+
+@dataclass
+class Suppression:
+    """An address that mail to many skips, because SES reported it bounced for good or complained."""
+
+    key: str = field(metadata=kept_out)  # in the key: a hash of the address
+    email: str
+    reason: SuppressionReason
+    detail: str  # the bounce's kind and the receiving server's answer, or the complaint's type
+    at: datetime
+
+    def to_item(self) -> dict[str, Any]:
+        return {
+            "PK": suppressed_pk(self.key),
+            "SK": SUPPRESSED_SK,
+            "type": "suppression",
+            **attributes(self),
+            # the list for organisers, newest first
+            "GSI1PK": SUPPRESSED_INDEX_PK,
+            "GSI1SK": f"{self.at.isoformat()}#{self.key}",
+        }
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> Suppression:
+        return from_attributes(cls, item, key=item["PK"].removeprefix("SUPPRESSED#"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from email.message import EmailMessage
 from email.policy import SMTP
 
@@ -13,7 +13,6 @@ from chalicelib import stores
 from chalicelib.accounts import service as accounts
 from chalicelib.accounts.model import Account
 from chalicelib.core import clock, config
-from chalicelib.core.csv_export import to_csv
 from chalicelib.core.errors import LinkInvalid
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _
@@ -81,8 +80,8 @@ def subscriber_count() -> int:
     return len(stores.accounts().subscribers())
 
 
-def subscribers_csv() -> str:
-    return to_csv(
-        ["email", "name", "organisation", "job"],
-        ((a.email, a.name, a.organisation, a.job) for a in stores.accounts().subscribers()),
+def subscriber_rows() -> tuple[list[str], Iterator[tuple[str, ...]]]:
+    """The subscribers export's header and rows (the export worker writes them)."""
+    return ["email", "name", "organisation", "job"], (
+        (a.email, a.name, a.organisation, a.job) for a in stores.accounts().subscribers()
     )

@@ -36,7 +36,8 @@ def compose(
 
 def deliver(to: str, raw: bytes) -> None:
     """Hand one composed message to SES; raises SES's error (the mail worker sorts them)."""
-    aws.ses().send_raw_email(Source=config.mail_sender(), Destinations=[to], RawMessage={"Data": raw})
+    extra = {"ConfigurationSetName": name} if (name := config.mail_configuration_set()) else {}
+    aws.ses().send_raw_email(Source=config.mail_sender(), Destinations=[to], RawMessage={"Data": raw}, **extra)
 
 
 def send(

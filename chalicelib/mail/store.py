@@ -10,6 +10,7 @@ twice the writes.)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +31,8 @@ from chalicelib.mail.model import (
 )
 
 FAILURES_SHOWN = 200
+# the states a recipient ends in, each with its counter on the job
+SETTLED = (RecipientState.SENT, RecipientState.FAILED, RecipientState.SKIPPED)
 
 
 class JobExists(Exception):
@@ -94,17 +97,18 @@ class JobStore:
 
     def claim(self, job_id: str, key: str, at: datetime) -> bool:
         """True for the one delivery that may mail this recipient; False if it was claimed or done before."""
+        return self._first_mark(job_id, key, {"state": RecipientState.CLAIMED, "claimed_at": at.isoformat()})
+
+    def skip(self, job_id: str, key: str, at: datetime) -> None:
+        """Mark a suppressed recipient as skipped, unless an earlier delivery already settled them."""
+        self._first_mark(job_id, key, {"state": RecipientState.SKIPPED, "settled_at": at.isoformat()})
+
+    def _first_mark(self, job_id: str, key: str, mark: dict[str, str]) -> bool:
+        """Put a recipient's mark if they have none yet; False if they had one."""
         try:
             self._client.put_item(
                 TableName=self._table,
-                Item=to_attrs(
-                    {
-                        "PK": job_pk(job_id),
-                        "SK": RECIPIENT_PREFIX + key,
-                        "state": RecipientState.CLAIMED,
-                        "claimed_at": at.isoformat(),
-                    }
-                ),
+                Item=to_attrs({"PK": job_pk(job_id), "SK": RECIPIENT_PREFIX + key, **mark}),
                 ConditionExpression="attribute_not_exists(PK)",
             )
         except ClientError as error:
@@ -171,16 +175,17 @@ class JobStore:
             wanted = response.get("UnprocessedKeys", {}).get(self._table, {}).get("Keys", [])
         return found
 
-    def count_batch(self, job_id: str, batch: int, sent: int, failed: int) -> None:
+    def count_batch(self, job_id: str, batch: int, counts: Mapping[RecipientState, int]) -> None:
         """Add a finished batch's figures to the job, once: a redelivered batch finds itself counted."""
+        figures = {state: counts.get(state, 0) for state in SETTLED}
         try:
             self._client.update_item(
                 TableName=self._table,
                 Key=primary_key(job_pk(job_id), JOB_SK),
-                UpdateExpression="ADD sent :sent, failed :failed, counted :batch",
+                UpdateExpression="ADD sent :sent, failed :failed, skipped :skipped, counted :batch",
                 ConditionExpression="NOT contains(counted, :number)",
                 ExpressionAttributeValues=to_attrs(
-                    {":sent": sent, ":failed": failed, ":batch": {batch}, ":number": batch}
+                    {**{f":{state}": n for state, n in figures.items()}, ":batch": {batch}, ":number": batch}
                 ),
             )
         except ClientError as error:

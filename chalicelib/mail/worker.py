@@ -5,6 +5,7 @@ batches) or `send` (mail one batch). Each recipient is claimed before the SES
 call and marked sent or failed after it, so a message that is delivered again
 (a crash, a timeout, SQS's at-least-once delivery) mails nobody twice, and a
 failure in the middle loses nobody: what was not sent is sent on redelivery.
+An address on the suppression list (a hard bounce or a complaint) is skipped and counted.
 
 Throttling and SES's passing faults are retried here with backoff; after that
 the recipient is given back and the message fails, so SQS delivers it again and,
@@ -17,13 +18,13 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib import stores
-from chalicelib.core import clock, config
-from chalicelib.mail import queue
+from chalicelib.core import clock, config, queue
 from chalicelib.mail import sending as mail
 from chalicelib.mail.kinds import KINDS
 from chalicelib.mail.model import MailJob, Recipient, RecipientState
@@ -108,10 +109,11 @@ def find(job: MailJob) -> None:
     stores.jobs().start_sending(job.id, len(recipients))
     batches = [recipients[i : i + config.MAIL_BATCH] for i in range(0, len(recipients), config.MAIL_BATCH)]
     queue.put_many(
+        config.mail_queue_url(),
         [
             {"job": job.id, "phase": "send", "batch": number, "to": [r.to_message() for r in batch]}
             for number, batch in enumerate(batches)
-        ]
+        ],
     )
     stores.jobs().finish(job.id)  # a job without recipients is done at once
     log.info("mail job found its recipients", extra={"job": job.id, "kind": job.kind, "total": len(recipients)})
@@ -120,7 +122,11 @@ def find(job: MailJob) -> None:
 def send(job: MailJob, batch: int, recipients: list[Recipient]) -> None:
     kind, store = KINDS[job.kind], stores.jobs()
     shared = kind.load(job)
+    suppressed = stores.suppressions().among([to.key for to in recipients])
     for to in recipients:
+        if to.key in suppressed:
+            store.skip(job.id, to.key, clock.now())
+            continue
         if not store.claim(job.id, to.key, clock.now()):
             continue  # sent, failed or being sent by an earlier delivery of this message
         try:
@@ -146,11 +152,10 @@ def _count(job: MailJob, batch: int, recipients: list[Recipient]) -> None:
         if states.get(to.key) == RecipientState.CLAIMED:
             store.mark_failed(job.id, to.key, to.email, UNKNOWN, clock.now())
             states[to.key] = RecipientState.FAILED
-    sent = sum(1 for state in states.values() if state == RecipientState.SENT)
-    failed = sum(1 for state in states.values() if state == RecipientState.FAILED)
-    store.count_batch(job.id, batch, sent, failed)
+    counts = Counter(states.values())
+    store.count_batch(job.id, batch, counts)
     store.finish(job.id)
-    log.info("mail batch done", extra={"job": job.id, "batch": batch, "sent": sent, "failed": failed})
+    log.info("mail batch done", extra={"job": job.id, "batch": batch, **{str(s): n for s, n in counts.items()}})
 
 
 def _deliver(to: str, raw: bytes) -> None:

@@ -1,10 +1,10 @@
 """An event's registrations as organisers see them: the list, check-in at the door,
-the export, the overview with its chart, and a message to everyone confirmed."""
+the rows of the export, the overview with its chart, and a message to everyone confirmed."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -13,7 +13,6 @@ from chalicelib.accounts.model import Account
 from chalicelib.audit.store import audit_entry
 from chalicelib.core import clock
 from chalicelib.core.config import TIMEZONE
-from chalicelib.core.csv_export import to_csv
 from chalicelib.core.errors import Conflict
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _
@@ -69,7 +68,8 @@ def check_in(organiser: Account, slug: str, key: str, attended: bool) -> Registr
     return reg
 
 
-def export_csv(slug: str) -> str:
+def export_rows(slug: str) -> tuple[list[str], Iterator[tuple[str, ...]]]:
+    """The export's header and rows, oldest registration first (the export worker writes them)."""
     rows = (
         (
             r.name,
@@ -82,7 +82,7 @@ def export_csv(slug: str) -> str:
         )
         for r in sorted(stores.registrations().list_for_event(slug), key=lambda r: r.created_at)
     )
-    return to_csv(["name", "email", "organisation", "role", "status", "registered_at", "remarks"], rows)
+    return ["name", "email", "organisation", "role", "status", "registered_at", "remarks"], rows
 
 
 @dataclass

@@ -9,7 +9,7 @@ from chalicelib.accounts import signin
 from chalicelib.accounts.model import Access, Account
 from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
-from chalicelib.mail import newsletter
+from chalicelib.mail import newsletter, suppression
 from chalicelib.registrations import service as registration
 from chalicelib.views.auth import requires, signed_in
 from chalicelib.views.http import FORM, cookie_header, form_post, language, page, query_params, redirect
@@ -61,6 +61,8 @@ def _own_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response
         values=form,
         errors=errors,
         saved=query_params(bp.current_request).get("opgeslagen") == "1",
+        suppressed=suppression.of(account),
+        reachable=query_params(bp.current_request).get("bereikbaar") == "1",
     )
 
 
@@ -70,6 +72,15 @@ def _own_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response
 def update_own(form: dict[str, str]) -> Response:
     accounts.update_own(signed_in(bp.current_request), form)
     return redirect("/account?opgeslagen=1")
+
+
+@bp.route("/account/bereikbaar", methods=["POST"], content_types=FORM)
+@requires(bp, Access.MEMBER)
+@form_post(bp)
+def reachable_again(form: dict[str, str]) -> Response:
+    """The member says their address works again after a bounce or spam report."""
+    suppression.lift_own(signed_in(bp.current_request))
+    return redirect("/account?bereikbaar=1")
 
 
 @bp.route("/account/verwijderen", methods=["POST"], content_types=FORM)

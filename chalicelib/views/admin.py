@@ -1,5 +1,5 @@
 """/beheer: the organisers' workspace start page, accounts and roles, trusted domains,
-the newsletter export and the audit log. Events, materials and news have their own modules."""
+the newsletter and the audit log. Events, materials and news have their own modules."""
 
 from __future__ import annotations
 
@@ -124,16 +124,3 @@ def newsletter_form() -> Response:
 def newsletter_send(form: dict[str, str]) -> Response:
     job = newsletter.send_from_form(signed_in(bp.current_request), form)
     return redirect(f"/beheer/verzendingen/{job.id}")
-
-
-@bp.route("/beheer/nieuwsbrief.csv", methods=["GET"])
-@requires(bp, Access.ORGANISER)
-def newsletter_export() -> Response:
-    return Response(
-        newsletter.subscribers_csv(),
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": 'attachment; filename="nieuwsbrief-abonnees.csv"',
-            "Cache-Control": "no-store",
-        },
-    )

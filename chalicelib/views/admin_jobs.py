@@ -33,7 +33,14 @@ def progress(job_id: str) -> Response:
     """What the job page's script polls, so the bar moves without a reload."""
     job = jobs.get(job_id)
     response = json_response(
-        {"status": job.status, "total": job.total, "sent": job.sent, "failed": job.failed, "done": job.done}
+        {
+            "status": job.status,
+            "total": job.total,
+            "sent": job.sent,
+            "failed": job.failed,
+            "skipped": job.skipped,
+            "done": job.done,
+        }
     )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,4 +1,4 @@
-"""/beheer/bijeenkomsten/{slug}/...: an event's registrations, check-in, export, overview, message."""
+"""/beheer/bijeenkomsten/{slug}/...: an event's registrations, check-in, overview, message (export: admin_exports)."""
 
 from __future__ import annotations
 
@@ -54,19 +54,6 @@ def registration_action(form: dict[str, str], slug: str, key: str, action: str) 
     else:
         raise NotFound()
     return redirect(f"/beheer/bijeenkomsten/{slug}/aanmeldingen")
-
-
-@bp.route(f"{BASE}/aanmeldingen.csv", methods=["GET"])
-@requires(bp, Access.ORGANISER)
-def export(slug: str) -> Response:
-    event_admin.get(slug)
-    return Response(
-        attendance.export_csv(slug),
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="aanmeldingen-{slug}.csv"',
-        },
-    )
 
 
 @bp.route(f"{BASE}/inchecken", methods=["GET"])

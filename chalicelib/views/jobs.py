@@ -1,17 +1,27 @@
-"""Functions that are not web requests: the scheduled jobs (EventBridge rules) and the mail worker (SQS)."""
+"""Functions that are not web requests: the scheduled jobs (EventBridge rules), the mail and export
+workers (SQS), and SES's bounce and complaint notifications (SNS)."""
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 
-from chalice.app import Blueprint, Cron, SQSEvent
+from chalice.app import Blueprint, Cron, SNSEvent, SQSEvent
 
-from chalicelib.mail import worker
+from chalicelib.core import clock
+from chalicelib.exports import service as exports
+from chalicelib.mail import suppression, worker
 from chalicelib.registrations import reminders, retention
 
 bp = Blueprint(__name__)
 # The stack points the worker at its own queue (infra/resources.json overrides this name with the queue's ARN).
 MAIL_QUEUE = "network-portal-mail"
+EXPORT_QUEUE = "network-portal-exports"
+# and the notifications function at the topic SES publishes to (overridden with the topic's ARN)
+SES_EVENTS_TOPIC = "network-portal-ses-events"
+
+log = logging.getLogger(__name__)
 
 
 @bp.schedule(Cron(0, 7, "*", "*", "?", "*"), name="send_reminders", description="Remind confirmed attendees")
@@ -29,3 +39,23 @@ def send_mail(event: SQSEvent) -> None:
     """One queue message at a time; an exception hands it back to SQS (and, after five tries, to the DLQ)."""
     for record in event:
         worker.handle(record.body)
+
+
+@bp.on_sqs_message(queue=EXPORT_QUEUE, batch_size=1, name="make_export")
+def make_export(event: SQSEvent) -> None:
+    """One export at a time; an exception hands it back to SQS (and, after five tries, to the DLQ)."""
+    for record in event:
+        exports.build(record.body)
+
+
+@bp.on_sns_message(topic=SES_EVENTS_TOPIC, name="ses_notifications")
+def ses_notifications(event: SNSEvent) -> None:
+    """A bounce or complaint puts the address on the suppression list. A message that is not SES's
+    JSON is logged and dropped: SNS would only deliver the same unreadable text again."""
+    try:
+        notification = json.loads(event.message)
+    except ValueError:
+        log.warning("SNS message is not JSON; dropped")
+        return
+    if isinstance(notification, dict):
+        suppression.record(notification, clock.now())

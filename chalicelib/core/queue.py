@@ -1,26 +1,26 @@
-"""The mail queue (SQS): what a request or the worker puts on it for the worker to do."""
+"""SQS queues: what a request or a worker puts on a queue for a worker to do (mail, exports)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from chalicelib.core import aws, config
+from chalicelib.core import aws
 
 SQS_BATCH = 10  # SendMessageBatch takes ten messages at a time
 
 
-def put(message: dict[str, Any]) -> None:
-    aws.sqs().send_message(QueueUrl=config.mail_queue_url(), MessageBody=json.dumps(message))
+def put(queue_url: str, message: dict[str, Any]) -> None:
+    aws.sqs().send_message(QueueUrl=queue_url, MessageBody=json.dumps(message))
 
 
-def put_many(messages: list[dict[str, Any]]) -> None:
+def put_many(queue_url: str, messages: list[dict[str, Any]]) -> None:
     """Several messages, ten to a call; raises if SQS refused any of them."""
     for start in range(0, len(messages), SQS_BATCH):
         entries = [
             {"Id": str(i), "MessageBody": json.dumps(m)} for i, m in enumerate(messages[start : start + SQS_BATCH])
         ]
-        response = aws.sqs().send_message_batch(QueueUrl=config.mail_queue_url(), Entries=entries)
+        response = aws.sqs().send_message_batch(QueueUrl=queue_url, Entries=entries)
         if response.get("Failed"):
             codes = ", ".join(sorted({f.get("Code", "?") for f in response["Failed"]}))
             raise RuntimeError(f"SQS refused {len(response['Failed'])} messages: {codes}")

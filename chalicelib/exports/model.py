@@ -1,0 +1,69 @@
+"""An export: a CSV file an organiser asked for, built off the request path and fetched from S3.
+
+Key layout (single table; see docs/data-model.md):
+  EXPORT#{id} / #EXPORT   what was asked, by whom, and how far (expires with the table's TTL)
+The file is `exports/{id}/{filename}` in the private bucket; a lifecycle rule removes it after a day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from chalicelib.core.entity import attributes, from_attributes
+from chalicelib.core.fields import kept_out
+
+EXPORT_SK = "#EXPORT"
+# how long a finished file can be fetched: the bucket's lifecycle rule removes it after a day
+KEPT = timedelta(days=1)
+
+
+class ExportKind(StrEnum):
+    REGISTRATIONS = "registrations"  # one event's registrations
+    SUBSCRIBERS = "subscribers"  # every member who takes the newsletter
+
+
+class ExportStatus(StrEnum):
+    QUEUED = "queued"  # on the queue; the worker has not finished the file
+    DONE = "done"
+
+
+def export_pk(export_id: str) -> str:
+    return f"EXPORT#{export_id}"
+
+
+@dataclass
+class Export:
+    id: str = field(metadata=kept_out)  # in the key
+    kind: ExportKind
+    created_by: str
+    created_at: datetime
+    filename: str
+    event_slug: str = ""
+    event_title: str = ""
+    status: ExportStatus = ExportStatus.QUEUED
+    rows: int = 0
+    finished_at: datetime | None = None
+
+    @property
+    def file_key(self) -> str:
+        return f"exports/{self.id}/{self.filename}"
+
+    def expired(self, now: datetime) -> bool:
+        return now - self.created_at > KEPT
+
+    def to_item(self) -> dict[str, Any]:
+        return {
+            "PK": export_pk(self.id),
+            "SK": EXPORT_SK,
+            "type": "export",
+            **attributes(self),
+            # the table's TTL removes the record a week after the file is gone
+            "expires_at": int((self.created_at + KEPT + timedelta(days=7)).timestamp()),
+        }
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> Export:
+        return from_attributes(cls, item, id=item["PK"].removeprefix("EXPORT#"))

@@ -1,0 +1,142 @@
+"""Exports: the request records what an organiser asked for and queues it; a worker writes the CSV
+to the private bucket; the organiser fetches it through a link that works for five minutes.
+
+However many rows there are, the request makes the same calls (one transaction: the export and
+its audit entry; one SQS message), and no file passes through Lambda's 6 MB response. The files
+hold personal data: asking for one and fetching it are both in the audit log, and the file is
+removed after a day.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import secrets
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib import stores
+from chalicelib.accounts.model import Account
+from chalicelib.audit.store import audit_entry
+from chalicelib.core import clock, config, queue
+from chalicelib.core.csv_export import write_csv
+from chalicelib.core.errors import Conflict, LinkInvalid, NotFound, PortalError
+from chalicelib.core.i18n import _
+from chalicelib.events.model import Event
+from chalicelib.exports import files
+from chalicelib.exports.model import Export, ExportKind, ExportStatus
+from chalicelib.mail import newsletter
+from chalicelib.registrations import attendance
+
+log = logging.getLogger(__name__)
+
+Rows = tuple[Sequence[str], Iterable[Sequence[str]]]
+
+# what each kind of export holds: its header and its rows, read by the worker
+SOURCES: dict[ExportKind, Callable[[Export], Rows]] = {
+    ExportKind.REGISTRATIONS: lambda export: attendance.export_rows(export.event_slug),
+    ExportKind.SUBSCRIBERS: lambda export: newsletter.subscriber_rows(),
+}
+
+
+class ExportQueueUnavailable(PortalError):
+    status = 503
+    message = _("De export kon niet worden gestart. Probeer het over een minuut opnieuw.")
+
+
+class ExportNotReady(Conflict):
+    message = _("Het bestand is nog niet klaar. Deze pagina laat het zien zodra het klaar is.")
+
+
+class ExportExpired(LinkInvalid):
+    message = _(
+        "Dit bestand is niet meer beschikbaar: exports worden na een dag verwijderd, omdat ze persoonsgegevens bevatten. Vraag een nieuwe aan."
+    )
+
+
+class UnknownExport(Exception):
+    """The queue message names no export: it goes back to the queue and on to the dead-letter queue."""
+
+
+def of_event(actor: Account, event: Event) -> Export:
+    """An event's registrations as CSV."""
+    return _start(actor, ExportKind.REGISTRATIONS, f"aanmeldingen-{event.slug}.csv", event)
+
+
+def of_subscribers(actor: Account) -> Export:
+    """The newsletter's subscribers as CSV."""
+    return _start(actor, ExportKind.SUBSCRIBERS, "nieuwsbrief-abonnees.csv", None)
+
+
+def _start(actor: Account, kind: ExportKind, filename: str, event: Event | None) -> Export:
+    now = clock.now()
+    export = Export(
+        id=secrets.token_hex(8),
+        kind=kind,
+        created_by=actor.email,
+        created_at=now,
+        filename=filename,
+        event_slug=event.slug if event else "",
+        event_title=event.title if event else "",
+    )
+    target = event.slug if event else kind
+    entry = audit_entry(
+        actor.email, "export.requested", target, {}, {"export": export.id, "kind": kind}, now.isoformat()
+    )
+    stores.exports().create(export, entry)
+    try:
+        queue.put(config.export_queue_url(), {"export": export.id})
+    except (ClientError, BotoCoreError) as error:
+        raise ExportQueueUnavailable() from error
+    return export
+
+
+def get(export_id: str) -> Export:
+    export = stores.exports().get(export_id) if 0 < len(export_id) <= 40 else None
+    if export is None:
+        raise NotFound()
+    return export
+
+
+def download_url(actor: Account, export_id: str) -> str:
+    """A five-minute link to the finished file; the fetch is audited."""
+    export = get(export_id)
+    now = clock.now()
+    if export.expired(now):
+        raise ExportExpired()
+    if export.status != ExportStatus.DONE:
+        raise ExportNotReady()
+    target = export.event_slug or export.kind
+    stores.audit().put(
+        audit_entry(actor.email, "export.downloaded", target, {}, {"export": export.id}, now.isoformat())
+    )
+    return files.download_url(export.file_key, export.filename)
+
+
+def build(body: str) -> None:
+    """One queue message: write the export's CSV to the bucket. Raises when it should be delivered again.
+
+    The rows go through a temporary file, so memory stays small whatever their number; a message
+    delivered twice writes the same file twice.
+    """
+    try:
+        export = stores.exports().get(str(json.loads(body)["export"]))
+    except (ValueError, KeyError, TypeError) as error:
+        raise UnknownExport("unreadable message") from error
+    if export is None:
+        raise UnknownExport("no such export")
+    if export.status == ExportStatus.DONE:
+        return
+    header, rows = SOURCES[export.kind](export)
+    with tempfile.TemporaryFile() as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        count = write_csv(text, header, rows)
+        text.flush()
+        raw.seek(0)
+        files.put(export.file_key, raw)
+        text.detach()  # the file is closed by its own `with`, not by the wrapper
+    stores.exports().finish(export.id, count, clock.now())
+    log.info("export built", extra={"export": export.id, "kind": export.kind, "rows": count})

@@ -1,0 +1,52 @@
+"""Repository for exports. Receives its table name and client."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.audit.store import audit_put
+from chalicelib.core.dynamo import from_attrs, is_condition_failed, primary_key, to_attrs
+from chalicelib.exports.model import EXPORT_SK, Export, ExportStatus, export_pk
+
+
+class ExportStore:
+    def __init__(self, client: Any, table: str) -> None:
+        self._client = client
+        self._table = table
+
+    def create(self, export: Export, audit: dict[str, Any]) -> None:
+        """The export and its audit entry, in one transaction."""
+        put = {
+            "TableName": self._table,
+            "Item": to_attrs(export.to_item()),
+            "ConditionExpression": "attribute_not_exists(PK)",
+        }
+        self._client.transact_write_items(TransactItems=[{"Put": put}, audit_put(self._table, audit)])
+
+    def get(self, export_id: str) -> Export | None:
+        response = self._client.get_item(
+            TableName=self._table, Key=primary_key(export_pk(export_id), EXPORT_SK), ConsistentRead=True
+        )
+        item = response.get("Item")
+        return Export.from_item(from_attrs(item)) if item else None
+
+    def finish(self, export_id: str, rows: int, at: datetime) -> None:
+        """The file is in the bucket; a redelivered message that built it again finds it finished."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=primary_key(export_pk(export_id), EXPORT_SK),
+                UpdateExpression="SET #status = :done, #rows = :rows, finished_at = :at",
+                ConditionExpression="#status = :queued",
+                # both are DynamoDB reserved words
+                ExpressionAttributeNames={"#status": "status", "#rows": "rows"},
+                ExpressionAttributeValues=to_attrs(
+                    {":done": ExportStatus.DONE, ":queued": ExportStatus.QUEUED, ":rows": rows, ":at": at.isoformat()}
+                ),
+            )
+        except ClientError as error:
+            if not is_condition_failed(error):
+                raise

@@ -1,0 +1,69 @@
+"""Repository for the suppression list: addresses that mail to many skips. Receives its table name and client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.audit.store import audit_put
+from chalicelib.core.dynamo import from_attrs, is_cancelled, primary_key, to_attrs
+from chalicelib.mail.model import SUPPRESSED_INDEX_PK, SUPPRESSED_SK, Suppression, suppressed_pk
+
+
+class NotSuppressed(Exception):
+    """The address is not on the list (lifted a moment ago by someone else)."""
+
+
+class SuppressionStore:
+    def __init__(self, client: Any, table: str) -> None:
+        self._client = client
+        self._table = table
+
+    def put(self, entry: Suppression) -> None:
+        """Add or renew an entry: a later bounce of the same address replaces the earlier one."""
+        self._client.put_item(TableName=self._table, Item=to_attrs(entry.to_item()))
+
+    def get(self, key: str) -> Suppression | None:
+        response = self._client.get_item(TableName=self._table, Key=primary_key(suppressed_pk(key), SUPPRESSED_SK))
+        item = response.get("Item")
+        return Suppression.from_item(from_attrs(item)) if item else None
+
+    def among(self, keys: list[str]) -> set[str]:
+        """Which of these address keys are suppressed: one BatchGetItem for up to 100 keys."""
+        wanted = [primary_key(suppressed_pk(key), SUPPRESSED_SK) for key in dict.fromkeys(keys)]
+        found: set[str] = set()
+        while wanted:
+            response = self._client.batch_get_item(
+                RequestItems={self._table: {"Keys": wanted, "ProjectionExpression": "PK"}}
+            )
+            for raw in response["Responses"].get(self._table, []):
+                found.add(from_attrs(raw)["PK"].removeprefix("SUPPRESSED#"))
+            wanted = response.get("UnprocessedKeys", {}).get(self._table, {}).get("Keys", [])
+        return found
+
+    def newest(self, limit: int) -> list[Suppression]:
+        """The most recent entries first: one Query of GSI1."""
+        response = self._client.query(
+            TableName=self._table,
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk",
+            ExpressionAttributeValues=to_attrs({":pk": SUPPRESSED_INDEX_PK}),
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        return [Suppression.from_item(from_attrs(item)) for item in response["Items"]]
+
+    def lift(self, key: str, audit: dict[str, Any]) -> None:
+        """Remove an entry with its audit entry, in one transaction; NotSuppressed if it is gone."""
+        delete = {
+            "TableName": self._table,
+            "Key": primary_key(suppressed_pk(key), SUPPRESSED_SK),
+            "ConditionExpression": "attribute_exists(PK)",
+        }
+        try:
+            self._client.transact_write_items(TransactItems=[{"Delete": delete}, audit_put(self._table, audit)])
+        except ClientError as error:
+            if is_cancelled(error):
+                raise NotSuppressed() from error
+            raise

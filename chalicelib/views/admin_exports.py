@@ -1,0 +1,57 @@
+"""/beheer/exports: organisers ask for a CSV (an event's registrations, the newsletter's subscribers),
+follow it while a worker builds it, and fetch it through a short-lived link."""
+
+from __future__ import annotations
+
+from chalice.app import Blueprint, Response
+
+from chalicelib.accounts.model import Access
+from chalicelib.core import clock
+from chalicelib.events import workspace as event_admin
+from chalicelib.exports import service as exports
+from chalicelib.views.auth import requires, signed_in
+from chalicelib.views.http import FORM, form_post, json_response, page, redirect
+
+bp = Blueprint(__name__)
+BASE = "/beheer/exports"
+
+
+@bp.route("/beheer/bijeenkomsten/{slug}/export", methods=["POST"], content_types=FORM)
+@requires(bp, Access.ORGANISER)
+@form_post(bp)
+def of_event(form: dict[str, str], slug: str) -> Response:
+    export = exports.of_event(signed_in(bp.current_request), event_admin.get(slug))
+    return redirect(f"{BASE}/{export.id}")
+
+
+@bp.route("/beheer/nieuwsbrief/export", methods=["POST"], content_types=FORM)
+@requires(bp, Access.ORGANISER)
+@form_post(bp)
+def of_subscribers(form: dict[str, str]) -> Response:
+    export = exports.of_subscribers(signed_in(bp.current_request))
+    return redirect(f"{BASE}/{export.id}")
+
+
+@bp.route(BASE + "/{export_id}", methods=["GET"])
+@requires(bp, Access.ORGANISER)
+def export_page(export_id: str) -> Response:
+    export = exports.get(export_id)
+    return page(bp.current_request, "admin_export.html", export=export, expired=export.expired(clock.now()))
+
+
+@bp.route(BASE + "/{export_id}/status", methods=["GET"])
+@requires(bp, Access.ORGANISER)
+def status(export_id: str) -> Response:
+    """What the export page's script polls, so it shows the file as soon as it is ready."""
+    export = exports.get(export_id)
+    response = json_response({"status": export.status, "rows": export.rows})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route(BASE + "/{export_id}/bestand", methods=["GET"])
+@requires(bp, Access.ORGANISER)
+def download(export_id: str) -> Response:
+    """To the file in S3 through a five-minute link; the fetch is audited."""
+    url = exports.download_url(signed_in(bp.current_request), export_id)
+    return redirect(url, {"Cache-Control": "no-store"})
