@@ -56,6 +56,16 @@ def load_events(path: Path) -> None:
         click.echo(f"loaded /events/{slug}")
 
 
+@cli.command("recount")
+def recount() -> None:
+    """Rebuild every event's registrations list and overview figures from its registrations (after an upgrade)."""
+    from chalicelib.events.workspace import all_events
+    from chalicelib.registrations.attendance import recount as recount_event
+
+    for event in all_events():
+        click.echo(f"{event.slug}: {recount_event(event.slug)} registrations")
+
+
 @cli.command("create-organiser")
 @click.option("--email", required=True, help="Address of the organiser")
 @click.option("--name", default="", help="Name shown in the portal")

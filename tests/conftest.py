@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -31,6 +32,7 @@ from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
+from chalicelib import stores
 from chalicelib.accounts import csrf
 from chalicelib.core import aws, clock
 from chalicelib.core.config import TIMEZONE
@@ -206,6 +208,10 @@ def confirmed_attendees(count: int, slug: str = "netwerkbijeenkomst-test") -> li
     for start in range(0, count, 25):
         puts = [{"PutRequest": {"Item": to_attrs(r.to_item())}} for r in regs[start : start + 25]]
         aws.dynamodb().batch_write_item(RequestItems={LOCAL_STAGE["TABLE_NAME"]: puts})
+    figures: Counter[str] = Counter()
+    for reg in regs:
+        figures.update(reg.figures())
+    stores.registrations().put_figures(slug, figures)  # as the registration transactions would have kept them
     return [r.email for r in regs]
 
 

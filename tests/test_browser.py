@@ -362,7 +362,7 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
 
     organiser.get_by_role("link", name="Inchecken").click()
     assert_accessible(organiser)
-    organiser.get_by_label("Naam of organisatie").fill("dave")
+    organiser.get_by_label("Naam", exact=True).fill("dave")
     organiser.get_by_role("button", name="Zoeken").click()
     organiser.get_by_role("button", name="Dave van den Berg").click()  # "Aanwezig", named for screen readers
     expect(organiser.get_by_role("status")).to_contain_text("Dave van den Berg is aanwezig gemeld.")

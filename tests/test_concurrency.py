@@ -18,6 +18,7 @@ from chalicelib import stores
 from chalicelib.core import aws
 from chalicelib.core.dynamo import to_attrs
 from chalicelib.events.store import EventStore
+from chalicelib.registrations import attendance
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.store import RegistrationStore
 from tests.conftest import LOCAL_STAGE, build_event, registration_form, store_event
@@ -76,6 +77,13 @@ def test_exactly_the_seats_are_confirmed_and_the_rest_wait(seats, monkeypatch):
     statuses, confirmed, waiting, entries = stored_state()
     assert statuses == {"confirmed": SEATS, "waiting": PEOPLE - SEATS}
     assert (confirmed, waiting, entries) == (SEATS, PEOPLE - SEATS, PEOPLE - SEATS)
+    assert figures_are_kept()
+
+
+def figures_are_kept() -> bool:
+    """The overview's figures, kept by the transactions, equal a count of every registration."""
+    kept = Counter({name: n for name, n in stores.registrations().figures(SLUG).items() if n})
+    return kept == +attendance.count_slowly(SLUG)
 
 
 def test_negative_control_without_the_seat_condition_overbooking_is_caught(seats, monkeypatch):
@@ -127,6 +135,7 @@ def test_organisers_racing_for_the_last_seat_give_it_once(moto_server):
     statuses, confirmed, waiting_count, entries = stored_state()
     assert statuses == {"confirmed": 3, "waiting": 9}
     assert (confirmed, waiting_count, entries) == (3, 9, 9)
+    assert figures_are_kept()
 
 
 def test_negative_control_promotions_without_the_seat_condition_overbook(moto_server):

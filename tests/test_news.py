@@ -76,7 +76,7 @@ def test_invalid_articles_keep_input_and_save_nothing(organiser):
     assert "Dit veld is verplicht." in page
     assert "maximaal 20000 tekens" in page
     assert 'value="morgen"' in page
-    assert stores.news().all() == []
+    assert stores.news().newest(None, 10, None).items == []
 
 
 def test_edit_delete_and_duplicate_titles_are_audited(organiser, now):

@@ -20,6 +20,7 @@ from chalicelib.core.errors import Conflict, InvalidInput, LinkInvalid, NotFound
 from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import email_key
+from chalicelib.core.paging import Page
 from chalicelib.mail import sending as mail
 
 DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -66,9 +67,20 @@ def change_trusted_domain(organiser: Account, form: Mapping[str, str], add: bool
         raise Conflict() from exc
 
 
-def by_status(status: AccountStatus) -> list[Account]:
-    """Every account with this status, newest first, for the organisers' lists."""
-    return stores.accounts().by_status(status)
+# the tabs of the organisers' accounts list, the task first
+LISTED = (AccountStatus.PENDING, AccountStatus.APPROVED, AccountStatus.DISABLED)
+
+
+def accounts_page(query: Mapping[str, str]) -> tuple[AccountStatus, Page[Account]]:
+    """One page of the accounts with one status (waiting for approval unless asked), newest first."""
+    wanted = query.get("status", "")
+    status = next((s for s in LISTED if s == wanted), AccountStatus.PENDING)
+    return status, stores.accounts().of_status(status, config.list_page_size(), query.get("na") or None)
+
+
+def waiting_for_approval() -> Page[Account]:
+    """The first page of account requests waiting for an organiser (the workspace's notice)."""
+    return stores.accounts().of_status(AccountStatus.PENDING, config.list_page_size(), None)
 
 
 def set_access(organiser: Account, key: str, access: str) -> Account:

@@ -17,6 +17,7 @@ from chalicelib.accounts.model import ACCOUNT_SK, NEWSLETTER_INDEX_PK, Account
 from chalicelib.audit.store import audit_put
 from chalicelib.core.dynamo import from_attrs, is_cancelled, primary_key, query_all, to_attrs
 from chalicelib.core.keys import email_key
+from chalicelib.core.paging import Page, query_page
 
 LINK_SK = "#LINK"
 
@@ -126,18 +127,18 @@ class AccountStore:
                 raise StaleAccount() from error
             raise
 
-    def by_status(self, status: str) -> list[Account]:
-        """Every account with this status, newest first; paginates (a list that stopped at
-        100 would hide accounts from the organisers without saying so)."""
-        items = query_all(
-            self._client,
-            TableName=self._table,
-            IndexName="GSI1",
-            KeyConditionExpression="GSI1PK = :pk",
-            ExpressionAttributeValues=to_attrs({":pk": f"ACCOUNTS#{status}"}),
-            ScanIndexForward=False,
-        )
-        return [Account.from_item(i) for i in items]
+    def of_status(self, status: str, limit: int, cursor: str | None) -> Page[Account]:
+        """One page of the accounts with this status, newest first: one Query of GSI1 (the page says
+        when there are more, so no account is hidden from the organisers)."""
+        params = {
+            "TableName": self._table,
+            "IndexName": "GSI1",
+            "KeyConditionExpression": "GSI1PK = :pk",
+            "ExpressionAttributeValues": to_attrs({":pk": f"ACCOUNTS#{status}"}),
+            "ScanIndexForward": False,
+        }
+        items, after = query_page(self._client, params, limit, cursor, scope=f"accounts#{status}")
+        return Page([Account.from_item(item) for item in items], after)
 
     def subscribers(self) -> list[Account]:
         """Approved accounts that want the newsletter, by address; paginates."""

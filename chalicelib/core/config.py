@@ -136,3 +136,8 @@ def reminder_days() -> int:
 def retention_days() -> int:
     """Registrations' personal data is anonymised this many days after the event."""
     return int(os.environ.get("RETENTION_DAYS", "90"))
+
+
+def list_page_size() -> int:
+    """Rows on one page of an organisers' list (registrations, accounts, events, news)."""
+    return int(os.environ.get("LIST_PAGE_SIZE", "50"))

@@ -16,10 +16,11 @@ from botocore.exceptions import ClientError
 from chalicelib import stores
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import audit_entry
-from chalicelib.core import clock
+from chalicelib.core import clock, config
 from chalicelib.core.errors import Conflict, InvalidInput, NotFound
 from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
+from chalicelib.core.paging import Page
 from chalicelib.events.forms import clean_event, clean_slot
 from chalicelib.events.model import Event, EventStatus
 from chalicelib.events.store import MAX_SLOTS, CapacityBelowConfirmed, SlugTaken, StaleEvent
@@ -37,7 +38,15 @@ STALE = _("Iemand anders heeft deze bijeenkomst intussen gewijzigd. Open haar op
 
 
 def all_events() -> list[Event]:
+    """Every event (`manage.py`; never a page, which reads one page of a status)."""
     return stores.events().all_for_organisers()
+
+
+def events_page(query: Mapping[str, str]) -> tuple[EventStatus, Page[Event]]:
+    """One page of the organisers' list: the events with one status, newest first."""
+    wanted = query.get("status", "")
+    status = next((s for s in EventStatus if s == wanted), EventStatus.PUBLISHED)
+    return status, stores.events().of_status(status, config.list_page_size(), query.get("na") or None)
 
 
 def get(slug: str) -> Event:
@@ -197,7 +206,7 @@ def delete_draft(organiser: Account, slug: str, version: str) -> None:
     event = get(slug)
     if version != str(event.version):
         raise Conflict(STALE)
-    has_people = event.confirmed or event.waiting or stores.registrations().list_for_event(slug)
+    has_people = event.confirmed or event.waiting or stores.registrations().listed(slug, "", "", 1, None).items
     if event.status != EventStatus.DRAFT or has_people or event.materials or stores.library().speakers_of(slug):
         raise Conflict(_("Alleen een concept zonder aanmeldingen, sprekers of materiaal kan worden verwijderd."))
     entry = audit_entry(organiser.email, "event.deleted", slug, _snapshot(event), {}, clock.now().isoformat())

@@ -8,13 +8,13 @@ Organisers follow it at /beheer/verzendingen.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib import stores
 from chalicelib.audit.store import audit_entry
-from chalicelib.core import config, queue
+from chalicelib.core import clock, config, queue
 from chalicelib.core.errors import NotFound, PortalError
 from chalicelib.core.i18n import _
 from chalicelib.events.model import Event
@@ -73,6 +73,14 @@ def restart(job_id: str) -> MailJob:
     if job.status != JobStatus.DONE:
         _queue(job)
     return job
+
+
+# a job not done after this long may have lost its queue message: its page offers to start it again
+STALLED_AFTER = timedelta(minutes=2)
+
+
+def may_be_stalled(job: MailJob) -> bool:
+    return job.status != JobStatus.DONE and clock.now() - job.created_at > STALLED_AFTER
 
 
 def get(job_id: str) -> MailJob:

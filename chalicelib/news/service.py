@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from datetime import datetime
 
 from chalicelib import stores
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import audit_entry
-from chalicelib.core import clock
+from chalicelib.core import clock, config
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.errors import Conflict, InvalidInput, NotFound
 from chalicelib.core.forms import FieldError, slugify, text_field
 from chalicelib.core.i18n import _
+from chalicelib.core.paging import Page
 from chalicelib.news.model import Article
 from chalicelib.news.store import SlugTaken
 
@@ -21,20 +21,14 @@ PAGE_SIZE = 10
 BODY_MAX = 20_000
 
 
-def published(limit: int | None = None, page: int = 1) -> tuple[list[Article], int]:
-    """Articles whose publish moment has come, newest first; with the number of pages."""
-    now = clock.now()
-    visible = [a for a in stores.news().all() if a.published_at <= now]
-    if limit:
-        return visible[:limit], 1
-    pages = max(1, math.ceil(len(visible) / PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    return visible[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], pages
+def published(limit: int = PAGE_SIZE, cursor: str | None = None) -> Page[Article]:
+    """One page of the articles whose publish moment has come, newest first."""
+    return stores.news().newest(clock.now(), limit, cursor)
 
 
-def all_articles() -> list[Article]:
-    """Every article, scheduled ones too, newest first, for organisers."""
-    return stores.news().all()
+def all_articles(cursor: str | None = None) -> Page[Article]:
+    """One page of every article, scheduled ones too, newest first, for organisers."""
+    return stores.news().newest(None, config.list_page_size(), cursor)
 
 
 def get(slug: str) -> Article:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.core.dynamo import from_attrs, primary_key, query_all, to_attrs
+from chalicelib.core.config import TIMEZONE
+from chalicelib.core.dynamo import from_attrs, primary_key, to_attrs
+from chalicelib.core.paging import Page, query_page
 from chalicelib.news.model import NEWS_SK, Article
 
 
@@ -23,17 +26,21 @@ class NewsStore:
         response = self._client.get_item(TableName=self._table, Key=primary_key(f"NEWS#{slug}", NEWS_SK))
         return Article.from_item(from_attrs(response["Item"])) if "Item" in response else None
 
-    def all(self) -> list[Article]:
-        """Every article, newest publish moment first (GSI1 'NEWS'); paginates."""
-        items = query_all(
-            self._client,
-            TableName=self._table,
-            IndexName="GSI1",
-            KeyConditionExpression="GSI1PK = :pk",
-            ExpressionAttributeValues=to_attrs({":pk": "NEWS"}),
-            ScanIndexForward=False,
-        )
-        return [Article.from_item(i) for i in items]
+    def newest(self, until: datetime | None, limit: int, cursor: str | None) -> Page[Article]:
+        """One page of articles, newest publish moment first (GSI1 'NEWS'); with `until`, only those
+        published by then (the key starts with the moment, so DynamoDB leaves the others out)."""
+        condition = "GSI1PK = :pk" + (" AND GSI1SK <= :until" if until else "")
+        # '~' sorts after the '#' that follows the moment: an article published at `until` is included
+        values = {":pk": "NEWS", **({":until": f"{until.astimezone(TIMEZONE).isoformat()}~"} if until else {})}
+        params = {
+            "TableName": self._table,
+            "IndexName": "GSI1",
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": to_attrs(values),
+            "ScanIndexForward": False,
+        }
+        items, after = query_page(self._client, params, limit, cursor, scope=f"news#{bool(until)}")
+        return Page([Article.from_item(item) for item in items], after)
 
     def save(self, article: Article, audit: dict[str, Any], new: bool) -> None:
         """Write the article with its audit entry; a new one may not take an existing slug."""

@@ -11,39 +11,77 @@ from datetime import date, datetime
 from chalicelib import stores
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import audit_entry
-from chalicelib.core import clock
+from chalicelib.core import clock, config
 from chalicelib.core.config import TIMEZONE
-from chalicelib.core.errors import Conflict
+from chalicelib.core.errors import Conflict, RegistrationNotFound
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _
 from chalicelib.events.model import Event
 from chalicelib.mail import jobs
 from chalicelib.mail.model import JobKind, MailJob
 from chalicelib.registrations import service as registration
-from chalicelib.registrations.model import ATTENDED, Registration, RegistrationStatus
+from chalicelib.registrations.model import ATTENDED, BUCKETS, Registration, RegistrationStatus, figures_of, name_key
 from chalicelib.registrations.store import StaleRegistration
 
-STATUSES = (*RegistrationStatus, ATTENDED)  # the filters of the registrations list
+STATUSES = BUCKETS  # the filters of the registrations list: each is one partition of GSI1
 
 
-def status_of(reg: Registration) -> str:
-    return ATTENDED if reg.status == RegistrationStatus.CONFIRMED and reg.attended_at else reg.status
+@dataclass
+class Listing:
+    registrations: list[Registration]
+    cursor: str | None  # the next page, or None
+    q: str  # the search as the organiser typed it
+    status: str
+    narrow: bool = False  # a name search found more than a page: type more of the name
 
 
-def listing(slug: str, query: Mapping[str, str]) -> tuple[list[Registration], str, str]:
-    """Registrations matching a search text (name, address, organisation) and a status; sorted by name."""
+def listing(slug: str, query: Mapping[str, str], statuses: tuple[str, ...] = STATUSES) -> Listing:
+    """One page of an event's registrations (in a bucket, or all by bucket and then name), or those
+    whose name starts with the search text. Never more than a page is read: a search without a
+    status reads one page of each bucket and shows the first page of the names together."""
     q = " ".join(query.get("q", "").split())[:100]
     status = query.get("status", "")
-    status = status if status in STATUSES else ""
-    needle = q.casefold()
-    found = [
-        r
-        for r in stores.registrations().list_for_event(slug)
-        # "confirmed" includes those checked in since; "attended" only them
-        if (not status or status in (r.status, status_of(r)))
-        and (not needle or needle in f"{r.name} {r.email} {r.organisation}".casefold())
-    ]
-    return sorted(found, key=lambda r: r.name.casefold()), q, status
+    status = status if status in statuses else ""
+    size, store = config.list_page_size(), stores.registrations()
+    if q:
+        pages = [store.listed(slug, bucket, name_key(q), size, None) for bucket in ((status,) if status else statuses)]
+        found = sorted((r for page in pages for r in page.items), key=lambda r: name_key(r.name))
+        return Listing(found[:size], None, q, status, narrow=len(found) > size or any(p.cursor for p in pages))
+    page = store.listed(slug, status, "", size, query.get("na") or None)
+    return Listing(page.items, page.cursor, q, status)
+
+
+def check_in_listing(slug: str, query: Mapping[str, str]) -> Listing:
+    """At the door: a name among everyone confirmed, checked in or not; without one, a page of those not yet in."""
+    if query.get("q", "").strip():
+        return listing(slug, {"q": query["q"]}, statuses=(RegistrationStatus.CONFIRMED, ATTENDED))
+    return listing(slug, {"status": RegistrationStatus.CONFIRMED, "na": query.get("na", "")})
+
+
+def checked(slug: str, key: str) -> Registration | None:
+    """The person just checked in (or out), for the notice at the top of the check-in page."""
+    try:
+        return registration.by_key(slug, key) if key else None
+    except RegistrationNotFound:
+        return None
+
+
+def present(slug: str) -> tuple[int, int]:
+    """How many are checked in, of everyone confirmed: for the whole event, whatever the search."""
+    by_status = overview(slug).by_status
+    return by_status[ATTENDED], by_status[ATTENDED] + by_status[RegistrationStatus.CONFIRMED]
+
+
+# the printed attendance list stops here; a larger meeting prints from the CSV export
+PRINTED = 1000
+
+
+def print_list(slug: str) -> tuple[list[Registration], bool]:
+    """Everyone confirmed, checked in or not, by name, for paper at the door; and whether that is all of them."""
+    store = stores.registrations()
+    pages = [store.listed(slug, bucket, "", PRINTED, None) for bucket in (RegistrationStatus.CONFIRMED, ATTENDED)]
+    found = sorted((r for page in pages for r in page.items), key=lambda r: name_key(r.name))
+    return found, not any(page.cursor for page in pages)
 
 
 def check_in(organiser: Account, slug: str, key: str, attended: bool) -> Registration:
@@ -76,7 +114,7 @@ def export_rows(slug: str) -> tuple[list[str], Iterator[tuple[str, ...]]]:
             r.email,
             r.organisation,
             r.role,
-            status_of(r),
+            r.bucket,
             r.created_at.astimezone(TIMEZONE).strftime("%Y-%m-%d %H:%M"),
             r.remarks,
         )
@@ -105,31 +143,45 @@ class Chart:
 
 
 def overview(slug: str) -> Overview:
-    """Counts by status, organisation and role (people who did not cancel), and registrations over time.
+    """Counts by status, organisation and role (people who did not cancel), and registrations over
+    time: one read of the figures the registration transactions keep. Anonymised registrations
+    count too: retention removes names, not figures."""
+    return _overview(stores.registrations().figures(slug))
 
-    Anonymised registrations count too: retention removes names, not figures.
-    """
-    items = stores.registrations().for_overview(slug)
-    statuses: Counter[str] = Counter()
-    organisations: Counter[str] = Counter()
-    roles: Counter[str] = Counter()
-    days: Counter[date] = Counter()
-    for item in items:
-        status = (
-            ATTENDED
-            if item.get("status") == RegistrationStatus.CONFIRMED and item.get("attended_at")
-            else item["status"]
-        )
-        statuses[status] += 1
-        days[datetime.fromisoformat(item["created_at"]).astimezone(TIMEZONE).date()] += 1
-        if status != RegistrationStatus.CANCELLED:
-            organisations[item.get("organisation") or "—"] += 1
-            roles[item.get("role") or "—"] += 1
+
+def _overview(figures: Mapping[str, int]) -> Overview:
+    def part(prefix: str) -> Counter[str]:
+        return Counter({name.removeprefix(prefix): n for name, n in figures.items() if name.startswith(prefix) and n})
+
+    days = {date.fromisoformat(day): n for day, n in part("day#").items()}
     total, per_day = 0, []
     for day in sorted(days):
         total += days[day]
         per_day.append((day, days[day], total))
-    return Overview(statuses, organisations.most_common(), roles.most_common(), per_day, _chart(per_day))
+    return Overview(part("status#"), part("org#").most_common(), part("role#").most_common(), per_day, _chart(per_day))
+
+
+def recount(slug: str) -> int:
+    """Put an event's registrations in the organisers' list and its figures in order, from every
+    registration; for events from before these were kept, or to check them. The number of registrations."""
+    store = stores.registrations()
+    found = store.list_for_event(slug)
+    for reg in found:
+        store.relist(reg)
+    store.put_figures(slug, count_slowly(slug))
+    return len(found)
+
+
+def count_slowly(slug: str) -> Counter[str]:
+    """The overview's figures counted from every registration, kept or anonymised: to check the kept
+    figures, and to start them for events from before they were kept (`manage.py recount`)."""
+    figures: Counter[str] = Counter()
+    for item in stores.registrations().for_recount(slug):
+        confirmed = item["status"] == RegistrationStatus.CONFIRMED
+        bucket = ATTENDED if confirmed and item.get("attended_at") else item["status"]
+        created = datetime.fromisoformat(item["created_at"])
+        figures.update(figures_of(bucket, item.get("organisation", ""), item.get("role", ""), created))
+    return figures
 
 
 def _chart(per_day: list[tuple[date, int, int]]) -> Chart | None:

@@ -4,15 +4,21 @@ Key layout (single table; see docs/data-model.md):
   EVENT#{slug} / REG#{email hash}  a registration (one per address per event)
   EVENT#{slug} / WAIT#{time}#{id}  a place on the waiting list, oldest first
   TOKEN#{token} / #TOKEN           the personal link, pointing at its registration
+  EVENT#{slug} / STATS             the overview's figures, kept by the transactions that change them
+A registration is also in GSI1 under REGS#{slug} / {bucket}#{name key}#{hash}: organisers'
+lists read one page of a bucket (confirmed, attended, waiting, cancelled), sorted by name.
 """
 
 from __future__ import annotations
 
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from chalicelib.core.config import TIMEZONE
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import kept_out
 from chalicelib.core.keys import email_key
@@ -31,6 +37,30 @@ class RegistrationStatus(StrEnum):
 
 # a confirmed registration that was checked in: a filter and a label, not a stored status
 ATTENDED = "attended"
+# where a registration is listed and counted: its status, with the checked-in apart from the rest confirmed
+BUCKETS = (RegistrationStatus.CONFIRMED, ATTENDED, RegistrationStatus.WAITING, RegistrationStatus.CANCELLED)
+STATS_SK = "STATS"  # no '#': the event page's Query of '#' items leaves it out
+NO_VALUE = "—"  # the overview's row for registrations without an organisation or role
+
+
+def name_key(text: str) -> str:
+    """A name as organisers' lists sort and search it: lower case, without accents, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", " ".join(text.split()).casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))[:100]
+
+
+def registrations_index_pk(slug: str) -> str:
+    return f"REGS#{slug}"
+
+
+def figures_of(bucket: str, organisation: str, role: str, created_at: datetime, sign: int = 1) -> Counter[str]:
+    """The overview's figures of one registration, kept or anonymised: every one counts by bucket and
+    by day; organisation and role count only for those who did not cancel."""
+    figures = Counter({f"status#{bucket}": sign, f"day#{created_at.astimezone(TIMEZONE).date()}": sign})
+    if bucket != RegistrationStatus.CANCELLED:
+        figures[f"org#{organisation or NO_VALUE}"] += sign
+        figures[f"role#{role or NO_VALUE}"] += sign
+    return figures
 
 
 def token_pk(token: str) -> str:
@@ -65,6 +95,18 @@ class Registration:
     def sk(self) -> str:
         return REG_PREFIX + email_key(self.email)
 
+    @property
+    def bucket(self) -> str:
+        return ATTENDED if self.status == RegistrationStatus.CONFIRMED and self.attended_at else self.status
+
+    def list_key(self, bucket: str | None = None) -> str:
+        """Its GSI1 sort key in the registrations list, in its own bucket or the one it moves to."""
+        return f"{bucket or self.bucket}#{name_key(self.name)}#{self.key}"
+
+    def figures(self, sign: int = 1) -> Counter[str]:
+        """What this registration adds to the overview's figures (`sign` -1: what it takes away)."""
+        return figures_of(self.bucket, self.organisation, self.role, self.created_at, sign)
+
     def new_wait_key(self) -> str:
         # UTC microseconds first, so the waiting list Query returns the oldest first (also across DST)
         moment = self.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
@@ -76,6 +118,9 @@ class Registration:
             "SK": self.sk,
             "type": "registration",
             **attributes(self),
+            # organisers' list of the event, by bucket and name
+            "GSI1PK": registrations_index_pk(self.event_slug),
+            "GSI1SK": self.list_key(),
             # a member's own registrations, across events
             "GSI2PK": f"REGEMAIL#{email_key(self.email)}",
             "GSI2SK": f"{self.event_date}#{self.event_slug}",

@@ -8,6 +8,9 @@ Conditional failures become the domain signals below at this boundary.
 from __future__ import annotations
 
 import secrets
+from collections import Counter
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -24,8 +27,18 @@ from chalicelib.core.dynamo import (
     to_attrs,
 )
 from chalicelib.core.keys import email_key
+from chalicelib.core.paging import Page, query_page
 from chalicelib.events.model import EVENT_SK, EventStatus, event_pk
-from chalicelib.registrations.model import REG_PREFIX, TOKEN_SK, WAIT_PREFIX, Registration, RegistrationStatus, token_pk
+from chalicelib.registrations.model import (
+    REG_PREFIX,
+    STATS_SK,
+    TOKEN_SK,
+    WAIT_PREFIX,
+    Registration,
+    RegistrationStatus,
+    registrations_index_pk,
+    token_pk,
+)
 
 
 class SeatsTaken(Exception):
@@ -76,17 +89,29 @@ class RegistrationStore:
         }
         self._create(reg, [counter, entry], full_signal=SeatAvailable)
 
-    def _create(self, reg: Registration, counters: list[dict[str, Any]], full_signal: type[Exception]) -> None:
+    def _create(
+        self,
+        reg: Registration,
+        counters: list[dict[str, Any]],
+        full_signal: type[Exception],
+        replaces: Registration | None = None,
+    ) -> None:
+        """The registration, its link, the seat counters and the overview's figures in one transaction.
+
+        Someone who cancelled may register again: the first try expects no registration, and
+        when the one that is there turns out cancelled, a second try replaces exactly that one and
+        takes its figures out of the overview.
+        """
+        figures = reg.figures()
+        if replaces is not None:
+            figures.update(replaces.figures(-1))
         items = [
             *counters,
             {
                 "Put": {
                     "TableName": self._table,
                     "Item": to_attrs(reg.to_item()),
-                    # someone who cancelled may register again; anyone else is a duplicate
-                    "ConditionExpression": "attribute_not_exists(PK) OR #status = :cancelled",
-                    "ExpressionAttributeNames": {"#status": "status"},
-                    "ExpressionAttributeValues": to_attrs({":cancelled": RegistrationStatus.CANCELLED}),
+                    **_expecting(replaces),
                     # the existing registration comes back with the failure: no extra read
                     "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                 }
@@ -106,19 +131,24 @@ class RegistrationStore:
                     "ConditionExpression": "attribute_not_exists(PK)",
                 }
             },
+            *self._figures(reg.event_slug, figures),
         ]
         try:
             self._client.transact_write_items(TransactItems=items)
         except ClientError as error:
             if not is_cancelled(error):
                 raise
-            reg_index = len(counters)
-            reasons = error.response.get("CancellationReasons", [])
-            if reasons[reg_index].get("Code") == "ConditionalCheckFailed":
-                raise DuplicateRegistration(Registration.from_item(from_attrs(reasons[reg_index]["Item"]))) from error
-            if cancellation_codes(error)[0] == "ConditionalCheckFailed":
-                raise self._why_counter_failed(reg.event_slug, full_signal) from error
-            raise StaleRegistration() from error
+            reason = error.response.get("CancellationReasons", [])[len(counters)]
+            if reason.get("Code") != "ConditionalCheckFailed":
+                if cancellation_codes(error)[0] == "ConditionalCheckFailed":
+                    raise self._why_counter_failed(reg.event_slug, full_signal) from error
+                raise StaleRegistration() from error
+            existing = Registration.from_item(from_attrs(reason["Item"])) if reason.get("Item") else None
+            if existing is None:  # the cancelled one we meant to replace is gone: the service tries again
+                raise StaleRegistration() from error
+            if existing.status != RegistrationStatus.CANCELLED or replaces is not None:
+                raise DuplicateRegistration(existing) from error
+            self._create(reg, counters, full_signal, replaces=existing)
 
     def _why_counter_failed(self, slug: str, full_signal: type[Exception]) -> Exception:
         response = self._client.get_item(
@@ -179,8 +209,48 @@ class RegistrationStore:
             return None
         return self.get(slug, from_attrs(response["Items"][0])["reg_sk"])
 
+    def listed(self, slug: str, bucket: str, name_start: str, limit: int, cursor: str | None) -> Page[Registration]:
+        """One page of an event's registrations in a bucket ("": all, by bucket and then name) whose
+        name key starts with `name_start` (only within a bucket): one Query of GSI1."""
+        start = f"{bucket}#{name_start}" if bucket else ""
+        condition = "GSI1PK = :pk" + (" AND begins_with(GSI1SK, :start)" if start else "")
+        values = {":pk": registrations_index_pk(slug), **({":start": start} if start else {})}
+        params = {
+            "TableName": self._table,
+            "IndexName": "GSI1",
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": to_attrs(values),
+        }
+        items, after = query_page(self._client, params, limit, cursor, scope=f"registrations#{slug}#{start}")
+        return Page([Registration.from_item(item) for item in items], after)
+
+    def figures(self, slug: str) -> dict[str, int]:
+        """The overview's figures of an event (one GetItem): `status#…`, `org#…`, `role#…`, `day#…` to counts."""
+        response = self._client.get_item(
+            TableName=self._table, Key=primary_key(event_pk(slug), STATS_SK), ConsistentRead=True
+        )
+        item = from_attrs(response.get("Item", {}))
+        return {name: int(count) for name, count in item.items() if name not in ("PK", "SK")}
+
+    def relist(self, reg: Registration) -> None:
+        """Give a registration its place in the organisers' list (for registrations from before the list had one)."""
+        self._client.update_item(
+            TableName=self._table,
+            Key=primary_key(event_pk(reg.event_slug), reg.sk),
+            UpdateExpression="SET GSI1PK = :pk, GSI1SK = :listed",
+            ConditionExpression="attribute_exists(PK)",
+            ExpressionAttributeValues=to_attrs(
+                {":pk": registrations_index_pk(reg.event_slug), ":listed": reg.list_key()}
+            ),
+        )
+
+    def put_figures(self, slug: str, figures: Counter[str]) -> None:
+        """Replace the figures with a count done the slow way (`manage.py recount`)."""
+        item = {"PK": event_pk(slug), "SK": STATS_SK, **{name: n for name, n in figures.items() if n}}
+        self._client.put_item(TableName=self._table, Item=to_attrs(item))
+
     def list_for_event(self, slug: str) -> list[Registration]:
-        """All registrations of an event (organisers, tests); paginates."""
+        """All registrations of an event, for the workers (exports, mail jobs, retention); paginates."""
         items = query_all(
             self._client,
             TableName=self._table,
@@ -230,6 +300,8 @@ class RegistrationStore:
             "role": reg.role,
             "created_at": reg.created_at.isoformat(),
             "anonymised_at": at,
+            # checked in or not: the overview's figures count it either way
+            **({"attended_at": reg.attended_at.isoformat()} if reg.attended_at else {}),
         }
         pk = event_pk(reg.event_slug)
         items: list[dict[str, Any]] = [
@@ -263,6 +335,7 @@ class RegistrationStore:
         """
         was = reg.status
         items: list[dict[str, Any]] = [self._set_status(reg, RegistrationStatus.CANCELLED, was, cancelled_at)]
+        figures = _moved(reg, status=RegistrationStatus.CANCELLED)
         if was == RegistrationStatus.WAITING:
             items.append(self._leave_queue(reg))
             items.append(self._counters(reg.event_slug, "waiting > :zero", waiting=-1))
@@ -272,7 +345,8 @@ class RegistrationStore:
             items.append(self._set_status(promote, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING, None))
             items.append(self._leave_queue(promote))
             items.append(self._counters(reg.event_slug, "waiting > :zero", waiting=-1))
-        self._transact(items, audit)
+            figures.update(_moved(promote, status=RegistrationStatus.CONFIRMED))
+        self._transact([*items, *self._figures(reg.event_slug, figures)], audit)
 
     def _transact(self, items: list[dict[str, Any]], audit: dict[str, Any] | None) -> None:
         if audit:
@@ -292,6 +366,7 @@ class RegistrationStore:
             self._set_status(reg, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING, None),
             self._leave_queue(reg),
             self._counters(reg.event_slug, "confirmed < #capacity AND waiting > :zero", confirmed=1, waiting=-1),
+            *self._figures(reg.event_slug, _moved(reg, status=RegistrationStatus.CONFIRMED)),
         ]
         try:
             self._transact(items, audit)
@@ -302,8 +377,9 @@ class RegistrationStore:
 
     def set_attended(self, reg: Registration, at: str | None, audit: dict[str, Any]) -> None:
         """Check a confirmed registration in (at) or undo it (None)."""
-        update = "SET attended_at = :at" if at else "REMOVE attended_at"
-        values: dict[str, Any] = {":confirmed": RegistrationStatus.CONFIRMED}
+        after = replace(reg, attended_at=datetime.fromisoformat(at) if at else None)
+        update = "SET GSI1SK = :listed" + (", attended_at = :at" if at else " REMOVE attended_at")
+        values: dict[str, Any] = {":confirmed": RegistrationStatus.CONFIRMED, ":listed": after.list_key()}
         if at:
             values[":at"] = at
         item = {
@@ -316,7 +392,7 @@ class RegistrationStore:
                 "ExpressionAttributeValues": to_attrs(values),
             }
         }
-        self._transact([item], audit)
+        self._transact([item, *self._figures(reg.event_slug, _moved(reg, attended_at=after.attended_at))], audit)
 
     def copy_event_details(self, reg: Registration, title: str, day: str) -> None:
         """Registrations carry the event's title and date (a member's list is one Query): keep them current."""
@@ -334,8 +410,8 @@ class RegistrationStore:
             ),
         )
 
-    def for_overview(self, slug: str) -> list[dict[str, Any]]:
-        """Registrations with and without personal data (ANON# < REG#): the counts outlive retention."""
+    def for_recount(self, slug: str) -> list[dict[str, Any]]:
+        """Registrations with and without personal data (ANON# < REG#), for a count the slow way."""
         return query_all(
             self._client,
             TableName=self._table,
@@ -350,10 +426,12 @@ class RegistrationStore:
         )
 
     def _set_status(self, reg: Registration, status: str, was: str, at: str | None) -> dict[str, Any]:
-        update = "SET #status = :new REMOVE wait_key"
-        values: dict[str, Any] = {":new": status, ":was": was}
+        """A registration's new status, and its place in the organisers' list with it."""
+        listed = replace(reg, status=RegistrationStatus(status)).list_key()
+        update = "SET #status = :new, GSI1SK = :listed REMOVE wait_key"
+        values: dict[str, Any] = {":new": status, ":was": was, ":listed": listed}
         if at:
-            update = "SET #status = :new, cancelled_at = :at REMOVE wait_key"
+            update = "SET #status = :new, GSI1SK = :listed, cancelled_at = :at REMOVE wait_key"
             values[":at"] = at
         return {
             "Update": {
@@ -374,6 +452,25 @@ class RegistrationStore:
                 "ConditionExpression": "attribute_exists(PK)",
             }
         }
+
+    def _figures(self, slug: str, figures: Counter[str]) -> list[dict[str, Any]]:
+        """The overview's figures changed by these steps (none when nothing changes), for the same transaction."""
+        steps = {name: step for name, step in figures.items() if step}
+        if not steps:
+            return []
+        names = {f"#f{i}": name for i, name in enumerate(steps)}
+        values = {f":f{i}": step for i, step in enumerate(steps.values())}
+        return [
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": primary_key(event_pk(slug), STATS_SK),
+                    "UpdateExpression": "ADD " + ", ".join(f"#f{i} :f{i}" for i in range(len(steps))),
+                    "ExpressionAttributeNames": names,
+                    "ExpressionAttributeValues": to_attrs(values),
+                }
+            }
+        ]
 
     def _counters(self, slug: str, condition: str, *, confirmed: int = 0, waiting: int = 0) -> dict[str, Any]:
         """The one way an event's seat counters change: by these steps, under `condition`, in a transaction."""
@@ -398,3 +495,23 @@ class RegistrationStore:
                 ),
             }
         }
+
+
+def _moved(reg: Registration, **change: Any) -> Counter[str]:
+    """How the overview's figures change when `reg` changes as given (status, check-in)."""
+    figures = reg.figures(-1)
+    figures.update(replace(reg, **change).figures())
+    return figures
+
+
+def _expecting(replaces: Registration | None) -> dict[str, Any]:
+    """The condition of a registration's Put: no registration yet, or exactly the cancelled one it replaces."""
+    if replaces is None:
+        return {"ConditionExpression": "attribute_not_exists(PK)"}
+    return {
+        "ConditionExpression": "#status = :cancelled AND created_at = :was_created",
+        "ExpressionAttributeNames": {"#status": "status"},
+        "ExpressionAttributeValues": to_attrs(
+            {":cancelled": RegistrationStatus.CANCELLED, ":was_created": replaces.created_at.isoformat()}
+        ),
+    }

@@ -6,11 +6,11 @@ from __future__ import annotations
 from chalice.app import Blueprint, Response
 
 from chalicelib.accounts import service as accounts
-from chalicelib.accounts.model import Access, AccountStatus
+from chalicelib.accounts.model import Access
 from chalicelib.audit import service as audit
 from chalicelib.core import clock
 from chalicelib.core.forms import FieldError
-from chalicelib.events import workspace as event_admin
+from chalicelib.events import service as events
 from chalicelib.mail import newsletter
 from chalicelib.views.auth import requires, signed_in
 from chalicelib.views.http import FORM, form_post, page, query_params, redirect
@@ -21,26 +21,19 @@ bp = Blueprint(__name__)
 @bp.route("/beheer", methods=["GET"])
 @requires(bp, Access.ORGANISER)
 def workspace() -> Response:
-    today = clock.now().date()
-    upcoming = [e for e in event_admin.all_events() if e.date >= today]
     return page(
         bp.current_request,
         "admin_home.html",
-        upcoming=sorted(upcoming, key=lambda e: (e.date, e.start)),
-        pending=len(accounts.by_status(AccountStatus.PENDING)),
+        upcoming=events.upcoming().events,
+        pending=accounts.waiting_for_approval(),
     )
 
 
 @bp.route("/beheer/accounts", methods=["GET"])
 @requires(bp, Access.ORGANISER)
 def account_list() -> Response:
-    return page(
-        bp.current_request,
-        "admin_accounts.html",
-        pending=accounts.by_status(AccountStatus.PENDING),
-        approved=accounts.by_status(AccountStatus.APPROVED),
-        disabled=accounts.by_status(AccountStatus.DISABLED),
-    )
+    status, found = accounts.accounts_page(query_params(bp.current_request))
+    return page(bp.current_request, "admin_accounts.html", shown=status, accounts=found, statuses=accounts.LISTED)
 
 
 @bp.route("/beheer/accounts/{key}/{status}", methods=["POST"], content_types=FORM)

@@ -13,7 +13,7 @@ from chalicelib.core.themes import THEMES
 from chalicelib.events import workspace as event_admin
 from chalicelib.events.forms import EVENT_FORM, event_values, slot_values
 from chalicelib.views.auth import requires, signed_in
-from chalicelib.views.http import FORM, form_post, page, redirect
+from chalicelib.views.http import FORM, form_post, page, query_params, redirect
 
 bp = Blueprint(__name__)
 BASE = "/beheer/bijeenkomsten"
@@ -30,7 +30,8 @@ def _position(text: str) -> int:
 @bp.route(BASE, methods=["GET"])
 @requires(bp, Access.ORGANISER)
 def event_list() -> Response:
-    return page(bp.current_request, "admin_events.html", events=event_admin.all_events())
+    status, events = event_admin.events_page(query_params(bp.current_request))
+    return page(bp.current_request, "admin_events.html", shown=status, events=events)
 
 
 def _new_event_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response:

@@ -24,7 +24,7 @@ def job_list() -> Response:
 def job_page(job_id: str) -> Response:
     job = jobs.get(job_id)
     failures = jobs.failures(job_id) if job.failed else []
-    return page(bp.current_request, "admin_job.html", job=job, failures=failures)
+    return page(bp.current_request, "admin_job.html", job=job, failures=failures, stalled=jobs.may_be_stalled(job))
 
 
 @bp.route(BASE + "/{job_id}/voortgang", methods=["GET"])

@@ -9,13 +9,13 @@ from chalicelib.core import clock
 from chalicelib.core.forms import FieldError
 from chalicelib.news import service as news
 from chalicelib.views.auth import requires, signed_in
-from chalicelib.views.http import FORM, form_post, page, redirect
+from chalicelib.views.http import FORM, form_post, page, query_params, redirect
 
 bp = Blueprint(__name__)
 
 
 def _list_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response:
-    articles = news.all_articles()
+    articles = news.all_articles(query_params(bp.current_request).get("na") or None)
     return page(bp.current_request, "admin_news.html", articles=articles, values=values, errors=errors, now=clock.now())
 
 

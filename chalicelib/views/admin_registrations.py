@@ -10,7 +10,6 @@ from chalicelib.core.forms import FieldError
 from chalicelib.events import workspace as event_admin
 from chalicelib.registrations import attendance
 from chalicelib.registrations import service as registration
-from chalicelib.registrations.model import RegistrationStatus
 from chalicelib.views.auth import requires, signed_in
 from chalicelib.views.http import FORM, form_post, page, query_params, redirect
 
@@ -26,16 +25,12 @@ def _query() -> dict[str, str]:
 @requires(bp, Access.ORGANISER)
 def registrations(slug: str) -> Response:
     event = event_admin.get(slug)
-    found, q, status = attendance.listing(slug, _query())
     return page(
         bp.current_request,
         "admin_registrations.html",
         event=event,
-        registrations=found,
-        q=q,
-        status_filter=status,
+        listing=attendance.listing(slug, _query()),
         statuses=attendance.STATUSES,
-        status_of=attendance.status_of,
     )
 
 
@@ -61,17 +56,22 @@ def registration_action(form: dict[str, str], slug: str, key: str, action: str) 
 def check_in(slug: str) -> Response:
     event = event_admin.get(slug)
     query = _query()
-    found, q, _status = attendance.listing(slug, {"q": query.get("q", ""), "status": RegistrationStatus.CONFIRMED})
-    done = next((r for r in found if r.key == query.get("gedaan")), None)
-    return page(bp.current_request, "admin_checkin.html", event=event, registrations=found, q=q, done=done)
+    return page(
+        bp.current_request,
+        "admin_checkin.html",
+        event=event,
+        listing=attendance.check_in_listing(slug, query),
+        done=attendance.checked(slug, query.get("gedaan", "")),
+        present=attendance.present(slug),
+    )
 
 
 @bp.route(f"{BASE}/presentielijst", methods=["GET"])
 @requires(bp, Access.ORGANISER)
 def attendance_list(slug: str) -> Response:
     event = event_admin.get(slug)
-    found, _q, _status = attendance.listing(slug, {"status": RegistrationStatus.CONFIRMED})
-    return page(bp.current_request, "admin_attendance_list.html", event=event, registrations=found)
+    found, complete = attendance.print_list(slug)
+    return page(bp.current_request, "admin_attendance_list.html", event=event, registrations=found, complete=complete)
 
 
 @bp.route(f"{BASE}/overzicht", methods=["GET"])

@@ -14,15 +14,13 @@ bp = Blueprint(__name__)
 
 @bp.route("/nieuws", methods=["GET"])
 def news_list() -> Response:
-    requested = query_params(bp.current_request).get("pagina", "1")
-    number = int(requested) if requested.isdigit() and len(requested) < 6 else 1
-    articles, pages = news.published(page=number)
-    return page(bp.current_request, "news_list.html", articles=articles, page_number=min(number, pages), pages=pages)
+    articles = news.published(cursor=query_params(bp.current_request).get("na") or None)
+    return page(bp.current_request, "news_list.html", articles=articles)
 
 
 @bp.route("/nieuws.atom", methods=["GET"])
 def feed() -> Response:
-    articles, _pages = news.published(limit=20)
+    articles = news.published(limit=20).items
     body = render(
         "news.atom.xml",
         language(bp.current_request),

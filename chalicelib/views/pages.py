@@ -43,7 +43,7 @@ def _query(name: str) -> str | None:
 
 @bp.route("/", methods=["GET"])
 def home() -> Response:
-    latest, _pages = news.published(limit=3)
+    latest = news.published(limit=3).items
     return page(bp.current_request, "home.html", upcoming=events.upcoming(limit=5), news=latest)
 
 

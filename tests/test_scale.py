@@ -1,0 +1,135 @@
+"""Every organisers' list reads one page, whatever the size of the event; the overview's figures
+are kept by the transactions that change registrations and equal a count done the slow way."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from chalicelib import stores
+from chalicelib.core import clock
+from chalicelib.registrations import attendance, retention
+from chalicelib.registrations import service as registration
+from tests.accounts_helpers import make_account, sign_in
+from tests.conftest import FormSession, confirmed_attendees, registration_form
+
+SLUG = "netwerkbijeenkomst-test"
+BASE = f"/beheer/bijeenkomsten/{SLUG}"
+PAGE = 50
+
+
+@pytest.fixture
+def organiser(client, make_event) -> FormSession:
+    make_event(capacity=6000)
+    make_account("org@zwijndrecht.nl", access="organiser")
+    return sign_in(FormSession(client), "org@zwijndrecht.nl")
+
+
+def names_on(html: str) -> list[str]:
+    """The people listed (a row's first cell, or a name at the door), once each."""
+    return re.findall(r'(?:<td>|"checkin-name">)(Deelnemer \d+)', html)
+
+
+def next_link(html: str) -> str:
+    found = re.search(r'<a rel="next" href="([^"]+)"', html)
+    return found.group(1).replace("&amp;", "&") if found else ""
+
+
+@pytest.mark.parametrize("people", [10, 5000])
+def test_the_registrations_list_reads_one_page_at_any_size(organiser, aws_calls, people):
+    confirmed_attendees(people)
+    aws_calls.reset()
+
+    first = organiser.get(f"{BASE}/aanmeldingen").body.decode()
+
+    # the session, the event and one page of registrations: the same at 10 and at 5,000
+    assert dict(aws_calls.calls) == {"dynamodb.GetItem": 1, "dynamodb.Query": 2}
+    assert len(names_on(first)) == min(people, PAGE)
+    assert aws_calls.items_read <= 1 + 1 + 3 + PAGE + 1  # account, event + programme, the page and one more
+    if people <= PAGE:
+        assert next_link(first) == ""
+        return
+    second = organiser.get(next_link(first)).body.decode()
+    assert len(names_on(second)) == PAGE
+    assert not set(names_on(first)) & set(names_on(second))
+    # and the pages, one after another, hold everyone once
+    seen: Counter[str] = Counter()
+    cursor = None
+    while True:
+        page = stores.registrations().listed(SLUG, "confirmed", "", 500, cursor)  # big pages: moto reads slowly
+        seen.update(r.email for r in page.items)
+        assert len(page.items) <= 500
+        if page.cursor is None:
+            break
+        cursor = page.cursor
+    assert len(seen) == people
+    assert set(seen.values()) == {1}
+
+
+def test_check_in_finds_a_name_among_5000_reading_one_page(organiser, aws_calls):
+    confirmed_attendees(5000)
+    aws_calls.reset()
+
+    html = organiser.get(f"{BASE}/inchecken?q=deelnemer+4999").body.decode()
+
+    assert names_on(html) == ["Deelnemer 4999"]
+    assert "0 van 5000 bevestigde deelnemers zijn aanwezig." in html
+    # session, event, figures; one page of each bucket at the door (confirmed, checked in)
+    assert dict(aws_calls.calls) == {"dynamodb.GetItem": 2, "dynamodb.Query": 3}
+    assert aws_calls.items_read < 20
+
+
+def test_a_cursor_from_another_list_or_a_forged_one_is_refused(organiser):
+    confirmed_attendees(60)
+    cursor = next_link(organiser.get(f"{BASE}/aanmeldingen?status=confirmed").body.decode()).split("na=")[1]
+    assert organiser.get(f"{BASE}/aanmeldingen?status=waiting&na={cursor}").status_code == 400
+    assert organiser.get(f"{BASE}/aanmeldingen?na=eyJrZXkiOnt9fQ.forged").status_code == 400
+    assert organiser.get(f"/beheer/accounts?na={cursor}").status_code == 400
+
+
+def test_the_overview_reads_its_figures_not_the_registrations(organiser, aws_calls):
+    confirmed_attendees(500)
+    aws_calls.reset()
+    html = organiser.get(f"{BASE}/overzicht").body.decode()
+    assert dict(aws_calls.calls) == {"dynamodb.GetItem": 2, "dynamodb.Query": 1}
+    assert "Gemeente" in html
+    assert aws_calls.items_read < 10
+
+
+def test_the_figures_follow_every_change_and_equal_a_slow_count(make_event, now):
+    """GIVEN an event with 3 seats, WHEN people register, wait, cancel, get promoted, are checked
+    in and out, register again after cancelling and are anonymised, THEN the kept figures equal a
+    count of every registration after each step."""
+    make_event(capacity=3, roles=())  # free text roles
+    organiser = make_account("org@zwijndrecht.nl", access="organiser")
+
+    def check() -> None:
+        kept = Counter({k: v for k, v in stores.registrations().figures(SLUG).items() if v})
+        assert kept == +attendance.count_slowly(SLUG)
+
+    people = [
+        registration.register(
+            SLUG, registration_form(email=f"p{i}@rotterdam.nl", name=f"P {i}", organisation=f"Org {i % 2}"), "nl"
+        ).registration
+        for i in range(5)
+    ]  # three confirmed, two waiting
+    check()
+    attendance.check_in(organiser, SLUG, people[0].key, attended=True)
+    check()
+    registration.cancel(people[0].token)  # a checked-in seat goes to the first in line
+    check()
+    attendance.check_in(organiser, SLUG, people[3].key, attended=True)
+    attendance.check_in(organiser, SLUG, people[3].key, attended=False)
+    check()
+    registration.cancel(people[4].token)  # leaves the waiting list
+    check()
+    registration.cancel_by_organiser(organiser, SLUG, people[1].key)
+    check()
+    registration.register(SLUG, registration_form(email="p1@rotterdam.nl", name="P 1", role="Anders"), "nl")
+    check()  # registered again: the cancelled one's figures went
+    now["value"] = clock.now().replace(year=2027, month=7)
+    retention.anonymise_old_registrations()
+    check()  # anonymised: the figures stay
+    assert stores.registrations().figures(SLUG)["status#attended"] == 0
