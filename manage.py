@@ -56,6 +56,20 @@ def load_events(path: Path) -> None:
         click.echo(f"loaded /events/{slug}")
 
 
+@cli.command("reindex")
+@click.option("--here", is_flag=True, help="Build it in this process instead of queueing it for the index worker")
+def reindex(here: bool) -> None:
+    """Rebuild the knowledge library's search index from the materials and their kept texts."""
+    from chalicelib.library import search
+
+    if here:
+        search.update(json.dumps({"rebuild": True}))
+        click.echo("search index rebuilt")
+    else:
+        search.request_rebuild()
+        click.echo("rebuild queued for the index worker (one writer at a time)")
+
+
 @cli.command("recount")
 def recount() -> None:
     """Rebuild every event's registrations list and overview figures from its registrations (after an upgrade)."""

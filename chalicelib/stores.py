@@ -27,7 +27,9 @@ def accounts() -> AccountStore:
 
 
 def library() -> LibraryStore:
-    return LibraryStore(aws.dynamodb(), config.table_name())
+    from chalicelib.library import search  # the index follows every material change
+
+    return LibraryStore(aws.dynamodb(), config.table_name(), search.changed)
 
 
 def news() -> NewsStore:

@@ -40,6 +40,108 @@ def cold_import(code: str, runs: int = 7) -> float:
     return median_seconds(lambda: subprocess.run(command, cwd=ROOT, env=env, check=True), runs)
 
 
+def scale_rows(counter: Any) -> list[tuple[str, str, str]]:
+    """Each organisers' list and a warm library search at 10, 1,000 and 5,000 items: time (median),
+    AWS calls and DynamoDB items read, measured at the service each page calls, in one run."""
+    import sqlite3
+    import tempfile
+    from collections import Counter
+
+    from chalicelib import stores
+    from chalicelib.core import aws, clock, config
+    from chalicelib.core.dynamo import to_attrs
+    from chalicelib.events.model import Event
+    from chalicelib.events.workspace import import_event
+    from chalicelib.library import search, search_index, search_store
+    from chalicelib.library.model import Material
+    from chalicelib.library.search import Filters
+    from chalicelib.registrations import attendance
+    from chalicelib.registrations.model import Registration
+
+    sizes, measured = (10, 1000, 5000), {}
+    for size in sizes:
+        slug = f"bench-schaal-{size}"
+        day = (clock.now() + timedelta(days=40)).date()
+        import_event(
+            "bench",
+            Event(
+                slug=slug,
+                title=f"Schaal {size}",
+                date=day,
+                start="13:00",
+                end="17:00",
+                venue="Gemeentehuis",
+                capacity=6000,
+                status="published",
+            ),
+            clock.now(),
+        )
+        regs = [
+            Registration(
+                slug,
+                f"t{size}-{i:05d}" + "x" * 30,
+                f"Deelnemer {i}",
+                f"d{size}-{i}@gemeente.nl",
+                f"Gemeente {i % 40}",
+                "",
+                clock.now(),
+            )
+            for i in range(size)
+        ]
+        for start in range(0, size, 25):
+            puts = [{"PutRequest": {"Item": to_attrs(r.to_item())}} for r in regs[start : start + 25]]
+            aws.dynamodb().batch_write_item(RequestItems={config.table_name(): puts})
+        figures: Counter[str] = Counter()
+        for reg in regs:
+            figures.update(reg.figures())
+        stores.registrations().put_figures(slug, figures)
+        # the library: an index of `size` materials, built here (the worker would read every file)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "index.sqlite"
+            with sqlite3.connect(path) as connection:
+                search_index.create(connection)
+                for i in range(size):
+                    material = Material(
+                        id=f"_.b{i:05d}",
+                        title=f"Verslag {i} over polarisatie",
+                        file_type="pdf",
+                        access="public",
+                        date=day,
+                        object_key="k",
+                        size=1,
+                        filename="v.pdf",
+                        uploaded_at=clock.now(),
+                        status="published",
+                        themes=("polarisatie",),
+                    )
+                    search_index.put(connection, material, "Movisie", f"Tekst {i} over radicalisering en extremisme")
+            connection.close()
+            search_store.upload_index(path)
+        search.forget_copy()
+        search.search(None, Filters(q="radicaliseringen"), set())  # load the index: warm from here
+        actions = {
+            "registrations list, one page": lambda slug=slug: attendance.listing(slug, {}),
+            "check-in, a name": lambda slug=slug: attendance.check_in_listing(slug, {"q": "deelnemer 7"}),
+            "overview": lambda slug=slug: attendance.overview(slug),
+            "library search (warm)": lambda: search.search(None, Filters(q="radicaliseringen"), set()),
+        }
+        for label, action in actions.items():
+            counter.reset()
+            action()
+            calls, items = sum(counter.calls.values()), counter.items_read
+            measured[(label, size)] = (median_seconds(action, 20), calls, items)
+    rows = []
+    for label in ("registrations list, one page", "check-in, a name", "overview", "library search (warm)"):
+        small, large = measured[(label, sizes[0])], measured[(label, sizes[-1])]
+        cells = ", ".join(
+            f"{s}: {measured[(label, s)][0] * 1000:.1f} ms {measured[(label, s)][1]} calls "
+            f"{measured[(label, s)][2]} items"
+            for s in sizes
+        )
+        rows.append((f"scale: {label}", cells, f"{large[0] / small[0]:.2f}x"))
+    return rows
+
+
 def mail_job_rows(counter: Any) -> list[tuple[str, str, str]]:
     """Starting a message to 10 and to 2,000 attendees (the request's time and AWS calls), then the
     mail worker's throughput against moto server with pacing off."""
@@ -204,6 +306,7 @@ def main() -> None:
         )
 
         rows += mail_job_rows(counter)
+        rows += scale_rows(counter)
 
     width = max(len(r[0]) for r in rows)
     print(f"\n{'measure'.ljust(width)}  {'value':<58} ratio")

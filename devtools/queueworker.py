@@ -111,11 +111,17 @@ def deliver_all(sqs: Any, queue_url: str, handler: Handler, most: int = 10_000) 
 
 def workers(stage: Mapping[str, str], ses_events_url: str) -> list[tuple[str, Handler]]:
     """Each local queue with the handler Lambda would call for it."""
-    from chalicelib.views.jobs import make_export, send_mail, ses_notifications  # imported as Lambda would
+    from chalicelib.views.jobs import (  # imported as Lambda would
+        make_export,
+        send_mail,
+        ses_notifications,
+        update_search_index,
+    )
 
     return [
         (stage["MAIL_QUEUE_URL"], send_mail),
         (stage["EXPORT_QUEUE_URL"], make_export),
+        (stage["INDEX_QUEUE_URL"], update_search_index),
         (ses_events_url, from_topic(ses_notifications)),
     ]
 

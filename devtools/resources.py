@@ -86,7 +86,7 @@ def create_bucket(client: Any, name: str, region: str, origin: str) -> None:
 
 
 # The stage's queues: the variable that holds a queue's URL, and the template resource whose settings it copies
-QUEUES = {"MAIL_QUEUE_URL": "MailQueue", "EXPORT_QUEUE_URL": "ExportQueue"}
+QUEUES = {"MAIL_QUEUE_URL": "MailQueue", "EXPORT_QUEUE_URL": "ExportQueue", "INDEX_QUEUE_URL": "IndexQueue"}
 # Where SES publishes bounces and complaints. Lambda subscribes to the topic in the stack; locally a
 # queue subscribes instead, and the local worker hands what arrives to the same handler.
 SES_EVENTS = "network-portal-ses-events-local"
@@ -96,21 +96,28 @@ def queue_name(url: str) -> str:
     return url.rsplit("/", 1)[1]
 
 
+def dead_letter_url(url: str) -> str:
+    """The URL of a queue's dead-letter queue: `{name}-dead`, keeping a FIFO queue's `.fifo` at the end."""
+    base, fifo = (url.removesuffix(".fifo"), ".fifo") if url.endswith(".fifo") else (url, "")
+    return f"{base}-dead{fifo}"
+
+
 def create_queues(client: Any, url: str, resource: str, visibility_seconds: int | None = None) -> str:
-    """A queue and its dead-letter queue (`{name}-dead`) with the template's redrive policy; the queue's URL.
+    """A queue and its dead-letter queue with the template's redrive policy (FIFO if it is); the queue's URL.
 
     Locally a shorter visibility timeout than the template's lets a failed message come back within a minute.
     """
     props = _properties(resource)
-    name = queue_name(url)
-    dead_url = client.create_queue(QueueName=f"{name}-dead")["QueueUrl"]
+    fifo = {"FifoQueue": "true"} if props.get("FifoQueue") else {}
+    dead_url = client.create_queue(QueueName=queue_name(dead_letter_url(url)), Attributes=fifo)["QueueUrl"]
     dead_arn = client.get_queue_attributes(QueueUrl=dead_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     redrive = {"deadLetterTargetArn": dead_arn, "maxReceiveCount": str(props["RedrivePolicy"]["maxReceiveCount"])}
     attributes = {
         "VisibilityTimeout": str(visibility_seconds if visibility_seconds is not None else props["VisibilityTimeout"]),
         "RedrivePolicy": json.dumps(redrive),
+        **fifo,
     }
-    return str(client.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"])
+    return str(client.create_queue(QueueName=queue_name(url), Attributes=attributes)["QueueUrl"])
 
 
 def create_ses_events(sns: Any, sqs: Any) -> tuple[str, str]:

@@ -38,12 +38,13 @@ from chalicelib.core import aws, clock
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.dynamo import to_attrs
 from chalicelib.events.model import Event, Slot, Speaker
+from chalicelib.library import search
 from chalicelib.mail import outbox
 from devtools.awscalls import AwsCalls
 from devtools.localrun import local_env, start_portal, start_worker, wait_for
 from devtools.motoserver import MotoServer
 from devtools.queueworker import deliver_all, from_topic
-from devtools.resources import QUEUES, SES_EVENTS, create_all, create_queues
+from devtools.resources import QUEUES, SES_EVENTS, create_all, create_queues, dead_letter_url
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "eu-west-1"
@@ -107,7 +108,7 @@ def _empty_resources() -> None:
             s3.delete_objects(Bucket=LOCAL_STAGE["BUCKET_NAME"], Delete={"Objects": objects})
     # SQS allows one purge a minute; a fresh pair of queues costs less than waiting
     for variable, resource in QUEUES.items():
-        for url in (LOCAL_STAGE[variable], LOCAL_STAGE[variable] + "-dead"):
+        for url in (LOCAL_STAGE[variable], dead_letter_url(LOCAL_STAGE[variable])):
             sqs.delete_queue(QueueUrl=url)
         create_queues(sqs, LOCAL_STAGE[variable], resource, visibility_seconds=30)
     sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=SES_EVENTS)["QueueUrl"])
@@ -136,6 +137,7 @@ def moto(now: dict[str, datetime]) -> Iterator[None]:
             create_all(session, LOCAL_STAGE)
         else:
             _empty_resources()
+        search.forget_copy()  # the last test's index is gone from the bucket
         yield
     finally:
         _MOTO.stop(remove_data=False)
@@ -220,6 +222,16 @@ def deliver_mail() -> int:
     from chalicelib.views.jobs import send_mail
 
     return deliver_all(aws.sqs(), LOCAL_STAGE["MAIL_QUEUE_URL"], send_mail)
+
+
+def deliver_index() -> int:
+    """Run the search index worker until its queue is empty, through the handler Lambda calls; then
+    drop this process's copy of the index, as a web function does when it next asks S3 (a minute later)."""
+    from chalicelib.views.jobs import update_search_index
+
+    handled = deliver_all(aws.sqs(), LOCAL_STAGE["INDEX_QUEUE_URL"], update_search_index)
+    search.forget_copy()
+    return handled
 
 
 def deliver_exports() -> int:

@@ -156,6 +156,7 @@ MATRIX = {
     ("POST", "/beheer/nieuws/{slug}", "/beheer/nieuws/bestaat-niet"): (401, 403, 404),
     ("POST", "/beheer/nieuws/{slug}/verwijderen", "/beheer/nieuws/bestaat-niet/verwijderen"): (401, 403, 404),
     ("GET", "/api/events", "/api/events"): (200, 200, 200),
+    ("GET", "/api/kennisbank", "/api/kennisbank"): (200, 200, 200),
     ("GET", "/api/events/{slug}", f"/api/events/{SLUG}"): (200, 200, 200),
     ("POST", "/api/events/{slug}/registrations", f"/api/events/{SLUG}/registrations"): (422, 422, 422),
     ("GET", "/api/registrations/{token}", f"/api/registrations/{UNKNOWN}"): (404, 404, 404),

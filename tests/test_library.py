@@ -17,7 +17,7 @@ from chalicelib.library import service as library
 from chalicelib.library import speakers, storage
 from chalicelib.library.model import Material
 from tests.accounts_helpers import make_account, sign_in
-from tests.conftest import FormSession, registration_form
+from tests.conftest import FormSession, deliver_index, registration_form
 
 SLUG = "netwerkbijeenkomst-test"
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
@@ -206,6 +206,7 @@ def put_material(
         publish_from=extra.get("publish_from"),
     )
     stores.library().save_material(material)
+    deliver_index()  # the index worker takes the change in
     return material
 
 
@@ -282,6 +283,7 @@ def test_drafts_are_hidden_until_an_organiser_publishes_them(make_event, client)
     organiser = sign_in(FormSession(client), "org@zwijndrecht.nl")
     assert "Conceptdia" in organiser.get("/beheer/materialen").body.decode()
     organiser.post(f"/beheer/materialen/{draft.id}/publiceren", {})
+    deliver_index()
     assert "Conceptdia" in FormSession(client).get("/kennisbank").body.decode()
 
 

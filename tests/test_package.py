@@ -141,6 +141,24 @@ def test_template_wires_the_workers_to_their_queues_and_ses_to_the_notifications
         assert variables["MAIL_CONFIGURATION_SET"] == {"Ref": "MailConfigurationSet"}
 
 
+def test_the_runtime_has_fts5_and_the_package_runs_on_it(package: Path):
+    """The search index needs SQLite's FTS5: the python3.12 runtime (Amazon Linux 2023, SQLite 3.40) has
+    it, python3.11's (Amazon Linux 2, SQLite 3.7.17) does not. The zip is built on this machine's
+    Python, so its compiled modules must load on 3.12 too: nh3 is abi3, MarkupSafe falls back to Python."""
+    import sqlite3
+
+    from chalicelib.library import search_index
+
+    resources = json.loads((package / "sam.json").read_text())["Resources"]
+    runtimes = {r["Properties"]["Runtime"] for r in resources.values() if r["Type"] == "AWS::Serverless::Function"}
+    assert runtimes == {"python3.12"}
+    with zipfile.ZipFile(package / "deployment.zip") as archive:
+        compiled = {n for n in archive.namelist() if n.endswith(".so")}
+    assert {n.split("/")[0] for n in compiled} == {"markupsafe", "nh3"}
+    assert all(n.endswith(".abi3.so") or n.startswith("markupsafe/_speedups") for n in compiled)
+    search_index.create(sqlite3.connect(":memory:"))  # FTS5 with the index's tokenizer, here
+
+
 def test_cfn_lint_passes(package: Path):
     result = subprocess.run(
         [str(Path(sys.executable).parent / "cfn-lint"), str(package / "sam.json")], capture_output=True, text=True
@@ -188,4 +206,5 @@ def test_policies_grant_only_what_the_code_calls():
         assert queues == [
             f"arn:aws:sqs:*:*:network-portal-mail-{stage}",
             f"arn:aws:sqs:*:*:network-portal-exports-{stage}",
+            f"arn:aws:sqs:*:*:network-portal-index-{stage}.fifo",
         ]

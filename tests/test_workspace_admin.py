@@ -10,7 +10,7 @@ from chalicelib import stores
 from chalicelib.core import aws, config
 from chalicelib.library import documents
 from tests.accounts_helpers import last_link, make_account, sign_in
-from tests.conftest import FormSession
+from tests.conftest import FormSession, deliver_index
 from tests.test_library import PDF, s3_objects
 
 SLUG = "netwerkbijeenkomst-test"
@@ -167,6 +167,7 @@ def test_an_uploaded_document_is_a_draft_for_organisers_until_described(organise
         "published",
         ("polarisatie",),
     )
+    deliver_index()  # the index worker takes the change in
     assert "Handreiking" in client.http.get("/kennisbank").body.decode()
     entry = next(e for e in stores.audit().month("2026-11", 50).entries if e.action == "material.updated")
     assert entry.before["access"] == "organisers"

@@ -103,6 +103,16 @@ def export_queue_url() -> str:
     return _required("EXPORT_QUEUE_URL")
 
 
+def index_queue_url() -> str:
+    """The FIFO queue of search index updates (the stack gives it to the web and index functions)."""
+    return _required("INDEX_QUEUE_URL")
+
+
+def search_index_check_seconds() -> float:
+    """How often a web function asks S3 whether the search index changed."""
+    return float(os.environ.get("SEARCH_INDEX_CHECK_SECONDS", "60"))
+
+
 def mail_rate_per_second() -> float:
     """SES's sending rate for this account: the mail worker never goes faster."""
     return float(os.environ.get("MAIL_RATE_PER_SECOND", "14"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from typing import Any
 
 from chalicelib.core import aws
@@ -10,8 +11,10 @@ from chalicelib.core import aws
 SQS_BATCH = 10  # SendMessageBatch takes ten messages at a time
 
 
-def put(queue_url: str, message: dict[str, Any]) -> None:
-    aws.sqs().send_message(QueueUrl=queue_url, MessageBody=json.dumps(message))
+def put(queue_url: str, message: dict[str, Any], group: str = "") -> None:
+    """One message; `group` for a FIFO queue, whose messages of one group are handled one at a time, in order."""
+    ordered = {"MessageGroupId": group, "MessageDeduplicationId": secrets.token_hex(16)} if group else {}
+    aws.sqs().send_message(QueueUrl=queue_url, MessageBody=json.dumps(message), **ordered)
 
 
 def put_many(queue_url: str, messages: list[dict[str, Any]]) -> None:

@@ -8,47 +8,24 @@ not open are not listed for them.
 
 from __future__ import annotations
 
-import math
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib import stores
 from chalicelib.accounts.model import Access, Account
 from chalicelib.audit.store import audit_entry
 from chalicelib.core import clock
-from chalicelib.core.errors import NotFound
+from chalicelib.core.errors import BadRequest, NotFound
+from chalicelib.core.forms import whole_number
 from chalicelib.core.i18n import _
 from chalicelib.core.themes import THEMES
 from chalicelib.events import service as events
 from chalicelib.events.model import Event
-from chalicelib.library import storage
+from chalicelib.library import search, storage
 from chalicelib.library.model import ACCESS_LEVELS, FileType, Material, MaterialAccess, MaterialStatus
+from chalicelib.library.search import Filters, LibraryPage
 from chalicelib.registrations.model import RegistrationStatus
-
-PAGE_SIZE = 10
-
-
-@dataclass
-class Filters:
-    theme: str = ""
-    event: str = ""
-    file_type: str = ""
-    year: str = ""
-    q: str = ""
-    page: int = 1
-
-
-@dataclass
-class LibraryPage:
-    items: list[Material]
-    filters: Filters
-    page: int
-    pages: int
-    events: list[tuple[str, str]]  # (slug, title) among what the visitor may open
-    years: list[str]
-    themes: tuple[str, ...] = THEMES
 
 
 def attended(account: Account | None) -> set[str]:
@@ -85,48 +62,36 @@ def of_event(event: Event, account: Account | None, now: datetime) -> list[Mater
 
 def clean_filters(query: Mapping[str, str]) -> Filters:
     """Whitelist the query string: unknown values are dropped, never passed on."""
-    page = query.get("pagina", "1")
+    year = query.get("jaar", "")
     return Filters(
         theme=query.get("thema", "") if query.get("thema", "") in THEMES else "",
         event=query.get("bijeenkomst", "")[:80],
         file_type=query.get("type", "") if query.get("type", "") in storage.FILE_TYPES else "",
-        year=query.get("jaar", "") if query.get("jaar", "").isdigit() and len(query.get("jaar", "")) == 4 else "",
-        q=" ".join(query.get("q", "").split())[:100],
-        page=int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1,
+        year=year if len(year) == 4 and year.isascii() and year.isdigit() else "",
+        q=" ".join(query.get("q", "").split())[:200],
+        page=min(max(whole_number(query.get("pagina", "1")) or 1, 1), 10_000),
     )
 
 
-def _matches(material: Material, f: Filters) -> bool:
-    text = f"{material.title} {material.description}".casefold()
-    return (
-        (not f.theme or f.theme in material.themes)
-        and (not f.event or material.event_slug == f.event)
-        and (not f.file_type or material.file_type == f.file_type)
-        and (not f.year or material.date.isoformat().startswith(f.year))
-        and (not f.q or all(word in text for word in f.q.casefold().split()))
-    )
+def api_filters(query: Mapping[str, str]) -> Filters:
+    """The API's filters: as the page's, but a value the page would drop is refused with 400."""
+    filters = clean_filters(query)
+    kept = {"thema": filters.theme, "type": filters.file_type, "jaar": filters.year}
+    wrong = any((name in query and query[name] != value) or query.get(name) == "" for name, value in kept.items())
+    wrong = wrong or query.get("bijeenkomst", "") != filters.event
+    page = whole_number(query.get("pagina", "1"))
+    if wrong or page is None or not 1 <= page <= 10_000 or len(query.get("q", "")) > 200:
+        raise BadRequest(
+            _("Een zoekwaarde klopt niet: kijk thema, type, jaar (vier cijfers), bijeenkomst en pagina na.")
+        )
+    return filters
 
 
-def search(account: Account | None, filters: Filters) -> LibraryPage:
-    """One Query for all materials (a network's library is hundreds, not millions), then
-    access, filters and paging here; organisers see drafts only on their own page."""
-    now = clock.now()
+def find(account: Account | None, filters: Filters) -> LibraryPage:
+    """What the visitor may open, matching the filters and words; organisers see drafts only on their own page."""
     # organisers open everything: their registrations do not matter here
     events_attended = attended(account) if account and account.access != Access.ORGANISER else set()
-    openable = [
-        m for m in stores.library().all_materials() if m.is_visible(now) and may_open(m, account, events_attended, now)
-    ]
-    found = [m for m in openable if _matches(m, filters)]
-    pages = max(1, math.ceil(len(found) / PAGE_SIZE))
-    page = min(filters.page, pages)
-    return LibraryPage(
-        items=found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
-        filters=filters,
-        page=page,
-        pages=pages,
-        events=sorted({(m.event_slug, m.event_title) for m in openable if m.event_slug}, key=lambda e: e[1]),
-        years=sorted({m.date.isoformat()[:4] for m in openable}, reverse=True),
-    )
+    return search.search(account, filters, events_attended)
 
 
 def download(material_id: str, account: Account | None) -> str:

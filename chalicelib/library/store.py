@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from chalicelib.audit.store import audit_put
@@ -19,9 +20,12 @@ def _link_pk(token: str) -> str:
 
 
 class LibraryStore:
-    def __init__(self, client: Any, table: str) -> None:
+    """`changed` is told of every material written or deleted: the search index follows them."""
+
+    def __init__(self, client: Any, table: str, changed: Callable[[str], None]) -> None:
         self._client = client
         self._table = table
+        self._changed = changed
 
     # -- speakers -------------------------------------------------------
 
@@ -103,14 +107,17 @@ class LibraryStore:
         """Write a material; an organiser's change comes with its audit entry, in one transaction."""
         put = {"Put": {"TableName": self._table, "Item": to_attrs(material.to_item())}}
         self._client.transact_write_items(TransactItems=[put, *([audit_put(self._table, audit)] if audit else [])])
+        self._changed(material.id)
 
     def delete_material(self, material: Material, audit: dict[str, Any] | None = None) -> None:
         item_key = primary_key(material_pk(material.id), f"{MATERIAL_PREFIX}{material.id}")
         delete = {"Delete": {"TableName": self._table, "Key": item_key}}
         self._client.transact_write_items(TransactItems=[delete, *([audit_put(self._table, audit)] if audit else [])])
+        self._changed(material.id)
 
     def all_materials(self) -> list[Material]:
-        """Every material, newest first (GSI1 'MATERIALS'); the library filters by access. Paginates."""
+        """Every material, newest first (GSI1 'MATERIALS'): the index worker's rebuild, and the
+        organisers' own list; visitors search the index. Paginates."""
         items = query_all(
             self._client,
             TableName=self._table,

@@ -15,6 +15,7 @@ from chalicelib.core.i18n import _
 from chalicelib.core.rendering import gettext
 from chalicelib.events import service as events
 from chalicelib.events.model import Event, EventPage
+from chalicelib.library import service as library
 from chalicelib.registrations import service as registration
 from chalicelib.views.http import json_body, json_response, language, query_params
 from chalicelib.views.openapi import document
@@ -50,6 +51,35 @@ def list_events() -> Response:
         raise BadRequest(_("Kies 'upcoming' of 'past' voor 'when'."))
     listing = events.past(query.get("after")) if when == "past" else events.upcoming(query.get("after"))
     return json_response(_page_json(listing))
+
+
+@bp.route("/api/kennisbank", methods=["GET"])
+def search_library() -> Response:
+    """Public materials matching `q` (and the page's filters), best first; the same search as /kennisbank."""
+    found = library.find(None, library.api_filters(query_params(bp.current_request)))
+    return json_response(
+        {
+            "total": found.total,
+            "page": found.page,
+            "pages": found.pages,
+            "suggestion": found.suggestion or None,
+            "materials": [
+                {
+                    "id": hit.material.id,
+                    "title": hit.material.title,
+                    "description": hit.material.description,
+                    "themes": list(hit.material.themes),
+                    "date": hit.material.date.isoformat(),
+                    "file_type": hit.material.file_type,
+                    "event": hit.material.event_slug or None,
+                    # the snippet as plain text: the page marks the matched words, JSON has no markup
+                    "snippet": hit.snippet.striptags() if hit.snippet else None,
+                    "download": f"/kennisbank/{hit.material.id}/download",
+                }
+                for hit in found.hits
+            ],
+        }
+    )
 
 
 @bp.route("/api/events/{slug}", methods=["GET"])

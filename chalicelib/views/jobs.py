@@ -1,5 +1,5 @@
 """Functions that are not web requests: the scheduled jobs (EventBridge rules), the mail and export
-workers (SQS), and SES's bounce and complaint notifications (SNS)."""
+workers and the search index (SQS), and SES's bounce and complaint notifications (SNS)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from chalice.app import Blueprint, Cron, SNSEvent, SQSEvent
 
 from chalicelib.core import clock
 from chalicelib.exports import service as exports
+from chalicelib.library import search
 from chalicelib.mail import suppression, worker
 from chalicelib.registrations import reminders, retention
 
@@ -18,6 +19,7 @@ bp = Blueprint(__name__)
 # The stack points the worker at its own queue (infra/resources.json overrides this name with the queue's ARN).
 MAIL_QUEUE = "network-portal-mail"
 EXPORT_QUEUE = "network-portal-exports"
+INDEX_QUEUE = "network-portal-index.fifo"
 # and the notifications function at the topic SES publishes to (overridden with the topic's ARN)
 SES_EVENTS_TOPIC = "network-portal-ses-events"
 
@@ -46,6 +48,13 @@ def make_export(event: SQSEvent) -> None:
     """One export at a time; an exception hands it back to SQS (and, after five tries, to the DLQ)."""
     for record in event:
         exports.build(record.body)
+
+
+@bp.on_sqs_message(queue=INDEX_QUEUE, batch_size=1, name="update_search_index")
+def update_search_index(event: SQSEvent) -> None:
+    """The library's search index, one change at a time (a FIFO queue with one message group)."""
+    for record in event:
+        search.update(record.body)
 
 
 @bp.on_sns_message(topic=SES_EVENTS_TOPIC, name="ses_notifications")

@@ -14,7 +14,7 @@ bp = Blueprint(__name__)
 def library_page() -> Response:
     request = bp.current_request
     filters = library.clean_filters(query_params(request))
-    return page(request, "library.html", result=library.search(current_account(request), filters))
+    return page(request, "library.html", result=library.find(current_account(request), filters))
 
 
 @bp.route("/kennisbank/{material_id}/download", methods=["GET"])

@@ -6,6 +6,7 @@ from typing import Any
 
 from chalicelib.core.fields import schema_properties
 from chalicelib.core.forms import LIMITS
+from chalicelib.core.themes import THEMES
 from chalicelib.events.model import CURSOR, Event, RegistrationState
 from chalicelib.registrations.model import RegistrationStatus
 
@@ -23,6 +24,37 @@ _SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "str
 _TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}
 
 _SCHEMAS: dict[str, Any] = {
+    "LibrarySearch": {
+        "type": "object",
+        "required": ["total", "page", "pages", "materials"],
+        "properties": {
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "pages": {"type": "integer"},
+            "suggestion": {
+                "type": ["string", "null"],
+                "description": "A search that finds something, when this one did not",
+            },
+            "materials": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "title", "themes", "date", "file_type", "download"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "title": {"type": "string"},
+                        "description": {"type": "string"},
+                        "themes": {"type": "array", "items": {"type": "string"}},
+                        "date": {"type": "string", "format": "date"},
+                        "file_type": {"type": "string", "enum": ["pdf", "pptx", "odp", "docx"]},
+                        "event": {"type": ["string", "null"]},
+                        "snippet": {"type": ["string", "null"], "description": "The matched words in their context"},
+                        "download": {"type": "string", "description": "Path that redirects to the file"},
+                    },
+                },
+            },
+        },
+    },
     "Error": {
         "type": "object",
         "required": ["message"],
@@ -134,6 +166,29 @@ def document() -> dict[str, Any]:
                         ),
                         "400": _ERROR,
                     },
+                }
+            },
+            "/api/kennisbank": {
+                "get": {
+                    "summary": "Search the public materials of the knowledge library (titles, descriptions, themes, "
+                    "speakers, organisations and the text inside the files), best first; ten a page",
+                    "parameters": [
+                        {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
+                        {"name": "thema", "in": "query", "schema": {"type": "string", "enum": list(THEMES)}},
+                        {"name": "bijeenkomst", "in": "query", "schema": {"type": "string", "maxLength": 80}},
+                        {
+                            "name": "type",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": ["pdf", "pptx", "odp", "docx"]},
+                        },
+                        {"name": "jaar", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{4}$"}},
+                        {
+                            "name": "pagina",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 10_000},
+                        },
+                    ],
+                    "responses": {"200": _json(_ref("LibrarySearch"), "A page of materials"), "400": _ERROR},
                 }
             },
             "/api/events/{slug}": {

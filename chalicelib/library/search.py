@@ -1,0 +1,190 @@
+"""Searching the knowledge library, and keeping its index up to date.
+
+Every change of a material (a speaker's upload, an organiser's edit, publishing, removing) puts
+a message on the index queue (FIFO, one message group: one writer at a time). The index worker
+takes the index file from S3, updates that material's rows, with the text of its file read once
+and kept beside it, and puts the file back. Web functions keep a copy in /tmp and ask S3 at most
+once a minute whether it changed. `manage.py reindex` rebuilds the whole index from the
+materials and their kept texts, so a lost or damaged index file loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import sqlite3
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib import stores
+from chalicelib.accounts.model import Access, Account
+from chalicelib.core import clock, config, queue
+from chalicelib.core.themes import THEMES
+from chalicelib.events.model import Event
+from chalicelib.library import extract, search_index, search_store
+from chalicelib.library.model import Material
+from chalicelib.library.search_index import Hit, Query, Visitor
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 10
+INDEX_GROUP = "library-index"  # the FIFO queue's one message group: updates never overlap
+
+
+@dataclass
+class Filters:
+    theme: str = ""
+    event: str = ""
+    file_type: str = ""
+    year: str = ""
+    q: str = ""
+    page: int = 1
+
+
+@dataclass
+class LibraryPage:
+    hits: list[Hit]
+    filters: Filters
+    page: int
+    pages: int
+    total: int
+    events: list[tuple[str, str]]  # (slug, title) among what the visitor may open
+    years: list[str]
+    suggestion: str = ""  # "Bedoelde u ...": a search that finds something, when this one did not
+    themes: tuple[str, ...] = field(default=THEMES)
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Copy:
+    path: Path | None = None
+    etag: str | None = None
+    checked: float = -math.inf
+
+
+_copy = _Copy()
+
+
+def _index() -> Path | None:
+    """This process's copy of the index, fetched again when S3 holds a newer one (asked at most
+    once per SEARCH_INDEX_CHECK_SECONDS); None while no index exists yet."""
+    if time.monotonic() - _copy.checked < config.search_index_check_seconds():
+        return _copy.path
+    etag = search_store.index_etag()
+    _copy.checked = time.monotonic()
+    if etag != _copy.etag:
+        old = _copy.path
+        _copy.path = Path(tempfile.gettempdir()) / f"library-index-{etag.strip(chr(34))}.sqlite" if etag else None
+        if _copy.path is not None and search_store.download_index(_copy.path) is None:
+            _copy.path = None
+        _copy.etag = etag
+        if old is not None and old != _copy.path:
+            old.unlink(missing_ok=True)
+    return _copy.path
+
+
+def forget_copy() -> None:
+    """Drop this process's copy, so the next search fetches the index (tests; a new stage)."""
+    if _copy.path is not None:
+        _copy.path.unlink(missing_ok=True)
+    _copy.path, _copy.etag, _copy.checked = None, None, -math.inf
+
+
+def search(account: Account | None, filters: Filters, attended: set[str]) -> LibraryPage:
+    """One page of what this visitor may open, matching the filters and search words, best first
+    (newest first without words): one query of the local index, no DynamoDB read."""
+    organiser = account is not None and account.access == Access.ORGANISER
+    visitor = Visitor(clock.now(), account is not None, organiser, frozenset(attended))
+    path = _index()
+    if path is None:
+        return LibraryPage([], filters, 1, 1, 0, [], [])
+    query = Query(filters.q, filters.theme, filters.event, filters.file_type, filters.year, 0, PAGE_SIZE)
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        results = search_index.find(connection, visitor, query)
+        pages = max(1, math.ceil(results.total / PAGE_SIZE))
+        page = min(filters.page, pages)
+        if page > 1:
+            query = Query(**{**query.__dict__, "offset": (page - 1) * PAGE_SIZE})
+            results = search_index.find(connection, visitor, query)
+    return LibraryPage(
+        results.hits, filters, page, pages, results.total, results.events, results.years, results.suggestion
+    )
+
+
+# -- keeping it up to date -------------------------------------------------------------------
+
+
+def changed(material_id: str) -> None:
+    """Queue an update of one material's entry. The material is saved either way: when the queue
+    cannot be reached the index lags behind until the next change or `manage.py reindex`."""
+    try:
+        queue.put(config.index_queue_url(), {"material": material_id}, group=INDEX_GROUP)
+    except (ClientError, BotoCoreError) as error:
+        log.warning("search index update not queued (%s); run manage.py reindex", type(error).__name__)
+
+
+def request_rebuild() -> None:
+    queue.put(config.index_queue_url(), {"rebuild": True}, group=INDEX_GROUP)
+
+
+def update(body: str) -> None:
+    """One index queue message: a material's entry, or the whole index anew."""
+    message = json.loads(body)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "library.sqlite"
+        rebuild = bool(message.get("rebuild")) or search_store.download_index(path) is None
+        with sqlite3.connect(path) as connection:
+            search_index.create(connection)
+            if rebuild:
+                events: dict[str, Event | None] = {}
+                materials = stores.library().all_materials()
+                for material in materials:
+                    _put(connection, material, events)
+                log.info("search index rebuilt", extra={"materials": len(materials)})
+            else:
+                _update_one(connection, str(message["material"]))
+        connection.close()
+        search_store.upload_index(path)
+
+
+def _update_one(connection: sqlite3.Connection, material_id: str) -> None:
+    material = stores.library().material(material_id)
+    if material is None:
+        search_index.remove(connection, material_id)
+        search_store.delete_text(material_id)
+    else:
+        _put(connection, material, {})
+
+
+def _put(connection: sqlite3.Connection, material: Material, events: dict[str, Event | None]) -> None:
+    body = search_store.text(material.id, material.object_key)
+    if body is None:  # a new or replaced file: read it once, keep its text for rebuilds
+        body = extract.text_of(search_store.file_content(material.object_key), material.file_type)
+        search_store.put_text(material.id, material.object_key, body)
+    search_index.put(connection, material, _people(material, events), body)
+
+
+def _people(material: Material, events: dict[str, Event | None]) -> str:
+    """The speakers and organisations of the material's programme slot, and its invited speaker."""
+    if not material.event_slug:
+        return ""
+    if material.event_slug not in events:
+        events[material.event_slug] = stores.events().get(material.event_slug)
+    event = events[material.event_slug]
+    names = [
+        f"{speaker.name} {speaker.organisation}"
+        for slot in (event.programme if event else [])
+        if slot.position == material.slot
+        for speaker in slot.speakers
+    ]
+    invited = stores.library().speaker(material.event_slug, material.speaker_id) if material.speaker_id else None
+    if invited is not None:
+        names.append(f"{invited.name} {invited.organisation}")
+    return " ".join(names)

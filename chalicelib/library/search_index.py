@@ -1,0 +1,247 @@
+"""The knowledge library's search index: one SQLite file with an FTS5 table, built by the index
+worker and read by the web functions from a copy in /tmp.
+
+Words are matched without case or accents (FTS5's unicode61 tokenizer) and with Dutch stemming:
+the index keeps, for every word it holds, its stem (snowball's Dutch stemmer), and a search word
+becomes "any indexed word with the same stem", so "radicaliseringen" finds "radicalisering" and
+the snippet still shows the document's own words. Results are ranked by bm25 (title weighs most,
+then themes and people, then description, then the file's text) and filtered by what the visitor
+may open inside the same query, before counting and paging.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from chalicelib.library.model import Material, MaterialAccess, MaterialStatus
+
+_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS materials (
+        id TEXT PRIMARY KEY, item TEXT NOT NULL, status TEXT NOT NULL, visible_from REAL NOT NULL,
+        access TEXT NOT NULL, event_slug TEXT NOT NULL, event_title TEXT NOT NULL, themes TEXT NOT NULL,
+        file_type TEXT NOT NULL, year TEXT NOT NULL, date TEXT NOT NULL, found INTEGER NOT NULL)""",
+    # `found` is the FTS row of the material: rowids of an FTS5 table are its own
+    """CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(
+        title, themes, people, description, body, tokenize = 'unicode61 remove_diacritics 2')""",
+    "CREATE TABLE IF NOT EXISTS stems (stem TEXT NOT NULL, term TEXT NOT NULL, PRIMARY KEY (stem, term)) WITHOUT ROWID",
+)
+# bm25 weights of the FTS columns, in their order
+_WEIGHTS = "10.0, 5.0, 5.0, 3.0, 1.0"
+_MARK, _END = "\x02", "\x03"  # snippet markers, replaced by <mark> after escaping the text
+QUERY_WORDS = 10  # more words in a search than this are ignored
+
+
+def words(text: str) -> list[str]:
+    """A text's words as the index sees them: lower case, without accents, letters and digits only."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.findall(r"[^\W_]+", plain)
+
+
+@cache
+def _stemmer() -> Any:
+    import snowballstemmer  # imported on first use: pages that do not search never pay for it
+
+    return snowballstemmer.stemmer("dutch")
+
+
+def stem(word: str) -> str:
+    return str(_stemmer().stemWord(word))
+
+
+def create(connection: sqlite3.Connection) -> None:
+    for statement in _SCHEMA:
+        connection.execute(statement)
+
+
+def put(connection: sqlite3.Connection, material: Material, people: str, body: str) -> None:
+    """Add a material, or replace what the index held of it."""
+    remove(connection, material.id)
+    columns = (material.title, " ".join(material.themes), people, material.description, body)
+    found = connection.execute("INSERT INTO words VALUES (?, ?, ?, ?, ?)", columns).lastrowid
+    visible_from = material.publish_from.timestamp() if material.publish_from else 0.0
+    connection.execute(
+        "INSERT INTO materials VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            material.id,
+            json.dumps(material.to_item()),
+            material.status,
+            visible_from,
+            material.access,
+            material.event_slug,
+            material.event_title,
+            json.dumps(list(material.themes)),
+            material.file_type,
+            material.date.isoformat()[:4],
+            material.date.isoformat(),
+            found,
+        ),
+    )
+    connection.executemany(
+        "INSERT OR IGNORE INTO stems VALUES (?, ?)", {(stem(w), w) for w in words(" ".join(columns))}
+    )
+
+
+def remove(connection: sqlite3.Connection, material_id: str) -> None:
+    row = connection.execute("SELECT found FROM materials WHERE id = ?", (material_id,)).fetchone()
+    if row:
+        connection.execute("DELETE FROM words WHERE rowid = ?", row)
+        connection.execute("DELETE FROM materials WHERE id = ?", (material_id,))
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """What decides which materials a visitor may see (the rule of `library.service.may_open`)."""
+
+    now: datetime
+    member: bool  # signed in
+    organiser: bool
+    attended: frozenset[str]  # events the visitor's address attended
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str = ""
+    theme: str = ""
+    event: str = ""
+    file_type: str = ""
+    year: str = ""
+    offset: int = 0
+    limit: int = 10
+
+
+@dataclass
+class Hit:
+    material: Material
+    snippet: Markup | None  # the matched words in their context, marked; escaped
+
+
+@dataclass
+class Results:
+    hits: list[Hit]
+    total: int
+    events: list[tuple[str, str]]  # (slug, title) among what the visitor may open
+    years: list[str]
+    suggestion: str  # a search that would find something, when this one found nothing
+
+
+def _visible(visitor: Visitor) -> tuple[str, dict[str, Any]]:
+    """The visitor's rule as SQL: visible now, and an access level they have."""
+    sql = (
+        "(m.status = :published OR (m.status = :after_event AND m.visible_from <= :now))"
+        " AND (:organiser OR m.access = :public OR (:member AND (m.access = :members"
+        " OR (m.access = :attendees AND m.event_slug IN (SELECT value FROM json_each(:attended))))))"
+    )
+    values = {
+        "published": MaterialStatus.PUBLISHED,
+        "after_event": MaterialStatus.AFTER_EVENT,
+        "now": visitor.now.timestamp(),
+        "organiser": visitor.organiser,
+        "member": visitor.member,
+        "public": MaterialAccess.PUBLIC,
+        "members": MaterialAccess.MEMBERS,
+        "attendees": MaterialAccess.ATTENDEES,
+        "attended": json.dumps(sorted(visitor.attended)),
+    }
+    return sql, values
+
+
+def _filters(query: Query) -> tuple[str, dict[str, Any]]:
+    conditions = {
+        "EXISTS (SELECT 1 FROM json_each(m.themes) WHERE value = :theme)": query.theme,
+        "m.event_slug = :event": query.event,
+        "m.file_type = :file_type": query.file_type,
+        "m.year = :year": query.year,
+    }
+    sql = "".join(f" AND {condition}" for condition, value in conditions.items() if value)
+    return sql, {"theme": query.theme, "event": query.event, "file_type": query.file_type, "year": query.year}
+
+
+def _match(connection: sqlite3.Connection, text: str) -> tuple[str, str]:
+    """The FTS5 expression for a search: each word becomes any indexed word with its stem, quoted,
+    so no FTS5 syntax from the visitor reaches SQLite. ("", word) when a word matches nothing."""
+    groups = []
+    for word in words(text)[:QUERY_WORDS]:
+        terms = [t for (t,) in connection.execute("SELECT term FROM stems WHERE stem = ?", (stem(word),))]
+        if not terms:
+            return "", word
+        groups.append("(" + " OR ".join(f'"{t}"' for t in terms) + ")")
+    return " AND ".join(groups), ""
+
+
+def _suggest(connection: sqlite3.Connection, text: str, missing: str) -> str:
+    """The search with its unknown word replaced by the nearest indexed word with the same first letter."""
+    rows = connection.execute(
+        "SELECT DISTINCT term FROM stems WHERE term >= ? AND term < ?", (missing[0], missing[0] + "\uffff")
+    )
+    nearest = difflib.get_close_matches(missing, [t for (t,) in rows], n=1, cutoff=0.7)
+    if not nearest:
+        return ""
+    return " ".join(nearest[0] if w == missing else w for w in words(text)[:QUERY_WORDS])
+
+
+# The queries below are put together from this module's own SQL fragments (`_visible`, `_filters`);
+# every value from a visitor is a bound parameter, hence the S608 exceptions.
+def find(connection: sqlite3.Connection, visitor: Visitor, query: Query) -> Results:
+    visible, values = _visible(visitor)
+    filtered, filter_values = _filters(query)
+    values.update(filter_values, limit=query.limit, offset=query.offset)
+    events = _pairs(
+        connection,
+        f"SELECT DISTINCT m.event_slug, m.event_title FROM materials m WHERE {visible} AND m.event_slug != '' ORDER BY m.event_title",  # noqa: S608
+        values,
+    )
+    years = [
+        y
+        for (y,) in connection.execute(
+            f"SELECT DISTINCT m.year FROM materials m WHERE {visible} ORDER BY m.year DESC",  # noqa: S608
+            values,
+        )
+    ]
+    if not words(query.text):
+        where = f"{visible}{filtered}"
+        total = connection.execute(f"SELECT count(*) FROM materials m WHERE {where}", values).fetchone()[0]  # noqa: S608
+        rows = connection.execute(
+            f"SELECT m.item, NULL FROM materials m WHERE {where} ORDER BY m.date DESC, m.id LIMIT :limit OFFSET :offset",  # noqa: S608
+            values,
+        )
+        return Results(_hits(rows), total, events, years, "")
+    match, missing = _match(connection, query.text)
+    if missing:
+        return Results([], 0, events, years, _suggest(connection, query.text, missing))
+    values["match"] = match
+    where = f"words MATCH :match AND {visible}{filtered}"
+    joined = "FROM words JOIN materials m ON m.found = words.rowid"
+    total = connection.execute(f"SELECT count(*) {joined} WHERE {where}", values).fetchone()[0]
+    rows = connection.execute(
+        f"SELECT m.item, snippet(words, -1, '{_MARK}', '{_END}', ' … ', 16) {joined} WHERE {where}"
+        f" ORDER BY bm25(words, {_WEIGHTS}) LIMIT :limit OFFSET :offset",
+        values,
+    )
+    return Results(_hits(rows), total, events, years, "")
+
+
+def _pairs(connection: sqlite3.Connection, sql: str, values: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(str(a), str(b)) for a, b in connection.execute(sql, values)]
+
+
+def _hits(rows: Iterable[tuple[str, str | None]]) -> list[Hit]:
+    return [Hit(Material.from_item(json.loads(item)), _marked(snippet)) for item, snippet in rows]
+
+
+def _marked(snippet: str | None) -> Markup | None:
+    """The snippet escaped as text, then its match markers made <mark>: no HTML from a document reaches the page."""
+    if not snippet:
+        return None
+    return Markup(str(escape(snippet)).replace(_MARK, "<mark>").replace(_END, "</mark>"))  # noqa: S704 (escaped above)
