@@ -35,6 +35,9 @@ _SCHEMA = (
     """CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(
         title, themes, people, description, body, tokenize = 'unicode61 remove_diacritics 2')""",
     "CREATE TABLE IF NOT EXISTS stems (stem TEXT NOT NULL, term TEXT NOT NULL, PRIMARY KEY (stem, term)) WITHOUT ROWID",
+    # a search joins each matching FTS row to its material; a list without words goes newest first
+    "CREATE UNIQUE INDEX IF NOT EXISTS materials_found ON materials (found)",
+    "CREATE INDEX IF NOT EXISTS materials_newest ON materials (date DESC, id)",
 )
 # bm25 weights of the FTS columns, in their order
 _WEIGHTS = "10.0, 5.0, 5.0, 3.0, 1.0"
