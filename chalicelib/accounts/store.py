@@ -140,6 +140,23 @@ class AccountStore:
         items, after = query_page(self._client, params, limit, cursor, scope=f"accounts#{status}")
         return Page([Account.from_item(item) for item in items], after)
 
+    def subscriber_count(self) -> int:
+        """How many take the newsletter: a COUNT Query of GSI2, which returns no items (one call per MB of index)."""
+        params: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": "GSI2",
+            "KeyConditionExpression": "GSI2PK = :pk",
+            "ExpressionAttributeValues": to_attrs({":pk": NEWSLETTER_INDEX_PK}),
+            "Select": "COUNT",
+        }
+        count = 0
+        while True:
+            response = self._client.query(**params)
+            count += int(response["Count"])
+            if "LastEvaluatedKey" not in response:
+                return count
+            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
     def subscribers(self) -> list[Account]:
         """Approved accounts that want the newsletter, by address; paginates."""
         items = query_all(

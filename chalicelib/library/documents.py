@@ -17,6 +17,7 @@ from chalicelib.core import clock, config
 from chalicelib.core.errors import NotFound
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _
+from chalicelib.core.paging import Page
 from chalicelib.core.themes import THEMES
 from chalicelib.library import storage
 from chalicelib.library.model import ACCESS_LEVELS, FileType, Material, MaterialAccess, MaterialStatus
@@ -85,9 +86,9 @@ def finish_upload(organiser: Account, key: str) -> Material:
     return material
 
 
-def all_materials() -> list[Material]:
-    """Every material, newest first, for the organisers' list."""
-    return stores.library().all_materials()
+def materials_page(cursor: str | None) -> Page[Material]:
+    """One page of every material, drafts too, newest first, for the organisers' list."""
+    return stores.library().newest(config.list_page_size(), cursor)
 
 
 def downloads(material_id: str) -> tuple[Material, list[Any]]:

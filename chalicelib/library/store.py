@@ -9,6 +9,7 @@ from typing import Any
 
 from chalicelib.audit.store import audit_put
 from chalicelib.core.dynamo import from_attrs, primary_key, query_all, to_attrs
+from chalicelib.core.paging import Page, query_page
 from chalicelib.events.model import event_pk
 from chalicelib.library.model import MATERIAL_PREFIX, SPEAKER_PREFIX, InvitedSpeaker, Material, material_pk
 
@@ -115,9 +116,20 @@ class LibraryStore:
         self._client.transact_write_items(TransactItems=[delete, *([audit_put(self._table, audit)] if audit else [])])
         self._changed(material.id)
 
+    def newest(self, limit: int, cursor: str | None) -> Page[Material]:
+        """One page of every material, drafts too, newest first (organisers' list): one Query of GSI1."""
+        params = {
+            "TableName": self._table,
+            "IndexName": "GSI1",
+            "KeyConditionExpression": "GSI1PK = :pk",
+            "ExpressionAttributeValues": to_attrs({":pk": "MATERIALS"}),
+            "ScanIndexForward": False,
+        }
+        items, after = query_page(self._client, params, limit, cursor, scope="materials")
+        return Page([Material.from_item(item) for item in items], after)
+
     def all_materials(self) -> list[Material]:
-        """Every material, newest first (GSI1 'MATERIALS'): the index worker's rebuild, and the
-        organisers' own list; visitors search the index. Paginates."""
+        """Every material, newest first (GSI1 'MATERIALS'), for the index worker's rebuild. Paginates."""
         items = query_all(
             self._client,
             TableName=self._table,

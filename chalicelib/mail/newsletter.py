@@ -77,7 +77,7 @@ def issue(subject: str, text: str, to: str) -> bytes:
 
 
 def subscriber_count() -> int:
-    return len(stores.accounts().subscribers())
+    return stores.accounts().subscriber_count()
 
 
 def subscriber_rows() -> tuple[list[str], Iterator[tuple[str, ...]]]:

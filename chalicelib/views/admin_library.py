@@ -24,7 +24,8 @@ bp = Blueprint(__name__)
 @bp.route("/beheer/materialen", methods=["GET"])
 @requires(bp, Access.ORGANISER)
 def materials() -> Response:
-    return page(bp.current_request, "admin_materials.html", materials=documents.all_materials(), now=clock.now())
+    found = documents.materials_page(query_params(bp.current_request).get("na") or None)
+    return page(bp.current_request, "admin_materials.html", materials=found, now=clock.now())
 
 
 def _edit_page(
