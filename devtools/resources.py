@@ -77,7 +77,7 @@ def create_bucket(client: Any, name: str, region: str, origin: str) -> None:
             "ID": r["Id"],
             "Status": r["Status"],
             "Filter": {"Prefix": r["Prefix"]},
-            "Expiration": {"Days": r["ExpirationInDays"]},
+            **({"Expiration": {"Days": r["ExpirationInDays"]}} if "ExpirationInDays" in r else {}),
             "NoncurrentVersionExpiration": r["NoncurrentVersionExpiration"],
         }
         for r in props["LifecycleConfiguration"]["Rules"]

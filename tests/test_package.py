@@ -139,6 +139,9 @@ def test_template_wires_the_workers_to_their_queues_and_ses_to_the_notifications
     for function in ("APIHandler", "SendMail"):
         variables = resources[function]["Properties"]["Environment"]["Variables"]
         assert variables["MAIL_CONFIGURATION_SET"] == {"Ref": "MailConfigurationSet"}
+    for function in ("APIHandler", "MakeExport", "UpdateSearchIndex"):  # the functions that use the bucket
+        assert resources[function]["Properties"]["Environment"]["Variables"]["BUCKET_NAME"] == {"Ref": "PortalBucket"}
+    assert "KmsMasterKeyId" not in resources["SesEventsTopic"]["Properties"]  # SES cannot use the AWS managed key
 
 
 def test_the_runtime_has_fts5_and_the_package_runs_on_it(package: Path):
@@ -157,6 +160,20 @@ def test_the_runtime_has_fts5_and_the_package_runs_on_it(package: Path):
     assert {n.split("/")[0] for n in compiled} == {"markupsafe", "nh3"}
     assert all(n.endswith(".abi3.so") or n.startswith("markupsafe/_speedups") for n in compiled)
     search_index.create(sqlite3.connect(":memory:"))  # FTS5 with the index's tokenizer, here
+
+
+def test_an_unknown_route_carries_the_security_headers(package: Path):
+    """API Gateway answers an unknown path itself, without the app: its response sets the headers."""
+    resources = json.loads((package / "sam.json").read_text())["Resources"]
+    headers = resources["MissingRouteNotFound"]["Properties"]["ResponseParameters"]
+    assert {name.removeprefix("gatewayresponse.header.") for name in headers} >= {
+        "Content-Security-Policy",
+        "X-Content-Type-Options",
+        "X-Frame-Options",
+        "Referrer-Policy",
+        "Strict-Transport-Security",
+        "Cache-Control",
+    }
 
 
 def test_cfn_lint_passes(package: Path):
@@ -190,6 +207,8 @@ def test_policies_grant_only_what_the_code_calls():
             "s3:DeleteObject",
             "s3:DeleteObjectVersion",
             "s3:ListBucketVersions",
+            # lets S3 answer 404, not 403, for an index or text that does not exist yet
+            "s3:ListBucket",
             # requests queue mail jobs and exports; the workers' event sources receive, delete and hide them
             "sqs:SendMessage",
             "sqs:ReceiveMessage",

@@ -3,6 +3,7 @@ are kept by the transactions that change registrations and equal a count done th
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter
 
@@ -133,3 +134,42 @@ def test_the_figures_follow_every_change_and_equal_a_slow_count(make_event, now)
     retention.anonymise_old_registrations()
     check()  # anonymised: the figures stay
     assert stores.registrations().figures(SLUG)["status#attended"] == 0
+
+
+def _stale_check_in(slug: str) -> None:
+    """Two organisers check the same person in from the same page: the second writes from a stale read."""
+    from chalicelib.registrations.store import StaleRegistration
+
+    reg = registration.register(slug, registration_form(email="dubbel@rotterdam.nl"), "nl").registration
+    read_by_both = stores.registrations().get(slug, reg.sk)
+    stores.registrations().set_attended(read_by_both, clock.now().isoformat(), {})
+    with contextlib.suppress(StaleRegistration):  # refused, as it should be; the negative control lets it through
+        stores.registrations().set_attended(read_by_both, clock.now().isoformat(), {})
+
+
+def test_a_check_in_from_a_stale_read_is_refused_and_counted_once(make_event):
+    make_event()
+    _stale_check_in(SLUG)
+    assert stores.registrations().figures(SLUG)["status#attended"] == 1
+    assert Counter({k: v for k, v in stores.registrations().figures(SLUG).items() if v}) == +attendance.count_slowly(
+        SLUG
+    )
+
+
+def test_negative_control_without_the_list_key_condition_the_figures_drift(make_event, monkeypatch):
+    from chalicelib.registrations.store import RegistrationStore
+
+    make_event()
+    transact = RegistrationStore._transact
+
+    def unguarded(self: RegistrationStore, items: list, audit: object) -> None:
+        for item in items:
+            update = item.get("Update", {})
+            if "GSI1SK = :was_listed" in update.get("ConditionExpression", ""):
+                update["ConditionExpression"] = update["ConditionExpression"].replace(" AND GSI1SK = :was_listed", "")
+                update["ExpressionAttributeValues"].pop(":was_listed")
+        transact(self, items, audit)
+
+    monkeypatch.setattr(RegistrationStore, "_transact", unguarded)
+    _stale_check_in(SLUG)
+    assert stores.registrations().figures(SLUG)["status#attended"] == 2  # the check above would have failed

@@ -78,15 +78,16 @@ def _index() -> Path | None:
     if time.monotonic() - _copy.checked < config.search_index_check_seconds():
         return _copy.path
     etag = search_store.index_etag()
-    _copy.checked = time.monotonic()
     if etag != _copy.etag:
-        old = _copy.path
-        _copy.path = Path(tempfile.gettempdir()) / f"library-index-{etag.strip(chr(34))}.sqlite" if etag else None
-        if _copy.path is not None and search_store.download_index(_copy.path) is None:
-            _copy.path = None
-        _copy.etag = etag
-        if old is not None and old != _copy.path:
+        # fetched beside the old copy and swapped in only when whole: a failed fetch raises and
+        # the next search tries again, while the old copy stays as it was
+        fresh = Path(tempfile.gettempdir()) / f"library-index-{etag.strip(chr(34))}.sqlite" if etag else None
+        if fresh is not None and search_store.download_index(fresh) is None:
+            fresh = None
+        old, _copy.path, _copy.etag = _copy.path, fresh, etag
+        if old is not None and old != fresh:
             old.unlink(missing_ok=True)
+    _copy.checked = time.monotonic()
     return _copy.path
 
 
@@ -126,8 +127,8 @@ def changed(material_id: str) -> None:
     cannot be reached the index lags behind until the next change or `manage.py reindex`."""
     try:
         queue.put(config.index_queue_url(), {"material": material_id}, group=INDEX_GROUP)
-    except (ClientError, BotoCoreError) as error:
-        log.warning("search index update not queued (%s); run manage.py reindex", type(error).__name__)
+    except (ClientError, BotoCoreError, RuntimeError) as error:  # RuntimeError: no INDEX_QUEUE_URL here
+        log.warning("search index update not queued (%s); the daily rebuild catches up", type(error).__name__)
 
 
 def request_rebuild() -> None:

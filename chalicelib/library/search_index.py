@@ -45,9 +45,15 @@ _MARK, _END = "\x02", "\x03"  # snippet markers, replaced by <mark> after escapi
 QUERY_WORDS = 10  # more words in a search than this are ignored
 
 
+def readable(text: str) -> str:
+    """What goes into the index: compatibility characters made plain (the "ﬁ" ligature of a PDF
+    becomes "fi"), so that FTS5's tokens and `words` agree; case and accents stay for the snippet."""
+    return unicodedata.normalize("NFKC", text)
+
+
 def words(text: str) -> list[str]:
-    """A text's words as the index sees them: lower case, without accents, letters and digits only."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """A text's words as FTS5's unicode61 tokenizer sees them: lower case, without accents, letters and digits."""
+    decomposed = unicodedata.normalize("NFKD", readable(text).lower())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return re.findall(r"[^\W_]+", plain)
 
@@ -71,7 +77,9 @@ def create(connection: sqlite3.Connection) -> None:
 def put(connection: sqlite3.Connection, material: Material, people: str, body: str) -> None:
     """Add a material, or replace what the index held of it."""
     remove(connection, material.id)
-    columns = (material.title, " ".join(material.themes), people, material.description, body)
+    columns = tuple(
+        readable(c) for c in (material.title, " ".join(material.themes), people, material.description, body)
+    )
     found = connection.execute("INSERT INTO words VALUES (?, ?, ?, ?, ?)", columns).lastrowid
     visible_from = material.publish_from.timestamp() if material.publish_from else 0.0
     connection.execute(

@@ -379,7 +379,11 @@ class RegistrationStore:
         """Check a confirmed registration in (at) or undo it (None)."""
         after = replace(reg, attended_at=datetime.fromisoformat(at) if at else None)
         update = "SET GSI1SK = :listed" + (", attended_at = :at" if at else " REMOVE attended_at")
-        values: dict[str, Any] = {":confirmed": RegistrationStatus.CONFIRMED, ":listed": after.list_key()}
+        values: dict[str, Any] = {
+            ":confirmed": RegistrationStatus.CONFIRMED,
+            ":listed": after.list_key(),
+            ":was_listed": reg.list_key(),
+        }
         if at:
             values[":at"] = at
         item = {
@@ -387,7 +391,7 @@ class RegistrationStore:
                 "TableName": self._table,
                 "Key": primary_key(event_pk(reg.event_slug), reg.sk),
                 "UpdateExpression": update,
-                "ConditionExpression": "#status = :confirmed",
+                "ConditionExpression": "#status = :confirmed AND GSI1SK = :was_listed",
                 "ExpressionAttributeNames": {"#status": "status"},
                 "ExpressionAttributeValues": to_attrs(values),
             }
@@ -429,7 +433,7 @@ class RegistrationStore:
         """A registration's new status, and its place in the organisers' list with it."""
         listed = replace(reg, status=RegistrationStatus(status)).list_key()
         update = "SET #status = :new, GSI1SK = :listed REMOVE wait_key"
-        values: dict[str, Any] = {":new": status, ":was": was, ":listed": listed}
+        values: dict[str, Any] = {":new": status, ":was": was, ":listed": listed, ":was_listed": reg.list_key()}
         if at:
             update = "SET #status = :new, GSI1SK = :listed, cancelled_at = :at REMOVE wait_key"
             values[":at"] = at
@@ -438,7 +442,7 @@ class RegistrationStore:
                 "TableName": self._table,
                 "Key": primary_key(event_pk(reg.event_slug), reg.sk),
                 "UpdateExpression": update,
-                "ConditionExpression": "#status = :was",
+                "ConditionExpression": "#status = :was AND GSI1SK = :was_listed",
                 "ExpressionAttributeNames": {"#status": "status"},
                 "ExpressionAttributeValues": to_attrs(values),
             }

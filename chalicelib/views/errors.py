@@ -31,11 +31,7 @@ log = logging.getLogger(__name__)
 _CHALICE_STATUS = {400: BadRequest, 404: NotFound, 405: MethodNotAllowed, 415: UnsupportedMediaType}
 
 
-# personal or signed-in pages: never stored by a browser or proxy
-_PRIVATE = ("/r/", "/api/registrations", "/account", "/beheer", "/inloggen", "/nieuwsbrief", "/spreker")
-
-
-def _security_headers(response: Response, path: str) -> Response:
+def _security_headers(response: Response) -> Response:
     headers = {
         "Content-Security-Policy": (
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -48,8 +44,9 @@ def _security_headers(response: Response, path: str) -> Response:
     }
     if not config.is_local():
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if path.startswith(_PRIVATE) or "sessie=" in (response.headers.get("Set-Cookie") or ""):
-        headers["Cache-Control"] = "no-store"
+    # Pages show who is signed in, carry a visitor's CSRF token or a personal link: never stored by a
+    # browser or proxy. What may be kept (static files, the news feed) says so itself.
+    headers["Cache-Control"] = "no-store"
     for name, value in headers.items():
         response.headers.setdefault(name, value)
     return response
@@ -72,7 +69,6 @@ def error_middleware(app: Chalice) -> Callable[[Request, Callable[[Request], Res
     """The HTTP middleware for `app`; it needs the app only to list a route's methods in a 405."""
 
     def handle_errors(event: Request, get_response: Callable[[Request], Response]) -> Response:
-        path = request_path(event)
         try:
             response = get_response(event)
         except PortalError as error:
@@ -88,6 +84,6 @@ def error_middleware(app: Chalice) -> Callable[[Request, Callable[[Request], Res
                 )
                 if status == 405:
                     response.headers["Allow"] = ", ".join(sorted(app.routes.get(event.path, {})))
-        return _security_headers(response, path)
+        return _security_headers(response)
 
     return handle_errors

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import functools
 import json
+import unicodedata
 from collections.abc import Callable
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from chalice.app import Blueprint, Request, Response
 
@@ -70,9 +71,17 @@ def query_params(request: Request) -> dict[str, str]:
 
 
 def local_path(candidate: str | None) -> str:
-    """Only same-site paths are followed after a switch: no open redirects."""
-    if not candidate or not candidate.startswith("/") or candidate.startswith("//") or "\\" in candidate:
+    """The one check of a return path (`next`) before the portal redirects to it: a path on this
+    site, else "/". Refused, also once percent-decoded: anything not starting with one "/", a
+    backslash, and any control or space character (browsers drop a tab, so "/\t/x" reads as "//x",
+    and a newline cannot go into a Location header)."""
+    if not candidate or len(candidate) > 500:
         return "/"
+    for form in (candidate, unquote(candidate)):
+        if not form.startswith("/") or form.startswith("//") or "\\" in form:
+            return "/"
+        if any(c.isspace() or unicodedata.category(c).startswith("C") for c in form):
+            return "/"
     return candidate
 
 

@@ -50,6 +50,14 @@ def make_export(event: SQSEvent) -> None:
         exports.build(record.body)
 
 
+@bp.schedule(Cron(0, 3, "*", "*", "?", "*"), name="rebuild_search_index", description="Rebuild the library's index")
+def rebuild_search_index(_event: Any) -> dict[str, int]:
+    """A daily rebuild: catches up a change whose update could not be queued, and programme edits
+    (the speakers of a slot) that change no material."""
+    search.request_rebuild()
+    return {"queued": 1}
+
+
 @bp.on_sqs_message(queue=INDEX_QUEUE, batch_size=1, name="update_search_index")
 def update_search_index(event: SQSEvent) -> None:
     """The library's search index, one change at a time (a FIFO queue with one message group)."""

@@ -1,0 +1,69 @@
+"""Hostile input that used to give a redirect elsewhere or a 500: return paths, Unicode digits,
+and pages that must never be cached."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.accounts_helpers import last_link, make_account, sign_in
+from tests.conftest import FormSession
+
+HOSTILE_RETURN_PATHS = [
+    "/\t/evil.example",  # a browser drops the tab: "//evil.example"
+    "/%09/evil.example",
+    "/%0A",
+    "/\n",
+    "/%0D%0ALocation:%20https://evil.example",
+    "//evil.example",
+    "/%2F/evil.example",
+    "/\\evil.example",
+    "/%5Cevil.example",
+    "https://evil.example/",
+    "javascript:alert(1)",
+    "/\u2028x",
+    "/\x00",
+    " /kennisbank",
+    "/" + "a" * 600,
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_RETURN_PATHS)
+def test_a_hostile_return_path_after_a_language_switch_goes_home(client, hostile):
+    from urllib.parse import quote
+
+    response = client.http.get(f"/taal/en?next={quote(hostile, safe='%/')}")
+    assert (response.status_code, response.headers["Location"]) == (303, "/")
+
+
+def test_negative_control_a_plain_return_path_is_kept(client):
+    response = client.http.get("/taal/en?next=/kennisbank%3Fq%3Dpolarisatie")
+    assert response.headers["Location"] == "/kennisbank?q=polarisatie"
+    assert (
+        client.http.get("/taal/en?next=/events/netwerkbijeenkomst").headers["Location"] == "/events/netwerkbijeenkomst"
+    )
+
+
+@pytest.mark.parametrize("hostile", ["/\n", "/%09/evil.example", "//evil.example"])
+def test_a_sign_in_link_with_a_hostile_return_path_signs_in_and_goes_home(moto, client, hostile):
+    make_account("lid@rotterdam.nl")
+    visitor = FormSession(client)
+    visitor.post("/inloggen", {"email": "lid@rotterdam.nl", "next": hostile})
+    response = visitor.post(f"/inloggen/{last_link('lid@rotterdam.nl', '/inloggen')}", {})
+    assert (response.status_code, response.headers["Location"]) == (303, "/")  # the link was not wasted on a 500
+
+
+@pytest.mark.parametrize(
+    "path", ["/kennisbank?pagina=%C2%B2", "/kennisbank?jaar=%C2%B2%C2%B2%C2%B2%C2%B2", "/nieuws?na=%C2%B2"]
+)
+def test_unicode_digits_are_no_server_error(client, moto, path):
+    assert client.http.get(path).status_code in (200, 400)
+
+
+def test_every_page_of_a_signed_in_member_is_never_stored(make_event, client):
+    make_event()
+    make_account("lid@rotterdam.nl")
+    member = sign_in(FormSession(client), "lid@rotterdam.nl")
+    for path in ("/", "/events/netwerkbijeenkomst-test", "/kennisbank", "/nieuws", "/account", "/events"):
+        response = member.get(path)
+        assert response.headers["Cache-Control"] == "no-store", path
+    assert client.http.get("/static/portal.css").headers["Cache-Control"] == "public, max-age=3600"
