@@ -99,6 +99,20 @@ class EventStore:
         item = response.get("Item")
         return Event.from_item(from_attrs(item)) if item else None
 
+    def metas(self, slugs: list[str]) -> dict[str, Event]:
+        """Several events without their programme, by slug: one BatchGetItem per 100."""
+        found: dict[str, Event] = {}
+        wanted = list(dict.fromkeys(slugs))
+        for start in range(0, len(wanted), 100):
+            keys = [primary_key(event_pk(slug), EVENT_SK) for slug in wanted[start : start + 100]]
+            while keys:
+                response = self._client.batch_get_item(RequestItems={self._table: {"Keys": keys}})
+                for raw in response["Responses"].get(self._table, []):
+                    event = Event.from_item(from_attrs(raw))
+                    found[event.slug] = event
+                keys = response.get("UnprocessedKeys", {}).get(self._table, {}).get("Keys", [])
+        return found
+
     def published(self, *, after_key: str, upcoming: bool, limit: int, cursor: str | None) -> EventPage:
         """Published events from the sparse GSI1, by date: upcoming ascending, past descending."""
         operator = ">=" if upcoming else "<"

@@ -11,8 +11,6 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from chalicelib import stores
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import audit_entry
@@ -111,8 +109,6 @@ def update(organiser: Account, slug: str, form: Mapping[str, str]) -> Event:
         _write(organiser, event, "event.updated", before)
     except CapacityBelowConfirmed as low:
         raise _capacity_below(low) from low
-    if (event.title, event.date.isoformat()) != (before["title"], before["date"]):
-        _refresh_registrations(event)
     _follow_slides_setting(event)
     return event
 
@@ -166,16 +162,6 @@ def _follow_slides_setting(event: Event) -> None:
         if (material.status, material.publish_from) != (status, event.ends_at):
             material.status, material.publish_from = status, event.ends_at
             stores.library().save_material(material)
-
-
-def _refresh_registrations(event: Event) -> None:
-    """After the event itself: a failure here leaves an old title or date on a member's own list, nothing worse."""
-    store = stores.registrations()
-    for reg in store.list_for_event(event.slug):
-        try:
-            store.copy_event_details(reg, event.title, event.date.isoformat())
-        except ClientError:  # anonymised meanwhile: nothing left to refresh
-            continue
 
 
 def change_status(organiser: Account, slug: str, action: str, version: str) -> tuple[Event, MailJob | None]:

@@ -79,7 +79,7 @@ class Registration:
     status: RegistrationStatus = RegistrationStatus.CONFIRMED
     remarks: str = ""
     language: str = "nl"  # mails about this registration go out in it
-    event_title: str = ""  # copied, so a member's own list needs no read per event
+    event_title: str = ""  # as the event was at registration (mails); a member's list reads the current ones
     event_date: str = ""
     wait_key: str = ""  # SK of this registration's waiting-list entry, while waiting
     cancelled_at: datetime | None = None

@@ -51,8 +51,14 @@ class Outcome:
 
 
 def of_person(email: str) -> list[Registration]:
-    """A member's own registrations, across events (one Query)."""
-    return stores.registrations().for_email(email)
+    """A member's own registrations, with their events' current title and date, newest event first:
+    one Query and one BatchGetItem of the events (a person registers for a handful)."""
+    registrations = stores.registrations().for_email(email)
+    events = stores.events().metas([r.event_slug for r in registrations])
+    for reg in registrations:
+        if (event := events.get(reg.event_slug)) is not None:
+            reg.event_title, reg.event_date = event.title, event.date.isoformat()
+    return sorted(registrations, key=lambda r: r.event_date, reverse=True)
 
 
 def manage_url(token: str) -> str:

@@ -398,22 +398,6 @@ class RegistrationStore:
         }
         self._transact([item, *self._figures(reg.event_slug, _moved(reg, attended_at=after.attended_at))], audit)
 
-    def copy_event_details(self, reg: Registration, title: str, day: str) -> None:
-        """Registrations carry the event's title and date (a member's list is one Query): keep them current."""
-        self._client.update_item(
-            TableName=self._table,
-            Key=primary_key(event_pk(reg.event_slug), reg.sk),
-            UpdateExpression="SET event_title = :title, event_date = :day, GSI2SK = :sort",
-            ConditionExpression="attribute_exists(PK)",
-            ExpressionAttributeValues=to_attrs(
-                {
-                    ":title": title,
-                    ":day": day,
-                    ":sort": f"{day}#{reg.event_slug}",
-                }
-            ),
-        )
-
     def for_recount(self, slug: str) -> list[dict[str, Any]]:
         """Registrations with and without personal data (ANON# < REG#), for a count the slow way."""
         return query_all(
