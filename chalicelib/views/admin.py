@@ -11,6 +11,8 @@ from chalicelib.audit import service as audit
 from chalicelib.core import clock
 from chalicelib.core.forms import FieldError
 from chalicelib.events import service as events
+from chalicelib.events import workspace as event_admin
+from chalicelib.events.model import EventStatus
 from chalicelib.mail import newsletter
 from chalicelib.views.auth import requires, signed_in
 from chalicelib.views.http import FORM, form_post, page, query_params, redirect
@@ -25,6 +27,7 @@ def workspace() -> Response:
         bp.current_request,
         "admin_home.html",
         upcoming=events.upcoming().events,
+        drafts=event_admin.events_page({"status": EventStatus.DRAFT})[1],
         pending=accounts.waiting_for_approval(),
     )
 
