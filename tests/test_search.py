@@ -81,8 +81,7 @@ def add(title: str, content: bytes, file_type: str = "pdf", access: str = "publi
         uploaded_at=clock.now(),
         event_slug=SLUG,
         event_title="Netwerkbijeenkomst Maatschappelijk ongenoegen",
-        status="published",
-        **fields,  # type: ignore[arg-type]
+        **{"status": "published", **fields},  # type: ignore[arg-type]
     )
     stores.library().save_material(material)
     return material
@@ -211,3 +210,20 @@ def test_the_index_is_rebuilt_from_the_kept_texts(visitor):
     search.forget_copy()
     assert titles(visitor.get("/kennisbank?q=herbouwwoord").body.decode()) == ["Herbouw"]
     assert search_store.text(stores.library().all_materials()[0].id, stores.library().all_materials()[0].object_key)
+
+
+def test_a_suggestion_never_reveals_words_of_material_the_visitor_may_not_open(visitor, client):
+    add("Ledenstuk", pdf("desinformatiecampagne"), access="members")
+    add("Concept", pdf("informantenbescherming"), status="draft")
+    add("Openbaar", pdf("polarisatie"))
+    deliver_index()
+
+    for typo in ("desinformatiecampagn", "informantenbeschermin"):
+        page = visitor.get(f"/kennisbank?q={typo}").body.decode()
+        assert "Bedoelde u" not in page, typo
+        assert client.http.get(f"/api/kennisbank?q={typo}").json_body["suggestion"] is None
+    # the same kind of typo in a word the visitor may open is suggested (negative control)
+    assert client.http.get("/api/kennisbank?q=polarsatie").json_body["suggestion"] == "polarisatie"
+    make_account("lid@rotterdam.nl")
+    member = sign_in(FormSession(client), "lid@rotterdam.nl")
+    assert "Bedoelde u" in member.get("/kennisbank?q=desinformatiecampagn").body.decode()

@@ -191,15 +191,24 @@ def _match(connection: sqlite3.Connection, text: str) -> tuple[str, str]:
     return " AND ".join(groups), ""
 
 
-def _suggest(connection: sqlite3.Connection, text: str, missing: str) -> str:
-    """The search with its unknown word replaced by the nearest indexed word with the same first letter."""
+def _suggest(connection: sqlite3.Connection, text: str, missing: str, where: str, values: dict[str, Any]) -> str:
+    """The search with its unknown word replaced by a near indexed word with the same first letter,
+    but only one with which the search finds something this visitor may open: the index also holds
+    the words of drafts and of material for others, and a suggestion must not reveal them."""
     rows = connection.execute(
         "SELECT DISTINCT term FROM stems WHERE term >= ? AND term < ?", (missing[0], missing[0] + "\uffff")
     )
-    nearest = difflib.get_close_matches(missing, [t for (t,) in rows], n=1, cutoff=0.7)
-    if not nearest:
-        return ""
-    return " ".join(nearest[0] if w == missing else w for w in words(text)[:QUERY_WORDS])
+    for candidate in difflib.get_close_matches(missing, [t for (t,) in rows], n=5, cutoff=0.7):
+        suggestion = " ".join(candidate if w == missing else w for w in words(text)[:QUERY_WORDS])
+        match, still_missing = _match(connection, suggestion)
+        if not still_missing and _count(connection, where, {**values, "match": match}):
+            return suggestion
+    return ""
+
+
+def _count(connection: sqlite3.Connection, where: str, values: dict[str, Any]) -> int:
+    sql = f"SELECT count(*) FROM words JOIN materials m ON m.found = words.rowid WHERE words MATCH :match AND {where}"  # noqa: S608
+    return int(connection.execute(sql, values).fetchone()[0])
 
 
 # The queries below are put together from this module's own SQL fragments (`_visible`, `_filters`);
@@ -230,11 +239,11 @@ def find(connection: sqlite3.Connection, visitor: Visitor, query: Query) -> Resu
         return Results(_hits(rows), total, events, years, "")
     match, missing = _match(connection, query.text)
     if missing:
-        return Results([], 0, events, years, _suggest(connection, query.text, missing))
+        return Results([], 0, events, years, _suggest(connection, query.text, missing, f"{visible}{filtered}", values))
     values["match"] = match
     where = f"words MATCH :match AND {visible}{filtered}"
     joined = "FROM words JOIN materials m ON m.found = words.rowid"
-    total = connection.execute(f"SELECT count(*) {joined} WHERE {where}", values).fetchone()[0]
+    total = _count(connection, f"{visible}{filtered}", values)
     rows = connection.execute(
         f"SELECT m.item, snippet(words, -1, '{_MARK}', '{_END}', ' … ', 16) {joined} WHERE {where}"
         f" ORDER BY bm25(words, {_WEIGHTS}) LIMIT :limit OFFSET :offset",
