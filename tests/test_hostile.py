@@ -4,9 +4,12 @@ and pages that must never be cached."""
 from __future__ import annotations
 
 import pytest
+from botocore.exceptions import ClientError
 
+from chalicelib.core import config
 from tests.accounts_helpers import last_link, make_account, sign_in
-from tests.conftest import FormSession
+from tests.conftest import FormSession, sent_mail
+from tests.test_accounts import request_form
 
 HOSTILE_RETURN_PATHS = [
     "/\t/evil.example",  # a browser drops the tab: "//evil.example"
@@ -67,3 +70,59 @@ def test_every_page_of_a_signed_in_member_is_never_stored(make_event, client):
         response = member.get(path)
         assert response.headers["Cache-Control"] == "no-store", path
     assert client.http.get("/static/portal.css").headers["Cache-Control"] == "public, max-age=3600"
+
+
+# -- account requests cannot flood an inbox; counters that cannot be written are not "too many" --
+
+
+def mails_to(address: str) -> int:
+    return sum(1 for mail in sent_mail() if mail.destinations["ToAddresses"] == [address])
+
+
+@pytest.mark.parametrize("known", [True, False])
+def test_repeated_account_requests_mail_an_address_at_most_three_times_an_hour(moto, client, known):
+    if known:
+        make_account("lid@rotterdam.nl")
+    visitor = FormSession(client)
+    answers = {
+        visitor.post("/account/aanvragen", request_form(email="lid@rotterdam.nl")).status_code for _ in range(30)
+    }
+    assert answers == {200}  # the same answer every time: nothing to learn about the address
+    assert mails_to("lid@rotterdam.nl") == config.ACCOUNT_MAILS_PER_ADDRESS == 3
+
+
+def test_negative_control_the_first_requests_are_mailed(moto, client):
+    visitor = FormSession(client)
+    for n in range(2):
+        visitor.post("/account/aanvragen", request_form(email="nieuw@rotterdam.nl"))
+        assert mails_to("nieuw@rotterdam.nl") == n + 1
+
+
+def test_one_client_asking_too_often_is_told_to_wait(moto, client, monkeypatch):
+    monkeypatch.setattr(config, "ACCOUNT_REQUESTS_PER_CLIENT", 5)
+    visitor = FormSession(client)
+    codes = [visitor.post("/account/aanvragen", request_form(email=f"p{n}@rotterdam.nl")).status_code for n in range(6)]
+    assert codes == [200] * 5 + [429]
+
+
+def test_a_counter_conflict_is_try_again_not_too_many_attempts(moto, client):
+    """DynamoDB cancels a transaction for a conflict or throttling too: that is a 503 with a retry, not a 429."""
+    from chalicelib.core import aws
+
+    def conflict(**_: object) -> None:
+        raise ClientError(
+            {
+                "Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
+                "CancellationReasons": [{"Code": "TransactionConflict"}, {"Code": "None"}],
+            },
+            "TransactWriteItems",
+        )
+
+    make_account("lid@rotterdam.nl")
+    aws.dynamodb().meta.events.register_first("before-call.dynamodb.TransactWriteItems", conflict, unique_id="conflict")
+    try:
+        response = FormSession(client).post("/inloggen", {"email": "lid@rotterdam.nl"})
+    finally:
+        aws.dynamodb().meta.events.unregister("before-call.dynamodb.TransactWriteItems", unique_id="conflict")
+    assert response.status_code == 503
+    assert "Het is even te druk" in response.body.decode()

@@ -10,11 +10,20 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, clock, config
-from chalicelib.core.dynamo import primary_key, to_attrs
+from chalicelib.core.dynamo import cancellation_codes, is_cancelled, primary_key, to_attrs
+from chalicelib.core.errors import PortalError
+from chalicelib.core.i18n import _
 
 
 class OverLimit(Exception):
     pass
+
+
+class CountBusy(PortalError):
+    """The counter could not be written just now (a concurrent attempt, throttling): not the visitor's doing."""
+
+    status = 503
+    message = _("Het is even te druk. Probeer het over een moment opnieuw.")
 
 
 def count(scopes: dict[str, int], window_seconds: int) -> None:
@@ -45,6 +54,6 @@ def count(scopes: dict[str, int], window_seconds: int) -> None:
     try:
         aws.dynamodb().transact_write_items(TransactItems=items)
     except ClientError as error:
-        if error.response["Error"]["Code"] == "TransactionCanceledException":
+        if is_cancelled(error) and "ConditionalCheckFailed" in cancellation_codes(error):
             raise OverLimit() from error
-        raise
+        raise CountBusy() from error

@@ -11,12 +11,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from chalicelib import stores
+from chalicelib.accounts import rate_limit
 from chalicelib.accounts.forms import clean_account_request, clean_profile
 from chalicelib.accounts.model import Access, Account, AccountStatus
 from chalicelib.accounts.store import AccountExists, LinkUnusable, StaleAccount
 from chalicelib.audit.store import audit_entry
 from chalicelib.core import clock, config
-from chalicelib.core.errors import Conflict, InvalidInput, LinkInvalid, NotFound
+from chalicelib.core.errors import Conflict, InvalidInput, LinkInvalid, NotFound, TooManyAttempts
 from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import email_key
@@ -102,13 +103,21 @@ def epoch(seconds_from_now: int = 0) -> int:
     return int(clock.now().timestamp()) + seconds_from_now
 
 
-def request_account(form: Mapping[str, str], language: str) -> None:
+def request_account(form: Mapping[str, str], language: str, client: str) -> None:
     """Store a request and mail a verification link.
 
     The visitor learns nothing about whether the address was known: for a
-    known one, the mail goes to its owner and nothing new is stored.
+    known one, the mail goes to its owner and nothing new is stored. An address
+    gets at most ACCOUNT_MAILS_PER_ADDRESS of these mails an hour, whoever asks;
+    past that the answer is the same and no mail goes (nobody can flood an inbox).
     """
     data = clean_account_request(form)
+    try:
+        rate_limit.count({f"account-client#{email_key(client)}": config.ACCOUNT_REQUESTS_PER_CLIENT}, 3600)
+    except rate_limit.OverLimit as error:
+        raise TooManyAttempts() from error
+    if not _mail_allowed(data.email):
+        return
     account = Account(
         email=data.email,
         name=data.name,
@@ -134,6 +143,14 @@ def request_account(form: Mapping[str, str], language: str) -> None:
             _send(existing, "account_exists")
         return
     _send(account, "verify", link=f"/account/bevestigen/{token}")
+
+
+def _mail_allowed(email: str) -> bool:
+    try:
+        rate_limit.count({f"account-mail#{email_key(email)}": config.ACCOUNT_MAILS_PER_ADDRESS}, 3600)
+    except rate_limit.OverLimit:
+        return False
+    return True
 
 
 def verify(token: str) -> Account:

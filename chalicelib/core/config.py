@@ -86,6 +86,9 @@ VERIFY_LINK_SECONDS = 24 * 60 * 60
 SIGN_IN_LIMIT_PER_ADDRESS = 5
 SIGN_IN_LIMIT_PER_CLIENT = 20
 SIGN_IN_WINDOW_SECONDS = 15 * 60
+# account requests: mails to one address an hour, and requests from one client (an office shares one) an hour
+ACCOUNT_MAILS_PER_ADDRESS = 3
+ACCOUNT_REQUESTS_PER_CLIENT = 60
 
 
 def mail_queue_url() -> str:

@@ -12,7 +12,7 @@ from chalicelib.core.i18n import _
 from chalicelib.mail import newsletter, suppression
 from chalicelib.registrations import service as registration
 from chalicelib.views.auth import requires, signed_in
-from chalicelib.views.http import FORM, cookie_header, form_post, language, page, query_params, redirect
+from chalicelib.views.http import FORM, client_address, cookie_header, form_post, language, page, query_params, redirect
 
 bp = Blueprint(__name__)
 
@@ -29,7 +29,7 @@ def request_form() -> Response:
 @bp.route("/account/aanvragen", methods=["POST"], content_types=FORM)
 @form_post(bp, on_invalid=_request_page)
 def request_account(form: dict[str, str]) -> Response:
-    accounts.request_account(form, language(bp.current_request))
+    accounts.request_account(form, language(bp.current_request), client_address(bp.current_request))
     # the same page for a new and a known address
     return page(bp.current_request, "account_request_sent.html")
 

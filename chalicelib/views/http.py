@@ -70,6 +70,12 @@ def query_params(request: Request) -> dict[str, str]:
     return dict(request.query_params or {})
 
 
+def client_address(request: Request) -> str:
+    """The visitor's IP address as API Gateway saw it (for rate limits; never logged)."""
+    identity = (request.context or {}).get("identity", {})
+    return str(identity.get("sourceIp", "unknown"))
+
+
 def local_path(candidate: str | None) -> str:
     """The one check of a return path (`next`) before the portal redirects to it: a path on this
     site, else "/". Refused, also once percent-decoded: anything not starting with one "/", a

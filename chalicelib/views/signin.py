@@ -7,14 +7,19 @@ from chalice.app import Blueprint, Response
 from chalicelib.accounts import signin
 from chalicelib.core import config
 from chalicelib.core.forms import FieldError
-from chalicelib.views.http import FORM, cookie_header, form_post, language, local_path, page, query_params, redirect
+from chalicelib.views.http import (
+    FORM,
+    client_address,
+    cookie_header,
+    form_post,
+    language,
+    local_path,
+    page,
+    query_params,
+    redirect,
+)
 
 bp = Blueprint(__name__)
-
-
-def _client(request: object) -> str:
-    identity = getattr(request, "context", {}).get("identity", {})
-    return str(identity.get("sourceIp", "unknown"))
 
 
 @bp.route("/inloggen", methods=["GET"])
@@ -32,7 +37,7 @@ def _refused(values: dict[str, str], errors: dict[str, FieldError]) -> Response:
 @form_post(bp, on_invalid=_refused)
 def sign_in_request(form: dict[str, str]) -> Response:
     request = bp.current_request
-    signin.request_link(form, _client(request), local_path(form.get("next")), language(request))
+    signin.request_link(form, client_address(request), local_path(form.get("next")), language(request))
     # the same page whether or not the address has an account
     return page(request, "signin_sent.html")
 
