@@ -4,13 +4,14 @@ Key layout (single table; see docs/data-model.md):
   EVENT#{slug} / REG#{email hash}  a registration (one per address per event)
   EVENT#{slug} / WAIT#{time}#{id}  a place on the waiting list, oldest first
   TOKEN#{token} / #TOKEN           the personal link, pointing at its registration
-  EVENT#{slug} / STATS             the overview's figures, kept by the transactions that change them
+  EVENT#{slug} / STATS, STATS#{0-f} the overview's figures, kept by the transactions that change them
 A registration is also in GSI1 under REGS#{slug} / {bucket}#{name key}#{hash}: organisers'
 lists read one page of a bucket (confirmed, attended, waiting, cancelled), sorted by name.
 """
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -40,6 +41,18 @@ ATTENDED = "attended"
 # where a registration is listed and counted: its status, with the checked-in apart from the rest confirmed
 BUCKETS = (RegistrationStatus.CONFIRMED, ATTENDED, RegistrationStatus.WAITING, RegistrationStatus.CANCELLED)
 STATS_SK = "STATS"  # no '#': the event page's Query of '#' items leaves it out
+# organisations and roles are free text: their figures are spread over this many items (STATS#0 …
+# STATS#f), so that thousands of different ones stay far below DynamoDB's 400 KB per item
+STATS_SHARDS = 16
+
+
+def figures_sk(name: str) -> str:
+    """The item that holds one figure: status and day figures in STATS, the others in a shard."""
+    if name.startswith(("status#", "day#")):
+        return STATS_SK
+    return f"{STATS_SK}#{hashlib.sha256(name.encode()).hexdigest()[0]}"
+
+
 NO_VALUE = "—"  # the overview's row for registrations without an organisation or role
 
 

@@ -31,11 +31,13 @@ from chalicelib.core.paging import Page, query_page
 from chalicelib.events.model import EVENT_SK, EventStatus, event_pk
 from chalicelib.registrations.model import (
     REG_PREFIX,
+    STATS_SHARDS,
     STATS_SK,
     TOKEN_SK,
     WAIT_PREFIX,
     Registration,
     RegistrationStatus,
+    figures_sk,
     registrations_index_pk,
     token_pk,
 )
@@ -225,12 +227,16 @@ class RegistrationStore:
         return Page([Registration.from_item(item) for item in items], after)
 
     def figures(self, slug: str) -> dict[str, int]:
-        """The overview's figures of an event (one GetItem): `status#…`, `org#…`, `role#…`, `day#…` to counts."""
-        response = self._client.get_item(
-            TableName=self._table, Key=primary_key(event_pk(slug), STATS_SK), ConsistentRead=True
+        """The overview's figures of an event: `status#…`, `org#…`, `role#…`, `day#…` to counts, from
+        STATS and its shards (one Query of at most 17 small items)."""
+        items = query_all(
+            self._client,
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :stats)",
+            ExpressionAttributeValues=to_attrs({":pk": event_pk(slug), ":stats": STATS_SK}),
+            ConsistentRead=True,
         )
-        item = from_attrs(response.get("Item", {}))
-        return {name: int(count) for name, count in item.items() if name not in ("PK", "SK")}
+        return {name: int(n) for item in items for name, n in item.items() if name not in ("PK", "SK")}
 
     def relist(self, reg: Registration) -> None:
         """Give a registration its place in the organisers' list (for registrations from before the list had one)."""
@@ -245,9 +251,14 @@ class RegistrationStore:
         )
 
     def put_figures(self, slug: str, figures: Counter[str]) -> None:
-        """Replace the figures with a count done the slow way (`manage.py recount`)."""
-        item = {"PK": event_pk(slug), "SK": STATS_SK, **{name: n for name, n in figures.items() if n}}
-        self._client.put_item(TableName=self._table, Item=to_attrs(item))
+        """Replace the figures with a count done the slow way (`manage.py recount`): every shard, empty ones too."""
+        items: dict[str, dict[str, Any]] = {STATS_SK: {}}
+        items.update({f"{STATS_SK}#{digit:x}": {} for digit in range(STATS_SHARDS)})
+        for name, n in figures.items():
+            if n:
+                items[figures_sk(name)][name] = n
+        for sk, counts in items.items():
+            self._client.put_item(TableName=self._table, Item=to_attrs({"PK": event_pk(slug), "SK": sk, **counts}))
 
     def list_for_event(self, slug: str) -> list[Registration]:
         """All registrations of an event, for the workers (exports, mail jobs, retention); paginates."""
@@ -443,21 +454,21 @@ class RegistrationStore:
 
     def _figures(self, slug: str, figures: Counter[str]) -> list[dict[str, Any]]:
         """The overview's figures changed by these steps (none when nothing changes), for the same transaction."""
-        steps = {name: step for name, step in figures.items() if step}
-        if not steps:
-            return []
-        names = {f"#f{i}": name for i, name in enumerate(steps)}
-        values = {f":f{i}": step for i, step in enumerate(steps.values())}
+        by_item: dict[str, dict[str, int]] = {}
+        for name, step in figures.items():
+            if step:
+                by_item.setdefault(figures_sk(name), {})[name] = step
         return [
             {
                 "Update": {
                     "TableName": self._table,
-                    "Key": primary_key(event_pk(slug), STATS_SK),
+                    "Key": primary_key(event_pk(slug), sk),
                     "UpdateExpression": "ADD " + ", ".join(f"#f{i} :f{i}" for i in range(len(steps))),
-                    "ExpressionAttributeNames": names,
-                    "ExpressionAttributeValues": to_attrs(values),
+                    "ExpressionAttributeNames": {f"#f{i}": name for i, name in enumerate(steps)},
+                    "ExpressionAttributeValues": to_attrs({f":f{i}": step for i, step in enumerate(steps.values())}),
                 }
             }
+            for sk, steps in by_item.items()
         ]
 
     def _counters(self, slug: str, condition: str, *, confirmed: int = 0, waiting: int = 0) -> dict[str, Any]:
