@@ -140,7 +140,7 @@ def scale_rows(counter: Any) -> list[tuple[str, str, str]]:
     """Each organisers' list and a warm library search at 10, 1,000 and 5,000 items: the app's time,
     AWS calls and DynamoDB items read, measured at the service each page calls, in one run."""
     from chalicelib.library import search
-    from chalicelib.library.search import Filters
+    from chalicelib.library.search_index import Filters
     from chalicelib.registrations import attendance
 
     app_seconds, sizes, measured = app_timer(), (10, 1000, 5000), {}

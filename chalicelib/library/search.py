@@ -16,7 +16,7 @@ import math
 import sqlite3
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -28,22 +28,12 @@ from chalicelib.core.themes import THEMES
 from chalicelib.events.model import Event
 from chalicelib.library import extract, search_index, search_store
 from chalicelib.library.model import Material
-from chalicelib.library.search_index import Hit, Query, Visitor
+from chalicelib.library.search_index import Filters, Hit, Visitor
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
 INDEX_GROUP = "library-index"  # the FIFO queue's one message group: updates never overlap
-
-
-@dataclass
-class Filters:
-    theme: str = ""
-    event: str = ""
-    file_type: str = ""
-    year: str = ""
-    q: str = ""
-    page: int = 1
 
 
 @dataclass
@@ -106,14 +96,12 @@ def search(account: Account | None, filters: Filters, attended: set[str]) -> Lib
     path = _index()
     if path is None:
         return LibraryPage([], filters, 1, 1, 0, [], [])
-    query = Query(filters.q, filters.theme, filters.event, filters.file_type, filters.year, 0, PAGE_SIZE)
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
-        results = search_index.find(connection, visitor, query)
+        results = search_index.find(connection, visitor, filters, PAGE_SIZE)
         pages = max(1, math.ceil(results.total / PAGE_SIZE))
         page = min(filters.page, pages)
-        if page > 1:
-            query = Query(**{**query.__dict__, "offset": (page - 1) * PAGE_SIZE})
-            results = search_index.find(connection, visitor, query)
+        if page != filters.page:  # past the last page: show the last one
+            results = search_index.find(connection, visitor, replace(filters, page=page), PAGE_SIZE)
     return LibraryPage(
         results.hits, filters, page, pages, results.total, results.events, results.years, results.suggestion
     )

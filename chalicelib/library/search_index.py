@@ -122,14 +122,15 @@ class Visitor:
 
 
 @dataclass(frozen=True)
-class Query:
-    text: str = ""
+class Filters:
+    """What a visitor asks of the library: words, the filters of the page, and which page."""
+
     theme: str = ""
     event: str = ""
     file_type: str = ""
     year: str = ""
-    offset: int = 0
-    limit: int = 10
+    q: str = ""
+    page: int = 1
 
 
 @dataclass
@@ -168,7 +169,7 @@ def _visible(visitor: Visitor) -> tuple[str, dict[str, Any]]:
     return sql, values
 
 
-def _filters(query: Query) -> tuple[str, dict[str, Any]]:
+def _filters(query: Filters) -> tuple[str, dict[str, Any]]:
     conditions = {
         "EXISTS (SELECT 1 FROM json_each(m.themes) WHERE value = :theme)": query.theme,
         "m.event_slug = :event": query.event,
@@ -213,10 +214,10 @@ def _count(connection: sqlite3.Connection, where: str, values: dict[str, Any]) -
 
 # The queries below are put together from this module's own SQL fragments (`_visible`, `_filters`);
 # every value from a visitor is a bound parameter, hence the S608 exceptions.
-def find(connection: sqlite3.Connection, visitor: Visitor, query: Query) -> Results:
+def find(connection: sqlite3.Connection, visitor: Visitor, query: Filters, limit: int) -> Results:
     visible, values = _visible(visitor)
     filtered, filter_values = _filters(query)
-    values.update(filter_values, limit=query.limit, offset=query.offset)
+    values.update(filter_values, limit=limit, offset=(query.page - 1) * limit)
     events = _pairs(
         connection,
         f"SELECT DISTINCT m.event_slug, m.event_title FROM materials m WHERE {visible} AND m.event_slug != '' ORDER BY m.event_title",  # noqa: S608
@@ -229,7 +230,7 @@ def find(connection: sqlite3.Connection, visitor: Visitor, query: Query) -> Resu
             values,
         )
     ]
-    if not words(query.text):
+    if not words(query.q):
         where = f"{visible}{filtered}"
         total = connection.execute(f"SELECT count(*) FROM materials m WHERE {where}", values).fetchone()[0]  # noqa: S608
         rows = connection.execute(
@@ -237,9 +238,9 @@ def find(connection: sqlite3.Connection, visitor: Visitor, query: Query) -> Resu
             values,
         )
         return Results(_hits(rows), total, events, years, "")
-    match, missing = _match(connection, query.text)
+    match, missing = _match(connection, query.q)
     if missing:
-        return Results([], 0, events, years, _suggest(connection, query.text, missing, f"{visible}{filtered}", values))
+        return Results([], 0, events, years, _suggest(connection, query.q, missing, f"{visible}{filtered}", values))
     values["match"] = match
     where = f"words MATCH :match AND {visible}{filtered}"
     joined = "FROM words JOIN materials m ON m.found = words.rowid"

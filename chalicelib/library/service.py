@@ -24,7 +24,8 @@ from chalicelib.events import service as events
 from chalicelib.events.model import Event
 from chalicelib.library import search, storage
 from chalicelib.library.model import ACCESS_LEVELS, FileType, Material, MaterialAccess, MaterialStatus
-from chalicelib.library.search import Filters, LibraryPage
+from chalicelib.library.search import LibraryPage
+from chalicelib.library.search_index import Filters
 from chalicelib.registrations.model import RegistrationStatus
 
 
