@@ -2,6 +2,7 @@
 
 from chalice.app import Chalice
 
+from chalicelib.core.faults import reported_as_busy
 from chalicelib.views import (
     account,
     admin,
@@ -43,4 +44,7 @@ app.register_blueprint(speaker.bp)
 app.register_blueprint(library.bp)
 app.register_blueprint(news.bp)
 app.register_blueprint(jobs.bp)
+for methods in app.routes.values():
+    for entry in methods.values():
+        entry.view_function = reported_as_busy(entry.view_function)
 app.register_middleware(error_middleware(app), "http")

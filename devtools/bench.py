@@ -172,6 +172,86 @@ def scale_rows(counter: Any) -> list[tuple[str, str, str]]:
     return rows
 
 
+def index_size_rows() -> list[tuple[str, str, str]]:
+    """The search index a cold web function loads whole: 5,000 materials with 8 KB of text each
+    (the extracted text of a slide deck is 2-20 KB), words drawn from a vocabulary of 20,000. Its
+    size in S3 and the first search of a fresh process (HeadObject, GetObject, open, query)."""
+    import random
+    import sqlite3
+    import tempfile
+
+    from chalicelib.core import clock
+    from chalicelib.library import search, search_index, search_store
+    from chalicelib.library.model import Material
+    from chalicelib.library.search_index import Filters
+
+    chance = random.Random(7)  # noqa: S311 (text for a measurement)
+    syllables = ["ra", "di", "ca", "li", "se", "ring", "po", "la", "ri", "sa", "tie", "ex", "tre", "mis", "me", "wijk"]
+    vocabulary = ["".join(chance.choices(syllables, k=chance.randint(2, 5))) for _ in range(20_000)]
+    count = 5000
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "index.sqlite"
+        with sqlite3.connect(path) as connection:
+            search_index.create(connection)
+            for i in range(count):
+                text = " ".join(chance.choices(vocabulary, k=1200))  # about 8 KB
+                material = Material(
+                    id=f"_.t{i:05d}",
+                    title=f"Presentatie {i}",
+                    file_type="pdf",
+                    access="public",
+                    date=clock.now().date(),
+                    object_key="k",
+                    size=1,
+                    filename="p.pdf",
+                    uploaded_at=clock.now(),
+                    status="published",
+                )
+                search_index.put(connection, material, "Spreker", text)
+        connection.close()
+        megabytes = path.stat().st_size / 1e6
+        search_store.upload_index(path)
+    search.forget_copy()
+    start = time.perf_counter()
+    search.search(None, Filters(q=vocabulary[0]), set())
+    cold = time.perf_counter() - start
+    warm = median_seconds(lambda: search.search(None, Filters(q=vocabulary[1]), set()), 20)
+    return [
+        (
+            "search index, 5,000 materials x 8 KB text: size / cold first search / warm",
+            f"{megabytes:.1f} MB / {cold * 1000:.0f} ms / {warm * 1000:.1f} ms",
+            "",
+        )
+    ]
+
+
+def sign_in_rows(post: Callable[[str, dict[str, str]], object]) -> list[tuple[str, str, str]]:
+    """Whether a sign-in request's answer takes longer for an address with an account: measured in
+    pairs (known, then unknown), each address once, so no rate limit is reached."""
+    from chalicelib import stores
+    from chalicelib.accounts.model import Account, AccountStatus
+    from chalicelib.core import clock
+
+    runs = 40
+    for n in range(runs):
+        account = Account(f"bekend{n}@rotterdam.nl", "Lid", "", "", clock.now(), status=AccountStatus.APPROVED)
+        stores.accounts().create(account, 0)
+    known, unknown = [], []
+    for n in range(runs):
+        for address, samples in ((f"bekend{n}@rotterdam.nl", known), (f"onbekend{n}@rotterdam.nl", unknown)):
+            start = time.perf_counter()
+            post("/inloggen", {"email": address})
+            samples.append(time.perf_counter() - start)
+    a, b = statistics.median(known), statistics.median(unknown)
+    return [
+        (
+            "sign-in request: known / unknown address (median of 40)",
+            f"{a * 1000:.1f} ms / {b * 1000:.1f} ms",
+            f"{a / b:.2f}x",
+        )
+    ]
+
+
 def mail_job_rows(counter: Any) -> list[tuple[str, str, str]]:
     """Starting a message to 10 and to 2,000 attendees (the request's time and AWS calls), then the
     mail worker's throughput against moto server with pacing off."""
@@ -294,7 +374,7 @@ def main() -> None:
         cookie = {"cookie": f"csrf={secret}"}
 
         def post(path: str, form: dict[str, str]) -> object:
-            body = urlencode({**form, "csrf_token": csrf.token_for(secret)})
+            body = urlencode({**form, "csrf_token": csrf.token_for(secret, "")})
             return client.http.post(
                 path, body=body, headers={**cookie, "content-type": "application/x-www-form-urlencoded"}
             )
@@ -335,8 +415,10 @@ def main() -> None:
             )
         )
 
+        rows += sign_in_rows(post)
         rows += mail_job_rows(counter)
         rows += scale_rows(counter)
+        rows += index_size_rows()
 
     width = max(len(r[0]) for r in rows)
     print(f"\n{'measure'.ljust(width)}  {'value':<58} ratio")

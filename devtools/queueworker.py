@@ -114,12 +114,14 @@ def workers(stage: Mapping[str, str], ses_events_url: str) -> list[tuple[str, Ha
     from chalicelib.views.jobs import (  # imported as Lambda would
         make_export,
         send_mail,
+        send_sign_in_link,
         ses_notifications,
         update_search_index,
     )
 
     return [
         (stage["MAIL_QUEUE_URL"], send_mail),
+        (stage["SIGNIN_QUEUE_URL"], send_sign_in_link),
         (stage["EXPORT_QUEUE_URL"], make_export),
         (stage["INDEX_QUEUE_URL"], update_search_index),
         (ses_events_url, from_topic(ses_notifications)),

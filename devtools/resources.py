@@ -86,7 +86,12 @@ def create_bucket(client: Any, name: str, region: str, origin: str) -> None:
 
 
 # The stage's queues: the variable that holds a queue's URL, and the template resource whose settings it copies
-QUEUES = {"MAIL_QUEUE_URL": "MailQueue", "EXPORT_QUEUE_URL": "ExportQueue", "INDEX_QUEUE_URL": "IndexQueue"}
+QUEUES = {
+    "MAIL_QUEUE_URL": "MailQueue",
+    "EXPORT_QUEUE_URL": "ExportQueue",
+    "SIGNIN_QUEUE_URL": "SignInQueue",
+    "INDEX_QUEUE_URL": "IndexQueue",
+}
 # Where SES publishes bounces and complaints. Lambda subscribes to the topic in the stack; locally a
 # queue subscribes instead, and the local worker hands what arrives to the same handler.
 SES_EVENTS = "network-portal-ses-events-local"

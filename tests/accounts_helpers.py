@@ -7,7 +7,7 @@ import re
 from chalicelib import stores
 from chalicelib.accounts.model import Account
 from chalicelib.core import clock
-from tests.conftest import FormSession, sent_mail
+from tests.conftest import FormSession, deliver_sign_in_links, sent_mail
 
 
 def make_account(email: str, access: str = "member", status: str = "approved", **fields: str) -> Account:
@@ -26,7 +26,8 @@ def make_account(email: str, access: str = "member", status: str = "approved", *
 
 
 def last_link(to: str, path: str) -> str:
-    """The token of the newest mailed link to `path` for address `to`."""
+    """The token of the newest mailed link to `path` for address `to` (sign-in links queued so far are sent first)."""
+    deliver_sign_in_links()
     for mail in reversed(sent_mail()):
         if mail.destinations["ToAddresses"] == [to]:
             match = re.search(rf"{re.escape(path)}/([A-Za-z0-9_-]+)", mail.body)

@@ -33,7 +33,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
 from chalicelib import stores
-from chalicelib.accounts import csrf
+from chalicelib.accounts import csrf, sessions
 from chalicelib.core import aws, clock
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.dynamo import to_attrs
@@ -224,6 +224,13 @@ def deliver_mail() -> int:
     return deliver_all(aws.sqs(), LOCAL_STAGE["MAIL_QUEUE_URL"], send_mail)
 
 
+def deliver_sign_in_links() -> int:
+    """Run the sign-in worker until its queue is empty: the links asked for are mailed (to approved accounts)."""
+    from chalicelib.views.jobs import send_sign_in_link
+
+    return deliver_all(aws.sqs(), LOCAL_STAGE["SIGNIN_QUEUE_URL"], send_sign_in_link)
+
+
 def deliver_index() -> int:
     """Run the search index worker until its queue is empty, through the handler Lambda calls; then
     drop this process's copy of the index, as a web function does when it next asks S3 (a minute later)."""
@@ -289,7 +296,7 @@ class FormSession:
         self.client = client
         self.secret = csrf.new_secret()
         self.language = language
-        self.session = ""  # the signed session cookie, once signed in
+        self.session = ""  # the session cookie, once signed in
 
     @property
     def cookie(self) -> str:
@@ -304,7 +311,7 @@ class FormSession:
 
         data = dict(form)
         if with_token:
-            data[csrf.FIELD] = csrf.token_for(self.secret)
+            data[csrf.FIELD] = csrf.token_for(self.secret, sessions.session_id(self.session))
         return self.client.http.post(
             path,
             body=urlencode(data),

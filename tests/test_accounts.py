@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,16 @@ from chalicelib.core.config import SIGN_IN_LIMIT_PER_ADDRESS
 from chalicelib.core.keys import email_key
 from chalicelib.mail import newsletter
 from tests.accounts_helpers import last_link, make_account, sign_in
-from tests.conftest import FormSession, csv_rows, deliver_mail, download_export, in_days, registration_form, sent_mail
+from tests.conftest import (
+    FormSession,
+    csv_rows,
+    deliver_mail,
+    deliver_sign_in_links,
+    download_export,
+    in_days,
+    registration_form,
+    sent_mail,
+)
 
 
 def request_form(**overrides: str) -> dict[str, str]:
@@ -156,6 +166,13 @@ def test_sign_in_with_a_one_time_link_and_sign_out(moto, visitor):
     assert "Max-Age=0" in cookie
 
 
+def set_cookie(response: Any, name: str) -> str:
+    """The response's Set-Cookie for the cookie `name` (with or without its prefix)."""
+    headers = response.headers["Set-Cookie"]
+    [found] = [c for c in ([headers] if isinstance(headers, str) else headers) if c.split("=")[0].endswith(name)]
+    return str(found)
+
+
 def test_session_cookie_is_httponly_lax_and_secure_outside_local(moto, visitor, monkeypatch):
     make_account("m@rotterdam.nl")
     visitor.post("/inloggen", {"email": "m@rotterdam.nl"})
@@ -165,10 +182,30 @@ def test_session_cookie_is_httponly_lax_and_secure_outside_local(moto, visitor, 
     assert "SameSite=Lax" in cookie
     assert "Max-Age=28800" in cookie
     assert "Secure" not in cookie  # local stage: plain http
-    monkeypatch.setattr("chalicelib.core.config.is_local", lambda: False)
     visitor.post("/inloggen", {"email": "m@rotterdam.nl"})
-    response = visitor.post(f"/inloggen/{last_link('m@rotterdam.nl', '/inloggen')}", {})
-    assert "; Secure" in response.headers["Set-Cookie"]
+    token = last_link("m@rotterdam.nl", "/inloggen")
+    monkeypatch.setattr("chalicelib.core.config.is_local", lambda: False)
+    # outside the local stage every cookie has the __Host- prefix: only this host, HTTPS, the whole site
+    csrf_cookie = set_cookie(visitor.get(f"/inloggen/{token}"), "csrf")
+    assert csrf_cookie.startswith("__Host-csrf=")
+    assert "; Path=/;" in csrf_cookie
+    assert "; Secure" in csrf_cookie
+    assert "Domain" not in csrf_cookie
+    from chalicelib.accounts import csrf
+
+    secret = csrf_cookie.split(";")[0].split("=", 1)[1]
+    response = visitor.client.http.post(
+        f"/inloggen/{token}",
+        body=f"csrf_token={csrf.token_for(secret, '')}",
+        headers={"content-type": "application/x-www-form-urlencoded", "cookie": f"__Host-csrf={secret}"},
+    )
+    session_cookie = set_cookie(response, "sessie")
+    assert session_cookie.startswith("__Host-sessie=")
+    assert "; Secure" in session_cookie
+    session = session_cookie.split(";")[0].split("=", 1)[1]
+    assert visitor.client.http.get("/account", headers={"cookie": f"__Host-sessie={session}"}).status_code == 200
+    # a cookie without the prefix is not read there (a subdomain could have planted it)
+    assert visitor.client.http.get("/account", headers={"cookie": f"sessie={session}"}).status_code == 303
 
 
 def test_the_answer_is_the_same_for_known_and_unknown_addresses(moto, client):
@@ -181,6 +218,7 @@ def test_the_answer_is_the_same_for_known_and_unknown_addresses(moto, client):
 
     assert known.status_code == unknown.status_code == waiting.status_code == 200
     assert text(known) == text(unknown) == text(waiting)
+    assert deliver_sign_in_links() == 3  # the same work for each: a message on the queue
     assert [m.destinations["ToAddresses"] for m in sent_mail()] == [["m@rotterdam.nl"]]
 
 

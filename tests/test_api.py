@@ -134,3 +134,14 @@ def test_openapi_document_is_valid_and_covers_every_api_route(client):
         for method in methods
     }
     assert routes == documented
+
+
+def test_a_duplicate_past_the_resend_limit_does_not_claim_the_link_went(make_event, client):
+    make_event()
+    form = api_form()
+    call(client, "POST", f"/api/events/{SLUG}/registrations", form)
+    answers = [call(client, "POST", f"/api/events/{SLUG}/registrations", form)[1] for _ in range(4)]
+    assert [a["mail_sent"] for a in answers] == [True, True, True, False]
+    assert "opnieuw gestuurd" in answers[0]["message"]
+    assert "niet opnieuw sturen" in answers[3]["message"]
+    assert len(sent_mail()) == 4

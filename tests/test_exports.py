@@ -49,7 +49,7 @@ def test_an_export_of_10000_registrations_completes_and_its_link_downloads_the_w
 
     # the session, the event, one transaction (export + audit), one SQS message: nothing grows with the rows
     assert aws_calls.calls == {
-        "dynamodb.GetItem": 1,
+        "dynamodb.BatchGetItem": 1,
         "dynamodb.Query": 1,
         "dynamodb.TransactWriteItems": 1,
         "sqs.SendMessage": 1,

@@ -18,9 +18,10 @@ from chalicelib.library import speakers, storage
 from chalicelib.library.model import Material
 from tests.accounts_helpers import make_account, sign_in
 from tests.conftest import FormSession, deliver_index, registration_form
+from tests.documents import pdf
 
 SLUG = "netwerkbijeenkomst-test"
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
+PDF = pdf("Polarisatie in de wijk")
 EXE = b"MZ\x90\x00\x03" + b"\x00" * 200
 
 

@@ -73,7 +73,7 @@ def test_starting_a_message_costs_the_same_at_any_size_and_the_worker_mails_ever
 
     # the session, the event, one transaction (job + audit), one SQS message: whatever the number of people
     assert aws_calls.calls == {
-        "dynamodb.GetItem": 1,
+        "dynamodb.BatchGetItem": 1,
         "dynamodb.Query": 1,
         "dynamodb.TransactWriteItems": 1,
         "sqs.SendMessage": 1,

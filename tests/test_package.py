@@ -27,7 +27,8 @@ def get(path, resource=None, params=None):
     resource = resource or path
     event = {
         "resource": resource, "path": path, "httpMethod": "GET",
-        "headers": {"cookie": "lang=en"}, "multiValueHeaders": {"cookie": ["lang=en"]},
+        # outside the local stage cookies carry the __Host- prefix
+        "headers": {"cookie": "__Host-lang=en"}, "multiValueHeaders": {"cookie": ["__Host-lang=en"]},
         "queryStringParameters": None, "multiValueQueryStringParameters": None,
         "pathParameters": params, "stageVariables": None, "body": None, "isBase64Encoded": False,
         "requestContext": {"resourcePath": resource, "httpMethod": "GET", "path": path, "stage": "api"},
@@ -112,6 +113,7 @@ def test_template_wires_the_workers_to_their_queues_and_ses_to_the_notifications
     for function, queue, dead in (
         ("SendMail", "network-portal-mail-${Stage}", "MailDeadLetterQueue"),
         ("MakeExport", "network-portal-exports-${Stage}", "ExportDeadLetterQueue"),
+        ("SendSignInLink", "network-portal-signin-${Stage}", "SignInDeadLetterQueue"),
     ):
         [source] = resources[function]["Properties"]["Events"].values()
         assert source["Type"] == "SQS"
@@ -225,5 +227,6 @@ def test_policies_grant_only_what_the_code_calls():
         assert queues == [
             f"arn:aws:sqs:*:*:network-portal-mail-{stage}",
             f"arn:aws:sqs:*:*:network-portal-exports-{stage}",
+            f"arn:aws:sqs:*:*:network-portal-signin-{stage}",
             f"arn:aws:sqs:*:*:network-portal-index-{stage}.fifo",
         ]

@@ -354,3 +354,20 @@ def test_an_unexpected_error_shows_a_500_page_without_a_trace(make_event, visito
 def test_outbox_shows_sent_mail_only_on_the_local_stage(make_event, visitor, monkeypatch):
     monkeypatch.setattr("chalicelib.core.config.stage", lambda: "dev")
     assert visitor.get("/outbox").status_code == 404
+
+
+def test_security_txt_says_whom_to_tell_until_when(moto, client, now):
+    """RFC 9116: Contact and Expires are required; Expires less than a year ahead."""
+    from datetime import datetime, timedelta
+
+    response = client.http.get("/.well-known/security.txt")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+    fields = dict(
+        line.split(": ", 1) for line in response.body.decode().splitlines() if line and not line.startswith("#")
+    )
+    assert fields["Contact"] == "mailto:beveiliging@portal.example"
+    expires = datetime.fromisoformat(fields["Expires"].replace("Z", "+00:00"))
+    assert now["value"] < expires < now["value"] + timedelta(days=365)
+    assert fields["Preferred-Languages"] == "nl, en"
+    assert fields["Canonical"].endswith("/.well-known/security.txt")

@@ -46,9 +46,9 @@ def test_the_registrations_list_reads_one_page_at_any_size(organiser, aws_calls,
     first = organiser.get(f"{BASE}/aanmeldingen").body.decode()
 
     # the session, the event and one page of registrations: the same at 10 and at 5,000
-    assert dict(aws_calls.calls) == {"dynamodb.GetItem": 1, "dynamodb.Query": 2}
+    assert dict(aws_calls.calls) == {"dynamodb.BatchGetItem": 1, "dynamodb.Query": 2}
     assert len(names_on(first)) == min(people, PAGE)
-    assert aws_calls.items_read <= 1 + 1 + 3 + PAGE + 1  # account, event + programme, the page and one more
+    assert aws_calls.items_read <= 2 + 1 + 3 + PAGE + 1  # account and session, event + programme, the page and one more
     if people <= PAGE:
         assert next_link(first) == ""
         return
@@ -77,9 +77,34 @@ def test_check_in_finds_a_name_among_5000_reading_one_page(organiser, aws_calls)
 
     assert names_on(html) == ["Deelnemer 4999"]
     assert "0 van 5000 bevestigde deelnemers zijn aanwezig." in html
-    # session; event, figures, one page of each bucket at the door (confirmed, checked in)
-    assert dict(aws_calls.calls) == {"dynamodb.GetItem": 1, "dynamodb.Query": 4}
+    # session; event, figures, one page of each bucket at the door (confirmed, checked in) by name and by surname
+    assert dict(aws_calls.calls) == {"dynamodb.BatchGetItem": 1, "dynamodb.Query": 6}
     assert aws_calls.items_read < 40
+
+
+@pytest.mark.parametrize("search", ["berg", "Van den Berg", "dave", "Dave van", "BERG"])
+def test_check_in_finds_a_person_by_first_name_or_surname(organiser, visitor, search):
+    confirmed_attendees(120)
+    for name in ("Dave van den Berg", "Bergita Jansen", "Leonora Buis-Meulmeester"):
+        visitor.post(f"/events/{SLUG}/aanmelden", registration_form(name=name, email=f"{name.split()[0]}@rotterdam.nl"))
+
+    html = organiser.get(f"{BASE}/inchecken?q={search.replace(' ', '+')}").body.decode()
+
+    found = re.findall(r'"checkin-name">([^<]+)<', html)
+    expected = {"berg": ["Bergita Jansen", "Dave van den Berg"], "van den berg": ["Dave van den Berg"]}
+    assert found == expected.get(search.lower(), ["Dave van den Berg"])
+
+
+def test_a_surname_search_in_the_list_reads_one_page_per_bucket(organiser, visitor, aws_calls):
+    confirmed_attendees(300)
+    visitor.post(f"/events/{SLUG}/aanmelden", registration_form(name="Marjolein de Vries", email="m@rotterdam.nl"))
+    aws_calls.reset()
+
+    html = organiser.get(f"{BASE}/aanmeldingen?q=vries").body.decode()
+
+    assert "Marjolein de Vries" in html
+    # session; event; four buckets by name and four by surname
+    assert dict(aws_calls.calls) == {"dynamodb.BatchGetItem": 1, "dynamodb.Query": 9}
 
 
 def test_a_cursor_from_another_list_or_a_forged_one_is_refused(organiser):
@@ -94,7 +119,7 @@ def test_the_overview_reads_its_figures_not_the_registrations(organiser, aws_cal
     confirmed_attendees(500)
     aws_calls.reset()
     html = organiser.get(f"{BASE}/overzicht").body.decode()
-    assert dict(aws_calls.calls) == {"dynamodb.GetItem": 1, "dynamodb.Query": 2}  # session; event, figures
+    assert dict(aws_calls.calls) == {"dynamodb.BatchGetItem": 1, "dynamodb.Query": 2}  # session; event, figures
     assert "Gemeente" in html
     assert aws_calls.items_read < 25
 

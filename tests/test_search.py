@@ -7,10 +7,8 @@ worker runs through the handler Lambda calls (`deliver_index`), on moto's FIFO q
 
 from __future__ import annotations
 
-import io
 import re
 import secrets
-import zipfile
 from datetime import date
 
 import pytest
@@ -22,47 +20,22 @@ from chalicelib.library.model import Material
 from chalicelib.library.storage import put as put_file
 from tests.accounts_helpers import make_account, sign_in
 from tests.conftest import FormSession, deliver_index, registration_form
+from tests.documents import pdf, zipped
 
 SLUG = "netwerkbijeenkomst-test"
-
-
-def pdf(*pages: str) -> bytes:
-    """A small real PDF with one line of text per page (Helvetica), its cross-reference table computed."""
-    objects = ["<< /Type /Catalog /Pages 2 0 R >>", ""]
-    kids = []
-    for text in pages:
-        stream = f"BT /F1 12 Tf 72 712 Td ({text}) Tj ET".encode("latin-1")
-        content_id = len(objects) + 1  # objects are numbered from 1
-        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream.decode('latin-1')}\nendstream")
-        kids.append(len(objects) + 1)
-        objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content_id} 0 R"
-            " /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>"
-        )
-    objects[1] = f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>"
-    out, offsets = io.BytesIO(), []
-    out.write(b"%PDF-1.4\n")
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1"))
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
-    out.write("".join(f"{o:010d} 00000 n \n" for o in offsets).encode())
-    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
-    return out.getvalue()
 
 
 def pptx(slide: str, notes: str) -> bytes:
     """A presentation with one slide and its speaker notes (the parts the index reads)."""
     drawing = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("ppt/slides/slide1.xml", f"<p:sld {drawing} xmlns:p='p'><a:t>{slide}</a:t></p:sld>")
-        archive.writestr(
-            "ppt/notesSlides/notesSlide1.xml", f"<p:notes {drawing} xmlns:p='p'><a:t>{notes}</a:t></p:notes>"
-        )
-    return out.getvalue()
+    return zipped(
+        {
+            "[Content_Types].xml": b"<Types/>",
+            "ppt/presentation.xml": b"<p:presentation xmlns:p='p'/>",
+            "ppt/slides/slide1.xml": f"<p:sld {drawing} xmlns:p='p'><a:t>{slide}</a:t></p:sld>".encode(),
+            "ppt/notesSlides/notesSlide1.xml": f"<p:notes {drawing} xmlns:p='p'><a:t>{notes}</a:t></p:notes>".encode(),
+        }
+    )
 
 
 def add(title: str, content: bytes, file_type: str = "pdf", access: str = "public", **fields: object) -> Material:

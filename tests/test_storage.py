@@ -7,7 +7,9 @@ import zipfile
 
 import pytest
 
-from chalicelib.library.storage import FILE_TYPES, _looks_like, clean_filename
+from chalicelib.library.content_check import looks_like
+from chalicelib.library.model import FILE_TYPES
+from chalicelib.library.storage import clean_filename
 
 
 def zipped(entries: dict[str, bytes], stored_first: str | None = None) -> bytes:
@@ -32,7 +34,7 @@ FILES = {
 @pytest.mark.parametrize("actual", list(FILES))
 def test_each_type_is_recognised_and_only_as_itself(declared, actual):
     content = FILES[actual]
-    assert _looks_like(declared, content[:256], content[-65536:]) is (declared == actual)
+    assert looks_like(declared, content[:256], content[-65536:]) is (declared == actual)
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.keys import email_key
 
 ACCOUNT_SK = "#ACCOUNT"
+SESSION_PREFIX = "SESSION#"  # a session lives in its account's partition: SESSION#{sha256(session id)}
 NEWSLETTER_INDEX_PK = "NEWSLETTER"
 
 
@@ -46,6 +47,9 @@ class Account:
     access: Access = Access.MEMBER
     language: str = "nl"
     version: int = 0  # optimistic concurrency: every write expects the version it read
+    # sessions started under an older number are over: raised when the account is disabled, rejected
+    # or changes role, so that every cookie of it stops working at once (accounts/sessions.py)
+    session_epoch: int = 0
 
     @property
     def pk(self) -> str:

@@ -10,20 +10,11 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, clock, config
-from chalicelib.core.dynamo import cancellation_codes, is_cancelled, primary_key, to_attrs
-from chalicelib.core.errors import PortalError
-from chalicelib.core.i18n import _
+from chalicelib.core.dynamo import is_cancelled, primary_key, to_attrs
 
 
 class OverLimit(Exception):
     pass
-
-
-class CountBusy(PortalError):
-    """The counter could not be written just now (a concurrent attempt, throttling): not the visitor's doing."""
-
-    status = 503
-    message = _("Het is even te druk. Probeer het over een moment opnieuw.")
 
 
 def count(scopes: dict[str, int], window_seconds: int) -> None:
@@ -54,6 +45,12 @@ def count(scopes: dict[str, int], window_seconds: int) -> None:
     try:
         aws.dynamodb().transact_write_items(TransactItems=items)
     except ClientError as error:
-        if is_cancelled(error) and "ConditionalCheckFailed" in cancellation_codes(error):
+        if is_cancelled(error):
             raise OverLimit() from error
-        raise CountBusy() from error
+        raise  # a conflict or throttling: a 503 "try again" (core/faults.py), not "too many attempts"
+
+
+def seconds_left(window_seconds: int) -> int:
+    """Seconds until the current window ends and its counters start again."""
+    now = int(clock.now().timestamp())
+    return window_seconds - now % window_seconds

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from chalicelib import stores
-from chalicelib.accounts import rate_limit
+from chalicelib.accounts import rate_limit, sessions
 from chalicelib.accounts.forms import clean_account_request, clean_profile
 from chalicelib.accounts.model import Access, Account, AccountStatus
 from chalicelib.accounts.store import AccountExists, LinkUnusable, StaleAccount
@@ -227,6 +227,7 @@ def delete_own(account: Account) -> None:
         stores.accounts().delete(account)
     except StaleAccount as exc:
         raise Conflict() from exc
+    sessions.end_all(account)
 
 
 def ensure_organiser(email: str, name: str) -> Account:
@@ -247,11 +248,20 @@ def _snapshot(account: Account) -> dict[str, Any]:
 
 
 def _save(account: Account, actor: str, action: str, before: dict[str, Any]) -> None:
+    """Write a change with its audit entry. Losing the right to sign in, or a change of role, ends
+    every session of the account: its cookies stop at their next request, also after re-enabling."""
+    ends_sessions = before["access"] != account.access or (
+        before["status"] == AccountStatus.APPROVED and account.status != AccountStatus.APPROVED
+    )
+    if ends_sessions:
+        account.session_epoch += 1
     entry = audit_entry(actor, action, account.email, before, _snapshot(account), clock.now().isoformat())
     try:
         stores.accounts().save(account, entry)
     except StaleAccount as exc:
         raise Conflict() from exc
+    if ends_sessions:
+        sessions.end_all(account)
 
 
 _SUBJECTS = {

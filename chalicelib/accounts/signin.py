@@ -1,63 +1,77 @@
-"""Passwordless sign-in: a one-time link by mail, then a signed session cookie.
+"""Passwordless sign-in: a one-time link by mail, then a session (accounts/sessions.py).
 
-The answer to a sign-in request is the same whether or not the address has an
-account. Requests are counted per address and per client in DynamoDB, in
-windows that TTL clears.
+A request to sign in is counted and put on a queue; the worker looks the address up and mails a
+link only to an approved account. The request does the same work whether or not the address has an
+account, so neither its answer nor its timing tells. Requests are counted in DynamoDB, in windows
+that TTL clears (the limits in core/config.py).
 """
 
 from __future__ import annotations
 
-import hashlib
+import json
+import logging
 from collections.abc import Mapping
 
-from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
-
 from chalicelib import stores
-from chalicelib.accounts import rate_limit
+from chalicelib.accounts import rate_limit, sessions
 from chalicelib.accounts import service as accounts
-from chalicelib.accounts.model import Account
-from chalicelib.accounts.store import LinkUnusable
-from chalicelib.core import clock, config
+from chalicelib.accounts.store import LinkUnusable, StaleAccount
+from chalicelib.core import config
 from chalicelib.core.errors import LinkInvalid, TooManyAttempts
 from chalicelib.core.forms import clean_email
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import email_key
+from chalicelib.core.queue import put
 from chalicelib.mail import sending as mail
 
-COOKIE = "sessie"
+log = logging.getLogger(__name__)
 
 
-class _ClockSigner(TimestampSigner):
-    """Session age by the portal's clock, the one every other expiry uses."""
-
-    def get_timestamp(self) -> int:
-        return int(clock.now().timestamp())
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(config.secret_key(), salt="session", signer=_ClockSigner)
+class MailNotSent(Exception):
+    """The sign-in mail did not go out; raised in the worker so that the message is tried again."""
 
 
 def request_link(form: Mapping[str, str], client: str, next_path: str, language: str) -> None:
-    """Mail a sign-in link if the address belongs to an approved account; raise nothing that tells."""
+    """Queue a sign-in link for the address; raise nothing that tells whether it has an account."""
     email = clean_email(form)
-    client_key = hashlib.sha256(client.encode()).hexdigest()[:32]  # no IP address in the table
+    address, client_key = email_key(email), email_key(client)  # hashed: no address or IP in the table
     try:
         rate_limit.count(
             {
-                f"signin-address#{email_key(email)}": config.SIGN_IN_LIMIT_PER_ADDRESS,
+                f"signin-own#{address}#{client_key}": config.SIGN_IN_LIMIT_PER_ADDRESS,
                 f"signin-client#{client_key}": config.SIGN_IN_LIMIT_PER_CLIENT,
             },
             config.SIGN_IN_WINDOW_SECONDS,
         )
     except rate_limit.OverLimit as exc:
         raise TooManyAttempts() from exc
+    message = {"email": email, "next": next_path, "language": language}
+    try:
+        rate_limit.count({f"signin-address#{address}": config.SIGN_IN_MAILS_PER_ADDRESS}, config.SIGN_IN_WINDOW_SECONDS)
+    except rate_limit.OverLimit:
+        try:  # one more link when the window ends, whoever asked: the owner is never locked out
+            rate_limit.count({f"signin-later#{address}": 1}, config.SIGN_IN_WINDOW_SECONDS)
+        except rate_limit.OverLimit:
+            return
+        put(config.signin_queue_url(), message, delay=min(900, rate_limit.seconds_left(config.SIGN_IN_WINDOW_SECONDS)))
+        return
+    put(config.signin_queue_url(), message)
+
+
+def send_link(body: str) -> bool:
+    """The sign-in worker: mail a link if the address belongs to an approved account; whether it did."""
+    try:
+        message = json.loads(body)
+        email, next_path, language = str(message["email"]), str(message["next"]), str(message["language"])
+    except (ValueError, KeyError, TypeError):
+        log.warning("unreadable sign-in message; dropped")
+        return False
     store = stores.accounts()
     account = store.get(email)
     if account is None or not account.can_sign_in:
-        return
+        return False
     token = store.add_link("signin", account, accounts.epoch(config.SIGN_IN_LINK_SECONDS), next_path)
-    mail.send(
+    sent = mail.send(
         account.email,
         _("Uw link om in te loggen"),
         "signin",
@@ -66,32 +80,24 @@ def request_link(form: Mapping[str, str], client: str, next_path: str, language:
         link=f"{config.base_url()}/inloggen/{token}",
         minutes=config.SIGN_IN_LINK_SECONDS // 60,
     )
+    if not sent:  # SES refused or was unreachable: SQS hands the message out again (a new link then)
+        raise MailNotSent()
+    return True
 
 
 def use_link(token: str) -> tuple[str, str]:
-    """Use a sign-in link once; returns (session cookie value, local path to go to)."""
+    """Use a sign-in link once and start a session; returns (session cookie value, local path to go to).
+    The link is used only together with the session's start, so a fault in between leaves it usable."""
     if len(token) > 64:
         raise LinkInvalid()
     store = stores.accounts()
-    try:
-        key, next_path = store.use_link("signin", token, accounts.epoch())
-    except LinkUnusable as exc:
-        raise LinkInvalid() from exc
-    account = store.get_by_key(key)
+    link = store.link("signin", token)
+    if link is None or link.get("used_at") or int(link["expires_at"]) <= accounts.epoch():
+        raise LinkInvalid()
+    account = store.get_by_key(link["account"])
     if account is None or not account.can_sign_in:
         raise LinkInvalid()
-    return _serializer().dumps({"a": key}), next_path
-
-
-def account_for(cookie_value: str | None) -> Account | None:
-    """The signed-in account, read on every request, so that disabling takes effect at once."""
-    if not cookie_value or len(cookie_value) > 512:
-        return None
     try:
-        data = _serializer().loads(cookie_value, max_age=config.SESSION_SECONDS)
-    except BadSignature:  # includes SignatureExpired
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("a"), str):
-        return None
-    account = stores.accounts().get_by_key(data["a"])
-    return account if account and account.can_sign_in else None
+        return sessions.start(token, account), str(link.get("next", "/"))
+    except (LinkUnusable, StaleAccount) as exc:  # used in another tab meanwhile, or the account changed
+        raise LinkInvalid() from exc

@@ -13,9 +13,18 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.accounts.model import ACCOUNT_SK, NEWSLETTER_INDEX_PK, Account
+from chalicelib.accounts.model import ACCOUNT_SK, NEWSLETTER_INDEX_PK, SESSION_PREFIX, Account
 from chalicelib.audit.store import audit_put
-from chalicelib.core.dynamo import from_attrs, is_cancelled, primary_key, query_all, to_attrs
+from chalicelib.core.dynamo import (
+    cancellation_codes,
+    from_attrs,
+    is_cancelled,
+    is_condition_failed,
+    primary_key,
+    query_all,
+    to_attrs,
+)
+from chalicelib.core.errors import ServiceBusy
 from chalicelib.core.keys import email_key
 from chalicelib.core.paging import Page, query_page
 
@@ -44,7 +53,7 @@ def _link_pk(purpose: str, token: str) -> str:
 
 
 def _is_condition_failure(error: ClientError) -> bool:
-    return error.response["Error"]["Code"] in ("ConditionalCheckFailedException", "TransactionCanceledException")
+    return is_condition_failed(error) or is_cancelled(error)
 
 
 class AccountStore:
@@ -207,6 +216,89 @@ class AccountStore:
             raise
         link = from_attrs(response["Attributes"])
         return link["account"], link.get("next", "/")
+
+    # -- sessions -------------------------------------------------------
+
+    def link(self, purpose: str, token: str) -> dict[str, Any] | None:
+        """A one-time link as stored (account, next, expires_at, used_at), or None."""
+        response = self._client.get_item(
+            TableName=self._table, Key=primary_key(_link_pk(purpose, token), LINK_SK), ConsistentRead=True
+        )
+        item = response.get("Item")
+        return from_attrs(item) if item else None
+
+    def start_session(
+        self, token: str, account: Account, session_key: str, created_at: str, expires: int, now: int
+    ) -> None:
+        """Use a sign-in link and start a session, in one transaction: the link only counts as used if the
+        session exists, and only if the account is as read (LinkUnusable or StaleAccount otherwise)."""
+        session = {
+            "PK": account.pk,
+            "SK": SESSION_PREFIX + session_key,
+            "type": "session",
+            "created_at": created_at,
+            "epoch": account.session_epoch,
+            "account_since": account.created_at.isoformat(),  # a re-created account is another account
+            "expires_at": expires,  # TTL removes it; reading it checks the time itself
+        }
+        items = [
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": primary_key(_link_pk("signin", token), LINK_SK),
+                    "UpdateExpression": "SET used_at = :now",
+                    "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(used_at) AND expires_at > :now",
+                    "ExpressionAttributeValues": to_attrs({":now": now}),
+                }
+            },
+            {
+                "ConditionCheck": {
+                    "TableName": self._table,
+                    "Key": primary_key(account.pk, ACCOUNT_SK),
+                    "ConditionExpression": "version = :v",
+                    "ExpressionAttributeValues": to_attrs({":v": account.version}),
+                }
+            },
+            {"Put": {"TableName": self._table, "Item": to_attrs(session)}},
+        ]
+        try:
+            self._client.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            if not is_cancelled(error):
+                raise
+            if cancellation_codes(error)[0] == "ConditionalCheckFailed":
+                raise LinkUnusable() from error
+            raise StaleAccount() from error
+
+    def with_session(self, account_key: str, session_key: str) -> tuple[Account | None, dict[str, Any] | None]:
+        """An account and one of its sessions, in one BatchGetItem (consistent: a sign-out counts at once)."""
+        pk = f"ACCOUNT#{account_key}"
+        keys = [primary_key(pk, ACCOUNT_SK), primary_key(pk, SESSION_PREFIX + session_key)]
+        response = self._client.batch_get_item(RequestItems={self._table: {"Keys": keys, "ConsistentRead": True}})
+        if response.get("UnprocessedKeys"):
+            raise ServiceBusy()  # DynamoDB left part of the read undone: throttling
+        items = [from_attrs(item) for item in response["Responses"].get(self._table, [])]
+        account = next((Account.from_item(i) for i in items if i["SK"] == ACCOUNT_SK), None)
+        session = next((i for i in items if i["SK"].startswith(SESSION_PREFIX)), None)
+        return account, session
+
+    def delete_session(self, account_key: str, session_key: str) -> None:
+        self._client.delete_item(
+            TableName=self._table, Key=primary_key(f"ACCOUNT#{account_key}", SESSION_PREFIX + session_key)
+        )
+
+    def delete_sessions(self, account: Account) -> int:
+        """Remove every session of an account (their epoch already ends them; this tidies up)."""
+        found = query_all(
+            self._client,
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :session)",
+            ExpressionAttributeValues=to_attrs({":pk": account.pk, ":session": SESSION_PREFIX}),
+            ProjectionExpression="PK, SK",
+        )
+        for item in found:
+            self._client.delete_item(TableName=self._table, Key=primary_key(item["PK"], item["SK"]))
+        return len(found)
 
     # -- trusted domains ------------------------------------------------
 

@@ -6,6 +6,7 @@ Clients are thread-safe; resources are not, so the app uses clients only.
 
 from __future__ import annotations
 
+import random
 from functools import cache
 from typing import Any
 
@@ -23,11 +24,34 @@ _CLIENT_CONFIG = Config(connect_timeout=3, read_timeout=5, retries={"max_attempt
 _S3_CONFIG = _CLIENT_CONFIG.merge(Config(signature_version="s3v4"))
 
 
+# a transaction cancelled only because another one touched the same item is tried again this often
+TRANSACTION_ATTEMPTS = 4
+
+
+def retry_conflicts(attempts: int, response: Any = None, **_: Any) -> float | None:
+    """botocore's `needs-retry` hook for TransactWriteItems: a transaction that DynamoDB cancelled
+    for a conflict alone (no condition failed) wrote nothing and is sent again after a short,
+    jittered wait. botocore's own retries leave these alone; without this, two organisers checking
+    in at the door while people register would see a conflict for nothing."""
+    if response is None or attempts >= TRANSACTION_ATTEMPTS:
+        return None
+    error = response[1].get("Error", {})
+    reasons = {reason.get("Code", "None") for reason in response[1].get("CancellationReasons", [])}
+    if error.get("Code") != "TransactionCanceledException" or "TransactionConflict" not in reasons:
+        return None
+    if not reasons <= {"TransactionConflict", "None"}:
+        return None  # a condition failed too: that is an answer, not a fault
+    return random.uniform(0.01, 0.05) * 2.0**attempts  # noqa: S311 (jitter, not a secret)
+
+
 @cache
 def _client(service: str) -> Any:
     settings = _S3_CONFIG if service == "s3" else _CLIENT_CONFIG
     session: Any = boto3.session.Session()  # the service is chosen at run time, so the typed overloads do not apply
-    return session.client(service, endpoint_url=config.aws_endpoint_url(), config=settings)
+    client = session.client(service, endpoint_url=config.aws_endpoint_url(), config=settings)
+    if service == "dynamodb":
+        client.meta.events.register("needs-retry.dynamodb.TransactWriteItems", retry_conflicts)
+    return client
 
 
 def dynamodb() -> Any:

@@ -48,6 +48,11 @@ def base_url() -> str:
     return os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
+def security_contact() -> str:
+    """Where vulnerabilities are reported (security.txt's Contact: a mailto: or https: URI)."""
+    return os.environ.get("SECURITY_CONTACT", "mailto:beveiliging@portal.example")
+
+
 def aws_endpoint_url() -> str | None:
     """Set only locally (moto server); boto3 reads it by itself too."""
     return os.environ.get("AWS_ENDPOINT_URL") or None
@@ -82,9 +87,13 @@ def trusted_domains() -> tuple[str, ...]:
 SESSION_SECONDS = 8 * 60 * 60  # a working day; then sign in again
 SIGN_IN_LINK_SECONDS = 15 * 60
 VERIFY_LINK_SECONDS = 24 * 60 * 60
-# sign-in requests per window, per address and per client
-SIGN_IN_LIMIT_PER_ADDRESS = 5
-SIGN_IN_LIMIT_PER_CLIENT = 20
+# Sign-in requests per window. Nobody can use up another person's allowance: a person's own requests
+# count per address *and* client; a client may ask often enough for an office behind one address;
+# and an address gets at most SIGN_IN_MAILS_PER_ADDRESS links a window whoever asks, then one more
+# when the window ends (delayed, never refused), so an inbox cannot be flooded nor its owner locked out.
+SIGN_IN_LIMIT_PER_ADDRESS = 5  # per address and client
+SIGN_IN_LIMIT_PER_CLIENT = 200
+SIGN_IN_MAILS_PER_ADDRESS = 10
 SIGN_IN_WINDOW_SECONDS = 15 * 60
 # account requests: mails to one address an hour, and requests from one client (an office shares one) an hour
 ACCOUNT_MAILS_PER_ADDRESS = 3
@@ -104,6 +113,11 @@ def mail_configuration_set() -> str:
 def export_queue_url() -> str:
     """The SQS queue of CSV exports (the stack gives it to the web and export functions)."""
     return _required("EXPORT_QUEUE_URL")
+
+
+def signin_queue_url() -> str:
+    """The SQS queue of sign-in links to send (the stack gives it to the web and sign-in functions)."""
+    return _required("SIGNIN_QUEUE_URL")
 
 
 def index_queue_url() -> str:

@@ -74,7 +74,11 @@ def is_condition_failed(error: ClientError) -> bool:
 
 
 def is_cancelled(error: ClientError) -> bool:
-    return error.response["Error"]["Code"] == "TransactionCanceledException"
+    """A transaction cancelled because one of its conditions did not hold: an answer about the data.
+    One cancelled only for a conflict or throttling is a fault (`core/faults.py`), left to propagate."""
+    return error.response["Error"][
+        "Code"
+    ] == "TransactionCanceledException" and "ConditionalCheckFailed" in cancellation_codes(error)
 
 
 def query_all(client: Any, **params: Any) -> list[dict[str, Any]]:

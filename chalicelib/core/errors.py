@@ -100,3 +100,12 @@ class Forbidden(PortalError):
 class TooManyAttempts(PortalError):
     status = 429
     message = _("U hebt het te vaak geprobeerd. Wacht een kwartier en probeer het dan opnieuw.")
+
+
+class ServiceBusy(PortalError):
+    """AWS throttled us, answered with a 5xx, or could not be reached: not the visitor's doing, and
+    usually gone in a moment. Answered 503 with Retry-After, never as a 500."""
+
+    status = 503
+    message = _("Het is even te druk. Probeer het over een moment opnieuw.")
+    retry_after = 5  # seconds, in the Retry-After header

@@ -11,10 +11,12 @@ from chalicelib.core import aws
 SQS_BATCH = 10  # SendMessageBatch takes ten messages at a time
 
 
-def put(queue_url: str, message: dict[str, Any], group: str = "") -> None:
-    """One message; `group` for a FIFO queue, whose messages of one group are handled one at a time, in order."""
+def put(queue_url: str, message: dict[str, Any], group: str = "", delay: int = 0) -> None:
+    """One message; `group` for a FIFO queue, whose messages of one group are handled one at a time, in
+    order; `delay` seconds (at most 900) before a worker may see it (standard queues)."""
     ordered = {"MessageGroupId": group, "MessageDeduplicationId": secrets.token_hex(16)} if group else {}
-    aws.sqs().send_message(QueueUrl=queue_url, MessageBody=json.dumps(message), **ordered)
+    later = {"DelaySeconds": delay} if delay else {}
+    aws.sqs().send_message(QueueUrl=queue_url, MessageBody=json.dumps(message), **ordered, **later)
 
 
 def put_many(queue_url: str, messages: list[dict[str, Any]]) -> None:

@@ -20,7 +20,7 @@ from chalicelib.core.i18n import _
 from chalicelib.core.paging import Page
 from chalicelib.core.themes import THEMES
 from chalicelib.library import storage
-from chalicelib.library.model import ACCESS_LEVELS, FileType, Material, MaterialAccess, MaterialStatus
+from chalicelib.library.model import ACCESS_LEVELS, FILE_TYPES, FileType, Material, MaterialAccess, MaterialStatus
 
 # documents/{material id}/{random}.{extension}: made by the server only
 _KEY = re.compile(r"^documents/((?:[a-z0-9-]{1,80}|_)\.[0-9a-f]{12})/[0-9a-f]{16}\.(pdf|pptx|odp|docx)$")
@@ -37,7 +37,7 @@ def start_upload(form: Mapping[str, str]) -> DocumentUpload:
     """Presigned forms for a new document, for an event or for none."""
     errors: dict[str, FieldError] = {}
     extension = form.get("file_type", "")
-    if extension not in storage.FILE_TYPES:
+    if extension not in FILE_TYPES:
         errors["file_type"] = FieldError(
             _("Kies PDF, PowerPoint (pptx), OpenDocument-presentatie (odp) of Word (docx).")
         )
@@ -63,7 +63,7 @@ def finish_upload(organiser: Account, key: str) -> Material:
     existing = stores.library().material(material_id)
     if existing is not None:
         return existing  # the browser came back twice
-    stored = storage.verify(key, extension)  # raises UploadRejected, object gone
+    stored = storage.verify(key, extension)  # or UploadRejected / ServiceBusy, the object gone
     slug = material_id.split(".", 1)[0]
     event = stores.events().get_meta(slug) if slug != "_" else None
     material = Material(
@@ -73,6 +73,7 @@ def finish_upload(organiser: Account, key: str) -> Material:
         access=MaterialAccess.ORGANISERS,
         date=event.date if event else clock.now().date(),
         object_key=stored.key,
+        object_version=stored.version,
         size=stored.size,
         filename=stored.filename or storage.clean_filename("document", extension),
         uploaded_at=clock.now(),

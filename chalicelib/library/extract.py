@@ -36,7 +36,7 @@ def text_of(content: bytes, file_type: FileType) -> str:
 
 
 def _pdf_text(content: bytes) -> str:
-    from pypdf import PdfReader  # imported here: only the index worker reads PDFs
+    from pypdf import PdfReader  # imported here: only the index worker and an upload's check read PDFs
 
     reader = PdfReader(io.BytesIO(content))
     texts: list[str] = []

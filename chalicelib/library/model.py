@@ -41,6 +41,15 @@ class FileType(StrEnum):
     DOCX = "docx"
 
 
+# file type -> the content type it is stored and served with
+FILE_TYPES: dict[str, str] = {
+    FileType.PDF: "application/pdf",
+    FileType.PPTX: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    FileType.ODP: "application/vnd.oasis.opendocument.presentation",
+    FileType.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
 @dataclass
 class InvitedSpeaker:
     """An invited speaker: uploads slides for their programme slots through a private link."""
@@ -96,6 +105,9 @@ class Material:
     speaker_id: str = ""
     status: MaterialStatus = MaterialStatus.DRAFT
     publish_from: datetime | None = None  # for after_event
+    # the S3 version that passed the check: downloads and the index read it, never a later upload to
+    # the same key ("" for files from before versions were kept: the newest)
+    object_version: str = ""
 
     def is_visible(self, now: datetime) -> bool:
         if self.status == MaterialStatus.PUBLISHED:

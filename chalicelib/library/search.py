@@ -155,7 +155,9 @@ def _update_one(connection: sqlite3.Connection, material_id: str) -> None:
 def _put(connection: sqlite3.Connection, material: Material, events: dict[str, Event | None]) -> None:
     body = search_store.text(material.id, material.object_key)
     if body is None:  # a new or replaced file: read it once, keep its text for rebuilds
-        body = extract.text_of(search_store.file_content(material.object_key), material.file_type)
+        body = extract.text_of(
+            search_store.file_content(material.object_key, material.object_version), material.file_type
+        )
         search_store.put_text(material.id, material.object_key, body)
     search_index.put(connection, material, _people(material, events), body)
 

@@ -77,6 +77,7 @@ def delete_text(material_id: str) -> None:
     aws.s3().delete_object(Bucket=config.bucket_name(), Key=f"texts/{material_id}.txt")
 
 
-def file_content(key: str) -> bytes:
-    """A material's whole file, for its text."""
-    return bytes(aws.s3().get_object(Bucket=config.bucket_name(), Key=key)["Body"].read())
+def file_content(key: str, version: str) -> bytes:
+    """A material's whole file (the version that was checked, when known), for its text."""
+    pinned = {"VersionId": version} if version else {}
+    return bytes(aws.s3().get_object(Bucket=config.bucket_name(), Key=key, **pinned)["Body"].read())

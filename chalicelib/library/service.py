@@ -23,7 +23,7 @@ from chalicelib.core.themes import THEMES
 from chalicelib.events import service as events
 from chalicelib.events.model import Event
 from chalicelib.library import search, storage
-from chalicelib.library.model import ACCESS_LEVELS, FileType, Material, MaterialAccess, MaterialStatus
+from chalicelib.library.model import ACCESS_LEVELS, FILE_TYPES, FileType, Material, MaterialAccess, MaterialStatus
 from chalicelib.library.search import LibraryPage
 from chalicelib.library.search_index import Filters
 from chalicelib.registrations.model import RegistrationStatus
@@ -67,7 +67,7 @@ def clean_filters(query: Mapping[str, str]) -> Filters:
     return Filters(
         theme=query.get("thema", "") if query.get("thema", "") in THEMES else "",
         event=query.get("bijeenkomst", "")[:80],
-        file_type=query.get("type", "") if query.get("type", "") in storage.FILE_TYPES else "",
+        file_type=query.get("type", "") if query.get("type", "") in FILE_TYPES else "",
         year=year if len(year) == 4 and year.isascii() and year.isdigit() else "",
         q=" ".join(query.get("q", "").split())[:200],
         page=min(max(whole_number(query.get("pagina", "1")) or 1, 1), 10_000),
@@ -103,7 +103,7 @@ def download(material_id: str, account: Account | None) -> str:
     if material is None or not may_open(material, account, events_attended, clock.now()):
         raise NotFound(_("Dit materiaal bestaat niet, of u hebt er geen toegang toe. Bent u lid? Log dan eerst in."))
     stores.library().record_download(material.id, account.email if account else "anoniem", clock.now().isoformat())
-    return storage.download_url(material.object_key, material.filename, material.file_type)
+    return storage.download_url(material.object_key, material.filename, material.file_type, material.object_version)
 
 
 def set_published(organiser: Account, material_id: str, published: bool) -> Material:
@@ -139,14 +139,12 @@ def add_document(
     """An organiser's own document (report, guide): stored, verified, published."""
     extension = filename.rsplit(".", 1)[-1].lower()
     if (
-        extension not in storage.FILE_TYPES
+        extension not in FILE_TYPES
         or access not in ACCESS_LEVELS
         or not set(themes) <= set(THEMES)
         or not title.strip()
     ):
-        raise ValueError(
-            f"need a title, a type in {list(storage.FILE_TYPES)}, access in {ACCESS_LEVELS}, themes in {THEMES}"
-        )
+        raise ValueError(f"need a title, a type in {list(FILE_TYPES)}, access in {ACCESS_LEVELS}, themes in {THEMES}")
     event = events.get(event_slug) if event_slug else None
     material_id = f"{event_slug or '_'}.{secrets.token_hex(6)}"
     key = f"documents/{material_id}/{secrets.token_hex(8)}.{extension}"
@@ -161,6 +159,7 @@ def add_document(
         access=MaterialAccess(access),
         date=event.date if event else clock.now().date(),
         object_key=stored.key,
+        object_version=stored.version,
         size=stored.size,
         filename=stored.filename,
         uploaded_at=clock.now(),

@@ -22,7 +22,7 @@ from chalicelib.core.forms import FieldError, clean_email_field, raise_if, text_
 from chalicelib.core.i18n import _
 from chalicelib.events.model import Event, Slot
 from chalicelib.library import storage
-from chalicelib.library.model import FileType, InvitedSpeaker, Material, MaterialAccess, MaterialStatus
+from chalicelib.library.model import FILE_TYPES, FileType, InvitedSpeaker, Material, MaterialAccess, MaterialStatus
 from chalicelib.mail import sending as mail
 
 TOKEN_MAX = 64
@@ -162,7 +162,7 @@ def start_upload(token: str, form: Mapping[str, str]) -> UploadForms:
     if slot is None:
         errors["slot"] = FieldError(_("Kies een van uw onderdelen van het programma."))
     extension = form.get("file_type", "")
-    if extension not in storage.FILE_TYPES:
+    if extension not in FILE_TYPES:
         errors["file_type"] = FieldError(
             _("Kies PDF, PowerPoint (pptx), OpenDocument-presentatie (odp) of Word (docx).")
         )
@@ -192,11 +192,11 @@ def finish_upload(token: str, key: str) -> Material:
     slot = next((s for s in view.slots if s.position == position), None)
     if slot is None or not material_id.startswith(f"{view.event.slug}."):
         raise NotFound()
-    stored = storage.verify(key, extension)  # raises UploadRejected, object gone
+    stored = storage.verify(key, extension)  # or UploadRejected / ServiceBusy, the object gone
     library = stores.library()
     previous = library.material(material_id)
     if previous and previous.speaker_id != view.speaker.id:
-        storage.delete(key)
+        storage.discard(key)
         raise NotFound()
     material = Material(
         id=material_id,
@@ -205,6 +205,7 @@ def finish_upload(token: str, key: str) -> Material:
         access=previous.access if previous else MaterialAccess.MEMBERS,
         date=view.event.date,
         object_key=stored.key,
+        object_version=stored.version,
         size=stored.size,
         filename=stored.filename or storage.clean_filename(slot.title, extension),
         uploaded_at=clock.now(),
@@ -220,7 +221,8 @@ def finish_upload(token: str, key: str) -> Material:
     )
     library.save_material(material)
     if previous and previous.object_key != stored.key:
-        storage.delete(previous.object_key)
+        # the new file is saved and in use: an old one S3 will not delete now must not undo that
+        storage.discard(previous.object_key)
     return material
 
 

@@ -1,33 +1,39 @@
 """Files in S3: presigned uploads straight from the browser, checking what arrived,
-and presigned downloads. No file passes through Lambda, whose requests stop at 6 MB.
+and presigned downloads. No file passes through a Lambda request, which stops at 6 MB.
 
-moto enforces none of the presigned conditions (size, key, type), so `verify` checks
-size, type and first bytes itself, and removes every version of a rejected object.
+S3 holds an upload to the presigned conditions (size, key, type; moto not even to those) but
+never looks inside it, and neither a name nor a signature says what a file is. So `verify` reads
+the object back once (past 8 MB into a temporary file, never more than the upload limit) and
+checks its size, its declared type and its content (`content_check.py`).
+An object that fails, or whose check could not finish, is deleted with all its versions; should
+that delete fail as well, it is logged and left, but it never becomes material. The checked
+version is what the material's downloads and the index read, so a later upload through the same
+presigned form (valid for ten minutes) never replaces a checked file with an unchecked one.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError, IncompleteReadError
 
 from chalicelib.core import aws, config, s3
+from chalicelib.core.errors import ServiceBusy
+from chalicelib.core.faults import is_passing
 from chalicelib.core.i18n import _
-from chalicelib.library.model import FileType
+from chalicelib.library import content_check
+from chalicelib.library.model import FILE_TYPES
 
-# file type -> the content type it is stored and served with
-FILE_TYPES: dict[str, str] = {
-    FileType.PDF: "application/pdf",
-    FileType.PPTX: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    FileType.ODP: "application/vnd.oasis.opendocument.presentation",
-    FileType.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-_ZIP = b"PK\x03\x04"
-_OOXML_FOLDER = {"pptx": b"ppt/", "docx": b"word/"}
+log = logging.getLogger(__name__)
+
+# Lambda keeps this much of an object in memory; the rest goes to a temporary file on /tmp
+_SPOOL_BYTES = 8 * 1024 * 1024
 
 
 class UploadRejected(Exception):
@@ -41,6 +47,7 @@ class StoredFile:
     key: str
     size: int
     filename: str
+    version: str  # the S3 version that was checked
 
 
 def clean_filename(name: str, extension: str) -> str:
@@ -76,43 +83,46 @@ def presigned_upload(key: str, extension: str, redirect: str | None) -> dict[str
     return form
 
 
-def _looks_like(extension: str, head: bytes, tail: bytes) -> bool:
-    if extension == "pdf":
-        return head.startswith(b"%PDF-")
-    if extension == "odp":
-        # ODF keeps an uncompressed 'mimetype' entry first, holding the exact type
-        return head.startswith(_ZIP) and head[30:38] == b"mimetype" and FILE_TYPES["odp"].encode() in head[38:120]
-    return head.startswith(_ZIP) and _OOXML_FOLDER[extension] in tail
-
-
 def verify(key: str, extension: str) -> StoredFile:
-    """Check an uploaded object; on any failure delete it (every version) and raise UploadRejected."""
-    s3, bucket = aws.s3(), config.bucket_name()
+    """Check an uploaded object before it becomes material: its size, declared type and content.
+
+    Raises UploadRejected when the object is wrong or never arrived, ServiceBusy when S3 failed in
+    passing (throttled, a 5xx, no connection); any other error goes up as it is. Whatever the
+    failure, the object is deleted first, every version of it (see `discard`).
+    """
     try:
-        head = s3.head_object(Bucket=bucket, Key=key)
-    except ClientError as error:
-        raise UploadRejected(_("Het bestand is niet aangekomen. Probeer het opnieuw.")) from error
-    size = int(head["ContentLength"])
-    if size > config.upload_max_bytes() or size == 0:
-        delete(key)
-        raise UploadRejected(_("Het bestand is te groot (maximaal %(max)d MB).")) from None
-    if head.get("ContentType") != FILE_TYPES[extension]:
-        delete(key)
-        raise UploadRejected(_("Het bestand is niet van het gekozen type."))
-    first = s3.get_object(Bucket=bucket, Key=key, Range="bytes=0-255")["Body"].read()
-    last = (
-        s3.get_object(Bucket=bucket, Key=key, Range="bytes=-65536")["Body"].read()
-        if extension in _OOXML_FOLDER
-        else b""
-    )
-    if not _looks_like(extension, first, last):
-        delete(key)
-        raise UploadRejected(_("De inhoud van het bestand past niet bij het gekozen type."))
+        return _checked(key, extension)
+    except Exception as error:
+        discard(key)
+        if isinstance(error, ClientError) and error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
+            raise UploadRejected(_("Het bestand is niet aangekomen. Probeer het opnieuw.")) from error
+        # a body cut short is a connection lost half-way
+        if is_passing(error) or isinstance(error, IncompleteReadError):
+            raise ServiceBusy() from error
+        raise
+
+
+def _checked(key: str, extension: str) -> StoredFile:
+    response = aws.s3().get_object(Bucket=config.bucket_name(), Key=key)
+    body = response["Body"]
+    try:
+        size = int(response["ContentLength"])
+        if size > config.upload_max_bytes() or size == 0:
+            raise UploadRejected(_("Het bestand is te groot (maximaal %(max)d MB)."))
+        if response.get("ContentType") != FILE_TYPES[extension]:
+            raise UploadRejected(_("Het bestand is niet van het gekozen type."))
+        with tempfile.SpooledTemporaryFile(_SPOOL_BYTES) as copy:
+            for chunk in body.iter_chunks(1024 * 1024):
+                copy.write(chunk)
+            if not content_check.fits(extension, copy):
+                raise UploadRejected(_("De inhoud van het bestand past niet bij het gekozen type."))
+    finally:
+        body.close()
     # the upload script sends the original name percent-encoded (S3 metadata is ASCII);
     # a plain form cannot, and the caller names the file
-    original = unquote(head.get("Metadata", {}).get("filename", ""))
+    original = unquote(response.get("Metadata", {}).get("filename", ""))
     filename = clean_filename(original, extension) if original else ""
-    return StoredFile(key, size, filename)
+    return StoredFile(key, size, filename, str(response.get("VersionId", "")))
 
 
 def delete(key: str) -> None:
@@ -124,8 +134,19 @@ def delete(key: str) -> None:
             s3.delete_object(Bucket=bucket, Key=key, VersionId=entry["VersionId"])
 
 
-def download_url(key: str, filename: str, extension: str) -> str:
-    return s3.download_url(key, filename, FILE_TYPES[extension])
+def discard(key: str) -> None:
+    """Delete an object that is no material (any longer) as `delete` does, without failing the request
+    over it: when S3 refuses, the key (which names no person) is logged and the object left. No record
+    points to it, so nobody is sent to it. A lifecycle rule cannot tell it from material; a job that
+    compares the keys in the bucket with the library's records could remove it."""
+    try:
+        delete(key)
+    except (ClientError, BotoCoreError) as error:
+        log.warning("left %s in the bucket: deleting it failed (%s)", key, error)
+
+
+def download_url(key: str, filename: str, extension: str, version: str) -> str:
+    return s3.download_url(key, filename, FILE_TYPES[extension], version)
 
 
 def put(key: str, content: bytes, extension: str, filename: str) -> None:

@@ -20,7 +20,15 @@ from chalicelib.events.model import Event
 from chalicelib.mail import jobs
 from chalicelib.mail.model import JobKind, MailJob
 from chalicelib.registrations import service as registration
-from chalicelib.registrations.model import ATTENDED, BUCKETS, Registration, RegistrationStatus, figures_of, name_key
+from chalicelib.registrations.model import (
+    ATTENDED,
+    BUCKETS,
+    Registration,
+    RegistrationStatus,
+    figures_of,
+    name_key,
+    search_surname,
+)
 from chalicelib.registrations.store import StaleRegistration
 
 STATUSES = BUCKETS  # the filters of the registrations list: each is one partition of GSI1
@@ -37,15 +45,19 @@ class Listing:
 
 def listing(slug: str, query: Mapping[str, str], statuses: tuple[str, ...] = STATUSES) -> Listing:
     """One page of an event's registrations (in a bucket, or all by bucket and then name), or those
-    whose name starts with the search text. Never more than a page is read: a search without a
-    status reads one page of each bucket and shows the first page of the names together."""
+    whose name or surname starts with the search text ("Berg" and "van den Berg" find Dave van den
+    Berg). Never more than a page per index and bucket is read: a search without a status reads one
+    page of each bucket by name and by surname, and shows the first page of the names together."""
     q = " ".join(query.get("q", "").split())[:100]
     status = query.get("status", "")
     status = status if status in statuses else ""
     size, store = config.list_page_size(), stores.registrations()
     if q:
-        pages = [store.listed(slug, bucket, name_key(q), size, None) for bucket in ((status,) if status else statuses)]
-        found = sorted((r for page in pages for r in page.items), key=lambda r: name_key(r.name))
+        buckets = (status,) if status else statuses
+        pages = [store.listed(slug, bucket, name_key(q), size, None) for bucket in buckets]
+        pages += [store.listed(slug, bucket, search_surname(q), size, None, by_surname=True) for bucket in buckets]
+        distinct = {r.key: r for page in pages for r in page.items}  # found by first name and by surname
+        found = sorted(distinct.values(), key=lambda r: name_key(r.name))
         return Listing(found[:size], None, q, status, narrow=len(found) > size or any(p.cursor for p in pages))
     page = store.listed(slug, status, "", size, query.get("na") or None)
     return Listing(page.items, page.cursor, q, status)

@@ -62,6 +62,30 @@ def name_key(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))[:100]
 
 
+# words that come before a Dutch (or German, French ...) surname and are not sorted on: "van den Berg" is found as "berg"
+SURNAME_PARTICLES = frozenset(
+    "van de den der het 't t ter ten te in op aan bij uit onder over voor von vom zu zum zur du des di da la le d' l' 's".split()  # noqa: SIM905
+)
+
+
+def surname_key(text: str) -> str:
+    """The surname as a search starts it: the name key after the first word, without the particles
+    before it ("Dave van den Berg" -> "berg"); a one-word name is its own surname."""
+    words = name_key(text).split(" ")
+    rest = words[1:] or words
+    while len(rest) > 1 and rest[0] in SURNAME_PARTICLES:
+        rest = rest[1:]
+    return " ".join(rest)
+
+
+def search_surname(text: str) -> str:
+    """A search text as the start of a surname key: without the particles it starts with."""
+    words = name_key(text).split(" ")
+    while len(words) > 1 and words[0] in SURNAME_PARTICLES:
+        words = words[1:]
+    return " ".join(words)
+
+
 def registrations_index_pk(slug: str) -> str:
     return f"REGS#{slug}"
 
@@ -116,6 +140,10 @@ class Registration:
         """Its GSI1 sort key in the registrations list, in its own bucket or the one it moves to."""
         return f"{bucket or self.bucket}#{name_key(self.name)}#{self.key}"
 
+    def surname_list_key(self, bucket: str | None = None) -> str:
+        """Its GSI3 sort key: the same list by surname, so a search for "Berg" finds Dave van den Berg."""
+        return f"{bucket or self.bucket}#{surname_key(self.name)}#{self.key}"
+
     def figures(self, sign: int = 1) -> Counter[str]:
         """What this registration adds to the overview's figures (`sign` -1: what it takes away)."""
         return figures_of(self.bucket, self.organisation, self.role, self.created_at, sign)
@@ -134,6 +162,7 @@ class Registration:
             # organisers' list of the event, by bucket and name
             "GSI1PK": registrations_index_pk(self.event_slug),
             "GSI1SK": self.list_key(),
+            "GSI3SK": self.surname_list_key(),  # GSI3: the same partition, by surname
             # a member's own registrations, across events
             "GSI2PK": f"REGEMAIL#{email_key(self.email)}",
             "GSI2SK": f"{self.event_date}#{self.event_slug}",

@@ -211,19 +211,23 @@ class RegistrationStore:
             return None
         return self.get(slug, from_attrs(response["Items"][0])["reg_sk"])
 
-    def listed(self, slug: str, bucket: str, name_start: str, limit: int, cursor: str | None) -> Page[Registration]:
+    def listed(
+        self, slug: str, bucket: str, name_start: str, limit: int, cursor: str | None, by_surname: bool = False
+    ) -> Page[Registration]:
         """One page of an event's registrations in a bucket ("": all, by bucket and then name) whose
-        name key starts with `name_start` (only within a bucket): one Query of GSI1."""
+        name key (or, `by_surname`, surname key) starts with `name_start` (only within a bucket): one
+        Query of GSI1 (GSI3 by surname)."""
+        index, sort_key = ("GSI3", "GSI3SK") if by_surname else ("GSI1", "GSI1SK")
         start = f"{bucket}#{name_start}" if bucket else ""
-        condition = "GSI1PK = :pk" + (" AND begins_with(GSI1SK, :start)" if start else "")
+        condition = "GSI1PK = :pk" + (f" AND begins_with({sort_key}, :start)" if start else "")
         values = {":pk": registrations_index_pk(slug), **({":start": start} if start else {})}
         params = {
             "TableName": self._table,
-            "IndexName": "GSI1",
+            "IndexName": index,
             "KeyConditionExpression": condition,
             "ExpressionAttributeValues": to_attrs(values),
         }
-        items, after = query_page(self._client, params, limit, cursor, scope=f"registrations#{slug}#{start}")
+        items, after = query_page(self._client, params, limit, cursor, scope=f"registrations#{slug}#{index}#{start}")
         return Page([Registration.from_item(item) for item in items], after)
 
     def figures(self, slug: str) -> dict[str, int]:
@@ -243,10 +247,14 @@ class RegistrationStore:
         self._client.update_item(
             TableName=self._table,
             Key=primary_key(event_pk(reg.event_slug), reg.sk),
-            UpdateExpression="SET GSI1PK = :pk, GSI1SK = :listed",
+            UpdateExpression="SET GSI1PK = :pk, GSI1SK = :listed, GSI3SK = :by_surname",
             ConditionExpression="attribute_exists(PK)",
             ExpressionAttributeValues=to_attrs(
-                {":pk": registrations_index_pk(reg.event_slug), ":listed": reg.list_key()}
+                {
+                    ":pk": registrations_index_pk(reg.event_slug),
+                    ":listed": reg.list_key(),
+                    ":by_surname": reg.surname_list_key(),
+                }
             ),
         )
 
@@ -389,10 +397,11 @@ class RegistrationStore:
     def set_attended(self, reg: Registration, at: str | None, audit: dict[str, Any]) -> None:
         """Check a confirmed registration in (at) or undo it (None)."""
         after = replace(reg, attended_at=datetime.fromisoformat(at) if at else None)
-        update = "SET GSI1SK = :listed" + (", attended_at = :at" if at else " REMOVE attended_at")
+        update = "SET GSI1SK = :listed, GSI3SK = :by_surname" + (", attended_at = :at" if at else " REMOVE attended_at")
         values: dict[str, Any] = {
             ":confirmed": RegistrationStatus.CONFIRMED,
             ":listed": after.list_key(),
+            ":by_surname": after.surname_list_key(),
             ":was_listed": reg.list_key(),
         }
         if at:
@@ -426,11 +435,17 @@ class RegistrationStore:
 
     def _set_status(self, reg: Registration, status: str, was: str, at: str | None) -> dict[str, Any]:
         """A registration's new status, and its place in the organisers' list with it."""
-        listed = replace(reg, status=RegistrationStatus(status)).list_key()
-        update = "SET #status = :new, GSI1SK = :listed REMOVE wait_key"
-        values: dict[str, Any] = {":new": status, ":was": was, ":listed": listed, ":was_listed": reg.list_key()}
+        moved = replace(reg, status=RegistrationStatus(status))
+        update = "SET #status = :new, GSI1SK = :listed, GSI3SK = :by_surname REMOVE wait_key"
+        values: dict[str, Any] = {
+            ":new": status,
+            ":was": was,
+            ":listed": moved.list_key(),
+            ":by_surname": moved.surname_list_key(),
+            ":was_listed": reg.list_key(),
+        }
         if at:
-            update = "SET #status = :new, GSI1SK = :listed, cancelled_at = :at REMOVE wait_key"
+            update = "SET #status = :new, GSI1SK = :listed, GSI3SK = :by_surname, cancelled_at = :at REMOVE wait_key"
             values[":at"] = at
         return {
             "Update": {

@@ -5,14 +5,23 @@ from __future__ import annotations
 from chalice.app import Blueprint, Response
 
 from chalicelib.accounts import service as accounts
-from chalicelib.accounts import signin
 from chalicelib.accounts.model import Access, Account
 from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
 from chalicelib.mail import newsletter, suppression
 from chalicelib.registrations import service as registration
 from chalicelib.views.auth import requires, signed_in
-from chalicelib.views.http import FORM, client_address, cookie_header, form_post, language, page, query_params, redirect
+from chalicelib.views.http import (
+    FORM,
+    SESSION_COOKIE,
+    client_address,
+    cookie_header,
+    form_post,
+    language,
+    page,
+    query_params,
+    redirect,
+)
 
 bp = Blueprint(__name__)
 
@@ -92,7 +101,7 @@ def delete_own(form: dict[str, str]) -> Response:
         response.status_code = 422
         return response
     accounts.delete_own(signed_in(bp.current_request))
-    return redirect("/?account=verwijderd", {"Set-Cookie": cookie_header(signin.COOKIE, "", 0)})
+    return redirect("/?account=verwijderd", {"Set-Cookie": cookie_header(SESSION_COOKIE, "", 0)})
 
 
 @bp.route("/nieuwsbrief/afmelden/{token}", methods=["GET"])

@@ -106,7 +106,12 @@ def create_registration(slug: str) -> Response:
     outcome = registration.register(slug, _as_form(json_body(request)), lang)
     reg = outcome.registration
     if not outcome.created:
-        message = gettext(lang, _("Dit e-mailadres is al aangemeld. We hebben de persoonlijke link opnieuw gestuurd."))
+        sent = _("Dit e-mailadres is al aangemeld. We hebben de persoonlijke link opnieuw gestuurd.")
+        held = _(
+            "Dit e-mailadres is al aangemeld. We konden de persoonlijke link nu niet opnieuw sturen; "
+            "gebruik de link uit de eerste e-mail of probeer het later nog eens."
+        )
+        message = gettext(lang, sent if outcome.mail_sent else held)
         return json_response({"message": message, "mail_sent": outcome.mail_sent}, 409)
     return json_response(
         {

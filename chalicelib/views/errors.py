@@ -20,6 +20,7 @@ from chalicelib.core.errors import (
     MethodNotAllowed,
     NotFound,
     PortalError,
+    ServiceBusy,
     UnsupportedMediaType,
 )
 from chalicelib.core.rendering import gettext
@@ -61,8 +62,12 @@ def error_response(request: Request, error: PortalError) -> Response:
             body["errors"] = {
                 name: gettext(lang, e.msgid, max=e.max, other=e.other) for name, e in error.fields.items()
             }
-        return json_response(body, error.status)
-    return page(request, "error.html", status=error.status, status_code=error.status, message=message)
+        response = json_response(body, error.status)
+    else:
+        response = page(request, "error.html", status=error.status, status_code=error.status, message=message)
+    if isinstance(error, ServiceBusy):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def error_middleware(app: Chalice) -> Callable[[Request, Callable[[Request], Response]], Response]:

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from chalice.app import Blueprint, Request, Response
 
-from chalicelib.accounts import csrf, signin
+from chalicelib.accounts import csrf, sessions
 from chalicelib.accounts.model import Account
 from chalicelib.core import config
 from chalicelib.core.errors import BadRequest, CsrfFailed, InvalidInput
@@ -22,21 +22,30 @@ from chalicelib.core.rendering import render
 FORM = ["application/x-www-form-urlencoded"]
 HTML_TYPE = "text/html; charset=utf-8"
 LANG_COOKIE = "lang"
+SESSION_COOKIE = "sessie"
 MAX_FORM_BYTES = 65_536  # an article of 20,000 characters, percent-encoded
 
 
+def cookie_name(name: str) -> str:
+    """A cookie's name as sent: with the `__Host-` prefix outside the local stage, so that a browser
+    accepts it only from this host, over HTTPS, for the whole site (no subdomain can plant one)."""
+    return name if config.is_local() else f"__Host-{name}"
+
+
 def cookies(request: Request) -> dict[str, str]:
+    """The request's cookies by their plain names (`sessie`, `csrf`, `lang`), prefix taken off."""
     jar: SimpleCookie = SimpleCookie()
     try:
         jar.load(request.headers.get("cookie", ""))
     except CookieError:
         return {}
-    return {name: morsel.value for name, morsel in jar.items()}
+    wanted = {cookie_name(name): name for name in (SESSION_COOKIE, csrf.COOKIE, LANG_COOKIE)}
+    return {wanted[name]: morsel.value for name, morsel in jar.items() if name in wanted}
 
 
 def cookie_header(name: str, value: str, max_age: int) -> str:
     secure = "" if config.is_local() else "; Secure"
-    return f"{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
+    return f"{cookie_name(name)}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
 
 
 def request_path(request: Request) -> str:
@@ -48,10 +57,10 @@ _UNSET: Any = object()
 
 
 def current_account(request: Request) -> Account | None:
-    """The signed-in account: read once per request (one GetItem), only when a session cookie is sent."""
+    """The signed-in account: read once per request (one BatchGetItem), only when a session cookie is sent."""
     cached = getattr(request, "_portal_account", _UNSET)
     if cached is _UNSET:
-        cached = signin.account_for(cookies(request).get(signin.COOKIE))
+        cached = sessions.account_for(cookies(request).get(SESSION_COOKIE))
         request._portal_account = cached  # type: ignore[attr-defined]
     account: Account | None = cached
     return account
@@ -120,7 +129,8 @@ def kept(data: dict[str, str]) -> dict[str, str]:
 
 
 def require_csrf(request: Request, data: dict[str, str]) -> None:
-    if not csrf.is_valid(cookies(request).get(csrf.COOKIE), data.get(csrf.FIELD)):
+    jar = cookies(request)
+    if not csrf.is_valid(jar.get(csrf.COOKIE), sessions.session_id(jar.get(SESSION_COOKIE)), data.get(csrf.FIELD)):
         raise CsrfFailed()
 
 
@@ -160,7 +170,8 @@ def form_post(bp: Blueprint, on_invalid: Callable[..., Response] | None = None) 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
     """Render a page in the visitor's language, with a CSRF token for its forms."""
     lang = language(request)
-    secret = cookies(request).get(csrf.COOKIE)
+    jar = cookies(request)
+    secret = jar.get(csrf.COOKIE)
     set_cookies = []
     if not secret:
         secret = csrf.new_secret()
@@ -172,7 +183,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         template,
         lang,
         csrf_field=csrf.FIELD,
-        csrf_token=csrf.token_for(secret),
+        csrf_token=csrf.token_for(secret, sessions.session_id(jar.get(SESSION_COOKIE))),
         current_path=path,
         current_query=query,
         is_local=config.is_local(),

@@ -1,4 +1,4 @@
-"""Functions that are not web requests: the scheduled jobs (EventBridge rules), the mail and export
+"""Functions that are not web requests: the scheduled jobs (EventBridge rules), the mail, sign-in and export
 workers and the search index (SQS), and SES's bounce and complaint notifications (SNS)."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from typing import Any
 
 from chalice.app import Blueprint, Cron, SNSEvent, SQSEvent
 
+from chalicelib.accounts import signin
 from chalicelib.core import clock
 from chalicelib.exports import service as exports
 from chalicelib.library import search
@@ -19,6 +20,7 @@ bp = Blueprint(__name__)
 # The stack points the worker at its own queue (infra/resources.json overrides this name with the queue's ARN).
 MAIL_QUEUE = "network-portal-mail"
 EXPORT_QUEUE = "network-portal-exports"
+SIGNIN_QUEUE = "network-portal-signin"
 INDEX_QUEUE = "network-portal-index.fifo"
 # and the notifications function at the topic SES publishes to (overridden with the topic's ARN)
 SES_EVENTS_TOPIC = "network-portal-ses-events"
@@ -41,6 +43,14 @@ def send_mail(event: SQSEvent) -> None:
     """One queue message at a time; an exception hands it back to SQS (and, after five tries, to the DLQ)."""
     for record in event:
         worker.handle(record.body)
+
+
+@bp.on_sqs_message(queue=SIGNIN_QUEUE, batch_size=1, name="send_sign_in_link")
+def send_sign_in_link(event: SQSEvent) -> None:
+    """A sign-in link, off the web request (so its answer takes as long for any address); an
+    exception hands the message back to SQS (and, after five tries, to the DLQ)."""
+    for record in event:
+        signin.send_link(record.body)
 
 
 @bp.on_sqs_message(queue=EXPORT_QUEUE, batch_size=1, name="make_export")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, timedelta
 from pathlib import Path
 
 from chalice.app import Blueprint, Response
 
-from chalicelib.core import clock
+from chalicelib.core import clock, config
 from chalicelib.core.errors import NotFound
 from chalicelib.core.forms import FieldError
+from chalicelib.core.rendering import render
 from chalicelib.events import calendar as calendar_export
 from chalicelib.events import service as events
 from chalicelib.events.model import Event
@@ -130,6 +132,20 @@ def cancel(form: dict[str, str], token: str) -> Response:
 @bp.route("/privacy", methods=["GET"])
 def privacy() -> Response:
     return page(bp.current_request, "privacy.html")
+
+
+@bp.route("/.well-known/security.txt", methods=["GET"])
+def security_txt() -> Response:
+    """RFC 9116: how to report a vulnerability (on the Dutch government's "pas toe of leg uit" list)."""
+    expires = (clock.now() + timedelta(days=180)).astimezone(UTC).replace(microsecond=0)
+    body = render(
+        "security.txt",
+        "nl",
+        contact=config.security_contact(),
+        expires=expires.isoformat().replace("+00:00", "Z"),
+        canonical=f"{config.base_url()}/.well-known/security.txt",
+    )
+    return Response(body, headers={"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "max-age=86400"})
 
 
 @bp.route("/taal/{code}", methods=["GET"])

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
-from chalicelib.accounts import signin
+from chalicelib.accounts import sessions, signin
 from chalicelib.core import config
 from chalicelib.core.forms import FieldError
 from chalicelib.views.http import (
     FORM,
+    SESSION_COOKIE,
     client_address,
     cookie_header,
+    cookies,
     form_post,
     language,
     local_path,
@@ -52,11 +54,12 @@ def sign_in_confirm(token: str) -> Response:
 @form_post(bp)
 def sign_in(form: dict[str, str], token: str) -> Response:
     session, next_path = signin.use_link(token)
-    cookie = cookie_header(signin.COOKIE, session, config.SESSION_SECONDS)
+    cookie = cookie_header(SESSION_COOKIE, session, config.SESSION_SECONDS)
     return redirect(local_path(next_path), {"Set-Cookie": cookie})
 
 
 @bp.route("/uitloggen", methods=["POST"], content_types=FORM)
 @form_post(bp)
 def sign_out(form: dict[str, str]) -> Response:
-    return redirect("/", {"Set-Cookie": cookie_header(signin.COOKIE, "", 0)})
+    sessions.end(cookies(bp.current_request).get(SESSION_COOKIE))
+    return redirect("/", {"Set-Cookie": cookie_header(SESSION_COOKIE, "", 0)})

@@ -1,0 +1,82 @@
+"""Faults injected where AWS would produce them: as the HTTP answer to a real call (botocore's
+`before-send` event), so botocore's parser, its retries and our hooks all run as in production.
+moto never throttles, conflicts or fails a connection (it answers everything else for real)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.awsrequest import AWSResponse
+from botocore.exceptions import EndpointConnectionError
+
+
+@dataclass
+class Injected:
+    """How often the fault was given (each botocore attempt counts, retries included)."""
+
+    calls: int = 0
+    operations: list[str] = field(default_factory=list)
+
+
+class _Raw:
+    """Just enough of urllib3's response for botocore to read an error body."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._body
+
+
+def _error_body(protocol: str, code: str, reasons: list[str] | None) -> tuple[dict[str, str], bytes]:
+    if protocol.startswith("json"):
+        body: dict[str, Any] = {"__type": f"com.amazonaws#{code}", "message": f"injected {code}"}
+        if reasons is not None:
+            body["CancellationReasons"] = [{"Code": reason} for reason in reasons]
+        return {"Content-Type": "application/x-amz-json-1.0"}, json.dumps(body).encode()
+    if protocol == "rest-xml":  # S3
+        return {}, f"<Error><Code>{code}</Code><Message>injected</Message></Error>".encode()
+    # query protocol (SES)
+    xml = f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>injected</Message></Error></ErrorResponse>"
+    return {}, xml.encode()
+
+
+@contextmanager
+def fault(
+    client: Any,
+    operation: str,
+    code: str = "",
+    status: int = 400,
+    times: int = 10_000,
+    reasons: list[str] | None = None,
+    connection: bool = False,
+) -> Iterator[Injected]:
+    """Answer `operation` ("*" for every one) of `client` with an AWS error `code` and HTTP `status`
+    (or, `connection`, fail to connect), the first `times` attempts; afterwards moto answers again."""
+    injected = Injected()
+    event = f"before-send.{client.meta.service_model.service_id.hyphenize()}"
+    event += "" if operation == "*" else f".{operation}"
+
+    def answer(request: Any, **kwargs: Any) -> AWSResponse | None:
+        if injected.calls >= times:
+            return None
+        injected.calls += 1
+        injected.operations.append(kwargs.get("event_name", "").rsplit(".", 1)[-1])
+        if connection:
+            raise EndpointConnectionError(endpoint_url=request.url)
+        headers, body = _error_body(client.meta.service_model.protocol, code, reasons)
+        answered = AWSResponse(request.url, status, headers, _Raw(body))
+        # In-process moto answers `before-send` too, after this hook, and would carry the call out
+        # (botocore keeps the first answer but asks every handler): send it nowhere it recognises.
+        request.url = "https://injected-fault.invalid/"
+        return answered
+
+    client.meta.events.register_first(event, answer, unique_id="injected-fault")
+    try:
+        yield injected
+    finally:
+        client.meta.events.unregister(event, unique_id="injected-fault")
