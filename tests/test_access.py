@@ -24,6 +24,7 @@ MATRIX = {
     ("POST", "/r/{token}/annuleren", f"/r/{UNKNOWN}/annuleren"): (404, 404, 404),
     ("GET", "/privacy", "/privacy"): (200, 200, 200),
     ("GET", "/.well-known/security.txt", "/.well-known/security.txt"): (200, 200, 200),
+    ("GET", "/toegankelijkheid", "/toegankelijkheid"): (200, 200, 200),
     ("GET", "/taal/{code}", "/taal/en"): (303, 303, 303),
     ("GET", "/static/{name}", "/static/portal.css"): (200, 200, 200),
     ("GET", "/outbox", "/outbox"): (404, 404, 404),  # local stage with moto server only
@@ -156,13 +157,21 @@ MATRIX = {
     ("GET", "/beheer/nieuws/{slug}", "/beheer/nieuws/bestaat-niet"): (303, 403, 404),
     ("POST", "/beheer/nieuws/{slug}", "/beheer/nieuws/bestaat-niet"): (401, 403, 404),
     ("POST", "/beheer/nieuws/{slug}/verwijderen", "/beheer/nieuws/bestaat-niet/verwijderen"): (401, 403, 404),
-    ("GET", "/api/events", "/api/events"): (200, 200, 200),
-    ("GET", "/api/kennisbank", "/api/kennisbank"): (200, 200, 200),
-    ("GET", "/api/events/{slug}", f"/api/events/{SLUG}"): (200, 200, 200),
-    ("POST", "/api/events/{slug}/registrations", f"/api/events/{SLUG}/registrations"): (422, 422, 422),
-    ("GET", "/api/registrations/{token}", f"/api/registrations/{UNKNOWN}"): (404, 404, 404),
-    ("DELETE", "/api/registrations/{token}", f"/api/registrations/{UNKNOWN}"): (404, 404, 404),
-    ("GET", "/api/openapi.json", "/api/openapi.json"): (200, 200, 200),
+    ("GET", "/api/v1/events", "/api/v1/events"): (200, 200, 200),
+    ("GET", "/api/v1/kennisbank", "/api/v1/kennisbank"): (200, 200, 200),
+    ("GET", "/api/v1/events/{slug}", f"/api/v1/events/{SLUG}"): (200, 200, 200),
+    ("POST", "/api/v1/events/{slug}/registrations", f"/api/v1/events/{SLUG}/registrations"): (422, 422, 422),
+    ("GET", "/api/v1/registrations/{token}", f"/api/v1/registrations/{UNKNOWN}"): (404, 404, 404),
+    ("DELETE", "/api/v1/registrations/{token}", f"/api/v1/registrations/{UNKNOWN}"): (404, 404, 404),
+    ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json"): (200, 200, 200),
+    # the paths before v1: a permanent redirect for one release
+    ("GET", "/api/events", "/api/events"): (308, 308, 308),
+    ("GET", "/api/kennisbank", "/api/kennisbank"): (308, 308, 308),
+    ("GET", "/api/events/{slug}", f"/api/events/{SLUG}"): (308, 308, 308),
+    ("POST", "/api/events/{slug}/registrations", f"/api/events/{SLUG}/registrations"): (308, 308, 308),
+    ("GET", "/api/registrations/{token}", f"/api/registrations/{UNKNOWN}"): (308, 308, 308),
+    ("DELETE", "/api/registrations/{token}", f"/api/registrations/{UNKNOWN}"): (308, 308, 308),
+    ("GET", "/api/openapi.json", "/api/openapi.json"): (308, 308, 308),
 }
 
 

@@ -54,7 +54,7 @@ def test_invalid_input_costs_one_read_and_the_page(make_event, visitor, aws_call
 def test_listing_pages_are_one_query(make_event, visitor, aws_calls):
     make_event()
     aws_calls.reset()
-    for path in ("/events", "/events?when=past", "/api/events"):
+    for path in ("/events", "/events?when=past", "/api/v1/events"):
         aws_calls.reset()
         visitor.get(path)
         assert dict(aws_calls.calls) == {"dynamodb.Query": 1}, path

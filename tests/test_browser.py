@@ -123,6 +123,9 @@ def test_keyboard_only_and_english(page: Page):
     assert_accessible(page)
     page.goto("/nieuws")
     assert_accessible(page)
+    page.get_by_role("link", name="Accessibility").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Accessibility statement")
+    assert_accessible(page)
 
 
 def open_mailed_link(page: Page, to: str, subject: str) -> None:

@@ -178,6 +178,64 @@ def test_an_unknown_route_carries_the_security_headers(package: Path):
     }
 
 
+FUNCTIONS = (
+    "APIHandler",
+    "SendMail",
+    "SendReminders",
+    "MakeExport",
+    "SendSignInLink",
+    "SesNotifications",
+    "UpdateSearchIndex",
+    "AnonymiseRegistrations",
+    "RebuildSearchIndex",
+)
+SCHEDULED = ("SendReminders", "AnonymiseRegistrations", "RebuildSearchIndex")
+
+
+def test_every_failure_reaches_the_alarm_topic(package: Path):
+    """Each alarm, its metric and threshold; all of them, and failed scheduled jobs, go to one topic."""
+    resources = json.loads((package / "sam.json").read_text())["Resources"]
+    alarms = {k: r["Properties"] for k, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"}
+    simple = {
+        name: (a["Namespace"], a["MetricName"], a.get("Statistic") or a["ExtendedStatistic"], a["Threshold"])
+        for name, a in alarms.items()
+        if "MetricName" in a
+    }
+    assert set(resources) >= set(FUNCTIONS)
+    for function in FUNCTIONS:
+        assert simple[f"{function}Errors"] == ("AWS/Lambda", "Errors", "Sum", 0)
+        assert simple[f"{function}Throttles"] == ("AWS/Lambda", "Throttles", "Sum", 0)
+        assert alarms[f"{function}Errors"]["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": function}}]
+        log_group = resources[f"{function}LogGroup"]["Properties"]
+        assert log_group["LogGroupName"] == {"Fn::Sub": f"/aws/lambda/${{{function}}}"}
+        assert log_group["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+        assert resources[function]["Properties"]["Tracing"] == "Active"
+    assert simple["Api5xx"] == ("AWS/ApiGateway", "5XXError", "Sum", 5)
+    assert simple["ApiLatencyP95"] == ("AWS/ApiGateway", "Latency", "p95", 3000)
+    assert simple["TableReadThrottles"][:2] == ("AWS/DynamoDB", "ReadThrottleEvents")
+    assert simple["TableWriteThrottles"][:2] == ("AWS/DynamoDB", "WriteThrottleEvents")
+    assert simple["TableSystemErrorsTransactWriteItems"] == ("AWS/DynamoDB", "SystemErrors", "Sum", 0)
+    # AWS reviews an SES account at 5% bounces and 0.1% complaints: the alarms go off before
+    assert simple["SesBounceRate"] == ("AWS/SES", "Reputation.BounceRate", "Maximum", 0.04)
+    assert simple["SesComplaintRate"] == ("AWS/SES", "Reputation.ComplaintRate", "Maximum", 0.0008)
+    for dead in ("MailDeadLetterQueue", "ExportDeadLetterQueue", "SignInDeadLetterQueue", "IndexDeadLetterQueue"):
+        assert simple[f"{dead}NotEmpty"] == ("AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", 0)
+    for job in SCHEDULED:
+        missed = alarms[f"{job}DidNotSucceed"]
+        assert (missed["Threshold"], missed["ComparisonOperator"], missed["TreatMissingData"]) == (
+            1,
+            "LessThanThreshold",
+            "breaching",
+        )
+        assert {m["MetricStat"]["Period"] for m in missed["Metrics"] if "MetricStat" in m} == {86400}
+        on_failure = resources[f"{job}OnFailure"]["Properties"]
+        assert on_failure["DestinationConfig"]["OnFailure"]["Destination"] == {"Ref": "AlarmTopic"}
+    assert all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms.values())
+    topic = resources["AlarmTopic"]["Properties"]
+    assert topic["Subscription"] == [{"Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}]
+    assert resources["RestAPI"]["Properties"]["TracingEnabled"] is True
+
+
 def test_cfn_lint_passes(package: Path):
     result = subprocess.run(
         [str(Path(sys.executable).parent / "cfn-lint"), str(package / "sam.json")], capture_output=True, text=True
@@ -217,8 +275,15 @@ def test_policies_grant_only_what_the_code_calls():
             "sqs:DeleteMessage",
             "sqs:GetQueueAttributes",
             "sqs:ChangeMessageVisibility",
+            # X-Ray traces (its API takes no resource), and a failed scheduled job's report to the alarm topic
+            "xray:PutTraceSegments",
+            "xray:PutTelemetryRecords",
+            "sns:Publish",
         }
-        assert not any(s["Resource"] == "*" and s["Sid"] != "SendMailAsPortal" for s in policy["Statement"])
+        anywhere = {"SendMailAsPortal", "Tracing"}
+        assert not any(s["Resource"] == "*" and s["Sid"] not in anywhere for s in policy["Statement"])
+        job_failures = next(s["Resource"] for s in policy["Statement"] if s["Sid"] == "JobFailures")
+        assert job_failures == f"arn:aws:sns:*:*:network-portal-alarms-{stage}"
         table_arns = next(s["Resource"] for s in policy["Statement"] if s["Sid"] == "PortalTable")
         assert all(f"table/network-portal-{stage}" in arn for arn in table_arns)
         files = next(s["Resource"] for s in policy["Statement"] if s["Sid"] == "PortalFiles")

@@ -371,3 +371,17 @@ def test_security_txt_says_whom_to_tell_until_when(moto, client, now):
     assert now["value"] < expires < now["value"] + timedelta(days=365)
     assert fields["Preferred-Languages"] == "nl, en"
     assert fields["Canonical"].endswith("/.well-known/security.txt")
+
+
+def test_the_accessibility_statement_is_linked_from_every_page_in_both_languages(make_event, client):
+    make_event()
+    for path in ("/", "/events", "/kennisbank", "/privacy"):
+        assert 'href="/toegankelijkheid"' in client.http.get(path).body.decode(), path
+    dutch = client.http.get("/toegankelijkheid").body.decode()
+    assert "<h1>Toegankelijkheidsverklaring</h1>" in dutch
+    assert "Status C: eerste maatregelen genomen" in dutch
+    assert "axe-core" in dutch
+    assert 'href="mailto:netwerk@portal.example"' in dutch
+    english = client.http.get("/toegankelijkheid", headers={"cookie": "lang=en"}).body.decode()
+    assert "<h1>Accessibility statement</h1>" in english
+    assert "Status C" in english

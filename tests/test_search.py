@@ -162,7 +162,7 @@ def test_the_api_searches_public_materials_only(visitor, client):
     add("Openbaar rapport", pdf("extremisme online"))
     add("Ledenrapport", pdf("extremisme besloten"), access="members")
     deliver_index()
-    body = client.http.get("/api/kennisbank?q=extremisme").json_body
+    body = client.http.get("/api/v1/kennisbank?q=extremisme").json_body
     assert body["total"] == 1
     [found] = body["materials"]
     assert (found["title"], found["file_type"], found["download"]) == (
@@ -194,9 +194,9 @@ def test_a_suggestion_never_reveals_words_of_material_the_visitor_may_not_open(v
     for typo in ("desinformatiecampagn", "informantenbeschermin"):
         page = visitor.get(f"/kennisbank?q={typo}").body.decode()
         assert "Bedoelde u" not in page, typo
-        assert client.http.get(f"/api/kennisbank?q={typo}").json_body["suggestion"] is None
+        assert client.http.get(f"/api/v1/kennisbank?q={typo}").json_body["suggestion"] is None
     # the same kind of typo in a word the visitor may open is suggested (negative control)
-    assert client.http.get("/api/kennisbank?q=polarsatie").json_body["suggestion"] == "polarisatie"
+    assert client.http.get("/api/v1/kennisbank?q=polarsatie").json_body["suggestion"] == "polarisatie"
     make_account("lid@rotterdam.nl")
     member = sign_in(FormSession(client), "lid@rotterdam.nl")
     assert "Bedoelde u" in member.get("/kennisbank?q=desinformatiecampagn").body.decode()

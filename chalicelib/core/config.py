@@ -48,6 +48,11 @@ def base_url() -> str:
     return os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
+def contact_address() -> str:
+    """Where visitors write to the network's organisers (accessibility, questions about their data)."""
+    return os.environ.get("CONTACT_EMAIL", "netwerk@portal.example")
+
+
 def security_contact() -> str:
     """Where vulnerabilities are reported (security.txt's Contact: a mailto: or https: URI)."""
     return os.environ.get("SECURITY_CONTACT", "mailto:beveiliging@portal.example")

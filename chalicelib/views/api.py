@@ -1,8 +1,14 @@
-"""The JSON API: the same operations as the pages, described at /api/openapi.json."""
+"""The JSON API, version 1: the same operations as the pages, described at /api/v1/openapi.json.
+
+It follows the Dutch API Design Rules: the major version in the path, the full version in every
+response's `API-Version` header (added where every response passes, `views/errors.py`), and
+errors as RFC 9457 problem details. The paths before /api/v1 answer with a permanent redirect
+(308, which keeps the method and body) for one release."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from chalice.app import Blueprint, Response
 
@@ -17,10 +23,19 @@ from chalicelib.events import service as events
 from chalicelib.events.model import Event, EventPage
 from chalicelib.library import service as library
 from chalicelib.registrations import service as registration
-from chalicelib.views.http import json_body, json_response, language, query_params
+from chalicelib.views.http import (
+    json_body,
+    json_response,
+    language,
+    problem_response,
+    query_params,
+    redirect,
+    request_path,
+)
 from chalicelib.views.openapi import document
 
 bp = Blueprint(__name__)
+API = "/api/v1"
 
 _FIELDS = ("name", "email", "organisation", "role", "remarks")
 
@@ -43,7 +58,7 @@ def _page_json(listing: EventPage) -> dict[str, Any]:
     return {"events": [event_json(e, detail=False) for e in listing.events], "next": listing.cursor}
 
 
-@bp.route("/api/events", methods=["GET"])
+@bp.route(API + "/events", methods=["GET"])
 def list_events() -> Response:
     query = query_params(bp.current_request)
     when = query.get("when", "upcoming")
@@ -53,7 +68,7 @@ def list_events() -> Response:
     return json_response(_page_json(listing))
 
 
-@bp.route("/api/kennisbank", methods=["GET"])
+@bp.route(API + "/kennisbank", methods=["GET"])
 def search_library() -> Response:
     """Public materials matching `q` (and the page's filters), best first; the same search as /kennisbank."""
     found = library.find(None, library.api_filters(query_params(bp.current_request)))
@@ -82,7 +97,7 @@ def search_library() -> Response:
     )
 
 
-@bp.route("/api/events/{slug}", methods=["GET"])
+@bp.route(API + "/events/{slug}", methods=["GET"])
 def get_event(slug: str) -> Response:
     return json_response(event_json(events.get(slug)))
 
@@ -99,7 +114,7 @@ def _as_form(body: dict[str, Any]) -> dict[str, str]:
     return form
 
 
-@bp.route("/api/events/{slug}/registrations", methods=["POST"])
+@bp.route(API + "/events/{slug}/registrations", methods=["POST"])
 def create_registration(slug: str) -> Response:
     request = bp.current_request
     lang = language(request)
@@ -111,8 +126,8 @@ def create_registration(slug: str) -> Response:
             "Dit e-mailadres is al aangemeld. We konden de persoonlijke link nu niet opnieuw sturen; "
             "gebruik de link uit de eerste e-mail of probeer het later nog eens."
         )
-        message = gettext(lang, sent if outcome.mail_sent else held)
-        return json_response({"message": message, "mail_sent": outcome.mail_sent}, 409)
+        detail = gettext(lang, sent if outcome.mail_sent else held)
+        return problem_response(409, detail, mail_sent=outcome.mail_sent)
     return json_response(
         {
             "status": reg.status,
@@ -124,18 +139,43 @@ def create_registration(slug: str) -> Response:
     )
 
 
-@bp.route("/api/registrations/{token}", methods=["GET"])
+@bp.route(API + "/registrations/{token}", methods=["GET"])
 def get_registration(token: str) -> Response:
     reg, event, position = registration.find(token)
     return json_response({"status": reg.status, "event": event.slug, "name": reg.name, "waiting_position": position})
 
 
-@bp.route("/api/registrations/{token}", methods=["DELETE"])
+@bp.route(API + "/registrations/{token}", methods=["DELETE"])
 def cancel_registration(token: str) -> Response:
     reg = registration.cancel(token)
     return json_response({"status": reg.status})
 
 
-@bp.route("/api/openapi.json", methods=["GET"])
+@bp.route(API + "/openapi.json", methods=["GET"])
 def openapi() -> Response:
     return json_response(document())
+
+
+# The paths of the API before its version was in them: a permanent redirect to /api/v1 for one release.
+_UNVERSIONED = {
+    "/api/events": ["GET"],
+    "/api/kennisbank": ["GET"],
+    "/api/events/{slug}": ["GET"],
+    "/api/events/{slug}/registrations": ["POST"],
+    "/api/registrations/{token}": ["GET", "DELETE"],
+    "/api/openapi.json": ["GET"],
+}
+
+
+def moved_to_v1(**_params: str) -> Response:
+    request = bp.current_request
+    path = request_path(request)
+    query: dict[str, str] = dict(request.query_params or {})
+    target = API + path.removeprefix("/api") + (f"?{urlencode(list(query.items()))}" if query else "")
+    response = redirect(target)
+    response.status_code = 308  # permanent, and the method and body stay as they were
+    return response
+
+
+for _path, _methods in _UNVERSIONED.items():
+    bp.route(_path, methods=_methods)(moved_to_v1)

@@ -1,4 +1,5 @@
-"""The one place where errors become responses: an HTML page, or JSON under /api/.
+"""The one place where errors become responses: an HTML page, or RFC 9457 problem details under /api/;
+and where every response gets its headers (security, no-store, the API's version).
 
 Registered as HTTP middleware in app.py. Domain errors arrive as exceptions
 (they subclass ChaliceUnhandledError); anything unexpected arrives as
@@ -24,7 +25,8 @@ from chalicelib.core.errors import (
     UnsupportedMediaType,
 )
 from chalicelib.core.rendering import gettext
-from chalicelib.views.http import json_response, language, page, request_path
+from chalicelib.views.http import language, page, problem_response, request_path
+from chalicelib.views.openapi import API_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -57,16 +59,37 @@ def error_response(request: Request, error: PortalError) -> Response:
     lang = language(request)
     message = gettext(lang, error.message)
     if request_path(request).startswith("/api/"):
-        body: dict[str, Any] = {"message": message}
-        if isinstance(error, InvalidInput):
-            body["errors"] = {
+        extensions: dict[str, Any] = {}
+        if isinstance(error, InvalidInput):  # per field, as an extension member
+            extensions["errors"] = {
                 name: gettext(lang, e.msgid, max=e.max, other=e.other) for name, e in error.fields.items()
             }
-        response = json_response(body, error.status)
+        response = problem_response(error.status, message, **extensions)
     else:
         response = page(request, "error.html", status=error.status, status_code=error.status, message=message)
     if isinstance(error, ServiceBusy):
         response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def _api_path_with_trailing_slash(request: Request) -> bool:
+    """The API Design Rules' /core/no-trailing-slash: API Gateway would answer /api/v1/events/ as
+    /api/v1/events; the rules ask for a 404, so that clients use the one right URI."""
+    path = request_path(request)
+    return path.startswith("/api/") and path.endswith("/")
+
+
+def _ours(app: Chalice, event: Request, response: Response) -> Response:
+    """Chalice's own error answers (bad JSON, 405, its bare 500) replaced by ours."""
+    chalice_error = isinstance(response.body, dict) and "Code" in response.body
+    if response.status_code < 500 and not (chalice_error and response.status_code >= 400):
+        return response
+    status = response.status_code
+    if status >= 500:
+        log.error("unhandled error on %s", event.path)  # Chalice logged the trace already
+    response = error_response(event, _CHALICE_STATUS.get(status, PortalError if status >= 500 else BadRequest)())
+    if status == 405:
+        response.headers["Allow"] = ", ".join(sorted(app.routes.get(event.path, {})))
     return response
 
 
@@ -75,20 +98,13 @@ def error_middleware(app: Chalice) -> Callable[[Request, Callable[[Request], Res
 
     def handle_errors(event: Request, get_response: Callable[[Request], Response]) -> Response:
         try:
-            response = get_response(event)
+            if _api_path_with_trailing_slash(event):
+                raise NotFound()
+            response = _ours(app, event, get_response(event))
         except PortalError as error:
             response = error_response(event, error)
-        else:
-            chalice_error = isinstance(response.body, dict) and "Code" in response.body
-            if response.status_code >= 500 or (chalice_error and response.status_code >= 400):
-                status = response.status_code
-                if status >= 500:
-                    log.error("unhandled error on %s", event.path)  # Chalice logged the trace already
-                response = error_response(
-                    event, _CHALICE_STATUS.get(status, PortalError if status >= 500 else BadRequest)()
-                )
-                if status == 405:
-                    response.headers["Allow"] = ", ".join(sorted(app.routes.get(event.path, {})))
+        if request_path(event).startswith("/api/"):
+            response.headers["API-Version"] = API_VERSION  # on every answer of the API, errors too
         return _security_headers(response)
 
     return handle_errors

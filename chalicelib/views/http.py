@@ -6,6 +6,7 @@ import functools
 import json
 import unicodedata
 from collections.abc import Callable
+from http import HTTPStatus
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
@@ -204,6 +205,17 @@ def json_response(body: Any, status: int = 200) -> Response:
         json.dumps(body, ensure_ascii=False),
         status_code=status,
         headers={"Content-Type": "application/json; charset=utf-8"},
+    )
+
+
+def problem_response(status: int, detail: str, **extensions: Any) -> Response:
+    """An API error as RFC 9457 problem details: no problem type of our own (about:blank), so the
+    title is the status's phrase; what went wrong, in the visitor's language, is the detail."""
+    body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": detail}
+    return Response(
+        json.dumps(body | extensions, ensure_ascii=False),
+        status_code=status,
+        headers={"Content-Type": "application/problem+json"},
     )
 
 

@@ -1,25 +1,44 @@
-"""The OpenAPI 3 description of the JSON API, served at /api/openapi.json."""
+"""The OpenAPI 3 description of the JSON API, served at /api/v1/openapi.json."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.core import config
 from chalicelib.core.fields import schema_properties
 from chalicelib.core.forms import LIMITS
 from chalicelib.core.themes import THEMES
 from chalicelib.events.model import CURSOR, Event, RegistrationState
 from chalicelib.registrations.model import RegistrationStatus
 
+# the API's full version (semantic versioning); its major version is in the path, /api/v1
+API_VERSION = "1.0.0"
+
 
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+_VERSION_HEADER = {"API-Version": {"$ref": "#/components/headers/API-Version"}}
+
+
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+    return {
+        "description": description,
+        "headers": _VERSION_HEADER,
+        "content": {"application/json": {"schema": schema}},
+    }
 
 
-_ERROR = _json(_ref("Error"), "Error with a message in the requested language")
+def _problem(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "description": description,
+        "headers": _VERSION_HEADER,
+        "content": {"application/problem+json": {"schema": schema or _ref("Problem")}},
+    }
+
+
+_ERROR = _problem("RFC 9457 problem details; `detail` in the requested language")
 _SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 80}}
 _TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}
 
@@ -55,12 +74,20 @@ _SCHEMAS: dict[str, Any] = {
             },
         },
     },
-    "Error": {
+    "Problem": {
         "type": "object",
-        "required": ["message"],
+        "description": "RFC 9457 problem details",
+        "required": ["type", "title", "status", "detail"],
         "properties": {
-            "message": {"type": "string"},
-            "errors": {"type": "object", "additionalProperties": {"type": "string"}},
+            "type": {"type": "string", "description": "about:blank: the status says what kind of problem"},
+            "title": {"type": "string", "description": "The status's phrase"},
+            "status": {"type": "integer"},
+            "detail": {"type": "string", "description": "What went wrong, in the requested language"},
+            "errors": {
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "description": "Per field of the request, what is wrong with it (422)",
+            },
         },
     },
     "Speaker": {
@@ -136,12 +163,19 @@ def document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {
             "title": "Netwerkportaal API",
-            "version": "1",
-            "description": "Events of the regional network and registration for them. "
-            "Messages follow Accept-Language (nl, en); Dutch by default.",
+            "version": API_VERSION,
+            "description": "Events of the regional network, registration for them, and the public part of the "
+            "knowledge library. Messages follow Accept-Language (nl, en); Dutch by default. Errors are RFC 9457 "
+            "problem details.",
+            "contact": {
+                "name": "Regionaal netwerk maatschappelijk ongenoegen",
+                "email": config.contact_address(),
+                "url": f"{config.base_url()}/toegankelijkheid",
+            },
         },
+        "servers": [{"url": f"{config.base_url()}/api/v1"}],
         "paths": {
-            "/api/events": {
+            "/events": {
                 "get": {
                     "summary": "Published events, upcoming (ascending) or past (descending), paginated",
                     "parameters": [
@@ -168,7 +202,7 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
-            "/api/kennisbank": {
+            "/kennisbank": {
                 "get": {
                     "summary": "Search the public materials of the knowledge library (titles, descriptions, themes, "
                     "speakers, organisations and the text inside the files), best first; ten a page",
@@ -191,14 +225,14 @@ def document() -> dict[str, Any]:
                     "responses": {"200": _json(_ref("LibrarySearch"), "A page of materials"), "400": _ERROR},
                 }
             },
-            "/api/events/{slug}": {
+            "/events/{slug}": {
                 "get": {
                     "summary": "One event with its programme",
                     "parameters": [_SLUG],
                     "responses": {"200": _json(_ref("Event"), "The event"), "404": _ERROR},
                 }
             },
-            "/api/events/{slug}/registrations": {
+            "/events/{slug}/registrations": {
                 "post": {
                     "summary": "Register; confirmed while seats last, then on the waiting list",
                     "parameters": [_SLUG],
@@ -210,19 +244,22 @@ def document() -> dict[str, Any]:
                         "201": _json(_ref("RegistrationCreated"), "Registered; a mail with the personal link was sent"),
                         "400": _ERROR,
                         "404": _ERROR,
-                        "409": _json(
+                        "409": _problem(
+                            "Already registered (`mail_sent`: whether the link was sent again), or registration "
+                            "is closed",
                             {
-                                "type": "object",
-                                "properties": {"message": {"type": "string"}, "mail_sent": {"type": "boolean"}},
+                                "allOf": [
+                                    _ref("Problem"),
+                                    {"type": "object", "properties": {"mail_sent": {"type": "boolean"}}},
+                                ]
                             },
-                            "Already registered (the link was sent again), or registration is closed",
                         ),
                         "415": _ERROR,
                         "422": _ERROR,
                     },
                 }
             },
-            "/api/registrations/{token}": {
+            "/registrations/{token}": {
                 "get": {
                     "summary": "A registration, through its personal token",
                     "parameters": [_TOKEN],
@@ -235,5 +272,13 @@ def document() -> dict[str, Any]:
                 },
             },
         },
-        "components": {"schemas": _SCHEMAS},
+        "components": {
+            "schemas": _SCHEMAS,
+            "headers": {
+                "API-Version": {
+                    "description": "The API's full version (semantic versioning)",
+                    "schema": {"type": "string", "example": API_VERSION},
+                }
+            },
+        },
     }

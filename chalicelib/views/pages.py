@@ -134,6 +134,12 @@ def privacy() -> Response:
     return page(bp.current_request, "privacy.html")
 
 
+@bp.route("/toegankelijkheid", methods=["GET"])
+def accessibility() -> Response:
+    """The accessibility statement (toegankelijkheidsverklaring), after the Dutch government's model."""
+    return page(bp.current_request, "accessibility.html", contact=config.contact_address())
+
+
 @bp.route("/.well-known/security.txt", methods=["GET"])
 def security_txt() -> Response:
     """RFC 9116: how to report a vulnerability (on the Dutch government's "pas toe of leg uit" list)."""
