@@ -16,7 +16,7 @@ from chalicelib import stores
 from chalicelib.accounts import rate_limit, sessions
 from chalicelib.accounts import service as accounts
 from chalicelib.accounts.store import LinkUnusable, StaleAccount
-from chalicelib.core import config
+from chalicelib.core import config, observability
 from chalicelib.core.errors import LinkInvalid, TooManyAttempts
 from chalicelib.core.forms import clean_email
 from chalicelib.core.i18n import _
@@ -98,6 +98,8 @@ def use_link(token: str) -> tuple[str, str]:
     if account is None or not account.can_sign_in:
         raise LinkInvalid()
     try:
-        return sessions.start(token, account), str(link.get("next", "/"))
+        session = sessions.start(token, account)
+        observability.count("SignIns")
+        return session, str(link.get("next", "/"))
     except (LinkUnusable, StaleAccount) as exc:  # used in another tab meanwhile, or the account changed
         raise LinkInvalid() from exc

@@ -15,7 +15,7 @@ from datetime import datetime
 from chalicelib import stores
 from chalicelib.accounts.model import Access, Account
 from chalicelib.audit.store import audit_entry
-from chalicelib.core import clock
+from chalicelib.core import clock, observability
 from chalicelib.core.errors import BadRequest, NotFound
 from chalicelib.core.forms import whole_number
 from chalicelib.core.i18n import _
@@ -103,6 +103,7 @@ def download(material_id: str, account: Account | None) -> str:
     if material is None or not may_open(material, account, events_attended, clock.now()):
         raise NotFound(_("Dit materiaal bestaat niet, of u hebt er geen toegang toe. Bent u lid? Log dan eerst in."))
     stores.library().record_download(material.id, account.email if account else "anoniem", clock.now().isoformat())
+    observability.count("Downloads")
     return storage.download_url(material.object_key, material.filename, material.file_type, material.object_version)
 
 

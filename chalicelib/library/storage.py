@@ -23,7 +23,7 @@ from urllib.parse import unquote
 
 from botocore.exceptions import BotoCoreError, ClientError, IncompleteReadError
 
-from chalicelib.core import aws, config, s3
+from chalicelib.core import aws, config, observability, s3
 from chalicelib.core.errors import ServiceBusy
 from chalicelib.core.faults import is_passing
 from chalicelib.core.i18n import _
@@ -37,9 +37,11 @@ _SPOOL_BYTES = 8 * 1024 * 1024
 
 
 class UploadRejected(Exception):
-    def __init__(self, msgid: str) -> None:
+    def __init__(self, msgid: str, reason: str) -> None:
         super().__init__(msgid)
         self.msgid = msgid
+        self.reason = reason  # for the UploadsRejected metric: not_arrived, too_large, wrong_type, wrong_content
+        observability.count("UploadsRejected", reason=reason)
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ def verify(key: str, extension: str) -> StoredFile:
     except Exception as error:
         discard(key)
         if isinstance(error, ClientError) and error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
-            raise UploadRejected(_("Het bestand is niet aangekomen. Probeer het opnieuw.")) from error
+            raise UploadRejected(_("Het bestand is niet aangekomen. Probeer het opnieuw."), "not_arrived") from error
         # a body cut short is a connection lost half-way
         if is_passing(error) or isinstance(error, IncompleteReadError):
             raise ServiceBusy() from error
@@ -108,14 +110,14 @@ def _checked(key: str, extension: str) -> StoredFile:
     try:
         size = int(response["ContentLength"])
         if size > config.upload_max_bytes() or size == 0:
-            raise UploadRejected(_("Het bestand is te groot (maximaal %(max)d MB)."))
+            raise UploadRejected(_("Het bestand is te groot (maximaal %(max)d MB)."), "too_large")
         if response.get("ContentType") != FILE_TYPES[extension]:
-            raise UploadRejected(_("Het bestand is niet van het gekozen type."))
+            raise UploadRejected(_("Het bestand is niet van het gekozen type."), "wrong_type")
         with tempfile.SpooledTemporaryFile(_SPOOL_BYTES) as copy:
             for chunk in body.iter_chunks(1024 * 1024):
                 copy.write(chunk)
             if not content_check.fits(extension, copy):
-                raise UploadRejected(_("De inhoud van het bestand past niet bij het gekozen type."))
+                raise UploadRejected(_("De inhoud van het bestand past niet bij het gekozen type."), "wrong_content")
     finally:
         body.close()
     # the upload script sends the original name percent-encoded (S3 metadata is ASCII);

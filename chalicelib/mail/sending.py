@@ -15,7 +15,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.core import aws, config
+from chalicelib.core import aws, config, observability
 from chalicelib.core.rendering import gettext, render
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ def deliver(to: str, raw: bytes) -> None:
     """Hand one composed message to SES; raises SES's error (the mail worker sorts them)."""
     extra = {"ConfigurationSetName": name} if (name := config.mail_configuration_set()) else {}
     aws.ses().send_raw_email(Source=config.mail_sender(), Destinations=[to], RawMessage={"Data": raw}, **extra)
+    observability.count("MailsSent")
 
 
 def send(
@@ -47,8 +48,11 @@ def send(
     try:
         deliver(to, compose(to, subject_msgid, template, language, images, **context))
     except (ClientError, BotoCoreError) as error:
+        # SES's error code tells throttling, an unverified sender and a paused account apart;
         # no address in the log: personal data stays out of CloudWatch
-        log.warning("mail %s not sent: %s", template, type(error).__name__)
+        code = observability.aws_error_code(error)
+        log.warning("mail not sent", extra={"template": template, "aws_error": code})
+        observability.count("MailsFailed", code=code)
         return False
     return True
 

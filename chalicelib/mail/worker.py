@@ -24,7 +24,7 @@ from collections.abc import Callable
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib import stores
-from chalicelib.core import clock, config, queue
+from chalicelib.core import clock, config, observability, queue
 from chalicelib.mail import sending as mail
 from chalicelib.mail.kinds import KINDS
 from chalicelib.mail.model import MailJob, Recipient, RecipientState
@@ -132,7 +132,9 @@ def send(job: MailJob, batch: int, recipients: list[Recipient]) -> None:
         try:
             _deliver(to.email, kind.compose(job, to, shared))
         except ClientError as error:  # not a passing one: this recipient's own
-            store.mark_failed(job.id, to.key, to.email, error.response["Error"].get("Code", "Unknown"), clock.now())
+            code = error.response["Error"].get("Code", "Unknown")
+            store.mark_failed(job.id, to.key, to.email, code, clock.now())
+            observability.count("MailsFailed", code=code)
             continue
         except BaseException:
             store.release(job.id, to.key)

@@ -16,7 +16,7 @@ from chalicelib import stores
 from chalicelib.accounts import rate_limit
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import audit_entry
-from chalicelib.core import clock, config
+from chalicelib.core import clock, config, observability
 from chalicelib.core.errors import AlreadyCancelled, Conflict, EventNotFound, RegistrationClosed, RegistrationNotFound
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import email_key
@@ -94,6 +94,7 @@ def register(slug: str, form: Mapping[str, str], language: str) -> Outcome:
         _store_new(reg, seat_free=not event.is_full)
     except DuplicateRegistration as duplicate:
         return Outcome(duplicate.existing, created=False, mail_sent=_resend(duplicate.existing, event))
+    observability.count("Registrations", status=reg.status)
     return Outcome(reg, created=True, mail_sent=_mail_registration(reg, event, "confirmation"))
 
 
@@ -197,7 +198,9 @@ def _cancel(load: Callable[[], tuple[Registration, Event]], actor: Account | Non
             registrations.cancel(reg, clock.now().isoformat(), promoted, audit)
         except StaleRegistration:
             continue
+        observability.count("Cancellations")
         if promoted is not None:
+            observability.count("Promotions")
             promoted.status = RegistrationStatus.CONFIRMED
             _mail_registration(promoted, event, "promoted")
         reg.status = RegistrationStatus.CANCELLED
@@ -226,6 +229,7 @@ def promote(organiser: Account, slug: str, key: str) -> Registration:
         raise Conflict(_("Er is geen plaats vrij. Verhoog eerst de capaciteit of meld iemand af.")) from exc
     except StaleRegistration as exc:
         raise Conflict() from exc
+    observability.count("Promotions")
     reg.status = RegistrationStatus.CONFIRMED
     _mail_registration(reg, event, "promoted")
     return reg

@@ -9,12 +9,13 @@ Chalice's own 500 response and is replaced, so no trace reaches a visitor.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
 from chalice.app import Chalice, Request, Response
 
-from chalicelib.core import config
+from chalicelib.core import config, observability
 from chalicelib.core.errors import (
     BadRequest,
     InvalidInput,
@@ -96,15 +97,44 @@ def _ours(app: Chalice, event: Request, response: Response) -> Response:
 def error_middleware(app: Chalice) -> Callable[[Request, Callable[[Request], Response]], Response]:
     """The HTTP middleware for `app`; it needs the app only to list a route's methods in a 405."""
 
+    observability.setup()
+
     def handle_errors(event: Request, get_response: Callable[[Request], Response]) -> Response:
+        started = time.perf_counter()
+        _begin(event)
+        aws_error = ""
         try:
             if _api_path_with_trailing_slash(event):
                 raise NotFound()
             response = _ours(app, event, get_response(event))
         except PortalError as error:
+            aws_error = observability.aws_error_code(error.__cause__)
             response = error_response(event, error)
         if request_path(event).startswith("/api/"):
             response.headers["API-Version"] = API_VERSION  # on every answer of the API, errors too
+        _end(response.status_code, started, aws_error)
         return _security_headers(response)
 
     return handle_errors
+
+
+def _begin(request: Request) -> None:
+    """Whom the log lines of this request belong to: its id and route template (never its path,
+    which may carry a personal token)."""
+    observability.context.clear()
+    lambda_context = getattr(request, "lambda_context", None)
+    observability.context.update(
+        request_id=str(getattr(lambda_context, "aws_request_id", "") or (request.context or {}).get("requestId", "")),
+        route=request.path,
+        method=request.method,
+    )
+
+
+def _end(status: int, started: float, aws_error: str) -> None:
+    """The request's one log line (WARNING for a 503, ERROR for another 5xx) and its metrics."""
+    fields: dict[str, Any] = {"status": status, "duration_ms": round((time.perf_counter() - started) * 1000, 1)}
+    if aws_error:
+        fields["aws_error"] = aws_error
+    level = logging.ERROR if status >= 500 and status != 503 else logging.WARNING if status == 503 else logging.INFO
+    log.log(level, "request", extra=fields)
+    observability.flush()

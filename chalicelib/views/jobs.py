@@ -10,7 +10,7 @@ from typing import Any
 from chalice.app import Blueprint, Cron, SNSEvent, SQSEvent
 
 from chalicelib.accounts import signin
-from chalicelib.core import clock
+from chalicelib.core import clock, observability
 from chalicelib.exports import service as exports
 from chalicelib.library import search
 from chalicelib.mail import suppression, worker
@@ -29,16 +29,19 @@ log = logging.getLogger(__name__)
 
 
 @bp.schedule(Cron(0, 7, "*", "*", "?", "*"), name="send_reminders", description="Remind confirmed attendees")
+@observability.job
 def send_reminders(_event: Any) -> dict[str, int]:
     return {"jobs": reminders.send_reminders()}
 
 
 @bp.schedule(Cron(30, 2, "*", "*", "?", "*"), name="anonymise_registrations", description="Privacy retention")
+@observability.job
 def anonymise_registrations(_event: Any) -> dict[str, int]:
     return {"anonymised": retention.anonymise_old_registrations()}
 
 
 @bp.on_sqs_message(queue=MAIL_QUEUE, batch_size=1, name="send_mail")
+@observability.job
 def send_mail(event: SQSEvent) -> None:
     """One queue message at a time; an exception hands it back to SQS (and, after five tries, to the DLQ)."""
     for record in event:
@@ -46,6 +49,7 @@ def send_mail(event: SQSEvent) -> None:
 
 
 @bp.on_sqs_message(queue=SIGNIN_QUEUE, batch_size=1, name="send_sign_in_link")
+@observability.job
 def send_sign_in_link(event: SQSEvent) -> None:
     """A sign-in link, off the web request (so its answer takes as long for any address); an
     exception hands the message back to SQS (and, after five tries, to the DLQ)."""
@@ -54,6 +58,7 @@ def send_sign_in_link(event: SQSEvent) -> None:
 
 
 @bp.on_sqs_message(queue=EXPORT_QUEUE, batch_size=1, name="make_export")
+@observability.job
 def make_export(event: SQSEvent) -> None:
     """One export at a time; an exception hands it back to SQS (and, after five tries, to the DLQ)."""
     for record in event:
@@ -61,6 +66,7 @@ def make_export(event: SQSEvent) -> None:
 
 
 @bp.schedule(Cron(0, 3, "*", "*", "?", "*"), name="rebuild_search_index", description="Rebuild the library's index")
+@observability.job
 def rebuild_search_index(_event: Any) -> dict[str, int]:
     """A daily rebuild: catches up a change whose update could not be queued, and programme edits
     (the speakers of a slot) that change no material."""
@@ -69,6 +75,7 @@ def rebuild_search_index(_event: Any) -> dict[str, int]:
 
 
 @bp.on_sqs_message(queue=INDEX_QUEUE, batch_size=1, name="update_search_index")
+@observability.job
 def update_search_index(event: SQSEvent) -> None:
     """The library's search index, one change at a time (a FIFO queue with one message group)."""
     for record in event:
@@ -76,6 +83,7 @@ def update_search_index(event: SQSEvent) -> None:
 
 
 @bp.on_sns_message(topic=SES_EVENTS_TOPIC, name="ses_notifications")
+@observability.job
 def ses_notifications(event: SNSEvent) -> None:
     """A bounce or complaint puts the address on the suppression list. A message that is not SES's
     JSON is logged and dropped: SNS would only deliver the same unreadable text again."""
