@@ -106,7 +106,7 @@ def test_validation_errors_per_field_in_the_requested_language(make_event, clien
     assert stores.registrations().list_for_event(SLUG) == []
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b"\xff\xfe"])
+@pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b"\xff\xfe", b"[" * 2000])
 def test_bad_json_is_400(make_event, client, body):
     make_event()
     status, response = call(client, "POST", f"/api/v1/events/{SLUG}/registrations", body)

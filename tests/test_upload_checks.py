@@ -23,7 +23,7 @@ from urllib3.exceptions import ProtocolError
 
 from chalicelib import stores
 from chalicelib.core import aws, config
-from chalicelib.library import documents, speakers
+from chalicelib.library import documents, speakers, storage
 from chalicelib.library.model import FILE_TYPES
 from tests.accounts_helpers import make_account, sign_in
 from tests.conftest import FormSession
@@ -76,13 +76,7 @@ def organiser(client: Client, make_event: Callable[..., Any]) -> FormSession:
 
 def as_s3_would(key: str, file_type: str, content: bytes, filename: str) -> None:
     """Store what a browser's POST to S3 would: the key, type and metadata of the presigned form."""
-    aws.s3().put_object(
-        Bucket=config.bucket_name(),
-        Key=key,
-        Body=content,
-        ContentType=FILE_TYPES[file_type],
-        Metadata={"filename": quote(filename)},  # as upload.js sends it
-    )
+    storage.put(key, content, file_type, quote(filename))  # the name percent-encoded, as upload.js sends it
 
 
 def speaker_upload(visitor: FormSession, token: str, file_type: str, content: bytes) -> Any:

@@ -117,7 +117,7 @@ def form_data(request: Request) -> dict[str, str]:
 def json_body(request: Request) -> dict[str, Any]:
     try:
         body = json.loads(request.raw_body or b"")
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: "[[[[…" nested too deep
         raise BadRequest(_("De body is geen geldige JSON.")) from exc
     if not isinstance(body, dict):
         raise BadRequest(_("De body moet een JSON-object zijn."))
