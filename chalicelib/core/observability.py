@@ -53,14 +53,15 @@ class JsonLines(logging.Formatter):
 
 def setup() -> None:
     """Write the portal's logs as JSON lines, INFO and up: through the Lambda runtime's own handler
-    where there is one (so each line is written once and carries Lambda's request id), else to
-    stdout (`make run`)."""
+    where there is one (so each line is written once and carries Lambda's request id), or
+    `chalice local`'s, else to stdout."""
     for name in PORTAL_LOGGERS:
         logging.getLogger(name).setLevel(logging.INFO)
     root = logging.getLogger()
-    lambda_handlers = [h for h in root.handlers if type(h).__name__.startswith("LambdaLoggerHandler")]
-    for handler in lambda_handlers:
-        handler.setFormatter(JsonLines())
+    for handler in root.handlers:
+        # Lambda's runtime handler, or the plain one `chalice local` sets up; not a test runner's own
+        if type(handler).__name__.startswith("LambdaLoggerHandler") or type(handler) is logging.StreamHandler:
+            handler.setFormatter(JsonLines())
     if not root.handlers:
         handler = logging.StreamHandler(sys.stdout)
         handler.setFormatter(JsonLines())
