@@ -195,3 +195,24 @@ def test_a_sign_in_mail_that_ses_refuses_is_tried_again(moto, client):
     )
     assert deliver_sign_in_links() == 1
     assert [m.destinations["ToAddresses"] for m in sent_mail()] == [["lid@rotterdam.nl"]]
+
+
+def test_a_session_read_that_fails_twice_is_still_a_503_page_not_a_500(moto, client):
+    """The error page must not read the session again: when that read is what failed, a second
+    failure would escape the error handler."""
+    from tests.accounts_helpers import sign_in
+
+    make_account("lid@rotterdam.nl")
+    member = sign_in(FormSession(client), "lid@rotterdam.nl")
+    with fault(aws.dynamodb(), "BatchGetItem", **THROTTLED) as injected:
+        response = member.get("/account")
+    assert_busy(response)
+    assert injected.calls == 4  # one read: the first try and botocore's three retries; the error page read nothing
+
+
+def test_saving_news_while_throttled_is_a_503_not_slug_taken(organiser):
+    form = {"title": "Nieuwe aanpak", "body": "Tekst"}
+    throttled_item = {"code": "TransactionCanceledException", "reasons": ["ThrottlingError", "None"]}
+    with fault(aws.dynamodb(), "TransactWriteItems", **throttled_item):  # type: ignore[arg-type]
+        response = organiser.post("/beheer/nieuws", form)
+    assert_busy(response)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -91,7 +92,25 @@ def test_unpacked_package_renders_a_page(package: Path, tmp_path: Path):
         assert seen[path].startswith(str(unpacked)), path
     assert seen["status"] == 200
     assert "Privacy statement" in seen["privacy"]  # English: the compiled catalog came along
+    # Lambda gets the path without the stage (/api) from the custom domain the template maps to the
+    # API's root: the page's root-relative links and its form posts are right there as they are
+    links = re.findall(r'(?:href|action|src)="([^"]+)"', seen["privacy"])
+    assert links
+    assert all(link.startswith(("/", "#", "mailto:")) and not link.startswith("/api/") for link in links)
     assert seen["css"] == 200
+
+
+def test_the_portal_is_served_at_the_root_of_its_own_domain(package: Path):
+    """The execute-api URL puts the stage (/api) before every path, which root-relative links leave out;
+    the template therefore requires the portal's domain and maps it to the API's root."""
+    template = json.loads((package / "sam.json").read_text())
+    for parameter in ("DomainName", "CertificateArn"):
+        assert "Default" not in template["Parameters"][parameter]  # required: no deploy without it
+    domain = template["Resources"]["RestAPI"]["Properties"]["Domain"]
+    assert domain["DomainName"] == {"Ref": "DomainName"}
+    assert domain["BasePath"] == ["/"]
+    assert domain["SecurityPolicy"] == "TLS_1_2"
+    assert template["Outputs"]["PortalURL"]["Value"] == {"Fn::Sub": "https://${DomainName}/"}
 
 
 def test_template_defines_the_table_and_bucket_as_required(package: Path):

@@ -177,3 +177,10 @@ def test_known_and_unknown_addresses_cost_the_same_work(moto, client, aws_calls)
     FormSession(client).post("/inloggen", {"email": "onbekend@rotterdam.nl"})
     assert dict(aws_calls.calls) == known
     assert "ses.SendRawEmail" not in known  # the mail goes from the worker, not during the request
+
+
+def test_signing_in_again_ends_the_session_the_browser_had(client, member):
+    copy = copy_of(member)
+    sign_in(member, MEMBER)  # the same browser signs in anew (say, after following a fresh link)
+    assert signed_in(member)
+    assert not signed_in(copy)

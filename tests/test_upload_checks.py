@@ -371,3 +371,18 @@ def test_a_second_upload_through_the_same_form_never_replaces_the_checked_file(
     assert search_store.file_content(material.object_key, material.object_version) == checked
     # negative control: without the version, the newest object is the unchecked one
     assert search_store.file_content(material.object_key, "") != checked
+
+
+def test_coming_back_twice_after_a_bad_second_upload_keeps_the_checked_file(speaker: str, visitor: FormSession) -> None:
+    """The completion link opened again (a reload) after a bad file went up through the same form:
+    the material keeps its checked version, and nothing of it is deleted."""
+    key = speakers.start_upload(speaker, {"slot": "3", "file_type": "pdf"}).plain["fields"]["key"]
+    as_s3_would(key, "pdf", pdf("Dia een"), "dia.pdf")
+    assert visitor.get(f"/spreker/{speaker}/klaar?key={quote(key)}").status_code == 303
+    [material] = stores.library().all_materials()
+    as_s3_would(key, "pdf", polyglot(b"<html><script>alert(1)</script>"), "dia.pdf")
+
+    assert visitor.get(f"/spreker/{speaker}/klaar?key={quote(key)}").status_code == 303
+
+    assert stores.library().all_materials() == [material]
+    assert (key, material.object_version) in s3_objects()

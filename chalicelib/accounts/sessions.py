@@ -10,12 +10,17 @@ cookie of that account stops at its next request. A deleted and re-created accou
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib import stores
 from chalicelib.accounts.model import Account
-from chalicelib.core import clock, config
+from chalicelib.core import clock, config, observability
 from chalicelib.core.keys import email_key
+
+log = logging.getLogger(__name__)
 
 
 def _hash(session_id: str) -> str:
@@ -71,6 +76,15 @@ def end(cookie_value: str | None) -> None:
     parts = _parts(cookie_value)
     if parts:
         stores.accounts().delete_session(parts[0], _hash(parts[1]))
+
+
+def end_earlier(cookie_value: str | None) -> None:
+    """The session a browser had before it signed in anew ends too. Best effort: the new session is
+    made and its link used, so a fault here is logged, and the old one expires within the day."""
+    try:
+        end(cookie_value)
+    except (ClientError, BotoCoreError) as error:
+        log.warning("an earlier session was left", extra={"aws_error": observability.aws_error_code(error)})
 
 
 def end_all(account: Account) -> None:

@@ -192,9 +192,13 @@ def finish_upload(token: str, key: str) -> Material:
     slot = next((s for s in view.slots if s.position == position), None)
     if slot is None or not material_id.startswith(f"{view.event.slug}."):
         raise NotFound()
-    stored = storage.verify(key, extension)  # or UploadRejected / ServiceBusy, the object gone
     library = stores.library()
     previous = library.material(material_id)
+    if previous and previous.object_key == key and previous.speaker_id == view.speaker.id:
+        # the browser came back twice: checking again could only delete the checked file (say a second
+        # upload through the same form failed the check); what counts is the version already kept
+        return previous
+    stored = storage.verify(key, extension)  # or UploadRejected / ServiceBusy, the object gone
     if previous and previous.speaker_id != view.speaker.id:
         storage.discard(key)
         raise NotFound()

@@ -8,7 +8,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.core.config import TIMEZONE
-from chalicelib.core.dynamo import from_attrs, primary_key, to_attrs
+from chalicelib.core.dynamo import from_attrs, is_cancelled, primary_key, to_attrs
 from chalicelib.core.paging import Page, query_page
 from chalicelib.news.model import NEWS_SK, Article
 
@@ -52,7 +52,7 @@ class NewsStore:
                 TransactItems=[{"Put": put}, {"Put": {"TableName": self._table, "Item": to_attrs(audit)}}]
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] == "TransactionCanceledException":
+            if is_cancelled(error):  # the slug's condition failed; a conflict or throttling is a 503
                 raise SlugTaken() from error
             raise
 

@@ -26,7 +26,7 @@ from chalicelib.core.errors import (
     UnsupportedMediaType,
 )
 from chalicelib.core.rendering import gettext
-from chalicelib.views.http import language, page, problem_response, request_path
+from chalicelib.views.http import known_account, language, page, problem_response, request_path
 from chalicelib.views.openapi import API_VERSION
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,12 @@ def error_response(request: Request, error: PortalError) -> Response:
             }
         response = problem_response(error.status, message, **extensions)
     else:
-        response = page(request, "error.html", status=error.status, status_code=error.status, message=message)
+        # the account only if this request already read it: an error page must not ask DynamoDB again
+        # (when the first read was what failed, a second failure here would escape as a 500)
+        account = known_account(request)
+        response = page(
+            request, "error.html", status=error.status, status_code=error.status, message=message, account=account
+        )
     if isinstance(error, ServiceBusy):
         response.headers["Retry-After"] = str(error.retry_after)
     return response

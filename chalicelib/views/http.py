@@ -67,6 +67,12 @@ def current_account(request: Request) -> Account | None:
     return account
 
 
+def known_account(request: Request) -> Account | None:
+    """The signed-in account if this request has read it already, else None; never a read."""
+    cached = getattr(request, "_portal_account", None)
+    return cached if isinstance(cached, Account) else None
+
+
 def language(request: Request) -> str:
     """The visitor's choice (cookie), else Dutch. The API also reads Accept-Language."""
     chosen = cookies(request).get(LANG_COOKIE)
@@ -179,7 +185,8 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         set_cookies.append(cookie_header(csrf.COOKIE, secret, 60 * 60 * 24))
     query = query_params(request)
     path = request_path(request) + (f"?{urlencode(list(query.items()))}" if query else "")
-    context.setdefault("account", current_account(request))
+    if "account" not in context:  # setdefault would read it even when given
+        context["account"] = current_account(request)
     body = render(
         template,
         lang,

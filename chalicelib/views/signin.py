@@ -54,6 +54,7 @@ def sign_in_confirm(token: str) -> Response:
 @form_post(bp)
 def sign_in(form: dict[str, str], token: str) -> Response:
     session, next_path = signin.use_link(token)
+    sessions.end_earlier(cookies(bp.current_request).get(SESSION_COOKIE))
     cookie = cookie_header(SESSION_COOKIE, session, config.SESSION_SECONDS)
     return redirect(local_path(next_path), {"Set-Cookie": cookie})
 
