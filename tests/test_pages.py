@@ -385,3 +385,15 @@ def test_the_accessibility_statement_is_linked_from_every_page_in_both_languages
     english = client.http.get("/toegankelijkheid", headers={"cookie": "lang=en"}).body.decode()
     assert "<h1>Accessibility statement</h1>" in english
     assert "Status C" in english
+
+
+def test_a_signed_in_member_keeps_their_menu_on_an_error_page(make_event, client):
+    from tests.accounts_helpers import make_account, sign_in
+    from tests.conftest import FormSession
+
+    make_event()
+    make_account("lid@rotterdam.nl")
+    member = sign_in(FormSession(client), "lid@rotterdam.nl")
+    response = member.get("/events/bestaat-niet")
+    assert response.status_code == 404
+    assert "Mijn account" in response.body.decode()

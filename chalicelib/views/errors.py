@@ -13,8 +13,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
 from chalice.app import Chalice, Request, Response
 
+from chalicelib.accounts.model import Account
 from chalicelib.core import config, observability
 from chalicelib.core.errors import (
     BadRequest,
@@ -26,7 +28,7 @@ from chalicelib.core.errors import (
     UnsupportedMediaType,
 )
 from chalicelib.core.rendering import gettext
-from chalicelib.views.http import known_account, language, page, problem_response, request_path
+from chalicelib.views.http import current_account, known_account, language, page, problem_response, request_path
 from chalicelib.views.openapi import API_VERSION
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,18 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+def _account_for_error_page(request: Request, error: PortalError) -> Account | None:
+    """Who is signed in, for the error page's menu. After a fault, only an account this request read
+    already: asking DynamoDB again would fail again (and escape the handler as a 500); after any
+    other error it is read, and a fault in that read leaves the page without it."""
+    if isinstance(error, ServiceBusy):
+        return known_account(request)
+    try:
+        return current_account(request)
+    except (ClientError, BotoCoreError, PortalError):
+        return None
+
+
 def error_response(request: Request, error: PortalError) -> Response:
     lang = language(request)
     message = gettext(lang, error.message)
@@ -67,9 +81,7 @@ def error_response(request: Request, error: PortalError) -> Response:
             }
         response = problem_response(error.status, message, **extensions)
     else:
-        # the account only if this request already read it: an error page must not ask DynamoDB again
-        # (when the first read was what failed, a second failure here would escape as a 500)
-        account = known_account(request)
+        account = _account_for_error_page(request, error)
         response = page(
             request, "error.html", status=error.status, status_code=error.status, message=message, account=account
         )
