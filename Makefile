@@ -49,6 +49,7 @@ test: browser lint $(MO)
 package: $(BIN)/.installed $(MO)
 	rm -rf build/package
 	$(BIN)/chalice package --stage $(STAGE) --merge-template infra/resources.json build/package
+	$(PY) -m devtools.lean_package build/package
 	$(BIN)/cfn-lint build/package/sam.json
 
 # The first organiser: make organiser EMAIL=naam@gemeente.nl [STAGE=local|dev|prod]
@@ -60,4 +61,4 @@ bench: $(BIN)/.installed $(MO)
 	$(PY) -m devtools.bench
 
 clean:
-	rm -rf build $(VENV) chalicelib/locale .pytest_cache .ruff_cache
+	rm -rf build $(VENV) chalicelib/locale .pytest_cache .ruff_cache devtools/bytecode/node_modules

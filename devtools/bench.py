@@ -6,13 +6,17 @@ Measured in one run on this machine; a table to read, not a test: nothing fails 
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+import zipfile
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -38,6 +42,85 @@ def cold_import(code: str, runs: int = 7) -> float:
     command = [sys.executable, "-c", code]
     subprocess.run(command, cwd=ROOT, env=env, check=True)  # warm the bytecode cache and the OS file cache
     return median_seconds(lambda: subprocess.run(command, cwd=ROOT, env=env, check=True), runs)
+
+
+BARE_COLD_START = """
+import boto3, chalice, jinja2
+boto3.session.Session().client("dynamodb").query(
+    TableName="network-portal-local",
+    KeyConditionExpression="PK = :pk AND begins_with(SK, :h)",
+    ExpressionAttributeValues={":pk": {"S": "EVENT#SLUG"}, ":h": {"S": "#"}},
+)
+jinja2.Environment(autoescape=True).from_string("<h1>{{ title }}</h1>").render(title="Netwerkbijeenkomst")
+import os
+os._exit(0)  # a function's process lives on: its teardown is no part of a cold start
+""".replace("SLUG", SLUG)
+
+PORTAL_COLD_START = """
+import app
+path = "/events/SLUG"
+event = {
+    "resource": "/events/{slug}", "path": path, "httpMethod": "GET", "headers": {}, "multiValueHeaders": {},
+    "queryStringParameters": None, "multiValueQueryStringParameters": None, "pathParameters": {"slug": "SLUG"},
+    "stageVariables": None, "body": None, "isBase64Encoded": False,
+    "requestContext": {"resourcePath": "/events/{slug}", "httpMethod": "GET", "path": path, "stage": "api"},
+}
+assert app.app(event, None)["statusCode"] == 200
+import os
+os._exit(0)
+""".replace("SLUG", SLUG)
+
+
+def cold_start_rows() -> list[tuple[str, str, str]]:
+    """A fresh process that imports the app from the unpacked zip and answers one event page, as
+    Lambda's first request does, against the bare minimum any such function pays. Nothing may
+    write bytecode: Lambda's /var/task is read-only. Bytecode is this machine's Python's here;
+    the deployed zip carries the same for python3.12."""
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        packages = {}
+        chalice_output = Path(scratch) / "chalice-output"
+        subprocess.run(
+            [str(Path(sys.executable).parent / "chalice"), "package", "--stage", "dev", str(chalice_output)],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        for name, lean in (("chalice", None), ("lean", here), ("lean for python3.12", "3.12")):
+            folder = Path(scratch) / name.replace(" ", "-")
+            shutil.copytree(chalice_output, folder, dirs_exist_ok=True)
+            if lean:
+                subprocess.run(
+                    [sys.executable, "-m", "devtools.lean_package", str(folder), "--python", lean],
+                    cwd=ROOT,
+                    check=True,
+                    capture_output=True,
+                )
+            packages[name] = folder / "deployment.zip"
+        sizes = " / ".join(f"{name} {zip_.stat().st_size / 1e6:.2f} MB" for name, zip_ in packages.items())
+        rows.append(("deployment.zip: as chalice packages it / lean here / lean for python3.12", sizes, ""))
+
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        bare = median_seconds(partial(subprocess.run, [sys.executable, "-c", BARE_COLD_START], env=env, check=True), 12)
+        for name in ("chalice", "lean"):
+            unpacked = Path(scratch) / f"unpacked-{name}"
+            zipfile.ZipFile(packages[name]).extractall(unpacked)
+            for stale in unpacked.rglob("__pycache__"):  # chalice packs this machine's: no use on python3.12
+                shutil.rmtree(stale)
+            command = [sys.executable, "-c", PORTAL_COLD_START]
+            package_env = {**env, "PYTHONPATH": str(unpacked)}
+            run = partial(subprocess.run, command, cwd=unpacked, env=package_env, check=True, capture_output=True)
+            run()  # the OS file cache, as Lambda's
+            portal = median_seconds(run, 12)
+            rows.append(
+                (
+                    f"cold start, import + first event page: {name} zip / bare minimum",
+                    f"{portal * 1000:.0f} ms / {bare * 1000:.0f} ms",
+                    f"{portal / bare:.2f}x",
+                )
+            )
+    return rows
 
 
 def app_timer() -> Callable[[Callable[[], object]], float]:
@@ -419,6 +502,7 @@ def main() -> None:
         rows += mail_job_rows(counter)
         rows += scale_rows(counter)
         rows += index_size_rows()
+        rows += cold_start_rows()
 
     width = max(len(r[0]) for r in rows)
     print(f"\n{'measure'.ljust(width)}  {'value':<58} ratio")

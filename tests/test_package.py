@@ -20,8 +20,20 @@ pytestmark = pytest.mark.slow
 # Runs inside the unpacked package, which is first on sys.path: the app, its
 # templates and its libraries all come from the zip's files.
 RENDER = """
-import json
-import app, chalicelib.core.rendering, jinja2
+import json, os, sys
+from datetime import date
+import jinja2
+
+compiled = []
+def compile(self, source, name=None, *args, **kwargs):
+    compiled.append(name)
+    raise AssertionError(f"compiled {name} on a cold start")
+jinja2.Environment.compile = compile
+
+import app, chalicelib.core.rendering
+from email_validator import validate_email
+from chalicelib.events.calendar import event_ics
+from chalicelib.events.model import Event
 
 def get(path, resource=None, params=None):
     # an API Gateway proxy event, as Lambda hands it to the handler
@@ -38,49 +50,98 @@ def get(path, resource=None, params=None):
 
 privacy = get("/privacy")
 css = get("/static/portal.css", "/static/{name}", {"name": "portal.css"})
+email = validate_email("naam@gemeente.nl", check_deliverability=False).normalized
+ics = event_ics(Event("bijeenkomst", "Bijeenkomst", date(2026, 9, 18), "13:30", "17:00", "Raadzaal", 60))
+here = os.getcwd()
+shipped = [m for m in list(sys.modules.values()) if (getattr(m, "__file__", None) or "").startswith(here)]
 print(json.dumps({
     "app": app.__file__,
-    "templates": str(chalicelib.core.rendering.TEMPLATES_DIR),
+    "templates": "compiled" if chalicelib.core.rendering.COMPILED_TEMPLATES_DIR.is_dir() else "sources",
     "jinja2": jinja2.__file__,
+    "compiled": compiled,
+    "shipped": len(shipped),
+    "without_bytecode": [
+        m.__name__ for m in shipped
+        if not m.__file__.endswith(".so") and not (m.__cached__ and os.path.exists(m.__cached__))
+    ],
     "status": privacy["statusCode"],
     "privacy": privacy["body"],
     "css": css["statusCode"],
+    "email": email,
+    "dns": "dns" in sys.modules,
+    "ics": ics.decode(),
 }))
 """
 
 
-@pytest.fixture(scope="module")
-def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("package")
+def _package(out: Path, *lean: str) -> Path:
+    """`make package`: chalice package, then the lean step (devtools/lean_package.py) with these arguments."""
+    env = {**os.environ, "AWS_DEFAULT_REGION": REGION}  # chalice asks for one, though it calls nothing
+    chalice = [str(Path(sys.executable).parent / "chalice"), "package", "--stage", "dev"]
     subprocess.run(
-        [
-            str(Path(sys.executable).parent / "chalice"),
-            "package",
-            "--stage",
-            "dev",
-            "--merge-template",
-            "infra/resources.json",
-            str(out),
-        ],
+        [*chalice, "--merge-template", "infra/resources.json", str(out)],
         cwd=ROOT,
-        env={**os.environ, "AWS_DEFAULT_REGION": REGION},  # chalice asks for one, though it calls nothing
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [sys.executable, "-m", "devtools.lean_package", str(out), *lean],
+        cwd=ROOT,
+        env=env,
         check=True,
         capture_output=True,
     )
     return out
 
 
-def test_zip_carries_templates_catalog_and_no_dev_tools(package: Path):
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """As deployed: bytecode for the runtime's Python, which is not this machine's."""
+    return _package(tmp_path_factory.mktemp("package"))
+
+
+@pytest.fixture(scope="module")
+def package_here(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same package with bytecode for this machine's Python, to run it here."""
+    return _package(tmp_path_factory.mktemp("package_here"), "--python", f"{sys.version_info[0]}.{sys.version_info[1]}")
+
+
+def test_zip_carries_compiled_templates_catalog_and_no_dead_weight(package: Path):
     names = set(zipfile.ZipFile(package / "deployment.zip").namelist())
-    assert {"app.py", "templates/base.html", "templates/event.html", "templates/mail/confirmation.html"} <= names
+    assert {"app.py", "chalicelib/core/rendering.py", "jinja2/environment.pyc"} <= names
     assert "chalicelib/locale/en/LC_MESSAGES/messages.mo" in names
     assert "chalicelib/static/portal.css" in names
+    templates = sorted(p.name for p in (ROOT / "templates").rglob("*") if p.is_file())
+    assert len([n for n in names if n.startswith("compiled_templates/tmpl_")]) == len(templates)
+    assert not any(n.startswith("templates/") for n in names)  # the sources of the compiled ones
     assert not any(n.startswith(("devtools/", "tests/", "moto/", "babel/", "playwright/")) for n in names)
+    # never imported: dnspython (deliverability checks are off), dateutil's zone tarball (tzdata serves
+    # zoneinfo), libraries' tests, stubs, package metadata, and bytecode of this machine's Python
+    assert not any(n.startswith(("dns/", "icalendar/tests/")) for n in names)
+    assert not any(n.endswith((".tar.gz", ".pyi", "py.typed")) for n in names)
+    assert not any(".dist-info/" in n or ("__pycache__/" in n and "cpython-312" not in n) for n in names)
 
 
-def test_unpacked_package_renders_a_page(package: Path, tmp_path: Path):
+def test_all_python_is_bytecode_for_the_runtime(package: Path):
+    """Lambda's /var/task is read-only: a module without bytecode for python3.12 is compiled on every
+    cold start. The portal's own modules keep their source, so tracebacks show the line."""
+    magic_312 = (3531).to_bytes(2, "little") + b"\r\n"
+    with zipfile.ZipFile(package / "deployment.zip") as archive:
+        names = archive.namelist()
+        compiled = {n: archive.read(n)[:4] for n in names if n.endswith(".pyc")}
+    sources = [n for n in names if n.endswith(".py")]
+    assert sources
+    assert all(n == "app.py" or n.startswith("chalicelib/") for n in sources)
+    assert {f"{Path(n).parent}/__pycache__/{Path(n).stem}.cpython-312.pyc" for n in sources if "/" in n} <= set(
+        compiled
+    )
+    assert set(compiled.values()) == {magic_312}
+
+
+def test_unpacked_package_renders_a_page_from_bytecode(package_here: Path, tmp_path: Path):
     unpacked = tmp_path / "lambda"
-    zipfile.ZipFile(package / "deployment.zip").extractall(unpacked)
+    zipfile.ZipFile(package_here / "deployment.zip").extractall(unpacked)
     env = {**os.environ, "PYTHONPATH": str(unpacked), "STAGE": "dev", "SECRET_KEY": "s" * 40}
     env.pop("SECRET_KEY_PARAMETER", None)
     result = subprocess.run(
@@ -88,8 +149,12 @@ def test_unpacked_package_renders_a_page(package: Path, tmp_path: Path):
     )
     seen = json.loads(result.stdout.strip().splitlines()[-1])
 
-    for path in ("app", "templates", "jinja2"):
+    for path in ("app", "jinja2"):
         assert seen[path].startswith(str(unpacked)), path
+    assert seen["templates"] == "compiled"
+    assert seen["compiled"] == []  # no template was compiled to answer
+    assert seen["shipped"] > 100  # modules loaded from the package: app, chalicelib, libraries, templates
+    assert seen["without_bytecode"] == []  # every one of them came from its bytecode
     assert seen["status"] == 200
     assert "Privacy statement" in seen["privacy"]  # English: the compiled catalog came along
     # Lambda gets the path without the stage (/api) from the custom domain the template maps to the
@@ -98,6 +163,9 @@ def test_unpacked_package_renders_a_page(package: Path, tmp_path: Path):
     assert links
     assert all(link.startswith(("/", "#", "mailto:")) and not link.startswith("/api/") for link in links)
     assert seen["css"] == 200
+    assert seen["email"] == "naam@gemeente.nl"
+    assert seen["dns"] is False  # addresses are checked without dnspython
+    assert "DTSTART;TZID=Europe/Amsterdam:20260918T133000" in seen["ics"]  # a calendar file without the tarball
 
 
 def test_the_portal_is_served_at_the_root_of_its_own_domain(package: Path):

@@ -1,9 +1,8 @@
 """One Jinja2 environment per language, autoescaping HTML, translating through gettext.
 
-Templates live in the top-level templates/ folder; the Lambda package carries
-them at its root through the vendor/templates link (Chalice packages only
-app.py, chalicelib/ and the contents of vendor/), so the path is
-the same in both places.
+Templates live in the top-level templates/ folder. The Lambda package carries
+them compiled into Python modules instead (compiled_templates/ at its root,
+made by devtools/lean_package.py), so a cold start compiles no template.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import BaseLoader, Environment, FileSystemLoader, ModuleLoader, StrictUndefined, select_autoescape
 
 from chalicelib.core import richtext
 from chalicelib.core.i18n import format_date, translations
@@ -26,12 +25,19 @@ from chalicelib.vocabulary import (
 )
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
+COMPILED_TEMPLATES_DIR = TEMPLATES_DIR.parent / "compiled_templates"
+
+
+def _loader() -> BaseLoader:
+    if COMPILED_TEMPLATES_DIR.is_dir():
+        return ModuleLoader(COMPILED_TEMPLATES_DIR)
+    return FileSystemLoader(TEMPLATES_DIR)
 
 
 @cache
 def environment(language: str) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
+        loader=_loader(),
         autoescape=select_autoescape(["html", "xml"]),
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
