@@ -6,6 +6,7 @@ inside `mock_aws` or against a moto server on 127.0.0.1.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import functools
 import io
@@ -333,7 +334,9 @@ def download_export(session: FormSession, start: str) -> requests.Response:
 
 
 def csv_rows(response: requests.Response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    """The CSV as Excel with Dutch settings reads it: UTF-8 behind a byte order mark, cells split at semicolons."""
+    assert response.content.startswith(codecs.BOM_UTF8)
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ MATRIX = {
     ("GET", "/events/{slug}", f"/events/{SLUG}"): (200, 200, 200),
     ("POST", "/events/{slug}/aanmelden", f"/events/{SLUG}/aanmelden"): (422, 422, 422),
     ("GET", "/r/{token}", f"/r/{UNKNOWN}"): (404, 404, 404),
+    ("GET", "/r/{token}/annuleren", f"/r/{UNKNOWN}/annuleren"): (404, 404, 404),
     ("POST", "/r/{token}/annuleren", f"/r/{UNKNOWN}/annuleren"): (404, 404, 404),
     ("GET", "/privacy", "/privacy"): (200, 200, 200),
     ("GET", "/.well-known/security.txt", "/.well-known/security.txt"): (200, 200, 200),
@@ -86,7 +87,18 @@ MATRIX = {
     ("GET", "/beheer/bijeenkomsten/{slug}", f"/beheer/bijeenkomsten/{SLUG}"): (303, 403, 200),
     # organisers' posts without the version they read are refused as stale (409)
     ("POST", "/beheer/bijeenkomsten/{slug}", f"/beheer/bijeenkomsten/{SLUG}"): (401, 403, 409),
+    ("GET", "/beheer/bijeenkomsten/{slug}/verwijderen", f"/beheer/bijeenkomsten/{SLUG}/verwijderen"): (303, 403, 200),
     ("POST", "/beheer/bijeenkomsten/{slug}/verwijderen", f"/beheer/bijeenkomsten/{SLUG}/verwijderen"): (401, 403, 409),
+    ("GET", "/beheer/bijeenkomsten/{slug}/status/annuleren", f"/beheer/bijeenkomsten/{SLUG}/status/annuleren"): (
+        303,
+        403,
+        200,
+    ),
+    ("POST", "/beheer/bijeenkomsten/{slug}/status/annuleren", f"/beheer/bijeenkomsten/{SLUG}/status/annuleren"): (
+        401,
+        403,
+        409,
+    ),
     ("POST", "/beheer/bijeenkomsten/{slug}/status/{action}", f"/beheer/bijeenkomsten/{SLUG}/status/publiceren"): (
         401,
         403,
@@ -111,6 +123,16 @@ MATRIX = {
     ): (401, 403, 409),
     ("GET", "/beheer/bijeenkomsten/{slug}/aanmeldingen", f"/beheer/bijeenkomsten/{SLUG}/aanmeldingen"): (303, 403, 200),
     ("POST", "/beheer/bijeenkomsten/{slug}/export", f"/beheer/bijeenkomsten/{SLUG}/export"): (401, 403, 303),
+    (
+        "GET",
+        "/beheer/bijeenkomsten/{slug}/aanmeldingen/{key}/annuleren",
+        f"/beheer/bijeenkomsten/{SLUG}/aanmeldingen/{'0' * 32}/annuleren",
+    ): (303, 403, 404),
+    (
+        "POST",
+        "/beheer/bijeenkomsten/{slug}/aanmeldingen/{key}/annuleren",
+        f"/beheer/bijeenkomsten/{SLUG}/aanmeldingen/{'0' * 32}/annuleren",
+    ): (401, 403, 404),
     (
         "POST",
         "/beheer/bijeenkomsten/{slug}/aanmeldingen/{key}/{action}",
@@ -226,7 +248,7 @@ def test_every_form_refuses_a_post_without_its_csrf_token(people):
         for method, route, path in MATRIX
         if method == "POST" and "application/x-www-form-urlencoded" in app.routes[route]["POST"].content_types
     ]
-    assert len(forms) == 39  # the matrix lists every route, so every form is here
+    assert len(forms) == 41  # the matrix lists every route, so every form is here
     organiser = people["organiser"]
     for route, path in forms:
         response = organiser.post(path, {"email": "x@politie.nl", "name": "x"}, with_token=False)

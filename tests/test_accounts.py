@@ -426,7 +426,7 @@ def test_subscriber_export_is_safe_against_formulas(moto, client):
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == 'attachment; filename="nieuwsbrief-abonnees.csv"'
     rows = csv_rows(response)
-    assert rows[0] == ["email", "name", "organisation", "job"]
+    assert rows[0] == ["E-mailadres", "Naam", "Organisatie", "Functie"]
     assert {r[0] for r in rows[1:]} == {"a@rotterdam.nl", "b@rotterdam.nl"}
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 

@@ -76,12 +76,13 @@ def test_personal_page_and_cancel(make_event, visitor, aws_calls):
 
     aws_calls.reset()
     visitor.post(f"/r/{token}/annuleren", {})
-    # read as above, find the first waiting (Query + GetItem), one transaction, mail the promoted person
+    # read as above, find the first waiting (Query + GetItem), one transaction, mail the promoted
+    # person and the one who cancelled
     assert dict(aws_calls.calls) == {
         "dynamodb.GetItem": 3,
         "dynamodb.Query": 2,
         "dynamodb.TransactWriteItems": 1,
-        "ses.SendRawEmail": 1,
+        "ses.SendRawEmail": 2,
     }
 
 

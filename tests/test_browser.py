@@ -7,6 +7,9 @@ Never skipped: without /usr/bin/chromium this fails (`make test` installs it fir
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,10 +101,17 @@ def test_register_read_the_mail_and_cancel(page: Page):
     expect(page.get_by_text("Leonora Buis-Meulmeester")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("button", name="Aanmelding annuleren").click()
-    expect(page.get_by_role("status")).to_contain_text("Uw aanmelding is geannuleerd.")
-    expect(page.get_by_role("button", name="Aanmelding annuleren")).to_have_count(0)
+    page.get_by_role("link", name="Aanmelding annuleren").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aanmelding annuleren?")
     assert_accessible(page)
+    page.get_by_role("button", name="Ja, annuleer mijn aanmelding").click()
+    expect(page.get_by_role("status")).to_contain_text("Uw aanmelding is geannuleerd.")
+    expect(page.get_by_role("link", name="Aanmelding annuleren")).to_have_count(0)
+    assert_accessible(page)
+    page.goto("/outbox")
+    expect(page.get_by_role("article").filter(has_text="is geannuleerd").first).to_contain_text(
+        "leonora.buis@zwijndrecht.nl"
+    )
 
 
 def test_keyboard_only_and_english(page: Page):
@@ -430,6 +440,8 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
     with organiser.expect_download() as download:
         link.click()
     assert download.value.suggested_filename == f"aanmeldingen-{slug.rsplit('/', 1)[1]}.csv"
-    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "name,email,organisation,role,status,registered_at,remarks"
-    assert len(lines) == 2  # the one visitor who registered
+    content = Path(download.value.path()).read_bytes()
+    assert content.startswith(codecs.BOM_UTF8)  # Excel reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Naam", "E-mailadres", "Organisatie", "Functie", "Status", "Aangemeld op", "Opmerkingen"]
+    assert len(rows) == 2  # the one visitor who registered

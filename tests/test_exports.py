@@ -60,7 +60,7 @@ def test_an_export_of_10000_registrations_completes_and_its_link_downloads_the_w
     assert link.headers["Cache-Control"] == "no-store"
     response = requests.get(link.headers["Location"], timeout=30)
     rows = csv_rows(response)
-    assert rows[0] == ["name", "email", "organisation", "role", "status", "registered_at", "remarks"]
+    assert rows[0] == ["Naam", "E-mailadres", "Organisatie", "Functie", "Status", "Aangemeld op", "Opmerkingen"]
     assert Counter(row[1] for row in rows[1:]) == Counter(addresses)
     export = stores.exports().get(page.rsplit("/", 1)[1])
     assert (export.status, export.rows) == ("done", 10_000)

@@ -135,6 +135,7 @@ FORM: dict[Key, tuple[str, ...]] = {
     ("POST", "/beheer/bijeenkomsten/{slug}"): ("version", *EVENT_FIELDS[:1], *EVENT_FIELDS[2:]),
     ("POST", "/beheer/bijeenkomsten/{slug}/verwijderen"): ("version",),
     ("POST", "/beheer/bijeenkomsten/{slug}/status/{action}"): ("version",),
+    ("POST", "/beheer/bijeenkomsten/{slug}/status/annuleren"): ("version",),
     ("POST", "/beheer/bijeenkomsten/{slug}/programma"): SLOT_FIELDS,
     ("POST", "/beheer/bijeenkomsten/{slug}/programma/{position}"): SLOT_FIELDS,
     ("POST", "/beheer/bijeenkomsten/{slug}/programma/{position}/{action}"): ("version",),
@@ -165,6 +166,7 @@ JSON_FIELDS: dict[Key, tuple[str, ...]] = {
 # the rest keep the matrix's values (unknown objects: deleting routes delete nothing real)
 REAL: dict[Key, dict[str, str]] = {
     ("GET", "/r/{token}"): {"token": "reg_token"},
+    ("GET", "/r/{token}/annuleren"): {"token": "reg_token"},
     ("GET", "/spreker/{token}"): {"token": "speaker_token"},
     ("POST", "/spreker/{token}/upload"): {"token": "speaker_token"},
     ("GET", "/spreker/{token}/klaar"): {"token": "speaker_token"},
@@ -847,8 +849,8 @@ def export_cells(run: Run) -> None:
     deliver_exports()
     link = organiser.get(page + "/bestand")
     assert link.status_code == 303, link.body
-    content = requests.get(link.headers["Location"], timeout=10).content.decode("utf-8")
-    for row in csv.reader(io.StringIO(content)):
+    content = requests.get(link.headers["Location"], timeout=10).content.decode("utf-8-sig")
+    for row in csv.reader(io.StringIO(content), delimiter=";"):
         for cell in row:
             if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
                 run.add("formula cell in the export", "registrations export", cell, "")

@@ -6,6 +6,7 @@ Runs on in-process moto (DynamoDB, SQS, SES); faults are injected with botocore 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import timedelta
 from typing import Any
@@ -87,6 +88,26 @@ def test_starting_a_message_costs_the_same_at_any_size_and_the_worker_mails_ever
     assert set(mailed.values()) == {1}
     job = stores.jobs().get(job_id)
     assert (job.status, job.total, job.sent, job.failed) == ("done", attendees, attendees, 0)
+
+
+def test_the_message_keeps_its_paragraphs_and_lines_as_the_browser_sent_them(organiser):
+    """Browsers send a textarea's line breaks as CRLF; the mail shows the paragraphs and the lines."""
+    confirmed_attendees(1)
+    body = "Beste collega's,\r\n\r\nParkeer bij het station.\r\nDe zaal is op de eerste verdieping.\r\n\r\nTot dan!"
+    response = organiser.post(f"/beheer/bijeenkomsten/{SLUG}/bericht", {**MESSAGE, "body": body})
+    job_id = response.headers["Location"].removeprefix("/beheer/verzendingen/")
+    deliver_mail()
+    [mail] = job_mail()
+    paragraphs = re.findall(r"<p>(.*?)</p>", mail.body, re.DOTALL)
+    assert paragraphs[1:4] == [
+        "Beste collega&#39;s,",
+        "Parkeer bij het station.<br>De zaal is op de eerste verdieping.",
+        "Tot dan!",
+    ]
+    assert paragraphs[0].startswith("Beste ")  # the portal's greeting, which the form tells the organiser about
+    assert "\r" not in stores.jobs().get(job_id).body
+    hint = organiser.get(f"/beheer/bijeenkomsten/{SLUG}/bericht").body.decode()
+    assert "begin uw bericht daarom zonder aanhef" in hint
 
 
 def test_the_job_page_shows_progress_and_the_json_follows_it(organiser):

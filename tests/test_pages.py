@@ -148,7 +148,7 @@ def test_register_redirects_to_the_personal_page(make_event, visitor):
     page = text(visitor.get(response.headers["Location"]))
     assert "Bedankt, u bent aangemeld." in page
     assert "Joppe van der Bruggen" in page
-    assert f'action="/r/{token}/annuleren"' in page
+    assert f'href="/r/{token}/annuleren"' in page  # a step that asks first, never a one-click cancel
 
 
 def test_invalid_registration_shows_messages_next_to_fields_and_keeps_input(make_event, visitor):
@@ -251,6 +251,13 @@ def test_cancel_through_the_personal_page(make_event, visitor):
     make_event()
     token = token_from(visitor.post(f"/events/{SLUG}/aanmelden", registration_form()).headers["Location"])
 
+    # the link asks first: what is at stake, and a button that says what it does
+    question = text(visitor.get(f"/r/{token}/annuleren"))
+    assert "Aanmelding annuleren?" in question
+    assert "Uw plaats gaat meteen naar de eerste op de wachtlijst." in question
+    assert f'action="/r/{token}/annuleren"' in question
+    assert f'href="/r/{token}"' in question  # and the way back
+
     response = visitor.post(f"/r/{token}/annuleren", {})
 
     assert response.status_code == 303
@@ -258,7 +265,13 @@ def test_cancel_through_the_personal_page(make_event, visitor):
     page = text(visitor.get(response.headers["Location"]))
     assert "Uw aanmelding is geannuleerd." in page
     assert "annuleren" not in page.split("</dl>")[1]  # no second cancel button
+    mail = sent_mail()[-1]
+    assert mail.subject == "Uw aanmelding voor Netwerkbijeenkomst Maatschappelijk ongenoegen is geannuleerd"
+    assert "U heeft uw aanmelding voor deze bijeenkomst geannuleerd" in mail.body
+    assert "cid:" not in mail.body  # no QR code for a seat that is gone
     assert visitor.post(f"/r/{token}/annuleren", {}).status_code == 409
+    # the question is not asked again
+    assert visitor.get(f"/r/{token}/annuleren").headers["Location"] == f"/r/{token}"
 
 
 def test_waiting_list_position_on_the_personal_page(make_event, visitor):

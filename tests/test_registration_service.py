@@ -72,9 +72,11 @@ def test_cancelling_frees_the_seat_for_the_first_in_line(make_event):
     assert registration.find(second.token)[2] == 1  # moved up
     event = stores.events().get_meta("netwerkbijeenkomst-test")
     assert (event.confirmed, event.waiting) == (1, 1)
-    promoted_mail = sent_mail()[-1]
+    promoted_mail, cancelled_mail = sent_mail()[-2:]
     assert promoted_mail.destinations["ToAddresses"] == [first.email]
     assert "Er is een plaats vrij" in promoted_mail.subject
+    assert cancelled_mail.destinations["ToAddresses"] == [holder.email]
+    assert "is geannuleerd" in cancelled_mail.subject
 
 
 def test_cancelling_without_a_waiting_list_gives_the_seat_back(make_event):

@@ -180,6 +180,14 @@ def test_cancelling_mails_everyone_registered_or_waiting_and_closes_registration
     confirmed = registration.register(SLUG, registration_form(), "nl").registration
     waiting = registration.register(SLUG, registration_form(), "en").registration
     before = len(sent_mail())
+    # the event page links to a question first: who will be mailed, and that it cannot be undone
+    assert f'href="{BASE}/{SLUG}/status/annuleren"' in organiser.get(f"{BASE}/{SLUG}").body.decode()
+    question = organiser.get(f"{BASE}/{SLUG}/status/annuleren").body.decode()
+    assert "2 mensen die zijn aangemeld of op de wachtlijst staan, krijgen een e-mail" in question
+    assert "Dit kan niet ongedaan worden gemaakt." in question
+    assert f'action="{BASE}/{SLUG}/status/annuleren"' in question
+    assert f'name="version" value="{version(SLUG)}"' in question
+    assert len(sent_mail()) == before  # asking sends nothing
     response = organiser.post(f"{BASE}/{SLUG}/status/annuleren", {"version": version(SLUG)})
     assert response.status_code == 303
     assert "verzending=" in response.headers["Location"]
@@ -192,6 +200,8 @@ def test_cancelling_mails_everyone_registered_or_waiting_and_closes_registration
     }
     assert visitor.post(f"/events/{SLUG}/aanmelden", registration_form()).status_code == 409
     assert "event.cancelled" in audit_actions()
+    # a cancelled event is not asked about again
+    assert organiser.get(f"{BASE}/{SLUG}/status/annuleren").headers["Location"] == f"{BASE}/{SLUG}"
 
 
 # -- the programme editor ------------------------------------------------------
@@ -310,6 +320,10 @@ def test_only_an_empty_draft_can_be_deleted(organiser, make_event, client):
     organiser.post(BASE, event_form())
     slug = "netwerkbijeenkomst-dordrecht"
     add_slot(organiser, slug, start="13:15", end="13:30", title="Inloop")
+    assert f'href="{BASE}/{slug}/verwijderen"' in organiser.get(f"{BASE}/{slug}").body.decode()
+    question = organiser.get(f"{BASE}/{slug}/verwijderen").body.decode()
+    assert "Het concept en zijn programma worden verwijderd." in question
+    assert f'action="{BASE}/{slug}/verwijderen"' in question
     assert organiser.post(f"{BASE}/{slug}/verwijderen", {"version": version(slug)}).status_code == 303
     assert stores.events().get(slug) is None
     assert client.http.get(f"/beheer/bijeenkomsten/{slug}/programma").status_code in (303, 404)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -96,6 +97,12 @@ def test_organiser_cancels_a_seat_which_goes_to_the_first_in_line(organiser):
     seated = [register() for _ in range(3)]
     first_waiting = register(name="Eerste wachtende")
     register(name="Tweede wachtende")
+    # the list links to a question first, which says the seat goes on and the person is mailed
+    listing = organiser.get(f"{BASE}/aanmeldingen").body.decode()
+    assert f'href="{BASE}/aanmeldingen/{seated[0].key}/annuleren"' in listing
+    question = organiser.get(f"{BASE}/aanmeldingen/{seated[0].key}/annuleren").body.decode()
+    assert "De plaats gaat meteen naar de eerste op de wachtlijst." in question
+    assert f'action="{BASE}/aanmeldingen/{seated[0].key}/annuleren"' in question
     assert organiser.post(f"{BASE}/aanmeldingen/{seated[0].key}/annuleren", {}).status_code == 303
     assert stores.registrations().get(SLUG, seated[0].sk).status == "cancelled"
     assert stores.registrations().get(SLUG, first_waiting.sk).status == "confirmed"
@@ -108,6 +115,18 @@ def test_organiser_cancels_a_seat_which_goes_to_the_first_in_line(organiser):
     assert organiser.post(f"{BASE}/aanmeldingen/{seated[0].key}/annuleren", {}).status_code == 409
     assert organiser.post(f"{BASE}/aanmeldingen/{'f' * 32}/annuleren", {}).status_code == 404
     assert organiser.post(f"{BASE}/aanmeldingen/niet-hex/annuleren", {}).status_code == 404
+
+
+def test_someone_checked_in_is_not_offered_for_cancelling(organiser):
+    present = register(name="Anna Aanwezig")
+    assert organiser.post(f"{BASE}/aanmeldingen/{present.key}/aanwezig", {}).status_code == 303
+    listing = organiser.get(f"{BASE}/aanmeldingen?status=attended").body.decode()
+    assert "Anna Aanwezig" in listing
+    assert f"/aanmeldingen/{present.key}/annuleren" not in listing
+    refused = organiser.post(f"{BASE}/aanmeldingen/{present.key}/annuleren", {})
+    assert refused.status_code == 409
+    assert "Meld de persoon eerst afwezig" in refused.body.decode()
+    assert stores.registrations().get(SLUG, present.sk).status == "confirmed"
 
 
 HOSTILE = {
@@ -126,14 +145,33 @@ def test_csv_export_neutralises_formulas(organiser, make_event):
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = csv_rows(response)
-    assert rows[0] == ["name", "email", "organisation", "role", "status", "registered_at", "remarks"]
+    assert rows[0] == ["Naam", "E-mailadres", "Organisatie", "Functie", "Status", "Aangemeld op", "Opmerkingen"]
     name, address, organisation, role, status, _at, remarks = rows[1]
     assert name == "'" + HOSTILE["name"]
     assert organisation == "'+31 gemeente"
     assert role == "'-1+1"
     assert remarks == "'@SUM(A1:A9)"
-    assert (address, status) == (reg.email, "confirmed")
+    assert (address, status) == (reg.email, "Bevestigd")
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_csv_export_speaks_the_organisers_language_and_keeps_accents(client, make_event):
+    """Excel with Dutch settings opens the file in columns with its accents; an organiser who reads
+    the workspace in English gets English headers and statuses."""
+    make_event()
+    make_account("org@zwijndrecht.nl", access="organiser")
+    reg = register(name="Zoë Çelik", organisation="Gemeente Ede")
+    for language, header, status in (
+        ("nl", ["Naam", "E-mailadres", "Organisatie", "Functie", "Status", "Aangemeld op", "Opmerkingen"], "Bevestigd"),
+        ("en", ["Name", "Email address", "Organisation", "Role", "Status", "Registered on", "Remarks"], "Confirmed"),
+    ):
+        organiser = sign_in(FormSession(client, language=language), "org@zwijndrecht.nl")
+        rows = csv_rows(download_export(organiser, f"{BASE}/export"))
+        assert rows[0] == header
+        assert rows[1][0] == "Zoë Çelik"
+        assert rows[1][4] == status
+        registered = reg.created_at.astimezone(ZoneInfo("Europe/Amsterdam")).strftime("%d-%m-%Y %H:%M")
+        assert rows[1][5] == registered  # day-month-year, as Dutch spreadsheets read a date
 
 
 def test_confirmation_mail_carries_a_qr_code_of_the_personal_link(organiser):

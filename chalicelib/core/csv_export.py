@@ -1,4 +1,8 @@
-"""CSV files for organisers, safe to open in a spreadsheet."""
+"""CSV files for organisers, safe to open in a spreadsheet.
+
+Separated by semicolons: Excel with Dutch settings, where the comma is the decimal sign, splits
+columns at a semicolon and puts a comma-separated file in one column.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ def cell(value: str) -> str:
 
 def write_csv(out: TextIO, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
     """Write a header and the rows, each cell made safe; the number of rows written."""
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=";")
     writer.writerow(header)
     count = 0
     for row in rows:

@@ -48,6 +48,8 @@ def text_field(
 ) -> str:
     """A text field: control characters refused, white space tidied, length limited."""
     raw = data.get(name, "")
+    if multiline:  # browsers send a textarea's line breaks as CRLF
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     if _bad_characters(raw, multiline):
         errors[name] = FieldError(_("Dit veld bevat tekens die niet zijn toegestaan."))
         return raw

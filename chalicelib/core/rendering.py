@@ -50,6 +50,7 @@ def environment(language: str) -> Environment:
         lang=language,
         format_date=partial(format_date, language=language),
         markdown=richtext.render,  # organisers' Markdown, sanitised
+        paragraphs=richtext.paragraphs,  # organisers' plain text
         status_label=lambda status: catalog.gettext(STATUS_LABELS.get(status) or status),
         **ENUMS,
         access_label=lambda access: catalog.gettext(ACCESS_LABELS.get(access) or access),

@@ -1,4 +1,5 @@
-"""Markdown from organisers (news, event descriptions), rendered with markdown-it-py and sanitised with nh3."""
+"""Organisers' text: Markdown (news, event descriptions), rendered with markdown-it-py and sanitised
+with nh3; and plain text (messages to attendees), split into paragraphs and lines."""
 
 from __future__ import annotations
 
@@ -55,3 +56,10 @@ def render(body: str) -> Markup:
         link_rel="noopener noreferrer",
     )
     return Markup(clean)  # noqa: S704 (sanitised by nh3 just above)
+
+
+def paragraphs(text: str) -> list[list[str]]:
+    """Plain text as paragraphs (split at blank lines), each a list of its lines. Line breaks may be
+    CRLF, as browsers send them and as messages queued before they were normalised hold them."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [block.splitlines() for block in re.split(r"\n[ \t]*\n", text) if block.strip()]

@@ -43,6 +43,7 @@ class Export:
     filename: str
     event_slug: str = ""
     event_title: str = ""
+    language: str = "nl"  # of the organiser who asked: the file's headers and statuses
     status: ExportStatus = ExportStatus.QUEUED
     rows: int = 0
     finished_at: datetime | None = None

@@ -37,8 +37,8 @@ Rows = tuple[Sequence[str], Iterable[Sequence[str]]]
 
 # what each kind of export holds: its header and its rows, read by the worker
 SOURCES: dict[ExportKind, Callable[[Export], Rows]] = {
-    ExportKind.REGISTRATIONS: lambda export: attendance.export_rows(export.event_slug),
-    ExportKind.SUBSCRIBERS: lambda export: newsletter.subscriber_rows(),
+    ExportKind.REGISTRATIONS: lambda export: attendance.export_rows(export.event_slug, export.language),
+    ExportKind.SUBSCRIBERS: lambda export: newsletter.subscriber_rows(export.language),
 }
 
 
@@ -61,17 +61,17 @@ class UnknownExport(Exception):
     """The queue message names no export: it goes back to the queue and on to the dead-letter queue."""
 
 
-def of_event(actor: Account, event: Event) -> Export:
-    """An event's registrations as CSV."""
-    return _start(actor, ExportKind.REGISTRATIONS, f"aanmeldingen-{event.slug}.csv", event)
+def of_event(actor: Account, event: Event, language: str) -> Export:
+    """An event's registrations as CSV, in the organiser's language."""
+    return _start(actor, ExportKind.REGISTRATIONS, f"aanmeldingen-{event.slug}.csv", event, language)
 
 
-def of_subscribers(actor: Account) -> Export:
-    """The newsletter's subscribers as CSV."""
-    return _start(actor, ExportKind.SUBSCRIBERS, "nieuwsbrief-abonnees.csv", None)
+def of_subscribers(actor: Account, language: str) -> Export:
+    """The newsletter's subscribers as CSV, in the organiser's language."""
+    return _start(actor, ExportKind.SUBSCRIBERS, "nieuwsbrief-abonnees.csv", None, language)
 
 
-def _start(actor: Account, kind: ExportKind, filename: str, event: Event | None) -> Export:
+def _start(actor: Account, kind: ExportKind, filename: str, event: Event | None, language: str) -> Export:
     now = clock.now()
     export = Export(
         id=secrets.token_hex(8),
@@ -81,6 +81,7 @@ def _start(actor: Account, kind: ExportKind, filename: str, event: Event | None)
         filename=filename,
         event_slug=event.slug if event else "",
         event_title=event.title if event else "",
+        language=language,
     )
     target = event.slug if event else kind
     entry = audit_entry(
@@ -132,7 +133,8 @@ def build(body: str) -> None:
         return
     header, rows = SOURCES[export.kind](export)
     with tempfile.TemporaryFile() as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        # with a byte order mark, so that Excel reads UTF-8 (accents) instead of the Windows code page
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         count = write_csv(text, header, rows)
         text.flush()
         raw.seek(0)

@@ -15,7 +15,7 @@ from chalicelib.accounts.model import Account
 from chalicelib.core import clock, config
 from chalicelib.core.errors import LinkInvalid
 from chalicelib.core.forms import FieldError, raise_if, text_field
-from chalicelib.core.i18n import _
+from chalicelib.core.i18n import _, translations
 from chalicelib.core.keys import email_key
 from chalicelib.mail import jobs
 from chalicelib.mail.model import JobKind, MailJob
@@ -80,8 +80,8 @@ def subscriber_count() -> int:
     return stores.accounts().subscriber_count()
 
 
-def subscriber_rows() -> tuple[list[str], Iterator[tuple[str, ...]]]:
-    """The subscribers export's header and rows (the export worker writes them)."""
-    return ["email", "name", "organisation", "job"], (
-        (a.email, a.name, a.organisation, a.job) for a in stores.accounts().subscribers()
-    )
+def subscriber_rows(language: str) -> tuple[list[str], Iterator[tuple[str, ...]]]:
+    """The subscribers export's header, in the organiser's language, and rows (the export worker writes them)."""
+    catalog = translations(language)
+    header = [catalog.gettext(name) for name in (_("E-mailadres"), _("Naam"), _("Organisatie"), _("Functie"))]
+    return header, ((a.email, a.name, a.organisation, a.job) for a in stores.accounts().subscribers())

@@ -15,7 +15,7 @@ from chalicelib.core import clock, config
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.errors import Conflict, RegistrationNotFound
 from chalicelib.core.forms import FieldError, raise_if, text_field
-from chalicelib.core.i18n import _
+from chalicelib.core.i18n import _, translations
 from chalicelib.events.model import Event
 from chalicelib.mail import jobs
 from chalicelib.mail.model import JobKind, MailJob
@@ -30,6 +30,7 @@ from chalicelib.registrations.model import (
     search_surname,
 )
 from chalicelib.registrations.store import StaleRegistration
+from chalicelib.vocabulary import STATUS_LABELS
 
 STATUSES = BUCKETS  # the filters of the registrations list: each is one partition of GSI1
 
@@ -118,21 +119,32 @@ def check_in(organiser: Account, slug: str, key: str, attended: bool) -> Registr
     return reg
 
 
-def export_rows(slug: str) -> tuple[list[str], Iterator[tuple[str, ...]]]:
-    """The export's header and rows, oldest registration first (the export worker writes them)."""
+def export_rows(slug: str, language: str) -> tuple[list[str], Iterator[tuple[str, ...]]]:
+    """The export's header and rows, oldest registration first, in the organiser's language: the
+    statuses as the lists show them, dates as Dutch spreadsheets read them (the export worker writes them)."""
+    catalog = translations(language)
+    header = [
+        _("Naam"),
+        _("E-mailadres"),
+        _("Organisatie"),
+        _("Functie"),
+        _("Status"),
+        _("Aangemeld op"),
+        _("Opmerkingen"),
+    ]
     rows = (
         (
             r.name,
             r.email,
             r.organisation,
             r.role,
-            r.bucket,
-            r.created_at.astimezone(TIMEZONE).strftime("%Y-%m-%d %H:%M"),
+            catalog.gettext(STATUS_LABELS[r.bucket]),
+            r.created_at.astimezone(TIMEZONE).strftime("%d-%m-%Y %H:%M"),
             r.remarks,
         )
         for r in sorted(stores.registrations().list_for_event(slug), key=lambda r: r.created_at)
     )
-    return ["name", "email", "organisation", "role", "status", "registered_at", "remarks"], rows
+    return [catalog.gettext(name) for name in header], rows
 
 
 @dataclass

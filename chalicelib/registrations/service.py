@@ -172,7 +172,14 @@ def _with_event(slug: str, key: str) -> tuple[Registration, Event]:
 def cancel_by_organiser(organiser: Account, slug: str, key: str) -> Registration:
     """An organiser cancels someone (audited, and the person is told). Before the event
     the seat goes to the first in line, as when people cancel themselves."""
-    return _cancel(lambda: _with_event(slug, key), actor=organiser)
+
+    def load() -> tuple[Registration, Event]:
+        reg, event = _with_event(slug, key)
+        if reg.attended_at is not None:
+            raise Conflict(_("Wie aanwezig is gemeld, kan niet worden geannuleerd. Meld de persoon eerst afwezig."))
+        return reg, event
+
+    return _cancel(load, actor=organiser)
 
 
 def _cancel(load: Callable[[], tuple[Registration, Event]], actor: Account | None) -> Registration:
@@ -204,8 +211,8 @@ def _cancel(load: Callable[[], tuple[Registration, Event]], actor: Account | Non
             promoted.status = RegistrationStatus.CONFIRMED
             _mail_registration(promoted, event, "promoted")
         reg.status = RegistrationStatus.CANCELLED
-        if actor is not None:
-            _mail_registration(reg, event, "cancelled_by_organiser")
+        # the person hears of it either way: from the organiser, or as proof of their own click
+        _mail_registration(reg, event, "cancelled" if actor is None else "cancelled_by_organiser")
         return reg
     raise Conflict()
 
@@ -240,13 +247,14 @@ _SUBJECTS = {
     "already": _("U bent al aangemeld voor %(title)s"),
     "promoted": _("Er is een plaats vrij: u bent aangemeld voor %(title)s"),
     "cancelled_by_organiser": _("Uw aanmelding voor %(title)s is geannuleerd"),
+    "cancelled": _("Uw aanmelding voor %(title)s is geannuleerd"),
 }
 
 
 def _mail_registration(reg: Registration, event: Event, template: str) -> bool:
     link = manage_url(reg.token)
     # people with a seat show this QR code (their personal link) at the door
-    has_seat = reg.status == RegistrationStatus.CONFIRMED and template != "cancelled_by_organiser"
+    has_seat = reg.status == RegistrationStatus.CONFIRMED and not template.startswith("cancelled")
     return mail.send(
         reg.email,
         _SUBJECTS[template],

@@ -12,6 +12,7 @@ from chalicelib.core.forms import FieldError, whole_number
 from chalicelib.core.themes import THEMES
 from chalicelib.events import workspace as event_admin
 from chalicelib.events.forms import EVENT_FORM, event_values, slot_values
+from chalicelib.events.model import EventStatus
 from chalicelib.views.auth import requires, signed_in
 from chalicelib.views.http import FORM, form_post, page, query_params, redirect
 
@@ -85,10 +86,39 @@ def update_event(form: dict[str, str], slug: str) -> Response:
     return redirect(f"{BASE}/{slug}?opgeslagen=1")
 
 
+@bp.route(BASE + "/{slug}/status/annuleren", methods=["GET"])
+@requires(bp, Access.ORGANISER)
+def confirm_cancel(slug: str) -> Response:
+    """Cancelling mails everyone and cannot be undone: asked once more, with who will hear of it."""
+    event = event_admin.get(slug)
+    if event.status == EventStatus.CANCELLED:
+        return redirect(f"{BASE}/{slug}")
+    return page(bp.current_request, "admin_event_cancel.html", event=event)
+
+
+@bp.route(BASE + "/{slug}/verwijderen", methods=["GET"])
+@requires(bp, Access.ORGANISER)
+def confirm_delete(slug: str) -> Response:
+    return page(bp.current_request, "admin_event_delete.html", event=event_admin.get(slug))
+
+
 @bp.route(BASE + "/{slug}/status/{action}", methods=["POST"], content_types=FORM)
 @requires(bp, Access.ORGANISER)
 @form_post(bp)
 def change_status(form: dict[str, str], slug: str, action: str) -> Response:
+    return _change_status(form, slug, action)
+
+
+# the path has a page of its own (the question above), so its POST is declared on it too:
+# API Gateway sends a request to a fixed path segment before one with a variable
+@bp.route(BASE + "/{slug}/status/annuleren", methods=["POST"], content_types=FORM)
+@requires(bp, Access.ORGANISER)
+@form_post(bp)
+def cancel(form: dict[str, str], slug: str) -> Response:
+    return _change_status(form, slug, "annuleren")
+
+
+def _change_status(form: dict[str, str], slug: str, action: str) -> Response:
     event, job = event_admin.change_status(signed_in(bp.current_request), slug, action, form.get("version", ""))
     followed = f"&verzending={job.id}" if job else ""
     return redirect(f"{BASE}/{slug}?status={event.status}{followed}")

@@ -10,7 +10,7 @@ from chalicelib.core import clock
 from chalicelib.events import workspace as event_admin
 from chalicelib.exports import service as exports
 from chalicelib.views.auth import requires, signed_in
-from chalicelib.views.http import FORM, form_post, json_response, page, redirect
+from chalicelib.views.http import FORM, form_post, json_response, language, page, redirect
 
 bp = Blueprint(__name__)
 BASE = "/beheer/exports"
@@ -20,7 +20,8 @@ BASE = "/beheer/exports"
 @requires(bp, Access.ORGANISER)
 @form_post(bp)
 def of_event(form: dict[str, str], slug: str) -> Response:
-    export = exports.of_event(signed_in(bp.current_request), event_admin.get(slug))
+    request = bp.current_request
+    export = exports.of_event(signed_in(request), event_admin.get(slug), language(request))
     return redirect(f"{BASE}/{export.id}")
 
 
@@ -28,7 +29,8 @@ def of_event(form: dict[str, str], slug: str) -> Response:
 @requires(bp, Access.ORGANISER)
 @form_post(bp)
 def of_subscribers(form: dict[str, str]) -> Response:
-    export = exports.of_subscribers(signed_in(bp.current_request))
+    request = bp.current_request
+    export = exports.of_subscribers(signed_in(request), language(request))
     return redirect(f"{BASE}/{export.id}")
 
 

@@ -10,6 +10,7 @@ from chalicelib.core.forms import FieldError
 from chalicelib.events import workspace as event_admin
 from chalicelib.registrations import attendance
 from chalicelib.registrations import service as registration
+from chalicelib.registrations.model import RegistrationStatus
 from chalicelib.views.auth import requires, signed_in
 from chalicelib.views.http import FORM, form_post, page, query_params, redirect
 
@@ -34,6 +35,24 @@ def registrations(slug: str) -> Response:
     )
 
 
+@bp.route(BASE + "/aanmeldingen/{key}/annuleren", methods=["GET"])
+@requires(bp, Access.ORGANISER)
+def confirm_cancel(slug: str, key: str) -> Response:
+    """The person is mailed and may lose their seat to the waiting list: asked once more."""
+    reg = registration.by_key(slug, key)
+    if reg.status == RegistrationStatus.CANCELLED:
+        return redirect(f"/beheer/bijeenkomsten/{slug}/aanmeldingen")
+    return page(bp.current_request, "admin_registration_cancel.html", event=event_admin.get(slug), registration=reg)
+
+
+@bp.route(BASE + "/aanmeldingen/{key}/annuleren", methods=["POST"], content_types=FORM)
+@requires(bp, Access.ORGANISER)
+@form_post(bp)
+def cancel(form: dict[str, str], slug: str, key: str) -> Response:
+    registration.cancel_by_organiser(signed_in(bp.current_request), slug, key)
+    return redirect(f"/beheer/bijeenkomsten/{slug}/aanmeldingen")
+
+
 @bp.route(BASE + "/aanmeldingen/{key}/{action}", methods=["POST"], content_types=FORM)
 @requires(bp, Access.ORGANISER)
 @form_post(bp)
@@ -41,8 +60,6 @@ def registration_action(form: dict[str, str], slug: str, key: str, action: str) 
     organiser = signed_in(bp.current_request)
     if action == "promoveren":
         registration.promote(organiser, slug, key)
-    elif action == "annuleren":
-        registration.cancel_by_organiser(organiser, slug, key)
     elif action in ("aanwezig", "afwezig"):
         reg = attendance.check_in(organiser, slug, key, attended=action == "aanwezig")
         return redirect(f"/beheer/bijeenkomsten/{slug}/inchecken?gedaan={reg.key}#inchecken")

@@ -122,6 +122,15 @@ def manage(token: str) -> Response:
     )
 
 
+@bp.route("/r/{token}/annuleren", methods=["GET"])
+def confirm_cancel(token: str) -> Response:
+    """A second step before cancelling, as the seat may go to someone else at once."""
+    reg, event, _position = registration.find(token)
+    if reg.status == RegistrationStatus.CANCELLED or clock.now() >= event.starts_at:
+        return redirect(f"/r/{token}")
+    return page(bp.current_request, "confirm_cancel.html", registration=reg, event=event)
+
+
 @bp.route("/r/{token}/annuleren", methods=["POST"], content_types=FORM)
 @form_post(bp)
 def cancel(form: dict[str, str], token: str) -> Response:
