@@ -219,7 +219,11 @@ def test_the_answer_is_the_same_for_known_and_unknown_addresses(moto, client):
     assert known.status_code == unknown.status_code == waiting.status_code == 200
     assert text(known) == text(unknown) == text(waiting)
     assert deliver_sign_in_links() == 3  # the same work for each: a message on the queue
-    assert [m.destinations["ToAddresses"] for m in sent_mail()] == [["m@rotterdam.nl"]]
+    # the mailbox, not the page, tells: a link to the approved account, a "still waiting" to the pending one
+    assert {m.destinations["ToAddresses"][0]: m.subject for m in sent_mail()} == {
+        "m@rotterdam.nl": "Uw link om in te loggen",
+        "p@rotterdam.nl": "Uw account wacht nog op goedkeuring",
+    }
 
 
 def test_a_link_signs_in_once(moto, visitor):
@@ -311,7 +315,7 @@ def test_the_return_address_is_only_ever_a_local_path(moto, visitor, target):
     make_account("m@rotterdam.nl")
     visitor.post("/inloggen", {"email": "m@rotterdam.nl", "next": target})
     response = visitor.post(f"/inloggen/{last_link('m@rotterdam.nl', '/inloggen')}", {})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/kennisbank?ingelogd=1"  # a member's own landing, never the target
     form = text(visitor.get(f"/inloggen?next={target}"))
     assert 'name="next" value="/"' in form
 
@@ -322,7 +326,40 @@ def test_a_page_that_needs_sign_in_returns_there_afterwards(moto, visitor):
     assert 'name="next" value="/account"' in text(visitor.get("/inloggen?next=/account"))
     visitor.post("/inloggen", {"email": "m@rotterdam.nl", "next": "/account"})
     response = visitor.post(f"/inloggen/{last_link('m@rotterdam.nl', '/inloggen')}", {})
-    assert response.headers["Location"] == "/account"
+    assert response.headers["Location"] == "/account?ingelogd=1"
+    visitor.session = response.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+    assert "U bent ingelogd als m@rotterdam.nl." in text(visitor.get("/account?ingelogd=1"))
+
+
+def test_every_page_offers_sign_in_back_to_itself_with_its_query(moto, visitor):
+    make_account("m@rotterdam.nl")
+    library = text(visitor.get("/kennisbank?thema=polarisatie"))
+    assert 'href="/inloggen?next=/kennisbank%3Fthema%3Dpolarisatie"' in library
+    assert 'href="/inloggen"' in text(visitor.get("/"))  # from the home page: to the account's own landing
+    visitor.post("/inloggen", {"email": "m@rotterdam.nl", "next": "/kennisbank?thema=polarisatie"})
+    response = visitor.post(f"/inloggen/{last_link('m@rotterdam.nl', '/inloggen')}", {})
+    assert response.headers["Location"] == "/kennisbank?thema=polarisatie&ingelogd=1"
+
+
+def test_without_a_page_to_return_to_an_organiser_lands_in_the_workspace(moto, visitor):
+    make_account("org@zwijndrecht.nl", access="organiser")
+    visitor.post("/inloggen", {"email": "org@zwijndrecht.nl"})
+    response = visitor.post(f"/inloggen/{last_link('org@zwijndrecht.nl', '/inloggen')}", {})
+    assert response.headers["Location"] == "/beheer?ingelogd=1"
+
+
+def test_an_account_waiting_for_approval_is_told_so_instead_of_hearing_nothing(moto, visitor):
+    make_account("wacht@rotterdam.nl", status="pending")
+    make_account("afgewezen@rotterdam.nl", status="rejected")
+    before = len(sent_mail())
+    for address in ("wacht@rotterdam.nl", "afgewezen@rotterdam.nl", "onbekend@rotterdam.nl"):
+        page = text(visitor.post("/inloggen", {"email": address}))
+        assert "nog niet is goedgekeurd" in page  # the same page for every address
+    deliver_sign_in_links()
+    [mail] = sent_mail()[before:]
+    assert mail.destinations["ToAddresses"] == ["wacht@rotterdam.nl"]
+    assert mail.subject == "Uw account wacht nog op goedkeuring"
+    assert "/inloggen/" not in mail.body  # no link: it could not be used
 
 
 # -- own data ---------------------------------------------------------------

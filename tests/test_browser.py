@@ -138,6 +138,23 @@ def test_keyboard_only_and_english(page: Page):
     assert_accessible(page)
 
 
+def test_a_failed_submit_by_keyboard_lands_on_the_error_summary(page: Page):
+    """Keyboard only: the registration form sent empty comes back with the focus on the summary of
+    its errors, whose links lead to the fields, the other input kept."""
+    page.goto(DEMO)
+    page.get_by_label("Organisatie").focus()
+    page.keyboard.type("Gemeente Dordrecht")
+    page.keyboard.press("Enter")
+    summary = page.locator("#foutmeldingen")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Er is een probleem")
+    expect(page.get_by_label("Organisatie")).to_have_value("Gemeente Dordrecht")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Naam", exact=True)).to_be_focused()
+    assert_accessible(page)
+
+
 def open_mailed_link(page: Page, to: str, subject: str) -> None:
     """Open the local outbox and follow the link in the newest mail to `to` with `subject`. Some mail
     (a sign-in link) comes from a worker a moment later: look again, as a person checks their inbox."""
@@ -186,6 +203,9 @@ def test_request_an_account_verify_it_and_sign_in(page: Page):
     open_mailed_link(page, address, "Uw link om in te loggen")
     assert_accessible(page)
     page.get_by_role("button", name="Inloggen").click()
+    # a member who came from no page in particular lands in the library, told they are signed in
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kennisbank")
+    expect(page.get_by_role("status").first).to_contain_text(f"U bent ingelogd als {address}")
     page.get_by_role("link", name="Mijn account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mijn account")
     expect(page.get_by_text(address)).to_be_visible()
@@ -385,7 +405,7 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
     organiser.get_by_role("button", name="Zoeken").click()
     organiser.get_by_role("button", name="Dave van den Berg").click()  # "Aanwezig", named for screen readers
     expect(organiser.get_by_role("status")).to_contain_text("Dave van den Berg is aanwezig gemeld.")
-    expect(organiser.get_by_text("1 van 1 bevestigde deelnemers zijn aanwezig.")).to_be_visible()
+    expect(organiser.get_by_text("1 van de 1 bevestigde deelnemers is aanwezig.")).to_be_visible()
     assert_accessible(organiser)
 
     organiser.get_by_role("link", name="Aanmeldingen").click()

@@ -274,6 +274,19 @@ def test_cancel_through_the_personal_page(make_event, visitor):
     assert visitor.get(f"/r/{token}/annuleren").headers["Location"] == f"/r/{token}"
 
 
+def test_a_full_event_names_the_waiting_list_only_when_someone_is_on_it(make_event, visitor):
+    make_event(capacity=1)
+    visitor.post(f"/events/{SLUG}/aanmelden", registration_form())
+    full = text(visitor.get(f"/events/{SLUG}"))
+    assert "Deze bijeenkomst is vol." in full
+    # near the top, a way down to the form
+    assert full.index('href="#aanmelden"') < full.index('id="over-kop"')
+    assert '<a href="#aanmelden" class="button">Naar het formulier voor de wachtlijst</a>' in full
+    assert "op de wachtlijst." not in full.split("Deze bijeenkomst is vol.")[1].split("</p>")[0]
+    visitor.post(f"/events/{SLUG}/aanmelden", registration_form())
+    assert "Er staat nu 1 persoon op de wachtlijst." in text(visitor.get(f"/events/{SLUG}"))
+
+
 def test_waiting_list_position_on_the_personal_page(make_event, visitor):
     make_event(capacity=1)
     visitor.post(f"/events/{SLUG}/aanmelden", registration_form())

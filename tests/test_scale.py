@@ -76,7 +76,7 @@ def test_check_in_finds_a_name_among_5000_reading_one_page(organiser, aws_calls)
     html = organiser.get(f"{BASE}/inchecken?q=deelnemer+4999").body.decode()
 
     assert names_on(html) == ["Deelnemer 4999"]
-    assert "0 van 5000 bevestigde deelnemers zijn aanwezig." in html
+    assert "0 van de 5000 bevestigde deelnemers zijn aanwezig." in html
     # session; event, figures, one page of each bucket at the door (confirmed, checked in) by name and by surname
     assert dict(aws_calls.calls) == {"dynamodb.BatchGetItem": 1, "dynamodb.Query": 6}
     assert aws_calls.items_read < 40

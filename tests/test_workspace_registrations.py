@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -40,6 +41,16 @@ def register(**form: str):
 
 def audit_actions() -> list[str]:
     return [e.action for e in stores.audit().month("2026-11", 500).entries]
+
+
+def test_workspace_lists_show_dutch_dates_and_local_times(organiser):
+    reg = register(name="Anna Jansen")
+    listing = organiser.get(f"{BASE}/aanmeldingen").body.decode()
+    local = reg.created_at.astimezone(ZoneInfo("Europe/Amsterdam"))
+    months = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+              "november", "december")  # fmt: skip
+    assert f"{local.day} {months[local.month - 1]} {local.year}, {local:%H:%M}" in listing
+    assert not re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", listing)  # no ISO dates
 
 
 def test_list_search_and_status_filters(organiser):
@@ -197,7 +208,9 @@ def test_an_organiser_scanning_the_qr_code_checks_the_person_in(organiser, clien
     anonymous = client.http.get(f"/r/{reg.token}").body.decode()
     assert "aanwezig melden" not in anonymous
     assert "Aanmelding annuleren" in anonymous
+    assert "<h1>Uw aanmelding</h1>" in anonymous
     page = organiser.get(f"/r/{reg.token}").body.decode()
+    assert "<h1>Aanmelding van Scan Mij</h1>" in page  # not "Uw aanmelding": the organiser reads whose it is
     assert f'action="{BASE}/aanmeldingen/{reg.key}/aanwezig"' in page
     assert "Aanmelding annuleren" not in page  # nothing to tap by mistake at the door
     response = organiser.post(f"{BASE}/aanmeldingen/{reg.key}/aanwezig", {})
@@ -217,9 +230,10 @@ def test_check_in_page_search_undo_and_only_confirmed(organiser):
     body = organiser.get(f"{BASE}/inchecken?q=anna").body.decode()
     assert "Anna Jansen" in body
     assert "Bram de Wit" not in body
+    assert "0 van de 3 bevestigde deelnemers zijn aanwezig." in body  # the count is the event's, not the search's
     assert "Wacht Even" not in organiser.get(f"{BASE}/inchecken").body.decode()
     assert organiser.post(f"{BASE}/aanmeldingen/{anna.key}/aanwezig", {}).status_code == 303
-    assert "1 van 3 bevestigde deelnemers zijn aanwezig." in organiser.get(f"{BASE}/inchecken").body.decode()
+    assert "1 van de 3 bevestigde deelnemers is aanwezig." in organiser.get(f"{BASE}/inchecken").body.decode()
     assert organiser.post(f"{BASE}/aanmeldingen/{anna.key}/afwezig", {}).status_code == 303
     assert stores.registrations().get(SLUG, anna.sk).attended_at is None
     assert organiser.post(f"{BASE}/aanmeldingen/{waiting.key}/aanwezig", {}).status_code == 409

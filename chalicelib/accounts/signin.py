@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from chalicelib import stores
 from chalicelib.accounts import rate_limit, sessions
 from chalicelib.accounts import service as accounts
+from chalicelib.accounts.model import Access, Account, AccountStatus
 from chalicelib.accounts.store import LinkUnusable, StaleAccount
 from chalicelib.core import config, observability
 from chalicelib.core.errors import LinkInvalid, TooManyAttempts
@@ -58,8 +59,15 @@ def request_link(form: Mapping[str, str], client: str, next_path: str, language:
     put(config.signin_queue_url(), message)
 
 
+def landing(account: Account) -> str:
+    """Where a sign-in that came from no page in particular leads: to the work the account is for."""
+    return "/beheer" if account.access == Access.ORGANISER else "/kennisbank"
+
+
 def send_link(body: str) -> bool:
-    """The sign-in worker: mail a link if the address belongs to an approved account; whether it did."""
+    """The sign-in worker: mail a link if the address belongs to an approved account; whether it did.
+    An account that waits for an organiser's approval is told so by mail instead, so that its owner
+    is not left waiting for a link (the page in the browser says the same for every address)."""
     try:
         message = json.loads(body)
         email, next_path, language = str(message["email"]), str(message["next"]), str(message["language"])
@@ -68,6 +76,12 @@ def send_link(body: str) -> bool:
         return False
     store = stores.accounts()
     account = store.get(email)
+    if account is not None and account.status == AccountStatus.PENDING:
+        if not mail.send(
+            account.email, _("Uw account wacht nog op goedkeuring"), "signin_pending", language, account=account
+        ):
+            raise MailNotSent()
+        return False
     if account is None or not account.can_sign_in:
         return False
     token = store.add_link("signin", account, accounts.epoch(config.SIGN_IN_LINK_SECONDS), next_path)
@@ -100,6 +114,7 @@ def use_link(token: str) -> tuple[str, str]:
     try:
         session = sessions.start(token, account)
         observability.count("SignIns")
-        return session, str(link.get("next", "/"))
+        next_path = str(link.get("next") or "/")
+        return session, landing(account) if next_path == "/" else next_path
     except (LinkUnusable, StaleAccount) as exc:  # used in another tab meanwhile, or the account changed
         raise LinkInvalid() from exc

@@ -8,11 +8,11 @@ data stays out of the package and out of the cold start.
 from __future__ import annotations
 
 import gettext
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-from chalicelib.core.config import DEFAULT_LANGUAGE, LANGUAGES
+from chalicelib.core.config import DEFAULT_LANGUAGE, LANGUAGES, TIMEZONE
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
@@ -39,6 +39,12 @@ _MONTHS = (
     _("juli"), _("augustus"), _("september"), _("oktober"), _("november"), _("december"),
 )  # fmt: skip
 _WEEKDAYS = (_("maandag"), _("dinsdag"), _("woensdag"), _("donderdag"), _("vrijdag"), _("zaterdag"), _("zondag"))
+
+
+def format_moment(value: datetime, language: str, seconds: bool = False) -> str:
+    """'18 september 2027, 13:30' in the portal's time zone, for lists and times of day."""
+    local = value.astimezone(TIMEZONE)
+    return f"{format_date(local.date(), language, weekday=False)}, {local.strftime('%H:%M:%S' if seconds else '%H:%M')}"
 
 
 def format_date(value: date, language: str, weekday: bool = True) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import BaseLoader, Environment, FileSystemLoader, ModuleLoader, StrictUndefined, select_autoescape
 
 from chalicelib.core import richtext
-from chalicelib.core.i18n import format_date, translations
+from chalicelib.core.i18n import format_date, format_moment, translations
 from chalicelib.vocabulary import (
     ACCESS_LABELS,
     ENUMS,
@@ -49,6 +49,7 @@ def environment(language: str) -> Environment:
     env.globals.update(
         lang=language,
         format_date=partial(format_date, language=language),
+        format_moment=partial(format_moment, language=language),
         markdown=richtext.render,  # organisers' Markdown, sanitised
         paragraphs=richtext.paragraphs,  # organisers' plain text
         status_label=lambda status: catalog.gettext(STATUS_LABELS.get(status) or status),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode
+
 from chalice.app import Blueprint, Response
 
 from chalicelib.accounts import sessions, signin
@@ -56,7 +58,10 @@ def sign_in(form: dict[str, str], token: str) -> Response:
     session, next_path = signin.use_link(token)
     sessions.end_earlier(cookies(bp.current_request).get(SESSION_COOKIE))
     cookie = cookie_header(SESSION_COOKIE, session, config.SESSION_SECONDS)
-    return redirect(local_path(next_path), {"Set-Cookie": cookie})
+    # back where the visitor was, with a notice there that says they are signed in
+    path, _, query = local_path(next_path).partition("?")
+    notice = urlencode([*parse_qsl(query), ("ingelogd", "1")])
+    return redirect(f"{path}?{notice}", {"Set-Cookie": cookie})
 
 
 @bp.route("/uitloggen", methods=["POST"], content_types=FORM)
