@@ -7,7 +7,7 @@ MO     := chalicelib/locale/en/LC_MESSAGES/messages.mo
 PO     := locale/en/LC_MESSAGES/messages.po
 export AWS_DEFAULT_REGION ?= eu-west-1
 
-.PHONY: run bounce test lint browser package bench messages translations organiser clean
+.PHONY: run bounce test lint browser package bench screenshots messages translations organiser clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -59,6 +59,11 @@ organiser: $(BIN)/.installed
 
 bench: $(BIN)/.installed $(MO)
 	$(PY) -m devtools.bench
+
+# Every page type at 320, 390 and 1280 px, as PNG in build/screenshots/ (tests/test_phones.py takes them)
+screenshots: browser $(BIN)/.installed $(MO)
+	rm -rf build/screenshots && mkdir -p build/screenshots
+	SCREENSHOTS=build/screenshots $(BIN)/pytest -p no:cacheprovider -q tests/test_phones.py -k sideways
 
 clean:
 	rm -rf build $(VENV) chalicelib/locale .pytest_cache .ruff_cache devtools/bytecode/node_modules

@@ -340,6 +340,11 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
         accept_downloads=True,
     ).new_page()
     sign_in_as(organiser, "planner@zwijndrecht.nl")
+    # an organiser lands in the workspace, told who is signed in
+    expect(organiser.get_by_role("heading", level=1)).to_have_text("Beheer")
+    expect(organiser.get_by_role("status").first).to_contain_text("U bent ingelogd als planner@zwijndrecht.nl")
+    # on a phone the menu is behind a button
+    organiser.get_by_text("Menu", exact=True).click()
     organiser.get_by_role("link", name="Beheer").click()
     expect(organiser.get_by_role("heading", level=1)).to_have_text("Beheer")
     assert_accessible(organiser)

@@ -30,7 +30,7 @@ def organiser(client, make_event) -> FormSession:
 
 def names_on(html: str) -> list[str]:
     """The people listed (a row's first cell, or a name at the door), once each."""
-    return re.findall(r'(?:<td>|"checkin-name">)(Deelnemer \d+)', html)
+    return re.findall(r'(?:<td[^>]*>|"checkin-name">)(Deelnemer \d+)', html)
 
 
 def next_link(html: str) -> str:

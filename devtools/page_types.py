@@ -1,0 +1,110 @@
+"""Every page type of the portal, opened by the person who sees it, in a portal like `make run`'s.
+
+Shared by the phone and reflow tests (tests/test_phones.py) and `make screenshots`, so that both
+look at the same pages: the public pages, an attendee's own page, a speaker's upload page, and the
+organisers' workspace on the demo meeting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Browser, Page
+
+DEMO = "netwerkbijeenkomst-zwijndrecht"
+ORGANISER = "planner@zwijndrecht.nl"
+
+PUBLIC = {
+    "home": "/",
+    "events": "/events",
+    "event": f"/events/{DEMO}",
+    "news": "/nieuws",
+    "library": "/kennisbank",
+    "sign-in": "/inloggen",
+    "account-request": "/account/aanvragen",
+    "privacy": "/privacy",
+    "accessibility": "/toegankelijkheid",
+    "not-found": "/events/bestaat-niet",
+}
+WORKSPACE = {
+    "workspace": "/beheer",
+    "workspace-events": "/beheer/bijeenkomsten",
+    "event-new": "/beheer/bijeenkomsten/nieuw",
+    "event-edit": f"/beheer/bijeenkomsten/{DEMO}",
+    "event-cancel": f"/beheer/bijeenkomsten/{DEMO}/status/annuleren",
+    "programme": f"/beheer/bijeenkomsten/{DEMO}/programma",
+    "slot": f"/beheer/bijeenkomsten/{DEMO}/programma/1",
+    "registrations": f"/beheer/bijeenkomsten/{DEMO}/aanmeldingen",
+    "check-in": f"/beheer/bijeenkomsten/{DEMO}/inchecken",
+    "attendance-list": f"/beheer/bijeenkomsten/{DEMO}/presentielijst",
+    "overview": f"/beheer/bijeenkomsten/{DEMO}/overzicht",
+    "message": f"/beheer/bijeenkomsten/{DEMO}/bericht",
+    "speakers": f"/beheer/bijeenkomsten/{DEMO}/sprekers",
+    "materials": "/beheer/materialen",
+    "document-new": "/beheer/documenten/nieuw",
+    "accounts": "/beheer/accounts",
+    "domains": "/beheer/domeinen",
+    "audit-log": "/beheer/logboek",
+    "news-workspace": "/beheer/nieuws",
+    "newsletter": "/beheer/nieuwsbrief",
+    "mail-jobs": "/beheer/verzendingen",
+    "suppressions": "/beheer/onbereikbaar",
+    "own-account": "/account",
+}
+
+
+def _sign_in(page: Page, address: str) -> None:
+    page.goto("/inloggen")
+    page.get_by_label("E-mailadres").fill(address)
+    page.get_by_role("button", name="Stuur mij een inloglink").click()
+    for _ in range(60):  # the sign-in worker mails the link a moment later
+        page.goto("/outbox")
+        mail = page.get_by_role("article").filter(has_text=address).filter(has_text="Uw link om in te loggen").first
+        if mail.count():
+            break
+        page.wait_for_timeout(250)
+    mail.locator(".mail-body a").first.click()
+    page.get_by_role("button", name="Inloggen").click()
+
+
+@contextmanager
+def page_types(browser: Browser, url: str, manage: Callable[..., str]) -> Iterator[list[tuple[str, Page, str]]]:
+    """(name, page, path) for every page type; `manage` runs manage.py against the portal."""
+    contexts = []
+
+    def person() -> Page:
+        context = browser.new_context(base_url=url, locale="nl-NL")
+        contexts.append(context)
+        return context.new_page()
+
+    try:
+        visitor = person()
+        visits = [(name, visitor, path) for name, path in PUBLIC.items()]
+
+        visitor.goto(f"/events/{DEMO}")
+        visitor.get_by_label("Naam", exact=True).fill("Dave van den Berg")
+        visitor.get_by_label("E-mailadres").fill("dave.vandenberg@zwijndrecht.nl")
+        visitor.get_by_label("Organisatie").fill("Gemeente Zwijndrecht")
+        visitor.get_by_label("Aandachtsfunctionaris maatschappelijk ongenoegen (gemeente)").check()
+        visitor.locator("#veld-consent").check()
+        visitor.get_by_role("button", name="Aanmelden").click()
+        own = urlsplit(visitor.url).path
+        visits += [("registration", visitor, own), ("registration-cancel", visitor, f"{own}/annuleren")]
+
+        invited = manage(
+            "invite-speaker",
+            *("--event", DEMO, "--slot", "4", "--name", "Annemarie van Hinsberg"),
+            *("--organisation", "Movisie", "--email", "annemarie@movisie.nl"),
+        )
+        visits.append(("speaker", person(), urlsplit(invited.split(": ", 1)[1].strip()).path))
+
+        manage("create-organiser", "--email", ORGANISER)
+        organiser = person()
+        _sign_in(organiser, ORGANISER)
+        visits += [(name, organiser, path) for name, path in WORKSPACE.items()]
+        yield visits
+    finally:
+        for context in contexts:
+            context.close()
