@@ -177,6 +177,8 @@ def test_publish_unpublish_and_the_public_list(organiser, client):
 
 def test_cancelling_mails_everyone_registered_or_waiting_and_closes_registration(organiser, make_event, visitor):
     make_event(capacity=1)
+    nobody = organiser.get(f"{BASE}/{SLUG}/status/annuleren").body.decode()
+    assert "Niemand is aangemeld of staat op de wachtlijst: er gaat geen e-mail uit." in nobody
     confirmed = registration.register(SLUG, registration_form(), "nl").registration
     waiting = registration.register(SLUG, registration_form(), "en").registration
     before = len(sent_mail())
