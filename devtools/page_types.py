@@ -55,17 +55,24 @@ WORKSPACE = {
 }
 
 
-def _sign_in(page: Page, address: str) -> None:
-    page.goto("/inloggen")
-    page.get_by_label("E-mailadres").fill(address)
-    page.get_by_role("button", name="Stuur mij een inloglink").click()
-    for _ in range(60):  # the sign-in worker mails the link a moment later
+def open_mailed_link(page: Page, to: str, subject: str) -> None:
+    """Open the local outbox and follow the link in the newest mail to `to` with `subject`. Some mail
+    (a sign-in link) comes from a worker a moment later: look again, as a person checks their inbox."""
+    for _ in range(60):
         page.goto("/outbox")
-        mail = page.get_by_role("article").filter(has_text=address).filter(has_text="Uw link om in te loggen").first
+        mail = page.get_by_role("article").filter(has_text=to).filter(has_text=subject).first
         if mail.count():
             break
         page.wait_for_timeout(250)
     mail.locator(".mail-body a").first.click()
+
+
+def sign_in(page: Page, address: str) -> None:
+    """Sign in as a person does: ask for a link, take it from the outbox, press the button."""
+    page.goto("/inloggen")
+    page.get_by_label("E-mailadres").fill(address)
+    page.get_by_role("button", name="Stuur mij een inloglink").click()
+    open_mailed_link(page, address, "Uw link om in te loggen")
     page.get_by_role("button", name="Inloggen").click()
 
 
@@ -102,7 +109,7 @@ def page_types(browser: Browser, url: str, manage: Callable[..., str]) -> Iterat
 
         manage("create-organiser", "--email", ORGANISER)
         organiser = person()
-        _sign_in(organiser, ORGANISER)
+        sign_in(organiser, ORGANISER)
         visits += [(name, organiser, path) for name, path in WORKSPACE.items()]
         yield visits
     finally:

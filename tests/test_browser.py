@@ -17,6 +17,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from devtools.page_types import open_mailed_link, sign_in
 from tests.conftest import LivePortal, live_portal
 from tests.documents import pdf
 
@@ -155,18 +156,6 @@ def test_a_failed_submit_by_keyboard_lands_on_the_error_summary(page: Page):
     assert_accessible(page)
 
 
-def open_mailed_link(page: Page, to: str, subject: str) -> None:
-    """Open the local outbox and follow the link in the newest mail to `to` with `subject`. Some mail
-    (a sign-in link) comes from a worker a moment later: look again, as a person checks their inbox."""
-    for _ in range(60):
-        page.goto("/outbox")
-        mail = page.get_by_role("article").filter(has_text=to).filter(has_text=subject).first
-        if mail.count():
-            break
-        page.wait_for_timeout(250)
-    mail.locator(".mail-body a").first.click()
-
-
 def request_account(page: Page, name: str, address: str, organisation: str, check_page: bool = False) -> None:
     page.goto("/account/aanvragen")
     if check_page:
@@ -219,14 +208,6 @@ def test_request_an_account_verify_it_and_sign_in(page: Page):
     expect(page.get_by_role("link", name="Inloggen")).to_be_visible()
 
 
-def sign_in_as(page: Page, address: str) -> None:
-    page.goto("/inloggen")
-    page.get_by_label("E-mailadres").fill(address)
-    page.get_by_role("button", name="Stuur mij een inloglink").click()
-    open_mailed_link(page, address, "Uw link om in te loggen")
-    page.get_by_role("button", name="Inloggen").click()
-
-
 def test_speaker_uploads_organiser_publishes_member_downloads(browser: Browser, portal: LivePortal, tmp_path: Path):
     slides = tmp_path / "Polarisatie in de wijk.pdf"
     slides.write_bytes(pdf("Polarisatie in de wijk"))
@@ -267,7 +248,7 @@ def test_speaker_uploads_organiser_publishes_member_downloads(browser: Browser, 
     assert_accessible(speaker)
 
     organiser = person()
-    sign_in_as(organiser, "organisator@zwijndrecht.nl")
+    sign_in(organiser, "organisator@zwijndrecht.nl")
     organiser.goto("/beheer/materialen")
     assert_accessible(organiser)
     organiser.get_by_role("button", name="Publiceren").click()
@@ -287,7 +268,7 @@ def test_speaker_uploads_organiser_publishes_member_downloads(browser: Browser, 
     request_account(member, "Elsje van Dijk", "elsje@nctv.nl", "NCTV")
     open_mailed_link(member, "elsje@nctv.nl", "Bevestig uw e-mailadres")
     member.get_by_role("button", name="Bevestigen").click()
-    sign_in_as(member, "elsje@nctv.nl")
+    sign_in(member, "elsje@nctv.nl")
     member.goto("/kennisbank")
     assert_accessible(member)
     with member.expect_download() as download:
@@ -339,7 +320,7 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
         has_touch=True,
         accept_downloads=True,
     ).new_page()
-    sign_in_as(organiser, "planner@zwijndrecht.nl")
+    sign_in(organiser, "planner@zwijndrecht.nl")
     # an organiser lands in the workspace, told who is signed in
     expect(organiser.get_by_role("heading", level=1)).to_have_text("Beheer")
     expect(organiser.get_by_role("status").first).to_contain_text("U bent ingelogd als planner@zwijndrecht.nl")
