@@ -6,6 +6,7 @@ inside `mock_aws` or against a moto server on 127.0.0.1.
 
 from __future__ import annotations
 
+import base64
 import codecs
 import csv
 import functools
@@ -15,11 +16,13 @@ import secrets
 import socket
 import subprocess
 import sys
+import urllib.parse
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +38,7 @@ from moto.ses.models import ses_backends
 
 from chalicelib import stores
 from chalicelib.accounts import csrf, sessions
-from chalicelib.core import aws, clock
+from chalicelib.core import aws, clock, config
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.dynamo import to_attrs
 from chalicelib.events.model import Event, Slot, Speaker
@@ -318,6 +321,59 @@ class FormSession:
             body=urlencode(data),
             headers={"content-type": "application/x-www-form-urlencoded", "cookie": self.cookie},
         )
+
+
+class _UploadForm(HTMLParser):
+    """The upload form of a page: its hidden fields and the keys its choices offer, by label."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self.keys: dict[str, str] = {}
+        self._option: str | None = None
+        self._inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self._inside = found.get("id") == "upload-form"
+        elif self._inside and tag == "input" and found.get("type") == "hidden":
+            self.fields[found["name"]] = found.get("value", "")
+        elif self._inside and tag == "option":
+            self._option = found["value"]
+
+    def handle_data(self, data: str) -> None:
+        if self._option is not None:
+            self.keys[data.strip()] = self._option
+            self._option = None
+
+    def handle_endtag(self, tag: str) -> None:
+        self._inside = self._inside and tag != "form"
+
+
+def upload_through_page(
+    page: str, content: bytes, filename: str = "Mijn dia's.pdf", choice: str = "", content_type: str = ""
+) -> str:
+    """Store in S3 what a browser sends with the page's upload form, and return the key.
+
+    `choice` is part of an option's label (a slot, an event); without, the form's only or first
+    key. moto does not hold a POST to its policy, so this does: the key must start with the signed
+    prefix and the type be the signed one (unless `content_type` plays a browser that lies)."""
+    form = _UploadForm()
+    form.feed(page)
+    key = form.fields.get("key") or next(k for label, k in form.keys.items() if choice in label)
+    conditions = json.loads(base64.b64decode(form.fields["policy"]))["conditions"]
+    [prefix] = [c[2] for c in conditions if isinstance(c, list) and c[:2] == ["starts-with", "$key"]]
+    assert key.startswith(prefix), (key, prefix)
+    assert {"Content-Type": form.fields["Content-Type"]} in conditions
+    aws.s3().put_object(
+        Bucket=config.bucket_name(),
+        Key=key,
+        Body=content,
+        ContentType=content_type or form.fields["Content-Type"],
+        Metadata={"filename": urllib.parse.quote(filename)},  # percent-encoded, as upload.js sends it
+    )
+    return key
 
 
 def download_export(session: FormSession, start: str) -> requests.Response:

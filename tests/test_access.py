@@ -59,7 +59,6 @@ MATRIX = {
     ("POST", "/beheer/verzendingen/{job_id}/opnieuw", "/beheer/verzendingen/onbekend/opnieuw"): (401, 403, 404),
     ("POST", "/beheer/nieuwsbrief", "/beheer/nieuwsbrief"): (401, 403, 422),
     ("GET", "/spreker/{token}", f"/spreker/{UNKNOWN}"): (410, 410, 410),
-    ("POST", "/spreker/{token}/upload", f"/spreker/{UNKNOWN}/upload"): (410, 410, 410),
     ("GET", "/spreker/{token}/klaar", f"/spreker/{UNKNOWN}/klaar"): (410, 410, 410),
     ("POST", "/spreker/{token}/bestanden/{material_id}/verwijderen", f"/spreker/{UNKNOWN}/bestanden/x.0/verwijderen"): (
         410,
@@ -165,7 +164,6 @@ MATRIX = {
     ("GET", "/beheer/materialen/{material_id}", f"/beheer/materialen/{SLUG}.000000000000"): (303, 403, 404),
     ("POST", "/beheer/materialen/{material_id}", f"/beheer/materialen/{SLUG}.000000000000"): (401, 403, 404),
     ("GET", "/beheer/documenten/nieuw", "/beheer/documenten/nieuw"): (303, 403, 200),
-    ("POST", "/beheer/documenten/nieuw", "/beheer/documenten/nieuw"): (401, 403, 422),
     ("GET", "/beheer/documenten/klaar", "/beheer/documenten/klaar"): (303, 403, 404),
     ("GET", "/beheer/domeinen", "/beheer/domeinen"): (303, 403, 200),
     ("POST", "/beheer/domeinen", "/beheer/domeinen"): (401, 403, 422),
@@ -248,7 +246,7 @@ def test_every_form_refuses_a_post_without_its_csrf_token(people):
         for method, route, path in MATRIX
         if method == "POST" and "application/x-www-form-urlencoded" in app.routes[route]["POST"].content_types
     ]
-    assert len(forms) == 41  # the matrix lists every route, so every form is here
+    assert len(forms) == 39  # the matrix lists every route, so every form is here
     organiser = people["organiser"]
     for route, path in forms:
         response = organiser.post(path, {"email": "x@politie.nl", "name": "x"}, with_token=False)

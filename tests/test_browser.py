@@ -238,9 +238,7 @@ def test_speaker_uploads_organiser_publishes_member_downloads(browser: Browser, 
     speaker.goto(link)
     expect(speaker.get_by_role("heading", level=1)).to_contain_text("Uw dia's voor")
     assert_accessible(speaker)
-    speaker.get_by_label("Soort bestand").select_option("pdf")
-    speaker.get_by_role("button", name="Verder: bestand kiezen").click()
-    assert_accessible(speaker)
+    # one step: the file, whatever its type (the portal reads it from the content)
     speaker.get_by_label("Bestand", exact=True).set_input_files(str(slides))
     speaker.get_by_role("button", name="Versturen").click()  # upload.js: straight to S3, with progress
     expect(speaker.get_by_role("status")).to_contain_text("Uw bestand is opgeslagen.")
@@ -301,7 +299,6 @@ def test_without_javascript_the_form_posts_to_s3_and_s3_returns_the_speaker(
     )
     page = browser.new_context(base_url=portal.url, java_script_enabled=False).new_page()
     page.goto(link)
-    page.get_by_role("button", name="Verder: bestand kiezen").click()
     page.get_by_label("Bestand", exact=True).set_input_files(str(slides))
     page.get_by_role("button", name="Versturen").click()  # a plain POST to S3, which redirects back
     expect(page.get_by_role("status")).to_contain_text("Uw bestand is opgeslagen.")

@@ -112,7 +112,7 @@ QUERY: dict[Key, tuple[str, ...]] = {
     ("GET", "/beheer/bijeenkomsten/{slug}"): ("opgeslagen", "status", "verzending"),
     ("GET", "/beheer/bijeenkomsten/{slug}/aanmeldingen"): ("q", "status", "na"),
     ("GET", "/beheer/bijeenkomsten/{slug}/inchecken"): ("q", "gedaan", "na"),
-    ("GET", "/beheer/bijeenkomsten/{slug}/sprekers"): ("gedaan",),
+    ("GET", "/beheer/bijeenkomsten/{slug}/sprekers"): ("gedaan", "onderdeel", "spreker"),
     ("GET", "/beheer/documenten/klaar"): ("key",),
     ("GET", "/beheer/logboek"): ("maand", "na"),
     ("GET", "/nieuws"): ("na",),
@@ -148,12 +148,10 @@ FORM: dict[Key, tuple[str, ...]] = {
         "status",
         *(f"theme_{i}" for i in range(5)),
     ),
-    ("POST", "/beheer/documenten/nieuw"): ("file_type", "event"),
     ("POST", "/beheer/domeinen"): ("domain",),
     ("POST", "/beheer/domeinen/verwijderen"): ("domain",),
     ("POST", "/beheer/nieuws"): ("title", "body", "published_at"),
     ("POST", "/beheer/nieuws/{slug}"): ("title", "body", "published_at"),
-    ("POST", "/spreker/{token}/upload"): ("slot", "file_type"),
 }
 
 # JSON fields of the API's one POST; its whole body is fuzzed too
@@ -168,7 +166,6 @@ REAL: dict[Key, dict[str, str]] = {
     ("GET", "/r/{token}"): {"token": "reg_token"},
     ("GET", "/r/{token}/annuleren"): {"token": "reg_token"},
     ("GET", "/spreker/{token}"): {"token": "speaker_token"},
-    ("POST", "/spreker/{token}/upload"): {"token": "speaker_token"},
     ("GET", "/spreker/{token}/klaar"): {"token": "speaker_token"},
     ("POST", "/spreker/{token}/bestanden/{material_id}/verwijderen"): {"token": "speaker_token"},
     ("GET", "/kennisbank/{material_id}/download"): {"material_id": "material_id"},
@@ -443,12 +440,10 @@ BASE: dict[Key, Callable[[World], dict[str, str]]] = {
         "slot_3": "yes",
     },
     ("POST", "/beheer/materialen/{material_id}"): _material_form,
-    ("POST", "/beheer/documenten/nieuw"): lambda w: {"file_type": "pdf", "event": SLUG},
     ("POST", "/beheer/domeinen"): lambda w: {"domain": f"gemeente{w.unique()}.nl"},
     ("POST", "/beheer/domeinen/verwijderen"): lambda w: {"domain": "bestaat-niet.nl"},
     ("POST", "/beheer/nieuws"): lambda w: {"title": f"Bericht {w.unique()}", "body": "Tekst."},
     ("POST", "/beheer/nieuws/{slug}"): lambda w: {"title": "Nieuwsbericht", "body": "Tekst."},
-    ("POST", "/spreker/{token}/upload"): lambda w: {"slot": "3", "file_type": "pdf"},
 }
 
 

@@ -6,7 +6,6 @@ import base64
 import json
 import secrets
 from datetime import datetime, timedelta
-from urllib.parse import quote
 
 import pytest
 
@@ -17,11 +16,12 @@ from chalicelib.library import service as library
 from chalicelib.library import speakers, storage
 from chalicelib.library.model import Material
 from tests.accounts_helpers import make_account, sign_in
-from tests.conftest import FormSession, deliver_index, registration_form
-from tests.documents import pdf
+from tests.conftest import FormSession, deliver_index, registration_form, upload_through_page
+from tests.documents import docx, odp, pdf, pptx
 
 SLUG = "netwerkbijeenkomst-test"
 PDF = pdf("Polarisatie in de wijk")
+DOCX, PPTX, ODP = docx(), pptx(), odp()
 EXE = b"MZ\x90\x00\x03" + b"\x00" * 200
 
 
@@ -31,19 +31,9 @@ def s3_objects() -> list[tuple[str, str]]:
     return [(v["Key"], v["VersionId"]) for v in versions.get("Versions", [])]
 
 
-def upload_as_s3_would(
-    forms: speakers.UploadForms, content: bytes, filename: str = "Mijn dia's.pdf", content_type: str | None = None
-) -> str:
-    """Store what a browser's POST to S3 would: the key, type and metadata of the presigned form."""
-    fields = forms.plain["fields"]
-    aws.s3().put_object(
-        Bucket=config.bucket_name(),
-        Key=fields["key"],
-        Body=content,
-        ContentType=content_type or fields["Content-Type"],
-        Metadata={"filename": quote(filename)},  # as upload.js sends it
-    )
-    return fields["key"]
+def upload_as_s3_would(visitor: FormSession, token: str, content: bytes, filename: str = "Mijn dia's.pdf") -> str:
+    """Store what the speaker's browser sends to S3 with the form on their page; return the key."""
+    return upload_through_page(visitor.get(f"/spreker/{token}").body.decode(), content, filename)
 
 
 @pytest.fixture
@@ -56,70 +46,106 @@ def speaker(make_event):
 # -- the presigned POST ----------------------------------------------------------
 
 
-def test_presigned_post_policy_fixes_key_size_type_and_expiry(speaker, now):
-    forms = speakers.start_upload(speaker, {"slot": "3", "file_type": "pdf"})
-    for variant, return_condition in (
-        (forms.plain, "success_action_redirect"),
-        (forms.scripted, "success_action_status"),
+def test_presigned_post_policy_fixes_key_prefix_size_and_expiry(speaker, now):
+    view = speakers.open_link(speaker)
+    form = speakers.upload_form(speaker, view)
+    for fields, return_condition in (
+        (form.plain, "success_action_redirect"),
+        (form.scripted, "success_action_status"),
     ):
-        fields = variant["fields"]
         policy = json.loads(base64.b64decode(fields["policy"]))
         conditions = policy["conditions"]
         assert {"bucket": config.bucket_name()} in conditions
-        assert {"key": fields["key"]} in conditions  # exact key, chosen by the server
+        # the speaker's own prefix, chosen by the server; the form offers one key per slot under it
+        assert ["starts-with", "$key", f"uploads/{SLUG}/{view.speaker.id}/"] in conditions
         assert ["content-length-range", 1, 50 * 1024 * 1024] in conditions
-        assert {"Content-Type": "application/pdf"} in conditions
+        assert {"Content-Type": "application/octet-stream"} in conditions  # the type is read from the content
         assert ["starts-with", "$x-amz-meta-filename", ""] in conditions
         assert any(return_condition in c for c in conditions if isinstance(c, dict))
         expires = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
         assert timedelta(minutes=9) < expires - datetime.now(expires.tzinfo) <= timedelta(minutes=10)
-        assert fields["key"].startswith(f"uploads/{SLUG}/")
-        assert "Annemarie" not in fields["key"]
-        assert "'" not in fields["key"]
-    assert forms.plain["fields"]["success_action_redirect"] == f"http://127.0.0.1:8000/spreker/{speaker}/klaar"
+        assert "key" not in fields  # the form's choice
+    [target] = form.targets
+    assert target.key.startswith(f"uploads/{SLUG}/{view.speaker.id}/{SLUG}.")
+    assert target.key.split("/")[4] == "3"  # the slot
+    assert "Annemarie" not in target.key
+    assert form.plain["success_action_redirect"] == f"http://127.0.0.1:8000/spreker/{speaker}/klaar"
 
 
-def test_other_types_are_refused_before_anything_is_uploaded(speaker, visitor):
-    response = visitor.post(f"/spreker/{speaker}/upload", {"slot": "3", "file_type": "exe"})
-    assert response.status_code == 422
-    assert "Kies PDF, PowerPoint (pptx)" in response.body.decode()
+def test_the_speaker_page_offers_only_their_own_slots_and_no_type_to_choose(speaker, visitor):
+    page = visitor.get(f"/spreker/{speaker}")
+    body = page.body.decode()
+    assert 'name="key" value="uploads/' in body  # one slot: no choice to make
+    assert "Soort bestand" not in body
+    assert 'accept=".pdf,.pptx,.odp,.docx' in body
+    _two, url = speakers.invite(SLUG, (1, 3), "Burgemeester Haan", "Gemeente", "haan@zwijndrecht.nl")
+    both = visitor.get(url.removeprefix("http://127.0.0.1:8000")).body.decode()
+    assert '<label for="veld-key">Onderdeel</label>' in both
+    slots = {s.position: s for s in stores.events().get(SLUG).programme}
+    for position in (1, 3):
+        upload_through_page(both, PDF, choice=f"{slots[position].start} {slots[position].title}")
+    assert both.count('<option value="uploads/') == 2
+    # the page's form goes straight to S3, which its policy allows
     assert (
-        visitor.post(f"/spreker/{speaker}/upload", {"slot": "1", "file_type": "pdf"}).status_code == 422
-    )  # not their slot
+        "form-action 'self' https://network-portal-local.s3.amazonaws.com;" in page.headers["Content-Security-Policy"]
+    )
 
 
 # -- verification when the upload is reported done ----------------------------------
 
 
 def test_a_good_pdf_becomes_draft_material_with_a_clean_name(speaker, visitor):
-    key = upload_as_s3_would(
-        speakers.start_upload(speaker, {"slot": "3", "file_type": "pdf"}), PDF, "Mijn dia's (v2) ë.pdf"
-    )
+    key = upload_as_s3_would(visitor, speaker, PDF, "Mijn dia's (v2) ë.pdf")
     response = visitor.get(f"/spreker/{speaker}/klaar?key={key}")
     assert response.status_code == 303
     page = visitor.get(f"/spreker/{speaker}?opgeslagen=1").body.decode()
     assert "Uw bestand is opgeslagen." in page
     [material] = [m for m in stores.library().all_materials()]
-    assert (material.filename, material.status, material.title) == (
+    assert (material.filename, material.status, material.title, material.file_type) == (
         "Mijn-dia-s-v2-e.pdf",
         "draft",
         "Leernetwerk Polarisatie",
+        "pdf",
     )
+    assert (material.speaker_name, material.speaker_organisation) == ("Annemarie van Hinsberg", "Movisie")
+
+
+def test_published_slides_name_their_speaker_and_organisation(speaker, visitor, client):
+    key = upload_as_s3_would(visitor, speaker, PDF)
+    assert visitor.get(f"/spreker/{speaker}/klaar?key={key}").status_code == 303
+    [material] = stores.library().all_materials()
+    material.status, material.access = "published", "public"
+    stores.library().save_material(material)
+    deliver_index()
+    for path in ("/kennisbank", f"/events/{SLUG}", "/kennisbank?q=Hinsberg"):
+        assert "Annemarie van Hinsberg, Movisie" in client.http.get(path).body.decode(), path
 
 
 @pytest.mark.parametrize(
-    ("file_type", "content", "content_type", "message"),
+    ("name", "content", "found", "filename"),
     [
-        ("pdf", EXE, None, "De inhoud van het bestand past niet bij het gekozen type."),  # an executable renamed .pdf
-        ("docx", PDF, None, "De inhoud van het bestand past niet bij het gekozen type."),  # bytes of another type
-        ("pptx", b"PK\x03\x04" + b"\x00" * 100 + b"word/document.xml", None, "De inhoud van het bestand past niet"),
-        ("pdf", PDF, "application/x-msdownload", "Het bestand is niet van het gekozen type."),
+        ("Dia's.pdf", DOCX, "docx", "Dia-s.docx"),  # a wrong name: the content decides
+        ("Dia's", PPTX, "pptx", "Dia-s.pptx"),  # no extension at all
+        ("Dia's.odp", ODP, "odp", "Dia-s.odp"),
     ],
 )
-def test_wrong_files_are_rejected_and_removed(speaker, visitor, file_type, content, content_type, message):
-    key = upload_as_s3_would(
-        speakers.start_upload(speaker, {"slot": "3", "file_type": file_type}), content, "x." + file_type, content_type
-    )
+def test_the_type_is_read_from_the_file_not_its_name(speaker, visitor, name, content, found, filename):
+    key = upload_as_s3_would(visitor, speaker, content, name)
+    assert visitor.get(f"/spreker/{speaker}/klaar?key={key}").status_code == 303
+    [material] = stores.library().all_materials()
+    assert (material.file_type, material.filename) == (found, filename)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (EXE, "Dit is geen PDF, PowerPoint (pptx), OpenDocument-presentatie (odp) of Word (docx)."),
+        (PDF[:-20], "Het bestand lijkt een PDF-bestand, maar is beschadigd of niet te openen."),  # cut short
+        (b"PK\x03\x04" + b"\x00" * 100 + b"word/document.xml", "lijkt een Word-bestand, maar is beschadigd"),
+    ],
+)
+def test_wrong_files_are_rejected_and_removed(speaker, visitor, content, message):
+    key = upload_as_s3_would(visitor, speaker, content, "x.pdf")
     response = visitor.get(f"/spreker/{speaker}/klaar?key={key}")
     assert response.status_code == 422
     assert message in response.body.decode()
@@ -127,8 +153,17 @@ def test_wrong_files_are_rejected_and_removed(speaker, visitor, file_type, conte
     assert stores.library().all_materials() == []
 
 
+def test_the_declared_type_of_an_upload_counts_for_nothing(speaker, visitor):
+    key = upload_through_page(
+        visitor.get(f"/spreker/{speaker}").body.decode(), EXE, "x.pdf", content_type="application/pdf"
+    )
+    assert visitor.get(f"/spreker/{speaker}/klaar?key={key}").status_code == 422
+    key = upload_through_page(visitor.get(f"/spreker/{speaker}").body.decode(), PDF, "x.pdf", content_type="text/html")
+    assert visitor.get(f"/spreker/{speaker}/klaar?key={key}").status_code == 303
+
+
 def test_an_object_over_the_size_limit_is_rejected_and_removed(speaker, visitor, monkeypatch):
-    key = upload_as_s3_would(speakers.start_upload(speaker, {"slot": "3", "file_type": "pdf"}), PDF + b"x" * 2000)
+    key = upload_as_s3_would(visitor, speaker, PDF + b"x" * 2000)
     monkeypatch.setattr("chalicelib.core.config.upload_max_bytes", lambda: 1024)
     response = visitor.get(f"/spreker/{speaker}/klaar?key={key}")
     assert response.status_code == 422
@@ -139,15 +174,15 @@ def test_an_object_over_the_size_limit_is_rejected_and_removed(speaker, visitor,
 def test_keys_that_are_not_this_speakers_are_refused(speaker, visitor, make_event):
     _other, other_url = speakers.invite(SLUG, (2,), "Burgemeester Haan", "Gemeente", "haan@zwijndrecht.nl")
     other = other_url.rsplit("/", 1)[1]
-    key = upload_as_s3_would(speakers.start_upload(other, {"slot": "2", "file_type": "pdf"}), PDF)
+    key = upload_as_s3_would(visitor, other, PDF)
     assert visitor.get(f"/spreker/{speaker}/klaar?key={key}").status_code == 404
     assert visitor.get(f"/spreker/{speaker}/klaar?key=../../etc/passwd").status_code == 404
 
 
 def test_replace_and_remove_own_file_but_not_someone_elses(speaker, visitor):
-    first = upload_as_s3_would(speakers.start_upload(speaker, {"slot": "3", "file_type": "pdf"}), PDF)
+    first = upload_as_s3_would(visitor, speaker, PDF)
     visitor.get(f"/spreker/{speaker}/klaar?key={first}")
-    second = upload_as_s3_would(speakers.start_upload(speaker, {"slot": "3", "file_type": "pdf"}), PDF + b"%v2")
+    second = upload_as_s3_would(visitor, speaker, PDF + b"%v2")
     visitor.get(f"/spreker/{speaker}/klaar?key={second}")
     [material] = stores.library().all_materials()
     assert material.object_key == second

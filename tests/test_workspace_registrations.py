@@ -332,6 +332,32 @@ def test_invite_resend_and_revoke_a_speaker(organiser, client):
     assert {"speaker.invited", "speaker.resent", "speaker.revoked"} <= set(audit_actions())
 
 
+def test_a_speaker_in_the_programme_is_invited_from_their_row_with_name_and_slots_filled_in(organiser):
+    programme = organiser.get(f"{BASE}/programma").body.decode()
+    link = f"{BASE}/sprekers?onderdeel=3&amp;spreker=0#veld-email"
+    assert f'<a href="{link}"' in programme  # on Annemarie's row
+
+    # GIVEN the link from her row, WHEN the organiser adds only her address and sends
+    page = organiser.get(link.replace("&amp;", "&").split("#")[0]).body.decode()
+    assert 'value="Annemarie van Hinsberg"' in page
+    assert 'value="Movisie"' in page
+    assert 'name="slot_3" type="checkbox" value="yes" checked' in page
+    assert 'name="slot_2" type="checkbox" value="yes" checked' not in page
+    assert page.count(">Annemarie van Hinsberg uitnodigen</a>") == 1  # not invited yet
+    form = {"name": "Annemarie van Hinsberg", "organisation": "Movisie", "email": "a@movisie.nl", "slot_3": "yes"}
+    assert organiser.post(f"{BASE}/sprekers", form).status_code == 303
+
+    # THEN she is invited for her slot, and the link is gone from the list
+    [speaker] = stores.library().speakers_of(SLUG)
+    assert (speaker.name, speaker.organisation, speaker.slots) == ("Annemarie van Hinsberg", "Movisie", (3,))
+    after = organiser.get(f"{BASE}/sprekers").body.decode()
+    assert "Annemarie van Hinsberg uitnodigen" not in after
+    assert "Burgemeester Haan uitnodigen" in after
+    # a query that names no programme speaker gives an empty form
+    for query in ("onderdeel=3&spreker=9", "onderdeel=99&spreker=0", "onderdeel=3&spreker=-1", "spreker=0"):
+        assert 'value="Annemarie van Hinsberg"' not in organiser.get(f"{BASE}/sprekers?{query}").body.decode()
+
+
 def test_inviting_needs_a_name_an_address_and_a_slot(organiser):
     response = organiser.post(f"{BASE}/sprekers", {"name": "", "email": "geen-adres", "organisation": "Movisie"})
     body = response.body.decode()

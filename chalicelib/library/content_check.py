@@ -1,6 +1,7 @@
 """Whether an uploaded file is what its type says, before it becomes material.
 
-A name or a declared type says nothing, and browsers guess types from content. A PDF must start
+A name or a declared type says nothing, and browsers guess types from content, so the type is read
+from the content (`detect`) and then the whole file is held to it (`fits`). A PDF must start
 with `%PDF-`, hold nothing a browser would take for HTML in its first kilobytes, end as a PDF does
 and open in pypdf within a bounded number of reads. A docx, pptx or odp must be a zip whose central
 directory names the parts its type requires; only those parts are read, and only their first
@@ -59,13 +60,25 @@ def looks_like(extension: str, head: bytes, tail: bytes) -> bool:
     return head.startswith(_ZIP) and _OOXML_FOLDER[extension] in tail
 
 
-def fits(extension: str, file: IO[bytes]) -> bool:
-    """Whether a file's content is what its type says (see the module's docstring)."""
+def detect(file: IO[bytes]) -> FileType | None:
+    """The accepted type whose signature the file carries, if any; `fits` then tells whether it is whole."""
+    head, tail = _ends(file)
+    return next((file_type for file_type in FileType if looks_like(file_type, head, tail)), None)
+
+
+def _ends(file: IO[bytes]) -> tuple[bytes, bytes]:
+    """The file's first bytes (where a browser sniffs) and its last 64 kB (where a zip keeps its directory)."""
     file.seek(0)
     head = file.read(_SNIFF_BYTES)
     file.seek(0, 2)
     file.seek(max(0, file.tell() - 65_536))
-    if not looks_like(extension, head, file.read()):
+    return head, file.read()
+
+
+def fits(extension: str, file: IO[bytes]) -> bool:
+    """Whether a file's content is what its type says (see the module's docstring)."""
+    head, tail = _ends(file)
+    if not looks_like(extension, head, tail):
         return False
     file.seek(0)
     if extension == FileType.PDF:

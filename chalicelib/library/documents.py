@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from chalicelib import stores
@@ -19,39 +18,26 @@ from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _
 from chalicelib.core.paging import Page
 from chalicelib.core.themes import THEMES
+from chalicelib.events.model import Event
 from chalicelib.library import storage
-from chalicelib.library.model import ACCESS_LEVELS, FILE_TYPES, FileType, Material, MaterialAccess, MaterialStatus
+from chalicelib.library.model import ACCESS_LEVELS, Material, MaterialAccess, MaterialStatus
 
-# documents/{material id}/{random}.{extension}: made by the server only
-_KEY = re.compile(r"^documents/((?:[a-z0-9-]{1,80}|_)\.[0-9a-f]{12})/[0-9a-f]{16}\.(pdf|pptx|odp|docx)$")
-
-
-@dataclass
-class DocumentUpload:
-    plain: dict[str, Any]
-    scripted: dict[str, Any]
-    extension: str
+# documents/{material id}/{random}: offered by the server only
+_KEY = re.compile(r"^documents/((?:[a-z0-9-]{1,80}|_)\.[0-9a-f]{12})/[0-9a-f]{16}$")
 
 
-def start_upload(form: Mapping[str, str]) -> DocumentUpload:
-    """Presigned forms for a new document, for an event or for none."""
-    errors: dict[str, FieldError] = {}
-    extension = form.get("file_type", "")
-    if extension not in FILE_TYPES:
-        errors["file_type"] = FieldError(
-            _("Kies PDF, PowerPoint (pptx), OpenDocument-presentatie (odp) of Word (docx).")
-        )
-    slug = form.get("event", "")
-    if slug and (len(slug) > 80 or stores.events().get_meta(slug) is None):
-        errors["event"] = FieldError(_("Kies een van de bijeenkomsten uit de lijst."))
-    raise_if(errors, ("file_type", "event"))
-    key = f"documents/{slug or '_'}.{secrets.token_hex(6)}/{secrets.token_hex(8)}.{extension}"
-    done = f"{config.base_url()}/beheer/documenten/klaar"
-    return DocumentUpload(
-        plain=storage.presigned_upload(key, extension, redirect=done),
-        scripted=storage.presigned_upload(key, extension, redirect=None),
-        extension=extension,
-    )
+def upload_form(events: list[Event]) -> storage.UploadForm:
+    """The form for a new document: pick an event it belongs to (or none) and a file, which goes
+    straight to S3. The key names the material id, which names the event."""
+    targets = [
+        storage.UploadTarget(_document_key("_"), ""),  # no event: the form names this choice
+        *(storage.UploadTarget(_document_key(e.slug), e.title, e.date) for e in events),
+    ]
+    return storage.upload_form("documents/", targets, done=f"{config.base_url()}/beheer/documenten/klaar")
+
+
+def _document_key(owner: str) -> str:
+    return f"documents/{owner}.{secrets.token_hex(6)}/{secrets.token_hex(8)}"
 
 
 def finish_upload(organiser: Account, key: str) -> Material:
@@ -59,23 +45,23 @@ def finish_upload(organiser: Account, key: str) -> Material:
     match = _KEY.match(key or "")
     if not match:
         raise NotFound()
-    material_id, extension = match.group(1), match.group(2)
+    material_id = match.group(1)
     existing = stores.library().material(material_id)
     if existing is not None:
         return existing  # the browser came back twice
-    stored = storage.verify(key, extension)  # or UploadRejected / ServiceBusy, the object gone
+    stored = storage.verify(key)  # or UploadRejected / ServiceBusy, the object gone
     slug = material_id.split(".", 1)[0]
     event = stores.events().get_meta(slug) if slug != "_" else None
     material = Material(
         id=material_id,
         title=stored.filename.rsplit(".", 1)[0].replace("-", " ") or _("Document"),
-        file_type=FileType(extension),
+        file_type=stored.file_type,
         access=MaterialAccess.ORGANISERS,
         date=event.date if event else clock.now().date(),
         object_key=stored.key,
         object_version=stored.version,
         size=stored.size,
-        filename=stored.filename or storage.clean_filename("document", extension),
+        filename=stored.filename or storage.clean_filename("document", stored.file_type),
         uploaded_at=clock.now(),
         themes=event.themes if event else (),
         event_slug=event.slug if event else "",

@@ -41,12 +41,20 @@ class FileType(StrEnum):
     DOCX = "docx"
 
 
-# file type -> the content type it is stored and served with
+# file type -> the content type it is served with
 FILE_TYPES: dict[str, str] = {
     FileType.PDF: "application/pdf",
     FileType.PPTX: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     FileType.ODP: "application/vnd.oasis.opendocument.presentation",
     FileType.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+# file type -> how people call it (names of formats, the same in Dutch and English)
+FILE_TYPE_NAMES: dict[str, str] = {
+    FileType.PDF: "PDF",
+    FileType.PPTX: "PowerPoint",
+    FileType.ODP: "OpenDocument",
+    FileType.DOCX: "Word",
 }
 
 
@@ -103,6 +111,9 @@ class Material:
     event_title: str = ""
     slot: int = 0
     speaker_id: str = ""
+    # who presented it, for slides: shown with the material wherever it is listed
+    speaker_name: str = ""
+    speaker_organisation: str = ""
     status: MaterialStatus = MaterialStatus.DRAFT
     publish_from: datetime | None = None  # for after_event
     # the S3 version that passed the check: downloads and the index read it, never a later upload to

@@ -175,7 +175,9 @@ def _people(material: Material, events: dict[str, Event | None]) -> str:
         if slot.position == material.slot
         for speaker in slot.speakers
     ]
-    invited = stores.library().speaker(material.event_slug, material.speaker_id) if material.speaker_id else None
-    if invited is not None:
-        names.append(f"{invited.name} {invited.organisation}")
+    if material.speaker_name:
+        names.append(f"{material.speaker_name} {material.speaker_organisation}")
+    elif material.speaker_id:  # slides kept before materials named their speaker
+        invited = stores.library().speaker(material.event_slug, material.speaker_id)
+        names += [f"{invited.name} {invited.organisation}"] if invited else []
     return " ".join(names)

@@ -23,7 +23,7 @@ from chalicelib.core.themes import THEMES
 from chalicelib.events import service as events
 from chalicelib.events.model import Event
 from chalicelib.library import search, storage
-from chalicelib.library.model import ACCESS_LEVELS, FILE_TYPES, FileType, Material, MaterialAccess, MaterialStatus
+from chalicelib.library.model import ACCESS_LEVELS, FILE_TYPES, Material, MaterialAccess, MaterialStatus
 from chalicelib.library.search import LibraryPage
 from chalicelib.library.search_index import Filters
 from chalicelib.registrations.model import RegistrationStatus
@@ -148,15 +148,15 @@ def add_document(
         raise ValueError(f"need a title, a type in {list(FILE_TYPES)}, access in {ACCESS_LEVELS}, themes in {THEMES}")
     event = events.get(event_slug) if event_slug else None
     material_id = f"{event_slug or '_'}.{secrets.token_hex(6)}"
-    key = f"documents/{material_id}/{secrets.token_hex(8)}.{extension}"
+    key = f"documents/{material_id}/{secrets.token_hex(8)}"
     storage.put(key, content, extension, filename)
-    stored = storage.verify(key, extension)
+    stored = storage.verify(key)
     material = Material(
         id=material_id,
         title=title.strip(),
         description=description.strip(),
         themes=themes,
-        file_type=FileType(extension),
+        file_type=stored.file_type,
         access=MaterialAccess(access),
         date=event.date if event else clock.now().date(),
         object_key=stored.key,

@@ -11,25 +11,22 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from chalicelib import stores
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import audit_entry
 from chalicelib.core import clock, config
-from chalicelib.core.errors import Conflict, EventNotFound, InvalidInput, LinkInvalid, NotFound
+from chalicelib.core.errors import Conflict, EventNotFound, LinkInvalid, NotFound
 from chalicelib.core.forms import FieldError, clean_email_field, raise_if, text_field
 from chalicelib.core.i18n import _
 from chalicelib.events.model import Event, Slot
 from chalicelib.library import storage
-from chalicelib.library.model import FILE_TYPES, FileType, InvitedSpeaker, Material, MaterialAccess, MaterialStatus
+from chalicelib.library.model import InvitedSpeaker, Material, MaterialAccess, MaterialStatus
 from chalicelib.mail import sending as mail
 
 TOKEN_MAX = 64
-# uploads/{event}/{speaker}/{material id}/{slot}/{random}.{extension}: made by the server only
-_KEY = re.compile(
-    r"^uploads/([a-z0-9-]+)/([0-9a-f]{12})/([a-z0-9-]+\.[0-9a-f]{12})/(\d{1,3})/[0-9a-f]{16}\.(pdf|pptx|odp|docx)$"
-)
+# uploads/{event}/{speaker}/{material id}/{slot}/{random}: offered by the server only
+_KEY = re.compile(r"^uploads/([a-z0-9-]+)/([0-9a-f]{12})/([a-z0-9-]+\.[0-9a-f]{12})/(\d{1,3})/[0-9a-f]{16}$")
 
 
 @dataclass
@@ -38,16 +35,6 @@ class SpeakerView:
     event: Event
     slots: list[Slot]
     files: list[Material]
-
-
-@dataclass
-class UploadForms:
-    """Two presigned POSTs for the same object: a plain form (S3 redirects back) and the script's (201)."""
-
-    plain: dict[str, Any]
-    scripted: dict[str, Any]
-    extension: str
-    slot: Slot
 
 
 def invite(
@@ -92,6 +79,33 @@ def _mail_link(speaker: InvitedSpeaker, event: Event, token: str) -> str:
 
 def of_event(slug: str) -> list[InvitedSpeaker]:
     return stores.library().speakers_of(slug)
+
+
+def prefilled(event: Event, query: Mapping[str, str]) -> dict[str, str]:
+    """The invitation form filled in from a speaker in the programme (`?onderdeel=3&spreker=0`, the
+    link on a programme row): their name and organisation, and every slot they speak in, ticked.
+    Anything else in the query gives an empty form."""
+    slot = next((s for s in event.programme if str(s.position) == query.get("onderdeel")), None)
+    index = query.get("spreker", "")
+    if slot is None or not index.isdigit() or int(index) >= len(slot.speakers):
+        return {}
+    speaker = slot.speakers[int(index)]
+    values = {"name": speaker.name, "organisation": speaker.organisation}
+    values.update({f"slot_{s.position}": "yes" for s in event.programme if speaker in s.speakers})
+    return values
+
+
+def uninvited(event: Event, invited: list[InvitedSpeaker]) -> dict[int, list[tuple[int, str]]]:
+    """Per slot, the programme's speakers nobody has invited for it yet (by name): (index, name)."""
+    invited_names = {(position, s.name.casefold()) for s in invited if not s.revoked for position in s.slots}
+    return {
+        slot.position: [
+            (i, person.name)
+            for i, person in enumerate(slot.speakers)
+            if (slot.position, person.name.casefold()) not in invited_names
+        ]
+        for slot in event.programme
+    }
 
 
 def invite_from_form(organiser: Account, slug: str, form: Mapping[str, str]) -> InvitedSpeaker:
@@ -155,31 +169,17 @@ def open_link(token: str) -> SpeakerView:
     return SpeakerView(speaker, event, slots, files)
 
 
-def start_upload(token: str, form: Mapping[str, str]) -> UploadForms:
-    view = open_link(token)
-    errors: dict[str, FieldError] = {}
-    slot = next((s for s in view.slots if str(s.position) == form.get("slot")), None)
-    if slot is None:
-        errors["slot"] = FieldError(_("Kies een van uw onderdelen van het programma."))
-    extension = form.get("file_type", "")
-    if extension not in FILE_TYPES:
-        errors["file_type"] = FieldError(
-            _("Kies PDF, PowerPoint (pptx), OpenDocument-presentatie (odp) of Word (docx).")
-        )
-    if errors or slot is None:
-        raise InvalidInput(errors)
-    existing = next((m for m in view.files if m.slot == slot.position), None)
-    material_id = existing.id if existing else f"{view.event.slug}.{secrets.token_hex(6)}"
-    key = (
-        f"uploads/{view.event.slug}/{view.speaker.id}/{material_id}/{slot.position}/{secrets.token_hex(8)}.{extension}"
-    )
-    done = f"{config.base_url()}/spreker/{token}/klaar"
-    return UploadForms(
-        plain=storage.presigned_upload(key, extension, redirect=done),
-        scripted=storage.presigned_upload(key, extension, redirect=None),
-        extension=extension,
-        slot=slot,
-    )
+def upload_form(token: str, view: SpeakerView) -> storage.UploadForm:
+    """The form on the speaker's page: pick one of their slots and a file, which goes straight to S3.
+    Each slot's key names the material it becomes, so a new file replaces the slot's earlier one."""
+    prefix = f"uploads/{view.event.slug}/{view.speaker.id}/"
+    targets = []
+    for slot in view.slots:
+        existing = next((m for m in view.files if m.slot == slot.position), None)
+        material_id = existing.id if existing else f"{view.event.slug}.{secrets.token_hex(6)}"
+        key = f"{prefix}{material_id}/{slot.position}/{secrets.token_hex(8)}"
+        targets.append(storage.UploadTarget(key, f"{slot.start} {slot.title}"))
+    return storage.upload_form(prefix, targets, done=f"{config.base_url()}/spreker/{token}/klaar")
 
 
 def finish_upload(token: str, key: str) -> Material:
@@ -188,7 +188,7 @@ def finish_upload(token: str, key: str) -> Material:
     match = _KEY.match(key or "")
     if not match or match.group(1) != view.event.slug or match.group(2) != view.speaker.id:
         raise NotFound()  # not this speaker's upload
-    material_id, position, extension = match.group(3), int(match.group(4)), match.group(5)
+    material_id, position = match.group(3), int(match.group(4))
     slot = next((s for s in view.slots if s.position == position), None)
     if slot is None or not material_id.startswith(f"{view.event.slug}."):
         raise NotFound()
@@ -198,26 +198,28 @@ def finish_upload(token: str, key: str) -> Material:
         # the browser came back twice: checking again could only delete the checked file (say a second
         # upload through the same form failed the check); what counts is the version already kept
         return previous
-    stored = storage.verify(key, extension)  # or UploadRejected / ServiceBusy, the object gone
+    stored = storage.verify(key)  # or UploadRejected / ServiceBusy, the object gone
     if previous and previous.speaker_id != view.speaker.id:
         storage.discard(key)
         raise NotFound()
     material = Material(
         id=material_id,
         title=slot.title,
-        file_type=FileType(extension),
+        file_type=stored.file_type,
         access=previous.access if previous else MaterialAccess.MEMBERS,
         date=view.event.date,
         object_key=stored.key,
         object_version=stored.version,
         size=stored.size,
-        filename=stored.filename or storage.clean_filename(slot.title, extension),
+        filename=stored.filename or storage.clean_filename(slot.title, stored.file_type),
         uploaded_at=clock.now(),
         themes=view.event.themes,
         event_slug=view.event.slug,
         event_title=view.event.title,
         slot=slot.position,
         speaker_id=view.speaker.id,
+        speaker_name=view.speaker.name,
+        speaker_organisation=view.speaker.organisation,
         status=previous.status
         if previous
         else (MaterialStatus.AFTER_EVENT if view.event.publish_slides_after else MaterialStatus.DRAFT),

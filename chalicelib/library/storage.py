@@ -1,10 +1,10 @@
 """Files in S3: presigned uploads straight from the browser, checking what arrived,
 and presigned downloads. No file passes through a Lambda request, which stops at 6 MB.
 
-S3 holds an upload to the presigned conditions (size, key, type; moto not even to those) but
-never looks inside it, and neither a name nor a signature says what a file is. So `verify` reads
-the object back once (past 8 MB into a temporary file, never more than the upload limit) and
-checks its size, its declared type and its content (`content_check.py`).
+S3 holds an upload to the presigned conditions (size, key prefix; moto not even to those) but
+never looks inside it, and neither a name nor a declared type says what a file is. So `verify`
+reads the object back once (past 8 MB into a temporary file, never more than the upload limit),
+checks its size, and reads its type from its content (`content_check.py`).
 An object that fails, or whose check could not finish, is deleted with all its versions; should
 that delete fail as well, it is logged and left, but it never becomes material. The checked
 version is what the material's downloads and the index read, so a later upload through the same
@@ -18,6 +18,7 @@ import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import unquote
 
@@ -28,18 +29,23 @@ from chalicelib.core.errors import ServiceBusy
 from chalicelib.core.faults import is_passing
 from chalicelib.core.i18n import _
 from chalicelib.library import content_check
-from chalicelib.library.model import FILE_TYPES
+from chalicelib.library.model import FILE_TYPE_NAMES, FILE_TYPES, FileType
 
 log = logging.getLogger(__name__)
 
+# what the presigned form fixes as the object's type: the portal reads the type from the content, and a
+# download names its type itself
+ANY_TYPE = "application/octet-stream"
 # Lambda keeps this much of an object in memory; the rest goes to a temporary file on /tmp
 _SPOOL_BYTES = 8 * 1024 * 1024
 
 
 class UploadRejected(Exception):
-    def __init__(self, msgid: str, reason: str) -> None:
+    """Why an upload was not kept: a message for the visitor (msgid and its parameters) and a reason."""
+
+    def __init__(self, msgid: str, reason: str, **params: object) -> None:
         super().__init__(msgid)
-        self.msgid = msgid
+        self.msgid, self.params = msgid, params
         self.reason = reason  # for the UploadsRejected metric: not_arrived, too_large, wrong_type, wrong_content
         observability.count("UploadsRejected", reason=reason)
 
@@ -50,50 +56,78 @@ class StoredFile:
     size: int
     filename: str
     version: str  # the S3 version that was checked
+    file_type: FileType  # read from the content
 
 
 def clean_filename(name: str, extension: str) -> str:
-    """A name safe in a header and on any disk: ASCII letters, digits, dot, dash, underscore."""
-    stem = name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-    stem = stem[: -(len(extension) + 1)] if stem.lower().endswith("." + extension) else stem
+    """A name safe in a header and on any disk: ASCII letters, digits, dot, dash, underscore, ending in
+    `extension` (the type read from the content) instead of whatever accepted type the name claimed."""
+    base = name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    stem, dot, claimed = base.rpartition(".")
+    stem = stem if dot and claimed.lower() in FILE_TYPES else base
     stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip(".-_")[:80]
     return f"{stem or 'bestand'}.{extension}"
 
 
-def presigned_upload(key: str, extension: str, redirect: str | None) -> dict[str, Any]:
-    """A form for POSTing one file to `key`: exact key, fixed type, size limit, 10 minutes.
+@dataclass(frozen=True)
+class UploadTarget:
+    """Where one choice on an upload form sends the file: a slot, an event, or none ("" as label)."""
 
-    With `redirect`, S3 sends the browser back there (plain form); without, it
-    answers 201 (the script's upload, which then goes there itself).
-    """
-    fields: dict[str, str] = {"Content-Type": FILE_TYPES[extension]}
+    key: str
+    label: str
+    when: date | None = None  # shown before the label
+
+
+@dataclass(frozen=True)
+class UploadForm:
+    """One presigned POST for any of `targets`, picked on the form (the `key` field), with any file
+    type: the type is found in the file when it arrives. Two signed variants: a plain form, which S3
+    answers by sending the browser to `done`, and upload.js's, which S3 answers with 201."""
+
+    url: str
+    plain: dict[str, str]
+    scripted: dict[str, str]
+    targets: list[UploadTarget]
+    done: str  # where the browser goes after the upload, with ?key=
+
+
+def upload_form(prefix: str, targets: list[UploadTarget], done: str) -> UploadForm:
+    """Presigned forms for keys under `prefix` only, of at most the upload limit, for 10 minutes."""
+    plain, scripted = _presigned(prefix, {"success_action_redirect": done}), _presigned(prefix, None)
+    return UploadForm(plain["url"], plain["fields"], scripted["fields"], targets, done)
+
+
+def _presigned(prefix: str, redirect: dict[str, str] | None) -> dict[str, Any]:
+    fields: dict[str, str] = {"Content-Type": ANY_TYPE, **(redirect or {"success_action_status": "201"})}
     conditions: list[Any] = [
-        {"Content-Type": FILE_TYPES[extension]},
+        {"Content-Type": ANY_TYPE},
         ["content-length-range", 1, config.upload_max_bytes()],
         ["starts-with", "$x-amz-meta-filename", ""],
+        *({name: value} for name, value in fields.items() if name != "Content-Type"),
     ]
-    if redirect:
-        fields["success_action_redirect"] = redirect
-        conditions.append({"success_action_redirect": redirect})
-    else:
-        fields["success_action_status"] = "201"
-        conditions.append({"success_action_status": "201"})
+    # a key ending in ${filename} makes boto3 sign "starts-with $key <prefix>"; the form fills in the key
     form: dict[str, Any] = aws.s3().generate_presigned_post(
-        config.bucket_name(), key, Fields=fields, Conditions=conditions, ExpiresIn=config.UPLOAD_URL_SECONDS
+        config.bucket_name(),
+        prefix + "${filename}",
+        Fields=fields,
+        Conditions=conditions,
+        ExpiresIn=config.UPLOAD_URL_SECONDS,
     )
+    form["fields"].pop("key")
     return form
 
 
-def verify(key: str, extension: str) -> StoredFile:
-    """Check an uploaded object before it becomes material: its size, declared type and content.
+def verify(key: str) -> StoredFile:
+    """Check an uploaded object before it becomes material: its size, and that its content is one
+    of the accepted types (which one is read from the content, not from a name or a declared type).
 
     Raises UploadRejected when the object is wrong or never arrived, ServiceBusy when S3 failed in
     passing (throttled, a 5xx, no connection); any other error goes up as it is. Whatever the
     failure, the object is deleted first, every version of it (see `discard`).
     """
     try:
-        return _checked(key, extension)
+        return _checked(key)
     except Exception as error:
         discard(key)
         if isinstance(error, ClientError) and error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
@@ -104,27 +138,37 @@ def verify(key: str, extension: str) -> StoredFile:
         raise
 
 
-def _checked(key: str, extension: str) -> StoredFile:
+def _checked(key: str) -> StoredFile:
     response = aws.s3().get_object(Bucket=config.bucket_name(), Key=key)
     body = response["Body"]
     try:
         size = int(response["ContentLength"])
         if size > config.upload_max_bytes() or size == 0:
-            raise UploadRejected(_("Het bestand is te groot (maximaal %(max)d MB)."), "too_large")
-        if response.get("ContentType") != FILE_TYPES[extension]:
-            raise UploadRejected(_("Het bestand is niet van het gekozen type."), "wrong_type")
+            raise UploadRejected(
+                _("Het bestand is te groot (maximaal %(max)d MB)."), "too_large", max=config.upload_max_bytes() // 2**20
+            )
         with tempfile.SpooledTemporaryFile(_SPOOL_BYTES) as copy:
             for chunk in body.iter_chunks(1024 * 1024):
                 copy.write(chunk)
-            if not content_check.fits(extension, copy):
-                raise UploadRejected(_("De inhoud van het bestand past niet bij het gekozen type."), "wrong_content")
+            file_type = content_check.detect(copy)
+            if file_type is None:
+                raise UploadRejected(
+                    _("Dit is geen PDF, PowerPoint (pptx), OpenDocument-presentatie (odp) of Word (docx)."),
+                    "wrong_type",
+                )
+            if not content_check.fits(file_type, copy):
+                raise UploadRejected(
+                    _("Het bestand lijkt een %(type)s-bestand, maar is beschadigd of niet te openen."),
+                    "wrong_content",
+                    type=FILE_TYPE_NAMES[file_type],
+                )
     finally:
         body.close()
     # the upload script sends the original name percent-encoded (S3 metadata is ASCII);
     # a plain form cannot, and the caller names the file
     original = unquote(response.get("Metadata", {}).get("filename", ""))
-    filename = clean_filename(original, extension) if original else ""
-    return StoredFile(key, size, filename, str(response.get("VersionId", "")))
+    filename = clean_filename(original, file_type) if original else ""
+    return StoredFile(key, size, filename, str(response.get("VersionId", "")), file_type)
 
 
 def delete(key: str) -> None:

@@ -18,13 +18,16 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var file = input.files[0];
-    if (!file) { fail(form.dataset.wrongType); return; }
-    if (!file.name.toLowerCase().endsWith("." + form.dataset.extension)) { fail(form.dataset.wrongType); return; }
+    // a first help only: the portal reads the type from the content when the file has arrived
+    var extension = file ? file.name.toLowerCase().split(".").pop() : "";
+    if (!file || form.dataset.extensions.split(" ").indexOf(extension) < 0) { fail(form.dataset.wrongType); return; }
     if (file.size > Number(form.dataset.maxBytes)) { fail(form.dataset.tooLarge); return; }
     error.hidden = true;
     var fields = JSON.parse(form.dataset.fields);
+    var key = form.elements.key.value;  // the slot or event picked on the form
     var data = new FormData();
     Object.keys(fields).forEach(function (name) { data.append(name, fields[name]); });
+    data.append("key", key);
     data.append("x-amz-meta-filename", encodeURIComponent(file.name));  // S3 metadata is ASCII
     data.append("file", file);  // S3 wants the file last
     var request = new XMLHttpRequest();
@@ -35,7 +38,7 @@
     });
     request.addEventListener("load", function () {
       if (request.status === 201 || request.status === 204 || request.status === 200) {
-        window.location.href = form.dataset.done + "?key=" + encodeURIComponent(fields.key);
+        window.location.href = form.dataset.done + "?key=" + encodeURIComponent(key);
       } else { fail(form.dataset.failed); }
     });
     request.addEventListener("error", function () { fail(form.dataset.failed); });

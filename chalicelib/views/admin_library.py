@@ -16,7 +16,16 @@ from chalicelib.library import service as library
 from chalicelib.library.model import ACCESS_LEVELS
 from chalicelib.library.storage import UploadRejected
 from chalicelib.views.auth import requires, signed_in
-from chalicelib.views.http import FORM, form_post, language, local_path, page, query_params, redirect, upload_page
+from chalicelib.views.http import (
+    FORM,
+    form_post,
+    language,
+    local_path,
+    page,
+    query_params,
+    redirect,
+    with_upload_form,
+)
 
 bp = Blueprint(__name__)
 
@@ -86,27 +95,16 @@ def new_document() -> Response:
     return _new_document_page()
 
 
-def _new_document_page(
-    values: dict[str, str] | None = None, errors: dict[str, FieldError] | None = None, message: str = ""
-) -> Response:
-    return page(
+def _new_document_page(message: str = "") -> Response:
+    upload = documents.upload_form(event_admin.recent_events())
+    response = page(
         bp.current_request,
         "admin_document_new.html",
-        events=event_admin.all_events(),
-        values=values or {},
-        errors=errors or {},
+        upload=upload,
+        max_mb=config.upload_max_bytes() // (1024 * 1024),
         message=message,
     )
-
-
-@bp.route("/beheer/documenten/nieuw", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp, on_invalid=_new_document_page)
-def start_document(form: dict[str, str]) -> Response:
-    forms = documents.start_upload(form)
-    return upload_page(
-        bp.current_request, forms, done_url="/beheer/documenten/klaar", back_url="/beheer/documenten/nieuw"
-    )
+    return with_upload_form(response, upload.url)
 
 
 @bp.route("/beheer/documenten/klaar", methods=["GET"])
@@ -117,8 +115,7 @@ def finish_document() -> Response:
     try:
         material = documents.finish_upload(signed_in(request), query_params(request).get("key", ""))
     except UploadRejected as rejected:
-        message = gettext(language(request), rejected.msgid, max=config.upload_max_bytes() // (1024 * 1024))
-        response = _new_document_page(message=message)
+        response = _new_document_page(gettext(language(request), rejected.msgid, **rejected.params))
         response.status_code = 422
         return response
     return redirect(f"/beheer/materialen/{material.id}?nieuw=1")

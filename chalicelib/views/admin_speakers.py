@@ -19,13 +19,15 @@ BASE = "/beheer/bijeenkomsten/{slug}/sprekers"
 
 def _page(slug: str, values: dict[str, str] | None = None, errors: dict[str, FieldError] | None = None) -> Response:
     event = event_admin.get(slug)
+    invited = speakers.of_event(slug)
     return page(
         bp.current_request,
         "admin_speakers.html",
         event=event,
-        invited=speakers.of_event(slug),
+        invited=invited,
+        uninvited=speakers.uninvited(event, invited),
         slides={(m.speaker_id, m.slot): m for m in event.materials if m.speaker_id},
-        values=values or {},
+        values=values if values is not None else speakers.prefilled(event, query_params(bp.current_request)),
         errors=errors or {},
         done=query_params(bp.current_request).get("gedaan", ""),
         now=clock.now(),

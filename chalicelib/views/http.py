@@ -226,19 +226,9 @@ def problem_response(status: int, detail: str, **extensions: Any) -> Response:
     )
 
 
-def upload_page(request: Request, forms: Any, done_url: str, back_url: str, for_title: str = "") -> Response:
-    """The page that sends one file straight to S3 (a plain form, or upload.js with a progress bar)."""
-    response = page(
-        request,
-        "upload.html",
-        forms=forms,
-        done_url=done_url,
-        back_url=back_url,
-        for_title=for_title,
-        max_mb=config.upload_max_bytes() // (1024 * 1024),
-    )
-    # this page posts (plain form) or sends (script) the file to S3, and nowhere else
-    s3 = "{0.scheme}://{0.netloc}".format(urlsplit(forms.plain["url"]))
+def with_upload_form(response: Response, form_url: str) -> Response:
+    """A page whose form posts (plain) or sends (upload.js) a file to S3: S3 joins the allowed targets."""
+    s3 = "{0.scheme}://{0.netloc}".format(urlsplit(form_url))
     response.headers["Content-Security-Policy"] = (
         f"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self' {s3}; "
         f"form-action 'self' {s3}; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
