@@ -7,7 +7,7 @@ MO     := chalicelib/locale/en/LC_MESSAGES/messages.mo
 PO     := locale/en/LC_MESSAGES/messages.po
 export AWS_DEFAULT_REGION ?= eu-west-1
 
-.PHONY: run bounce test lint browser package bench screenshots messages translations organiser clean
+.PHONY: run bounce test lint browser package bench screenshots messages translations organiser vendor-css clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -65,5 +65,11 @@ screenshots: browser $(BIN)/.installed $(MO)
 	rm -rf build/screenshots && mkdir -p build/screenshots
 	SCREENSHOTS=build/screenshots $(BIN)/pytest -p no:cacheprovider -q tests/test_phones.py -k sideways
 
+# Refresh NL Design System's CSS (chalicelib/static/nlds.css and its licence) from the versions in
+# devtools/nlds/package-lock.json; the files are checked in, so only this target needs npm.
+vendor-css: $(BIN)/.installed
+	cd devtools/nlds && npm ci --ignore-scripts --no-audit --no-fund
+	$(PY) devtools/nlds/vendor.py
+
 clean:
-	rm -rf build $(VENV) chalicelib/locale .pytest_cache .ruff_cache devtools/bytecode/node_modules
+	rm -rf build $(VENV) chalicelib/locale .pytest_cache .ruff_cache devtools/bytecode/node_modules devtools/nlds/node_modules

@@ -34,7 +34,7 @@ def test_home_lists_upcoming_events_only(make_event, visitor):
     assert page.headers["Content-Type"] == "text/html; charset=utf-8"
     assert "Netwerkbijeenkomst Maatschappelijk ongenoegen" in text(page)
     assert "Bijeenkomst van vorig jaar" not in text(page)
-    assert '<html lang="nl">' in text(page)
+    assert '<html lang="nl" ' in text(page)
 
 
 def test_events_are_paginated_and_past_ones_have_their_own_list(make_event, visitor, monkeypatch):
@@ -91,7 +91,7 @@ def test_event_page_shows_programme_venue_and_places(make_event, visitor):
 def test_event_page_in_english(make_event, client):
     make_event()
     page = text(FormSession(client, language="en").get(f"/events/{SLUG}"))
-    assert '<html lang="en">' in page
+    assert '<html lang="en" ' in page
     assert "Thursday 18 March 2027" in page
     assert "3 places left." in page
     assert "Programme" in page
@@ -281,7 +281,10 @@ def test_a_full_event_names_the_waiting_list_only_when_someone_is_on_it(make_eve
     assert "Deze bijeenkomst is vol." in full
     # near the top, a way down to the form
     assert full.index('href="#aanmelden"') < full.index('id="over-kop"')
-    assert '<a href="#aanmelden" class="button">Naar het formulier voor de wachtlijst</a>' in full
+    assert (
+        '<a href="#aanmelden" class="utrecht-button utrecht-button--primary-action">Naar het formulier voor de wachtlijst</a>'
+        in full
+    )
     assert "op de wachtlijst." not in full.split("Deze bijeenkomst is vol.")[1].split("</p>")[0]
     visitor.post(f"/events/{SLUG}/aanmelden", registration_form())
     assert "Er staat nu 1 persoon op de wachtlijst." in text(visitor.get(f"/events/{SLUG}"))

@@ -77,6 +77,7 @@ def test_a_new_event_is_a_draft_nobody_else_sees(organiser, client):
         ({"title": ""}, "title", "Dit veld is verplicht."),
         ({"date": "18-09-2027"}, "date", "Vul een datum in als 2027-09-18."),
         ({"end": "13:00"}, "end", "De eindtijd moet na de begintijd liggen."),
+        ({"capacity": ""}, "capacity", "Dit veld is verplicht."),  # never a silent default
         ({"capacity": "-1"}, "capacity", "Vul een heel getal in van 0 tot en met 5000."),
         ({"capacity": "veel"}, "capacity", "Vul een heel getal in van 0 tot en met 5000."),
         (

@@ -109,6 +109,9 @@ def _time(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, 
 
 
 def _number(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, FieldError]) -> int:
+    if rule.required and not form.get(name, "").strip():  # never a default the organiser did not choose
+        errors[name] = FieldError(_("Dit veld is verplicht."))
+        return 0
     value = whole_number(form.get(name, ""))
     if value is None or value > rule.limit:
         errors[name] = FieldError(_("Vul een heel getal in van 0 tot en met %(max)d."), rule.limit)
