@@ -18,6 +18,7 @@ import subprocess
 import sys
 import urllib.parse
 import urllib.request
+import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import boto3
 import pytest
@@ -376,10 +378,10 @@ def upload_through_page(
     return key
 
 
-def download_export(session: FormSession, start: str) -> requests.Response:
-    """Ask for an export as an organiser does (a POST to `start`), run the export worker, and fetch
-    the file through the page's link, which sends the browser on to S3."""
-    started = session.post(start, {})
+def download_export(session: FormSession, start: str, file_format: str = "csv") -> requests.Response:
+    """Ask for an export as an organiser does (a POST to `start` with the button for `file_format`), run
+    the export worker, and fetch the file through the page's link, which sends the browser on to S3."""
+    started = session.post(start, {"formaat": file_format})
     assert started.status_code == 303, started.body
     page = started.headers["Location"]
     assert page.startswith("/beheer/exports/")
@@ -387,6 +389,30 @@ def download_export(session: FormSession, start: str) -> requests.Response:
     link = session.get(page + "/bestand")
     assert link.status_code == 303, link.body
     return requests.get(link.headers["Location"], timeout=10)
+
+
+def xlsx_rows(response: requests.Response) -> tuple[str, list[list[str]], str]:
+    """An Excel workbook's one sheet: its name, its rows as text, and the sheet's XML (to look for formulas).
+    Cells hold shared strings or inline ones (what XlsxWriter writes in its constant-memory mode)."""
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+    def text(node: ElementTree.Element) -> str:
+        return "".join(t.text or "" for t in node.iter(f"{main}t"))
+
+    with zipfile.ZipFile(io.BytesIO(response.content)) as book:
+        names = set(book.namelist())
+        # the portal's own output, read in a test: no untrusted XML
+        parse = ElementTree.fromstring
+        shared = (
+            [text(si) for si in parse(book.read("xl/sharedStrings.xml"))] if "xl/sharedStrings.xml" in names else []
+        )
+        sheet_xml = book.read("xl/worksheets/sheet1.xml").decode()
+        [sheet] = list(parse(book.read("xl/workbook.xml")).iter(f"{main}sheet"))
+    rows = [
+        [shared[int(c.findtext(f"{main}v", ""))] if c.get("t") == "s" else text(c) for c in row.iter(f"{main}c")]
+        for row in parse(sheet_xml).iter(f"{main}row")
+    ]
+    return sheet.get("name", ""), rows, sheet_xml
 
 
 def csv_rows(response: requests.Response) -> list[list[str]]:

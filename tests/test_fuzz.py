@@ -125,6 +125,8 @@ QUERY: dict[Key, tuple[str, ...]] = {
 FORM: dict[Key, tuple[str, ...]] = {
     ("POST", "/events/{slug}/aanmelden"): ("name", "email", "organisation", "role", "remarks", "consent"),
     ("POST", "/inloggen"): ("email", "next"),
+    ("POST", "/beheer/bijeenkomsten/{slug}/export"): ("formaat",),
+    ("POST", "/beheer/nieuwsbrief/export"): ("formaat",),
     ("POST", "/account/aanvragen"): ("name", "email", "organisation", "job", "reason", "newsletter"),
     ("POST", "/account"): ("name", "organisation", "job", "newsletter"),
     ("POST", "/account/verwijderen"): ("confirm",),

@@ -17,11 +17,13 @@ from tests.accounts_helpers import last_link, make_account, sign_in
 from tests.conftest import (
     FormSession,
     csv_rows,
+    deliver_exports,
     deliver_mail,
     download_export,
     registration_form,
     sent_mail,
     store_event,
+    xlsx_rows,
 )
 
 SLUG = "netwerkbijeenkomst-test"
@@ -166,6 +168,32 @@ def test_csv_export_neutralises_formulas(organiser, make_event):
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
 
+def test_excel_export_holds_every_cell_as_text_in_the_organisers_language(organiser, make_event):
+    make_event(roles=())
+    reg = register(**HOSTILE)
+    response = download_export(organiser, f"{BASE}/export", "xlsx")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert f'filename="aanmeldingen-{SLUG}.xlsx"' in response.headers["Content-Disposition"]
+    sheet, rows, sheet_xml = xlsx_rows(response)
+    assert sheet == "Aanmeldingen"
+    assert rows[0] == ["Naam", "E-mailadres", "Organisatie", "Functie", "Status", "Aangemeld op", "Opmerkingen"]
+    name, address, organisation, role, status, _at, remarks = rows[1]
+    # a formula typed into the form stays the text it is: no cell is a formula, a link or a number
+    assert (name, organisation, role, remarks) == (HOSTILE["name"], "+31 gemeente", "-1+1", "@SUM(A1:A9)")
+    assert (address, status) == (reg.email, "Bevestigd")
+    assert "<f>" not in sheet_xml
+    assert 't="inlineStr"' in sheet_xml
+    assert 't="n"' not in sheet_xml
+
+
+def test_an_export_in_an_unknown_format_is_refused_and_nothing_is_queued(organiser, make_event):
+    make_event()
+    assert organiser.post(f"{BASE}/export", {"formaat": "pdf"}).status_code == 400
+    assert organiser.post("/beheer/nieuwsbrief/export", {"formaat": "xls"}).status_code == 400
+    assert deliver_exports() == 0
+
+
 def test_csv_export_speaks_the_organisers_language_and_keeps_accents(client, make_event):
     """Excel with Dutch settings opens the file in columns with its accents; an organiser who reads
     the workspace in English gets English headers and statuses."""
@@ -183,6 +211,9 @@ def test_csv_export_speaks_the_organisers_language_and_keeps_accents(client, mak
         assert rows[1][4] == status
         registered = reg.created_at.astimezone(ZoneInfo("Europe/Amsterdam")).strftime("%d-%m-%Y %H:%M")
         assert rows[1][5] == registered  # day-month-year, as Dutch spreadsheets read a date
+        sheet, book_rows, _xml = xlsx_rows(download_export(organiser, f"{BASE}/export", "xlsx"))
+        assert book_rows == rows  # the workbook holds what the CSV holds, in the same language
+        assert sheet == {"nl": "Aanmeldingen", "en": "Registrations"}[language]
 
 
 def test_confirmation_mail_carries_a_qr_code_of_the_personal_link(organiser):

@@ -1,4 +1,4 @@
-"""An export: a CSV file an organiser asked for, built off the request path and fetched from S3.
+"""An export: a CSV or Excel file an organiser asked for, built off the request path and fetched from S3.
 
 Key layout (single table; see docs/data-model.md):
   EXPORT#{id} / #EXPORT   what was asked, by whom, and how far (expires with the table's TTL)
@@ -25,6 +25,11 @@ class ExportKind(StrEnum):
     SUBSCRIBERS = "subscribers"  # every member who takes the newsletter
 
 
+class ExportFormat(StrEnum):
+    CSV = "csv"  # semicolons and a byte order mark, for Dutch Excel and any other program
+    XLSX = "xlsx"  # an Excel workbook, every cell text
+
+
 class ExportStatus(StrEnum):
     QUEUED = "queued"  # on the queue; the worker has not finished the file
     DONE = "done"
@@ -44,6 +49,7 @@ class Export:
     event_slug: str = ""
     event_title: str = ""
     language: str = "nl"  # of the organiser who asked: the file's headers and statuses
+    file_format: ExportFormat = ExportFormat.CSV
     status: ExportStatus = ExportStatus.QUEUED
     rows: int = 0
     finished_at: datetime | None = None

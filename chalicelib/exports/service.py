@@ -1,5 +1,5 @@
 """Exports: the request records what an organiser asked for and queues it; a worker writes the CSV
-to the private bucket; the organiser fetches it through a link that works for five minutes.
+or Excel file to the private bucket; the organiser fetches it through a link that works for five minutes.
 
 However many rows there are, the request makes the same calls (one transaction: the export and
 its audit entry; one SQS message), and no file passes through Lambda's 6 MB response. The files
@@ -15,6 +15,7 @@ import logging
 import secrets
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
+from typing import IO
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -23,11 +24,13 @@ from chalicelib.accounts.model import Account
 from chalicelib.audit.store import audit_entry
 from chalicelib.core import clock, config, queue
 from chalicelib.core.csv_export import write_csv
-from chalicelib.core.errors import Conflict, LinkInvalid, NotFound, PortalError
+from chalicelib.core.errors import BadRequest, Conflict, LinkInvalid, NotFound, PortalError
 from chalicelib.core.i18n import _
+from chalicelib.core.rendering import gettext
+from chalicelib.core.xlsx_export import write_xlsx
 from chalicelib.events.model import Event
 from chalicelib.exports import files
-from chalicelib.exports.model import Export, ExportKind, ExportStatus
+from chalicelib.exports.model import Export, ExportFormat, ExportKind, ExportStatus
 from chalicelib.mail import newsletter
 from chalicelib.registrations import attendance
 
@@ -40,6 +43,8 @@ SOURCES: dict[ExportKind, Callable[[Export], Rows]] = {
     ExportKind.REGISTRATIONS: lambda export: attendance.export_rows(export.event_slug, export.language),
     ExportKind.SUBSCRIBERS: lambda export: newsletter.subscriber_rows(export.language),
 }
+# the name of a workbook's one sheet
+SHEETS = {ExportKind.REGISTRATIONS: _("Aanmeldingen"), ExportKind.SUBSCRIBERS: _("Abonnees")}
 
 
 class ExportQueueUnavailable(PortalError):
@@ -61,24 +66,27 @@ class UnknownExport(Exception):
     """The queue message names no export: it goes back to the queue and on to the dead-letter queue."""
 
 
-def of_event(actor: Account, event: Event, language: str) -> Export:
-    """An event's registrations as CSV, in the organiser's language."""
-    return _start(actor, ExportKind.REGISTRATIONS, f"aanmeldingen-{event.slug}.csv", event, language)
+def of_event(actor: Account, event: Event, language: str, file_format: str) -> Export:
+    """An event's registrations as CSV or Excel, in the organiser's language."""
+    return _start(actor, ExportKind.REGISTRATIONS, f"aanmeldingen-{event.slug}", event, language, file_format)
 
 
-def of_subscribers(actor: Account, language: str) -> Export:
-    """The newsletter's subscribers as CSV, in the organiser's language."""
-    return _start(actor, ExportKind.SUBSCRIBERS, "nieuwsbrief-abonnees.csv", None, language)
+def of_subscribers(actor: Account, language: str, file_format: str) -> Export:
+    """The newsletter's subscribers as CSV or Excel, in the organiser's language."""
+    return _start(actor, ExportKind.SUBSCRIBERS, "nieuwsbrief-abonnees", None, language, file_format)
 
 
-def _start(actor: Account, kind: ExportKind, filename: str, event: Event | None, language: str) -> Export:
+def _start(actor: Account, kind: ExportKind, stem: str, event: Event | None, language: str, file_format: str) -> Export:
+    if file_format not in tuple(ExportFormat):  # the form's two buttons say csv or xlsx
+        raise BadRequest()
     now = clock.now()
     export = Export(
         id=secrets.token_hex(8),
         kind=kind,
         created_by=actor.email,
         created_at=now,
-        filename=filename,
+        filename=f"{stem}.{file_format}",
+        file_format=ExportFormat(file_format),
         event_slug=event.slug if event else "",
         event_title=event.title if event else "",
         language=language,
@@ -114,11 +122,11 @@ def download_url(actor: Account, export_id: str) -> str:
     stores.audit().put(
         audit_entry(actor.email, "export.downloaded", target, {}, {"export": export.id}, now.isoformat())
     )
-    return files.download_url(export.file_key, export.filename)
+    return files.download_url(export.file_key, export.filename, export.file_format)
 
 
 def build(body: str) -> None:
-    """One queue message: write the export's CSV to the bucket. Raises when it should be delivered again.
+    """One queue message: write the export's file to the bucket. Raises when it should be delivered again.
 
     The rows go through a temporary file, so memory stays small whatever their number; a message
     delivered twice writes the same file twice.
@@ -133,12 +141,22 @@ def build(body: str) -> None:
         return
     header, rows = SOURCES[export.kind](export)
     with tempfile.TemporaryFile() as raw:
-        # with a byte order mark, so that Excel reads UTF-8 (accents) instead of the Windows code page
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-        count = write_csv(text, header, rows)
-        text.flush()
+        if export.file_format == ExportFormat.XLSX:
+            count = write_xlsx(raw, gettext(export.language, SHEETS[export.kind]), header, rows)
+        else:
+            count = _csv(raw, header, rows)
         raw.seek(0)
-        files.put(export.file_key, raw)
-        text.detach()  # the file is closed by its own `with`, not by the wrapper
+        files.put(export.file_key, raw, export.file_format)
     stores.exports().finish(export.id, count, clock.now())
-    log.info("export built", extra={"export": export.id, "kind": export.kind, "rows": count})
+    log.info(
+        "export built", extra={"export": export.id, "kind": export.kind, "format": export.file_format, "rows": count}
+    )
+
+
+def _csv(raw: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
+    # with a byte order mark, so that Excel reads UTF-8 (accents) instead of the Windows code page
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    count = write_csv(text, header, rows)
+    text.flush()
+    text.detach()  # the file is closed by its caller, not by the wrapper
+    return count

@@ -1,4 +1,4 @@
-"""/beheer/exports: organisers ask for a CSV (an event's registrations, the newsletter's subscribers),
+"""/beheer/exports: organisers ask for a CSV or Excel file (an event's registrations, the newsletter's subscribers),
 follow it while a worker builds it, and fetch it through a short-lived link."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ BASE = "/beheer/exports"
 @form_post(bp)
 def of_event(form: dict[str, str], slug: str) -> Response:
     request = bp.current_request
-    export = exports.of_event(signed_in(request), event_admin.get(slug), language(request))
+    export = exports.of_event(signed_in(request), event_admin.get(slug), language(request), form.get("formaat", "csv"))
     return redirect(f"{BASE}/{export.id}")
 
 
@@ -30,7 +30,7 @@ def of_event(form: dict[str, str], slug: str) -> Response:
 @form_post(bp)
 def of_subscribers(form: dict[str, str]) -> Response:
     request = bp.current_request
-    export = exports.of_subscribers(signed_in(request), language(request))
+    export = exports.of_subscribers(signed_in(request), language(request), form.get("formaat", "csv"))
     return redirect(f"{BASE}/{export.id}")
 
 
