@@ -63,7 +63,7 @@ def test_presigned_post_policy_fixes_key_prefix_size_and_expiry(speaker, now):
         assert ["starts-with", "$x-amz-meta-filename", ""] in conditions
         assert any(return_condition in c for c in conditions if isinstance(c, dict))
         expires = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
-        assert timedelta(minutes=9) < expires - datetime.now(expires.tzinfo) <= timedelta(minutes=10)
+        assert timedelta(minutes=59) < expires - datetime.now(expires.tzinfo) <= timedelta(minutes=60)
         assert "key" not in fields  # the form's choice
     [target] = form.targets
     assert target.key.startswith(f"uploads/{SLUG}/{view.speaker.id}/{SLUG}.")
@@ -177,6 +177,29 @@ def test_keys_that_are_not_this_speakers_are_refused(speaker, visitor, make_even
     key = upload_as_s3_would(visitor, other, PDF)
     assert visitor.get(f"/spreker/{speaker}/klaar?key={key}").status_code == 404
     assert visitor.get(f"/spreker/{speaker}/klaar?key=../../etc/passwd").status_code == 404
+
+
+def test_a_speaker_cannot_add_files_or_move_one_by_writing_their_own_material_id(speaker, visitor):
+    """The form is signed for the speaker's whole prefix, so they can send any key under it: one that
+    names a second material for a slot, or their file under another slot, is refused and removed."""
+    _two, url = speakers.invite(SLUG, (2, 3), "Burgemeester Haan", "Gemeente", "haan@zwijndrecht.nl")
+    token = url.rsplit("/", 1)[1]
+    page = visitor.get(f"/spreker/{token}").body.decode()
+    first = upload_through_page(page, PDF, choice="Leernetwerk")
+    assert visitor.get(f"/spreker/{token}/klaar?key={first}").status_code == 303
+    [material] = stores.library().all_materials()
+    prefix, material_id, _slot, random = first.rsplit("/", 3)
+    invented = f"{prefix}/{SLUG}.{'a' * 12}/3/{random}"  # a second file for slot 3
+    moved = f"{prefix}/{material_id}/2/{random}"  # slot 3's file, under slot 2
+    for key in (invented, moved):
+        aws.s3().put_object(Bucket=config.bucket_name(), Key=key, Body=PDF, ContentType="application/octet-stream")
+        assert visitor.get(f"/spreker/{token}/klaar?key={key}").status_code == 404, key
+    assert stores.library().all_materials() == [material]
+    assert [k for k, _ in s3_objects()] == [first]  # the refused objects are gone
+    # negative control: the key the page offers for slot 2 is taken
+    second = upload_through_page(visitor.get(f"/spreker/{token}").body.decode(), PDF, choice="Welkomstwoord")
+    assert visitor.get(f"/spreker/{token}/klaar?key={second}").status_code == 303
+    assert len(stores.library().all_materials()) == 2
 
 
 def test_replace_and_remove_own_file_but_not_someone_elses(speaker, visitor):

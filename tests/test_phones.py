@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from devtools.page_types import page_types
 from tests.conftest import LivePortal, live_portal
+from tests.documents import pdf
 from tests.test_browser import assert_accessible, browser
 
 portal = live_portal
@@ -74,3 +75,21 @@ def test_on_a_phone_the_event_page_leads_straight_to_the_form(visits):
     link.click()
     page.keyboard.press("Tab")
     expect(page.get_by_label("Naam", exact=True)).to_be_focused()
+
+
+def test_the_speakers_page_with_a_file_in_fits_a_phone(visits):
+    """Once a file is in, the speaker's table has a file name and a button per slot: still no sideways
+    scrolling (the table stacks), and axe-core finds nothing."""
+    [(_name, page, path)] = [v for v in visits if v[0] == "speaker"]
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(path)
+    slides = {"name": "Polarisatie in de wijk - een lange bestandsnaam.pdf", "mimeType": "application/pdf"}
+    page.get_by_label("Bestand", exact=True).set_input_files({**slides, "buffer": pdf("Dia een")})
+    page.get_by_role("button", name="Versturen").click()
+    expect(page.get_by_role("status")).to_contain_text("Uw bestand is opgeslagen.")
+    for width in (320, 390):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(path)
+        expect(page.get_by_role("button", name="Verwijderen")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert_accessible(page)

@@ -357,7 +357,7 @@ def test_a_failed_delete_of_the_replaced_file_keeps_the_new_one(
 def test_a_second_upload_through_the_same_form_never_replaces_the_checked_file(
     speaker: str, visitor: FormSession
 ) -> None:
-    """The presigned form stays valid for ten minutes on its key: whatever arrives there after the
+    """The presigned form stays valid for an hour on its prefix: whatever arrives at a key after the
     check is not what downloads and the index read."""
     from urllib.parse import parse_qs, urlsplit
 

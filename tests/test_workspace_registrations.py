@@ -384,6 +384,10 @@ def test_a_speaker_in_the_programme_is_invited_from_their_row_with_name_and_slot
     after = organiser.get(f"{BASE}/sprekers").body.decode()
     assert "Annemarie van Hinsberg uitnodigen" not in after
     assert "Burgemeester Haan uitnodigen" in after
+    # and the programme no longer offers to invite her again
+    programme = organiser.get(f"{BASE}/programma").body.decode()
+    assert f'<a href="{link}"' not in programme
+    assert re.search(r"Annemarie van Hinsberg \(Movisie\)\s*<span class=\"meta\">\(uitgenodigd\)</span>", programme)
     # a query that names no programme speaker gives an empty form
     for query in ("onderdeel=3&spreker=9", "onderdeel=99&spreker=0", "onderdeel=3&spreker=-1", "spreker=0"):
         assert 'value="Annemarie van Hinsberg"' not in organiser.get(f"{BASE}/sprekers?{query}").body.decode()

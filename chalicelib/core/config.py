@@ -156,7 +156,10 @@ def speaker_link_days() -> int:
     return int(os.environ.get("SPEAKER_LINK_DAYS", "30"))
 
 
-UPLOAD_URL_SECONDS = 10 * 60
+# The upload form sits on the speaker's page (and the organisers' document page) from the moment it
+# opens, and is often sent long after: an hour. It allows one file of at most the upload limit under
+# the visitor's own prefix, checked before it becomes material; the speaker's link itself lasts weeks.
+UPLOAD_URL_SECONDS = 60 * 60
 DOWNLOAD_URL_SECONDS = 5 * 60
 
 

@@ -193,15 +193,19 @@ def finish_upload(token: str, key: str) -> Material:
     if slot is None or not material_id.startswith(f"{view.event.slug}."):
         raise NotFound()
     library = stores.library()
-    previous = library.material(material_id)
-    if previous and previous.object_key == key and previous.speaker_id == view.speaker.id:
+    # The form is signed for the speaker's whole prefix, so the material id in a key is theirs to
+    # write: it must be the slot's own file, or, for a slot without one, an id nobody uses. A slot
+    # keeps one file, and a file keeps its slot.
+    previous = next((m for m in view.files if m.slot == position), None)
+    taken = material_id != previous.id if previous is not None else library.material(material_id) is not None
+    if taken:
+        storage.discard(key)
+        raise NotFound()
+    if previous and previous.object_key == key:
         # the browser came back twice: checking again could only delete the checked file (say a second
         # upload through the same form failed the check); what counts is the version already kept
         return previous
     stored = storage.verify(key)  # or UploadRejected / ServiceBusy, the object gone
-    if previous and previous.speaker_id != view.speaker.id:
-        storage.discard(key)
-        raise NotFound()
     material = Material(
         id=material_id,
         title=slot.title,

@@ -8,7 +8,7 @@ checks its size, and reads its type from its content (`content_check.py`).
 An object that fails, or whose check could not finish, is deleted with all its versions; should
 that delete fail as well, it is logged and left, but it never becomes material. The checked
 version is what the material's downloads and the index read, so a later upload through the same
-presigned form (valid for ten minutes) never replaces a checked file with an unchecked one.
+presigned form (valid for an hour) never replaces a checked file with an unchecked one.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ class UploadForm:
 
 
 def upload_form(prefix: str, targets: list[UploadTarget], done: str) -> UploadForm:
-    """Presigned forms for keys under `prefix` only, of at most the upload limit, for 10 minutes."""
+    """Presigned forms for keys under `prefix` only, of at most the upload limit, for an hour."""
     plain, scripted = _presigned(prefix, {"success_action_redirect": done}), _presigned(prefix, None)
     return UploadForm(plain["url"], plain["fields"], scripted["fields"], targets, done)
 

@@ -18,9 +18,11 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var file = input.files[0];
-    // a first help only: the portal reads the type from the content when the file has arrived
-    var extension = file ? file.name.toLowerCase().split(".").pop() : "";
-    if (!file || form.dataset.extensions.split(" ").indexOf(extension) < 0) { fail(form.dataset.wrongType); return; }
+    // a first help only: the portal reads the type from the content when the file has arrived, so a
+    // name without an extension goes; one with another extension is surely not a presentation
+    var parts = file ? file.name.toLowerCase().split(".") : [];
+    var extension = parts.length > 1 ? parts.pop() : "";
+    if (!file || (extension && form.dataset.extensions.split(" ").indexOf(extension) < 0)) { fail(form.dataset.wrongType); return; }
     if (file.size > Number(form.dataset.maxBytes)) { fail(form.dataset.tooLarge); return; }
     error.hidden = true;
     var fields = JSON.parse(form.dataset.fields);

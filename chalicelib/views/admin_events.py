@@ -13,6 +13,7 @@ from chalicelib.core.themes import THEMES
 from chalicelib.events import workspace as event_admin
 from chalicelib.events.forms import EVENT_FORM, event_values, slot_values
 from chalicelib.events.model import EventStatus
+from chalicelib.library import speakers
 from chalicelib.views.auth import requires, signed_in
 from chalicelib.views.http import FORM, form_post, page, query_params, redirect
 
@@ -135,10 +136,12 @@ def delete_event(form: dict[str, str], slug: str) -> Response:
 def _programme_page(
     slug: str, values: dict[str, str] | None = None, errors: dict[str, FieldError] | None = None
 ) -> Response:
+    event = event_admin.get(slug)
     return page(
         bp.current_request,
         "admin_programme.html",
-        event=event_admin.get(slug),
+        event=event,
+        uninvited=speakers.uninvited(event, speakers.of_event(slug)),  # who gets an "invite" link
         values=values or {},
         errors=errors or {},
     )
