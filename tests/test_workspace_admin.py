@@ -7,6 +7,7 @@ from urllib.parse import quote
 import pytest
 
 from chalicelib import stores
+from chalicelib.core import aws, config
 from tests.accounts_helpers import last_link, make_account, sign_in
 from tests.conftest import FormSession, deliver_index, upload_through_page
 from tests.test_library import PDF, s3_objects
@@ -165,6 +166,20 @@ def test_an_uploaded_document_is_a_draft_for_organisers_until_described(organise
     entry = next(e for e in stores.audit().month("2026-11", 50).entries if e.action == "material.updated")
     assert entry.before["access"] == "organisers"
     assert entry.after["access"] == "public"
+
+
+def test_a_key_naming_an_existing_material_or_an_unknown_event_is_no_new_document(organiser):
+    """The form is signed for all of documents/: what a browser writes there is checked against what
+    exists before anything is kept."""
+    material_id = upload_document(organiser)
+    material = stores.library().material(material_id)
+    for key in (f"documents/{material_id}/{'b' * 16}", f"documents/bestaat-niet.{'c' * 12}/{'d' * 16}"):
+        aws.s3().put_object(Bucket=config.bucket_name(), Key=key, Body=PDF, ContentType="application/octet-stream")
+        assert organiser.get(f"/beheer/documenten/klaar?key={quote(key)}").status_code == 404, key
+    assert stores.library().all_materials() == [material]
+    assert [k for k, _ in s3_objects()] == [material.object_key]
+    # negative control: the browser coming back with the kept key finds its document
+    assert organiser.get(f"/beheer/documenten/klaar?key={quote(material.object_key)}").status_code == 303
 
 
 def test_a_wrong_file_is_rejected_and_removed(organiser):

@@ -47,11 +47,16 @@ def finish_upload(organiser: Account, key: str) -> Material:
         raise NotFound()
     material_id = match.group(1)
     existing = stores.library().material(material_id)
-    if existing is not None:
+    if existing is not None and existing.object_key == key:
         return existing  # the browser came back twice
-    stored = storage.verify(key)  # or UploadRejected / ServiceBusy, the object gone
     slug = material_id.split(".", 1)[0]
     event = stores.events().get_meta(slug) if slug != "_" else None
+    if existing is not None or (slug != "_" and event is None):
+        # the form is signed for all of documents/, so a browser can send any key there: one naming a
+        # material that exists, or an event that does not, is no new document
+        storage.discard(key)
+        raise NotFound()
+    stored = storage.verify(key)  # or UploadRejected / ServiceBusy, the object gone
     material = Material(
         id=material_id,
         title=stored.filename.rsplit(".", 1)[0].replace("-", " ") or _("Document"),
