@@ -40,15 +40,6 @@ def all_events() -> list[Event]:
     return stores.events().all_for_organisers()
 
 
-def recent_events() -> list[Event]:
-    """The newest drafts and published events (a page of each), newest first: what a new document
-    is most likely about. Two Queries, however many events there are."""
-    limit = config.list_page_size()
-    events = [*stores.events().of_status(EventStatus.PUBLISHED, limit, None).items]
-    events += stores.events().of_status(EventStatus.DRAFT, limit, None).items
-    return sorted(events, key=lambda e: (e.date, e.start), reverse=True)
-
-
 def events_page(query: Mapping[str, str]) -> tuple[EventStatus, Page[Event]]:
     """One page of the organisers' list: the events with one status, newest first."""
     wanted = query.get("status", "")

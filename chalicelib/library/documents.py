@@ -18,7 +18,7 @@ from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _
 from chalicelib.core.paging import Page
 from chalicelib.core.themes import THEMES
-from chalicelib.events.model import Event
+from chalicelib.events.model import EventStatus
 from chalicelib.library import storage
 from chalicelib.library.model import ACCESS_LEVELS, Material, MaterialAccess, MaterialStatus
 
@@ -26,9 +26,15 @@ from chalicelib.library.model import ACCESS_LEVELS, Material, MaterialAccess, Ma
 _KEY = re.compile(r"^documents/((?:[a-z0-9-]{1,80}|_)\.[0-9a-f]{12})/[0-9a-f]{16}$")
 
 
-def upload_form(events: list[Event]) -> storage.UploadForm:
+def upload_form() -> storage.UploadForm:
     """The form for a new document: pick an event it belongs to (or none) and a file, which goes
-    straight to S3. The key names the material id, which names the event."""
+    straight to S3. The key names the material id, which names the event. The events offered are the
+    newest page of published ones and of drafts: what a new document is most likely about, in two
+    Queries however many events there are."""
+    limit = config.list_page_size()
+    events = [*stores.events().of_status(EventStatus.PUBLISHED, limit, None).items]
+    events += stores.events().of_status(EventStatus.DRAFT, limit, None).items
+    events.sort(key=lambda e: (e.date, e.start), reverse=True)
     targets = [
         storage.UploadTarget(_document_key("_"), ""),  # no event: the form names this choice
         *(storage.UploadTarget(_document_key(e.slug), e.title, e.date) for e in events),

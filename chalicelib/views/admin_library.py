@@ -10,7 +10,6 @@ from chalicelib.core.errors import NotFound
 from chalicelib.core.forms import FieldError
 from chalicelib.core.rendering import gettext
 from chalicelib.core.themes import THEMES
-from chalicelib.events import workspace as event_admin
 from chalicelib.library import documents
 from chalicelib.library import service as library
 from chalicelib.library.model import ACCESS_LEVELS
@@ -96,7 +95,7 @@ def new_document() -> Response:
 
 
 def _new_document_page(message: str = "") -> Response:
-    upload = documents.upload_form(event_admin.recent_events())
+    upload = documents.upload_form()
     response = page(
         bp.current_request,
         "admin_document_new.html",
