@@ -19,6 +19,8 @@ MATRIX = {
     ("GET", "/", "/"): (200, 200, 200),
     ("GET", "/events", "/events"): (200, 200, 200),
     ("GET", "/events/{slug}", f"/events/{SLUG}"): (200, 200, 200),
+    ("GET", "/events.ics", "/events.ics"): (200, 200, 200),
+    ("GET", "/agenda/{feed}", f"/agenda/{UNKNOWN}.ics"): (404, 404, 404),  # the signed link is the credential
     ("POST", "/events/{slug}/aanmelden", f"/events/{SLUG}/aanmelden"): (422, 422, 422),
     ("GET", "/r/{token}", f"/r/{UNKNOWN}"): (404, 404, 404),
     ("GET", "/r/{token}/annuleren", f"/r/{UNKNOWN}/annuleren"): (404, 404, 404),
@@ -41,6 +43,7 @@ MATRIX = {
     ("GET", "/account", "/account"): (303, 200, 200),
     ("POST", "/account", "/account"): (401, 422, 422),
     ("POST", "/account/verwijderen", "/account/verwijderen"): (401, 422, 422),
+    ("POST", "/account/agenda", "/account/agenda"): (401, 303, 303),
     ("GET", "/nieuwsbrief/afmelden/{token}", f"/nieuwsbrief/afmelden/{UNKNOWN}"): (200, 200, 200),
     ("POST", "/nieuwsbrief/afmelden/{token}", f"/nieuwsbrief/afmelden/{UNKNOWN}"): (410, 410, 410),
     ("GET", "/beheer/accounts", "/beheer/accounts"): (303, 403, 200),
@@ -246,7 +249,7 @@ def test_every_form_refuses_a_post_without_its_csrf_token(people):
         for method, route, path in MATRIX
         if method == "POST" and "application/x-www-form-urlencoded" in app.routes[route]["POST"].content_types
     ]
-    assert len(forms) == 39  # the matrix lists every route, so every form is here
+    assert len(forms) == 40  # the matrix lists every route, so every form is here
     organiser = people["organiser"]
     for route, path in forms:
         response = organiser.post(path, {"email": "x@politie.nl", "name": "x"}, with_token=False)

@@ -66,6 +66,12 @@ def assert_accessible(page: Page) -> None:
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
+def calendar_download(page: Page, link: str) -> bytes:
+    with page.expect_download() as download:
+        page.get_by_role("link", name=link).click()
+    return Path(download.value.path()).read_bytes()
+
+
 def test_register_read_the_mail_and_cancel(page: Page):
     page.goto(DEMO)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Netwerkbijeenkomst Maatschappelijk ongenoegen")
@@ -101,6 +107,7 @@ def test_register_read_the_mail_and_cancel(page: Page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Uw aanmelding")
     expect(page.get_by_text("Leonora Buis-Meulmeester")).to_be_visible()
     assert_accessible(page)
+    assert b"STATUS:CONFIRMED" in calendar_download(page, "Zet in uw agenda (.ics)")
 
     page.get_by_role("link", name="Aanmelding annuleren").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Aanmelding annuleren?")
@@ -109,6 +116,8 @@ def test_register_read_the_mail_and_cancel(page: Page):
     expect(page.get_by_role("status")).to_contain_text("Uw aanmelding is geannuleerd.")
     expect(page.get_by_role("link", name="Aanmelding annuleren")).to_have_count(0)
     assert_accessible(page)
+    # the file that takes it out of the calendar it was put in
+    assert b"METHOD:CANCEL" in calendar_download(page, "Haal de bijeenkomst uit uw agenda (.ics)")
     page.goto("/outbox")
     expect(page.get_by_role("article").filter(has_text="is geannuleerd").first).to_contain_text(
         "leonora.buis@zwijndrecht.nl"
@@ -198,6 +207,14 @@ def test_request_an_account_verify_it_and_sign_in(page: Page):
     page.get_by_role("link", name="Mijn account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mijn account")
     expect(page.get_by_text(address)).to_be_visible()
+    assert_accessible(page)
+    # the private calendar link: a calendar app fetches it without the session; a new one ends it
+    feed = page.get_by_label("Uw persoonlijke agenda-link").input_value()
+    assert page.request.get(feed).headers["content-type"] == "text/calendar; charset=utf-8"
+    page.get_by_role("button", name="Nieuwe agenda-link maken").click()
+    expect(page.get_by_role("status")).to_contain_text("Uw agenda-link is vernieuwd.")
+    assert page.get_by_label("Uw persoonlijke agenda-link").input_value() != feed
+    assert page.request.get(feed).status == 404
     assert_accessible(page)
 
     # the registration form is filled in for a signed-in member

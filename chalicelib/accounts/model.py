@@ -50,6 +50,8 @@ class Account:
     # sessions started under an older number are over: raised when the account is disabled, rejected
     # or changes role, so that every cookie of it stops working at once (accounts/sessions.py)
     session_epoch: int = 0
+    # the private calendar feed's link is signed with this number: raising it ("a new link") ends the old one
+    calendar_epoch: int = 0
 
     @property
     def pk(self) -> str:

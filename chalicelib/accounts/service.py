@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from itsdangerous import BadSignature, URLSafeSerializer
+
 from chalicelib import stores
 from chalicelib.accounts import rate_limit, sessions
 from chalicelib.accounts.forms import clean_account_request, clean_profile
@@ -219,6 +221,36 @@ def set_newsletter(account: Account, subscribed: bool, actor: str) -> None:
     _save(
         account, actor=actor, action="newsletter.subscribed" if subscribed else "newsletter.unsubscribed", before=before
     )
+
+
+def _calendar_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(config.secret_key(), salt="member-calendar")
+
+
+def calendar_url(account: Account) -> str:
+    """The member's private feed: signed, so it needs no item of its own and no sign-in."""
+    token = _calendar_serializer().dumps([email_key(account.email), account.calendar_epoch])
+    return f"{config.base_url()}/agenda/{token}.ics"
+
+
+def calendar_owner(token: str) -> Account:
+    """The approved account whose current feed link this is; NotFound for a reset, tampered or
+    lapsed one (a disabled or deleted account's feed stops at once)."""
+    try:
+        key, epoch = _calendar_serializer().loads(token)
+    except (BadSignature, TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    account = stores.accounts().get_by_key(str(key))
+    if account is None or not account.can_sign_in or account.calendar_epoch != epoch:
+        raise NotFound()
+    return account
+
+
+def reset_calendar(account: Account) -> None:
+    """A new feed link; the old one stops (for a link that was shared by mistake)."""
+    before = _snapshot(account)
+    account.calendar_epoch += 1
+    _save(account, actor=account.email, action="account.calendar_reset", before=before)
 
 
 def delete_own(account: Account) -> None:

@@ -1,30 +1,114 @@
-"""iCalendar files for events, built with the icalendar library."""
+"""iCalendar files and feeds for events, built with the icalendar library.
+
+One meeting has one UID everywhere (`{slug}@network-portal`): in the public file, the public
+feed, a member's feed and an attendee's own file, so that a calendar app that holds it from
+any of them recognises a change. Its SEQUENCE is the event's version, which every organisers'
+edit raises, so a new time or a cancellation outranks the copy a calendar holds (RFC 5545
+3.8.7.4). Files are METHOD:PUBLISH (RFC 5546 3.2.1), with STATUS:CANCELLED for a cancelled
+meeting; an attendee's own file of a cancelled meeting or registration is METHOD:CANCEL
+(RFC 5546 3.2.5), which removes the meeting from the calendar that imported it.
+"""
 
 from __future__ import annotations
 
-from chalicelib.core import config
+from collections.abc import Iterable
+from datetime import UTC, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.core import clock, config
 from chalicelib.events.model import Event, EventStatus
+
+if TYPE_CHECKING:
+    from icalendar import Calendar
+
+PRODUCT = "-//Regionaal netwerk maatschappelijk ongenoegen//portal//NL"
+NETWORK = "Regionaal netwerk maatschappelijk ongenoegen"
+# how often a subscribed calendar app should fetch a feed again (RFC 7986 REFRESH-INTERVAL)
+REFRESH = timedelta(hours=1)
+
+
+class Attendance(StrEnum):
+    """How a meeting stands for one person: the STATUS their calendar shows."""
+
+    CONFIRMED = "CONFIRMED"
+    TENTATIVE = "TENTATIVE"  # on the waiting list
+    CANCELLED = "CANCELLED"  # their registration or the meeting itself
 
 
 def event_ics(event: Event) -> bytes:
+    """The public file of one meeting, as the event page offers it."""
+    calendar = _calendar("PUBLISH")
+    calendar.add_component(_entry(event, _status(event)))
+    return _finish(calendar)
+
+
+def public_feed(events: Iterable[Event], name: str) -> bytes:
+    """A subscribable feed of public meetings, cancelled ones included so that subscribers see it."""
+    calendar = _calendar("PUBLISH", name)
+    for event in events:
+        calendar.add_component(_entry(event, _status(event)))
+    return _finish(calendar)
+
+
+def personal_ics(event: Event, status: Attendance) -> bytes:
+    """One attendee's file: the meeting as it stands for them, or its cancellation."""
+    calendar = _calendar("CANCEL" if status == Attendance.CANCELLED else "PUBLISH")
+    calendar.add_component(_entry(event, status, own_cancellation=event.status != EventStatus.CANCELLED))
+    return _finish(calendar)
+
+
+def personal_feed(entries: Iterable[tuple[Event, Attendance]], name: str) -> bytes:
+    """A member's feed of the meetings they registered for, each with its status for them."""
+    calendar = _calendar("PUBLISH", name)
+    for event, status in entries:
+        own = status == Attendance.CANCELLED and event.status != EventStatus.CANCELLED
+        calendar.add_component(_entry(event, status, own_cancellation=own))
+    return _finish(calendar)
+
+
+def _status(event: Event) -> Attendance:
+    return Attendance.CANCELLED if event.status == EventStatus.CANCELLED else Attendance.CONFIRMED
+
+
+def _calendar(method: str, name: str = "") -> Calendar:
     # imported here: 40 ms of cold start that only calendar downloads need
     from icalendar import Calendar
-    from icalendar import Event as CalendarEvent
 
     calendar = Calendar()
-    calendar.add("prodid", "-//Regionaal netwerk maatschappelijk ongenoegen//portal//NL")
+    calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")
+    calendar.add("method", method)
+    if name:
+        calendar.add("name", name)  # RFC 7986
+        calendar.add("x-wr-calname", name)  # the same, for the calendar apps that read only this one
+        calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", "PT1H")  # the same, for Outlook
+    return calendar
+
+
+def _entry(event: Event, status: Attendance, own_cancellation: bool = False) -> Any:
+    from icalendar import Event as CalendarEvent
+    from icalendar import vCalAddress
+
     entry = CalendarEvent()
     entry.add("uid", f"{event.slug}@network-portal")
+    # a registration cancelled while the meeting stands outranks the version the attendee held
+    entry.add("sequence", event.version + (1 if own_cancellation else 0))
+    entry.add("dtstamp", clock.now().astimezone(UTC).replace(microsecond=0))
+    organiser = vCalAddress(f"mailto:{config.mail_sender()}")
+    organiser.params["cn"] = NETWORK
+    entry.add("organizer", organiser)
     entry.add("summary", event.title)
     entry.add("dtstart", event.starts_at)
     entry.add("dtend", event.ends_at)
-    entry.add("dtstamp", event.starts_at)  # stable output: the file changes only when the event does
+    entry.add("status", status)
     entry.add("location", ", ".join(part for part in (event.room, event.venue, event.address) if part))
     entry.add("description", event.summary or event.description)
     entry.add("url", f"{config.base_url()}/events/{event.slug}")
-    if event.status == EventStatus.CANCELLED:
-        entry.add("status", "CANCELLED")
-    calendar.add_component(entry)
+    return entry
+
+
+def _finish(calendar: Calendar) -> bytes:
     calendar.add_missing_timezones()
     return bytes(calendar.to_ical())

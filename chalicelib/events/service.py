@@ -1,13 +1,18 @@
-"""Finding events: the lists on / and /events, and one event's page."""
+"""Finding events: the lists on / and /events, one event's page, and the public calendar feed."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from chalicelib import stores
 from chalicelib.core import clock, config
 from chalicelib.core.errors import EventNotFound
+from chalicelib.events import calendar
 from chalicelib.events.model import Event, EventPage, EventStatus
 
 SLUG_MAX = 80
+# the feed keeps a month of past meetings, so a subscribed calendar does not lose them the day after
+FEED_PAST_DAYS = 31
 
 
 def get(slug: str) -> Event:
@@ -20,6 +25,11 @@ def get(slug: str) -> Event:
     return event
 
 
+def calendar_file(slug: str) -> bytes:
+    """The public .ics of one meeting (published or cancelled)."""
+    return calendar.event_ics(get(slug))
+
+
 def upcoming(cursor: str | None = None, limit: int | None = None) -> EventPage:
     today = clock.now().date().isoformat()
     return stores.events().published(after_key=today, upcoming=True, limit=limit or config.page_size(), cursor=cursor)
@@ -28,3 +38,9 @@ def upcoming(cursor: str | None = None, limit: int | None = None) -> EventPage:
 def past(cursor: str | None = None, limit: int | None = None) -> EventPage:
     today = clock.now().date().isoformat()
     return stores.events().published(after_key=today, upcoming=False, limit=limit or config.page_size(), cursor=cursor)
+
+
+def calendar_feed() -> bytes:
+    """Every public meeting from a month ago on, cancelled ones with their cancellation: two Queries."""
+    since = (clock.now().date() - timedelta(days=FEED_PAST_DAYS)).isoformat()
+    return calendar.public_feed(stores.events().in_calendar(since), calendar.NETWORK)

@@ -131,6 +131,21 @@ class EventStore:
         last = response.get("LastEvaluatedKey")
         return EventPage(events, encode_cursor(last) if last else None)
 
+    def in_calendar(self, since: str) -> list[Event]:
+        """Published and cancelled events from a day on, by date (the public calendar feed): one
+        Query of GSI1 per partition, paginated; drafts are never read."""
+        events: list[Event] = []
+        for partition in (EVENTS_INDEX_PK, f"{EVENTS_INDEX_PK}#{EventStatus.CANCELLED}"):
+            items = query_all(
+                self._client,
+                TableName=self._table,
+                IndexName="GSI1",
+                KeyConditionExpression="GSI1PK = :pk AND GSI1SK >= :since",
+                ExpressionAttributeValues=to_attrs({":pk": partition, ":since": since}),
+            )
+            events += [Event.from_item(i) for i in items]
+        return sorted(events, key=lambda e: (e.date, e.start, e.slug))
+
     def with_personal_data(self, until: str, since: str = "") -> list[Event]:
         """Events dated from `since` up to (not including) `until` whose registrations still hold
         personal data (GSI2; anonymising an event removes it there)."""

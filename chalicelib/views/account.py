@@ -72,6 +72,8 @@ def _own_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response
         saved=query_params(bp.current_request).get("opgeslagen") == "1",
         suppressed=suppression.of(account),
         reachable=query_params(bp.current_request).get("bereikbaar") == "1",
+        calendar_url=accounts.calendar_url(account),
+        calendar_reset=query_params(bp.current_request).get("agenda") == "nieuw",
     )
 
 
@@ -90,6 +92,14 @@ def reachable_again(form: dict[str, str]) -> Response:
     """The member says their address works again after a bounce or spam report."""
     suppression.lift_own(signed_in(bp.current_request))
     return redirect("/account?bereikbaar=1")
+
+
+@bp.route("/account/agenda", methods=["POST"], content_types=FORM)
+@requires(bp, Access.MEMBER)
+@form_post(bp)
+def reset_calendar(form: dict[str, str]) -> Response:
+    accounts.reset_calendar(signed_in(bp.current_request))
+    return redirect("/account?agenda=nieuw#agenda")
 
 
 @bp.route("/account/verwijderen", methods=["POST"], content_types=FORM)

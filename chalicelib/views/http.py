@@ -215,6 +215,14 @@ def json_response(body: Any, status: int = 200) -> Response:
     )
 
 
+def calendar_response(body: bytes, filename: str = "", cache: str = "no-store") -> Response:
+    """An iCalendar file (with a file name: downloaded) or feed (without: calendar apps subscribe to it)."""
+    headers: dict[str, str | list[str]] = {"Content-Type": "text/calendar; charset=utf-8", "Cache-Control": cache}
+    if filename:
+        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return Response(body.decode("utf-8"), headers=headers)
+
+
 def problem_response(status: int, detail: str, **extensions: Any) -> Response:
     """An API error as RFC 9457 problem details: no problem type of our own (about:blank), so the
     title is the status's phrase; what went wrong, in the visitor's language, is the detail."""

@@ -12,16 +12,17 @@ from chalicelib.core import clock, config
 from chalicelib.core.errors import NotFound
 from chalicelib.core.forms import FieldError
 from chalicelib.core.rendering import render
-from chalicelib.events import calendar as calendar_export
 from chalicelib.events import service as events
 from chalicelib.events.model import Event
 from chalicelib.library import service as library
 from chalicelib.news import service as news
+from chalicelib.registrations import calendars
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.model import RegistrationStatus
 from chalicelib.views.http import (
     FORM,
     LANG_COOKIE,
+    calendar_response,
     cookie_header,
     current_account,
     form_post,
@@ -56,18 +57,19 @@ def event_list() -> Response:
     return page(bp.current_request, "events.html", when=when, listing=listing)
 
 
+# before /events/{slug}: a fixed path, which API Gateway prefers to a parameter
+@bp.route("/events.ics", methods=["GET"])
+def calendar_feed() -> Response:
+    """The public meetings as a feed that calendar apps subscribe to; they fetch it about hourly."""
+    return calendar_response(events.calendar_feed(), cache="public, max-age=3600")
+
+
 @bp.route("/events/{slug}", methods=["GET"])
 def event_page(slug: str) -> Response:
     # API Gateway path parameters are whole segments, so /events/{slug}.ics lands here
     if slug.endswith(".ics"):
-        event = events.get(slug.removesuffix(".ics"))
-        return Response(
-            calendar_export.event_ics(event).decode("utf-8"),
-            headers={
-                "Content-Type": "text/calendar; charset=utf-8",
-                "Content-Disposition": f'attachment; filename="{event.slug}.ics"',
-            },
-        )
+        slug = slug.removesuffix(".ics")
+        return calendar_response(events.calendar_file(slug), filename=f"{slug}.ics")
     return _event_page(events.get(slug))
 
 
@@ -108,6 +110,9 @@ def register(form: dict[str, str], slug: str) -> Response:
 
 @bp.route("/r/{token}", methods=["GET"])
 def manage(token: str) -> Response:
+    if token.endswith(".ics"):
+        # the meeting as it stands for this attendee: a cancelled one takes it out of their calendar
+        return calendar_response(calendars.calendar_file(token.removesuffix(".ics")), filename="aanmelding.ics")
     reg, event, position = registration.find(token)
     return page(
         bp.current_request,
@@ -120,6 +125,14 @@ def manage(token: str) -> Response:
         just_cancelled=_query("geannuleerd") == "1",
         can_cancel=reg.status != RegistrationStatus.CANCELLED and clock.now() < event.starts_at,
     )
+
+
+@bp.route("/agenda/{feed}", methods=["GET"])
+def member_calendar(feed: str) -> Response:
+    """A member's private feed of the meetings they registered for (its link is on /account)."""
+    if not feed.endswith(".ics"):
+        raise NotFound()
+    return calendar_response(calendars.member_calendar(feed.removesuffix(".ics")))
 
 
 @bp.route("/r/{token}/annuleren", methods=["GET"])

@@ -1,0 +1,41 @@
+"""The calendars of people who registered: an attendee's own .ics and a member's private feed."""
+
+from __future__ import annotations
+
+from chalicelib import stores
+from chalicelib.accounts import service as accounts
+from chalicelib.events import calendar
+from chalicelib.events.calendar import Attendance
+from chalicelib.events.model import Event, EventStatus
+from chalicelib.registrations.model import Registration, RegistrationStatus
+from chalicelib.registrations.service import find
+
+FEED_NAME = "Mijn bijeenkomsten: regionaal netwerk"
+
+
+def attendance(reg: Registration, event: Event) -> Attendance:
+    """How the meeting stands for this person: a cancelled registration or meeting is CANCELLED,
+    a place on the waiting list TENTATIVE."""
+    if reg.status == RegistrationStatus.CANCELLED or event.status == EventStatus.CANCELLED:
+        return Attendance.CANCELLED
+    return Attendance.TENTATIVE if reg.status == RegistrationStatus.WAITING else Attendance.CONFIRMED
+
+
+def calendar_file(token: str) -> bytes:
+    """The .ics behind a personal link: three reads, like the personal page."""
+    reg, event, _position = find(token)
+    return calendar.personal_ics(event, attendance(reg, event))
+
+
+def member_calendar(token: str) -> bytes:
+    """A member's feed: their account (GetItem), their registrations (one Query) and those events
+    (BatchGetItem). Raises NotFound for a link that was reset or an account that may not sign in."""
+    account = accounts.calendar_owner(token)
+    registrations = stores.registrations().for_email(account.email)
+    events = stores.events().metas([r.event_slug for r in registrations])
+    entries = [
+        (event, attendance(reg, event))
+        for reg in registrations
+        if (event := events.get(reg.event_slug)) is not None and event.status != EventStatus.DRAFT
+    ]
+    return calendar.personal_feed(sorted(entries, key=lambda e: e[0].starts_at), FEED_NAME)
