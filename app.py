@@ -17,6 +17,7 @@ from chalicelib.views import (
     admin_speakers,
     admin_suppressions,
     api,
+    evaluation,
     jobs,
     library,
     news,
@@ -36,6 +37,7 @@ app.register_blueprint(account.bp)
 app.register_blueprint(admin.bp)
 app.register_blueprint(admin_events.bp)
 app.register_blueprint(admin_exports.bp)
+app.register_blueprint(evaluation.bp)
 app.register_blueprint(admin_jobs.bp)
 app.register_blueprint(admin_library.bp)
 app.register_blueprint(admin_news.bp)

@@ -108,6 +108,26 @@ def send_newsletter(subject: str, body: click.utils.LazyFile) -> None:
     click.echo(f"queued as mail job {job.id}; follow it at /beheer/verzendingen/{job.id}")
 
 
+@cli.command("send-evaluations")
+@click.option("--slug", help="Open this meeting's evaluation now, whatever its date (to try it on the demo)")
+def send_evaluations(slug: str | None) -> None:
+    """Run the daily evaluation job by hand: yesterday's meetings (or the one named) get their evaluation mail."""
+    from chalicelib import stores
+    from chalicelib.core import clock
+    from chalicelib.evaluations import service as evaluations
+
+    if slug is None:
+        click.echo(f"evaluations opened: {evaluations.send_evaluations()}")
+        return
+    event = stores.events().get(slug)
+    if event is None:
+        raise click.BadParameter(f"no event {slug!r}", param_hint="--slug")
+    if evaluations.open_evaluation(event, "manage.py send-evaluations", clock.now()):
+        click.echo(f"opened; the mail worker sends it. Results: /beheer/bijeenkomsten/{slug}/evaluatie")
+    else:
+        click.echo("its evaluation was opened before")
+
+
 @cli.command("invite-speaker")
 @click.option("--event", "slug", required=True, help="Event slug")
 @click.option(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalicelib.accounts.store import AccountStore
 from chalicelib.audit.store import AuditStore
 from chalicelib.core import aws, config
+from chalicelib.evaluations.store import EvaluationStore
 from chalicelib.events.store import EventStore
 from chalicelib.exports.store import ExportStore
 from chalicelib.library.store import LibraryStore
@@ -34,6 +35,10 @@ def library() -> LibraryStore:
 
 def news() -> NewsStore:
     return NewsStore(aws.dynamodb(), config.table_name())
+
+
+def evaluations() -> EvaluationStore:
+    return EvaluationStore(aws.dynamodb(), config.table_name())
 
 
 def jobs() -> JobStore:

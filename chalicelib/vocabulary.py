@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from chalicelib.accounts.model import Access, AccountStatus
 from chalicelib.core.i18n import _
+from chalicelib.evaluations.model import FormState
 from chalicelib.events.model import EventStatus, RegistrationState
 from chalicelib.exports.model import ExportStatus
 from chalicelib.library.model import FileType, MaterialAccess, MaterialStatus
@@ -32,6 +33,7 @@ ENUMS: dict[str, type[StrEnum]] = {
         JobStatus,
         SuppressionReason,
         ExportStatus,
+        FormState,
     )
 }
 
@@ -57,6 +59,7 @@ JOB_KIND_LABELS: dict[str, str] = {
     JobKind.EVENT_CANCELLED: _("Annulering van een bijeenkomst"),
     JobKind.NEWSLETTER: _("Nieuwsbrief"),
     JobKind.REMINDER: _("Herinnering"),
+    JobKind.EVALUATION: _("Evaluatie"),
 }
 JOB_STATUS_LABELS: dict[str, str] = {
     JobStatus.QUEUED: _("In de wachtrij"),

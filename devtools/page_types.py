@@ -40,6 +40,7 @@ WORKSPACE = {
     "check-in": f"/beheer/bijeenkomsten/{DEMO}/inchecken",
     "attendance-list": f"/beheer/bijeenkomsten/{DEMO}/presentielijst",
     "overview": f"/beheer/bijeenkomsten/{DEMO}/overzicht",
+    "evaluation-results": f"/beheer/bijeenkomsten/{DEMO}/evaluatie",
     "message": f"/beheer/bijeenkomsten/{DEMO}/bericht",
     "speakers": f"/beheer/bijeenkomsten/{DEMO}/sprekers",
     "materials": "/beheer/materialen",
@@ -99,6 +100,22 @@ def page_types(browser: Browser, url: str, manage: Callable[..., str]) -> Iterat
         visitor.get_by_role("button", name="Aanmelden").click()
         own = urlsplit(visitor.url).path
         visits += [("registration", visitor, own), ("registration-cancel", visitor, f"{own}/annuleren")]
+
+        # the evaluation, opened by hand (the demo meeting lies ahead), and one answer for the results
+        manage("send-evaluations", "--slug", DEMO)
+        visits.append(("evaluation", visitor, f"{own}/evaluatie"))
+        other = person()
+        other.goto(f"/events/{DEMO}")
+        other.get_by_label("Naam", exact=True).fill("Elsje van Dijk")
+        other.get_by_label("E-mailadres").fill("elsje@nctv.nl")
+        other.get_by_label("Organisatie").fill("NCTV")
+        other.get_by_label("Aandachtsfunctionaris maatschappelijk ongenoegen (gemeente)").check()
+        other.locator("#veld-consent").check()
+        other.get_by_role("button", name="Aanmelden").click()
+        other.goto(f"{urlsplit(other.url).path}/evaluatie")
+        other.locator("#veld-meeting-4").check()
+        other.get_by_label("Opmerkingen").fill("Graag een volgende keer meer tijd voor vragen.")
+        other.get_by_role("button", name="Beoordeling versturen").click()
 
         invited = manage(
             "invite-speaker",

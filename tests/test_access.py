@@ -25,6 +25,8 @@ MATRIX = {
     ("GET", "/r/{token}", f"/r/{UNKNOWN}"): (404, 404, 404),
     ("GET", "/r/{token}/annuleren", f"/r/{UNKNOWN}/annuleren"): (404, 404, 404),
     ("POST", "/r/{token}/annuleren", f"/r/{UNKNOWN}/annuleren"): (404, 404, 404),
+    ("GET", "/r/{token}/evaluatie", f"/r/{UNKNOWN}/evaluatie"): (404, 404, 404),
+    ("POST", "/r/{token}/evaluatie", f"/r/{UNKNOWN}/evaluatie"): (404, 404, 404),
     ("GET", "/privacy", "/privacy"): (200, 200, 200),
     ("GET", "/.well-known/security.txt", "/.well-known/security.txt"): (200, 200, 200),
     ("GET", "/toegankelijkheid", "/toegankelijkheid"): (200, 200, 200),
@@ -49,6 +51,12 @@ MATRIX = {
     ("GET", "/beheer/accounts", "/beheer/accounts"): (303, 403, 200),
     ("POST", "/beheer/accounts/{key}/{status}", f"/beheer/accounts/{'0' * 32}/approved"): (401, 403, 404),
     ("POST", "/beheer/nieuwsbrief/export", "/beheer/nieuwsbrief/export"): (401, 403, 303),
+    ("GET", "/beheer/bijeenkomsten/{slug}/evaluatie", f"/beheer/bijeenkomsten/{SLUG}/evaluatie"): (303, 403, 200),
+    (
+        "POST",
+        "/beheer/bijeenkomsten/{slug}/evaluatie/export",
+        f"/beheer/bijeenkomsten/{SLUG}/evaluatie/export",
+    ): (401, 403, 303),
     ("GET", "/beheer/exports/{export_id}", "/beheer/exports/onbekend"): (303, 403, 404),
     ("GET", "/beheer/exports/{export_id}/status", "/beheer/exports/onbekend/status"): (303, 403, 404),
     ("GET", "/beheer/exports/{export_id}/bestand", "/beheer/exports/onbekend/bestand"): (303, 403, 404),
@@ -249,7 +257,7 @@ def test_every_form_refuses_a_post_without_its_csrf_token(people):
         for method, route, path in MATRIX
         if method == "POST" and "application/x-www-form-urlencoded" in app.routes[route]["POST"].content_types
     ]
-    assert len(forms) == 40  # the matrix lists every route, so every form is here
+    assert len(forms) == 42  # the matrix lists every route, so every form is here
     organiser = people["organiser"]
     for route, path in forms:
         response = organiser.post(path, {"email": "x@politie.nl", "name": "x"}, with_token=False)

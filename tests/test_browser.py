@@ -465,3 +465,24 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Naam", "E-mailadres", "Organisatie", "Functie", "Status", "Aangemeld op", "Opmerkingen"]
     assert len(rows) == 2  # the one visitor who registered
+
+    # the evaluation, opened by hand (the scheduled job opens yesterday's): the checked-in visitor gets the mail
+    portal.manage("send-evaluations", "--slug", slug.rsplit("/", 1)[1])
+    open_mailed_link(visitor, "dave@dordrecht.nl", "Wat vond u van Leernetwerk Online ordeverstoring?")
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Wat vond u van de bijeenkomst?")
+    assert_accessible(visitor)
+    visitor.get_by_role("button", name="Beoordeling versturen").click()  # the meeting's rating is required
+    expect(visitor.get_by_role("alert")).to_contain_text("De bijeenkomst als geheel: Kies een cijfer van 1 tot 5.")
+    assert_accessible(visitor)
+    visitor.get_by_role("group", name="De bijeenkomst als geheel").get_by_label("4 goed").check()
+    visitor.get_by_role("group", name="Online aangejaagde onrust").get_by_label("5 uitstekend").check()
+    visitor.get_by_label("Opmerkingen").fill("Meer casussen uit de regio, graag.")
+    visitor.get_by_role("button", name="Beoordeling versturen").click()
+    expect(visitor.get_by_role("status")).to_contain_text("Dank u wel voor uw beoordeling!")
+    assert_accessible(visitor)
+
+    organiser.goto(f"{slug}/evaluatie")
+    expect(organiser.get_by_text("1 antwoord", exact=True)).to_be_visible()
+    expect(organiser.get_by_role("img", name="Verdeling van de cijfers: Online aangejaagde onrust")).to_be_visible()
+    expect(organiser.get_by_text("Meer casussen uit de regio, graag.")).to_be_visible()
+    assert_accessible(organiser)

@@ -126,6 +126,8 @@ FORM: dict[Key, tuple[str, ...]] = {
     ("POST", "/events/{slug}/aanmelden"): ("name", "email", "organisation", "role", "remarks", "consent"),
     ("POST", "/inloggen"): ("email", "next"),
     ("POST", "/beheer/bijeenkomsten/{slug}/export"): ("formaat",),
+    ("POST", "/beheer/bijeenkomsten/{slug}/evaluatie/export"): ("formaat",),
+    ("POST", "/r/{token}/evaluatie"): ("meeting", "slot1", "slot2", "slot3", "remarks"),
     ("POST", "/beheer/nieuwsbrief/export"): ("formaat",),
     ("POST", "/account/aanvragen"): ("name", "email", "organisation", "job", "reason", "newsletter"),
     ("POST", "/account"): ("name", "organisation", "job", "newsletter"),
@@ -167,6 +169,8 @@ JSON_FIELDS: dict[Key, tuple[str, ...]] = {
 REAL: dict[Key, dict[str, str]] = {
     ("GET", "/r/{token}"): {"token": "reg_token"},
     ("GET", "/r/{token}/annuleren"): {"token": "reg_token"},
+    ("GET", "/r/{token}/evaluatie"): {"token": "reg_token"},
+    ("POST", "/r/{token}/evaluatie"): {"token": "reg_token"},
     ("GET", "/spreker/{token}"): {"token": "speaker_token"},
     ("GET", "/spreker/{token}/klaar"): {"token": "speaker_token"},
     ("POST", "/spreker/{token}/bestanden/{material_id}/verwijderen"): {"token": "speaker_token"},

@@ -273,6 +273,7 @@ FUNCTIONS = (
     "APIHandler",
     "SendMail",
     "SendReminders",
+    "SendEvaluations",
     "MakeExport",
     "SendSignInLink",
     "SesNotifications",
@@ -280,7 +281,7 @@ FUNCTIONS = (
     "AnonymiseRegistrations",
     "RebuildSearchIndex",
 )
-SCHEDULED = ("SendReminders", "AnonymiseRegistrations", "RebuildSearchIndex")
+SCHEDULED = ("SendReminders", "SendEvaluations", "AnonymiseRegistrations", "RebuildSearchIndex")
 
 
 def test_every_failure_reaches_the_alarm_topic(package: Path):

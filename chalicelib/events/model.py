@@ -142,6 +142,7 @@ class Event:
     confirmed: int = 0  # seat counters: written only by registration's transactions
     waiting: int = 0
     version: int = 0  # organisers' edits expect the version they read; registrations leave it alone
+    evaluation_opened_at: datetime | None = None  # written only when the evaluation mail goes out
     programme: list[Slot] = field(default_factory=list, metadata=kept_out)
     materials: list[Material] = field(default_factory=list, metadata=kept_out)  # read with the event
 

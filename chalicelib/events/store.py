@@ -12,7 +12,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.audit.store import audit_put
-from chalicelib.core.dynamo import from_attrs, is_cancelled, primary_key, query_all, to_attrs
+from chalicelib.core.dynamo import from_attrs, is_cancelled, is_condition_failed, primary_key, query_all, to_attrs
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.i18n import _
 from chalicelib.core.paging import Page, query_page
@@ -51,7 +51,7 @@ class CapacityBelowConfirmed(Exception):
 
 # counters belong to registration, keys to the store, GSI2PK to retention (which removes it): an edit
 # leaves them alone. GSI2SK follows the date; without GSI2PK it indexes nothing.
-_NOT_EDITED = {"PK", "SK", "confirmed", "waiting", "version", "GSI2PK"}
+_NOT_EDITED = {"PK", "SK", "confirmed", "waiting", "version", "GSI2PK", "evaluation_opened_at"}
 
 
 def encode_cursor(key: dict[str, Any]) -> str:
@@ -171,6 +171,22 @@ class EventStore:
             UpdateExpression="SET anonymised_at = :at REMOVE GSI2PK, GSI2SK",
             ExpressionAttributeValues=to_attrs({":at": at}),
         )
+
+    def mark_evaluation_opened(self, slug: str, at: str) -> bool:
+        """Note when the event's evaluation opened; False if it had been already (nothing changes)."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=primary_key(event_pk(slug), EVENT_SK),
+                UpdateExpression="SET evaluation_opened_at = :at",
+                ConditionExpression="attribute_exists(PK) AND attribute_not_exists(evaluation_opened_at)",
+                ExpressionAttributeValues=to_attrs({":at": at}),
+            )
+        except ClientError as error:
+            if is_condition_failed(error):
+                return False
+            raise
+        return True
 
     # -- organisers' changes --------------------------------------------
 

@@ -23,6 +23,7 @@ KEPT = timedelta(days=1)
 class ExportKind(StrEnum):
     REGISTRATIONS = "registrations"  # one event's registrations
     SUBSCRIBERS = "subscribers"  # every member who takes the newsletter
+    EVALUATION = "evaluation"  # one event's evaluation answers, anonymous
 
 
 class ExportFormat(StrEnum):

@@ -28,6 +28,7 @@ from chalicelib.core.errors import BadRequest, Conflict, LinkInvalid, NotFound, 
 from chalicelib.core.i18n import _
 from chalicelib.core.rendering import gettext
 from chalicelib.core.xlsx_export import write_xlsx
+from chalicelib.evaluations import service as evaluations
 from chalicelib.events.model import Event
 from chalicelib.exports import files
 from chalicelib.exports.model import Export, ExportFormat, ExportKind, ExportStatus
@@ -42,9 +43,14 @@ Rows = tuple[Sequence[str], Iterable[Sequence[str]]]
 SOURCES: dict[ExportKind, Callable[[Export], Rows]] = {
     ExportKind.REGISTRATIONS: lambda export: attendance.export_rows(export.event_slug, export.language),
     ExportKind.SUBSCRIBERS: lambda export: newsletter.subscriber_rows(export.language),
+    ExportKind.EVALUATION: lambda export: evaluations.export_rows(export.event_slug, export.language),
 }
 # the name of a workbook's one sheet
-SHEETS = {ExportKind.REGISTRATIONS: _("Aanmeldingen"), ExportKind.SUBSCRIBERS: _("Abonnees")}
+SHEETS = {
+    ExportKind.REGISTRATIONS: _("Aanmeldingen"),
+    ExportKind.SUBSCRIBERS: _("Abonnees"),
+    ExportKind.EVALUATION: _("Evaluatie"),
+}
 
 
 class ExportQueueUnavailable(PortalError):
@@ -69,6 +75,11 @@ class UnknownExport(Exception):
 def of_event(actor: Account, event: Event, language: str, file_format: str) -> Export:
     """An event's registrations as CSV or Excel, in the organiser's language."""
     return _start(actor, ExportKind.REGISTRATIONS, f"aanmeldingen-{event.slug}", event, language, file_format)
+
+
+def of_evaluation(actor: Account, event: Event, language: str, file_format: str) -> Export:
+    """An event's evaluation answers (anonymous) as CSV or Excel."""
+    return _start(actor, ExportKind.EVALUATION, f"evaluatie-{event.slug}", event, language, file_format)
 
 
 def of_subscribers(actor: Account, language: str, file_format: str) -> Export:

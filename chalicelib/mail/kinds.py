@@ -14,6 +14,7 @@ from chalicelib import stores
 from chalicelib.core import clock
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import email_key
+from chalicelib.evaluations.model import closes_at
 from chalicelib.events.model import Event
 from chalicelib.mail import newsletter
 from chalicelib.mail import sending as mail
@@ -55,6 +56,15 @@ def _registrants(*statuses: RegistrationStatus, not_reminded: bool = False) -> C
         return [Recipient(r.key, r.email, r.name, r.language, r.token) for r in found]
 
     return find
+
+
+def _evaluators(job: MailJob) -> list[Recipient]:
+    """Who was checked in; if nobody was (no check-in at the door), everyone confirmed."""
+    confirmed = [
+        r for r in stores.registrations().list_for_event(job.event_slug) if r.status == RegistrationStatus.CONFIRMED
+    ]
+    chosen = [r for r in confirmed if r.attended_at] or confirmed
+    return [Recipient(r.key, r.email, r.name, r.language, r.token) for r in chosen]
 
 
 def _subscribers(job: MailJob) -> list[Recipient]:
@@ -103,6 +113,20 @@ def _reminder(job: MailJob, to: Recipient, event: Event) -> bytes:
     )
 
 
+def _evaluation(job: MailJob, to: Recipient, event: Event) -> bytes:
+    return mail.compose(
+        to.email,
+        _("Wat vond u van %(title)s?"),
+        "evaluation",
+        to.language,
+        subject_params={"title": event.title},
+        registration=to,
+        event=event,
+        evaluation_url=f"{manage_url(to.ref)}/evaluatie",
+        closes=closes_at(job.created_at).date(),
+    )
+
+
 def _issue(job: MailJob, to: Recipient, _shared: None) -> bytes:
     return newsletter.issue(job.subject, job.body, to.email)
 
@@ -121,4 +145,5 @@ KINDS: dict[JobKind, Kind] = {
     ),
     JobKind.NEWSLETTER: Kind(_subscribers, _issue, _nothing, _nothing_after),
     JobKind.REMINDER: Kind(_registrants(RegistrationStatus.CONFIRMED, not_reminded=True), _reminder, _event, _reminded),
+    JobKind.EVALUATION: Kind(_evaluators, _evaluation, _event, _nothing_after),
 }

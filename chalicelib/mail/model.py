@@ -30,6 +30,7 @@ class JobKind(StrEnum):
     EVENT_CANCELLED = "event_cancelled"  # everyone confirmed or waiting hears the event is off
     NEWSLETTER = "newsletter"  # every subscribed member
     REMINDER = "reminder"  # confirmed attendees, a few days before
+    EVALUATION = "evaluation"  # the day after: who was checked in (everyone confirmed if nobody was)
 
 
 class JobStatus(StrEnum):

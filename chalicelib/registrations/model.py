@@ -122,6 +122,7 @@ class Registration:
     cancelled_at: datetime | None = None
     reminded_at: datetime | None = None
     attended_at: datetime | None = None  # checked in at the door
+    evaluated: bool = False  # answered the evaluation (which answer is not recorded anywhere)
 
     @property
     def key(self) -> str:

@@ -25,6 +25,16 @@ def of_event(form: dict[str, str], slug: str) -> Response:
     return redirect(f"{BASE}/{export.id}")
 
 
+@bp.route("/beheer/bijeenkomsten/{slug}/evaluatie/export", methods=["POST"], content_types=FORM)
+@requires(bp, Access.ORGANISER)
+@form_post(bp)
+def of_evaluation(form: dict[str, str], slug: str) -> Response:
+    request = bp.current_request
+    event = event_admin.get(slug)
+    export = exports.of_evaluation(signed_in(request), event, language(request), form.get("formaat", "csv"))
+    return redirect(f"{BASE}/{export.id}")
+
+
 @bp.route("/beheer/nieuwsbrief/export", methods=["POST"], content_types=FORM)
 @requires(bp, Access.ORGANISER)
 @form_post(bp)

@@ -11,6 +11,7 @@ from chalice.app import Blueprint, Cron, SNSEvent, SQSEvent
 
 from chalicelib.accounts import signin
 from chalicelib.core import clock, observability
+from chalicelib.evaluations import service as evaluations
 from chalicelib.exports import service as exports
 from chalicelib.library import search
 from chalicelib.mail import suppression, worker
@@ -32,6 +33,12 @@ log = logging.getLogger(__name__)
 @observability.job
 def send_reminders(_event: Any) -> dict[str, int]:
     return {"jobs": reminders.send_reminders()}
+
+
+@bp.schedule(Cron(0, 8, "*", "*", "?", "*"), name="send_evaluations", description="Evaluate yesterday's meetings")
+@observability.job
+def send_evaluations(_event: Any) -> dict[str, int]:
+    return {"opened": evaluations.send_evaluations()}
 
 
 @bp.schedule(Cron(30, 2, "*", "*", "?", "*"), name="anonymise_registrations", description="Privacy retention")

@@ -1,0 +1,80 @@
+"""Evaluations in DynamoDB: an answer, its registration's mark and the figures in one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.core.dynamo import from_attrs, is_cancelled, primary_key, query_all, to_attrs
+from chalicelib.evaluations.model import ANSWER_PREFIX, RESULTS_SK, Answer, evaluation_pk
+from chalicelib.events.model import event_pk
+from chalicelib.registrations.model import RegistrationStatus
+
+
+class AlreadyAnswered(Exception):
+    """The registration answered before (or is no longer confirmed): nothing was written."""
+
+
+class EvaluationStore:
+    def __init__(self, client: Any, table: str) -> None:
+        self._client = client
+        self._table = table
+
+    def submit(self, slug: str, registration_sk: str, answer: Answer) -> None:
+        """Store an answer once per registration: the registration is marked, the answer stored
+        apart from it and the figures raised, all or nothing. AlreadyAnswered if it answered before."""
+        figures = answer.figures()
+        names = {f"#f{i}": name for i, name in enumerate(figures)}
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": primary_key(event_pk(slug), registration_sk),
+                            "UpdateExpression": "SET evaluated = :yes",
+                            "ConditionExpression": "#status = :confirmed AND (attribute_not_exists(evaluated) OR evaluated = :no)",
+                            "ExpressionAttributeNames": {"#status": "status"},
+                            "ExpressionAttributeValues": to_attrs(
+                                {":yes": True, ":no": False, ":confirmed": RegistrationStatus.CONFIRMED.value}
+                            ),
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": to_attrs(answer.to_item(slug)),
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": primary_key(evaluation_pk(slug), RESULTS_SK),
+                            "UpdateExpression": "ADD " + ", ".join(f"{n} :one" for n in names),
+                            "ExpressionAttributeNames": names,
+                            "ExpressionAttributeValues": to_attrs({":one": 1}),
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if is_cancelled(error):
+                raise AlreadyAnswered() from error
+            raise
+
+    def figures(self, slug: str) -> dict[str, Any]:
+        """The results item: how many answered, and per item how often each rating was given."""
+        response = self._client.get_item(TableName=self._table, Key=primary_key(evaluation_pk(slug), RESULTS_SK))
+        return from_attrs(response.get("Item", {}))
+
+    def answers(self, slug: str) -> list[Answer]:
+        """Every answer (the remarks, the CSV): one Query, paginated."""
+        items = query_all(
+            self._client,
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :answer)",
+            ExpressionAttributeValues=to_attrs({":pk": evaluation_pk(slug), ":answer": ANSWER_PREFIX}),
+        )
+        return [Answer.from_item(i) for i in items]
