@@ -120,8 +120,8 @@ def send_evaluations(slug: str | None) -> None:
         click.echo(f"evaluations opened: {evaluations.send_evaluations()}")
         return
     event = stores.events().get(slug)
-    if event is None:
-        raise click.BadParameter(f"no event {slug!r}", param_hint="--slug")
+    if event is None or event.status != "published":
+        raise click.BadParameter(f"no published event {slug!r}", param_hint="--slug")
     if evaluations.open_evaluation(event, "manage.py send-evaluations", clock.now()):
         click.echo(f"opened; the mail worker sends it. Results: /beheer/bijeenkomsten/{slug}/evaluatie")
     else:

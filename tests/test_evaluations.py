@@ -107,8 +107,11 @@ def test_an_answer_is_anonymous_and_counts_once(moto, client, visitor):
     page = visitor.get(link).body.decode()
     assert "Uw antwoord is anoniem" in page
     assert "Leernetwerk Polarisatie" in page  # each programme item can be rated
+    offer = "Geef uw beoordeling van de bijeenkomst"
+    assert f'href="{link}"' in visitor.get(f"/r/{regs[0].token}").body.decode()  # the personal page leads there
     response = visitor.post(link, {"meeting": "4", "slot3": "5", "slot1": "", "remarks": "Meer casuïstiek graag."})
     assert response.status_code == 303
+    assert offer not in visitor.get(f"/r/{regs[0].token}").body.decode()  # answered: no more
     assert "Dank u wel voor uw beoordeling!" in visitor.get(link).body.decode()
     again = visitor.post(link, {"meeting": "1"})
     assert again.status_code == 409
@@ -186,6 +189,10 @@ def test_organisers_see_results_and_remarks_and_download_them(moto, client, visi
     ]
     assert sorted(r[0] for r in rows[1:]) == ["2", "4", "5", "5"]
     assert not any("Deelnemer" in cell for row in rows for cell in row)
+    # in English, the page's own words are English; the programme's titles are as the organisers wrote them
+    english = sign_in(FormSession(client, "en"), ORGANISER).get(f"/beheer/bijeenkomsten/{SLUG}/evaluatie")
+    assert "Distribution of ratings: The meeting as a whole" in english.body.decode()
+    assert "Average 4.0 from 4 ratings" in english.body.decode()
 
 
 def test_a_registration_answers_once_when_answers_race(moto_server, monkeypatch):

@@ -81,6 +81,11 @@ def _state(reg: Registration, event: Event, now: datetime) -> FormState:
     return FormState.OPEN if now < closes_at(event.evaluation_opened_at) else FormState.CLOSED
 
 
+def can_answer(reg: Registration, event: Event) -> bool:
+    """Whether the personal page offers the evaluation: open, and not answered yet."""
+    return _state(reg, event, clock.now()) == FormState.OPEN
+
+
 def form(token: str) -> EvaluationForm:
     """The evaluation behind a personal link, and whether it can be answered now."""
     reg, event, _position = find(token)

@@ -12,6 +12,7 @@ from chalicelib.core import clock, config
 from chalicelib.core.errors import NotFound
 from chalicelib.core.forms import FieldError
 from chalicelib.core.rendering import render
+from chalicelib.evaluations import service as evaluations
 from chalicelib.events import service as events
 from chalicelib.events.model import Event
 from chalicelib.library import service as library
@@ -124,6 +125,7 @@ def manage(token: str) -> Response:
         mail_failed=_query("mail") == "0",
         just_cancelled=_query("geannuleerd") == "1",
         can_cancel=reg.status != RegistrationStatus.CANCELLED and clock.now() < event.starts_at,
+        evaluation_open=evaluations.can_answer(reg, event),
     )
 
 
