@@ -13,6 +13,7 @@ from chalicelib.views import (
     admin_jobs,
     admin_library,
     admin_news,
+    admin_questions,
     admin_registrations,
     admin_speakers,
     admin_suppressions,
@@ -41,6 +42,7 @@ app.register_blueprint(evaluation.bp)
 app.register_blueprint(admin_jobs.bp)
 app.register_blueprint(admin_library.bp)
 app.register_blueprint(admin_news.bp)
+app.register_blueprint(admin_questions.bp)
 app.register_blueprint(admin_registrations.bp)
 app.register_blueprint(admin_speakers.bp)
 app.register_blueprint(admin_suppressions.bp)

@@ -12,7 +12,7 @@ from enum import StrEnum
 from chalicelib.accounts.model import Access, AccountStatus
 from chalicelib.core.i18n import _
 from chalicelib.evaluations.model import FormState
-from chalicelib.events.model import EventStatus, RegistrationState
+from chalicelib.events.model import EventStatus, QuestionKind, RegistrationState
 from chalicelib.exports.model import ExportStatus
 from chalicelib.library.model import FileType, MaterialAccess, MaterialStatus
 from chalicelib.mail.model import JobKind, JobStatus, SuppressionReason
@@ -34,6 +34,7 @@ ENUMS: dict[str, type[StrEnum]] = {
         SuppressionReason,
         ExportStatus,
         FormState,
+        QuestionKind,
     )
 }
 
@@ -60,6 +61,13 @@ JOB_KIND_LABELS: dict[str, str] = {
     JobKind.NEWSLETTER: _("Nieuwsbrief"),
     JobKind.REMINDER: _("Herinnering"),
     JobKind.EVALUATION: _("Evaluatie"),
+}
+QUESTION_KIND_LABELS: dict[str, str] = {
+    QuestionKind.SHORT: _("Korte tekst"),
+    QuestionKind.LONG: _("Lange tekst"),
+    QuestionKind.CHOICE: _("Eén keuze"),
+    QuestionKind.CHOICES: _("Meer keuzes"),
+    QuestionKind.YES_NO: _("Ja of nee"),
 }
 JOB_STATUS_LABELS: dict[str, str] = {
     JobStatus.QUEUED: _("In de wachtrij"),

@@ -35,6 +35,8 @@ WORKSPACE = {
     "event-edit": f"/beheer/bijeenkomsten/{DEMO}",
     "event-cancel": f"/beheer/bijeenkomsten/{DEMO}/status/annuleren",
     "programme": f"/beheer/bijeenkomsten/{DEMO}/programma",
+    "questions": f"/beheer/bijeenkomsten/{DEMO}/vragen",
+    "question": f"/beheer/bijeenkomsten/{DEMO}/vragen/2",
     "slot": f"/beheer/bijeenkomsten/{DEMO}/programma/1",
     "registrations": f"/beheer/bijeenkomsten/{DEMO}/aanmeldingen",
     "check-in": f"/beheer/bijeenkomsten/{DEMO}/inchecken",
@@ -77,6 +79,19 @@ def sign_in(page: Page, address: str) -> None:
     page.get_by_role("button", name="Inloggen").click()
 
 
+def register(page: Page, name: str, address: str, organisation: str) -> str:
+    """Register for the demo meeting as a visitor does; the path of the personal page it leads to."""
+    page.goto(f"/events/{DEMO}")
+    page.get_by_label("Naam", exact=True).fill(name)
+    page.get_by_label("E-mailadres").fill(address)
+    page.get_by_label("Organisatie").fill(organisation)
+    page.get_by_label("Aandachtsfunctionaris maatschappelijk ongenoegen (gemeente)").check()
+    page.get_by_role("group", name="Neemt u deel aan de netwerkborrel?").get_by_label("Ja").check()
+    page.locator("#veld-consent").check()
+    page.get_by_role("button", name="Aanmelden").click()
+    return urlsplit(page.url).path
+
+
 @contextmanager
 def page_types(browser: Browser, url: str, manage: Callable[..., str]) -> Iterator[list[tuple[str, Page, str]]]:
     """(name, page, path) for every page type; `manage` runs manage.py against the portal."""
@@ -91,28 +106,14 @@ def page_types(browser: Browser, url: str, manage: Callable[..., str]) -> Iterat
         visitor = person()
         visits = [(name, visitor, path) for name, path in PUBLIC.items()]
 
-        visitor.goto(f"/events/{DEMO}")
-        visitor.get_by_label("Naam", exact=True).fill("Dave van den Berg")
-        visitor.get_by_label("E-mailadres").fill("dave.vandenberg@zwijndrecht.nl")
-        visitor.get_by_label("Organisatie").fill("Gemeente Zwijndrecht")
-        visitor.get_by_label("Aandachtsfunctionaris maatschappelijk ongenoegen (gemeente)").check()
-        visitor.locator("#veld-consent").check()
-        visitor.get_by_role("button", name="Aanmelden").click()
-        own = urlsplit(visitor.url).path
+        own = register(visitor, "Dave van den Berg", "dave.vandenberg@zwijndrecht.nl", "Gemeente Zwijndrecht")
         visits += [("registration", visitor, own), ("registration-cancel", visitor, f"{own}/annuleren")]
 
         # the evaluation, opened by hand (the demo meeting lies ahead), and one answer for the results
         manage("send-evaluations", "--slug", DEMO)
         visits.append(("evaluation", visitor, f"{own}/evaluatie"))
         other = person()
-        other.goto(f"/events/{DEMO}")
-        other.get_by_label("Naam", exact=True).fill("Elsje van Dijk")
-        other.get_by_label("E-mailadres").fill("elsje@nctv.nl")
-        other.get_by_label("Organisatie").fill("NCTV")
-        other.get_by_label("Aandachtsfunctionaris maatschappelijk ongenoegen (gemeente)").check()
-        other.locator("#veld-consent").check()
-        other.get_by_role("button", name="Aanmelden").click()
-        other.goto(f"{urlsplit(other.url).path}/evaluatie")
+        other.goto(register(other, "Elsje van Dijk", "elsje@nctv.nl", "NCTV") + "/evaluatie")
         other.locator("#veld-meeting-4").check()
         other.get_by_label("Opmerkingen").fill("Graag een volgende keer meer tijd voor vragen.")
         other.get_by_role("button", name="Beoordeling versturen").click()

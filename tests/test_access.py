@@ -52,6 +52,23 @@ MATRIX = {
     ("POST", "/beheer/accounts/{key}/{status}", f"/beheer/accounts/{'0' * 32}/approved"): (401, 403, 404),
     ("POST", "/beheer/nieuwsbrief/export", "/beheer/nieuwsbrief/export"): (401, 403, 303),
     ("GET", "/beheer/bijeenkomsten/{slug}/evaluatie", f"/beheer/bijeenkomsten/{SLUG}/evaluatie"): (303, 403, 200),
+    ("GET", "/beheer/bijeenkomsten/{slug}/vragen", f"/beheer/bijeenkomsten/{SLUG}/vragen"): (303, 403, 200),
+    ("POST", "/beheer/bijeenkomsten/{slug}/vragen", f"/beheer/bijeenkomsten/{SLUG}/vragen"): (401, 403, 409),
+    (
+        "GET",
+        "/beheer/bijeenkomsten/{slug}/vragen/{question_id}",
+        f"/beheer/bijeenkomsten/{SLUG}/vragen/1",
+    ): (303, 403, 404),
+    (
+        "POST",
+        "/beheer/bijeenkomsten/{slug}/vragen/{question_id}",
+        f"/beheer/bijeenkomsten/{SLUG}/vragen/1",
+    ): (401, 403, 409),
+    (
+        "POST",
+        "/beheer/bijeenkomsten/{slug}/vragen/{question_id}/verwijderen",
+        f"/beheer/bijeenkomsten/{SLUG}/vragen/1/verwijderen",
+    ): (401, 403, 409),
     (
         "POST",
         "/beheer/bijeenkomsten/{slug}/evaluatie/export",
@@ -257,7 +274,7 @@ def test_every_form_refuses_a_post_without_its_csrf_token(people):
         for method, route, path in MATRIX
         if method == "POST" and "application/x-www-form-urlencoded" in app.routes[route]["POST"].content_types
     ]
-    assert len(forms) == 42  # the matrix lists every route, so every form is here
+    assert len(forms) == 45  # the matrix lists every route, so every form is here
     organiser = people["organiser"]
     for route, path in forms:
         response = organiser.post(path, {"email": "x@politie.nl", "name": "x"}, with_token=False)

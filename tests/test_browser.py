@@ -89,6 +89,8 @@ def test_register_read_the_mail_and_cancel(page: Page):
     page.get_by_label("E-mailadres").fill("leonora.buis@zwijndrecht.nl")
     page.get_by_label("Organisatie").fill("VAR")
     page.get_by_label("Aandachtsfunctionaris maatschappelijk ongenoegen (gemeente)").check()
+    page.get_by_role("group", name="Neemt u deel aan de netwerkborrel?").get_by_label("Ja").check()
+    page.get_by_label("Dieetwensen").fill("Vegetarisch")
     page.get_by_label("Ik heb de privacyverklaring gelezen").check()
     page.get_by_role("button", name="Aanmelden").click()
 
@@ -106,6 +108,7 @@ def test_register_read_the_mail_and_cancel(page: Page):
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Uw aanmelding")
     expect(page.get_by_text("Leonora Buis-Meulmeester")).to_be_visible()
+    expect(page.get_by_text("Vegetarisch")).to_be_visible()  # the answers to the meeting's own questions
     assert_accessible(page)
     assert b"STATUS:CONFIRMED" in calendar_download(page, "Zet in uw agenda (.ics)")
 

@@ -37,6 +37,24 @@ def test_the_demo_file_loads_with_its_whole_programme(moto):
     assert len(event.programme) == 10
     assert event.programme[2].speakers[1].name == "Leonora Buis-Meulmeester"
     assert event.starts_at.weekday() == 0  # a Monday, as 18 September was in the announcement
+    assert [(q.kind, q.label, q.required) for q in event.questions] == [
+        ("yesno", "Neemt u deel aan de netwerkborrel?", True),
+        ("short", "Dieetwensen", False),
+    ]
+
+
+def test_a_question_in_a_file_meets_the_workspace_rules(moto):
+    with pytest.raises(InvalidEventFile, match=r"question 2: 'options': Give 2 to 12 options, one per line."):
+        load(
+            [
+                minimal(
+                    questions=[
+                        {"kind": "yesno", "label": "Borrel?"},
+                        {"kind": "choice", "label": "Welke?", "options": ["A"]},
+                    ]
+                )
+            ]
+        )
 
 
 def test_loading_again_updates_but_keeps_the_seat_counters(moto):

@@ -20,6 +20,7 @@ from chalicelib.vocabulary import (
     ENUMS,
     JOB_KIND_LABELS,
     JOB_STATUS_LABELS,
+    QUESTION_KIND_LABELS,
     STATUS_LABELS,
     SUPPRESSION_REASON_LABELS,
 )
@@ -56,6 +57,7 @@ def environment(language: str) -> Environment:
         **ENUMS,
         access_label=lambda access: catalog.gettext(ACCESS_LABELS.get(access) or access),
         job_kind_label=lambda kind: catalog.gettext(JOB_KIND_LABELS.get(kind) or kind),
+        question_kind_label=lambda kind: catalog.gettext(QUESTION_KIND_LABELS.get(kind) or kind),
         job_status_label=lambda status: catalog.gettext(JOB_STATUS_LABELS.get(status) or status),
         suppression_reason_label=lambda reason: catalog.gettext(SUPPRESSION_REASON_LABELS.get(reason) or reason),
     )

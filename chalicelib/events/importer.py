@@ -18,7 +18,8 @@ from chalicelib.core.rendering import gettext
 from chalicelib.core.themes import THEMES
 from chalicelib.events import workspace
 from chalicelib.events.forms import clean_event, clean_slot
-from chalicelib.events.model import Event, EventStatus
+from chalicelib.events.model import MAX_QUESTIONS, Event, EventStatus, Question
+from chalicelib.events.questions import clean_question
 from chalicelib.events.store import MAX_SLOTS
 
 IMPORT_ACTOR = "manage.py load-events"
@@ -82,7 +83,33 @@ def parse_event(data: dict[str, Any]) -> Event:
             )
         except InvalidInput as invalid:
             raise _refusal(f"{where}, slot {position}", invalid) from invalid
+    event.questions = _questions(data.get("questions") or [], where)
     return event
+
+
+def _questions(listed: Any, where: str) -> tuple[Question, ...]:
+    """The registration form's questions, numbered in the file's order, checked as the workspace checks them."""
+    if not isinstance(listed, list) or len(listed) > MAX_QUESTIONS:
+        raise InvalidEventFile(f"{where}: 'questions' must be a list of at most {MAX_QUESTIONS} questions")
+    questions: list[Question] = []
+    for number, question in enumerate(listed, start=1):
+        try:
+            questions.append(clean_question(_question_form(question), None, False, number))
+        except InvalidInput as invalid:
+            raise _refusal(f"{where}, question {number}", invalid) from invalid
+    return tuple(questions)
+
+
+def _question_form(data: Any) -> dict[str, str]:
+    data = data if isinstance(data, dict) else {}
+    options = data.get("options") or []
+    return {
+        "label": str(data.get("label") or ""),
+        "kind": str(data.get("kind") or ""),
+        "help": str(data.get("help") or ""),
+        "required": "yes" if data.get("required") is True else "",
+        "options": "\n".join(str(o) for o in options) if isinstance(options, list) else "",
+    }
 
 
 def load(document: dict[str, Any] | list[Any]) -> list[str]:

@@ -33,6 +33,8 @@ EVENTS_INDEX_PK = "EVENTS"
 EVENT_DATES_INDEX_PK = "EVENTDATES"
 CAPACITY_MAX = 5000
 ROLES_MAX = 20
+MAX_QUESTIONS = 10  # a registration form stays short; ten choices-questions stay far below a form's field limit
+MAX_OPTIONS = 12
 
 
 # A page cursor is the GSI1 sort key of the last event shown: "{date}T{start}#{slug}".
@@ -91,6 +93,36 @@ class Slot:
         return slot if slot.order else Slot(**{**vars(slot), "order": position})
 
 
+class QuestionKind(StrEnum):
+    SHORT = "short"  # a line of text
+    LONG = "long"  # a few lines
+    CHOICE = "choice"  # one of the options
+    CHOICES = "choices"  # any of the options
+    YES_NO = "yesno"
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question of a meeting's registration form. Its id names its answers for good."""
+
+    id: int
+    kind: QuestionKind
+    label: str
+    help: str = ""
+    required: bool = False
+    options: tuple[str, ...] = ()  # for CHOICE and CHOICES
+
+    @property
+    def field(self) -> str:
+        """The form field (or, for CHOICES, the start of one per option: `{field}_{index}`)."""
+        return f"answer_{self.id}"
+
+    @property
+    def counts_options(self) -> bool:
+        """Whether the overview counts each answer given (the kinds with fixed answers), not only how many answered."""
+        return self.kind in (QuestionKind.CHOICE, QuestionKind.CHOICES, QuestionKind.YES_NO)
+
+
 @dataclass
 class Event:
     slug: str = editable(
@@ -138,6 +170,8 @@ class Event:
     publish_slides_after: bool = editable(
         _("Dia's van sprekers na afloop automatisch in de kennisbank zetten"), "checkbox", default=False
     )
+    # the registration form's own questions (events/questions.py), in the event's item: read with it at no cost
+    questions: tuple[Question, ...] = ()
     status: EventStatus = EventStatus.PUBLISHED
     confirmed: int = 0  # seat counters: written only by registration's transactions
     waiting: int = 0
@@ -153,6 +187,11 @@ class Event:
     @property
     def ends_at(self) -> datetime:
         return datetime.fromisoformat(f"{self.date.isoformat()}T{self.end}").replace(tzinfo=TIMEZONE)
+
+    @property
+    def question_labels(self) -> dict[str, str]:
+        """Each question's label by its form field, for the form's error summary."""
+        return {q.field: q.label for q in self.questions}
 
     @property
     def places_left(self) -> int:

@@ -54,7 +54,7 @@ def get(slug: str) -> Event:
     return event
 
 
-def _snapshot(event: Event) -> dict[str, Any]:
+def snapshot(event: Event) -> dict[str, Any]:
     item = event.to_item()
     kept = {k: v for k, v in item.items() if k not in ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "type")}
     programme = [
@@ -69,10 +69,8 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, A
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-def _write(
-    organiser: Account, event: Event, action: str, before: dict[str, Any], removed: tuple[int, ...] = ()
-) -> None:
-    old, new = _changes(before, _snapshot(event))
+def write(organiser: Account, event: Event, action: str, before: dict[str, Any], removed: tuple[int, ...] = ()) -> None:
+    old, new = _changes(before, snapshot(event))
     entry = audit_entry(organiser.email, action, event.slug, old, new, clock.now().isoformat())
     try:
         stores.events().update(event, entry, removed)
@@ -82,7 +80,7 @@ def _write(
 
 def create(organiser: Account, form: Mapping[str, str]) -> Event:
     event = Event(**clean_event(form, new=True), status=EventStatus.DRAFT)  # published when the programme is ready
-    entry = audit_entry(organiser.email, "event.created", event.slug, {}, _snapshot(event), clock.now().isoformat())
+    entry = audit_entry(organiser.email, "event.created", event.slug, {}, snapshot(event), clock.now().isoformat())
     try:
         stores.events().create(event, entry)
     except SlugTaken as exc:
@@ -92,7 +90,7 @@ def create(organiser: Account, form: Mapping[str, str]) -> Event:
     return event
 
 
-def _expect_version(event: Event, form: Mapping[str, str]) -> None:
+def expect_version(event: Event, form: Mapping[str, str]) -> None:
     """The form carries the version it showed; an older one would undo someone else's change."""
     if form.get("version", "") != str(event.version):
         raise Conflict(STALE)
@@ -100,13 +98,13 @@ def _expect_version(event: Event, form: Mapping[str, str]) -> None:
 
 def update(organiser: Account, slug: str, form: Mapping[str, str]) -> Event:
     event = get(slug)
-    _expect_version(event, form)
+    expect_version(event, form)
     values = clean_event(form, new=False)  # without the slug: it is the event's key and never changes
-    before = _snapshot(event)
+    before = snapshot(event)
     for name, value in values.items():
         setattr(event, name, value)
     try:
-        _write(organiser, event, "event.updated", before)
+        write(organiser, event, "event.updated", before)
     except CapacityBelowConfirmed as low:
         raise _capacity_below(low) from low
     _follow_slides_setting(event)
@@ -124,7 +122,7 @@ def import_event(actor: str, event: Event, now: datetime) -> None:
     store = stores.events()
     existing = store.get(event.slug)
     if existing is None:
-        entry = audit_entry(actor, "event.imported", event.slug, {}, _snapshot(event), now.isoformat())
+        entry = audit_entry(actor, "event.imported", event.slug, {}, snapshot(event), now.isoformat())
         try:
             store.create(event, entry)
         except SlugTaken as exc:
@@ -133,7 +131,7 @@ def import_event(actor: str, event: Event, now: datetime) -> None:
     event.version = existing.version
     kept = {slot.position for slot in event.programme}
     removed = tuple(slot.position for slot in existing.programme if slot.position not in kept)
-    old, new = _changes(_snapshot(existing), _snapshot(event))
+    old, new = _changes(snapshot(existing), snapshot(event))
     try:
         store.update(event, audit_entry(actor, "event.imported", event.slug, old, new, now.isoformat()), removed)
     except StaleEvent as exc:
@@ -177,9 +175,9 @@ def change_status(organiser: Account, slug: str, action: str, version: str) -> t
     sources, target = TRANSITIONS[action]
     if event.status not in sources:
         raise Conflict(_("Dat kan niet bij een bijeenkomst met deze status."))
-    before = _snapshot(event)
+    before = snapshot(event)
     event.status = target
-    _write(organiser, event, f"event.{target}", before)
+    write(organiser, event, f"event.{target}", before)
     if target != EventStatus.CANCELLED:
         return event, None
     return event, jobs.start(
@@ -195,7 +193,7 @@ def delete_draft(organiser: Account, slug: str, version: str) -> None:
     has_people = event.confirmed or event.waiting or stores.registrations().listed(slug, "", "", 1, None).items
     if event.status != EventStatus.DRAFT or has_people or event.materials or stores.library().speakers_of(slug):
         raise Conflict(_("Alleen een concept zonder aanmeldingen, sprekers of materiaal kan worden verwijderd."))
-    entry = audit_entry(organiser.email, "event.deleted", slug, _snapshot(event), {}, clock.now().isoformat())
+    entry = audit_entry(organiser.email, "event.deleted", slug, snapshot(event), {}, clock.now().isoformat())
     try:
         stores.events().delete_draft(event, entry)
     except StaleEvent as exc:
@@ -208,8 +206,8 @@ def delete_draft(organiser: Account, slug: str, version: str) -> None:
 def save_slot(organiser: Account, slug: str, form: Mapping[str, str], position: int | None = None) -> Event:
     """Add a slot (position None) or change one; times are checked against the event and the other slots."""
     event = get(slug)
-    _expect_version(event, form)
-    before = _snapshot(event)
+    expect_version(event, form)
+    before = snapshot(event)
     existing = next((s for s in event.programme if s.position == position), None)
     if position is not None and existing is None:
         raise NotFound()
@@ -223,7 +221,7 @@ def save_slot(organiser: Account, slug: str, form: Mapping[str, str], position: 
     slot = clean_slot(form, event, position, order)
     event.programme = [s for s in event.programme if s.position != position] + [slot]
     event.programme.sort(key=lambda s: (s.order, s.position))
-    _write(organiser, event, "programme.updated" if existing else "programme.added", before)
+    write(organiser, event, "programme.updated" if existing else "programme.added", before)
     return event
 
 
@@ -237,17 +235,17 @@ def change_slot(organiser: Account, slug: str, position: int, action: str, versi
     index = next((i for i, s in enumerate(event.programme) if s.position == position), None)
     if index is None:
         raise NotFound()
-    before = _snapshot(event)
+    before = snapshot(event)
     if action == "verwijderen":
         event.programme.pop(index)
         _renumber(event)
-        _write(organiser, event, "programme.removed", before, removed=(position,))
+        write(organiser, event, "programme.removed", before, removed=(position,))
         return event
     other = index - 1 if action == "omhoog" else index + 1
     if 0 <= other < len(event.programme):
         event.programme[index], event.programme[other] = event.programme[other], event.programme[index]
         _renumber(event)
-        _write(organiser, event, "programme.moved", before)
+        write(organiser, event, "programme.moved", before)
     return event
 
 

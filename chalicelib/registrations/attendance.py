@@ -4,7 +4,7 @@ the rows of the export, the overview with its chart, and a message to everyone c
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,10 +16,11 @@ from chalicelib.core.config import TIMEZONE
 from chalicelib.core.errors import Conflict, RegistrationNotFound
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _, translations
-from chalicelib.events.model import Event
+from chalicelib.events.model import Event, Question, QuestionKind
 from chalicelib.mail import jobs
 from chalicelib.mail.model import JobKind, MailJob
 from chalicelib.registrations import service as registration
+from chalicelib.registrations.forms import YES
 from chalicelib.registrations.model import (
     ATTENDED,
     BUCKETS,
@@ -123,6 +124,8 @@ def export_rows(slug: str, language: str) -> tuple[list[str], Iterator[tuple[str
     """The export's header and rows, oldest registration first, in the organiser's language: the
     statuses as the lists show them, dates as Dutch spreadsheets read them (the export worker writes them)."""
     catalog = translations(language)
+    event = stores.events().get_meta(slug)
+    questions = event.questions if event else ()
     header = [
         _("Naam"),
         _("E-mailadres"),
@@ -141,10 +144,18 @@ def export_rows(slug: str, language: str) -> tuple[list[str], Iterator[tuple[str
             catalog.gettext(STATUS_LABELS[r.bucket]),
             r.created_at.astimezone(TIMEZONE).strftime("%d-%m-%Y %H:%M"),
             r.remarks,
+            *(answer_text(q, r.answers.get(str(q.id), []), catalog.gettext) for q in questions),
         )
         for r in sorted(stores.registrations().list_for_event(slug), key=lambda r: r.created_at)
     )
-    return [catalog.gettext(name) for name in header], rows
+    return [catalog.gettext(name) for name in header] + [q.label for q in questions], rows
+
+
+def answer_text(question: Question, given: list[str], translate: Callable[[str], str]) -> str:
+    """An answer as a cell shows it: yes or no in the reader's language, several choices joined."""
+    if question.kind == QuestionKind.YES_NO and given:
+        return translate(_("Ja") if given[0] == YES else _("Nee"))
+    return ", ".join(given)
 
 
 @dataclass
@@ -154,6 +165,7 @@ class Overview:
     by_role: list[tuple[str, int]]
     per_day: list[tuple[date, int, int]]  # day, new registrations, running total
     chart: Chart | None
+    answers: Counter[str]  # "{id}": answered; "{id}#{answer}": how often (kinds with fixed answers)
 
 
 @dataclass
@@ -182,7 +194,14 @@ def _overview(figures: Mapping[str, int]) -> Overview:
     for day in sorted(days):
         total += days[day]
         per_day.append((day, days[day], total))
-    return Overview(part("status#"), part("org#").most_common(), part("role#").most_common(), per_day, _chart(per_day))
+    return Overview(
+        part("status#"),
+        part("org#").most_common(),
+        part("role#").most_common(),
+        per_day,
+        _chart(per_day),
+        part("answer#"),
+    )
 
 
 def recount(slug: str) -> int:

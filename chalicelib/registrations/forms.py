@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from chalicelib.core.forms import FieldError, email_address, limited_text, raise_if
+from chalicelib.core.forms import FieldError, email_address, limited_text, raise_if, text_field
 from chalicelib.core.i18n import _
+from chalicelib.events.model import Question, QuestionKind
+
+SHORT_MAX, LONG_MAX = 200, 2000
+YES, NO = "yes", "no"
 
 
 @dataclass(frozen=True)
@@ -16,9 +20,13 @@ class RegistrationInput:
     organisation: str
     role: str
     remarks: str = ""
+    answers: dict[str, list[str]] = field(default_factory=dict)
+    counted: tuple[str, ...] = ()
 
 
-def clean_registration(data: Mapping[str, str], roles: tuple[str, ...]) -> RegistrationInput:
+def clean_registration(
+    data: Mapping[str, str], roles: tuple[str, ...], questions: tuple[Question, ...] = ()
+) -> RegistrationInput:
     """Return the cleaned input, or raise InvalidInput with a message per field."""
     errors: dict[str, FieldError] = {}
     name = limited_text(data, "name", errors)
@@ -29,7 +37,39 @@ def clean_registration(data: Mapping[str, str], roles: tuple[str, ...]) -> Regis
     email = email_address(email, errors)
     if roles and "role" not in errors and role not in roles:
         errors["role"] = FieldError(_("Kies een van de genoemde functies."))
+    answers = {str(q.id): given for q in questions if (given := _answer(data, q, errors))}
     if data.get("consent") != "yes":
         errors["consent"] = FieldError(_("Geef toestemming om uw gegevens voor deze bijeenkomst te gebruiken."))
-    raise_if(errors, ("name", "email", "organisation", "role", "remarks", "consent"))
-    return RegistrationInput(name=name, email=email, organisation=organisation, role=role, remarks=remarks)
+    raise_if(errors, ("name", "email", "organisation", "role", "remarks", *(q.field for q in questions), "consent"))
+    counted = tuple(
+        name
+        for q in questions
+        if str(q.id) in answers
+        for name in (f"answer#{q.id}", *(f"answer#{q.id}#{a}" for a in answers[str(q.id)] if q.counts_options))
+    )
+    return RegistrationInput(name, email, organisation, role, remarks, answers, counted)
+
+
+def _answer(data: Mapping[str, str], question: Question, errors: dict[str, FieldError]) -> list[str]:
+    """One question's answer (a list: several for CHOICES), or a message in `errors`."""
+    name = question.field
+    if question.kind in (QuestionKind.SHORT, QuestionKind.LONG):
+        long = question.kind == QuestionKind.LONG
+        text = text_field(data, name, errors, LONG_MAX if long else SHORT_MAX, multiline=long, required=False)
+        given = [text] if text and name not in errors else []
+    elif question.kind == QuestionKind.CHOICES:
+        # the page sends a checkbox per option; the JSON API the chosen options, one per line
+        listed = list(dict.fromkeys(line for line in data.get(name, "").split("\n") if line))
+        if any(line not in question.options for line in listed):
+            errors[name] = FieldError(_("Kies een van de genoemde mogelijkheden."))
+        ticked = [option for i, option in enumerate(question.options) if data.get(f"{name}_{i}") == "yes"]
+        given = [line for line in listed if line in question.options] or ticked
+    else:
+        value = data.get(name, "")
+        allowed = question.options if question.kind == QuestionKind.CHOICE else (YES, NO)
+        if value and value not in allowed:
+            errors[name] = FieldError(_("Kies een van de genoemde mogelijkheden."))
+        given = [value] if value in allowed else []
+    if question.required and not given and name not in errors:
+        errors[name] = FieldError(_("Beantwoord deze vraag."))
+    return given

@@ -90,13 +90,18 @@ def registrations_index_pk(slug: str) -> str:
     return f"REGS#{slug}"
 
 
-def figures_of(bucket: str, organisation: str, role: str, created_at: datetime, sign: int = 1) -> Counter[str]:
+def figures_of(
+    bucket: str, organisation: str, role: str, created_at: datetime, sign: int = 1, counted: tuple[str, ...] = ()
+) -> Counter[str]:
     """The overview's figures of one registration, kept or anonymised: every one counts by bucket and
-    by day; organisation and role count only for those who did not cancel."""
+    by day; organisation, role and the answers to the form's questions (`counted`) count only for
+    those who did not cancel."""
     figures = Counter({f"status#{bucket}": sign, f"day#{created_at.astimezone(TIMEZONE).date()}": sign})
     if bucket != RegistrationStatus.CANCELLED:
         figures[f"org#{organisation or NO_VALUE}"] += sign
         figures[f"role#{role or NO_VALUE}"] += sign
+        for name in counted:
+            figures[name] += sign
     return figures
 
 
@@ -123,6 +128,10 @@ class Registration:
     reminded_at: datetime | None = None
     attended_at: datetime | None = None  # checked in at the door
     evaluated: bool = False  # answered the evaluation (which answer is not recorded anywhere)
+    answers: dict[str, list[str]] = field(default_factory=dict)  # by question id, to the form's own questions
+    # the overview's figures the answers add: "answer#{id}" for each answered question, and
+    # "answer#{id}#{answer}" for the kinds with fixed answers (never free text)
+    counted: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -147,7 +156,7 @@ class Registration:
 
     def figures(self, sign: int = 1) -> Counter[str]:
         """What this registration adds to the overview's figures (`sign` -1: what it takes away)."""
-        return figures_of(self.bucket, self.organisation, self.role, self.created_at, sign)
+        return figures_of(self.bucket, self.organisation, self.role, self.created_at, sign, self.counted)
 
     def new_wait_key(self) -> str:
         # UTC microseconds first, so the waiting list Query returns the oldest first (also across DST)

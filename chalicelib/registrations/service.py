@@ -76,7 +76,7 @@ def register(slug: str, form: Mapping[str, str], language: str) -> Outcome:
         raise EventNotFound()
     if event.registration_state(clock.now()) in (RegistrationState.CLOSED, RegistrationState.CANCELLED):
         raise RegistrationClosed()
-    data = clean_registration(form, event.roles)
+    data = clean_registration(form, event.roles, event.questions)
     reg = Registration(
         event_slug=slug,
         token=secrets.token_urlsafe(32),
@@ -85,6 +85,8 @@ def register(slug: str, form: Mapping[str, str], language: str) -> Outcome:
         organisation=data.organisation,
         role=data.role,
         remarks=data.remarks,
+        answers=data.answers,
+        counted=data.counted,
         language=language,
         created_at=clock.now(),
         event_title=event.title,

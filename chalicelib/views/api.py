@@ -51,6 +51,17 @@ def event_json(event: Event, detail: bool = True) -> dict[str, Any]:
         body["programme"] = [
             {"start": s.start, "end": s.end, "title": s.title, "speakers": plain(s.speakers)} for s in event.programme
         ]
+        body["questions"] = [
+            {
+                "id": q.id,
+                "kind": q.kind,
+                "label": q.label,
+                "help": q.help,
+                "required": q.required,
+                "options": list(q.options),
+            }
+            for q in event.questions
+        ]
     return body
 
 
@@ -111,7 +122,16 @@ def _as_form(body: dict[str, Any]) -> dict[str, str]:
         raise InvalidInput(wrong)
     form = {k: body[k] for k in _FIELDS if k in body}
     form["consent"] = "yes" if body.get("consent") is True else ""
-    return form
+    return form | _answers_as_form(body.get("answers", {}))
+
+
+def _answers_as_form(answers: Any) -> dict[str, str]:
+    """`answers` by question id: text, or a list of texts for several choices (one per line in the form)."""
+    if not isinstance(answers, dict) or not all(
+        isinstance(v, str) or (isinstance(v, list) and all(isinstance(i, str) for i in v)) for v in answers.values()
+    ):
+        raise InvalidInput({"answers": FieldError(_("Geef per vraagnummer tekst, of een lijst van teksten."))})
+    return {f"answer_{key}": value if isinstance(value, str) else "\n".join(value) for key, value in answers.items()}
 
 
 @bp.route(API + "/events/{slug}/registrations", methods=["POST"])

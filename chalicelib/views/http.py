@@ -114,7 +114,7 @@ def form_data(request: Request) -> dict[str, str]:
     if len(raw) > MAX_FORM_BYTES:
         raise BadRequest(_("Het formulier is te groot."))
     try:
-        parsed = parse_qs(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False, max_num_fields=50)
+        parsed = parse_qs(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False, max_num_fields=200)
     except (UnicodeDecodeError, ValueError) as exc:
         raise BadRequest() from exc
     return {key: values[0] for key, values in parsed.items()}

@@ -8,7 +8,7 @@ from chalicelib.core import config
 from chalicelib.core.fields import schema_properties
 from chalicelib.core.forms import LIMITS
 from chalicelib.core.themes import THEMES
-from chalicelib.events.model import CURSOR, Event, RegistrationState
+from chalicelib.events.model import CURSOR, Event, QuestionKind, RegistrationState
 from chalicelib.registrations.model import RegistrationStatus
 
 # the API's full version (semantic versioning); its major version is in the path, /api/v1
@@ -103,6 +103,19 @@ _SCHEMAS: dict[str, Any] = {
             "speakers": {"type": "array", "items": _ref("Speaker")},
         },
     },
+    "Question": {
+        "type": "object",
+        "description": "A question of the meeting's own registration form; answer it in `answers` by its id",
+        "required": ["id", "kind", "label", "help", "required", "options"],
+        "properties": {
+            "id": {"type": "integer"},
+            "kind": {"type": "string", "enum": list(QuestionKind)},
+            "label": {"type": "string"},
+            "help": {"type": "string"},
+            "required": {"type": "boolean"},
+            "options": {"type": "array", "items": {"type": "string"}, "description": "For choice and choices"},
+        },
+    },
     "EventSummary": {
         "type": "object",
         "required": ["slug", "title", "date", "start", "end", "registration"],
@@ -123,7 +136,10 @@ _SCHEMAS: dict[str, Any] = {
                     for name, schema in schema_properties(Event, detail=True).items()
                     if name not in schema_properties(Event, detail=False)
                 }
-                | {"programme": {"type": "array", "items": _ref("Slot")}},
+                | {
+                    "programme": {"type": "array", "items": _ref("Slot")},
+                    "questions": {"type": "array", "items": _ref("Question")},
+                },
             },
         ]
     },
@@ -133,6 +149,12 @@ _SCHEMAS: dict[str, Any] = {
         "properties": {
             **{name: {"type": "string", "maxLength": limit} for name, limit in LIMITS.items()},
             "consent": {"type": "boolean", "description": "Agreement to the privacy statement at /privacy"},
+            "answers": {
+                "type": "object",
+                "description": "Answers to the event's questions by id: text (yesno: 'yes' or 'no'), "
+                "or for choices a list of the chosen options",
+                "additionalProperties": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+            },
         },
     },
     "RegistrationCreated": {

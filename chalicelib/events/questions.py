@@ -1,0 +1,155 @@
+"""Organisers' questions on a meeting's registration form: adding, changing and removing them.
+
+An event holds its questions in its own item (`Event.questions`), so the event page and a
+registration's seat decision read them without a request of their own; the rules for answers are
+in `registrations/forms.py`. A question keeps its `id` for good: answers refer to it. Once a
+question is answered, it cannot be removed, its kind cannot change and its options can only grow:
+the figures the registrations keep say how often each was answered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from chalicelib import stores
+from chalicelib.accounts.model import Account
+from chalicelib.core.errors import Conflict, NotFound
+from chalicelib.core.forms import FieldError, raise_if, text_field
+from chalicelib.core.i18n import _
+from chalicelib.events import workspace
+from chalicelib.events.model import MAX_OPTIONS, MAX_QUESTIONS, Event, Question, QuestionKind
+
+_ID = re.compile(r"^[0-9]{1,4}$")
+QUESTION_FIELDS = ("label", "kind", "help", "required", "options", "version")
+LABEL_MAX, HELP_MAX, OPTION_MAX = 200, 300, 100
+
+
+def answered(slug: str) -> dict[int, int]:
+    """How many registrations (not cancelled) answered each question, by id: from the overview's figures."""
+    figures = stores.registrations().figures(slug)
+    counts: dict[int, int] = {}
+    for name, count in figures.items():
+        parts = name.split("#")
+        if len(parts) == 2 and parts[0] == "answer" and parts[1].isdigit() and count:
+            counts[int(parts[1])] = count
+    return counts
+
+
+def clean_question(form: Mapping[str, str], existing: Question | None, was_answered: bool, new_id: int) -> Question:
+    """A question from the workspace form; InvalidInput with a message per field."""
+    errors: dict[str, FieldError] = {}
+    label = text_field(form, "label", errors, LABEL_MAX)
+    help_text = text_field(form, "help", errors, HELP_MAX, required=False)
+    kind_value = form.get("kind", "")
+    if kind_value not in tuple(QuestionKind):
+        errors["kind"] = FieldError(_("Kies wat voor vraag het is."))
+    kind = QuestionKind(kind_value) if "kind" not in errors else QuestionKind.SHORT
+    if existing is not None and was_answered and kind != existing.kind:
+        errors["kind"] = FieldError(_("Deze vraag is al beantwoord: het soort vraag kan niet meer veranderen."))
+    options: tuple[str, ...] = ()
+    if kind in (QuestionKind.CHOICE, QuestionKind.CHOICES):
+        options = _options(form, existing.options if existing and was_answered else (), errors)
+    raise_if(errors, QUESTION_FIELDS)
+    return Question(
+        id=existing.id if existing else new_id,
+        kind=kind,
+        label=label,
+        help=help_text,
+        required=form.get("required") == "yes",
+        options=options,
+    )
+
+
+def _options(
+    form: Mapping[str, str], answered_options: tuple[str, ...], errors: dict[str, FieldError]
+) -> tuple[str, ...]:
+    """The choices, one per line; those already answered must stay."""
+    raw = text_field(form, "options", errors, MAX_OPTIONS * (OPTION_MAX + 1), multiline=True, required=False)
+    options = tuple(dict.fromkeys(line.strip() for line in raw.split("\n") if line.strip()))
+    if "options" in errors:
+        return options
+    if not 2 <= len(options) <= MAX_OPTIONS:
+        errors["options"] = FieldError(_("Geef 2 tot %(max)d keuzes, één per regel."), max=MAX_OPTIONS)
+    elif any(len(option) > OPTION_MAX for option in options):
+        errors["options"] = FieldError(_("Elke keuze is ten hoogste %(max)d tekens."), max=OPTION_MAX)
+    elif not set(answered_options) <= set(options):
+        errors["options"] = FieldError(_("Deze vraag is al beantwoord: keuzes kunnen erbij, maar niet weg of anders."))
+    return options
+
+
+def save(organiser: Account, slug: str, form: Mapping[str, str], question_id: int | None = None) -> Event:
+    """Add a question (id None) or change one; audited, conditional on the version the form showed."""
+    event = workspace.get(slug)
+    workspace.expect_version(event, form)
+    existing = next((q for q in event.questions if q.id == question_id), None)
+    if question_id is not None and existing is None:
+        raise NotFound()
+    if existing is None and len(event.questions) >= MAX_QUESTIONS:
+        raise Conflict(_("Een aanmeldformulier heeft ten hoogste 10 vragen."))
+    was_answered = existing is not None and answered(slug).get(existing.id, 0) > 0
+    new_id = max((q.id for q in event.questions), default=0) + 1
+    question = clean_question(form, existing, was_answered, new_id)
+    before = workspace.snapshot(event)
+    event.questions = tuple(question if q.id == question.id else q for q in event.questions) + (
+        () if existing else (question,)
+    )
+    workspace.write(organiser, event, "questions.updated" if existing else "questions.added", before)
+    return event
+
+
+def remove(organiser: Account, slug: str, question_id: int, version: str) -> Event:
+    """Remove a question nobody answered yet."""
+    event = workspace.get(slug)
+    workspace.expect_version(event, {"version": version})
+    if not any(q.id == question_id for q in event.questions):
+        raise NotFound()
+    if answered(slug).get(question_id, 0):
+        raise Conflict(_("Deze vraag is al beantwoord en kan daarom niet weg."))
+    before = workspace.snapshot(event)
+    event.questions = tuple(q for q in event.questions if q.id != question_id)
+    workspace.write(organiser, event, "questions.removed", before)
+    return event
+
+
+@dataclass(frozen=True)
+class Listing:
+    event: Event
+    answered: dict[int, int]  # by question id, how many registrations answered it
+
+
+@dataclass(frozen=True)
+class Editing:
+    event: Event
+    question: Question
+    answered: bool
+    values: dict[str, str]  # the form's values for it
+
+
+def parse_id(text: str) -> int:
+    """A question's id from a URL; NotFound for anything else."""
+    if not _ID.match(text):  # ASCII digits only: str.isdigit() also takes "²", which int() refuses
+        raise NotFound()
+    return int(text)
+
+
+def listing(slug: str) -> Listing:
+    """The questions page: the event (one Query) and how often each was answered (the figures)."""
+    return Listing(workspace.get(slug), answered(slug))
+
+
+def editing(slug: str, question_id: str) -> Editing:
+    event = workspace.get(slug)
+    question = next((q for q in event.questions if q.id == parse_id(question_id)), None)
+    if question is None:
+        raise NotFound()
+    values = {
+        "label": question.label,
+        "kind": question.kind,
+        "help": question.help,
+        "required": "yes" if question.required else "",
+        "options": "\n".join(question.options),
+        "version": str(event.version),
+    }
+    return Editing(event, question, answered(slug).get(question.id, 0) > 0, values)

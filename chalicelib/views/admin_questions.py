@@ -1,0 +1,75 @@
+"""/beheer/bijeenkomsten/{slug}/vragen: the questions a meeting's registration form asks besides the fixed fields."""
+
+from __future__ import annotations
+
+from chalice.app import Blueprint, Response
+
+from chalicelib.accounts.model import Access
+from chalicelib.core.forms import FieldError
+from chalicelib.events import questions
+from chalicelib.views.auth import requires, signed_in
+from chalicelib.views.http import FORM, form_post, page, redirect
+
+bp = Blueprint(__name__)
+BASE = "/beheer/bijeenkomsten/{slug}/vragen"
+
+
+def _list_page(slug: str, values: dict[str, str], errors: dict[str, FieldError]) -> Response:
+    listing = questions.listing(slug)
+    return page(
+        bp.current_request,
+        "admin_questions.html",
+        event=listing.event,
+        answered=listing.answered,
+        values=values or {"kind": "short"},
+        errors=errors,
+    )
+
+
+@bp.route(BASE, methods=["GET"])
+@requires(bp, Access.ORGANISER)
+def question_list(slug: str) -> Response:
+    return _list_page(slug, {}, {})
+
+
+@bp.route(BASE, methods=["POST"], content_types=FORM)
+@requires(bp, Access.ORGANISER)
+@form_post(bp, on_invalid=_list_page)
+def add(form: dict[str, str], slug: str) -> Response:
+    questions.save(signed_in(bp.current_request), slug, form)
+    return redirect(f"/beheer/bijeenkomsten/{slug}/vragen")
+
+
+def _edit_page(slug: str, question_id: str, values: dict[str, str], errors: dict[str, FieldError]) -> Response:
+    editing = questions.editing(slug, question_id)
+    return page(
+        bp.current_request,
+        "admin_question.html",
+        event=editing.event,
+        question=editing.question,
+        kind_fixed=editing.answered,
+        values=values or editing.values,
+        errors=errors,
+    )
+
+
+@bp.route(BASE + "/{question_id}", methods=["GET"])
+@requires(bp, Access.ORGANISER)
+def edit(slug: str, question_id: str) -> Response:
+    return _edit_page(slug, question_id, {}, {})
+
+
+@bp.route(BASE + "/{question_id}", methods=["POST"], content_types=FORM)
+@requires(bp, Access.ORGANISER)
+@form_post(bp, on_invalid=_edit_page)
+def save(form: dict[str, str], slug: str, question_id: str) -> Response:
+    questions.save(signed_in(bp.current_request), slug, form, questions.parse_id(question_id))
+    return redirect(f"/beheer/bijeenkomsten/{slug}/vragen")
+
+
+@bp.route(BASE + "/{question_id}/verwijderen", methods=["POST"], content_types=FORM)
+@requires(bp, Access.ORGANISER)
+@form_post(bp)
+def remove(form: dict[str, str], slug: str, question_id: str) -> Response:
+    questions.remove(signed_in(bp.current_request), slug, questions.parse_id(question_id), form.get("version", ""))
+    return redirect(f"/beheer/bijeenkomsten/{slug}/vragen")
