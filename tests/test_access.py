@@ -53,6 +53,11 @@ MATRIX = {
     ("POST", "/beheer/nieuwsbrief/export", "/beheer/nieuwsbrief/export"): (401, 403, 303),
     ("GET", "/beheer/bijeenkomsten/{slug}/evaluatie", f"/beheer/bijeenkomsten/{SLUG}/evaluatie"): (303, 403, 200),
     ("GET", "/beheer/bijeenkomsten/{slug}/vragen", f"/beheer/bijeenkomsten/{SLUG}/vragen"): (303, 403, 200),
+    (
+        "POST",
+        "/beheer/bijeenkomsten/{slug}/evaluatie/sluiten",
+        f"/beheer/bijeenkomsten/{SLUG}/evaluatie/sluiten",
+    ): (401, 403, 409),
     ("POST", "/beheer/bijeenkomsten/{slug}/vragen", f"/beheer/bijeenkomsten/{SLUG}/vragen"): (401, 403, 409),
     (
         "GET",
@@ -73,7 +78,7 @@ MATRIX = {
         "POST",
         "/beheer/bijeenkomsten/{slug}/evaluatie/export",
         f"/beheer/bijeenkomsten/{SLUG}/evaluatie/export",
-    ): (401, 403, 303),
+    ): (401, 403, 409),  # the answers go out once the evaluation is closed
     ("GET", "/beheer/exports/{export_id}", "/beheer/exports/onbekend"): (303, 403, 404),
     ("GET", "/beheer/exports/{export_id}/status", "/beheer/exports/onbekend/status"): (303, 403, 404),
     ("GET", "/beheer/exports/{export_id}/bestand", "/beheer/exports/onbekend/bestand"): (303, 403, 404),
@@ -274,7 +279,7 @@ def test_every_form_refuses_a_post_without_its_csrf_token(people):
         for method, route, path in MATRIX
         if method == "POST" and "application/x-www-form-urlencoded" in app.routes[route]["POST"].content_types
     ]
-    assert len(forms) == 45  # the matrix lists every route, so every form is here
+    assert len(forms) == 46  # the matrix lists every route, so every form is here
     organiser = people["organiser"]
     for route, path in forms:
         response = organiser.post(path, {"email": "x@politie.nl", "name": "x"}, with_token=False)

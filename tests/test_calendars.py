@@ -111,7 +111,8 @@ def test_the_personal_file_follows_the_registration(make_event, visitor):
     assert response.headers["Content-Disposition"] == 'attachment; filename="aanmelding.ics"'
     own = calendar_of(response)
     assert own["method"] == "PUBLISH"
-    assert entries(own)[UID]["status"] == "CONFIRMED"
+    assert (entries(own)[UID]["status"], entries(own)[UID]["sequence"]) == ("CONFIRMED", 0)
+    assert "attendee" not in entries(own)[UID]  # a published file names nobody
     assert entries(calendar_of(visitor.get(f"/r/{waiting.token}.ics")))[UID]["status"] == "TENTATIVE"
     assert f'href="/r/{seat.token}.ics"' in visitor.get(f"/r/{seat.token}").body.decode()
     # cancelled: METHOD:CANCEL takes it out of the calendar that imported it, outranking the copy held
@@ -119,6 +120,7 @@ def test_the_personal_file_follows_the_registration(make_event, visitor):
     gone = calendar_of(visitor.get(f"/r/{seat.token}.ics"))
     assert gone["method"] == "CANCEL"
     assert (entries(gone)[UID]["status"], entries(gone)[UID]["sequence"]) == ("CANCELLED", 1)
+    assert str(entries(gone)[UID]["attendee"]) == f"mailto:{seat.email}"  # RFC 5546: a CANCEL names them
     assert "Haal de bijeenkomst uit uw agenda (.ics)" in visitor.get(f"/r/{seat.token}").body.decode()
     # the one who waited has the seat now
     assert entries(calendar_of(visitor.get(f"/r/{waiting.token}.ics")))[UID]["status"] == "CONFIRMED"
@@ -194,3 +196,13 @@ def test_a_feed_stops_with_its_account_and_cannot_be_forged(moto, client, organi
     assert organiser.post(f"/beheer/accounts/{key}/disabled", {}).status_code == 303
     assert stores.accounts().get("lid@zwijndrecht.nl").status == "disabled"
     assert client.http.get(path).status_code == 404
+
+
+def test_a_deleted_and_remade_account_does_not_bring_an_old_link_back(moto, client):
+    make_account("lid@zwijndrecht.nl")
+    member = sign_in(FormSession(client), "lid@zwijndrecht.nl")
+    old = member_feed_path(member)
+    assert member.post("/account/verwijderen", {"confirm": "yes"}).status_code == 303
+    make_account("lid@zwijndrecht.nl")  # the same address, a new account: its calendar number starts again
+    assert client.http.get(old).status_code == 404
+    assert client.http.get(member_feed_path(sign_in(FormSession(client), "lid@zwijndrecht.nl"))).status_code == 200

@@ -118,6 +118,10 @@ def test_an_answer_is_anonymous_and_counts_once(moto, client, visitor):
     assert "U hebt deze bijeenkomst al beoordeeld." in again.body.decode()
     [stored] = stores.evaluations().answers(SLUG)
     assert (stored.ratings, stored.remarks) == ({"meeting": 4, "slot3": 5}, "Meer casuïstiek graag.")
+    # an organiser who scanned the attendee's code at the door is not offered their evaluation
+    make_account(ORGANISER, access="organiser")
+    scanning = sign_in(FormSession(client), ORGANISER).get(f"/r/{regs[1].token}").body.decode()
+    assert offer not in scanning
     # the answer's item says nothing of who gave it, and no time that could be matched
     [item] = aws.dynamodb().query(
         TableName=LOCAL_STAGE["TABLE_NAME"],
@@ -163,12 +167,26 @@ def test_the_form_is_open_for_fourteen_days_to_confirmed_attendees_only(moto, cl
 
 
 def test_organisers_see_results_and_remarks_and_download_them(moto, client, visitor, organiser):
-    regs = held_yesterday(4)
+    regs = held_yesterday(5)
     scheduled(client, "send_evaluations")
-    for reg, (meeting, talk, remarks) in zip(
-        regs, (("5", "4", "Sterk programma."), ("4", "4", ""), ("2", "", "Te kort."), ("5", "5", "")), strict=False
-    ):
+    answers = (("5", "4", "Sterk programma."), ("4", "4", ""), ("2", "", "Te kort."), ("5", "5", ""))
+    for reg, (meeting, talk, remarks) in zip(regs[:4], answers, strict=True):
         visitor.post(f"/r/{reg.token}/evaluatie", {"meeting": meeting, "slot3": talk, "remarks": remarks})
+    # while answers can come in, only their number: a new one beside someone's "answered" would say whose
+    page = organiser.get(f"/beheer/bijeenkomsten/{SLUG}/evaluatie").body.decode()
+    assert "4 antwoorden" in page
+    assert "Sterk programma." not in page
+    assert "<svg" not in page
+    early = organiser.post(f"/beheer/bijeenkomsten/{SLUG}/evaluatie/export", {"formaat": "csv"})
+    assert early.status_code == 409
+    assert "De antwoorden komen vrij als de evaluatie gesloten is." in early.body.decode()
+    # the organiser closes it: nobody can answer any more, and the results show
+    assert organiser.post(f"/beheer/bijeenkomsten/{SLUG}/evaluatie/sluiten", {}).status_code == 303
+    late = visitor.post(f"/r/{regs[4].token}/evaluatie", {"meeting": "1"})
+    assert late.status_code == 409
+    assert "event.evaluation_closed" in [
+        e.action for e in stores.audit().month(clock.now().strftime("%Y-%m"), 50).entries
+    ]
     page = organiser.get(f"/beheer/bijeenkomsten/{SLUG}/evaluatie").body.decode()
     assert "4 antwoorden" in page
     assert "Gemiddeld 4,0 uit 4 beoordelingen" in page  # the meeting: (5 + 4 + 2 + 5) / 4

@@ -195,3 +195,53 @@ def test_an_unknown_question_is_not_found(make_event, organiser):
     make_event(questions=(BORREL,))
     for question_id in ("9", "²", "1x", "00001"):
         assert organiser.get(f"{BASE}/{question_id}").status_code == 404, question_id
+
+
+def test_a_removed_questions_number_is_never_given_again(make_event, organiser, visitor):
+    make_event()
+    for label in ("Borrel?", "Dieet"):
+        assert organiser.post(BASE, {"label": label, "kind": "short", "version": version()}).status_code == 303
+    assert organiser.post(f"{BASE}/2/verwijderen", {"version": version()}).status_code == 303
+    assert organiser.post(BASE, {"label": "Vervoer", "kind": "short", "version": version()}).status_code == 303
+    assert [q.id for q in stores.events().get(SLUG).questions] == [1, 3]
+
+
+def test_an_event_file_keeps_question_numbers_by_label_and_answered_questions(make_event):
+    from chalicelib.events.importer import InvalidEventFile, load
+    from tests.test_event_import import minimal
+
+    load(
+        [
+            minimal(
+                slug=SLUG,
+                questions=[
+                    {"kind": "yesno", "label": "Borrel?", "required": True},
+                    {"kind": "short", "label": "Dieet"},
+                ],
+            )
+        ]
+    )
+    registration.register(SLUG, registration_form(answer_1="yes"), "nl")
+    # reordered, one new: the numbers follow the labels, the new one gets a number never used
+    load([minimal(slug=SLUG, questions=[{"kind": "short", "label": "Vervoer"}, {"kind": "yesno", "label": "Borrel?"}])])
+    assert [(q.id, q.label) for q in stores.events().get(SLUG).questions] == [(3, "Vervoer"), (1, "Borrel?")]
+    with pytest.raises(InvalidEventFile, match="answered, so it cannot be removed"):
+        load([minimal(slug=SLUG, questions=[{"kind": "short", "label": "Vervoer"}])])
+    with pytest.raises(InvalidEventFile, match="its kind can no longer change"):
+        load([minimal(slug=SLUG, questions=[{"kind": "short", "label": "Borrel?"}])])
+
+
+def test_a_recount_keeps_the_answers_figures_also_after_anonymising(make_event, now):
+    from chalicelib.registrations import retention
+    from tests.conftest import in_days
+
+    make_event(questions=ALL, capacity=10, date=in_days(-100).date(), registration_deadline=None)
+    now["value"] = in_days(-110)
+    registration.register(SLUG, answered_form(answer_3="Casus Rotterdam", answer_2="Halal"), "nl")
+    registration.register(SLUG, answered_form(answer_1="no"), "nl")
+    kept = {k: v for k, v in stores.registrations().figures(SLUG).items() if k.startswith("answer#") and v}
+    now["value"] = in_days(0)
+    assert retention.anonymise_old_registrations() == 2
+    counted = {k: v for k, v in attendance.count_slowly(SLUG).items() if k.startswith("answer#") and v}
+    assert counted == kept
+    assert kept["answer#3#Casus Rotterdam"] == 1

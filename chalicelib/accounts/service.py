@@ -229,7 +229,7 @@ def _calendar_serializer() -> URLSafeSerializer:
 
 def calendar_url(account: Account) -> str:
     """The member's private feed: signed, so it needs no item of its own and no sign-in."""
-    token = _calendar_serializer().dumps([email_key(account.email), account.calendar_epoch])
+    token = _calendar_serializer().dumps(_calendar_claim(account))
     return f"{config.base_url()}/agenda/{token}.ics"
 
 
@@ -237,13 +237,20 @@ def calendar_owner(token: str) -> Account:
     """The approved account whose current feed link this is; NotFound for a reset, tampered or
     lapsed one (a disabled or deleted account's feed stops at once)."""
     try:
-        key, epoch = _calendar_serializer().loads(token)
-    except (BadSignature, TypeError, ValueError) as exc:
+        claim = _calendar_serializer().loads(token)
+        key = str(claim[0])
+    except (BadSignature, TypeError, ValueError, IndexError, KeyError) as exc:
         raise NotFound() from exc
-    account = stores.accounts().get_by_key(str(key))
-    if account is None or not account.can_sign_in or account.calendar_epoch != epoch:
+    account = stores.accounts().get_by_key(key)
+    if account is None or not account.can_sign_in or claim != _calendar_claim(account):
         raise NotFound()
     return account
+
+
+def _calendar_claim(account: Account) -> list[Any]:
+    """What the feed link signs: the account, when it was made (a deleted and re-made account's old
+    link stays dead) and the number a new link raises."""
+    return [email_key(account.email), account.created_at.isoformat(), account.calendar_epoch]
 
 
 def reset_calendar(account: Account) -> None:

@@ -4,7 +4,8 @@ Key layout (single table; see docs/data-model.md):
   EVAL#{slug} / RESULTS           the figures: how many answered, and per item how often each rating
   EVAL#{slug} / ANSWER#{random}   one answer: ratings and remarks, with nothing that names who gave it
 A registration that answered carries `evaluated` (written in the same transaction), so that it
-answers once; nothing links it to its answer.
+answers once; nothing in the table links it to its answer, and organisers see the ratings and
+remarks only once the evaluation is closed.
 """
 
 from __future__ import annotations
@@ -49,6 +50,15 @@ def slot_item(position: int) -> str:
 
 def closes_at(opened_at: datetime) -> datetime:
     return opened_at + timedelta(days=OPEN_DAYS)
+
+
+def closing(event: Event) -> datetime | None:
+    """When the event's evaluation closes (closed): OPEN_DAYS after it opened, or when an organiser
+    closed it; None while it has not opened."""
+    if event.evaluation_opened_at is None:
+        return None
+    ends = closes_at(event.evaluation_opened_at)
+    return min(ends, event.evaluation_closed_at) if event.evaluation_closed_at else ends
 
 
 @dataclass(frozen=True)
@@ -104,15 +114,15 @@ class ItemResult:
 
 @dataclass(frozen=True)
 class Results:
+    """What organisers see. While answers can still come in, only their number: a new answer showing
+    up beside one person's "answered" would tell whose it is."""
+
     event: Event
     answers: int
+    closes: datetime | None
+    visible: bool  # closed: the ratings and remarks are shown
     items: list[ItemResult]
     remarks: list[str]
-
-    @property
-    def closes(self) -> datetime | None:
-        opened = self.event.evaluation_opened_at
-        return closes_at(opened) if opened else None
 
 
 def item_results(figures: Mapping[str, Any], titles: list[tuple[str, str]]) -> list[ItemResult]:

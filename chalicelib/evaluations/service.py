@@ -8,7 +8,6 @@ apart from it (`evaluations/store.py`), so organisers see results and remarks, n
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import secrets
 from collections.abc import Iterator, Mapping
@@ -16,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from chalicelib import stores
+from chalicelib.accounts.model import Account
+from chalicelib.audit.store import audit_entry
 from chalicelib.core import clock
 from chalicelib.core.errors import Conflict
 from chalicelib.core.forms import FieldError, raise_if, text_field
@@ -27,7 +28,7 @@ from chalicelib.evaluations.model import (
     Answer,
     FormState,
     Results,
-    closes_at,
+    closing,
     item_results,
     slot_item,
 )
@@ -54,6 +55,14 @@ class EvaluationClosed(Conflict):
     message = _("De evaluatie van deze bijeenkomst is gesloten.")
 
 
+class EvaluationNotOpen(Conflict):
+    message = _("De evaluatie van deze bijeenkomst is nog niet verstuurd.")
+
+
+class EvaluationStillOpen(Conflict):
+    message = _("De antwoorden komen vrij als de evaluatie gesloten is.")
+
+
 @dataclass(frozen=True)
 class EvaluationForm:
     registration: Registration
@@ -76,9 +85,10 @@ def _state(reg: Registration, event: Event, now: datetime) -> FormState:
         return FormState.NOT_ATTENDING
     if reg.evaluated:
         return FormState.ANSWERED
-    if event.evaluation_opened_at is None:
+    closes = closing(event)
+    if closes is None:
         return FormState.NOT_YET
-    return FormState.OPEN if now < closes_at(event.evaluation_opened_at) else FormState.CLOSED
+    return FormState.OPEN if now < closes else FormState.CLOSED
 
 
 def can_answer(reg: Registration, event: Event) -> bool:
@@ -89,8 +99,7 @@ def can_answer(reg: Registration, event: Event) -> bool:
 def form(token: str) -> EvaluationForm:
     """The evaluation behind a personal link, and whether it can be answered now."""
     reg, event, _position = find(token)
-    opened = event.evaluation_opened_at
-    return EvaluationForm(reg, event, _state(reg, event, clock.now()), closes_at(opened) if opened else None)
+    return EvaluationForm(reg, event, _state(reg, event, clock.now()), closing(event))
 
 
 def submit(token: str, data: Mapping[str, str]) -> None:
@@ -124,13 +133,33 @@ def clean_answer(data: Mapping[str, str], items: list[tuple[str, str]]) -> Answe
 
 
 def results(slug: str) -> Results:
-    """What organisers see: the count, per item its ratings, and the remarks (with the event: one
-    Query for the event, one GetItem for the figures, one Query for the remarks)."""
+    """What organisers see: the count and, once closed, per item its ratings and the remarks (one
+    Query for the event, one GetItem for the figures, and once closed one Query for the remarks)."""
     event = workspace.get(slug)
     figures = stores.evaluations().figures(event.slug)
+    closes = closing(event)
+    if closes is None or clock.now() < closes:
+        return Results(event, int(figures.get("answers", 0)), closes, False, [], [])
     titles = [(MEETING, _("De bijeenkomst als geheel")), *rated_items(event)]
     remarks = [a.remarks for a in stores.evaluations().answers(event.slug) if a.remarks]
-    return Results(event, int(figures.get("answers", 0)), item_results(figures, titles), sorted(remarks))
+    items = item_results(figures, titles)
+    return Results(event, int(figures.get("answers", 0)), closes, True, items, sorted(remarks))
+
+
+def close(organiser: Account, slug: str) -> None:
+    """Close an open evaluation before its days are over, so that its results show; audited."""
+    event = workspace.get(slug)
+    at = clock.now()
+    entry = audit_entry(organiser.email, "event.evaluation_closed", slug, {}, {"at": at.isoformat()}, at.isoformat())
+    if not stores.events().close_evaluation(slug, at.isoformat(), entry) and event.evaluation_opened_at is None:
+        raise EvaluationNotOpen()
+
+
+def require_closed(event: Event) -> None:
+    """The answers go out (the export) only once nobody can add one."""
+    closes = closing(event)
+    if closes is None or clock.now() < closes:
+        raise EvaluationStillOpen()
 
 
 def export_rows(slug: str, language: str) -> tuple[list[str], Iterator[tuple[str, ...]]]:
@@ -147,9 +176,13 @@ def export_rows(slug: str, language: str) -> tuple[list[str], Iterator[tuple[str
 
 def open_evaluation(event: Event, actor: str, now: datetime) -> bool:
     """Open a meeting's evaluation and start its mail job; False if that happened before. The job
-    first, so that a failure between the two is made up for by the next run."""
-    with contextlib.suppress(JobExists):
-        jobs.start(JobKind.EVALUATION, actor, "event.evaluation", now, event=event, job_id=f"evaluation-{event.slug}")
+    first, so that a failure between the two (its queue message, or the mark) is made up for by the
+    next run, which queues the recorded job again (safe: recipients sent to are skipped)."""
+    job_id = f"evaluation-{event.slug}"
+    try:
+        jobs.start(JobKind.EVALUATION, actor, "event.evaluation", now, event=event, job_id=job_id)
+    except JobExists:
+        jobs.restart(job_id)  # recorded by a run whose queue message may never have gone out
     return stores.events().mark_evaluation_opened(event.slug, now.isoformat())
 
 

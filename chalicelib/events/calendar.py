@@ -51,10 +51,15 @@ def public_feed(events: Iterable[Event], name: str) -> bytes:
     return _finish(calendar)
 
 
-def personal_ics(event: Event, status: Attendance) -> bytes:
-    """One attendee's file: the meeting as it stands for them, or its cancellation."""
-    calendar = _calendar("CANCEL" if status == Attendance.CANCELLED else "PUBLISH")
-    calendar.add_component(_entry(event, status, own_cancellation=event.status != EventStatus.CANCELLED))
+def personal_ics(event: Event, status: Attendance, attendee: str) -> bytes:
+    """One attendee's file: the meeting as it stands for them, or its cancellation (which names the
+    attendee, as RFC 5546 asks of a CANCEL)."""
+    cancelled = status == Attendance.CANCELLED
+    calendar = _calendar("CANCEL" if cancelled else "PUBLISH")
+    entry = _entry(event, status, own_cancellation=cancelled and event.status != EventStatus.CANCELLED)
+    if cancelled:
+        entry.add("attendee", f"mailto:{attendee}")
+    calendar.add_component(entry)
     return _finish(calendar)
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib import stores
 from chalicelib.core import clock
 from chalicelib.core.errors import Conflict, InvalidInput
 from chalicelib.core.fields import form_rules, form_value
 from chalicelib.core.rendering import gettext
 from chalicelib.core.themes import THEMES
-from chalicelib.events import workspace
+from chalicelib.events import questions, workspace
 from chalicelib.events.forms import clean_event, clean_slot
 from chalicelib.events.model import MAX_QUESTIONS, Event, EventStatus, Question
 from chalicelib.events.questions import clean_question
@@ -119,6 +120,12 @@ def load(document: dict[str, Any] | list[Any]) -> list[str]:
         raise InvalidEventFile("expected a list of events, or a mapping with an 'events' list")
     parsed = [parse_event(item) for item in items]
     for event in parsed:
+        try:
+            event.questions, event.questions_issued = questions.carried_over(
+                stores.events().get(event.slug), event.questions
+            )
+        except Conflict as answered:
+            raise InvalidEventFile(f"event '{event.slug}', questions: {gettext('en', answered.message)}") from answered
         try:
             workspace.import_event(IMPORT_ACTOR, event, clock.now())
         except InvalidInput as invalid:

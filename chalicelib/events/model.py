@@ -177,6 +177,8 @@ class Event:
     waiting: int = 0
     version: int = 0  # organisers' edits expect the version they read; registrations leave it alone
     evaluation_opened_at: datetime | None = None  # written only when the evaluation mail goes out
+    evaluation_closed_at: datetime | None = None  # an organiser closed it before its 14 days were over
+    questions_issued: int = 0  # the highest question id ever given: a removed question's id is never reused
     programme: list[Slot] = field(default_factory=list, metadata=kept_out)
     materials: list[Material] = field(default_factory=list, metadata=kept_out)  # read with the event
 

@@ -2,7 +2,8 @@
 
 An event holds its questions in its own item (`Event.questions`), so the event page and a
 registration's seat decision read them without a request of their own; the rules for answers are
-in `registrations/forms.py`. A question keeps its `id` for good: answers refer to it. Once a
+in `registrations/forms.py`. A question keeps its `id` for good and a removed one's id is never
+given again (`questions_issued`): answers refer to it. Once a
 question is answered, it cannot be removed, its kind cannot change and its options can only grow:
 the figures the registrations keep say how often each was answered.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from chalicelib import stores
 from chalicelib.accounts.model import Account
@@ -22,8 +23,9 @@ from chalicelib.events import workspace
 from chalicelib.events.model import MAX_OPTIONS, MAX_QUESTIONS, Event, Question, QuestionKind
 
 _ID = re.compile(r"^[0-9]{1,4}$")
-QUESTION_FIELDS = ("label", "kind", "help", "required", "options", "version")
+QUESTION_FIELDS = ("label", "kind", "help", "required", "options")
 LABEL_MAX, HELP_MAX, OPTION_MAX = 200, 300, 100
+OPTIONS_TEXT_MAX = MAX_OPTIONS * (OPTION_MAX + 1)  # the options, one per line
 
 
 def answered(slug: str) -> dict[int, int]:
@@ -66,7 +68,7 @@ def _options(
     form: Mapping[str, str], answered_options: tuple[str, ...], errors: dict[str, FieldError]
 ) -> tuple[str, ...]:
     """The choices, one per line; those already answered must stay."""
-    raw = text_field(form, "options", errors, MAX_OPTIONS * (OPTION_MAX + 1), multiline=True, required=False)
+    raw = text_field(form, "options", errors, OPTIONS_TEXT_MAX, multiline=True, required=False)
     options = tuple(dict.fromkeys(line.strip() for line in raw.split("\n") if line.strip()))
     if "options" in errors:
         return options
@@ -89,14 +91,43 @@ def save(organiser: Account, slug: str, form: Mapping[str, str], question_id: in
     if existing is None and len(event.questions) >= MAX_QUESTIONS:
         raise Conflict(_("Een aanmeldformulier heeft ten hoogste 10 vragen."))
     was_answered = existing is not None and answered(slug).get(existing.id, 0) > 0
-    new_id = max((q.id for q in event.questions), default=0) + 1
-    question = clean_question(form, existing, was_answered, new_id)
+    question = clean_question(form, existing, was_answered, issued(event) + 1)
     before = workspace.snapshot(event)
+    event.questions_issued = max(issued(event), question.id)
     event.questions = tuple(question if q.id == question.id else q for q in event.questions) + (
         () if existing else (question,)
     )
     workspace.write(organiser, event, "questions.updated" if existing else "questions.added", before)
     return event
+
+
+def issued(event: Event) -> int:
+    """The highest question id the event ever gave (events from before this was kept: the highest it has)."""
+    return max(event.questions_issued, *(q.id for q in event.questions), 0)
+
+
+def carried_over(existing: Event | None, imported: tuple[Question, ...]) -> tuple[tuple[Question, ...], int]:
+    """An event file's questions against the stored event's: one with the label of a stored question
+    keeps that one's id, a new one gets an id never used, and an answered one can neither go nor
+    change its kind or lose an option (Conflict). The questions, and the highest id now issued."""
+    if existing is None:
+        return imported, len(imported)
+    stored = {q.label: q for q in existing.questions}
+    counts = answered(existing.slug)
+    last = issued(existing)
+    kept: list[Question] = []
+    for question in imported:
+        old = stored.get(question.label)
+        if old is None:
+            last += 1
+            kept.append(replace(question, id=last))
+            continue
+        if counts.get(old.id) and (question.kind != old.kind or not set(old.options) <= set(question.options)):
+            raise Conflict(_("Deze vraag is al beantwoord: het soort vraag kan niet meer veranderen."))
+        kept.append(replace(question, id=old.id))
+    if any(counts.get(old.id) for old in existing.questions if old.label not in {q.label for q in imported}):
+        raise Conflict(_("Deze vraag is al beantwoord en kan daarom niet weg."))
+    return tuple(kept), last
 
 
 def remove(organiser: Account, slug: str, question_id: int, version: str) -> Event:

@@ -51,7 +51,7 @@ class CapacityBelowConfirmed(Exception):
 
 # counters belong to registration, keys to the store, GSI2PK to retention (which removes it): an edit
 # leaves them alone. GSI2SK follows the date; without GSI2PK it indexes nothing.
-_NOT_EDITED = {"PK", "SK", "confirmed", "waiting", "version", "GSI2PK", "evaluation_opened_at"}
+_NOT_EDITED = {"PK", "SK", "confirmed", "waiting", "version", "GSI2PK", "evaluation_opened_at", "evaluation_closed_at"}
 
 
 def encode_cursor(key: dict[str, Any]) -> str:
@@ -184,6 +184,29 @@ class EventStore:
             )
         except ClientError as error:
             if is_condition_failed(error):
+                return False
+            raise
+        return True
+
+    def close_evaluation(self, slug: str, at: str, audit: dict[str, Any]) -> bool:
+        """Close an open evaluation now, with its audit entry; False if it was not open (nothing changes)."""
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": primary_key(event_pk(slug), EVENT_SK),
+                            "UpdateExpression": "SET evaluation_closed_at = :at",
+                            "ConditionExpression": "attribute_exists(evaluation_opened_at) AND attribute_not_exists(evaluation_closed_at)",
+                            "ExpressionAttributeValues": to_attrs({":at": at}),
+                        }
+                    },
+                    audit_put(self._table, audit),
+                ]
+            )
+        except ClientError as error:
+            if is_cancelled(error):
                 return False
             raise
         return True

@@ -78,7 +78,8 @@ def of_event(actor: Account, event: Event, language: str, file_format: str) -> E
 
 
 def of_evaluation(actor: Account, event: Event, language: str, file_format: str) -> Export:
-    """An event's evaluation answers (anonymous) as CSV or Excel."""
+    """An event's evaluation answers (anonymous) as CSV or Excel, once the evaluation is closed."""
+    evaluations.require_closed(event)
     return _start(actor, ExportKind.EVALUATION, f"evaluatie-{event.slug}", event, language, file_format)
 
 

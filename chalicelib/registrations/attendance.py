@@ -223,7 +223,8 @@ def count_slowly(slug: str) -> Counter[str]:
         confirmed = item["status"] == RegistrationStatus.CONFIRMED
         bucket = ATTENDED if confirmed and item.get("attended_at") else item["status"]
         created = datetime.fromisoformat(item["created_at"])
-        figures.update(figures_of(bucket, item.get("organisation", ""), item.get("role", ""), created))
+        counted = tuple(item.get("counted", ()))
+        figures.update(figures_of(bucket, item.get("organisation", ""), item.get("role", ""), created, 1, counted))
     return figures
 
 

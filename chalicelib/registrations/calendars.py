@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from chalicelib import stores
 from chalicelib.accounts import service as accounts
+from chalicelib.core.i18n import _
+from chalicelib.core.rendering import gettext
 from chalicelib.events import calendar
 from chalicelib.events.calendar import Attendance
 from chalicelib.events.model import Event, EventStatus
 from chalicelib.registrations.model import Registration, RegistrationStatus
 from chalicelib.registrations.service import find
 
-FEED_NAME = "Mijn bijeenkomsten: regionaal netwerk"
+FEED_NAME = _("Mijn bijeenkomsten: regionaal netwerk")
 
 
 def attendance(reg: Registration, event: Event) -> Attendance:
@@ -24,7 +26,7 @@ def attendance(reg: Registration, event: Event) -> Attendance:
 def calendar_file(token: str) -> bytes:
     """The .ics behind a personal link: three reads, like the personal page."""
     reg, event, _position = find(token)
-    return calendar.personal_ics(event, attendance(reg, event))
+    return calendar.personal_ics(event, attendance(reg, event), reg.email)
 
 
 def member_calendar(token: str) -> bytes:
@@ -38,4 +40,5 @@ def member_calendar(token: str) -> bytes:
         for reg in registrations
         if (event := events.get(reg.event_slug)) is not None and event.status != EventStatus.DRAFT
     ]
-    return calendar.personal_feed(sorted(entries, key=lambda e: e[0].starts_at), FEED_NAME)
+    name = gettext(account.language, FEED_NAME)
+    return calendar.personal_feed(sorted(entries, key=lambda e: e[0].starts_at), name)

@@ -308,8 +308,9 @@ class RegistrationStore:
                 raise
 
     def anonymise(self, reg: Registration, at: str) -> None:
-        """Replace a registration by one without name, address, remarks or link, under a random
-        key (the old key is a hash of the address); status, organisation and role stay for counts."""
+        """Replace a registration by one without name, address, remarks, answers or link, under a random
+        key (the old key is a hash of the address); status, organisation, role and the figure names of
+        its fixed answers stay for counts."""
         kept = {
             "PK": event_pk(reg.event_slug),
             "SK": f"ANON#{secrets.token_hex(8)}",
@@ -321,6 +322,8 @@ class RegistrationStore:
             "anonymised_at": at,
             # checked in or not: the overview's figures count it either way
             **({"attended_at": reg.attended_at.isoformat()} if reg.attended_at else {}),
+            # the figure names its answers added (fixed answers only, never free text), for a recount
+            **({"counted": list(reg.counted)} if reg.counted else {}),
         }
         pk = event_pk(reg.event_slug)
         items: list[dict[str, Any]] = [

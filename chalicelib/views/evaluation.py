@@ -8,7 +8,7 @@ from chalice.app import Blueprint, Response
 from chalicelib.accounts.model import Access
 from chalicelib.core.forms import FieldError
 from chalicelib.evaluations import service as evaluations
-from chalicelib.views.auth import requires
+from chalicelib.views.auth import requires, signed_in
 from chalicelib.views.http import FORM, form_post, page, redirect
 
 bp = Blueprint(__name__)
@@ -28,6 +28,14 @@ def evaluation_form(token: str) -> Response:
 def submit(form: dict[str, str], token: str) -> Response:
     evaluations.submit(token, form)
     return redirect(f"/r/{token}/evaluatie")
+
+
+@bp.route("/beheer/bijeenkomsten/{slug}/evaluatie/sluiten", methods=["POST"], content_types=FORM)
+@requires(bp, Access.ORGANISER)
+@form_post(bp)
+def close(form: dict[str, str], slug: str) -> Response:
+    evaluations.close(signed_in(bp.current_request), slug)
+    return redirect(f"/beheer/bijeenkomsten/{slug}/evaluatie")
 
 
 @bp.route("/beheer/bijeenkomsten/{slug}/evaluatie", methods=["GET"])
