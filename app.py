@@ -30,6 +30,8 @@ from chalicelib.views import (
 from chalicelib.views.errors import error_middleware
 
 app = Chalice(app_name="network-portal")
+# certificates are PDF: API Gateway passes them through as binary
+app.api.binary_types.append("application/pdf")
 app.register_blueprint(pages.bp)
 app.register_blueprint(api.bp)
 app.register_blueprint(outbox.bp)

@@ -13,7 +13,7 @@ from chalicelib.accounts.model import Access, AccountStatus
 from chalicelib.core.i18n import _
 from chalicelib.evaluations.model import FormState
 from chalicelib.events.model import EventStatus, QuestionKind, RegistrationState
-from chalicelib.exports.model import ExportStatus
+from chalicelib.exports.model import ExportFormat, ExportKind, ExportStatus
 from chalicelib.library.model import FileType, MaterialAccess, MaterialStatus
 from chalicelib.mail.model import JobKind, JobStatus, SuppressionReason
 from chalicelib.registrations.model import ATTENDED, RegistrationStatus
@@ -33,6 +33,8 @@ ENUMS: dict[str, type[StrEnum]] = {
         JobStatus,
         SuppressionReason,
         ExportStatus,
+        ExportKind,
+        ExportFormat,
         FormState,
         QuestionKind,
     )

@@ -26,6 +26,7 @@ MATRIX = {
     ("GET", "/r/{token}/annuleren", f"/r/{UNKNOWN}/annuleren"): (404, 404, 404),
     ("POST", "/r/{token}/annuleren", f"/r/{UNKNOWN}/annuleren"): (404, 404, 404),
     ("GET", "/r/{token}/evaluatie", f"/r/{UNKNOWN}/evaluatie"): (404, 404, 404),
+    ("GET", "/r/{token}/certificaat", f"/r/{UNKNOWN}/certificaat"): (404, 404, 404),
     ("POST", "/r/{token}/evaluatie", f"/r/{UNKNOWN}/evaluatie"): (404, 404, 404),
     ("GET", "/privacy", "/privacy"): (200, 200, 200),
     ("GET", "/.well-known/security.txt", "/.well-known/security.txt"): (200, 200, 200),
@@ -53,6 +54,11 @@ MATRIX = {
     ("POST", "/beheer/nieuwsbrief/export", "/beheer/nieuwsbrief/export"): (401, 403, 303),
     ("GET", "/beheer/bijeenkomsten/{slug}/evaluatie", f"/beheer/bijeenkomsten/{SLUG}/evaluatie"): (303, 403, 200),
     ("GET", "/beheer/bijeenkomsten/{slug}/vragen", f"/beheer/bijeenkomsten/{SLUG}/vragen"): (303, 403, 200),
+    ("POST", "/beheer/bijeenkomsten/{slug}/certificaten", f"/beheer/bijeenkomsten/{SLUG}/certificaten"): (
+        401,
+        403,
+        303,
+    ),
     (
         "POST",
         "/beheer/bijeenkomsten/{slug}/evaluatie/sluiten",
@@ -279,7 +285,7 @@ def test_every_form_refuses_a_post_without_its_csrf_token(people):
         for method, route, path in MATRIX
         if method == "POST" and "application/x-www-form-urlencoded" in app.routes[route]["POST"].content_types
     ]
-    assert len(forms) == 46  # the matrix lists every route, so every form is here
+    assert len(forms) == 47  # the matrix lists every route, so every form is here
     organiser = people["organiser"]
     for route, path in forms:
         response = organiser.post(path, {"email": "x@politie.nl", "name": "x"}, with_token=False)

@@ -385,7 +385,7 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
     organiser.get_by_role("button", name="Publiceren").click()
     expect(organiser.get_by_role("heading", name="Status: Gepubliceerd")).to_be_visible()
 
-    visitor = browser.new_context(base_url=portal.url, locale="nl-NL").new_page()
+    visitor = browser.new_context(base_url=portal.url, locale="nl-NL", accept_downloads=True).new_page()
     visitor.goto("/events")
     visitor.get_by_role("link", name="Leernetwerk Online ordeverstoring").click()
     expect(visitor.get_by_text("Online aangejaagde onrust")).to_be_visible()
@@ -483,6 +483,14 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
     visitor.get_by_role("button", name="Beoordeling versturen").click()
     expect(visitor.get_by_role("status")).to_contain_text("Dank u wel voor uw beoordeling!")
     assert_accessible(visitor)
+    # checked in, so the personal page offers a certificate of attendance, a PDF through chalice local
+    visitor.get_by_role("link", name="Naar uw aanmelding").click()
+    # fetched through the page's own context as the browser asks for it: headless Chromium cancelled the
+    # click's download of this PDF here (cause not found; the .ics downloads above work)
+    href = visitor.get_by_role("link", name="Bewijs van deelname (PDF)").get_attribute("href")
+    pdf = visitor.request.get(href, headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert (pdf.status, pdf.headers["content-type"]) == (200, "application/pdf")
+    assert pdf.body().startswith(b"%PDF-")
 
     organiser.goto(f"{slug}/evaluatie")
     expect(organiser.get_by_text("1 antwoord", exact=True)).to_be_visible()

@@ -180,6 +180,7 @@ REAL: dict[Key, dict[str, str]] = {
     ("GET", "/r/{token}"): {"token": "reg_token"},
     ("GET", "/r/{token}/annuleren"): {"token": "reg_token"},
     ("GET", "/r/{token}/evaluatie"): {"token": "reg_token"},
+    ("GET", "/r/{token}/certificaat"): {"token": "reg_token"},
     ("POST", "/r/{token}/evaluatie"): {"token": "reg_token"},
     ("GET", "/spreker/{token}"): {"token": "speaker_token"},
     ("GET", "/spreker/{token}/klaar"): {"token": "speaker_token"},

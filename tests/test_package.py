@@ -70,6 +70,7 @@ print(json.dumps({
     "email": email,
     "dns": "dns" in sys.modules,
     "xlsxwriter": "xlsxwriter" in sys.modules,
+    "pydyf": "pydyf" in sys.modules,
     "ics": ics.decode(),
 }))
 """
@@ -115,6 +116,7 @@ def test_zip_carries_compiled_templates_catalog_and_no_dead_weight(package: Path
     assert {"chalicelib/static/portal.css", "chalicelib/static/nlds.css", "chalicelib/static/theme.css"} <= names
     assert "chalicelib/static/nlds-licences/EUPL-1.2.md" in names  # the vendored CSS's licence goes along
     assert "xlsxwriter/workbook.pyc" in names
+    assert "pydyf/__init__.pyc" in names
     templates = sorted(p.name for p in (ROOT / "templates").rglob("*") if p.is_file())
     assert len([n for n in names if n.startswith("compiled_templates/tmpl_")]) == len(templates)
     assert not any(n.startswith("templates/") for n in names)  # the sources of the compiled ones
@@ -169,6 +171,7 @@ def test_unpacked_package_renders_a_page_from_bytecode(package_here: Path, tmp_p
     assert seen["email"] == "naam@gemeente.nl"
     assert seen["dns"] is False  # addresses are checked without dnspython
     assert seen["xlsxwriter"] is False  # imported by the export worker only, never on a page's cold start
+    assert seen["pydyf"] is False  # imported when a certificate is made, never on a page's cold start
     assert "DTSTART;TZID=Europe/Amsterdam:20260918T133000" in seen["ics"]  # a calendar file without the tarball
 
 

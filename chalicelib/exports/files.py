@@ -8,7 +8,11 @@ from chalicelib.core import aws, config, s3
 from chalicelib.core.xlsx_export import CONTENT_TYPE as XLSX
 from chalicelib.exports.model import ExportFormat
 
-CONTENT_TYPES = {ExportFormat.CSV: "text/csv; charset=utf-8", ExportFormat.XLSX: XLSX}
+CONTENT_TYPES = {
+    ExportFormat.CSV: "text/csv; charset=utf-8",
+    ExportFormat.XLSX: XLSX,
+    ExportFormat.PDF: "application/pdf",
+}
 
 
 def put(key: str, body: IO[bytes], file_format: ExportFormat) -> None:

@@ -24,11 +24,13 @@ class ExportKind(StrEnum):
     REGISTRATIONS = "registrations"  # one event's registrations
     SUBSCRIBERS = "subscribers"  # every member who takes the newsletter
     EVALUATION = "evaluation"  # one event's evaluation answers, anonymous
+    CERTIFICATES = "certificates"  # a certificate of attendance for everyone checked in, one PDF
 
 
 class ExportFormat(StrEnum):
     CSV = "csv"  # semicolons and a byte order mark, for Dutch Excel and any other program
     XLSX = "xlsx"  # an Excel workbook, every cell text
+    PDF = "pdf"  # certificates only
 
 
 class ExportStatus(StrEnum):

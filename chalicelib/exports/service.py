@@ -33,7 +33,7 @@ from chalicelib.events.model import Event
 from chalicelib.exports import files
 from chalicelib.exports.model import Export, ExportFormat, ExportKind, ExportStatus
 from chalicelib.mail import newsletter
-from chalicelib.registrations import attendance
+from chalicelib.registrations import attendance, certificates
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,11 @@ SHEETS = {
     ExportKind.SUBSCRIBERS: _("Abonnees"),
     ExportKind.EVALUATION: _("Evaluatie"),
 }
+
+
+# the formats each kind comes in: the tables as CSV or Excel, the certificates as PDF
+TABLES = (ExportFormat.CSV, ExportFormat.XLSX)
+FORMATS = {kind: TABLES for kind in ExportKind} | {ExportKind.CERTIFICATES: (ExportFormat.PDF,)}
 
 
 class ExportQueueUnavailable(PortalError):
@@ -83,13 +88,18 @@ def of_evaluation(actor: Account, event: Event, language: str, file_format: str)
     return _start(actor, ExportKind.EVALUATION, f"evaluatie-{event.slug}", event, language, file_format)
 
 
+def of_certificates(actor: Account, event: Event, language: str) -> Export:
+    """A certificate of attendance for everyone checked in at the event, as one PDF."""
+    return _start(actor, ExportKind.CERTIFICATES, f"bewijzen-van-deelname-{event.slug}", event, language, "pdf")
+
+
 def of_subscribers(actor: Account, language: str, file_format: str) -> Export:
     """The newsletter's subscribers as CSV or Excel, in the organiser's language."""
     return _start(actor, ExportKind.SUBSCRIBERS, "nieuwsbrief-abonnees", None, language, file_format)
 
 
 def _start(actor: Account, kind: ExportKind, stem: str, event: Event | None, language: str, file_format: str) -> Export:
-    if file_format not in tuple(ExportFormat):  # the form's two buttons say csv or xlsx
+    if file_format not in FORMATS[kind]:  # the form's buttons say which
         raise BadRequest()
     now = clock.now()
     export = Export(
@@ -151,18 +161,24 @@ def build(body: str) -> None:
         raise UnknownExport("no such export")
     if export.status == ExportStatus.DONE:
         return
-    header, rows = SOURCES[export.kind](export)
     with tempfile.TemporaryFile() as raw:
-        if export.file_format == ExportFormat.XLSX:
-            count = write_xlsx(raw, gettext(export.language, SHEETS[export.kind]), header, rows)
-        else:
-            count = _csv(raw, header, rows)
+        count = _write(export, raw)
         raw.seek(0)
         files.put(export.file_key, raw, export.file_format)
     stores.exports().finish(export.id, count, clock.now())
     log.info(
         "export built", extra={"export": export.id, "kind": export.kind, "format": export.file_format, "rows": count}
     )
+
+
+def _write(export: Export, raw: IO[bytes]) -> int:
+    """The export's file; the number of its rows (of its pages, for certificates)."""
+    if export.kind == ExportKind.CERTIFICATES:
+        return certificates.write_all(raw, export.event_slug, export.language)
+    header, rows = SOURCES[export.kind](export)
+    if export.file_format == ExportFormat.XLSX:
+        return write_xlsx(raw, gettext(export.language, SHEETS[export.kind]), header, rows)
+    return _csv(raw, header, rows)
 
 
 def _csv(raw: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:

@@ -35,6 +35,15 @@ def of_evaluation(form: dict[str, str], slug: str) -> Response:
     return redirect(f"{BASE}/{export.id}")
 
 
+@bp.route("/beheer/bijeenkomsten/{slug}/certificaten", methods=["POST"], content_types=FORM)
+@requires(bp, Access.ORGANISER)
+@form_post(bp)
+def certificates(form: dict[str, str], slug: str) -> Response:
+    request = bp.current_request
+    export = exports.of_certificates(signed_in(request), event_admin.get(slug), language(request))
+    return redirect(f"{BASE}/{export.id}")
+
+
 @bp.route("/beheer/nieuwsbrief/export", methods=["POST"], content_types=FORM)
 @requires(bp, Access.ORGANISER)
 @form_post(bp)

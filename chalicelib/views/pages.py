@@ -17,7 +17,7 @@ from chalicelib.events import service as events
 from chalicelib.events.model import Event
 from chalicelib.library import service as library
 from chalicelib.news import service as news
-from chalicelib.registrations import calendars
+from chalicelib.registrations import calendars, certificates
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.model import RegistrationStatus
 from chalicelib.views.http import (
@@ -126,6 +126,7 @@ def manage(token: str) -> Response:
         just_cancelled=_query("geannuleerd") == "1",
         can_cancel=reg.status != RegistrationStatus.CANCELLED and clock.now() < event.starts_at,
         evaluation_open=evaluations.can_answer(reg, event),
+        certificate=certificates.attended(reg),
     )
 
 
@@ -135,6 +136,18 @@ def member_calendar(feed: str) -> Response:
     if not feed.endswith(".ics"):
         raise NotFound()
     return calendar_response(calendars.member_calendar(feed.removesuffix(".ics")))
+
+
+@bp.route("/r/{token}/certificaat", methods=["GET"])
+def certificate(token: str) -> Response:
+    """A checked-in attendee's certificate of attendance."""
+    return Response(
+        certificates.of_attendee(token),
+        headers={
+            "Content-Type": "application/pdf",
+            "Content-Disposition": 'attachment; filename="bewijs-van-deelname.pdf"',
+        },
+    )
 
 
 @bp.route("/r/{token}/annuleren", methods=["GET"])
