@@ -493,6 +493,7 @@ def main() -> None:
                 "email": f"deelnemer{n}@gemeente.nl",
                 "organisation": "Gemeente",
                 "role": "Beleidsadviseur gemeente (OOV)",
+                "answer_1": "yes",  # the demo meeting's required question: joining the drinks
                 "consent": "yes",
             }
 
