@@ -8,6 +8,7 @@ without its accent, or as "?".
 
 from __future__ import annotations
 
+import io
 import textwrap
 import unicodedata
 from typing import IO, Any
@@ -98,8 +99,6 @@ def _winansi(text: str) -> str:
 
 
 def _pdf(pages: list[list[tuple[str, int, str]]]) -> bytes:
-    import io
-
     import pydyf  # imported here: only certificates need it
 
     document = pydyf.PDF()

@@ -58,7 +58,7 @@ def event_list() -> Response:
     return page(bp.current_request, "events.html", when=when, listing=listing)
 
 
-# before /events/{slug}: a fixed path, which API Gateway prefers to a parameter
+# a path of its own: API Gateway matches /events.ics before the parameter of /events/{slug}
 @bp.route("/events.ics", methods=["GET"])
 def calendar_feed() -> Response:
     """The public meetings as a feed that calendar apps subscribe to; they fetch it about hourly."""
