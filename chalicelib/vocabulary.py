@@ -12,7 +12,7 @@ from enum import StrEnum
 from chalicelib.accounts.model import Access, AccountStatus
 from chalicelib.core.i18n import _
 from chalicelib.evaluations.model import FormState
-from chalicelib.events.model import EventStatus, QuestionKind, RegistrationState
+from chalicelib.events.model import AttendanceMode, EventStatus, QuestionKind, RegistrationState
 from chalicelib.exports.model import ExportFormat, ExportKind, ExportStatus
 from chalicelib.library.model import FileType, MaterialAccess, MaterialStatus
 from chalicelib.mail.model import JobKind, JobStatus, SuppressionReason
@@ -37,6 +37,7 @@ ENUMS: dict[str, type[StrEnum]] = {
         ExportFormat,
         FormState,
         QuestionKind,
+        AttendanceMode,
     )
 }
 
@@ -63,6 +64,11 @@ JOB_KIND_LABELS: dict[str, str] = {
     JobKind.NEWSLETTER: _("Nieuwsbrief"),
     JobKind.REMINDER: _("Herinnering"),
     JobKind.EVALUATION: _("Evaluatie"),
+}
+# how someone takes part
+ATTENDANCE_LABELS: dict[str, str] = {
+    AttendanceMode.ON_SITE: _("Op locatie"),
+    AttendanceMode.ONLINE: _("Online"),
 }
 QUESTION_KIND_LABELS: dict[str, str] = {
     QuestionKind.SHORT: _("Korte tekst"),

@@ -494,6 +494,7 @@ def main() -> None:
                 "organisation": "Gemeente",
                 "role": "Beleidsadviseur gemeente (OOV)",
                 "answer_1": "yes",  # the demo meeting's required question: joining the drinks
+                "attendance": "location",  # the demo meeting is hybrid: on location or online
                 "consent": "yes",
             }
 

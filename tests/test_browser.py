@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from icalendar import Calendar
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from devtools.page_types import open_mailed_link, sign_in
@@ -27,6 +28,7 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 DEMO = "/events/netwerkbijeenkomst-zwijndrecht"
+MEETING_LINK = "https://meet.jit.si/netwerkbijeenkomst-zwijndrecht-demo"  # demo/events.yaml
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +91,8 @@ def test_register_read_the_mail_and_cancel(page: Page):
     page.get_by_label("E-mailadres").fill("leonora.buis@zwijndrecht.nl")
     page.get_by_label("Organisatie").fill("VAR")
     page.get_by_label("Aandachtsfunctionaris maatschappelijk ongenoegen (gemeente)").check()
+    # the demo meeting is hybrid: the seat is online, so the personal page shows the meeting link
+    page.get_by_role("group", name="Hoe neemt u deel?").get_by_label("Online").check()
     page.get_by_role("group", name="Neemt u deel aan de netwerkborrel?").get_by_label("Ja").check()
     page.get_by_label("Dieetwensen").fill("Vegetarisch")
     page.get_by_label("Ik heb de privacyverklaring gelezen").check()
@@ -102,6 +106,7 @@ def test_register_read_the_mail_and_cancel(page: Page):
     page.goto("/outbox")
     mail = page.get_by_role("article").filter(has_text="leonora.buis@zwijndrecht.nl").first
     expect(mail).to_contain_text("Uw aanmelding voor Netwerkbijeenkomst")
+    expect(mail).to_contain_text(f"Link naar de online bijeenkomst: {MEETING_LINK}")
     link = mail.get_by_role("link", name="/r/")
     assert link.get_attribute("href") == confirmation_url.split("?")[0]
     link.click()
@@ -109,8 +114,11 @@ def test_register_read_the_mail_and_cancel(page: Page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Uw aanmelding")
     expect(page.get_by_text("Leonora Buis-Meulmeester")).to_be_visible()
     expect(page.get_by_text("Vegetarisch")).to_be_visible()  # the answers to the meeting's own questions
+    expect(page.get_by_role("link", name=MEETING_LINK)).to_be_visible()
     assert_accessible(page)
-    assert b"STATUS:CONFIRMED" in calendar_download(page, "Zet in uw agenda (.ics)")
+    own_calendar = calendar_download(page, "Zet in uw agenda (.ics)")
+    assert b"STATUS:CONFIRMED" in own_calendar
+    assert str(Calendar.from_ical(own_calendar).walk("VEVENT")[0]["conference"]) == MEETING_LINK
 
     page.get_by_role("link", name="Aanmelding annuleren").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Aanmelding annuleren?")
@@ -353,8 +361,8 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
     organiser.get_by_label("Datum").fill("2027-10-07")
     organiser.get_by_label("Begintijd").fill("13:00")
     organiser.get_by_label("Eindtijd").fill("16:00")
-    organiser.get_by_label("Locatie").fill("Stadskantoor Dordrecht")
-    organiser.get_by_label("Aantal plaatsen").fill("25")
+    organiser.get_by_label("Locatie", exact=True).fill("Stadskantoor Dordrecht")
+    organiser.get_by_label("Plaatsen op locatie").fill("25")
     organiser.get_by_label("online aangejaagde ordeverstoring").check()
     organiser.get_by_role("button", name="Opslaan als concept").click()
 

@@ -46,9 +46,9 @@ def read_then_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(EventStore, "get_meta", get_meta)
 
 
-def register_everyone() -> Counter[str]:
+def register_everyone(**form: str) -> Counter[str]:
     def one(_: int) -> str:
-        return registration.register(SLUG, registration_form(), "nl").registration.status
+        return registration.register(SLUG, registration_form(**form), "nl").registration.status
 
     with ThreadPoolExecutor(max_workers=PEOPLE) as pool:
         return Counter(pool.map(one, range(PEOPLE)))
@@ -86,18 +86,75 @@ def figures_are_kept() -> bool:
     return kept == +attendance.count_slowly(SLUG)
 
 
-def test_negative_control_without_the_seat_condition_overbooking_is_caught(seats, monkeypatch):
-    read_then_wait(monkeypatch)
+def without_seat_condition(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Registrations' transactions take a seat whether or not one is left."""
     original = RegistrationStore._counters
 
-    def unguarded(self: RegistrationStore, slug: str, condition: str, **steps: int) -> dict[str, Any]:
-        return original(self, slug, condition.replace("confirmed < #capacity", "#capacity = #capacity"), **steps)
+    def unguarded(self: RegistrationStore, slug: str, condition: str, *args: Any, **steps: int) -> dict[str, Any]:
+        return original(
+            self, slug, condition.replace("#confirmed < #capacity", "#capacity = #capacity"), *args, **steps
+        )
 
     monkeypatch.setattr(RegistrationStore, "_counters", unguarded)
+
+
+def test_negative_control_without_the_seat_condition_overbooking_is_caught(seats, monkeypatch):
+    read_then_wait(monkeypatch)
+    without_seat_condition(monkeypatch)
 
     register_everyone()
 
     statuses, confirmed, _, _ = stored_state()
+    assert statuses["confirmed"] > SEATS  # the checks above would have failed
+    assert confirmed > SEATS
+
+
+@pytest.fixture
+def online_seats(moto_server: str) -> None:
+    """A hybrid meeting: SEATS online, and more seats in the room than people."""
+    store_event(build_event(capacity=PEOPLE, online_capacity=SEATS))
+
+
+def online_state() -> tuple[Counter[str], int, int, int, int]:
+    regs = stores.registrations().list_for_event(SLUG)
+    event = stores.events().get(SLUG)
+    waiting_entries = len(
+        aws.dynamodb().query(
+            TableName=LOCAL_STAGE["TABLE_NAME"],
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :w)",
+            ExpressionAttributeValues={":pk": {"S": f"EVENT#{SLUG}"}, ":w": {"S": "WAITONLINE#"}},
+            ConsistentRead=True,
+        )["Items"]
+    )
+    return (
+        Counter(r.status for r in regs),
+        event.confirmed_online,
+        event.waiting_online,
+        waiting_entries,
+        event.confirmed,
+    )
+
+
+def test_online_seats_have_the_same_guarantee(online_seats, monkeypatch):
+    read_then_wait(monkeypatch)
+
+    outcomes = register_everyone(attendance="online")
+
+    assert outcomes == {"confirmed": SEATS, "waiting": PEOPLE - SEATS}
+    statuses, confirmed, waiting, entries, on_site = online_state()
+    assert statuses == {"confirmed": SEATS, "waiting": PEOPLE - SEATS}
+    assert (confirmed, waiting, entries) == (SEATS, PEOPLE - SEATS, PEOPLE - SEATS)
+    assert on_site == 0  # not one took a seat in the room, which had plenty
+    assert figures_are_kept()
+
+
+def test_negative_control_online_seats_without_their_condition_overbook(online_seats, monkeypatch):
+    read_then_wait(monkeypatch)
+    without_seat_condition(monkeypatch)
+
+    register_everyone(attendance="online")
+
+    statuses, confirmed, _, _, _ = online_state()
     assert statuses["confirmed"] > SEATS  # the checks above would have failed
     assert confirmed > SEATS
 
@@ -144,9 +201,9 @@ def test_negative_control_promotions_without_the_seat_condition_overbook(moto_se
     def drop_seat_condition(params: dict[str, Any], **_: Any) -> None:
         for item in params.get("TransactItems", []):
             update = item.get("Update", {})
-            if update.get("ConditionExpression") == "confirmed < #capacity AND waiting > :zero":
-                update["ConditionExpression"] = "waiting > :zero"
-                del update["ExpressionAttributeNames"]
+            if update.get("ConditionExpression") == "#confirmed < #capacity AND #waiting > :zero":
+                update["ConditionExpression"] = "#waiting > :zero"
+                del update["ExpressionAttributeNames"]["#capacity"]
 
     aws.dynamodb().meta.events.register("before-parameter-build.dynamodb.TransactWriteItems", drop_seat_condition)
     try:

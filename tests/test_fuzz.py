@@ -80,6 +80,8 @@ EVENT_FIELDS = (
     "end",
     "venue",
     "capacity",
+    "online_capacity",
+    "online_link",
     "room",
     "address",
     "summary",
@@ -123,7 +125,7 @@ QUERY: dict[Key, tuple[str, ...]] = {
 
 # form fields each form reads (the page's form, and the service's `form.get`)
 FORM: dict[Key, tuple[str, ...]] = {
-    ("POST", "/events/{slug}/aanmelden"): ("name", "email", "organisation", "role", "remarks", "consent"),
+    ("POST", "/events/{slug}/aanmelden"): ("name", "email", "organisation", "role", "attendance", "remarks", "consent"),
     ("POST", "/inloggen"): ("email", "next"),
     ("POST", "/beheer/bijeenkomsten/{slug}/export"): ("formaat",),
     ("POST", "/beheer/bijeenkomsten/{slug}/evaluatie/export"): ("formaat",),
@@ -170,7 +172,15 @@ FORM: dict[Key, tuple[str, ...]] = {
 
 # JSON fields of the API's one POST; its whole body is fuzzed too
 JSON_FIELDS: dict[Key, tuple[str, ...]] = {
-    ("POST", f"{api}/events/{{slug}}/registrations"): ("name", "email", "organisation", "role", "remarks", "consent")
+    ("POST", f"{api}/events/{{slug}}/registrations"): (
+        "name",
+        "email",
+        "organisation",
+        "role",
+        "remarks",
+        "attendance",
+        "consent",
+    )
     for api in APIS
 }
 

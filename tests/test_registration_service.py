@@ -12,6 +12,7 @@ from chalicelib.core.errors import (
     RegistrationClosed,
     RegistrationNotFound,
 )
+from chalicelib.events.model import AttendanceMode
 from chalicelib.registrations import service as registration
 from tests.conftest import in_days, registration_form, sent_mail
 
@@ -98,7 +99,7 @@ def test_leaving_the_waiting_list(make_event):
 
     event = stores.events().get_meta("netwerkbijeenkomst-test")
     assert (event.confirmed, event.waiting) == (1, 0)
-    assert stores.registrations().first_waiting("netwerkbijeenkomst-test") is None
+    assert stores.registrations().first_waiting("netwerkbijeenkomst-test", AttendanceMode.ON_SITE) is None
 
 
 def test_cancelling_twice_is_refused(make_event):

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chalicelib import stores
+from chalicelib.events.model import AttendanceMode
 from chalicelib.registrations import retention
 from chalicelib.registrations import service as registration
 from tests.accounts_helpers import last_link, make_account, sign_in
@@ -99,7 +100,7 @@ def test_promote_needs_a_free_seat_and_is_atomic(organiser):
     promoted = stores.registrations().get(SLUG, waiting.sk)
     assert (promoted.status, promoted.wait_key) == ("confirmed", "")
     assert (stores.events().get(SLUG).confirmed, stores.events().get(SLUG).waiting) == (4, 0)
-    assert stores.registrations().first_waiting(SLUG) is None
+    assert stores.registrations().first_waiting(SLUG, AttendanceMode.ON_SITE) is None
     assert "Er is een plaats vrij" in sent_mail()[-1].subject
     assert "registration.promoted" in audit_actions()
     # promoting again is refused, not repeated

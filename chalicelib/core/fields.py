@@ -28,7 +28,7 @@ TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LINE_MAX = 100
 
-LIMITED = ("text", "textarea", "slug", "lines", "number")
+LIMITED = ("text", "textarea", "slug", "lines", "number", "url")
 # a field that is not an attribute of the stored item (kept in the key, or read alongside)
 kept_out = {"stored": False}
 
@@ -43,7 +43,7 @@ class FormRule:
     """How an organiser edits a field. `limit`: characters, lines or the largest number, by kind."""
 
     label: str  # msgid
-    kind: str  # text | textarea | slug | date | time | number | datetime | lines | themes | checkbox
+    kind: str  # text | textarea | slug | date | time | number | datetime | lines | themes | checkbox | url
     limit: int = 0
     required: bool = False
     hint: str = ""  # msgid
@@ -83,6 +83,13 @@ def _text(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, 
     return text_field(form, name, errors, rule.limit, multiline=rule.kind == "textarea", required=rule.required)
 
 
+def _url(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, FieldError]) -> str:
+    value = text_field(form, name, errors, rule.limit, required=rule.required)
+    if value and name not in errors and (not value.startswith("https://") or len(value) < 12 or " " in value):
+        errors[name] = FieldError(_("Vul een volledige link in die begint met https://."))
+    return value
+
+
 def _slug(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, FieldError]) -> str:
     value = form.get(name, "").strip().lower()
     if value and (not SLUG.match(value) or len(value) > rule.limit):
@@ -109,8 +116,9 @@ def _time(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, 
 
 
 def _number(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, FieldError]) -> int:
-    if rule.required and not form.get(name, "").strip():  # never a default the organiser did not choose
-        errors[name] = FieldError(_("Dit veld is verplicht."))
+    if not form.get(name, "").strip():
+        if rule.required:  # never a default the organiser did not choose
+            errors[name] = FieldError(_("Dit veld is verplicht."))
         return 0
     value = whole_number(form.get(name, ""))
     if value is None or value > rule.limit:
@@ -156,6 +164,7 @@ PARSERS: dict[str, Parser] = {
     "date": _date,
     "time": _time,
     "number": _number,
+    "url": _url,
     "datetime": _datetime,
     "lines": _lines,
     "themes": _themes,

@@ -17,6 +17,7 @@ from chalicelib.core import richtext
 from chalicelib.core.i18n import format_date, format_moment, translations
 from chalicelib.vocabulary import (
     ACCESS_LABELS,
+    ATTENDANCE_LABELS,
     ENUMS,
     JOB_KIND_LABELS,
     JOB_STATUS_LABELS,
@@ -55,6 +56,7 @@ def environment(language: str) -> Environment:
         paragraphs=richtext.paragraphs,  # organisers' plain text
         status_label=lambda status: catalog.gettext(STATUS_LABELS.get(status) or status),
         **ENUMS,
+        attendance_label=lambda mode: catalog.gettext(ATTENDANCE_LABELS.get(mode) or mode),
         access_label=lambda access: catalog.gettext(ACCESS_LABELS.get(access) or access),
         job_kind_label=lambda kind: catalog.gettext(JOB_KIND_LABELS.get(kind) or kind),
         question_kind_label=lambda kind: catalog.gettext(QUESTION_KIND_LABELS.get(kind) or kind),

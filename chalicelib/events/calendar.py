@@ -51,25 +51,37 @@ def public_feed(events: Iterable[Event], name: str) -> bytes:
     return _finish(calendar)
 
 
-def personal_ics(event: Event, status: Attendance, attendee: str) -> bytes:
-    """One attendee's file: the meeting as it stands for them, or its cancellation (which names the
-    attendee, as RFC 5546 asks of a CANCEL)."""
+def personal_ics(event: Event, status: Attendance, attendee: str, online_link: str = "") -> bytes:
+    """One attendee's file: the meeting as it stands for them (with the meeting link for an online
+    seat), or its cancellation (which names the attendee, as RFC 5546 asks of a CANCEL)."""
     cancelled = status == Attendance.CANCELLED
     calendar = _calendar("CANCEL" if cancelled else "PUBLISH")
     entry = _entry(event, status, own_cancellation=cancelled and event.status != EventStatus.CANCELLED)
+    _add_online(entry, online_link)
     if cancelled:
         entry.add("attendee", f"mailto:{attendee}")
     calendar.add_component(entry)
     return _finish(calendar)
 
 
-def personal_feed(entries: Iterable[tuple[Event, Attendance]], name: str) -> bytes:
-    """A member's feed of the meetings they registered for, each with its status for them."""
+def personal_feed(entries: Iterable[tuple[Event, Attendance, str]], name: str) -> bytes:
+    """A member's feed of the meetings they registered for, each with its status for them and the
+    meeting link where they have an online seat."""
     calendar = _calendar("PUBLISH", name)
-    for event, status in entries:
+    for event, status, online_link in entries:
         own = status == Attendance.CANCELLED and event.status != EventStatus.CANCELLED
-        calendar.add_component(_entry(event, status, own_cancellation=own))
+        entry = _entry(event, status, own_cancellation=own)
+        _add_online(entry, online_link)
+        calendar.add_component(entry)
     return _finish(calendar)
+
+
+def _add_online(entry: Any, online_link: str) -> None:
+    """An online seat's meeting link: as the location, where every calendar app shows (and links) it,
+    and as RFC 7986 CONFERENCE, which apps that know it offer as a "join" button."""
+    if online_link:
+        entry["location"] = online_link
+        entry.add("conference", online_link, parameters={"VALUE": "URI", "FEATURE": ["AUDIO", "VIDEO"]})
 
 
 def _status(event: Event) -> Attendance:

@@ -48,6 +48,13 @@ class EventStatus(StrEnum):
     CANCELLED = "cancelled"  # stays visible, with the cancellation
 
 
+class AttendanceMode(StrEnum):
+    """How someone takes part in a meeting. Each way has its own seats and its own waiting list."""
+
+    ON_SITE = "location"
+    ONLINE = "online"
+
+
 class RegistrationState(StrEnum):
     """Whether a visitor can register now."""
 
@@ -63,6 +70,35 @@ def event_pk(slug: str) -> str:
 
 def slot_sk(position: int) -> str:
     return f"{SLOT_PREFIX}{position:03d}"
+
+
+# the attributes of the event item that hold each way's capacity, confirmed seats and waiting list length
+SEAT_ATTRIBUTES = {
+    AttendanceMode.ON_SITE: ("capacity", "confirmed", "waiting"),
+    AttendanceMode.ONLINE: ("online_capacity", "confirmed_online", "waiting_online"),
+}
+
+
+# the counters among them: registrations' transactions write them, organisers' edits never do
+SEAT_COUNTERS = tuple(name for names in SEAT_ATTRIBUTES.values() for name in names[1:])
+
+
+@dataclass(frozen=True)
+class Seats:
+    """One way of taking part: its capacity and how many have a seat or wait."""
+
+    mode: AttendanceMode
+    capacity: int
+    confirmed: int
+    waiting: int
+
+    @property
+    def places_left(self) -> int:
+        return max(self.capacity - self.confirmed, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.confirmed >= self.capacity
 
 
 @dataclass(frozen=True)
@@ -139,9 +175,39 @@ class Event:
     start: str = editable(_("Begintijd"), "time", required=True, api=Api.SUMMARY)  # "HH:MM", Europe/Amsterdam
     end: str = editable(_("Eindtijd"), "time", required=True, api=Api.SUMMARY)
     venue: str = editable(
-        _("Locatie"), limit=150, required=True, hint=_("Bijvoorbeeld: Gemeentehuis Zwijndrecht."), api=Api.SUMMARY
+        _("Locatie"),
+        limit=150,
+        required=True,
+        hint=_("Bijvoorbeeld: Gemeentehuis Zwijndrecht. Alleen online: bijvoorbeeld Online (Teams)."),
+        api=Api.SUMMARY,
     )
-    capacity: int = editable(_("Aantal plaatsen"), "number", limit=CAPACITY_MAX, required=True, api=Api.SUMMARY)
+    capacity: int = editable(
+        _("Plaatsen op locatie"),
+        "number",
+        limit=CAPACITY_MAX,
+        required=True,
+        hint=_("0 voor een bijeenkomst die alleen online is."),
+        api=Api.SUMMARY,
+    )
+    online_capacity: int = editable(
+        _("Plaatsen online"),
+        "number",
+        limit=CAPACITY_MAX,
+        hint=_("Leeg of 0: geen online deelname. Online en op locatie hebben elk een eigen wachtlijst."),
+        api=Api.SUMMARY,
+        default=0,
+    )
+    # never in the API or on a public page: only a confirmed online seat sees it (registrations/model.py)
+    online_link: str = editable(
+        _("Link naar de online bijeenkomst"),
+        "url",
+        limit=500,
+        hint=_(
+            "Teams, Webex, Zoom, Jitsi: de link begint met https://. Alleen wie een bevestigde online plaats "
+            "heeft, ziet hem: op de persoonlijke pagina, in de e-mails en in de agenda. Kan ook later."
+        ),
+        default="",
+    )
     room: str = editable(_("Zaal"), limit=100, api=Api.SUMMARY, default="")
     address: str = editable(_("Adres"), limit=200, api=Api.SUMMARY, default="")
     summary: str = editable(_("Korte samenvatting"), limit=300, api=Api.SUMMARY, default="")
@@ -173,8 +239,10 @@ class Event:
     # the registration form's own questions (events/questions.py), in the event's item: read with it at no cost
     questions: tuple[Question, ...] = ()
     status: EventStatus = EventStatus.PUBLISHED
-    confirmed: int = 0  # seat counters: written only by registration's transactions
+    confirmed: int = 0  # seat counters: written only by registration's transactions (see SEAT_ATTRIBUTES)
     waiting: int = 0
+    confirmed_online: int = 0
+    waiting_online: int = 0
     version: int = 0  # organisers' edits expect the version they read; registrations leave it alone
     evaluation_opened_at: datetime | None = None  # written only when the evaluation mail goes out
     evaluation_closed_at: datetime | None = None  # an organiser closed it before its 14 days were over
@@ -196,12 +264,47 @@ class Event:
         return {q.field: q.label for q in self.questions}
 
     @property
+    def modes(self) -> tuple[AttendanceMode, ...]:
+        """The ways to take part: online with online seats; on location with seats there, or when there
+        is no online either (a meeting without seats still has its waiting list)."""
+        online = (AttendanceMode.ONLINE,) if self.online_capacity > 0 else ()
+        on_site = (AttendanceMode.ON_SITE,) if self.capacity > 0 or not online else ()
+        return on_site + online
+
+    @property
+    def is_hybrid(self) -> bool:
+        """Attendees choose: on location or online."""
+        return len(self.modes) > 1
+
+    def seats(self, mode: AttendanceMode) -> Seats:
+        capacity, confirmed, waiting = (getattr(self, name) for name in SEAT_ATTRIBUTES[mode])
+        return Seats(mode, capacity, confirmed, waiting)
+
+    @property
+    def all_seats(self) -> list[Seats]:
+        """The seats of each way to take part that the meeting offers."""
+        return [self.seats(mode) for mode in self.modes]
+
+    @property
     def places_left(self) -> int:
-        return max(self.capacity - self.confirmed, 0)
+        return sum(seats.places_left for seats in self.all_seats)
+
+    @property
+    def capacity_total(self) -> int:
+        return sum(seats.capacity for seats in self.all_seats)
+
+    @property
+    def confirmed_total(self) -> int:
+        return self.confirmed + self.confirmed_online
+
+    @property
+    def waiting_total(self) -> int:
+        return self.waiting + self.waiting_online
 
     @property
     def is_full(self) -> bool:
-        return self.confirmed >= self.capacity
+        """No seat left in any way to take part: registrations join a waiting list."""
+        return all(seats.is_full for seats in self.all_seats)
 
     def registration_state(self, now: datetime) -> RegistrationState:
         if self.status == EventStatus.CANCELLED:

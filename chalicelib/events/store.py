@@ -21,6 +21,8 @@ from chalicelib.events.model import (
     EVENT_DATES_INDEX_PK,
     EVENT_SK,
     EVENTS_INDEX_PK,
+    SEAT_ATTRIBUTES,
+    SEAT_COUNTERS,
     SLOT_PREFIX,
     Event,
     EventPage,
@@ -44,14 +46,49 @@ class StaleEvent(Exception):
 
 
 class CapacityBelowConfirmed(Exception):
-    def __init__(self, confirmed: int) -> None:
-        super().__init__(f"{confirmed} places are confirmed")
+    """A capacity (`field`: on location or online) below the seats confirmed there, or, with
+    `waiting`, a way of taking part dropped while people wait for it."""
+
+    def __init__(self, field: str, confirmed: int, waiting: int = 0) -> None:
+        super().__init__(f"{confirmed} places are confirmed, {waiting} waiting")
+        self.field = field
         self.confirmed = confirmed
+        self.waiting = waiting
 
 
 # counters belong to registration, keys to the store, GSI2PK to retention (which removes it): an edit
 # leaves them alone. GSI2SK follows the date; without GSI2PK it indexes nothing.
-_NOT_EDITED = {"PK", "SK", "confirmed", "waiting", "version", "GSI2PK", "evaluation_opened_at", "evaluation_closed_at"}
+_NOT_EDITED = {
+    "PK",
+    "SK",
+    *SEAT_COUNTERS,
+    "version",
+    "GSI2PK",
+    "evaluation_opened_at",
+    "evaluation_closed_at",
+}
+
+
+def _seat_condition(event: Event) -> tuple[str, dict[str, Any]]:
+    """What an edit must respect of the seats as stored: no capacity below the seats confirmed, and
+    no way of taking part dropped while people wait for it (nothing would ever move them on)."""
+    clauses, values = [], {":zero": 0}
+    for mode, (capacity, confirmed, waiting) in SEAT_ATTRIBUTES.items():
+        values[f":{capacity}"] = getattr(event, capacity)
+        clauses.append(f"(attribute_not_exists({confirmed}) OR {confirmed} <= :{capacity})")
+        if mode not in event.modes:
+            clauses.append(f"(attribute_not_exists({waiting}) OR {waiting} = :zero)")
+    return " AND ".join(clauses), values
+
+
+def _seats_refused(event: Event, stored: dict[str, Any]) -> CapacityBelowConfirmed | None:
+    """Which rule of `_seat_condition` the stored item broke, if any."""
+    for mode, (capacity, confirmed, waiting) in SEAT_ATTRIBUTES.items():
+        if int(stored.get(confirmed, 0)) > getattr(event, capacity):
+            return CapacityBelowConfirmed(capacity, int(stored[confirmed]))
+        if mode not in event.modes and int(stored.get(waiting, 0)):
+            return CapacityBelowConfirmed(capacity, 0, waiting=int(stored[waiting]))
+    return None
 
 
 def encode_cursor(key: dict[str, Any]) -> str:
@@ -265,16 +302,20 @@ class EventStore:
         names = {f"#f{i}": name for i, name in enumerate(fields)}
         values = {f":v{i}": value for i, value in enumerate(fields.values())}
         update = "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(fields))) + ", version = :next"
+        # an event from before online seats gets their counters, which registrations only ever add to
+        update += ", confirmed_online = if_not_exists(confirmed_online, :zero)"
+        update += ", waiting_online = if_not_exists(waiting_online, :zero)"
         if event.registration_deadline is None:
             update += " REMOVE registration_deadline"
-        # the condition sees the item as stored: compare its confirmed places with the new capacity
-        values.update({":read": event.version, ":next": event.version + 1, ":capacity": event.capacity})
+        # the condition sees the item as stored: its seats against the new capacities
+        seats, seat_values = _seat_condition(event)
+        values.update({":read": event.version, ":next": event.version + 1, **seat_values})
         meta = {
             "Update": {
                 "TableName": self._table,
                 "Key": primary_key(event_pk(event.slug), EVENT_SK),
                 "UpdateExpression": update,
-                "ConditionExpression": "(attribute_not_exists(version) OR version = :read) AND confirmed <= :capacity",
+                "ConditionExpression": f"(attribute_not_exists(version) OR version = :read) AND {seats}",
                 "ExpressionAttributeNames": names,
                 "ExpressionAttributeValues": to_attrs(values),
                 "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
@@ -295,8 +336,9 @@ class EventStore:
             stored = from_attrs(reason.get("Item", {}))
             if not stored:
                 raise StaleEvent() from error
-            if int(stored.get("version", 0)) == event.version:
-                raise CapacityBelowConfirmed(int(stored.get("confirmed", 0))) from error
+            refused = _seats_refused(event, stored) if int(stored.get("version", 0)) == event.version else None
+            if refused is not None:
+                raise refused from error
             raise StaleEvent() from error
         event.version += 1
 
@@ -307,7 +349,8 @@ class EventStore:
             "Delete": {
                 "TableName": self._table,
                 "Key": primary_key(pk, EVENT_SK),
-                "ConditionExpression": "version = :read AND #status = :draft AND confirmed = :zero AND waiting = :zero",
+                "ConditionExpression": "version = :read AND #status = :draft AND "
+                + " AND ".join(f"(attribute_not_exists({name}) OR {name} = :zero)" for name in SEAT_COUNTERS),
                 "ExpressionAttributeNames": {"#status": "status"},
                 "ExpressionAttributeValues": to_attrs(
                     {":read": event.version, ":draft": EventStatus.DRAFT, ":zero": 0}

@@ -20,7 +20,7 @@ from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
 from chalicelib.core.paging import Page
 from chalicelib.events.forms import clean_event, clean_slot
-from chalicelib.events.model import Event, EventStatus
+from chalicelib.events.model import SEAT_COUNTERS, Event, EventStatus
 from chalicelib.events.store import MAX_SLOTS, CapacityBelowConfirmed, SlugTaken, StaleEvent
 from chalicelib.library.model import MaterialStatus
 from chalicelib.mail import jobs
@@ -65,7 +65,7 @@ def snapshot(event: Event) -> dict[str, Any]:
 
 
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    keys = [k for k in after if before.get(k) != after.get(k) and k not in ("version", "confirmed", "waiting")]
+    keys = [k for k in after if before.get(k) != after.get(k) and k not in ("version", *SEAT_COUNTERS)]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
@@ -141,14 +141,13 @@ def import_event(actor: str, event: Event, now: datetime) -> None:
 
 
 def _capacity_below(low: CapacityBelowConfirmed) -> InvalidInput:
-    return InvalidInput(
-        {
-            "capacity": FieldError(
-                _("Er zijn al %(max)d plaatsen bevestigd. Meld eerst mensen af of kies een hogere capaciteit."),
-                low.confirmed,
-            )
-        }
-    )
+    if low.waiting:
+        message = _(
+            "Voor deze plaatsen staan nog mensen op de wachtlijst (%(max)d). Geef ze eerst een plaats of meld ze af."
+        )
+        return InvalidInput({low.field: FieldError(message, low.waiting)})
+    message = _("Er zijn al %(max)d plaatsen bevestigd. Meld eerst mensen af of kies een hogere capaciteit.")
+    return InvalidInput({low.field: FieldError(message, low.confirmed)})
 
 
 def _follow_slides_setting(event: Event) -> None:
@@ -190,7 +189,9 @@ def delete_draft(organiser: Account, slug: str, version: str) -> None:
     event = get(slug)
     if version != str(event.version):
         raise Conflict(STALE)
-    has_people = event.confirmed or event.waiting or stores.registrations().listed(slug, "", "", 1, None).items
+    has_people = (
+        event.confirmed_total or event.waiting_total or stores.registrations().listed(slug, "", "", 1, None).items
+    )
     if event.status != EventStatus.DRAFT or has_people or event.materials or stores.library().speakers_of(slug):
         raise Conflict(_("Alleen een concept zonder aanmeldingen, sprekers of materiaal kan worden verwijderd."))
     entry = audit_entry(organiser.email, "event.deleted", slug, snapshot(event), {}, clock.now().isoformat())

@@ -15,11 +15,11 @@ from chalicelib.core import clock
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import email_key
 from chalicelib.evaluations.model import closes_at
-from chalicelib.events.model import Event
+from chalicelib.events.model import AttendanceMode, Event
 from chalicelib.mail import newsletter
 from chalicelib.mail import sending as mail
 from chalicelib.mail.model import JobKind, MailJob, Recipient
-from chalicelib.registrations.model import Registration, RegistrationStatus
+from chalicelib.registrations.model import Registration, RegistrationStatus, online_link
 from chalicelib.registrations.service import QR_IMAGE, manage_url
 
 
@@ -53,18 +53,24 @@ def _registrants(*statuses: RegistrationStatus, not_reminded: bool = False) -> C
             for r in stores.registrations().list_for_event(job.event_slug)
             if r.status in statuses and not (not_reminded and r.reminded_at)
         ]
-        return [Recipient(r.key, r.email, r.name, r.language, r.token) for r in found]
+        return [_recipient(r) for r in found]
 
     return find
 
 
+def _recipient(reg: Registration) -> Recipient:
+    return Recipient(reg.key, reg.email, reg.name, reg.language, reg.token, reg.attendance)
+
+
 def _evaluators(job: MailJob) -> list[Recipient]:
-    """Who was checked in; if nobody was (no check-in at the door), everyone confirmed."""
+    """Who was checked in, and those with an online seat (no door to check in at); if nobody was
+    checked in at all, everyone confirmed."""
     confirmed = [
         r for r in stores.registrations().list_for_event(job.event_slug) if r.status == RegistrationStatus.CONFIRMED
     ]
-    chosen = [r for r in confirmed if r.attended_at] or confirmed
-    return [Recipient(r.key, r.email, r.name, r.language, r.token) for r in chosen]
+    if any(r.attended_at for r in confirmed):
+        confirmed = [r for r in confirmed if r.attended_at or r.attendance == AttendanceMode.ONLINE]
+    return [_recipient(r) for r in confirmed]
 
 
 def _subscribers(job: MailJob) -> list[Recipient]:
@@ -80,6 +86,7 @@ def _attendee_message(job: MailJob, to: Recipient, event: Event) -> bytes:
         subject_params={"subject": job.subject},
         registration=to,
         event=event,
+        online_link=online_link(event, True, to.attendance) or "",  # a message goes to confirmed seats only
         body=job.body,
     )
 
@@ -99,17 +106,19 @@ def _event_cancelled(job: MailJob, to: Recipient, event: Event) -> bytes:
 
 def _reminder(job: MailJob, to: Recipient, event: Event) -> bytes:
     link = manage_url(to.ref)
+    at_the_door = to.attendance != AttendanceMode.ONLINE  # an online seat has no door to scan a QR code at
     return mail.compose(
         to.email,
         _("Herinnering: %(title)s"),
         "reminder",
         to.language,
-        images={QR_IMAGE: mail.qr_png(link)},
+        images={QR_IMAGE: mail.qr_png(link)} if at_the_door else None,
         subject_params={"title": event.title},
         registration=to,
         event=event,
+        online_link=online_link(event, True, to.attendance),  # reminders go to confirmed seats only
         manage_url=link,
-        qr_image=QR_IMAGE,
+        qr_image=QR_IMAGE if at_the_door else "",
     )
 
 

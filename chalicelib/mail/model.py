@@ -100,9 +100,17 @@ class Recipient:
     name: str
     language: str
     ref: str = ""  # the registration's token, or the account's key
+    attendance: str = ""  # a registration's way of taking part: an online seat's mail carries the meeting link
 
     def to_message(self) -> dict[str, str]:
-        return {"key": self.key, "email": self.email, "name": self.name, "language": self.language, "ref": self.ref}
+        return {
+            "key": self.key,
+            "email": self.email,
+            "name": self.name,
+            "language": self.language,
+            "ref": self.ref,
+            "attendance": self.attendance,
+        }
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from chalicelib.core.config import TIMEZONE
 from chalicelib.core.errors import Conflict, RegistrationNotFound
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _, translations
-from chalicelib.events.model import Event, Question, QuestionKind
+from chalicelib.events.model import AttendanceMode, Event, Question, QuestionKind
 from chalicelib.mail import jobs
 from chalicelib.mail.model import JobKind, MailJob
 from chalicelib.registrations import service as registration
@@ -31,7 +31,7 @@ from chalicelib.registrations.model import (
     search_surname,
 )
 from chalicelib.registrations.store import StaleRegistration
-from chalicelib.vocabulary import STATUS_LABELS
+from chalicelib.vocabulary import ATTENDANCE_LABELS, STATUS_LABELS
 
 STATUSES = BUCKETS  # the filters of the registrations list: each is one partition of GSI1
 
@@ -126,12 +126,15 @@ def export_rows(slug: str, language: str) -> tuple[list[str], Iterator[tuple[str
     catalog = translations(language)
     event = stores.events().get_meta(slug)
     questions = event.questions if event else ()
+    # how each person takes part, once the meeting offers a choice or is online
+    ways = event is not None and AttendanceMode.ONLINE in event.modes
     header = [
         _("Naam"),
         _("E-mailadres"),
         _("Organisatie"),
         _("Functie"),
         _("Status"),
+        *([_("Deelname")] if ways else []),
         _("Aangemeld op"),
         _("Opmerkingen"),
     ]
@@ -142,6 +145,7 @@ def export_rows(slug: str, language: str) -> tuple[list[str], Iterator[tuple[str
             r.organisation,
             r.role,
             catalog.gettext(STATUS_LABELS[r.bucket]),
+            *([catalog.gettext(ATTENDANCE_LABELS[r.attendance])] if ways else []),
             r.created_at.astimezone(TIMEZONE).strftime("%d-%m-%Y %H:%M"),
             r.remarks,
             *(answer_text(q, r.answers.get(str(q.id), []), catalog.gettext) for q in questions),

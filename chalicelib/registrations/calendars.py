@@ -9,7 +9,7 @@ from chalicelib.core.rendering import gettext
 from chalicelib.events import calendar
 from chalicelib.events.calendar import Attendance
 from chalicelib.events.model import Event, EventStatus
-from chalicelib.registrations.model import Registration, RegistrationStatus
+from chalicelib.registrations.model import Registration, RegistrationStatus, online_link
 from chalicelib.registrations.service import find
 
 FEED_NAME = _("Mijn bijeenkomsten: regionaal netwerk")
@@ -26,7 +26,11 @@ def attendance(reg: Registration, event: Event) -> Attendance:
 def calendar_file(token: str) -> bytes:
     """The .ics behind a personal link: three reads, like the personal page."""
     reg, event, _position = find(token)
-    return calendar.personal_ics(event, attendance(reg, event), reg.email)
+    return calendar.personal_ics(event, attendance(reg, event), reg.email, _link(reg, event))
+
+
+def _link(reg: Registration, event: Event) -> str:
+    return online_link(event, reg.status == RegistrationStatus.CONFIRMED, reg.attendance) or ""
 
 
 def member_calendar(token: str) -> bytes:
@@ -36,7 +40,7 @@ def member_calendar(token: str) -> bytes:
     registrations = stores.registrations().for_email(account.email)
     events = stores.events().metas([r.event_slug for r in registrations])
     entries = [
-        (event, attendance(reg, event))
+        (event, attendance(reg, event), _link(reg, event))
         for reg in registrations
         if (event := events.get(reg.event_slug)) is not None and event.status != EventStatus.DRAFT
     ]

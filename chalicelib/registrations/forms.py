@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from chalicelib.core.forms import FieldError, email_address, limited_text, raise_if, text_field
 from chalicelib.core.i18n import _
-from chalicelib.events.model import Question, QuestionKind
+from chalicelib.events.model import AttendanceMode, Question, QuestionKind
 
 SHORT_MAX, LONG_MAX = 200, 2000
 YES, NO = "yes", "no"
@@ -22,10 +22,14 @@ class RegistrationInput:
     remarks: str = ""
     answers: dict[str, list[str]] = field(default_factory=dict)
     counted: tuple[str, ...] = ()
+    attendance: AttendanceMode = AttendanceMode.ON_SITE
 
 
 def clean_registration(
-    data: Mapping[str, str], roles: tuple[str, ...], questions: tuple[Question, ...] = ()
+    data: Mapping[str, str],
+    roles: tuple[str, ...],
+    questions: tuple[Question, ...] = (),
+    modes: tuple[AttendanceMode, ...] = (AttendanceMode.ON_SITE,),
 ) -> RegistrationInput:
     """Return the cleaned input, or raise InvalidInput with a message per field."""
     errors: dict[str, FieldError] = {}
@@ -37,17 +41,40 @@ def clean_registration(
     email = email_address(email, errors)
     if roles and "role" not in errors and role not in roles:
         errors["role"] = FieldError(_("Kies een van de genoemde functies."))
+    attendance = _attendance(data, modes, errors)
     answers = {str(q.id): given for q in questions if (given := _answer(data, q, errors))}
     if data.get("consent") != "yes":
         errors["consent"] = FieldError(_("Geef toestemming om uw gegevens voor deze bijeenkomst te gebruiken."))
-    raise_if(errors, ("name", "email", "organisation", "role", "remarks", *(q.field for q in questions), "consent"))
+    fields = (
+        "name",
+        "email",
+        "organisation",
+        "role",
+        "attendance",
+        "remarks",
+        *(q.field for q in questions),
+        "consent",
+    )
+    raise_if(errors, fields)
     counted = tuple(
         name
         for q in questions
         if str(q.id) in answers
         for name in (f"answer#{q.id}", *(f"answer#{q.id}#{a}" for a in answers[str(q.id)] if q.counts_options))
     )
-    return RegistrationInput(name, email, organisation, role, remarks, answers, counted)
+    return RegistrationInput(name, email, organisation, role, remarks, answers, counted, attendance)
+
+
+def _attendance(
+    data: Mapping[str, str], modes: tuple[AttendanceMode, ...], errors: dict[str, FieldError]
+) -> AttendanceMode:
+    """On location or online: the attendee's choice when the meeting offers both, else the one it offers."""
+    value = data.get("attendance", "")
+    if value and value not in modes:
+        errors["attendance"] = FieldError(_("Kies een van de genoemde mogelijkheden."))
+    elif len(modes) > 1 and not value:
+        errors["attendance"] = FieldError(_("Kies of u op locatie of online deelneemt."))
+    return AttendanceMode(value) if value in modes else modes[0]
 
 
 def _answer(data: Mapping[str, str], question: Question, errors: dict[str, FieldError]) -> list[str]:

@@ -2,7 +2,8 @@
 
 Key layout (single table; see docs/data-model.md):
   EVENT#{slug} / REG#{email hash}  a registration (one per address per event)
-  EVENT#{slug} / WAIT#{time}#{id}  a place on the waiting list, oldest first
+  EVENT#{slug} / WAIT#{time}#{id}  a place on the waiting list for a seat on location, oldest first
+  EVENT#{slug} / WAITONLINE#{time}#{id}  the same for an online seat: each way has its own list
   TOKEN#{token} / #TOKEN           the personal link, pointing at its registration
   EVENT#{slug} / STATS, STATS#{0-f} the overview's figures, kept by the transactions that change them
 A registration is also in GSI1 under REGS#{slug} / {bucket}#{name key}#{hash}: organisers'
@@ -23,10 +24,12 @@ from chalicelib.core.config import TIMEZONE
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import kept_out
 from chalicelib.core.keys import email_key
-from chalicelib.events.model import event_pk
+from chalicelib.events.model import AttendanceMode, Event, EventStatus, event_pk
 
 REG_PREFIX = "REG#"
 WAIT_PREFIX = "WAIT#"
+# each way of taking part has its own waiting list; neither prefix starts the other
+WAIT_PREFIXES = {AttendanceMode.ON_SITE: WAIT_PREFIX, AttendanceMode.ONLINE: "WAITONLINE#"}
 TOKEN_SK = "#TOKEN"  # noqa: S105 (a sort key, not a secret)
 
 
@@ -105,6 +108,15 @@ def figures_of(
     return figures
 
 
+def online_link(event: Event, confirmed: bool, attendance: str) -> str | None:
+    """The meeting link as one registration may see it: only a confirmed online seat does ("" while the
+    organisers have not entered it yet); None for everyone else, the waiting list included."""
+    offered = AttendanceMode.ONLINE in event.modes and event.status != EventStatus.CANCELLED
+    if not (confirmed and attendance == AttendanceMode.ONLINE and offered):
+        return None
+    return event.online_link
+
+
 def token_pk(token: str) -> str:
     return f"TOKEN#{token}"
 
@@ -127,6 +139,7 @@ class Registration:
     cancelled_at: datetime | None = None
     reminded_at: datetime | None = None
     attended_at: datetime | None = None  # checked in at the door
+    attendance: AttendanceMode = AttendanceMode.ON_SITE  # its seat and waiting list are of this way
     evaluated: bool = False  # answered the evaluation (which answer is not recorded anywhere)
     answers: dict[str, list[str]] = field(default_factory=dict)  # by question id, to the form's own questions
     # the overview's figures the answers add: "answer#{id}" for each answered question, and
@@ -161,7 +174,7 @@ class Registration:
     def new_wait_key(self) -> str:
         # UTC microseconds first, so the waiting list Query returns the oldest first (also across DST)
         moment = self.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
-        return f"{WAIT_PREFIX}{moment}#{email_key(self.email)[:12]}"
+        return f"{WAIT_PREFIXES[self.attendance]}{moment}#{email_key(self.email)[:12]}"
 
     def to_item(self) -> dict[str, Any]:
         return {

@@ -20,10 +20,10 @@ from chalicelib.core import clock, config, observability
 from chalicelib.core.errors import AlreadyCancelled, Conflict, EventNotFound, RegistrationClosed, RegistrationNotFound
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import email_key
-from chalicelib.events.model import Event, EventStatus, RegistrationState
+from chalicelib.events.model import AttendanceMode, Event, EventStatus, RegistrationState
 from chalicelib.mail import sending as mail
 from chalicelib.registrations.forms import clean_registration
-from chalicelib.registrations.model import REG_PREFIX, Registration, RegistrationStatus
+from chalicelib.registrations.model import REG_PREFIX, Registration, RegistrationStatus, online_link
 from chalicelib.registrations.store import (
     DuplicateRegistration,
     EventNotOpen,
@@ -66,7 +66,8 @@ def manage_url(token: str) -> str:
 
 
 def register(slug: str, form: Mapping[str, str], language: str) -> Outcome:
-    """Validate and store a registration: confirmed while seats last, else waiting.
+    """Validate and store a registration: confirmed while seats of the chosen way of taking part (on
+    location or online) last, else on that way's waiting list.
 
     Two DynamoDB requests on the usual path (read the event, one transaction)
     and one SES call. Raises EventNotFound, RegistrationClosed, InvalidInput.
@@ -76,7 +77,7 @@ def register(slug: str, form: Mapping[str, str], language: str) -> Outcome:
         raise EventNotFound()
     if event.registration_state(clock.now()) in (RegistrationState.CLOSED, RegistrationState.CANCELLED):
         raise RegistrationClosed()
-    data = clean_registration(form, event.roles, event.questions)
+    data = clean_registration(form, event.roles, event.questions, event.modes)
     reg = Registration(
         event_slug=slug,
         token=secrets.token_urlsafe(32),
@@ -87,13 +88,14 @@ def register(slug: str, form: Mapping[str, str], language: str) -> Outcome:
         remarks=data.remarks,
         answers=data.answers,
         counted=data.counted,
+        attendance=data.attendance,
         language=language,
         created_at=clock.now(),
         event_title=event.title,
         event_date=event.date.isoformat(),
     )
     try:
-        _store_new(reg, seat_free=not event.is_full)
+        _store_new(reg, seat_free=not event.seats(reg.attendance).is_full)
     except DuplicateRegistration as duplicate:
         return Outcome(duplicate.existing, created=False, mail_sent=_resend(duplicate.existing, event))
     observability.count("Registrations", status=reg.status)
@@ -191,7 +193,7 @@ def _cancel(load: Callable[[], tuple[Registration, Event]], actor: Account | Non
         if reg.status == RegistrationStatus.CANCELLED:
             raise AlreadyCancelled()
         seat_freed = reg.status == RegistrationStatus.CONFIRMED and clock.now() < event.starts_at
-        promoted = registrations.first_waiting(reg.event_slug) if seat_freed else None
+        promoted = registrations.first_waiting(reg.event_slug, reg.attendance) if seat_freed else None
         audit = None
         if actor is not None:
             after = {"status": RegistrationStatus.CANCELLED, "promoted": promoted.key if promoted else ""}
@@ -255,18 +257,20 @@ _SUBJECTS = {
 
 def _mail_registration(reg: Registration, event: Event, template: str) -> bool:
     link = manage_url(reg.token)
-    # people with a seat show this QR code (their personal link) at the door
     has_seat = reg.status == RegistrationStatus.CONFIRMED and not template.startswith("cancelled")
+    # people with a seat on location show this QR code (their personal link) at the door
+    at_the_door = has_seat and reg.attendance == AttendanceMode.ON_SITE
     return mail.send(
         reg.email,
         _SUBJECTS[template],
         template,
         reg.language,
-        images={QR_IMAGE: mail.qr_png(link)} if has_seat else None,
+        images={QR_IMAGE: mail.qr_png(link)} if at_the_door else None,
         subject_params={"title": event.title},
         registration=reg,
         event=event,
+        online_link=online_link(event, has_seat, reg.attendance),
         manage_url=link,
-        qr_image=QR_IMAGE if has_seat else "",
+        qr_image=QR_IMAGE if at_the_door else "",
         event_url=f"{config.base_url()}/events/{event.slug}",
     )

@@ -28,13 +28,13 @@ from chalicelib.core.dynamo import (
 )
 from chalicelib.core.keys import email_key
 from chalicelib.core.paging import Page, query_page
-from chalicelib.events.model import EVENT_SK, EventStatus, event_pk
+from chalicelib.events.model import EVENT_SK, SEAT_ATTRIBUTES, AttendanceMode, EventStatus, event_pk
 from chalicelib.registrations.model import (
     REG_PREFIX,
     STATS_SHARDS,
     STATS_SK,
     TOKEN_SK,
-    WAIT_PREFIX,
+    WAIT_PREFIXES,
     Registration,
     RegistrationStatus,
     figures_sk,
@@ -73,13 +73,15 @@ class RegistrationStore:
     # -- creating -------------------------------------------------------
 
     def add_confirmed(self, reg: Registration) -> None:
-        counter = self._counters(reg.event_slug, "#status = :published AND confirmed < #capacity", confirmed=1)
-        self._create(reg, [counter], full_signal=SeatsTaken)
+        """Take a seat of the registration's way of taking part (on location or online), if one is left."""
+        condition = "#status = :published AND #confirmed < #capacity"
+        self._create(reg, [self._counters(reg.event_slug, condition, reg.attendance, confirmed=1)], SeatsTaken)
 
     def add_waiting(self, reg: Registration) -> None:
-        """Join the waiting list, but only while the event is really full."""
+        """Join the waiting list of the registration's way of taking part, but only while that is really full."""
         reg.status, reg.wait_key = RegistrationStatus.WAITING, reg.new_wait_key()
-        counter = self._counters(reg.event_slug, "#status = :published AND confirmed >= #capacity", waiting=1)
+        condition = "#status = :published AND #confirmed >= #capacity"
+        counter = self._counters(reg.event_slug, condition, reg.attendance, waiting=1)
         entry = {
             "Put": {
                 "TableName": self._table,
@@ -190,7 +192,7 @@ class RegistrationStore:
             ExpressionAttributeValues=to_attrs(
                 {
                     ":pk": event_pk(reg.event_slug),
-                    ":first": WAIT_PREFIX,
+                    ":first": WAIT_PREFIXES[reg.attendance],
                     ":me": reg.wait_key,
                 }
             ),
@@ -199,11 +201,12 @@ class RegistrationStore:
         )
         return int(response["Count"])
 
-    def first_waiting(self, slug: str) -> Registration | None:
+    def first_waiting(self, slug: str, mode: AttendanceMode) -> Registration | None:
+        """The first in line for a seat of this way of taking part."""
         response = self._client.query(
             TableName=self._table,
             KeyConditionExpression="PK = :pk AND begins_with(SK, :wait)",
-            ExpressionAttributeValues=to_attrs({":pk": event_pk(slug), ":wait": WAIT_PREFIX}),
+            ExpressionAttributeValues=to_attrs({":pk": event_pk(slug), ":wait": WAIT_PREFIXES[mode]}),
             Limit=1,
             ConsistentRead=True,
         )
@@ -350,23 +353,24 @@ class RegistrationStore:
     def cancel(
         self, reg: Registration, cancelled_at: str, promote: Registration | None, audit: dict[str, Any] | None = None
     ) -> None:
-        """Cancel `reg`; if it held a seat, hand that seat to `promote` in the same transaction.
+        """Cancel `reg`; if it held a seat, hand that seat to `promote` (first in line for the same way of
+        taking part) in the same transaction.
 
         Every item carries a condition on the state we read, so a concurrent
         cancel or promotion makes this fail as StaleRegistration, never half-apply.
         """
-        was = reg.status
+        was, mode = reg.status, reg.attendance
         items: list[dict[str, Any]] = [self._set_status(reg, RegistrationStatus.CANCELLED, was, cancelled_at)]
         figures = _moved(reg, status=RegistrationStatus.CANCELLED)
         if was == RegistrationStatus.WAITING:
             items.append(self._leave_queue(reg))
-            items.append(self._counters(reg.event_slug, "waiting > :zero", waiting=-1))
+            items.append(self._counters(reg.event_slug, "#waiting > :zero", mode, waiting=-1))
         elif promote is None:
-            items.append(self._counters(reg.event_slug, "confirmed > :zero", confirmed=-1))
+            items.append(self._counters(reg.event_slug, "#confirmed > :zero", mode, confirmed=-1))
         else:
             items.append(self._set_status(promote, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING, None))
             items.append(self._leave_queue(promote))
-            items.append(self._counters(reg.event_slug, "waiting > :zero", waiting=-1))
+            items.append(self._counters(reg.event_slug, "#waiting > :zero", mode, waiting=-1))
             figures.update(_moved(promote, status=RegistrationStatus.CONFIRMED))
         self._transact([*items, *self._figures(reg.event_slug, figures)], audit)
 
@@ -387,7 +391,9 @@ class RegistrationStore:
         items = [
             self._set_status(reg, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING, None),
             self._leave_queue(reg),
-            self._counters(reg.event_slug, "confirmed < #capacity AND waiting > :zero", confirmed=1, waiting=-1),
+            self._counters(
+                reg.event_slug, "#confirmed < #capacity AND #waiting > :zero", reg.attendance, confirmed=1, waiting=-1
+            ),
             *self._figures(reg.event_slug, _moved(reg, status=RegistrationStatus.CONFIRMED)),
         ]
         try:
@@ -489,10 +495,14 @@ class RegistrationStore:
             for sk, steps in by_item.items()
         ]
 
-    def _counters(self, slug: str, condition: str, *, confirmed: int = 0, waiting: int = 0) -> dict[str, Any]:
-        """The one way an event's seat counters change: by these steps, under `condition`, in a transaction."""
+    def _counters(
+        self, slug: str, condition: str, mode: AttendanceMode, *, confirmed: int = 0, waiting: int = 0
+    ) -> dict[str, Any]:
+        """The one way an event's seat counters change: those of one way of taking part (`#capacity`,
+        `#confirmed`, `#waiting` in `condition` are its own), by these steps, under `condition`, in a transaction."""
         steps = {"confirmed": confirmed, "waiting": waiting}
-        update = "SET " + ", ".join(f"{name} = {name} + :{name}" for name, step in steps.items() if step)
+        update = "SET " + ", ".join(f"#{name} = #{name} + :{name}" for name, step in steps.items() if step)
+        capacity, confirmed_name, waiting_name = SEAT_ATTRIBUTES[mode]
         return {
             "Update": {
                 "TableName": self._table,
@@ -502,7 +512,12 @@ class RegistrationStore:
                 **expression_attributes(
                     (update, condition),
                     # status and capacity are DynamoDB reserved words
-                    names={"#status": "status", "#capacity": "capacity"},
+                    names={
+                        "#status": "status",
+                        "#capacity": capacity,
+                        "#confirmed": confirmed_name,
+                        "#waiting": waiting_name,
+                    },
                     values={
                         ":confirmed": confirmed,
                         ":waiting": waiting,

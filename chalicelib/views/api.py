@@ -37,15 +37,20 @@ from chalicelib.views.openapi import document
 bp = Blueprint(__name__)
 API = "/api/v1"
 
-_FIELDS = ("name", "email", "organisation", "role", "remarks")
+_FIELDS = ("name", "email", "organisation", "role", "remarks", "attendance")
 
 
 def event_json(event: Event, detail: bool = True) -> dict[str, Any]:
     """The fields the declaration on `Event` shows in the API, and what follows from them."""
     body = json_fields(event, detail) | {
         "places_left": event.places_left,
-        "waiting": event.waiting,
+        "waiting": event.waiting_total,
         "registration": event.registration_state(clock.now()),
+        # each way of taking part the meeting offers (never the online link: that is for confirmed seats)
+        "attendance": [
+            {"mode": seats.mode, "places_left": seats.places_left, "waiting": seats.waiting}
+            for seats in event.all_seats
+        ],
     }
     if detail:
         body["programme"] = [
@@ -162,7 +167,15 @@ def create_registration(slug: str) -> Response:
 @bp.route(API + "/registrations/{token}", methods=["GET"])
 def get_registration(token: str) -> Response:
     reg, event, position = registration.find(token)
-    return json_response({"status": reg.status, "event": event.slug, "name": reg.name, "waiting_position": position})
+    return json_response(
+        {
+            "status": reg.status,
+            "event": event.slug,
+            "name": reg.name,
+            "attendance": reg.attendance,
+            "waiting_position": position,
+        }
+    )
 
 
 @bp.route(API + "/registrations/{token}", methods=["DELETE"])

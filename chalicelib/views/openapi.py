@@ -8,7 +8,7 @@ from chalicelib.core import config
 from chalicelib.core.fields import schema_properties
 from chalicelib.core.forms import LIMITS
 from chalicelib.core.themes import THEMES
-from chalicelib.events.model import CURSOR, Event, QuestionKind, RegistrationState
+from chalicelib.events.model import CURSOR, AttendanceMode, Event, QuestionKind, RegistrationState
 from chalicelib.registrations.model import RegistrationStatus
 
 # the API's full version (semantic versioning); its major version is in the path, /api/v1
@@ -116,14 +116,29 @@ _SCHEMAS: dict[str, Any] = {
             "options": {"type": "array", "items": {"type": "string"}, "description": "For choice and choices"},
         },
     },
+    "Seats": {
+        "type": "object",
+        "required": ["mode", "places_left", "waiting"],
+        "properties": {
+            "mode": {"type": "string", "enum": list(AttendanceMode)},
+            "places_left": {"type": "integer"},
+            "waiting": {"type": "integer"},
+        },
+    },
     "EventSummary": {
         "type": "object",
         "required": ["slug", "title", "date", "start", "end", "registration"],
         "properties": schema_properties(Event, detail=False)
         | {
-            "places_left": {"type": "integer"},
+            "places_left": {"type": "integer", "description": "On location and online together"},
             "waiting": {"type": "integer"},
             "registration": {"type": "string", "enum": list(RegistrationState)},
+            "attendance": {
+                "type": "array",
+                "description": "The ways to take part, each with its own seats and waiting list; "
+                "choose one as `attendance` when registering if there are two",
+                "items": _ref("Seats"),
+            },
         },
     },
     "Event": {
@@ -149,6 +164,11 @@ _SCHEMAS: dict[str, Any] = {
         "properties": {
             **{name: {"type": "string", "maxLength": limit} for name, limit in LIMITS.items()},
             "consent": {"type": "boolean", "description": "Agreement to the privacy statement at /privacy"},
+            "attendance": {
+                "type": "string",
+                "enum": list(AttendanceMode),
+                "description": "On location or online; required when the event offers both",
+            },
             "answers": {
                 "type": "object",
                 "description": "Answers to the event's questions by id: text (yesno: 'yes' or 'no'), "
@@ -174,6 +194,7 @@ _SCHEMAS: dict[str, Any] = {
             "status": {"type": "string", "enum": list(RegistrationStatus)},
             "event": {"type": "string"},
             "name": {"type": "string"},
+            "attendance": {"type": "string", "enum": list(AttendanceMode)},
             "waiting_position": {"type": ["integer", "null"]},
         },
     },

@@ -19,7 +19,7 @@ from chalicelib.library import service as library
 from chalicelib.news import service as news
 from chalicelib.registrations import calendars, certificates
 from chalicelib.registrations import service as registration
-from chalicelib.registrations.model import RegistrationStatus
+from chalicelib.registrations.model import RegistrationStatus, online_link
 from chalicelib.views.http import (
     FORM,
     LANG_COOKIE,
@@ -127,6 +127,7 @@ def manage(token: str) -> Response:
         can_cancel=reg.status != RegistrationStatus.CANCELLED and clock.now() < event.starts_at,
         evaluation_open=evaluations.can_answer(reg, event),
         certificate=certificates.attended(reg),
+        online_link=online_link(event, reg.status == RegistrationStatus.CONFIRMED, reg.attendance),
     )
 
 
