@@ -54,17 +54,21 @@ def register_everyone(**form: str) -> Counter[str]:
         return Counter(pool.map(one, range(PEOPLE)))
 
 
+def list_entries(prefix: str) -> int:
+    """How many entries a waiting list holds (`WAIT#` on location, `WAITONLINE#` online)."""
+    response = aws.dynamodb().query(
+        TableName=LOCAL_STAGE["TABLE_NAME"],
+        KeyConditionExpression="PK = :pk AND begins_with(SK, :w)",
+        ExpressionAttributeValues={":pk": {"S": f"EVENT#{SLUG}"}, ":w": {"S": prefix}},
+        ConsistentRead=True,
+    )
+    return len(response["Items"])
+
+
 def stored_state() -> tuple[Counter[str], int, int, int]:
     regs = stores.registrations().list_for_event(SLUG)
     event = stores.events().get(SLUG)  # get_meta waits at the barrier in these tests
-    waiting_entries = len(
-        aws.dynamodb().query(
-            TableName=LOCAL_STAGE["TABLE_NAME"],
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :w)",
-            ExpressionAttributeValues={":pk": {"S": f"EVENT#{SLUG}"}, ":w": {"S": "WAIT#"}},
-            ConsistentRead=True,
-        )["Items"]
-    )
+    waiting_entries = list_entries("WAIT#")
     return Counter(r.status for r in regs), event.confirmed, event.waiting, waiting_entries
 
 
@@ -118,14 +122,7 @@ def online_seats(moto_server: str) -> None:
 def online_state() -> tuple[Counter[str], int, int, int, int]:
     regs = stores.registrations().list_for_event(SLUG)
     event = stores.events().get(SLUG)
-    waiting_entries = len(
-        aws.dynamodb().query(
-            TableName=LOCAL_STAGE["TABLE_NAME"],
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :w)",
-            ExpressionAttributeValues={":pk": {"S": f"EVENT#{SLUG}"}, ":w": {"S": "WAITONLINE#"}},
-            ConsistentRead=True,
-        )["Items"]
-    )
+    waiting_entries = list_entries("WAITONLINE#")
     return (
         Counter(r.status for r in regs),
         event.confirmed_online,

@@ -22,17 +22,20 @@ from tests.conftest import registration_form
 MAPS = ("ExpressionAttributeNames", "ExpressionAttributeValues")
 
 
-def empty_maps(params: Any, where: str = "") -> list[str]:
-    """Every place in a request where one of the two maps is present but empty."""
-    found = []
+def requests_parts(params: Any, where: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """Every dict in a request (the request itself, each transaction item ...) with where it sits."""
     if isinstance(params, dict):
-        found += [f"{where}.{name}" for name in MAPS if name in params and not params[name]]
-        for key, value in params.items():
-            found += empty_maps(value, f"{where}.{key}")
-    elif isinstance(params, list):
-        for i, value in enumerate(params):
-            found += empty_maps(value, f"{where}[{i}]")
-    return found
+        return [(where, params), *(p for key, value in params.items() for p in requests_parts(value, f"{where}.{key}"))]
+    if isinstance(params, list):
+        return [p for i, value in enumerate(params) for p in requests_parts(value, f"{where}[{i}]")]
+    return []
+
+
+def empty_maps(params: Any) -> list[str]:
+    """Every place in a request where one of the two maps is present but empty."""
+    return [
+        f"{where}.{name}" for where, part in requests_parts(params) for name in MAPS if name in part and not part[name]
+    ]
 
 
 EXPRESSIONS = (
@@ -44,18 +47,12 @@ EXPRESSIONS = (
 )
 
 
-def unused(params: Any, where: str = "") -> list[str]:
+def unused(params: Any) -> list[str]:
     """Every name or value in a request that none of its expressions uses."""
     found = []
-    if isinstance(params, dict):
-        text = " ".join(params.get(name, "") for name in EXPRESSIONS)
-        for name in MAPS:
-            found += [f"{where}.{name}.{key}" for key in params.get(name) or {} if key not in text]
-        for key, value in params.items():
-            found += unused(value, f"{where}.{key}")
-    elif isinstance(params, list):
-        for i, value in enumerate(params):
-            found += unused(value, f"{where}[{i}]")
+    for where, part in requests_parts(params):
+        text = " ".join(part.get(name, "") for name in EXPRESSIONS)
+        found += [f"{where}.{name}.{key}" for name in MAPS for key in part.get(name) or {} if key not in text]
     return found
 
 
