@@ -495,6 +495,7 @@ def main() -> None:
                 "role": "Beleidsadviseur gemeente (OOV)",
                 "answer_1": "yes",  # the demo meeting's required question: joining the drinks
                 "attendance": "location",  # the demo meeting is hybrid: on location or online
+                "round_7": "2",  # and has a workshop round (slot 7): a seat on location chooses one
                 "consent": "yes",
             }
 

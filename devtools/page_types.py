@@ -87,6 +87,7 @@ def register(page: Page, name: str, address: str, organisation: str) -> str:
     page.get_by_label("Organisatie").fill(organisation)
     page.get_by_label("Aandachtsfunctionaris maatschappelijk ongenoegen (gemeente)").check()
     page.get_by_role("group", name="Hoe neemt u deel?").get_by_label("Op locatie").check()
+    page.get_by_role("group", name="Workshopronde 15:30").get_by_label("Opleidingsaanbod").check()
     page.get_by_role("group", name="Neemt u deel aan de netwerkborrel?").get_by_label("Ja").check()
     page.locator("#veld-consent").check()
     page.get_by_role("button", name="Aanmelden").click()

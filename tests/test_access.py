@@ -28,6 +28,7 @@ MATRIX = {
     ("GET", "/r/{token}/evaluatie", f"/r/{UNKNOWN}/evaluatie"): (404, 404, 404),
     ("GET", "/r/{token}/certificaat", f"/r/{UNKNOWN}/certificaat"): (404, 404, 404),
     ("POST", "/r/{token}/evaluatie", f"/r/{UNKNOWN}/evaluatie"): (404, 404, 404),
+    ("POST", "/r/{token}/workshops", f"/r/{UNKNOWN}/workshops"): (404, 404, 404),
     ("GET", "/privacy", "/privacy"): (200, 200, 200),
     ("GET", "/.well-known/security.txt", "/.well-known/security.txt"): (200, 200, 200),
     ("GET", "/toegankelijkheid", "/toegankelijkheid"): (200, 200, 200),
@@ -285,7 +286,7 @@ def test_every_form_refuses_a_post_without_its_csrf_token(people):
         for method, route, path in MATRIX
         if method == "POST" and "application/x-www-form-urlencoded" in app.routes[route]["POST"].content_types
     ]
-    assert len(forms) == 47  # the matrix lists every route, so every form is here
+    assert len(forms) == 48  # the matrix lists every route, so every form is here
     organiser = people["organiser"]
     for route, path in forms:
         response = organiser.post(path, {"email": "x@politie.nl", "name": "x"}, with_token=False)

@@ -135,6 +135,41 @@ def test_register_read_the_mail_and_cancel(page: Page):
     )
 
 
+def test_choose_a_workshop_and_change_it(page: Page):
+    """On location the demo meeting asks a workshop of its round; the personal page changes it."""
+    page.goto(DEMO)
+    page.get_by_label("Naam", exact=True).fill("Marjolein de Vries")
+    page.get_by_label("E-mailadres").fill("marjolein@rotterdam.nl")
+    page.get_by_label("Organisatie").fill("Gemeente Rotterdam")
+    page.get_by_label("Aandachtsfunctionaris maatschappelijk ongenoegen (gemeente)").check()
+    page.get_by_role("group", name="Hoe neemt u deel?").get_by_label("Op locatie").check()
+    page.get_by_role("group", name="Neemt u deel aan de netwerkborrel?").get_by_label("Nee").check()
+    page.get_by_label("Ik heb de privacyverklaring gelezen").check()
+    page.get_by_role("button", name="Aanmelden").click()
+    # no workshop chosen: the summary says so and leads to the round
+    expect(page.get_by_role("alert")).to_contain_text("Workshopronde 15:30: Kies een workshop.")
+    page.get_by_role("link", name="Workshopronde 15:30: Kies een workshop.").click()
+    expect(page.locator("#veld-round_7")).to_be_focused()
+    expect(page.get_by_label("Naam", exact=True)).to_have_value("Marjolein de Vries")
+    assert_accessible(page)
+    page.get_by_role("group", name="Workshopronde 15:30").get_by_label("Online aangejaagde ordeverstoring").check()
+    page.get_by_role("button", name="Aanmelden").click()
+    expect(page.get_by_role("status")).to_contain_text("Bedankt, u bent aangemeld.")
+
+    workshops = page.get_by_role("group", name="Workshopronde 15:30: Workshopronde")
+    expect(workshops.get_by_label("Online aangejaagde ordeverstoring")).to_be_checked()
+    workshops.get_by_label("Opleidingsaanbod").check()
+    page.get_by_role("button", name="Workshopkeuze opslaan").click()
+    expect(page.get_by_role("status")).to_contain_text("Uw workshopkeuze is opgeslagen.")
+    expect(
+        page.get_by_role("group", name="Workshopronde 15:30: Workshopronde").get_by_label("Opleidingsaanbod")
+    ).to_be_checked()
+    assert_accessible(page)
+    for width in (320, 390):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
 def test_keyboard_only_and_english(page: Page):
     page.goto(DEMO)
     page.keyboard.press("Tab")
@@ -376,7 +411,7 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
         organiser.get_by_label("Begintijd").fill(start)
         organiser.get_by_label("Eindtijd").fill(end)
         organiser.get_by_label("Onderdeel", exact=True).fill(title)
-        organiser.get_by_label("Sprekers").fill(speakers)
+        organiser.get_by_label("Sprekers (optioneel)", exact=True).fill(speakers)
         organiser.get_by_role("button", name="Toevoegen").click()
         expect(organiser.get_by_role("cell", name=title, exact=True)).to_be_visible()
     # an overlap is refused, next to the field, with the input kept

@@ -54,14 +54,15 @@ from chalicelib import stores
 from chalicelib.core import aws, clock, config
 from chalicelib.core.keys import email_key
 from chalicelib.events.forms import event_values, slot_values
-from chalicelib.events.model import Event
+from chalicelib.events.model import Event, Session
+from chalicelib.events.model import Slot as ProgrammeSlot
 from chalicelib.library import speakers, storage
 from chalicelib.library.model import FileType, Material, MaterialAccess, MaterialStatus
 from chalicelib.registrations import service as registration
 from devtools.queueworker import deliver_all, workers
 from devtools.resources import SES_EVENTS
 from tests.accounts_helpers import make_account, sign_in
-from tests.conftest import LOCAL_STAGE, REGION, FormSession, deliver_exports, registration_form
+from tests.conftest import LOCAL_STAGE, REGION, FormSession, build_event, deliver_exports, registration_form
 from tests.hostile_corpus import CATEGORIES, category_of, corpus, describe
 from tests.test_access import MATRIX, SLUG
 
@@ -113,6 +114,7 @@ QUERY: dict[Key, tuple[str, ...]] = {
     ("GET", "/beheer/bijeenkomsten"): ("status", "na"),
     ("GET", "/beheer/bijeenkomsten/{slug}"): ("opgeslagen", "status", "verzending"),
     ("GET", "/beheer/bijeenkomsten/{slug}/aanmeldingen"): ("q", "status", "na"),
+    ("GET", "/beheer/bijeenkomsten/{slug}/presentielijst"): ("workshop",),
     ("GET", "/beheer/bijeenkomsten/{slug}/inchecken"): ("q", "gedaan", "na"),
     ("GET", "/beheer/bijeenkomsten/{slug}/sprekers"): ("gedaan", "onderdeel", "spreker"),
     ("GET", "/beheer/documenten/klaar"): ("key",),
@@ -130,6 +132,7 @@ FORM: dict[Key, tuple[str, ...]] = {
     ("POST", "/beheer/bijeenkomsten/{slug}/export"): ("formaat",),
     ("POST", "/beheer/bijeenkomsten/{slug}/evaluatie/export"): ("formaat",),
     ("POST", "/r/{token}/evaluatie"): ("meeting", "slot1", "slot2", "slot3", "remarks"),
+    ("POST", "/r/{token}/workshops"): ("round_4",),
     ("POST", "/beheer/bijeenkomsten/{slug}/vragen"): ("label", "kind", "help", "required", "options", "version"),
     ("POST", "/beheer/bijeenkomsten/{slug}/vragen/{question_id}"): (
         "label",
@@ -192,6 +195,7 @@ REAL: dict[Key, dict[str, str]] = {
     ("GET", "/r/{token}/evaluatie"): {"token": "reg_token"},
     ("GET", "/r/{token}/certificaat"): {"token": "reg_token"},
     ("POST", "/r/{token}/evaluatie"): {"token": "reg_token"},
+    ("POST", "/r/{token}/workshops"): {"token": "reg_token"},
     ("GET", "/spreker/{token}"): {"token": "speaker_token"},
     ("GET", "/spreker/{token}/klaar"): {"token": "speaker_token"},
     ("POST", "/spreker/{token}/bestanden/{material_id}/verwijderen"): {"token": "speaker_token"},
@@ -362,8 +366,11 @@ def _location(response: Any) -> str:
 
 def build_world(client: Client, make_event: Callable[..., Any]) -> World:
     """An event with a registration, a speaker, a material, a news article, an export, a mail job,
-    a member (subscribed to the newsletter), an organiser, a colleague and an account waiting for approval."""
-    make_event()
+    a member (subscribed to the newsletter), an organiser, a colleague and an account waiting for approval.
+    The event has a workshop round (slot 4), so that choosing a workshop reads its field."""
+    event = build_event()
+    workshops = (Session(1, "Online onrust", 5, "Zaal 1"), Session(2, "Casus Rotterdam", 5, "Zaal 2"))
+    make_event(programme=[*event.programme, ProgrammeSlot(4, "14:40", "15:20", "Workshopronde", sessions=workshops)])
     make_account("lid@rotterdam.nl", newsletter="yes")
     make_account("org@zwijndrecht.nl", access="organiser")
     make_account("wacht@rotterdam.nl", status="pending")
@@ -373,7 +380,7 @@ def build_world(client: Client, make_event: Callable[..., Any]) -> World:
         "member": sign_in(FormSession(client), "lid@rotterdam.nl"),
         "organiser": sign_in(FormSession(client), "org@zwijndrecht.nl"),
     }
-    reg = registration.register(SLUG, registration_form(email="deelnemer@rotterdam.nl"), "nl").registration
+    reg = registration.register(SLUG, registration_form(email="deelnemer@rotterdam.nl", round_4="1"), "nl").registration
     speaker, url = speakers.invite(SLUG, (3,), "Annemarie van Hinsberg", "Movisie", "annemarie@movisie.nl")
     organiser = people["organiser"]
     news = organiser.post("/beheer/nieuws", {"title": "Nieuwsbericht", "body": "Tekst."})
@@ -397,7 +404,7 @@ def build_world(client: Client, make_event: Callable[..., Any]) -> World:
 
 # valid forms, so that the one hostile value is what the route meets
 def _registration(world: World) -> dict[str, str]:
-    return registration_form(email=f"deelnemer{world.unique()}@zwijndrecht.nl")
+    return registration_form(email=f"deelnemer{world.unique()}@zwijndrecht.nl", round_4="1")
 
 
 def _new_event(world: World) -> dict[str, str]:
@@ -475,7 +482,7 @@ BASE: dict[Key, Callable[[World], dict[str, str]]] = {
 
 
 def _api_registration(world: World) -> dict[str, Any]:
-    return {**_registration(world), "consent": True}
+    return {**_registration(world), "consent": True, "sessions": {"4": 1}}
 
 
 # -- sending ----------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from chalicelib.core.rendering import gettext
 from chalicelib.core.themes import THEMES
 from chalicelib.events import questions, workspace
 from chalicelib.events.forms import clean_event, clean_slot
-from chalicelib.events.model import MAX_QUESTIONS, Event, EventStatus, Question
+from chalicelib.events.model import MAX_QUESTIONS, MAX_SESSIONS, Event, EventStatus, Question
 from chalicelib.events.questions import clean_question
 from chalicelib.events.store import MAX_SLOTS
 
@@ -45,20 +45,37 @@ def _event_form(data: dict[str, Any]) -> dict[str, str]:
     return form
 
 
-def _slot_form(data: dict[str, Any]) -> dict[str, str]:
+def _speaker_lines(data: dict[str, Any]) -> str:
     speakers = data.get("speakers") or []
     if not isinstance(speakers, list) or not all(isinstance(s, dict) for s in speakers):
         speakers = [{"name": "("}]  # refused below with the form's message about the speakers' format
-    lines = [
+    return "\n".join(
         f"{s.get('name', '')} ({s['organisation']})" if s.get("organisation") else str(s.get("name", ""))
         for s in speakers
-    ]
-    return {
+    )
+
+
+def _slot_form(data: dict[str, Any]) -> dict[str, str]:
+    """A slot as the workspace form sends it; a workshop round's `sessions` as the form's rows."""
+    form = {
         "start": str(data.get("start") or ""),
         "end": str(data.get("end") or ""),
         "title": str(data.get("title") or ""),
-        "speakers": "\n".join(lines),
+        "speakers": _speaker_lines(data),
     }
+    sessions = data.get("sessions") or []
+    if not isinstance(sessions, list) or len(sessions) > MAX_SESSIONS:
+        raise InvalidEventFile(f"'sessions' must be a list of at most {MAX_SESSIONS} workshops")
+    for n, session in enumerate(sessions, start=1):
+        session = session if isinstance(session, dict) else {}
+        form |= {
+            f"session_{n}_id": str(session.get("id") or n),  # choices follow the id: keep it when reordering
+            f"session_{n}_title": str(session.get("title") or ""),
+            f"session_{n}_room": str(session.get("room") or ""),
+            f"session_{n}_capacity": str(session.get("capacity") or ""),
+            f"session_{n}_speakers": _speaker_lines(session),
+        }
+    return form
 
 
 def parse_event(data: dict[str, Any]) -> Event:

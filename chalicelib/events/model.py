@@ -35,6 +35,9 @@ CAPACITY_MAX = 5000
 ROLES_MAX = 20
 MAX_QUESTIONS = 10  # a registration form stays short; ten choices-questions stay far below a form's field limit
 MAX_OPTIONS = 12
+MAX_SESSIONS = 8  # parallel sessions in one workshop round
+# in all rounds together: an edit's condition names each, and stays far below DynamoDB's 4 KB per expression
+MAX_EVENT_SESSIONS = 24
 
 
 # A page cursor is the GSI1 sort key of the last event shown: "{date}T{start}#{slug}".
@@ -107,6 +110,23 @@ class Speaker:
     organisation: str = ""
 
 
+def session_key(position: int, session_id: int) -> str:
+    """A workshop session's name in the event's seat maps: its round's slot position and its own id."""
+    return f"{position}-{session_id}"
+
+
+@dataclass(frozen=True)
+class Session:
+    """One of a workshop round's parallel sessions, with seats of its own. Its id names attendees' choices
+    (a session someone chose is never removed, so no choice ever points at another session)."""
+
+    id: int
+    title: str
+    capacity: int
+    room: str = ""
+    speakers: tuple[Speaker, ...] = ()
+
+
 @dataclass(frozen=True)
 class Slot:
     # `position` names the slot for good (speakers and slides refer to it; it is in the key); `order` is where it is shown
@@ -116,6 +136,15 @@ class Slot:
     title: str
     speakers: tuple[Speaker, ...] = ()
     order: int = 0
+    sessions: tuple[Session, ...] = ()  # a workshop round: attendees on location choose one
+
+    @property
+    def field(self) -> str:
+        """The registration form's field for a round's choice."""
+        return f"round_{self.position}"
+
+    def key_of(self, session: Session) -> str:
+        return session_key(self.position, session.id)
 
     def to_item(self, slug: str) -> dict[str, Any]:
         item = {"PK": event_pk(slug), "SK": slot_sk(self.position), "type": "slot", **attributes(self)}
@@ -247,6 +276,11 @@ class Event:
     evaluation_opened_at: datetime | None = None  # written only when the evaluation mail goes out
     evaluation_closed_at: datetime | None = None  # an organiser closed it before its 14 days were over
     questions_issued: int = 0  # the highest question id ever given: a removed question's id is never reused
+    # workshop rounds' seats by session_key: the capacities follow the programme (written with every
+    # edit, so that registrations' conditions read them from this item); the seats taken are written
+    # only by registrations' transactions, like the counters above
+    session_seats: dict[str, int] = field(default_factory=dict)
+    sessions_taken: dict[str, int] = field(default_factory=dict)
     programme: list[Slot] = field(default_factory=list, metadata=kept_out)
     materials: list[Material] = field(default_factory=list, metadata=kept_out)  # read with the event
 
@@ -257,6 +291,30 @@ class Event:
     @property
     def ends_at(self) -> datetime:
         return datetime.fromisoformat(f"{self.date.isoformat()}T{self.end}").replace(tzinfo=TIMEZONE)
+
+    @property
+    def rounds(self) -> list[Slot]:
+        """The programme's workshop rounds, in the order shown."""
+        return [slot for slot in self.programme if slot.sessions]
+
+    @property
+    def round_positions(self) -> list[int]:
+        """The rounds' slot positions, from this item alone (a registration reads no slots)."""
+        return sorted({int(key.split("-")[0]) for key in self.session_seats})
+
+    def session_taken(self, position: int, session_id: int) -> int:
+        return self.sessions_taken.get(session_key(position, session_id), 0)
+
+    def round_has_places(self, position: int) -> bool:
+        return any(
+            n > self.sessions_taken.get(key, 0)
+            for key, n in self.session_seats.items()
+            if key.startswith(f"{position}-")
+        )
+
+    def session_places_left(self, position: int, session_id: int) -> int:
+        capacity = self.session_seats.get(session_key(position, session_id), 0)
+        return max(capacity - self.session_taken(position, session_id), 0)
 
     @property
     def question_labels(self) -> dict[str, str]:

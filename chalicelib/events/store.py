@@ -7,6 +7,7 @@ capacity never drops below the places already given.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -62,6 +63,7 @@ _NOT_EDITED = {
     "PK",
     "SK",
     *SEAT_COUNTERS,
+    "sessions_taken",
     "version",
     "GSI2PK",
     "evaluation_opened_at",
@@ -69,16 +71,23 @@ _NOT_EDITED = {
 }
 
 
-def _seat_condition(event: Event) -> tuple[str, dict[str, Any]]:
-    """What an edit must respect of the seats as stored: no capacity below the seats confirmed, and
-    no way of taking part dropped while people wait for it (nothing would ever move them on)."""
-    clauses, values = [], {":zero": 0}
+def _seat_condition(event: Event, held_sessions: set[str]) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """What an edit must respect of the seats as stored: no capacity below the seats confirmed, no
+    way of taking part dropped while people wait for it (nothing would ever move them on), and no
+    workshop session below (or, removed, with) the seats people took in it. Returns the condition and
+    its names and values."""
+    clauses, names, values = [], {}, {":zero": 0}
     for mode, (capacity, confirmed, waiting) in SEAT_ATTRIBUTES.items():
         values[f":{capacity}"] = getattr(event, capacity)
         clauses.append(f"(attribute_not_exists({confirmed}) OR {confirmed} <= :{capacity})")
         if mode not in event.modes:
             clauses.append(f"(attribute_not_exists({waiting}) OR {waiting} = :zero)")
-    return " AND ".join(clauses), values
+    # every session as read or as now, and any with seats taken: one dropped meanwhile must be empty
+    keys = event.session_seats.keys() | held_sessions | {k for k, n in event.sessions_taken.items() if n}
+    for i, key in enumerate(sorted(keys)):
+        names[f"#s{i}"], values[f":s{i}"] = key, event.session_seats.get(key, 0)
+        clauses.append(f"(attribute_not_exists(sessions_taken.#s{i}) OR sessions_taken.#s{i} <= :s{i})")
+    return " AND ".join(clauses), names, values
 
 
 def _seats_refused(event: Event, stored: dict[str, Any]) -> CapacityBelowConfirmed | None:
@@ -292,9 +301,17 @@ class EventStore:
                 raise SlugTaken() from error
             raise
 
-    def update(self, event: Event, audit: dict[str, Any], removed_slots: tuple[int, ...] = ()) -> None:
+    def update(
+        self,
+        event: Event,
+        audit: dict[str, Any],
+        removed_slots: tuple[int, ...] = (),
+        held_sessions: Collection[str] = (),
+    ) -> None:
         """Write an organiser's change to the event and its programme, in one transaction.
 
+        `held_sessions`: the workshop sessions as the organiser's page read them; one the edit drops
+        must still be empty (registrations do not raise the version).
         Raises StaleEvent when the stored version is no longer `event.version`,
         CapacityBelowConfirmed when the new capacity is below the confirmed places.
         """
@@ -302,14 +319,17 @@ class EventStore:
         names = {f"#f{i}": name for i, name in enumerate(fields)}
         values = {f":v{i}": value for i, value in enumerate(fields.values())}
         update = "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(fields))) + ", version = :next"
-        # an event from before online seats gets their counters, which registrations only ever add to
+        # an event from before online seats and workshop rounds gets their counters, which only
+        # registrations change
         update += ", confirmed_online = if_not_exists(confirmed_online, :zero)"
         update += ", waiting_online = if_not_exists(waiting_online, :zero)"
+        update += ", sessions_taken = if_not_exists(sessions_taken, :nothing)"
         if event.registration_deadline is None:
             update += " REMOVE registration_deadline"
         # the condition sees the item as stored: its seats against the new capacities
-        seats, seat_values = _seat_condition(event)
-        values.update({":read": event.version, ":next": event.version + 1, **seat_values})
+        seats, seat_names, seat_values = _seat_condition(event, set(held_sessions))
+        names.update(seat_names)
+        values.update({":read": event.version, ":next": event.version + 1, ":nothing": {}, **seat_values})
         meta = {
             "Update": {
                 "TableName": self._table,

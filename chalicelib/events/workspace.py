@@ -58,24 +58,39 @@ def snapshot(event: Event) -> dict[str, Any]:
     item = event.to_item()
     kept = {k: v for k, v in item.items() if k not in ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "type")}
     programme = [
-        {"start": s.start, "end": s.end, "title": s.title, "speakers": [p.name for p in s.speakers]}
+        {
+            "start": s.start,
+            "end": s.end,
+            "title": s.title,
+            "speakers": [p.name for p in s.speakers],
+            **({"sessions": [f"{w.title} ({w.room}, {w.capacity})" for w in s.sessions]} if s.sessions else {}),
+        }
         for s in event.programme
     ]
     return kept | {"programme": programme}
 
 
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    keys = [k for k in after if before.get(k) != after.get(k) and k not in ("version", *SEAT_COUNTERS)]
+    keys = [
+        k for k in after if before.get(k) != after.get(k) and k not in ("version", "sessions_taken", *SEAT_COUNTERS)
+    ]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
 def write(organiser: Account, event: Event, action: str, before: dict[str, Any], removed: tuple[int, ...] = ()) -> None:
+    read = set(event.session_seats)  # the sessions as the organiser's page showed them
+    follow_programme(event)
     old, new = _changes(before, snapshot(event))
     entry = audit_entry(organiser.email, action, event.slug, old, new, clock.now().isoformat())
     try:
-        stores.events().update(event, entry, removed)
+        stores.events().update(event, entry, removed, held_sessions=read)
     except StaleEvent as exc:
         raise Conflict(STALE) from exc
+
+
+def follow_programme(event: Event) -> None:
+    """The workshop sessions' capacities on the event's own item, where registrations' conditions read them."""
+    event.session_seats = {slot.key_of(session): session.capacity for slot in event.rounds for session in slot.sessions}
 
 
 def create(organiser: Account, form: Mapping[str, str]) -> Event:
@@ -119,6 +134,7 @@ def import_event(actor: str, event: Event, now: datetime) -> None:
     Slots missing from the file are removed. Raises Conflict if the event changed
     meanwhile, InvalidInput if its new capacity is below the places confirmed.
     """
+    follow_programme(event)
     store = stores.events()
     existing = store.get(event.slug)
     if existing is None:
@@ -129,6 +145,14 @@ def import_event(actor: str, event: Event, now: datetime) -> None:
             raise Conflict(STALE) from exc
         return
     event.version = existing.version
+    # the seats people took, so that the edit's condition keeps every session they chose (see EventStore.update)
+    event.sessions_taken = existing.sessions_taken
+    dropped = [key for key, n in existing.sessions_taken.items() if n and key not in event.session_seats]
+    if dropped:
+        message = _(
+            "Mensen kozen een workshop die hier ontbreekt (%(other)s): houd die, met haar id, in het programma."
+        )
+        raise InvalidInput({"programme": FieldError(message, other=", ".join(sorted(dropped)))})
     kept = {slot.position for slot in event.programme}
     removed = tuple(slot.position for slot in existing.programme if slot.position not in kept)
     old, new = _changes(snapshot(existing), snapshot(event))
@@ -238,6 +262,9 @@ def change_slot(organiser: Account, slug: str, position: int, action: str, versi
         raise NotFound()
     before = snapshot(event)
     if action == "verwijderen":
+        slot = event.programme[index]
+        if any(event.session_taken(slot.position, s.id) for s in slot.sessions):
+            raise Conflict(_("Deelnemers kozen een workshop in deze ronde: die kan niet weg."))
         event.programme.pop(index)
         _renumber(event)
         write(organiser, event, "programme.removed", before, removed=(position,))

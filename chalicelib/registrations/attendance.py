@@ -16,7 +16,7 @@ from chalicelib.core.config import TIMEZONE
 from chalicelib.core.errors import Conflict, RegistrationNotFound
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _, translations
-from chalicelib.events.model import AttendanceMode, Event, Question, QuestionKind
+from chalicelib.events.model import AttendanceMode, Event, Question, QuestionKind, Slot
 from chalicelib.mail import jobs
 from chalicelib.mail.model import JobKind, MailJob
 from chalicelib.registrations import service as registration
@@ -90,11 +90,14 @@ def present(slug: str) -> tuple[int, int]:
 PRINTED = 1000
 
 
-def print_list(slug: str) -> tuple[list[Registration], bool]:
-    """Everyone confirmed, checked in or not, by name, for paper at the door; and whether that is all of them."""
+def print_list(slug: str, session: str = "") -> tuple[list[Registration], bool]:
+    """Everyone confirmed, checked in or not, by name, for paper at the door (or, with a session key,
+    at a workshop's door); and whether that is all of them."""
     store = stores.registrations()
     pages = [store.listed(slug, bucket, "", PRINTED, None) for bucket in (RegistrationStatus.CONFIRMED, ATTENDED)]
     found = sorted((r for page in pages for r in page.items), key=lambda r: name_key(r.name))
+    if session:
+        found = [r for r in found if session in r.session_keys]
     return found, not any(page.cursor for page in pages)
 
 
@@ -124,8 +127,9 @@ def export_rows(slug: str, language: str) -> tuple[list[str], Iterator[tuple[str
     """The export's header and rows, oldest registration first, in the organiser's language: the
     statuses as the lists show them, dates as Dutch spreadsheets read them (the export worker writes them)."""
     catalog = translations(language)
-    event = stores.events().get_meta(slug)
+    event = stores.events().get(slug)  # with the programme: its workshop rounds are columns
     questions = event.questions if event else ()
+    rounds = event.rounds if event else []
     # how each person takes part, once the meeting offers a choice or is online
     ways = event is not None and AttendanceMode.ONLINE in event.modes
     header = [
@@ -138,6 +142,7 @@ def export_rows(slug: str, language: str) -> tuple[list[str], Iterator[tuple[str
         _("Aangemeld op"),
         _("Opmerkingen"),
     ]
+    round_headers = [catalog.gettext(_("Workshopronde %(start)s")) % {"start": slot.start} for slot in rounds]
     rows = (
         (
             r.name,
@@ -149,10 +154,17 @@ def export_rows(slug: str, language: str) -> tuple[list[str], Iterator[tuple[str
             r.created_at.astimezone(TIMEZONE).strftime("%d-%m-%Y %H:%M"),
             r.remarks,
             *(answer_text(q, r.answers.get(str(q.id), []), catalog.gettext) for q in questions),
+            *(_chosen(slot, r) for slot in rounds),
         )
         for r in sorted(stores.registrations().list_for_event(slug), key=lambda r: r.created_at)
     )
-    return [catalog.gettext(name) for name in header] + [q.label for q in questions], rows
+    return [catalog.gettext(name) for name in header] + [q.label for q in questions] + round_headers, rows
+
+
+def _chosen(slot: Slot, reg: Registration) -> str:
+    """The title of the workshop someone chose in a round, or nothing."""
+    chosen = reg.sessions.get(str(slot.position))
+    return next((s.title for s in slot.sessions if s.id == chosen), "")
 
 
 def answer_text(question: Question, given: list[str], translate: Callable[[str], str]) -> str:

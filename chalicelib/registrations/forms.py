@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from chalicelib.core.forms import FieldError, email_address, limited_text, raise_if, text_field
+from chalicelib.core.forms import FieldError, email_address, limited_text, raise_if, text_field, whole_number
 from chalicelib.core.i18n import _
-from chalicelib.events.model import AttendanceMode, Question, QuestionKind
+from chalicelib.events.model import AttendanceMode, Event, Question, QuestionKind, session_key
 
 SHORT_MAX, LONG_MAX = 200, 2000
 YES, NO = "yes", "no"
@@ -23,6 +23,7 @@ class RegistrationInput:
     answers: dict[str, list[str]] = field(default_factory=dict)
     counted: tuple[str, ...] = ()
     attendance: AttendanceMode = AttendanceMode.ON_SITE
+    sessions: dict[str, int] = field(default_factory=dict)
 
 
 def clean_registration(
@@ -30,8 +31,10 @@ def clean_registration(
     roles: tuple[str, ...],
     questions: tuple[Question, ...] = (),
     modes: tuple[AttendanceMode, ...] = (AttendanceMode.ON_SITE,),
+    rounds: Event | None = None,
 ) -> RegistrationInput:
-    """Return the cleaned input, or raise InvalidInput with a message per field."""
+    """Return the cleaned input, or raise InvalidInput with a message per field. `rounds`: the event
+    whose workshop rounds ask a choice, given when the registration would take a seat on location."""
     errors: dict[str, FieldError] = {}
     name = limited_text(data, "name", errors)
     email = limited_text(data, "email", errors)
@@ -43,6 +46,8 @@ def clean_registration(
         errors["role"] = FieldError(_("Kies een van de genoemde functies."))
     attendance = _attendance(data, modes, errors)
     answers = {str(q.id): given for q in questions if (given := _answer(data, q, errors))}
+    on_site = rounds is not None and attendance == AttendanceMode.ON_SITE
+    sessions = session_choices(data, rounds, errors) if on_site and rounds is not None else {}
     if data.get("consent") != "yes":
         errors["consent"] = FieldError(_("Geef toestemming om uw gegevens voor deze bijeenkomst te gebruiken."))
     fields = (
@@ -51,6 +56,7 @@ def clean_registration(
         "organisation",
         "role",
         "attendance",
+        *(f"round_{position}" for position in (rounds.round_positions if rounds else ())),
         "remarks",
         *(q.field for q in questions),
         "consent",
@@ -62,7 +68,31 @@ def clean_registration(
         if str(q.id) in answers
         for name in (f"answer#{q.id}", *(f"answer#{q.id}#{a}" for a in answers[str(q.id)] if q.counts_options))
     )
-    return RegistrationInput(name, email, organisation, role, remarks, answers, counted, attendance)
+    return RegistrationInput(name, email, organisation, role, remarks, answers, counted, attendance, sessions)
+
+
+def session_choices(
+    data: Mapping[str, str], event: Event, errors: dict[str, FieldError], held: Mapping[str, int] | None = None
+) -> dict[str, int]:
+    """A workshop in each round (`round_{position}`: a session id), with a seat left in it, or a
+    message in `errors`. `held`: the choices someone has already, whose seats count as theirs."""
+    held = held or {}
+    chosen: dict[str, int] = {}
+    for position in event.round_positions:
+        name = f"round_{position}"
+        if str(position) not in held and not event.round_has_places(position):
+            continue  # every workshop is full: the seat on location is given without one
+        value = whole_number(data.get(name, ""))
+        key = session_key(position, value or 0)
+        if value is None:
+            errors[name] = FieldError(_("Kies een workshop."))
+        elif key not in event.session_seats:
+            errors[name] = FieldError(_("Kies een van de genoemde workshops."))
+        elif held.get(str(position)) != value and not event.session_places_left(position, value):
+            errors[name] = FieldError(_("Deze workshop is vol. Kies een andere."))
+        else:
+            chosen[str(position)] = value
+    return chosen
 
 
 def _attendance(

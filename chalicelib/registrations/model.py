@@ -24,7 +24,7 @@ from chalicelib.core.config import TIMEZONE
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import kept_out
 from chalicelib.core.keys import email_key
-from chalicelib.events.model import AttendanceMode, Event, EventStatus, event_pk
+from chalicelib.events.model import AttendanceMode, Event, EventStatus, event_pk, session_key
 
 REG_PREFIX = "REG#"
 WAIT_PREFIX = "WAIT#"
@@ -140,6 +140,8 @@ class Registration:
     reminded_at: datetime | None = None
     attended_at: datetime | None = None  # checked in at the door
     attendance: AttendanceMode = AttendanceMode.ON_SITE  # its seat and waiting list are of this way
+    # the workshop chosen in each round, by the round's slot position: a seat in it is held while confirmed
+    sessions: dict[str, int] = field(default_factory=dict)
     evaluated: bool = False  # answered the evaluation (which answer is not recorded anywhere)
     answers: dict[str, list[str]] = field(default_factory=dict)  # by question id, to the form's own questions
     # the overview's figures the answers add: "answer#{id}" for each answered question, and
@@ -154,6 +156,11 @@ class Registration:
     @property
     def sk(self) -> str:
         return REG_PREFIX + email_key(self.email)
+
+    @property
+    def session_keys(self) -> list[str]:
+        """The seats it holds in workshop sessions, as the event's seat maps name them."""
+        return [session_key(int(position), session_id) for position, session_id in self.sessions.items()]
 
     @property
     def bucket(self) -> str:

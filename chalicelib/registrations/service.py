@@ -17,18 +17,27 @@ from chalicelib.accounts import rate_limit
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import audit_entry
 from chalicelib.core import clock, config, observability
-from chalicelib.core.errors import AlreadyCancelled, Conflict, EventNotFound, RegistrationClosed, RegistrationNotFound
+from chalicelib.core.errors import (
+    AlreadyCancelled,
+    Conflict,
+    EventNotFound,
+    InvalidInput,
+    RegistrationClosed,
+    RegistrationNotFound,
+)
+from chalicelib.core.forms import FieldError, raise_if
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import email_key
 from chalicelib.events.model import AttendanceMode, Event, EventStatus, RegistrationState
 from chalicelib.mail import sending as mail
-from chalicelib.registrations.forms import clean_registration
+from chalicelib.registrations.forms import clean_registration, session_choices
 from chalicelib.registrations.model import REG_PREFIX, Registration, RegistrationStatus, online_link
 from chalicelib.registrations.store import (
     DuplicateRegistration,
     EventNotOpen,
     SeatAvailable,
     SeatsTaken,
+    SessionFull,
     StaleRegistration,
 )
 
@@ -77,7 +86,9 @@ def register(slug: str, form: Mapping[str, str], language: str) -> Outcome:
         raise EventNotFound()
     if event.registration_state(clock.now()) in (RegistrationState.CLOSED, RegistrationState.CANCELLED):
         raise RegistrationClosed()
-    data = clean_registration(form, event.roles, event.questions, event.modes)
+    # workshops are chosen with a seat on location; who waits (or follows online) chooses none
+    on_site_free = not event.seats(AttendanceMode.ON_SITE).is_full
+    data = clean_registration(form, event.roles, event.questions, event.modes, event if on_site_free else None)
     reg = Registration(
         event_slug=slug,
         token=secrets.token_urlsafe(32),
@@ -89,6 +100,7 @@ def register(slug: str, form: Mapping[str, str], language: str) -> Outcome:
         answers=data.answers,
         counted=data.counted,
         attendance=data.attendance,
+        sessions=data.sessions,
         language=language,
         created_at=clock.now(),
         event_title=event.title,
@@ -113,10 +125,11 @@ def _resend(reg: Registration, event: Event) -> bool:
 
 def _store_new(reg: Registration, seat_free: bool) -> None:
     store = stores.registrations()
+    chosen = dict(reg.sessions)  # the waiting list holds no workshop; a seat given on a retry takes it again
     for _attempt in range(ATTEMPTS):
         try:
             if seat_free:
-                reg.status, reg.wait_key = RegistrationStatus.CONFIRMED, ""
+                reg.status, reg.wait_key, reg.sessions = RegistrationStatus.CONFIRMED, "", dict(chosen)
                 store.add_confirmed(reg)
             else:
                 store.add_waiting(reg)
@@ -125,11 +138,47 @@ def _store_new(reg: Registration, seat_free: bool) -> None:
             seat_free = False
         except SeatAvailable:
             seat_free = True
+        except SessionFull as full:
+            raise _session_full(full) from full
         except EventNotOpen as exc:
             raise RegistrationClosed() from exc
         except StaleRegistration:
             continue
     raise Conflict()
+
+
+def _session_full(full: SessionFull) -> InvalidInput:
+    return InvalidInput({f"round_{full.position}": FieldError(_("Deze workshop is net vol geraakt. Kies een andere."))})
+
+
+def can_choose_sessions(reg: Registration, event: Event) -> bool:
+    """A confirmed seat on location chooses its workshops, and changes them, until the meeting begins."""
+    return (
+        bool(event.round_positions)
+        and reg.status == RegistrationStatus.CONFIRMED
+        and reg.attendance == AttendanceMode.ON_SITE
+        and event.status == EventStatus.PUBLISHED
+        and clock.now() < event.starts_at
+    )
+
+
+def choose_sessions(token: str, form: Mapping[str, str]) -> Registration:
+    """Choose or change one's workshops through the personal link, while the chosen ones have seats:
+    one transaction frees the old seats and takes the new."""
+    reg, event, _position = find(token)
+    if not can_choose_sessions(reg, event):
+        raise Conflict(_("Een workshop kiezen kan alleen met een bevestigde plaats op locatie, vóór het begin."))
+    errors: dict[str, FieldError] = {}
+    chosen = session_choices(form, event, errors, held=reg.sessions)
+    raise_if(errors, tuple(slot.field for slot in event.rounds))
+    try:
+        stores.registrations().change_sessions(reg, chosen)
+    except SessionFull as full:
+        raise _session_full(full) from full
+    except (StaleRegistration, EventNotOpen) as exc:
+        raise Conflict() from exc
+    reg.sessions = chosen
+    return reg
 
 
 def find(token: str) -> tuple[Registration, Event, int | None]:

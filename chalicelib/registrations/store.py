@@ -28,7 +28,7 @@ from chalicelib.core.dynamo import (
 )
 from chalicelib.core.keys import email_key
 from chalicelib.core.paging import Page, query_page
-from chalicelib.events.model import EVENT_SK, SEAT_ATTRIBUTES, AttendanceMode, EventStatus, event_pk
+from chalicelib.events.model import EVENT_SK, SEAT_ATTRIBUTES, AttendanceMode, EventStatus, event_pk, session_key
 from chalicelib.registrations.model import (
     REG_PREFIX,
     STATS_SHARDS,
@@ -49,6 +49,14 @@ class SeatsTaken(Exception):
 
 class SeatAvailable(Exception):
     """A seat came free while we were deciding; the registration should be confirmed."""
+
+
+class SessionFull(Exception):
+    """The last seat of a chosen workshop went while we were deciding (or the workshop went)."""
+
+    def __init__(self, position: str) -> None:
+        super().__init__(f"a workshop of round {position} is full")
+        self.position = position
 
 
 class EventNotOpen(Exception):
@@ -75,11 +83,14 @@ class RegistrationStore:
     def add_confirmed(self, reg: Registration) -> None:
         """Take a seat of the registration's way of taking part (on location or online), if one is left."""
         condition = "#status = :published AND #confirmed < #capacity"
-        self._create(reg, [self._counters(reg.event_slug, condition, reg.attendance, confirmed=1)], SeatsTaken)
+        sessions = dict.fromkeys(reg.session_keys, 1)
+        counter = self._counters(reg.event_slug, condition, reg.attendance, confirmed=1, sessions=sessions)
+        self._create(reg, [counter], SeatsTaken)
 
     def add_waiting(self, reg: Registration) -> None:
-        """Join the waiting list of the registration's way of taking part, but only while that is really full."""
-        reg.status, reg.wait_key = RegistrationStatus.WAITING, reg.new_wait_key()
+        """Join the waiting list of the registration's way of taking part, but only while that is really
+        full. A workshop is chosen once a seat is given, so the waiting list holds none."""
+        reg.status, reg.wait_key, reg.sessions = RegistrationStatus.WAITING, reg.new_wait_key(), {}
         condition = "#status = :published AND #confirmed >= #capacity"
         counter = self._counters(reg.event_slug, condition, reg.attendance, waiting=1)
         entry = {
@@ -145,7 +156,7 @@ class RegistrationStore:
             reason = error.response.get("CancellationReasons", [])[len(counters)]
             if reason.get("Code") != "ConditionalCheckFailed":
                 if cancellation_codes(error)[0] == "ConditionalCheckFailed":
-                    raise self._why_counter_failed(reg.event_slug, full_signal) from error
+                    raise self._why_counter_failed(reg, full_signal) from error
                 raise StaleRegistration() from error
             existing = Registration.from_item(from_attrs(reason["Item"])) if reason.get("Item") else None
             if existing is None:  # the cancelled one we meant to replace is gone: the service tries again
@@ -154,16 +165,23 @@ class RegistrationStore:
                 raise DuplicateRegistration(existing) from error
             self._create(reg, counters, full_signal, replaces=existing)
 
-    def _why_counter_failed(self, slug: str, full_signal: type[Exception]) -> Exception:
+    def _why_counter_failed(self, reg: Registration, full_signal: type[Exception]) -> Exception:
         response = self._client.get_item(
             TableName=self._table,
-            Key=primary_key(event_pk(slug), EVENT_SK),
-            ProjectionExpression="#status",
+            Key=primary_key(event_pk(reg.event_slug), EVENT_SK),
+            ProjectionExpression="#status, session_seats, sessions_taken",
             ExpressionAttributeNames={"#status": "status"},
             ConsistentRead=True,
         )
-        status = from_attrs(response.get("Item", {})).get("status")
-        return full_signal() if status == EventStatus.PUBLISHED else EventNotOpen()
+        stored = from_attrs(response.get("Item", {}))
+        if stored.get("status") != EventStatus.PUBLISHED:
+            return EventNotOpen()
+        seats, taken = stored.get("session_seats", {}), stored.get("sessions_taken", {})
+        for position, session_id in reg.sessions.items():
+            key = session_key(int(position), session_id)
+            if taken.get(key, 0) >= seats.get(key, 0):
+                return SessionFull(position)
+        return full_signal()
 
     # -- reading --------------------------------------------------------
 
@@ -366,11 +384,14 @@ class RegistrationStore:
             items.append(self._leave_queue(reg))
             items.append(self._counters(reg.event_slug, "#waiting > :zero", mode, waiting=-1))
         elif promote is None:
-            items.append(self._counters(reg.event_slug, "#confirmed > :zero", mode, confirmed=-1))
+            freed = dict.fromkeys(reg.session_keys, -1)
+            items.append(self._counters(reg.event_slug, "#confirmed > :zero", mode, confirmed=-1, sessions=freed))
         else:
             items.append(self._set_status(promote, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING, None))
             items.append(self._leave_queue(promote))
-            items.append(self._counters(reg.event_slug, "#waiting > :zero", mode, waiting=-1))
+            # the seat goes to the first in line, who chooses workshops of their own: the canceller's are free
+            freed = dict.fromkeys(reg.session_keys, -1)
+            items.append(self._counters(reg.event_slug, "#waiting > :zero", mode, waiting=-1, sessions=freed))
             figures.update(_moved(promote, status=RegistrationStatus.CONFIRMED))
         self._transact([*items, *self._figures(reg.event_slug, figures)], audit)
 
@@ -402,6 +423,40 @@ class RegistrationStore:
             if self.get(reg.event_slug, reg.sk) == reg:
                 raise SeatsTaken() from stale  # the registration is as read: the seats are the problem
             raise
+
+    def change_sessions(self, reg: Registration, chosen: dict[str, int]) -> None:
+        """Move a confirmed registration's workshop seats to `chosen` (round position to session id), in
+        one transaction: the seats it leaves are freed, those it joins taken while one is left.
+        SessionFull when a chosen workshop filled up meanwhile, StaleRegistration when the
+        registration changed (cancelled, or another choice saved first)."""
+        held, wanted = set(reg.session_keys), {session_key(int(p), s) for p, s in chosen.items()}
+        steps = {**dict.fromkeys(held - wanted, -1), **dict.fromkeys(wanted - held, 1)}
+        if not steps:
+            return
+        counter = self._counters(reg.event_slug, "#status = :published", reg.attendance, sessions=steps)
+        # the choices as read: a second save from an old page cannot free seats twice
+        holding, names, as_read = _holding(reg)
+        names["#status"] = "status"
+        values: dict[str, Any] = {":confirmed": RegistrationStatus.CONFIRMED, ":chosen": chosen, **as_read}
+        registration = {
+            "Update": {
+                "TableName": self._table,
+                "Key": primary_key(event_pk(reg.event_slug), reg.sk),
+                "UpdateExpression": "SET sessions = :chosen",
+                "ConditionExpression": f"#status = :confirmed AND {holding}",
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": to_attrs(values),
+            }
+        }
+        try:
+            self._client.transact_write_items(TransactItems=[counter, registration])
+        except ClientError as error:
+            if not is_cancelled(error):
+                raise
+            if cancellation_codes(error)[0] == "ConditionalCheckFailed":
+                joined = {p: s for p, s in chosen.items() if reg.sessions.get(p) != s}
+                raise self._why_counter_failed(replace(reg, sessions=joined), StaleRegistration) from error
+            raise StaleRegistration() from error
 
     def set_attended(self, reg: Registration, at: str | None, audit: dict[str, Any]) -> None:
         """Check a confirmed registration in (at) or undo it (None)."""
@@ -445,7 +500,8 @@ class RegistrationStore:
     def _set_status(self, reg: Registration, status: str, was: str, at: str | None) -> dict[str, Any]:
         """A registration's new status, and its place in the organisers' list with it."""
         moved = replace(reg, status=RegistrationStatus(status))
-        update = "SET #status = :new, GSI1SK = :listed, GSI3SK = :by_surname REMOVE wait_key"
+        # a registration that changes status holds no workshop seats afterwards (promoted ones choose theirs)
+        update = "SET #status = :new, GSI1SK = :listed, GSI3SK = :by_surname REMOVE wait_key, sessions"
         values: dict[str, Any] = {
             ":new": status,
             ":was": was,
@@ -454,16 +510,17 @@ class RegistrationStore:
             ":was_listed": reg.list_key(),
         }
         if at:
-            update = "SET #status = :new, GSI1SK = :listed, GSI3SK = :by_surname, cancelled_at = :at REMOVE wait_key"
+            update = "SET #status = :new, GSI1SK = :listed, GSI3SK = :by_surname, cancelled_at = :at REMOVE wait_key, sessions"
             values[":at"] = at
+        holding, names, held = _holding(reg)
         return {
             "Update": {
                 "TableName": self._table,
                 "Key": primary_key(event_pk(reg.event_slug), reg.sk),
                 "UpdateExpression": update,
-                "ConditionExpression": "#status = :was AND GSI1SK = :was_listed",
-                "ExpressionAttributeNames": {"#status": "status"},
-                "ExpressionAttributeValues": to_attrs(values),
+                "ConditionExpression": f"#status = :was AND GSI1SK = :was_listed AND {holding}",
+                "ExpressionAttributeNames": {"#status": "status", **names},
+                "ExpressionAttributeValues": to_attrs(values | held),
             }
         }
 
@@ -496,12 +553,34 @@ class RegistrationStore:
         ]
 
     def _counters(
-        self, slug: str, condition: str, mode: AttendanceMode, *, confirmed: int = 0, waiting: int = 0
+        self,
+        slug: str,
+        condition: str,
+        mode: AttendanceMode,
+        *,
+        confirmed: int = 0,
+        waiting: int = 0,
+        sessions: dict[str, int] | None = None,
     ) -> dict[str, Any]:
         """The one way an event's seat counters change: those of one way of taking part (`#capacity`,
-        `#confirmed`, `#waiting` in `condition` are its own), by these steps, under `condition`, in a transaction."""
+        `#confirmed`, `#waiting` in `condition` are its own), by these steps, under `condition`, in a
+        transaction; with the workshop seats `sessions` (session key to +1 or -1): a seat is taken only
+        while the session has one left."""
         steps = {"confirmed": confirmed, "waiting": waiting}
-        update = "SET " + ", ".join(f"#{name} = #{name} + :{name}" for name, step in steps.items() if step)
+        parts = [f"#{name} = #{name} + :{name}" for name, step in steps.items() if step]
+        session_names, session_values = {}, {}
+        for i, (key, step) in enumerate(sorted((sessions or {}).items())):
+            name, value = f"#session{i}", f":session{i}"
+            session_names[name], session_values[value] = key, step
+            parts.append(f"sessions_taken.{name} = if_not_exists(sessions_taken.{name}, :zero) + {value}")
+            if step > 0:
+                condition += (
+                    f" AND attribute_exists(session_seats.{name}) AND (attribute_not_exists(sessions_taken.{name})"
+                    f" OR sessions_taken.{name} < session_seats.{name})"
+                )
+            else:
+                condition += f" AND sessions_taken.{name} > :zero"
+        update = "SET " + ", ".join(parts)
         capacity, confirmed_name, waiting_name = SEAT_ATTRIBUTES[mode]
         return {
             "Update": {
@@ -517,16 +596,32 @@ class RegistrationStore:
                         "#capacity": capacity,
                         "#confirmed": confirmed_name,
                         "#waiting": waiting_name,
+                        **session_names,
                     },
                     values={
                         ":confirmed": confirmed,
                         ":waiting": waiting,
                         ":published": EventStatus.PUBLISHED,
                         ":zero": 0,
+                        **session_values,
                     },
                 ),
             }
         }
+
+
+def _holding(reg: Registration) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """A condition that the registration holds exactly the workshop seats it was read with (so that a
+    change and a cancellation never both free the same seat), with its names and values."""
+    if not reg.sessions:
+        return "(attribute_not_exists(sessions) OR size(sessions) = :no_rounds)", {}, {":no_rounds": 0}
+    names = {f"#round{i}": position for i, position in enumerate(sorted(reg.sessions))}
+    values: dict[str, Any] = {":rounds": len(reg.sessions)}
+    clauses = ["size(sessions) = :rounds"]
+    for name, position in names.items():
+        values[f":held_{name[1:]}"] = reg.sessions[position]
+        clauses.append(f"sessions.{name} = :held_{name[1:]}")
+    return " AND ".join(clauses), names, values
 
 
 def _moved(reg: Registration, **change: Any) -> Counter[str]:

@@ -11,7 +11,7 @@ from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.forms import FieldError, whole_number
 from chalicelib.core.themes import THEMES
 from chalicelib.events import workspace as event_admin
-from chalicelib.events.forms import EVENT_FORM, event_values, slot_values
+from chalicelib.events.forms import EVENT_FORM, event_values, session_rows, slot_values
 from chalicelib.events.model import EventStatus
 from chalicelib.library import speakers
 from chalicelib.views.auth import requires, signed_in
@@ -142,6 +142,7 @@ def _programme_page(
         "admin_programme.html",
         event=event,
         uninvited=speakers.uninvited(event, speakers.of_event(slug)),  # who gets an "invite" link
+        session_rows=session_rows,
         values=values or {},
         errors=errors or {},
     )
@@ -169,7 +170,15 @@ def _slot_page(
     if slot is None:
         raise NotFound()
     values = values or {**slot_values(slot), "version": str(event.version)}
-    return page(bp.current_request, "admin_slot.html", event=event, slot=slot, values=values, errors=errors or {})
+    return page(
+        bp.current_request,
+        "admin_slot.html",
+        event=event,
+        slot=slot,
+        session_rows=session_rows,
+        values=values,
+        errors=errors or {},
+    )
 
 
 @bp.route(BASE + "/{slug}/programma/{position}", methods=["GET"])

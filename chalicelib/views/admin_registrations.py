@@ -87,8 +87,18 @@ def check_in(slug: str) -> Response:
 @requires(bp, Access.ORGANISER)
 def attendance_list(slug: str) -> Response:
     event = event_admin.get(slug)
-    found, complete = attendance.print_list(slug)
-    return page(bp.current_request, "admin_attendance_list.html", event=event, registrations=found, complete=complete)
+    # one workshop's list, by the session key its link names (anything else: the whole meeting's)
+    wanted = query_params(bp.current_request).get("workshop", "")
+    session = wanted if wanted in event.session_seats else ""
+    found, complete = attendance.print_list(slug, session)
+    return page(
+        bp.current_request,
+        "admin_attendance_list.html",
+        event=event,
+        registrations=found,
+        complete=complete,
+        workshop=next((s for slot in event.rounds for s in slot.sessions if slot.key_of(s) == session), None),
+    )
 
 
 @bp.route(f"{BASE}/overzicht", methods=["GET"])

@@ -54,7 +54,19 @@ def event_json(event: Event, detail: bool = True) -> dict[str, Any]:
     }
     if detail:
         body["programme"] = [
-            {"start": s.start, "end": s.end, "title": s.title, "speakers": plain(s.speakers)} for s in event.programme
+            {
+                "position": s.position,
+                "start": s.start,
+                "end": s.end,
+                "title": s.title,
+                "speakers": plain(s.speakers),
+                # a workshop round: choose one in `sessions` by the round's position
+                "sessions": [
+                    plain(session) | {"places_left": event.session_places_left(s.position, session.id)}
+                    for session in s.sessions
+                ],
+            }
+            for s in event.programme
         ]
         body["questions"] = [
             {
@@ -127,7 +139,16 @@ def _as_form(body: dict[str, Any]) -> dict[str, str]:
         raise InvalidInput(wrong)
     form = {k: body[k] for k in _FIELDS if k in body}
     form["consent"] = "yes" if body.get("consent") is True else ""
-    return form | _answers_as_form(body.get("answers", {}))
+    return form | _answers_as_form(body.get("answers", {})) | _sessions_as_form(body.get("sessions", {}))
+
+
+def _sessions_as_form(sessions: Any) -> dict[str, str]:
+    """`sessions`: a workshop's id by its round's position."""
+    if not isinstance(sessions, dict) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in sessions.values()
+    ):
+        raise InvalidInput({"sessions": FieldError(_("Geef per workshopronde het nummer van een workshop."))})
+    return {f"round_{position}": str(session_id) for position, session_id in sessions.items()}
 
 
 def _answers_as_form(answers: Any) -> dict[str, str]:

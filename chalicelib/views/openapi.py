@@ -94,13 +94,28 @@ _SCHEMAS: dict[str, Any] = {
         "type": "object",
         "properties": {"name": {"type": "string"}, "organisation": {"type": "string"}},
     },
+    "Session": {
+        "type": "object",
+        "description": "One of a workshop round's parallel sessions",
+        "required": ["id", "title", "capacity", "room", "speakers", "places_left"],
+        "properties": {
+            "id": {"type": "integer"},
+            "title": {"type": "string"},
+            "capacity": {"type": "integer"},
+            "room": {"type": "string"},
+            "speakers": {"type": "array", "items": _ref("Speaker")},
+            "places_left": {"type": "integer"},
+        },
+    },
     "Slot": {
         "type": "object",
         "properties": {
+            "position": {"type": "integer", "description": "Names a workshop round in `sessions` when registering"},
             "start": {"type": "string", "example": "13:30"},
             "end": {"type": "string"},
             "title": {"type": "string"},
             "speakers": {"type": "array", "items": _ref("Speaker")},
+            "sessions": {"type": "array", "items": _ref("Session"), "description": "Non-empty: a workshop round"},
         },
     },
     "Question": {
@@ -168,6 +183,11 @@ _SCHEMAS: dict[str, Any] = {
                 "type": "string",
                 "enum": list(AttendanceMode),
                 "description": "On location or online; required when the event offers both",
+            },
+            "sessions": {
+                "type": "object",
+                "description": "A workshop's id by its round's position: one per round, for a seat on location",
+                "additionalProperties": {"type": "integer"},
             },
             "answers": {
                 "type": "object",

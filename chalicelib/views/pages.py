@@ -114,6 +114,12 @@ def manage(token: str) -> Response:
     if token.endswith(".ics"):
         # the meeting as it stands for this attendee: a cancelled one takes it out of their calendar
         return calendar_response(calendars.calendar_file(token.removesuffix(".ics")), filename="aanmelding.ics")
+    return _manage_page(token)
+
+
+def _manage_page(
+    token: str, values: dict[str, str] | None = None, errors: dict[str, FieldError] | None = None
+) -> Response:
     reg, event, position = registration.find(token)
     return page(
         bp.current_request,
@@ -121,6 +127,11 @@ def manage(token: str) -> Response:
         registration=reg,
         event=event,
         position=position,
+        can_choose=registration.can_choose_sessions(reg, event),
+        # the workshops as chosen, or as just sent back with a message
+        values=values if values is not None else {f"round_{p}": str(s) for p, s in reg.sessions.items()},
+        errors=errors or {},
+        workshops_saved=_query("workshops") == "1",
         is_new=_query("nieuw") == "1",
         mail_failed=_query("mail") == "0",
         just_cancelled=_query("geannuleerd") == "1",
@@ -129,6 +140,17 @@ def manage(token: str) -> Response:
         certificate=certificates.attended(reg),
         online_link=online_link(event, reg.status == RegistrationStatus.CONFIRMED, reg.attendance),
     )
+
+
+def _sessions_refused(token: str, values: dict[str, str], errors: dict[str, FieldError]) -> Response:
+    return _manage_page(token, values, errors)
+
+
+@bp.route("/r/{token}/workshops", methods=["POST"], content_types=FORM)
+@form_post(bp, on_invalid=_sessions_refused)
+def choose_sessions(form: dict[str, str], token: str) -> Response:
+    registration.choose_sessions(token, form)
+    return redirect(f"/r/{token}?workshops=1#workshops")
 
 
 @bp.route("/agenda/{feed}", methods=["GET"])
