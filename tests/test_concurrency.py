@@ -34,8 +34,9 @@ def seats(moto_server: str) -> None:
     store_event(build_event(capacity=SEATS))
 
 
-def read_then_wait(monkeypatch: pytest.MonkeyPatch) -> None:
-    barrier = threading.Barrier(PEOPLE, timeout=60)
+def read_then_wait(monkeypatch: pytest.MonkeyPatch, people: int = PEOPLE) -> None:
+    """Every one of `people` registrations reads the event, then waits until all have read it."""
+    barrier = threading.Barrier(people, timeout=60)
     read = EventStore.get_meta
 
     def get_meta(self: EventStore, slug: str) -> Any:

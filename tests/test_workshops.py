@@ -4,7 +4,6 @@ personal page, never overbooked."""
 from __future__ import annotations
 
 import json
-import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -15,11 +14,11 @@ import pytest
 from chalicelib import stores
 from chalicelib.core.errors import Conflict, InvalidInput
 from chalicelib.events.model import Session, Slot
-from chalicelib.events.store import EventStore
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.store import RegistrationStore, StaleRegistration
 from tests.accounts_helpers import make_account, sign_in
 from tests.conftest import FormSession, build_event, csv_rows, download_export, registration_form, store_event
+from tests.test_concurrency import read_then_wait
 
 SLUG = "netwerkbijeenkomst-test"
 BASE = f"/beheer/bijeenkomsten/{SLUG}"
@@ -52,6 +51,20 @@ def taken() -> dict[str, int]:
 def organiser(client) -> FormSession:
     make_account("org@zwijndrecht.nl", access="organiser")
     return sign_in(FormSession(client), "org@zwijndrecht.nl")
+
+
+def file_with_round(slot: dict[str, Any]) -> dict[str, Any]:
+    """An event file whose programme is this one slot."""
+    return {
+        "slug": SLUG,
+        "title": "Netwerkbijeenkomst",
+        "date": "2027-03-18",
+        "start": "13:15",
+        "end": "17:00",
+        "venue": "Gemeentehuis Zwijndrecht",
+        "capacity": 5,
+        "programme": [slot],
+    }
 
 
 def version() -> str:
@@ -305,16 +318,7 @@ def test_an_event_file_carries_a_round_and_loading_it_again_keeps_the_chosen_sea
             },
         ],
     }
-    event_file = {
-        "slug": SLUG,
-        "title": "Netwerkbijeenkomst",
-        "date": "2027-03-18",
-        "start": "13:15",
-        "end": "17:00",
-        "venue": "Gemeentehuis Zwijndrecht",
-        "capacity": 5,
-        "programme": [slot],
-    }
+    event_file = file_with_round(slot)
     load([event_file])
     reg = registration.register(SLUG, registration_form(round_1="2"), "nl").registration
     assert reg.sessions == {"1": 2}
@@ -337,15 +341,7 @@ def race_for_one_workshop(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     every one reads the event before any writes."""
     sessions = (Session(1, "Vol", SEATS), Session(2, "Ruim", PEOPLE))
     store_event(build_event(capacity=PEOPLE, programme=[replace(ROUND, sessions=sessions)]))
-    barrier = threading.Barrier(PEOPLE, timeout=60)
-    read = EventStore.get_meta
-
-    def get_meta(self: EventStore, slug: str) -> Any:
-        event = read(self, slug)
-        barrier.wait()
-        return event
-
-    monkeypatch.setattr(EventStore, "get_meta", get_meta)
+    read_then_wait(monkeypatch, PEOPLE)
 
     def one(_: int) -> str:
         try:
@@ -461,16 +457,7 @@ def test_reordering_sessions_in_an_event_file_keeps_choices_by_id(moto):
         {"id": 1, "title": "Online ordeverstoring", "capacity": 2},
         {"id": 2, "title": "Casus Rotterdam", "capacity": 2},
     ]
-    event_file = {
-        "slug": SLUG,
-        "title": "Netwerkbijeenkomst",
-        "date": "2027-03-18",
-        "start": "13:15",
-        "end": "17:00",
-        "venue": "Gemeentehuis Zwijndrecht",
-        "capacity": 5,
-        "programme": [{"start": "14:40", "end": "15:20", "title": "Workshopronde", "sessions": sessions}],
-    }
+    event_file = file_with_round({"start": "14:40", "end": "15:20", "title": "Workshopronde", "sessions": sessions})
     load([event_file])
     reg = registration.register(SLUG, registration_form(round_1="2"), "nl").registration
     load([{**event_file, "programme": [{**event_file["programme"][0], "sessions": sessions[::-1]}]}])
