@@ -156,13 +156,15 @@ def test_choose_a_workshop_and_change_it(page: Page):
     page.get_by_role("button", name="Aanmelden").click()
     expect(page.get_by_role("status")).to_contain_text("Bedankt, u bent aangemeld.")
 
-    workshops = page.get_by_role("group", name="Workshopronde 15:30: Workshopronde")
+    workshops = page.get_by_role("group", name="Workshopronde 15:30: Verdieping in drie workshops")
     expect(workshops.get_by_label("Online aangejaagde ordeverstoring")).to_be_checked()
     workshops.get_by_label("Opleidingsaanbod").check()
     page.get_by_role("button", name="Workshopkeuze opslaan").click()
     expect(page.get_by_role("status")).to_contain_text("Uw workshopkeuze is opgeslagen.")
     expect(
-        page.get_by_role("group", name="Workshopronde 15:30: Workshopronde").get_by_label("Opleidingsaanbod")
+        page.get_by_role("group", name="Workshopronde 15:30: Verdieping in drie workshops").get_by_label(
+            "Opleidingsaanbod"
+        )
     ).to_be_checked()
     assert_accessible(page)
     for width in (320, 390):

@@ -138,11 +138,11 @@ def test_a_chosen_workshop_can_neither_go_nor_shrink_below_its_people(organiser)
     }
     response = organiser.post(f"{BASE}/programma/4", slot_form)
     assert response.status_code == 422
-    assert "Al 2 mensen kozen deze workshop." in response.body.decode()
+    assert "Minstens 2: zoveel deelnemers kozen deze workshop al." in response.body.decode()
     removed = {k: v for k, v in slot_form.items() if not k.startswith("session_1_")}
     removed |= {"session_3_id": "3", "session_3_title": "Statelijke dreigingen", "session_3_capacity": "5"}
     response = organiser.post(f"{BASE}/programma/4", removed)
-    assert "Mensen kozen Online ordeverstoring: die workshop kan niet weg." in response.body.decode()
+    assert "‘Online ordeverstoring’ kan niet weg: deelnemers kozen deze workshop." in response.body.decode()
     response = organiser.post(f"{BASE}/programma/4/verwijderen", {"version": version()})
     assert response.status_code == 409
     assert "Deelnemers kozen een workshop in deze ronde" in response.body.decode()
@@ -288,12 +288,13 @@ def test_organisers_see_counts_lists_and_the_export_per_workshop(organiser):
     register(1, name="Anna Online")
     register(3, name="Bram Staat")
     page = organiser.get(f"{BASE}/aanmeldingen").body.decode()
-    assert "Online ordeverstoring, Zaal 1: 1 van 2 plaatsen gekozen" in page
+    assert "Online ordeverstoring, Zaal 1: 1 van 2 plaatsen bezet" in page
     assert f'href="{BASE}/presentielijst?workshop=4-3"' in page
     listing = organiser.get(f"{BASE}/presentielijst?workshop=4-3").body.decode()
     assert "Bram Staat" in listing
     assert "Anna Online" not in listing
     assert "Statelijke dreigingen" in listing
+    assert "14:40–15:20 uur" in listing  # the workshop's own time
     whole = organiser.get(f"{BASE}/presentielijst?workshop=onzin").body.decode()
     assert "Anna Online" in whole
     assert "Bram Staat" in whole

@@ -136,7 +136,9 @@ def _sessions(
         capacity = PARSERS["number"](form, prefix + "capacity", _SESSION_CAPACITY, errors)
         taken = event.session_taken(position, session_id)
         if prefix + "capacity" not in errors and capacity < taken:
-            errors[prefix + "capacity"] = FieldError(_("Al %(max)d mensen kozen deze workshop."), taken)
+            errors[prefix + "capacity"] = FieldError(
+                _("Minstens %(max)d: zoveel deelnemers kozen deze workshop al."), taken
+            )
         sessions.append(Session(session_id, title, capacity, room, _speakers(form, errors, prefix + "speakers")))
     if len(sessions) == 1:
         errors["session_1_title"] = FieldError(_("Een workshopronde heeft ten minste twee workshops."))
@@ -149,7 +151,7 @@ def _sessions(
     gone = [s for s in existing if s.id not in kept_ids and event.session_taken(position, s.id)]
     if gone:
         errors["session_1_title"] = FieldError(
-            _("Mensen kozen %(other)s: die workshop kan niet weg."), other=gone[0].title
+            _("‘%(other)s’ kan niet weg: deelnemers kozen deze workshop. Zet de rij terug."), other=gone[0].title
         )
     return tuple(sessions)
 

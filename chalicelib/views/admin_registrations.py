@@ -97,7 +97,8 @@ def attendance_list(slug: str) -> Response:
         event=event,
         registrations=found,
         complete=complete,
-        workshop=next((s for slot in event.rounds for s in slot.sessions if slot.key_of(s) == session), None),
+        # the workshop and its round (whose times the list shows), when one was asked for
+        workshop=next(((slot, s) for slot in event.rounds for s in slot.sessions if slot.key_of(s) == session), None),
     )
 
 
