@@ -24,12 +24,13 @@ RESERVED_SLUGS = ("nieuw",)  # /beheer/bijeenkomsten/nieuw is a page
 # the declaration's order, but the title before the slug that is made from it
 EVENT_FORM = sorted(form_rules(Event), key=lambda field: field[0] != "title")
 EVENT_FIELDS = (*(name for name, _rule in EVENT_FORM), "version")
+SESSION_PARTS = ("title", "room", "capacity", "speakers")  # a workshop row's fields: session_{n}_{part}
 SLOT_FIELDS = (
     "start",
     "end",
     "title",
     "speakers",
-    *(f"session_{n}_{part}" for n in range(1, MAX_SESSIONS + 1) for part in ("title", "room", "capacity", "speakers")),
+    *(f"session_{n}_{part}" for n in range(1, MAX_SESSIONS + 1) for part in SESSION_PARTS),
 )
 _SESSION_CAPACITY = FormRule(_("Plaatsen"), "number", limit=CAPACITY_MAX, required=True)
 _START = FormRule(_("Begintijd"), "time", required=True)
@@ -124,7 +125,7 @@ def _sessions(
     sessions: list[Session] = []
     for n in range(1, MAX_SESSIONS + 1):
         prefix = f"session_{n}_"
-        if not any(form.get(prefix + part, "").strip() for part in ("title", "room", "capacity", "speakers")):
+        if not any(form.get(prefix + part, "").strip() for part in SESSION_PARTS):
             continue
         # a row keeps its session's id; a new slot (an event file) may name its own
         kept = whole_number(form.get(prefix + "id", ""))
@@ -168,8 +169,8 @@ def overlapping(start: str, end: str, others: list[Slot]) -> Slot | None:
 
 def session_rows(values: Mapping[str, str]) -> int:
     """How many workshop rows the slot form shows: those filled in and two empty ones, at least three."""
-    parts = ("title", "room", "capacity", "speakers")
-    used = max((n for n in range(1, MAX_SESSIONS + 1) if any(values.get(f"session_{n}_{p}") for p in parts)), default=0)
+    filled = (n for n in range(1, MAX_SESSIONS + 1) if any(values.get(f"session_{n}_{p}") for p in SESSION_PARTS))
+    used = max(filled, default=0)
     return min(max(used + 2, 3), MAX_SESSIONS)
 
 

@@ -46,8 +46,8 @@ def clean_registration(
         errors["role"] = FieldError(_("Kies een van de genoemde functies."))
     attendance = _attendance(data, modes, errors)
     answers = {str(q.id): given for q in questions if (given := _answer(data, q, errors))}
-    on_site = rounds is not None and attendance == AttendanceMode.ON_SITE
-    sessions = session_choices(data, rounds, errors) if on_site and rounds is not None else {}
+    on_site = attendance == AttendanceMode.ON_SITE
+    sessions = session_choices(data, rounds, errors) if rounds is not None and on_site else {}
     if data.get("consent") != "yes":
         errors["consent"] = FieldError(_("Geef toestemming om uw gegevens voor deze bijeenkomst te gebruiken."))
     fields = (
