@@ -5,6 +5,7 @@
     load-events FILE.yaml|FILE.json   create or update events, checked as the workspace form checks them
     create-organiser --email ADDRESS  the first organiser (or make an account organiser)
     send-newsletter --subject S FILE  mail FILE to every subscribed member
+    send-digest [--day YYYY-MM-DD]    what was published that day, to who follows its themes
     invite-speaker SLUG ...           mail a speaker a private upload link for programme slots
     revoke-speaker SLUG --email A     end all of that speaker's links
     add-document FILE --title T ...   put an organiser's document in the knowledge library
@@ -126,6 +127,23 @@ def send_evaluations(slug: str | None) -> None:
         click.echo(f"opened; the mail worker sends it. Results: /beheer/bijeenkomsten/{slug}/evaluatie")
     else:
         click.echo("its evaluation was opened before")
+
+
+@cli.command("send-digest")
+@click.option(
+    "--day", type=click.DateTime(formats=["%Y-%m-%d"]), help="The day whose news to send (default: yesterday)"
+)
+def send_digest(day: object) -> None:
+    """Run the daily digest by hand: what was published on DAY, to who follows its themes (once per day)."""
+    from datetime import datetime
+
+    from chalicelib.mail import digest
+
+    chosen = day.date() if isinstance(day, datetime) else None
+    if digest.send_digest(chosen):
+        click.echo("started; the mail worker sends it. Follow it at /beheer/verzendingen")
+    else:
+        click.echo("nothing published in a theme that day, or its digest was started before")
 
 
 @cli.command("invite-speaker")

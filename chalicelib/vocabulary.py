@@ -64,6 +64,7 @@ JOB_KIND_LABELS: dict[str, str] = {
     JobKind.NEWSLETTER: _("Nieuwsbrief"),
     JobKind.REMINDER: _("Herinnering"),
     JobKind.EVALUATION: _("Evaluatie"),
+    JobKind.DIGEST: _("Nieuw in gevolgde thema's"),
 }
 # how someone takes part
 ATTENDANCE_LABELS: dict[str, str] = {

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Browser, Page
 
@@ -58,16 +60,18 @@ WORKSPACE = {
 }
 
 
-def open_mailed_link(page: Page, to: str, subject: str) -> None:
-    """Open the local outbox and follow the link in the newest mail to `to` with `subject`. Some mail
-    (a sign-in link) comes from a worker a moment later: look again, as a person checks their inbox."""
+def open_mailed_link(page: Page, to: str, subject: str, link: str = "") -> None:
+    """Open the local outbox and follow the first link (or the one named `link`) in the newest mail to
+    `to` with `subject`. Some mail (a sign-in link) comes from a worker a moment later: look again, as
+    a person checks their inbox."""
     for _ in range(60):
         page.goto("/outbox")
         mail = page.get_by_role("article").filter(has_text=to).filter(has_text=subject).first
         if mail.count():
             break
         page.wait_for_timeout(250)
-    mail.locator(".mail-body a").first.click()
+    links = mail.locator(".mail-body").get_by_role("link", name=link, exact=True) if link else None
+    (links or mail.locator(".mail-body a")).first.click()
 
 
 def sign_in(page: Page, address: str) -> None:
@@ -131,6 +135,15 @@ def page_types(browser: Browser, url: str, manage: Callable[..., str]) -> Iterat
         organiser = person()
         sign_in(organiser, ORGANISER)
         visits += [(name, organiser, path) for name, path in WORKSPACE.items()]
+
+        # a followed theme's digest (the demo meeting was published today), and its unfollow page
+        organiser.goto("/account")
+        organiser.get_by_label("polarisatie", exact=True).check()
+        organiser.get_by_role("button", name="Thema's opslaan").click()
+        manage("send-digest", "--day", datetime.now(ZoneInfo("Europe/Amsterdam")).date().isoformat())
+        follower = person()
+        open_mailed_link(follower, ORGANISER, "Nieuw in de thema's die u volgt", link="polarisatie")
+        visits.append(("theme-unfollow", follower, urlsplit(follower.url).path))
         yield visits
     finally:
         for context in contexts:

@@ -48,6 +48,9 @@ MATRIX = {
     ("POST", "/account", "/account"): (401, 422, 422),
     ("POST", "/account/verwijderen", "/account/verwijderen"): (401, 422, 422),
     ("POST", "/account/agenda", "/account/agenda"): (401, 303, 303),
+    ("POST", "/account/themas", "/account/themas"): (401, 303, 303),
+    ("GET", "/themas/afmelden/{token}", f"/themas/afmelden/{UNKNOWN}"): (410, 410, 410),
+    ("POST", "/themas/afmelden/{token}", f"/themas/afmelden/{UNKNOWN}"): (410, 410, 410),
     ("GET", "/nieuwsbrief/afmelden/{token}", f"/nieuwsbrief/afmelden/{UNKNOWN}"): (200, 200, 200),
     ("POST", "/nieuwsbrief/afmelden/{token}", f"/nieuwsbrief/afmelden/{UNKNOWN}"): (410, 410, 410),
     ("GET", "/beheer/accounts", "/beheer/accounts"): (303, 403, 200),
@@ -106,7 +109,7 @@ MATRIX = {
         410,
     ),
     ("GET", "/kennisbank", "/kennisbank"): (200, 200, 200),
-    ("GET", "/kennisbank/{material_id}/download", f"/kennisbank/{SLUG}.000000000000/download"): (404, 404, 404),
+    ("GET", "/kennisbank/{material_id}/download", f"/kennisbank/{SLUG}.000000000000/download"): (303, 404, 404),
     ("GET", "/beheer/materialen", "/beheer/materialen"): (303, 403, 200),
     ("POST", "/beheer/materialen/{material_id}/{action}", f"/beheer/materialen/{SLUG}.000000000000/publiceren"): (
         401,
@@ -274,8 +277,8 @@ def test_access_matrix(people, role):
     assert not wrong, f"{role}: (got, expected) {wrong}"
 
 
-# RFC 8058 one-click unsubscribe is posted by mail clients without cookies; its signed token is the credential.
-CSRF_EXEMPT = {"/nieuwsbrief/afmelden/{token}"}
+# RFC 8058 one-click unsubscribes are posted by mail clients without cookies; its signed token is the credential.
+CSRF_EXEMPT = {"/nieuwsbrief/afmelden/{token}", "/themas/afmelden/{token}"}
 
 
 def test_every_form_refuses_a_post_without_its_csrf_token(people):
@@ -286,7 +289,7 @@ def test_every_form_refuses_a_post_without_its_csrf_token(people):
         for method, route, path in MATRIX
         if method == "POST" and "application/x-www-form-urlencoded" in app.routes[route]["POST"].content_types
     ]
-    assert len(forms) == 48  # the matrix lists every route, so every form is here
+    assert len(forms) == 50  # the matrix lists every route, so every form is here
     organiser = people["organiser"]
     for route, path in forms:
         response = organiser.post(path, {"email": "x@politie.nl", "name": "x"}, with_token=False)

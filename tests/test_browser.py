@@ -11,7 +11,9 @@ import codecs
 import csv
 import io
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -226,7 +228,7 @@ def request_account(page: Page, name: str, address: str, organisation: str, chec
     page.get_by_role("button", name="Account aanvragen").click()
 
 
-def test_request_an_account_verify_it_and_sign_in(page: Page):
+def test_request_an_account_verify_it_and_sign_in(page: Page, portal: LivePortal):
     address = "joppe@politie.nl"  # a trusted domain: approved once verified
     request_account(page, "Joppe van der Bruggen", address, "Politie eenheid Rotterdam", check_page=True)
     expect(page.get_by_role("status")).to_contain_text("We hebben een e-mail gestuurd")
@@ -264,6 +266,23 @@ def test_request_an_account_verify_it_and_sign_in(page: Page):
     assert page.get_by_label("Uw persoonlijke agenda-link").input_value() != feed
     assert page.request.get(feed).status == 404
     assert_accessible(page)
+
+    # follow two themes; the next morning's digest names the demo meeting (published today, in
+    # every theme), and one click on a theme's link in it stops that theme only
+    page.get_by_label("radicalisering", exact=True).check()
+    page.get_by_label("extremisme", exact=True).check()
+    page.get_by_role("button", name="Thema's opslaan").click()
+    expect(page.get_by_role("status")).to_contain_text("U volgt nu: radicalisering, extremisme.")
+    assert_accessible(page)
+    portal.manage("send-digest", "--day", datetime.now(ZoneInfo("Europe/Amsterdam")).date().isoformat())
+    open_mailed_link(page, address, "Nieuw in de thema's die u volgt", link="extremisme")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thema's niet meer volgen")
+    assert_accessible(page)
+    page.get_by_role("button", name="Niet meer volgen").click()
+    expect(page.get_by_role("status")).to_contain_text("U volgt deze thema's niet meer: extremisme.")
+    page.get_by_role("link", name="Kies uw thema's op Mijn account").click()
+    expect(page.get_by_label("radicalisering", exact=True)).to_be_checked()
+    expect(page.get_by_label("extremisme", exact=True)).not_to_be_checked()
 
     # the registration form is filled in for a signed-in member
     page.goto(DEMO)
@@ -494,7 +513,8 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
     expect(organiser.locator("#verzending-status")).to_have_text("Klaar", timeout=30_000)  # without a reload
     assert_accessible(organiser)
     organiser.goto("/beheer/verzendingen")
-    expect(organiser.get_by_role("cell", name="Klaar")).to_be_visible()
+    message_row = organiser.get_by_role("row").filter(has_text="Bericht aan deelnemers")
+    expect(message_row.get_by_role("cell", name="Klaar")).to_be_visible()
     assert_accessible(organiser)
     organiser.goto("/outbox")
     expect(organiser.get_by_text("Parkeren bij het gemeentehuis").first).to_be_visible()

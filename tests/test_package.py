@@ -277,6 +277,7 @@ FUNCTIONS = (
     "SendMail",
     "SendReminders",
     "SendEvaluations",
+    "SendDigests",
     "MakeExport",
     "SendSignInLink",
     "SesNotifications",
@@ -284,7 +285,7 @@ FUNCTIONS = (
     "AnonymiseRegistrations",
     "RebuildSearchIndex",
 )
-SCHEDULED = ("SendReminders", "SendEvaluations", "AnonymiseRegistrations", "RebuildSearchIndex")
+SCHEDULED = ("SendReminders", "SendEvaluations", "SendDigests", "AnonymiseRegistrations", "RebuildSearchIndex")
 
 
 def test_every_failure_reaches_the_alarm_topic(package: Path):

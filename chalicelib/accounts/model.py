@@ -13,6 +13,7 @@ from chalicelib.core.keys import email_key
 ACCOUNT_SK = "#ACCOUNT"
 SESSION_PREFIX = "SESSION#"  # a session lives in its account's partition: SESSION#{sha256(session id)}
 NEWSLETTER_INDEX_PK = "NEWSLETTER"
+FOLLOWER_PREFIX = "FOLLOWS#"  # GSI3 sort key of an approved account that follows a theme
 
 
 class AccountStatus(StrEnum):
@@ -52,6 +53,8 @@ class Account:
     session_epoch: int = 0
     # the private calendar feed's link is signed with this number: raising it ("a new link") ends the old one
     calendar_epoch: int = 0
+    # the themes whose new meetings and materials reach them in a daily digest (mail/digest.py)
+    themes: tuple[str, ...] = ()
 
     @property
     def pk(self) -> str:
@@ -65,6 +68,11 @@ class Account:
     def subscribed(self) -> bool:
         return self.newsletter and self.status == AccountStatus.APPROVED
 
+    @property
+    def follows(self) -> bool:
+        """Whether the daily digest is for them: approved, with a theme followed."""
+        return bool(self.themes) and self.status == AccountStatus.APPROVED
+
     def to_item(self) -> dict[str, Any]:
         item: dict[str, Any] = {
             "PK": self.pk,
@@ -77,6 +85,9 @@ class Account:
         }
         if self.subscribed:
             item["GSI2PK"], item["GSI2SK"] = NEWSLETTER_INDEX_PK, self.email.lower()
+        if self.follows:
+            # sparse: GSI3 of ACCOUNTS#approved holds exactly the followers, whom the digest reads
+            item["GSI3SK"] = f"{FOLLOWER_PREFIX}{self.email.lower()}"
         return item
 
     @classmethod

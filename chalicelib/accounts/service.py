@@ -7,7 +7,7 @@ entry (who, what, when, before and after) in one transaction.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -24,6 +24,7 @@ from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import email_key
 from chalicelib.core.paging import Page
+from chalicelib.core.themes import THEMES
 from chalicelib.mail import sending as mail
 
 DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -223,6 +224,15 @@ def set_newsletter(account: Account, subscribed: bool, actor: str) -> None:
     )
 
 
+def set_themes(account: Account, followed: Iterable[str], actor: str) -> None:
+    """The themes whose new meetings and materials the member hears of in the daily digest."""
+    wanted = set(followed)
+    before = _snapshot(account)
+    account.themes = tuple(theme for theme in THEMES if theme in wanted)
+    if account.themes != tuple(before["themes"]):
+        _save(account, actor=actor, action="account.themes", before=before)
+
+
 def _calendar_serializer() -> URLSafeSerializer:
     return URLSafeSerializer(config.secret_key(), salt="member-calendar")
 
@@ -283,7 +293,13 @@ def ensure_organiser(email: str, name: str) -> Account:
 
 
 def _snapshot(account: Account) -> dict[str, Any]:
-    return {"status": account.status, "access": account.access, "newsletter": account.newsletter, "name": account.name}
+    return {
+        "status": account.status,
+        "access": account.access,
+        "newsletter": account.newsletter,
+        "name": account.name,
+        "themes": list(account.themes),
+    }
 
 
 def _save(account: Account, actor: str, action: str, before: dict[str, Any]) -> None:

@@ -13,7 +13,14 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.accounts.model import ACCOUNT_SK, NEWSLETTER_INDEX_PK, SESSION_PREFIX, Account
+from chalicelib.accounts.model import (
+    ACCOUNT_SK,
+    FOLLOWER_PREFIX,
+    NEWSLETTER_INDEX_PK,
+    SESSION_PREFIX,
+    Account,
+    AccountStatus,
+)
 from chalicelib.audit.store import audit_put
 from chalicelib.core.dynamo import (
     cancellation_codes,
@@ -174,6 +181,19 @@ class AccountStore:
             IndexName="GSI2",
             KeyConditionExpression="GSI2PK = :pk",
             ExpressionAttributeValues=to_attrs({":pk": NEWSLETTER_INDEX_PK}),
+        )
+        return [Account.from_item(i) for i in items]
+
+    def followers(self) -> list[Account]:
+        """Approved accounts that follow a theme, by address: the sparse part of GSI3; paginates."""
+        items = query_all(
+            self._client,
+            TableName=self._table,
+            IndexName="GSI3",
+            KeyConditionExpression="GSI1PK = :pk AND begins_with(GSI3SK, :follows)",
+            ExpressionAttributeValues=to_attrs(
+                {":pk": f"ACCOUNTS#{AccountStatus.APPROVED}", ":follows": FOLLOWER_PREFIX}
+            ),
         )
         return [Account.from_item(i) for i in items]
 

@@ -18,11 +18,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from chalicelib.core import themes
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.entity import field_types, plain
 from chalicelib.core.forms import FieldError, text_field, whole_number
 from chalicelib.core.i18n import _
-from chalicelib.core.themes import THEMES
 
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -150,7 +150,7 @@ def _lines(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str,
 
 
 def _themes(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, FieldError]) -> tuple[str, ...]:
-    return tuple(theme for i, theme in enumerate(THEMES) if form.get(f"theme_{i}") == "yes")
+    return themes.chosen(form)
 
 
 def _checkbox(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, FieldError]) -> bool:
@@ -191,7 +191,7 @@ def form_value(kind: str, name: str, value: Any) -> dict[str, str]:
     if value is None:
         return {}
     if kind == "themes":
-        return {f"theme_{i}": "yes" for i, theme in enumerate(THEMES) if theme in value}
+        return themes.boxes(value)
     if kind == "checkbox":
         return {name: "yes" if value is True else ""}
     if kind == "lines" and isinstance(value, (list, tuple)):

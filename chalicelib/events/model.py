@@ -19,6 +19,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.core.clock import local_time
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import Api, editable, kept_out
@@ -273,6 +274,8 @@ class Event:
     confirmed_online: int = 0
     waiting_online: int = 0
     version: int = 0  # organisers' edits expect the version they read; registrations leave it alone
+    # when it was first published: followers of its themes hear of it once, in the next daily digest
+    published_at: datetime | None = None
     evaluation_opened_at: datetime | None = None  # written only when the evaluation mail goes out
     evaluation_closed_at: datetime | None = None  # an organiser closed it before its 14 days were over
     questions_issued: int = 0  # the highest question id ever given: a removed question's id is never reused
@@ -291,6 +294,11 @@ class Event:
     @property
     def ends_at(self) -> datetime:
         return datetime.fromisoformat(f"{self.date.isoformat()}T{self.end}").replace(tzinfo=TIMEZONE)
+
+    def stamp_publication(self, now: datetime) -> None:
+        """Remember the first publication; publishing again after a withdrawal announces nothing new."""
+        if self.status == EventStatus.PUBLISHED and self.published_at is None:
+            self.published_at = now
 
     @property
     def rounds(self) -> list[Slot]:
@@ -385,6 +393,8 @@ class Event:
             # every event by date, for reminders and retention, until its registrations are anonymised
             "GSI2PK": EVENT_DATES_INDEX_PK,
             "GSI2SK": f"{day}#{self.slug}",
+            # GSI3 of the published partition: by the moment of publication, for the daily digest
+            **({"GSI3SK": f"{local_time(self.published_at)}#{self.slug}"} if self.published_at else {}),
         }
 
     @classmethod

@@ -177,6 +177,18 @@ class EventStore:
         last = response.get("LastEvaluatedKey")
         return EventPage(events, encode_cursor(last) if last else None)
 
+    def published_on(self, day: str) -> list[Event]:
+        """Events first published on a day (YYYY-MM-DD, the network's clock) and published still:
+        one Query of GSI3, whose sort key in the published partition is the moment of publication."""
+        items = query_all(
+            self._client,
+            TableName=self._table,
+            IndexName="GSI3",
+            KeyConditionExpression="GSI1PK = :pk AND begins_with(GSI3SK, :day)",
+            ExpressionAttributeValues=to_attrs({":pk": EVENTS_INDEX_PK, ":day": f"{day}T"}),
+        )
+        return [Event.from_item(i) for i in items]
+
     def in_calendar(self, since: str) -> list[Event]:
         """Published and cancelled events from a day on, by date (the public calendar feed): one
         Query of GSI1 per partition, paginated; drafts are never read."""

@@ -56,7 +56,7 @@ def get(slug: str) -> Event:
 
 def snapshot(event: Event) -> dict[str, Any]:
     item = event.to_item()
-    kept = {k: v for k, v in item.items() if k not in ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "type")}
+    kept = {k: v for k, v in item.items() if k not in ("PK", "SK", "type") and not k.startswith("GSI")}
     programme = [
         {
             "start": s.start,
@@ -80,6 +80,7 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, A
 def write(organiser: Account, event: Event, action: str, before: dict[str, Any], removed: tuple[int, ...] = ()) -> None:
     read = set(event.session_seats)  # the sessions as the organiser's page showed them
     follow_programme(event)
+    event.stamp_publication(clock.now())
     old, new = _changes(before, snapshot(event))
     entry = audit_entry(organiser.email, action, event.slug, old, new, clock.now().isoformat())
     try:
@@ -137,6 +138,8 @@ def import_event(actor: str, event: Event, now: datetime) -> None:
     follow_programme(event)
     store = stores.events()
     existing = store.get(event.slug)
+    event.published_at = existing.published_at if existing else None
+    event.stamp_publication(now)
     if existing is None:
         entry = audit_entry(actor, "event.imported", event.slug, {}, snapshot(event), now.isoformat())
         try:

@@ -12,12 +12,11 @@ from typing import Any
 from chalicelib import stores
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import audit_entry
-from chalicelib.core import clock, config
+from chalicelib.core import clock, config, themes
 from chalicelib.core.errors import NotFound
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _
 from chalicelib.core.paging import Page
-from chalicelib.core.themes import THEMES
 from chalicelib.events.model import EventStatus
 from chalicelib.library import storage
 from chalicelib.library.model import ACCESS_LEVELS, Material, MaterialAccess, MaterialStatus
@@ -108,7 +107,7 @@ def values(material: Material) -> dict[str, str]:
         "access": material.access,
         "status": material.status,
     }
-    result.update({f"theme_{i}": "yes" for i, theme in enumerate(THEMES) if theme in material.themes})
+    result.update(themes.boxes(material.themes))
     return result
 
 
@@ -127,7 +126,7 @@ def update(organiser: Account, material_id: str, form: Mapping[str, str]) -> Mat
     before = _snapshot(material)
     material.title, material.description = title, description
     material.access, material.status = MaterialAccess(access), MaterialStatus(status)
-    material.themes = tuple(theme for i, theme in enumerate(THEMES) if form.get(f"theme_{i}") == "yes")
+    material.themes = themes.chosen(form)
     if status == MaterialStatus.AFTER_EVENT and material.publish_from is None:
         event = stores.events().get_meta(material.event_slug)
         material.publish_from = event.ends_at if event else clock.now()

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from chalicelib.core.clock import local_time
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import kept_out
 from chalicelib.events.model import event_pk
@@ -119,6 +120,20 @@ class Material:
     # the S3 version that passed the check: downloads and the index read it, never a later upload to
     # the same key ("" for files from before versions were kept: the newest)
     object_version: str = ""
+    # when it was first published: followers of its themes hear of it once, in the next daily digest
+    published_at: datetime | None = None
+
+    @property
+    def visible_from(self) -> datetime | None:
+        """From when anyone its access level allows sees it: None while it is a draft."""
+        if self.status == MaterialStatus.PUBLISHED:
+            return self.published_at
+        return self.publish_from if self.status == MaterialStatus.AFTER_EVENT else None
+
+    def stamp_publication(self, now: datetime) -> None:
+        """Remember the first publication; publishing again after a withdrawal announces nothing new."""
+        if self.status == MaterialStatus.PUBLISHED and self.published_at is None:
+            self.published_at = now
 
     def is_visible(self, now: datetime) -> bool:
         if self.status == MaterialStatus.PUBLISHED:
@@ -134,6 +149,8 @@ class Material:
             # every material, newest first, for the library and the organisers' list
             "GSI1PK": "MATERIALS",
             "GSI1SK": f"{self.date.isoformat()}#{self.id}",
+            # GSI3 of the same partition: by the moment it became visible, for the daily digest
+            **({"GSI3SK": f"{local_time(self.visible_from)}#{self.id}"} if self.visible_from else {}),
         }
 
     @classmethod

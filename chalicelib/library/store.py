@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chalicelib.audit.store import audit_put
+from chalicelib.core import clock
 from chalicelib.core.dynamo import from_attrs, primary_key, query_all, to_attrs
 from chalicelib.core.paging import Page, query_page
 from chalicelib.events.model import event_pk
@@ -106,6 +107,7 @@ class LibraryStore:
 
     def save_material(self, material: Material, audit: dict[str, Any] | None = None) -> None:
         """Write a material; an organiser's change comes with its audit entry, in one transaction."""
+        material.stamp_publication(clock.now())
         put = {"Put": {"TableName": self._table, "Item": to_attrs(material.to_item())}}
         self._client.transact_write_items(TransactItems=[put, *([audit_put(self._table, audit)] if audit else [])])
         self._changed(material.id)
@@ -137,6 +139,18 @@ class LibraryStore:
             KeyConditionExpression="GSI1PK = :pk",
             ExpressionAttributeValues=to_attrs({":pk": "MATERIALS"}),
             ScanIndexForward=False,
+        )
+        return [Material.from_item(i) for i in items]
+
+    def visible_on(self, day: str) -> list[Material]:
+        """Materials that became visible on a day (YYYY-MM-DD, the network's clock), drafts never:
+        one Query of GSI3, whose sort key in this partition is the moment they became visible."""
+        items = query_all(
+            self._client,
+            TableName=self._table,
+            IndexName="GSI3",
+            KeyConditionExpression="GSI1PK = :pk AND begins_with(GSI3SK, :day)",
+            ExpressionAttributeValues=to_attrs({":pk": "MATERIALS", ":day": f"{day}T"}),
         )
         return [Material.from_item(i) for i in items]
 

@@ -8,7 +8,7 @@ Organisers follow it at /beheer/verzendingen.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -38,6 +38,7 @@ def start(
     subject: str = "",
     body: str = "",
     job_id: str | None = None,
+    day: date | None = None,
 ) -> MailJob:
     """Record the job with its audit entry, then queue it. JobExists if `job_id` was used before."""
     job = MailJob(
@@ -49,6 +50,7 @@ def start(
         body=body,
         event_slug=event.slug if event else "",
         event_title=event.title if event else "",
+        day=day,
     )
     target = event.slug if event else kind
     entry = audit_entry(actor, action, target, {}, {"job": job.id, "kind": kind, "subject": subject}, now.isoformat())

@@ -16,7 +16,7 @@ from chalicelib.core.i18n import _
 from chalicelib.core.keys import email_key
 from chalicelib.evaluations.model import closes_at
 from chalicelib.events.model import AttendanceMode, Event
-from chalicelib.mail import newsletter
+from chalicelib.mail import digest, newsletter
 from chalicelib.mail import sending as mail
 from chalicelib.mail.model import JobKind, MailJob, Recipient
 from chalicelib.registrations.model import Registration, RegistrationStatus, online_link
@@ -26,7 +26,7 @@ from chalicelib.registrations.service import QR_IMAGE, manage_url
 @dataclass(frozen=True)
 class Kind:
     find: Callable[[MailJob], list[Recipient]]
-    compose: Callable[[MailJob, Recipient, Any], bytes]
+    compose: Callable[[MailJob, Recipient, Any], bytes | None]  # None: nothing for them after all (skipped)
     load: Callable[[MailJob], Any]  # what every mail of one batch shares (the event), read once per batch
     after_sent: Callable[[MailJob, Recipient], None]
 
@@ -155,4 +155,5 @@ KINDS: dict[JobKind, Kind] = {
     JobKind.NEWSLETTER: Kind(_subscribers, _issue, _nothing, _nothing_after),
     JobKind.REMINDER: Kind(_registrants(RegistrationStatus.CONFIRMED, not_reminded=True), _reminder, _event, _reminded),
     JobKind.EVALUATION: Kind(_evaluators, _evaluation, _event, _nothing_after),
+    JobKind.DIGEST: Kind(digest.followers_with_news, digest.compose, digest.load, _nothing_after),
 }

@@ -10,7 +10,7 @@ Key layout (single table; see docs/data-model.md):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -31,6 +31,7 @@ class JobKind(StrEnum):
     NEWSLETTER = "newsletter"  # every subscribed member
     REMINDER = "reminder"  # confirmed attendees, a few days before
     EVALUATION = "evaluation"  # the day after: who was checked in (everyone confirmed if nobody was)
+    DIGEST = "digest"  # what was published yesterday, to who follows its themes (mail/digest.py)
 
 
 class JobStatus(StrEnum):
@@ -65,6 +66,7 @@ class MailJob:
     body: str = ""
     event_slug: str = ""
     event_title: str = ""
+    day: date | None = None  # a digest's day: what was published then
     status: JobStatus = JobStatus.QUEUED
     total: int = 0  # known once the worker has found the recipients
     sent: int = 0

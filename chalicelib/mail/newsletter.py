@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping
 from email.message import EmailMessage
-from email.policy import SMTP
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -19,13 +18,9 @@ from chalicelib.core.i18n import _, translations
 from chalicelib.core.keys import email_key
 from chalicelib.mail import jobs
 from chalicelib.mail.model import JobKind, MailJob
+from chalicelib.mail.sending import LONG_HEADERS, one_click_unsubscribe
 
 log = logging.getLogger(__name__)
-
-
-# RFC 5322's 998-character line limit: a long List-Unsubscribe URL must stay one plain
-# header line, not be folded into encoded words that mail clients would not follow.
-_POLICY = SMTP.clone(max_line_length=998)
 
 
 def _serializer() -> URLSafeSerializer:
@@ -66,12 +61,12 @@ def send(actor: str, subject: str, text: str) -> MailJob:
 def issue(subject: str, text: str, to: str) -> bytes:
     """One subscriber's copy: plain text, with one-click unsubscribe (RFC 8058)."""
     link = unsubscribe_url(to)
-    message = EmailMessage(policy=_POLICY)
+    message = EmailMessage(policy=LONG_HEADERS)
     message["From"] = config.mail_sender()
     message["To"] = to
     message["Subject"] = subject
-    message["List-Unsubscribe"] = f"<{link}>"
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    for name, value in one_click_unsubscribe(link).items():
+        message[name] = value
     message.set_content(f"{text}\n\n-- \nAfmelden / unsubscribe: {link}\n")
     return message.as_bytes()
 

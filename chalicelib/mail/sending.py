@@ -20,18 +20,35 @@ from chalicelib.core.rendering import gettext, render
 
 log = logging.getLogger(__name__)
 
+# Written out under RFC 5322's 998-character line limit rather than SMTP's 78: a long
+# List-Unsubscribe URL must stay one plain header line, not be folded into encoded words
+# that mail clients would not follow. The body's encoding is chosen before, under SMTP's.
+LONG_HEADERS = SMTP.clone(max_line_length=998)
+
+
+def one_click_unsubscribe(url: str) -> dict[str, str]:
+    """RFC 8058's headers: mail clients offer "unsubscribe" and POST to the link without opening it."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
 
 def compose(
-    to: str, subject_msgid: str, template: str, language: str, images: dict[str, bytes] | None = None, **context: Any
+    to: str,
+    subject_msgid: str,
+    template: str,
+    language: str,
+    images: dict[str, bytes] | None = None,
+    headers: dict[str, str] | None = None,
+    **context: Any,
 ) -> bytes:
     """Render mail/{template}.txt and .html in `language` as one MIME message.
 
-    `images` are PNGs shown inside the HTML as cid:{name} (the QR code at the door).
+    `images` are PNGs shown inside the HTML as cid:{name} (the QR code at the door); `headers` are
+    added as they are (`one_click_unsubscribe`).
     """
     subject = gettext(language, subject_msgid, **context.get("subject_params", {}))
     text = render(f"mail/{template}.txt", language, **context)
     html = render(f"mail/{template}.html", language, **context)
-    return _mime(to, subject, text, html, images or {})
+    return _mime(to, subject, text, html, images or {}, headers or {})
 
 
 def deliver(to: str, raw: bytes) -> None:
@@ -57,18 +74,20 @@ def send(
     return True
 
 
-def _mime(to: str, subject: str, text: str, html: str, images: dict[str, bytes]) -> bytes:
+def _mime(to: str, subject: str, text: str, html: str, images: dict[str, bytes], headers: dict[str, str]) -> bytes:
     message = EmailMessage(policy=SMTP)
     message["From"] = config.mail_sender()
     message["To"] = to
     message["Subject"] = subject
+    for name, value in headers.items():
+        message[name] = value
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     html_part = message.get_body(("html",))
     for name, png in images.items():
         assert isinstance(html_part, EmailMessage)  # noqa: S101 (the part added just above)
         html_part.add_related(png, "image", "png", cid=f"<{name}>", filename=f"{name}.png")
-    return message.as_bytes()
+    return message.as_bytes(policy=LONG_HEADERS)
 
 
 def qr_png(url: str) -> bytes:

@@ -1,4 +1,4 @@
-"""Requesting an account, verifying it, a member's own data, and newsletter unsubscribe."""
+"""Requesting an account, verifying it, a member's own data and themes, and unsubscribing from mail."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.accounts import service as accounts
 from chalicelib.accounts.model import Access, Account
+from chalicelib.core import themes
 from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
-from chalicelib.mail import newsletter, suppression
+from chalicelib.mail import digest, newsletter, suppression
 from chalicelib.registrations import service as registration
 from chalicelib.views.auth import requires, signed_in
 from chalicelib.views.http import (
@@ -74,6 +75,9 @@ def _own_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response
         reachable=query_params(bp.current_request).get("bereikbaar") == "1",
         calendar_url=accounts.calendar_url(account),
         calendar_reset=query_params(bp.current_request).get("agenda") == "nieuw",
+        themes=themes.THEMES,
+        followed=themes.boxes(account.themes),
+        themes_saved=query_params(bp.current_request).get("themas") == "opgeslagen",
     )
 
 
@@ -92,6 +96,15 @@ def reachable_again(form: dict[str, str]) -> Response:
     """The member says their address works again after a bounce or spam report."""
     suppression.lift_own(signed_in(bp.current_request))
     return redirect("/account?bereikbaar=1")
+
+
+@bp.route("/account/themas", methods=["POST"], content_types=FORM)
+@requires(bp, Access.MEMBER)
+@form_post(bp)
+def follow_themes(form: dict[str, str]) -> Response:
+    account = signed_in(bp.current_request)
+    accounts.set_themes(account, themes.chosen(form), actor=account.email)
+    return redirect("/account?themas=opgeslagen#themas")
 
 
 @bp.route("/account/agenda", methods=["POST"], content_types=FORM)
@@ -116,7 +129,9 @@ def delete_own(form: dict[str, str]) -> Response:
 
 @bp.route("/nieuwsbrief/afmelden/{token}", methods=["GET"])
 def unsubscribe_confirm(token: str) -> Response:
-    return page(bp.current_request, "unsubscribe.html", token=token, done=False)
+    return page(
+        bp.current_request, "unsubscribe.html", action=f"/nieuwsbrief/afmelden/{token}", themes=None, done=False
+    )
 
 
 # RFC 8058: mail clients POST here without cookies, so the signed token is the only
@@ -124,4 +139,17 @@ def unsubscribe_confirm(token: str) -> Response:
 @bp.route("/nieuwsbrief/afmelden/{token}", methods=["POST"], content_types=[*FORM, "multipart/form-data"])
 def unsubscribe(token: str) -> Response:
     newsletter.unsubscribe(token)
-    return page(bp.current_request, "unsubscribe.html", token=token, done=True)
+    return page(bp.current_request, "unsubscribe.html", action=f"/nieuwsbrief/afmelden/{token}", themes=None, done=True)
+
+
+@bp.route("/themas/afmelden/{token}", methods=["GET"])
+def unfollow_confirm(token: str) -> Response:
+    _account, named = digest.unfollow_link(token)
+    return page(bp.current_request, "unsubscribe.html", action=f"/themas/afmelden/{token}", themes=named, done=False)
+
+
+# RFC 8058 as above: the signed link is the credential, for the themes its digest was sent for
+@bp.route("/themas/afmelden/{token}", methods=["POST"], content_types=[*FORM, "multipart/form-data"])
+def unfollow(token: str) -> Response:
+    named = digest.unfollow(token)
+    return page(bp.current_request, "unsubscribe.html", action=f"/themas/afmelden/{token}", themes=named, done=True)

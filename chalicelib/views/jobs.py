@@ -14,7 +14,7 @@ from chalicelib.core import clock, observability
 from chalicelib.evaluations import service as evaluations
 from chalicelib.exports import service as exports
 from chalicelib.library import search
-from chalicelib.mail import suppression, worker
+from chalicelib.mail import digest, suppression, worker
 from chalicelib.registrations import reminders, retention
 
 bp = Blueprint(__name__)
@@ -39,6 +39,12 @@ def send_reminders(_event: Any) -> dict[str, int]:
 @observability.job
 def send_evaluations(_event: Any) -> dict[str, int]:
     return {"opened": evaluations.send_evaluations()}
+
+
+@bp.schedule(Cron(0, 6, "*", "*", "?", "*"), name="send_digests", description="Yesterday's news in followed themes")
+@observability.job
+def send_digests(_event: Any) -> dict[str, int]:
+    return {"started": digest.send_digest()}
 
 
 @bp.schedule(Cron(30, 2, "*", "*", "?", "*"), name="anonymise_registrations", description="Privacy retention")
