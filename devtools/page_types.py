@@ -42,6 +42,7 @@ WORKSPACE = {
     "slot": f"/beheer/bijeenkomsten/{DEMO}/programma/1",
     "registrations": f"/beheer/bijeenkomsten/{DEMO}/aanmeldingen",
     "check-in": f"/beheer/bijeenkomsten/{DEMO}/inchecken",
+    "check-in-workshop": f"/beheer/bijeenkomsten/{DEMO}/inchecken?workshop=7-2",
     "attendance-list": f"/beheer/bijeenkomsten/{DEMO}/presentielijst",
     "overview": f"/beheer/bijeenkomsten/{DEMO}/overzicht",
     "evaluation-results": f"/beheer/bijeenkomsten/{DEMO}/evaluatie",

@@ -13,11 +13,22 @@ import pytest
 
 from chalicelib import stores
 from chalicelib.core.errors import Conflict, InvalidInput
-from chalicelib.events.model import Session, Slot
+from chalicelib.events.model import Session, Slot, Speaker
+from chalicelib.library import speakers
+from chalicelib.registrations import attendance
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.store import RegistrationStore, StaleRegistration
 from tests.accounts_helpers import make_account, sign_in
-from tests.conftest import FormSession, build_event, csv_rows, download_export, registration_form, store_event
+from tests.conftest import (
+    FormSession,
+    build_event,
+    csv_rows,
+    download_export,
+    registration_form,
+    store_event,
+    upload_through_page,
+)
+from tests.documents import pdf
 from tests.test_concurrency import read_then_wait
 
 SLUG = "netwerkbijeenkomst-test"
@@ -525,3 +536,94 @@ def test_an_event_holds_at_most_24_workshops_and_an_edit_of_them_fits_dynamodbs_
     update = sent[-1]["TransactItems"][0]["Update"]
     assert update["ConditionExpression"].count("sessions_taken.#s") == 2 * 24  # every workshop guarded
     assert len(update["ConditionExpression"]) < 4096  # DynamoDB's limit per expression
+
+
+# -- checking in at a workshop's door ---------------------------------------------------------
+
+
+def test_organisers_check_in_at_a_workshop_and_it_counts_for_the_meeting(organiser):
+    with_round()
+    anna = register(1, name="Anna Online")
+    bram = register(3, name="Bram Staat")
+    page = organiser.get(f"{BASE}/inchecken").body.decode()
+    assert f'href="{BASE}/inchecken?workshop=4-3#inchecken"' in page
+    door = organiser.get(f"{BASE}/inchecken?workshop=4-3").body.decode()
+    assert "Inchecken: Statelijke dreigingen" in door
+    assert "Bram Staat" in door
+    assert "Anna Online" not in door  # she chose another workshop
+    assert "0 van de 1 deelnemers van deze workshop zijn aanwezig." in door
+
+    response = organiser.post(f"{BASE}/aanmeldingen/{bram.key}/workshop-aanwezig", {"workshop": "4-3"})
+    assert response.headers["Location"] == f"{BASE}/inchecken?workshop=4-3&gedaan={bram.key}#inchecken"
+    stored = registration.by_key(SLUG, bram.key)
+    assert stored.sessions_attended == {"4-3"}
+    assert stored.attended_at is not None  # at a workshop is at the meeting
+    door = organiser.get(f"{BASE}/inchecken?workshop=4-3&gedaan={bram.key}").body.decode()
+    assert "Bram Staat is aanwezig gemeld." in door
+    assert "1 van de 1 deelnemers van deze workshop is aanwezig." in door
+    assert "aanwezig gemeld" in organiser.get(f"{BASE}/presentielijst?workshop=4-3").body.decode()
+    assert "aanwezig gemeld" not in organiser.get(f"{BASE}/presentielijst?workshop=4-1").body.decode()
+    rows = csv_rows(download_export(organiser, f"{BASE}/export"))
+    present = rows[0].index("Workshopronde 14:40: aanwezig")
+    assert sorted(row[present] for row in rows[1:]) == ["", "Ja"]
+
+    # twice is once; undo leaves the meeting's check-in alone
+    organiser.post(f"{BASE}/aanmeldingen/{bram.key}/workshop-aanwezig", {"workshop": "4-3"})
+    assert registration.by_key(SLUG, bram.key).sessions_attended == {"4-3"}
+    organiser.post(f"{BASE}/aanmeldingen/{bram.key}/workshop-afwezig", {"workshop": "4-3"})
+    stored = registration.by_key(SLUG, bram.key)
+    assert stored.sessions_attended == frozenset()
+    assert stored.attended_at is not None
+
+    # someone with a seat in another workshop, or a workshop that does not exist
+    wrong = organiser.post(f"{BASE}/aanmeldingen/{anna.key}/workshop-aanwezig", {"workshop": "4-3"})
+    assert wrong.status_code == 409
+    assert "Deze deelnemer heeft een plaats in een andere workshop." in wrong.body.decode()
+    assert registration.by_key(SLUG, anna.key).attended_at is None
+    nowhere = organiser.post(f"{BASE}/aanmeldingen/{anna.key}/workshop-aanwezig", {"workshop": "9-9"})
+    assert nowhere.status_code == 404
+    assert "Inchecken bij de bijeenkomst" not in organiser.get(f"{BASE}/inchecken?workshop=9-9").body.decode()
+
+
+def test_the_workshop_check_in_holds_only_while_the_seat_is_held(visitor):
+    with_round()
+    reg = register(3)
+    organiser = make_account("org@zwijndrecht.nl", access="organiser")
+    event = stores.events().get(SLUG)
+    registration.cancel(reg.token)
+    # a page read before the cancellation: the store's condition refuses, nothing is written
+    with pytest.raises(StaleRegistration):
+        stores.registrations().set_session_attended(reg, "4-3", True, {})
+    assert registration.by_key(SLUG, reg.key).sessions_attended == frozenset()
+    with pytest.raises(Conflict):
+        attendance.check_in_session(organiser, event, reg.key, "4-3", attended=True)
+
+
+# -- slides for a workshop ---------------------------------------------------------
+
+
+def test_a_workshops_speaker_uploads_slides_that_belong_to_the_workshop(moto, visitor):
+    named = replace(WORKSHOPS[2], speakers=(Speaker("Elsje van Dijk", "NCTV"),))
+    programme = build_event().programme
+    store_event(build_event(programme=[*programme, replace(ROUND, sessions=(*WORKSHOPS[:2], named))]))
+    _speaker, url = speakers.invite(SLUG, (4,), "Elsje van Dijk", "NCTV", "elsje@nctv.nl")
+    token = url.rsplit("/", 1)[1]
+    page = visitor.get(f"/spreker/{token}").body.decode()
+    assert "Statelijke dreigingen" in page
+    assert "Casus Rotterdam" not in page  # she speaks in one workshop of the round
+
+    key = upload_through_page(page, pdf("Statelijke dreigingen in de regio"), "dreigingen.pdf")
+    assert key.split("/")[4] == "4-3"
+    visitor.get(f"/spreker/{token}/klaar?key={key}")
+    [material] = stores.events().get(SLUG).materials
+    assert (material.title, material.slot, material.session, material.part) == ("Statelijke dreigingen", 4, 3, "4-3")
+    assert "dreigingen.pdf" in visitor.get(f"/spreker/{token}").body.decode()
+
+    # someone the programme does not name in any workshop of the round chooses among them all
+    _other, other_url = speakers.invite(SLUG, (4,), "Joppe van der Bruggen", "RTR", "joppe@politie.nl")
+    choices = speakers.upload_form(other_url.rsplit("/", 1)[1], speakers.open_link(other_url.rsplit("/", 1)[1]))
+    assert [t.label for t in choices.targets] == [
+        "14:40 Online ordeverstoring",
+        "14:40 Casus Rotterdam",
+        "14:40 Statelijke dreigingen",
+    ]

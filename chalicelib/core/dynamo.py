@@ -63,6 +63,18 @@ def from_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _plain(_deserializer.deserialize(v)) for k, v in attrs.items()}
 
 
+def on_day(client: Any, table: str, partition: str, day: str) -> list[dict[str, Any]]:
+    """The items of a GSI1 partition whose GSI3 sort key is a moment on `day` (YYYY-MM-DD, the
+    network's clock: see clock.local_time). One Query, paginated."""
+    return query_all(
+        client,
+        TableName=table,
+        IndexName="GSI3",
+        KeyConditionExpression="GSI1PK = :pk AND begins_with(GSI3SK, :day)",
+        ExpressionAttributeValues=to_attrs({":pk": partition, ":day": f"{day}T"}),
+    )
+
+
 def cancellation_codes(error: ClientError) -> list[str]:
     """Per-item codes of a cancelled transaction ('None', 'ConditionalCheckFailed', ...)."""
     return [reason.get("Code", "None") for reason in error.response.get("CancellationReasons", [])]

@@ -310,6 +310,10 @@ class Event:
         """The rounds' slot positions, from this item alone (a registration reads no slots)."""
         return sorted({int(key.split("-")[0]) for key in self.session_seats})
 
+    def workshop(self, key: str) -> tuple[Slot, Session] | None:
+        """The round and session a session key names ("7-2"), or None."""
+        return next(((slot, s) for slot in self.rounds for s in slot.sessions if slot.key_of(s) == key), None)
+
     def session_taken(self, position: int, session_id: int) -> int:
         return self.sessions_taken.get(session_key(position, session_id), 0)
 

@@ -13,7 +13,15 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.audit.store import audit_put
-from chalicelib.core.dynamo import from_attrs, is_cancelled, is_condition_failed, primary_key, query_all, to_attrs
+from chalicelib.core.dynamo import (
+    from_attrs,
+    is_cancelled,
+    is_condition_failed,
+    on_day,
+    primary_key,
+    query_all,
+    to_attrs,
+)
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.i18n import _
 from chalicelib.core.paging import Page, query_page
@@ -180,14 +188,7 @@ class EventStore:
     def published_on(self, day: str) -> list[Event]:
         """Events first published on a day (YYYY-MM-DD, the network's clock) and published still:
         one Query of GSI3, whose sort key in the published partition is the moment of publication."""
-        items = query_all(
-            self._client,
-            TableName=self._table,
-            IndexName="GSI3",
-            KeyConditionExpression="GSI1PK = :pk AND begins_with(GSI3SK, :day)",
-            ExpressionAttributeValues=to_attrs({":pk": EVENTS_INDEX_PK, ":day": f"{day}T"}),
-        )
-        return [Event.from_item(i) for i in items]
+        return [Event.from_item(i) for i in on_day(self._client, self._table, EVENTS_INDEX_PK, day)]
 
     def in_calendar(self, since: str) -> list[Event]:
         """Published and cancelled events from a day on, by date (the public calendar feed): one

@@ -111,6 +111,7 @@ class Material:
     event_slug: str = ""
     event_title: str = ""
     slot: int = 0
+    session: int = 0  # slides for one workshop of a round: its id (0: for the slot itself)
     speaker_id: str = ""
     # who presented it, for slides: shown with the material wherever it is listed
     speaker_name: str = ""
@@ -134,6 +135,11 @@ class Material:
         """Remember the first publication; publishing again after a withdrawal announces nothing new."""
         if self.status == MaterialStatus.PUBLISHED and self.published_at is None:
             self.published_at = now
+
+    @property
+    def part(self) -> str:
+        """The programme part the slides are for: "{slot}", or "{slot}-{session}" for a workshop."""
+        return f"{self.slot}-{self.session}" if self.session else str(self.slot)
 
     def is_visible(self, now: datetime) -> bool:
         if self.status == MaterialStatus.PUBLISHED:

@@ -163,18 +163,16 @@ def _put(connection: sqlite3.Connection, material: Material, events: dict[str, E
 
 
 def _people(material: Material, events: dict[str, Event | None]) -> str:
-    """The speakers and organisations of the material's programme slot, and its invited speaker."""
+    """The speakers and organisations of the material's programme slot (or workshop), and its invited speaker."""
     if not material.event_slug:
         return ""
     if material.event_slug not in events:
         events[material.event_slug] = stores.events().get(material.event_slug)
     event = events[material.event_slug]
-    names = [
-        f"{speaker.name} {speaker.organisation}"
-        for slot in (event.programme if event else [])
-        if slot.position == material.slot
-        for speaker in slot.speakers
-    ]
+    slot = next((s for s in (event.programme if event else []) if s.position == material.slot), None)
+    session = next((s for s in slot.sessions if s.id == material.session), None) if slot else None
+    presenters = session.speakers if session else slot.speakers if slot else ()
+    names = [f"{speaker.name} {speaker.organisation}" for speaker in presenters]
     if material.speaker_name:
         names.append(f"{material.speaker_name} {material.speaker_organisation}")
     elif material.speaker_id:  # slides kept before materials named their speaker

@@ -19,21 +19,52 @@ from chalicelib.core import clock, config
 from chalicelib.core.errors import Conflict, EventNotFound, LinkInvalid, NotFound
 from chalicelib.core.forms import FieldError, clean_email_field, raise_if, text_field
 from chalicelib.core.i18n import _
-from chalicelib.events.model import Event, Slot
+from chalicelib.events.model import Event, Session, Slot
 from chalicelib.library import storage
 from chalicelib.library.model import InvitedSpeaker, Material, MaterialAccess, MaterialStatus
 from chalicelib.mail import sending as mail
 
 TOKEN_MAX = 64
-# uploads/{event}/{speaker}/{material id}/{slot}/{random}: offered by the server only
-_KEY = re.compile(r"^uploads/([a-z0-9-]+)/([0-9a-f]{12})/([a-z0-9-]+\.[0-9a-f]{12})/(\d{1,3})/[0-9a-f]{16}$")
+# uploads/{event}/{speaker}/{material id}/{part}/{random}: offered by the server only
+_KEY = re.compile(
+    r"^uploads/([a-z0-9-]+)/([0-9a-f]{12})/([a-z0-9-]+\.[0-9a-f]{12})/(\d{1,3}(?:-\d{1,3})?)/[0-9a-f]{16}$"
+)
+
+
+@dataclass(frozen=True)
+class Part:
+    """What a speaker presents slides for: a programme slot, or one workshop of a round."""
+
+    slot: Slot
+    session: Session | None = None
+
+    @property
+    def key(self) -> str:
+        """As `Material.part` names it."""
+        return self.slot.key_of(self.session) if self.session else str(self.slot.position)
+
+    @property
+    def title(self) -> str:
+        return self.session.title if self.session else self.slot.title
+
+
+def parts_of(speaker: InvitedSpeaker, event: Event) -> list[Part]:
+    """The parts of the programme a speaker uploads for: their slots, and in a workshop round the
+    workshops that name them as a speaker (every workshop of the round if none does)."""
+    parts = []
+    for slot in event.programme:
+        if slot.position not in speaker.slots:
+            continue
+        named = [s for s in slot.sessions if speaker.name.casefold() in {p.name.casefold() for p in s.speakers}]
+        parts += [Part(slot, session) for session in named or slot.sessions] or [Part(slot)]
+    return parts
 
 
 @dataclass
 class SpeakerView:
     speaker: InvitedSpeaker
     event: Event
-    slots: list[Slot]
+    parts: list[Part]
     files: list[Material]
 
 
@@ -164,39 +195,38 @@ def open_link(token: str) -> SpeakerView:
         raise LinkInvalid()
     if clock.now() > event.ends_at + timedelta(days=config.speaker_link_days()):
         raise LinkInvalid()
-    slots = [s for s in event.programme if s.position in speaker.slots]
     files = [m for m in event.materials if m.speaker_id == speaker.id]
-    return SpeakerView(speaker, event, slots, files)
+    return SpeakerView(speaker, event, parts_of(speaker, event), files)
 
 
 def upload_form(token: str, view: SpeakerView) -> storage.UploadForm:
-    """The form on the speaker's page: pick one of their slots and a file, which goes straight to S3.
-    Each slot's key names the material it becomes, so a new file replaces the slot's earlier one."""
+    """The form on the speaker's page: pick one of their parts and a file, which goes straight to S3.
+    Each part's key names the material it becomes, so a new file replaces the part's earlier one."""
     prefix = f"uploads/{view.event.slug}/{view.speaker.id}/"
     targets = []
-    for slot in view.slots:
-        existing = next((m for m in view.files if m.slot == slot.position), None)
+    for part in view.parts:
+        existing = next((m for m in view.files if m.part == part.key), None)
         material_id = existing.id if existing else f"{view.event.slug}.{secrets.token_hex(6)}"
-        key = f"{prefix}{material_id}/{slot.position}/{secrets.token_hex(8)}"
-        targets.append(storage.UploadTarget(key, f"{slot.start} {slot.title}"))
+        key = f"{prefix}{material_id}/{part.key}/{secrets.token_hex(8)}"
+        targets.append(storage.UploadTarget(key, f"{part.slot.start} {part.title}"))
     return storage.upload_form(prefix, targets, done=f"{config.base_url()}/spreker/{token}/klaar")
 
 
 def finish_upload(token: str, key: str) -> Material:
-    """Check the object S3 received; keep it as the slot's material, replacing an earlier file."""
+    """Check the object S3 received; keep it as the part's material, replacing an earlier file."""
     view = open_link(token)
     match = _KEY.match(key or "")
     if not match or match.group(1) != view.event.slug or match.group(2) != view.speaker.id:
         raise NotFound()  # not this speaker's upload
-    material_id, position = match.group(3), int(match.group(4))
-    slot = next((s for s in view.slots if s.position == position), None)
-    if slot is None or not material_id.startswith(f"{view.event.slug}."):
+    material_id = match.group(3)
+    part = next((p for p in view.parts if p.key == match.group(4)), None)
+    if part is None or not material_id.startswith(f"{view.event.slug}."):
         raise NotFound()
     library = stores.library()
     # The form is signed for the speaker's whole prefix, so the material id in a key is theirs to
-    # write: it must be the slot's own file, or, for a slot without one, an id nobody uses. A slot
-    # keeps one file, and a file keeps its slot.
-    previous = next((m for m in view.files if m.slot == position), None)
+    # write: it must be the part's own file, or, for a part without one, an id nobody uses. A part
+    # keeps one file, and a file keeps its part.
+    previous = next((m for m in view.files if m.part == part.key), None)
     taken = material_id != previous.id if previous is not None else library.material(material_id) is not None
     if taken:
         storage.discard(key)
@@ -208,19 +238,20 @@ def finish_upload(token: str, key: str) -> Material:
     stored = storage.verify(key)  # or UploadRejected / ServiceBusy, the object gone
     material = Material(
         id=material_id,
-        title=slot.title,
+        title=part.title,
         file_type=stored.file_type,
         access=previous.access if previous else MaterialAccess.MEMBERS,
         date=view.event.date,
         object_key=stored.key,
         object_version=stored.version,
         size=stored.size,
-        filename=stored.filename or storage.clean_filename(slot.title, stored.file_type),
+        filename=stored.filename or storage.clean_filename(part.title, stored.file_type),
         uploaded_at=clock.now(),
         themes=view.event.themes,
         event_slug=view.event.slug,
         event_title=view.event.title,
-        slot=slot.position,
+        slot=part.slot.position,
+        session=part.session.id if part.session else 0,
         speaker_id=view.speaker.id,
         speaker_name=view.speaker.name,
         speaker_organisation=view.speaker.organisation,

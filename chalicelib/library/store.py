@@ -9,7 +9,7 @@ from typing import Any
 
 from chalicelib.audit.store import audit_put
 from chalicelib.core import clock
-from chalicelib.core.dynamo import from_attrs, primary_key, query_all, to_attrs
+from chalicelib.core.dynamo import from_attrs, on_day, primary_key, query_all, to_attrs
 from chalicelib.core.paging import Page, query_page
 from chalicelib.events.model import event_pk
 from chalicelib.library.model import MATERIAL_PREFIX, SPEAKER_PREFIX, InvitedSpeaker, Material, material_pk
@@ -145,14 +145,7 @@ class LibraryStore:
     def visible_on(self, day: str) -> list[Material]:
         """Materials that became visible on a day (YYYY-MM-DD, the network's clock), drafts never:
         one Query of GSI3, whose sort key in this partition is the moment they became visible."""
-        items = query_all(
-            self._client,
-            TableName=self._table,
-            IndexName="GSI3",
-            KeyConditionExpression="GSI1PK = :pk AND begins_with(GSI3SK, :day)",
-            ExpressionAttributeValues=to_attrs({":pk": "MATERIALS", ":day": f"{day}T"}),
-        )
-        return [Material.from_item(i) for i in items]
+        return [Material.from_item(i) for i in on_day(self._client, self._table, "MATERIALS", day)]
 
     # -- download audit -------------------------------------------------
 

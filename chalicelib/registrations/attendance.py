@@ -123,6 +123,40 @@ def check_in(organiser: Account, slug: str, key: str, attended: bool) -> Registr
     return reg
 
 
+def at_workshop(slug: str, session: str) -> tuple[list[Registration], int]:
+    """Everyone with a seat in a workshop, by name, and how many of them were checked in there."""
+    found = print_list(slug, session)[0]
+    return found, sum(session in r.sessions_attended for r in found)
+
+
+def check_in_session(organiser: Account, event: Event, key: str, session: str, attended: bool) -> Registration:
+    """Mark someone present at the workshop they chose (or undo it); audited. Present at a workshop is
+    present at the meeting: the first check-in at a workshop also checks them in at the door."""
+    if event.workshop(session) is None:
+        raise RegistrationNotFound()
+    reg = registration.by_key(event.slug, key)
+    if reg.status != RegistrationStatus.CONFIRMED:
+        raise Conflict(_("Alleen bevestigde aanmeldingen kunnen aanwezig worden gemeld."))
+    if session not in reg.session_keys:
+        raise Conflict(_("Deze deelnemer heeft een plaats in een andere workshop."))
+    if attended and reg.attended_at is None:
+        reg = check_in(organiser, event.slug, key, attended=True)
+    entry = audit_entry(
+        organiser.email,
+        "registration.workshop_attended" if attended else "registration.workshop_not_attended",
+        f"{event.slug}/{reg.key}",
+        {"workshop": session, "attended": session in reg.sessions_attended},
+        {"workshop": session, "attended": attended},
+        clock.now().isoformat(),
+    )
+    try:
+        stores.registrations().set_session_attended(reg, session, attended, entry)
+    except StaleRegistration as exc:
+        raise Conflict() from exc
+    reg.sessions_attended = reg.sessions_attended | {session} if attended else reg.sessions_attended - {session}
+    return reg
+
+
 def export_rows(slug: str, language: str) -> tuple[list[str], Iterator[tuple[str, ...]]]:
     """The export's header and rows, oldest registration first, in the organiser's language: the
     statuses as the lists show them, dates as Dutch spreadsheets read them (the export worker writes them)."""
@@ -142,7 +176,11 @@ def export_rows(slug: str, language: str) -> tuple[list[str], Iterator[tuple[str
         _("Aangemeld op"),
         _("Opmerkingen"),
     ]
-    round_headers = [catalog.gettext(_("Workshopronde %(start)s")) % {"start": slot.start} for slot in rounds]
+    round_headers = [
+        catalog.gettext(header) % {"start": slot.start}
+        for slot in rounds
+        for header in (_("Workshopronde %(start)s"), _("Workshopronde %(start)s: aanwezig"))
+    ]
     rows = (
         (
             r.name,
@@ -154,17 +192,19 @@ def export_rows(slug: str, language: str) -> tuple[list[str], Iterator[tuple[str
             r.created_at.astimezone(TIMEZONE).strftime("%d-%m-%Y %H:%M"),
             r.remarks,
             *(answer_text(q, r.answers.get(str(q.id), []), catalog.gettext) for q in questions),
-            *(_chosen(slot, r) for slot in rounds),
+            *(cell for slot in rounds for cell in _chosen(slot, r, catalog.gettext)),
         )
         for r in sorted(stores.registrations().list_for_event(slug), key=lambda r: r.created_at)
     )
     return [catalog.gettext(name) for name in header] + [q.label for q in questions] + round_headers, rows
 
 
-def _chosen(slot: Slot, reg: Registration) -> str:
-    """The title of the workshop someone chose in a round, or nothing."""
-    chosen = reg.sessions.get(str(slot.position))
-    return next((s.title for s in slot.sessions if s.id == chosen), "")
+def _chosen(slot: Slot, reg: Registration, translate: Callable[[str], str]) -> tuple[str, str]:
+    """The title of the workshop someone chose in a round, and whether they were checked in there."""
+    chosen = next((s for s in slot.sessions if s.id == reg.sessions.get(str(slot.position))), None)
+    if chosen is None:
+        return "", ""
+    return chosen.title, translate(_("Ja")) if slot.key_of(chosen) in reg.sessions_attended else ""
 
 
 def answer_text(question: Question, given: list[str], translate: Callable[[str], str]) -> str:

@@ -142,6 +142,9 @@ class Registration:
     attendance: AttendanceMode = AttendanceMode.ON_SITE  # its seat and waiting list are of this way
     # the workshop chosen in each round, by the round's slot position: a seat in it is held while confirmed
     sessions: dict[str, int] = field(default_factory=dict)
+    # the workshops (session keys) they were checked in at, at the room's door: a String Set that only
+    # that check-in writes (ADD and DELETE), so never part of to_item
+    sessions_attended: frozenset[str] = field(default_factory=frozenset, metadata=kept_out)
     evaluated: bool = False  # answered the evaluation (which answer is not recorded anywhere)
     answers: dict[str, list[str]] = field(default_factory=dict)  # by question id, to the form's own questions
     # the overview's figures the answers add: "answer#{id}" for each answered question, and
@@ -200,4 +203,9 @@ class Registration:
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> Registration:
-        return from_attributes(cls, item, event_slug=item["PK"].removeprefix("EVENT#"))
+        return from_attributes(
+            cls,
+            item,
+            event_slug=item["PK"].removeprefix("EVENT#"),
+            sessions_attended=frozenset(item.get("sessions_attended") or ()),
+        )

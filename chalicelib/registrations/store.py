@@ -482,6 +482,24 @@ class RegistrationStore:
         }
         self._transact([item, *self._figures(reg.event_slug, _moved(reg, attended_at=after.attended_at))], audit)
 
+    def set_session_attended(self, reg: Registration, key: str, attended: bool, audit: dict[str, Any]) -> None:
+        """Check someone in at the workshop they hold a seat in (session `key`), or undo it: one String
+        Set, so doing it twice changes nothing. StaleRegistration if they no longer hold that seat."""
+        position, session_id = key.split("-")
+        item = {
+            "Update": {
+                "TableName": self._table,
+                "Key": primary_key(event_pk(reg.event_slug), reg.sk),
+                "UpdateExpression": f"{'ADD' if attended else 'DELETE'} sessions_attended :one",
+                "ConditionExpression": "#status = :confirmed AND sessions.#round = :chosen",
+                "ExpressionAttributeNames": {"#status": "status", "#round": position},
+                "ExpressionAttributeValues": to_attrs(
+                    {":confirmed": RegistrationStatus.CONFIRMED, ":chosen": int(session_id), ":one": {key}}
+                ),
+            }
+        }
+        self._transact([item], audit)
+
     def for_recount(self, slug: str) -> list[dict[str, Any]]:
         """Registrations with and without personal data (ANON# < REG#), for a count the slow way."""
         return query_all(
@@ -501,7 +519,9 @@ class RegistrationStore:
         """A registration's new status, and its place in the organisers' list with it."""
         moved = replace(reg, status=RegistrationStatus(status))
         # a registration that changes status holds no workshop seats afterwards (promoted ones choose theirs)
-        update = "SET #status = :new, GSI1SK = :listed, GSI3SK = :by_surname REMOVE wait_key, sessions"
+        update = (
+            "SET #status = :new, GSI1SK = :listed, GSI3SK = :by_surname REMOVE wait_key, sessions, sessions_attended"
+        )
         values: dict[str, Any] = {
             ":new": status,
             ":was": was,
@@ -510,7 +530,10 @@ class RegistrationStore:
             ":was_listed": reg.list_key(),
         }
         if at:
-            update = "SET #status = :new, GSI1SK = :listed, GSI3SK = :by_surname, cancelled_at = :at REMOVE wait_key, sessions"
+            update = (
+                "SET #status = :new, GSI1SK = :listed, GSI3SK = :by_surname, cancelled_at = :at"
+                " REMOVE wait_key, sessions, sessions_attended"
+            )
             values[":at"] = at
         holding, names, held = _holding(reg)
         return {

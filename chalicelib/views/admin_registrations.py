@@ -63,6 +63,11 @@ def registration_action(form: dict[str, str], slug: str, key: str, action: str) 
     elif action in ("aanwezig", "afwezig"):
         reg = attendance.check_in(organiser, slug, key, attended=action == "aanwezig")
         return redirect(f"/beheer/bijeenkomsten/{slug}/inchecken?gedaan={reg.key}#inchecken")
+    elif action in ("workshop-aanwezig", "workshop-afwezig"):
+        session = form.get("workshop", "")
+        event = event_admin.get(slug)
+        reg = attendance.check_in_session(organiser, event, key, session, attended=action == "workshop-aanwezig")
+        return redirect(f"/beheer/bijeenkomsten/{slug}/inchecken?workshop={session}&gedaan={reg.key}#inchecken")
     else:
         raise NotFound()
     return redirect(f"/beheer/bijeenkomsten/{slug}/aanmeldingen")
@@ -73,6 +78,20 @@ def registration_action(form: dict[str, str], slug: str, key: str, action: str) 
 def check_in(slug: str) -> Response:
     event = event_admin.get(slug)
     query = _query()
+    # at one workshop's door, by the session key its link names (anything else: the meeting's door)
+    session = query.get("workshop", "")
+    if event.workshop(session) is not None:
+        holders, present = attendance.at_workshop(slug, session)
+        return page(
+            bp.current_request,
+            "admin_checkin_workshop.html",
+            event=event,
+            session=session,
+            workshop=event.workshop(session),
+            registrations=holders,
+            present=present,
+            done=attendance.checked(slug, query.get("gedaan", "")),
+        )
     return page(
         bp.current_request,
         "admin_checkin.html",
@@ -89,16 +108,15 @@ def attendance_list(slug: str) -> Response:
     event = event_admin.get(slug)
     # one workshop's list, by the session key its link names (anything else: the whole meeting's)
     wanted = query_params(bp.current_request).get("workshop", "")
-    session = wanted if wanted in event.session_seats else ""
-    found, complete = attendance.print_list(slug, session)
+    workshop = event.workshop(wanted)  # its round and session, whose times and room the list shows
+    found, complete = attendance.print_list(slug, wanted if workshop else "")
     return page(
         bp.current_request,
         "admin_attendance_list.html",
         event=event,
         registrations=found,
         complete=complete,
-        # the workshop and its round (whose times the list shows), when one was asked for
-        workshop=next(((slot, s) for slot in event.rounds for s in slot.sessions if slot.key_of(s) == session), None),
+        workshop=workshop,
     )
 
 

@@ -22,7 +22,7 @@ def _speaker_page(token: str, message: str = "") -> Response:
         token=token,
         view=view,
         upload=upload,
-        files_by_slot={m.slot: m for m in view.files},
+        files_by_part={m.part: m for m in view.files},
         max_mb=config.upload_max_bytes() // (1024 * 1024),
         message=message,
         saved=query_params(bp.current_request).get("opgeslagen") == "1",
