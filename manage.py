@@ -137,9 +137,13 @@ def send_digest(day: object) -> None:
     """Run the daily digest by hand: what was published on DAY, to who follows its themes (once per day)."""
     from datetime import datetime
 
+    from chalicelib.core import clock, config
     from chalicelib.mail import digest
 
     chosen = day.date() if isinstance(day, datetime) else None
+    # a day's digest goes once: sent before the day is over, it would miss the rest of that day
+    if chosen is not None and chosen >= clock.now().date() and config.stage() != "local":
+        raise click.BadParameter("that day is not over yet (only the local stage may try it)", param_hint="--day")
     if digest.send_digest(chosen):
         click.echo("started; the mail worker sends it. Follow it at /beheer/verzendingen")
     else:

@@ -8,19 +8,23 @@ from datetime import datetime, timedelta
 import pytest
 
 from chalicelib import stores
+from chalicelib.core import aws, config
 from chalicelib.core.config import TIMEZONE
+from chalicelib.core.dynamo import primary_key
 from chalicelib.events import workspace
+from chalicelib.library import documents, speakers
 from chalicelib.library import service as library
 from chalicelib.library.model import Material, MaterialStatus
 from chalicelib.mail import digest
 from chalicelib.mail.model import JobKind, JobStatus
 from tests.accounts_helpers import make_account, sign_in
-from tests.conftest import FormSession, build_event, deliver_mail, sent_mail, store_event
+from tests.conftest import FormSession, build_event, deliver_mail, sent_mail, store_event, upload_through_page
 from tests.documents import pdf
 from tests.test_jobs import scheduled
 
 PDF = pdf("Polarisatie in de wijk")
 SUBJECT = "Nieuw in de thema's die u volgt"
+SLUG = "netwerkbijeenkomst-test"
 PUBLISHED_DAY = "2026-11-25"  # the tests' clock starts on this day; the digest runs the next morning
 
 
@@ -177,7 +181,10 @@ def test_material_published_after_its_meeting_is_news_on_that_day():
         id="x.1", title="Dia's", file_type="pdf", access="public", date=ends.date(), object_key="k", size=1,
         filename="d.pdf", uploaded_at=ends, status=MaterialStatus.AFTER_EVENT, publish_from=ends,
     )  # fmt: skip
+    material.stamp_publication(ends - timedelta(days=7))  # set to follow the meeting a week before it
     assert material.to_item()["GSI3SK"] == "2026-12-03T17:00:00+01:00#x.1"
+    material.stamp_publication(ends + timedelta(days=2))  # saved again once visible: the moment stays
+    assert material.published_at == ends
     material.status = MaterialStatus.DRAFT
     assert "GSI3SK" not in material.to_item()
 
@@ -237,3 +244,59 @@ def test_unfollowing_from_a_link_of_a_deleted_account_changes_nothing(moto):
     token = digest.unfollow_url("niemand", ("polarisatie",)).rsplit("/", 1)[1]
     assert digest.unfollow(token) == ("polarisatie",)
     assert stores.accounts().get_by_key("niemand") is None
+
+
+# -- what counts as news -------------------------------------------------------------
+
+
+def test_editing_what_was_published_before_publication_was_kept_announces_nothing(moto, now):
+    organiser = make_account("org@zwijndrecht.nl", access="organiser")
+    store_event(build_event(themes=("polarisatie",)))
+    material = library.add_document(PDF, "oud.pdf", "Oud rapport", "public", ("polarisatie",))
+    for pk, sk in (("EVENT#netwerkbijeenkomst-test", "#EVENT"), ("LIBRARY", f"#MATERIAL#{material.id}")):
+        aws.dynamodb().update_item(  # as items from before publication was kept
+            TableName=config.table_name(),
+            Key=primary_key(pk, sk),
+            UpdateExpression="REMOVE published_at, GSI3SK",
+        )
+    now["value"] += timedelta(days=1)
+    store_event(build_event(themes=("polarisatie",), title="Een andere titel"))  # an edit of the file
+    documents.update(organiser, material.id, {**documents.values(material), "title": "Oud rapport, herzien"})
+    day = now["value"].date().isoformat()
+    assert stores.events().published_on(day) == []
+    assert stores.library().visible_on(day) == []
+    assert stores.events().get("netwerkbijeenkomst-test").published_at is None
+
+
+def test_slides_set_to_follow_the_meeting_are_news_when_they_become_visible(moto, visitor, now):
+    """Before the meeting: on its day (its end). Uploaded after it: the day they were uploaded."""
+    yesterday = now["value"].date() - timedelta(days=1)
+    store_event(build_event(date=yesterday, registration_deadline=None, publish_slides_after=True))
+    _speaker, url = speakers.invite(SLUG, (3,), "Annemarie van Hinsberg", "Movisie", "annemarie@movisie.nl")
+    token = url.rsplit("/", 1)[1]
+    key = upload_through_page(visitor.get(f"/spreker/{token}").body.decode(), PDF)
+    assert visitor.get(f"/spreker/{token}/klaar?key={key}").status_code == 303
+    [material] = stores.events().get(SLUG).materials
+    assert material.status == MaterialStatus.AFTER_EVENT
+    assert material.published_at.date() == now["value"].date()  # the meeting was over: visible now
+    assert [m.id for m in stores.library().visible_on(PUBLISHED_DAY)] == [material.id]
+
+    # a replacement the next day keeps the moment: no second announcement
+    now["value"] += timedelta(days=1)
+    key = upload_through_page(visitor.get(f"/spreker/{token}").body.decode(), pdf("Versie 2"))
+    assert visitor.get(f"/spreker/{token}/klaar?key={key}").status_code == 303
+    [replaced] = stores.events().get(SLUG).materials
+    assert replaced.object_key == key
+    assert replaced.published_at == material.published_at
+    assert stores.library().visible_on(now["value"].date().isoformat()) == []
+
+
+def test_slides_for_a_meeting_ahead_are_news_on_the_day_it_ends(moto, visitor):
+    store_event(build_event(publish_slides_after=True))  # 18 March 2027
+    _speaker, url = speakers.invite(SLUG, (3,), "Annemarie van Hinsberg", "Movisie", "annemarie@movisie.nl")
+    token = url.rsplit("/", 1)[1]
+    key = upload_through_page(visitor.get(f"/spreker/{token}").body.decode(), PDF)
+    visitor.get(f"/spreker/{token}/klaar?key={key}")
+    [material] = stores.events().get(SLUG).materials
+    assert material.published_at == material.publish_from
+    assert [m.id for m in stores.library().visible_on("2027-03-18")] == [material.id]

@@ -7,6 +7,7 @@ import json
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import pytest
@@ -15,11 +16,13 @@ from chalicelib import stores
 from chalicelib.core.errors import Conflict, InvalidInput
 from chalicelib.events.model import Session, Slot, Speaker
 from chalicelib.library import speakers
+from chalicelib.library.model import Material
 from chalicelib.registrations import attendance
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.store import RegistrationStore, StaleRegistration
 from tests.accounts_helpers import make_account, sign_in
 from tests.conftest import (
+    NOW,
     FormSession,
     build_event,
     csv_rows,
@@ -627,3 +630,37 @@ def test_a_workshops_speaker_uploads_slides_that_belong_to_the_workshop(moto, vi
         "14:40 Casus Rotterdam",
         "14:40 Statelijke dreigingen",
     ]
+
+
+def test_leaving_a_workshop_or_the_meeting_takes_its_check_in_along(visitor):
+    with_round()
+    reg = register(3)
+    organiser = make_account("org@zwijndrecht.nl", access="organiser")
+    event = stores.events().get(SLUG)
+    attendance.check_in_session(organiser, event, reg.key, "4-3", attended=True)
+    registration.choose_sessions(reg.token, {"round_4": "1"})
+    moved = registration.by_key(SLUG, reg.key)
+    assert (moved.sessions, moved.sessions_attended) == ({"4": 1}, frozenset())
+
+    attendance.check_in_session(organiser, event, reg.key, "4-1", attended=True)
+    attendance.check_in(organiser, SLUG, reg.key, attended=False)  # not at the meeting: at none of it
+    undone = registration.by_key(SLUG, reg.key)
+    assert (undone.attended_at, undone.sessions_attended) == (None, frozenset())
+
+
+def test_slides_a_speaker_keeps_for_a_rounds_slot_stay_on_their_page(moto, visitor):
+    """Slides uploaded for a round's slot itself (before its workshops had slides of their own) stay
+    the speaker's to see, replace and remove, next to the workshops."""
+    store_event(build_event(programme=[*build_event().programme, ROUND]))
+    speaker, url = speakers.invite(SLUG, (4,), "Elsje van Dijk", "NCTV", "elsje@nctv.nl")
+    token = url.rsplit("/", 1)[1]
+    kept = Material(
+        id=f"{SLUG}.{'0' * 12}", title="Workshopronde", file_type="pdf", access="members", date=date(2027, 3, 18),
+        object_key="k", size=2048, filename="ronde.pdf", uploaded_at=NOW, event_slug=SLUG, slot=4,
+        speaker_id=speaker.id,
+    )  # fmt: skip
+    stores.library().save_material(kept)
+    assert [p.key for p in speakers.open_link(token).parts] == ["4-1", "4-2", "4-3", "4"]
+    page = visitor.get(f"/spreker/{token}").body.decode()
+    assert "ronde.pdf" in page
+    assert f"/spreker/{token}/bestanden/{kept.id}/verwijderen" in page

@@ -80,7 +80,8 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, A
 def write(organiser: Account, event: Event, action: str, before: dict[str, Any], removed: tuple[int, ...] = ()) -> None:
     read = set(event.session_seats)  # the sessions as the organiser's page showed them
     follow_programme(event)
-    event.stamp_publication(clock.now())
+    if before.get("status") != EventStatus.PUBLISHED:
+        event.stamp_publication(clock.now())
     old, new = _changes(before, snapshot(event))
     entry = audit_entry(organiser.email, action, event.slug, old, new, clock.now().isoformat())
     try:
@@ -139,7 +140,8 @@ def import_event(actor: str, event: Event, now: datetime) -> None:
     store = stores.events()
     existing = store.get(event.slug)
     event.published_at = existing.published_at if existing else None
-    event.stamp_publication(now)
+    if existing is None or existing.status != EventStatus.PUBLISHED:
+        event.stamp_publication(now)
     if existing is None:
         entry = audit_entry(actor, "event.imported", event.slug, {}, snapshot(event), now.isoformat())
         try:
@@ -185,6 +187,7 @@ def _follow_slides_setting(event: Event) -> None:
         status = MaterialStatus.AFTER_EVENT if event.publish_slides_after else MaterialStatus.DRAFT
         if (material.status, material.publish_from) != (status, event.ends_at):
             material.status, material.publish_from = status, event.ends_at
+            material.stamp_publication(clock.now())
             stores.library().save_material(material)
 
 

@@ -130,6 +130,8 @@ def update(organiser: Account, material_id: str, form: Mapping[str, str]) -> Mat
     if status == MaterialStatus.AFTER_EVENT and material.publish_from is None:
         event = stores.events().get_meta(material.event_slug)
         material.publish_from = event.ends_at if event else clock.now()
+    if before["status"] != material.status:
+        material.stamp_publication(clock.now())
     after = _snapshot(material)
     changed = [k for k in after if before[k] != after[k]]
     entry = audit_entry(

@@ -121,20 +121,27 @@ class Material:
     # the S3 version that passed the check: downloads and the index read it, never a later upload to
     # the same key ("" for files from before versions were kept: the newest)
     object_version: str = ""
-    # when it was first published: followers of its themes hear of it once, in the next daily digest
+    # when it first became visible (or, after the event, will): followers of its themes hear of it
+    # once, in the next morning's digest. Unknown (None) for materials published before it was kept.
     published_at: datetime | None = None
 
     @property
     def visible_from(self) -> datetime | None:
-        """From when anyone its access level allows sees it: None while it is a draft."""
-        if self.status == MaterialStatus.PUBLISHED:
-            return self.published_at
-        return self.publish_from if self.status == MaterialStatus.AFTER_EVENT else None
+        """When it became (or becomes) visible, as the digest counts it: None for a draft."""
+        visible = self.status in (MaterialStatus.PUBLISHED, MaterialStatus.AFTER_EVENT)
+        return self.published_at if visible else None
 
     def stamp_publication(self, now: datetime) -> None:
-        """Remember the first publication; publishing again after a withdrawal announces nothing new."""
-        if self.status == MaterialStatus.PUBLISHED and self.published_at is None:
+        """Called when its status or its meeting's end changes: from when it is visible. Once that
+        moment has come it stays, so publishing again after a withdrawal announces nothing new."""
+        if self.published_at is not None and self.published_at <= now:
+            return
+        if self.status == MaterialStatus.PUBLISHED:
             self.published_at = now
+        elif self.status == MaterialStatus.AFTER_EVENT and self.publish_from is not None:
+            self.published_at = max(now, self.publish_from)  # slides uploaded after the meeting: now
+        else:
+            self.published_at = None
 
     @property
     def part(self) -> str:

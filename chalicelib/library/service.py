@@ -114,6 +114,7 @@ def set_published(organiser: Account, material_id: str, published: bool) -> Mate
         raise NotFound()
     before = {"status": material.status}
     material.status = MaterialStatus.PUBLISHED if published else MaterialStatus.DRAFT
+    material.stamp_publication(clock.now())
     store.save_material(
         material,
         audit_entry(
@@ -168,5 +169,6 @@ def add_document(
         event_title=event.title if event else "",
         status=MaterialStatus.PUBLISHED,
     )
+    material.stamp_publication(clock.now())
     stores.library().save_material(material)
     return material

@@ -48,15 +48,20 @@ class Part:
         return self.session.title if self.session else self.slot.title
 
 
-def parts_of(speaker: InvitedSpeaker, event: Event) -> list[Part]:
+def parts_of(speaker: InvitedSpeaker, event: Event, files: list[Material]) -> list[Part]:
     """The parts of the programme a speaker uploads for: their slots, and in a workshop round the
-    workshops that name them as a speaker (every workshop of the round if none does)."""
+    workshops that name them as a speaker (every workshop of the round if none does). A file they
+    keep for a part keeps that part on their page (slides for a round's slot from before its
+    workshops had slides of their own, or for a workshop that no longer names them)."""
+    kept = {m.part for m in files}
     parts = []
     for slot in event.programme:
         if slot.position not in speaker.slots:
             continue
         named = [s for s in slot.sessions if speaker.name.casefold() in {p.name.casefold() for p in s.speakers}]
-        parts += [Part(slot, session) for session in named or slot.sessions] or [Part(slot)]
+        offered = [Part(slot, session) for session in named or slot.sessions] or [Part(slot)]
+        offered += [p for p in (Part(slot), *(Part(slot, s) for s in slot.sessions)) if p.key in kept]
+        parts += list(dict.fromkeys(offered))
     return parts
 
 
@@ -196,7 +201,7 @@ def open_link(token: str) -> SpeakerView:
     if clock.now() > event.ends_at + timedelta(days=config.speaker_link_days()):
         raise LinkInvalid()
     files = [m for m in event.materials if m.speaker_id == speaker.id]
-    return SpeakerView(speaker, event, parts_of(speaker, event), files)
+    return SpeakerView(speaker, event, parts_of(speaker, event, files), files)
 
 
 def upload_form(token: str, view: SpeakerView) -> storage.UploadForm:
@@ -259,7 +264,10 @@ def finish_upload(token: str, key: str) -> Material:
         if previous
         else (MaterialStatus.AFTER_EVENT if view.event.publish_slides_after else MaterialStatus.DRAFT),
         publish_from=view.event.ends_at,
+        published_at=previous.published_at if previous else None,
     )
+    if previous is None:
+        material.stamp_publication(clock.now())  # after the event: from its end (or now, if that was)
     library.save_material(material)
     if previous and previous.object_key != stored.key:
         # the new file is saved and in use: an old one S3 will not delete now must not undo that

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 from chalicelib.audit.store import audit_put
-from chalicelib.core import clock
 from chalicelib.core.dynamo import from_attrs, on_day, primary_key, query_all, to_attrs
 from chalicelib.core.paging import Page, query_page
 from chalicelib.events.model import event_pk
@@ -107,7 +106,6 @@ class LibraryStore:
 
     def save_material(self, material: Material, audit: dict[str, Any] | None = None) -> None:
         """Write a material; an organiser's change comes with its audit entry, in one transaction."""
-        material.stamp_publication(clock.now())
         put = {"Put": {"TableName": self._table, "Item": to_attrs(material.to_item())}}
         self._client.transact_write_items(TransactItems=[put, *([audit_put(self._table, audit)] if audit else [])])
         self._changed(material.id)

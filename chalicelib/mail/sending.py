@@ -87,7 +87,8 @@ def _mime(to: str, subject: str, text: str, html: str, images: dict[str, bytes],
     for name, png in images.items():
         assert isinstance(html_part, EmailMessage)  # noqa: S101 (the part added just above)
         html_part.add_related(png, "image", "png", cid=f"<{name}>", filename=f"{name}.png")
-    return message.as_bytes(policy=LONG_HEADERS)
+    # an encoded (non-ASCII) subject keeps SMTP's folding; only a mail with a link header needs long lines
+    return message.as_bytes(policy=LONG_HEADERS if headers else SMTP)
 
 
 def qr_png(url: str) -> bytes:

@@ -127,6 +127,10 @@ class JobStore:
             ExpressionAttributeValues=to_attrs({":claimed": RecipientState.CLAIMED}),
         )
 
+    def mark_skipped(self, job_id: str, key: str, at: datetime) -> None:
+        """A claimed recipient the job had nothing for after all (a digest)."""
+        self._settle(job_id, key, RecipientState.SKIPPED, at)
+
     def mark_sent(self, job_id: str, key: str, at: datetime) -> None:
         self._settle(job_id, key, RecipientState.SENT, at)
 

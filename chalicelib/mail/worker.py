@@ -127,13 +127,13 @@ def send(job: MailJob, batch: int, recipients: list[Recipient]) -> None:
         if to.key in suppressed:
             store.skip(job.id, to.key, clock.now())
             continue
-        raw = kind.compose(job, to, shared)
-        if raw is None:  # a digest with nothing left for them
-            store.skip(job.id, to.key, clock.now())
-            continue
         if not store.claim(job.id, to.key, clock.now()):
             continue  # sent, failed or being sent by an earlier delivery of this message
         try:
+            raw = kind.compose(job, to, shared)
+            if raw is None:  # a digest with nothing left for them
+                store.mark_skipped(job.id, to.key, clock.now())
+                continue
             _deliver(to.email, raw)
         except ClientError as error:  # not a passing one: this recipient's own
             code = error.response["Error"].get("Code", "Unknown")

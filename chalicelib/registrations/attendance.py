@@ -123,10 +123,11 @@ def check_in(organiser: Account, slug: str, key: str, attended: bool) -> Registr
     return reg
 
 
-def at_workshop(slug: str, session: str) -> tuple[list[Registration], int]:
-    """Everyone with a seat in a workshop, by name, and how many of them were checked in there."""
-    found = print_list(slug, session)[0]
-    return found, sum(session in r.sessions_attended for r in found)
+def at_workshop(slug: str, session: str) -> tuple[list[Registration], int, bool]:
+    """Everyone with a seat in a workshop, by name; how many of them were checked in there; and
+    whether that is all of them (see print_list)."""
+    found, complete = print_list(slug, session)
+    return found, sum(session in r.sessions_attended for r in found), complete
 
 
 def check_in_session(organiser: Account, event: Event, key: str, session: str, attended: bool) -> Registration:

@@ -438,11 +438,16 @@ class RegistrationStore:
         holding, names, as_read = _holding(reg)
         names["#status"] = "status"
         values: dict[str, Any] = {":confirmed": RegistrationStatus.CONFIRMED, ":chosen": chosen, **as_read}
+        update = "SET sessions = :chosen"
+        left = held - wanted
+        if left:  # a check-in at a workshop they leave goes with its seat
+            update += " DELETE sessions_attended :left"
+            values[":left"] = left
         registration = {
             "Update": {
                 "TableName": self._table,
                 "Key": primary_key(event_pk(reg.event_slug), reg.sk),
-                "UpdateExpression": "SET sessions = :chosen",
+                "UpdateExpression": update,
                 "ConditionExpression": f"#status = :confirmed AND {holding}",
                 "ExpressionAttributeNames": names,
                 "ExpressionAttributeValues": to_attrs(values),
@@ -461,7 +466,10 @@ class RegistrationStore:
     def set_attended(self, reg: Registration, at: str | None, audit: dict[str, Any]) -> None:
         """Check a confirmed registration in (at) or undo it (None)."""
         after = replace(reg, attended_at=datetime.fromisoformat(at) if at else None)
-        update = "SET GSI1SK = :listed, GSI3SK = :by_surname" + (", attended_at = :at" if at else " REMOVE attended_at")
+        # not at the meeting is at none of its workshops: undoing at the door undoes those too
+        update = "SET GSI1SK = :listed, GSI3SK = :by_surname" + (
+            ", attended_at = :at" if at else " REMOVE attended_at, sessions_attended"
+        )
         values: dict[str, Any] = {
             ":confirmed": RegistrationStatus.CONFIRMED,
             ":listed": after.list_key(),

@@ -81,7 +81,7 @@ def check_in(slug: str) -> Response:
     # at one workshop's door, by the session key its link names (anything else: the meeting's door)
     session = query.get("workshop", "")
     if event.workshop(session) is not None:
-        holders, present = attendance.at_workshop(slug, session)
+        holders, present, complete = attendance.at_workshop(slug, session)
         return page(
             bp.current_request,
             "admin_checkin_workshop.html",
@@ -90,6 +90,7 @@ def check_in(slug: str) -> Response:
             workshop=event.workshop(session),
             registrations=holders,
             present=present,
+            complete=complete,
             done=attendance.checked(slug, query.get("gedaan", "")),
         )
     return page(
