@@ -279,7 +279,7 @@ def test_request_an_account_verify_it_and_sign_in(page: Page, portal: LivePortal
     expect(page.get_by_role("heading", level=1)).to_have_text("Thema's niet meer volgen")
     assert_accessible(page)
     page.get_by_role("button", name="Niet meer volgen").click()
-    expect(page.get_by_role("status")).to_contain_text("U volgt deze thema's niet meer: extremisme.")
+    expect(page.get_by_role("status")).to_contain_text("U volgt dit thema niet meer: extremisme.")
     page.get_by_role("link", name="Kies uw thema's op Mijn account").click()
     expect(page.get_by_label("radicalisering", exact=True)).to_be_checked()
     expect(page.get_by_label("extremisme", exact=True)).not_to_be_checked()

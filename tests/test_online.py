@@ -87,7 +87,7 @@ def test_online_capacity_cannot_drop_below_the_online_seats_taken(make_event, or
     response = organiser.post(f"{BASE}/{SLUG}", form)
     assert response.status_code == 422
     assert 'id="fout-online_capacity"' in response.body.decode()
-    assert "Er zijn al 2 plaatsen bevestigd." in response.body.decode()
+    assert "Bevestigde plaatsen nu: 2." in response.body.decode()
     assert stores.events().get(SLUG).online_capacity == 3
 
 

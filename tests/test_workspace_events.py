@@ -114,7 +114,7 @@ def test_capacity_below_the_confirmed_places_is_refused_with_an_explanation(orga
     form = event_form(capacity="1", version=version(SLUG))
     response = organiser.post(f"{BASE}/{SLUG}", form)
     assert response.status_code == 422
-    assert "Er zijn al 2 plaatsen bevestigd" in response.body.decode()
+    assert "Bevestigde plaatsen nu: 2." in response.body.decode()
     assert stores.events().get(SLUG).capacity == 3
     # exactly the confirmed number is fine
     assert organiser.post(f"{BASE}/{SLUG}", event_form(capacity="2", version=version(SLUG))).status_code == 303

@@ -175,7 +175,7 @@ def _capacity_below(low: CapacityBelowConfirmed) -> InvalidInput:
             "Voor deze plaatsen staan nog mensen op de wachtlijst (%(max)d). Geef ze eerst een plaats of meld ze af."
         )
         return InvalidInput({low.field: FieldError(message, low.waiting)})
-    message = _("Er zijn al %(max)d plaatsen bevestigd. Meld eerst mensen af of kies een hogere capaciteit.")
+    message = _("Bevestigde plaatsen nu: %(max)d. Meld eerst mensen af of kies een hogere capaciteit.")
     return InvalidInput({low.field: FieldError(message, low.confirmed)})
 
 

@@ -16,7 +16,7 @@ import hashlib
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -159,6 +159,11 @@ class Registration:
     @property
     def sk(self) -> str:
         return REG_PREFIX + email_key(self.email)
+
+    @property
+    def event_day(self) -> date | None:
+        """The event's date, as pages show it (none for a registration that never had one)."""
+        return date.fromisoformat(self.event_date) if self.event_date else None
 
     @property
     def session_keys(self) -> list[str]:
