@@ -664,3 +664,20 @@ def test_slides_a_speaker_keeps_for_a_rounds_slot_stay_on_their_page(moto, visit
     page = visitor.get(f"/spreker/{token}").body.decode()
     assert "ronde.pdf" in page
     assert f"/spreker/{token}/bestanden/{kept.id}/verwijderen" in page
+
+
+def test_the_speakers_tab_invites_a_workshops_speakers_and_shows_their_slides_per_workshop(organiser, visitor):
+    named = replace(WORKSHOPS[2], speakers=(Speaker("Elsje van Dijk", "NCTV"),))
+    store_event(build_event(programme=[*build_event().programme, replace(ROUND, sessions=(*WORKSHOPS[:2], named))]))
+    page = organiser.get(f"{BASE}/sprekers").body.decode()
+    assert 'href="?onderdeel=4&amp;spreker=0#veld-email">Elsje van Dijk uitnodigen</a>' in page
+    form = organiser.get(f"{BASE}/sprekers?onderdeel=4&spreker=0").body.decode()
+    assert 'value="Elsje van Dijk"' in form
+    _speaker, url = speakers.invite(SLUG, (4,), "Elsje van Dijk", "NCTV", "elsje@nctv.nl")
+    token = url.rsplit("/", 1)[1]
+    key = upload_through_page(visitor.get(f"/spreker/{token}").body.decode(), pdf("Dreigingen"), "dreigingen.pdf")
+    visitor.get(f"/spreker/{token}/klaar?key={key}")
+    page = organiser.get(f"{BASE}/sprekers").body.decode()
+    assert "Statelijke dreigingen: <a" in page
+    assert "dreigingen.pdf</a>" in page
+    assert "Elsje van Dijk uitnodigen" not in page

@@ -144,6 +144,11 @@ class Slot:
         """The registration form's field for a round's choice."""
         return f"round_{self.position}"
 
+    @property
+    def presenters(self) -> tuple[Speaker, ...]:
+        """Who speaks in this slot: its own speakers and, in a round, its workshops', each once."""
+        return tuple(dict.fromkeys((*self.speakers, *(p for s in self.sessions for p in s.speakers))))
+
     def key_of(self, session: Session) -> str:
         return session_key(self.position, session.id)
 

@@ -123,21 +123,22 @@ def prefilled(event: Event, query: Mapping[str, str]) -> dict[str, str]:
     Anything else in the query gives an empty form."""
     slot = next((s for s in event.programme if str(s.position) == query.get("onderdeel")), None)
     index = query.get("spreker", "")
-    if slot is None or not index.isdigit() or int(index) >= len(slot.speakers):
+    if slot is None or not index.isdigit() or int(index) >= len(slot.presenters):
         return {}
-    speaker = slot.speakers[int(index)]
+    speaker = slot.presenters[int(index)]
     values = {"name": speaker.name, "organisation": speaker.organisation}
-    values.update({f"slot_{s.position}": "yes" for s in event.programme if speaker in s.speakers})
+    values.update({f"slot_{s.position}": "yes" for s in event.programme if speaker in s.presenters})
     return values
 
 
 def uninvited(event: Event, invited: list[InvitedSpeaker]) -> dict[int, list[tuple[int, str]]]:
-    """Per slot, the programme's speakers nobody has invited for it yet (by name): (index, name)."""
+    """Per slot, the programme's speakers (a round's: its workshops') nobody has invited for it yet
+    (by name): (index, name)."""
     invited_names = {(position, s.name.casefold()) for s in invited if not s.revoked for position in s.slots}
     return {
         slot.position: [
             (i, person.name)
-            for i, person in enumerate(slot.speakers)
+            for i, person in enumerate(slot.presenters)
             if (slot.position, person.name.casefold()) not in invited_names
         ]
         for slot in event.programme

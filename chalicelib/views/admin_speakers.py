@@ -26,7 +26,10 @@ def _page(slug: str, values: dict[str, str] | None = None, errors: dict[str, Fie
         event=event,
         invited=invited,
         uninvited=speakers.uninvited(event, invited),
-        slides={(m.speaker_id, m.slot): m for m in event.materials if m.speaker_id},
+        # the speakers' files per slot (a round's: one per workshop)
+        slides={
+            s.position: [m for m in event.materials if m.speaker_id and m.slot == s.position] for s in event.programme
+        },
         values=values if values is not None else speakers.prefilled(event, query_params(bp.current_request)),
         errors=errors or {},
         done=query_params(bp.current_request).get("gedaan", ""),
