@@ -215,6 +215,10 @@ def test_one_click_unfollow_from_the_digest(moto, client, now):
     assert response.status_code == 200
     assert "U volgt deze thema's niet meer: polarisatie, radicalisering." in response.body.decode()
     assert stores.accounts().get("lid@rotterdam.nl").themes == ("extremisme",)
+    # the same link opened again says it is done, and asks nothing
+    again = client.http.get(header_link).body.decode()
+    assert "U volgt deze thema's niet meer: polarisatie, radicalisering." in again
+    assert "<form" not in again.split("<main", 1)[1]
     forged = client.http.post(
         "/themas/afmelden/vervalst", body="", headers={"content-type": "application/x-www-form-urlencoded"}
     )
@@ -237,7 +241,11 @@ def test_a_member_signed_out_is_sent_to_sign_in_by_a_download_link(moto, client)
 
 @pytest.mark.parametrize("token", ["", "x", "A" * 43])
 def test_a_broken_unfollow_link_says_so(moto, client, token):
-    assert client.http.get(f"/themas/afmelden/{token}x").status_code == 410
+    response = client.http.get(f"/themas/afmelden/{token}x")
+    assert response.status_code == 410
+    page = response.body.decode()
+    assert "Deze afmeldlink is niet compleet of niet geldig." in page
+    assert "Vraag een nieuwe aan" not in page  # nobody asks for a new unsubscribe link
 
 
 def test_unfollowing_from_a_link_of_a_deleted_account_changes_nothing(moto):

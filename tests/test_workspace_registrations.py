@@ -272,6 +272,17 @@ def test_check_in_page_search_undo_and_only_confirmed(organiser):
     assert {"registration.attended", "registration.not_attended"} <= set(audit_actions())
 
 
+def test_the_check_in_page_says_when_everyone_is_in(organiser):
+    people = [register(name=name) for name in ("Anna Jansen", "Bram de Wit")]
+    assert "Iedereen is aanwezig gemeld." not in organiser.get(f"{BASE}/inchecken").body.decode()
+    for reg in people:
+        assert organiser.post(f"{BASE}/aanmeldingen/{reg.key}/aanwezig", {}).status_code == 303
+    body = organiser.get(f"{BASE}/inchecken").body.decode()
+    assert "Iedereen is aanwezig gemeld." in body
+    assert "Niemand gevonden." not in body
+    assert "Niemand gevonden." in organiser.get(f"{BASE}/inchecken?q=zzz").body.decode()
+
+
 def test_printable_attendance_list_has_the_confirmed_people(organiser):
     register(name="Anna Jansen")
     for _ in range(2):

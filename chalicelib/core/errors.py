@@ -92,6 +92,13 @@ class LinkInvalid(PortalError):
     message = _("Deze link is al gebruikt of verlopen. Vraag een nieuwe aan.")
 
 
+class UnsubscribeLinkInvalid(LinkInvalid):
+    # nobody asks for a new unsubscribe link: the way out is the account page
+    message = _(
+        "Deze afmeldlink is niet compleet of niet geldig. Gebruik de link uit de e-mail in zijn geheel, of log in en pas uw keuzes aan onder ‘Mijn account’."
+    )
+
+
 class Forbidden(PortalError):
     status = 403
     message = _("U hebt geen toegang tot deze pagina.")

@@ -22,7 +22,7 @@ from chalicelib import stores
 from chalicelib.accounts import service as accounts
 from chalicelib.accounts.model import Account
 from chalicelib.core import clock, config
-from chalicelib.core.errors import LinkInvalid
+from chalicelib.core.errors import UnsubscribeLinkInvalid
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import email_key
 from chalicelib.core.themes import THEMES
@@ -157,14 +157,22 @@ def unfollow_url(account_key: str, themes: Iterable[str]) -> str:
 
 
 def unfollow_link(token: str) -> tuple[str, tuple[str, ...]]:
-    """The account key and themes a signed link names; LinkInvalid for anything else."""
+    """The account key and themes a signed link names; UnsubscribeLinkInvalid for anything else."""
     try:
         key, themes = _serializer().loads(token)
     except (BadSignature, TypeError, ValueError) as exc:
-        raise LinkInvalid() from exc
+        raise UnsubscribeLinkInvalid() from exc
     if not isinstance(key, str) or not isinstance(themes, list):
-        raise LinkInvalid()
+        raise UnsubscribeLinkInvalid()
     return key, tuple(theme for theme in THEMES if theme in themes)
+
+
+def unfollow_asked(token: str) -> tuple[tuple[str, ...], bool]:
+    """The themes a signed link names, and whether its account still follows any of them: when
+    none, the link was used already (or the member chose otherwise on their account page)."""
+    key, themes = unfollow_link(token)
+    account = stores.accounts().get_by_key(key)
+    return themes, account is not None and any(theme in account.themes for theme in themes)
 
 
 def unfollow(token: str) -> tuple[str, ...]:

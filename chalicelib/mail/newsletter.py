@@ -12,7 +12,7 @@ from chalicelib import stores
 from chalicelib.accounts import service as accounts
 from chalicelib.accounts.model import Account
 from chalicelib.core import clock, config
-from chalicelib.core.errors import LinkInvalid
+from chalicelib.core.errors import UnsubscribeLinkInvalid
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _, translations
 from chalicelib.core.keys import email_key
@@ -36,7 +36,7 @@ def unsubscribe(token: str) -> None:
     try:
         key = _serializer().loads(token)
     except BadSignature as exc:
-        raise LinkInvalid() from exc
+        raise UnsubscribeLinkInvalid() from exc
     account = stores.accounts().get_by_key(str(key))
     if account is not None and account.newsletter:
         accounts.set_newsletter(account, False, actor=account.email)

@@ -144,8 +144,14 @@ def unsubscribe(token: str) -> Response:
 
 @bp.route("/themas/afmelden/{token}", methods=["GET"])
 def unfollow_confirm(token: str) -> Response:
-    _account, named = digest.unfollow_link(token)
-    return page(bp.current_request, "unsubscribe.html", action=f"/themas/afmelden/{token}", themes=named, done=False)
+    named, still_followed = digest.unfollow_asked(token)
+    return page(
+        bp.current_request,
+        "unsubscribe.html",
+        action=f"/themas/afmelden/{token}",
+        themes=named,
+        done=not still_followed,
+    )
 
 
 # RFC 8058 as above: the signed link is the credential, for the themes its digest was sent for

@@ -17,7 +17,7 @@ from chalice.app import Blueprint, Request, Response
 from chalicelib.accounts.model import Access, Account
 from chalicelib.core.errors import Forbidden, PortalError
 from chalicelib.core.i18n import _
-from chalicelib.views.http import current_account, redirect, request_path
+from chalicelib.views.http import current_account, path_with_query, redirect, request_path
 
 RANKS = {Access.MEMBER: 1, Access.ORGANISER: 2}
 
@@ -44,10 +44,10 @@ def requires(bp: Blueprint, access: Access) -> Callable[[Callable[..., Response]
             request = bp.current_request
             account = current_account(request)
             if account is None:
-                path = request_path(request)
-                if path.startswith("/api/") or request.method != "GET":
+                if request_path(request).startswith("/api/") or request.method != "GET":
                     raise SignInRequired()
-                return redirect(f"/inloggen?next={quote(path, safe='/')}")
+                # the query too: a workshop's door is its meeting's door with ?workshop=
+                return redirect(f"/inloggen?next={quote(path_with_query(request), safe='/')}")
             if RANKS[account.access] < RANKS[access]:
                 raise Forbidden()
             return view(*args, **kwargs)

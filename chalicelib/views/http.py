@@ -86,6 +86,12 @@ def query_params(request: Request) -> dict[str, str]:
     return dict(request.query_params or {})
 
 
+def path_with_query(request: Request) -> str:
+    """The page as the visitor asked for it, query included: where signing in returns them to."""
+    query = query_params(request)
+    return request_path(request) + (f"?{urlencode(list(query.items()))}" if query else "")
+
+
 def client_address(request: Request) -> str:
     """The visitor's IP address as API Gateway saw it (for rate limits; never logged)."""
     identity = (request.context or {}).get("identity", {})
@@ -183,8 +189,6 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     if not secret:
         secret = csrf.new_secret()
         set_cookies.append(cookie_header(csrf.COOKIE, secret, 60 * 60 * 24))
-    query = query_params(request)
-    path = request_path(request) + (f"?{urlencode(list(query.items()))}" if query else "")
     if "account" not in context:  # setdefault would read it even when given
         context["account"] = current_account(request)
     body = render(
@@ -192,8 +196,8 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         lang,
         csrf_field=csrf.FIELD,
         csrf_token=csrf.token_for(secret, sessions.session_id(jar.get(SESSION_COOKIE))),
-        current_path=path,
-        current_query=query,
+        current_path=path_with_query(request),
+        current_query=query_params(request),
         is_local=config.is_local(),
         **context,
     )
