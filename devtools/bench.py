@@ -113,8 +113,9 @@ def cold_start_rows() -> list[tuple[str, str, str]]:
         for name in ("chalice", "lean"):
             unpacked = scratch / f"unpacked-{name}"
             zipfile.ZipFile(packages[name]).extractall(unpacked)
-            for stale in unpacked.rglob("__pycache__"):  # chalice packs this machine's: no use on python3.12
-                shutil.rmtree(stale)
+            if name == "chalice":  # it packs this machine's bytecode, of no use on python3.12 (lean: the runtime's)
+                for stale in unpacked.rglob("__pycache__"):
+                    shutil.rmtree(stale)
             package_env = {**env, "PYTHONPATH": str(unpacked)}
             starts[name] = partial(
                 subprocess.run,

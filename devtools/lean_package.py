@@ -9,8 +9,8 @@ that arrives without bytecode again on each cold start. This step rewrites deplo
   it at run time) and any __pycache__ built for the Python of the machine that packaged;
 - compiles every template into a Python module, which `core.rendering` loads with a ModuleLoader;
 - strips the symbols from compiled extensions;
-- compiles all Python to bytecode for the runtime's version, read from the template
-  (devtools/bytecode/compile_tree.py says how). When this machine's Python is another version,
+- compiles all Python to bytecode for the runtime's version, read from the template, without
+  column positions (devtools/bytecode/compile_tree.py says how and why). When this machine's Python is another version,
   Pyodide's CPython of the runtime's version compiles it (node and npm, see devtools/bytecode).
 
 Usage: python -m devtools.lean_package build/package [--python 3.11]
@@ -77,7 +77,7 @@ def strip_extensions(tree: Path) -> None:
 def compile_bytecode(tree: Path, python: str) -> str:
     here = f"{sys.version_info.major}.{sys.version_info.minor}"
     if python == here:
-        command = [sys.executable, str(BYTECODE / "compile_tree.py"), str(tree)]
+        command = [sys.executable, "-X", "no_debug_ranges", str(BYTECODE / "compile_tree.py"), str(tree)]
     elif python == PYODIDE_PYTHON:
         if not (BYTECODE / "node_modules" / "pyodide").is_dir():
             subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=BYTECODE, check=True)

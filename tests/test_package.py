@@ -53,6 +53,8 @@ css = get("/static/portal.css", "/static/{name}", {"name": "portal.css"})
 email = validate_email("naam@gemeente.nl", check_deliverability=False).normalized
 ics = event_ics(Event("bijeenkomst", "Bijeenkomst", date(2026, 9, 18), "13:30", "17:00", "Raadzaal", 60))
 here = os.getcwd()
+import gc
+own_code, library_code = chalicelib.core.rendering.environment.__wrapped__.__code__, jinja2.Environment.__init__.__code__
 shipped = [m for m in list(sys.modules.values()) if (getattr(m, "__file__", None) or "").startswith(here)]
 print(json.dumps({
     "app": app.__file__,
@@ -72,6 +74,8 @@ print(json.dumps({
     "xlsxwriter": "xlsxwriter" in sys.modules,
     "pydyf": "pydyf" in sys.modules,
     "ics": ics.decode(),
+    "gc": gc.isenabled(),
+    "columns": [any(c is not None for _, _, c, _ in code.co_positions()) for code in (own_code, library_code)],
 }))
 """
 
@@ -173,6 +177,8 @@ def test_unpacked_package_renders_a_page_from_bytecode(package_here: Path, tmp_p
     assert seen["xlsxwriter"] is False  # imported by the export worker only, never on a page's cold start
     assert seen["pydyf"] is False  # imported when a certificate is made, never on a page's cold start
     assert "DTSTART;TZID=Europe/Amsterdam:20260918T133000" in seen["ics"]  # a calendar file without the tarball
+    assert seen["gc"] is True  # paused while the app is imported (app.py), and on again after
+    assert seen["columns"] == [False, False]  # bytecode without column positions: a smaller zip, less to read
 
 
 def test_the_portal_is_served_at_the_root_of_its_own_domain(package: Path):

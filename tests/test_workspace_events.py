@@ -302,6 +302,38 @@ def test_the_event_page_renders_the_description_as_sanitised_markdown(organiser,
     assert 'href="javascript' not in body
 
 
+def test_the_description_is_rendered_when_saved_and_shown_as_stored(organiser, client, make_event):
+    from chalicelib.audit.store import audit_entry
+    from tests.conftest import build_event
+
+    organiser.post(BASE, event_form(description="**Vet** <script>alert(1)</script>"))
+    slug = "netwerkbijeenkomst-dordrecht"
+    stored = stores.events().get(slug).description_html
+    assert stored == "<p><strong>Vet</strong> &lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
+    form = event_form(slug=slug, description="*Schuin*", version=version(slug))
+    assert organiser.post(f"{BASE}/{slug}", form).status_code == 303
+    assert stores.events().get(slug).description_html == "<p><em>Schuin</em></p>\n"  # it follows every edit
+    from chalicelib.core import clock
+
+    logged = [e for e in stores.audit().month(clock.now().strftime("%Y-%m"), 500).entries if e.target == slug]
+    assert any("description" in e.after for e in logged)
+    assert not any("description_html" in {*e.before, *e.after} for e in logged)  # the log keeps the Markdown
+
+    # the page shows what was stored, so it needs no Markdown parser ...
+    make_event(slug="zo-opgeslagen", description="Anders")
+    event = stores.events().get("zo-opgeslagen")
+    event.description_html = "<p>Zo opgeslagen</p>"
+    stores.events().update(event, audit_entry("tests", "event.updated", event.slug, {}, {}, "2026-01-01"), ())
+    body = client.http.get("/events/zo-opgeslagen").body.decode()
+    assert "<p>Zo opgeslagen</p>" in body
+    assert "Anders" not in body
+    # ... and renders, as before, an event saved before the HTML was kept
+    earlier = build_event(slug="van-eerder", description="**Oud**")
+    stores.events().create(earlier, audit_entry("tests", "event.created", earlier.slug, {}, {}, "2026-01-01"))
+    assert stores.events().get("van-eerder").description_html == ""
+    assert "<strong>Oud</strong>" in client.http.get("/events/van-eerder").body.decode()
+
+
 def test_speakers_slides_follow_the_publish_after_setting(organiser, make_event, visitor):
     from chalicelib.library import speakers
     from tests.test_library import PDF, upload_as_s3_would

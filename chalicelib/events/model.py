@@ -254,6 +254,9 @@ class Event:
         api=Api.DETAIL,
         default="",
     )
+    # the description rendered and sanitised when it is saved (events/workspace.py), so that an event
+    # page shows it without loading a Markdown parser on a cold start; empty on items saved before
+    description_html: str = ""
     audience: str = editable(_("Doelgroep"), "textarea", limit=1000, api=Api.SUMMARY, default="")
     roles: tuple[str, ...] = editable(
         _("Functies om uit te kiezen bij aanmelden"),

@@ -14,7 +14,7 @@ from typing import Any
 from chalicelib import stores
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import audit_entry
-from chalicelib.core import clock, config
+from chalicelib.core import clock, config, richtext
 from chalicelib.core.errors import Conflict, InvalidInput, NotFound
 from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
@@ -56,7 +56,10 @@ def get(slug: str) -> Event:
 
 def snapshot(event: Event) -> dict[str, Any]:
     item = event.to_item()
-    kept = {k: v for k, v in item.items() if k not in ("PK", "SK", "type") and not k.startswith("GSI")}
+    # description_html follows the description: the audit log shows the Markdown that changed
+    kept = {
+        k: v for k, v in item.items() if k not in ("PK", "SK", "type", "description_html") and not k.startswith("GSI")
+    }
     programme = [
         {
             "start": s.start,
@@ -80,6 +83,7 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, A
 def write(organiser: Account, event: Event, action: str, before: dict[str, Any], removed: tuple[int, ...] = ()) -> None:
     read = set(event.session_seats)  # the sessions as the organiser's page showed them
     follow_programme(event)
+    render_description(event)
     if before.get("status") != EventStatus.PUBLISHED:
         event.stamp_publication(clock.now())
     old, new = _changes(before, snapshot(event))
@@ -90,6 +94,11 @@ def write(organiser: Account, event: Event, action: str, before: dict[str, Any],
         raise Conflict(STALE) from exc
 
 
+def render_description(event: Event) -> None:
+    """The description's HTML, sanitised, on the event's own item: read with it, shown as it is."""
+    event.description_html = str(richtext.render(event.description)) if event.description else ""
+
+
 def follow_programme(event: Event) -> None:
     """The workshop sessions' capacities on the event's own item, where registrations' conditions read them."""
     event.session_seats = {slot.key_of(session): session.capacity for slot in event.rounds for session in slot.sessions}
@@ -97,6 +106,7 @@ def follow_programme(event: Event) -> None:
 
 def create(organiser: Account, form: Mapping[str, str]) -> Event:
     event = Event(**clean_event(form, new=True), status=EventStatus.DRAFT)  # published when the programme is ready
+    render_description(event)
     entry = audit_entry(organiser.email, "event.created", event.slug, {}, snapshot(event), clock.now().isoformat())
     try:
         stores.events().create(event, entry)
@@ -137,6 +147,7 @@ def import_event(actor: str, event: Event, now: datetime) -> None:
     meanwhile, InvalidInput if its new capacity is below the places confirmed.
     """
     follow_programme(event)
+    render_description(event)
     store = stores.events()
     existing = store.get(event.slug)
     event.published_at = existing.published_at if existing else None

@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import { loadPyodide } from "pyodide";
 
 const [directory] = process.argv.slice(2);
-const python = await loadPyodide();
+// without column positions, as compile_tree.py asks (`python -X no_debug_ranges` elsewhere)
+const python = await loadPyodide({ env: { PYTHONNODEBUGRANGES: "1" } });
 python.FS.mkdir("/package");
 python.FS.mount(python.FS.filesystems.NODEFS, { root: directory }, "/package");
 python.runPython('import sys; sys.argv = ["compile_tree.py", "/package"]');
