@@ -10,6 +10,8 @@ from chalicelib.core.forms import FieldError, email_address, limited_text, raise
 
 @dataclass(frozen=True)
 class AccountInput:
+    """An account request as the form gave it, checked."""
+
     name: str
     email: str
     organisation: str

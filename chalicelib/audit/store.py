@@ -44,6 +44,8 @@ def audit_put(table: str, entry: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class AuditEntry:
+    """One change made by a person: who, what, on what, and the fields before and after."""
+
     at: datetime
     actor: str
     action: str
@@ -54,6 +56,8 @@ class AuditEntry:
 
 @dataclass
 class AuditPage:
+    """A month's entries, newest first, and where the next page starts."""
+
     entries: list[AuditEntry]
     cursor: str | None
 

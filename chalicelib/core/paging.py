@@ -22,6 +22,8 @@ class BadCursor(BadRequest):
 
 @dataclass
 class Page(Generic[T]):
+    """One page of a Query's items and the cursor to the next."""
+
     items: list[T]
     cursor: str | None  # pass back for the next page; None on the last one
 

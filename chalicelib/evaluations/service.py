@@ -65,6 +65,8 @@ class EvaluationStillOpen(Conflict):
 
 @dataclass(frozen=True)
 class EvaluationForm:
+    """What an attendee's evaluation link opens: their registration, the meeting and whether it may still be answered."""
+
     registration: Registration
     event: Event
     state: FormState

@@ -107,6 +107,8 @@ class Seats:
 
 @dataclass(frozen=True)
 class Speaker:
+    """Someone named in the programme, with their organisation."""
+
     name: str
     organisation: str = ""
 
@@ -130,6 +132,8 @@ class Session:
 
 @dataclass(frozen=True)
 class Slot:
+    """One item of a meeting's programme: a talk, a break, or a round of workshops."""
+
     # `position` names the slot for good (speakers and slides refer to it; it is in the key); `order` is where it is shown
     position: int = field(metadata=kept_out)
     start: str  # "HH:MM", local time
@@ -196,6 +200,8 @@ class Question:
 
 @dataclass
 class Event:
+    """A meeting: what the public page shows, its seats and their counters, its programme and materials."""
+
     slug: str = editable(
         _("Webadres"),
         "slug",
@@ -423,5 +429,7 @@ class Event:
 
 @dataclass
 class EventPage:
+    """A page of events from a list and the cursor to the next."""
+
     events: list[Event]
     cursor: str | None  # pass back as `after` to get the next page

@@ -146,12 +146,16 @@ def remove(organiser: Account, slug: str, question_id: int, version: str) -> Eve
 
 @dataclass(frozen=True)
 class Listing:
+    """A meeting's own registration questions, with how many registrations answered each."""
+
     event: Event
     answered: dict[int, int]  # by question id, how many registrations answered it
 
 
 @dataclass(frozen=True)
 class Editing:
+    """One question on its edit form: whether it was answered already limits what may change."""
+
     event: Event
     question: Question
     answered: bool

@@ -38,6 +38,8 @@ INDEX_GROUP = "library-index"  # the FIFO queue's one message group: updates nev
 
 @dataclass
 class LibraryPage:
+    """One page of the knowledge library: the hits, the filters that found them and the paging."""
+
     hits: list[Hit]
     filters: Filters
     page: int
@@ -54,6 +56,8 @@ class LibraryPage:
 
 @dataclass
 class _Copy:
+    """This process's copy of the search index in /tmp, and when it was last compared with S3's."""
+
     path: Path | None = None
     etag: str | None = None
     checked: float = -math.inf

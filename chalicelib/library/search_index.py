@@ -135,12 +135,16 @@ class Filters:
 
 @dataclass
 class Hit:
+    """A material the search found, with its matched words in context."""
+
     material: Material
     snippet: Markup | None  # the matched words in their context, marked; escaped
 
 
 @dataclass
 class Results:
+    """What a search found that the visitor may open, and the filters its hits offer."""
+
     hits: list[Hit]
     total: int
     events: list[tuple[str, str]]  # (slug, title) among what the visitor may open

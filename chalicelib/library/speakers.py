@@ -67,6 +67,8 @@ def parts_of(speaker: InvitedSpeaker, event: Event, files: list[Material]) -> li
 
 @dataclass
 class SpeakerView:
+    """A speaker's own page: the invitation, its meeting, the parts to upload for and the files kept."""
+
     speaker: InvitedSpeaker
     event: Event
     parts: list[Part]

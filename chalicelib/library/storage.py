@@ -52,6 +52,8 @@ class UploadRejected(Exception):
 
 @dataclass(frozen=True)
 class StoredFile:
+    """An uploaded object that passed the checks, by the S3 version that was checked."""
+
     key: str
     size: int
     filename: str

@@ -25,6 +25,8 @@ from chalicelib.registrations.service import QR_IMAGE, manage_url
 
 @dataclass(frozen=True)
 class Kind:
+    """How the mail worker handles one kind of mail job: whom it goes to, and how each mail is written."""
+
     find: Callable[[MailJob], list[Recipient]]
     compose: Callable[[MailJob, Recipient, Any], bytes | None]  # None: nothing for them after all (skipped)
     load: Callable[[MailJob], Any]  # what every mail of one batch shares (the event), read once per batch

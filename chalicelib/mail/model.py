@@ -58,6 +58,8 @@ def job_pk(job_id: str) -> str:
 
 @dataclass
 class MailJob:
+    """A mailing to many, recorded by a request and sent in batches by the mail worker."""
+
     id: str = field(metadata=kept_out)  # in the key
     kind: JobKind
     created_by: str
@@ -117,6 +119,8 @@ class Recipient:
 
 @dataclass(frozen=True)
 class Failure:
+    """A recipient of a mail job whose mail SES refused, with its error code."""
+
     email: str
     code: str  # the SES error code
     at: datetime

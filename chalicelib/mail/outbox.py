@@ -22,6 +22,8 @@ from chalicelib.core.errors import NotFound
 
 @dataclass(frozen=True)
 class SentMail:
+    """A mail moto's SES accepted, as the local outbox shows it."""
+
     to: str
     subject: str
     html: str

@@ -38,6 +38,8 @@ STATUSES = BUCKETS  # the filters of the registrations list: each is one partiti
 
 @dataclass
 class Listing:
+    """A page of a meeting's registrations for the organisers' list or the door."""
+
     registrations: list[Registration]
     cursor: str | None  # the next page, or None
     q: str  # the search as the organiser typed it
@@ -217,6 +219,8 @@ def answer_text(question: Question, given: list[str], translate: Callable[[str],
 
 @dataclass
 class Overview:
+    """A meeting's registrations counted: by status, organisation, role, day and answer."""
+
     by_status: Counter[str]
     by_organisation: list[tuple[str, int]]
     by_role: list[tuple[str, int]]

@@ -15,6 +15,8 @@ YES, NO = "yes", "no"
 
 @dataclass(frozen=True)
 class RegistrationInput:
+    """A registration as the form gave it, checked."""
+
     name: str
     email: str
     organisation: str

@@ -123,6 +123,8 @@ def token_pk(token: str) -> str:
 
 @dataclass
 class Registration:
+    """One person's registration for a meeting: their seat or place on the waiting list, and their answers."""
+
     event_slug: str = field(metadata=kept_out)  # in the key
     token: str
     name: str

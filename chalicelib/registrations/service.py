@@ -54,6 +54,8 @@ _KEY = re.compile(r"^[0-9a-f]{32}$")  # a registration key in organisers' URLs
 
 @dataclass
 class Outcome:
+    """What registering did: the registration, whether it is new, and whether its mail went out."""
+
     registration: Registration
     created: bool  # False: this address was registered already; the link was sent again
     mail_sent: bool
