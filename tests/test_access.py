@@ -51,7 +51,7 @@ MATRIX = {
     ("POST", "/account/themas", "/account/themas"): (401, 303, 303),
     ("GET", "/themas/afmelden/{token}", f"/themas/afmelden/{UNKNOWN}"): (410, 410, 410),
     ("POST", "/themas/afmelden/{token}", f"/themas/afmelden/{UNKNOWN}"): (410, 410, 410),
-    ("GET", "/nieuwsbrief/afmelden/{token}", f"/nieuwsbrief/afmelden/{UNKNOWN}"): (200, 200, 200),
+    ("GET", "/nieuwsbrief/afmelden/{token}", f"/nieuwsbrief/afmelden/{UNKNOWN}"): (410, 410, 410),
     ("POST", "/nieuwsbrief/afmelden/{token}", f"/nieuwsbrief/afmelden/{UNKNOWN}"): (410, 410, 410),
     ("GET", "/beheer/accounts", "/beheer/accounts"): (303, 403, 200),
     ("POST", "/beheer/accounts/{key}/{status}", f"/beheer/accounts/{'0' * 32}/approved"): (401, 403, 404),

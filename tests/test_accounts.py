@@ -448,6 +448,7 @@ def test_newsletter_mail_has_one_click_unsubscribe(moto):
 def test_one_click_unsubscribe_needs_no_cookie_or_csrf(moto, client):
     account = make_account("a@rotterdam.nl", newsletter="yes")
     token = newsletter.unsubscribe_url(account.email).rsplit("/", 1)[1]
+    assert 'method="post"' in text(client.http.get(f"/nieuwsbrief/afmelden/{token}"))  # it asks first
     response = client.http.post(
         f"/nieuwsbrief/afmelden/{token}",
         body="List-Unsubscribe=One-Click",
@@ -460,6 +461,11 @@ def test_one_click_unsubscribe_needs_no_cookie_or_csrf(moto, client):
     )
     assert forged.status_code == 410
     assert "Deze afmeldlink is niet compleet of niet geldig." in text(forged)
+    # opened again, the link says it is done; a broken one says so before anyone presses a button
+    again = text(client.http.get(f"/nieuwsbrief/afmelden/{token}"))
+    assert "U bent afgemeld." in again
+    assert 'action="/nieuwsbrief' not in again
+    assert client.http.get("/nieuwsbrief/afmelden/vervalst").status_code == 410
 
 
 def test_subscriber_export_is_safe_against_formulas(moto, client):

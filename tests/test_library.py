@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import email
 import json
 import secrets
 from datetime import datetime, timedelta
@@ -16,7 +17,7 @@ from chalicelib.library import service as library
 from chalicelib.library import speakers, storage
 from chalicelib.library.model import Material
 from tests.accounts_helpers import make_account, sign_in
-from tests.conftest import FormSession, deliver_index, registration_form, upload_through_page
+from tests.conftest import FormSession, deliver_index, registration_form, sent_mail, upload_through_page
 from tests.documents import docx, odp, pdf, pptx
 
 SLUG = "netwerkbijeenkomst-test"
@@ -41,6 +42,20 @@ def speaker(make_event):
     make_event()
     _speaker, url = speakers.invite(SLUG, (3,), "Annemarie van Hinsberg", "Movisie", "annemarie@movisie.nl")
     return url.rsplit("/", 1)[1]
+
+
+def test_the_invitation_names_what_the_speaker_speaks_at(make_event):
+    make_event()
+    speakers.invite(SLUG, (2, 3), "Burgemeester Haan", "Gemeente", "haan@zwijndrecht.nl")
+    (invitation,) = sent_mail()
+    text = next(
+        p.get_payload(decode=True).decode().replace("\r\n", "\n")
+        for p in email.message_from_string(invitation.raw).walk()
+        if p.get_content_type() == "text/plain"
+    )
+    assert "U spreekt op donderdag 18 maart 2027 bij:\n- 13:30–13:40 Welkomstwoord\n- 13:55–14:35 Leernetwerk" in text
+    assert "<li>13:55–14:35 Leernetwerk Polarisatie</li>" in invitation.body
+    assert "Inloop met koffie en thee" not in text + invitation.body  # nor what they do not speak at
 
 
 # -- the presigned POST ----------------------------------------------------------

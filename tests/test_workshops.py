@@ -666,6 +666,21 @@ def test_slides_a_speaker_keeps_for_a_rounds_slot_stay_on_their_page(moto, visit
     assert f"/spreker/{token}/bestanden/{kept.id}/verwijderen" in page
 
 
+def test_the_speakers_tab_awaits_slides_only_where_someone_speaks(organiser):
+    store_event(build_event())
+
+    def rows() -> list[str]:
+        page = organiser.get(f"{BASE}/sprekers").body.decode()
+        return page.split("<tbody", 1)[1].split("</tbody>", 1)[0].split('<tr role="row">')[1:]
+
+    coffee, welcome, _talk = rows()
+    assert "Inloop met koffie en thee" in coffee
+    assert "Nog niet binnen" not in coffee  # nobody speaks at the coffee
+    assert "Nog niet binnen" in welcome
+    speakers.invite(SLUG, (1,), "Gastvrouw", "Gemeente Zwijndrecht", "gast@zwijndrecht.nl")
+    assert "Nog niet binnen" in rows()[0]  # unless someone was invited for it
+
+
 def test_the_speakers_tab_invites_a_workshops_speakers_and_shows_their_slides_per_workshop(organiser, visitor):
     named = replace(WORKSHOPS[2], speakers=(Speaker("Elsje van Dijk", "NCTV"),))
     store_event(build_event(programme=[*build_event().programme, replace(ROUND, sessions=(*WORKSHOPS[:2], named))]))

@@ -273,6 +273,7 @@ def test_check_in_page_search_undo_and_only_confirmed(organiser):
 
 
 def test_the_check_in_page_says_when_everyone_is_in(organiser):
+    assert "Nog niemand heeft een bevestigde aanmelding." in organiser.get(f"{BASE}/inchecken").body.decode()
     people = [register(name=name) for name in ("Anna Jansen", "Bram de Wit")]
     assert "Iedereen is aanwezig gemeld." not in organiser.get(f"{BASE}/inchecken").body.decode()
     for reg in people:
@@ -281,6 +282,19 @@ def test_the_check_in_page_says_when_everyone_is_in(organiser):
     assert "Iedereen is aanwezig gemeld." in body
     assert "Niemand gevonden." not in body
     assert "Niemand gevonden." in organiser.get(f"{BASE}/inchecken?q=zzz").body.decode()
+
+
+def test_a_mistaken_check_in_is_undone_from_its_notice(organiser):
+    anna = register(name="Anna Jansen")
+    organiser.post(f"{BASE}/aanmeldingen/{anna.key}/aanwezig", {})
+    notice = organiser.get(f"{BASE}/inchecken?gedaan={anna.key}").body.decode().split('role="status"', 1)[1]
+    notice = notice.split("</div>", 1)[0]
+    assert "Anna Jansen is aanwezig gemeld." in notice
+    assert f'action="{BASE}/aanmeldingen/{anna.key}/afwezig"' in notice
+    assert organiser.post(f"{BASE}/aanmeldingen/{anna.key}/afwezig", {}).status_code == 303
+    undone = organiser.get(f"{BASE}/inchecken?gedaan={anna.key}").body.decode().split('role="status"', 1)[1]
+    assert "Anna Jansen is niet meer aanwezig gemeld." in undone.split("</div>", 1)[0]
+    assert "/afwezig" not in undone.split("</div>", 1)[0]  # nothing left to undo
 
 
 def test_printable_attendance_list_has_the_confirmed_people(organiser):

@@ -31,13 +31,24 @@ def unsubscribe_url(email: str) -> str:
     return f"{config.base_url()}/nieuwsbrief/afmelden/{_serializer().dumps(email_key(email))}"
 
 
-def unsubscribe(token: str) -> None:
-    """One click, no sign-in: the signed token names the account."""
+def _subscriber(token: str) -> Account | None:
+    """The account a signed link names (None once deleted); UnsubscribeLinkInvalid for anything else."""
     try:
         key = _serializer().loads(token)
     except BadSignature as exc:
         raise UnsubscribeLinkInvalid() from exc
-    account = stores.accounts().get_by_key(str(key))
+    return stores.accounts().get_by_key(str(key))
+
+
+def still_subscribed(token: str) -> bool:
+    """Whether a link's account still gets the newsletter: if not, the link was used already."""
+    account = _subscriber(token)
+    return account is not None and account.newsletter
+
+
+def unsubscribe(token: str) -> None:
+    """One click, no sign-in: the signed token names the account."""
+    account = _subscriber(token)
     if account is not None and account.newsletter:
         accounts.set_newsletter(account, False, actor=account.email)
 

@@ -130,7 +130,11 @@ def delete_own(form: dict[str, str]) -> Response:
 @bp.route("/nieuwsbrief/afmelden/{token}", methods=["GET"])
 def unsubscribe_confirm(token: str) -> Response:
     return page(
-        bp.current_request, "unsubscribe.html", action=f"/nieuwsbrief/afmelden/{token}", themes=None, done=False
+        bp.current_request,
+        "unsubscribe.html",
+        action=f"/nieuwsbrief/afmelden/{token}",
+        themes=None,
+        done=not newsletter.still_subscribed(token),
     )
 
 
