@@ -11,6 +11,7 @@ from chalicelib import stores
 from chalicelib.core import aws, config
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.dynamo import primary_key
+from chalicelib.core.errors import UnsubscribeLinkInvalid
 from chalicelib.events import workspace
 from chalicelib.library import documents, speakers
 from chalicelib.library import service as library
@@ -237,6 +238,12 @@ def test_a_member_signed_out_is_sent_to_sign_in_by_a_download_link(moto, client)
     response = member.get(f"/kennisbank/{material.id}/download")
     assert response.status_code == 303
     assert not response.headers["Location"].startswith("/inloggen")
+
+
+def test_an_unfollow_link_naming_no_theme_there_is_broken(moto):
+    token = digest.unfollow_url("iemand", ("bestaat-niet",)).rsplit("/", 1)[1]
+    with pytest.raises(UnsubscribeLinkInvalid):
+        digest.unfollow(token)
 
 
 @pytest.mark.parametrize("token", ["", "x", "A" * 43])

@@ -313,6 +313,11 @@ def test_the_description_is_rendered_when_saved_and_shown_as_stored(organiser, c
     form = event_form(slug=slug, description="*Schuin*", version=version(slug))
     assert organiser.post(f"{BASE}/{slug}", form).status_code == 303
     assert stores.events().get(slug).description_html == "<p><em>Schuin</em></p>\n"  # it follows every edit
+    assert (
+        organiser.post(f"{BASE}/{slug}", event_form(slug=slug, description="", version=version(slug))).status_code
+        == 303
+    )
+    assert stores.events().get(slug).description_html == ""  # and goes with it
     from chalicelib.core import clock
 
     logged = [e for e in stores.audit().month(clock.now().strftime("%Y-%m"), 500).entries if e.target == slug]
@@ -322,11 +327,14 @@ def test_the_description_is_rendered_when_saved_and_shown_as_stored(organiser, c
     # the page shows what was stored, so it needs no Markdown parser ...
     make_event(slug="zo-opgeslagen", description="Anders")
     event = stores.events().get("zo-opgeslagen")
-    event.description_html = "<p>Zo opgeslagen</p>"
+    assert event.description_html == "<p>Anders</p>\n"  # an import renders it too
+    event.description_html = "<p>Zo opgeslagen</p><script>alert(1)</script>"
     stores.events().update(event, audit_entry("tests", "event.updated", event.slug, {}, {}, "2026-01-01"), ())
     body = client.http.get("/events/zo-opgeslagen").body.decode()
     assert "<p>Zo opgeslagen</p>" in body
     assert "Anders" not in body
+    assert "alert(1)" not in body  # stored HTML is cleaned again when shown
+    assert "description_html" not in client.http.get("/api/v1/events/zo-opgeslagen").body.decode()
     # ... and renders, as before, an event saved before the HTML was kept
     earlier = build_event(slug="van-eerder", description="**Oud**")
     stores.events().create(earlier, audit_entry("tests", "event.created", earlier.slug, {}, {}, "2026-01-01"))

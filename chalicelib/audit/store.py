@@ -44,7 +44,7 @@ def audit_put(table: str, entry: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class AuditEntry:
-    """One change made by a person: who, what, on what, and the fields before and after."""
+    """One recorded change: who made it (a person, an import or a job), what, on what, and the fields before and after."""
 
     at: datetime
     actor: str

@@ -53,6 +53,7 @@ def environment(language: str) -> Environment:
         format_date=partial(format_date, language=language),
         format_moment=partial(format_moment, language=language),
         markdown=richtext.render,  # organisers' Markdown, sanitised
+        sanitised=richtext.sanitised,  # their Markdown as rendered when saved, cleaned again
         paragraphs=richtext.paragraphs,  # organisers' plain text
         status_label=lambda status: catalog.gettext(STATUS_LABELS.get(status) or status),
         **ENUMS,

@@ -44,7 +44,7 @@ def export_pk(export_id: str) -> str:
 
 @dataclass
 class Export:
-    """A file of a meeting's registrations, made by the export worker and kept for a day."""
+    """A file an organiser asked for (registrations, subscribers, ...), made by the export worker and kept for a day."""
 
     id: str = field(metadata=kept_out)  # in the key
     kind: ExportKind

@@ -162,9 +162,10 @@ def unfollow_link(token: str) -> tuple[str, tuple[str, ...]]:
         key, themes = _serializer().loads(token)
     except (BadSignature, TypeError, ValueError) as exc:
         raise UnsubscribeLinkInvalid() from exc
-    if not isinstance(key, str) or not isinstance(themes, list):
+    named = tuple(theme for theme in THEMES if isinstance(themes, list) and theme in themes)
+    if not isinstance(key, str) or not named:
         raise UnsubscribeLinkInvalid()
-    return key, tuple(theme for theme in THEMES if theme in themes)
+    return key, named
 
 
 def unfollow_asked(token: str) -> tuple[tuple[str, ...], bool]:

@@ -82,7 +82,7 @@ def language(request: Request) -> str:
 
 
 def query_params(request: Request) -> dict[str, str]:
-    """The query string's values (the first of each); an empty dict when there is none."""
+    """The query string's values (the last of each repeated one); an empty dict when there is none."""
     return dict(request.query_params or {})
 
 
