@@ -57,7 +57,8 @@ import os
 os._exit(0)  # a function's process lives on: its teardown is no part of a cold start
 """.replace("SLUG", SLUG)
 
-PORTAL_COLD_START = """
+# the app, and the API Gateway proxy event Lambda hands it for the demo meeting's page
+EVENT_PAGE_REQUEST = """
 import app
 path = "/events/SLUG"
 event = {
@@ -66,24 +67,24 @@ event = {
     "stageVariables": None, "body": None, "isBase64Encoded": False,
     "requestContext": {"resourcePath": "/events/{slug}", "httpMethod": "GET", "path": path, "stage": "api"},
 }
+""".replace("SLUG", SLUG)
+
+PORTAL_COLD_START = (
+    EVENT_PAGE_REQUEST
+    + """
 assert app.app(event, None)["statusCode"] == 200
 import os
 os._exit(0)
-""".replace("SLUG", SLUG)
+"""
+)
 
 # In a process of its own, from the unpacked zip: the handler as Lambda calls it and a raw Query of
 # the same items, taken in turns so that moto server's and the machine's hiccups weigh on both alike.
-WARM_EVENT_PAGE = """
+WARM_EVENT_PAGE = (
+    EVENT_PAGE_REQUEST
+    + """
 import json, statistics, time
 import boto3
-import app
-path = "/events/SLUG"
-event = {
-    "resource": "/events/{slug}", "path": path, "httpMethod": "GET", "headers": {}, "multiValueHeaders": {},
-    "queryStringParameters": None, "multiValueQueryStringParameters": None, "pathParameters": {"slug": "SLUG"},
-    "stageVariables": None, "body": None, "isBase64Encoded": False,
-    "requestContext": {"resourcePath": "/events/{slug}", "httpMethod": "GET", "path": path, "stage": "api"},
-}
 raw_client = boto3.client("dynamodb")
 
 
@@ -109,6 +110,7 @@ for turn in range(220):
             samples[name].append(time.perf_counter() - began)
 print(json.dumps({name: statistics.median(taken) for name, taken in samples.items()}))
 """.replace("SLUG", SLUG)
+)
 
 
 def build_packages(scratch: Path) -> dict[str, Path]:
