@@ -162,8 +162,10 @@ def unfollow_link(token: str) -> tuple[str, tuple[str, ...]]:
         key, themes = _serializer().loads(token)
     except (BadSignature, TypeError, ValueError) as exc:
         raise UnsubscribeLinkInvalid() from exc
-    named = tuple(theme for theme in THEMES if isinstance(themes, list) and theme in themes)
-    if not isinstance(key, str) or not named:
+    if not isinstance(key, str) or not isinstance(themes, list):
+        raise UnsubscribeLinkInvalid()
+    named = tuple(theme for theme in THEMES if theme in themes)
+    if not named:  # themes that no longer exist
         raise UnsubscribeLinkInvalid()
     return key, named
 
