@@ -1,12 +1,16 @@
-"""boto3 clients, created once per process on first use (each costs 100-150 ms to make).
+"""boto3 clients, created once per process on first use, from one session.
 
-Clients are thread-safe; resources are not, so the app uses clients only.
-`reset()` exists for tests that switch between moto backends.
+Making a client costs 100-150 ms, most of it the session reading botocore's service models from
+disk; one session keeps what it read, so every later client of the process costs less.
+Clients are thread-safe; resources and sessions are not, so the app uses clients only and makes
+them one at a time. `reset()` exists for tests that switch between moto backends: it forgets the
+clients, not what the session read.
 """
 
 from __future__ import annotations
 
 import random
+import threading
 from functools import cache
 from typing import Any
 
@@ -44,11 +48,19 @@ def retry_conflicts(attempts: int, response: Any = None, **_: Any) -> float | No
     return random.uniform(0.01, 0.05) * 2.0**attempts  # noqa: S311 (jitter, not a secret)
 
 
+_making = threading.Lock()
+
+
+@cache
+def _session() -> Any:
+    return boto3.session.Session()  # Any: the service is chosen at run time, so the typed overloads do not apply
+
+
 @cache
 def _client(service: str) -> Any:
     settings = _S3_CONFIG if service == "s3" else _CLIENT_CONFIG
-    session: Any = boto3.session.Session()  # the service is chosen at run time, so the typed overloads do not apply
-    client = session.client(service, endpoint_url=config.aws_endpoint_url(), config=settings)
+    with _making:
+        client = _session().client(service, endpoint_url=config.aws_endpoint_url(), config=settings)
     if service == "dynamodb":
         client.meta.events.register("needs-retry.dynamodb.TransactWriteItems", retry_conflicts)
     return client

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import sqlite3
 import tempfile
 import time
@@ -74,8 +75,10 @@ def _index() -> Path | None:
     etag = search_store.index_etag()
     if etag != _copy.etag:
         # fetched beside the old copy and swapped in only when whole: a failed fetch raises and
-        # the next search tries again, while the old copy stays as it was
-        fresh = Path(tempfile.gettempdir()) / f"library-index-{etag.strip(chr(34))}.sqlite" if etag else None
+        # the next search tries again, while the old copy stays as it was. The name holds the process:
+        # processes on one machine (`make run`, parallel tests) share /tmp, and each drops its own copy.
+        name = f"library-index-{os.getpid()}-{etag.strip(chr(34))}.sqlite" if etag else ""
+        fresh = Path(tempfile.gettempdir()) / name if etag else None
         if fresh is not None and search_store.download_index(fresh) is None:
             fresh = None
         old, _copy.path, _copy.etag = _copy.path, fresh, etag
