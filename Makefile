@@ -7,7 +7,7 @@ MO     := chalicelib/locale/en/LC_MESSAGES/messages.mo
 PO     := locale/en/LC_MESSAGES/messages.po
 export AWS_DEFAULT_REGION ?= eu-west-1
 
-.PHONY: run bounce test lint browser package bench screenshots messages translations organiser vendor-css clean
+.PHONY: run bounce test test-fast fuzz lint browser package bench screenshots messages translations organiser vendor-css clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -43,8 +43,18 @@ lint: $(BIN)/.installed
 browser:
 	@sh devtools/ensure-browser.sh
 
+# Everything: lint, types, and every test, in two processes (one per core) and in random order
+# (pytest-randomly prints the seed; `.venv/bin/pytest -p no:xdist --randomly-seed=N` replays it).
 test: browser lint $(MO)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
+
+# The inner loop: every test that needs no server over HTTP, no browser, no package build and nothing at scale.
+test-fast: $(BIN)/.installed $(MO)
+	$(BIN)/pytest -n 2 -m "not live and not browser and not slow"
+
+# The whole hostile corpus into every value of every route (make test sends each category into each).
+fuzz: $(BIN)/.installed $(MO)
+	FUZZ=full $(BIN)/pytest -p no:randomly tests/views/test_fuzz_routes.py tests/views/test_fuzz_parsers.py
 
 package: $(BIN)/.installed $(MO)
 	rm -rf build/package
@@ -60,10 +70,10 @@ organiser: $(BIN)/.installed
 bench: $(BIN)/.installed $(MO)
 	$(PY) -m devtools.bench
 
-# Every page type at 320, 390 and 1280 px, as PNG in build/screenshots/ (tests/test_phones.py takes them)
+# Every page type at 320, 390 and 1280 px, as PNG in build/screenshots/ (tests/web/test_phones.py takes them)
 screenshots: browser $(BIN)/.installed $(MO)
 	rm -rf build/screenshots && mkdir -p build/screenshots
-	SCREENSHOTS=build/screenshots $(BIN)/pytest -p no:cacheprovider -q tests/test_phones.py -k sideways
+	SCREENSHOTS=build/screenshots $(BIN)/pytest -p no:cacheprovider -q tests/web/test_phones.py -k sideways
 
 # Refresh NL Design System's CSS (chalicelib/static/nlds.css and its licence) from the versions in
 # devtools/nlds/package-lock.json; the files are checked in, so only this target needs npm.

@@ -1,6 +1,6 @@
 """Every page type of the portal, opened by the person who sees it, in a portal like `make run`'s.
 
-Shared by the phone and reflow tests (tests/test_phones.py) and `make screenshots`, so that both
+Shared by the phone and reflow tests (tests/web/test_phones.py) and `make screenshots`, so that both
 look at the same pages: the public pages, an attendee's own page, a speaker's upload page, and the
 organisers' workspace on the demo meeting.
 """

@@ -23,6 +23,8 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any, TypeVar
 
+from chalicelib.core.config import TIMEZONE
+
 T = TypeVar("T")
 
 
@@ -70,7 +72,17 @@ def attributes(entity: Any) -> dict[str, Any]:
 
 
 Reader = Callable[[Any], Any]
-_SCALARS: dict[Any, Reader] = {datetime: datetime.fromisoformat, date: date.fromisoformat, bool: bool, int: int}
+
+
+def _moment(text: str) -> datetime:
+    """A stored moment, on the network's clock as the portal made it (`clock.now`, forms and imports
+    in TIMEZONE): read with the stored offset alone, a moment in the hour that repeats when summer
+    time ends would never equal the one it was written from (PEP 495)."""
+    moment = datetime.fromisoformat(text)
+    return moment.astimezone(TIMEZONE) if moment.tzinfo else moment
+
+
+_SCALARS: dict[Any, Reader] = {datetime: _moment, date: date.fromisoformat, bool: bool, int: int}
 
 
 def _identity(value: Any) -> Any:

@@ -1,0 +1,401 @@
+"""The Lambda package: built by `chalice package`, it carries the templates and
+the compiled catalog, and renders pages from its own unpacked files."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.support.aws import REGION, ROOT
+
+pytestmark = pytest.mark.slow
+
+# Runs inside the unpacked package, which is first on sys.path: the app, its
+# templates and its libraries all come from the zip's files.
+RENDER = """
+import json, os, sys
+from datetime import date
+import jinja2
+
+compiled = []
+def compile(self, source, name=None, *args, **kwargs):
+    compiled.append(name)
+    raise AssertionError(f"compiled {name} on a cold start")
+jinja2.Environment.compile = compile
+
+import app, chalicelib.core.rendering
+from email_validator import validate_email
+from chalicelib.events.calendar import event_ics
+from chalicelib.events.model import Event
+
+def get(path, resource=None, params=None):
+    # an API Gateway proxy event, as Lambda hands it to the handler
+    resource = resource or path
+    event = {
+        "resource": resource, "path": path, "httpMethod": "GET",
+        # outside the local stage cookies carry the __Host- prefix
+        "headers": {"cookie": "__Host-lang=en"}, "multiValueHeaders": {"cookie": ["__Host-lang=en"]},
+        "queryStringParameters": None, "multiValueQueryStringParameters": None,
+        "pathParameters": params, "stageVariables": None, "body": None, "isBase64Encoded": False,
+        "requestContext": {"resourcePath": resource, "httpMethod": "GET", "path": path, "stage": "api"},
+    }
+    return app.app(event, None)
+
+privacy = get("/privacy")
+css = get("/static/portal.css", "/static/{name}", {"name": "portal.css"})
+email = validate_email("naam@gemeente.nl", check_deliverability=False).normalized
+ics = event_ics(Event("bijeenkomst", "Bijeenkomst", date(2026, 9, 18), "13:30", "17:00", "Raadzaal", 60))
+here = os.getcwd()
+import gc
+own_code, library_code = chalicelib.core.rendering.environment.__wrapped__.__code__, jinja2.Environment.__init__.__code__
+shipped = [m for m in list(sys.modules.values()) if (getattr(m, "__file__", None) or "").startswith(here)]
+print(json.dumps({
+    "app": app.__file__,
+    "templates": "compiled" if chalicelib.core.rendering.COMPILED_TEMPLATES_DIR.is_dir() else "sources",
+    "jinja2": jinja2.__file__,
+    "compiled": compiled,
+    "shipped": len(shipped),
+    "without_bytecode": [
+        m.__name__ for m in shipped
+        if not m.__file__.endswith(".so") and not (m.__cached__ and os.path.exists(m.__cached__))
+    ],
+    "status": privacy["statusCode"],
+    "privacy": privacy["body"],
+    "css": css["statusCode"],
+    "email": email,
+    "dns": "dns" in sys.modules,
+    "xlsxwriter": "xlsxwriter" in sys.modules,
+    "pydyf": "pydyf" in sys.modules,
+    "ics": ics.decode(),
+    "gc": gc.isenabled(),
+    "columns": [any(c is not None for _, _, c, _ in code.co_positions()) for code in (own_code, library_code)],
+}))
+"""
+
+
+def _run(*command: str) -> None:
+    env = {**os.environ, "AWS_DEFAULT_REGION": REGION}  # chalice asks for one, though it calls nothing
+    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def packaged(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`chalice package` of `make package`, once per session: both builds below start from it."""
+    out = tmp_path_factory.mktemp("chalice") / "package"
+    chalice = str(Path(sys.executable).parent / "chalice")
+    _run(chalice, "package", "--stage", "dev", "--merge-template", "infra/resources.json", str(out))
+    return out
+
+
+def _lean(packaged: Path, out: Path, *options: str) -> Path:
+    """The lean step of `make package` (devtools/lean_package.py) on a copy of the chalice package."""
+    shutil.copytree(packaged, out)
+    _run(sys.executable, "-m", "devtools.lean_package", str(out), *options)
+    return out
+
+
+@pytest.fixture(scope="session")
+def package(packaged: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """As deployed: bytecode for the runtime's Python, which is not this machine's."""
+    return _lean(packaged, tmp_path_factory.mktemp("package") / "package")
+
+
+@pytest.fixture(scope="session")
+def package_here(packaged: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same package with bytecode for this machine's Python, to run it here."""
+    here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    return _lean(packaged, tmp_path_factory.mktemp("package_here") / "package", "--python", here)
+
+
+def test_zip_carries_compiled_templates_catalog_and_no_dead_weight(package: Path):
+    names = set(zipfile.ZipFile(package / "deployment.zip").namelist())
+    assert {"app.py", "chalicelib/core/rendering.py", "jinja2/environment.pyc"} <= names
+    assert "chalicelib/locale/en/LC_MESSAGES/messages.mo" in names
+    assert {"chalicelib/static/portal.css", "chalicelib/static/nlds.css", "chalicelib/static/theme.css"} <= names
+    assert "chalicelib/static/nlds-licences/EUPL-1.2.md" in names  # the vendored CSS's licence goes along
+    assert "xlsxwriter/workbook.pyc" in names
+    assert "pydyf/__init__.pyc" in names
+    templates = sorted(p.name for p in (ROOT / "templates").rglob("*") if p.is_file())
+    assert len([n for n in names if n.startswith("compiled_templates/tmpl_")]) == len(templates)
+    assert not any(n.startswith("templates/") for n in names)  # the sources of the compiled ones
+    assert not any(n.startswith(("devtools/", "tests/", "moto/", "babel/", "playwright/")) for n in names)
+    # never imported: dnspython (deliverability checks are off), dateutil's zone tarball (tzdata serves
+    # zoneinfo), libraries' tests, stubs, package metadata, and bytecode of this machine's Python
+    assert not any(n.startswith(("dns/", "icalendar/tests/")) for n in names)
+    assert not any(n.endswith((".tar.gz", ".pyi", "py.typed")) for n in names)
+    assert not any(".dist-info/" in n or ("__pycache__/" in n and "cpython-312" not in n) for n in names)
+
+
+def test_all_python_is_bytecode_for_the_runtime(package: Path):
+    """Lambda's /var/task is read-only: a module without bytecode for python3.12 is compiled on every
+    cold start. The portal's own modules keep their source, so tracebacks show the line."""
+    magic_312 = (3531).to_bytes(2, "little") + b"\r\n"
+    with zipfile.ZipFile(package / "deployment.zip") as archive:
+        names = archive.namelist()
+        compiled = {n: archive.read(n)[:4] for n in names if n.endswith(".pyc")}
+    sources = [n for n in names if n.endswith(".py")]
+    assert sources
+    assert all(n == "app.py" or n.startswith("chalicelib/") for n in sources)
+    assert {f"{Path(n).parent}/__pycache__/{Path(n).stem}.cpython-312.pyc" for n in sources if "/" in n} <= set(
+        compiled
+    )
+    assert set(compiled.values()) == {magic_312}
+
+
+def test_unpacked_package_renders_a_page_from_bytecode(package_here: Path, tmp_path: Path):
+    unpacked = tmp_path / "lambda"
+    zipfile.ZipFile(package_here / "deployment.zip").extractall(unpacked)
+    env = {**os.environ, "PYTHONPATH": str(unpacked), "STAGE": "dev", "SECRET_KEY": "s" * 40}
+    env.pop("SECRET_KEY_PARAMETER", None)
+    result = subprocess.run(
+        [sys.executable, "-c", RENDER], cwd=unpacked, env=env, capture_output=True, text=True, check=True
+    )
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+
+    for path in ("app", "jinja2"):
+        assert seen[path].startswith(str(unpacked)), path
+    assert seen["templates"] == "compiled"
+    assert seen["compiled"] == []  # no template was compiled to answer
+    assert seen["shipped"] > 100  # modules loaded from the package: app, chalicelib, libraries, templates
+    assert seen["without_bytecode"] == []  # every one of them came from its bytecode
+    assert seen["status"] == 200
+    assert "Privacy statement" in seen["privacy"]  # English: the compiled catalog came along
+    # Lambda gets the path without the stage (/api) from the custom domain the template maps to the
+    # API's root: the page's root-relative links and its form posts are right there as they are
+    links = re.findall(r'(?:href|action|src)="([^"]+)"', seen["privacy"])
+    assert links
+    assert all(link.startswith(("/", "#", "mailto:")) and not link.startswith("/api/") for link in links)
+    assert seen["css"] == 200
+    assert seen["email"] == "naam@gemeente.nl"
+    assert seen["dns"] is False  # addresses are checked without dnspython
+    assert seen["xlsxwriter"] is False  # imported by the export worker only, never on a page's cold start
+    assert seen["pydyf"] is False  # imported when a certificate is made, never on a page's cold start
+    assert "DTSTART;TZID=Europe/Amsterdam:20260918T133000" in seen["ics"]  # a calendar file without the tarball
+    assert seen["gc"] is True  # paused while the app is imported (app.py), and on again after
+    assert seen["columns"] == [False, False]  # bytecode without column positions: a smaller zip, less to read
+
+
+def test_the_portal_is_served_at_the_root_of_its_own_domain(package: Path):
+    """The execute-api URL puts the stage (/api) before every path, which root-relative links leave out;
+    the template therefore requires the portal's domain and maps it to the API's root."""
+    template = json.loads((package / "sam.json").read_text())
+    for parameter in ("DomainName", "CertificateArn"):
+        assert "Default" not in template["Parameters"][parameter]  # required: no deploy without it
+    domain = template["Resources"]["RestAPI"]["Properties"]["Domain"]
+    assert domain["DomainName"] == {"Ref": "DomainName"}
+    assert domain["BasePath"] == ["/"]
+    assert domain["SecurityPolicy"] == "TLS_1_2"
+    assert template["Outputs"]["PortalURL"]["Value"] == {"Fn::Sub": "https://${DomainName}/"}
+
+
+def test_template_defines_the_table_and_bucket_as_required(package: Path):
+    resources = json.loads((package / "sam.json").read_text())["Resources"]
+    table = resources["PortalTable"]["Properties"]
+    assert table["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert table["TimeToLiveSpecification"]["Enabled"] is True
+    bucket = resources["PortalBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    handler = resources["APIHandler"]["Properties"]
+    assert handler["Environment"]["Variables"]["TABLE_NAME"] == {"Ref": "PortalTable"}
+    assert "RestAPI" in resources
+
+
+def test_template_wires_the_workers_to_their_queues_and_ses_to_the_notifications(package: Path):
+    resources = json.loads((package / "sam.json").read_text())["Resources"]
+    for function, queue, dead in (
+        ("SendMail", "network-portal-mail-${Stage}", "MailDeadLetterQueue"),
+        ("MakeExport", "network-portal-exports-${Stage}", "ExportDeadLetterQueue"),
+        ("SendSignInLink", "network-portal-signin-${Stage}", "SignInDeadLetterQueue"),
+    ):
+        [source] = resources[function]["Properties"]["Events"].values()
+        assert source["Type"] == "SQS"
+        assert source["Properties"]["Queue"]["Fn::Sub"].endswith(f":{queue}")
+        assert source["Properties"]["BatchSize"] == 1
+        queue_resource = next(
+            r
+            for r in resources.values()
+            if r["Type"] == "AWS::SQS::Queue" and r["Properties"]["QueueName"] == {"Fn::Sub": queue}
+        )
+        assert queue_resource["Properties"]["RedrivePolicy"] == {
+            "deadLetterTargetArn": {"Fn::GetAtt": [dead, "Arn"]},
+            "maxReceiveCount": 5,
+        }
+        # a message stays hidden longer than the function may run, so it is not handed out twice at once
+        assert queue_resource["Properties"]["VisibilityTimeout"] >= 6 * resources[function]["Properties"]["Timeout"]
+    assert resources["SendMail"]["Properties"]["ReservedConcurrentExecutions"] == 1  # one sender keeps SES's pace
+    [notifications] = resources["SesNotifications"]["Properties"]["Events"].values()
+    assert notifications["Type"] == "SNS"
+    assert notifications["Properties"]["Topic"]["Fn::Sub"].endswith(":network-portal-ses-events-${Stage}")
+    assert resources["SesEventsTopic"]["Properties"]["TopicName"] == {"Fn::Sub": "network-portal-ses-events-${Stage}"}
+    destination = resources["MailEventsToTopic"]["Properties"]["EventDestination"]
+    assert destination["SnsDestination"] == {"TopicARN": {"Ref": "SesEventsTopic"}}
+    assert sorted(destination["MatchingEventTypes"]) == ["bounce", "complaint"]
+    for function in ("APIHandler", "SendMail"):
+        variables = resources[function]["Properties"]["Environment"]["Variables"]
+        assert variables["MAIL_CONFIGURATION_SET"] == {"Ref": "MailConfigurationSet"}
+    for function in ("APIHandler", "MakeExport", "UpdateSearchIndex"):  # the functions that use the bucket
+        assert resources[function]["Properties"]["Environment"]["Variables"]["BUCKET_NAME"] == {"Ref": "PortalBucket"}
+    assert "KmsMasterKeyId" not in resources["SesEventsTopic"]["Properties"]  # SES cannot use the AWS managed key
+
+
+def test_the_runtime_has_fts5_and_the_package_runs_on_it(package: Path):
+    """The search index needs SQLite's FTS5: the python3.12 runtime (Amazon Linux 2023, SQLite 3.40) has
+    it, python3.11's (Amazon Linux 2, SQLite 3.7.17) does not. The zip is built on this machine's
+    Python, so its compiled modules must load on 3.12 too: nh3 is abi3, MarkupSafe falls back to Python."""
+    import sqlite3
+
+    from chalicelib.library import search_index
+
+    resources = json.loads((package / "sam.json").read_text())["Resources"]
+    runtimes = {r["Properties"]["Runtime"] for r in resources.values() if r["Type"] == "AWS::Serverless::Function"}
+    assert runtimes == {"python3.12"}
+    with zipfile.ZipFile(package / "deployment.zip") as archive:
+        compiled = {n for n in archive.namelist() if n.endswith(".so")}
+    assert {n.split("/")[0] for n in compiled} == {"markupsafe", "nh3"}
+    assert all(n.endswith(".abi3.so") or n.startswith("markupsafe/_speedups") for n in compiled)
+    search_index.create(sqlite3.connect(":memory:"))  # FTS5 with the index's tokenizer, here
+
+
+def test_an_unknown_route_carries_the_security_headers(package: Path):
+    """API Gateway answers an unknown path itself, without the app: its response sets the headers."""
+    resources = json.loads((package / "sam.json").read_text())["Resources"]
+    headers = resources["MissingRouteNotFound"]["Properties"]["ResponseParameters"]
+    assert {name.removeprefix("gatewayresponse.header.") for name in headers} >= {
+        "Content-Security-Policy",
+        "X-Content-Type-Options",
+        "X-Frame-Options",
+        "Referrer-Policy",
+        "Strict-Transport-Security",
+        "Cache-Control",
+    }
+
+
+FUNCTIONS = (
+    "APIHandler",
+    "SendMail",
+    "SendReminders",
+    "SendEvaluations",
+    "SendDigests",
+    "MakeExport",
+    "SendSignInLink",
+    "SesNotifications",
+    "UpdateSearchIndex",
+    "AnonymiseRegistrations",
+    "RebuildSearchIndex",
+)
+SCHEDULED = ("SendReminders", "SendEvaluations", "SendDigests", "AnonymiseRegistrations", "RebuildSearchIndex")
+
+
+def test_every_failure_reaches_the_alarm_topic(package: Path):
+    """Each alarm, its metric and threshold; all of them, and failed scheduled jobs, go to one topic."""
+    resources = json.loads((package / "sam.json").read_text())["Resources"]
+    alarms = {k: r["Properties"] for k, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"}
+    simple = {
+        name: (a["Namespace"], a["MetricName"], a.get("Statistic") or a["ExtendedStatistic"], a["Threshold"])
+        for name, a in alarms.items()
+        if "MetricName" in a
+    }
+    assert set(resources) >= set(FUNCTIONS)
+    for function in FUNCTIONS:
+        assert simple[f"{function}Errors"] == ("AWS/Lambda", "Errors", "Sum", 0)
+        assert simple[f"{function}Throttles"] == ("AWS/Lambda", "Throttles", "Sum", 0)
+        assert alarms[f"{function}Errors"]["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": function}}]
+        log_group = resources[f"{function}LogGroup"]["Properties"]
+        assert log_group["LogGroupName"] == {"Fn::Sub": f"/aws/lambda/${{{function}}}"}
+        assert log_group["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+        assert resources[function]["Properties"]["Tracing"] == "Active"
+    assert simple["Api5xx"] == ("AWS/ApiGateway", "5XXError", "Sum", 5)
+    assert simple["ApiLatencyP95"] == ("AWS/ApiGateway", "Latency", "p95", 3000)
+    assert simple["TableReadThrottles"][:2] == ("AWS/DynamoDB", "ReadThrottleEvents")
+    assert simple["TableWriteThrottles"][:2] == ("AWS/DynamoDB", "WriteThrottleEvents")
+    assert simple["TableSystemErrorsTransactWriteItems"] == ("AWS/DynamoDB", "SystemErrors", "Sum", 0)
+    # AWS reviews an SES account at 5% bounces and 0.1% complaints: the alarms go off before
+    assert simple["SesBounceRate"] == ("AWS/SES", "Reputation.BounceRate", "Maximum", 0.04)
+    assert simple["SesComplaintRate"] == ("AWS/SES", "Reputation.ComplaintRate", "Maximum", 0.0008)
+    for dead in ("MailDeadLetterQueue", "ExportDeadLetterQueue", "SignInDeadLetterQueue", "IndexDeadLetterQueue"):
+        assert simple[f"{dead}NotEmpty"] == ("AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", 0)
+    for job in SCHEDULED:
+        missed = alarms[f"{job}DidNotSucceed"]
+        assert (missed["Threshold"], missed["ComparisonOperator"], missed["TreatMissingData"]) == (
+            1,
+            "LessThanThreshold",
+            "breaching",
+        )
+        assert {m["MetricStat"]["Period"] for m in missed["Metrics"] if "MetricStat" in m} == {86400}
+        on_failure = resources[f"{job}OnFailure"]["Properties"]
+        assert on_failure["DestinationConfig"]["OnFailure"]["Destination"] == {"Ref": "AlarmTopic"}
+    assert all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms.values())
+    topic = resources["AlarmTopic"]["Properties"]
+    assert topic["Subscription"] == [{"Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}]
+    assert resources["RestAPI"]["Properties"]["TracingEnabled"] is True
+
+
+def test_cfn_lint_passes(package: Path):
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), str(package / "sam.json")], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_policies_grant_only_what_the_code_calls():
+    """Least privilege: the IAM actions match the AWS operations the package's code makes, on its own resources."""
+    for stage in ("dev", "prod"):
+        policy = json.loads((ROOT / ".chalice" / f"policy-{stage}.json").read_text())
+        actions = {a for s in policy["Statement"] for a in s["Action"]}
+        assert actions == {
+            "logs:CreateLogGroup",
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+            "dynamodb:GetItem",
+            "dynamodb:Query",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:ConditionCheckItem",
+            "dynamodb:BatchGetItem",  # the mail worker reads a batch's marks
+            "ses:SendRawEmail",  # every mail is MIME: some carry a QR code
+            "ssm:GetParameter",
+            # presigned uploads and downloads are signed with these; checks read and delete
+            "s3:PutObject",
+            "s3:GetObject",
+            "s3:DeleteObject",
+            "s3:DeleteObjectVersion",
+            "s3:ListBucketVersions",
+            # lets S3 answer 404, not 403, for an index or text that does not exist yet
+            "s3:ListBucket",
+            # requests queue mail jobs and exports; the workers' event sources receive, delete and hide them
+            "sqs:SendMessage",
+            "sqs:ReceiveMessage",
+            "sqs:DeleteMessage",
+            "sqs:GetQueueAttributes",
+            "sqs:ChangeMessageVisibility",
+            # X-Ray traces (its API takes no resource), and a failed scheduled job's report to the alarm topic
+            "xray:PutTraceSegments",
+            "xray:PutTelemetryRecords",
+            "sns:Publish",
+        }
+        anywhere = {"SendMailAsPortal", "Tracing"}
+        assert not any(s["Resource"] == "*" and s["Sid"] not in anywhere for s in policy["Statement"])
+        job_failures = next(s["Resource"] for s in policy["Statement"] if s["Sid"] == "JobFailures")
+        assert job_failures == f"arn:aws:sns:*:*:network-portal-alarms-{stage}"
+        table_arns = next(s["Resource"] for s in policy["Statement"] if s["Sid"] == "PortalTable")
+        assert all(f"table/network-portal-{stage}" in arn for arn in table_arns)
+        files = next(s["Resource"] for s in policy["Statement"] if s["Sid"] == "PortalFiles")
+        assert files == f"arn:aws:s3:::network-portal-{stage}-files-*/*"
+        queues = next(s["Resource"] for s in policy["Statement"] if s["Sid"] == "Queues")
+        assert queues == [
+            f"arn:aws:sqs:*:*:network-portal-mail-{stage}",
+            f"arn:aws:sqs:*:*:network-portal-exports-{stage}",
+            f"arn:aws:sqs:*:*:network-portal-signin-{stage}",
+            f"arn:aws:sqs:*:*:network-portal-index-{stage}.fifo",
+        ]

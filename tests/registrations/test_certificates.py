@@ -1,0 +1,98 @@
+"""Certificates of attendance: one for a checked-in attendee on their page, all of a meeting's as one PDF."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+from chalicelib.accounts.model import Account
+from chalicelib.core import clock
+from chalicelib.registrations import attendance
+from chalicelib.registrations import service as registration
+from tests.support.aws import deliver_exports
+from tests.support.factories import registration_form
+from tests.support.web import download_export
+
+SLUG = "netwerkbijeenkomst-test"
+
+
+def check_in(reg) -> None:
+    organiser = Account(email="org@zwijndrecht.nl", name="Org", organisation="", job="", created_at=clock.now())
+    attendance.check_in(organiser, SLUG, reg.key, attended=True)
+
+
+def certificate(client, token: str):
+    """As a browser follows the link: it accepts anything (Chalice sends a binary body only then)."""
+    return client.http.get(f"/r/{token}/certificaat", headers={"accept": "text/html,*/*;q=0.8"})
+
+
+def pages(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_a_checked_in_attendee_downloads_their_certificate(make_event, visitor, client):
+    make_event()
+    reg = registration.register(SLUG, registration_form(name="Leonora Buis-Meulmeester"), "nl").registration
+    refused = visitor.get(f"/r/{reg.token}/certificaat")
+    assert refused.status_code == 409
+    assert "Een bewijs van deelname is er voor wie bij de bijeenkomst is ingecheckt." in refused.body.decode()
+    assert "/certificaat" not in visitor.get(f"/r/{reg.token}").body.decode()
+    check_in(reg)
+    assert f'href="/r/{reg.token}/certificaat"' in visitor.get(f"/r/{reg.token}").body.decode()
+    response = certificate(client, reg.token)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="bewijs-van-deelname.pdf"'
+    [text] = pages(response.body)
+    for line in (
+        "Bewijs van deelname",
+        "Leonora Buis-Meulmeester",
+        "Netwerkbijeenkomst Maatschappelijk ongenoegen",
+        "donderdag 18 maart 2027, 13:15–17:00 (3 uur en 45 minuten)",
+        "Raadzaal, Gemeentehuis Zwijndrecht, Raadhuisplein 1, Zwijndrecht",
+        "Georganiseerd door het Regionaal netwerk maatschappelijk ongenoegen.",
+    ):
+        assert line in text
+    assert visitor.get("/r/bestaat-niet/certificaat").status_code == 404
+
+
+def test_the_certificate_speaks_the_attendees_language_and_keeps_their_letters(make_event, client):
+    make_event()
+    reg = registration.register(SLUG, registration_form(name="Zoë Çelik-Doğan"), "en").registration
+    check_in(reg)
+    [text] = pages(certificate(client, reg.token).body)
+    assert "Certificate of attendance" in text
+    assert "Thursday 18 March 2027, 13:15–17:00 (3 hours and 45 minutes)" in text
+    assert "Zoë Çelik-Dogan" in text  # ğ is not in the PDF font's encoding: written without its accent
+
+
+def test_organisers_get_everyone_checked_in_as_one_pdf(make_event, organiser):
+    make_event(capacity=5)
+    regs = [
+        registration.register(SLUG, registration_form(name=n), "nl").registration
+        for n in ("Carla Smit", "anna Jansen", "Bram de Wit")
+    ]
+    check_in(regs[0])
+    check_in(regs[1])
+    checkin = organiser.get(f"/beheer/bijeenkomsten/{SLUG}/inchecken").body.decode()
+    assert f'action="/beheer/bijeenkomsten/{SLUG}/certificaten"' in checkin
+    response = download_export(organiser, f"/beheer/bijeenkomsten/{SLUG}/certificaten", "pdf")
+    assert response.headers["Content-Type"] == "application/pdf"
+    found = pages(response.content)
+    assert len(found) == 2  # not the one who did not come
+    assert "anna Jansen" in found[0]  # by name, whatever the case
+    assert "Carla Smit" in found[1]
+    # its page says what it holds
+    started = organiser.post(f"/beheer/bijeenkomsten/{SLUG}/certificaten", {})
+    deliver_exports()
+    page = organiser.get(started.headers["Location"]).body.decode()
+    assert "Bewijzen van deelname: Netwerkbijeenkomst" in page
+    assert "Het bestand is klaar: 2 pagina's." in page
+    assert "Bestand downloaden (PDF)" in page
+
+
+def test_a_pdf_is_only_for_certificates(make_event, organiser):
+    make_event()
+    response = organiser.post(f"/beheer/bijeenkomsten/{SLUG}/export", {"formaat": "pdf"})
+    assert response.status_code == 400

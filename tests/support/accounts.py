@@ -1,0 +1,71 @@
+"""Helpers for account tests: make accounts, and sign in the way a person does."""
+
+from __future__ import annotations
+
+import re
+
+from chalicelib import stores
+from chalicelib.accounts.model import Account
+from chalicelib.core import clock
+from tests.support.aws import deliver_sign_in_links, sent_mail
+from tests.support.web import FormSession
+
+
+def make_account(email: str, access: str = "member", status: str = "approved", **fields: str) -> Account:
+    account = Account(
+        email=email,
+        name=fields.get("name", "Marjolein de Vries"),
+        organisation=fields.get("organisation", "Gemeente Rotterdam"),
+        job=fields.get("job", "Beleidsadviseur OOV"),
+        created_at=clock.now(),
+        status=status,
+        access=access,
+        newsletter=fields.get("newsletter") == "yes",
+    )
+    stores.accounts().create(account, 0)
+    return account
+
+
+def last_link(to: str, path: str) -> str:
+    """The token of the newest mailed link to `path` for address `to` (sign-in links queued so far are sent first)."""
+    deliver_sign_in_links()
+    for mail in reversed(sent_mail()):
+        if mail.destinations["ToAddresses"] == [to]:
+            match = re.search(rf"{re.escape(path)}/([A-Za-z0-9_-]+)", mail.body)
+            if match:
+                return match.group(1)
+    raise AssertionError(f"no {path} link mailed to {to}")
+
+
+def sign_in(visitor: FormSession, email: str) -> FormSession:
+    """Request a link, take it from the mail, use it: the visitor now carries the session cookie."""
+    visitor.post("/inloggen", {"email": email, "next": "/account"})
+    response = visitor.post(f"/inloggen/{last_link(email, '/inloggen')}", {})
+    assert response.status_code == 303, response.body
+    [cookie] = [c for c in _as_list(response.headers["Set-Cookie"]) if c.startswith("sessie=")]
+    visitor.session = cookie.split(";")[0].split("=", 1)[1]
+    return visitor
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return value if isinstance(value, list) else [value]
+
+
+def request_form(**overrides: str) -> dict[str, str]:
+    form = {
+        "name": "Dave van den Berg",
+        "email": "dave@politie.nl",
+        "organisation": "Politie eenheid Rotterdam",
+        "job": "Specialist CTER",
+        "reason": "Ik werk aan vroegsignalering van radicalisering.",
+        "newsletter": "yes",
+    }
+    form.update(overrides)
+    return form
+
+
+def member_feed_path(session: FormSession) -> str:
+    page = session.get("/account").body.decode()
+    match = re.search(r'id="agenda-link" readonly value="http://127\.0\.0\.1:8000(/agenda/[^"]+\.ics)"', page)
+    assert match, page
+    return match.group(1)

@@ -1,0 +1,160 @@
+"""The local stage's AWS on in-process moto: its settings, emptying it between tests, running the
+workers until their queues are empty, and the mail SES accepted.
+
+No test can reach real AWS: credentials are fake and every AWS test runs inside `mock_aws` or
+against a moto server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+from moto import mock_aws
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+
+from chalicelib.core import aws
+from chalicelib.core.config import TIMEZONE
+from chalicelib.library import search
+from chalicelib.mail import outbox
+from devtools.queueworker import deliver_all, from_topic
+from devtools.resources import QUEUES, SES_EVENTS, create_all, create_queues, create_table, dead_letter_url
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+REGION = "eu-west-1"
+LOCAL_STAGE = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["local"]["environment_variables"]
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=TIMEZONE)
+
+
+@functools.cache
+def test_clients() -> tuple[Any, Any, Any]:
+    """The fixtures' own clients, made once: making a client costs more than emptying the table."""
+    session = boto3.session.Session(region_name=REGION)
+    return session.client("dynamodb"), session.client("s3"), session.client("sqs")
+
+
+# Past this many items a table is made again rather than emptied (a test at scale leaves 10,000).
+MADE_AGAIN_AFTER = 1000
+
+
+def empty_resources() -> None:
+    """Every item, object version, queued message and sent mail of the local stage's resources removed."""
+    dynamodb, s3, sqs = test_clients()
+    table = LOCAL_STAGE["TABLE_NAME"]
+    if dynamodb.describe_table(TableName=table)["Table"]["ItemCount"] > MADE_AGAIN_AFTER:
+        dynamodb.delete_table(TableName=table)
+        create_table(dynamodb, table)
+    for page in dynamodb.get_paginator("scan").paginate(TableName=table, ProjectionExpression="PK, SK"):
+        for start in range(0, len(page["Items"]), 25):
+            deletes = [{"DeleteRequest": {"Key": key}} for key in page["Items"][start : start + 25]]
+            dynamodb.batch_write_item(RequestItems={table: deletes})
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=LOCAL_STAGE["BUCKET_NAME"]):
+        versions = [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
+        if versions:
+            objects = [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in versions]
+            s3.delete_objects(Bucket=LOCAL_STAGE["BUCKET_NAME"], Delete={"Objects": objects})
+    # SQS allows one purge a minute; a fresh pair of queues costs less than waiting
+    for variable, resource in QUEUES.items():
+        for url in (LOCAL_STAGE[variable], dead_letter_url(LOCAL_STAGE[variable])):
+            sqs.delete_queue(QueueUrl=url)
+        create_queues(sqs, LOCAL_STAGE[variable], resource, visibility_seconds=30)
+    sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=SES_EVENTS)["QueueUrl"])
+    sqs.create_queue(QueueName=SES_EVENTS)  # the topic's subscription names it by its unchanged ARN
+    ses = ses_backends[DEFAULT_ACCOUNT_ID][REGION]
+    ses.sent_messages.clear()
+    ses.sent_message_count = ses.rejected_messages_count = 0
+
+
+def deliver_mail() -> int:
+    """Run the mail worker until the queue is empty, through the handler Lambda calls; the messages handled."""
+    from chalicelib.views.jobs import send_mail
+
+    return deliver_all(aws.sqs(), LOCAL_STAGE["MAIL_QUEUE_URL"], send_mail)
+
+
+def deliver_sign_in_links() -> int:
+    """Run the sign-in worker until its queue is empty: the links asked for are mailed (to approved accounts)."""
+    from chalicelib.views.jobs import send_sign_in_link
+
+    return deliver_all(aws.sqs(), LOCAL_STAGE["SIGNIN_QUEUE_URL"], send_sign_in_link)
+
+
+def deliver_index() -> int:
+    """Run the search index worker until its queue is empty, through the handler Lambda calls; then
+    drop this process's copy of the index, as a web function does when it next asks S3 (a minute later)."""
+    from chalicelib.views.jobs import update_search_index
+
+    handled = deliver_all(aws.sqs(), LOCAL_STAGE["INDEX_QUEUE_URL"], update_search_index)
+    search.forget_copy()
+    return handled
+
+
+def deliver_exports() -> int:
+    """Run the export worker until its queue is empty, through the handler Lambda calls."""
+    from chalicelib.views.jobs import make_export
+
+    return deliver_all(aws.sqs(), LOCAL_STAGE["EXPORT_QUEUE_URL"], make_export)
+
+
+def _ses_events_url() -> str:
+    return str(aws.sqs().get_queue_url(QueueName=SES_EVENTS)["QueueUrl"])
+
+
+def deliver_ses_events() -> int:
+    """Hand what SNS put on the local SES-events queue to the notifications handler, as Lambda's SNS event."""
+    from chalicelib.views.jobs import ses_notifications
+
+    return deliver_all(aws.sqs(), _ses_events_url(), from_topic(ses_notifications))
+
+
+@dataclass(frozen=True)
+class Mail:
+    destinations: dict[str, list[str]]
+    subject: str
+    body: str  # the HTML part
+    raw: str  # the MIME text
+
+
+def sent_mail() -> list[Mail]:
+    """What moto's SES accepted, oldest first, read with the local outbox's parser."""
+    mails = []
+    for message in ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages:
+        parsed = outbox.parse(vars(message))
+        mails.append(Mail({"ToAddresses": parsed.to.split(", ")}, parsed.subject, parsed.html, message.raw_data))
+    return mails
+
+
+_MOTO = mock_aws()
+
+
+@contextmanager
+def local_stage() -> Iterator[None]:
+    """In-process moto with the local stage's table, bucket, queues and SES sender, empty on entry.
+
+    Making them takes 0.3-0.6 s, emptying them about 0.02 s, so they are made once and kept
+    (patching stops on exit, the data stays until the next entry empties it). Emptied: every item,
+    every object version, every queued message and the sent mail, which is all the portal writes.
+    Kept: the resources' own settings (a test that changes a bucket setting must put it back). The
+    moto server tests reset moto's backends in this same process; the resources are then made again.
+    """
+    _MOTO.start(reset=False)
+    try:
+        try:
+            test_clients()[0].describe_table(TableName=LOCAL_STAGE["TABLE_NAME"])
+        except ClientError:
+            create_all(boto3.session.Session(), LOCAL_STAGE)
+        else:
+            empty_resources()
+        search.forget_copy()  # the last test's index is gone from the bucket
+        yield
+    finally:
+        _MOTO.stop(remove_data=False)
