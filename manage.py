@@ -28,6 +28,7 @@ import boto3
 import click
 import yaml
 
+from chalicelib.events.store import event_store
 from devtools.stage import use_stage
 
 
@@ -103,7 +104,7 @@ def create_organiser(email: str, name: str) -> None:
 @click.argument("body", type=click.File(encoding="utf-8"))
 def send_newsletter(subject: str, body: click.utils.LazyFile) -> None:
     """Queue BODY (plain text) for every subscriber, with one-click unsubscribe; the mail worker sends it."""
-    from chalicelib.mail.newsletter import send
+    from chalicelib.accounts.newsletter import send
 
     job = send("manage.py send-newsletter", subject, body.read())
     click.echo(f"queued as mail job {job.id}; follow it at /beheer/verzendingen/{job.id}")
@@ -113,14 +114,13 @@ def send_newsletter(subject: str, body: click.utils.LazyFile) -> None:
 @click.option("--slug", help="Open this meeting's evaluation now, whatever its date (to try it on the demo)")
 def send_evaluations(slug: str | None) -> None:
     """Run the daily evaluation job by hand: yesterday's meetings (or the one named) get their evaluation mail."""
-    from chalicelib import stores
     from chalicelib.core import clock
     from chalicelib.evaluations import service as evaluations
 
     if slug is None:
         click.echo(f"evaluations opened: {evaluations.send_evaluations()}")
         return
-    event = stores.events().get(slug)
+    event = event_store().get(slug)
     if event is None or event.status != "published":
         raise click.BadParameter(f"no published event {slug!r}", param_hint="--slug")
     if evaluations.open_evaluation(event, "manage.py send-evaluations", clock.now()):
@@ -138,7 +138,7 @@ def send_digest(day: object) -> None:
     from datetime import datetime
 
     from chalicelib.core import clock, config
-    from chalicelib.mail import digest
+    from chalicelib.following import digest
 
     chosen = day.date() if isinstance(day, datetime) else None
     # a day's digest goes once: sent before the day is over, it would miss the rest of that day

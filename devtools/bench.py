@@ -25,6 +25,9 @@ from urllib.parse import urlencode
 import boto3
 import yaml
 
+from chalicelib.accounts.store import account_store
+from chalicelib.registrations.store import registration_store
+
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "netwerkbijeenkomst-zwijndrecht"
 
@@ -241,7 +244,6 @@ def load_scale(size: int) -> str:
     import tempfile
     from collections import Counter
 
-    from chalicelib import stores
     from chalicelib.core import aws, clock, config
     from chalicelib.core.dynamo import to_attrs
     from chalicelib.events.model import Event
@@ -277,7 +279,7 @@ def load_scale(size: int) -> str:
     for start in range(0, size, 25):
         puts = [{"PutRequest": {"Item": to_attrs(r.to_item())}} for r in regs[start : start + 25]]
         aws.dynamodb().batch_write_item(RequestItems={config.table_name(): puts})
-    stores.registrations().put_figures(slug, sum((r.figures() for r in regs), Counter()))
+    registration_store().put_figures(slug, sum((r.figures() for r in regs), Counter()))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "index.sqlite"
         with sqlite3.connect(path) as connection:
@@ -394,14 +396,13 @@ def index_size_rows() -> list[tuple[str, str, str]]:
 def sign_in_rows(post: Callable[[str, dict[str, str]], object]) -> list[tuple[str, str, str]]:
     """Whether a sign-in request's answer takes longer for an address with an account: measured in
     pairs (known, then unknown), each address once, so no rate limit is reached."""
-    from chalicelib import stores
     from chalicelib.accounts.model import Account, AccountStatus
     from chalicelib.core import clock
 
     runs = 40
     for n in range(runs):
         account = Account(f"bekend{n}@rotterdam.nl", "Lid", "", "", clock.now(), status=AccountStatus.APPROVED)
-        stores.accounts().create(account, 0)
+        account_store().create(account, 0)
     known, unknown = [], []
     for n in range(runs):
         for address, samples in ((f"bekend{n}@rotterdam.nl", known), (f"onbekend{n}@rotterdam.nl", unknown)):

@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import secrets
 
-from chalicelib.core import config
+from chalicelib.core.secret import secret_key
 
 COOKIE = "csrf"
 FIELD = "csrf_token"
@@ -25,7 +25,7 @@ def new_secret() -> str:
 
 def token_for(secret: str, session_id: str) -> str:
     message = f"{secret}|{session_id}".encode()
-    return hmac.new(config.secret_key(), message, hashlib.sha256).hexdigest()
+    return hmac.new(secret_key(), message, hashlib.sha256).hexdigest()
 
 
 def is_valid(secret: str | None, session_id: str, token: str | None) -> bool:

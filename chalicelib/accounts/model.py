@@ -8,12 +8,8 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib.core.entity import attributes, from_attributes
-from chalicelib.core.keys import email_key
-
-ACCOUNT_SK = "#ACCOUNT"
-SESSION_PREFIX = "SESSION#"  # a session lives in its account's partition: SESSION#{sha256(session id)}
-NEWSLETTER_INDEX_PK = "NEWSLETTER"
-FOLLOWER_PREFIX = "FOLLOWS#"  # GSI3 sort key of an approved account that follows a theme
+from chalicelib.core.keys import ACCOUNT_SK, FOLLOWER_PREFIX, NEWSLETTER_INDEX, account_pk, accounts_index
+from chalicelib.core.vocabulary import words
 
 
 class AccountStatus(StrEnum):
@@ -24,13 +20,15 @@ class AccountStatus(StrEnum):
     DISABLED = "disabled"
 
 
+words(AccountStatus)
+
+
 class Access(StrEnum):
     MEMBER = "member"
     ORGANISER = "organiser"
 
 
-def account_pk(email: str) -> str:
-    return f"ACCOUNT#{email_key(email)}"
+words(Access)
 
 
 @dataclass
@@ -53,7 +51,7 @@ class Account:
     session_epoch: int = 0
     # the private calendar feed's link is signed with this number: raising it ("a new link") ends the old one
     calendar_epoch: int = 0
-    # the themes whose new meetings and materials reach them in a daily digest (mail/digest.py)
+    # the themes whose new meetings and materials reach them in a daily digest (following/digest.py)
     themes: tuple[str, ...] = ()
 
     @property
@@ -80,11 +78,11 @@ class Account:
             "type": "account",
             **attributes(self),
             # organisers list accounts by status, newest first
-            "GSI1PK": f"ACCOUNTS#{self.status}",
+            "GSI1PK": accounts_index(self.status),
             "GSI1SK": self.created_at.isoformat(),
         }
         if self.subscribed:
-            item["GSI2PK"], item["GSI2SK"] = NEWSLETTER_INDEX_PK, self.email.lower()
+            item["GSI2PK"], item["GSI2SK"] = NEWSLETTER_INDEX, self.email.lower()
         if self.follows:
             # sparse: GSI3 of ACCOUNTS#approved holds exactly the followers, whom the digest reads
             item["GSI3SK"] = f"{FOLLOWER_PREFIX}{self.email.lower()}"

@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, clock, config
 from chalicelib.core.dynamo import is_cancelled, primary_key, to_attrs
+from chalicelib.core.keys import rate_key
 
 
 class OverLimit(Exception):
@@ -28,7 +29,7 @@ def count(scopes: dict[str, int], window_seconds: int) -> None:
         {
             "Update": {
                 "TableName": config.table_name(),
-                "Key": primary_key(f"RATE#{scope}", f"#{window}"),
+                "Key": primary_key(*rate_key(scope, window)),
                 "UpdateExpression": "ADD attempts :one SET expires_at = :expires",
                 "ConditionExpression": "attribute_not_exists(attempts) OR attempts < :limit",
                 "ExpressionAttributeValues": to_attrs(

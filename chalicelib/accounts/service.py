@@ -12,11 +12,10 @@ from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from chalicelib import stores
 from chalicelib.accounts import rate_limit, sessions
 from chalicelib.accounts.forms import clean_account_request, clean_profile
 from chalicelib.accounts.model import Access, Account, AccountStatus
-from chalicelib.accounts.store import AccountExists, LinkUnusable, StaleAccount
+from chalicelib.accounts.store import AccountExists, LinkUnusable, StaleAccount, account_store
 from chalicelib.audit.store import audit_entry
 from chalicelib.core import clock, config
 from chalicelib.core.errors import Conflict, InvalidInput, LinkInvalid, NotFound, TooManyAttempts
@@ -24,6 +23,7 @@ from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import email_key
 from chalicelib.core.paging import Page
+from chalicelib.core.secret import secret_key
 from chalicelib.core.themes import THEMES
 from chalicelib.mail import sending as mail
 
@@ -33,19 +33,19 @@ DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-
 def is_trusted(email: str) -> bool:
     """The domain is a trusted one or a subdomain of it; `politie.nl.evil.com` and `xpolitie.nl` are not."""
     domain = email.rsplit("@", 1)[-1].lower().rstrip(".")
-    trusted_domains = (*config.trusted_domains(), *stores.accounts().trusted_domains())
+    trusted_domains = (*config.trusted_domains(), *account_store().trusted_domains())
     return any(domain == trusted or domain.endswith("." + trusted) for trusted in trusted_domains)
 
 
 def trusted_domains() -> tuple[tuple[str, ...], list[str]]:
     """(from the configuration, added by organisers)."""
-    return config.trusted_domains(), stores.accounts().trusted_domains()
+    return config.trusted_domains(), account_store().trusted_domains()
 
 
 def change_trusted_domain(organiser: Account, form: Mapping[str, str], add: bool) -> None:
     """Add or remove one domain in the organisers' list; audited."""
     domain = form.get("domain", "").strip().lower().removeprefix("@").rstrip(".")
-    store = stores.accounts()
+    store = account_store()
     before = store.trusted_domains()
     if add:
         if not DOMAIN.match(domain):
@@ -79,19 +79,19 @@ def accounts_page(query: Mapping[str, str]) -> tuple[AccountStatus, Page[Account
     """One page of the accounts with one status (waiting for approval unless asked), newest first."""
     wanted = query.get("status", "")
     status = next((s for s in LISTED if s == wanted), AccountStatus.PENDING)
-    return status, stores.accounts().of_status(status, config.list_page_size(), query.get("na") or None)
+    return status, account_store().of_status(status, config.list_page_size(), query.get("na") or None)
 
 
 def waiting_for_approval() -> Page[Account]:
     """The first page of account requests waiting for an organiser (the workspace's notice)."""
-    return stores.accounts().of_status(AccountStatus.PENDING, config.list_page_size(), None)
+    return account_store().of_status(AccountStatus.PENDING, config.list_page_size(), None)
 
 
 def set_access(organiser: Account, key: str, access: str) -> Account:
     """Make an approved account an organiser, or a member again."""
     if key == email_key(organiser.email):
         raise Conflict(_("U kunt uw eigen account hier niet wijzigen; vraag een andere organisator."))
-    account = stores.accounts().get_by_key(key) if len(key) <= 64 else None
+    account = account_store().get_by_key(key) if len(key) <= 64 else None
     if account is None or access not in (Access.MEMBER, Access.ORGANISER):
         raise NotFound()
     if account.status != AccountStatus.APPROVED or account.access == access:
@@ -131,7 +131,7 @@ def request_account(form: Mapping[str, str], language: str, client: str) -> None
         language=language,
         created_at=clock.now(),
     )
-    store = stores.accounts()
+    store = account_store()
     try:
         token = store.create(account, epoch(config.VERIFY_LINK_SECONDS))
     except AccountExists as exists:
@@ -158,7 +158,7 @@ def _mail_allowed(email: str) -> bool:
 
 def verify(token: str) -> Account:
     """Use the verification link: trusted domains are approved at once, others wait for an organiser."""
-    store = stores.accounts()
+    store = account_store()
     try:
         key, _next = store.use_link("verify", token, epoch())
     except LinkUnusable as exc:
@@ -187,7 +187,7 @@ def decide(organiser: Account, key: str, status: str) -> Account:
     allowed = {approved: (pending, disabled, rejected), rejected: (pending,), disabled: (approved,)}
     if key == email_key(organiser.email):
         raise Conflict(_("U kunt uw eigen account hier niet wijzigen; vraag een andere organisator."))
-    store = stores.accounts()
+    store = account_store()
     account = store.get_by_key(key)
     if account is None or status not in allowed:
         raise NotFound()
@@ -234,7 +234,7 @@ def set_themes(account: Account, followed: Iterable[str], actor: str) -> None:
 
 
 def _calendar_serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(config.secret_key(), salt="member-calendar")
+    return URLSafeSerializer(secret_key(), salt="member-calendar")
 
 
 def calendar_url(account: Account) -> str:
@@ -251,7 +251,7 @@ def calendar_owner(token: str) -> Account:
         key = str(claim[0])
     except (BadSignature, TypeError, ValueError, IndexError, KeyError) as exc:
         raise NotFound() from exc
-    account = stores.accounts().get_by_key(key)
+    account = account_store().get_by_key(key)
     if account is None or not account.can_sign_in or claim != _calendar_claim(account):
         raise NotFound()
     return account
@@ -273,7 +273,7 @@ def reset_calendar(account: Account) -> None:
 def delete_own(account: Account) -> None:
     """The account goes; registrations stay with their events, each with its own cancel link."""
     try:
-        stores.accounts().delete(account)
+        account_store().delete(account)
     except StaleAccount as exc:
         raise Conflict() from exc
     sessions.end_all(account)
@@ -281,7 +281,7 @@ def delete_own(account: Account) -> None:
 
 def ensure_organiser(email: str, name: str) -> Account:
     """For the command line: make (or promote) an approved organiser account."""
-    store = stores.accounts()
+    store = account_store()
     account = store.get(email)
     if account is None:
         account = Account(email=email, name=name, organisation="", job="", created_at=clock.now())
@@ -312,7 +312,7 @@ def _save(account: Account, actor: str, action: str, before: dict[str, Any]) -> 
         account.session_epoch += 1
     entry = audit_entry(actor, action, account.email, before, _snapshot(account), clock.now().isoformat())
     try:
-        stores.accounts().save(account, entry)
+        account_store().save(account, entry)
     except StaleAccount as exc:
         raise Conflict() from exc
     if ends_sessions:

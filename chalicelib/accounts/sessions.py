@@ -9,22 +9,17 @@ cookie of that account stops at its next request. A deleted and re-created accou
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib import stores
 from chalicelib.accounts.model import Account
+from chalicelib.accounts.store import account_store
 from chalicelib.core import clock, config, observability
-from chalicelib.core.keys import email_key
+from chalicelib.core.keys import email_key, hashed
 
 log = logging.getLogger(__name__)
-
-
-def _hash(session_id: str) -> str:
-    return hashlib.sha256(session_id.encode()).hexdigest()
 
 
 def _parts(cookie_value: str | None) -> tuple[str, str] | None:
@@ -43,8 +38,8 @@ def start(link_token: str, account: Account) -> str:
     session_id = secrets.token_urlsafe(32)
     now = clock.now()
     at = int(now.timestamp())
-    stores.accounts().start_session(
-        link_token, account, _hash(session_id), now.isoformat(), at + config.SESSION_SECONDS, at
+    account_store().start_session(
+        link_token, account, hashed(session_id), now.isoformat(), at + config.SESSION_SECONDS, at
     )
     return f"{email_key(account.email)}.{session_id}"
 
@@ -55,7 +50,7 @@ def account_for(cookie_value: str | None) -> Account | None:
     parts = _parts(cookie_value)
     if parts is None:
         return None
-    account, session = stores.accounts().with_session(parts[0], _hash(parts[1]))
+    account, session = account_store().with_session(parts[0], hashed(parts[1]))
     if account is None or session is None or not account.can_sign_in:
         return None
     if int(session["expires_at"]) <= int(clock.now().timestamp()):  # TTL deletes late; the time decides
@@ -75,7 +70,7 @@ def end(cookie_value: str | None) -> None:
     """Sign out: the session's item goes, so a copy of the cookie opens nothing either."""
     parts = _parts(cookie_value)
     if parts:
-        stores.accounts().delete_session(parts[0], _hash(parts[1]))
+        account_store().delete_session(parts[0], hashed(parts[1]))
 
 
 def end_earlier(cookie_value: str | None) -> None:
@@ -89,4 +84,4 @@ def end_earlier(cookie_value: str | None) -> None:
 
 def end_all(account: Account) -> None:
     """Remove an account's sessions after its epoch moved on or it was deleted (tidying: they no longer open)."""
-    stores.accounts().delete_sessions(account)
+    account_store().delete_sessions(account)

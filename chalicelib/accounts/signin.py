@@ -12,11 +12,10 @@ import json
 import logging
 from collections.abc import Mapping
 
-from chalicelib import stores
 from chalicelib.accounts import rate_limit, sessions
 from chalicelib.accounts import service as accounts
 from chalicelib.accounts.model import Access, Account, AccountStatus
-from chalicelib.accounts.store import LinkUnusable, StaleAccount
+from chalicelib.accounts.store import LinkUnusable, StaleAccount, account_store
 from chalicelib.core import config, observability
 from chalicelib.core.errors import LinkInvalid, TooManyAttempts
 from chalicelib.core.forms import clean_email
@@ -74,7 +73,7 @@ def send_link(body: str) -> bool:
     except (ValueError, KeyError, TypeError):
         log.warning("unreadable sign-in message; dropped")
         return False
-    store = stores.accounts()
+    store = account_store()
     account = store.get(email)
     if account is not None and account.status == AccountStatus.PENDING:
         if not mail.send(
@@ -104,7 +103,7 @@ def use_link(token: str) -> tuple[str, str]:
     The link is used only together with the session's start, so a fault in between leaves it usable."""
     if len(token) > 64:
         raise LinkInvalid()
-    store = stores.accounts()
+    store = account_store()
     link = store.link("signin", token)
     if link is None or link.get("used_at") or int(link["expires_at"]) <= accounts.epoch():
         raise LinkInvalid()

@@ -7,21 +7,14 @@ second tab at the same moment, fails that condition.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.accounts.model import (
-    ACCOUNT_SK,
-    FOLLOWER_PREFIX,
-    NEWSLETTER_INDEX_PK,
-    SESSION_PREFIX,
-    Account,
-    AccountStatus,
-)
+from chalicelib.accounts.model import Account, AccountStatus
 from chalicelib.audit.store import audit_put
+from chalicelib.core import aws, config
 from chalicelib.core.dynamo import (
     cancellation_codes,
     from_attrs,
@@ -32,10 +25,19 @@ from chalicelib.core.dynamo import (
     to_attrs,
 )
 from chalicelib.core.errors import ServiceBusy
-from chalicelib.core.keys import email_key
+from chalicelib.core.keys import (
+    ACCOUNT_SK,
+    FOLLOWER_PREFIX,
+    LINK_SK,
+    NEWSLETTER_INDEX,
+    SESSION_PREFIX,
+    TRUSTED_DOMAINS,
+    account_pk_by_key,
+    accounts_index,
+    email_key,
+    link_pk,
+)
 from chalicelib.core.paging import Page, query_page
-
-LINK_SK = "#LINK"
 
 
 class StaleAccount(Exception):
@@ -52,11 +54,7 @@ class LinkUnusable(Exception):
     """The one-time link is unknown, used or expired."""
 
 
-_DOMAINS_KEY = primary_key("SETTINGS", "#TRUSTED_DOMAINS")
-
-
-def _link_pk(purpose: str, token: str) -> str:
-    return f"LINK#{purpose}#{hashlib.sha256(token.encode()).hexdigest()}"
+_DOMAINS_KEY = primary_key(*TRUSTED_DOMAINS)
 
 
 def _is_condition_failure(error: ClientError) -> bool:
@@ -75,7 +73,7 @@ class AccountStore:
 
     def get_by_key(self, key: str) -> Account | None:
         response = self._client.get_item(
-            TableName=self._table, Key=primary_key(f"ACCOUNT#{key}", ACCOUNT_SK), ConsistentRead=True
+            TableName=self._table, Key=primary_key(account_pk_by_key(key), ACCOUNT_SK), ConsistentRead=True
         )
         item = response.get("Item")
         return Account.from_item(from_attrs(item)) if item else None
@@ -150,7 +148,7 @@ class AccountStore:
             "TableName": self._table,
             "IndexName": "GSI1",
             "KeyConditionExpression": "GSI1PK = :pk",
-            "ExpressionAttributeValues": to_attrs({":pk": f"ACCOUNTS#{status}"}),
+            "ExpressionAttributeValues": to_attrs({":pk": accounts_index(status)}),
             "ScanIndexForward": False,
         }
         items, after = query_page(self._client, params, limit, cursor, scope=f"accounts#{status}")
@@ -162,7 +160,7 @@ class AccountStore:
             "TableName": self._table,
             "IndexName": "GSI2",
             "KeyConditionExpression": "GSI2PK = :pk",
-            "ExpressionAttributeValues": to_attrs({":pk": NEWSLETTER_INDEX_PK}),
+            "ExpressionAttributeValues": to_attrs({":pk": NEWSLETTER_INDEX}),
             "Select": "COUNT",
         }
         count = 0
@@ -180,7 +178,7 @@ class AccountStore:
             TableName=self._table,
             IndexName="GSI2",
             KeyConditionExpression="GSI2PK = :pk",
-            ExpressionAttributeValues=to_attrs({":pk": NEWSLETTER_INDEX_PK}),
+            ExpressionAttributeValues=to_attrs({":pk": NEWSLETTER_INDEX}),
         )
         return [Account.from_item(i) for i in items]
 
@@ -192,7 +190,7 @@ class AccountStore:
             IndexName="GSI3",
             KeyConditionExpression="GSI1PK = :pk AND begins_with(GSI3SK, :follows)",
             ExpressionAttributeValues=to_attrs(
-                {":pk": f"ACCOUNTS#{AccountStatus.APPROVED}", ":follows": FOLLOWER_PREFIX}
+                {":pk": accounts_index(AccountStatus.APPROVED), ":follows": FOLLOWER_PREFIX}
             ),
         )
         return [Account.from_item(i) for i in items]
@@ -203,7 +201,7 @@ class AccountStore:
         self, purpose: str, token: str, account: Account, expires: int, next_path: str = "/"
     ) -> dict[str, Any]:
         item = {
-            "PK": _link_pk(purpose, token),
+            "PK": link_pk(purpose, token),
             "SK": LINK_SK,
             "type": "link",
             "account": email_key(account.email),
@@ -224,7 +222,7 @@ class AccountStore:
         try:
             response = self._client.update_item(
                 TableName=self._table,
-                Key=primary_key(_link_pk(purpose, token), LINK_SK),
+                Key=primary_key(link_pk(purpose, token), LINK_SK),
                 UpdateExpression="SET used_at = :now",
                 ConditionExpression="attribute_exists(PK) AND attribute_not_exists(used_at) AND expires_at > :now",
                 ExpressionAttributeValues=to_attrs({":now": now}),
@@ -242,7 +240,7 @@ class AccountStore:
     def link(self, purpose: str, token: str) -> dict[str, Any] | None:
         """A one-time link as stored (account, next, expires_at, used_at), or None."""
         response = self._client.get_item(
-            TableName=self._table, Key=primary_key(_link_pk(purpose, token), LINK_SK), ConsistentRead=True
+            TableName=self._table, Key=primary_key(link_pk(purpose, token), LINK_SK), ConsistentRead=True
         )
         item = response.get("Item")
         return from_attrs(item) if item else None
@@ -265,7 +263,7 @@ class AccountStore:
             {
                 "Update": {
                     "TableName": self._table,
-                    "Key": primary_key(_link_pk("signin", token), LINK_SK),
+                    "Key": primary_key(link_pk("signin", token), LINK_SK),
                     "UpdateExpression": "SET used_at = :now",
                     "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(used_at) AND expires_at > :now",
                     "ExpressionAttributeValues": to_attrs({":now": now}),
@@ -292,7 +290,7 @@ class AccountStore:
 
     def with_session(self, account_key: str, session_key: str) -> tuple[Account | None, dict[str, Any] | None]:
         """An account and one of its sessions, in one BatchGetItem (consistent: a sign-out counts at once)."""
-        pk = f"ACCOUNT#{account_key}"
+        pk = account_pk_by_key(account_key)
         keys = [primary_key(pk, ACCOUNT_SK), primary_key(pk, SESSION_PREFIX + session_key)]
         response = self._client.batch_get_item(RequestItems={self._table: {"Keys": keys, "ConsistentRead": True}})
         if response.get("UnprocessedKeys"):
@@ -304,7 +302,7 @@ class AccountStore:
 
     def delete_session(self, account_key: str, session_key: str) -> None:
         self._client.delete_item(
-            TableName=self._table, Key=primary_key(f"ACCOUNT#{account_key}", SESSION_PREFIX + session_key)
+            TableName=self._table, Key=primary_key(account_pk_by_key(account_key), SESSION_PREFIX + session_key)
         )
 
     def delete_sessions(self, account: Account) -> int:
@@ -343,3 +341,8 @@ class AccountStore:
             if is_cancelled(error):
                 raise StaleAccount() from error
             raise
+
+
+def account_store() -> AccountStore:
+    """Accounts, one-time links, sessions and trusted domains in this process's table."""
+    return AccountStore(aws.dynamodb(), config.table_name())

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib import stores
-from chalicelib.audit.store import AuditPage
+from chalicelib.audit.store import AuditPage, audit_store
 from chalicelib.core import clock
 
 PAGE_SIZE = 50
@@ -12,7 +11,7 @@ MONTHS_SHOWN = 24
 
 def month(name: str, cursor: str | None) -> AuditPage:
     """One page of a month's entries ('2026-11'); BadRequest for a malformed month or cursor."""
-    return stores.audit().month(name, PAGE_SIZE, cursor)
+    return audit_store().month(name, PAGE_SIZE, cursor)
 
 
 def recent_months() -> list[str]:

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from chalicelib.core import aws, config
 from chalicelib.core.dynamo import from_attrs, primary_key, to_attrs
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.i18n import _
+from chalicelib.core.keys import audit_pk
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 # the sort key of the last entry shown: "{ISO moment}#{8 hex}"
@@ -26,7 +28,7 @@ def audit_entry(
 ) -> dict[str, Any]:
     """An audit item, to put in the same transaction as the change it records."""
     return {
-        "PK": f"AUDIT#{at[:7]}",  # one partition per month, newest first by sort key
+        "PK": audit_pk(at[:7]),
         "SK": f"{at}#{secrets.token_hex(4)}",
         "type": "audit",
         "actor": actor,
@@ -75,7 +77,7 @@ class AuditStore:
         """One month's entries, newest first, `limit` at a time."""
         if not MONTH.match(month) or (cursor is not None and not CURSOR.match(cursor)):
             raise BadRequest(_("Deze paginalink is ongeldig."))
-        pk = f"AUDIT#{month}"
+        pk = audit_pk(month)
         params: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "PK = :pk",
@@ -101,3 +103,8 @@ class AuditStore:
             )
         last = response.get("LastEvaluatedKey")
         return AuditPage(entries, str(from_attrs(last)["SK"]) if last else None)
+
+
+def audit_store() -> AuditStore:
+    """The audit log in this process's table."""
+    return AuditStore(aws.dynamodb(), config.table_name())

@@ -8,7 +8,6 @@ a request or before import respectively, so every getter reads
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 TIMEZONE = ZoneInfo("Europe/Amsterdam")
@@ -61,22 +60,6 @@ def security_contact() -> str:
 def aws_endpoint_url() -> str | None:
     """Set only locally (moto server); boto3 reads it by itself too."""
     return os.environ.get("AWS_ENDPOINT_URL") or None
-
-
-def secret_key() -> bytes:
-    return _secret_key(os.environ.get("SECRET_KEY", ""), os.environ.get("SECRET_KEY_PARAMETER", ""))
-
-
-@lru_cache(maxsize=2)
-def _secret_key(literal: str, parameter: str) -> bytes:
-    """The HMAC key for CSRF tokens: a literal locally, an SSM SecureString when deployed."""
-    if parameter:
-        from chalicelib.core.aws import ssm  # one call per cold start, only where configured
-
-        literal = ssm().get_parameter(Name=parameter, WithDecryption=True)["Parameter"]["Value"]
-    if len(literal) < 32:
-        raise RuntimeError("SECRET_KEY (or the SSM parameter) must be at least 32 characters")
-    return literal.encode()
 
 
 def page_size() -> int:

@@ -1,4 +1,9 @@
-"""Keys that hold no personal data."""
+"""Where every item of the table and every object of the bucket lives: all keys are made here.
+
+One table (docs/data-model.md lists every item and access pattern) and one private bucket. Keys hold
+no personal data: an address appears only as a hash (`email_key`), a token only as its hash. A key
+that a later change partitions (by network) is changed here, and nowhere else.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,226 @@ import hashlib
 
 
 def email_key(email: str) -> str:
-    """Registrations are keyed by a hash, so that keys hold no address and
-    anonymising a registration later never has to move it."""
+    """An address as keys name it: a hash, so that keys hold no address and anonymising an item
+    later never has to move it."""
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+
+
+def hashed(token: str) -> str:
+    """A secret (a one-time link, a session id) as the table keeps it: a hash, never the secret."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# -- events: EVENT#{slug} holds the event, its programme, materials, speakers, registrations -------------
+
+EVENT_PREFIX = "EVENT#"
+EVENT_SK = "#EVENT"
+SLOT_PREFIX = "#SLOT#"
+# the public lists read the published partition of GSI1; organisers also read EVENTS#draft and #cancelled
+EVENTS_INDEX = "EVENTS"
+EVENT_DATES_INDEX = "EVENTDATES"  # GSI2: every event by date, until its registrations are anonymised
+
+
+def event_pk(slug: str) -> str:
+    return f"{EVENT_PREFIX}{slug}"
+
+
+def slug_of(pk: str) -> str:
+    return pk.removeprefix(EVENT_PREFIX)
+
+
+def slot_sk(position: int) -> str:
+    return f"{SLOT_PREFIX}{position:03d}"
+
+
+def events_index(status: str, published: str = "published") -> str:
+    """The GSI1 partition of the events of a status: the published ones in a partition of their own."""
+    return EVENTS_INDEX if status == published else f"{EVENTS_INDEX}#{status}"
+
+
+# -- registrations ----------------------------------------------------------------------------------------
+
+REG_PREFIX = "REG#"
+ANONYMISED_PREFIX = "ANON#"  # sorts before REG#: a recount reads both in one Query
+# each way of taking part (AttendanceMode's values) has its own waiting list; neither prefix starts the other
+WAIT_PREFIXES = {"location": "WAIT#", "online": "WAITONLINE#"}
+TOKEN_PREFIX = "TOKEN#"  # noqa: S105 (a key prefix, not a secret)
+TOKEN_SK = "#TOKEN"  # noqa: S105 (a sort key, not a secret)
+STATS_SK = "STATS"  # no '#': the event page's Query of '#' items leaves it out
+# free-text figures (organisations, roles) are spread over STATS#0 … STATS#f, far below 400 KB each
+STATS_SHARDS = 16
+
+
+def registration_sk(email: str) -> str:
+    return REG_PREFIX + email_key(email)
+
+
+def token_pk(token: str) -> str:
+    return f"{TOKEN_PREFIX}{token}"
+
+
+def figures_sk(name: str) -> str:
+    """The item that holds one figure: status and day figures in STATS, the others in a shard."""
+    if name.startswith(("status#", "day#")):
+        return STATS_SK
+    return f"{STATS_SK}#{hashlib.sha256(name.encode()).hexdigest()[0]}"
+
+
+def stats_shards() -> list[str]:
+    return [STATS_SK, *(f"{STATS_SK}#{digit:x}" for digit in range(STATS_SHARDS))]
+
+
+def registrations_index(slug: str) -> str:
+    """GSI1 (and GSI3) partition of an event's registrations, by bucket and name (or surname)."""
+    return f"REGS#{slug}"
+
+
+def person_index(email: str) -> str:
+    """GSI2 partition of one address's registrations, across events."""
+    return f"REGEMAIL#{email_key(email)}"
+
+
+# -- accounts, sign-in, settings, rate limits ----------------------------------------------------------------
+
+ACCOUNT_PREFIX = "ACCOUNT#"
+ACCOUNT_SK = "#ACCOUNT"
+SESSION_PREFIX = "SESSION#"  # a sign-in session lives in its account's partition
+NEWSLETTER_INDEX = "NEWSLETTER"  # GSI2: approved accounts that chose the newsletter
+FOLLOWER_PREFIX = "FOLLOWS#"  # GSI3 sort key of an approved account that follows a theme
+LINK_SK = "#LINK"
+TRUSTED_DOMAINS = ("SETTINGS", "#TRUSTED_DOMAINS")
+
+
+def account_pk(email: str) -> str:
+    return account_pk_by_key(email_key(email))
+
+
+def account_pk_by_key(key: str) -> str:
+    return f"{ACCOUNT_PREFIX}{key}"
+
+
+def session_sk(session_id: str) -> str:
+    return SESSION_PREFIX + hashed(session_id)
+
+
+def accounts_index(status: str) -> str:
+    return f"ACCOUNTS#{status}"
+
+
+def link_pk(purpose: str, token: str) -> str:
+    """A one-time link (`verify`, `signin`), under a hash of its token."""
+    return f"LINK#{purpose}#{hashed(token)}"
+
+
+def rate_key(scope: str, window: int) -> tuple[str, str]:
+    """An attempt counter: a scope (what is counted, hashed by its caller) and the window it counts in."""
+    return f"RATE#{scope}", f"#{window}"
+
+
+# -- the audit log ---------------------------------------------------------------------------------------------
+
+
+def audit_pk(month: str) -> str:
+    """One partition per month ('2026-11'), newest first by sort key."""
+    return f"AUDIT#{month}"
+
+
+# -- the library: materials, speakers, downloads ---------------------------------------------------------------
+
+MATERIAL_PREFIX = "#MATERIAL#"  # '#': an event's materials come with its page's one Query
+LIBRARY_PK = "LIBRARY"  # materials that belong to no event
+MATERIALS_INDEX = "MATERIALS"
+SPEAKER_PREFIX = "SPEAKER#"
+NO_EVENT = "_"  # the owner part of a material id that belongs to no event
+
+
+def material_pk(material_id: str) -> str:
+    """Material ids are '{event slug}.{random}' or '_.{random}' (no event): the id says where it lives."""
+    owner = material_id.split(".", 1)[0]
+    return LIBRARY_PK if owner == NO_EVENT else event_pk(owner)
+
+
+def material_sk(material_id: str) -> str:
+    return f"{MATERIAL_PREFIX}{material_id}"
+
+
+def speaker_sk(speaker_id: str) -> str:
+    return f"{SPEAKER_PREFIX}{speaker_id}"
+
+
+def speaker_link_pk(token: str) -> str:
+    return f"SPEAKERLINK#{hashed(token)}"
+
+
+def downloads_pk(material_id: str) -> str:
+    return f"DOWNLOADS#{material_id}"
+
+
+# -- news ---------------------------------------------------------------------------------------------------------
+
+NEWS_SK = "#NEWS"
+NEWS_INDEX = "NEWS"
+
+
+def news_pk(slug: str) -> str:
+    return f"NEWS#{slug}"
+
+
+# -- mail jobs and the suppression list ------------------------------------------------------------------------------
+
+JOB_PREFIX = "JOB#"
+JOB_SK = "#JOB"
+JOBS_INDEX = "JOBS"
+RECIPIENT_PREFIX = "TO#"
+FAILED_PREFIX = "FAILED#"
+SUPPRESSED_PREFIX = "SUPPRESSED#"
+SUPPRESSED_SK = "#SUPPRESSED"
+SUPPRESSED_INDEX = "SUPPRESSED"
+
+
+def job_pk(job_id: str) -> str:
+    return f"{JOB_PREFIX}{job_id}"
+
+
+def suppressed_pk(key: str) -> str:
+    return f"{SUPPRESSED_PREFIX}{key}"
+
+
+# -- evaluations and exports -------------------------------------------------------------------------------------------
+
+RESULTS_SK = "RESULTS"
+ANSWER_PREFIX = "ANSWER#"
+EXPORT_PREFIX = "EXPORT#"
+EXPORT_SK = "#EXPORT"
+
+
+def evaluation_pk(slug: str) -> str:
+    return f"EVAL#{slug}"
+
+
+def export_pk(export_id: str) -> str:
+    return f"{EXPORT_PREFIX}{export_id}"
+
+
+# -- objects in the bucket ----------------------------------------------------------------------------------------------
+
+DOCUMENTS_PREFIX = "documents/"  # organisers' documents: documents/{material id}/{random}
+SEARCH_INDEX_OBJECT = "search/library.sqlite"
+
+
+def uploads_prefix(slug: str, speaker_id: str) -> str:
+    """A speaker's uploads: uploads/{event}/{speaker}/{material id}/{part}/{random}."""
+    return f"uploads/{slug}/{speaker_id}/"
+
+
+def document_object(material_id: str, name: str) -> str:
+    return f"{DOCUMENTS_PREFIX}{material_id}/{name}"
+
+
+def text_object(material_id: str) -> str:
+    """The text taken from a material's file, kept so that a rebuild of the index reads no file again."""
+    return f"texts/{material_id}.txt"
+
+
+def export_object(export_id: str, filename: str) -> str:
+    return f"exports/{export_id}/{filename}"

@@ -8,10 +8,10 @@ from typing import Any, Generic, TypeVar
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from chalicelib.core import config
 from chalicelib.core.dynamo import from_attrs, to_attrs
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.i18n import _
+from chalicelib.core.secret import secret_key
 
 T = TypeVar("T")
 
@@ -29,7 +29,7 @@ class Page(Generic[T]):
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(config.secret_key(), salt="page-cursor")
+    return URLSafeSerializer(secret_key(), salt="page-cursor")
 
 
 def query_page(

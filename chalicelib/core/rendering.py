@@ -7,24 +7,15 @@ made by devtools/lean_package.py), so a cold start compiles no template.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 from jinja2 import BaseLoader, Environment, FileSystemLoader, ModuleLoader, StrictUndefined, select_autoescape
 
-from chalicelib.core import richtext
+from chalicelib.core import richtext, vocabulary
 from chalicelib.core.i18n import format_date, format_moment, translations
-from chalicelib.vocabulary import (
-    ACCESS_LABELS,
-    ATTENDANCE_LABELS,
-    ENUMS,
-    JOB_KIND_LABELS,
-    JOB_STATUS_LABELS,
-    QUESTION_KIND_LABELS,
-    STATUS_LABELS,
-    SUPPRESSION_REASON_LABELS,
-)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 COMPILED_TEMPLATES_DIR = TEMPLATES_DIR.parent / "compiled_templates"
@@ -55,15 +46,11 @@ def environment(language: str) -> Environment:
         markdown=richtext.render,  # organisers' Markdown, sanitised
         sanitised=richtext.sanitised,  # their Markdown as rendered when saved, cleaned again
         paragraphs=richtext.paragraphs,  # organisers' plain text
-        status_label=lambda status: catalog.gettext(STATUS_LABELS.get(status) or status),
-        **ENUMS,
-        attendance_label=lambda mode: catalog.gettext(ATTENDANCE_LABELS.get(mode) or mode),
-        access_label=lambda access: catalog.gettext(ACCESS_LABELS.get(access) or access),
-        job_kind_label=lambda kind: catalog.gettext(JOB_KIND_LABELS.get(kind) or kind),
-        question_kind_label=lambda kind: catalog.gettext(QUESTION_KIND_LABELS.get(kind) or kind),
-        job_status_label=lambda status: catalog.gettext(JOB_STATUS_LABELS.get(status) or status),
-        suppression_reason_label=lambda reason: catalog.gettext(SUPPRESSION_REASON_LABELS.get(reason) or reason),
+        label=lambda value: catalog.gettext(vocabulary.label_of(value)),  # how an enum's value reads
     )
+    # the enums templates compare with, as a live view: one registered after this was made is there too
+    live: ChainMap[str, Any] = ChainMap(env.globals, vocabulary.ENUMS)
+    env.globals = live  # type: ignore[assignment]
     return env
 
 

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import kept_out
+from chalicelib.core.keys import ANSWER_PREFIX, evaluation_pk
+from chalicelib.core.vocabulary import words
 
 if TYPE_CHECKING:
     from chalicelib.events.model import Event
@@ -25,8 +27,6 @@ if TYPE_CHECKING:
 RATINGS = (1, 2, 3, 4, 5)
 OPEN_DAYS = 14  # the evaluation closes this long after its mail went out
 MEETING = "meeting"  # the rating of the meeting as a whole; a programme item's is "slot{position}"
-RESULTS_SK = "RESULTS"
-ANSWER_PREFIX = "ANSWER#"
 REMARKS_MAX = 2000
 
 
@@ -40,8 +40,7 @@ class FormState(StrEnum):
     NOT_ATTENDING = "not_attending"  # a cancelled registration or a place on the waiting list
 
 
-def evaluation_pk(slug: str) -> str:
-    return f"EVAL#{slug}"
+words(FormState)
 
 
 def slot_item(position: int) -> str:

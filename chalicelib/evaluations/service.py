@@ -14,7 +14,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from chalicelib import stores
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import audit_entry
 from chalicelib.core import clock
@@ -32,13 +31,15 @@ from chalicelib.evaluations.model import (
     item_results,
     slot_item,
 )
-from chalicelib.evaluations.store import AlreadyAnswered
+from chalicelib.evaluations.store import AlreadyAnswered, evaluation_store
 from chalicelib.events import workspace
 from chalicelib.events.model import Event, EventStatus
+from chalicelib.events.store import event_store
 from chalicelib.mail import jobs
 from chalicelib.mail.model import JobKind
 from chalicelib.mail.store import JobExists
-from chalicelib.registrations.model import Registration, RegistrationStatus
+from chalicelib.registrations.lifecycle import RegistrationStatus
+from chalicelib.registrations.model import Registration
 from chalicelib.registrations.service import find
 
 log = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ def submit(token: str, data: Mapping[str, str]) -> None:
         raise EvaluationClosed()
     answer = clean_answer(data, current.items)
     try:
-        stores.evaluations().submit(current.event.slug, current.registration.sk, answer)
+        evaluation_store().submit(current.event.slug, current.registration.sk, answer)
     except AlreadyAnswered as exc:  # a second tab, or a double click, was first
         raise AnsweredAlready() from exc
 
@@ -138,12 +139,12 @@ def results(slug: str) -> Results:
     """What organisers see: the count and, once closed, per item its ratings and the remarks (one
     Query for the event, one GetItem for the figures, and once closed one Query for the remarks)."""
     event = workspace.get(slug)
-    figures = stores.evaluations().figures(event.slug)
+    figures = evaluation_store().figures(event.slug)
     closes = closing(event)
     if closes is None or clock.now() < closes:
         return Results(event, int(figures.get("answers", 0)), closes, False, [], [])
     titles = [(MEETING, _("De bijeenkomst als geheel")), *rated_items(event)]
-    remarks = [a.remarks for a in stores.evaluations().answers(event.slug) if a.remarks]
+    remarks = [a.remarks for a in evaluation_store().answers(event.slug) if a.remarks]
     items = item_results(figures, titles)
     return Results(event, int(figures.get("answers", 0)), closes, True, items, sorted(remarks))
 
@@ -153,7 +154,7 @@ def close(organiser: Account, slug: str) -> None:
     event = workspace.get(slug)
     at = clock.now()
     entry = audit_entry(organiser.email, "event.evaluation_closed", slug, {}, {"at": at.isoformat()}, at.isoformat())
-    if not stores.events().close_evaluation(slug, at.isoformat(), entry) and event.evaluation_opened_at is None:
+    if not event_store().close_evaluation(slug, at.isoformat(), entry) and event.evaluation_opened_at is None:
         raise EvaluationNotOpen()
 
 
@@ -171,7 +172,7 @@ def export_rows(slug: str, language: str) -> tuple[list[str], Iterator[tuple[str
     catalog = translations(language)
     items = [(MEETING, catalog.gettext(_("De bijeenkomst als geheel"))), *rated_items(event)]
     header = [title for _item, title in items] + [catalog.gettext(_("Opmerkingen"))]
-    answers = sorted(stores.evaluations().answers(event.slug), key=lambda a: a.id)
+    answers = sorted(evaluation_store().answers(event.slug), key=lambda a: a.id)
     rows = ((*(str(a.ratings.get(item, "")) for item, _title in items), a.remarks) for a in answers)
     return header, rows
 
@@ -185,7 +186,7 @@ def open_evaluation(event: Event, actor: str, now: datetime) -> bool:
         jobs.start(JobKind.EVALUATION, actor, "event.evaluation", now, event=event, job_id=job_id)
     except JobExists:
         jobs.restart(job_id)  # recorded by a run whose queue message may never have gone out
-    return stores.events().mark_evaluation_opened(event.slug, now.isoformat())
+    return event_store().mark_evaluation_opened(event.slug, now.isoformat())
 
 
 def send_evaluations() -> int:
@@ -195,7 +196,7 @@ def send_evaluations() -> int:
     today = now.date()
     since = (today - timedelta(days=CATCH_UP_DAYS)).isoformat()
     opened = 0
-    for event in stores.events().with_personal_data(until=today.isoformat(), since=since):
+    for event in event_store().with_personal_data(until=today.isoformat(), since=since):
         if event.status == EventStatus.PUBLISHED and event.evaluation_opened_at is None:
             opened += open_evaluation(event, ACTOR, now)
     log.info("evaluations opened: %d", opened)

@@ -6,10 +6,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from chalicelib.core import aws, config
 from chalicelib.core.dynamo import from_attrs, is_cancelled, primary_key, query_all, to_attrs
-from chalicelib.evaluations.model import ANSWER_PREFIX, RESULTS_SK, Answer, evaluation_pk
-from chalicelib.events.model import event_pk
-from chalicelib.registrations.model import RegistrationStatus
+from chalicelib.core.keys import ANSWER_PREFIX, RESULTS_SK, evaluation_pk, event_pk
+from chalicelib.evaluations.model import Answer
+from chalicelib.registrations.lifecycle import RegistrationStatus
 
 
 class AlreadyAnswered(Exception):
@@ -78,3 +79,8 @@ class EvaluationStore:
             ExpressionAttributeValues=to_attrs({":pk": evaluation_pk(slug), ":answer": ANSWER_PREFIX}),
         )
         return [Answer.from_item(i) for i in items]
+
+
+def evaluation_store() -> EvaluationStore:
+    """Evaluation answers and figures in this process's table."""
+    return EvaluationStore(aws.dynamodb(), config.table_name())

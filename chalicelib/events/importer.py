@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import stores
 from chalicelib.core import clock
 from chalicelib.core.errors import Conflict, InvalidInput
 from chalicelib.core.fields import form_rules, form_value
@@ -21,7 +20,7 @@ from chalicelib.events import questions, workspace
 from chalicelib.events.forms import clean_event, clean_slot
 from chalicelib.events.model import MAX_QUESTIONS, MAX_SESSIONS, Event, EventStatus, Question
 from chalicelib.events.questions import clean_question
-from chalicelib.events.store import MAX_SLOTS
+from chalicelib.events.store import MAX_SLOTS, event_store
 
 IMPORT_ACTOR = "manage.py load-events"
 
@@ -139,7 +138,7 @@ def load(document: dict[str, Any] | list[Any]) -> list[str]:
     for event in parsed:
         try:
             event.questions, event.questions_issued = questions.carried_over(
-                stores.events().get(event.slug), event.questions
+                event_store().get(event.slug), event.questions
             )
         except Conflict as answered:
             raise InvalidEventFile(f"event '{event.slug}', questions: {gettext('en', answered.message)}") from answered

@@ -17,21 +17,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chalicelib.core.clock import local_time
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import Api, editable, kept_out
 from chalicelib.core.i18n import _
+from chalicelib.core.keys import EVENT_DATES_INDEX, EVENT_SK, SLOT_PREFIX, event_pk, events_index, slot_sk
+from chalicelib.core.vocabulary import words
 
-if TYPE_CHECKING:
-    from chalicelib.library.model import Material
-
-EVENT_SK = "#EVENT"
-SLOT_PREFIX = "#SLOT#"
-EVENTS_INDEX_PK = "EVENTS"
-EVENT_DATES_INDEX_PK = "EVENTDATES"
 CAPACITY_MAX = 5000
 ROLES_MAX = 20
 MAX_QUESTIONS = 10  # a registration form stays short; ten choices-questions stay far below a form's field limit
@@ -52,11 +47,24 @@ class EventStatus(StrEnum):
     CANCELLED = "cancelled"  # stays visible, with the cancellation
 
 
+words(
+    EventStatus,
+    {
+        EventStatus.DRAFT: _("Concept"),
+        EventStatus.PUBLISHED: _("Gepubliceerd"),
+        EventStatus.CANCELLED: _("Geannuleerd"),
+    },
+)
+
+
 class AttendanceMode(StrEnum):
     """How someone takes part in a meeting. Each way has its own seats and its own waiting list."""
 
     ON_SITE = "location"
     ONLINE = "online"
+
+
+words(AttendanceMode, {AttendanceMode.ON_SITE: _("Op locatie"), AttendanceMode.ONLINE: _("Online")})
 
 
 class RegistrationState(StrEnum):
@@ -68,12 +76,7 @@ class RegistrationState(StrEnum):
     CANCELLED = "cancelled"
 
 
-def event_pk(slug: str) -> str:
-    return f"EVENT#{slug}"
-
-
-def slot_sk(position: int) -> str:
-    return f"{SLOT_PREFIX}{position:03d}"
+words(RegistrationState)
 
 
 # the attributes of the event item that hold each way's capacity, confirmed seats and waiting list length
@@ -168,12 +171,27 @@ class Slot:
         return slot if slot.order else Slot(**{**vars(slot), "order": position})
 
 
+ANSWERED = "answer#"  # the start of the figures that count answers to the form's questions
+
+
 class QuestionKind(StrEnum):
     SHORT = "short"  # a line of text
     LONG = "long"  # a few lines
     CHOICE = "choice"  # one of the options
     CHOICES = "choices"  # any of the options
     YES_NO = "yesno"
+
+
+words(
+    QuestionKind,
+    {
+        QuestionKind.SHORT: _("Korte tekst"),
+        QuestionKind.LONG: _("Lange tekst"),
+        QuestionKind.CHOICE: _("Eén keuze"),
+        QuestionKind.CHOICES: _("Meer keuzes"),
+        QuestionKind.YES_NO: _("Ja of nee"),
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -193,6 +211,15 @@ class Question:
         return f"answer_{self.id}"
 
     @property
+    def figure(self) -> str:
+        """The name of the event's figure that counts who answered it (the registrations keep it)."""
+        return f"{ANSWERED}{self.id}"
+
+    def option_figure(self, answer: str) -> str:
+        """The figure that counts one of its fixed answers (never free text)."""
+        return f"{self.figure}#{answer}"
+
+    @property
     def counts_options(self) -> bool:
         """Whether the overview counts each answer given (the kinds with fixed answers), not only how many answered."""
         return self.kind in (QuestionKind.CHOICE, QuestionKind.CHOICES, QuestionKind.YES_NO)
@@ -200,7 +227,7 @@ class Question:
 
 @dataclass
 class Event:
-    """A meeting: what the public page shows, its seats and their counters, its programme and materials."""
+    """A meeting: what the public page shows, its seats and their counters, and its programme."""
 
     slug: str = editable(
         _("Webadres"),
@@ -299,7 +326,9 @@ class Event:
     session_seats: dict[str, int] = field(default_factory=dict)
     sessions_taken: dict[str, int] = field(default_factory=dict)
     programme: list[Slot] = field(default_factory=list, metadata=kept_out)
-    materials: list[Material] = field(default_factory=list, metadata=kept_out)  # read with the event
+    # the other items of its partition that the event's one Query brings along, as stored: its
+    # materials, which the library reads (library/model.py `materials_of`)
+    attached: list[dict[str, Any]] = field(default_factory=list, metadata=kept_out)
 
     @property
     def starts_at(self) -> datetime:
@@ -406,10 +435,10 @@ class Event:
             "type": "event",
             **attributes(self),
             # the public lists read only published events; organisers read all three partitions
-            "GSI1PK": EVENTS_INDEX_PK if self.status == EventStatus.PUBLISHED else f"{EVENTS_INDEX_PK}#{self.status}",
+            "GSI1PK": events_index(self.status),
             "GSI1SK": f"{day}T{self.start}#{self.slug}",
             # every event by date, for reminders and retention, until its registrations are anonymised
-            "GSI2PK": EVENT_DATES_INDEX_PK,
+            "GSI2PK": EVENT_DATES_INDEX,
             "GSI2SK": f"{day}#{self.slug}",
             # GSI3 of the published partition: by the moment of publication, for the daily digest
             **({"GSI3SK": f"{local_time(self.published_at)}#{self.slug}"} if self.published_at else {}),
@@ -417,13 +446,13 @@ class Event:
 
     @classmethod
     def from_item(
-        cls, item: dict[str, Any], programme: list[Slot] | None = None, materials: list[Material] | None = None
+        cls, item: dict[str, Any], programme: list[Slot] | None = None, attached: list[dict[str, Any]] | None = None
     ) -> Event:
         return from_attributes(
             cls,
             item,
             programme=sorted(programme or [], key=lambda s: (s.order, s.position)),
-            materials=materials or [],
+            attached=attached or [],
         )
 
 

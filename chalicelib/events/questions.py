@@ -14,13 +14,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from chalicelib import stores
 from chalicelib.accounts.model import Account
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _
 from chalicelib.events import workspace
-from chalicelib.events.model import MAX_OPTIONS, MAX_QUESTIONS, Event, Question, QuestionKind
+from chalicelib.events.model import ANSWERED, MAX_OPTIONS, MAX_QUESTIONS, Event, Question, QuestionKind
+from chalicelib.events.store import event_store
 
 _ID = re.compile(r"^[0-9]{1,4}$")
 QUESTION_FIELDS = ("label", "kind", "help", "required", "options")
@@ -30,12 +30,12 @@ OPTIONS_TEXT_MAX = MAX_OPTIONS * (OPTION_MAX + 1)  # the options, one per line
 
 def answered(slug: str) -> dict[int, int]:
     """How many registrations (not cancelled) answered each question, by id: from the overview's figures."""
-    figures = stores.registrations().figures(slug)
+    figures = event_store().figures(slug)
     counts: dict[int, int] = {}
     for name, count in figures.items():
-        parts = name.split("#")
-        if len(parts) == 2 and parts[0] == "answer" and parts[1].isdigit() and count:
-            counts[int(parts[1])] = count
+        number = name.removeprefix(ANSWERED)
+        if name.startswith(ANSWERED) and number.isascii() and number.isdigit() and count:
+            counts[int(number)] = count
     return counts
 
 

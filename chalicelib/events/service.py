@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chalicelib import stores
 from chalicelib.core import clock, config
 from chalicelib.core.errors import EventNotFound
 from chalicelib.events import calendar
 from chalicelib.events.model import Event, EventPage, EventStatus
+from chalicelib.events.store import event_store
 
 SLUG_MAX = 80
 # the feed keeps a month of past meetings, so a subscribed calendar does not lose them the day after
@@ -19,7 +19,7 @@ def get(slug: str) -> Event:
     """An event with its programme: one DynamoDB Query."""
     if not slug or len(slug) > SLUG_MAX:
         raise EventNotFound()
-    event = stores.events().get(slug)
+    event = event_store().get(slug)
     if event is None or event.status not in (EventStatus.PUBLISHED, EventStatus.CANCELLED):
         raise EventNotFound()
     return event
@@ -32,15 +32,15 @@ def calendar_file(slug: str) -> bytes:
 
 def upcoming(cursor: str | None = None, limit: int | None = None) -> EventPage:
     today = clock.now().date().isoformat()
-    return stores.events().published(after_key=today, upcoming=True, limit=limit or config.page_size(), cursor=cursor)
+    return event_store().published(after_key=today, upcoming=True, limit=limit or config.page_size(), cursor=cursor)
 
 
 def past(cursor: str | None = None, limit: int | None = None) -> EventPage:
     today = clock.now().date().isoformat()
-    return stores.events().published(after_key=today, upcoming=False, limit=limit or config.page_size(), cursor=cursor)
+    return event_store().published(after_key=today, upcoming=False, limit=limit or config.page_size(), cursor=cursor)
 
 
 def calendar_feed() -> bytes:
     """Every public meeting from a month ago on, cancelled ones with their cancellation: two Queries."""
     since = (clock.now().date() - timedelta(days=FEED_PAST_DAYS)).isoformat()
-    return calendar.public_feed(stores.events().in_calendar(since), calendar.NETWORK)
+    return calendar.public_feed(event_store().in_calendar(since), calendar.NETWORK)

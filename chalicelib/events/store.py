@@ -13,6 +13,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.audit.store import audit_put
+from chalicelib.core import aws, config
 from chalicelib.core.dynamo import (
     from_attrs,
     is_cancelled,
@@ -24,23 +25,17 @@ from chalicelib.core.dynamo import (
 )
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.i18n import _
-from chalicelib.core.paging import Page, query_page
-from chalicelib.events.model import (
-    CURSOR,
-    EVENT_DATES_INDEX_PK,
+from chalicelib.core.keys import (
+    EVENT_DATES_INDEX,
     EVENT_SK,
-    EVENTS_INDEX_PK,
-    SEAT_ATTRIBUTES,
-    SEAT_COUNTERS,
+    EVENTS_INDEX,
     SLOT_PREFIX,
-    Event,
-    EventPage,
-    EventStatus,
-    Slot,
+    STATS_SK,
     event_pk,
     slot_sk,
 )
-from chalicelib.library.model import MATERIAL_PREFIX, Material
+from chalicelib.core.paging import Page, query_page
+from chalicelib.events.model import CURSOR, SEAT_ATTRIBUTES, SEAT_COUNTERS, Event, EventPage, EventStatus, Slot
 
 # One transaction holds 100 items: the event, its slots, a removed slot and the audit entry.
 MAX_SLOTS = 90
@@ -119,7 +114,7 @@ def decode_cursor(cursor: str) -> dict[str, Any]:
     slug = cursor.split("#", 1)[1]
     return {
         **primary_key(event_pk(slug), EVENT_SK),
-        **to_attrs({"GSI1PK": EVENTS_INDEX_PK, "GSI1SK": cursor}),
+        **to_attrs({"GSI1PK": EVENTS_INDEX, "GSI1SK": cursor}),
     }
 
 
@@ -129,7 +124,8 @@ class EventStore:
         self._table = table
 
     def get(self, slug: str) -> Event | None:
-        """The event, its programme and its materials in one Query: their sort keys start with '#'."""
+        """The event, its programme and what else is attached to it (its materials) in one Query: their
+        sort keys start with '#'."""
         response = self._client.query(
             TableName=self._table,
             KeyConditionExpression="PK = :pk AND begins_with(SK, :hash)",
@@ -140,8 +136,21 @@ class EventStore:
         if meta is None:
             return None
         slots = [Slot.from_item(i) for i in items if i["SK"].startswith(SLOT_PREFIX)]
-        materials = [Material.from_item(i) for i in items if i["SK"].startswith(MATERIAL_PREFIX)]
-        return Event.from_item(meta, programme=slots, materials=materials)
+        attached = [i for i in items if i["SK"] != EVENT_SK and not i["SK"].startswith(SLOT_PREFIX)]
+        return Event.from_item(meta, programme=slots, attached=attached)
+
+    def figures(self, slug: str) -> dict[str, int]:
+        """An event's figures, which registrations' transactions keep beside it: `status#…`, `org#…`,
+        `role#…`, `day#…`, `answer#…` to counts, from STATS and its shards (one Query of at most 17
+        small items)."""
+        items = query_all(
+            self._client,
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :stats)",
+            ExpressionAttributeValues=to_attrs({":pk": event_pk(slug), ":stats": STATS_SK}),
+            ConsistentRead=True,
+        )
+        return {name: int(n) for item in items for name, n in item.items() if name not in ("PK", "SK")}
 
     def get_meta(self, slug: str) -> Event | None:
         """The event without its programme, read consistently (for seat decisions)."""
@@ -174,7 +183,7 @@ class EventStore:
             "TableName": self._table,
             "IndexName": "GSI1",
             "KeyConditionExpression": f"GSI1PK = :pk AND GSI1SK {operator} :now",
-            "ExpressionAttributeValues": to_attrs({":pk": EVENTS_INDEX_PK, ":now": after_key}),
+            "ExpressionAttributeValues": to_attrs({":pk": EVENTS_INDEX, ":now": after_key}),
             "ScanIndexForward": upcoming,
             "Limit": limit,
         }
@@ -188,13 +197,13 @@ class EventStore:
     def published_on(self, day: str) -> list[Event]:
         """Events first published on a day (YYYY-MM-DD, the network's clock) and published still:
         one Query of GSI3, whose sort key in the published partition is the moment of publication."""
-        return [Event.from_item(i) for i in on_day(self._client, self._table, EVENTS_INDEX_PK, day)]
+        return [Event.from_item(i) for i in on_day(self._client, self._table, EVENTS_INDEX, day)]
 
     def in_calendar(self, since: str) -> list[Event]:
         """Published and cancelled events from a day on, by date (the public calendar feed): one
         Query of GSI1 per partition, paginated; drafts are never read."""
         events: list[Event] = []
-        for partition in (EVENTS_INDEX_PK, f"{EVENTS_INDEX_PK}#{EventStatus.CANCELLED}"):
+        for partition in (EVENTS_INDEX, f"{EVENTS_INDEX}#{EventStatus.CANCELLED}"):
             items = query_all(
                 self._client,
                 TableName=self._table,
@@ -215,7 +224,7 @@ class EventStore:
             KeyConditionExpression="GSI2PK = :pk AND GSI2SK BETWEEN :since AND :until",
             ExpressionAttributeValues=to_attrs(
                 {
-                    ":pk": EVENT_DATES_INDEX_PK,
+                    ":pk": EVENT_DATES_INDEX,
                     ":since": since or "0000",
                     ":until": until,
                 }
@@ -274,7 +283,7 @@ class EventStore:
 
     def of_status(self, status: EventStatus, limit: int, cursor: str | None) -> Page[Event]:
         """One page of the events with a status, newest first (organisers' list): one Query of GSI1."""
-        partition = EVENTS_INDEX_PK if status == EventStatus.PUBLISHED else f"{EVENTS_INDEX_PK}#{status}"
+        partition = EVENTS_INDEX if status == EventStatus.PUBLISHED else f"{EVENTS_INDEX}#{status}"
         params = {
             "TableName": self._table,
             "IndexName": "GSI1",
@@ -289,8 +298,8 @@ class EventStore:
         """Every event, drafts and cancelled ones too, newest first (`manage.py`): one Query per status partition."""
         events: list[Event] = []
         for partition in (
-            EVENTS_INDEX_PK,
-            *(f"{EVENTS_INDEX_PK}#{s}" for s in (EventStatus.DRAFT, EventStatus.CANCELLED)),
+            EVENTS_INDEX,
+            *(f"{EVENTS_INDEX}#{s}" for s in (EventStatus.DRAFT, EventStatus.CANCELLED)),
         ):
             items = query_all(
                 self._client,
@@ -375,6 +384,26 @@ class EventStore:
             raise StaleEvent() from error
         event.version += 1
 
+    def holds_more_than_its_programme(self, slug: str) -> bool:
+        """Whether anything besides the event and its programme lives in its partition: registrations,
+        speakers, materials, figures. Reads keys only, and stops at the first such item."""
+        params: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": to_attrs({":pk": event_pk(slug)}),
+            "ProjectionExpression": "SK",
+            "ConsistentRead": True,
+        }
+        while True:
+            response = self._client.query(**params)
+            for item in response["Items"]:
+                sk = from_attrs(item)["SK"]
+                if sk != EVENT_SK and not sk.startswith(SLOT_PREFIX):
+                    return True
+            if "LastEvaluatedKey" not in response:
+                return False
+            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
     def delete_draft(self, event: Event, audit: dict[str, Any]) -> None:
         """Remove a draft and its programme; StaleEvent if it changed, was published or got registrations."""
         pk = event_pk(event.slug)
@@ -399,3 +428,8 @@ class EventStore:
             if is_cancelled(error):
                 raise StaleEvent() from error
             raise
+
+
+def event_store() -> EventStore:
+    """The events and programmes in this process's table."""
+    return EventStore(aws.dynamodb(), config.table_name())

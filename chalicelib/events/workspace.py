@@ -11,7 +11,6 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from chalicelib import stores
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import audit_entry
 from chalicelib.core import clock, config, richtext
@@ -21,8 +20,7 @@ from chalicelib.core.i18n import _
 from chalicelib.core.paging import Page
 from chalicelib.events.forms import clean_event, clean_slot
 from chalicelib.events.model import SEAT_COUNTERS, Event, EventStatus
-from chalicelib.events.store import MAX_SLOTS, CapacityBelowConfirmed, SlugTaken, StaleEvent
-from chalicelib.library.model import MaterialStatus
+from chalicelib.events.store import MAX_SLOTS, CapacityBelowConfirmed, SlugTaken, StaleEvent, event_store
 from chalicelib.mail import jobs
 from chalicelib.mail.model import JobKind, MailJob
 
@@ -37,18 +35,18 @@ STALE = _("Iemand anders heeft deze bijeenkomst intussen gewijzigd. Open haar op
 
 def all_events() -> list[Event]:
     """Every event (`manage.py`; never a page, which reads one page of a status)."""
-    return stores.events().all_for_organisers()
+    return event_store().all_for_organisers()
 
 
 def events_page(query: Mapping[str, str]) -> tuple[EventStatus, Page[Event]]:
     """One page of the organisers' list: the events with one status, newest first."""
     wanted = query.get("status", "")
     status = next((s for s in EventStatus if s == wanted), EventStatus.PUBLISHED)
-    return status, stores.events().of_status(status, config.list_page_size(), query.get("na") or None)
+    return status, event_store().of_status(status, config.list_page_size(), query.get("na") or None)
 
 
 def get(slug: str) -> Event:
-    event = stores.events().get(slug) if 0 < len(slug) <= 80 else None
+    event = event_store().get(slug) if 0 < len(slug) <= 80 else None
     if event is None:
         raise NotFound()
     return event
@@ -89,7 +87,7 @@ def write(organiser: Account, event: Event, action: str, before: dict[str, Any],
     old, new = _changes(before, snapshot(event))
     entry = audit_entry(organiser.email, action, event.slug, old, new, clock.now().isoformat())
     try:
-        stores.events().update(event, entry, removed, held_sessions=read)
+        event_store().update(event, entry, removed, held_sessions=read)
     except StaleEvent as exc:
         raise Conflict(STALE) from exc
 
@@ -109,7 +107,7 @@ def create(organiser: Account, form: Mapping[str, str]) -> Event:
     render_description(event)
     entry = audit_entry(organiser.email, "event.created", event.slug, {}, snapshot(event), clock.now().isoformat())
     try:
-        stores.events().create(event, entry)
+        event_store().create(event, entry)
     except SlugTaken as exc:
         raise InvalidInput(
             {"slug": FieldError(_("Er is al een bijeenkomst met dit webadres. Kies een ander."))}
@@ -134,7 +132,6 @@ def update(organiser: Account, slug: str, form: Mapping[str, str]) -> Event:
         write(organiser, event, "event.updated", before)
     except CapacityBelowConfirmed as low:
         raise _capacity_below(low) from low
-    _follow_slides_setting(event)
     return event
 
 
@@ -148,7 +145,7 @@ def import_event(actor: str, event: Event, now: datetime) -> None:
     """
     follow_programme(event)
     render_description(event)
-    store = stores.events()
+    store = event_store()
     existing = store.get(event.slug)
     event.published_at = existing.published_at if existing else None
     if existing is None or existing.status != EventStatus.PUBLISHED:
@@ -190,18 +187,6 @@ def _capacity_below(low: CapacityBelowConfirmed) -> InvalidInput:
     return InvalidInput({low.field: FieldError(message, low.confirmed)})
 
 
-def _follow_slides_setting(event: Event) -> None:
-    """Speakers' slides that no organiser published by hand follow the event's setting and end."""
-    for material in event.materials:
-        if not material.speaker_id or material.status == MaterialStatus.PUBLISHED:
-            continue
-        status = MaterialStatus.AFTER_EVENT if event.publish_slides_after else MaterialStatus.DRAFT
-        if (material.status, material.publish_from) != (status, event.ends_at):
-            material.status, material.publish_from = status, event.ends_at
-            material.stamp_publication(clock.now())
-            stores.library().save_material(material)
-
-
 def change_status(organiser: Account, slug: str, action: str, version: str) -> tuple[Event, MailJob | None]:
     """Publish, unpublish or cancel; cancelling queues a mail to everyone registered or waiting.
 
@@ -230,14 +215,11 @@ def delete_draft(organiser: Account, slug: str, version: str) -> None:
     event = get(slug)
     if version != str(event.version):
         raise Conflict(STALE)
-    has_people = (
-        event.confirmed_total or event.waiting_total or stores.registrations().listed(slug, "", "", 1, None).items
-    )
-    if event.status != EventStatus.DRAFT or has_people or event.materials or stores.library().speakers_of(slug):
+    if event.status != EventStatus.DRAFT or event_store().holds_more_than_its_programme(slug):
         raise Conflict(_("Alleen een concept zonder aanmeldingen, sprekers of materiaal kan worden verwijderd."))
     entry = audit_entry(organiser.email, "event.deleted", slug, snapshot(event), {}, clock.now().isoformat())
     try:
-        stores.events().delete_draft(event, entry)
+        event_store().delete_draft(event, entry)
     except StaleEvent as exc:
         raise Conflict(STALE) from exc
 

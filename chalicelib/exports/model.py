@@ -14,8 +14,9 @@ from typing import Any
 
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import kept_out
+from chalicelib.core.keys import EXPORT_PREFIX, EXPORT_SK, export_object, export_pk
+from chalicelib.core.vocabulary import words
 
-EXPORT_SK = "#EXPORT"
 # how long a finished file can be fetched: the bucket's lifecycle rule removes it after a day
 KEPT = timedelta(days=1)
 
@@ -27,10 +28,16 @@ class ExportKind(StrEnum):
     CERTIFICATES = "certificates"  # a certificate of attendance for everyone checked in, one PDF
 
 
+words(ExportKind)
+
+
 class ExportFormat(StrEnum):
     CSV = "csv"  # semicolons and a byte order mark, for Dutch Excel and any other program
     XLSX = "xlsx"  # an Excel workbook, every cell text
     PDF = "pdf"  # certificates only
+
+
+words(ExportFormat)
 
 
 class ExportStatus(StrEnum):
@@ -38,8 +45,7 @@ class ExportStatus(StrEnum):
     DONE = "done"
 
 
-def export_pk(export_id: str) -> str:
-    return f"EXPORT#{export_id}"
+words(ExportStatus)
 
 
 @dataclass
@@ -61,7 +67,7 @@ class Export:
 
     @property
     def file_key(self) -> str:
-        return f"exports/{self.id}/{self.filename}"
+        return export_object(self.id, self.filename)
 
     def expired(self, now: datetime) -> bool:
         return now - self.created_at > KEPT
@@ -78,4 +84,4 @@ class Export:
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> Export:
-        return from_attributes(cls, item, id=item["PK"].removeprefix("EXPORT#"))
+        return from_attributes(cls, item, id=item["PK"].removeprefix(EXPORT_PREFIX))

@@ -19,9 +19,9 @@ from typing import IO
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib import stores
+from chalicelib.accounts import newsletter
 from chalicelib.accounts.model import Account
-from chalicelib.audit.store import audit_entry
+from chalicelib.audit.store import audit_entry, audit_store
 from chalicelib.core import clock, config, queue
 from chalicelib.core.csv_export import write_csv
 from chalicelib.core.errors import BadRequest, Conflict, LinkInvalid, NotFound, PortalError
@@ -32,7 +32,7 @@ from chalicelib.evaluations import service as evaluations
 from chalicelib.events.model import Event
 from chalicelib.exports import files
 from chalicelib.exports.model import Export, ExportFormat, ExportKind, ExportStatus
-from chalicelib.mail import newsletter
+from chalicelib.exports.store import export_store
 from chalicelib.registrations import attendance, certificates
 
 log = logging.getLogger(__name__)
@@ -117,7 +117,7 @@ def _start(actor: Account, kind: ExportKind, stem: str, event: Event | None, lan
     entry = audit_entry(
         actor.email, "export.requested", target, {}, {"export": export.id, "kind": kind}, now.isoformat()
     )
-    stores.exports().create(export, entry)
+    export_store().create(export, entry)
     try:
         queue.put(config.export_queue_url(), {"export": export.id})
     except (ClientError, BotoCoreError) as error:
@@ -126,7 +126,7 @@ def _start(actor: Account, kind: ExportKind, stem: str, event: Event | None, lan
 
 
 def get(export_id: str) -> Export:
-    export = stores.exports().get(export_id) if 0 < len(export_id) <= 40 else None
+    export = export_store().get(export_id) if 0 < len(export_id) <= 40 else None
     if export is None:
         raise NotFound()
     return export
@@ -141,9 +141,7 @@ def download_url(actor: Account, export_id: str) -> str:
     if export.status != ExportStatus.DONE:
         raise ExportNotReady()
     target = export.event_slug or export.kind
-    stores.audit().put(
-        audit_entry(actor.email, "export.downloaded", target, {}, {"export": export.id}, now.isoformat())
-    )
+    audit_store().put(audit_entry(actor.email, "export.downloaded", target, {}, {"export": export.id}, now.isoformat()))
     return files.download_url(export.file_key, export.filename, export.file_format)
 
 
@@ -154,7 +152,7 @@ def build(body: str) -> None:
     delivered twice writes the same file twice.
     """
     try:
-        export = stores.exports().get(str(json.loads(body)["export"]))
+        export = export_store().get(str(json.loads(body)["export"]))
     except (ValueError, KeyError, TypeError) as error:
         raise UnknownExport("unreadable message") from error
     if export is None:
@@ -165,7 +163,7 @@ def build(body: str) -> None:
         count = _write(export, raw)
         raw.seek(0)
         files.put(export.file_key, raw, export.file_format)
-    stores.exports().finish(export.id, count, clock.now())
+    export_store().finish(export.id, count, clock.now())
     log.info(
         "export built", extra={"export": export.id, "kind": export.kind, "format": export.file_format, "rows": count}
     )

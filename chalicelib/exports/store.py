@@ -8,8 +8,10 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.audit.store import audit_put
+from chalicelib.core import aws, config
 from chalicelib.core.dynamo import from_attrs, is_condition_failed, primary_key, to_attrs
-from chalicelib.exports.model import EXPORT_SK, Export, ExportStatus, export_pk
+from chalicelib.core.keys import EXPORT_SK, export_pk
+from chalicelib.exports.model import Export, ExportStatus
 
 
 class ExportStore:
@@ -50,3 +52,8 @@ class ExportStore:
         except ClientError as error:
             if not is_condition_failed(error):
                 raise
+
+
+def export_store() -> ExportStore:
+    """Exports in this process's table."""
+    return ExportStore(aws.dynamodb(), config.table_name())

@@ -9,17 +9,19 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib import stores
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import audit_entry
 from chalicelib.core import clock, config, themes
 from chalicelib.core.errors import NotFound
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _
+from chalicelib.core.keys import DOCUMENTS_PREFIX, document_object
 from chalicelib.core.paging import Page
 from chalicelib.events.model import EventStatus
-from chalicelib.library import storage
+from chalicelib.events.store import event_store
+from chalicelib.library import materials, storage
 from chalicelib.library.model import ACCESS_LEVELS, Material, MaterialAccess, MaterialStatus
+from chalicelib.library.store import library_store
 
 # documents/{material id}/{random}: offered by the server only
 _KEY = re.compile(r"^documents/((?:[a-z0-9-]{1,80}|_)\.[0-9a-f]{12})/[0-9a-f]{16}$")
@@ -31,18 +33,18 @@ def upload_form() -> storage.UploadForm:
     newest page of published ones and of drafts: what a new document is most likely about, in two
     Queries however many events there are."""
     limit = config.list_page_size()
-    events = [*stores.events().of_status(EventStatus.PUBLISHED, limit, None).items]
-    events += stores.events().of_status(EventStatus.DRAFT, limit, None).items
+    events = [*event_store().of_status(EventStatus.PUBLISHED, limit, None).items]
+    events += event_store().of_status(EventStatus.DRAFT, limit, None).items
     events.sort(key=lambda e: (e.date, e.start), reverse=True)
     targets = [
         storage.UploadTarget(_document_key("_"), ""),  # no event: the form names this choice
         *(storage.UploadTarget(_document_key(e.slug), e.title, e.date) for e in events),
     ]
-    return storage.upload_form("documents/", targets, done=f"{config.base_url()}/beheer/documenten/klaar")
+    return storage.upload_form(DOCUMENTS_PREFIX, targets, done=f"{config.base_url()}/beheer/documenten/klaar")
 
 
 def _document_key(owner: str) -> str:
-    return f"documents/{owner}.{secrets.token_hex(6)}/{secrets.token_hex(8)}"
+    return document_object(f"{owner}.{secrets.token_hex(6)}", secrets.token_hex(8))
 
 
 def finish_upload(organiser: Account, key: str) -> Material:
@@ -51,11 +53,11 @@ def finish_upload(organiser: Account, key: str) -> Material:
     if not match:
         raise NotFound()
     material_id = match.group(1)
-    existing = stores.library().material(material_id)
+    existing = library_store().material(material_id)
     if existing is not None and existing.object_key == key:
         return existing  # the browser came back twice
     slug = material_id.split(".", 1)[0]
-    event = stores.events().get_meta(slug) if slug != "_" else None
+    event = event_store().get_meta(slug) if slug != "_" else None
     if existing is not None or (slug != "_" and event is None):
         # the form is signed for all of documents/, so a browser can send any key there: one naming a
         # material that exists, or an event that does not, is no new document
@@ -79,22 +81,22 @@ def finish_upload(organiser: Account, key: str) -> Material:
         status=MaterialStatus.DRAFT,
     )
     entry = audit_entry(organiser.email, "material.uploaded", material.id, {}, _snapshot(material), _now())
-    stores.library().save_material(material, entry)
+    materials.save(material, entry)
     return material
 
 
 def materials_page(cursor: str | None) -> Page[Material]:
     """One page of every material, drafts too, newest first, for the organisers' list."""
-    return stores.library().newest(config.list_page_size(), cursor)
+    return library_store().newest(config.list_page_size(), cursor)
 
 
 def downloads(material_id: str) -> tuple[Material, list[Any]]:
     """A material and who downloaded it when; NotFound if there is no such material."""
-    return get(material_id), stores.library().downloads(material_id)
+    return get(material_id), library_store().downloads(material_id)
 
 
 def get(material_id: str) -> Material:
-    material = stores.library().material(material_id) if len(material_id) <= 100 else None
+    material = library_store().material(material_id) if len(material_id) <= 100 else None
     if material is None:
         raise NotFound()
     return material
@@ -128,7 +130,7 @@ def update(organiser: Account, material_id: str, form: Mapping[str, str]) -> Mat
     material.access, material.status = MaterialAccess(access), MaterialStatus(status)
     material.themes = themes.chosen(form)
     if status == MaterialStatus.AFTER_EVENT and material.publish_from is None:
-        event = stores.events().get_meta(material.event_slug)
+        event = event_store().get_meta(material.event_slug)
         material.publish_from = event.ends_at if event else clock.now()
     if before["status"] != material.status:
         material.stamp_publication(clock.now())
@@ -142,7 +144,7 @@ def update(organiser: Account, material_id: str, form: Mapping[str, str]) -> Mat
         {k: after[k] for k in changed},
         _now(),
     )
-    stores.library().save_material(material, entry)
+    materials.save(material, entry)
     return material
 
 
@@ -150,7 +152,7 @@ def remove(organiser: Account, material_id: str) -> None:
     """The record first (so nobody is sent to a missing file), then every version of the file."""
     material = get(material_id)
     entry = audit_entry(organiser.email, "material.removed", material.id, _snapshot(material), {}, _now())
-    stores.library().delete_material(material, entry)
+    materials.delete(material, entry)
     storage.delete(material.object_key)
 
 

@@ -10,11 +10,19 @@ from typing import Any
 from chalicelib.core.clock import local_time
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import kept_out
-from chalicelib.events.model import event_pk
-
-SPEAKER_PREFIX = "SPEAKER#"
-MATERIAL_PREFIX = "#MATERIAL#"  # '#': an event's materials come with its one page Query
-LIBRARY_PK = "LIBRARY"  # materials that belong to no event
+from chalicelib.core.i18n import _
+from chalicelib.core.keys import (
+    MATERIAL_PREFIX,
+    MATERIALS_INDEX,
+    SPEAKER_PREFIX,
+    event_pk,
+    material_pk,
+    material_sk,
+    slug_of,
+    speaker_sk,
+)
+from chalicelib.core.vocabulary import words
+from chalicelib.events.model import Event
 
 
 class MaterialAccess(StrEnum):
@@ -26,6 +34,18 @@ class MaterialAccess(StrEnum):
     ORGANISERS = "organisers"
 
 
+# who may open it, as organisers' pages say
+words(
+    MaterialAccess,
+    {
+        MaterialAccess.PUBLIC: _("Iedereen"),
+        MaterialAccess.MEMBERS: _("Leden"),
+        MaterialAccess.ATTENDEES: _("Deelnemers van de bijeenkomst"),
+        MaterialAccess.ORGANISERS: _("Alleen organisatoren"),
+    },
+)
+
+
 ACCESS_LEVELS = tuple(MaterialAccess)
 
 
@@ -35,11 +55,17 @@ class MaterialStatus(StrEnum):
     AFTER_EVENT = "after_event"  # published once its event is over
 
 
+words(MaterialStatus)
+
+
 class FileType(StrEnum):
     PDF = "pdf"
     PPTX = "pptx"
     ODP = "odp"
     DOCX = "docx"
+
+
+words(FileType)
 
 
 # file type -> the content type it is served with
@@ -75,22 +101,19 @@ class InvitedSpeaker:
     def to_item(self) -> dict[str, Any]:
         return {
             "PK": event_pk(self.event_slug),
-            "SK": f"{SPEAKER_PREFIX}{self.id}",
+            "SK": speaker_sk(self.id),
             "type": "speaker",
             **attributes(self),
         }
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> InvitedSpeaker:
-        return from_attributes(
-            cls, item, event_slug=item["PK"].removeprefix("EVENT#"), id=item["SK"].removeprefix(SPEAKER_PREFIX)
-        )
+        return from_attributes(cls, item, event_slug=slug_of(item["PK"]), id=item["SK"].removeprefix(SPEAKER_PREFIX))
 
 
-def material_pk(material_id: str) -> str:
-    """Material ids are '{event slug}.{random}' or '_.{random}' (no event): the id says where it lives."""
-    owner = material_id.split(".", 1)[0]
-    return LIBRARY_PK if owner == "_" else event_pk(owner)
+def materials_of(event: Event) -> list[Material]:
+    """The materials that came with an event's Query (library materials live in its partition)."""
+    return [Material.from_item(item) for item in event.attached if item["SK"].startswith(MATERIAL_PREFIX)]
 
 
 @dataclass
@@ -156,11 +179,11 @@ class Material:
     def to_item(self) -> dict[str, Any]:
         return {
             "PK": material_pk(self.id),
-            "SK": f"{MATERIAL_PREFIX}{self.id}",
+            "SK": material_sk(self.id),
             "type": "material",
             **attributes(self),
             # every material, newest first, for the library and the organisers' list
-            "GSI1PK": "MATERIALS",
+            "GSI1PK": MATERIALS_INDEX,
             "GSI1SK": f"{self.date.isoformat()}#{self.id}",
             # GSI3 of the same partition: by the moment it became visible, for the daily digest
             **({"GSI3SK": f"{local_time(self.visible_from)}#{self.id}"} if self.visible_from else {}),

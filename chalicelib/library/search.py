@@ -22,14 +22,15 @@ from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib import stores
 from chalicelib.accounts.model import Access, Account
 from chalicelib.core import clock, config, queue
 from chalicelib.core.themes import THEMES
 from chalicelib.events.model import Event
+from chalicelib.events.store import event_store
 from chalicelib.library import extract, search_index, search_store
 from chalicelib.library.model import Material
 from chalicelib.library.search_index import Filters, Hit, Visitor
+from chalicelib.library.store import library_store
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ def update(body: str) -> None:
             search_index.create(connection)
             if rebuild:
                 events: dict[str, Event | None] = {}
-                materials = stores.library().all_materials()
+                materials = library_store().all_materials()
                 for material in materials:
                     _put(connection, material, events)
                 log.info("search index rebuilt", extra={"materials": len(materials)})
@@ -151,7 +152,7 @@ def update(body: str) -> None:
 
 
 def _update_one(connection: sqlite3.Connection, material_id: str) -> None:
-    material = stores.library().material(material_id)
+    material = library_store().material(material_id)
     if material is None:
         search_index.remove(connection, material_id)
         search_store.delete_text(material_id)
@@ -174,7 +175,7 @@ def _people(material: Material, events: dict[str, Event | None]) -> str:
     if not material.event_slug:
         return ""
     if material.event_slug not in events:
-        events[material.event_slug] = stores.events().get(material.event_slug)
+        events[material.event_slug] = event_store().get(material.event_slug)
     event = events[material.event_slug]
     slot = next((s for s in (event.programme if event else []) if s.position == material.slot), None)
     session = next((s for s in slot.sessions if s.id == material.session), None) if slot else None
@@ -183,6 +184,6 @@ def _people(material: Material, events: dict[str, Event | None]) -> str:
     if material.speaker_name:
         names.append(f"{material.speaker_name} {material.speaker_organisation}")
     elif material.speaker_id:  # slides kept before materials named their speaker
-        invited = stores.library().speaker(material.event_slug, material.speaker_id)
+        invited = library_store().speaker(material.event_slug, material.speaker_id)
         names += [f"{invited.name} {invited.organisation}"] if invited else []
     return " ".join(names)

@@ -12,8 +12,7 @@ from pathlib import Path
 from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, config
-
-INDEX_KEY = "search/library.sqlite"
+from chalicelib.core.keys import SEARCH_INDEX_OBJECT, text_object
 
 
 def _missing(error: ClientError) -> bool:
@@ -23,7 +22,7 @@ def _missing(error: ClientError) -> bool:
 def index_etag() -> str | None:
     """The index object's ETag (one HeadObject); None while there is no index yet."""
     try:
-        return str(aws.s3().head_object(Bucket=config.bucket_name(), Key=INDEX_KEY)["ETag"])
+        return str(aws.s3().head_object(Bucket=config.bucket_name(), Key=SEARCH_INDEX_OBJECT)["ETag"])
     except ClientError as error:
         if _missing(error):
             return None
@@ -33,7 +32,7 @@ def index_etag() -> str | None:
 def download_index(path: Path) -> str | None:
     """Copy the index to `path`; its ETag, or None (and no file) when there is none."""
     try:
-        response = aws.s3().get_object(Bucket=config.bucket_name(), Key=INDEX_KEY)
+        response = aws.s3().get_object(Bucket=config.bucket_name(), Key=SEARCH_INDEX_OBJECT)
     except ClientError as error:
         if _missing(error):
             return None
@@ -45,13 +44,13 @@ def download_index(path: Path) -> str | None:
 def upload_index(path: Path) -> None:
     with path.open("rb") as body:
         aws.s3().put_object(
-            Bucket=config.bucket_name(), Key=INDEX_KEY, Body=body, ContentType="application/vnd.sqlite3"
+            Bucket=config.bucket_name(), Key=SEARCH_INDEX_OBJECT, Body=body, ContentType="application/vnd.sqlite3"
         )
 
 
 def text(material_id: str, source: str) -> str | None:
     """The stored text of a material's file, if it was taken from this very object."""
-    key = f"texts/{material_id}.txt"
+    key = text_object(material_id)
     try:
         response = aws.s3().get_object(Bucket=config.bucket_name(), Key=key)
     except ClientError as error:
@@ -66,7 +65,7 @@ def text(material_id: str, source: str) -> str | None:
 def put_text(material_id: str, source: str, content: str) -> None:
     aws.s3().put_object(
         Bucket=config.bucket_name(),
-        Key=f"texts/{material_id}.txt",
+        Key=text_object(material_id),
         Body=content.encode("utf-8"),
         ContentType="text/plain; charset=utf-8",
         Metadata={"source": source},
@@ -74,7 +73,7 @@ def put_text(material_id: str, source: str, content: str) -> None:
 
 
 def delete_text(material_id: str) -> None:
-    aws.s3().delete_object(Bucket=config.bucket_name(), Key=f"texts/{material_id}.txt")
+    aws.s3().delete_object(Bucket=config.bucket_name(), Key=text_object(material_id))
 
 
 def file_content(key: str, version: str) -> bytes:

@@ -12,21 +12,30 @@ import secrets
 from collections.abc import Mapping
 from datetime import datetime
 
-from chalicelib import stores
 from chalicelib.accounts.model import Access, Account
 from chalicelib.audit.store import audit_entry
 from chalicelib.core import clock, observability
 from chalicelib.core.errors import BadRequest, NotFound
 from chalicelib.core.forms import whole_number
 from chalicelib.core.i18n import _
+from chalicelib.core.keys import document_object
 from chalicelib.core.themes import THEMES
 from chalicelib.events import service as events
 from chalicelib.events.model import Event
-from chalicelib.library import search, storage
-from chalicelib.library.model import ACCESS_LEVELS, FILE_TYPES, Material, MaterialAccess, MaterialStatus
+from chalicelib.library import materials, search, storage
+from chalicelib.library.model import (
+    ACCESS_LEVELS,
+    FILE_TYPES,
+    Material,
+    MaterialAccess,
+    MaterialStatus,
+    materials_of,
+)
 from chalicelib.library.search import LibraryPage
 from chalicelib.library.search_index import Filters
-from chalicelib.registrations.model import RegistrationStatus
+from chalicelib.library.store import library_store
+from chalicelib.registrations.lifecycle import RegistrationStatus
+from chalicelib.registrations.store import registration_store
 
 
 def attended(account: Account | None) -> set[str]:
@@ -34,7 +43,7 @@ def attended(account: Account | None) -> set[str]:
     if account is None:
         return set()
     confirmed = RegistrationStatus.CONFIRMED
-    return {r.event_slug for r in stores.registrations().for_email(account.email) if r.status == confirmed}
+    return {r.event_slug for r in registration_store().for_email(account.email) if r.status == confirmed}
 
 
 def may_open(material: Material, account: Account | None, attended_events: set[str], now: datetime) -> bool:
@@ -55,7 +64,7 @@ def may_open(material: Material, account: Account | None, attended_events: set[s
 def of_event(event: Event, account: Account | None, now: datetime) -> list[Material]:
     """An event's materials that this visitor may open. They came with the event's Query; only
     attendee-only ones need the visitor's registrations (one more Query, and only then)."""
-    visible = [m for m in event.materials if m.is_visible(now)]
+    visible = [m for m in materials_of(event) if m.is_visible(now)]
     needs_registrations = account is not None and any(m.access == MaterialAccess.ATTENDEES for m in visible)
     attended_events = attended(account) if needs_registrations else set()
     return [m for m in visible if may_open(m, account, attended_events, now)]
@@ -97,25 +106,25 @@ def find(account: Account | None, filters: Filters) -> LibraryPage:
 
 def download(material_id: str, account: Account | None) -> str:
     """Check access, record who downloaded what and when, then a 5-minute presigned URL."""
-    material = stores.library().material(material_id) if len(material_id) <= 100 else None
+    material = library_store().material(material_id) if len(material_id) <= 100 else None
     # the visitor's registrations matter only for attendee material: read them only then
     events_attended = attended(account) if material and material.access == MaterialAccess.ATTENDEES else set()
     if material is None or not may_open(material, account, events_attended, clock.now()):
         raise NotFound(_("Dit materiaal bestaat niet, of u hebt er geen toegang toe. Bent u lid? Log dan eerst in."))
-    stores.library().record_download(material.id, account.email if account else "anoniem", clock.now().isoformat())
+    library_store().record_download(material.id, account.email if account else "anoniem", clock.now().isoformat())
     observability.count("Downloads")
     return storage.download_url(material.object_key, material.filename, material.file_type, material.object_version)
 
 
 def set_published(organiser: Account, material_id: str, published: bool) -> Material:
-    store = stores.library()
+    store = library_store()
     material = store.material(material_id)
     if material is None:
         raise NotFound()
     before = {"status": material.status}
     material.status = MaterialStatus.PUBLISHED if published else MaterialStatus.DRAFT
     material.stamp_publication(clock.now())
-    store.save_material(
+    materials.save(
         material,
         audit_entry(
             organiser.email,
@@ -149,7 +158,7 @@ def add_document(
         raise ValueError(f"need a title, a type in {list(FILE_TYPES)}, access in {ACCESS_LEVELS}, themes in {THEMES}")
     event = events.get(event_slug) if event_slug else None
     material_id = f"{event_slug or '_'}.{secrets.token_hex(6)}"
-    key = f"documents/{material_id}/{secrets.token_hex(8)}"
+    key = document_object(material_id, secrets.token_hex(8))
     storage.put(key, content, extension, filename)
     stored = storage.verify(key)
     material = Material(
@@ -170,5 +179,5 @@ def add_document(
         status=MaterialStatus.PUBLISHED,
     )
     material.stamp_publication(clock.now())
-    stores.library().save_material(material)
+    materials.save(material)
     return material

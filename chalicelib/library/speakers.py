@@ -12,16 +12,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from chalicelib import stores
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import audit_entry
 from chalicelib.core import clock, config
 from chalicelib.core.errors import Conflict, EventNotFound, LinkInvalid, NotFound
 from chalicelib.core.forms import FieldError, clean_email_field, raise_if, text_field
 from chalicelib.core.i18n import _
+from chalicelib.core.keys import uploads_prefix
 from chalicelib.events.model import Event, Session, Slot
-from chalicelib.library import storage
-from chalicelib.library.model import InvitedSpeaker, Material, MaterialAccess, MaterialStatus
+from chalicelib.events.store import event_store
+from chalicelib.library import materials, storage
+from chalicelib.library.model import InvitedSpeaker, Material, MaterialAccess, MaterialStatus, materials_of
+from chalicelib.library.store import library_store
 from chalicelib.mail import sending as mail
 
 TOKEN_MAX = 64
@@ -79,7 +81,7 @@ def invite(
     slug: str, slots: tuple[int, ...], name: str, organisation: str, email: str, actor: str = "command line"
 ) -> tuple[InvitedSpeaker, str]:
     """Store a speaker for slots of an event (drafts too) and mail them their private link."""
-    event = stores.events().get(slug)
+    event = event_store().get(slug)
     if event is None:
         raise EventNotFound()
     positions = {s.position for s in event.programme}
@@ -96,7 +98,7 @@ def _invite(
     )
     after = {"name": name, "organisation": organisation, "email": email, "slots": list(speaker.slots)}
     entry = audit_entry(actor, "speaker.invited", f"{event.slug}/{speaker.id}", {}, after, clock.now().isoformat())
-    token = stores.library().add_speaker(speaker, entry)
+    token = library_store().add_speaker(speaker, entry)
     return speaker, _mail_link(speaker, event, token)
 
 
@@ -116,7 +118,7 @@ def _mail_link(speaker: InvitedSpeaker, event: Event, token: str) -> str:
 
 
 def of_event(slug: str) -> list[InvitedSpeaker]:
-    return stores.library().speakers_of(slug)
+    return library_store().speakers_of(slug)
 
 
 def prefilled(event: Event, query: Mapping[str, str]) -> dict[str, str]:
@@ -148,7 +150,7 @@ def uninvited(event: Event, invited: list[InvitedSpeaker]) -> dict[int, list[tup
 
 
 def invite_from_form(organiser: Account, slug: str, form: Mapping[str, str]) -> InvitedSpeaker:
-    event = stores.events().get(slug)
+    event = event_store().get(slug)
     if event is None:
         raise NotFound()
     errors: dict[str, FieldError] = {}
@@ -164,8 +166,8 @@ def invite_from_form(organiser: Account, slug: str, form: Mapping[str, str]) -> 
 
 
 def _invited(slug: str, speaker_id: str) -> tuple[InvitedSpeaker, Event]:
-    event = stores.events().get(slug)
-    speaker = stores.library().speaker(slug, speaker_id) if len(speaker_id) <= 12 else None
+    event = event_store().get(slug)
+    speaker = library_store().speaker(slug, speaker_id) if len(speaker_id) <= 12 else None
     if event is None or speaker is None:
         raise NotFound()
     return speaker, event
@@ -177,7 +179,7 @@ def resend(organiser: Account, slug: str, speaker_id: str) -> None:
     if speaker.revoked:
         raise Conflict(_("Deze uitnodiging is ingetrokken."))
     entry = audit_entry(organiser.email, "speaker.resent", f"{slug}/{speaker.id}", {}, {}, clock.now().isoformat())
-    _mail_link(speaker, event, stores.library().add_link(speaker, entry))
+    _mail_link(speaker, event, library_store().add_link(speaker, entry))
 
 
 def revoke_invitation(organiser: Account, slug: str, speaker_id: str) -> None:
@@ -190,27 +192,27 @@ def revoke_invitation(organiser: Account, slug: str, speaker_id: str) -> None:
         {"revoked": True},
         clock.now().isoformat(),
     )
-    stores.library().revoke(speaker, entry)
+    library_store().revoke(speaker, entry)
 
 
 def open_link(token: str) -> SpeakerView:
     """The speaker behind a link; refused when unknown, revoked, or past its days after the event."""
-    speaker = stores.library().speaker_by_link(token) if 0 < len(token) <= TOKEN_MAX else None
+    speaker = library_store().speaker_by_link(token) if 0 < len(token) <= TOKEN_MAX else None
     if speaker is None or speaker.revoked:
         raise LinkInvalid()
-    event = stores.events().get(speaker.event_slug)  # a draft event's speakers can upload already
+    event = event_store().get(speaker.event_slug)  # a draft event's speakers can upload already
     if event is None:
         raise LinkInvalid()
     if clock.now() > event.ends_at + timedelta(days=config.speaker_link_days()):
         raise LinkInvalid()
-    files = [m for m in event.materials if m.speaker_id == speaker.id]
+    files = [m for m in materials_of(event) if m.speaker_id == speaker.id]
     return SpeakerView(speaker, event, parts_of(speaker, event, files), files)
 
 
 def upload_form(token: str, view: SpeakerView) -> storage.UploadForm:
     """The form on the speaker's page: pick one of their parts and a file, which goes straight to S3.
     Each part's key names the material it becomes, so a new file replaces the part's earlier one."""
-    prefix = f"uploads/{view.event.slug}/{view.speaker.id}/"
+    prefix = uploads_prefix(view.event.slug, view.speaker.id)
     targets = []
     for part in view.parts:
         existing = next((m for m in view.files if m.part == part.key), None)
@@ -230,7 +232,7 @@ def finish_upload(token: str, key: str) -> Material:
     part = next((p for p in view.parts if p.key == match.group(4)), None)
     if part is None or not material_id.startswith(f"{view.event.slug}."):
         raise NotFound()
-    library = stores.library()
+    library = library_store()
     # The form is signed for the speaker's whole prefix, so the material id in a key is theirs to
     # write: it must be the part's own file, or, for a part without one, an id nobody uses. A part
     # keeps one file, and a file keeps its part.
@@ -271,7 +273,7 @@ def finish_upload(token: str, key: str) -> Material:
     )
     if previous is None:
         material.stamp_publication(clock.now())  # after the event: from its end (or now, if that was)
-    library.save_material(material)
+    materials.save(material)
     if previous and previous.object_key != stored.key:
         # the new file is saved and in use: an old one S3 will not delete now must not undo that
         storage.discard(previous.object_key)
@@ -283,13 +285,13 @@ def remove(token: str, material_id: str) -> None:
     material = next((m for m in view.files if m.id == material_id), None)
     if material is None:
         raise NotFound()  # someone else's file, or gone already
-    stores.library().delete_material(material)
+    materials.delete(material)
     storage.delete(material.object_key)
 
 
 def revoke(slug: str, email: str) -> int:
     """For the command line: revoke every link of this speaker at this event."""
-    store = stores.library()
+    store = library_store()
     revoked = 0
     for item in store.speakers_of(slug):
         if item.email.lower() == email.lower():
@@ -299,3 +301,22 @@ def revoke(slug: str, email: str) -> int:
             store.revoke(item, entry)
             revoked += 1
     return revoked
+
+
+def slides_by_slot(event: Event) -> dict[int, list[Material]]:
+    """The speakers' files of each programme slot (a round's: one per workshop), for the Sprekers tab."""
+    files = [m for m in materials_of(event) if m.speaker_id]
+    return {slot.position: [m for m in files if m.slot == slot.position] for slot in event.programme}
+
+
+def follow_event(event: Event) -> None:
+    """After an organiser's change of the event: speakers' slides that no organiser published by hand
+    follow the event's setting (published after the meeting, or not) and its end."""
+    for material in materials_of(event):
+        if not material.speaker_id or material.status == MaterialStatus.PUBLISHED:
+            continue
+        status = MaterialStatus.AFTER_EVENT if event.publish_slides_after else MaterialStatus.DRAFT
+        if (material.status, material.publish_from) != (status, event.ends_at):
+            material.status, material.publish_from = status, event.ends_at
+            material.stamp_publication(clock.now())
+            materials.save(material)

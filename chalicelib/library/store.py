@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from collections.abc import Callable
 from typing import Any
 
 from chalicelib.audit.store import audit_put
+from chalicelib.core import aws, config
 from chalicelib.core.dynamo import from_attrs, on_day, primary_key, query_all, to_attrs
+from chalicelib.core.keys import (
+    LINK_SK,
+    MATERIAL_PREFIX,
+    MATERIALS_INDEX,
+    SPEAKER_PREFIX,
+    downloads_pk,
+    event_pk,
+    material_pk,
+    speaker_link_pk,
+)
 from chalicelib.core.paging import Page, query_page
-from chalicelib.events.model import event_pk
-from chalicelib.library.model import MATERIAL_PREFIX, SPEAKER_PREFIX, InvitedSpeaker, Material, material_pk
-
-LINK_SK = "#LINK"
-
-
-def _link_pk(token: str) -> str:
-    return f"SPEAKERLINK#{hashlib.sha256(token.encode()).hexdigest()}"
+from chalicelib.library.model import InvitedSpeaker, Material
 
 
 class LibraryStore:
-    """`changed` is told of every material written or deleted: the search index follows them."""
-
-    def __init__(self, client: Any, table: str, changed: Callable[[str], None]) -> None:
+    def __init__(self, client: Any, table: str) -> None:
         self._client = client
         self._table = table
-        self._changed = changed
 
     # -- speakers -------------------------------------------------------
 
@@ -48,7 +47,7 @@ class LibraryStore:
     def _add_link(self, speaker: InvitedSpeaker, items: list[dict[str, Any]], audit: dict[str, Any]) -> str:
         token = secrets.token_urlsafe(32)
         link = {
-            "PK": _link_pk(token),
+            "PK": speaker_link_pk(token),
             "SK": LINK_SK,
             "type": "speaker_link",
             "event_slug": speaker.event_slug,
@@ -61,7 +60,7 @@ class LibraryStore:
         return token
 
     def speaker_by_link(self, token: str) -> InvitedSpeaker | None:
-        response = self._client.get_item(TableName=self._table, Key=primary_key(_link_pk(token), LINK_SK))
+        response = self._client.get_item(TableName=self._table, Key=primary_key(speaker_link_pk(token), LINK_SK))
         if "Item" not in response:
             return None
         link = from_attrs(response["Item"])
@@ -108,13 +107,11 @@ class LibraryStore:
         """Write a material; an organiser's change comes with its audit entry, in one transaction."""
         put = {"Put": {"TableName": self._table, "Item": to_attrs(material.to_item())}}
         self._client.transact_write_items(TransactItems=[put, *([audit_put(self._table, audit)] if audit else [])])
-        self._changed(material.id)
 
     def delete_material(self, material: Material, audit: dict[str, Any] | None = None) -> None:
         item_key = primary_key(material_pk(material.id), f"{MATERIAL_PREFIX}{material.id}")
         delete = {"Delete": {"TableName": self._table, "Key": item_key}}
         self._client.transact_write_items(TransactItems=[delete, *([audit_put(self._table, audit)] if audit else [])])
-        self._changed(material.id)
 
     def newest(self, limit: int, cursor: str | None) -> Page[Material]:
         """One page of every material, drafts too, newest first (organisers' list): one Query of GSI1."""
@@ -122,7 +119,7 @@ class LibraryStore:
             "TableName": self._table,
             "IndexName": "GSI1",
             "KeyConditionExpression": "GSI1PK = :pk",
-            "ExpressionAttributeValues": to_attrs({":pk": "MATERIALS"}),
+            "ExpressionAttributeValues": to_attrs({":pk": MATERIALS_INDEX}),
             "ScanIndexForward": False,
         }
         items, after = query_page(self._client, params, limit, cursor, scope="materials")
@@ -135,7 +132,7 @@ class LibraryStore:
             TableName=self._table,
             IndexName="GSI1",
             KeyConditionExpression="GSI1PK = :pk",
-            ExpressionAttributeValues=to_attrs({":pk": "MATERIALS"}),
+            ExpressionAttributeValues=to_attrs({":pk": MATERIALS_INDEX}),
             ScanIndexForward=False,
         )
         return [Material.from_item(i) for i in items]
@@ -143,13 +140,13 @@ class LibraryStore:
     def visible_on(self, day: str) -> list[Material]:
         """Materials that became visible on a day (YYYY-MM-DD, the network's clock), drafts never:
         one Query of GSI3, whose sort key in this partition is the moment they became visible."""
-        return [Material.from_item(i) for i in on_day(self._client, self._table, "MATERIALS", day)]
+        return [Material.from_item(i) for i in on_day(self._client, self._table, MATERIALS_INDEX, day)]
 
     # -- download audit -------------------------------------------------
 
     def record_download(self, material_id: str, who: str, at: str) -> None:
         item = {
-            "PK": f"DOWNLOADS#{material_id}",
+            "PK": downloads_pk(material_id),
             "SK": f"{at}#{secrets.token_hex(4)}",
             "type": "download",
             "who": who,
@@ -163,7 +160,12 @@ class LibraryStore:
         response = self._client.query(
             TableName=self._table,
             KeyConditionExpression="PK = :pk",
-            ExpressionAttributeValues=to_attrs({":pk": f"DOWNLOADS#{material_id}"}),
+            ExpressionAttributeValues=to_attrs({":pk": downloads_pk(material_id)}),
             ScanIndexForward=False,
         )
         return [from_attrs(i) for i in response["Items"]]
+
+
+def library_store() -> LibraryStore:
+    """Materials, invited speakers and downloads in this process's table."""
+    return LibraryStore(aws.dynamodb(), config.table_name())

@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib import stores
 from chalicelib.audit.store import audit_entry
 from chalicelib.core import clock, config, queue
 from chalicelib.core.errors import NotFound, PortalError
 from chalicelib.core.i18n import _
-from chalicelib.events.model import Event
 from chalicelib.mail.model import Failure, JobKind, JobStatus, MailJob
+from chalicelib.mail.store import job_store
+
+
+class Meeting(Protocol):
+    """What a job about a meeting keeps of it (an event of events/ is one)."""
+
+    slug: str
+    title: str
 
 
 class QueueUnavailable(PortalError):
@@ -34,7 +41,7 @@ def start(
     action: str,
     now: datetime,
     *,
-    event: Event | None = None,
+    event: Meeting | None = None,
     subject: str = "",
     body: str = "",
     job_id: str | None = None,
@@ -54,7 +61,7 @@ def start(
     )
     target = event.slug if event else kind
     entry = audit_entry(actor, action, target, {}, {"job": job.id, "kind": kind, "subject": subject}, now.isoformat())
-    stores.jobs().create(job, entry)
+    job_store().create(job, entry)
     _queue(job)
     return job
 
@@ -86,15 +93,15 @@ def may_be_stalled(job: MailJob) -> bool:
 
 
 def get(job_id: str) -> MailJob:
-    job = stores.jobs().get(job_id) if 0 < len(job_id) <= 120 else None
+    job = job_store().get(job_id) if 0 < len(job_id) <= 120 else None
     if job is None:
         raise NotFound()
     return job
 
 
 def recent() -> list[MailJob]:
-    return stores.jobs().recent(config.JOBS_SHOWN)
+    return job_store().recent(config.JOBS_SHOWN)
 
 
 def failures(job_id: str) -> list[Failure]:
-    return stores.jobs().failures(job_id)
+    return job_store().failures(job_id)

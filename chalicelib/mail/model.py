@@ -16,13 +16,18 @@ from typing import Any
 
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import kept_out
-
-JOB_SK = "#JOB"
-JOBS_INDEX_PK = "JOBS"
-RECIPIENT_PREFIX = "TO#"
-FAILED_PREFIX = "FAILED#"
-SUPPRESSED_SK = "#SUPPRESSED"
-SUPPRESSED_INDEX_PK = "SUPPRESSED"
+from chalicelib.core.i18n import _
+from chalicelib.core.keys import (
+    JOB_PREFIX,
+    JOB_SK,
+    JOBS_INDEX,
+    SUPPRESSED_INDEX,
+    SUPPRESSED_PREFIX,
+    SUPPRESSED_SK,
+    job_pk,
+    suppressed_pk,
+)
+from chalicelib.core.vocabulary import words
 
 
 class JobKind(StrEnum):
@@ -31,13 +36,29 @@ class JobKind(StrEnum):
     NEWSLETTER = "newsletter"  # every subscribed member
     REMINDER = "reminder"  # confirmed attendees, a few days before
     EVALUATION = "evaluation"  # the day after: who was checked in (everyone confirmed if nobody was)
-    DIGEST = "digest"  # what was published yesterday, to who follows its themes (mail/digest.py)
+    DIGEST = "digest"  # what was published yesterday, to who follows its themes (following/digest.py)
+
+
+words(
+    JobKind,
+    {
+        JobKind.ATTENDEE_MESSAGE: _("Bericht aan deelnemers"),
+        JobKind.EVENT_CANCELLED: _("Annulering van een bijeenkomst"),
+        JobKind.NEWSLETTER: _("Nieuwsbrief"),
+        JobKind.REMINDER: _("Herinnering"),
+        JobKind.EVALUATION: _("Evaluatie"),
+        JobKind.DIGEST: _("Nieuw in gevolgde thema's"),
+    },
+)
 
 
 class JobStatus(StrEnum):
     QUEUED = "queued"  # recorded and on the queue; the worker has not found the recipients yet
     SENDING = "sending"
     DONE = "done"  # every recipient was sent to or failed for good
+
+
+words(JobStatus, {JobStatus.QUEUED: _("In de wachtrij"), JobStatus.SENDING: _("Bezig"), JobStatus.DONE: _("Klaar")})
 
 
 class RecipientState(StrEnum):
@@ -52,8 +73,11 @@ class SuppressionReason(StrEnum):
     COMPLAINT = "complaint"  # the recipient marked a mail as spam
 
 
-def job_pk(job_id: str) -> str:
-    return f"JOB#{job_id}"
+# why mail to many skips an address
+words(
+    SuppressionReason,
+    {SuppressionReason.BOUNCE: _("Onbestelbaar (harde bounce)"), SuppressionReason.COMPLAINT: _("Als spam gemeld")},
+)
 
 
 @dataclass
@@ -86,13 +110,13 @@ class MailJob:
             "type": "mail_job",
             **attributes(self),
             # every job, newest first, for /beheer/verzendingen
-            "GSI1PK": JOBS_INDEX_PK,
+            "GSI1PK": JOBS_INDEX,
             "GSI1SK": f"{self.created_at.isoformat()}#{self.id}",
         }
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> MailJob:
-        return from_attributes(cls, item, id=item["PK"].removeprefix("JOB#"))
+        return from_attributes(cls, item, id=item["PK"].removeprefix(JOB_PREFIX))
 
 
 @dataclass(frozen=True)
@@ -126,10 +150,6 @@ class Failure:
     at: datetime
 
 
-def suppressed_pk(key: str) -> str:
-    return f"SUPPRESSED#{key}"
-
-
 @dataclass
 class Suppression:
     """An address that mail to many skips, because SES reported it bounced for good or complained."""
@@ -147,10 +167,10 @@ class Suppression:
             "type": "suppression",
             **attributes(self),
             # the list for organisers, newest first
-            "GSI1PK": SUPPRESSED_INDEX_PK,
+            "GSI1PK": SUPPRESSED_INDEX,
             "GSI1SK": f"{self.at.isoformat()}#{self.key}",
         }
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> Suppression:
-        return from_attributes(cls, item, key=item["PK"].removeprefix("SUPPRESSED#"))
+        return from_attributes(cls, item, key=item["PK"].removeprefix(SUPPRESSED_PREFIX))

@@ -17,18 +17,10 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.audit.store import audit_put
+from chalicelib.core import aws, config
 from chalicelib.core.dynamo import from_attrs, is_cancelled, is_condition_failed, primary_key, to_attrs
-from chalicelib.mail.model import (
-    FAILED_PREFIX,
-    JOB_SK,
-    JOBS_INDEX_PK,
-    RECIPIENT_PREFIX,
-    Failure,
-    JobStatus,
-    MailJob,
-    RecipientState,
-    job_pk,
-)
+from chalicelib.core.keys import FAILED_PREFIX, JOB_SK, JOBS_INDEX, RECIPIENT_PREFIX, job_pk
+from chalicelib.mail.model import Failure, JobStatus, MailJob, RecipientState
 
 FAILURES_SHOWN = 200
 # the states a recipient ends in, each with its counter on the job
@@ -71,7 +63,7 @@ class JobStore:
             TableName=self._table,
             IndexName="GSI1",
             KeyConditionExpression="GSI1PK = :pk",
-            ExpressionAttributeValues=to_attrs({":pk": JOBS_INDEX_PK}),
+            ExpressionAttributeValues=to_attrs({":pk": JOBS_INDEX}),
             ScanIndexForward=False,
             Limit=limit,
         )
@@ -226,3 +218,8 @@ class JobStore:
         )
         items = [from_attrs(item) for item in response["Items"]]
         return [Failure(i["email"], i["code"], datetime.fromisoformat(i["at"])) for i in items]
+
+
+def job_store() -> JobStore:
+    """Mail jobs and their recipients' marks in this process's table."""
+    return JobStore(aws.dynamodb(), config.table_name())

@@ -17,14 +17,12 @@ from datetime import datetime
 from email.utils import parseaddr
 from typing import Any
 
-from chalicelib import stores
-from chalicelib.accounts.model import Account
 from chalicelib.audit.store import audit_entry
 from chalicelib.core import clock
 from chalicelib.core.errors import NotFound
 from chalicelib.core.keys import email_key
 from chalicelib.mail.model import Suppression, SuppressionReason
-from chalicelib.mail.suppression_store import NotSuppressed
+from chalicelib.mail.suppression_store import NotSuppressed, suppression_store
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +56,7 @@ def record(notification: Mapping[str, Any], at: datetime) -> int:
         address = parseaddr(raw)[1].strip().lower()
         if "@" not in address or len(address) > 254:
             continue
-        stores.suppressions().put(Suppression(email_key(address), address, reason, detail[:_DETAIL_LIMIT], at))
+        suppression_store().put(Suppression(email_key(address), address, reason, detail[:_DETAIL_LIMIT], at))
         suppressed += 1
     # counts only: the addresses are personal data and stay out of the log
     log.info("SES notification", extra={"kind": kind, "suppressed": suppressed})
@@ -66,34 +64,34 @@ def record(notification: Mapping[str, Any], at: datetime) -> int:
 
 
 def newest() -> list[Suppression]:
-    return stores.suppressions().newest(SHOWN)
+    return suppression_store().newest(SHOWN)
 
 
 def find(email: str) -> Suppression | None:
     """The entry of one address, as an organiser types it."""
     address = email.strip().lower()
-    return stores.suppressions().get(email_key(address)) if "@" in address and len(address) <= 254 else None
+    return suppression_store().get(email_key(address)) if "@" in address and len(address) <= 254 else None
 
 
-def of(account: Account) -> Suppression | None:
-    """The member's own entry, shown on /account."""
-    return stores.suppressions().get(email_key(account.email))
+def of(email: str) -> Suppression | None:
+    """A member's own entry, shown on /account."""
+    return suppression_store().get(email_key(email))
 
 
-def lift(actor: Account, key: str) -> None:
+def lift(actor: str, key: str) -> None:
     """Mail to many reaches the address again (an organiser checked it works); audited."""
-    entry = stores.suppressions().get(key) if _KEY.match(key) else None
+    entry = suppression_store().get(key) if _KEY.match(key) else None
     if entry is None:
         raise NotFound()
     before = {"reason": entry.reason, "at": entry.at.isoformat()}
-    audit = audit_entry(actor.email, "suppression.lifted", key, before, {}, clock.now().isoformat())
+    audit = audit_entry(actor, "suppression.lifted", key, before, {}, clock.now().isoformat())
     try:
-        stores.suppressions().lift(key, audit)
+        suppression_store().lift(key, audit)
     except NotSuppressed as error:
         raise NotFound() from error
 
 
-def lift_own(account: Account) -> None:
+def lift_own(email: str) -> None:
     """A signed-in member says their address works again: signing in through a mailed link showed it does."""
-    if of(account) is not None:
-        lift(account, email_key(account.email))
+    if of(email) is not None:
+        lift(email, email_key(email))

@@ -7,8 +7,10 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.audit.store import audit_put
+from chalicelib.core import aws, config
 from chalicelib.core.dynamo import from_attrs, is_cancelled, primary_key, to_attrs
-from chalicelib.mail.model import SUPPRESSED_INDEX_PK, SUPPRESSED_SK, Suppression, suppressed_pk
+from chalicelib.core.keys import SUPPRESSED_INDEX, SUPPRESSED_PREFIX, SUPPRESSED_SK, suppressed_pk
+from chalicelib.mail.model import Suppression
 
 
 class NotSuppressed(Exception):
@@ -38,7 +40,7 @@ class SuppressionStore:
                 RequestItems={self._table: {"Keys": wanted, "ProjectionExpression": "PK"}}
             )
             for raw in response["Responses"].get(self._table, []):
-                found.add(from_attrs(raw)["PK"].removeprefix("SUPPRESSED#"))
+                found.add(from_attrs(raw)["PK"].removeprefix(SUPPRESSED_PREFIX))
             wanted = response.get("UnprocessedKeys", {}).get(self._table, {}).get("Keys", [])
         return found
 
@@ -48,7 +50,7 @@ class SuppressionStore:
             TableName=self._table,
             IndexName="GSI1",
             KeyConditionExpression="GSI1PK = :pk",
-            ExpressionAttributeValues=to_attrs({":pk": SUPPRESSED_INDEX_PK}),
+            ExpressionAttributeValues=to_attrs({":pk": SUPPRESSED_INDEX}),
             ScanIndexForward=False,
             Limit=limit,
         )
@@ -67,3 +69,8 @@ class SuppressionStore:
             if is_cancelled(error):
                 raise NotSuppressed() from error
             raise
+
+
+def suppression_store() -> SuppressionStore:
+    """The suppression list in this process's table."""
+    return SuppressionStore(aws.dynamodb(), config.table_name())

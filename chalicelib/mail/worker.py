@@ -19,15 +19,16 @@ import json
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib import stores
 from chalicelib.core import clock, config, observability, queue
 from chalicelib.mail import sending as mail
-from chalicelib.mail.kinds import KINDS
-from chalicelib.mail.model import MailJob, Recipient, RecipientState
+from chalicelib.mail.kinds import Kind
+from chalicelib.mail.model import JobKind, MailJob, Recipient, RecipientState
+from chalicelib.mail.store import job_store
+from chalicelib.mail.suppression_store import suppression_store
 
 log = logging.getLogger(__name__)
 
@@ -88,25 +89,25 @@ def pacer() -> Pacer:
     return _pacer
 
 
-def handle(body: str) -> None:
-    """One queue message; raises when it should be delivered again."""
+def handle(body: str, kinds: Mapping[JobKind, Kind]) -> None:
+    """One queue message, of a job of one of `kinds`; raises when it should be delivered again."""
     try:
         message = json.loads(body)
-        job = stores.jobs().get(str(message["job"]))
+        job = job_store().get(str(message["job"]))
         phase = message["phase"]
     except (ValueError, KeyError, TypeError) as error:
         raise UnknownJob("unreadable message") from error
     if job is None or phase not in ("find", "send"):
         raise UnknownJob("no such job or step")
     if phase == "find":
-        find(job)
+        find(job, kinds[job.kind])
     else:
-        send(job, int(message["batch"]), [Recipient(**r) for r in message["to"]])
+        send(job, kinds[job.kind], int(message["batch"]), [Recipient(**r) for r in message["to"]])
 
 
-def find(job: MailJob) -> None:
-    recipients = KINDS[job.kind].find(job)
-    stores.jobs().start_sending(job.id, len(recipients))
+def find(job: MailJob, kind: Kind) -> None:
+    recipients = kind.find(job)
+    job_store().start_sending(job.id, len(recipients))
     batches = [recipients[i : i + config.MAIL_BATCH] for i in range(0, len(recipients), config.MAIL_BATCH)]
     queue.put_many(
         config.mail_queue_url(),
@@ -115,14 +116,14 @@ def find(job: MailJob) -> None:
             for number, batch in enumerate(batches)
         ],
     )
-    stores.jobs().finish(job.id)  # a job without recipients is done at once
+    job_store().finish(job.id)  # a job without recipients is done at once
     log.info("mail job found its recipients", extra={"job": job.id, "kind": job.kind, "total": len(recipients)})
 
 
-def send(job: MailJob, batch: int, recipients: list[Recipient]) -> None:
-    kind, store = KINDS[job.kind], stores.jobs()
+def send(job: MailJob, kind: Kind, batch: int, recipients: list[Recipient]) -> None:
+    store = job_store()
     shared = kind.load(job)
-    suppressed = stores.suppressions().among([to.key for to in recipients])
+    suppressed = suppression_store().among([to.key for to in recipients])
     for to in recipients:
         if to.key in suppressed:
             store.skip(job.id, to.key, clock.now())
@@ -152,7 +153,7 @@ def _count(job: MailJob, batch: int, recipients: list[Recipient]) -> None:
     """Add the batch's figures to the job, from the marks. A recipient still claimed here was claimed
     by a delivery that died between the claim and SES's answer: whether it was mailed is unknown,
     and it is counted as failed with that reason rather than mailed a second time."""
-    store = stores.jobs()
+    store = job_store()
     states = store.states(job.id, [to.key for to in recipients])
     for to in recipients:
         if states.get(to.key) == RecipientState.CLAIMED:

@@ -8,8 +8,7 @@ from typing import Any
 
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import kept_out
-
-NEWS_SK = "#NEWS"
+from chalicelib.core.keys import NEWS_INDEX, NEWS_SK, news_pk
 
 
 @dataclass
@@ -25,15 +24,15 @@ class Article:
 
     def to_item(self) -> dict[str, Any]:
         return {
-            "PK": f"NEWS#{self.slug}",
+            "PK": news_pk(self.slug),
             "SK": NEWS_SK,
             "type": "article",
             **attributes(self),
             # every article, newest first; the publish moment decides visibility when read
-            "GSI1PK": "NEWS",
+            "GSI1PK": NEWS_INDEX,
             "GSI1SK": f"{self.published_at.isoformat()}#{self.slug}",
         }
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> Article:
-        return from_attributes(cls, item, slug=item["PK"].removeprefix("NEWS#"))
+        return from_attributes(cls, item, slug=item["PK"].removeprefix(news_pk("")))

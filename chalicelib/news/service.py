@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from chalicelib import stores
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import audit_entry
 from chalicelib.core import clock, config
@@ -15,7 +14,7 @@ from chalicelib.core.forms import FieldError, slugify, text_field
 from chalicelib.core.i18n import _
 from chalicelib.core.paging import Page
 from chalicelib.news.model import Article
-from chalicelib.news.store import SlugTaken
+from chalicelib.news.store import SlugTaken, news_store
 
 PAGE_SIZE = 10
 BODY_MAX = 20_000
@@ -23,17 +22,17 @@ BODY_MAX = 20_000
 
 def published(limit: int = PAGE_SIZE, cursor: str | None = None) -> Page[Article]:
     """One page of the articles whose publish moment has come, newest first."""
-    return stores.news().newest(clock.now(), limit, cursor)
+    return news_store().newest(clock.now(), limit, cursor)
 
 
 def all_articles(cursor: str | None = None) -> Page[Article]:
     """One page of every article, scheduled ones too, newest first, for organisers."""
-    return stores.news().newest(None, config.list_page_size(), cursor)
+    return news_store().newest(None, config.list_page_size(), cursor)
 
 
 def get(slug: str) -> Article:
     """Any article, published or not; NotFound if there is none."""
-    article = stores.news().get(slug) if 0 < len(slug) <= 80 else None
+    article = news_store().get(slug) if 0 < len(slug) <= 80 else None
     if article is None:
         raise NotFound()
     return article
@@ -48,7 +47,7 @@ def form_values(article: Article) -> dict[str, str]:
 
 
 def get_published(slug: str) -> Article:
-    article = stores.news().get(slug) if len(slug) <= 80 else None
+    article = news_store().get(slug) if len(slug) <= 80 else None
     if article is None or article.published_at > clock.now():
         raise NotFound()
     return article
@@ -72,7 +71,7 @@ def _clean(form: Mapping[str, str]) -> tuple[str, str, datetime]:
 
 def write(organiser: Account, form: Mapping[str, str], slug: str | None = None) -> Article:
     """Create (slug None) or update an article; audited."""
-    store = stores.news()
+    store = news_store()
     before = store.get(slug) if slug else None
     if slug and before is None:
         raise NotFound()
@@ -94,7 +93,7 @@ def write(organiser: Account, form: Mapping[str, str], slug: str | None = None) 
 
 
 def remove(organiser: Account, slug: str) -> None:
-    store = stores.news()
+    store = news_store()
     article = store.get(slug)
     if article is None:
         raise NotFound()

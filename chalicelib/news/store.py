@@ -7,10 +7,12 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from chalicelib.core import aws, config
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.dynamo import from_attrs, is_cancelled, primary_key, to_attrs
+from chalicelib.core.keys import NEWS_INDEX, NEWS_SK, news_pk
 from chalicelib.core.paging import Page, query_page
-from chalicelib.news.model import NEWS_SK, Article
+from chalicelib.news.model import Article
 
 
 class SlugTaken(Exception):
@@ -23,7 +25,7 @@ class NewsStore:
         self._table = table
 
     def get(self, slug: str) -> Article | None:
-        response = self._client.get_item(TableName=self._table, Key=primary_key(f"NEWS#{slug}", NEWS_SK))
+        response = self._client.get_item(TableName=self._table, Key=primary_key(news_pk(slug), NEWS_SK))
         return Article.from_item(from_attrs(response["Item"])) if "Item" in response else None
 
     def newest(self, until: datetime | None, limit: int, cursor: str | None) -> Page[Article]:
@@ -31,7 +33,7 @@ class NewsStore:
         published by then (the key starts with the moment, so DynamoDB leaves the others out)."""
         condition = "GSI1PK = :pk" + (" AND GSI1SK <= :until" if until else "")
         # '~' sorts after the '#' that follows the moment: an article published at `until` is included
-        values = {":pk": "NEWS", **({":until": f"{until.astimezone(TIMEZONE).isoformat()}~"} if until else {})}
+        values = {":pk": NEWS_INDEX, **({":until": f"{until.astimezone(TIMEZONE).isoformat()}~"} if until else {})}
         params = {
             "TableName": self._table,
             "IndexName": "GSI1",
@@ -59,7 +61,12 @@ class NewsStore:
     def delete(self, slug: str, audit: dict[str, Any]) -> None:
         self._client.transact_write_items(
             TransactItems=[
-                {"Delete": {"TableName": self._table, "Key": primary_key(f"NEWS#{slug}", NEWS_SK)}},
+                {"Delete": {"TableName": self._table, "Key": primary_key(news_pk(slug), NEWS_SK)}},
                 {"Put": {"TableName": self._table, "Item": to_attrs(audit)}},
             ]
         )
+
+
+def news_store() -> NewsStore:
+    """News articles in this process's table."""
+    return NewsStore(aws.dynamodb(), config.table_name())

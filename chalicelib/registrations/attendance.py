@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from chalicelib import stores
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import audit_entry
 from chalicelib.core import clock, config
@@ -16,24 +15,18 @@ from chalicelib.core.config import TIMEZONE
 from chalicelib.core.errors import Conflict, RegistrationNotFound
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _, translations
-from chalicelib.events.model import AttendanceMode, Event, Question, QuestionKind, Slot
+from chalicelib.core.vocabulary import label_of
+from chalicelib.events.model import ANSWERED, AttendanceMode, Event, Question, QuestionKind, Slot
+from chalicelib.events.store import event_store
 from chalicelib.mail import jobs
 from chalicelib.mail.model import JobKind, MailJob
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.forms import YES
-from chalicelib.registrations.model import (
-    ATTENDED,
-    BUCKETS,
-    Registration,
-    RegistrationStatus,
-    figures_of,
-    name_key,
-    search_surname,
-)
-from chalicelib.registrations.store import StaleRegistration
-from chalicelib.vocabulary import ATTENDANCE_LABELS, STATUS_LABELS
+from chalicelib.registrations.lifecycle import Bucket, RegistrationStatus, bucket_of
+from chalicelib.registrations.model import Registration, figures_of, name_key, search_surname
+from chalicelib.registrations.store import StaleRegistration, registration_store
 
-STATUSES = BUCKETS  # the filters of the registrations list: each is one partition of GSI1
+STATUSES = tuple(Bucket)  # the filters of the registrations list: each is one partition of GSI1
 
 
 @dataclass
@@ -55,7 +48,7 @@ def listing(slug: str, query: Mapping[str, str], statuses: tuple[str, ...] = STA
     q = " ".join(query.get("q", "").split())[:100]
     status = query.get("status", "")
     status = status if status in statuses else ""
-    size, store = config.list_page_size(), stores.registrations()
+    size, store = config.list_page_size(), registration_store()
     if q:
         buckets = (status,) if status else statuses
         pages = [store.listed(slug, bucket, name_key(q), size, None) for bucket in buckets]
@@ -70,7 +63,7 @@ def listing(slug: str, query: Mapping[str, str], statuses: tuple[str, ...] = STA
 def check_in_listing(slug: str, query: Mapping[str, str]) -> Listing:
     """At the door: a name among everyone confirmed, checked in or not; without one, a page of those not yet in."""
     if query.get("q", "").strip():
-        return listing(slug, {"q": query["q"]}, statuses=(RegistrationStatus.CONFIRMED, ATTENDED))
+        return listing(slug, {"q": query["q"]}, statuses=(Bucket.CONFIRMED, Bucket.ATTENDED))
     return listing(slug, {"status": RegistrationStatus.CONFIRMED, "na": query.get("na", "")})
 
 
@@ -85,7 +78,7 @@ def checked(slug: str, key: str) -> Registration | None:
 def present(slug: str) -> tuple[int, int]:
     """How many are checked in, of everyone confirmed: for the whole event, whatever the search."""
     by_status = overview(slug).by_status
-    return by_status[ATTENDED], by_status[ATTENDED] + by_status[RegistrationStatus.CONFIRMED]
+    return by_status[Bucket.ATTENDED], by_status[Bucket.ATTENDED] + by_status[Bucket.CONFIRMED]
 
 
 # the printed attendance list stops here; a larger meeting prints from the CSV export
@@ -95,8 +88,8 @@ PRINTED = 1000
 def print_list(slug: str, session: str = "") -> tuple[list[Registration], bool]:
     """Everyone confirmed, checked in or not, by name, for paper at the door (or, with a session key,
     at a workshop's door); and whether that is all of them."""
-    store = stores.registrations()
-    pages = [store.listed(slug, bucket, "", PRINTED, None) for bucket in (RegistrationStatus.CONFIRMED, ATTENDED)]
+    store = registration_store()
+    pages = [store.listed(slug, bucket, "", PRINTED, None) for bucket in (Bucket.CONFIRMED, Bucket.ATTENDED)]
     found = sorted((r for page in pages for r in page.items), key=lambda r: name_key(r.name))
     if session:
         found = [r for r in found if session in r.session_keys]
@@ -118,7 +111,7 @@ def check_in(organiser: Account, slug: str, key: str, attended: bool) -> Registr
         clock.now().isoformat(),
     )
     try:
-        stores.registrations().set_attended(reg, at, entry)
+        registration_store().set_attended(reg, at, entry)
     except StaleRegistration as exc:
         raise Conflict() from exc
     reg.attended_at = clock.now() if attended else None
@@ -153,7 +146,7 @@ def check_in_session(organiser: Account, event: Event, key: str, session: str, a
         clock.now().isoformat(),
     )
     try:
-        stores.registrations().set_session_attended(reg, session, attended, entry)
+        registration_store().set_session_attended(reg, session, attended, entry)
     except StaleRegistration as exc:
         raise Conflict() from exc
     reg.sessions_attended = reg.sessions_attended | {session} if attended else reg.sessions_attended - {session}
@@ -164,7 +157,7 @@ def export_rows(slug: str, language: str) -> tuple[list[str], Iterator[tuple[str
     """The export's header and rows, oldest registration first, in the organiser's language: the
     statuses as the lists show them, dates as Dutch spreadsheets read them (the export worker writes them)."""
     catalog = translations(language)
-    event = stores.events().get(slug)  # with the programme: its workshop rounds are columns
+    event = event_store().get(slug)  # with the programme: its workshop rounds are columns
     questions = event.questions if event else ()
     rounds = event.rounds if event else []
     # how each person takes part, once the meeting offers a choice or is online
@@ -190,14 +183,14 @@ def export_rows(slug: str, language: str) -> tuple[list[str], Iterator[tuple[str
             r.email,
             r.organisation,
             r.role,
-            catalog.gettext(STATUS_LABELS[r.bucket]),
-            *([catalog.gettext(ATTENDANCE_LABELS[r.attendance])] if ways else []),
+            catalog.gettext(label_of(r.bucket)),
+            *([catalog.gettext(label_of(r.attendance))] if ways else []),
             r.created_at.astimezone(TIMEZONE).strftime("%d-%m-%Y %H:%M"),
             r.remarks,
             *(answer_text(q, r.answers.get(str(q.id), []), catalog.gettext) for q in questions),
             *(cell for slot in rounds for cell in _chosen(slot, r, catalog.gettext)),
         )
-        for r in sorted(stores.registrations().list_for_event(slug), key=lambda r: r.created_at)
+        for r in sorted(registration_store().list_for_event(slug), key=lambda r: r.created_at)
     )
     return [catalog.gettext(name) for name in header] + [q.label for q in questions] + round_headers, rows
 
@@ -243,7 +236,7 @@ def overview(slug: str) -> Overview:
     """Counts by status, organisation and role (people who did not cancel), and registrations over
     time: one read of the figures the registration transactions keep. Anonymised registrations
     count too: retention removes names, not figures."""
-    return _overview(stores.registrations().figures(slug))
+    return _overview(event_store().figures(slug))
 
 
 def _overview(figures: Mapping[str, int]) -> Overview:
@@ -261,14 +254,14 @@ def _overview(figures: Mapping[str, int]) -> Overview:
         part("role#").most_common(),
         per_day,
         _chart(per_day),
-        part("answer#"),
+        part(ANSWERED),
     )
 
 
 def recount(slug: str) -> int:
     """Put an event's registrations in the organisers' list and its figures in order, from every
     registration; for events from before these were kept, or to check them. The number of registrations."""
-    store = stores.registrations()
+    store = registration_store()
     found = store.list_for_event(slug)
     for reg in found:
         store.relist(reg)
@@ -280,9 +273,8 @@ def count_slowly(slug: str) -> Counter[str]:
     """The overview's figures counted from every registration, kept or anonymised: to check the kept
     figures, and to start them for events from before they were kept (`manage.py recount`)."""
     figures: Counter[str] = Counter()
-    for item in stores.registrations().for_recount(slug):
-        confirmed = item["status"] == RegistrationStatus.CONFIRMED
-        bucket = ATTENDED if confirmed and item.get("attended_at") else item["status"]
+    for item in registration_store().for_recount(slug):
+        bucket = bucket_of(RegistrationStatus(item["status"]), bool(item.get("attended_at")))
         created = datetime.fromisoformat(item["created_at"])
         counted = tuple(item.get("counted", ()))
         figures.update(figures_of(bucket, item.get("organisation", ""), item.get("role", ""), created, 1, counted))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from chalicelib import stores
 from chalicelib.accounts import service as accounts
 from chalicelib.core.i18n import _
 from chalicelib.core.rendering import gettext
 from chalicelib.events import calendar
 from chalicelib.events.calendar import Attendance
 from chalicelib.events.model import Event, EventStatus
-from chalicelib.registrations.model import Registration, RegistrationStatus, online_link
+from chalicelib.events.store import event_store
+from chalicelib.registrations.lifecycle import RegistrationStatus
+from chalicelib.registrations.model import Registration, online_link
 from chalicelib.registrations.service import find
+from chalicelib.registrations.store import registration_store
 
 FEED_NAME = _("Mijn bijeenkomsten: regionaal netwerk")
 
@@ -37,8 +39,8 @@ def member_calendar(token: str) -> bytes:
     """A member's feed: their account (GetItem), their registrations (one Query) and those events
     (BatchGetItem). Raises NotFound for a link that was reset or an account that may not sign in."""
     account = accounts.calendar_owner(token)
-    registrations = stores.registrations().for_email(account.email)
-    events = stores.events().metas([r.event_slug for r in registrations])
+    registrations = registration_store().for_email(account.email)
+    events = event_store().metas([r.event_slug for r in registrations])
     entries = [
         (event, attendance(reg, event), _link(reg, event))
         for reg in registrations

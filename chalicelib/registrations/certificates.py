@@ -13,13 +13,15 @@ import textwrap
 import unicodedata
 from typing import IO, Any
 
-from chalicelib import stores
 from chalicelib.core import clock, config
 from chalicelib.core.errors import Conflict
 from chalicelib.core.i18n import _, format_date, translations
 from chalicelib.events.model import Event
-from chalicelib.registrations.model import Registration, RegistrationStatus
+from chalicelib.events.store import event_store
+from chalicelib.registrations.lifecycle import RegistrationStatus
+from chalicelib.registrations.model import Registration
 from chalicelib.registrations.service import find
+from chalicelib.registrations.store import registration_store
 
 NETWORK = "Regionaal netwerk maatschappelijk ongenoegen"
 A4 = (595, 842)  # points
@@ -44,10 +46,10 @@ def attended(reg: Registration) -> bool:
 
 def write_all(out: IO[bytes], slug: str, language: str) -> int:
     """Every checked-in attendee's certificate, by name, as one PDF (the export worker); the number of pages."""
-    event = stores.events().get_meta(slug)
+    event = event_store().get_meta(slug)
     if event is None:
         raise LookupError("the export's event is gone")
-    names = sorted((r.name for r in stores.registrations().list_for_event(slug) if attended(r)), key=str.casefold)
+    names = sorted((r.name for r in registration_store().list_for_event(slug) if attended(r)), key=str.casefold)
     out.write(_pdf([_page(name, event, language) for name in names]))
     return len(names)
 

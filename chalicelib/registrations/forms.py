@@ -68,7 +68,7 @@ def clean_registration(
         name
         for q in questions
         if str(q.id) in answers
-        for name in (f"answer#{q.id}", *(f"answer#{q.id}#{a}" for a in answers[str(q.id)] if q.counts_options))
+        for name in (q.figure, *(q.option_figure(a) for a in answers[str(q.id)] if q.counts_options))
     )
     return RegistrationInput(name, email, organisation, role, remarks, answers, counted, attendance, sessions)
 

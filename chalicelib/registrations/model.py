@@ -12,49 +12,26 @@ lists read one page of a bucket (confirmed, attended, waiting, cancelled), sorte
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from typing import Any
 
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import kept_out
-from chalicelib.core.keys import email_key
-from chalicelib.events.model import AttendanceMode, Event, EventStatus, event_pk, session_key
-
-REG_PREFIX = "REG#"
-WAIT_PREFIX = "WAIT#"
-# each way of taking part has its own waiting list; neither prefix starts the other
-WAIT_PREFIXES = {AttendanceMode.ON_SITE: WAIT_PREFIX, AttendanceMode.ONLINE: "WAITONLINE#"}
-TOKEN_SK = "#TOKEN"  # noqa: S105 (a sort key, not a secret)
-
-
-class RegistrationStatus(StrEnum):
-    CONFIRMED = "confirmed"
-    WAITING = "waiting"
-    CANCELLED = "cancelled"
-
-
-# a confirmed registration that was checked in: a filter and a label, not a stored status
-ATTENDED = "attended"
-# where a registration is listed and counted: its status, with the checked-in apart from the rest confirmed
-BUCKETS = (RegistrationStatus.CONFIRMED, ATTENDED, RegistrationStatus.WAITING, RegistrationStatus.CANCELLED)
-STATS_SK = "STATS"  # no '#': the event page's Query of '#' items leaves it out
-# organisations and roles are free text: their figures are spread over this many items (STATS#0 …
-# STATS#f), so that thousands of different ones stay far below DynamoDB's 400 KB per item
-STATS_SHARDS = 16
-
-
-def figures_sk(name: str) -> str:
-    """The item that holds one figure: status and day figures in STATS, the others in a shard."""
-    if name.startswith(("status#", "day#")):
-        return STATS_SK
-    return f"{STATS_SK}#{hashlib.sha256(name.encode()).hexdigest()[0]}"
-
+from chalicelib.core.keys import (
+    WAIT_PREFIXES,
+    email_key,
+    event_pk,
+    person_index,
+    registration_sk,
+    registrations_index,
+    slug_of,
+)
+from chalicelib.events.model import AttendanceMode, Event, EventStatus, session_key
+from chalicelib.registrations.lifecycle import Bucket, RegistrationStatus, bucket_of
 
 NO_VALUE = "—"  # the overview's row for registrations without an organisation or role
 
@@ -89,18 +66,14 @@ def search_surname(text: str) -> str:
     return " ".join(words)
 
 
-def registrations_index_pk(slug: str) -> str:
-    return f"REGS#{slug}"
-
-
 def figures_of(
-    bucket: str, organisation: str, role: str, created_at: datetime, sign: int = 1, counted: tuple[str, ...] = ()
+    bucket: Bucket, organisation: str, role: str, created_at: datetime, sign: int = 1, counted: tuple[str, ...] = ()
 ) -> Counter[str]:
     """The overview's figures of one registration, kept or anonymised: every one counts by bucket and
     by day; organisation, role and the answers to the form's questions (`counted`) count only for
     those who did not cancel."""
     figures = Counter({f"status#{bucket}": sign, f"day#{created_at.astimezone(TIMEZONE).date()}": sign})
-    if bucket != RegistrationStatus.CANCELLED:
+    if bucket != Bucket.CANCELLED:
         figures[f"org#{organisation or NO_VALUE}"] += sign
         figures[f"role#{role or NO_VALUE}"] += sign
         for name in counted:
@@ -115,10 +88,6 @@ def online_link(event: Event, confirmed: bool, attendance: str) -> str | None:
     if not (confirmed and attendance == AttendanceMode.ONLINE and offered):
         return None
     return event.online_link
-
-
-def token_pk(token: str) -> str:
-    return f"TOKEN#{token}"
 
 
 @dataclass
@@ -156,11 +125,11 @@ class Registration:
     @property
     def key(self) -> str:
         """The registration's name in organisers' URLs: its key without the prefix (a hash, no address)."""
-        return self.sk.removeprefix(REG_PREFIX)
+        return email_key(self.email)
 
     @property
     def sk(self) -> str:
-        return REG_PREFIX + email_key(self.email)
+        return registration_sk(self.email)
 
     @property
     def event_day(self) -> date | None:
@@ -173,14 +142,14 @@ class Registration:
         return [session_key(int(position), session_id) for position, session_id in self.sessions.items()]
 
     @property
-    def bucket(self) -> str:
-        return ATTENDED if self.status == RegistrationStatus.CONFIRMED and self.attended_at else self.status
+    def bucket(self) -> Bucket:
+        return bucket_of(self.status, self.attended_at is not None)
 
-    def list_key(self, bucket: str | None = None) -> str:
+    def list_key(self, bucket: Bucket | None = None) -> str:
         """Its GSI1 sort key in the registrations list, in its own bucket or the one it moves to."""
         return f"{bucket or self.bucket}#{name_key(self.name)}#{self.key}"
 
-    def surname_list_key(self, bucket: str | None = None) -> str:
+    def surname_list_key(self, bucket: Bucket | None = None) -> str:
         """Its GSI3 sort key: the same list by surname, so a search for "Berg" finds Dave van den Berg."""
         return f"{bucket or self.bucket}#{surname_key(self.name)}#{self.key}"
 
@@ -200,11 +169,11 @@ class Registration:
             "type": "registration",
             **attributes(self),
             # organisers' list of the event, by bucket and name
-            "GSI1PK": registrations_index_pk(self.event_slug),
+            "GSI1PK": registrations_index(self.event_slug),
             "GSI1SK": self.list_key(),
             "GSI3SK": self.surname_list_key(),  # GSI3: the same partition, by surname
             # a member's own registrations, across events
-            "GSI2PK": f"REGEMAIL#{email_key(self.email)}",
+            "GSI2PK": person_index(self.email),
             "GSI2SK": f"{self.event_date}#{self.event_slug}",
         }
 
@@ -213,6 +182,6 @@ class Registration:
         return from_attributes(
             cls,
             item,
-            event_slug=item["PK"].removeprefix("EVENT#"),
+            event_slug=slug_of(item["PK"]),
             sessions_attended=frozenset(item.get("sessions_attended") or ()),
         )

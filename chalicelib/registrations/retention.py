@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from chalicelib import stores
 from chalicelib.core import clock, config
+from chalicelib.events.store import event_store
+from chalicelib.registrations.store import registration_store
 
 log = logging.getLogger(__name__)
 
@@ -20,11 +21,11 @@ def anonymise_old_registrations() -> int:
     cutoff = (clock.now().date() - timedelta(days=config.retention_days())).isoformat()
     now = clock.now().isoformat()
     done = 0
-    registrations = stores.registrations()
-    for event in stores.events().with_personal_data(until=cutoff):
+    registrations = registration_store()
+    for event in event_store().with_personal_data(until=cutoff):
         for reg in registrations.list_for_event(event.slug):
             registrations.anonymise(reg, now)
             done += 1
-        stores.events().mark_anonymised(event.slug, now)
+        event_store().mark_anonymised(event.slug, now)
     log.info("registrations anonymised: %d", done)
     return done

@@ -12,11 +12,10 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from chalicelib import stores
 from chalicelib.accounts import rate_limit
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import audit_entry
-from chalicelib.core import clock, config, observability
+from chalicelib.core import clock, observability
 from chalicelib.core.errors import (
     AlreadyCancelled,
     Conflict,
@@ -27,11 +26,13 @@ from chalicelib.core.errors import (
 )
 from chalicelib.core.forms import FieldError, raise_if
 from chalicelib.core.i18n import _
-from chalicelib.core.keys import email_key
+from chalicelib.core.keys import REG_PREFIX, email_key
 from chalicelib.events.model import AttendanceMode, Event, EventStatus, RegistrationState
-from chalicelib.mail import sending as mail
+from chalicelib.events.store import event_store
+from chalicelib.registrations import messages
 from chalicelib.registrations.forms import clean_registration, session_choices
-from chalicelib.registrations.model import REG_PREFIX, Registration, RegistrationStatus, online_link
+from chalicelib.registrations.lifecycle import RegistrationStatus
+from chalicelib.registrations.model import Registration
 from chalicelib.registrations.store import (
     DuplicateRegistration,
     EventNotOpen,
@@ -39,6 +40,7 @@ from chalicelib.registrations.store import (
     SeatsTaken,
     SessionFull,
     StaleRegistration,
+    registration_store,
 )
 
 log = logging.getLogger(__name__)
@@ -48,7 +50,6 @@ log = logging.getLogger(__name__)
 ATTEMPTS = 5
 TOKEN_MAX = 64
 RESENDS_PER_HOUR = 3
-QR_IMAGE = "toegang-qr"
 _KEY = re.compile(r"^[0-9a-f]{32}$")  # a registration key in organisers' URLs
 
 
@@ -64,16 +65,12 @@ class Outcome:
 def of_person(email: str) -> list[Registration]:
     """A member's own registrations, with their events' current title and date, newest event first:
     one Query and one BatchGetItem of the events (a person registers for a handful)."""
-    registrations = stores.registrations().for_email(email)
-    events = stores.events().metas([r.event_slug for r in registrations])
+    registrations = registration_store().for_email(email)
+    events = event_store().metas([r.event_slug for r in registrations])
     for reg in registrations:
         if (event := events.get(reg.event_slug)) is not None:
             reg.event_title, reg.event_date = event.title, event.date.isoformat()
     return sorted(registrations, key=lambda r: r.event_date, reverse=True)
-
-
-def manage_url(token: str) -> str:
-    return f"{config.base_url()}/r/{token}"
 
 
 def register(slug: str, form: Mapping[str, str], language: str) -> Outcome:
@@ -83,7 +80,7 @@ def register(slug: str, form: Mapping[str, str], language: str) -> Outcome:
     Two DynamoDB requests on the usual path (read the event, one transaction)
     and one SES call. Raises EventNotFound, RegistrationClosed, InvalidInput.
     """
-    event = stores.events().get_meta(slug)
+    event = event_store().get_meta(slug)
     if event is None or event.status not in (EventStatus.PUBLISHED, EventStatus.CANCELLED):
         raise EventNotFound()
     if event.registration_state(clock.now()) in (RegistrationState.CLOSED, RegistrationState.CANCELLED):
@@ -113,7 +110,7 @@ def register(slug: str, form: Mapping[str, str], language: str) -> Outcome:
     except DuplicateRegistration as duplicate:
         return Outcome(duplicate.existing, created=False, mail_sent=_resend(duplicate.existing, event))
     observability.count("Registrations", status=reg.status)
-    return Outcome(reg, created=True, mail_sent=_mail_registration(reg, event, "confirmation"))
+    return Outcome(reg, created=True, mail_sent=messages.send(reg, event, "confirmation"))
 
 
 def _resend(reg: Registration, event: Event) -> bool:
@@ -122,11 +119,11 @@ def _resend(reg: Registration, event: Event) -> bool:
         rate_limit.count({f"resend#{event.slug}#{email_key(reg.email)}": RESENDS_PER_HOUR}, 3600)
     except rate_limit.OverLimit:
         return False
-    return _mail_registration(reg, event, "already")
+    return messages.send(reg, event, "already")
 
 
 def _store_new(reg: Registration, seat_free: bool) -> None:
-    store = stores.registrations()
+    store = registration_store()
     chosen = dict(reg.sessions)  # the waiting list holds no workshop; a seat given on a retry takes it again
     for _attempt in range(ATTEMPTS):
         try:
@@ -174,7 +171,7 @@ def choose_sessions(token: str, form: Mapping[str, str]) -> Registration:
     chosen = session_choices(form, event, errors, held=reg.sessions)
     raise_if(errors, tuple(slot.field for slot in event.rounds))
     try:
-        stores.registrations().change_sessions(reg, chosen)
+        registration_store().change_sessions(reg, chosen)
     except SessionFull as full:
         raise _session_full(full) from full
     except (StaleRegistration, EventNotOpen) as exc:
@@ -187,13 +184,13 @@ def find(token: str) -> tuple[Registration, Event, int | None]:
     """The registration behind a personal link, its event, and its waiting-list position."""
     if not token or len(token) > TOKEN_MAX:
         raise RegistrationNotFound()
-    reg = stores.registrations().by_token(token)
+    reg = registration_store().by_token(token)
     if reg is None:
         raise RegistrationNotFound()
-    event = stores.events().get(reg.event_slug)
+    event = event_store().get(reg.event_slug)
     if event is None:
         raise RegistrationNotFound()
-    position = stores.registrations().waiting_position(reg) if reg.status == RegistrationStatus.WAITING else None
+    position = registration_store().waiting_position(reg) if reg.status == RegistrationStatus.WAITING else None
     return reg, event, position
 
 
@@ -211,14 +208,14 @@ def cancel(token: str) -> Registration:
 
 def by_key(slug: str, key: str) -> Registration:
     """A registration by the key organisers' URLs carry (its hash, no address)."""
-    reg = stores.registrations().get(slug, REG_PREFIX + key) if _KEY.match(key) else None
+    reg = registration_store().get(slug, REG_PREFIX + key) if _KEY.match(key) else None
     if reg is None:
         raise RegistrationNotFound()
     return reg
 
 
 def _with_event(slug: str, key: str) -> tuple[Registration, Event]:
-    reg, event = by_key(slug, key), stores.events().get_meta(slug)
+    reg, event = by_key(slug, key), event_store().get_meta(slug)
     if event is None:
         raise RegistrationNotFound()
     return reg, event
@@ -238,7 +235,7 @@ def cancel_by_organiser(organiser: Account, slug: str, key: str) -> Registration
 
 
 def _cancel(load: Callable[[], tuple[Registration, Event]], actor: Account | None) -> Registration:
-    registrations = stores.registrations()
+    registrations = registration_store()
     for _attempt in range(ATTEMPTS):
         reg, event = load()
         if reg.status == RegistrationStatus.CANCELLED:
@@ -264,10 +261,10 @@ def _cancel(load: Callable[[], tuple[Registration, Event]], actor: Account | Non
         if promoted is not None:
             observability.count("Promotions")
             promoted.status = RegistrationStatus.CONFIRMED
-            _mail_registration(promoted, event, "promoted")
+            messages.send(promoted, event, "promoted")
         reg.status = RegistrationStatus.CANCELLED
         # the person hears of it either way: from the organiser, or as proof of their own click
-        _mail_registration(reg, event, "cancelled" if actor is None else "cancelled_by_organiser")
+        messages.send(reg, event, "cancelled" if actor is None else "cancelled_by_organiser")
         return reg
     raise Conflict()
 
@@ -286,42 +283,12 @@ def promote(organiser: Account, slug: str, key: str) -> Registration:
         clock.now().isoformat(),
     )
     try:
-        stores.registrations().promote(reg, entry)
+        registration_store().promote(reg, entry)
     except SeatsTaken as exc:
         raise Conflict(_("Er is geen plaats vrij. Verhoog eerst de capaciteit of meld iemand af.")) from exc
     except StaleRegistration as exc:
         raise Conflict() from exc
     observability.count("Promotions")
     reg.status = RegistrationStatus.CONFIRMED
-    _mail_registration(reg, event, "promoted")
+    messages.send(reg, event, "promoted")
     return reg
-
-
-_SUBJECTS = {
-    "confirmation": _("Uw aanmelding voor %(title)s"),
-    "already": _("U bent al aangemeld voor %(title)s"),
-    "promoted": _("Er is een plaats vrij: u bent aangemeld voor %(title)s"),
-    "cancelled_by_organiser": _("Uw aanmelding voor %(title)s is geannuleerd"),
-    "cancelled": _("Uw aanmelding voor %(title)s is geannuleerd"),
-}
-
-
-def _mail_registration(reg: Registration, event: Event, template: str) -> bool:
-    link = manage_url(reg.token)
-    has_seat = reg.status == RegistrationStatus.CONFIRMED and not template.startswith("cancelled")
-    # people with a seat on location show this QR code (their personal link) at the door
-    at_the_door = has_seat and reg.attendance == AttendanceMode.ON_SITE
-    return mail.send(
-        reg.email,
-        _SUBJECTS[template],
-        template,
-        reg.language,
-        images={QR_IMAGE: mail.qr_png(link)} if at_the_door else None,
-        subject_params={"title": event.title},
-        registration=reg,
-        event=event,
-        online_link=online_link(event, has_seat, reg.attendance),
-        manage_url=link,
-        qr_image=QR_IMAGE if at_the_door else "",
-        event_url=f"{config.base_url()}/events/{event.slug}",
-    )

@@ -16,6 +16,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.audit.store import audit_put
+from chalicelib.core import aws, config
 from chalicelib.core.dynamo import (
     cancellation_codes,
     expression_attributes,
@@ -26,21 +27,23 @@ from chalicelib.core.dynamo import (
     query_all,
     to_attrs,
 )
-from chalicelib.core.keys import email_key
-from chalicelib.core.paging import Page, query_page
-from chalicelib.events.model import EVENT_SK, SEAT_ATTRIBUTES, AttendanceMode, EventStatus, event_pk, session_key
-from chalicelib.registrations.model import (
+from chalicelib.core.keys import (
+    ANONYMISED_PREFIX,
+    EVENT_SK,
     REG_PREFIX,
-    STATS_SHARDS,
-    STATS_SK,
     TOKEN_SK,
     WAIT_PREFIXES,
-    Registration,
-    RegistrationStatus,
+    event_pk,
     figures_sk,
-    registrations_index_pk,
+    person_index,
+    registrations_index,
+    stats_shards,
     token_pk,
 )
+from chalicelib.core.paging import Page, query_page
+from chalicelib.events.model import SEAT_ATTRIBUTES, AttendanceMode, EventStatus, session_key
+from chalicelib.registrations.lifecycle import RegistrationStatus
+from chalicelib.registrations.model import Registration
 
 
 class SeatsTaken(Exception):
@@ -241,7 +244,7 @@ class RegistrationStore:
         index, sort_key = ("GSI3", "GSI3SK") if by_surname else ("GSI1", "GSI1SK")
         start = f"{bucket}#{name_start}" if bucket else ""
         condition = "GSI1PK = :pk" + (f" AND begins_with({sort_key}, :start)" if start else "")
-        values = {":pk": registrations_index_pk(slug), **({":start": start} if start else {})}
+        values = {":pk": registrations_index(slug), **({":start": start} if start else {})}
         params = {
             "TableName": self._table,
             "IndexName": index,
@@ -250,18 +253,6 @@ class RegistrationStore:
         }
         items, after = query_page(self._client, params, limit, cursor, scope=f"registrations#{slug}#{index}#{start}")
         return Page([Registration.from_item(item) for item in items], after)
-
-    def figures(self, slug: str) -> dict[str, int]:
-        """The overview's figures of an event: `status#…`, `org#…`, `role#…`, `day#…` to counts, from
-        STATS and its shards (one Query of at most 17 small items)."""
-        items = query_all(
-            self._client,
-            TableName=self._table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :stats)",
-            ExpressionAttributeValues=to_attrs({":pk": event_pk(slug), ":stats": STATS_SK}),
-            ConsistentRead=True,
-        )
-        return {name: int(n) for item in items for name, n in item.items() if name not in ("PK", "SK")}
 
     def relist(self, reg: Registration) -> None:
         """Give a registration its place in the organisers' list (for registrations from before the list had one)."""
@@ -272,7 +263,7 @@ class RegistrationStore:
             ConditionExpression="attribute_exists(PK)",
             ExpressionAttributeValues=to_attrs(
                 {
-                    ":pk": registrations_index_pk(reg.event_slug),
+                    ":pk": registrations_index(reg.event_slug),
                     ":listed": reg.list_key(),
                     ":by_surname": reg.surname_list_key(),
                 }
@@ -281,8 +272,7 @@ class RegistrationStore:
 
     def put_figures(self, slug: str, figures: Counter[str]) -> None:
         """Replace the figures with a count done the slow way (`manage.py recount`): every shard, empty ones too."""
-        items: dict[str, dict[str, Any]] = {STATS_SK: {}}
-        items.update({f"{STATS_SK}#{digit:x}": {} for digit in range(STATS_SHARDS)})
+        items: dict[str, dict[str, Any]] = {sk: {} for sk in stats_shards()}
         for name, n in figures.items():
             if n:
                 items[figures_sk(name)][name] = n
@@ -307,7 +297,7 @@ class RegistrationStore:
             TableName=self._table,
             IndexName="GSI2",
             KeyConditionExpression="GSI2PK = :pk",
-            ExpressionAttributeValues=to_attrs({":pk": f"REGEMAIL#{email_key(email)}"}),
+            ExpressionAttributeValues=to_attrs({":pk": person_index(email)}),
             ScanIndexForward=False,
         )
         return [Registration.from_item(i) for i in items]
@@ -334,7 +324,7 @@ class RegistrationStore:
         its fixed answers stay for counts."""
         kept = {
             "PK": event_pk(reg.event_slug),
-            "SK": f"ANON#{secrets.token_hex(8)}",
+            "SK": f"{ANONYMISED_PREFIX}{secrets.token_hex(8)}",
             "type": "registration_anonymised",
             "status": reg.status,
             "organisation": reg.organisation,
@@ -517,7 +507,7 @@ class RegistrationStore:
             ExpressionAttributeValues=to_attrs(
                 {
                     ":pk": event_pk(slug),
-                    ":anon": "ANON#",
+                    ":anon": ANONYMISED_PREFIX,
                     ":reg": REG_PREFIX + "~",
                 }
             ),
@@ -673,3 +663,8 @@ def _expecting(replaces: Registration | None) -> dict[str, Any]:
             {":cancelled": RegistrationStatus.CANCELLED, ":was_created": replaces.created_at.isoformat()}
         ),
     }
+
+
+def registration_store() -> RegistrationStore:
+    """Registrations, waiting lists and personal links in this process's table."""
+    return RegistrationStore(aws.dynamodb(), config.table_name())

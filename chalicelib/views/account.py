@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
+from chalicelib.accounts import newsletter
 from chalicelib.accounts import service as accounts
 from chalicelib.accounts.model import Access, Account
 from chalicelib.core import themes
 from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
-from chalicelib.mail import digest, newsletter, suppression
+from chalicelib.following import digest
+from chalicelib.mail import suppression
 from chalicelib.registrations import service as registration
 from chalicelib.views.auth import requires, signed_in
 from chalicelib.views.http import (
@@ -71,7 +73,7 @@ def _own_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response
         values=form,
         errors=errors,
         saved=query_params(bp.current_request).get("opgeslagen") == "1",
-        suppressed=suppression.of(account),
+        suppressed=suppression.of(account.email),
         reachable=query_params(bp.current_request).get("bereikbaar") == "1",
         calendar_url=accounts.calendar_url(account),
         calendar_reset=query_params(bp.current_request).get("agenda") == "nieuw",
@@ -94,7 +96,7 @@ def update_own(form: dict[str, str]) -> Response:
 @form_post(bp)
 def reachable_again(form: dict[str, str]) -> Response:
     """The member says their address works again after a bounce or spam report."""
-    suppression.lift_own(signed_in(bp.current_request))
+    suppression.lift_own(signed_in(bp.current_request).email)
     return redirect("/account?bereikbaar=1")
 
 

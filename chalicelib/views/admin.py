@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
+from chalicelib.accounts import newsletter
 from chalicelib.accounts import service as accounts
 from chalicelib.accounts.model import Access
 from chalicelib.audit import service as audit
@@ -13,7 +14,6 @@ from chalicelib.core.forms import FieldError
 from chalicelib.events import service as events
 from chalicelib.events import workspace as event_admin
 from chalicelib.events.model import EventStatus
-from chalicelib.mail import newsletter
 from chalicelib.views.auth import requires, signed_in
 from chalicelib.views.http import FORM, form_post, page, query_params, redirect
 

@@ -80,10 +80,11 @@ def edit_event(slug: str) -> Response:
 @form_post(bp, on_invalid=_event_page)
 def update_event(form: dict[str, str], slug: str) -> Response:
     try:
-        event_admin.update(signed_in(bp.current_request), slug, form)
+        event = event_admin.update(signed_in(bp.current_request), slug, form)
     except Conflict as stale:  # someone else saved first: show their version number, keep this input
         values = {**form, "version": str(event_admin.get(slug).version)}
         return _event_page(slug, values, {"version": FieldError(stale.message)}, status=409)
+    speakers.follow_event(event)  # the library follows the saved event (events know no materials)
     return redirect(f"{BASE}/{slug}?opgeslagen=1")
 
 

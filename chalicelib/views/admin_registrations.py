@@ -10,7 +10,7 @@ from chalicelib.core.forms import FieldError
 from chalicelib.events import workspace as event_admin
 from chalicelib.registrations import attendance
 from chalicelib.registrations import service as registration
-from chalicelib.registrations.model import RegistrationStatus
+from chalicelib.registrations.lifecycle import RegistrationStatus
 from chalicelib.views.auth import requires, signed_in
 from chalicelib.views.http import FORM, form_post, page, query_params, redirect
 

@@ -27,9 +27,7 @@ def _page(slug: str, values: dict[str, str] | None = None, errors: dict[str, Fie
         invited=invited,
         uninvited=speakers.uninvited(event, invited),
         # the speakers' files per slot (a round's: one per workshop)
-        slides={
-            s.position: [m for m in event.materials if m.speaker_id and m.slot == s.position] for s in event.programme
-        },
+        slides=speakers.slides_by_slot(event),
         values=values if values is not None else speakers.prefilled(event, query_params(bp.current_request)),
         errors=errors or {},
         done=query_params(bp.current_request).get("gedaan", ""),

@@ -33,5 +33,5 @@ def suppression_list() -> Response:
 @requires(bp, Access.ORGANISER)
 @form_post(bp)
 def lift(form: dict[str, str], key: str) -> Response:
-    suppression.lift(signed_in(bp.current_request), key)
+    suppression.lift(signed_in(bp.current_request).email, key)
     return redirect(BASE + "?opgeheven=1")

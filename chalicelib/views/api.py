@@ -22,6 +22,7 @@ from chalicelib.core.rendering import gettext
 from chalicelib.events import service as events
 from chalicelib.events.model import Event, EventPage
 from chalicelib.library import service as library
+from chalicelib.registrations import messages
 from chalicelib.registrations import service as registration
 from chalicelib.views.http import (
     json_body,
@@ -178,7 +179,7 @@ def create_registration(slug: str) -> Response:
         {
             "status": reg.status,
             "token": reg.token,
-            "manage_url": registration.manage_url(reg.token),
+            "manage_url": messages.manage_url(reg.token),
             "mail_sent": outcome.mail_sent,
         },
         201,

@@ -9,12 +9,17 @@ from typing import Any
 
 from chalice.app import Blueprint, Cron, SNSEvent, SQSEvent
 
-from chalicelib.accounts import signin
+from chalicelib.accounts import newsletter, signin
 from chalicelib.core import clock, observability
+from chalicelib.evaluations import messages as evaluation_messages
 from chalicelib.evaluations import service as evaluations
 from chalicelib.exports import service as exports
+from chalicelib.following import digest
 from chalicelib.library import search
-from chalicelib.mail import digest, suppression, worker
+from chalicelib.mail import suppression, worker
+from chalicelib.mail.kinds import Kind
+from chalicelib.mail.model import JobKind
+from chalicelib.registrations import messages as registration_messages
 from chalicelib.registrations import reminders, retention
 
 bp = Blueprint(__name__)
@@ -27,6 +32,14 @@ INDEX_QUEUE = "network-portal-index.fifo"
 SES_EVENTS_TOPIC = "network-portal-ses-events"
 
 log = logging.getLogger(__name__)
+
+# every kind of mail job, from the capability whose news it tells: the mail worker knows none of them
+MAIL_KINDS: dict[JobKind, Kind] = {
+    **registration_messages.KINDS,
+    **evaluation_messages.KINDS,
+    **newsletter.KINDS,
+    **digest.KINDS,
+}
 
 
 @bp.schedule(Cron(0, 7, "*", "*", "?", "*"), name="send_reminders", description="Remind confirmed attendees")
@@ -58,7 +71,7 @@ def anonymise_registrations(_event: Any) -> dict[str, int]:
 def send_mail(event: SQSEvent) -> None:
     """One queue message at a time; an exception hands it back to SQS (and, after five tries, to the DLQ)."""
     for record in event:
-        worker.handle(record.body)
+        worker.handle(record.body, MAIL_KINDS)
 
 
 @bp.on_sqs_message(queue=SIGNIN_QUEUE, batch_size=1, name="send_sign_in_link")

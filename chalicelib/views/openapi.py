@@ -9,7 +9,7 @@ from chalicelib.core.fields import schema_properties
 from chalicelib.core.forms import LIMITS
 from chalicelib.core.themes import THEMES
 from chalicelib.events.model import CURSOR, AttendanceMode, Event, QuestionKind, RegistrationState
-from chalicelib.registrations.model import RegistrationStatus
+from chalicelib.registrations.lifecycle import RegistrationStatus
 
 # the API's full version (semantic versioning); its major version is in the path, /api/v1
 API_VERSION = "1.0.0"

@@ -19,7 +19,8 @@ from chalicelib.library import service as library
 from chalicelib.news import service as news
 from chalicelib.registrations import calendars, certificates
 from chalicelib.registrations import service as registration
-from chalicelib.registrations.model import RegistrationStatus, online_link
+from chalicelib.registrations.lifecycle import RegistrationStatus
+from chalicelib.registrations.model import online_link
 from chalicelib.views.http import (
     FORM,
     LANG_COOKIE,

@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 
-from chalicelib import stores
+from chalicelib.accounts import newsletter
 from chalicelib.accounts import service as accounts
+from chalicelib.accounts.store import account_store
 from chalicelib.core import clock
 from chalicelib.core.config import SIGN_IN_LIMIT_PER_ADDRESS
 from chalicelib.core.keys import email_key
-from chalicelib.mail import newsletter
+from chalicelib.mail.store import job_store
 from tests.support.accounts import last_link, make_account, request_form, sign_in
 from tests.support.aws import deliver_mail, deliver_sign_in_links, sent_mail
 from tests.support.factories import in_days, registration_form
@@ -32,22 +33,22 @@ def test_trusted_domain_is_approved_once_the_address_is_verified(visitor):
     response = visitor.post("/account/aanvragen", request_form())
     assert response.status_code == 200
     assert "We hebben een e-mail gestuurd" in text(response)
-    assert stores.accounts().get("dave@politie.nl").status == "unverified"
+    assert account_store().get("dave@politie.nl").status == "unverified"
 
     token = last_link("dave@politie.nl", "/account/bevestigen")
     assert "Bevestigen" in text(visitor.get(f"/account/bevestigen/{token}"))  # GET uses nothing up
-    assert stores.accounts().get("dave@politie.nl").status == "unverified"
+    assert account_store().get("dave@politie.nl").status == "unverified"
     page = visitor.post(f"/account/bevestigen/{token}", {})
 
     assert "uw account is actief" in text(page)
-    assert stores.accounts().get("dave@politie.nl").status == "approved"
+    assert account_store().get("dave@politie.nl").status == "approved"
     assert sent_mail()[-1].subject == "Uw account is actief"
 
 
 def test_other_domains_wait_for_an_organiser_who_approves(visitor, client):
     visitor.post("/account/aanvragen", request_form(email="sam@adviesbureau.nl"))
     visitor.post(f"/account/bevestigen/{last_link('sam@adviesbureau.nl', '/account/bevestigen')}", {})
-    account = stores.accounts().get("sam@adviesbureau.nl")
+    account = account_store().get("sam@adviesbureau.nl")
     assert account.status == "pending"
 
     make_account("org@zwijndrecht.nl", access="organiser")
@@ -57,7 +58,7 @@ def test_other_domains_wait_for_an_organiser_who_approves(visitor, client):
     response = organiser.post(f"/beheer/accounts/{email_key('sam@adviesbureau.nl')}/approved", {})
 
     assert response.status_code == 303
-    assert stores.accounts().get("sam@adviesbureau.nl").status == "approved"
+    assert account_store().get("sam@adviesbureau.nl").status == "approved"
     assert sent_mail()[-1].destinations["ToAddresses"] == ["sam@adviesbureau.nl"]
     assert sent_mail()[-1].subject == "Uw account is actief"
 
@@ -68,7 +69,7 @@ def test_rejection_mails_the_requester(visitor, client):
     make_account("org@zwijndrecht.nl", access="organiser")
     organiser = sign_in(FormSession(client), "org@zwijndrecht.nl")
     organiser.post(f"/beheer/accounts/{email_key('x@elders.nl')}/rejected", {})
-    assert stores.accounts().get("x@elders.nl").status == "rejected"
+    assert account_store().get("x@elders.nl").status == "rejected"
     assert sent_mail()[-1].subject == "Uw aanvraag is niet goedgekeurd"
     # rejecting twice is a clear conflict, not a crash
     assert organiser.post(f"/beheer/accounts/{email_key('x@elders.nl')}/rejected", {}).status_code == 409
@@ -93,7 +94,7 @@ def test_trusted_domains_count_subdomains_but_not_look_alikes(moto, address, tru
 def test_look_alike_domain_waits_for_approval(visitor):
     visitor.post("/account/aanvragen", request_form(email="spy@politie.nl.evil.com"))
     visitor.post(f"/account/bevestigen/{last_link('spy@politie.nl.evil.com', '/account/bevestigen')}", {})
-    assert stores.accounts().get("spy@politie.nl.evil.com").status == "pending"
+    assert account_store().get("spy@politie.nl.evil.com").status == "pending"
 
 
 def test_a_repeated_request_makes_no_second_account_and_looks_the_same(visitor, client):
@@ -103,7 +104,7 @@ def test_a_repeated_request_makes_no_second_account_and_looks_the_same(visitor, 
 
     assert again.status_code == first.status_code
     assert text(again) == text(first)
-    account = stores.accounts().get("dave@politie.nl")
+    account = account_store().get("dave@politie.nl")
     assert (account.name, account.status) == ("Dave van den Berg", "approved")
     assert sent_mail()[-1].subject == "U hebt al een account of aanvraag bij het regionaal netwerk"
 
@@ -113,7 +114,7 @@ def test_invalid_request_keeps_input_and_writes_nothing(visitor):
     assert response.status_code == 422
     assert 'value="dave@"' in text(response)
     assert "maximaal 500 tekens" in text(response)
-    assert stores.accounts().get("dave@") is None
+    assert account_store().get("dave@") is None
 
 
 def test_verification_link_expires_after_a_day_and_works_once(visitor, now):
@@ -376,11 +377,11 @@ def test_correct_own_data(moto, visitor):
         {"name": "Marjolein Jansen", "organisation": "Gemeente Dordrecht", "job": "Adviseur", "newsletter": "yes"},
     )
     assert response.headers["Location"] == "/account?opgeslagen=1"
-    account = stores.accounts().get("m@rotterdam.nl")
+    account = account_store().get("m@rotterdam.nl")
     assert (account.name, account.organisation, account.newsletter) == ("Marjolein Jansen", "Gemeente Dordrecht", True)
     bad = visitor.post("/account", {"name": "", "organisation": "X\x00", "job": ""})
     assert bad.status_code == 422
-    assert stores.accounts().get("m@rotterdam.nl").name == "Marjolein Jansen"
+    assert account_store().get("m@rotterdam.nl").name == "Marjolein Jansen"
 
 
 def test_delete_own_account(moto, visitor):
@@ -389,7 +390,7 @@ def test_delete_own_account(moto, visitor):
     assert visitor.post("/account/verwijderen", {}).status_code == 422  # not confirmed
     response = visitor.post("/account/verwijderen", {"confirm": "yes"})
     assert response.status_code == 303
-    assert stores.accounts().get("m@rotterdam.nl") is None
+    assert account_store().get("m@rotterdam.nl") is None
     assert visitor.get("/account").status_code == 303
 
 
@@ -409,7 +410,7 @@ def test_newsletter_mail_has_one_click_unsubscribe(moto):
     make_account("b@rotterdam.nl")
     job = newsletter.send("beheer@rotterdam.nl", "Nieuwsbrief november", "Het laatste nieuws.")
     deliver_mail()
-    sent = stores.jobs().get(job.id)
+    sent = job_store().get(job.id)
     assert (sent.status, sent.total, sent.sent, sent.failed) == ("done", 1, 1, 0)
 
     from moto.core import DEFAULT_ACCOUNT_ID
@@ -435,7 +436,7 @@ def test_one_click_unsubscribe_needs_no_cookie_or_csrf(moto, client):
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
     assert response.status_code == 200
-    assert stores.accounts().get("a@rotterdam.nl").newsletter is False
+    assert account_store().get("a@rotterdam.nl").newsletter is False
     forged = client.http.post(
         "/nieuwsbrief/afmelden/forged", body="", headers={"content-type": "application/x-www-form-urlencoded"}
     )
@@ -497,7 +498,7 @@ def test_an_organiser_cannot_lock_themselves_out(moto, client):
     organiser = sign_in(FormSession(client), "org@zwijndrecht.nl")
     response = organiser.post(f"/beheer/accounts/{email_key('org@zwijndrecht.nl')}/disabled", {})
     assert response.status_code == 409
-    assert stores.accounts().get("org@zwijndrecht.nl").status == "approved"
+    assert account_store().get("org@zwijndrecht.nl").status == "approved"
     assert "Blokkeren" not in text(organiser.get("/beheer/accounts"))
 
 

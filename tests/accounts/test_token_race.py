@@ -8,9 +8,9 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from chalicelib import stores
 from chalicelib.accounts import service as accounts
 from chalicelib.accounts import signin
+from chalicelib.accounts.store import account_store
 from chalicelib.core.errors import LinkInvalid
 from tests.support.accounts import make_account
 
@@ -34,14 +34,14 @@ def race(action) -> list[str]:
 
 def test_a_sign_in_link_used_at_once_in_several_tabs_signs_in_once(moto_server):
     account = make_account("m@rotterdam.nl")
-    token = stores.accounts().add_link("signin", account, accounts.epoch(900))
+    token = account_store().add_link("signin", account, accounts.epoch(900))
 
     assert race(lambda: signin.use_link(token)) == ["refused"] * (TABS - 1) + ["used"]
 
 
 def test_a_verification_link_used_twice_at_once_verifies_once(moto_server):
     account = make_account("v@politie.nl", status="unverified")
-    token = stores.accounts().add_link("verify", account, accounts.epoch(900))
+    token = account_store().add_link("verify", account, accounts.epoch(900))
 
     assert race(lambda: accounts.verify(token)) == ["refused"] * (TABS - 1) + ["used"]
-    assert stores.accounts().get("v@politie.nl").status == "approved"
+    assert account_store().get("v@politie.nl").status == "approved"

@@ -8,10 +8,12 @@ from collections import Counter
 
 import pytest
 
-from chalicelib import stores
 from chalicelib.core import aws
+from chalicelib.events.store import event_store
+from chalicelib.library.store import library_store
 from chalicelib.registrations import attendance
 from chalicelib.registrations import service as registration
+from chalicelib.registrations.store import registration_store
 from tests.support.accounts import make_account, sign_in
 from tests.support.factories import registration_form
 from tests.support.faults import fault
@@ -31,11 +33,11 @@ def organiser(client, make_event) -> FormSession:
 
 def assert_counters_hold() -> None:
     """The event's seat counters equal its registrations, and the overview's figures a slow count."""
-    event = stores.events().get(SLUG)
-    regs = stores.registrations().list_for_event(SLUG)
+    event = event_store().get(SLUG)
+    regs = registration_store().list_for_event(SLUG)
     assert event.confirmed == sum(r.status == "confirmed" for r in regs)
     assert event.waiting == sum(r.status == "waiting" for r in regs)
-    kept = Counter({k: v for k, v in stores.registrations().figures(SLUG).items() if v})
+    kept = Counter({k: v for k, v in event_store().figures(SLUG).items() if v})
     assert kept == +attendance.count_slowly(SLUG)
 
 
@@ -45,7 +47,7 @@ def test_a_check_in_that_conflicts_with_a_registration_is_tried_again(organiser)
         response = organiser.post(f"{BASE}/aanmeldingen/{reg.key}/aanwezig", {})
     assert injected.calls == 2
     assert response.status_code == 303
-    assert stores.registrations().get(SLUG, reg.sk).attended_at is not None
+    assert registration_store().get(SLUG, reg.sk).attended_at is not None
     assert_counters_hold()
 
 
@@ -57,7 +59,7 @@ def test_negative_control_a_conflict_that_lasts_is_a_503_not_a_409(organiser):
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
     assert "Het is even te druk" in response.body.decode()
-    assert stores.registrations().get(SLUG, reg.sk).attended_at is None
+    assert registration_store().get(SLUG, reg.sk).attended_at is None
     assert_counters_hold()
 
 
@@ -76,7 +78,7 @@ def test_registering_while_dynamodb_fails_is_a_503_and_writes_nothing(make_event
     with fault(aws.dynamodb(), "TransactWriteItems", **how):  # type: ignore[arg-type]
         response = visitor.post(f"/events/{SLUG}/aanmelden", registration_form())
     assert_busy(response)
-    assert stores.registrations().list_for_event(SLUG) == []
+    assert registration_store().list_for_event(SLUG) == []
     assert_counters_hold()
 
 
@@ -86,7 +88,7 @@ def test_registering_while_ses_is_down_keeps_the_registration_and_says_so(make_e
         response = visitor.post(f"/events/{SLUG}/aanmelden", registration_form())
     assert response.status_code == 303
     assert "mail=0" in response.headers["Location"]
-    assert len(stores.registrations().list_for_event(SLUG)) == 1
+    assert len(registration_store().list_for_event(SLUG)) == 1
     assert_counters_hold()
 
 
@@ -107,7 +109,7 @@ def test_a_cancel_with_promotion_that_conflicts_is_tried_again(make_event, visit
     with fault(aws.dynamodb(), "TransactWriteItems", times=1, **conflict):  # type: ignore[arg-type]
         response = visitor.post(f"/r/{token}/annuleren", {})
     assert response.status_code == 303
-    statuses = {r.email: r.status for r in stores.registrations().list_for_event(SLUG)}
+    statuses = {r.email: r.status for r in registration_store().list_for_event(SLUG)}
     assert statuses[waiter] == "confirmed"
     assert_counters_hold()
 
@@ -117,7 +119,7 @@ def test_a_cancel_while_dynamodb_throttles_is_a_503_and_changes_nothing(make_eve
     with fault(aws.dynamodb(), "TransactWriteItems", **THROTTLED):
         response = visitor.post(f"/r/{token}/annuleren", {})
     assert_busy(response)
-    regs = {r.token: r.status for r in stores.registrations().list_for_event(SLUG)}
+    regs = {r.token: r.status for r in registration_store().list_for_event(SLUG)}
     assert regs[token] == "confirmed"
     assert sorted(regs.values()) == ["confirmed"] * 3 + ["waiting"]
     assert_counters_hold()
@@ -145,11 +147,11 @@ def test_a_sign_in_link_stays_usable_when_the_session_cannot_be_written(moto, cl
 def test_an_event_edit_while_throttled_is_a_503_and_the_event_is_unchanged(organiser):
     from tests.support.events import event_form, version
 
-    before = stores.events().get(SLUG)
+    before = event_store().get(SLUG)
     form = event_form(title="Nieuwe titel", capacity="3", version=version(SLUG))
     with fault(aws.dynamodb(), "TransactWriteItems", **THROTTLED):
         assert_busy(organiser.post(f"/beheer/bijeenkomsten/{SLUG}", form))
-    assert stores.events().get(SLUG) == before
+    assert event_store().get(SLUG) == before
     assert organiser.post(f"/beheer/bijeenkomsten/{SLUG}", form).status_code == 303  # and then it goes
 
 
@@ -159,7 +161,7 @@ def test_publishing_a_material_while_throttled_is_a_503_and_it_stays_a_draft(org
     draft = put_material("public", status="draft", title="Conceptdia's")
     with fault(aws.dynamodb(), "TransactWriteItems", **THROTTLED):
         assert_busy(organiser.post(f"/beheer/materialen/{draft.id}/publiceren", {}))
-    assert stores.library().material(draft.id).status == "draft"
+    assert library_store().material(draft.id).status == "draft"
 
 
 def test_publishing_a_material_when_the_index_queue_is_down_still_publishes(organiser):
@@ -169,7 +171,7 @@ def test_publishing_a_material_when_the_index_queue_is_down_still_publishes(orga
     draft = put_material("public", status="draft", title="Conceptdia's")
     with fault(aws.sqs(), "SendMessage", connection=True):
         assert organiser.post(f"/beheer/materialen/{draft.id}/publiceren", {}).status_code == 303
-    assert stores.library().material(draft.id).status == "published"
+    assert library_store().material(draft.id).status == "published"
 
 
 def test_negative_control_without_the_translation_a_fault_is_a_500(make_event, visitor, monkeypatch):

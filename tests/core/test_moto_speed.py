@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from botocore.parsers import create_parser
 
-from chalicelib import stores
 from chalicelib.core import aws, config
+from chalicelib.events.store import event_store
 from chalicelib.registrations import service as registration
+from chalicelib.registrations.store import registration_store
 from tests.support import moto_speed
 from tests.support.accounts import make_account, sign_in
 from tests.support.factories import registration_form
@@ -58,7 +59,7 @@ def test_every_answer_reads_the_same_either_way(make_event, client, compared):
     assert organiser.get(f"/beheer/bijeenkomsten/{SLUG}/aanmeldingen").status_code == 200
     assert organiser.get(f"/beheer/bijeenkomsten/{SLUG}/overzicht").status_code == 200
     registration.cancel(first.token)  # the seat goes to the one waiting
-    stores.events().metas([SLUG])
+    event_store().metas([SLUG])
     aws.dynamodb().scan(TableName=config.table_name())
 
     assert {"GetItem", "Query", "BatchGetItem", "Scan"} <= set(compared)  # the answers that carry items
@@ -75,8 +76,8 @@ def test_negative_control_an_answer_that_differs_is_seen(make_event, compared, m
 
     monkeypatch.setattr(moto_speed, "_as_json", without_items)
     make_event()
-    stores.registrations().by_token("x" * 43)  # a GetItem without an item reads the same; one with:
-    stores.events().get_meta(SLUG)
+    registration_store().by_token("x" * 43)  # a GetItem without an item reads the same; one with:
+    event_store().get_meta(SLUG)
     assert False in compared["GetItem"]
 
 

@@ -10,11 +10,13 @@ from typing import Any
 
 import pytest
 
-from chalicelib import stores
 from chalicelib.accounts.model import Account
+from chalicelib.audit.store import audit_store
 from chalicelib.core import aws, clock
 from chalicelib.core.errors import Conflict
 from chalicelib.evaluations import service as evaluations
+from chalicelib.evaluations.store import evaluation_store
+from chalicelib.events.store import event_store
 from chalicelib.registrations import attendance
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.model import Registration
@@ -42,7 +44,7 @@ def held_yesterday(people: int = 3, cancelled: int = 0) -> list[Registration]:
     ]
     for reg in regs[people - cancelled :]:
         registration.cancel(reg.token)
-    event = stores.events().get(SLUG)
+    event = event_store().get(SLUG)
     event.date, event.registration_deadline = (clock.now() - timedelta(days=1)).date(), None
     store_event(event)
     return regs
@@ -74,7 +76,7 @@ def test_the_day_after_everyone_checked_in_is_asked_once(moto, client):
     links = evaluation_links()
     assert set(links) == {regs[0].email, regs[1].email}  # not the one who did not come
     assert links[regs[0].email] == f"/r/{regs[0].token}/evaluatie"
-    assert stores.events().get(SLUG).evaluation_opened_at is not None
+    assert event_store().get(SLUG).evaluation_opened_at is not None
 
 
 def test_without_check_ins_every_confirmed_attendee_is_asked(moto, client):
@@ -107,7 +109,7 @@ def test_an_answer_is_anonymous_and_counts_once(moto, client, visitor):
     again = visitor.post(link, {"meeting": "1"})
     assert again.status_code == 409
     assert "U hebt deze bijeenkomst al beoordeeld." in again.body.decode()
-    [stored] = stores.evaluations().answers(SLUG)
+    [stored] = evaluation_store().answers(SLUG)
     assert (stored.ratings, stored.remarks) == ({"meeting": 4, "slot3": 5}, "Meer casuïstiek graag.")
     # an organiser who scanned the attendee's code at the door is not offered their evaluation
     make_account(ORGANISER, access="organiser")
@@ -122,7 +124,7 @@ def test_an_answer_is_anonymous_and_counts_once(moto, client, visitor):
     assert set(item) == {"PK", "SK", "type", "ratings", "remarks"}
     assert regs[0].token not in str(item)
     assert regs[0].key not in str(item)
-    assert stores.evaluations().figures(SLUG) == {
+    assert evaluation_store().figures(SLUG) == {
         "PK": f"EVAL#{SLUG}",
         "SK": "RESULTS",
         "answers": 1,
@@ -140,7 +142,7 @@ def test_bad_input_gets_a_message_and_keeps_the_rest(moto, client, visitor):
     body = response.body.decode()
     assert body.count("Kies een cijfer van 1 tot 5.") == 4  # summary and field, for the meeting and the item
     assert "Mooi.</textarea>" in body
-    assert stores.evaluations().answers(SLUG) == []
+    assert evaluation_store().answers(SLUG) == []
 
 
 def test_the_form_is_open_for_fourteen_days_to_confirmed_attendees_only(moto, client, visitor, now):
@@ -154,7 +156,7 @@ def test_the_form_is_open_for_fourteen_days_to_confirmed_attendees_only(moto, cl
     now["value"] += timedelta(days=14)
     assert "De evaluatie van deze bijeenkomst is gesloten." in visitor.get(link).body.decode()
     assert visitor.post(link, {"meeting": "5"}).status_code == 409
-    assert stores.evaluations().answers(SLUG) == []
+    assert evaluation_store().answers(SLUG) == []
 
 
 def test_organisers_see_results_and_remarks_and_download_them(moto, client, visitor, organiser):
@@ -176,7 +178,7 @@ def test_organisers_see_results_and_remarks_and_download_them(moto, client, visi
     late = visitor.post(f"/r/{regs[4].token}/evaluatie", {"meeting": "1"})
     assert late.status_code == 409
     assert "event.evaluation_closed" in [
-        e.action for e in stores.audit().month(clock.now().strftime("%Y-%m"), 50).entries
+        e.action for e in audit_store().month(clock.now().strftime("%Y-%m"), 50).entries
     ]
     page = organiser.get(f"/beheer/bijeenkomsten/{SLUG}/evaluatie").body.decode()
     assert "4 antwoorden" in page
@@ -228,7 +230,7 @@ def test_negative_control_without_the_condition_the_race_counts_twice(moto_serve
 
 def race_ten_answers(monkeypatch: pytest.MonkeyPatch) -> int:
     [reg] = held_yesterday(1)
-    evaluations.open_evaluation(stores.events().get(SLUG), "tests", clock.now())
+    evaluations.open_evaluation(event_store().get(SLUG), "tests", clock.now())
     barrier = threading.Barrier(10, timeout=60)
     read = evaluations.form
 
@@ -248,7 +250,7 @@ def race_ten_answers(monkeypatch: pytest.MonkeyPatch) -> int:
 
     with ThreadPoolExecutor(max_workers=10) as pool:
         accepted = sum(pool.map(one, range(10)))
-    answers = len(stores.evaluations().answers(SLUG))
+    answers = len(evaluation_store().answers(SLUG))
     assert answers == accepted
-    assert stores.evaluations().figures(SLUG)["answers"] == answers  # the figures agree with the answers
+    assert evaluation_store().figures(SLUG)["answers"] == answers  # the figures agree with the answers
     return answers

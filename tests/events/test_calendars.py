@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from icalendar import Calendar
 
-from chalicelib import stores
+from chalicelib.accounts.store import account_store
+from chalicelib.audit.store import audit_store
 from chalicelib.core import clock
 from chalicelib.registrations import service as registration
 from tests.support.accounts import make_account, member_feed_path, sign_in
@@ -164,7 +165,7 @@ def test_a_new_feed_link_ends_the_old_one(moto, client):
     assert client.http.get(old).status_code == 404
     assert client.http.get(new).status_code == 200
     assert "account.calendar_reset" in [
-        e.action for e in stores.audit().month(clock.now().strftime("%Y-%m"), 50).entries
+        e.action for e in audit_store().month(clock.now().strftime("%Y-%m"), 50).entries
     ]
     # without the form's CSRF token nothing changes
     assert member.post("/account/agenda", {}, with_token=False).status_code == 403
@@ -178,9 +179,9 @@ def test_a_feed_stops_with_its_account_and_cannot_be_forged(moto, client, organi
     for forged in (token[:-2] + "xx", "eyJhIjoxfQ.abc", ""):
         assert client.http.get(f"/agenda/{forged}.ics").status_code == 404
     assert client.http.get(f"/agenda/{token}").status_code == 404  # only the .ics name
-    key = stores.accounts().get("lid@zwijndrecht.nl").pk.removeprefix("ACCOUNT#")
+    key = account_store().get("lid@zwijndrecht.nl").pk.removeprefix("ACCOUNT#")
     assert organiser.post(f"/beheer/accounts/{key}/disabled", {}).status_code == 303
-    assert stores.accounts().get("lid@zwijndrecht.nl").status == "disabled"
+    assert account_store().get("lid@zwijndrecht.nl").status == "disabled"
     assert client.http.get(path).status_code == 404
 
 

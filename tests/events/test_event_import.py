@@ -10,17 +10,17 @@ import sys
 import pytest
 import yaml
 
-from chalicelib import stores
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import to_attrs
 from chalicelib.events.importer import InvalidEventFile, load, parse_event
+from chalicelib.events.store import event_store
 from tests.support.aws import ROOT
 from tests.support.events import minimal
 
 
 def test_the_demo_file_loads_with_its_whole_programme(moto):
     assert load(yaml.safe_load((ROOT / "demo" / "events.yaml").read_text())) == ["netwerkbijeenkomst-zwijndrecht"]
-    event = stores.events().get("netwerkbijeenkomst-zwijndrecht")
+    event = event_store().get("netwerkbijeenkomst-zwijndrecht")
     assert len(event.programme) == 9
     [round_] = event.rounds  # 15:30-16:10: three workshops to choose from
     assert [(s.title, s.capacity) for s in round_.sessions] == [
@@ -53,13 +53,13 @@ def test_a_question_in_a_file_meets_the_workspace_rules(moto):
 
 def test_loading_again_updates_but_keeps_the_seat_counters(moto):
     load([minimal(programme=[{"start": "13:00", "title": "A"}, {"start": "14:00", "title": "B"}])])
-    event = stores.events().get_meta("bijeenkomst")
+    event = event_store().get_meta("bijeenkomst")
     event.confirmed = 4  # as if four people had registered
     aws.dynamodb().put_item(TableName=config.table_name(), Item=to_attrs(event.to_item()))
 
     load([minimal(title="Nieuwe titel", programme=[{"start": "13:00", "title": "A"}])])
 
-    again = stores.events().get("bijeenkomst")
+    again = event_store().get("bijeenkomst")
     assert (again.title, again.confirmed, len(again.programme)) == ("Nieuwe titel", 4, 1)
 
 
@@ -102,7 +102,7 @@ def test_bad_files_are_refused_with_the_event_and_field_named(overrides, message
 def test_nothing_is_stored_when_one_event_is_bad(moto):
     with pytest.raises(InvalidEventFile):
         load([minimal(), minimal(slug="tweede", end="01:00")])
-    assert stores.events().get("bijeenkomst") is None
+    assert event_store().get("bijeenkomst") is None
 
 
 def test_command_line_reports_errors_without_a_trace(tmp_path):

@@ -7,10 +7,11 @@ import json
 
 import pytest
 
-from chalicelib import stores
 from chalicelib.events.model import Question, QuestionKind
+from chalicelib.events.store import event_store
 from chalicelib.registrations import attendance
 from chalicelib.registrations import service as registration
+from chalicelib.registrations.store import registration_store
 from tests.support.factories import registration_form
 from tests.support.web import csv_rows, download_export
 
@@ -27,7 +28,7 @@ ALL = (BORREL, DIET, WORKSHOP, TOPICS, ASK)
 
 
 def version() -> str:
-    return str(stores.events().get(SLUG).version)
+    return str(event_store().get(SLUG).version)
 
 
 def answered_form(**answers: str) -> dict[str, str]:
@@ -44,7 +45,7 @@ def test_organisers_add_each_kind_and_attendees_see_them_on_the_form(make_event,
         {"label": "Welke vraag wilt u de sprekers stellen?", "kind": "long"},
     ):
         assert organiser.post(BASE, {**form, "version": version()}).status_code == 303
-    assert stores.events().get(SLUG).questions == ALL
+    assert event_store().get(SLUG).questions == ALL
     page = visitor.get(f"/events/{SLUG}").body.decode()
     assert 'name="answer_1" value="yes"' in page
     assert 'id="hint-answer_2"' in page  # the help text, tied to the field
@@ -70,7 +71,7 @@ def test_a_wrong_question_is_refused_with_the_input_kept(make_event, organiser, 
     body = response.body.decode()
     assert message in body
     assert 'value="Uitleg blijft staan"' in body
-    assert stores.events().get(SLUG).questions == ()
+    assert event_store().get(SLUG).questions == ()
 
 
 def test_answers_are_checked_kept_and_shown(make_event, visitor):
@@ -137,10 +138,10 @@ def test_an_answered_question_stays_as_it_was_answered(make_event, organiser):
         "version": version(),
     }
     assert organiser.post(f"{BASE}/3", more).status_code == 303
-    assert stores.events().get(SLUG).questions[1].options == ("Online onrust", "Casus Rotterdam", "Nieuw")
+    assert event_store().get(SLUG).questions[1].options == ("Online onrust", "Casus Rotterdam", "Nieuw")
     # a question nobody answered goes
     assert organiser.post(f"{BASE}/2/verwijderen", {"version": version()}).status_code == 303
-    assert [q.id for q in stores.events().get(SLUG).questions] == [1, 3]
+    assert [q.id for q in event_store().get(SLUG).questions] == [1, 3]
 
 
 def test_retention_takes_the_answers_with_the_rest(make_event, client, now):
@@ -153,7 +154,7 @@ def test_retention_takes_the_answers_with_the_rest(make_event, client, now):
     registration.register(SLUG, answered_form(answer_2="Halal"), "nl")
     now["value"] = in_days(0)
     assert retention.anonymise_old_registrations() == 1
-    items = stores.registrations().for_recount(SLUG)
+    items = registration_store().for_recount(SLUG)
     assert len(items) == 1
     assert "answers" not in items[0]
     assert "Halal" not in json.dumps(items[0], default=str)
@@ -197,7 +198,7 @@ def test_a_removed_questions_number_is_never_given_again(make_event, organiser, 
         assert organiser.post(BASE, {"label": label, "kind": "short", "version": version()}).status_code == 303
     assert organiser.post(f"{BASE}/2/verwijderen", {"version": version()}).status_code == 303
     assert organiser.post(BASE, {"label": "Vervoer", "kind": "short", "version": version()}).status_code == 303
-    assert [q.id for q in stores.events().get(SLUG).questions] == [1, 3]
+    assert [q.id for q in event_store().get(SLUG).questions] == [1, 3]
 
 
 def test_an_event_file_keeps_question_numbers_by_label_and_answered_questions(make_event):
@@ -218,7 +219,7 @@ def test_an_event_file_keeps_question_numbers_by_label_and_answered_questions(ma
     registration.register(SLUG, registration_form(answer_1="yes"), "nl")
     # reordered, one new: the numbers follow the labels, the new one gets a number never used
     load([minimal(slug=SLUG, questions=[{"kind": "short", "label": "Vervoer"}, {"kind": "yesno", "label": "Borrel?"}])])
-    assert [(q.id, q.label) for q in stores.events().get(SLUG).questions] == [(3, "Vervoer"), (1, "Borrel?")]
+    assert [(q.id, q.label) for q in event_store().get(SLUG).questions] == [(3, "Vervoer"), (1, "Borrel?")]
     with pytest.raises(InvalidEventFile, match="answered, so it cannot be removed"):
         load([minimal(slug=SLUG, questions=[{"kind": "short", "label": "Vervoer"}])])
     with pytest.raises(InvalidEventFile, match="its kind can no longer change"):
@@ -233,7 +234,7 @@ def test_a_recount_keeps_the_answers_figures_also_after_anonymising(make_event, 
     now["value"] = in_days(-110)
     registration.register(SLUG, answered_form(answer_3="Casus Rotterdam", answer_2="Halal"), "nl")
     registration.register(SLUG, answered_form(answer_1="no"), "nl")
-    kept = {k: v for k, v in stores.registrations().figures(SLUG).items() if k.startswith("answer#") and v}
+    kept = {k: v for k, v in event_store().figures(SLUG).items() if k.startswith("answer#") and v}
     now["value"] = in_days(0)
     assert retention.anonymise_old_registrations() == 2
     counted = {k: v for k, v in attendance.count_slowly(SLUG).items() if k.startswith("answer#") and v}

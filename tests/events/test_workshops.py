@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
-from chalicelib import stores
 from chalicelib.core.errors import Conflict, InvalidInput
 from chalicelib.events.model import Session, Slot, Speaker
-from chalicelib.library import speakers
-from chalicelib.library.model import Material
+from chalicelib.events.store import event_store
+from chalicelib.library import materials, speakers
+from chalicelib.library.model import Material, materials_of
 from chalicelib.registrations import attendance
 from chalicelib.registrations import service as registration
-from chalicelib.registrations.store import RegistrationStore, StaleRegistration
+from chalicelib.registrations.store import RegistrationStore, StaleRegistration, registration_store
 from tests.support.accounts import make_account
 from tests.support.aws import NOW
 from tests.support.documents import pdf
@@ -51,7 +51,7 @@ def register(workshop: int | None = None, **overrides: str):
 
 
 def taken() -> dict[str, int]:
-    return {k: v for k, v in stores.events().get(SLUG).sessions_taken.items() if v}
+    return {k: v for k, v in event_store().get(SLUG).sessions_taken.items() if v}
 
 
 def file_with_round(slot: dict[str, Any]) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def file_with_round(slot: dict[str, Any]) -> dict[str, Any]:
 
 
 def version() -> str:
-    return str(stores.events().get(SLUG).version)
+    return str(event_store().get(SLUG).version)
 
 
 # -- organisers make a round --------------------------------------------------------
@@ -98,7 +98,7 @@ def test_an_organiser_makes_a_round_of_three_workshops(make_event, organiser, vi
     assert 'value="Casus Rotterdam"' in page  # the rows stay as typed
 
     assert organiser.post(f"{BASE}/programma", {**form, "session_3_capacity": "15"}).status_code == 303
-    event = stores.events().get(SLUG)
+    event = event_store().get(SLUG)
     [round_] = event.rounds
     assert [(s.id, s.title, s.capacity) for s in round_.sessions] == [
         (1, "Online ordeverstoring", 20),
@@ -147,7 +147,7 @@ def test_a_chosen_workshop_can_neither_go_nor_shrink_below_its_people(organiser)
     response = organiser.post(f"{BASE}/programma/4/verwijderen", {"version": version()})
     assert response.status_code == 409
     assert "Deelnemers kozen een workshop in deze ronde" in response.body.decode()
-    assert stores.events().get(SLUG).session_seats == {"4-1": 2, "4-2": 1, "4-3": 5}
+    assert event_store().get(SLUG).session_seats == {"4-1": 2, "4-2": 1, "4-3": 5}
 
 
 def test_the_edit_condition_keeps_chosen_seats_even_from_a_stale_read(make_event):
@@ -158,14 +158,14 @@ def test_the_edit_condition_keeps_chosen_seats_even_from_a_stale_read(make_event
     from chalicelib.events.store import StaleEvent
 
     with_round()
-    event = stores.events().get(SLUG)  # nobody in "4-2" yet
+    event = event_store().get(SLUG)  # nobody in "4-2" yet
     register(2)
     event.programme = [s for s in event.programme if s.position != 4]
     event.session_seats = {}
     entry = audit_entry("t", "x", SLUG, {}, {}, clock.now().isoformat())
     with pytest.raises(StaleEvent):
-        stores.events().update(event, entry, removed_slots=(4,), held_sessions={"4-1", "4-2", "4-3"})
-    assert stores.events().get(SLUG).session_seats["4-2"] == 1
+        event_store().update(event, entry, removed_slots=(4,), held_sessions={"4-1", "4-2", "4-3"})
+    assert event_store().get(SLUG).session_seats["4-2"] == 1
 
 
 # -- attendees choose ------------------------------------------------------------------
@@ -220,7 +220,7 @@ def test_cancelling_frees_the_workshop_seat(visitor):
     reg = register(2)
     registration.cancel(reg.token)
     assert taken() == {}
-    assert stores.registrations().get(SLUG, reg.sk).sessions == {}
+    assert registration_store().get(SLUG, reg.sk).sessions == {}
 
 
 def test_the_waiting_list_chooses_once_it_has_a_seat(moto):
@@ -325,7 +325,7 @@ def test_an_event_file_carries_a_round_and_loading_it_again_keeps_the_chosen_sea
     reg = registration.register(SLUG, registration_form(round_1="2"), "nl").registration
     assert reg.sessions == {"1": 2}
     load([{**event_file, "title": "Nieuwe titel"}])
-    event = stores.events().get(SLUG)
+    event = event_store().get(SLUG)
     assert (event.title, event.sessions_taken, event.session_seats) == (
         "Nieuwe titel",
         {"1-2": 1},
@@ -359,9 +359,9 @@ def test_a_workshop_is_never_overbooked(moto_server, monkeypatch):
     outcomes = race_for_one_workshop(monkeypatch)
 
     assert outcomes == {"confirmed": SEATS, "refused": PEOPLE - SEATS}
-    event = stores.events().get(SLUG)
+    event = event_store().get(SLUG)
     assert (event.confirmed, event.sessions_taken.get("4-1")) == (SEATS, SEATS)
-    holders = [r for r in stores.registrations().list_for_event(SLUG) if r.sessions == {"4": 1}]
+    holders = [r for r in registration_store().list_for_event(SLUG) if r.sessions == {"4": 1}]
     assert len(holders) == SEATS
 
 
@@ -383,7 +383,7 @@ def test_negative_control_without_the_workshop_condition_it_overbooks(moto_serve
     outcomes = race_for_one_workshop(monkeypatch)
 
     assert outcomes["confirmed"] > SEATS  # the checks above would have failed
-    assert stores.events().get(SLUG).sessions_taken["4-1"] > SEATS
+    assert event_store().get(SLUG).sessions_taken["4-1"] > SEATS
 
 
 # -- races and stale pages ------------------------------------------------------------------------
@@ -403,7 +403,7 @@ def test_a_workshop_emptied_from_a_stale_page_is_not_removed_once_someone_chose_
     ]
     with pytest.raises(Conflict):
         workspace.write(make_account("org2@zwijndrecht.nl", access="organiser"), stale, "programme.updated", {})
-    assert stores.events().get(SLUG).session_seats["4-2"] == 1
+    assert event_store().get(SLUG).session_seats["4-2"] == 1
     assert StaleEvent  # the store's signal, turned into the Conflict above
 
 
@@ -413,7 +413,7 @@ def test_two_changes_from_one_old_page_do_not_free_a_seat_twice(visitor):
     registration.choose_sessions(reg.token, {"round_4": "3"})
     # the same old registration, as a second tab still holds it: its choice was 1
     with pytest.raises(StaleRegistration):
-        stores.registrations().change_sessions(reg, {"4": 2})
+        registration_store().change_sessions(reg, {"4": 2})
     assert taken() == {"4-3": 1}
 
 
@@ -422,7 +422,7 @@ def test_a_cancellation_racing_a_change_frees_exactly_the_seat_held(visitor):
     reg = register(1)
     registration.choose_sessions(reg.token, {"round_4": "3"})
     with pytest.raises(StaleRegistration):  # the cancel read the old choice: refused, then read again
-        stores.registrations().cancel(reg, "2027-01-01T00:00:00+00:00", None)
+        registration_store().cancel(reg, "2027-01-01T00:00:00+00:00", None)
     registration.cancel(reg.token)
     assert taken() == {}
 
@@ -463,7 +463,7 @@ def test_reordering_sessions_in_an_event_file_keeps_choices_by_id(moto):
     load([event_file])
     reg = registration.register(SLUG, registration_form(round_1="2"), "nl").registration
     load([{**event_file, "programme": [{**event_file["programme"][0], "sessions": sessions[::-1]}]}])
-    [round_] = stores.events().get(SLUG).rounds
+    [round_] = event_store().get(SLUG).rounds
     assert {s.id: s.title for s in round_.sessions}[reg.sessions["1"]] == "Casus Rotterdam"
     without_it = [sessions[0], {"id": 3, "title": "Nieuw", "capacity": 2}]
     with pytest.raises(InvalidEventFile, match=r"1-2"):
@@ -491,7 +491,7 @@ def test_an_event_from_before_rounds_gets_one_through_the_slot_form(make_event, 
         "version": version(),
     }
     assert organiser.post(f"{BASE}/programma", form).status_code == 303
-    position = stores.events().get(SLUG).rounds[0].position
+    position = event_store().get(SLUG).rounds[0].position
     reg = registration.register(SLUG, registration_form(**{f"round_{position}": "2"}), "nl").registration
     assert reg.status == "confirmed"
     assert taken() == {f"{position}-2": 1}
@@ -511,7 +511,7 @@ def test_an_event_holds_at_most_24_workshops_and_an_edit_of_them_fits_dynamodbs_
         statuses.append(response.status_code)
     assert statuses == [303, 303, 303, 422]
     assert "ten hoogste 24 workshops" in response.body.decode()
-    event = stores.events().get(SLUG)
+    event = event_store().get(SLUG)
     assert len(event.session_seats) == 24
     sent: list = []
 
@@ -579,11 +579,11 @@ def test_the_workshop_check_in_holds_only_while_the_seat_is_held(visitor):
     with_round()
     reg = register(3)
     organiser = make_account("org@zwijndrecht.nl", access="organiser")
-    event = stores.events().get(SLUG)
+    event = event_store().get(SLUG)
     registration.cancel(reg.token)
     # a page read before the cancellation: the store's condition refuses, nothing is written
     with pytest.raises(StaleRegistration):
-        stores.registrations().set_session_attended(reg, "4-3", True, {})
+        registration_store().set_session_attended(reg, "4-3", True, {})
     assert registration.by_key(SLUG, reg.key).sessions_attended == frozenset()
     with pytest.raises(Conflict):
         attendance.check_in_session(organiser, event, reg.key, "4-3", attended=True)
@@ -605,7 +605,7 @@ def test_a_workshops_speaker_uploads_slides_that_belong_to_the_workshop(moto, vi
     key = upload_through_page(page, pdf("Statelijke dreigingen in de regio"), "dreigingen.pdf")
     assert key.split("/")[4] == "4-3"
     visitor.get(f"/spreker/{token}/klaar?key={key}")
-    [material] = stores.events().get(SLUG).materials
+    [material] = materials_of(event_store().get(SLUG))
     assert (material.title, material.slot, material.session, material.part) == ("Statelijke dreigingen", 4, 3, "4-3")
     assert "dreigingen.pdf" in visitor.get(f"/spreker/{token}").body.decode()
 
@@ -623,7 +623,7 @@ def test_leaving_a_workshop_or_the_meeting_takes_its_check_in_along(visitor):
     with_round()
     reg = register(3)
     organiser = make_account("org@zwijndrecht.nl", access="organiser")
-    event = stores.events().get(SLUG)
+    event = event_store().get(SLUG)
     attendance.check_in_session(organiser, event, reg.key, "4-3", attended=True)
     registration.choose_sessions(reg.token, {"round_4": "1"})
     moved = registration.by_key(SLUG, reg.key)
@@ -646,7 +646,7 @@ def test_slides_a_speaker_keeps_for_a_rounds_slot_stay_on_their_page(moto, visit
         object_key="k", size=2048, filename="ronde.pdf", uploaded_at=NOW, event_slug=SLUG, slot=4,
         speaker_id=speaker.id,
     )  # fmt: skip
-    stores.library().save_material(kept)
+    materials.save(kept)
     assert [p.key for p in speakers.open_link(token).parts] == ["4-1", "4-2", "4-3", "4"]
     page = visitor.get(f"/spreker/{token}").body.decode()
     assert "ronde.pdf" in page

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib import stores
+from chalicelib.audit.store import audit_store
+from chalicelib.events.store import event_store
+from chalicelib.library.store import library_store
 from chalicelib.registrations import service as registration
 from tests.support.aws import deliver_mail, sent_mail
 from tests.support.events import BASE, event_form, version
@@ -17,14 +19,14 @@ SLUG = "netwerkbijeenkomst-test"
 def audit_actions() -> list[str]:
     from chalicelib.core import clock
 
-    return [e.action for e in stores.audit().month(clock.now().strftime("%Y-%m"), 500).entries]
+    return [e.action for e in audit_store().month(clock.now().strftime("%Y-%m"), 500).entries]
 
 
 def test_a_new_event_is_a_draft_nobody_else_sees(organiser, client):
     response = organiser.post(BASE, event_form())
     assert response.status_code == 303
     assert response.headers["Location"] == f"{BASE}/netwerkbijeenkomst-dordrecht/programma"
-    event = stores.events().get("netwerkbijeenkomst-dordrecht")
+    event = event_store().get("netwerkbijeenkomst-dordrecht")
     assert (event.status, event.capacity, event.roles) == (
         "draft",
         40,
@@ -65,7 +67,7 @@ def test_invalid_event_data_is_refused_with_the_input_kept(organiser, overrides,
     assert f'href="#veld-{field}"' in body
     assert message in body
     assert 'value="Stadhuis Dordrecht"' in body or field == "venue"  # the rest of the input is kept
-    assert stores.events().all_for_organisers() == []
+    assert event_store().all_for_organisers() == []
 
 
 def test_a_slug_in_use_is_refused(organiser, make_event):
@@ -83,10 +85,10 @@ def test_capacity_below_the_confirmed_places_is_refused_with_an_explanation(orga
     response = organiser.post(f"{BASE}/{SLUG}", form)
     assert response.status_code == 422
     assert "Bevestigde plaatsen nu: 2." in response.body.decode()
-    assert stores.events().get(SLUG).capacity == 3
+    assert event_store().get(SLUG).capacity == 3
     # exactly the confirmed number is fine
     assert organiser.post(f"{BASE}/{SLUG}", event_form(capacity="2", version=version(SLUG))).status_code == 303
-    assert stores.events().get(SLUG).capacity == 2
+    assert event_store().get(SLUG).capacity == 2
 
 
 def test_editing_keeps_counters_and_programme_and_audits_what_changed(organiser, make_event):
@@ -94,9 +96,9 @@ def test_editing_keeps_counters_and_programme_and_audits_what_changed(organiser,
     registration.register(SLUG, registration_form(), "nl")
     response = organiser.post(f"{BASE}/{SLUG}", event_form(title="Nieuwe titel", version=version(SLUG)))
     assert response.status_code == 303
-    event = stores.events().get(SLUG)
+    event = event_store().get(SLUG)
     assert (event.title, event.confirmed, len(event.programme)) == ("Nieuwe titel", 1, 3)
-    entry = stores.audit().month("2026-11", 50).entries[0]
+    entry = audit_store().month("2026-11", 50).entries[0]
     assert entry.action == "event.updated"
     assert entry.actor == "org@zwijndrecht.nl"
     assert entry.before["title"] == "Netwerkbijeenkomst Maatschappelijk ongenoegen"
@@ -113,9 +115,9 @@ def test_a_new_date_moves_reminders_and_members_lists_along(organiser, make_even
     [mine] = registration.of_person(reg.email)
     assert (mine.event_title, mine.event_date) == ("Verplaatst", "2027-04-01")
     # reminders and retention find events by date (GSI2)
-    found = stores.events().with_personal_data(until="2027-04-02", since="2027-04-01")
+    found = event_store().with_personal_data(until="2027-04-02", since="2027-04-01")
     assert [e.slug for e in found] == [SLUG]
-    assert stores.events().with_personal_data(until="2027-03-19", since="2027-03-18") == []
+    assert event_store().with_personal_data(until="2027-03-19", since="2027-03-18") == []
 
 
 def test_a_stale_form_does_not_overwrite_another_organisers_change(organiser, make_event):
@@ -127,7 +129,7 @@ def test_a_stale_form_does_not_overwrite_another_organisers_change(organiser, ma
     body = response.body.decode()
     assert "Iemand anders heeft deze bijeenkomst intussen gewijzigd" in body
     assert 'value="Tweede"' in body  # the input is kept, with the new version to save over it
-    assert stores.events().get(SLUG).title == "Eerste"
+    assert event_store().get(SLUG).title == "Eerste"
 
 
 def test_publish_unpublish_and_the_public_list(organiser, client):
@@ -191,7 +193,7 @@ def test_three_slots_are_added_edited_reordered_and_removed(organiser):
         == 303
     )
     assert add_slot(organiser, slug, start="13:40", end="14:20", title="Leernetwerk").status_code == 303
-    programme = stores.events().get(slug).programme
+    programme = event_store().get(slug).programme
     assert [s.title for s in programme] == ["Inloop", "Welkom", "Leernetwerk"]
     assert programme[1].speakers[0].name == "Haan"
     assert programme[1].speakers[0].organisation == "Gemeente"
@@ -201,9 +203,9 @@ def test_three_slots_are_added_edited_reordered_and_removed(organiser):
     edit["end"] = "13:40"
     assert organiser.post(f"{BASE}/{slug}/programma/2", edit).status_code == 303
     assert organiser.post(f"{BASE}/{slug}/programma/3/omhoog", {"version": version(slug)}).status_code == 303
-    assert [s.title for s in stores.events().get(slug).programme] == ["Inloop", "Leernetwerk", "Welkomstwoord"]
+    assert [s.title for s in event_store().get(slug).programme] == ["Inloop", "Leernetwerk", "Welkomstwoord"]
     assert organiser.post(f"{BASE}/{slug}/programma/1/verwijderen", {"version": version(slug)}).status_code == 303
-    programme = stores.events().get(slug).programme
+    programme = event_store().get(slug).programme
     # positions name slots for good (speakers and slides refer to them); the order is separate
     assert [(s.position, s.title) for s in programme] == [(3, "Leernetwerk"), (2, "Welkomstwoord")]
     assert {"programme.added", "programme.updated", "programme.moved", "programme.removed"} <= set(audit_actions())
@@ -232,7 +234,7 @@ def test_invalid_slots_get_a_clear_message_with_the_input_kept(organiser, make_e
     assert response.status_code == 422
     assert message in body
     assert f'value="{form["title"]}"' in body
-    assert len(stores.events().get(SLUG).programme) == 3
+    assert len(event_store().get(SLUG).programme) == 3
 
 
 def test_touching_slots_and_a_walk_in_moment_are_fine(organiser, make_event):
@@ -276,28 +278,28 @@ def test_the_description_is_rendered_when_saved_and_shown_as_stored(organiser, c
 
     organiser.post(BASE, event_form(description="**Vet** <script>alert(1)</script>"))
     slug = "netwerkbijeenkomst-dordrecht"
-    stored = stores.events().get(slug).description_html
+    stored = event_store().get(slug).description_html
     assert stored == "<p><strong>Vet</strong> &lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
     form = event_form(slug=slug, description="*Schuin*", version=version(slug))
     assert organiser.post(f"{BASE}/{slug}", form).status_code == 303
-    assert stores.events().get(slug).description_html == "<p><em>Schuin</em></p>\n"  # it follows every edit
+    assert event_store().get(slug).description_html == "<p><em>Schuin</em></p>\n"  # it follows every edit
     assert (
         organiser.post(f"{BASE}/{slug}", event_form(slug=slug, description="", version=version(slug))).status_code
         == 303
     )
-    assert stores.events().get(slug).description_html == ""  # and goes with it
+    assert event_store().get(slug).description_html == ""  # and goes with it
     from chalicelib.core import clock
 
-    logged = [e for e in stores.audit().month(clock.now().strftime("%Y-%m"), 500).entries if e.target == slug]
+    logged = [e for e in audit_store().month(clock.now().strftime("%Y-%m"), 500).entries if e.target == slug]
     assert any("description" in e.after for e in logged)
     assert not any("description_html" in {*e.before, *e.after} for e in logged)  # the log keeps the Markdown
 
     # the page shows what was stored, so it needs no Markdown parser ...
     make_event(slug="zo-opgeslagen", description="Anders")
-    event = stores.events().get("zo-opgeslagen")
+    event = event_store().get("zo-opgeslagen")
     assert event.description_html == "<p>Anders</p>\n"  # an import renders it too
     event.description_html = "<p>Zo opgeslagen</p><script>alert(1)</script>"
-    stores.events().update(event, audit_entry("tests", "event.updated", event.slug, {}, {}, "2026-01-01"), ())
+    event_store().update(event, audit_entry("tests", "event.updated", event.slug, {}, {}, "2026-01-01"), ())
     body = client.http.get("/events/zo-opgeslagen").body.decode()
     assert "<p>Zo opgeslagen</p>" in body
     assert "Anders" not in body
@@ -305,8 +307,8 @@ def test_the_description_is_rendered_when_saved_and_shown_as_stored(organiser, c
     assert "description_html" not in client.http.get("/api/v1/events/zo-opgeslagen").body.decode()
     # ... and renders, as before, an event saved before the HTML was kept
     earlier = build_event(slug="van-eerder", description="**Oud**")
-    stores.events().create(earlier, audit_entry("tests", "event.created", earlier.slug, {}, {}, "2026-01-01"))
-    assert stores.events().get("van-eerder").description_html == ""
+    event_store().create(earlier, audit_entry("tests", "event.created", earlier.slug, {}, {}, "2026-01-01"))
+    assert event_store().get("van-eerder").description_html == ""
     assert "<strong>Oud</strong>" in client.http.get("/events/van-eerder").body.decode()
 
 
@@ -322,9 +324,9 @@ def test_speakers_slides_follow_the_publish_after_setting(organiser, make_event,
     assert slides.status == "draft"
     form = event_form(date="2027-03-18", registration_deadline="", version=version(SLUG))
     assert organiser.post(f"{BASE}/{SLUG}", form).status_code == 303  # publish_slides_after: yes
-    material = stores.library().material(slides.id)
+    material = library_store().material(slides.id)
     assert material.status == "after_event"
-    assert material.publish_from == stores.events().get(SLUG).ends_at
+    assert material.publish_from == event_store().get(SLUG).ends_at
 
 
 def test_only_an_empty_draft_can_be_deleted(organiser, make_event, client):
@@ -336,7 +338,7 @@ def test_only_an_empty_draft_can_be_deleted(organiser, make_event, client):
     assert "Het concept en zijn programma worden verwijderd." in question
     assert f'action="{BASE}/{slug}/verwijderen"' in question
     assert organiser.post(f"{BASE}/{slug}/verwijderen", {"version": version(slug)}).status_code == 303
-    assert stores.events().get(slug) is None
+    assert event_store().get(slug) is None
     assert client.http.get(f"/beheer/bijeenkomsten/{slug}/programma").status_code in (303, 404)
     assert "event.deleted" in audit_actions()
 
@@ -344,4 +346,4 @@ def test_only_an_empty_draft_can_be_deleted(organiser, make_event, client):
     response = organiser.post(f"{BASE}/{SLUG}/verwijderen", {"version": version(SLUG)})
     assert response.status_code == 409
     assert "Alleen een concept zonder aanmeldingen" in response.body.decode()
-    assert stores.events().get(SLUG) is not None
+    assert event_store().get(SLUG) is not None

@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from chalicelib import stores
 from chalicelib.audit import service as audit
 from chalicelib.core import aws, clock
 from chalicelib.core.dynamo import to_attrs
+from chalicelib.exports.store import export_store
 from tests.support.accounts import make_account, sign_in
 from tests.support.aws import LOCAL_STAGE, deliver_exports
 from tests.support.factories import confirmed_attendees
@@ -58,7 +58,7 @@ def test_an_export_of_10000_registrations_completes_and_its_link_downloads_the_w
     rows = csv_rows(response)
     assert rows[0] == ["Naam", "E-mailadres", "Organisatie", "Functie", "Status", "Aangemeld op", "Opmerkingen"]
     assert Counter(row[1] for row in rows[1:]) == Counter(addresses)
-    export = stores.exports().get(page.rsplit("/", 1)[1])
+    export = export_store().get(page.rsplit("/", 1)[1])
     assert (export.status, export.rows) == ("done", 10_000)
 
 
@@ -112,7 +112,7 @@ def test_after_a_day_the_export_is_gone_and_the_page_says_so(organiser):
     deliver_exports()
 
     # GIVEN the export was asked for a day and a minute ago (the session is younger)
-    export = stores.exports().get(page.rsplit("/", 1)[1])
+    export = export_store().get(page.rsplit("/", 1)[1])
     aws.dynamodb().update_item(
         TableName=LOCAL_STAGE["TABLE_NAME"],
         Key=to_attrs({"PK": f"EXPORT#{export.id}", "SK": "#EXPORT"}),

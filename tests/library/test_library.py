@@ -9,11 +9,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from chalicelib import stores
 from chalicelib.core import aws, clock, config
 from chalicelib.core.errors import LinkInvalid, NotFound
+from chalicelib.events.store import event_store
+from chalicelib.library import materials, speakers
 from chalicelib.library import service as library
-from chalicelib.library import speakers
+from chalicelib.library.store import library_store
 from tests.support.accounts import make_account, sign_in
 from tests.support.aws import deliver_index, sent_mail
 from tests.support.documents import docx, odp, pdf, pptx
@@ -86,7 +87,7 @@ def test_the_speaker_page_offers_only_their_own_slots_and_no_type_to_choose(spea
     _two, url = speakers.invite(SLUG, (1, 3), "Burgemeester Haan", "Gemeente", "haan@zwijndrecht.nl")
     both = visitor.get(url.removeprefix("http://127.0.0.1:8000")).body.decode()
     assert '<label for="veld-key">Onderdeel</label>' in both
-    slots = {s.position: s for s in stores.events().get(SLUG).programme}
+    slots = {s.position: s for s in event_store().get(SLUG).programme}
     for position in (1, 3):
         upload_through_page(both, PDF, choice=f"{slots[position].start} {slots[position].title}")
     assert both.count('<option value="uploads/') == 2
@@ -105,7 +106,7 @@ def test_a_good_pdf_becomes_draft_material_with_a_clean_name(speaker, visitor):
     assert response.status_code == 303
     page = visitor.get(f"/spreker/{speaker}?opgeslagen=1").body.decode()
     assert "Uw bestand is opgeslagen." in page
-    [material] = [m for m in stores.library().all_materials()]
+    [material] = [m for m in library_store().all_materials()]
     assert (material.filename, material.status, material.title, material.file_type) == (
         "Mijn-dia-s-v2-e.pdf",
         "draft",
@@ -118,9 +119,9 @@ def test_a_good_pdf_becomes_draft_material_with_a_clean_name(speaker, visitor):
 def test_published_slides_name_their_speaker_and_organisation(speaker, visitor, client):
     key = upload_as_s3_would(visitor, speaker, PDF)
     assert visitor.get(f"/spreker/{speaker}/klaar?key={key}").status_code == 303
-    [material] = stores.library().all_materials()
+    [material] = library_store().all_materials()
     material.status, material.access = "published", "public"
-    stores.library().save_material(material)
+    materials.save(material)
     deliver_index()
     for path in ("/kennisbank", f"/events/{SLUG}", "/kennisbank?q=Hinsberg"):
         assert "Annemarie van Hinsberg, Movisie" in client.http.get(path).body.decode(), path
@@ -137,7 +138,7 @@ def test_published_slides_name_their_speaker_and_organisation(speaker, visitor, 
 def test_the_type_is_read_from_the_file_not_its_name(speaker, visitor, name, content, found, filename):
     key = upload_as_s3_would(visitor, speaker, content, name)
     assert visitor.get(f"/spreker/{speaker}/klaar?key={key}").status_code == 303
-    [material] = stores.library().all_materials()
+    [material] = library_store().all_materials()
     assert (material.file_type, material.filename) == (found, filename)
 
 
@@ -155,7 +156,7 @@ def test_wrong_files_are_rejected_and_removed(speaker, visitor, content, message
     assert response.status_code == 422
     assert message in response.body.decode()
     assert s3_objects() == []
-    assert stores.library().all_materials() == []
+    assert library_store().all_materials() == []
 
 
 def test_the_declared_type_of_an_upload_counts_for_nothing(speaker, visitor):
@@ -192,19 +193,19 @@ def test_a_speaker_cannot_add_files_or_move_one_by_writing_their_own_material_id
     page = visitor.get(f"/spreker/{token}").body.decode()
     first = upload_through_page(page, PDF, choice="Leernetwerk")
     assert visitor.get(f"/spreker/{token}/klaar?key={first}").status_code == 303
-    [material] = stores.library().all_materials()
+    [material] = library_store().all_materials()
     prefix, material_id, _slot, random = first.rsplit("/", 3)
     invented = f"{prefix}/{SLUG}.{'a' * 12}/3/{random}"  # a second file for slot 3
     moved = f"{prefix}/{material_id}/2/{random}"  # slot 3's file, under slot 2
     for key in (invented, moved):
         aws.s3().put_object(Bucket=config.bucket_name(), Key=key, Body=PDF, ContentType="application/octet-stream")
         assert visitor.get(f"/spreker/{token}/klaar?key={key}").status_code == 404, key
-    assert stores.library().all_materials() == [material]
+    assert library_store().all_materials() == [material]
     assert [k for k, _ in s3_objects()] == [first]  # the refused objects are gone
     # negative control: the key the page offers for slot 2 is taken
     second = upload_through_page(visitor.get(f"/spreker/{token}").body.decode(), PDF, choice="Welkomstwoord")
     assert visitor.get(f"/spreker/{token}/klaar?key={second}").status_code == 303
-    assert len(stores.library().all_materials()) == 2
+    assert len(library_store().all_materials()) == 2
 
 
 def test_replace_and_remove_own_file_but_not_someone_elses(speaker, visitor):
@@ -212,7 +213,7 @@ def test_replace_and_remove_own_file_but_not_someone_elses(speaker, visitor):
     visitor.get(f"/spreker/{speaker}/klaar?key={first}")
     second = upload_as_s3_would(visitor, speaker, PDF + b"%v2")
     visitor.get(f"/spreker/{speaker}/klaar?key={second}")
-    [material] = stores.library().all_materials()
+    [material] = library_store().all_materials()
     assert material.object_key == second
     assert [k for k, _ in s3_objects()] == [second]
 
@@ -220,7 +221,7 @@ def test_replace_and_remove_own_file_but_not_someone_elses(speaker, visitor):
     other = other_url.rsplit("/", 1)[1]
     assert visitor.post(f"/spreker/{other}/bestanden/{material.id}/verwijderen", {}).status_code == 404
     assert visitor.post(f"/spreker/{speaker}/bestanden/{material.id}/verwijderen", {}).status_code == 303
-    assert stores.library().all_materials() == []
+    assert library_store().all_materials() == []
     assert s3_objects() == []
 
 
@@ -303,11 +304,11 @@ def test_download_is_a_five_minute_attachment_url_and_is_audited(personas):
     url = response.headers["Location"]
     assert "response-content-disposition=attachment" in url
     assert "X-Amz-Expires=300" in url
-    downloads = stores.library().downloads(levels["members"].id)
+    downloads = library_store().downloads(levels["members"].id)
     assert [d["who"] for d in downloads] == ["lid@rotterdam.nl"]
 
     people["anonymous"].get(f"/kennisbank/{levels['members'].id}/download")  # refused: no record
-    assert len(stores.library().downloads(levels["members"].id)) == 1
+    assert len(library_store().downloads(levels["members"].id)) == 1
 
 
 def test_organisers_see_downloads_of_each_material(personas):

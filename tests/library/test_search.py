@@ -13,11 +13,12 @@ from datetime import date
 
 import pytest
 
-from chalicelib import stores
 from chalicelib.core import clock
+from chalicelib.library import materials
 from chalicelib.library import service as library
 from chalicelib.library.model import Material
 from chalicelib.library.storage import put as put_file
+from chalicelib.library.store import library_store
 from tests.support.accounts import make_account, sign_in
 from tests.support.aws import deliver_index
 from tests.support.documents import pdf, zipped
@@ -58,7 +59,7 @@ def add(title: str, content: bytes, file_type: str = "pdf", access: str = "publi
         event_title="Netwerkbijeenkomst Maatschappelijk ongenoegen",
         **{"status": "published", **fields},  # type: ignore[arg-type]
     )
-    stores.library().save_material(material)
+    materials.save(material)
     return material
 
 
@@ -135,7 +136,7 @@ def test_a_removed_material_disappears_from_the_results(visitor):
     deliver_index()
     assert titles(visitor.get("/kennisbank?q=verdwijnwoord").body.decode()) == ["Tijdelijk"]
 
-    stores.library().delete_material(material)
+    materials.delete(material)
     deliver_index()
 
     assert titles(visitor.get("/kennisbank?q=verdwijnwoord").body.decode()) == []
@@ -184,7 +185,7 @@ def test_the_index_is_rebuilt_from_the_kept_texts(visitor):
     search.update('{"rebuild": true}')  # what manage.py reindex --here does
     search.forget_copy()
     assert titles(visitor.get("/kennisbank?q=herbouwwoord").body.decode()) == ["Herbouw"]
-    assert search_store.text(stores.library().all_materials()[0].id, stores.library().all_materials()[0].object_key)
+    assert search_store.text(library_store().all_materials()[0].id, library_store().all_materials()[0].object_key)
 
 
 def test_a_suggestion_never_reveals_words_of_material_the_visitor_may_not_open(visitor, client):

@@ -21,10 +21,10 @@ from botocore.response import StreamingBody
 from chalice.test import Client
 from urllib3.exceptions import ProtocolError
 
-from chalicelib import stores
 from chalicelib.core import aws, config
 from chalicelib.library import speakers, storage
 from chalicelib.library.model import FILE_TYPES
+from chalicelib.library.store import library_store
 from tests.support.accounts import make_account, sign_in
 from tests.support.documents import docx, odp, pdf, pptx, zipped
 from tests.support.web import FormSession, upload_through_page
@@ -105,7 +105,7 @@ def assert_rejected_and_gone(response: Any, message: str = BROKEN) -> None:
     assert response.status_code == 422
     assert message in response.body.decode()
     assert s3_objects() == []
-    assert stores.library().all_materials() == []
+    assert library_store().all_materials() == []
 
 
 # -- content ---------------------------------------------------------------------------------
@@ -211,7 +211,7 @@ def test_real_files_of_each_type_are_accepted(
     """The negative control: the checks above reject what is wrong, not what is merely small."""
     assert speaker_upload(visitor, speaker, file_type, REAL[file_type]).status_code == 303
     assert organiser_upload(organiser, file_type, REAL[file_type]).status_code == 303
-    assert {m.file_type for m in stores.library().all_materials()} == {file_type}
+    assert {m.file_type for m in library_store().all_materials()} == {file_type}
     assert len(s3_objects()) == 2
 
 
@@ -266,7 +266,7 @@ def assert_busy_and_gone(response: Any) -> None:
     assert BUSY in body
     assert NOT_ARRIVED not in body
     assert s3_objects() == []
-    assert stores.library().all_materials() == []
+    assert library_store().all_materials() == []
 
 
 @pytest.mark.parametrize("fault", list(PASSING_FAULTS))
@@ -323,7 +323,7 @@ def test_when_the_clean_up_fails_too_the_object_never_becomes_material_and_a_war
     with caplog.at_level(logging.WARNING), failing(READS + DELETES, s3_error("SlowDown", 503)):
         response = speaker_upload(visitor, speaker, "pdf", REAL["pdf"])
     assert response.status_code == 503
-    assert stores.library().all_materials() == []
+    assert library_store().all_materials() == []
     [key] = [k for k, _ in s3_objects()]  # left behind: the delete failed
     [warning] = [r for r in caplog.records if r.levelno == logging.WARNING and key in r.getMessage()]
     assert "Annemarie" not in warning.getMessage()
@@ -339,11 +339,11 @@ def test_a_failed_delete_of_the_replaced_file_keeps_the_new_one(
     speaker: str, visitor: FormSession, caplog: pytest.LogCaptureFixture, error: Exception
 ) -> None:
     assert speaker_upload(visitor, speaker, "pdf", REAL["pdf"]).status_code == 303
-    [first] = stores.library().all_materials()
+    [first] = library_store().all_materials()
     with caplog.at_level(logging.WARNING), failing(DELETES, error):
         response = speaker_upload(visitor, speaker, "pdf", pdf("Nieuwe versie"))
     assert response.status_code == 303
-    [material] = stores.library().all_materials()
+    [material] = library_store().all_materials()
     assert material.id == first.id
     assert material.object_key != first.object_key
     assert sorted(k for k, _ in s3_objects()) == sorted([first.object_key, material.object_key])
@@ -368,7 +368,7 @@ def test_a_second_upload_through_the_same_form_never_replaces_the_checked_file(
     assert visitor.get(f"/spreker/{speaker}/klaar?key={quote(key)}").status_code == 303
     as_s3_would(key, "pdf", polyglot(b"<html><script>alert(1)</script>"), "dia.pdf")  # the form, used again
 
-    [material] = stores.library().all_materials()
+    [material] = library_store().all_materials()
     url = storage.download_url(material.object_key, material.filename, "pdf", material.object_version)
     [version] = parse_qs(urlsplit(url).query)["versionId"]
     assert version == material.object_version
@@ -382,10 +382,10 @@ def test_coming_back_twice_after_a_bad_second_upload_keeps_the_checked_file(spea
     the material keeps its checked version, and nothing of it is deleted."""
     key = upload_through_page(visitor.get(f"/spreker/{speaker}").body.decode(), pdf("Dia een"), "dia.pdf")
     assert visitor.get(f"/spreker/{speaker}/klaar?key={quote(key)}").status_code == 303
-    [material] = stores.library().all_materials()
+    [material] = library_store().all_materials()
     as_s3_would(key, "pdf", polyglot(b"<html><script>alert(1)</script>"), "dia.pdf")
 
     assert visitor.get(f"/spreker/{speaker}/klaar?key={quote(key)}").status_code == 303
 
-    assert stores.library().all_materials() == [material]
+    assert library_store().all_materials() == [material]
     assert (key, material.object_version) in s3_objects()

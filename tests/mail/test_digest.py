@@ -7,17 +7,21 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from chalicelib import stores
+from chalicelib.accounts.store import account_store
+from chalicelib.audit.store import audit_store
 from chalicelib.core import aws, config
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.dynamo import primary_key
 from chalicelib.core.errors import UnsubscribeLinkInvalid
 from chalicelib.events import workspace
+from chalicelib.events.store import event_store
+from chalicelib.following import digest
 from chalicelib.library import documents, speakers
 from chalicelib.library import service as library
-from chalicelib.library.model import Material, MaterialStatus
-from chalicelib.mail import digest
+from chalicelib.library.model import Material, MaterialStatus, materials_of
+from chalicelib.library.store import library_store
 from chalicelib.mail.model import JobKind, JobStatus
+from chalicelib.mail.store import job_store
 from tests.support.accounts import make_account, sign_in
 from tests.support.aws import deliver_mail, sent_mail
 from tests.support.documents import pdf
@@ -34,7 +38,7 @@ PUBLISHED_DAY = "2026-11-25"  # the tests' clock starts on this day; the digest 
 def follow(email_address: str, *themes: str, **fields: str) -> None:
     account = make_account(email_address, **fields)
     account.themes = themes
-    stores.accounts().save(account)
+    account_store().save(account)
 
 
 def next_morning(now: dict[str, datetime]) -> None:
@@ -64,21 +68,21 @@ def test_a_member_chooses_the_themes_they_follow_on_their_account_page(moto, cli
 
     response = member.post("/account/themas", {"theme_0": "yes", "theme_3": "yes", "theme_9": "yes"})
     assert (response.status_code, response.headers["Location"]) == (303, "/account?themas=opgeslagen#themas")
-    account = stores.accounts().get("lid@rotterdam.nl")
+    account = account_store().get("lid@rotterdam.nl")
     assert account.themes == ("polarisatie", "online aangejaagde ordeverstoring")  # an unknown box is ignored
-    assert [a.email for a in stores.accounts().followers()] == ["lid@rotterdam.nl"]
+    assert [a.email for a in account_store().followers()] == ["lid@rotterdam.nl"]
     page = member.get("/account?themas=opgeslagen").body.decode()
     assert "U volgt nu: polarisatie, online aangejaagde ordeverstoring." in page
     assert 'id="veld-theme_3" name="theme_3" type="checkbox" value="yes" checked' in page
-    entry = stores.audit().month("2026-11", 50).entries[0]
+    entry = audit_store().month("2026-11", 50).entries[0]
     assert (entry.action, entry.after["themes"]) == (
         "account.themes",
         ["polarisatie", "online aangejaagde ordeverstoring"],
     )
 
     member.post("/account/themas", {})
-    assert stores.accounts().get("lid@rotterdam.nl").themes == ()
-    assert stores.accounts().followers() == []
+    assert account_store().get("lid@rotterdam.nl").themes == ()
+    assert account_store().followers() == []
     assert "U volgt geen thema's meer." in member.get("/account?themas=opgeslagen").body.decode()
 
 
@@ -86,7 +90,7 @@ def test_only_approved_accounts_are_followers(moto):
     follow("lid@rotterdam.nl", "extremisme")
     follow("wacht@rotterdam.nl", "extremisme", status="pending")
     follow("uit@rotterdam.nl", "extremisme", status="disabled")
-    assert [a.email for a in stores.accounts().followers()] == ["lid@rotterdam.nl"]
+    assert [a.email for a in account_store().followers()] == ["lid@rotterdam.nl"]
 
 
 def test_the_digest_lists_what_each_follower_follows_and_may_open(moto, client, now):
@@ -119,7 +123,7 @@ def test_the_digest_lists_what_each_follower_follows_and_may_open(moto, client, 
     for hidden in ("Alleen voor organisatoren", "Voor deelnemers", "Nog een concept", "Over radicalisering"):
         assert hidden not in member
     assert "Alleen voor organisatoren" in plain(mails["org@zwijndrecht.nl"])
-    job = stores.jobs().get(f"digest-{PUBLISHED_DAY}")
+    job = job_store().get(f"digest-{PUBLISHED_DAY}")
     assert (job.kind, job.status, job.total, job.sent, job.skipped) == (JobKind.DIGEST, JobStatus.DONE, 2, 2, 0)
 
     # safe to run twice: one digest a day
@@ -136,7 +140,7 @@ def test_a_follower_who_may_open_none_of_it_is_skipped(moto, client, now):
     assert scheduled(client, "send_digests") == {"started": 1}
     deliver_mail()
     assert digests() == {}
-    job = stores.jobs().get(f"digest-{PUBLISHED_DAY}")
+    job = job_store().get(f"digest-{PUBLISHED_DAY}")
     assert (job.status, job.total, job.sent, job.skipped) == (JobStatus.DONE, 1, 0, 1)
     page = sign_in(FormSession(client), make_account("beheer@zwijndrecht.nl", access="organiser").email)
     assert (
@@ -167,15 +171,15 @@ def test_starting_the_digest_costs_the_same_for_any_number_of_followers(moto, cl
 def test_a_meeting_published_again_is_announced_once(moto, now):
     organiser = make_account("org@zwijndrecht.nl", access="organiser")
     store_event(build_event(themes=("polarisatie",)))
-    first = stores.events().get("netwerkbijeenkomst-test").published_at
+    first = event_store().get("netwerkbijeenkomst-test").published_at
     now["value"] += timedelta(days=2)
-    event = stores.events().get("netwerkbijeenkomst-test")
+    event = event_store().get("netwerkbijeenkomst-test")
     workspace.change_status(organiser, event.slug, "depubliceren", str(event.version))
-    event = stores.events().get(event.slug)
+    event = event_store().get(event.slug)
     workspace.change_status(organiser, event.slug, "publiceren", str(event.version))
-    assert stores.events().get(event.slug).published_at == first
-    assert [e.slug for e in stores.events().published_on(PUBLISHED_DAY)] == [event.slug]
-    assert stores.events().published_on((now["value"]).date().isoformat()) == []
+    assert event_store().get(event.slug).published_at == first
+    assert [e.slug for e in event_store().published_on(PUBLISHED_DAY)] == [event.slug]
+    assert event_store().published_on((now["value"]).date().isoformat()) == []
 
 
 def test_material_published_after_its_meeting_is_news_on_that_day():
@@ -209,7 +213,7 @@ def test_one_click_unfollow_from_the_digest(moto, client, now):
     page = client.http.get(header_link).body.decode()
     assert "Niet meer volgen" in page
     assert "polarisatie, radicalisering" in page
-    assert stores.accounts().get("lid@rotterdam.nl").themes == ("polarisatie", "radicalisering", "extremisme")
+    assert account_store().get("lid@rotterdam.nl").themes == ("polarisatie", "radicalisering", "extremisme")
 
     # the mail client's one-click POST: no cookie, no CSRF token
     response = client.http.post(
@@ -217,7 +221,7 @@ def test_one_click_unfollow_from_the_digest(moto, client, now):
     )
     assert response.status_code == 200
     assert "U volgt deze thema's niet meer: polarisatie, radicalisering." in response.body.decode()
-    assert stores.accounts().get("lid@rotterdam.nl").themes == ("extremisme",)
+    assert account_store().get("lid@rotterdam.nl").themes == ("extremisme",)
     # the same link opened again says it is done, and asks nothing
     again = client.http.get(header_link).body.decode()
     assert "U volgt deze thema's niet meer: polarisatie, radicalisering." in again
@@ -260,7 +264,7 @@ def test_a_broken_unfollow_link_says_so(moto, client, token):
 def test_unfollowing_from_a_link_of_a_deleted_account_changes_nothing(moto):
     token = digest.unfollow_url("niemand", ("polarisatie",)).rsplit("/", 1)[1]
     assert digest.unfollow(token) == ("polarisatie",)
-    assert stores.accounts().get_by_key("niemand") is None
+    assert account_store().get_by_key("niemand") is None
 
 
 # -- what counts as news -------------------------------------------------------------
@@ -280,9 +284,9 @@ def test_editing_what_was_published_before_publication_was_kept_announces_nothin
     store_event(build_event(themes=("polarisatie",), title="Een andere titel"))  # an edit of the file
     documents.update(organiser, material.id, {**documents.values(material), "title": "Oud rapport, herzien"})
     day = now["value"].date().isoformat()
-    assert stores.events().published_on(day) == []
-    assert stores.library().visible_on(day) == []
-    assert stores.events().get("netwerkbijeenkomst-test").published_at is None
+    assert event_store().published_on(day) == []
+    assert library_store().visible_on(day) == []
+    assert event_store().get("netwerkbijeenkomst-test").published_at is None
 
 
 def test_slides_set_to_follow_the_meeting_are_news_when_they_become_visible(moto, visitor, now):
@@ -293,19 +297,19 @@ def test_slides_set_to_follow_the_meeting_are_news_when_they_become_visible(moto
     token = url.rsplit("/", 1)[1]
     key = upload_through_page(visitor.get(f"/spreker/{token}").body.decode(), PDF)
     assert visitor.get(f"/spreker/{token}/klaar?key={key}").status_code == 303
-    [material] = stores.events().get(SLUG).materials
+    [material] = materials_of(event_store().get(SLUG))
     assert material.status == MaterialStatus.AFTER_EVENT
     assert material.published_at.date() == now["value"].date()  # the meeting was over: visible now
-    assert [m.id for m in stores.library().visible_on(PUBLISHED_DAY)] == [material.id]
+    assert [m.id for m in library_store().visible_on(PUBLISHED_DAY)] == [material.id]
 
     # a replacement the next day keeps the moment: no second announcement
     now["value"] += timedelta(days=1)
     key = upload_through_page(visitor.get(f"/spreker/{token}").body.decode(), pdf("Versie 2"))
     assert visitor.get(f"/spreker/{token}/klaar?key={key}").status_code == 303
-    [replaced] = stores.events().get(SLUG).materials
+    [replaced] = materials_of(event_store().get(SLUG))
     assert replaced.object_key == key
     assert replaced.published_at == material.published_at
-    assert stores.library().visible_on(now["value"].date().isoformat()) == []
+    assert library_store().visible_on(now["value"].date().isoformat()) == []
 
 
 def test_slides_for_a_meeting_ahead_are_news_on_the_day_it_ends(moto, visitor):
@@ -314,6 +318,6 @@ def test_slides_for_a_meeting_ahead_are_news_on_the_day_it_ends(moto, visitor):
     token = url.rsplit("/", 1)[1]
     key = upload_through_page(visitor.get(f"/spreker/{token}").body.decode(), PDF)
     visitor.get(f"/spreker/{token}/klaar?key={key}")
-    [material] = stores.events().get(SLUG).materials
+    [material] = materials_of(event_store().get(SLUG))
     assert material.published_at == material.publish_from
-    assert [m.id for m in stores.library().visible_on("2027-03-18")] == [material.id]
+    assert [m.id for m in library_store().visible_on("2027-03-18")] == [material.id]

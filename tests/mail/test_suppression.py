@@ -14,10 +14,11 @@ from typing import Any
 import boto3
 import pytest
 
-from chalicelib import stores
 from chalicelib.audit import service as audit
 from chalicelib.core import aws, clock
 from chalicelib.core.keys import email_key
+from chalicelib.mail.store import job_store
+from chalicelib.mail.suppression_store import suppression_store
 from devtools.resources import SES_EVENTS
 from devtools.sesevents import ses_notification
 from tests.support.accounts import make_account, sign_in
@@ -50,7 +51,7 @@ def message_everyone(organiser: FormSession) -> Any:
     response = organiser.post(f"/beheer/bijeenkomsten/{SLUG}/bericht", MESSAGE)
     assert response.status_code == 303
     deliver_mail()
-    return stores.jobs().get(response.headers["Location"].rsplit("/", 1)[1])
+    return job_store().get(response.headers["Location"].rsplit("/", 1)[1])
 
 
 def mailed() -> Counter[str]:
@@ -64,7 +65,7 @@ def test_a_hard_bounce_suppresses_the_address_and_the_next_job_skips_it(organise
 
     publish(json.dumps(ses_notification("Bounce", BOUNCED)))
 
-    entry = stores.suppressions().get(email_key(BOUNCED))
+    entry = suppression_store().get(email_key(BOUNCED))
     assert (entry.email, entry.reason) == (BOUNCED, "bounce")
     assert "550 5.1.1 user unknown" in entry.detail
     second = message_everyone(organiser)
@@ -77,7 +78,7 @@ def test_a_hard_bounce_suppresses_the_address_and_the_next_job_skips_it(organise
 @pytest.mark.parametrize("field", ["notificationType", "eventType"])  # identity notification, configuration set
 def test_both_notification_shapes_are_read(organiser, field):
     publish(json.dumps(ses_notification("Complaint", "klager@rotterdam.nl", field=field)))
-    assert stores.suppressions().get(email_key("klager@rotterdam.nl")).reason == "complaint"
+    assert suppression_store().get(email_key("klager@rotterdam.nl")).reason == "complaint"
 
 
 def test_a_soft_bounce_and_an_unreadable_message_suppress_nobody(organiser):
@@ -85,7 +86,7 @@ def test_a_soft_bounce_and_an_unreadable_message_suppress_nobody(organiser):
     publish("not json at all")  # dropped, not retried: SNS would send the same text again
     publish(json.dumps({"notificationType": "Delivery", "mail": {}}))
 
-    assert stores.suppressions().newest(10) == []
+    assert suppression_store().newest(10) == []
 
 
 def test_organisers_see_the_list_and_lifting_an_entry_mails_the_address_again(organiser):
@@ -101,7 +102,7 @@ def test_organisers_see_the_list_and_lifting_an_entry_mails_the_address_again(or
     lifted = organiser.post(f"/beheer/onbereikbaar/{email_key(BOUNCED)}/opheffen", {})
 
     assert lifted.status_code == 303
-    assert stores.suppressions().get(email_key(BOUNCED)) is None
+    assert suppression_store().get(email_key(BOUNCED)) is None
     job = message_everyone(organiser)  # the negative control of the skip: now it is mailed
     assert (job.sent, job.skipped) == (2, 0)
     entries = audit.month(clock.now().strftime("%Y-%m"), None).entries

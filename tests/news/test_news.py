@@ -5,8 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
-from chalicelib import stores
 from chalicelib.core import aws, config, richtext
+from chalicelib.news.store import news_store
 from tests.support.factories import in_days
 from tests.support.web import FormSession
 
@@ -68,7 +68,7 @@ def test_invalid_articles_keep_input_and_save_nothing(organiser):
     assert "Dit veld is verplicht." in page
     assert "maximaal 20000 tekens" in page
     assert 'value="morgen"' in page
-    assert stores.news().newest(None, 10, None).items == []
+    assert news_store().newest(None, 10, None).items == []
 
 
 def test_edit_delete_and_duplicate_titles_are_audited(organiser, now):
@@ -76,9 +76,9 @@ def test_edit_delete_and_duplicate_titles_are_audited(organiser, now):
     assert organiser.post("/beheer/nieuws", {"title": "Bericht", "body": "Ander."}).status_code == 409
     assert "Eerste versie." in organiser.get("/beheer/nieuws/bericht").body.decode()
     organiser.post("/beheer/nieuws/bericht", {"title": "Bericht", "body": "Tweede versie."})
-    assert stores.news().get("bericht").body == "Tweede versie."
+    assert news_store().get("bericht").body == "Tweede versie."
     organiser.post("/beheer/nieuws/bericht/verwijderen", {})
-    assert stores.news().get("bericht") is None
+    assert news_store().get("bericht") is None
 
     items = aws.dynamodb().query(
         TableName=config.table_name(),

@@ -14,13 +14,12 @@ from typing import Any
 
 import pytest
 
-from chalicelib import stores
 from chalicelib.core import aws
 from chalicelib.core.dynamo import to_attrs
-from chalicelib.events.store import EventStore
+from chalicelib.events.store import EventStore, event_store
 from chalicelib.registrations import attendance
 from chalicelib.registrations import service as registration
-from chalicelib.registrations.store import RegistrationStore
+from chalicelib.registrations.store import RegistrationStore, registration_store
 from tests.support.aws import LOCAL_STAGE
 from tests.support.factories import build_event, registration_form, store_event
 from tests.support.races import read_then_wait
@@ -54,8 +53,8 @@ def list_entries(prefix: str) -> int:
 
 
 def stored_state() -> tuple[Counter[str], int, int, int]:
-    regs = stores.registrations().list_for_event(SLUG)
-    event = stores.events().get(SLUG)  # get_meta waits at the barrier in these tests
+    regs = registration_store().list_for_event(SLUG)
+    event = event_store().get(SLUG)  # get_meta waits at the barrier in these tests
     waiting_entries = list_entries("WAIT#")
     return Counter(r.status for r in regs), event.confirmed, event.waiting, waiting_entries
 
@@ -74,7 +73,7 @@ def test_exactly_the_seats_are_confirmed_and_the_rest_wait(seats, monkeypatch):
 
 def figures_are_kept() -> bool:
     """The overview's figures, kept by the transactions, equal a count of every registration."""
-    kept = Counter({name: n for name, n in stores.registrations().figures(SLUG).items() if n})
+    kept = Counter({name: n for name, n in event_store().figures(SLUG).items() if n})
     return kept == +attendance.count_slowly(SLUG)
 
 
@@ -108,8 +107,8 @@ def online_seats(moto_server: str) -> None:
 
 
 def online_state() -> tuple[Counter[str], int, int, int, int]:
-    regs = stores.registrations().list_for_event(SLUG)
-    event = stores.events().get(SLUG)
+    regs = registration_store().list_for_event(SLUG)
+    event = event_store().get(SLUG)
     waiting_entries = list_entries("WAITONLINE#")
     return (
         Counter(r.status for r in regs),
@@ -153,10 +152,10 @@ def race_to_promote() -> Counter[str]:
     store_event(build_event(capacity=2))
     for _ in range(12):
         registration.register(SLUG, registration_form(), "nl")
-    event = stores.events().get(SLUG)
+    event = event_store().get(SLUG)
     event.capacity = 3
     store_event(event)
-    waiting = [r for r in stores.registrations().list_for_event(SLUG) if r.status == "waiting"]
+    waiting = [r for r in registration_store().list_for_event(SLUG) if r.status == "waiting"]
     organiser = Account("org@zwijndrecht.nl", "Org", "", "", clock.now(), status="approved", access="organiser")
     barrier = threading.Barrier(len(waiting), timeout=60)
 
@@ -235,7 +234,7 @@ def test_reimporting_a_live_event_loses_no_registration(seats, monkeypatch):
     reimport_while_people_register(monkeypatch)
 
     statuses, confirmed, waiting, entries = stored_state()
-    assert stores.events().get(SLUG).title == "Nieuwe titel"  # the import did write
+    assert event_store().get(SLUG).title == "Nieuwe titel"  # the import did write
     assert statuses == {"confirmed": SEATS, "waiting": PEOPLE - SEATS}
     assert (confirmed, waiting, entries) == (SEATS, PEOPLE - SEATS, PEOPLE - SEATS)
 
@@ -248,11 +247,11 @@ def test_negative_control_an_import_that_writes_the_whole_item_is_caught(seats, 
         item = {**event.to_item(), "confirmed": stale.confirmed, "waiting": stale.waiting}
         aws.dynamodb().put_item(TableName=LOCAL_STAGE["TABLE_NAME"], Item=to_attrs(item))
 
-    read_counters: dict[str, Any] = {SLUG: stores.events().get(SLUG)}
+    read_counters: dict[str, Any] = {SLUG: event_store().get(SLUG)}
     monkeypatch.setattr(EventStore, "update", put_as_read)
     reimport_while_people_register(monkeypatch)
 
     statuses, confirmed, waiting, _ = stored_state()
-    assert stores.events().get(SLUG).title == "Nieuwe titel"
+    assert event_store().get(SLUG).title == "Nieuwe titel"
     assert statuses == {"confirmed": SEATS, "waiting": PEOPLE - SEATS}
     assert (confirmed, waiting) == (0, 0)  # the counters went back to what the import read: the check above catches it

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib import stores
 from chalicelib.core import aws, config
+from chalicelib.events.store import event_store
 from chalicelib.registrations import service as registration
 from tests.support.aws import NOW, deliver_mail, sent_mail
 from tests.support.factories import in_days, registration_form
@@ -77,7 +77,7 @@ def personal_items(slug: str) -> list[dict]:
 
 def test_personal_data_is_anonymised_after_the_retention_period_and_counts_stay(old_event, client, now):
     seat, _leaving, waiting = old_event
-    counters = stores.events().get_meta("oud")
+    counters = event_store().get_meta("oud")
     now["value"] = NOW + timedelta(days=5 + config.retention_days() - 1)
     assert scheduled(client, "anonymise_registrations") == {"anonymised": 0}  # not yet
 
@@ -94,7 +94,7 @@ def test_personal_data_is_anonymised_after_the_retention_period_and_counts_stay(
     kept = sorted(i["status"]["S"] for i in items if i["SK"]["S"].startswith("ANON#"))
     assert kept == ["cancelled", "confirmed", "waiting"]
     assert {i["organisation"]["S"] for i in items if i["SK"]["S"].startswith("ANON#")} == {"Gemeente Zwijndrecht"}
-    after = stores.events().get_meta("oud")
+    after = event_store().get_meta("oud")
     assert (after.confirmed, after.waiting) == (counters.confirmed, counters.waiting)
     # the personal links are gone too
     assert FormSession(client).get(f"/r/{seat.token}").status_code == 404

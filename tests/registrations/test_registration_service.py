@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib import stores
 from chalicelib.core.errors import (
     AlreadyCancelled,
     EventNotFound,
@@ -13,7 +12,9 @@ from chalicelib.core.errors import (
     RegistrationNotFound,
 )
 from chalicelib.events.model import AttendanceMode
+from chalicelib.events.store import event_store
 from chalicelib.registrations import service as registration
+from chalicelib.registrations.store import registration_store
 from tests.support.aws import sent_mail
 from tests.support.factories import in_days, registration_form
 
@@ -23,7 +24,7 @@ def test_registrations_are_confirmed_until_full_then_wait_in_order(make_event):
     outcomes = [registration.register("netwerkbijeenkomst-test", registration_form(), "nl") for _ in range(4)]
 
     assert [o.registration.status for o in outcomes] == ["confirmed", "confirmed", "waiting", "waiting"]
-    event = stores.events().get_meta("netwerkbijeenkomst-test")
+    event = event_store().get_meta("netwerkbijeenkomst-test")
     assert (event.confirmed, event.waiting) == (2, 2)
     positions = [registration.find(o.registration.token)[2] for o in outcomes[2:]]
     assert positions == [1, 2]
@@ -56,8 +57,8 @@ def test_same_address_twice_makes_one_registration_and_resends_the_link(make_eve
 
     assert again.created is False
     assert again.registration.token == first.registration.token
-    assert len(stores.registrations().list_for_event("netwerkbijeenkomst-test")) == 1
-    assert stores.events().get_meta("netwerkbijeenkomst-test").confirmed == 1
+    assert len(registration_store().list_for_event("netwerkbijeenkomst-test")) == 1
+    assert event_store().get_meta("netwerkbijeenkomst-test").confirmed == 1
     assert first.registration.token in sent_mail()[-1].body
 
 
@@ -72,7 +73,7 @@ def test_cancelling_frees_the_seat_for_the_first_in_line(make_event):
     assert cancelled.status == "cancelled"
     assert registration.find(first.token)[0].status == "confirmed"
     assert registration.find(second.token)[2] == 1  # moved up
-    event = stores.events().get_meta("netwerkbijeenkomst-test")
+    event = event_store().get_meta("netwerkbijeenkomst-test")
     assert (event.confirmed, event.waiting) == (1, 1)
     promoted_mail, cancelled_mail = sent_mail()[-2:]
     assert promoted_mail.destinations["ToAddresses"] == [first.email]
@@ -86,7 +87,7 @@ def test_cancelling_without_a_waiting_list_gives_the_seat_back(make_event):
     holder = registration.register("netwerkbijeenkomst-test", registration_form(), "nl").registration
     registration.cancel(holder.token)
 
-    assert stores.events().get_meta("netwerkbijeenkomst-test").confirmed == 0
+    assert event_store().get_meta("netwerkbijeenkomst-test").confirmed == 0
     newcomer = registration.register("netwerkbijeenkomst-test", registration_form(), "nl").registration
     assert newcomer.status == "confirmed"
 
@@ -98,9 +99,9 @@ def test_leaving_the_waiting_list(make_event):
 
     registration.cancel(waiting.token)
 
-    event = stores.events().get_meta("netwerkbijeenkomst-test")
+    event = event_store().get_meta("netwerkbijeenkomst-test")
     assert (event.confirmed, event.waiting) == (1, 0)
-    assert stores.registrations().first_waiting("netwerkbijeenkomst-test", AttendanceMode.ON_SITE) is None
+    assert registration_store().first_waiting("netwerkbijeenkomst-test", AttendanceMode.ON_SITE) is None
 
 
 def test_cancelling_twice_is_refused(make_event):
@@ -109,7 +110,7 @@ def test_cancelling_twice_is_refused(make_event):
     registration.cancel(reg.token)
     with pytest.raises(AlreadyCancelled):
         registration.cancel(reg.token)
-    assert stores.events().get_meta("netwerkbijeenkomst-test").confirmed == 0
+    assert event_store().get_meta("netwerkbijeenkomst-test").confirmed == 0
 
 
 def test_someone_who_cancelled_may_register_again(make_event):
@@ -122,7 +123,7 @@ def test_someone_who_cancelled_may_register_again(make_event):
 
     assert again.created is True
     assert again.registration.status == "confirmed"
-    assert stores.events().get_meta("netwerkbijeenkomst-test").confirmed == 1
+    assert event_store().get_meta("netwerkbijeenkomst-test").confirmed == 1
 
 
 def test_registration_closes_at_the_deadline(make_event, now):
@@ -130,7 +131,7 @@ def test_registration_closes_at_the_deadline(make_event, now):
     now["value"] = event.registration_deadline
     with pytest.raises(RegistrationClosed):
         registration.register("netwerkbijeenkomst-test", registration_form(), "nl")
-    assert stores.registrations().list_for_event("netwerkbijeenkomst-test") == []
+    assert registration_store().list_for_event("netwerkbijeenkomst-test") == []
 
 
 def test_a_cancelled_event_takes_no_registrations(make_event):
@@ -154,7 +155,7 @@ def test_invalid_input_writes_nothing(make_event):
             "netwerkbijeenkomst-test", registration_form(email="not-an-address", role="Astronaut"), "nl"
         )
     assert set(raised.value.fields) == {"email", "role"}
-    assert stores.registrations().list_for_event("netwerkbijeenkomst-test") == []
+    assert registration_store().list_for_event("netwerkbijeenkomst-test") == []
     assert sent_mail() == []
 
 

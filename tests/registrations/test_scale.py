@@ -9,10 +9,11 @@ from collections import Counter
 
 import pytest
 
-from chalicelib import stores
 from chalicelib.core import clock
+from chalicelib.events.store import event_store
 from chalicelib.registrations import attendance, retention
 from chalicelib.registrations import service as registration
+from chalicelib.registrations.store import registration_store
 from tests.support.accounts import make_account, sign_in
 from tests.support.factories import confirmed_attendees, registration_form
 from tests.support.web import FormSession
@@ -60,7 +61,7 @@ def test_the_registrations_list_reads_one_page_at_any_size(organiser, aws_calls,
     seen: Counter[str] = Counter()
     cursor = None
     while True:
-        page = stores.registrations().listed(SLUG, "confirmed", "", 500, cursor)  # big pages: moto reads slowly
+        page = registration_store().listed(SLUG, "confirmed", "", 500, cursor)  # big pages: moto reads slowly
         seen.update(r.email for r in page.items)
         assert len(page.items) <= 500
         if page.cursor is None:
@@ -134,7 +135,7 @@ def test_the_figures_follow_every_change_and_equal_a_slow_count(make_event, now)
     organiser = make_account("org@zwijndrecht.nl", access="organiser")
 
     def check() -> None:
-        kept = Counter({k: v for k, v in stores.registrations().figures(SLUG).items() if v})
+        kept = Counter({k: v for k, v in event_store().figures(SLUG).items() if v})
         assert kept == +attendance.count_slowly(SLUG)
 
     people = [
@@ -160,7 +161,7 @@ def test_the_figures_follow_every_change_and_equal_a_slow_count(make_event, now)
     now["value"] = clock.now().replace(year=2027, month=7)
     retention.anonymise_old_registrations()
     check()  # anonymised: the figures stay
-    assert stores.registrations().figures(SLUG)["status#attended"] == 0
+    assert event_store().figures(SLUG)["status#attended"] == 0
 
 
 def _stale_check_in(slug: str) -> None:
@@ -168,19 +169,17 @@ def _stale_check_in(slug: str) -> None:
     from chalicelib.registrations.store import StaleRegistration
 
     reg = registration.register(slug, registration_form(email="dubbel@rotterdam.nl"), "nl").registration
-    read_by_both = stores.registrations().get(slug, reg.sk)
-    stores.registrations().set_attended(read_by_both, clock.now().isoformat(), {})
+    read_by_both = registration_store().get(slug, reg.sk)
+    registration_store().set_attended(read_by_both, clock.now().isoformat(), {})
     with contextlib.suppress(StaleRegistration):  # refused, as it should be; the negative control lets it through
-        stores.registrations().set_attended(read_by_both, clock.now().isoformat(), {})
+        registration_store().set_attended(read_by_both, clock.now().isoformat(), {})
 
 
 def test_a_check_in_from_a_stale_read_is_refused_and_counted_once(make_event):
     make_event()
     _stale_check_in(SLUG)
-    assert stores.registrations().figures(SLUG)["status#attended"] == 1
-    assert Counter({k: v for k, v in stores.registrations().figures(SLUG).items() if v}) == +attendance.count_slowly(
-        SLUG
-    )
+    assert event_store().figures(SLUG)["status#attended"] == 1
+    assert Counter({k: v for k, v in event_store().figures(SLUG).items() if v}) == +attendance.count_slowly(SLUG)
 
 
 def test_negative_control_without_the_list_key_condition_the_figures_drift(make_event, monkeypatch):
@@ -199,16 +198,16 @@ def test_negative_control_without_the_list_key_condition_the_figures_drift(make_
 
     monkeypatch.setattr(RegistrationStore, "_transact", unguarded)
     _stale_check_in(SLUG)
-    assert stores.registrations().figures(SLUG)["status#attended"] == 2  # the check above would have failed
+    assert event_store().figures(SLUG)["status#attended"] == 2  # the check above would have failed
 
 
 def test_thousands_of_different_organisations_fit_the_figures(make_event):
     """Organisations are free text: their figures are spread over 16 items, each far below 400 KB."""
     make_event()
     many = Counter({f"org#{n:05d} " + "Gemeente met een heel lange naam " * 4: 1 for n in range(3000)})
-    stores.registrations().put_figures(SLUG, many)  # 3,000 × ~150 bytes: too much for one item
+    registration_store().put_figures(SLUG, many)  # 3,000 × ~150 bytes: too much for one item
     registration.register(SLUG, registration_form(organisation="Nog een organisatie"), "nl")
-    figures = stores.registrations().figures(SLUG)
+    figures = event_store().figures(SLUG)
     assert sum(1 for name in figures if name.startswith("org#")) == 3001
 
 

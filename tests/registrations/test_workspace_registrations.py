@@ -10,10 +10,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chalicelib import stores
+from chalicelib.audit.store import audit_store
 from chalicelib.events.model import AttendanceMode
+from chalicelib.events.store import event_store
+from chalicelib.library.store import library_store
+from chalicelib.mail.store import job_store
 from chalicelib.registrations import retention
 from chalicelib.registrations import service as registration
+from chalicelib.registrations.store import registration_store
 from tests.support.accounts import last_link, make_account, sign_in
 from tests.support.aws import deliver_exports, deliver_mail, sent_mail
 from tests.support.factories import registration_form, store_event
@@ -35,7 +39,7 @@ def register(**form: str):
 
 
 def audit_actions() -> list[str]:
-    return [e.action for e in stores.audit().month("2026-11", 500).entries]
+    return [e.action for e in audit_store().month("2026-11", 500).entries]
 
 
 def test_workspace_lists_show_dutch_dates_and_local_times(organiser):
@@ -78,21 +82,21 @@ def test_promote_needs_a_free_seat_and_is_atomic(organiser):
     response = organiser.post(f"{BASE}/aanmeldingen/{waiting.key}/promoveren", {})
     assert response.status_code == 409
     assert "Er is geen plaats vrij" in response.body.decode()
-    assert stores.registrations().get(SLUG, waiting.sk).status == "waiting"
-    assert (stores.events().get(SLUG).confirmed, stores.events().get(SLUG).waiting) == (3, 1)
+    assert registration_store().get(SLUG, waiting.sk).status == "waiting"
+    assert (event_store().get(SLUG).confirmed, event_store().get(SLUG).waiting) == (3, 1)
 
     # raise the capacity, then give the place by hand
-    event = stores.events().get(SLUG)
+    event = event_store().get(SLUG)
     event.capacity = 4
     store_event(event)
     page = organiser.get(f"{BASE}/aanmeldingen").body.decode()
     assert "Vrije plaatsen: 1. Op de wachtlijst: 1." in page
     assert f"/aanmeldingen/{waiting.key}/promoveren" in page
     assert organiser.post(f"{BASE}/aanmeldingen/{waiting.key}/promoveren", {}).status_code == 303
-    promoted = stores.registrations().get(SLUG, waiting.sk)
+    promoted = registration_store().get(SLUG, waiting.sk)
     assert (promoted.status, promoted.wait_key) == ("confirmed", "")
-    assert (stores.events().get(SLUG).confirmed, stores.events().get(SLUG).waiting) == (4, 0)
-    assert stores.registrations().first_waiting(SLUG, AttendanceMode.ON_SITE) is None
+    assert (event_store().get(SLUG).confirmed, event_store().get(SLUG).waiting) == (4, 0)
+    assert registration_store().first_waiting(SLUG, AttendanceMode.ON_SITE) is None
     assert "Er is een plaats vrij" in sent_mail()[-1].subject
     assert "registration.promoted" in audit_actions()
     # promoting again is refused, not repeated
@@ -110,13 +114,13 @@ def test_organiser_cancels_a_seat_which_goes_to_the_first_in_line(organiser):
     assert "De plaats gaat meteen naar de eerste op de wachtlijst." in question
     assert f'action="{BASE}/aanmeldingen/{seated[0].key}/annuleren"' in question
     assert organiser.post(f"{BASE}/aanmeldingen/{seated[0].key}/annuleren", {}).status_code == 303
-    assert stores.registrations().get(SLUG, seated[0].sk).status == "cancelled"
-    assert stores.registrations().get(SLUG, first_waiting.sk).status == "confirmed"
-    assert (stores.events().get(SLUG).confirmed, stores.events().get(SLUG).waiting) == (3, 1)
+    assert registration_store().get(SLUG, seated[0].sk).status == "cancelled"
+    assert registration_store().get(SLUG, first_waiting.sk).status == "confirmed"
+    assert (event_store().get(SLUG).confirmed, event_store().get(SLUG).waiting) == (3, 1)
     subjects = {m.destinations["ToAddresses"][0]: m.subject for m in sent_mail()[-2:]}
     assert subjects[seated[0].email].endswith("is geannuleerd")
     assert subjects[first_waiting.email].startswith("Er is een plaats vrij")
-    entry = next(e for e in stores.audit().month("2026-11", 50).entries if e.action == "registration.cancelled")
+    entry = next(e for e in audit_store().month("2026-11", 50).entries if e.action == "registration.cancelled")
     assert entry.after == {"status": "cancelled", "promoted": first_waiting.key}
     assert organiser.post(f"{BASE}/aanmeldingen/{seated[0].key}/annuleren", {}).status_code == 409
     assert organiser.post(f"{BASE}/aanmeldingen/{'f' * 32}/annuleren", {}).status_code == 404
@@ -132,7 +136,7 @@ def test_someone_checked_in_is_not_offered_for_cancelling(organiser):
     refused = organiser.post(f"{BASE}/aanmeldingen/{present.key}/annuleren", {})
     assert refused.status_code == 409
     assert "Meld de persoon eerst afwezig" in refused.body.decode()
-    assert stores.registrations().get(SLUG, present.sk).status == "confirmed"
+    assert registration_store().get(SLUG, present.sk).status == "confirmed"
 
 
 HOSTILE = {
@@ -240,7 +244,7 @@ def test_an_organiser_scanning_the_qr_code_checks_the_person_in(organiser, clien
     response = organiser.post(f"{BASE}/aanmeldingen/{reg.key}/aanwezig", {})
     assert response.status_code == 303
     assert response.headers["Location"] == f"{BASE}/inchecken?gedaan={reg.key}#inchecken"
-    assert stores.registrations().get(SLUG, reg.sk).attended_at is not None
+    assert registration_store().get(SLUG, reg.sk).attended_at is not None
     assert "Scan Mij is aanwezig gemeld." in organiser.get(f"{BASE}/inchecken?gedaan={reg.key}").body.decode()
     assert "Scan Mij is aanwezig gemeld." in organiser.get(f"/r/{reg.token}").body.decode()
 
@@ -259,7 +263,7 @@ def test_check_in_page_search_undo_and_only_confirmed(organiser):
     assert organiser.post(f"{BASE}/aanmeldingen/{anna.key}/aanwezig", {}).status_code == 303
     assert "1 van de 3 bevestigde deelnemers is aanwezig." in organiser.get(f"{BASE}/inchecken").body.decode()
     assert organiser.post(f"{BASE}/aanmeldingen/{anna.key}/afwezig", {}).status_code == 303
-    assert stores.registrations().get(SLUG, anna.sk).attended_at is None
+    assert registration_store().get(SLUG, anna.sk).attended_at is None
     assert organiser.post(f"{BASE}/aanmeldingen/{waiting.key}/aanwezig", {}).status_code == 409
     assert {"registration.attended", "registration.not_attended"} <= set(audit_actions())
 
@@ -317,7 +321,7 @@ def test_overview_counts_and_svg_chart_survive_anonymisation(organiser, now, cli
 
     now["value"] = now["value"].replace(year=2027, month=7, day=1) + timedelta(days=1)
     assert retention.anonymise_old_registrations() >= 1
-    assert stores.registrations().list_for_event(SLUG) == []
+    assert registration_store().list_for_event(SLUG) == []
     organiser = sign_in(FormSession(client), "org@zwijndrecht.nl")  # months later: a new session
     body = organiser.get(f"{BASE}/overzicht").body.decode()
     assert "<td>Gemeente Dordrecht</td><td>2</td>" in body
@@ -338,9 +342,9 @@ def test_message_to_all_confirmed_attendees(organiser):
     assert sorted(m.destinations["ToAddresses"][0] for m in mails) == sorted(r.email for r in confirmed)
     assert waiting.email not in {m.destinations["ToAddresses"][0] for m in mails}
     assert all(m.subject == "Parkeren" and "<p>Parkeer bij het station.</p>" in m.body for m in mails)
-    entry = next(e for e in stores.audit().month("2026-11", 50).entries if e.action == "event.messaged")
+    entry = next(e for e in audit_store().month("2026-11", 50).entries if e.action == "event.messaged")
     assert entry.after == {"job": job_id, "kind": "attendee_message", "subject": "Parkeren"}
-    job = stores.jobs().get(job_id)
+    job = job_store().get(job_id)
     assert (job.status, job.total, job.sent, job.failed) == ("done", 3, 3, 0)
 
 
@@ -363,7 +367,7 @@ def test_invite_resend_and_revoke_a_speaker(organiser, client):
     assert organiser.post(f"{BASE}/sprekers", form).status_code == 303
     first = last_link("annemarie@movisie.nl", "/spreker")
     assert client.http.get(f"/spreker/{first}").status_code == 200
-    [speaker] = stores.library().speakers_of(SLUG)
+    [speaker] = library_store().speakers_of(SLUG)
     assert speaker.slots == (3,)
     page = organiser.get(f"{BASE}/sprekers").body.decode()
     assert "Annemarie van Hinsberg" in page
@@ -397,7 +401,7 @@ def test_a_speaker_in_the_programme_is_invited_from_their_row_with_name_and_slot
     assert organiser.post(f"{BASE}/sprekers", form).status_code == 303
 
     # THEN she is invited for her slot, and the link is gone from the list
-    [speaker] = stores.library().speakers_of(SLUG)
+    [speaker] = library_store().speakers_of(SLUG)
     assert (speaker.name, speaker.organisation, speaker.slots) == ("Annemarie van Hinsberg", "Movisie", (3,))
     after = organiser.get(f"{BASE}/sprekers").body.decode()
     assert "Annemarie van Hinsberg uitnodigen" not in after
@@ -418,4 +422,4 @@ def test_inviting_needs_a_name_an_address_and_a_slot(organiser):
     for message in ("Dit veld is verplicht.", "Vul een geldig e-mailadres in", "Kies ten minste één onderdeel"):
         assert message in body
     assert 'value="Movisie"' in body
-    assert stores.library().speakers_of(SLUG) == []
+    assert library_store().speakers_of(SLUG) == []

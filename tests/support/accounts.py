@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from chalicelib import stores
 from chalicelib.accounts.model import Account
+from chalicelib.accounts.store import account_store
 from chalicelib.core import clock
 from tests.support.aws import deliver_sign_in_links, sent_mail
 from tests.support.web import FormSession
@@ -22,7 +22,7 @@ def make_account(email: str, access: str = "member", status: str = "approved", *
         access=access,
         newsletter=fields.get("newsletter") == "yes",
     )
-    stores.accounts().create(account, 0)
+    account_store().create(account, 0)
     return account
 
 

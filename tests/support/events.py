@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib import stores
+from chalicelib.events.store import event_store
 
 BASE = "/beheer/bijeenkomsten"
 
@@ -31,7 +31,7 @@ def event_form(**overrides: str) -> dict[str, str]:
 
 
 def version(slug: str) -> str:
-    return str(stores.events().get(slug).version)
+    return str(event_store().get(slug).version)
 
 
 def minimal(**overrides):

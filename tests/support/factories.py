@@ -7,11 +7,11 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from chalicelib import stores
 from chalicelib.core import aws, clock
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.dynamo import to_attrs
 from chalicelib.events.model import Event, Slot, Speaker
+from chalicelib.registrations.store import registration_store
 from tests.support.aws import LOCAL_STAGE, NOW
 
 
@@ -65,7 +65,7 @@ def confirmed_attendees(count: int, slug: str = "netwerkbijeenkomst-test") -> li
     figures: Counter[str] = Counter()
     for reg in regs:
         figures.update(reg.figures())
-    stores.registrations().put_figures(slug, figures)  # as the registration transactions would have kept them
+    registration_store().put_figures(slug, figures)  # as the registration transactions would have kept them
     return [r.email for r in regs]
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from chalicelib import stores
 from chalicelib.core import aws, clock, config
-from chalicelib.library import storage
+from chalicelib.library import materials, storage
 from chalicelib.library.model import Material
 from tests.support.aws import deliver_index
 from tests.support.documents import pdf
@@ -51,6 +50,6 @@ def put_material(
         description=extra.get("description", ""),
         publish_from=extra.get("publish_from"),
     )
-    stores.library().save_material(material)
+    materials.save(material)
     deliver_index()  # the index worker takes the change in
     return material

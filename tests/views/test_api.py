@@ -8,7 +8,7 @@ import re
 import pytest
 from openapi_spec_validator import validate
 
-from chalicelib import stores
+from chalicelib.registrations.store import registration_store
 from tests.support.aws import sent_mail
 from tests.support.factories import registration_form
 
@@ -104,7 +104,7 @@ def test_validation_errors_per_field_in_the_requested_language(make_event, clien
     assert status == 422
     assert body["detail"] == "Please check the marked fields."
     assert set(body["errors"]) == {"name", "email", "organisation", "role", "consent"}
-    assert stores.registrations().list_for_event(SLUG) == []
+    assert registration_store().list_for_event(SLUG) == []
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b"\xff\xfe", b"[" * 2000])

@@ -52,13 +52,13 @@ from chalice.test import Client
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from chalicelib import stores
 from chalicelib.core import aws, clock, config
 from chalicelib.core.keys import email_key
 from chalicelib.events.forms import event_values, slot_values
 from chalicelib.events.model import Event, Session
 from chalicelib.events.model import Slot as ProgrammeSlot
-from chalicelib.library import speakers, storage
+from chalicelib.events.store import event_store
+from chalicelib.library import materials, speakers, storage
 from chalicelib.library.model import FileType, Material, MaterialAccess, MaterialStatus
 from chalicelib.registrations import service as registration
 from devtools.queueworker import deliver_all, workers
@@ -334,7 +334,7 @@ class World:
     def event(self) -> Event:
         """The event as stored (read again only after a post that may have changed it)."""
         if self.cached_event is None:
-            self.cached_event = stores.events().get(SLUG)
+            self.cached_event = event_store().get(SLUG)
         assert self.cached_event is not None
         return self.cached_event
 
@@ -362,7 +362,7 @@ def _material(slug: str) -> str:
         event_slug=slug,
         status=MaterialStatus.PUBLISHED,
     )
-    stores.library().save_material(material)
+    materials.save(material)
     return material_id
 
 
@@ -993,7 +993,7 @@ def test_negative_control_the_checks_see_server_errors_and_broken_headers() -> N
 # spread), so that no test comes near a minute and pytest-xdist can share them out.
 AREAS: dict[str, tuple[Callable[[str], bool], int]] = {
     "public pages and API": (lambda route: not route.startswith("/beheer"), 2),
-    "organisers' event pages": (lambda route: route.startswith("/beheer/bijeenkomsten"), 3),
+    "organisers' event pages": (lambda route: route.startswith("/beheer/bijeenkomsten"), 4),
     "the rest of the workspace": (
         lambda route: route.startswith("/beheer") and not route.startswith("/beheer/bijeenkomsten"),
         2,

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from chalicelib import stores
+from chalicelib.registrations.store import registration_store
 from tests.support.aws import sent_mail
 from tests.support.factories import in_days, registration_form
 from tests.support.web import FormSession
@@ -170,7 +170,7 @@ def test_invalid_registration_shows_messages_next_to_fields_and_keeps_input(make
     assert 'value="fatima@"' in page
     assert "Graag vegetarisch &lt;b&gt;</textarea>" in page  # kept, and escaped
     assert 'aria-invalid="true"' in page
-    assert stores.registrations().list_for_event(SLUG) == []
+    assert registration_store().list_for_event(SLUG) == []
 
 
 def test_invalid_registration_in_english(make_event, client):
@@ -237,7 +237,7 @@ def test_every_form_needs_the_csrf_token(make_event, visitor, client):
     ok = visitor.post(f"/events/{SLUG}/aanmelden", registration_form())
     token = token_from(ok.headers["Location"])
     assert visitor.post(f"/r/{token}/annuleren", {}, with_token=False).status_code == 403
-    assert stores.registrations().list_for_event(SLUG)[0].status == "confirmed"
+    assert registration_store().list_for_event(SLUG)[0].status == "confirmed"
 
 
 def test_first_visit_sets_a_csrf_cookie(make_event, client):

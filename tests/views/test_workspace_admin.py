@@ -6,8 +6,11 @@ from urllib.parse import quote
 
 import pytest
 
-from chalicelib import stores
+from chalicelib.accounts.store import account_store
+from chalicelib.audit.store import audit_store
 from chalicelib.core import aws, config
+from chalicelib.events.store import event_store
+from chalicelib.library.store import library_store
 from tests.support.accounts import last_link, make_account, sign_in
 from tests.support.aws import deliver_index
 from tests.support.library import PDF, s3_objects
@@ -24,7 +27,7 @@ def organiser(client, make_event) -> FormSession:
 
 
 def audit_actions() -> list[str]:
-    return [e.action for e in stores.audit().month("2026-11", 500).entries]
+    return [e.action for e in audit_store().month("2026-11", 500).entries]
 
 
 # -- roles -------------------------------------------------------------------------
@@ -48,10 +51,10 @@ def test_an_organiser_makes_a_member_organiser_and_back(organiser, client):
 
 
 def test_organisers_cannot_change_their_own_role(organiser):
-    own = stores.accounts().get("org@zwijndrecht.nl").pk.removeprefix("ACCOUNT#")
+    own = account_store().get("org@zwijndrecht.nl").pk.removeprefix("ACCOUNT#")
     response = organiser.post(f"/beheer/accounts/{own}/rol", {"access": "member"})
     assert response.status_code == 409
-    assert stores.accounts().get("org@zwijndrecht.nl").access == "organiser"
+    assert account_store().get("org@zwijndrecht.nl").access == "organiser"
 
 
 # -- the newsletter ------------------------------------------------------------------
@@ -78,7 +81,7 @@ def test_an_organiser_sends_the_newsletter_to_subscribers_only(organiser):
     [mail] = sent_mail()[before:]
     assert mail.destinations["ToAddresses"] == ["abonnee@rotterdam.nl"]
     assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in mail.raw
-    entry = next(e for e in stores.audit().month("2026-11", 50).entries if e.action == "newsletter.sent")
+    entry = next(e for e in audit_store().month("2026-11", 50).entries if e.action == "newsletter.sent")
     assert entry.after == {"job": job_page.rsplit("/", 1)[1], "kind": "newsletter", "subject": "November"}
 
 
@@ -98,7 +101,7 @@ def test_a_domain_added_by_an_organiser_approves_requests_at_once(organiser, cli
     }
     visitor.post("/account/aanvragen", request)
     visitor.post(f"/account/bevestigen/{last_link('sam@ridderkerk.nl', '/account/bevestigen')}", {})
-    assert stores.accounts().get("sam@ridderkerk.nl").status == "approved"
+    assert account_store().get("sam@ridderkerk.nl").status == "approved"
     # subdomains count, look-alikes do not
     from chalicelib.accounts import service as accounts
 
@@ -123,7 +126,7 @@ def test_bad_domains_are_refused(organiser, domain, message):
     response = organiser.post("/beheer/domeinen", {"domain": domain})
     assert response.status_code == 422
     assert message in response.body.decode()
-    assert stores.accounts().trusted_domains() == []
+    assert account_store().trusted_domains() == []
 
 
 def test_a_domain_twice_is_refused(organiser):
@@ -140,7 +143,7 @@ def upload_document(organiser: FormSession, event: str = "") -> str:
     """Upload with the form on the page, as the browser sends it to S3, and come back."""
     page = organiser.get("/beheer/documenten/nieuw")
     assert page.status_code == 200
-    title = stores.events().get(event).title if event else "Geen"
+    title = event_store().get(event).title if event else "Geen"
     key = upload_through_page(page.body.decode(), PDF, "Handreiking polarisatie.pdf", choice=title)
     response = organiser.get(f"/beheer/documenten/klaar?key={quote(key)}")
     assert response.status_code == 303, response.body
@@ -149,13 +152,13 @@ def upload_document(organiser: FormSession, event: str = "") -> str:
 
 def test_an_uploaded_document_is_a_draft_for_organisers_until_described(organiser, client):
     material_id = upload_document(organiser)
-    material = stores.library().material(material_id)
+    material = library_store().material(material_id)
     assert (material.status, material.access, material.title) == ("draft", "organisers", "Handreiking polarisatie")
     assert material_id not in client.http.get("/kennisbank").body.decode()
 
     form = {"title": "Handreiking", "description": "Voor gemeenten.", "access": "public", "status": "published"}
     assert organiser.post(f"/beheer/materialen/{material_id}", {**form, "theme_0": "yes"}).status_code == 303
-    material = stores.library().material(material_id)
+    material = library_store().material(material_id)
     assert (material.title, material.access, material.status, material.themes) == (
         "Handreiking",
         "public",
@@ -164,7 +167,7 @@ def test_an_uploaded_document_is_a_draft_for_organisers_until_described(organise
     )
     deliver_index()  # the index worker takes the change in
     assert "Handreiking" in client.http.get("/kennisbank").body.decode()
-    entry = next(e for e in stores.audit().month("2026-11", 50).entries if e.action == "material.updated")
+    entry = next(e for e in audit_store().month("2026-11", 50).entries if e.action == "material.updated")
     assert entry.before["access"] == "organisers"
     assert entry.after["access"] == "public"
 
@@ -173,11 +176,11 @@ def test_a_key_naming_an_existing_material_or_an_unknown_event_is_no_new_documen
     """The form is signed for all of documents/: what a browser writes there is checked against what
     exists before anything is kept."""
     material_id = upload_document(organiser)
-    material = stores.library().material(material_id)
+    material = library_store().material(material_id)
     for key in (f"documents/{material_id}/{'b' * 16}", f"documents/bestaat-niet.{'c' * 12}/{'d' * 16}"):
         aws.s3().put_object(Bucket=config.bucket_name(), Key=key, Body=PDF, ContentType="application/octet-stream")
         assert organiser.get(f"/beheer/documenten/klaar?key={quote(key)}").status_code == 404, key
-    assert stores.library().all_materials() == [material]
+    assert library_store().all_materials() == [material]
     assert [k for k, _ in s3_objects()] == [material.object_key]
     # negative control: the browser coming back with the kept key finds its document
     assert organiser.get(f"/beheer/documenten/klaar?key={quote(material.object_key)}").status_code == 303
@@ -190,7 +193,7 @@ def test_a_wrong_file_is_rejected_and_removed(organiser):
     assert "Dit is geen PDF, PowerPoint (pptx)" in response.body.decode()
     assert "Document uploaden" in response.body.decode()  # the form again, to choose another file
     assert s3_objects() == []
-    assert stores.library().all_materials() == []
+    assert library_store().all_materials() == []
 
 
 def test_keys_the_server_did_not_make_are_refused(organiser):
@@ -216,7 +219,7 @@ def test_a_document_for_an_event_can_be_for_its_attendees(organiser):
     assert material_id.startswith(f"{SLUG}.")
     form = {"title": "Verslag", "access": "attendees", "status": "after_event"}
     assert organiser.post(f"/beheer/materialen/{material_id}", form).status_code == 303
-    material = stores.library().material(material_id)
+    material = library_store().material(material_id)
     assert material.event_slug == SLUG
     assert material.publish_from is not None
 
@@ -225,7 +228,7 @@ def test_removing_material_removes_every_version_of_the_file(organiser):
     material_id = upload_document(organiser)
     assert len(s3_objects()) == 1
     assert organiser.post(f"/beheer/materialen/{material_id}/verwijderen", {}).status_code == 303
-    assert stores.library().material(material_id) is None
+    assert library_store().material(material_id) is None
     assert s3_objects() == []
     assert "material.removed" in audit_actions()
 
@@ -260,7 +263,7 @@ def test_every_kind_of_organiser_change_is_audited(organiser, client):
     base = f"/beheer/bijeenkomsten/{SLUG}"
 
     def version() -> str:
-        return str(stores.events().get(SLUG).version)
+        return str(event_store().get(SLUG).version)
 
     organiser.post("/beheer/bijeenkomsten", event_form())
     organiser.post(base, event_form(version=version(), capacity="3"))
@@ -276,7 +279,7 @@ def test_every_kind_of_organiser_change_is_audited(organiser, client):
     organiser.post(f"{base}/aanmeldingen/{people[4].key}/promoveren", {})
     organiser.post(f"{base}/bericht", {"subject": "Info", "body": "Tot dan."})
     organiser.post(f"{base}/sprekers", {"name": "A", "email": "a@movisie.nl", "slot_1": "yes"})
-    [speaker] = stores.library().speakers_of(SLUG)
+    [speaker] = library_store().speakers_of(SLUG)
     organiser.post(f"{base}/sprekers/{speaker.id}/opnieuw", {})
     organiser.post(f"{base}/sprekers/{speaker.id}/intrekken", {})
     member = make_account("lid@rotterdam.nl").pk.removeprefix("ACCOUNT#")
@@ -326,7 +329,7 @@ def test_every_kind_of_organiser_change_is_audited(organiser, client):
         "news.deleted",
         "newsletter.sent",
     }
-    entries = stores.audit().month("2026-11", 500).entries
+    entries = audit_store().month("2026-11", 500).entries
     by_organiser = {e.action for e in entries if e.actor == "org@zwijndrecht.nl"}
     assert expected <= by_organiser, expected - by_organiser
     page = organiser.get("/beheer/logboek").body.decode()

@@ -8,23 +8,25 @@ from email.message import EmailMessage
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from chalicelib import stores
 from chalicelib.accounts import service as accounts
 from chalicelib.accounts.model import Account
+from chalicelib.accounts.store import account_store
 from chalicelib.core import clock, config
 from chalicelib.core.errors import UnsubscribeLinkInvalid
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _, translations
 from chalicelib.core.keys import email_key
+from chalicelib.core.secret import secret_key
 from chalicelib.mail import jobs
-from chalicelib.mail.model import JobKind, MailJob
+from chalicelib.mail.kinds import Kind, nothing, nothing_after
+from chalicelib.mail.model import JobKind, MailJob, Recipient
 from chalicelib.mail.sending import LONG_HEADERS, one_click_unsubscribe
 
 log = logging.getLogger(__name__)
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(config.secret_key(), salt="unsubscribe")
+    return URLSafeSerializer(secret_key(), salt="unsubscribe")
 
 
 def unsubscribe_url(email: str) -> str:
@@ -37,7 +39,7 @@ def _subscriber(token: str) -> Account | None:
         key = _serializer().loads(token)
     except BadSignature as exc:
         raise UnsubscribeLinkInvalid() from exc
-    return stores.accounts().get_by_key(str(key))
+    return account_store().get_by_key(str(key))
 
 
 def still_subscribed(token: str) -> bool:
@@ -83,11 +85,25 @@ def issue(subject: str, text: str, to: str) -> bytes:
 
 
 def subscriber_count() -> int:
-    return stores.accounts().subscriber_count()
+    return account_store().subscriber_count()
 
 
 def subscriber_rows(language: str) -> tuple[list[str], Iterator[tuple[str, ...]]]:
     """The subscribers export's header, in the organiser's language, and rows (the export worker writes them)."""
     catalog = translations(language)
     header = [catalog.gettext(name) for name in (_("E-mailadres"), _("Naam"), _("Organisatie"), _("Functie"))]
-    return header, ((a.email, a.name, a.organisation, a.job) for a in stores.accounts().subscribers())
+    return header, ((a.email, a.name, a.organisation, a.job) for a in account_store().subscribers())
+
+
+# -- the mail job's kind ---------------------------------------------------------------------------
+
+
+def _subscribers(job: MailJob) -> list[Recipient]:
+    return [Recipient(email_key(a.email), a.email, a.name, a.language) for a in account_store().subscribers()]
+
+
+def _issue(job: MailJob, to: Recipient, _shared: None) -> bytes:
+    return issue(job.subject, job.body, to.email)
+
+
+KINDS: dict[JobKind, Kind] = {JobKind.NEWSLETTER: Kind(_subscribers, _issue, nothing, nothing_after)}

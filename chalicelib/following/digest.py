@@ -18,19 +18,23 @@ from datetime import date, datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from chalicelib import stores
 from chalicelib.accounts import service as accounts
 from chalicelib.accounts.model import Account
+from chalicelib.accounts.store import account_store
 from chalicelib.core import clock, config
 from chalicelib.core.errors import UnsubscribeLinkInvalid
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import email_key
+from chalicelib.core.secret import secret_key
 from chalicelib.core.themes import THEMES
 from chalicelib.events.model import Event, EventStatus
+from chalicelib.events.store import event_store
 from chalicelib.library import service as library
 from chalicelib.library.model import Material, MaterialAccess
+from chalicelib.library.store import library_store
 from chalicelib.mail import jobs
 from chalicelib.mail import sending as mail
+from chalicelib.mail.kinds import Kind, nothing_after
 from chalicelib.mail.model import JobKind, MailJob, Recipient
 from chalicelib.mail.store import JobExists
 
@@ -67,8 +71,8 @@ class Digest:
 def news_of(day: str) -> News:
     """What was published on `day` (YYYY-MM-DD) and is visible still: two Queries of GSI3."""
     now = clock.now()
-    events = [e for e in stores.events().published_on(day) if e.status == EventStatus.PUBLISHED]
-    materials = [m for m in stores.library().visible_on(day) if m.is_visible(now)]
+    events = [e for e in event_store().published_on(day) if e.status == EventStatus.PUBLISHED]
+    materials = [m for m in library_store().visible_on(day) if m.is_visible(now)]
     return News(events, materials)
 
 
@@ -102,7 +106,7 @@ def for_member(news: News, account: Account, now: datetime) -> Digest:
     return Digest(events, materials, tuple(theme for theme in THEMES if theme in sent_for))
 
 
-# -- the mail job's kind (mail/kinds.py) -------------------------------------
+# -- the mail job's kind --------------------------------------------------------
 
 
 def followers_with_news(job: MailJob) -> list[Recipient]:
@@ -111,7 +115,7 @@ def followers_with_news(job: MailJob) -> list[Recipient]:
     themes = load(job).themes
     return [
         Recipient(email_key(a.email), a.email, a.name, a.language, ref=email_key(a.email))
-        for a in stores.accounts().followers()
+        for a in account_store().followers()
         if themes & set(a.themes)
     ]
 
@@ -125,7 +129,7 @@ def load(job: MailJob) -> News:
 def compose(job: MailJob, to: Recipient, news: News) -> bytes | None:
     """One follower's digest, read against their account as it is now; None when nothing in it is for
     them any more (they stopped following, or may open none of it)."""
-    account = stores.accounts().get_by_key(to.ref)
+    account = account_store().get_by_key(to.ref)
     digest = for_member(news, account, clock.now()) if account is not None else None
     if digest is None or not digest.themes:
         return None
@@ -145,11 +149,14 @@ def compose(job: MailJob, to: Recipient, news: News) -> bytes | None:
     )
 
 
+KINDS: dict[JobKind, Kind] = {JobKind.DIGEST: Kind(followers_with_news, compose, load, nothing_after)}
+
+
 # -- unfollowing from the mail -------------------------------------------------
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(config.secret_key(), salt="theme-unsubscribe")
+    return URLSafeSerializer(secret_key(), salt="theme-unsubscribe")
 
 
 def unfollow_url(account_key: str, themes: Iterable[str]) -> str:
@@ -174,14 +181,14 @@ def unfollow_asked(token: str) -> tuple[tuple[str, ...], bool]:
     """The themes a signed link names, and whether its account still follows any of them: when
     none, the link was used already (or the member chose otherwise on their account page)."""
     key, themes = unfollow_link(token)
-    account = stores.accounts().get_by_key(key)
+    account = account_store().get_by_key(key)
     return themes, account is not None and any(theme in account.themes for theme in themes)
 
 
 def unfollow(token: str) -> tuple[str, ...]:
     """One click, no sign-in: the signed link names the account and the themes it stops following."""
     key, themes = unfollow_link(token)
-    account = stores.accounts().get_by_key(key)
+    account = account_store().get_by_key(key)
     if account is not None:
         accounts.set_themes(account, [t for t in account.themes if t not in themes], actor=account.email)
     return themes

@@ -1,0 +1,23 @@
+"""Writing a material: the item (with its audit entry), then the search index is told.
+
+The index follows through its own queue (library/search.py), so a material is saved even when the
+queue cannot be reached. Every write of a material goes through here, so none is left out of search.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.library import search
+from chalicelib.library.model import Material
+from chalicelib.library.store import library_store
+
+
+def save(material: Material, audit: dict[str, Any] | None = None) -> None:
+    library_store().save_material(material, audit)
+    search.changed(material.id)
+
+
+def delete(material: Material, audit: dict[str, Any] | None = None) -> None:
+    library_store().delete_material(material, audit)
+    search.changed(material.id)
