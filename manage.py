@@ -194,8 +194,8 @@ def revoke_speaker(slug: str, email: str) -> None:
 @click.option("--description", default="")
 def add_document(path: Path, title: str, access: str, themes: tuple[str, ...], slug: str, description: str) -> None:
     """Add an organiser's document (PDF, pptx, odp, docx) to the knowledge library."""
+    from chalicelib.library.files import UploadRejected
     from chalicelib.library.service import add_document as add
-    from chalicelib.library.storage import UploadRejected
 
     try:
         material = add(path.read_bytes(), path.name, title, access, themes, slug, description)

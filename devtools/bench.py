@@ -248,7 +248,7 @@ def load_scale(size: int) -> str:
     from chalicelib.core.dynamo import to_attrs
     from chalicelib.events.model import Event
     from chalicelib.events.workspace import import_event
-    from chalicelib.library import search_index, search_store
+    from chalicelib.library import search_files, search_index
     from chalicelib.library.model import Material
     from chalicelib.registrations.model import Registration
 
@@ -300,7 +300,7 @@ def load_scale(size: int) -> str:
                 )
                 search_index.put(connection, material, "Movisie", f"Tekst {i} over radicalisering en extremisme")
         connection.close()
-        search_store.upload_index(path)
+        search_files.upload_index(path)
     return slug
 
 
@@ -349,7 +349,7 @@ def index_size_rows() -> list[tuple[str, str, str]]:
     import tempfile
 
     from chalicelib.core import clock
-    from chalicelib.library import search, search_index, search_store
+    from chalicelib.library import search, search_files, search_index
     from chalicelib.library.model import Material
     from chalicelib.library.search_index import Filters
 
@@ -378,7 +378,7 @@ def index_size_rows() -> list[tuple[str, str, str]]:
                 search_index.put(connection, material, "Spreker", text)
         connection.close()
         megabytes = path.stat().st_size / 1e6
-        search_store.upload_index(path)
+        search_files.upload_index(path)
     search.forget_copy()
     start = time.perf_counter()
     search.search(None, Filters(q=vocabulary[0]), set())

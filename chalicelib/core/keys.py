@@ -81,7 +81,7 @@ def stats_shards() -> list[str]:
 
 
 def registrations_index(slug: str) -> str:
-    """GSI1 (and GSI3) partition of an event's registrations, by bucket and name (or surname)."""
+    """GSI1 (and GSI3) partition of an event's registrations, by standing and name (or surname)."""
     return f"REGS#{slug}"
 
 

@@ -17,20 +17,20 @@ from chalicelib.core.config import TIMEZONE
 from chalicelib.core.fields import PARSERS, FormRule, clean_fields, form_rules, form_values
 from chalicelib.core.forms import FieldError, raise_if, slugify, text_field, whole_number
 from chalicelib.core.i18n import _
-from chalicelib.events.model import CAPACITY_MAX, MAX_EVENT_SESSIONS, MAX_SESSIONS, Event, Session, Slot, Speaker
+from chalicelib.events.model import CAPACITY_MAX, MAX_EVENT_WORKSHOPS, MAX_WORKSHOPS, Event, Slot, Speaker, Workshop
 
 SPEAKERS_MAX = 10
 RESERVED_SLUGS = ("nieuw",)  # /beheer/bijeenkomsten/nieuw is a page
 # the declaration's order, but the title before the slug that is made from it
 EVENT_FORM = sorted(form_rules(Event), key=lambda field: field[0] != "title")
 EVENT_FIELDS = (*(name for name, _rule in EVENT_FORM), "version")
-SESSION_PARTS = ("title", "room", "capacity", "speakers")  # a workshop row's fields: session_{n}_{part}
+WORKSHOP_PARTS = ("title", "room", "capacity", "speakers")  # a workshop row's fields: workshop_{n}_{part}
 SLOT_FIELDS = (
     "start",
     "end",
     "title",
     "speakers",
-    *(f"session_{n}_{part}" for n in range(1, MAX_SESSIONS + 1) for part in SESSION_PARTS),
+    *(f"workshop_{n}_{part}" for n in range(1, MAX_WORKSHOPS + 1) for part in WORKSHOP_PARTS),
 )
 _SESSION_CAPACITY = FormRule(_("Plaatsen"), "number", limit=CAPACITY_MAX, required=True)
 _START = FormRule(_("Begintijd"), "time", required=True)
@@ -109,52 +109,52 @@ def clean_slot(form: Mapping[str, str], event: Event, position: int, order: int)
                 )
     title = text_field(form, "title", errors, limit=200)
     speakers = _speakers(form, errors)
-    sessions = _sessions(form, event, position, errors)
+    workshops = _workshops(form, event, position, errors)
     raise_if(errors, SLOT_FIELDS)
-    return Slot(position, start, end, title, speakers, order, sessions)
+    return Slot(position, start, end, title, speakers, order, workshops)
 
 
-def _sessions(
+def _workshops(
     form: Mapping[str, str], event: Event, position: int, errors: dict[str, FieldError]
-) -> tuple[Session, ...]:
-    """A workshop round's sessions, one row of the form each (empty rows are left out). A row keeps its
+) -> tuple[Workshop, ...]:
+    """A workshop round's workshops, one row of the form each (empty rows are left out). A row keeps its
     session's id; a new one gets the next id. A session people chose can neither go nor shrink below them."""
-    existing = next((s.sessions for s in event.programme if s.position == position), ())
+    existing = next((s.workshops for s in event.programme if s.position == position), ())
     known = {s.id for s in existing}
     next_id = max(known, default=0) + 1
-    sessions: list[Session] = []
-    for n in range(1, MAX_SESSIONS + 1):
-        prefix = f"session_{n}_"
-        if not any(form.get(prefix + part, "").strip() for part in SESSION_PARTS):
+    workshops: list[Workshop] = []
+    for n in range(1, MAX_WORKSHOPS + 1):
+        prefix = f"workshop_{n}_"
+        if not any(form.get(prefix + part, "").strip() for part in WORKSHOP_PARTS):
             continue
         # a row keeps its session's id; a new slot (an event file) may name its own
         kept = whole_number(form.get(prefix + "id", ""))
-        used = {s.id for s in sessions}
-        session_id = kept if kept and kept not in used and (kept in known or not existing) else next_id
-        next_id = max(next_id, session_id + 1)
+        used = {s.id for s in workshops}
+        workshop_id = kept if kept and kept not in used and (kept in known or not existing) else next_id
+        next_id = max(next_id, workshop_id + 1)
         title = text_field(form, prefix + "title", errors, limit=200)
         room = text_field(form, prefix + "room", errors, limit=100, required=False)
         capacity = PARSERS["number"](form, prefix + "capacity", _SESSION_CAPACITY, errors)
-        taken = event.session_taken(position, session_id)
+        taken = event.workshop_taken(position, workshop_id)
         if prefix + "capacity" not in errors and capacity < taken:
             errors[prefix + "capacity"] = FieldError(
                 _("Minstens %(max)d: zoveel deelnemers kozen deze workshop al."), taken
             )
-        sessions.append(Session(session_id, title, capacity, room, _speakers(form, errors, prefix + "speakers")))
-    if len(sessions) == 1:
-        errors["session_1_title"] = FieldError(_("Een workshopronde heeft ten minste twee workshops."))
-    others = sum(len(s.sessions) for s in event.programme if s.position != position)
-    if others + len(sessions) > MAX_EVENT_SESSIONS:
-        errors["session_1_title"] = FieldError(
-            _("Een bijeenkomst heeft ten hoogste %(max)d workshops in al haar rondes samen."), MAX_EVENT_SESSIONS
+        workshops.append(Workshop(workshop_id, title, capacity, room, _speakers(form, errors, prefix + "speakers")))
+    if len(workshops) == 1:
+        errors["workshop_1_title"] = FieldError(_("Een workshopronde heeft ten minste twee workshops."))
+    others = sum(len(s.workshops) for s in event.programme if s.position != position)
+    if others + len(workshops) > MAX_EVENT_WORKSHOPS:
+        errors["workshop_1_title"] = FieldError(
+            _("Een bijeenkomst heeft ten hoogste %(max)d workshops in al haar rondes samen."), MAX_EVENT_WORKSHOPS
         )
-    kept_ids = {s.id for s in sessions}
-    gone = [s for s in existing if s.id not in kept_ids and event.session_taken(position, s.id)]
+    kept_ids = {s.id for s in workshops}
+    gone = [s for s in existing if s.id not in kept_ids and event.workshop_taken(position, s.id)]
     if gone:
-        errors["session_1_title"] = FieldError(
+        errors["workshop_1_title"] = FieldError(
             _("‘%(other)s’ kan niet weg: deelnemers kozen deze workshop. Zet de rij terug."), other=gone[0].title
         )
-    return tuple(sessions)
+    return tuple(workshops)
 
 
 def overlapping(start: str, end: str, others: list[Slot]) -> Slot | None:
@@ -167,11 +167,11 @@ def overlapping(start: str, end: str, others: list[Slot]) -> Slot | None:
     return None
 
 
-def session_rows(values: Mapping[str, str]) -> int:
+def workshop_rows(values: Mapping[str, str]) -> int:
     """How many workshop rows the slot form shows: those filled in and two empty ones, at least three."""
-    filled = (n for n in range(1, MAX_SESSIONS + 1) if any(values.get(f"session_{n}_{p}") for p in SESSION_PARTS))
+    filled = (n for n in range(1, MAX_WORKSHOPS + 1) if any(values.get(f"workshop_{n}_{p}") for p in WORKSHOP_PARTS))
     used = max(filled, default=0)
-    return min(max(used + 2, 3), MAX_SESSIONS)
+    return min(max(used + 2, 3), MAX_WORKSHOPS)
 
 
 def _speaker_lines(speakers: tuple[Speaker, ...]) -> str:
@@ -180,12 +180,12 @@ def _speaker_lines(speakers: tuple[Speaker, ...]) -> str:
 
 def slot_values(slot: Slot) -> dict[str, str]:
     values = {"start": slot.start, "end": slot.end, "title": slot.title, "speakers": _speaker_lines(slot.speakers)}
-    for n, session in enumerate(slot.sessions, start=1):
+    for n, session in enumerate(slot.workshops, start=1):
         values |= {
-            f"session_{n}_id": str(session.id),
-            f"session_{n}_title": session.title,
-            f"session_{n}_room": session.room,
-            f"session_{n}_capacity": str(session.capacity),
-            f"session_{n}_speakers": _speaker_lines(session.speakers),
+            f"workshop_{n}_id": str(session.id),
+            f"workshop_{n}_title": session.title,
+            f"workshop_{n}_room": session.room,
+            f"workshop_{n}_capacity": str(session.capacity),
+            f"workshop_{n}_speakers": _speaker_lines(session.speakers),
         }
     return values

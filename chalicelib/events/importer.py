@@ -18,7 +18,7 @@ from chalicelib.core.rendering import gettext
 from chalicelib.core.themes import THEMES
 from chalicelib.events import questions, workspace
 from chalicelib.events.forms import clean_event, clean_slot
-from chalicelib.events.model import MAX_QUESTIONS, MAX_SESSIONS, Event, EventStatus, Question
+from chalicelib.events.model import MAX_QUESTIONS, MAX_WORKSHOPS, Event, EventStatus, Question
 from chalicelib.events.questions import clean_question
 from chalicelib.events.store import MAX_SLOTS, event_store
 
@@ -55,7 +55,7 @@ def _speaker_lines(data: dict[str, Any]) -> str:
 
 
 def _slot_form(data: dict[str, Any]) -> dict[str, str]:
-    """A slot as the workspace form sends it; a workshop round's `sessions` as the form's rows."""
+    """A slot as the workspace form sends it; a workshop round's workshops (`sessions` in the file) as the form's rows."""
     form = {
         "start": str(data.get("start") or ""),
         "end": str(data.get("end") or ""),
@@ -63,16 +63,16 @@ def _slot_form(data: dict[str, Any]) -> dict[str, str]:
         "speakers": _speaker_lines(data),
     }
     sessions = data.get("sessions") or []
-    if not isinstance(sessions, list) or len(sessions) > MAX_SESSIONS:
-        raise InvalidEventFile(f"'sessions' must be a list of at most {MAX_SESSIONS} workshops")
+    if not isinstance(sessions, list) or len(sessions) > MAX_WORKSHOPS:
+        raise InvalidEventFile(f"'sessions' must be a list of at most {MAX_WORKSHOPS} workshops")
     for n, session in enumerate(sessions, start=1):
         session = session if isinstance(session, dict) else {}
         form |= {
-            f"session_{n}_id": str(session.get("id") or n),  # choices follow the id: keep it when reordering
-            f"session_{n}_title": str(session.get("title") or ""),
-            f"session_{n}_room": str(session.get("room") or ""),
-            f"session_{n}_capacity": str(session.get("capacity") or ""),
-            f"session_{n}_speakers": _speaker_lines(session),
+            f"workshop_{n}_id": str(session.get("id") or n),  # choices follow the id: keep it when reordering
+            f"workshop_{n}_title": str(session.get("title") or ""),
+            f"workshop_{n}_room": str(session.get("room") or ""),
+            f"workshop_{n}_capacity": str(session.get("capacity") or ""),
+            f"workshop_{n}_speakers": _speaker_lines(session),
         }
     return form
 

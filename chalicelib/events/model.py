@@ -31,9 +31,9 @@ CAPACITY_MAX = 5000
 ROLES_MAX = 20
 MAX_QUESTIONS = 10  # a registration form stays short; ten choices-questions stay far below a form's field limit
 MAX_OPTIONS = 12
-MAX_SESSIONS = 8  # parallel sessions in one workshop round
+MAX_WORKSHOPS = 8  # parallel workshops in one round
 # in all rounds together: an edit's condition names each, and stays far below DynamoDB's 4 KB per expression
-MAX_EVENT_SESSIONS = 24
+MAX_EVENT_WORKSHOPS = 24
 
 
 # A page cursor is the GSI1 sort key of the last event shown: "{date}T{start}#{slug}".
@@ -116,15 +116,15 @@ class Speaker:
     organisation: str = ""
 
 
-def session_key(position: int, session_id: int) -> str:
-    """A workshop session's name in the event's seat maps: its round's slot position and its own id."""
-    return f"{position}-{session_id}"
+def workshop_key(position: int, workshop_id: int) -> str:
+    """A workshop's name in the event's seat maps: its round's slot position and its own id."""
+    return f"{position}-{workshop_id}"
 
 
 @dataclass(frozen=True)
-class Session:
-    """One of a workshop round's parallel sessions, with seats of its own. Its id names attendees' choices
-    (a session someone chose is never removed, so no choice ever points at another session)."""
+class Workshop:
+    """One of a workshop round's parallel workshops, with seats of its own. Its id names attendees' choices
+    (a workshop someone chose is never removed, so no choice ever points at another)."""
 
     id: int
     title: str
@@ -144,7 +144,7 @@ class Slot:
     title: str
     speakers: tuple[Speaker, ...] = ()
     order: int = 0
-    sessions: tuple[Session, ...] = ()  # a workshop round: attendees on location choose one
+    workshops: tuple[Workshop, ...] = ()  # a workshop round: attendees on location choose one
 
     @property
     def field(self) -> str:
@@ -154,10 +154,10 @@ class Slot:
     @property
     def presenters(self) -> tuple[Speaker, ...]:
         """Who speaks in this slot: its own speakers and, in a round, its workshops', each once."""
-        return tuple(dict.fromkeys((*self.speakers, *(p for s in self.sessions for p in s.speakers))))
+        return tuple(dict.fromkeys((*self.speakers, *(p for s in self.workshops for p in s.speakers))))
 
-    def key_of(self, session: Session) -> str:
-        return session_key(self.position, session.id)
+    def key_of(self, workshop: Workshop) -> str:
+        return workshop_key(self.position, workshop.id)
 
     def to_item(self, slug: str) -> dict[str, Any]:
         item = {"PK": event_pk(slug), "SK": slot_sk(self.position), "type": "slot", **attributes(self)}
@@ -320,11 +320,11 @@ class Event:
     evaluation_opened_at: datetime | None = None  # written only when the evaluation mail goes out
     evaluation_closed_at: datetime | None = None  # an organiser closed it before its 14 days were over
     questions_issued: int = 0  # the highest question id ever given: a removed question's id is never reused
-    # workshop rounds' seats by session_key: the capacities follow the programme (written with every
+    # workshop rounds' seats by workshop_key: the capacities follow the programme (written with every
     # edit, so that registrations' conditions read them from this item); the seats taken are written
     # only by registrations' transactions, like the counters above
-    session_seats: dict[str, int] = field(default_factory=dict)
-    sessions_taken: dict[str, int] = field(default_factory=dict)
+    workshop_seats: dict[str, int] = field(default_factory=dict)
+    workshops_taken: dict[str, int] = field(default_factory=dict)
     programme: list[Slot] = field(default_factory=list, metadata=kept_out)
     # the other items of its partition that the event's one Query brings along, as stored: its
     # materials, which the library reads (library/model.py `materials_of`)
@@ -346,30 +346,30 @@ class Event:
     @property
     def rounds(self) -> list[Slot]:
         """The programme's workshop rounds, in the order shown."""
-        return [slot for slot in self.programme if slot.sessions]
+        return [slot for slot in self.programme if slot.workshops]
 
     @property
     def round_positions(self) -> list[int]:
         """The rounds' slot positions, from this item alone (a registration reads no slots)."""
-        return sorted({int(key.split("-")[0]) for key in self.session_seats})
+        return sorted({int(key.split("-")[0]) for key in self.workshop_seats})
 
-    def workshop(self, key: str) -> tuple[Slot, Session] | None:
-        """The round and session a session key names ("7-2"), or None."""
-        return next(((slot, s) for slot in self.rounds for s in slot.sessions if slot.key_of(s) == key), None)
+    def workshop(self, key: str) -> tuple[Slot, Workshop] | None:
+        """The round and workshop a workshop key names ("7-2"), or None."""
+        return next(((slot, s) for slot in self.rounds for s in slot.workshops if slot.key_of(s) == key), None)
 
-    def session_taken(self, position: int, session_id: int) -> int:
-        return self.sessions_taken.get(session_key(position, session_id), 0)
+    def workshop_taken(self, position: int, workshop_id: int) -> int:
+        return self.workshops_taken.get(workshop_key(position, workshop_id), 0)
 
     def round_has_places(self, position: int) -> bool:
         return any(
-            n > self.sessions_taken.get(key, 0)
-            for key, n in self.session_seats.items()
+            n > self.workshops_taken.get(key, 0)
+            for key, n in self.workshop_seats.items()
             if key.startswith(f"{position}-")
         )
 
-    def session_places_left(self, position: int, session_id: int) -> int:
-        capacity = self.session_seats.get(session_key(position, session_id), 0)
-        return max(capacity - self.session_taken(position, session_id), 0)
+    def workshop_places_left(self, position: int, workshop_id: int) -> int:
+        capacity = self.workshop_seats.get(workshop_key(position, workshop_id), 0)
+        return max(capacity - self.workshop_taken(position, workshop_id), 0)
 
     @property
     def question_labels(self) -> dict[str, str]:

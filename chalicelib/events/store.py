@@ -66,7 +66,7 @@ _NOT_EDITED = {
     "PK",
     "SK",
     *SEAT_COUNTERS,
-    "sessions_taken",
+    "workshops_taken",
     "version",
     "GSI2PK",
     "evaluation_opened_at",
@@ -74,7 +74,7 @@ _NOT_EDITED = {
 }
 
 
-def _seat_condition(event: Event, held_sessions: set[str]) -> tuple[str, dict[str, str], dict[str, Any]]:
+def _seat_condition(event: Event, held_workshops: set[str]) -> tuple[str, dict[str, str], dict[str, Any]]:
     """What an edit must respect of the seats as stored: no capacity below the seats confirmed, no
     way of taking part dropped while people wait for it (nothing would ever move them on), and no
     workshop session below (or, removed, with) the seats people took in it. Returns the condition and
@@ -86,10 +86,10 @@ def _seat_condition(event: Event, held_sessions: set[str]) -> tuple[str, dict[st
         if mode not in event.modes:
             clauses.append(f"(attribute_not_exists({waiting}) OR {waiting} = :zero)")
     # every session as read or as now, and any with seats taken: one dropped meanwhile must be empty
-    keys = event.session_seats.keys() | held_sessions | {k for k, n in event.sessions_taken.items() if n}
+    keys = event.workshop_seats.keys() | held_workshops | {k for k, n in event.workshops_taken.items() if n}
     for i, key in enumerate(sorted(keys)):
-        names[f"#s{i}"], values[f":s{i}"] = key, event.session_seats.get(key, 0)
-        clauses.append(f"(attribute_not_exists(sessions_taken.#s{i}) OR sessions_taken.#s{i} <= :s{i})")
+        names[f"#s{i}"], values[f":s{i}"] = key, event.workshop_seats.get(key, 0)
+        clauses.append(f"(attribute_not_exists(workshops_taken.#s{i}) OR workshops_taken.#s{i} <= :s{i})")
     return " AND ".join(clauses), names, values
 
 
@@ -328,11 +328,11 @@ class EventStore:
         event: Event,
         audit: dict[str, Any],
         removed_slots: tuple[int, ...] = (),
-        held_sessions: Collection[str] = (),
+        held_workshops: Collection[str] = (),
     ) -> None:
         """Write an organiser's change to the event and its programme, in one transaction.
 
-        `held_sessions`: the workshop sessions as the organiser's page read them; one the edit drops
+        `held_workshops`: the workshop sessions as the organiser's page read them; one the edit drops
         must still be empty (registrations do not raise the version).
         Raises StaleEvent when the stored version is no longer `event.version`,
         CapacityBelowConfirmed when the new capacity is below the confirmed places.
@@ -345,11 +345,11 @@ class EventStore:
         # registrations change
         update += ", confirmed_online = if_not_exists(confirmed_online, :zero)"
         update += ", waiting_online = if_not_exists(waiting_online, :zero)"
-        update += ", sessions_taken = if_not_exists(sessions_taken, :nothing)"
+        update += ", workshops_taken = if_not_exists(workshops_taken, :nothing)"
         if event.registration_deadline is None:
             update += " REMOVE registration_deadline"
         # the condition sees the item as stored: its seats against the new capacities
-        seats, seat_names, seat_values = _seat_condition(event, set(held_sessions))
+        seats, seat_names, seat_values = _seat_condition(event, set(held_workshops))
         names.update(seat_names)
         values.update({":read": event.version, ":next": event.version + 1, ":nothing": {}, **seat_values})
         meta = {

@@ -64,7 +64,7 @@ def snapshot(event: Event) -> dict[str, Any]:
             "end": s.end,
             "title": s.title,
             "speakers": [p.name for p in s.speakers],
-            **({"sessions": [f"{w.title} ({w.room}, {w.capacity})" for w in s.sessions]} if s.sessions else {}),
+            **({"sessions": [f"{w.title} ({w.room}, {w.capacity})" for w in s.workshops]} if s.workshops else {}),
         }
         for s in event.programme
     ]
@@ -73,13 +73,13 @@ def snapshot(event: Event) -> dict[str, Any]:
 
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     keys = [
-        k for k in after if before.get(k) != after.get(k) and k not in ("version", "sessions_taken", *SEAT_COUNTERS)
+        k for k in after if before.get(k) != after.get(k) and k not in ("version", "workshops_taken", *SEAT_COUNTERS)
     ]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
 def write(organiser: Account, event: Event, action: str, before: dict[str, Any], removed: tuple[int, ...] = ()) -> None:
-    read = set(event.session_seats)  # the sessions as the organiser's page showed them
+    read = set(event.workshop_seats)  # the sessions as the organiser's page showed them
     follow_programme(event)
     render_description(event)
     if before.get("status") != EventStatus.PUBLISHED:
@@ -87,7 +87,7 @@ def write(organiser: Account, event: Event, action: str, before: dict[str, Any],
     old, new = _changes(before, snapshot(event))
     entry = audit_entry(organiser.email, action, event.slug, old, new, clock.now().isoformat())
     try:
-        event_store().update(event, entry, removed, held_sessions=read)
+        event_store().update(event, entry, removed, held_workshops=read)
     except StaleEvent as exc:
         raise Conflict(STALE) from exc
 
@@ -99,7 +99,9 @@ def render_description(event: Event) -> None:
 
 def follow_programme(event: Event) -> None:
     """The workshop sessions' capacities on the event's own item, where registrations' conditions read them."""
-    event.session_seats = {slot.key_of(session): session.capacity for slot in event.rounds for session in slot.sessions}
+    event.workshop_seats = {
+        slot.key_of(session): session.capacity for slot in event.rounds for session in slot.workshops
+    }
 
 
 def create(organiser: Account, form: Mapping[str, str]) -> Event:
@@ -159,8 +161,8 @@ def import_event(actor: str, event: Event, now: datetime) -> None:
         return
     event.version = existing.version
     # the seats people took, so that the edit's condition keeps every session they chose (see EventStore.update)
-    event.sessions_taken = existing.sessions_taken
-    dropped = [key for key, n in existing.sessions_taken.items() if n and key not in event.session_seats]
+    event.workshops_taken = existing.workshops_taken
+    dropped = [key for key, n in existing.workshops_taken.items() if n and key not in event.workshop_seats]
     if dropped:
         message = _(
             "Mensen kozen een workshop die hier ontbreekt (%(other)s): houd die, met haar id, in het programma."
@@ -262,7 +264,7 @@ def change_slot(organiser: Account, slug: str, position: int, action: str, versi
     before = snapshot(event)
     if action == "verwijderen":
         slot = event.programme[index]
-        if any(event.session_taken(slot.position, s.id) for s in slot.sessions):
+        if any(event.workshop_taken(slot.position, s.id) for s in slot.workshops):
             raise Conflict(_("Deelnemers kozen een workshop in deze ronde: die kan niet weg."))
         event.programme.pop(index)
         _renumber(event)

@@ -19,7 +19,7 @@ from chalicelib.core.keys import DOCUMENTS_PREFIX, document_object
 from chalicelib.core.paging import Page
 from chalicelib.events.model import EventStatus
 from chalicelib.events.store import event_store
-from chalicelib.library import materials, storage
+from chalicelib.library import files, materials
 from chalicelib.library.model import ACCESS_LEVELS, Material, MaterialAccess, MaterialStatus
 from chalicelib.library.store import library_store
 
@@ -27,7 +27,7 @@ from chalicelib.library.store import library_store
 _KEY = re.compile(r"^documents/((?:[a-z0-9-]{1,80}|_)\.[0-9a-f]{12})/[0-9a-f]{16}$")
 
 
-def upload_form() -> storage.UploadForm:
+def upload_form() -> files.UploadForm:
     """The form for a new document: pick an event it belongs to (or none) and a file, which goes
     straight to S3. The key names the material id, which names the event. The events offered are the
     newest page of published ones and of drafts: what a new document is most likely about, in two
@@ -37,10 +37,10 @@ def upload_form() -> storage.UploadForm:
     events += event_store().of_status(EventStatus.DRAFT, limit, None).items
     events.sort(key=lambda e: (e.date, e.start), reverse=True)
     targets = [
-        storage.UploadTarget(_document_key("_"), ""),  # no event: the form names this choice
-        *(storage.UploadTarget(_document_key(e.slug), e.title, e.date) for e in events),
+        files.UploadTarget(_document_key("_"), ""),  # no event: the form names this choice
+        *(files.UploadTarget(_document_key(e.slug), e.title, e.date) for e in events),
     ]
-    return storage.upload_form(DOCUMENTS_PREFIX, targets, done=f"{config.base_url()}/beheer/documenten/klaar")
+    return files.upload_form(DOCUMENTS_PREFIX, targets, done=f"{config.base_url()}/beheer/documenten/klaar")
 
 
 def _document_key(owner: str) -> str:
@@ -61,9 +61,9 @@ def finish_upload(organiser: Account, key: str) -> Material:
     if existing is not None or (slug != "_" and event is None):
         # the form is signed for all of documents/, so a browser can send any key there: one naming a
         # material that exists, or an event that does not, is no new document
-        storage.discard(key)
+        files.discard(key)
         raise NotFound()
-    stored = storage.verify(key)  # or UploadRejected / ServiceBusy, the object gone
+    stored = files.verify(key)  # or UploadRejected / ServiceBusy, the object gone
     material = Material(
         id=material_id,
         title=stored.filename.rsplit(".", 1)[0].replace("-", " ") or _("Document"),
@@ -73,7 +73,7 @@ def finish_upload(organiser: Account, key: str) -> Material:
         object_key=stored.key,
         object_version=stored.version,
         size=stored.size,
-        filename=stored.filename or storage.clean_filename("document", stored.file_type),
+        filename=stored.filename or files.clean_filename("document", stored.file_type),
         uploaded_at=clock.now(),
         themes=event.themes if event else (),
         event_slug=event.slug if event else "",
@@ -153,7 +153,7 @@ def remove(organiser: Account, material_id: str) -> None:
     material = get(material_id)
     entry = audit_entry(organiser.email, "material.removed", material.id, _snapshot(material), {}, _now())
     materials.delete(material, entry)
-    storage.delete(material.object_key)
+    files.delete(material.object_key)
 
 
 def _snapshot(material: Material) -> dict[str, Any]:

@@ -134,7 +134,7 @@ class Material:
     event_slug: str = ""
     event_title: str = ""
     slot: int = 0
-    session: int = 0  # slides for one workshop of a round: its id (0: for the slot itself)
+    workshop: int = 0  # slides for one workshop of a round: its id (0: for the slot itself)
     speaker_id: str = ""
     # who presented it, for slides: shown with the material wherever it is listed
     speaker_name: str = ""
@@ -168,8 +168,8 @@ class Material:
 
     @property
     def part(self) -> str:
-        """The programme part the slides are for: "{slot}", or "{slot}-{session}" for a workshop."""
-        return f"{self.slot}-{self.session}" if self.session else str(self.slot)
+        """The programme part the slides are for: "{slot}", or "{slot}-{workshop}" for a workshop."""
+        return f"{self.slot}-{self.workshop}" if self.workshop else str(self.slot)
 
     def is_visible(self, now: datetime) -> bool:
         if self.status == MaterialStatus.PUBLISHED:

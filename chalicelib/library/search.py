@@ -27,7 +27,7 @@ from chalicelib.core import clock, config, queue
 from chalicelib.core.themes import THEMES
 from chalicelib.events.model import Event
 from chalicelib.events.store import event_store
-from chalicelib.library import extract, search_index, search_store
+from chalicelib.library import extract, search_files, search_index
 from chalicelib.library.model import Material
 from chalicelib.library.search_index import Filters, Hit, Visitor
 from chalicelib.library.store import library_store
@@ -73,14 +73,14 @@ def _index() -> Path | None:
     once per SEARCH_INDEX_CHECK_SECONDS); None while no index exists yet."""
     if time.monotonic() - _copy.checked < config.search_index_check_seconds():
         return _copy.path
-    etag = search_store.index_etag()
+    etag = search_files.index_etag()
     if etag != _copy.etag:
         # fetched beside the old copy and swapped in only when whole: a failed fetch raises and
         # the next search tries again, while the old copy stays as it was. The name holds the process:
         # processes on one machine (`make run`, parallel tests) share /tmp, and each drops its own copy.
         name = f"library-index-{os.getpid()}-{etag.strip(chr(34))}.sqlite" if etag else ""
         fresh = Path(tempfile.gettempdir()) / name if etag else None
-        if fresh is not None and search_store.download_index(fresh) is None:
+        if fresh is not None and search_files.download_index(fresh) is None:
             fresh = None
         old, _copy.path, _copy.etag = _copy.path, fresh, etag
         if old is not None and old != fresh:
@@ -136,7 +136,7 @@ def update(body: str) -> None:
     message = json.loads(body)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "library.sqlite"
-        rebuild = bool(message.get("rebuild")) or search_store.download_index(path) is None
+        rebuild = bool(message.get("rebuild")) or search_files.download_index(path) is None
         with sqlite3.connect(path) as connection:
             search_index.create(connection)
             if rebuild:
@@ -148,25 +148,25 @@ def update(body: str) -> None:
             else:
                 _update_one(connection, str(message["material"]))
         connection.close()
-        search_store.upload_index(path)
+        search_files.upload_index(path)
 
 
 def _update_one(connection: sqlite3.Connection, material_id: str) -> None:
     material = library_store().material(material_id)
     if material is None:
         search_index.remove(connection, material_id)
-        search_store.delete_text(material_id)
+        search_files.delete_text(material_id)
     else:
         _put(connection, material, {})
 
 
 def _put(connection: sqlite3.Connection, material: Material, events: dict[str, Event | None]) -> None:
-    body = search_store.text(material.id, material.object_key)
+    body = search_files.text(material.id, material.object_key)
     if body is None:  # a new or replaced file: read it once, keep its text for rebuilds
         body = extract.text_of(
-            search_store.file_content(material.object_key, material.object_version), material.file_type
+            search_files.file_content(material.object_key, material.object_version), material.file_type
         )
-        search_store.put_text(material.id, material.object_key, body)
+        search_files.put_text(material.id, material.object_key, body)
     search_index.put(connection, material, _people(material, events), body)
 
 
@@ -178,8 +178,8 @@ def _people(material: Material, events: dict[str, Event | None]) -> str:
         events[material.event_slug] = event_store().get(material.event_slug)
     event = events[material.event_slug]
     slot = next((s for s in (event.programme if event else []) if s.position == material.slot), None)
-    session = next((s for s in slot.sessions if s.id == material.session), None) if slot else None
-    presenters = session.speakers if session else slot.speakers if slot else ()
+    workshop = next((s for s in slot.workshops if s.id == material.workshop), None) if slot else None
+    presenters = workshop.speakers if workshop else slot.speakers if slot else ()
     names = [f"{speaker.name} {speaker.organisation}" for speaker in presenters]
     if material.speaker_name:
         names.append(f"{material.speaker_name} {material.speaker_organisation}")

@@ -22,7 +22,7 @@ from chalicelib.core.keys import document_object
 from chalicelib.core.themes import THEMES
 from chalicelib.events import service as events
 from chalicelib.events.model import Event
-from chalicelib.library import materials, search, storage
+from chalicelib.library import files, materials, search
 from chalicelib.library.model import (
     ACCESS_LEVELS,
     FILE_TYPES,
@@ -113,7 +113,7 @@ def download(material_id: str, account: Account | None) -> str:
         raise NotFound(_("Dit materiaal bestaat niet, of u hebt er geen toegang toe. Bent u lid? Log dan eerst in."))
     library_store().record_download(material.id, account.email if account else "anoniem", clock.now().isoformat())
     observability.count("Downloads")
-    return storage.download_url(material.object_key, material.filename, material.file_type, material.object_version)
+    return files.download_url(material.object_key, material.filename, material.file_type, material.object_version)
 
 
 def set_published(organiser: Account, material_id: str, published: bool) -> Material:
@@ -159,8 +159,8 @@ def add_document(
     event = events.get(event_slug) if event_slug else None
     material_id = f"{event_slug or '_'}.{secrets.token_hex(6)}"
     key = document_object(material_id, secrets.token_hex(8))
-    storage.put(key, content, extension, filename)
-    stored = storage.verify(key)
+    files.put(key, content, extension, filename)
+    stored = files.verify(key)
     material = Material(
         id=material_id,
         title=title.strip(),

@@ -1,7 +1,7 @@
 """Speakers: a private link to upload, replace and remove the slides of their own slots.
 
 Files go from the browser straight to S3 (presigned POST); when S3 sends the
-browser back, the object is checked (storage.verify) before it becomes material.
+browser back, the object is checked (files.verify) before it becomes material.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from chalicelib.core.errors import Conflict, EventNotFound, LinkInvalid, NotFoun
 from chalicelib.core.forms import FieldError, clean_email_field, raise_if, text_field
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import uploads_prefix
-from chalicelib.events.model import Event, Session, Slot
+from chalicelib.events.model import Event, Slot, Workshop
 from chalicelib.events.store import event_store
-from chalicelib.library import materials, storage
+from chalicelib.library import files, materials
 from chalicelib.library.model import InvitedSpeaker, Material, MaterialAccess, MaterialStatus, materials_of
 from chalicelib.library.store import library_store
 from chalicelib.mail import sending as mail
@@ -38,16 +38,16 @@ class Part:
     """What a speaker presents slides for: a programme slot, or one workshop of a round."""
 
     slot: Slot
-    session: Session | None = None
+    workshop: Workshop | None = None
 
     @property
     def key(self) -> str:
         """As `Material.part` names it."""
-        return self.slot.key_of(self.session) if self.session else str(self.slot.position)
+        return self.slot.key_of(self.workshop) if self.workshop else str(self.slot.position)
 
     @property
     def title(self) -> str:
-        return self.session.title if self.session else self.slot.title
+        return self.workshop.title if self.workshop else self.slot.title
 
 
 def parts_of(speaker: InvitedSpeaker, event: Event, files: list[Material]) -> list[Part]:
@@ -60,9 +60,9 @@ def parts_of(speaker: InvitedSpeaker, event: Event, files: list[Material]) -> li
     for slot in event.programme:
         if slot.position not in speaker.slots:
             continue
-        named = [s for s in slot.sessions if speaker.name.casefold() in {p.name.casefold() for p in s.speakers}]
-        offered = [Part(slot, session) for session in named or slot.sessions] or [Part(slot)]
-        offered += [p for p in (Part(slot), *(Part(slot, s) for s in slot.sessions)) if p.key in kept]
+        named = [s for s in slot.workshops if speaker.name.casefold() in {p.name.casefold() for p in s.speakers}]
+        offered = [Part(slot, workshop) for workshop in named or slot.workshops] or [Part(slot)]
+        offered += [p for p in (Part(slot), *(Part(slot, s) for s in slot.workshops)) if p.key in kept]
         parts += list(dict.fromkeys(offered))
     return parts
 
@@ -209,7 +209,7 @@ def open_link(token: str) -> SpeakerView:
     return SpeakerView(speaker, event, parts_of(speaker, event, files), files)
 
 
-def upload_form(token: str, view: SpeakerView) -> storage.UploadForm:
+def upload_form(token: str, view: SpeakerView) -> files.UploadForm:
     """The form on the speaker's page: pick one of their parts and a file, which goes straight to S3.
     Each part's key names the material it becomes, so a new file replaces the part's earlier one."""
     prefix = uploads_prefix(view.event.slug, view.speaker.id)
@@ -218,8 +218,8 @@ def upload_form(token: str, view: SpeakerView) -> storage.UploadForm:
         existing = next((m for m in view.files if m.part == part.key), None)
         material_id = existing.id if existing else f"{view.event.slug}.{secrets.token_hex(6)}"
         key = f"{prefix}{material_id}/{part.key}/{secrets.token_hex(8)}"
-        targets.append(storage.UploadTarget(key, f"{part.slot.start} {part.title}"))
-    return storage.upload_form(prefix, targets, done=f"{config.base_url()}/spreker/{token}/klaar")
+        targets.append(files.UploadTarget(key, f"{part.slot.start} {part.title}"))
+    return files.upload_form(prefix, targets, done=f"{config.base_url()}/spreker/{token}/klaar")
 
 
 def finish_upload(token: str, key: str) -> Material:
@@ -239,13 +239,13 @@ def finish_upload(token: str, key: str) -> Material:
     previous = next((m for m in view.files if m.part == part.key), None)
     taken = material_id != previous.id if previous is not None else library.material(material_id) is not None
     if taken:
-        storage.discard(key)
+        files.discard(key)
         raise NotFound()
     if previous and previous.object_key == key:
         # the browser came back twice: checking again could only delete the checked file (say a second
         # upload through the same form failed the check); what counts is the version already kept
         return previous
-    stored = storage.verify(key)  # or UploadRejected / ServiceBusy, the object gone
+    stored = files.verify(key)  # or UploadRejected / ServiceBusy, the object gone
     material = Material(
         id=material_id,
         title=part.title,
@@ -255,13 +255,13 @@ def finish_upload(token: str, key: str) -> Material:
         object_key=stored.key,
         object_version=stored.version,
         size=stored.size,
-        filename=stored.filename or storage.clean_filename(part.title, stored.file_type),
+        filename=stored.filename or files.clean_filename(part.title, stored.file_type),
         uploaded_at=clock.now(),
         themes=view.event.themes,
         event_slug=view.event.slug,
         event_title=view.event.title,
         slot=part.slot.position,
-        session=part.session.id if part.session else 0,
+        workshop=part.workshop.id if part.workshop else 0,
         speaker_id=view.speaker.id,
         speaker_name=view.speaker.name,
         speaker_organisation=view.speaker.organisation,
@@ -276,7 +276,7 @@ def finish_upload(token: str, key: str) -> Material:
     materials.save(material)
     if previous and previous.object_key != stored.key:
         # the new file is saved and in use: an old one S3 will not delete now must not undo that
-        storage.discard(previous.object_key)
+        files.discard(previous.object_key)
     return material
 
 
@@ -286,7 +286,7 @@ def remove(token: str, material_id: str) -> None:
     if material is None:
         raise NotFound()  # someone else's file, or gone already
     materials.delete(material)
-    storage.delete(material.object_key)
+    files.delete(material.object_key)
 
 
 def revoke(slug: str, email: str) -> int:

@@ -22,11 +22,11 @@ from chalicelib.mail import jobs
 from chalicelib.mail.model import JobKind, MailJob
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.forms import YES
-from chalicelib.registrations.lifecycle import Bucket, RegistrationStatus, bucket_of
+from chalicelib.registrations.lifecycle import RegistrationStatus, Standing, standing_of
 from chalicelib.registrations.model import Registration, figures_of, name_key, search_surname
 from chalicelib.registrations.store import StaleRegistration, registration_store
 
-STATUSES = tuple(Bucket)  # the filters of the registrations list: each is one partition of GSI1
+STATUSES = tuple(Standing)  # the filters of the registrations list: each is one partition of GSI1
 
 
 @dataclass
@@ -41,18 +41,20 @@ class Listing:
 
 
 def listing(slug: str, query: Mapping[str, str], statuses: tuple[str, ...] = STATUSES) -> Listing:
-    """One page of an event's registrations (in a bucket, or all by bucket and then name), or those
+    """One page of an event's registrations (in a standing, or all by standing and then name), or those
     whose name or surname starts with the search text ("Berg" and "van den Berg" find Dave van den
-    Berg). Never more than a page per index and bucket is read: a search without a status reads one
-    page of each bucket by name and by surname, and shows the first page of the names together."""
+    Berg). Never more than a page per index and standing is read: a search without a status reads one
+    page of each standing by name and by surname, and shows the first page of the names together."""
     q = " ".join(query.get("q", "").split())[:100]
     status = query.get("status", "")
     status = status if status in statuses else ""
     size, store = config.list_page_size(), registration_store()
     if q:
-        buckets = (status,) if status else statuses
-        pages = [store.listed(slug, bucket, name_key(q), size, None) for bucket in buckets]
-        pages += [store.listed(slug, bucket, search_surname(q), size, None, by_surname=True) for bucket in buckets]
+        standings = (status,) if status else statuses
+        pages = [store.listed(slug, standing, name_key(q), size, None) for standing in standings]
+        pages += [
+            store.listed(slug, standing, search_surname(q), size, None, by_surname=True) for standing in standings
+        ]
         distinct = {r.key: r for page in pages for r in page.items}  # found by first name and by surname
         found = sorted(distinct.values(), key=lambda r: name_key(r.name))
         return Listing(found[:size], None, q, status, narrow=len(found) > size or any(p.cursor for p in pages))
@@ -63,7 +65,7 @@ def listing(slug: str, query: Mapping[str, str], statuses: tuple[str, ...] = STA
 def check_in_listing(slug: str, query: Mapping[str, str]) -> Listing:
     """At the door: a name among everyone confirmed, checked in or not; without one, a page of those not yet in."""
     if query.get("q", "").strip():
-        return listing(slug, {"q": query["q"]}, statuses=(Bucket.CONFIRMED, Bucket.ATTENDED))
+        return listing(slug, {"q": query["q"]}, statuses=(Standing.CONFIRMED, Standing.ATTENDED))
     return listing(slug, {"status": RegistrationStatus.CONFIRMED, "na": query.get("na", "")})
 
 
@@ -78,21 +80,21 @@ def checked(slug: str, key: str) -> Registration | None:
 def present(slug: str) -> tuple[int, int]:
     """How many are checked in, of everyone confirmed: for the whole event, whatever the search."""
     by_status = overview(slug).by_status
-    return by_status[Bucket.ATTENDED], by_status[Bucket.ATTENDED] + by_status[Bucket.CONFIRMED]
+    return by_status[Standing.ATTENDED], by_status[Standing.ATTENDED] + by_status[Standing.CONFIRMED]
 
 
 # the printed attendance list stops here; a larger meeting prints from the CSV export
 PRINTED = 1000
 
 
-def print_list(slug: str, session: str = "") -> tuple[list[Registration], bool]:
-    """Everyone confirmed, checked in or not, by name, for paper at the door (or, with a session key,
+def print_list(slug: str, workshop: str = "") -> tuple[list[Registration], bool]:
+    """Everyone confirmed, checked in or not, by name, for paper at the door (or, with a workshop key,
     at a workshop's door); and whether that is all of them."""
     store = registration_store()
-    pages = [store.listed(slug, bucket, "", PRINTED, None) for bucket in (Bucket.CONFIRMED, Bucket.ATTENDED)]
+    pages = [store.listed(slug, standing, "", PRINTED, None) for standing in (Standing.CONFIRMED, Standing.ATTENDED)]
     found = sorted((r for page in pages for r in page.items), key=lambda r: name_key(r.name))
-    if session:
-        found = [r for r in found if session in r.session_keys]
+    if workshop:
+        found = [r for r in found if workshop in r.workshop_keys]
     return found, not any(page.cursor for page in pages)
 
 
@@ -118,22 +120,22 @@ def check_in(organiser: Account, slug: str, key: str, attended: bool) -> Registr
     return reg
 
 
-def at_workshop(slug: str, session: str) -> tuple[list[Registration], int, bool]:
+def at_workshop(slug: str, workshop: str) -> tuple[list[Registration], int, bool]:
     """Everyone with a seat in a workshop, by name; how many of them were checked in there; and
     whether that is all of them (see print_list)."""
-    found, complete = print_list(slug, session)
-    return found, sum(session in r.sessions_attended for r in found), complete
+    found, complete = print_list(slug, workshop)
+    return found, sum(workshop in r.workshops_attended for r in found), complete
 
 
-def check_in_session(organiser: Account, event: Event, key: str, session: str, attended: bool) -> Registration:
+def check_in_workshop(organiser: Account, event: Event, key: str, workshop: str, attended: bool) -> Registration:
     """Mark someone present at the workshop they chose (or undo it); audited. Present at a workshop is
     present at the meeting: the first check-in at a workshop also checks them in at the door."""
-    if event.workshop(session) is None:
+    if event.workshop(workshop) is None:
         raise RegistrationNotFound()
     reg = registration.by_key(event.slug, key)
     if reg.status != RegistrationStatus.CONFIRMED:
         raise Conflict(_("Alleen bevestigde aanmeldingen kunnen aanwezig worden gemeld."))
-    if session not in reg.session_keys:
+    if workshop not in reg.workshop_keys:
         raise Conflict(_("Deze deelnemer heeft een plaats in een andere workshop."))
     if attended and reg.attended_at is None:
         reg = check_in(organiser, event.slug, key, attended=True)
@@ -141,15 +143,15 @@ def check_in_session(organiser: Account, event: Event, key: str, session: str, a
         organiser.email,
         "registration.workshop_attended" if attended else "registration.workshop_not_attended",
         f"{event.slug}/{reg.key}",
-        {"workshop": session, "attended": session in reg.sessions_attended},
-        {"workshop": session, "attended": attended},
+        {"workshop": workshop, "attended": workshop in reg.workshops_attended},
+        {"workshop": workshop, "attended": attended},
         clock.now().isoformat(),
     )
     try:
-        registration_store().set_session_attended(reg, session, attended, entry)
+        registration_store().set_workshop_attended(reg, workshop, attended, entry)
     except StaleRegistration as exc:
         raise Conflict() from exc
-    reg.sessions_attended = reg.sessions_attended | {session} if attended else reg.sessions_attended - {session}
+    reg.workshops_attended = reg.workshops_attended | {workshop} if attended else reg.workshops_attended - {workshop}
     return reg
 
 
@@ -183,7 +185,7 @@ def export_rows(slug: str, language: str) -> tuple[list[str], Iterator[tuple[str
             r.email,
             r.organisation,
             r.role,
-            catalog.gettext(label_of(r.bucket)),
+            catalog.gettext(label_of(r.standing)),
             *([catalog.gettext(label_of(r.attendance))] if ways else []),
             r.created_at.astimezone(TIMEZONE).strftime("%d-%m-%Y %H:%M"),
             r.remarks,
@@ -197,10 +199,10 @@ def export_rows(slug: str, language: str) -> tuple[list[str], Iterator[tuple[str
 
 def _chosen(slot: Slot, reg: Registration, translate: Callable[[str], str]) -> tuple[str, str]:
     """The title of the workshop someone chose in a round, and whether they were checked in there."""
-    chosen = next((s for s in slot.sessions if s.id == reg.sessions.get(str(slot.position))), None)
+    chosen = next((s for s in slot.workshops if s.id == reg.workshops.get(str(slot.position))), None)
     if chosen is None:
         return "", ""
-    return chosen.title, translate(_("Ja")) if slot.key_of(chosen) in reg.sessions_attended else ""
+    return chosen.title, translate(_("Ja")) if slot.key_of(chosen) in reg.workshops_attended else ""
 
 
 def answer_text(question: Question, given: list[str], translate: Callable[[str], str]) -> str:
@@ -274,10 +276,10 @@ def count_slowly(slug: str) -> Counter[str]:
     figures, and to start them for events from before they were kept (`manage.py recount`)."""
     figures: Counter[str] = Counter()
     for item in registration_store().for_recount(slug):
-        bucket = bucket_of(RegistrationStatus(item["status"]), bool(item.get("attended_at")))
+        standing = standing_of(RegistrationStatus(item["status"]), bool(item.get("attended_at")))
         created = datetime.fromisoformat(item["created_at"])
         counted = tuple(item.get("counted", ()))
-        figures.update(figures_of(bucket, item.get("organisation", ""), item.get("role", ""), created, 1, counted))
+        figures.update(figures_of(standing, item.get("organisation", ""), item.get("role", ""), created, 1, counted))
     return figures
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from chalicelib.core.forms import FieldError, email_address, limited_text, raise_if, text_field, whole_number
 from chalicelib.core.i18n import _
-from chalicelib.events.model import AttendanceMode, Event, Question, QuestionKind, session_key
+from chalicelib.events.model import AttendanceMode, Event, Question, QuestionKind, workshop_key
 
 SHORT_MAX, LONG_MAX = 200, 2000
 YES, NO = "yes", "no"
@@ -25,7 +25,7 @@ class RegistrationInput:
     answers: dict[str, list[str]] = field(default_factory=dict)
     counted: tuple[str, ...] = ()
     attendance: AttendanceMode = AttendanceMode.ON_SITE
-    sessions: dict[str, int] = field(default_factory=dict)
+    workshops: dict[str, int] = field(default_factory=dict)
 
 
 def clean_registration(
@@ -49,7 +49,7 @@ def clean_registration(
     attendance = _attendance(data, modes, errors)
     answers = {str(q.id): given for q in questions if (given := _answer(data, q, errors))}
     on_site = attendance == AttendanceMode.ON_SITE
-    sessions = session_choices(data, rounds, errors) if rounds is not None and on_site else {}
+    workshops = workshop_choices(data, rounds, errors) if rounds is not None and on_site else {}
     if data.get("consent") != "yes":
         errors["consent"] = FieldError(_("Geef toestemming om uw gegevens voor deze bijeenkomst te gebruiken."))
     fields = (
@@ -70,13 +70,13 @@ def clean_registration(
         if str(q.id) in answers
         for name in (q.figure, *(q.option_figure(a) for a in answers[str(q.id)] if q.counts_options))
     )
-    return RegistrationInput(name, email, organisation, role, remarks, answers, counted, attendance, sessions)
+    return RegistrationInput(name, email, organisation, role, remarks, answers, counted, attendance, workshops)
 
 
-def session_choices(
+def workshop_choices(
     data: Mapping[str, str], event: Event, errors: dict[str, FieldError], held: Mapping[str, int] | None = None
 ) -> dict[str, int]:
-    """A workshop in each round (`round_{position}`: a session id), with a seat left in it, or a
+    """A workshop in each round (`round_{position}`: a workshop id), with a seat left in it, or a
     message in `errors`. `held`: the choices someone has already, whose seats count as theirs."""
     held = held or {}
     chosen: dict[str, int] = {}
@@ -85,12 +85,12 @@ def session_choices(
         if str(position) not in held and not event.round_has_places(position):
             continue  # every workshop is full: the seat on location is given without one
         value = whole_number(data.get(name, ""))
-        key = session_key(position, value or 0)
+        key = workshop_key(position, value or 0)
         if value is None:
             errors[name] = FieldError(_("Kies een workshop."))
-        elif key not in event.session_seats:
+        elif key not in event.workshop_seats:
             errors[name] = FieldError(_("Kies een van de genoemde workshops."))
-        elif held.get(str(position)) != value and not event.session_places_left(position, value):
+        elif held.get(str(position)) != value and not event.workshop_places_left(position, value):
             errors[name] = FieldError(_("Deze workshop is vol. Kies een andere."))
         else:
             chosen[str(position)] = value

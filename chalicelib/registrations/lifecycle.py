@@ -19,7 +19,7 @@ class RegistrationStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class Bucket(StrEnum):
+class Standing(StrEnum):
     """Where organisers' lists show a registration, and how the overview counts it: its status, with
     the confirmed who were checked in at the door apart from the rest."""
 
@@ -29,8 +29,8 @@ class Bucket(StrEnum):
     CANCELLED = "cancelled"
 
 
-def bucket_of(status: RegistrationStatus, checked_in: bool) -> Bucket:
-    return Bucket.ATTENDED if status == RegistrationStatus.CONFIRMED and checked_in else Bucket(status)
+def standing_of(status: RegistrationStatus, checked_in: bool) -> Standing:
+    return Standing.ATTENDED if status == RegistrationStatus.CONFIRMED and checked_in else Standing(status)
 
 
 words(
@@ -42,11 +42,11 @@ words(
     },
 )
 words(
-    Bucket,
+    Standing,
     {
-        Bucket.CONFIRMED: _("Bevestigd"),
-        Bucket.ATTENDED: _("Aanwezig"),
-        Bucket.WAITING: _("Wachtlijst"),
-        Bucket.CANCELLED: _("Geannuleerd"),
+        Standing.CONFIRMED: _("Bevestigd"),
+        Standing.ATTENDED: _("Aanwezig"),
+        Standing.WAITING: _("Wachtlijst"),
+        Standing.CANCELLED: _("Geannuleerd"),
     },
 )

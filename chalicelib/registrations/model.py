@@ -6,8 +6,8 @@ Key layout (single table; see docs/data-model.md):
   EVENT#{slug} / WAITONLINE#{time}#{id}  the same for an online seat: each way has its own list
   TOKEN#{token} / #TOKEN           the personal link, pointing at its registration
   EVENT#{slug} / STATS, STATS#{0-f} the overview's figures, kept by the transactions that change them
-A registration is also in GSI1 under REGS#{slug} / {bucket}#{name key}#{hash}: organisers'
-lists read one page of a bucket (confirmed, attended, waiting, cancelled), sorted by name.
+A registration is also in GSI1 under REGS#{slug} / {standing}#{name key}#{hash}: organisers'
+lists read one page of a standing (confirmed, attended, waiting, cancelled), sorted by name.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from chalicelib.core.keys import (
     registrations_index,
     slug_of,
 )
-from chalicelib.events.model import AttendanceMode, Event, EventStatus, session_key
-from chalicelib.registrations.lifecycle import Bucket, RegistrationStatus, bucket_of
+from chalicelib.events.model import AttendanceMode, Event, EventStatus, workshop_key
+from chalicelib.registrations.lifecycle import RegistrationStatus, Standing, standing_of
 
 NO_VALUE = "—"  # the overview's row for registrations without an organisation or role
 
@@ -67,13 +67,13 @@ def search_surname(text: str) -> str:
 
 
 def figures_of(
-    bucket: Bucket, organisation: str, role: str, created_at: datetime, sign: int = 1, counted: tuple[str, ...] = ()
+    standing: Standing, organisation: str, role: str, created_at: datetime, sign: int = 1, counted: tuple[str, ...] = ()
 ) -> Counter[str]:
-    """The overview's figures of one registration, kept or anonymised: every one counts by bucket and
+    """The overview's figures of one registration, kept or anonymised: every one counts by standing and
     by day; organisation, role and the answers to the form's questions (`counted`) count only for
     those who did not cancel."""
-    figures = Counter({f"status#{bucket}": sign, f"day#{created_at.astimezone(TIMEZONE).date()}": sign})
-    if bucket != Bucket.CANCELLED:
+    figures = Counter({f"status#{standing}": sign, f"day#{created_at.astimezone(TIMEZONE).date()}": sign})
+    if standing != Standing.CANCELLED:
         figures[f"org#{organisation or NO_VALUE}"] += sign
         figures[f"role#{role or NO_VALUE}"] += sign
         for name in counted:
@@ -112,10 +112,10 @@ class Registration:
     attended_at: datetime | None = None  # checked in at the door
     attendance: AttendanceMode = AttendanceMode.ON_SITE  # its seat and waiting list are of this way
     # the workshop chosen in each round, by the round's slot position: a seat in it is held while confirmed
-    sessions: dict[str, int] = field(default_factory=dict)
-    # the workshops (session keys) they were checked in at, at the room's door: a String Set that only
+    workshops: dict[str, int] = field(default_factory=dict)
+    # the workshops (workshop keys) they were checked in at, at the room's door: a String Set that only
     # that check-in writes (ADD and DELETE), so never part of to_item
-    sessions_attended: frozenset[str] = field(default_factory=frozenset, metadata=kept_out)
+    workshops_attended: frozenset[str] = field(default_factory=frozenset, metadata=kept_out)
     evaluated: bool = False  # answered the evaluation (which answer is not recorded anywhere)
     answers: dict[str, list[str]] = field(default_factory=dict)  # by question id, to the form's own questions
     # the overview's figures the answers add: "answer#{id}" for each answered question, and
@@ -137,25 +137,25 @@ class Registration:
         return date.fromisoformat(self.event_date) if self.event_date else None
 
     @property
-    def session_keys(self) -> list[str]:
-        """The seats it holds in workshop sessions, as the event's seat maps name them."""
-        return [session_key(int(position), session_id) for position, session_id in self.sessions.items()]
+    def workshop_keys(self) -> list[str]:
+        """The seats it holds in workshops, as the event's seat maps name them."""
+        return [workshop_key(int(position), workshop_id) for position, workshop_id in self.workshops.items()]
 
     @property
-    def bucket(self) -> Bucket:
-        return bucket_of(self.status, self.attended_at is not None)
+    def standing(self) -> Standing:
+        return standing_of(self.status, self.attended_at is not None)
 
-    def list_key(self, bucket: Bucket | None = None) -> str:
-        """Its GSI1 sort key in the registrations list, in its own bucket or the one it moves to."""
-        return f"{bucket or self.bucket}#{name_key(self.name)}#{self.key}"
+    def list_key(self, standing: Standing | None = None) -> str:
+        """Its GSI1 sort key in the registrations list, in its own standing or the one it moves to."""
+        return f"{standing or self.standing}#{name_key(self.name)}#{self.key}"
 
-    def surname_list_key(self, bucket: Bucket | None = None) -> str:
+    def surname_list_key(self, standing: Standing | None = None) -> str:
         """Its GSI3 sort key: the same list by surname, so a search for "Berg" finds Dave van den Berg."""
-        return f"{bucket or self.bucket}#{surname_key(self.name)}#{self.key}"
+        return f"{standing or self.standing}#{surname_key(self.name)}#{self.key}"
 
     def figures(self, sign: int = 1) -> Counter[str]:
         """What this registration adds to the overview's figures (`sign` -1: what it takes away)."""
-        return figures_of(self.bucket, self.organisation, self.role, self.created_at, sign, self.counted)
+        return figures_of(self.standing, self.organisation, self.role, self.created_at, sign, self.counted)
 
     def new_wait_key(self) -> str:
         # UTC microseconds first, so the waiting list Query returns the oldest first (also across DST)
@@ -168,7 +168,7 @@ class Registration:
             "SK": self.sk,
             "type": "registration",
             **attributes(self),
-            # organisers' list of the event, by bucket and name
+            # organisers' list of the event, by standing and name
             "GSI1PK": registrations_index(self.event_slug),
             "GSI1SK": self.list_key(),
             "GSI3SK": self.surname_list_key(),  # GSI3: the same partition, by surname
@@ -183,5 +183,5 @@ class Registration:
             cls,
             item,
             event_slug=slug_of(item["PK"]),
-            sessions_attended=frozenset(item.get("sessions_attended") or ()),
+            workshops_attended=frozenset(item.get("workshops_attended") or ()),
         )

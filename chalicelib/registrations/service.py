@@ -30,7 +30,7 @@ from chalicelib.core.keys import REG_PREFIX, email_key
 from chalicelib.events.model import AttendanceMode, Event, EventStatus, RegistrationState
 from chalicelib.events.store import event_store
 from chalicelib.registrations import messages
-from chalicelib.registrations.forms import clean_registration, session_choices
+from chalicelib.registrations.forms import clean_registration, workshop_choices
 from chalicelib.registrations.lifecycle import RegistrationStatus
 from chalicelib.registrations.model import Registration
 from chalicelib.registrations.store import (
@@ -38,8 +38,8 @@ from chalicelib.registrations.store import (
     EventNotOpen,
     SeatAvailable,
     SeatsTaken,
-    SessionFull,
     StaleRegistration,
+    WorkshopFull,
     registration_store,
 )
 
@@ -99,7 +99,7 @@ def register(slug: str, form: Mapping[str, str], language: str) -> Outcome:
         answers=data.answers,
         counted=data.counted,
         attendance=data.attendance,
-        sessions=data.sessions,
+        workshops=data.workshops,
         language=language,
         created_at=clock.now(),
         event_title=event.title,
@@ -124,11 +124,11 @@ def _resend(reg: Registration, event: Event) -> bool:
 
 def _store_new(reg: Registration, seat_free: bool) -> None:
     store = registration_store()
-    chosen = dict(reg.sessions)  # the waiting list holds no workshop; a seat given on a retry takes it again
+    chosen = dict(reg.workshops)  # the waiting list holds no workshop; a seat given on a retry takes it again
     for _attempt in range(ATTEMPTS):
         try:
             if seat_free:
-                reg.status, reg.wait_key, reg.sessions = RegistrationStatus.CONFIRMED, "", dict(chosen)
+                reg.status, reg.wait_key, reg.workshops = RegistrationStatus.CONFIRMED, "", dict(chosen)
                 store.add_confirmed(reg)
             else:
                 store.add_waiting(reg)
@@ -137,8 +137,8 @@ def _store_new(reg: Registration, seat_free: bool) -> None:
             seat_free = False
         except SeatAvailable:
             seat_free = True
-        except SessionFull as full:
-            raise _session_full(full) from full
+        except WorkshopFull as full:
+            raise _workshop_full(full) from full
         except EventNotOpen as exc:
             raise RegistrationClosed() from exc
         except StaleRegistration:
@@ -146,11 +146,11 @@ def _store_new(reg: Registration, seat_free: bool) -> None:
     raise Conflict()
 
 
-def _session_full(full: SessionFull) -> InvalidInput:
+def _workshop_full(full: WorkshopFull) -> InvalidInput:
     return InvalidInput({f"round_{full.position}": FieldError(_("Deze workshop is net vol geraakt. Kies een andere."))})
 
 
-def can_choose_sessions(reg: Registration, event: Event) -> bool:
+def can_choose_workshops(reg: Registration, event: Event) -> bool:
     """A confirmed seat on location chooses its workshops, and changes them, until the meeting begins."""
     return (
         bool(event.round_positions)
@@ -161,22 +161,22 @@ def can_choose_sessions(reg: Registration, event: Event) -> bool:
     )
 
 
-def choose_sessions(token: str, form: Mapping[str, str]) -> Registration:
+def choose_workshops(token: str, form: Mapping[str, str]) -> Registration:
     """Choose or change one's workshops through the personal link, while the chosen ones have seats:
     one transaction frees the old seats and takes the new."""
     reg, event, _position = find(token)
-    if not can_choose_sessions(reg, event):
+    if not can_choose_workshops(reg, event):
         raise Conflict(_("Een workshop kiezen kan alleen met een bevestigde plaats op locatie, vóór het begin."))
     errors: dict[str, FieldError] = {}
-    chosen = session_choices(form, event, errors, held=reg.sessions)
+    chosen = workshop_choices(form, event, errors, held=reg.workshops)
     raise_if(errors, tuple(slot.field for slot in event.rounds))
     try:
-        registration_store().change_sessions(reg, chosen)
-    except SessionFull as full:
-        raise _session_full(full) from full
+        registration_store().change_workshops(reg, chosen)
+    except WorkshopFull as full:
+        raise _workshop_full(full) from full
     except (StaleRegistration, EventNotOpen) as exc:
         raise Conflict() from exc
-    reg.sessions = chosen
+    reg.workshops = chosen
     return reg
 
 

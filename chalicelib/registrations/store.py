@@ -41,7 +41,7 @@ from chalicelib.core.keys import (
     token_pk,
 )
 from chalicelib.core.paging import Page, query_page
-from chalicelib.events.model import SEAT_ATTRIBUTES, AttendanceMode, EventStatus, session_key
+from chalicelib.events.model import SEAT_ATTRIBUTES, AttendanceMode, EventStatus, workshop_key
 from chalicelib.registrations.lifecycle import RegistrationStatus
 from chalicelib.registrations.model import Registration
 
@@ -54,7 +54,7 @@ class SeatAvailable(Exception):
     """A seat came free while we were deciding; the registration should be confirmed."""
 
 
-class SessionFull(Exception):
+class WorkshopFull(Exception):
     """The last seat of a chosen workshop went while we were deciding (or the workshop went)."""
 
     def __init__(self, position: str) -> None:
@@ -86,14 +86,14 @@ class RegistrationStore:
     def add_confirmed(self, reg: Registration) -> None:
         """Take a seat of the registration's way of taking part (on location or online), if one is left."""
         condition = "#status = :published AND #confirmed < #capacity"
-        sessions = dict.fromkeys(reg.session_keys, 1)
-        counter = self._counters(reg.event_slug, condition, reg.attendance, confirmed=1, sessions=sessions)
+        workshops = dict.fromkeys(reg.workshop_keys, 1)
+        counter = self._counters(reg.event_slug, condition, reg.attendance, confirmed=1, workshops=workshops)
         self._create(reg, [counter], SeatsTaken)
 
     def add_waiting(self, reg: Registration) -> None:
         """Join the waiting list of the registration's way of taking part, but only while that is really
         full. A workshop is chosen once a seat is given, so the waiting list holds none."""
-        reg.status, reg.wait_key, reg.sessions = RegistrationStatus.WAITING, reg.new_wait_key(), {}
+        reg.status, reg.wait_key, reg.workshops = RegistrationStatus.WAITING, reg.new_wait_key(), {}
         condition = "#status = :published AND #confirmed >= #capacity"
         counter = self._counters(reg.event_slug, condition, reg.attendance, waiting=1)
         entry = {
@@ -172,18 +172,18 @@ class RegistrationStore:
         response = self._client.get_item(
             TableName=self._table,
             Key=primary_key(event_pk(reg.event_slug), EVENT_SK),
-            ProjectionExpression="#status, session_seats, sessions_taken",
+            ProjectionExpression="#status, workshop_seats, workshops_taken",
             ExpressionAttributeNames={"#status": "status"},
             ConsistentRead=True,
         )
         stored = from_attrs(response.get("Item", {}))
         if stored.get("status") != EventStatus.PUBLISHED:
             return EventNotOpen()
-        seats, taken = stored.get("session_seats", {}), stored.get("sessions_taken", {})
-        for position, session_id in reg.sessions.items():
-            key = session_key(int(position), session_id)
+        seats, taken = stored.get("workshop_seats", {}), stored.get("workshops_taken", {})
+        for position, workshop_id in reg.workshops.items():
+            key = workshop_key(int(position), workshop_id)
             if taken.get(key, 0) >= seats.get(key, 0):
-                return SessionFull(position)
+                return WorkshopFull(position)
         return full_signal()
 
     # -- reading --------------------------------------------------------
@@ -236,13 +236,13 @@ class RegistrationStore:
         return self.get(slug, from_attrs(response["Items"][0])["reg_sk"])
 
     def listed(
-        self, slug: str, bucket: str, name_start: str, limit: int, cursor: str | None, by_surname: bool = False
+        self, slug: str, standing: str, name_start: str, limit: int, cursor: str | None, by_surname: bool = False
     ) -> Page[Registration]:
-        """One page of an event's registrations in a bucket ("": all, by bucket and then name) whose
-        name key (or, `by_surname`, surname key) starts with `name_start` (only within a bucket): one
+        """One page of an event's registrations in a standing ("": all, by standing and then name) whose
+        name key (or, `by_surname`, surname key) starts with `name_start` (only within a standing): one
         Query of GSI1 (GSI3 by surname)."""
         index, sort_key = ("GSI3", "GSI3SK") if by_surname else ("GSI1", "GSI1SK")
-        start = f"{bucket}#{name_start}" if bucket else ""
+        start = f"{standing}#{name_start}" if standing else ""
         condition = "GSI1PK = :pk" + (f" AND begins_with({sort_key}, :start)" if start else "")
         values = {":pk": registrations_index(slug), **({":start": start} if start else {})}
         params = {
@@ -374,14 +374,14 @@ class RegistrationStore:
             items.append(self._leave_queue(reg))
             items.append(self._counters(reg.event_slug, "#waiting > :zero", mode, waiting=-1))
         elif promote is None:
-            freed = dict.fromkeys(reg.session_keys, -1)
-            items.append(self._counters(reg.event_slug, "#confirmed > :zero", mode, confirmed=-1, sessions=freed))
+            freed = dict.fromkeys(reg.workshop_keys, -1)
+            items.append(self._counters(reg.event_slug, "#confirmed > :zero", mode, confirmed=-1, workshops=freed))
         else:
             items.append(self._set_status(promote, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING, None))
             items.append(self._leave_queue(promote))
             # the seat goes to the first in line, who chooses workshops of their own: the canceller's are free
-            freed = dict.fromkeys(reg.session_keys, -1)
-            items.append(self._counters(reg.event_slug, "#waiting > :zero", mode, waiting=-1, sessions=freed))
+            freed = dict.fromkeys(reg.workshop_keys, -1)
+            items.append(self._counters(reg.event_slug, "#waiting > :zero", mode, waiting=-1, workshops=freed))
             figures.update(_moved(promote, status=RegistrationStatus.CONFIRMED))
         self._transact([*items, *self._figures(reg.event_slug, figures)], audit)
 
@@ -414,24 +414,24 @@ class RegistrationStore:
                 raise SeatsTaken() from stale  # the registration is as read: the seats are the problem
             raise
 
-    def change_sessions(self, reg: Registration, chosen: dict[str, int]) -> None:
-        """Move a confirmed registration's workshop seats to `chosen` (round position to session id), in
+    def change_workshops(self, reg: Registration, chosen: dict[str, int]) -> None:
+        """Move a confirmed registration's workshop seats to `chosen` (round position to workshop id), in
         one transaction: the seats it leaves are freed, those it joins taken while one is left.
-        SessionFull when a chosen workshop filled up meanwhile, StaleRegistration when the
+        WorkshopFull when a chosen workshop filled up meanwhile, StaleRegistration when the
         registration changed (cancelled, or another choice saved first)."""
-        held, wanted = set(reg.session_keys), {session_key(int(p), s) for p, s in chosen.items()}
+        held, wanted = set(reg.workshop_keys), {workshop_key(int(p), s) for p, s in chosen.items()}
         steps = {**dict.fromkeys(held - wanted, -1), **dict.fromkeys(wanted - held, 1)}
         if not steps:
             return
-        counter = self._counters(reg.event_slug, "#status = :published", reg.attendance, sessions=steps)
+        counter = self._counters(reg.event_slug, "#status = :published", reg.attendance, workshops=steps)
         # the choices as read: a second save from an old page cannot free seats twice
         holding, names, as_read = _holding(reg)
         names["#status"] = "status"
         values: dict[str, Any] = {":confirmed": RegistrationStatus.CONFIRMED, ":chosen": chosen, **as_read}
-        update = "SET sessions = :chosen"
+        update = "SET workshops = :chosen"
         left = held - wanted
         if left:  # a check-in at a workshop they leave goes with its seat
-            update += " DELETE sessions_attended :left"
+            update += " DELETE workshops_attended :left"
             values[":left"] = left
         registration = {
             "Update": {
@@ -449,8 +449,8 @@ class RegistrationStore:
             if not is_cancelled(error):
                 raise
             if cancellation_codes(error)[0] == "ConditionalCheckFailed":
-                joined = {p: s for p, s in chosen.items() if reg.sessions.get(p) != s}
-                raise self._why_counter_failed(replace(reg, sessions=joined), StaleRegistration) from error
+                joined = {p: s for p, s in chosen.items() if reg.workshops.get(p) != s}
+                raise self._why_counter_failed(replace(reg, workshops=joined), StaleRegistration) from error
             raise StaleRegistration() from error
 
     def set_attended(self, reg: Registration, at: str | None, audit: dict[str, Any]) -> None:
@@ -458,7 +458,7 @@ class RegistrationStore:
         after = replace(reg, attended_at=datetime.fromisoformat(at) if at else None)
         # not at the meeting is at none of its workshops: undoing at the door undoes those too
         update = "SET GSI1SK = :listed, GSI3SK = :by_surname" + (
-            ", attended_at = :at" if at else " REMOVE attended_at, sessions_attended"
+            ", attended_at = :at" if at else " REMOVE attended_at, workshops_attended"
         )
         values: dict[str, Any] = {
             ":confirmed": RegistrationStatus.CONFIRMED,
@@ -480,19 +480,19 @@ class RegistrationStore:
         }
         self._transact([item, *self._figures(reg.event_slug, _moved(reg, attended_at=after.attended_at))], audit)
 
-    def set_session_attended(self, reg: Registration, key: str, attended: bool, audit: dict[str, Any]) -> None:
-        """Check someone in at the workshop they hold a seat in (session `key`), or undo it: one String
+    def set_workshop_attended(self, reg: Registration, key: str, attended: bool, audit: dict[str, Any]) -> None:
+        """Check someone in at the workshop they hold a seat in (workshop `key`), or undo it: one String
         Set, so doing it twice changes nothing. StaleRegistration if they no longer hold that seat."""
-        position, session_id = key.split("-")
+        position, workshop_id = key.split("-")
         item = {
             "Update": {
                 "TableName": self._table,
                 "Key": primary_key(event_pk(reg.event_slug), reg.sk),
-                "UpdateExpression": f"{'ADD' if attended else 'DELETE'} sessions_attended :one",
-                "ConditionExpression": "#status = :confirmed AND sessions.#round = :chosen",
+                "UpdateExpression": f"{'ADD' if attended else 'DELETE'} workshops_attended :one",
+                "ConditionExpression": "#status = :confirmed AND workshops.#round = :chosen",
                 "ExpressionAttributeNames": {"#status": "status", "#round": position},
                 "ExpressionAttributeValues": to_attrs(
-                    {":confirmed": RegistrationStatus.CONFIRMED, ":chosen": int(session_id), ":one": {key}}
+                    {":confirmed": RegistrationStatus.CONFIRMED, ":chosen": int(workshop_id), ":one": {key}}
                 ),
             }
         }
@@ -518,7 +518,7 @@ class RegistrationStore:
         moved = replace(reg, status=RegistrationStatus(status))
         # a registration that changes status holds no workshop seats afterwards (promoted ones choose theirs)
         update = (
-            "SET #status = :new, GSI1SK = :listed, GSI3SK = :by_surname REMOVE wait_key, sessions, sessions_attended"
+            "SET #status = :new, GSI1SK = :listed, GSI3SK = :by_surname REMOVE wait_key, workshops, workshops_attended"
         )
         values: dict[str, Any] = {
             ":new": status,
@@ -530,7 +530,7 @@ class RegistrationStore:
         if at:
             update = (
                 "SET #status = :new, GSI1SK = :listed, GSI3SK = :by_surname, cancelled_at = :at"
-                " REMOVE wait_key, sessions, sessions_attended"
+                " REMOVE wait_key, workshops, workshops_attended"
             )
             values[":at"] = at
         holding, names, held = _holding(reg)
@@ -581,26 +581,26 @@ class RegistrationStore:
         *,
         confirmed: int = 0,
         waiting: int = 0,
-        sessions: dict[str, int] | None = None,
+        workshops: dict[str, int] | None = None,
     ) -> dict[str, Any]:
         """The one way an event's seat counters change: those of one way of taking part (`#capacity`,
         `#confirmed`, `#waiting` in `condition` are its own), by these steps, under `condition`, in a
-        transaction; with the workshop seats `sessions` (session key to +1 or -1): a seat is taken only
-        while the session has one left."""
+        transaction; with the workshop seats `workshops` (workshop key to +1 or -1): a seat is taken only
+        while the workshop has one left."""
         steps = {"confirmed": confirmed, "waiting": waiting}
         parts = [f"#{name} = #{name} + :{name}" for name, step in steps.items() if step]
-        session_names, session_values = {}, {}
-        for i, (key, step) in enumerate(sorted((sessions or {}).items())):
-            name, value = f"#session{i}", f":session{i}"
-            session_names[name], session_values[value] = key, step
-            parts.append(f"sessions_taken.{name} = if_not_exists(sessions_taken.{name}, :zero) + {value}")
+        workshop_names, workshop_values = {}, {}
+        for i, (key, step) in enumerate(sorted((workshops or {}).items())):
+            name, value = f"#workshop{i}", f":workshop{i}"
+            workshop_names[name], workshop_values[value] = key, step
+            parts.append(f"workshops_taken.{name} = if_not_exists(workshops_taken.{name}, :zero) + {value}")
             if step > 0:
                 condition += (
-                    f" AND attribute_exists(session_seats.{name}) AND (attribute_not_exists(sessions_taken.{name})"
-                    f" OR sessions_taken.{name} < session_seats.{name})"
+                    f" AND attribute_exists(workshop_seats.{name}) AND (attribute_not_exists(workshops_taken.{name})"
+                    f" OR workshops_taken.{name} < workshop_seats.{name})"
                 )
             else:
-                condition += f" AND sessions_taken.{name} > :zero"
+                condition += f" AND workshops_taken.{name} > :zero"
         update = "SET " + ", ".join(parts)
         capacity, confirmed_name, waiting_name = SEAT_ATTRIBUTES[mode]
         return {
@@ -617,14 +617,14 @@ class RegistrationStore:
                         "#capacity": capacity,
                         "#confirmed": confirmed_name,
                         "#waiting": waiting_name,
-                        **session_names,
+                        **workshop_names,
                     },
                     values={
                         ":confirmed": confirmed,
                         ":waiting": waiting,
                         ":published": EventStatus.PUBLISHED,
                         ":zero": 0,
-                        **session_values,
+                        **workshop_values,
                     },
                 ),
             }
@@ -634,14 +634,14 @@ class RegistrationStore:
 def _holding(reg: Registration) -> tuple[str, dict[str, str], dict[str, Any]]:
     """A condition that the registration holds exactly the workshop seats it was read with (so that a
     change and a cancellation never both free the same seat), with its names and values."""
-    if not reg.sessions:
-        return "(attribute_not_exists(sessions) OR size(sessions) = :no_rounds)", {}, {":no_rounds": 0}
-    names = {f"#round{i}": position for i, position in enumerate(sorted(reg.sessions))}
-    values: dict[str, Any] = {":rounds": len(reg.sessions)}
-    clauses = ["size(sessions) = :rounds"]
+    if not reg.workshops:
+        return "(attribute_not_exists(workshops) OR size(workshops) = :no_rounds)", {}, {":no_rounds": 0}
+    names = {f"#round{i}": position for i, position in enumerate(sorted(reg.workshops))}
+    values: dict[str, Any] = {":rounds": len(reg.workshops)}
+    clauses = ["size(workshops) = :rounds"]
     for name, position in names.items():
-        values[f":held_{name[1:]}"] = reg.sessions[position]
-        clauses.append(f"sessions.{name} = :held_{name[1:]}")
+        values[f":held_{name[1:]}"] = reg.workshops[position]
+        clauses.append(f"workshops.{name} = :held_{name[1:]}")
     return " AND ".join(clauses), names, values
 
 

@@ -11,7 +11,7 @@ from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.forms import FieldError, whole_number
 from chalicelib.core.themes import THEMES
 from chalicelib.events import workspace as event_admin
-from chalicelib.events.forms import EVENT_FORM, event_values, session_rows, slot_values
+from chalicelib.events.forms import EVENT_FORM, event_values, slot_values, workshop_rows
 from chalicelib.events.model import EventStatus
 from chalicelib.library import speakers
 from chalicelib.views.auth import requires, signed_in
@@ -143,7 +143,7 @@ def _programme_page(
         "admin_programme.html",
         event=event,
         uninvited=speakers.uninvited(event, speakers.of_event(slug)),  # who gets an "invite" link
-        session_rows=session_rows,
+        workshop_rows=workshop_rows,
         values=values or {},
         errors=errors or {},
     )
@@ -176,7 +176,7 @@ def _slot_page(
         "admin_slot.html",
         event=event,
         slot=slot,
-        session_rows=session_rows,
+        workshop_rows=workshop_rows,
         values=values,
         errors=errors or {},
     )

@@ -12,8 +12,8 @@ from chalicelib.core.rendering import gettext
 from chalicelib.core.themes import THEMES
 from chalicelib.library import documents
 from chalicelib.library import service as library
+from chalicelib.library.files import UploadRejected
 from chalicelib.library.model import ACCESS_LEVELS
-from chalicelib.library.storage import UploadRejected
 from chalicelib.views.auth import requires, signed_in
 from chalicelib.views.http import (
     FORM,

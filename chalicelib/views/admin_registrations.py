@@ -64,10 +64,10 @@ def registration_action(form: dict[str, str], slug: str, key: str, action: str) 
         reg = attendance.check_in(organiser, slug, key, attended=action == "aanwezig")
         return redirect(f"/beheer/bijeenkomsten/{slug}/inchecken?gedaan={reg.key}#inchecken")
     elif action in ("workshop-aanwezig", "workshop-afwezig"):
-        session = form.get("workshop", "")
+        workshop = form.get("workshop", "")
         event = event_admin.get(slug)
-        reg = attendance.check_in_session(organiser, event, key, session, attended=action == "workshop-aanwezig")
-        return redirect(f"/beheer/bijeenkomsten/{slug}/inchecken?workshop={session}&gedaan={reg.key}#inchecken")
+        reg = attendance.check_in_workshop(organiser, event, key, workshop, attended=action == "workshop-aanwezig")
+        return redirect(f"/beheer/bijeenkomsten/{slug}/inchecken?workshop={workshop}&gedaan={reg.key}#inchecken")
     else:
         raise NotFound()
     return redirect(f"/beheer/bijeenkomsten/{slug}/aanmeldingen")
@@ -78,16 +78,16 @@ def registration_action(form: dict[str, str], slug: str, key: str, action: str) 
 def check_in(slug: str) -> Response:
     event = event_admin.get(slug)
     query = _query()
-    # at one workshop's door, by the session key its link names (anything else: the meeting's door)
-    session = query.get("workshop", "")
-    if event.workshop(session) is not None:
-        holders, present, complete = attendance.at_workshop(slug, session)
+    # at one workshop's door, by the workshop key its link names (anything else: the meeting's door)
+    key = query.get("workshop", "")
+    if event.workshop(key) is not None:
+        holders, present, complete = attendance.at_workshop(slug, key)
         return page(
             bp.current_request,
             "admin_checkin_workshop.html",
             event=event,
-            session=session,
-            workshop=event.workshop(session),
+            key=key,
+            workshop=event.workshop(key),
             registrations=holders,
             present=present,
             complete=complete,
@@ -107,9 +107,9 @@ def check_in(slug: str) -> Response:
 @requires(bp, Access.ORGANISER)
 def attendance_list(slug: str) -> Response:
     event = event_admin.get(slug)
-    # one workshop's list, by the session key its link names (anything else: the whole meeting's)
+    # one workshop's list, by the workshop key its link names (anything else: the whole meeting's)
     wanted = query_params(bp.current_request).get("workshop", "")
-    workshop = event.workshop(wanted)  # its round and session, whose times and room the list shows
+    workshop = event.workshop(wanted)  # its round and workshop, whose times and room the list shows
     found, complete = attendance.print_list(slug, wanted if workshop else "")
     return page(
         bp.current_request,

@@ -61,10 +61,10 @@ def event_json(event: Event, detail: bool = True) -> dict[str, Any]:
                 "end": s.end,
                 "title": s.title,
                 "speakers": plain(s.speakers),
-                # a workshop round: choose one in `sessions` by the round's position
+                # a workshop round: choose one of its workshops (the API calls them `sessions`) by the round's position
                 "sessions": [
-                    plain(session) | {"places_left": event.session_places_left(s.position, session.id)}
-                    for session in s.sessions
+                    plain(workshop) | {"places_left": event.workshop_places_left(s.position, workshop.id)}
+                    for workshop in s.workshops
                 ],
             }
             for s in event.programme
@@ -149,7 +149,7 @@ def _sessions_as_form(sessions: Any) -> dict[str, str]:
         isinstance(v, int) and not isinstance(v, bool) for v in sessions.values()
     ):
         raise InvalidInput({"sessions": FieldError(_("Geef per workshopronde het nummer van een workshop."))})
-    return {f"round_{position}": str(session_id) for position, session_id in sessions.items()}
+    return {f"round_{position}": str(workshop_id) for position, workshop_id in sessions.items()}
 
 
 def _answers_as_form(answers: Any) -> dict[str, str]:

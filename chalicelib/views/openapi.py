@@ -94,9 +94,9 @@ _SCHEMAS: dict[str, Any] = {
         "type": "object",
         "properties": {"name": {"type": "string"}, "organisation": {"type": "string"}},
     },
-    "Session": {
+    "Workshop": {
         "type": "object",
-        "description": "One of a workshop round's parallel sessions",
+        "description": "One of a workshop round's parallel workshops",
         "required": ["id", "title", "capacity", "room", "speakers", "places_left"],
         "properties": {
             "id": {"type": "integer"},
@@ -115,7 +115,7 @@ _SCHEMAS: dict[str, Any] = {
             "end": {"type": "string"},
             "title": {"type": "string"},
             "speakers": {"type": "array", "items": _ref("Speaker")},
-            "sessions": {"type": "array", "items": _ref("Session"), "description": "Non-empty: a workshop round"},
+            "sessions": {"type": "array", "items": _ref("Workshop"), "description": "Non-empty: a workshop round"},
         },
     },
     "Question": {

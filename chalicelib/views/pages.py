@@ -128,9 +128,9 @@ def _manage_page(
         registration=reg,
         event=event,
         position=position,
-        can_choose=registration.can_choose_sessions(reg, event),
+        can_choose=registration.can_choose_workshops(reg, event),
         # the workshops as chosen, or as just sent back with a message
-        values=values if values is not None else {f"round_{p}": str(s) for p, s in reg.sessions.items()},
+        values=values if values is not None else {f"round_{p}": str(s) for p, s in reg.workshops.items()},
         errors=errors or {},
         workshops_saved=_query("workshops") == "1",
         is_new=_query("nieuw") == "1",
@@ -143,14 +143,14 @@ def _manage_page(
     )
 
 
-def _sessions_refused(token: str, values: dict[str, str], errors: dict[str, FieldError]) -> Response:
+def _workshops_refused(token: str, values: dict[str, str], errors: dict[str, FieldError]) -> Response:
     return _manage_page(token, values, errors)
 
 
 @bp.route("/r/{token}/workshops", methods=["POST"], content_types=FORM)
-@form_post(bp, on_invalid=_sessions_refused)
-def choose_sessions(form: dict[str, str], token: str) -> Response:
-    registration.choose_sessions(token, form)
+@form_post(bp, on_invalid=_workshops_refused)
+def choose_workshops(form: dict[str, str], token: str) -> Response:
+    registration.choose_workshops(token, form)
     return redirect(f"/r/{token}?workshops=1#workshops")
 
 

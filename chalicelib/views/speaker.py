@@ -7,7 +7,7 @@ from chalice.app import Blueprint, Response
 from chalicelib.core import config
 from chalicelib.core.rendering import gettext
 from chalicelib.library import speakers
-from chalicelib.library.storage import UploadRejected
+from chalicelib.library.files import UploadRejected
 from chalicelib.views.http import FORM, form_post, language, page, query_params, redirect, with_upload_form
 
 bp = Blueprint(__name__)

@@ -23,12 +23,12 @@ def test_the_demo_file_loads_with_its_whole_programme(moto):
     event = event_store().get("netwerkbijeenkomst-zwijndrecht")
     assert len(event.programme) == 9
     [round_] = event.rounds  # 15:30-16:10: three workshops to choose from
-    assert [(s.title, s.capacity) for s in round_.sessions] == [
+    assert [(s.title, s.capacity) for s in round_.workshops] == [
         ("Het belang van een goede Meldingsstructuur Radicalisering", 30),
         ("Opleidingsaanbod", 25),
         ("Online aangejaagde ordeverstoring", 25),
     ]
-    assert len(event.session_seats) == 3
+    assert len(event.workshop_seats) == 3
     assert event.programme[2].speakers[1].name == "Leonora Buis-Meulmeester"
     assert event.starts_at.weekday() == 0  # a Monday, as 18 September was in the announcement
     assert [(q.kind, q.label, q.required) for q in event.questions] == [

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from chalicelib.core.errors import Conflict, InvalidInput
-from chalicelib.events.model import Session, Slot, Speaker
+from chalicelib.events.model import Slot, Speaker, Workshop
 from chalicelib.events.store import event_store
 from chalicelib.library import materials, speakers
 from chalicelib.library.model import Material, materials_of
@@ -30,11 +30,11 @@ from tests.support.web import csv_rows, download_export, upload_through_page
 SLUG = "netwerkbijeenkomst-test"
 BASE = f"/beheer/bijeenkomsten/{SLUG}"
 WORKSHOPS = (
-    Session(1, "Online ordeverstoring", 2, "Zaal 1"),
-    Session(2, "Casus Rotterdam", 1, "Zaal 2"),
-    Session(3, "Statelijke dreigingen", 5, "Zaal 3"),
+    Workshop(1, "Online ordeverstoring", 2, "Zaal 1"),
+    Workshop(2, "Casus Rotterdam", 1, "Zaal 2"),
+    Workshop(3, "Statelijke dreigingen", 5, "Zaal 3"),
 )
-ROUND = Slot(4, "14:40", "15:20", "Workshopronde", sessions=WORKSHOPS)
+ROUND = Slot(4, "14:40", "15:20", "Workshopronde", workshops=WORKSHOPS)
 
 
 def with_round(capacity: int = 5, **overrides: Any) -> None:
@@ -51,7 +51,7 @@ def register(workshop: int | None = None, **overrides: str):
 
 
 def taken() -> dict[str, int]:
-    return {k: v for k, v in event_store().get(SLUG).sessions_taken.items() if v}
+    return {k: v for k, v in event_store().get(SLUG).workshops_taken.items() if v}
 
 
 def file_with_round(slot: dict[str, Any]) -> dict[str, Any]:
@@ -81,14 +81,14 @@ def test_an_organiser_makes_a_round_of_three_workshops(make_event, organiser, vi
         "start": "14:40",
         "end": "15:20",
         "title": "Workshopronde",
-        "session_1_title": "Online ordeverstoring",
-        "session_1_room": "Zaal 1",
-        "session_1_capacity": "20",
-        "session_1_speakers": "Elsje van Dijk (NCTV)",
-        "session_2_title": "Casus Rotterdam",
-        "session_2_capacity": "15",
-        "session_3_title": "Statelijke dreigingen",
-        "session_3_capacity": "",
+        "workshop_1_title": "Online ordeverstoring",
+        "workshop_1_room": "Zaal 1",
+        "workshop_1_capacity": "20",
+        "workshop_1_speakers": "Elsje van Dijk (NCTV)",
+        "workshop_2_title": "Casus Rotterdam",
+        "workshop_2_capacity": "15",
+        "workshop_3_title": "Statelijke dreigingen",
+        "workshop_3_capacity": "",
         "version": version(),
     }
     response = organiser.post(f"{BASE}/programma", form)
@@ -97,16 +97,16 @@ def test_an_organiser_makes_a_round_of_three_workshops(make_event, organiser, vi
     assert "Workshop 3: Plaatsen: Dit veld is verplicht." in page
     assert 'value="Casus Rotterdam"' in page  # the rows stay as typed
 
-    assert organiser.post(f"{BASE}/programma", {**form, "session_3_capacity": "15"}).status_code == 303
+    assert organiser.post(f"{BASE}/programma", {**form, "workshop_3_capacity": "15"}).status_code == 303
     event = event_store().get(SLUG)
     [round_] = event.rounds
-    assert [(s.id, s.title, s.capacity) for s in round_.sessions] == [
+    assert [(s.id, s.title, s.capacity) for s in round_.workshops] == [
         (1, "Online ordeverstoring", 20),
         (2, "Casus Rotterdam", 15),
         (3, "Statelijke dreigingen", 15),
     ]
-    assert round_.sessions[0].speakers[0].organisation == "NCTV"
-    assert event.session_seats == {f"{round_.position}-1": 20, f"{round_.position}-2": 15, f"{round_.position}-3": 15}
+    assert round_.workshops[0].speakers[0].organisation == "NCTV"
+    assert event.workshop_seats == {f"{round_.position}-1": 20, f"{round_.position}-2": 15, f"{round_.position}-3": 15}
     public = visitor.get(f"/events/{SLUG}").body.decode()
     assert "Online ordeverstoring</span>, Zaal 1" in public
     assert "nog 20 plaatsen vrij" in public
@@ -115,7 +115,13 @@ def test_an_organiser_makes_a_round_of_three_workshops(make_event, organiser, vi
 
 def test_one_workshop_is_no_round(make_event, organiser):
     make_event()
-    form = {"start": "14:40", "end": "15:20", "title": "Ronde", "session_1_title": "Alleen", "session_1_capacity": "5"}
+    form = {
+        "start": "14:40",
+        "end": "15:20",
+        "title": "Ronde",
+        "workshop_1_title": "Alleen",
+        "workshop_1_capacity": "5",
+    }
     response = organiser.post(f"{BASE}/programma", {**form, "version": version()})
     assert response.status_code == 422
     assert "Een workshopronde heeft ten minste twee workshops." in response.body.decode()
@@ -129,25 +135,25 @@ def test_a_chosen_workshop_can_neither_go_nor_shrink_below_its_people(organiser)
         "start": "14:40",
         "end": "15:20",
         "title": "Workshopronde",
-        "session_1_id": "1",
-        "session_1_title": "Online ordeverstoring",
-        "session_1_capacity": "1",
-        "session_2_id": "2",
-        "session_2_title": "Casus Rotterdam",
-        "session_2_capacity": "1",
+        "workshop_1_id": "1",
+        "workshop_1_title": "Online ordeverstoring",
+        "workshop_1_capacity": "1",
+        "workshop_2_id": "2",
+        "workshop_2_title": "Casus Rotterdam",
+        "workshop_2_capacity": "1",
         "version": version(),
     }
     response = organiser.post(f"{BASE}/programma/4", slot_form)
     assert response.status_code == 422
     assert "Minstens 2: zoveel deelnemers kozen deze workshop al." in response.body.decode()
-    removed = {k: v for k, v in slot_form.items() if not k.startswith("session_1_")}
-    removed |= {"session_3_id": "3", "session_3_title": "Statelijke dreigingen", "session_3_capacity": "5"}
+    removed = {k: v for k, v in slot_form.items() if not k.startswith("workshop_1_")}
+    removed |= {"workshop_3_id": "3", "workshop_3_title": "Statelijke dreigingen", "workshop_3_capacity": "5"}
     response = organiser.post(f"{BASE}/programma/4", removed)
     assert "‘Online ordeverstoring’ kan niet weg: deelnemers kozen deze workshop." in response.body.decode()
     response = organiser.post(f"{BASE}/programma/4/verwijderen", {"version": version()})
     assert response.status_code == 409
     assert "Deelnemers kozen een workshop in deze ronde" in response.body.decode()
-    assert event_store().get(SLUG).session_seats == {"4-1": 2, "4-2": 1, "4-3": 5}
+    assert event_store().get(SLUG).workshop_seats == {"4-1": 2, "4-2": 1, "4-3": 5}
 
 
 def test_the_edit_condition_keeps_chosen_seats_even_from_a_stale_read(make_event):
@@ -161,11 +167,11 @@ def test_the_edit_condition_keeps_chosen_seats_even_from_a_stale_read(make_event
     event = event_store().get(SLUG)  # nobody in "4-2" yet
     register(2)
     event.programme = [s for s in event.programme if s.position != 4]
-    event.session_seats = {}
+    event.workshop_seats = {}
     entry = audit_entry("t", "x", SLUG, {}, {}, clock.now().isoformat())
     with pytest.raises(StaleEvent):
-        event_store().update(event, entry, removed_slots=(4,), held_sessions={"4-1", "4-2", "4-3"})
-    assert event_store().get(SLUG).session_seats["4-2"] == 1
+        event_store().update(event, entry, removed_slots=(4,), held_workshops={"4-1", "4-2", "4-3"})
+    assert event_store().get(SLUG).workshop_seats["4-2"] == 1
 
 
 # -- attendees choose ------------------------------------------------------------------
@@ -220,31 +226,31 @@ def test_cancelling_frees_the_workshop_seat(visitor):
     reg = register(2)
     registration.cancel(reg.token)
     assert taken() == {}
-    assert registration_store().get(SLUG, reg.sk).sessions == {}
+    assert registration_store().get(SLUG, reg.sk).workshops == {}
 
 
 def test_the_waiting_list_chooses_once_it_has_a_seat(moto):
     with_round(capacity=1)
     seated = register(1)
     waiting = register()  # the meeting is full: no workshop is asked
-    assert (waiting.status, waiting.sessions) == ("waiting", {})
+    assert (waiting.status, waiting.workshops) == ("waiting", {})
     with pytest.raises(Conflict):
-        registration.choose_sessions(waiting.token, {"round_4": "1"})
+        registration.choose_workshops(waiting.token, {"round_4": "1"})
 
     registration.cancel(seated.token)  # the waiting person gets the seat, and chooses on their page
 
     assert taken() == {}
-    chosen = registration.choose_sessions(waiting.token, {"round_4": "2"})
-    assert chosen.sessions == {"4": 2}
+    chosen = registration.choose_workshops(waiting.token, {"round_4": "2"})
+    assert chosen.workshops == {"4": 2}
     assert taken() == {"4-2": 1}
 
 
 def test_online_seats_choose_no_workshop(moto):
     with_round(online_capacity=5, online_link="https://meet.jit.si/test")
     online = register(attendance="online")
-    assert (online.status, online.sessions) == ("confirmed", {})
+    assert (online.status, online.workshops) == ("confirmed", {})
     with pytest.raises(Conflict):
-        registration.choose_sessions(online.token, {"round_4": "1"})
+        registration.choose_workshops(online.token, {"round_4": "1"})
 
 
 def test_a_registration_with_a_workshop_costs_what_any_registration_costs(visitor, aws_calls):
@@ -323,10 +329,10 @@ def test_an_event_file_carries_a_round_and_loading_it_again_keeps_the_chosen_sea
     event_file = file_with_round(slot)
     load([event_file])
     reg = registration.register(SLUG, registration_form(round_1="2"), "nl").registration
-    assert reg.sessions == {"1": 2}
+    assert reg.workshops == {"1": 2}
     load([{**event_file, "title": "Nieuwe titel"}])
     event = event_store().get(SLUG)
-    assert (event.title, event.sessions_taken, event.session_seats) == (
+    assert (event.title, event.workshops_taken, event.workshop_seats) == (
         "Nieuwe titel",
         {"1-2": 1},
         {"1-1": 2, "1-2": 1},
@@ -341,8 +347,8 @@ PEOPLE, SEATS = 20, 5
 def race_for_one_workshop(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """20 people register at once for the same workshop of 5 seats, in a meeting with room for all:
     every one reads the event before any writes."""
-    sessions = (Session(1, "Vol", SEATS), Session(2, "Ruim", PEOPLE))
-    store_event(build_event(capacity=PEOPLE, programme=[replace(ROUND, sessions=sessions)]))
+    workshops = (Workshop(1, "Vol", SEATS), Workshop(2, "Ruim", PEOPLE))
+    store_event(build_event(capacity=PEOPLE, programme=[replace(ROUND, workshops=workshops)]))
     read_then_wait(monkeypatch, PEOPLE)
 
     def one(_: int) -> str:
@@ -360,8 +366,8 @@ def test_a_workshop_is_never_overbooked(moto_server, monkeypatch):
 
     assert outcomes == {"confirmed": SEATS, "refused": PEOPLE - SEATS}
     event = event_store().get(SLUG)
-    assert (event.confirmed, event.sessions_taken.get("4-1")) == (SEATS, SEATS)
-    holders = [r for r in registration_store().list_for_event(SLUG) if r.sessions == {"4": 1}]
+    assert (event.confirmed, event.workshops_taken.get("4-1")) == (SEATS, SEATS)
+    holders = [r for r in registration_store().list_for_event(SLUG) if r.workshops == {"4": 1}]
     assert len(holders) == SEATS
 
 
@@ -371,7 +377,7 @@ def test_negative_control_without_the_workshop_condition_it_overbooks(moto_serve
     def unguarded(self: RegistrationStore, slug: str, condition: str, *args: Any, **steps: Any) -> dict[str, Any]:
         item = original(self, slug, condition, *args, **steps)
         update = item["Update"]
-        update["ConditionExpression"] = update["ConditionExpression"].split(" AND attribute_exists(session_seats")[0]
+        update["ConditionExpression"] = update["ConditionExpression"].split(" AND attribute_exists(workshop_seats")[0]
         names = update["ExpressionAttributeNames"]
         update["ExpressionAttributeNames"] = {
             k: v for k, v in names.items() if k in update["UpdateExpression"] + update["ConditionExpression"]
@@ -383,7 +389,7 @@ def test_negative_control_without_the_workshop_condition_it_overbooks(moto_serve
     outcomes = race_for_one_workshop(monkeypatch)
 
     assert outcomes["confirmed"] > SEATS  # the checks above would have failed
-    assert event_store().get(SLUG).sessions_taken["4-1"] > SEATS
+    assert event_store().get(SLUG).workshops_taken["4-1"] > SEATS
 
 
 # -- races and stale pages ------------------------------------------------------------------------
@@ -399,28 +405,28 @@ def test_a_workshop_emptied_from_a_stale_page_is_not_removed_once_someone_chose_
     stale = workspace.get(SLUG)  # as the organiser's page read it
     register(2)
     stale.programme = [
-        replace(s, sessions=tuple(w for w in s.sessions if w.id != 2)) if s.sessions else s for s in stale.programme
+        replace(s, workshops=tuple(w for w in s.workshops if w.id != 2)) if s.workshops else s for s in stale.programme
     ]
     with pytest.raises(Conflict):
         workspace.write(make_account("org2@zwijndrecht.nl", access="organiser"), stale, "programme.updated", {})
-    assert event_store().get(SLUG).session_seats["4-2"] == 1
+    assert event_store().get(SLUG).workshop_seats["4-2"] == 1
     assert StaleEvent  # the store's signal, turned into the Conflict above
 
 
 def test_two_changes_from_one_old_page_do_not_free_a_seat_twice(visitor):
     with_round()
     reg = register(1)
-    registration.choose_sessions(reg.token, {"round_4": "3"})
+    registration.choose_workshops(reg.token, {"round_4": "3"})
     # the same old registration, as a second tab still holds it: its choice was 1
     with pytest.raises(StaleRegistration):
-        registration_store().change_sessions(reg, {"4": 2})
+        registration_store().change_workshops(reg, {"4": 2})
     assert taken() == {"4-3": 1}
 
 
 def test_a_cancellation_racing_a_change_frees_exactly_the_seat_held(visitor):
     with_round()
     reg = register(1)
-    registration.choose_sessions(reg.token, {"round_4": "3"})
+    registration.choose_workshops(reg.token, {"round_4": "3"})
     with pytest.raises(StaleRegistration):  # the cancel read the old choice: refused, then read again
         registration_store().cancel(reg, "2027-01-01T00:00:00+00:00", None)
     registration.cancel(reg.token)
@@ -438,18 +444,18 @@ def test_an_organiser_cancelling_frees_the_workshop_and_registering_again_takes_
     registration.cancel_by_organiser(organiser, SLUG, reg.key)
     assert taken() == {}
     again = registration.register(SLUG, {**form, "round_4": "3"}, "nl").registration
-    assert (again.status, again.sessions) == ("confirmed", {"4": 3})
+    assert (again.status, again.workshops) == ("confirmed", {"4": 3})
     assert taken() == {"4-3": 1}
 
 
 def test_a_round_with_every_workshop_full_lets_people_register_without_one(moto):
-    full = (Session(1, "Klein", 1), Session(2, "Ook klein", 1))
+    full = (Workshop(1, "Klein", 1), Workshop(2, "Ook klein", 1))
     programme = build_event().programme
-    store_event(build_event(capacity=5, programme=[*programme, replace(ROUND, sessions=full)]))
+    store_event(build_event(capacity=5, programme=[*programme, replace(ROUND, workshops=full)]))
     register(1)
     register(2)
     third = register()  # nothing left to choose: a seat on location without a workshop
-    assert (third.status, third.sessions) == ("confirmed", {})
+    assert (third.status, third.workshops) == ("confirmed", {})
 
 
 def test_reordering_sessions_in_an_event_file_keeps_choices_by_id(moto):
@@ -464,7 +470,7 @@ def test_reordering_sessions_in_an_event_file_keeps_choices_by_id(moto):
     reg = registration.register(SLUG, registration_form(round_1="2"), "nl").registration
     load([{**event_file, "programme": [{**event_file["programme"][0], "sessions": sessions[::-1]}]}])
     [round_] = event_store().get(SLUG).rounds
-    assert {s.id: s.title for s in round_.sessions}[reg.sessions["1"]] == "Casus Rotterdam"
+    assert {s.id: s.title for s in round_.workshops}[reg.workshops["1"]] == "Casus Rotterdam"
     without_it = [sessions[0], {"id": 3, "title": "Nieuw", "capacity": 2}]
     with pytest.raises(InvalidEventFile, match=r"1-2"):
         load([{**event_file, "programme": [{**event_file["programme"][0], "sessions": without_it}]}])
@@ -478,16 +484,16 @@ def test_an_event_from_before_rounds_gets_one_through_the_slot_form(make_event, 
     aws.dynamodb().update_item(  # as events were stored before workshop rounds
         TableName=LOCAL_STAGE["TABLE_NAME"],
         Key={"PK": {"S": f"EVENT#{SLUG}"}, "SK": {"S": "#EVENT"}},
-        UpdateExpression="REMOVE sessions_taken, session_seats",
+        UpdateExpression="REMOVE workshops_taken, workshop_seats",
     )
     form = {
         "start": "14:40",
         "end": "15:20",
         "title": "Workshopronde",
-        "session_1_title": "A",
-        "session_1_capacity": "2",
-        "session_2_title": "B",
-        "session_2_capacity": "2",
+        "workshop_1_title": "A",
+        "workshop_1_capacity": "2",
+        "workshop_2_title": "B",
+        "workshop_2_capacity": "2",
         "version": version(),
     }
     assert organiser.post(f"{BASE}/programma", form).status_code == 303
@@ -502,7 +508,7 @@ def test_an_event_holds_at_most_24_workshops_and_an_edit_of_them_fits_dynamodbs_
     from chalicelib.events.forms import event_values
 
     make_event()
-    rows = {f"session_{n}_title": f"W{n}" for n in range(1, 9)} | {f"session_{n}_capacity": "3" for n in range(1, 9)}
+    rows = {f"workshop_{n}_title": f"W{n}" for n in range(1, 9)} | {f"workshop_{n}_capacity": "3" for n in range(1, 9)}
     statuses = []
     for start, end in (("14:40", "15:00"), ("15:00", "15:20"), ("15:20", "15:40"), ("15:40", "16:00")):
         response = organiser.post(
@@ -512,7 +518,7 @@ def test_an_event_holds_at_most_24_workshops_and_an_edit_of_them_fits_dynamodbs_
     assert statuses == [303, 303, 303, 422]
     assert "ten hoogste 24 workshops" in response.body.decode()
     event = event_store().get(SLUG)
-    assert len(event.session_seats) == 24
+    assert len(event.workshop_seats) == 24
     sent: list = []
 
     def capture(params, **_):
@@ -524,7 +530,7 @@ def test_an_event_holds_at_most_24_workshops_and_an_edit_of_them_fits_dynamodbs_
     finally:
         aws.dynamodb().meta.events.unregister("before-parameter-build.dynamodb.TransactWriteItems", capture)
     update = sent[-1]["TransactItems"][0]["Update"]
-    assert update["ConditionExpression"].count("sessions_taken.#s") == 2 * 24  # every workshop guarded
+    assert update["ConditionExpression"].count("workshops_taken.#s") == 2 * 24  # every workshop guarded
     assert len(update["ConditionExpression"]) < 4096  # DynamoDB's limit per expression
 
 
@@ -546,7 +552,7 @@ def test_organisers_check_in_at_a_workshop_and_it_counts_for_the_meeting(organis
     response = organiser.post(f"{BASE}/aanmeldingen/{bram.key}/workshop-aanwezig", {"workshop": "4-3"})
     assert response.headers["Location"] == f"{BASE}/inchecken?workshop=4-3&gedaan={bram.key}#inchecken"
     stored = registration.by_key(SLUG, bram.key)
-    assert stored.sessions_attended == {"4-3"}
+    assert stored.workshops_attended == {"4-3"}
     assert stored.attended_at is not None  # at a workshop is at the meeting
     door = organiser.get(f"{BASE}/inchecken?workshop=4-3&gedaan={bram.key}").body.decode()
     assert "Bram Staat is aanwezig gemeld." in door
@@ -559,10 +565,10 @@ def test_organisers_check_in_at_a_workshop_and_it_counts_for_the_meeting(organis
 
     # twice is once; undo leaves the meeting's check-in alone
     organiser.post(f"{BASE}/aanmeldingen/{bram.key}/workshop-aanwezig", {"workshop": "4-3"})
-    assert registration.by_key(SLUG, bram.key).sessions_attended == {"4-3"}
+    assert registration.by_key(SLUG, bram.key).workshops_attended == {"4-3"}
     organiser.post(f"{BASE}/aanmeldingen/{bram.key}/workshop-afwezig", {"workshop": "4-3"})
     stored = registration.by_key(SLUG, bram.key)
-    assert stored.sessions_attended == frozenset()
+    assert stored.workshops_attended == frozenset()
     assert stored.attended_at is not None
 
     # someone with a seat in another workshop, or a workshop that does not exist
@@ -583,10 +589,10 @@ def test_the_workshop_check_in_holds_only_while_the_seat_is_held(visitor):
     registration.cancel(reg.token)
     # a page read before the cancellation: the store's condition refuses, nothing is written
     with pytest.raises(StaleRegistration):
-        registration_store().set_session_attended(reg, "4-3", True, {})
-    assert registration.by_key(SLUG, reg.key).sessions_attended == frozenset()
+        registration_store().set_workshop_attended(reg, "4-3", True, {})
+    assert registration.by_key(SLUG, reg.key).workshops_attended == frozenset()
     with pytest.raises(Conflict):
-        attendance.check_in_session(organiser, event, reg.key, "4-3", attended=True)
+        attendance.check_in_workshop(organiser, event, reg.key, "4-3", attended=True)
 
 
 # -- slides for a workshop ---------------------------------------------------------
@@ -595,7 +601,7 @@ def test_the_workshop_check_in_holds_only_while_the_seat_is_held(visitor):
 def test_a_workshops_speaker_uploads_slides_that_belong_to_the_workshop(moto, visitor):
     named = replace(WORKSHOPS[2], speakers=(Speaker("Elsje van Dijk", "NCTV"),))
     programme = build_event().programme
-    store_event(build_event(programme=[*programme, replace(ROUND, sessions=(*WORKSHOPS[:2], named))]))
+    store_event(build_event(programme=[*programme, replace(ROUND, workshops=(*WORKSHOPS[:2], named))]))
     _speaker, url = speakers.invite(SLUG, (4,), "Elsje van Dijk", "NCTV", "elsje@nctv.nl")
     token = url.rsplit("/", 1)[1]
     page = visitor.get(f"/spreker/{token}").body.decode()
@@ -606,7 +612,7 @@ def test_a_workshops_speaker_uploads_slides_that_belong_to_the_workshop(moto, vi
     assert key.split("/")[4] == "4-3"
     visitor.get(f"/spreker/{token}/klaar?key={key}")
     [material] = materials_of(event_store().get(SLUG))
-    assert (material.title, material.slot, material.session, material.part) == ("Statelijke dreigingen", 4, 3, "4-3")
+    assert (material.title, material.slot, material.workshop, material.part) == ("Statelijke dreigingen", 4, 3, "4-3")
     assert "dreigingen.pdf" in visitor.get(f"/spreker/{token}").body.decode()
 
     # someone the programme does not name in any workshop of the round chooses among them all
@@ -624,15 +630,15 @@ def test_leaving_a_workshop_or_the_meeting_takes_its_check_in_along(visitor):
     reg = register(3)
     organiser = make_account("org@zwijndrecht.nl", access="organiser")
     event = event_store().get(SLUG)
-    attendance.check_in_session(organiser, event, reg.key, "4-3", attended=True)
-    registration.choose_sessions(reg.token, {"round_4": "1"})
+    attendance.check_in_workshop(organiser, event, reg.key, "4-3", attended=True)
+    registration.choose_workshops(reg.token, {"round_4": "1"})
     moved = registration.by_key(SLUG, reg.key)
-    assert (moved.sessions, moved.sessions_attended) == ({"4": 1}, frozenset())
+    assert (moved.workshops, moved.workshops_attended) == ({"4": 1}, frozenset())
 
-    attendance.check_in_session(organiser, event, reg.key, "4-1", attended=True)
+    attendance.check_in_workshop(organiser, event, reg.key, "4-1", attended=True)
     attendance.check_in(organiser, SLUG, reg.key, attended=False)  # not at the meeting: at none of it
     undone = registration.by_key(SLUG, reg.key)
-    assert (undone.attended_at, undone.sessions_attended) == (None, frozenset())
+    assert (undone.attended_at, undone.workshops_attended) == (None, frozenset())
 
 
 def test_slides_a_speaker_keeps_for_a_rounds_slot_stay_on_their_page(moto, visitor):
@@ -670,7 +676,7 @@ def test_the_speakers_tab_awaits_slides_only_where_someone_speaks(organiser):
 
 def test_the_speakers_tab_invites_a_workshops_speakers_and_shows_their_slides_per_workshop(organiser, visitor):
     named = replace(WORKSHOPS[2], speakers=(Speaker("Elsje van Dijk", "NCTV"),))
-    store_event(build_event(programme=[*build_event().programme, replace(ROUND, sessions=(*WORKSHOPS[:2], named))]))
+    store_event(build_event(programme=[*build_event().programme, replace(ROUND, workshops=(*WORKSHOPS[:2], named))]))
     page = organiser.get(f"{BASE}/sprekers").body.decode()
     assert 'href="?onderdeel=4&amp;spreker=0#veld-email">Elsje van Dijk uitnodigen</a>' in page
     form = organiser.get(f"{BASE}/sprekers?onderdeel=4&spreker=0").body.decode()

@@ -16,8 +16,8 @@ import pytest
 from chalicelib.core import clock
 from chalicelib.library import materials
 from chalicelib.library import service as library
+from chalicelib.library.files import put as put_file
 from chalicelib.library.model import Material
-from chalicelib.library.storage import put as put_file
 from chalicelib.library.store import library_store
 from tests.support.accounts import make_account, sign_in
 from tests.support.aws import deliver_index
@@ -180,12 +180,12 @@ def test_the_api_searches_public_materials_only(visitor, client):
 def test_the_index_is_rebuilt_from_the_kept_texts(visitor):
     add("Herbouw", pdf("herbouwwoord"))
     deliver_index()
-    from chalicelib.library import search, search_store
+    from chalicelib.library import search, search_files
 
     search.update('{"rebuild": true}')  # what manage.py reindex --here does
     search.forget_copy()
     assert titles(visitor.get("/kennisbank?q=herbouwwoord").body.decode()) == ["Herbouw"]
-    assert search_store.text(library_store().all_materials()[0].id, library_store().all_materials()[0].object_key)
+    assert search_files.text(library_store().all_materials()[0].id, library_store().all_materials()[0].object_key)
 
 
 def test_a_suggestion_never_reveals_words_of_material_the_visitor_may_not_open(visitor, client):

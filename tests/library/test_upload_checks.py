@@ -22,7 +22,7 @@ from chalice.test import Client
 from urllib3.exceptions import ProtocolError
 
 from chalicelib.core import aws, config
-from chalicelib.library import speakers, storage
+from chalicelib.library import files, speakers
 from chalicelib.library.model import FILE_TYPES
 from chalicelib.library.store import library_store
 from tests.support.accounts import make_account, sign_in
@@ -78,7 +78,7 @@ def organiser(client: Client, make_event: Callable[..., Any]) -> FormSession:
 
 def as_s3_would(key: str, file_type: str, content: bytes, filename: str) -> None:
     """Store what a browser's POST to S3 would, again to a key a page offered before."""
-    storage.put(key, content, file_type, quote(filename))  # the name percent-encoded, as upload.js sends it
+    files.put(key, content, file_type, quote(filename))  # the name percent-encoded, as upload.js sends it
 
 
 def speaker_upload(visitor: FormSession, token: str, file_type: str, content: bytes) -> Any:
@@ -361,7 +361,7 @@ def test_a_second_upload_through_the_same_form_never_replaces_the_checked_file(
     check is not what downloads and the index read."""
     from urllib.parse import parse_qs, urlsplit
 
-    from chalicelib.library import search_store, storage
+    from chalicelib.library import files, search_files
 
     checked = pdf("Dia een")
     key = upload_through_page(visitor.get(f"/spreker/{speaker}").body.decode(), checked, "dia.pdf")
@@ -369,12 +369,12 @@ def test_a_second_upload_through_the_same_form_never_replaces_the_checked_file(
     as_s3_would(key, "pdf", polyglot(b"<html><script>alert(1)</script>"), "dia.pdf")  # the form, used again
 
     [material] = library_store().all_materials()
-    url = storage.download_url(material.object_key, material.filename, "pdf", material.object_version)
+    url = files.download_url(material.object_key, material.filename, "pdf", material.object_version)
     [version] = parse_qs(urlsplit(url).query)["versionId"]
     assert version == material.object_version
-    assert search_store.file_content(material.object_key, material.object_version) == checked
+    assert search_files.file_content(material.object_key, material.object_version) == checked
     # negative control: without the version, the newest object is the unchecked one
-    assert search_store.file_content(material.object_key, "") != checked
+    assert search_files.file_content(material.object_key, "") != checked
 
 
 def test_coming_back_twice_after_a_bad_second_upload_keeps_the_checked_file(speaker: str, visitor: FormSession) -> None:

@@ -80,7 +80,7 @@ def test_check_in_finds_a_name_among_5000_reading_one_page(organiser, aws_calls)
 
     assert names_on(html) == ["Deelnemer 4999"]
     assert "0 van de 5000 bevestigde deelnemers zijn aanwezig." in html
-    # session; event, figures, one page of each bucket at the door (confirmed, checked in) by name and by surname
+    # session; event, figures, one page of each standing at the door (confirmed, checked in) by name and by surname
     assert dict(aws_calls.calls) == {"dynamodb.BatchGetItem": 1, "dynamodb.Query": 6}
     assert aws_calls.items_read < 40
 
@@ -106,7 +106,7 @@ def test_a_surname_search_in_the_list_reads_one_page_per_bucket(organiser, visit
     html = organiser.get(f"{BASE}/aanmeldingen?q=vries").body.decode()
 
     assert "Marjolein de Vries" in html
-    # session; event; four buckets by name and four by surname
+    # session; event; four standings by name and four by surname
     assert dict(aws_calls.calls) == {"dynamodb.BatchGetItem": 1, "dynamodb.Query": 9}
 
 

@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 
 from chalicelib.core import aws, clock, config
-from chalicelib.library import materials, storage
+from chalicelib.library import files, materials
 from chalicelib.library.model import Material
 from tests.support.aws import deliver_index
 from tests.support.documents import pdf
@@ -32,7 +32,7 @@ def put_material(
 ) -> Material:
     material_id = f"{event_slug or '_'}.{secrets.token_hex(6)}"
     key = f"documents/{material_id}/{'0' * 16}.pdf"
-    storage.put(key, PDF, "pdf", "verslag.pdf")
+    files.put(key, PDF, "pdf", "verslag.pdf")
     material = Material(
         id=material_id,
         title=title or f"Materiaal voor {access}",

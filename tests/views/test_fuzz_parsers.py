@@ -32,7 +32,7 @@ from chalicelib.core.forms import FieldError, email_address, slugify, text_field
 from chalicelib.core.i18n import choose
 from chalicelib.core.paging import _decode
 from chalicelib.events.model import AttendanceMode, Question, QuestionKind
-from chalicelib.library import search_index, storage
+from chalicelib.library import files, search_index
 from chalicelib.library.model import Material, MaterialAccess, MaterialStatus
 from chalicelib.library.service import clean_filters
 from chalicelib.registrations.forms import clean_registration
@@ -118,7 +118,7 @@ def _markdown(value: str) -> None:
 
 
 def _filename(value: str) -> None:
-    result = storage.clean_filename(value, "pdf")
+    result = files.clean_filename(value, "pdf")
     if not result.endswith(".pdf") or not result.isascii() or any(c in result for c in "/\\\"'; "):
         raise Broken(f"an unsafe file name: {result!r}")
 
@@ -310,7 +310,7 @@ def test_every_input_through_every_parser(index: sqlite3.Connection, record_prop
 
 def test_negative_control_a_parser_that_breaks_its_promise_or_raises_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(http, "local_path", lambda candidate: candidate or "/")
-    monkeypatch.setattr(storage, "clean_filename", lambda name, extension: name)
+    monkeypatch.setattr(files, "clean_filename", lambda name, extension: name)
     monkeypatch.setattr(csv_export, "cell", lambda value: value)
 
     def crashes(value: str) -> None:

@@ -55,10 +55,10 @@ from moto.ses.models import ses_backends
 from chalicelib.core import aws, clock, config
 from chalicelib.core.keys import email_key
 from chalicelib.events.forms import event_values, slot_values
-from chalicelib.events.model import Event, Session
+from chalicelib.events.model import Event, Workshop
 from chalicelib.events.model import Slot as ProgrammeSlot
 from chalicelib.events.store import event_store
-from chalicelib.library import materials, speakers, storage
+from chalicelib.library import files, materials, speakers
 from chalicelib.library.model import FileType, Material, MaterialAccess, MaterialStatus
 from chalicelib.registrations import service as registration
 from devtools.queueworker import deliver_all, workers
@@ -348,7 +348,7 @@ def _material(slug: str) -> str:
     """A published public material of the event, as an upload leaves it once described."""
     material_id = f"{slug}.0123456789ab"
     key = f"documents/{material_id}/{'0' * 16}.pdf"
-    storage.put(key, PDF, "pdf", "verslag.pdf")
+    files.put(key, PDF, "pdf", "verslag.pdf")
     material = Material(
         id=material_id,
         title="Verslag",
@@ -376,8 +376,8 @@ def build_world(client: Client, make_event: Callable[..., Any]) -> World:
     a member (subscribed to the newsletter), an organiser, a colleague and an account waiting for approval.
     The event has a workshop round (slot 4), so that choosing a workshop reads its field."""
     event = build_event()
-    workshops = (Session(1, "Online onrust", 5, "Zaal 1"), Session(2, "Casus Rotterdam", 5, "Zaal 2"))
-    make_event(programme=[*event.programme, ProgrammeSlot(4, "14:40", "15:20", "Workshopronde", sessions=workshops)])
+    workshops = (Workshop(1, "Online onrust", 5, "Zaal 1"), Workshop(2, "Casus Rotterdam", 5, "Zaal 2"))
+    make_event(programme=[*event.programme, ProgrammeSlot(4, "14:40", "15:20", "Workshopronde", workshops=workshops)])
     make_account("lid@rotterdam.nl", newsletter="yes")
     make_account("org@zwijndrecht.nl", access="organiser")
     make_account("wacht@rotterdam.nl", status="pending")

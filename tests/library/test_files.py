@@ -8,8 +8,8 @@ import zipfile
 import pytest
 
 from chalicelib.library.content_check import looks_like
+from chalicelib.library.files import clean_filename
 from chalicelib.library.model import FILE_TYPES
-from chalicelib.library.storage import clean_filename
 
 
 def zipped(entries: dict[str, bytes], stored_first: str | None = None) -> bytes:
