@@ -17,7 +17,8 @@ from chalicelib.core.config import TIMEZONE
 from chalicelib.core.fields import PARSERS, FormRule, clean_fields, form_rules, form_values
 from chalicelib.core.forms import FieldError, raise_if, slugify, text_field, whole_number
 from chalicelib.core.i18n import _
-from chalicelib.events.model import CAPACITY_MAX, MAX_EVENT_WORKSHOPS, MAX_WORKSHOPS, Event, Slot, Speaker, Workshop
+from chalicelib.events.model import CAPACITY_MAX, MAX_EVENT_WORKSHOPS, MAX_WORKSHOPS, Event
+from chalicelib.events.parts import Slot, Speaker, Workshop
 
 SPEAKERS_MAX = 10
 RESERVED_SLUGS = ("nieuw",)  # /beheer/bijeenkomsten/nieuw is a page

@@ -18,7 +18,8 @@ from chalicelib.core.rendering import gettext
 from chalicelib.core.themes import THEMES
 from chalicelib.events import questions, workspace
 from chalicelib.events.forms import clean_event, clean_slot
-from chalicelib.events.model import MAX_QUESTIONS, MAX_WORKSHOPS, Event, EventStatus, Question
+from chalicelib.events.model import MAX_QUESTIONS, MAX_WORKSHOPS, Event, EventStatus
+from chalicelib.events.parts import Question
 from chalicelib.events.questions import clean_question
 from chalicelib.events.store import MAX_SLOTS, event_store
 

@@ -19,7 +19,8 @@ from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _
 from chalicelib.events import workspace
-from chalicelib.events.model import ANSWERED, MAX_OPTIONS, MAX_QUESTIONS, Event, Question, QuestionKind
+from chalicelib.events.model import MAX_QUESTIONS, Event
+from chalicelib.events.parts import ANSWERED, MAX_OPTIONS, Question, QuestionKind
 from chalicelib.events.store import event_store
 
 _ID = re.compile(r"^[0-9]{1,4}$")

@@ -35,7 +35,8 @@ from chalicelib.core.keys import (
     slot_sk,
 )
 from chalicelib.core.paging import Page, query_page
-from chalicelib.events.model import CURSOR, SEAT_ATTRIBUTES, SEAT_COUNTERS, Event, EventPage, EventStatus, Slot
+from chalicelib.events.model import CURSOR, SEAT_ATTRIBUTES, SEAT_COUNTERS, Event, EventPage, EventStatus
+from chalicelib.events.parts import Slot
 
 # One transaction holds 100 items: the event, its slots, a removed slot and the audit entry.
 MAX_SLOTS = 90

@@ -19,7 +19,8 @@ from chalicelib.core.errors import Conflict, EventNotFound, LinkInvalid, NotFoun
 from chalicelib.core.forms import FieldError, clean_email_field, raise_if, text_field
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import uploads_prefix
-from chalicelib.events.model import Event, Slot, Workshop
+from chalicelib.events.model import Event
+from chalicelib.events.parts import Slot, Workshop
 from chalicelib.events.store import event_store
 from chalicelib.library import files, materials
 from chalicelib.library.model import InvitedSpeaker, Material, MaterialAccess, MaterialStatus, materials_of

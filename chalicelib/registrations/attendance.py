@@ -16,7 +16,8 @@ from chalicelib.core.errors import Conflict, RegistrationNotFound
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _, translations
 from chalicelib.core.vocabulary import label_of
-from chalicelib.events.model import ANSWERED, AttendanceMode, Event, Question, QuestionKind, Slot
+from chalicelib.events.model import AttendanceMode, Event
+from chalicelib.events.parts import ANSWERED, Question, QuestionKind, Slot
 from chalicelib.events.store import event_store
 from chalicelib.mail import jobs
 from chalicelib.mail.model import JobKind, MailJob

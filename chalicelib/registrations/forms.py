@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from chalicelib.core.forms import FieldError, email_address, limited_text, raise_if, text_field, whole_number
 from chalicelib.core.i18n import _
-from chalicelib.events.model import AttendanceMode, Event, Question, QuestionKind, workshop_key
+from chalicelib.events.model import AttendanceMode, Event
+from chalicelib.events.parts import Question, QuestionKind, workshop_key
 
 SHORT_MAX, LONG_MAX = 200, 2000
 YES, NO = "yes", "no"

@@ -30,7 +30,8 @@ from chalicelib.core.keys import (
     registrations_index,
     slug_of,
 )
-from chalicelib.events.model import AttendanceMode, Event, EventStatus, workshop_key
+from chalicelib.events.model import AttendanceMode, Event, EventStatus
+from chalicelib.events.parts import workshop_key
 from chalicelib.registrations.lifecycle import RegistrationStatus, Standing, standing_of
 
 NO_VALUE = "—"  # the overview's row for registrations without an organisation or role

@@ -41,7 +41,8 @@ from chalicelib.core.keys import (
     token_pk,
 )
 from chalicelib.core.paging import Page, query_page
-from chalicelib.events.model import SEAT_ATTRIBUTES, AttendanceMode, EventStatus, workshop_key
+from chalicelib.events.model import SEAT_ATTRIBUTES, AttendanceMode, EventStatus
+from chalicelib.events.parts import workshop_key
 from chalicelib.registrations.lifecycle import RegistrationStatus
 from chalicelib.registrations.model import Registration
 

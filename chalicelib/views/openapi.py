@@ -8,7 +8,8 @@ from chalicelib.core import config
 from chalicelib.core.fields import schema_properties
 from chalicelib.core.forms import LIMITS
 from chalicelib.core.themes import THEMES
-from chalicelib.events.model import CURSOR, AttendanceMode, Event, QuestionKind, RegistrationState
+from chalicelib.events.model import CURSOR, AttendanceMode, Event, RegistrationState
+from chalicelib.events.parts import QuestionKind
 from chalicelib.registrations.lifecycle import RegistrationStatus
 
 # the API's full version (semantic versioning); its major version is in the path, /api/v1

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.dynamo import from_attrs, to_attrs
 from chalicelib.core.keys import email_key
-from chalicelib.events.model import Event, Slot, Speaker
+from chalicelib.events.model import Event
+from chalicelib.events.parts import Slot, Speaker
 from chalicelib.registrations.model import Registration
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from chalicelib.events.model import Question, QuestionKind
+from chalicelib.events.parts import Question, QuestionKind
 from chalicelib.events.store import event_store
 from chalicelib.registrations import attendance
 from chalicelib.registrations import service as registration

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from chalicelib.core.errors import Conflict, InvalidInput
-from chalicelib.events.model import Slot, Speaker, Workshop
+from chalicelib.events.parts import Slot, Speaker, Workshop
 from chalicelib.events.store import event_store
 from chalicelib.library import materials, speakers
 from chalicelib.library.model import Material, materials_of

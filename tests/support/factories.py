@@ -10,7 +10,8 @@ from typing import Any
 from chalicelib.core import aws, clock
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.dynamo import to_attrs
-from chalicelib.events.model import Event, Slot, Speaker
+from chalicelib.events.model import Event
+from chalicelib.events.parts import Slot, Speaker
 from chalicelib.registrations.store import registration_store
 from tests.support.aws import LOCAL_STAGE, NOW
 

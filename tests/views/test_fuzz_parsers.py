@@ -31,7 +31,8 @@ from chalicelib.core.fields import PARSERS, FormRule
 from chalicelib.core.forms import FieldError, email_address, slugify, text_field, whole_number
 from chalicelib.core.i18n import choose
 from chalicelib.core.paging import _decode
-from chalicelib.events.model import AttendanceMode, Question, QuestionKind
+from chalicelib.events.model import AttendanceMode
+from chalicelib.events.parts import Question, QuestionKind
 from chalicelib.library import files, search_index
 from chalicelib.library.model import Material, MaterialAccess, MaterialStatus
 from chalicelib.library.service import clean_filters

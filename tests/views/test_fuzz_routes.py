@@ -55,8 +55,9 @@ from moto.ses.models import ses_backends
 from chalicelib.core import aws, clock, config
 from chalicelib.core.keys import email_key
 from chalicelib.events.forms import event_values, slot_values
-from chalicelib.events.model import Event, Workshop
-from chalicelib.events.model import Slot as ProgrammeSlot
+from chalicelib.events.model import Event
+from chalicelib.events.parts import Slot as ProgrammeSlot
+from chalicelib.events.parts import Workshop
 from chalicelib.events.store import event_store
 from chalicelib.library import files, materials, speakers
 from chalicelib.library.model import FileType, Material, MaterialAccess, MaterialStatus
