@@ -21,11 +21,13 @@ from chalicelib.events.parts import ANSWERED, Question, QuestionKind, Slot
 from chalicelib.events.store import event_store
 from chalicelib.mail import jobs
 from chalicelib.mail.model import JobKind, MailJob
+from chalicelib.registrations import moves
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.forms import YES
 from chalicelib.registrations.lifecycle import RegistrationStatus, Standing, standing_of
 from chalicelib.registrations.model import Registration, figures_of, name_key, search_surname
-from chalicelib.registrations.store import StaleRegistration, registration_store
+from chalicelib.registrations.seats import StaleRegistration, seat_store
+from chalicelib.registrations.store import registration_store
 
 STATUSES = tuple(Standing)  # the filters of the registrations list: each is one partition of GSI1
 
@@ -99,28 +101,6 @@ def print_list(slug: str, workshop: str = "") -> tuple[list[Registration], bool]
     return found, not any(page.cursor for page in pages)
 
 
-def check_in(organiser: Account, slug: str, key: str, attended: bool) -> Registration:
-    """Mark a confirmed person as attended (or undo it); audited."""
-    reg = registration.by_key(slug, key)
-    if reg.status != RegistrationStatus.CONFIRMED:
-        raise Conflict(_("Alleen bevestigde aanmeldingen kunnen aanwezig worden gemeld."))
-    at = clock.now().isoformat() if attended else None
-    entry = audit_entry(
-        organiser.email,
-        "registration.attended" if attended else "registration.not_attended",
-        f"{slug}/{reg.key}",
-        {"attended_at": reg.attended_at.isoformat() if reg.attended_at else None},
-        {"attended_at": at},
-        clock.now().isoformat(),
-    )
-    try:
-        registration_store().set_attended(reg, at, entry)
-    except StaleRegistration as exc:
-        raise Conflict() from exc
-    reg.attended_at = clock.now() if attended else None
-    return reg
-
-
 def at_workshop(slug: str, workshop: str) -> tuple[list[Registration], int, bool]:
     """Everyone with a seat in a workshop, by name; how many of them were checked in there; and
     whether that is all of them (see print_list)."""
@@ -139,7 +119,7 @@ def check_in_workshop(organiser: Account, event: Event, key: str, workshop: str,
     if workshop not in reg.workshop_keys:
         raise Conflict(_("Deze deelnemer heeft een plaats in een andere workshop."))
     if attended and reg.attended_at is None:
-        reg = check_in(organiser, event.slug, key, attended=True)
+        reg = moves.check_in(organiser, event.slug, key)
     entry = audit_entry(
         organiser.email,
         "registration.workshop_attended" if attended else "registration.workshop_not_attended",
@@ -149,7 +129,7 @@ def check_in_workshop(organiser: Account, event: Event, key: str, workshop: str,
         clock.now().isoformat(),
     )
     try:
-        registration_store().set_workshop_attended(reg, workshop, attended, entry)
+        seat_store().set_workshop_attended(reg, workshop, attended, entry)
     except StaleRegistration as exc:
         raise Conflict() from exc
     reg.workshops_attended = reg.workshops_attended | {workshop} if attended else reg.workshops_attended - {workshop}

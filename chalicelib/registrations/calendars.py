@@ -20,7 +20,7 @@ FEED_NAME = _("Mijn bijeenkomsten: regionaal netwerk")
 def attendance(reg: Registration, event: Event) -> Attendance:
     """How the meeting stands for this person: a cancelled registration or meeting is CANCELLED,
     a place on the waiting list TENTATIVE."""
-    if reg.status == RegistrationStatus.CANCELLED or event.status == EventStatus.CANCELLED:
+    if reg.ended or event.status == EventStatus.CANCELLED:
         return Attendance.CANCELLED
     return Attendance.TENTATIVE if reg.status == RegistrationStatus.WAITING else Attendance.CONFIRMED
 

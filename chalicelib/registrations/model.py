@@ -32,7 +32,7 @@ from chalicelib.core.keys import (
 )
 from chalicelib.events.model import AttendanceMode, Event, EventStatus
 from chalicelib.events.parts import workshop_key
-from chalicelib.registrations.lifecycle import RegistrationStatus, Standing, standing_of
+from chalicelib.registrations.lifecycle import STANDINGS, RegistrationStatus, Standing, standing_of
 
 NO_VALUE = "—"  # the overview's row for registrations without an organisation or role
 
@@ -71,10 +71,10 @@ def figures_of(
     standing: Standing, organisation: str, role: str, created_at: datetime, sign: int = 1, counted: tuple[str, ...] = ()
 ) -> Counter[str]:
     """The overview's figures of one registration, kept or anonymised: every one counts by standing and
-    by day; organisation, role and the answers to the form's questions (`counted`) count only for
-    those who did not cancel."""
+    by day; organisation, role and the answers to the form's questions (`counted`) count only while
+    it holds a seat or a place in line."""
     figures = Counter({f"status#{standing}": sign, f"day#{created_at.astimezone(TIMEZONE).date()}": sign})
-    if standing != Standing.CANCELLED:
+    if not STANDINGS[standing].ended:
         figures[f"org#{organisation or NO_VALUE}"] += sign
         figures[f"role#{role or NO_VALUE}"] += sign
         for name in counted:
@@ -141,6 +141,11 @@ class Registration:
     def workshop_keys(self) -> list[str]:
         """The seats it holds in workshops, as the event's seat maps name them."""
         return [workshop_key(int(position), workshop_id) for position, workshop_id in self.workshops.items()]
+
+    @property
+    def ended(self) -> bool:
+        """Cancelled (or any other standing without a seat or a place in line)."""
+        return STANDINGS[self.standing].ended
 
     @property
     def standing(self) -> Standing:

@@ -9,15 +9,12 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from chalicelib.accounts import rate_limit
-from chalicelib.accounts.model import Account
-from chalicelib.audit.store import audit_entry
 from chalicelib.core import clock, observability
 from chalicelib.core.errors import (
-    AlreadyCancelled,
     Conflict,
     EventNotFound,
     InvalidInput,
@@ -33,15 +30,16 @@ from chalicelib.registrations import messages
 from chalicelib.registrations.forms import clean_registration, workshop_choices
 from chalicelib.registrations.lifecycle import RegistrationStatus
 from chalicelib.registrations.model import Registration
-from chalicelib.registrations.store import (
+from chalicelib.registrations.seats import (
     DuplicateRegistration,
     EventNotOpen,
     SeatAvailable,
     SeatsTaken,
     StaleRegistration,
     WorkshopFull,
-    registration_store,
+    seat_store,
 )
+from chalicelib.registrations.store import registration_store
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +121,7 @@ def _resend(reg: Registration, event: Event) -> bool:
 
 
 def _store_new(reg: Registration, seat_free: bool) -> None:
-    store = registration_store()
+    store = seat_store()
     chosen = dict(reg.workshops)  # the waiting list holds no workshop; a seat given on a retry takes it again
     for _attempt in range(ATTEMPTS):
         try:
@@ -171,7 +169,7 @@ def choose_workshops(token: str, form: Mapping[str, str]) -> Registration:
     chosen = workshop_choices(form, event, errors, held=reg.workshops)
     raise_if(errors, tuple(slot.field for slot in event.rounds))
     try:
-        registration_store().change_workshops(reg, chosen)
+        seat_store().change_workshops(reg, chosen)
     except WorkshopFull as full:
         raise _workshop_full(full) from full
     except (StaleRegistration, EventNotOpen) as exc:
@@ -194,101 +192,9 @@ def find(token: str) -> tuple[Registration, Event, int | None]:
     return reg, event, position
 
 
-def cancel(token: str) -> Registration:
-    """Cancel through the personal link; a freed seat goes to the first in line, atomically."""
-
-    def load() -> tuple[Registration, Event]:
-        reg, event, _position = find(token)
-        if reg.status != RegistrationStatus.CANCELLED and clock.now() >= event.starts_at:
-            raise RegistrationClosed(_("Afmelden kan niet meer: de bijeenkomst is al begonnen."))
-        return reg, event
-
-    return _cancel(load, actor=None)
-
-
 def by_key(slug: str, key: str) -> Registration:
     """A registration by the key organisers' URLs carry (its hash, no address)."""
     reg = registration_store().get(slug, REG_PREFIX + key) if _KEY.match(key) else None
     if reg is None:
         raise RegistrationNotFound()
-    return reg
-
-
-def _with_event(slug: str, key: str) -> tuple[Registration, Event]:
-    reg, event = by_key(slug, key), event_store().get_meta(slug)
-    if event is None:
-        raise RegistrationNotFound()
-    return reg, event
-
-
-def cancel_by_organiser(organiser: Account, slug: str, key: str) -> Registration:
-    """An organiser cancels someone (audited, and the person is told). Before the event
-    the seat goes to the first in line, as when people cancel themselves."""
-
-    def load() -> tuple[Registration, Event]:
-        reg, event = _with_event(slug, key)
-        if reg.attended_at is not None:
-            raise Conflict(_("Wie aanwezig is gemeld, kan niet worden geannuleerd. Meld de persoon eerst afwezig."))
-        return reg, event
-
-    return _cancel(load, actor=organiser)
-
-
-def _cancel(load: Callable[[], tuple[Registration, Event]], actor: Account | None) -> Registration:
-    registrations = registration_store()
-    for _attempt in range(ATTEMPTS):
-        reg, event = load()
-        if reg.status == RegistrationStatus.CANCELLED:
-            raise AlreadyCancelled()
-        seat_freed = reg.status == RegistrationStatus.CONFIRMED and clock.now() < event.starts_at
-        promoted = registrations.first_waiting(reg.event_slug, reg.attendance) if seat_freed else None
-        audit = None
-        if actor is not None:
-            after = {"status": RegistrationStatus.CANCELLED, "promoted": promoted.key if promoted else ""}
-            audit = audit_entry(
-                actor.email,
-                "registration.cancelled",
-                f"{event.slug}/{reg.key}",
-                {"status": reg.status},
-                after,
-                clock.now().isoformat(),
-            )
-        try:
-            registrations.cancel(reg, clock.now().isoformat(), promoted, audit)
-        except StaleRegistration:
-            continue
-        observability.count("Cancellations")
-        if promoted is not None:
-            observability.count("Promotions")
-            promoted.status = RegistrationStatus.CONFIRMED
-            messages.send(promoted, event, "promoted")
-        reg.status = RegistrationStatus.CANCELLED
-        # the person hears of it either way: from the organiser, or as proof of their own click
-        messages.send(reg, event, "cancelled" if actor is None else "cancelled_by_organiser")
-        return reg
-    raise Conflict()
-
-
-def promote(organiser: Account, slug: str, key: str) -> Registration:
-    """An organiser gives someone on the waiting list a free seat; they get the usual mail."""
-    reg, event = _with_event(slug, key)
-    if reg.status != RegistrationStatus.WAITING:
-        raise Conflict(_("Deze persoon staat niet (meer) op de wachtlijst."))
-    entry = audit_entry(
-        organiser.email,
-        "registration.promoted",
-        f"{slug}/{reg.key}",
-        {"status": RegistrationStatus.WAITING},
-        {"status": RegistrationStatus.CONFIRMED},
-        clock.now().isoformat(),
-    )
-    try:
-        registration_store().promote(reg, entry)
-    except SeatsTaken as exc:
-        raise Conflict(_("Er is geen plaats vrij. Verhoog eerst de capaciteit of meld iemand af.")) from exc
-    except StaleRegistration as exc:
-        raise Conflict() from exc
-    observability.count("Promotions")
-    reg.status = RegistrationStatus.CONFIRMED
-    messages.send(reg, event, "promoted")
     return reg

@@ -8,9 +8,9 @@ from chalicelib.accounts.model import Access
 from chalicelib.core.errors import NotFound
 from chalicelib.core.forms import FieldError
 from chalicelib.events import workspace as event_admin
-from chalicelib.registrations import attendance
+from chalicelib.registrations import attendance, moves
 from chalicelib.registrations import service as registration
-from chalicelib.registrations.lifecycle import RegistrationStatus
+from chalicelib.registrations.lifecycle import Actor, move
 from chalicelib.views.auth import requires, signed_in
 from chalicelib.views.http import FORM, form_post, page, query_params, redirect
 
@@ -32,25 +32,22 @@ def registrations(slug: str) -> Response:
         event=event,
         listing=attendance.listing(slug, _query()),
         statuses=attendance.STATUSES,
+        moves_of=lambda reg: moves.offered_in_list(event, reg),
     )
 
 
-@bp.route(BASE + "/aanmeldingen/{key}/annuleren", methods=["GET"])
+@bp.route(BASE + "/aanmeldingen/{key}/{action}", methods=["GET"])
 @requires(bp, Access.ORGANISER)
-def confirm_cancel(slug: str, key: str) -> Response:
-    """The person is mailed and may lose their seat to the waiting list: asked once more."""
+def confirm_move(slug: str, key: str, action: str) -> Response:
+    """A move that takes away someone's seat, and mails them, is asked once more."""
+    chosen = move(Actor.ORGANISER, action)
+    if chosen is None or chosen.confirm is None:
+        raise NotFound()
     reg = registration.by_key(slug, key)
-    if reg.status == RegistrationStatus.CANCELLED:
+    if reg.standing not in chosen.sources:
         return redirect(f"/beheer/bijeenkomsten/{slug}/aanmeldingen")
-    return page(bp.current_request, "admin_registration_cancel.html", event=event_admin.get(slug), registration=reg)
-
-
-@bp.route(BASE + "/aanmeldingen/{key}/annuleren", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
-def cancel(form: dict[str, str], slug: str, key: str) -> Response:
-    registration.cancel_by_organiser(signed_in(bp.current_request), slug, key)
-    return redirect(f"/beheer/bijeenkomsten/{slug}/aanmeldingen")
+    event = event_admin.get(slug)
+    return page(bp.current_request, "admin_registration_confirm.html", event=event, registration=reg, move=chosen)
 
 
 @bp.route(BASE + "/aanmeldingen/{key}/{action}", methods=["POST"], content_types=FORM)
@@ -58,18 +55,15 @@ def cancel(form: dict[str, str], slug: str, key: str) -> Response:
 @form_post(bp)
 def registration_action(form: dict[str, str], slug: str, key: str, action: str) -> Response:
     organiser = signed_in(bp.current_request)
-    if action == "promoveren":
-        registration.promote(organiser, slug, key)
-    elif action in ("aanwezig", "afwezig"):
-        reg = attendance.check_in(organiser, slug, key, attended=action == "aanwezig")
-        return redirect(f"/beheer/bijeenkomsten/{slug}/inchecken?gedaan={reg.key}#inchecken")
-    elif action in ("workshop-aanwezig", "workshop-afwezig"):
+    if action in ("workshop-aanwezig", "workshop-afwezig"):  # at a workshop's door: the standing stays
         workshop = form.get("workshop", "")
         event = event_admin.get(slug)
         reg = attendance.check_in_workshop(organiser, event, key, workshop, attended=action == "workshop-aanwezig")
         return redirect(f"/beheer/bijeenkomsten/{slug}/inchecken?workshop={workshop}&gedaan={reg.key}#inchecken")
-    else:
-        raise NotFound()
+    reg = moves.by_organiser(organiser, slug, key, action)
+    chosen = move(Actor.ORGANISER, action)
+    if chosen is not None and chosen.at_the_door:
+        return redirect(f"/beheer/bijeenkomsten/{slug}/inchecken?gedaan={reg.key}#inchecken")
     return redirect(f"/beheer/bijeenkomsten/{slug}/aanmeldingen")
 
 

@@ -22,7 +22,7 @@ from chalicelib.core.rendering import gettext
 from chalicelib.events import service as events
 from chalicelib.events.model import Event, EventPage
 from chalicelib.library import service as library
-from chalicelib.registrations import messages
+from chalicelib.registrations import messages, moves
 from chalicelib.registrations import service as registration
 from chalicelib.views.http import (
     json_body,
@@ -202,7 +202,7 @@ def get_registration(token: str) -> Response:
 
 @bp.route(API + "/registrations/{token}", methods=["DELETE"])
 def cancel_registration(token: str) -> Response:
-    reg = registration.cancel(token)
+    reg = moves.cancel(token)
     return json_response({"status": reg.status})
 
 

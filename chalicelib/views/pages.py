@@ -17,7 +17,7 @@ from chalicelib.events import service as events
 from chalicelib.events.model import Event
 from chalicelib.library import service as library
 from chalicelib.news import service as news
-from chalicelib.registrations import calendars, certificates
+from chalicelib.registrations import calendars, certificates, moves
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.lifecycle import RegistrationStatus
 from chalicelib.registrations.model import online_link
@@ -136,7 +136,7 @@ def _manage_page(
         is_new=_query("nieuw") == "1",
         mail_failed=_query("mail") == "0",
         just_cancelled=_query("geannuleerd") == "1",
-        can_cancel=reg.status != RegistrationStatus.CANCELLED and clock.now() < event.starts_at,
+        can_cancel=not reg.ended and clock.now() < event.starts_at,
         evaluation_open=evaluations.can_answer(reg, event),
         certificate=certificates.attended(reg),
         online_link=online_link(event, reg.status == RegistrationStatus.CONFIRMED, reg.attendance),
@@ -178,7 +178,7 @@ def certificate(token: str) -> Response:
 def confirm_cancel(token: str) -> Response:
     """A second step before cancelling, as the seat may go to someone else at once."""
     reg, event, _position = registration.find(token)
-    if reg.status == RegistrationStatus.CANCELLED or clock.now() >= event.starts_at:
+    if reg.ended or clock.now() >= event.starts_at:
         return redirect(f"/r/{token}")
     return page(bp.current_request, "confirm_cancel.html", registration=reg, event=event)
 
@@ -186,7 +186,7 @@ def confirm_cancel(token: str) -> Response:
 @bp.route("/r/{token}/annuleren", methods=["POST"], content_types=FORM)
 @form_post(bp)
 def cancel(form: dict[str, str], token: str) -> Response:
-    registration.cancel(token)
+    moves.cancel(token)
     return redirect(f"/r/{token}?geannuleerd=1")
 
 

@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, dynamo
 from chalicelib.events.model import SEAT_ATTRIBUTES, AttendanceMode
+from chalicelib.registrations import moves
 from chalicelib.registrations import service as registration
 from tests.support.factories import registration_form
 
@@ -68,9 +69,9 @@ def life_cycle(make_event: Any, found: list[str]) -> list[str]:
     seated = registration.register(event.slug, registration_form(), "nl").registration
     waiting = registration.register(event.slug, registration_form(), "nl").registration
     last = registration.register(event.slug, registration_form(), "nl").registration
-    registration.cancel(seated.token)  # the first in line gets the seat
-    registration.cancel(last.token)  # leaves the waiting list
-    registration.cancel(waiting.token)  # gives the seat back, nobody waits
+    moves.cancel(seated.token)  # the first in line gets the seat
+    moves.cancel(last.token)  # leaves the waiting list
+    moves.cancel(waiting.token)  # gives the seat back, nobody waits
     return found
 
 
@@ -82,7 +83,7 @@ def test_negative_control_unused_names_are_caught(make_event, monkeypatch):
     def everything(expressions: tuple[str, ...], names: dict[str, str], values: dict[str, Any]) -> dict[str, Any]:
         return {"ExpressionAttributeNames": names, "ExpressionAttributeValues": dynamo.to_attrs(values)}
 
-    monkeypatch.setattr("chalicelib.registrations.store.expression_attributes", everything)
+    monkeypatch.setattr("chalicelib.registrations.changes.expression_attributes", everything)
 
     found: list[str] = []
     with pytest.raises(ClientError, match="unused"):  # moto refuses it too, once it is sent
@@ -105,9 +106,9 @@ def test_negative_control_unused_names_are_caught(make_event, monkeypatch):
     ],
 )
 def test_every_counter_update_names_what_it_uses_and_nothing_else(condition, steps, mode):
-    from chalicelib.registrations.store import RegistrationStore
+    from chalicelib.registrations import changes
 
-    update = RegistrationStore(None, "t")._counters("slug", condition, mode, **steps)["Update"]
+    update = changes.counters("t", "slug", condition, mode, **steps)["Update"]
     # the counters of the registration's own way, and no other
     assert set(update["ExpressionAttributeNames"].values()) - {"status"} <= set(SEAT_ATTRIBUTES[mode])
     text = update["UpdateExpression"] + " " + update["ConditionExpression"]

@@ -15,6 +15,7 @@ from botocore.parsers import create_parser
 
 from chalicelib.core import aws, config
 from chalicelib.events.store import event_store
+from chalicelib.registrations import moves
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.store import registration_store
 from tests.support import moto_speed
@@ -58,7 +59,7 @@ def test_every_answer_reads_the_same_either_way(make_event, client, compared):
     assert visitor.get(f"/r/{first.token}").status_code == 200
     assert organiser.get(f"/beheer/bijeenkomsten/{SLUG}/aanmeldingen").status_code == 200
     assert organiser.get(f"/beheer/bijeenkomsten/{SLUG}/overzicht").status_code == 200
-    registration.cancel(first.token)  # the seat goes to the one waiting
+    moves.cancel(first.token)  # the seat goes to the one waiting
     event_store().metas([SLUG])
     aws.dynamodb().scan(TableName=config.table_name())
 

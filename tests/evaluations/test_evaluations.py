@@ -17,7 +17,7 @@ from chalicelib.core.errors import Conflict
 from chalicelib.evaluations import service as evaluations
 from chalicelib.evaluations.store import evaluation_store
 from chalicelib.events.store import event_store
-from chalicelib.registrations import attendance
+from chalicelib.registrations import moves
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.model import Registration
 from tests.support.accounts import make_account, sign_in
@@ -43,7 +43,7 @@ def held_yesterday(people: int = 3, cancelled: int = 0) -> list[Registration]:
         registration.register(SLUG, registration_form(name=f"Deelnemer {i}"), "nl").registration for i in range(people)
     ]
     for reg in regs[people - cancelled :]:
-        registration.cancel(reg.token)
+        moves.cancel(reg.token)
     event = event_store().get(SLUG)
     event.date, event.registration_deadline = (clock.now() - timedelta(days=1)).date(), None
     store_event(event)
@@ -52,7 +52,7 @@ def held_yesterday(people: int = 3, cancelled: int = 0) -> list[Registration]:
 
 def check_in(reg: Registration) -> None:
     organiser = Account(email=ORGANISER, name="Org", organisation="", job="", created_at=clock.now())
-    attendance.check_in(organiser, SLUG, reg.key, attended=True)
+    moves.by_organiser(organiser, SLUG, reg.key, "aanwezig")
 
 
 def evaluation_links() -> dict[str, str]:

@@ -9,6 +9,7 @@ from icalendar import Calendar
 from chalicelib.accounts.store import account_store
 from chalicelib.audit.store import audit_store
 from chalicelib.core import clock
+from chalicelib.registrations import moves
 from chalicelib.registrations import service as registration
 from tests.support.accounts import make_account, member_feed_path, sign_in
 from tests.support.events import BASE, event_form, version
@@ -103,7 +104,7 @@ def test_the_personal_file_follows_the_registration(make_event, visitor):
     assert entries(calendar_of(visitor.get(f"/r/{waiting.token}.ics")))[UID]["status"] == "TENTATIVE"
     assert f'href="/r/{seat.token}.ics"' in visitor.get(f"/r/{seat.token}").body.decode()
     # cancelled: METHOD:CANCEL takes it out of the calendar that imported it, outranking the copy held
-    registration.cancel(seat.token)
+    moves.cancel(seat.token)
     gone = calendar_of(visitor.get(f"/r/{seat.token}.ics"))
     assert gone["method"] == "CANCEL"
     assert (entries(gone)[UID]["status"], entries(gone)[UID]["sequence"]) == ("CANCELLED", 1)
@@ -148,7 +149,7 @@ def test_a_member_subscribes_to_the_meetings_they_registered_for(make_event, cli
     assert statuses == {UID: "TENTATIVE", "tweede@network-portal": "CONFIRMED"}
     # a cancelled registration stays in the feed as cancelled, so the calendar lets go of it
     [second] = [r for r in registration.of_person(email) if r.event_slug == "tweede"]
-    registration.cancel(second.token)
+    moves.cancel(second.token)
     assert entries(calendar_of(anonymous.get(path)))["tweede@network-portal"]["status"] == "CANCELLED"
 
 

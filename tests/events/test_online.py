@@ -12,6 +12,7 @@ from icalendar import Calendar
 from chalicelib.core.errors import InvalidInput
 from chalicelib.events.model import AttendanceMode
 from chalicelib.events.store import event_store
+from chalicelib.registrations import moves
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.store import registration_store
 from tests.support.accounts import make_account, sign_in
@@ -142,7 +143,7 @@ def test_a_freed_online_seat_goes_to_the_online_waiting_list(make_event):
     waiting_on_site = register("location")
     waiting_online = register("online")
 
-    registration.cancel(online.token)
+    moves.cancel(online.token)
 
     assert registration_store().get(SLUG, waiting_online.sk).status == "confirmed"
     assert registration_store().get(SLUG, waiting_on_site.sk).status == "waiting"
@@ -312,12 +313,11 @@ def test_the_evaluation_goes_to_who_was_checked_in_and_to_online_seats(make_even
     from chalicelib.accounts.model import Account
     from chalicelib.core import clock
     from chalicelib.evaluations import service as evaluations
-    from chalicelib.registrations import attendance
 
     make_event(online_capacity=2, online_link=LINK)
     checked_in, absent, online = register("location"), register("location"), register("online")
     organiser = Account(email="org@zwijndrecht.nl", name="Org", organisation="", job="", created_at=clock.now())
-    attendance.check_in(organiser, SLUG, checked_in.key, attended=True)
+    moves.by_organiser(organiser, SLUG, checked_in.key, "aanwezig")
     event = event_store().get(SLUG)
     event.date, event.registration_deadline = (clock.now() - timedelta(days=1)).date(), None
     make_event(**{k: getattr(event, k) for k in ("date", "registration_deadline", "online_capacity", "online_link")})

@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.events.parts import Question, QuestionKind
 from chalicelib.events.store import event_store
-from chalicelib.registrations import attendance
+from chalicelib.registrations import attendance, moves
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.store import registration_store
 from tests.support.factories import registration_form
@@ -103,7 +103,7 @@ def test_answers_are_counted_on_the_overview_and_in_the_export(make_event, organ
     registration.register(SLUG, answered_form(answer_4_0="yes", answer_5="Wat werkt?"), "nl")
     registration.register(SLUG, answered_form(answer_1="no", answer_4_0="yes", answer_4_1="yes"), "nl")
     cancelled = registration.register(SLUG, answered_form(answer_4_1="yes"), "nl").registration
-    registration.cancel(cancelled.token)  # counts no more
+    moves.cancel(cancelled.token)  # counts no more
     figures = attendance.overview(SLUG).answers
     assert (figures["1"], figures["1#yes"], figures["1#no"]) == (2, 1, 1)
     assert (figures["4#polarisatie"], figures["4#extremisme"], figures["5"]) == (2, 1, 1)

@@ -17,9 +17,11 @@ from chalicelib.events.parts import Slot, Speaker, Workshop
 from chalicelib.events.store import event_store
 from chalicelib.library import materials, speakers
 from chalicelib.library.model import Material, materials_of
-from chalicelib.registrations import attendance
+from chalicelib.registrations import attendance, changes, moves
 from chalicelib.registrations import service as registration
-from chalicelib.registrations.store import RegistrationStore, StaleRegistration, registration_store
+from chalicelib.registrations.lifecycle import RegistrationStatus
+from chalicelib.registrations.seats import StaleRegistration, seat_store
+from chalicelib.registrations.store import registration_store
 from tests.support.accounts import make_account
 from tests.support.aws import NOW
 from tests.support.documents import pdf
@@ -224,7 +226,7 @@ def test_changing_a_workshop_moves_the_seat_and_a_full_one_is_refused(visitor):
 def test_cancelling_frees_the_workshop_seat(visitor):
     with_round()
     reg = register(2)
-    registration.cancel(reg.token)
+    moves.cancel(reg.token)
     assert taken() == {}
     assert registration_store().get(SLUG, reg.sk).workshops == {}
 
@@ -237,7 +239,7 @@ def test_the_waiting_list_chooses_once_it_has_a_seat(moto):
     with pytest.raises(Conflict):
         registration.choose_workshops(waiting.token, {"round_4": "1"})
 
-    registration.cancel(seated.token)  # the waiting person gets the seat, and chooses on their page
+    moves.cancel(seated.token)  # the waiting person gets the seat, and chooses on their page
 
     assert taken() == {}
     chosen = registration.choose_workshops(waiting.token, {"round_4": "2"})
@@ -372,10 +374,10 @@ def test_a_workshop_is_never_overbooked(moto_server, monkeypatch):
 
 
 def test_negative_control_without_the_workshop_condition_it_overbooks(moto_server, monkeypatch):
-    original = RegistrationStore._counters
+    original = changes.counters
 
-    def unguarded(self: RegistrationStore, slug: str, condition: str, *args: Any, **steps: Any) -> dict[str, Any]:
-        item = original(self, slug, condition, *args, **steps)
+    def unguarded(table: str, slug: str, condition: str, *args: Any, **steps: Any) -> dict[str, Any]:
+        item = original(table, slug, condition, *args, **steps)
         update = item["Update"]
         update["ConditionExpression"] = update["ConditionExpression"].split(" AND attribute_exists(workshop_seats")[0]
         names = update["ExpressionAttributeNames"]
@@ -384,7 +386,7 @@ def test_negative_control_without_the_workshop_condition_it_overbooks(moto_serve
         }
         return item
 
-    monkeypatch.setattr(RegistrationStore, "_counters", unguarded)
+    monkeypatch.setattr(changes, "counters", unguarded)
 
     outcomes = race_for_one_workshop(monkeypatch)
 
@@ -419,7 +421,7 @@ def test_two_changes_from_one_old_page_do_not_free_a_seat_twice(visitor):
     registration.choose_workshops(reg.token, {"round_4": "3"})
     # the same old registration, as a second tab still holds it: its choice was 1
     with pytest.raises(StaleRegistration):
-        registration_store().change_workshops(reg, {"4": 2})
+        seat_store().change_workshops(reg, {"4": 2})
     assert taken() == {"4-3": 1}
 
 
@@ -428,8 +430,8 @@ def test_a_cancellation_racing_a_change_frees_exactly_the_seat_held(visitor):
     reg = register(1)
     registration.choose_workshops(reg.token, {"round_4": "3"})
     with pytest.raises(StaleRegistration):  # the cancel read the old choice: refused, then read again
-        registration_store().cancel(reg, "2027-01-01T00:00:00+00:00", None)
-    registration.cancel(reg.token)
+        seat_store().release(reg, RegistrationStatus.CANCELLED, "2027-01-01T00:00:00+00:00", None)
+    moves.cancel(reg.token)
     assert taken() == {}
 
 
@@ -441,7 +443,7 @@ def test_an_organiser_cancelling_frees_the_workshop_and_registering_again_takes_
     form = registration_form(round_4="2")
     reg = registration.register(SLUG, form, "nl").registration
     organiser = Account("org@zwijndrecht.nl", "Org", "", "", clock.now(), status="approved", access="organiser")
-    registration.cancel_by_organiser(organiser, SLUG, reg.key)
+    moves.by_organiser(organiser, SLUG, reg.key, "annuleren")
     assert taken() == {}
     again = registration.register(SLUG, {**form, "round_4": "3"}, "nl").registration
     assert (again.status, again.workshops) == ("confirmed", {"4": 3})
@@ -586,10 +588,10 @@ def test_the_workshop_check_in_holds_only_while_the_seat_is_held(visitor):
     reg = register(3)
     organiser = make_account("org@zwijndrecht.nl", access="organiser")
     event = event_store().get(SLUG)
-    registration.cancel(reg.token)
+    moves.cancel(reg.token)
     # a page read before the cancellation: the store's condition refuses, nothing is written
     with pytest.raises(StaleRegistration):
-        registration_store().set_workshop_attended(reg, "4-3", True, {})
+        seat_store().set_workshop_attended(reg, "4-3", True, {})
     assert registration.by_key(SLUG, reg.key).workshops_attended == frozenset()
     with pytest.raises(Conflict):
         attendance.check_in_workshop(organiser, event, reg.key, "4-3", attended=True)
@@ -636,7 +638,7 @@ def test_leaving_a_workshop_or_the_meeting_takes_its_check_in_along(visitor):
     assert (moved.workshops, moved.workshops_attended) == ({"4": 1}, frozenset())
 
     attendance.check_in_workshop(organiser, event, reg.key, "4-1", attended=True)
-    attendance.check_in(organiser, SLUG, reg.key, attended=False)  # not at the meeting: at none of it
+    moves.by_organiser(organiser, SLUG, reg.key, "afwezig")  # not at the meeting: at none of it
     undone = registration.by_key(SLUG, reg.key)
     assert (undone.attended_at, undone.workshops_attended) == (None, frozenset())
 

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from chalicelib.accounts.model import Account
 from chalicelib.core import clock
-from chalicelib.registrations import attendance
+from chalicelib.registrations import moves
 from chalicelib.registrations import service as registration
 from tests.support.aws import deliver_exports
 from tests.support.factories import registration_form
@@ -19,7 +19,7 @@ SLUG = "netwerkbijeenkomst-test"
 
 def check_in(reg) -> None:
     organiser = Account(email="org@zwijndrecht.nl", name="Org", organisation="", job="", created_at=clock.now())
-    attendance.check_in(organiser, SLUG, reg.key, attended=True)
+    moves.by_organiser(organiser, SLUG, reg.key, "aanwezig")
 
 
 def certificate(client, token: str):

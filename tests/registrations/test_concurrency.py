@@ -17,9 +17,9 @@ import pytest
 from chalicelib.core import aws
 from chalicelib.core.dynamo import to_attrs
 from chalicelib.events.store import EventStore, event_store
-from chalicelib.registrations import attendance
+from chalicelib.registrations import attendance, changes, moves
 from chalicelib.registrations import service as registration
-from chalicelib.registrations.store import RegistrationStore, registration_store
+from chalicelib.registrations.store import registration_store
 from tests.support.aws import LOCAL_STAGE
 from tests.support.factories import build_event, registration_form, store_event
 from tests.support.races import read_then_wait
@@ -79,14 +79,14 @@ def figures_are_kept() -> bool:
 
 def without_seat_condition(monkeypatch: pytest.MonkeyPatch) -> None:
     """Registrations' transactions take a seat whether or not one is left."""
-    original = RegistrationStore._counters
+    original = changes.counters
 
-    def unguarded(self: RegistrationStore, slug: str, condition: str, *args: Any, **steps: int) -> dict[str, Any]:
+    def unguarded(table: str, slug: str, condition: str, *args: Any, **steps: int) -> dict[str, Any]:
         return original(
-            self, slug, condition.replace("#confirmed < #capacity", "#capacity = #capacity"), *args, **steps
+            table, slug, condition.replace("#confirmed < #capacity", "#capacity = #capacity"), *args, **steps
         )
 
-    monkeypatch.setattr(RegistrationStore, "_counters", unguarded)
+    monkeypatch.setattr(changes, "counters", unguarded)
 
 
 def test_negative_control_without_the_seat_condition_overbooking_is_caught(seats, monkeypatch):
@@ -162,7 +162,7 @@ def race_to_promote() -> Counter[str]:
     def promote(key: str) -> str:
         barrier.wait()
         try:
-            registration.promote(organiser, SLUG, key)
+            moves.by_organiser(organiser, SLUG, key, "promoveren")
         except Conflict:
             return "refused"
         return "promoted"

@@ -8,6 +8,7 @@ import pytest
 
 from chalicelib.core import aws, config
 from chalicelib.events.store import event_store
+from chalicelib.registrations import moves
 from chalicelib.registrations import service as registration
 from tests.support.aws import NOW, deliver_mail, sent_mail
 from tests.support.factories import in_days, registration_form
@@ -30,7 +31,7 @@ def test_reminders_go_to_confirmed_attendees_once(make_event, client, now):
     make_event(slug="later", date=(NOW + timedelta(days=10)).date(), registration_deadline=None)
     confirmed_one, confirmed_two, waiting = register_many("overmorgen", 3)
     register_many("later", 1)
-    registration.cancel(confirmed_two.token)  # the waiting person moves up
+    moves.cancel(confirmed_two.token)  # the waiting person moves up
     before = len(sent_mail())
 
     assert scheduled(client, "send_reminders") == {"jobs": 1}  # "later" is not due yet
@@ -63,7 +64,7 @@ def old_event(make_event, now):
     """An event with one seat: one confirmed, one who left the waiting list, one still waiting."""
     make_event(slug="oud", date=(NOW + timedelta(days=5)).date(), capacity=1, registration_deadline=None)
     kept_seat, leaving, waiting = register_many("oud", 3)
-    registration.cancel(leaving.token)
+    moves.cancel(leaving.token)
     return kept_seat, leaving, waiting
 
 

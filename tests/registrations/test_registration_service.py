@@ -13,6 +13,7 @@ from chalicelib.core.errors import (
 )
 from chalicelib.events.model import AttendanceMode
 from chalicelib.events.store import event_store
+from chalicelib.registrations import moves
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.store import registration_store
 from tests.support.aws import sent_mail
@@ -68,7 +69,7 @@ def test_cancelling_frees_the_seat_for_the_first_in_line(make_event):
     first = registration.register("netwerkbijeenkomst-test", registration_form(), "nl").registration
     second = registration.register("netwerkbijeenkomst-test", registration_form(), "nl").registration
 
-    cancelled = registration.cancel(holder.token)
+    cancelled = moves.cancel(holder.token)
 
     assert cancelled.status == "cancelled"
     assert registration.find(first.token)[0].status == "confirmed"
@@ -85,7 +86,7 @@ def test_cancelling_frees_the_seat_for_the_first_in_line(make_event):
 def test_cancelling_without_a_waiting_list_gives_the_seat_back(make_event):
     make_event(capacity=1)
     holder = registration.register("netwerkbijeenkomst-test", registration_form(), "nl").registration
-    registration.cancel(holder.token)
+    moves.cancel(holder.token)
 
     assert event_store().get_meta("netwerkbijeenkomst-test").confirmed == 0
     newcomer = registration.register("netwerkbijeenkomst-test", registration_form(), "nl").registration
@@ -97,7 +98,7 @@ def test_leaving_the_waiting_list(make_event):
     registration.register("netwerkbijeenkomst-test", registration_form(), "nl")
     waiting = registration.register("netwerkbijeenkomst-test", registration_form(), "nl").registration
 
-    registration.cancel(waiting.token)
+    moves.cancel(waiting.token)
 
     event = event_store().get_meta("netwerkbijeenkomst-test")
     assert (event.confirmed, event.waiting) == (1, 0)
@@ -107,9 +108,9 @@ def test_leaving_the_waiting_list(make_event):
 def test_cancelling_twice_is_refused(make_event):
     make_event()
     reg = registration.register("netwerkbijeenkomst-test", registration_form(), "nl").registration
-    registration.cancel(reg.token)
+    moves.cancel(reg.token)
     with pytest.raises(AlreadyCancelled):
-        registration.cancel(reg.token)
+        moves.cancel(reg.token)
     assert event_store().get_meta("netwerkbijeenkomst-test").confirmed == 0
 
 
@@ -117,7 +118,7 @@ def test_someone_who_cancelled_may_register_again(make_event):
     make_event()
     form = registration_form()
     first = registration.register("netwerkbijeenkomst-test", form, "nl").registration
-    registration.cancel(first.token)
+    moves.cancel(first.token)
 
     again = registration.register("netwerkbijeenkomst-test", form, "nl")
 
@@ -145,7 +146,7 @@ def test_cancelling_after_the_start_is_refused(make_event, now):
     reg = registration.register("netwerkbijeenkomst-test", registration_form(), "nl").registration
     now["value"] = in_days(500)
     with pytest.raises(RegistrationClosed):
-        registration.cancel(reg.token)
+        moves.cancel(reg.token)
 
 
 def test_invalid_input_writes_nothing(make_event):

@@ -11,8 +11,9 @@ import pytest
 
 from chalicelib.core import clock
 from chalicelib.events.store import event_store
-from chalicelib.registrations import attendance, retention
+from chalicelib.registrations import attendance, moves, retention
 from chalicelib.registrations import service as registration
+from chalicelib.registrations.seats import seat_store
 from chalicelib.registrations.store import registration_store
 from tests.support.accounts import make_account, sign_in
 from tests.support.factories import confirmed_attendees, registration_form
@@ -145,16 +146,16 @@ def test_the_figures_follow_every_change_and_equal_a_slow_count(make_event, now)
         for i in range(5)
     ]  # three confirmed, two waiting
     check()
-    attendance.check_in(organiser, SLUG, people[0].key, attended=True)
+    moves.by_organiser(organiser, SLUG, people[0].key, "aanwezig")
     check()
-    registration.cancel(people[0].token)  # a checked-in seat goes to the first in line
+    moves.cancel(people[0].token)  # a checked-in seat goes to the first in line
     check()
-    attendance.check_in(organiser, SLUG, people[3].key, attended=True)
-    attendance.check_in(organiser, SLUG, people[3].key, attended=False)
+    moves.by_organiser(organiser, SLUG, people[3].key, "aanwezig")
+    moves.by_organiser(organiser, SLUG, people[3].key, "afwezig")
     check()
-    registration.cancel(people[4].token)  # leaves the waiting list
+    moves.cancel(people[4].token)  # leaves the waiting list
     check()
-    registration.cancel_by_organiser(organiser, SLUG, people[1].key)
+    moves.by_organiser(organiser, SLUG, people[1].key, "annuleren")
     check()
     registration.register(SLUG, registration_form(email="p1@rotterdam.nl", name="P 1", role="Anders"), "nl")
     check()  # registered again: the cancelled one's figures went
@@ -166,13 +167,13 @@ def test_the_figures_follow_every_change_and_equal_a_slow_count(make_event, now)
 
 def _stale_check_in(slug: str) -> None:
     """Two organisers check the same person in from the same page: the second writes from a stale read."""
-    from chalicelib.registrations.store import StaleRegistration
+    from chalicelib.registrations.seats import StaleRegistration
 
     reg = registration.register(slug, registration_form(email="dubbel@rotterdam.nl"), "nl").registration
     read_by_both = registration_store().get(slug, reg.sk)
-    registration_store().set_attended(read_by_both, clock.now().isoformat(), {})
+    seat_store().set_attended(read_by_both, clock.now().isoformat(), {})
     with contextlib.suppress(StaleRegistration):  # refused, as it should be; the negative control lets it through
-        registration_store().set_attended(read_by_both, clock.now().isoformat(), {})
+        seat_store().set_attended(read_by_both, clock.now().isoformat(), {})
 
 
 def test_a_check_in_from_a_stale_read_is_refused_and_counted_once(make_event):
@@ -183,12 +184,12 @@ def test_a_check_in_from_a_stale_read_is_refused_and_counted_once(make_event):
 
 
 def test_negative_control_without_the_list_key_condition_the_figures_drift(make_event, monkeypatch):
-    from chalicelib.registrations.store import RegistrationStore
+    from chalicelib.registrations.seats import SeatStore
 
     make_event()
-    transact = RegistrationStore._transact
+    transact = SeatStore._transact
 
-    def unguarded(self: RegistrationStore, items: list, audit: object) -> None:
+    def unguarded(self: SeatStore, items: list, audit: object) -> None:
         for item in items:
             update = item.get("Update", {})
             if "GSI1SK = :was_listed" in update.get("ConditionExpression", ""):
@@ -196,7 +197,7 @@ def test_negative_control_without_the_list_key_condition_the_figures_drift(make_
                 update["ExpressionAttributeValues"].pop(":was_listed")
         transact(self, items, audit)
 
-    monkeypatch.setattr(RegistrationStore, "_transact", unguarded)
+    monkeypatch.setattr(SeatStore, "_transact", unguarded)
     _stale_check_in(SLUG)
     assert event_store().figures(SLUG)["status#attended"] == 2  # the check above would have failed
 

@@ -160,14 +160,9 @@ MATRIX = {
     ("POST", "/beheer/bijeenkomsten/{slug}/export", f"/beheer/bijeenkomsten/{SLUG}/export"): (401, 403, 303),
     (
         "GET",
-        "/beheer/bijeenkomsten/{slug}/aanmeldingen/{key}/annuleren",
+        "/beheer/bijeenkomsten/{slug}/aanmeldingen/{key}/{action}",
         f"/beheer/bijeenkomsten/{SLUG}/aanmeldingen/{'0' * 32}/annuleren",
     ): (303, 403, 404),
-    (
-        "POST",
-        "/beheer/bijeenkomsten/{slug}/aanmeldingen/{key}/annuleren",
-        f"/beheer/bijeenkomsten/{SLUG}/aanmeldingen/{'0' * 32}/annuleren",
-    ): (401, 403, 404),
     (
         "POST",
         "/beheer/bijeenkomsten/{slug}/aanmeldingen/{key}/{action}",
