@@ -28,7 +28,6 @@ import boto3
 import click
 import yaml
 
-from chalicelib.events.store import event_store
 from devtools.stage import use_stage
 
 
@@ -114,16 +113,17 @@ def send_newsletter(subject: str, body: click.utils.LazyFile) -> None:
 @click.option("--slug", help="Open this meeting's evaluation now, whatever its date (to try it on the demo)")
 def send_evaluations(slug: str | None) -> None:
     """Run the daily evaluation job by hand: yesterday's meetings (or the one named) get their evaluation mail."""
-    from chalicelib.core import clock
+    from chalicelib.core.errors import EventNotFound
     from chalicelib.evaluations import service as evaluations
 
     if slug is None:
         click.echo(f"evaluations opened: {evaluations.send_evaluations()}")
         return
-    event = event_store().get(slug)
-    if event is None or event.status != "published":
-        raise click.BadParameter(f"no published event {slug!r}", param_hint="--slug")
-    if evaluations.open_evaluation(event, "manage.py send-evaluations", clock.now()):
+    try:
+        opened = evaluations.open_by_hand(slug, "manage.py send-evaluations")
+    except EventNotFound as missing:
+        raise click.BadParameter(f"no published event {slug!r}", param_hint="--slug") from missing
+    if opened:
         click.echo(f"opened; the mail worker sends it. Results: /beheer/bijeenkomsten/{slug}/evaluatie")
     else:
         click.echo("its evaluation was opened before")

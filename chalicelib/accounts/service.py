@@ -16,7 +16,7 @@ from chalicelib.accounts import rate_limit, sessions
 from chalicelib.accounts.forms import clean_account_request, clean_profile
 from chalicelib.accounts.model import Access, Account, AccountStatus
 from chalicelib.accounts.store import AccountExists, LinkUnusable, StaleAccount, account_store
-from chalicelib.audit.store import audit_entry
+from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock, config
 from chalicelib.core.errors import Conflict, InvalidInput, LinkInvalid, NotFound, TooManyAttempts
 from chalicelib.core.forms import FieldError
@@ -57,7 +57,7 @@ def change_trusted_domain(organiser: Account, form: Mapping[str, str], add: bool
         if domain not in before:
             raise NotFound()
         after = [d for d in before if d != domain]
-    entry = audit_entry(
+    entry = AuditChange(
         organiser.email,
         "domain.added" if add else "domain.removed",
         domain,
@@ -310,7 +310,7 @@ def _save(account: Account, actor: str, action: str, before: dict[str, Any]) -> 
     )
     if ends_sessions:
         account.session_epoch += 1
-    entry = audit_entry(actor, action, account.email, before, _snapshot(account), clock.now().isoformat())
+    entry = AuditChange(actor, action, account.email, before, _snapshot(account), clock.now().isoformat())
     try:
         account_store().save(account, entry)
     except StaleAccount as exc:

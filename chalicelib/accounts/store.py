@@ -13,7 +13,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.accounts.model import Account, AccountStatus
-from chalicelib.audit.store import audit_put
+from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import (
     cancellation_codes,
@@ -104,7 +104,7 @@ class AccountStore:
             raise
         return link_token
 
-    def save(self, account: Account, audit: dict[str, Any] | None = None) -> None:
+    def save(self, account: Account, audit: AuditChange | None = None) -> None:
         """Write a changed account if nobody changed it since it was read; with its audit entry."""
         expected = account.version
         account.version += 1
@@ -119,7 +119,7 @@ class AccountStore:
             }
         ]
         if audit:
-            items.append({"Put": {"TableName": self._table, "Item": to_attrs(audit)}})
+            items.append(audit_put(self._table, audit))
         try:
             self._client.transact_write_items(TransactItems=items)
         except ClientError as error:
@@ -325,7 +325,7 @@ class AccountStore:
         response = self._client.get_item(TableName=self._table, Key=_DOMAINS_KEY, ConsistentRead=True)
         return sorted(from_attrs(response.get("Item", {})).get("domains", []))
 
-    def set_trusted_domains(self, before: list[str], after: list[str], audit: dict[str, Any]) -> None:
+    def set_trusted_domains(self, before: list[str], after: list[str], audit: AuditChange) -> None:
         """Replace the list if it is still `before` (two organisers editing at once); StaleAccount if not."""
         condition = "attribute_not_exists(PK)" if not before else "domains = :before"
         put: dict[str, Any] = {

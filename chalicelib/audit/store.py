@@ -23,25 +23,33 @@ MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 CURSOR = re.compile(r"^\d{4}-\d{2}-\d{2}T[0-9:.+-]{8,40}#[0-9a-f]{8}$")
 
 
-def audit_entry(
-    actor: str, action: str, target: str, before: dict[str, Any], after: dict[str, Any], at: str
-) -> dict[str, Any]:
-    """An audit item, to put in the same transaction as the change it records."""
-    return {
-        "PK": audit_pk(at[:7]),
-        "SK": f"{at}#{secrets.token_hex(4)}",
-        "type": "audit",
-        "actor": actor,
-        "action": action,
-        "target": target,
-        "before": before,
-        "after": after,
-    }
+@dataclass(frozen=True)
+class AuditChange:
+    """A change a person (or an import, or a job) made, to record in the same transaction as the change."""
+
+    actor: str  # who: an address, or the name of the import or job
+    action: str  # what, as "{thing}.{change}": "registration.cancelled", "event.updated" ...
+    target: str  # on what: a slug, "{slug}/{registration key}", a material id ...
+    before: dict[str, Any]  # the fields it changed, as they were
+    after: dict[str, Any]  # and as they are now
+    at: str  # when, as an ISO moment on the network's clock
+
+    def to_item(self) -> dict[str, Any]:
+        return {
+            "PK": audit_pk(self.at[:7]),  # one partition per month, newest first by sort key
+            "SK": f"{self.at}#{secrets.token_hex(4)}",
+            "type": "audit",
+            "actor": self.actor,
+            "action": self.action,
+            "target": self.target,
+            "before": self.before,
+            "after": self.after,
+        }
 
 
-def audit_put(table: str, entry: dict[str, Any]) -> dict[str, Any]:
-    """The entry as a transaction item."""
-    return {"Put": {"TableName": table, "Item": to_attrs(entry)}}
+def audit_put(table: str, change: AuditChange) -> dict[str, Any]:
+    """The change as an item of the transaction that makes it."""
+    return {"Put": {"TableName": table, "Item": to_attrs(change.to_item())}}
 
 
 @dataclass(frozen=True)
@@ -69,9 +77,9 @@ class AuditStore:
         self._client = client
         self._table = table
 
-    def put(self, entry: dict[str, Any]) -> None:
+    def put(self, change: AuditChange) -> None:
         """For changes that are a single write anyway (a download, a sent message)."""
-        self._client.put_item(TableName=self._table, Item=to_attrs(entry))
+        self._client.put_item(TableName=self._table, Item=to_attrs(change.to_item()))
 
     def month(self, month: str, limit: int, cursor: str | None = None) -> AuditPage:
         """One month's entries, newest first, `limit` at a time."""

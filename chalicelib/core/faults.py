@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+from botocore.exceptions import BotoCoreError, ClientError, ConnectionError, HTTPClientError
 
 from chalicelib.core.dynamo import cancellation_codes, is_cancelled
 from chalicelib.core.errors import ServiceBusy
@@ -42,6 +42,11 @@ def is_passing(error: BaseException) -> bool:
         return not is_cancelled(error) and bool(_PASSING_REASONS.intersection(cancellation_codes(error)))
     status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
     return error.response.get("Error", {}).get("Code") in _PASSING or status >= 500
+
+
+def is_aws_error(error: BaseException) -> bool:
+    """Any failure of an AWS call: an answer with an error, or none at all."""
+    return isinstance(error, (ClientError, BotoCoreError))
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -38,7 +38,7 @@ _TAGS = {
 @cache
 def _markdown() -> Any:
     # imported here (about 15 ms): pages show stored HTML (`sanitised`); only saving Markdown, news
-    # and events saved before their HTML was kept need the parser.
+    # need the parser.
     # Raw HTML in Markdown is off; nh3 then removes whatever else could run or track.
     from markdown_it import MarkdownIt
 

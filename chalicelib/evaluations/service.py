@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from chalicelib.accounts.model import Account
-from chalicelib.audit.store import audit_entry
+from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock
-from chalicelib.core.errors import Conflict
+from chalicelib.core.errors import Conflict, EventNotFound
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _, translations
 from chalicelib.evaluations.model import (
@@ -153,7 +153,7 @@ def close(organiser: Account, slug: str) -> None:
     """Close an open evaluation before its days are over, so that its results show; audited."""
     event = workspace.get(slug)
     at = clock.now()
-    entry = audit_entry(organiser.email, "event.evaluation_closed", slug, {}, {"at": at.isoformat()}, at.isoformat())
+    entry = AuditChange(organiser.email, "event.evaluation_closed", slug, {}, {"at": at.isoformat()}, at.isoformat())
     if not event_store().close_evaluation(slug, at.isoformat(), entry) and event.evaluation_opened_at is None:
         raise EvaluationNotOpen()
 
@@ -187,6 +187,15 @@ def open_evaluation(event: Event, actor: str, now: datetime) -> bool:
     except JobExists:
         jobs.restart(job_id)  # recorded by a run whose queue message may never have gone out
     return event_store().mark_evaluation_opened(event.slug, now.isoformat())
+
+
+def open_by_hand(slug: str, actor: str) -> bool:
+    """Open one published meeting's evaluation now, whatever its date (`manage.py send-evaluations
+    --slug`, to try it on the demo); False if it was opened before. EventNotFound for no such meeting."""
+    event = event_store().get_meta(slug)
+    if event is None or event.status != EventStatus.PUBLISHED:
+        raise EventNotFound()
+    return open_evaluation(event, actor, clock.now())
 
 
 def send_evaluations() -> int:

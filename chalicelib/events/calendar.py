@@ -120,7 +120,7 @@ def _entry(event: Event, status: Attendance, own_cancellation: bool = False) -> 
     entry.add("dtstart", event.starts_at)
     entry.add("dtend", event.ends_at)
     entry.add("status", status)
-    entry.add("location", ", ".join(part for part in (event.room, event.venue, event.address) if part))
+    entry.add("location", event.place)
     entry.add("description", event.summary or event.description)
     entry.add("url", f"{config.base_url()}/events/{event.slug}")
     return entry

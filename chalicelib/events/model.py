@@ -172,7 +172,7 @@ class Event:
         default="",
     )
     # the description rendered and sanitised when it is saved (events/workspace.py), so that an event
-    # page shows it without loading a Markdown parser on a cold start; empty on items saved before
+    # page shows it without loading a Markdown parser on a cold start
     description_html: str = ""
     audience: str = editable(_("Doelgroep"), "textarea", limit=1000, api=Api.SUMMARY, default="")
     roles: tuple[str, ...] = editable(
@@ -213,6 +213,11 @@ class Event:
     # the other items of its partition that the event's one Query brings along, as stored: its
     # materials, which the library reads (library/model.py `materials_of`)
     attached: list[dict[str, Any]] = field(default_factory=list, metadata=kept_out)
+
+    @property
+    def place(self) -> str:
+        """Where it is, as mails, calendars and certificates write it: room, venue, address."""
+        return ", ".join(part for part in (self.room, self.venue, self.address) if part)
 
     @property
     def starts_at(self) -> datetime:

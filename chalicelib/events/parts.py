@@ -81,7 +81,7 @@ class Slot:
     def from_item(cls, item: dict[str, Any]) -> Slot:
         position = int(item["SK"].removeprefix(SLOT_PREFIX))
         slot = from_attributes(cls, item, position=position)
-        return slot if slot.order else Slot(**{**vars(slot), "order": position})
+        return slot
 
 
 ANSWERED = "answer#"  # the start of the figures that count answers to the form's questions

@@ -12,7 +12,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.audit.store import audit_put
+from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import (
     from_attrs,
@@ -257,7 +257,7 @@ class EventStore:
             raise
         return True
 
-    def close_evaluation(self, slug: str, at: str, audit: dict[str, Any]) -> bool:
+    def close_evaluation(self, slug: str, at: str, audit: AuditChange) -> bool:
         """Close an open evaluation now, with its audit entry; False if it was not open (nothing changes)."""
         try:
             self._client.transact_write_items(
@@ -312,7 +312,7 @@ class EventStore:
             events += [Event.from_item(i) for i in items]
         return sorted(events, key=lambda e: (e.date, e.start), reverse=True)
 
-    def create(self, event: Event, audit: dict[str, Any]) -> None:
+    def create(self, event: Event, audit: AuditChange) -> None:
         """A new event with its programme and audit entry; SlugTaken if the slug is in use."""
         meta = {"Put": {"TableName": self._table, "Item": to_attrs(event.to_item())}}
         meta["Put"]["ConditionExpression"] = "attribute_not_exists(PK)"
@@ -327,7 +327,7 @@ class EventStore:
     def update(
         self,
         event: Event,
-        audit: dict[str, Any],
+        audit: AuditChange,
         removed_slots: tuple[int, ...] = (),
         held_workshops: Collection[str] = (),
     ) -> None:
@@ -342,17 +342,12 @@ class EventStore:
         names = {f"#f{i}": name for i, name in enumerate(fields)}
         values = {f":v{i}": value for i, value in enumerate(fields.values())}
         update = "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(fields))) + ", version = :next"
-        # an event from before online seats and workshop rounds gets their counters, which only
-        # registrations change
-        update += ", confirmed_online = if_not_exists(confirmed_online, :zero)"
-        update += ", waiting_online = if_not_exists(waiting_online, :zero)"
-        update += ", workshops_taken = if_not_exists(workshops_taken, :nothing)"
         if event.registration_deadline is None:
             update += " REMOVE registration_deadline"
         # the condition sees the item as stored: its seats against the new capacities
         seats, seat_names, seat_values = _seat_condition(event, set(held_workshops))
         names.update(seat_names)
-        values.update({":read": event.version, ":next": event.version + 1, ":nothing": {}, **seat_values})
+        values.update({":read": event.version, ":next": event.version + 1, **seat_values})
         meta = {
             "Update": {
                 "TableName": self._table,
@@ -405,7 +400,7 @@ class EventStore:
                 return False
             params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
-    def delete_draft(self, event: Event, audit: dict[str, Any]) -> None:
+    def delete_draft(self, event: Event, audit: AuditChange) -> None:
         """Remove a draft and its programme; StaleEvent if it changed, was published or got registrations."""
         pk = event_pk(event.slug)
         meta = {

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.accounts.model import Account
-from chalicelib.audit.store import audit_entry
+from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock, config, richtext
 from chalicelib.core.errors import Conflict, InvalidInput, NotFound
 from chalicelib.core.forms import FieldError
@@ -85,7 +85,7 @@ def write(organiser: Account, event: Event, action: str, before: dict[str, Any],
     if before.get("status") != EventStatus.PUBLISHED:
         event.stamp_publication(clock.now())
     old, new = _changes(before, snapshot(event))
-    entry = audit_entry(organiser.email, action, event.slug, old, new, clock.now().isoformat())
+    entry = AuditChange(organiser.email, action, event.slug, old, new, clock.now().isoformat())
     try:
         event_store().update(event, entry, removed, held_workshops=read)
     except StaleEvent as exc:
@@ -107,7 +107,7 @@ def follow_programme(event: Event) -> None:
 def create(organiser: Account, form: Mapping[str, str]) -> Event:
     event = Event(**clean_event(form, new=True), status=EventStatus.DRAFT)  # published when the programme is ready
     render_description(event)
-    entry = audit_entry(organiser.email, "event.created", event.slug, {}, snapshot(event), clock.now().isoformat())
+    entry = AuditChange(organiser.email, "event.created", event.slug, {}, snapshot(event), clock.now().isoformat())
     try:
         event_store().create(event, entry)
     except SlugTaken as exc:
@@ -153,7 +153,7 @@ def import_event(actor: str, event: Event, now: datetime) -> None:
     if existing is None or existing.status != EventStatus.PUBLISHED:
         event.stamp_publication(now)
     if existing is None:
-        entry = audit_entry(actor, "event.imported", event.slug, {}, snapshot(event), now.isoformat())
+        entry = AuditChange(actor, "event.imported", event.slug, {}, snapshot(event), now.isoformat())
         try:
             store.create(event, entry)
         except SlugTaken as exc:
@@ -172,7 +172,7 @@ def import_event(actor: str, event: Event, now: datetime) -> None:
     removed = tuple(slot.position for slot in existing.programme if slot.position not in kept)
     old, new = _changes(snapshot(existing), snapshot(event))
     try:
-        store.update(event, audit_entry(actor, "event.imported", event.slug, old, new, now.isoformat()), removed)
+        store.update(event, AuditChange(actor, "event.imported", event.slug, old, new, now.isoformat()), removed)
     except StaleEvent as exc:
         raise Conflict(STALE) from exc
     except CapacityBelowConfirmed as low:
@@ -219,7 +219,7 @@ def delete_draft(organiser: Account, slug: str, version: str) -> None:
         raise Conflict(STALE)
     if event.status != EventStatus.DRAFT or event_store().holds_more_than_its_programme(slug):
         raise Conflict(_("Alleen een concept zonder aanmeldingen, sprekers of materiaal kan worden verwijderd."))
-    entry = audit_entry(organiser.email, "event.deleted", slug, snapshot(event), {}, clock.now().isoformat())
+    entry = AuditChange(organiser.email, "event.deleted", slug, snapshot(event), {}, clock.now().isoformat())
     try:
         event_store().delete_draft(event, entry)
     except StaleEvent as exc:

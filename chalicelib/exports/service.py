@@ -21,7 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.accounts import newsletter
 from chalicelib.accounts.model import Account
-from chalicelib.audit.store import audit_entry, audit_store
+from chalicelib.audit.store import AuditChange, audit_store
 from chalicelib.core import clock, config, queue
 from chalicelib.core.csv_export import write_csv
 from chalicelib.core.errors import BadRequest, Conflict, LinkInvalid, NotFound, PortalError
@@ -114,7 +114,7 @@ def _start(actor: Account, kind: ExportKind, stem: str, event: Event | None, lan
         language=language,
     )
     target = event.slug if event else kind
-    entry = audit_entry(
+    entry = AuditChange(
         actor.email, "export.requested", target, {}, {"export": export.id, "kind": kind}, now.isoformat()
     )
     export_store().create(export, entry)
@@ -141,7 +141,7 @@ def download_url(actor: Account, export_id: str) -> str:
     if export.status != ExportStatus.DONE:
         raise ExportNotReady()
     target = export.event_slug or export.kind
-    audit_store().put(audit_entry(actor.email, "export.downloaded", target, {}, {"export": export.id}, now.isoformat()))
+    audit_store().put(AuditChange(actor.email, "export.downloaded", target, {}, {"export": export.id}, now.isoformat()))
     return files.download_url(export.file_key, export.filename, export.file_format)
 
 

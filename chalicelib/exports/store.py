@@ -7,7 +7,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.audit.store import audit_put
+from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import from_attrs, is_condition_failed, primary_key, to_attrs
 from chalicelib.core.keys import EXPORT_SK, export_pk
@@ -19,7 +19,7 @@ class ExportStore:
         self._client = client
         self._table = table
 
-    def create(self, export: Export, audit: dict[str, Any]) -> None:
+    def create(self, export: Export, audit: AuditChange) -> None:
         """The export and its audit entry, in one transaction."""
         put = {
             "TableName": self._table,

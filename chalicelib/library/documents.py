@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from chalicelib.accounts.model import Account
-from chalicelib.audit.store import audit_entry
+from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock, config, themes
 from chalicelib.core.errors import NotFound
 from chalicelib.core.forms import FieldError, raise_if, text_field
@@ -80,7 +80,7 @@ def finish_upload(organiser: Account, key: str) -> Material:
         event_title=event.title if event else "",
         status=MaterialStatus.DRAFT,
     )
-    entry = audit_entry(organiser.email, "material.uploaded", material.id, {}, _snapshot(material), _now())
+    entry = AuditChange(organiser.email, "material.uploaded", material.id, {}, _snapshot(material), _now())
     materials.save(material, entry)
     return material
 
@@ -136,7 +136,7 @@ def update(organiser: Account, material_id: str, form: Mapping[str, str]) -> Mat
         material.stamp_publication(clock.now())
     after = _snapshot(material)
     changed = [k for k in after if before[k] != after[k]]
-    entry = audit_entry(
+    entry = AuditChange(
         organiser.email,
         "material.updated",
         material.id,
@@ -151,7 +151,7 @@ def update(organiser: Account, material_id: str, form: Mapping[str, str]) -> Mat
 def remove(organiser: Account, material_id: str) -> None:
     """The record first (so nobody is sent to a missing file), then every version of the file."""
     material = get(material_id)
-    entry = audit_entry(organiser.email, "material.removed", material.id, _snapshot(material), {}, _now())
+    entry = AuditChange(organiser.email, "material.removed", material.id, _snapshot(material), {}, _now())
     materials.delete(material, entry)
     files.delete(material.object_key)
 

@@ -6,18 +6,17 @@ queue cannot be reached. Every write of a material goes through here, so none is
 
 from __future__ import annotations
 
-from typing import Any
-
+from chalicelib.audit.store import AuditChange
 from chalicelib.library import search
 from chalicelib.library.model import Material
 from chalicelib.library.store import library_store
 
 
-def save(material: Material, audit: dict[str, Any] | None = None) -> None:
+def save(material: Material, audit: AuditChange | None = None) -> None:
     library_store().save_material(material, audit)
     search.changed(material.id)
 
 
-def delete(material: Material, audit: dict[str, Any] | None = None) -> None:
+def delete(material: Material, audit: AuditChange | None = None) -> None:
     library_store().delete_material(material, audit)
     search.changed(material.id)

@@ -142,10 +142,10 @@ class Material:
     status: MaterialStatus = MaterialStatus.DRAFT
     publish_from: datetime | None = None  # for after_event
     # the S3 version that passed the check: downloads and the index read it, never a later upload to
-    # the same key ("" for files from before versions were kept: the newest)
+    # the same key ("" only for a file the portal wrote itself: its newest)
     object_version: str = ""
     # when it first became visible (or, after the event, will): followers of its themes hear of it
-    # once, in the next morning's digest. Unknown (None) for materials published before it was kept.
+    # once, in the next morning's digest. None while it is a draft.
     published_at: datetime | None = None
 
     @property

@@ -183,7 +183,4 @@ def _people(material: Material, events: dict[str, Event | None]) -> str:
     names = [f"{speaker.name} {speaker.organisation}" for speaker in presenters]
     if material.speaker_name:
         names.append(f"{material.speaker_name} {material.speaker_organisation}")
-    elif material.speaker_id:  # slides kept before materials named their speaker
-        invited = library_store().speaker(material.event_slug, material.speaker_id)
-        names += [f"{invited.name} {invited.organisation}"] if invited else []
     return " ".join(names)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from chalicelib.accounts.model import Access, Account
-from chalicelib.audit.store import audit_entry
+from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock, observability
 from chalicelib.core.errors import BadRequest, NotFound
 from chalicelib.core.forms import whole_number
@@ -126,7 +126,7 @@ def set_published(organiser: Account, material_id: str, published: bool) -> Mate
     material.stamp_publication(clock.now())
     materials.save(
         material,
-        audit_entry(
+        AuditChange(
             organiser.email,
             f"material.{material.status}",
             material.id,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from chalicelib.accounts.model import Account
-from chalicelib.audit.store import audit_entry
+from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock, config
 from chalicelib.core.errors import Conflict, EventNotFound, LinkInvalid, NotFound
 from chalicelib.core.forms import FieldError, clean_email_field, raise_if, text_field
@@ -54,8 +54,7 @@ class Part:
 def parts_of(speaker: InvitedSpeaker, event: Event, files: list[Material]) -> list[Part]:
     """The parts of the programme a speaker uploads for: their slots, and in a workshop round the
     workshops that name them as a speaker (every workshop of the round if none does). A file they
-    keep for a part keeps that part on their page (slides for a round's slot from before its
-    workshops had slides of their own, or for a workshop that no longer names them)."""
+    keep for a part keeps that part on their page (slides for a workshop that no longer names them)."""
     kept = {m.part for m in files}
     parts = []
     for slot in event.programme:
@@ -98,7 +97,7 @@ def _invite(
         event.slug, secrets.token_hex(6), name, organisation, email, tuple(sorted(slots)), clock.now()
     )
     after = {"name": name, "organisation": organisation, "email": email, "slots": list(speaker.slots)}
-    entry = audit_entry(actor, "speaker.invited", f"{event.slug}/{speaker.id}", {}, after, clock.now().isoformat())
+    entry = AuditChange(actor, "speaker.invited", f"{event.slug}/{speaker.id}", {}, after, clock.now().isoformat())
     token = library_store().add_speaker(speaker, entry)
     return speaker, _mail_link(speaker, event, token)
 
@@ -179,13 +178,13 @@ def resend(organiser: Account, slug: str, speaker_id: str) -> None:
     speaker, event = _invited(slug, speaker_id)
     if speaker.revoked:
         raise Conflict(_("Deze uitnodiging is ingetrokken."))
-    entry = audit_entry(organiser.email, "speaker.resent", f"{slug}/{speaker.id}", {}, {}, clock.now().isoformat())
+    entry = AuditChange(organiser.email, "speaker.resent", f"{slug}/{speaker.id}", {}, {}, clock.now().isoformat())
     _mail_link(speaker, event, library_store().add_link(speaker, entry))
 
 
 def revoke_invitation(organiser: Account, slug: str, speaker_id: str) -> None:
     speaker, _event = _invited(slug, speaker_id)
-    entry = audit_entry(
+    entry = AuditChange(
         organiser.email,
         "speaker.revoked",
         f"{slug}/{speaker.id}",
@@ -296,7 +295,7 @@ def revoke(slug: str, email: str) -> int:
     revoked = 0
     for item in store.speakers_of(slug):
         if item.email.lower() == email.lower():
-            entry = audit_entry(
+            entry = AuditChange(
                 "command line", "speaker.revoked", f"{slug}/{item.id}", {}, {"revoked": True}, clock.now().isoformat()
             )
             store.revoke(item, entry)

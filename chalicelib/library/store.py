@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from chalicelib.audit.store import audit_put
+from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import from_attrs, on_day, primary_key, query_all, to_attrs
 from chalicelib.core.keys import (
@@ -29,7 +29,7 @@ class LibraryStore:
 
     # -- speakers -------------------------------------------------------
 
-    def add_speaker(self, speaker: InvitedSpeaker, audit: dict[str, Any]) -> str:
+    def add_speaker(self, speaker: InvitedSpeaker, audit: AuditChange) -> str:
         """Store the speaker and a new private link to their page; returns the link's token."""
         put = {
             "Put": {
@@ -40,11 +40,11 @@ class LibraryStore:
         }
         return self._add_link(speaker, [put], audit)
 
-    def add_link(self, speaker: InvitedSpeaker, audit: dict[str, Any]) -> str:
+    def add_link(self, speaker: InvitedSpeaker, audit: AuditChange) -> str:
         """Another link for a speaker who lost theirs (resent); earlier links keep working until revoked."""
         return self._add_link(speaker, [], audit)
 
-    def _add_link(self, speaker: InvitedSpeaker, items: list[dict[str, Any]], audit: dict[str, Any]) -> str:
+    def _add_link(self, speaker: InvitedSpeaker, items: list[dict[str, Any]], audit: AuditChange) -> str:
         token = secrets.token_urlsafe(32)
         link = {
             "PK": speaker_link_pk(token),
@@ -82,7 +82,7 @@ class LibraryStore:
         )
         return [InvitedSpeaker.from_item(from_attrs(i)) for i in response["Items"]]
 
-    def revoke(self, speaker: InvitedSpeaker, audit: dict[str, Any]) -> None:
+    def revoke(self, speaker: InvitedSpeaker, audit: AuditChange) -> None:
         update = {
             "Update": {
                 "TableName": self._table,
@@ -103,12 +103,12 @@ class LibraryStore:
         )
         return Material.from_item(from_attrs(response["Item"])) if "Item" in response else None
 
-    def save_material(self, material: Material, audit: dict[str, Any] | None = None) -> None:
+    def save_material(self, material: Material, audit: AuditChange | None = None) -> None:
         """Write a material; an organiser's change comes with its audit entry, in one transaction."""
         put = {"Put": {"TableName": self._table, "Item": to_attrs(material.to_item())}}
         self._client.transact_write_items(TransactItems=[put, *([audit_put(self._table, audit)] if audit else [])])
 
-    def delete_material(self, material: Material, audit: dict[str, Any] | None = None) -> None:
+    def delete_material(self, material: Material, audit: AuditChange | None = None) -> None:
         item_key = primary_key(material_pk(material.id), f"{MATERIAL_PREFIX}{material.id}")
         delete = {"Delete": {"TableName": self._table, "Key": item_key}}
         self._client.transact_write_items(TransactItems=[delete, *([audit_put(self._table, audit)] if audit else [])])

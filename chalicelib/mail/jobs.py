@@ -13,7 +13,7 @@ from typing import Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.audit.store import audit_entry
+from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock, config, queue
 from chalicelib.core.errors import NotFound, PortalError
 from chalicelib.core.i18n import _
@@ -60,7 +60,7 @@ def start(
         day=day,
     )
     target = event.slug if event else kind
-    entry = audit_entry(actor, action, target, {}, {"job": job.id, "kind": kind, "subject": subject}, now.isoformat())
+    entry = AuditChange(actor, action, target, {}, {"job": job.id, "kind": kind, "subject": subject}, now.isoformat())
     job_store().create(job, entry)
     _queue(job)
     return job

@@ -16,7 +16,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.audit.store import audit_put
+from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import from_attrs, is_cancelled, is_condition_failed, primary_key, to_attrs
 from chalicelib.core.keys import FAILED_PREFIX, JOB_SK, JOBS_INDEX, RECIPIENT_PREFIX, job_pk
@@ -36,7 +36,7 @@ class JobStore:
         self._client = client
         self._table = table
 
-    def create(self, job: MailJob, audit: dict[str, Any]) -> None:
+    def create(self, job: MailJob, audit: AuditChange) -> None:
         """The job and its audit entry, in one transaction; JobExists if the id is taken."""
         put = {
             "TableName": self._table,

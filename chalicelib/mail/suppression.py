@@ -17,7 +17,7 @@ from datetime import datetime
 from email.utils import parseaddr
 from typing import Any
 
-from chalicelib.audit.store import audit_entry
+from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock
 from chalicelib.core.errors import NotFound
 from chalicelib.core.keys import email_key
@@ -84,7 +84,7 @@ def lift(actor: str, key: str) -> None:
     if entry is None:
         raise NotFound()
     before = {"reason": entry.reason, "at": entry.at.isoformat()}
-    audit = audit_entry(actor, "suppression.lifted", key, before, {}, clock.now().isoformat())
+    audit = AuditChange(actor, "suppression.lifted", key, before, {}, clock.now().isoformat())
     try:
         suppression_store().lift(key, audit)
     except NotSuppressed as error:

@@ -6,7 +6,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.audit.store import audit_put
+from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import from_attrs, is_cancelled, primary_key, to_attrs
 from chalicelib.core.keys import SUPPRESSED_INDEX, SUPPRESSED_PREFIX, SUPPRESSED_SK, suppressed_pk
@@ -56,7 +56,7 @@ class SuppressionStore:
         )
         return [Suppression.from_item(from_attrs(item)) for item in response["Items"]]
 
-    def lift(self, key: str, audit: dict[str, Any]) -> None:
+    def lift(self, key: str, audit: AuditChange) -> None:
         """Remove an entry with its audit entry, in one transaction; NotSuppressed if it is gone."""
         delete = {
             "TableName": self._table,

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from chalicelib.accounts.model import Account
-from chalicelib.audit.store import audit_entry
+from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock, config
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.errors import Conflict, InvalidInput, NotFound
@@ -77,7 +77,7 @@ def write(organiser: Account, form: Mapping[str, str], slug: str | None = None) 
         raise NotFound()
     title, body, moment = _clean(form)
     article = Article(slug or slugify(title), title, body, moment, organiser.email, clock.now())
-    entry = audit_entry(
+    entry = AuditChange(
         organiser.email,
         "news.updated" if before else "news.created",
         article.slug,
@@ -98,5 +98,5 @@ def remove(organiser: Account, slug: str) -> None:
     if article is None:
         raise NotFound()
     store.delete(
-        slug, audit_entry(organiser.email, "news.deleted", slug, {"title": article.title}, {}, clock.now().isoformat())
+        slug, AuditChange(organiser.email, "news.deleted", slug, {"title": article.title}, {}, clock.now().isoformat())
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.dynamo import from_attrs, is_cancelled, primary_key, to_attrs
@@ -44,25 +45,23 @@ class NewsStore:
         items, after = query_page(self._client, params, limit, cursor, scope=f"news#{bool(until)}")
         return Page([Article.from_item(item) for item in items], after)
 
-    def save(self, article: Article, audit: dict[str, Any], new: bool) -> None:
+    def save(self, article: Article, audit: AuditChange, new: bool) -> None:
         """Write the article with its audit entry; a new one may not take an existing slug."""
         put: dict[str, Any] = {"TableName": self._table, "Item": to_attrs(article.to_item())}
         if new:
             put["ConditionExpression"] = "attribute_not_exists(PK)"
         try:
-            self._client.transact_write_items(
-                TransactItems=[{"Put": put}, {"Put": {"TableName": self._table, "Item": to_attrs(audit)}}]
-            )
+            self._client.transact_write_items(TransactItems=[{"Put": put}, audit_put(self._table, audit)])
         except ClientError as error:
             if is_cancelled(error):  # the slug's condition failed; a conflict or throttling is a 503
                 raise SlugTaken() from error
             raise
 
-    def delete(self, slug: str, audit: dict[str, Any]) -> None:
+    def delete(self, slug: str, audit: AuditChange) -> None:
         self._client.transact_write_items(
             TransactItems=[
                 {"Delete": {"TableName": self._table, "Key": primary_key(news_pk(slug), NEWS_SK)}},
-                {"Put": {"TableName": self._table, "Item": to_attrs(audit)}},
+                audit_put(self._table, audit),
             ]
         )
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from chalicelib.accounts.model import Account
-from chalicelib.audit.store import audit_entry
+from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock, config
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.errors import Conflict, RegistrationNotFound
@@ -120,7 +120,7 @@ def check_in_workshop(organiser: Account, event: Event, key: str, workshop: str,
         raise Conflict(_("Deze deelnemer heeft een plaats in een andere workshop."))
     if attended and reg.attended_at is None:
         reg = moves.check_in(organiser, event.slug, key)
-    entry = audit_entry(
+    entry = AuditChange(
         organiser.email,
         "registration.workshop_attended" if attended else "registration.workshop_not_attended",
         f"{event.slug}/{reg.key}",
@@ -242,19 +242,16 @@ def _overview(figures: Mapping[str, int]) -> Overview:
 
 
 def recount(slug: str) -> int:
-    """Put an event's registrations in the organisers' list and its figures in order, from every
-    registration; for events from before these were kept, or to check them. The number of registrations."""
-    store = registration_store()
-    found = store.list_for_event(slug)
-    for reg in found:
-        store.relist(reg)
-    store.put_figures(slug, count_slowly(slug))
-    return len(found)
+    """Put an event's figures in order, counted from every registration (`manage.py recount`, when a
+    check finds them off). The number of registrations counted."""
+    figures = count_slowly(slug)
+    registration_store().put_figures(slug, figures)
+    return sum(n for name, n in figures.items() if name.startswith("status#"))
 
 
 def count_slowly(slug: str) -> Counter[str]:
     """The overview's figures counted from every registration, kept or anonymised: to check the kept
-    figures, and to start them for events from before they were kept (`manage.py recount`)."""
+    figures, and to put them in order (`manage.py recount`)."""
     figures: Counter[str] = Counter()
     for item in registration_store().for_recount(slug):
         standing = standing_of(RegistrationStatus(item["status"]), bool(item.get("attended_at")))

@@ -68,7 +68,7 @@ def _duration(event: Event, language: str) -> str:
 def _page(name: str, event: Event, language: str) -> list[tuple[str, int, str]]:
     """The lines of one certificate: (font, size, text), top to bottom."""
     t = translations(language).gettext
-    place = ", ".join(part for part in (event.room, event.venue, event.address) if part)
+    place = event.place
     when = f"{format_date(event.date, language)}, {event.start}–{event.end} ({_duration(event, language)})"
     lines: list[tuple[str, int, str]] = [
         ("F2", 28, t(_("Bewijs van deelname"))),

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chalicelib.accounts.model import Account
-from chalicelib.audit.store import audit_entry
+from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock, observability
 from chalicelib.core.errors import AlreadyCancelled, Conflict, NotFound, RegistrationClosed, RegistrationNotFound
 from chalicelib.core.i18n import _
@@ -101,11 +101,11 @@ def _event_of(reg: Registration) -> Event:
 
 def _audit(
     chosen: Move, organiser: Account | None, reg: Registration, before: dict[str, Any], after: dict[str, Any]
-) -> dict[str, Any] | None:
+) -> AuditChange | None:
     if organiser is None:
         return None
     target = f"{reg.event_slug}/{reg.key}"
-    return audit_entry(organiser.email, f"registration.{chosen.name}", target, before, after, clock.now().isoformat())
+    return AuditChange(organiser.email, f"registration.{chosen.name}", target, before, after, clock.now().isoformat())
 
 
 def _leave(chosen: Move, reg: Registration, event: Event, organiser: Account | None) -> Registration:

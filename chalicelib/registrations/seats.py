@@ -14,7 +14,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.audit.store import audit_put
+from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import cancellation_codes, from_attrs, is_cancelled, primary_key, to_attrs
 from chalicelib.core.keys import EVENT_SK, TOKEN_SK, event_pk, token_pk
@@ -174,7 +174,7 @@ class SeatStore:
         status: RegistrationStatus,
         at: str,
         promote: Registration | None,
-        audit: dict[str, Any] | None = None,
+        audit: AuditChange | None = None,
     ) -> None:
         """Give `reg` a status that holds neither a seat nor a place in line (cancelled); if it held a
         seat, hand that seat to `promote` (first in line for the same way of taking part) in the same
@@ -207,7 +207,7 @@ class SeatStore:
             figures.update(changes.moved(promote, status=RegistrationStatus.CONFIRMED))
         self._transact([*items, *changes.figure_changes(self._table, reg.event_slug, figures)], audit)
 
-    def _transact(self, items: list[dict[str, Any]], audit: dict[str, Any] | None) -> None:
+    def _transact(self, items: list[dict[str, Any]], audit: AuditChange | None) -> None:
         if audit:
             items.append(audit_put(self._table, audit))
         try:
@@ -219,7 +219,7 @@ class SeatStore:
 
     # -- organisers -----------------------------------------------------
 
-    def promote(self, reg: Registration, audit: dict[str, Any] | None) -> None:
+    def promote(self, reg: Registration, audit: AuditChange | None) -> None:
         """Give a waiting registration a seat, if there is one (SeatsTaken if not)."""
         items = [
             changes.set_status(self._table, reg, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING, None),
@@ -282,7 +282,7 @@ class SeatStore:
                 raise self._why_counter_failed(replace(reg, workshops=joined), StaleRegistration) from error
             raise StaleRegistration() from error
 
-    def set_attended(self, reg: Registration, at: str | None, audit: dict[str, Any] | None) -> None:
+    def set_attended(self, reg: Registration, at: str | None, audit: AuditChange | None) -> None:
         """Check a confirmed registration in (at) or undo it (None)."""
         after = replace(reg, attended_at=datetime.fromisoformat(at) if at else None)
         # not at the meeting is at none of its workshops: undoing at the door undoes those too
@@ -315,7 +315,7 @@ class SeatStore:
             audit,
         )
 
-    def set_workshop_attended(self, reg: Registration, key: str, attended: bool, audit: dict[str, Any]) -> None:
+    def set_workshop_attended(self, reg: Registration, key: str, attended: bool, audit: AuditChange) -> None:
         """Check someone in at the workshop they hold a seat in (workshop `key`), or undo it: one String
         Set, so doing it twice changes nothing. StaleRegistration if they no longer hold that seat."""
         position, workshop_id = key.split("-")

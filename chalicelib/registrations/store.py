@@ -110,22 +110,6 @@ class RegistrationStore:
         items, after = query_page(self._client, params, limit, cursor, scope=f"registrations#{slug}#{index}#{start}")
         return Page([Registration.from_item(item) for item in items], after)
 
-    def relist(self, reg: Registration) -> None:
-        """Give a registration its place in the organisers' list (for registrations from before the list had one)."""
-        self._client.update_item(
-            TableName=self._table,
-            Key=primary_key(event_pk(reg.event_slug), reg.sk),
-            UpdateExpression="SET GSI1PK = :pk, GSI1SK = :listed, GSI3SK = :by_surname",
-            ConditionExpression="attribute_exists(PK)",
-            ExpressionAttributeValues=to_attrs(
-                {
-                    ":pk": registrations_index(reg.event_slug),
-                    ":listed": reg.list_key(),
-                    ":by_surname": reg.surname_list_key(),
-                }
-            ),
-        )
-
     def put_figures(self, slug: str, figures: Counter[str]) -> None:
         """Replace the figures with a count done the slow way (`manage.py recount`): every shard, empty ones too."""
         items: dict[str, dict[str, Any]] = {sk: {} for sk in stats_shards()}

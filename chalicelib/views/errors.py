@@ -13,11 +13,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
 from chalice.app import Chalice, Request, Response
 
 from chalicelib.accounts.model import Account
-from chalicelib.core import config, observability
+from chalicelib.core import config, faults, observability
 from chalicelib.core.errors import (
     BadRequest,
     InvalidInput,
@@ -66,8 +65,10 @@ def _account_for_error_page(request: Request, error: PortalError) -> Account | N
         return known_account(request)
     try:
         return current_account(request)
-    except (ClientError, BotoCoreError, PortalError):
-        return None
+    except Exception as error:  # reading who is signed in never fails the error page itself
+        if isinstance(error, PortalError) or faults.is_aws_error(error):
+            return None
+        raise
 
 
 def error_response(request: Request, error: PortalError) -> Response:

@@ -83,22 +83,6 @@ def test_online_capacity_cannot_drop_below_the_online_seats_taken(make_event, or
     assert event_store().get(SLUG).online_capacity == 3
 
 
-def test_an_event_from_before_online_seats_gets_its_counters_when_it_is_made_hybrid(make_event, organiser):
-    from chalicelib.core import aws
-    from tests.support.aws import LOCAL_STAGE
-
-    make_event()
-    aws.dynamodb().update_item(  # as events were stored before they had online counters
-        TableName=LOCAL_STAGE["TABLE_NAME"],
-        Key={"PK": {"S": f"EVENT#{SLUG}"}, "SK": {"S": "#EVENT"}},
-        UpdateExpression="REMOVE confirmed_online, waiting_online, online_capacity",
-    )
-    form = event_form(capacity="3", online_capacity="5", online_link=LINK, version=version(SLUG))
-    assert organiser.post(f"{BASE}/{SLUG}", form).status_code == 303
-    assert register("online").status == "confirmed"
-    assert event_store().get(SLUG).confirmed_online == 1
-
-
 # -- registering ----------------------------------------------------------------
 
 
