@@ -34,7 +34,7 @@ def is_stored(field: dataclasses.Field[Any]) -> bool:
 
 @cache
 def field_types(cls: type) -> dict[str, Any]:
-    """The resolved types of the fields that are stored or declared editable.
+    """The resolved types of the fields that are stored, declared editable or shown in the API.
 
     Resolved one by one: a field kept out of the item may name a type that is
     imported only for the type checker (an event's materials).
@@ -43,7 +43,7 @@ def field_types(cls: type) -> dict[str, Any]:
     return {
         f.name: eval(f.type, namespace) if isinstance(f.type, str) else f.type  # noqa: S307 (the class's own annotations)
         for f in dataclasses.fields(cls)
-        if is_stored(f) or "form" in f.metadata
+        if is_stored(f) or "form" in f.metadata or "api" in f.metadata
     }
 
 

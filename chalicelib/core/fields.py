@@ -2,9 +2,11 @@
 
 An entity marks a field `editable(label, kind, ...)`. From that one line follow:
 the form's parsing and messages (`clean_fields`), the form's values for a stored
-entity (`form_values`, also used to feed an import through the same rules), the
-JSON the API shows (`json_fields`) and its OpenAPI schema (`schema_properties`).
-Templates render the form from `form_rules` with one macro per kind.
+entity or for an event file's mapping of one (`form_values`, so that an import
+passes through the very same parsing), and the JSON the API shows and its OpenAPI
+schema (`core/api_fields.py`). A field the API shows but nobody edits says so with
+`shown()` in its metadata. Templates render the form from `form_rules` with one
+macro per kind.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from chalicelib.core import themes
@@ -26,9 +29,11 @@ from chalicelib.core.i18n import _
 
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# someone named on a line of their own: "Naam (Organisatie)"
+PERSON = re.compile(r"^(?P<name>[^()]+?)\s*(?:\((?P<organisation>[^()]*)\))?$")
 LINE_MAX = 100
 
-LIMITED = ("text", "textarea", "slug", "lines", "number", "url")
+LIMITED = ("text", "textarea", "slug", "lines", "number", "url", "speakers", "options", "rows")
 # a field that is not an attribute of the stored item (kept in the key, or read alongside)
 kept_out = {"stored": False}
 
@@ -40,13 +45,26 @@ class Api(StrEnum):
 
 @dataclass(frozen=True)
 class FormRule:
-    """How an organiser edits a field. `limit`: characters, lines or the largest number, by kind."""
+    """How an organiser edits a field. `limit`: characters, lines, rows or the largest number, by kind."""
 
     label: str  # msgid
-    kind: str  # text | textarea | slug | date | time | number | datetime | lines | themes | checkbox | url
+    # text | textarea | slug | date | time | number | datetime | lines | themes | checkbox | url: a value as typed;
+    # speakers: "Naam (Organisatie)" lines | options: two or more choices, one a line | choice: one of an enum |
+    # rows: entities of their own, one row of fields each (see `row_prefix`) | id: a row's id, carried back unseen
+    kind: str
     limit: int = 0
     required: bool = False
     hint: str = ""  # msgid
+    invalid: str = ""  # msgid: what a choice field says of a value that is none of its choices
+    value_type: Any = None  # the field's type, as `form_rules` gives the rule
+
+
+def shown(api: Api = Api.SUMMARY, *, description: str = "") -> dict[str, Any]:
+    """The metadata of a field the JSON API shows that organisers do not edit (an id the portal gives).
+
+    `description` says in the OpenAPI schema what the field means to a client.
+    """
+    return {"api": api, "description": description}
 
 
 def editable(
@@ -56,22 +74,52 @@ def editable(
     limit: int = 0,
     required: bool = False,
     hint: str = "",
+    invalid: str = "",
     api: Api | None = None,
+    json_name: str = "",
+    description: str = "",
     default: Any = dataclasses.MISSING,
 ) -> Any:
     """A dataclass field that organisers edit; `api` says where the JSON API shows it.
 
-    Kinds that are limited (text, textarea, slug, lines, number) must say their limit.
+    Kinds that are limited (text, textarea, slug, lines, number, ...) must say their limit, and a choice
+    what it says of anything else. `json_name` is the name the API and an event file give the field,
+    where it is not the field's own; `description` is what the OpenAPI schema says of it.
     """
     if kind in LIMITED and limit <= 0:
         raise ValueError(f"an editable {kind} field needs a limit")
-    metadata = {"form": FormRule(label, kind, limit, required, hint), "api": api}
+    if kind == "choice" and not invalid:
+        raise ValueError("an editable choice field needs its message for a value that is none of its choices")
+    rule = FormRule(label, kind, limit, required, hint, invalid)
+    metadata = {"form": rule, "api": api, "json_name": json_name, "description": description}
     return dataclasses.field(default=default, metadata=metadata)
 
 
-def form_rules(cls: type) -> list[tuple[str, FormRule]]:
-    """The editable fields in declaration order, which is the form's order."""
-    return [(f.name, f.metadata["form"]) for f in dataclasses.fields(cls) if "form" in f.metadata]
+@cache
+def form_rules(cls: type) -> tuple[tuple[str, FormRule], ...]:
+    """The editable fields in declaration order, which is the form's order, each rule with its field's type."""
+    types = field_types(cls)
+    return tuple(
+        (f.name, dataclasses.replace(f.metadata["form"], value_type=types[f.name]))
+        for f in dataclasses.fields(cls)
+        if "form" in f.metadata
+    )
+
+
+@cache
+def json_names(cls: type) -> dict[str, str]:
+    """Each field's name in the API and in an event file: its own, or the one its declaration gives."""
+    return {f.name: f.metadata.get("json_name") or f.name for f in dataclasses.fields(cls)}
+
+
+def row_prefix(name: str, n: int) -> str:
+    """The start of the form fields of row `n` of a rows field: `workshops` has workshop_{n}_{field}."""
+    return f"{name.removesuffix('s')}_{n}_"
+
+
+def _element(rule: FormRule) -> Any:
+    """The type of one item of a field that holds several (a speaker, a workshop)."""
+    return typing.get_args(rule.value_type)[0]
 
 
 # -- parsing a form ------------------------------------------------------------
@@ -149,6 +197,47 @@ def _lines(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str,
     return lines
 
 
+def _speakers(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, FieldError]) -> tuple[Any, ...]:
+    """Lines as for `lines`, each "Naam (Organisatie)" made into the field's item (a speaker)."""
+    person = _element(rule)
+    people = []
+    for line in _lines(form, name, rule, errors):
+        match = PERSON.match(line)
+        if match is None:
+            errors[name] = FieldError(_("Schrijf elke spreker als Naam (Organisatie), één per regel."))
+            return ()
+        people.append(person(match["name"], (match["organisation"] or "").strip()))
+    return tuple(people)
+
+
+def _options(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, FieldError]) -> tuple[str, ...]:
+    """Two to `limit` distinct choices, one a line, of 100 characters each: trimmed, and otherwise kept as typed."""
+    text = text_field(form, name, errors, rule.limit * (LINE_MAX + 1), multiline=True, required=rule.required)
+    options = tuple(dict.fromkeys(line.strip() for line in text.split("\n") if line.strip()))
+    if name in errors:
+        return options
+    if not 2 <= len(options) <= rule.limit:
+        errors[name] = FieldError(_("Geef 2 tot %(max)d keuzes, één per regel."), max=rule.limit)
+    elif any(len(option) > LINE_MAX for option in options):
+        errors[name] = FieldError(_("Elke keuze is ten hoogste %(max)d tekens."), max=LINE_MAX)
+    return options
+
+
+def _choice(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, FieldError]) -> Any:
+    """One of the field's enum by its value; anything else is refused, and read as the first of them."""
+    choices = rule.value_type
+    value = form.get(name, "")
+    if value in tuple(choices):
+        return choices(value)
+    errors[name] = FieldError(rule.invalid)
+    return next(iter(choices))
+
+
+def _id(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, FieldError]) -> int:
+    """A row's id as the form sent it back, or 0 for a row without one: its entity then gets a new id."""
+    return whole_number(form.get(name, "")) or 0
+
+
 def _themes(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, FieldError]) -> tuple[str, ...]:
     return themes.chosen(form)
 
@@ -157,6 +246,8 @@ def _checkbox(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[s
     return form.get(name) == "yes"
 
 
+# rows have no parser of their own: the entity that holds them reads each row with `clean_fields` (and
+# `row_prefix`), as only it knows what ties its rows to the rest (a workshop's seats already taken)
 PARSERS: dict[str, Parser] = {
     "text": _text,
     "textarea": _text,
@@ -169,34 +260,83 @@ PARSERS: dict[str, Parser] = {
     "lines": _lines,
     "themes": _themes,
     "checkbox": _checkbox,
+    "speakers": _speakers,
+    "options": _options,
+    "choice": _choice,
+    "id": _id,
 }
 
 
 def clean_fields(
-    cls: type, form: Mapping[str, str], errors: dict[str, FieldError], skip: tuple[str, ...] = ()
+    cls: type, form: Mapping[str, str], errors: dict[str, FieldError], skip: tuple[str, ...] = (), prefix: str = ""
 ) -> dict[str, Any]:
-    """Every editable field of `cls` parsed from the form; a message per bad field goes into `errors`."""
-    return {name: PARSERS[rule.kind](form, name, rule, errors) for name, rule in form_rules(cls) if name not in skip}
+    """Every editable field of `cls` parsed from the form; a message per bad field goes into `errors`.
+
+    `prefix` reads a row of a rows field (see `row_prefix`): its fields and messages carry it.
+    """
+    return {
+        name: PARSERS[rule.kind](form, prefix + name, rule, errors)
+        for name, rule in form_rules(cls)
+        if name not in skip
+    }
 
 
 # -- values for a form ---------------------------------------------------------
 
 
-def form_value(kind: str, name: str, value: Any) -> dict[str, str]:
-    """A value as the form holds it (text under the field's name; themes as one box each).
+def _people_lines(value: Any) -> str:
+    """Stored speakers, or an event file's list of mappings with a name and an organisation, as lines."""
+    people = plain(value or [])
+    if not isinstance(people, list) or not all(isinstance(person, dict) for person in people):
+        return "("  # no list of people: a line the parser refuses with its message about the format
+    return "\n".join(
+        f"{p.get('name', '')} ({p['organisation']})" if p.get("organisation") else str(p.get("name", ""))
+        for p in people
+    )
 
-    Takes stored values and the looser values of an import file alike (a YAML date,
-    a list of lines), so an import passes through the very same parsing.
+
+def _rows_values(name: str, rule: FormRule, rows: Any) -> dict[str, str]:
+    """Each row's entity (or an event file's mapping of one) as the fields of its row."""
+    values: dict[str, str] = {}
+    for n, row in enumerate(rows, start=1):
+        is_entity = dataclasses.is_dataclass(row) and not isinstance(row, type)
+        values |= form_values(_element(rule), row if is_entity or isinstance(row, Mapping) else {}, row_prefix(name, n))
+    return values
+
+
+def _boxes(name: str, rule: FormRule, value: Any) -> dict[str, str]:
+    return themes.boxes(value)
+
+
+def _checked(name: str, rule: FormRule, value: Any) -> dict[str, str]:
+    return {name: "yes" if value is True else ""}
+
+
+def _people(name: str, rule: FormRule, value: Any) -> dict[str, str]:
+    return {name: _people_lines(value)}
+
+
+# the kinds whose value the form holds other than as its text
+_HELD: dict[str, Callable[[str, FormRule, Any], dict[str, str]]] = {
+    "rows": _rows_values,
+    "themes": _boxes,
+    "checkbox": _checked,
+    "speakers": _people,
+}
+
+
+def _form_value(name: str, rule: FormRule, value: Any) -> dict[str, str]:
+    """A value as the form holds it (text under the field's name; themes as one box each, rows as rows).
+
+    Takes stored values and the looser values of an import file alike (a YAML date, a list of lines).
     """
     if value is None:
         return {}
-    if kind == "themes":
-        return themes.boxes(value)
-    if kind == "checkbox":
-        return {name: "yes" if value is True else ""}
-    if kind == "lines" and isinstance(value, (list, tuple)):
+    if rule.kind in _HELD:
+        return _HELD[rule.kind](name, rule, value)
+    if rule.kind in ("lines", "options") and isinstance(value, (list, tuple)):
         return {name: "\n".join(str(line) for line in value)}
-    if kind == "datetime" and isinstance(value, datetime):
+    if rule.kind == "datetime" and isinstance(value, datetime):
         local = value.astimezone(TIMEZONE) if value.tzinfo else value
         return {name: local.strftime("%Y-%m-%dT%H:%M")}
     if isinstance(value, date):
@@ -204,52 +344,12 @@ def form_value(kind: str, name: str, value: Any) -> dict[str, str]:
     return {name: str(value)}
 
 
-def form_values(entity: Any) -> dict[str, str]:
+def form_values(cls: type, source: Any, prefix: str = "") -> dict[str, str]:
+    """The form's values for a stored entity of `cls`, or for an event file's mapping of one (by the
+    names the API gives its fields), so that an import passes through the very same parsing."""
+    names = json_names(cls)
     values: dict[str, str] = {}
-    for name, rule in form_rules(type(entity)):
-        values.update(form_value(rule.kind, name, getattr(entity, name)))
+    for name, rule in form_rules(cls):
+        value = source.get(names[name]) if isinstance(source, Mapping) else getattr(source, name)
+        values.update(_form_value(prefix + name, rule, value))
     return values
-
-
-# -- the JSON API --------------------------------------------------------------
-
-
-def _shown(field: dataclasses.Field[Any], detail: bool) -> bool:
-    api = field.metadata.get("api")
-    return api == Api.SUMMARY or (detail and api == Api.DETAIL)
-
-
-def json_fields(entity: Any, detail: bool) -> dict[str, Any]:
-    return {f.name: plain(getattr(entity, f.name)) for f in dataclasses.fields(entity) if _shown(f, detail)}
-
-
-def _schema(kind: Any) -> dict[str, Any]:
-    origin = typing.get_origin(kind)
-    if origin in (tuple, list):
-        return {"type": "array", "items": _schema(typing.get_args(kind)[0])}
-    if kind is int:
-        return {"type": "integer"}
-    if kind is bool:
-        return {"type": "boolean"}
-    if kind is date:
-        return {"type": "string", "format": "date"}
-    if kind is datetime:
-        return {"type": "string", "format": "date-time"}
-    return {"type": "string"}
-
-
-def schema_properties(cls: type, detail: bool) -> dict[str, Any]:
-    """OpenAPI properties of the fields `json_fields` shows, with the form's limits and labels."""
-    hints = field_types(cls)
-    properties: dict[str, Any] = {}
-    for field in dataclasses.fields(cls):
-        if not _shown(field, detail):
-            continue
-        schema = _schema(hints[field.name])
-        rule: FormRule = field.metadata["form"]
-        if rule.kind in ("text", "textarea", "slug") and rule.limit:
-            schema["maxLength"] = rule.limit
-        elif rule.kind == "time":
-            schema["pattern"] = TIME.pattern
-        properties[field.name] = schema
-    return properties

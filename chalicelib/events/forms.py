@@ -1,44 +1,48 @@
 """The rules of an event and its programme, for the workspace forms and the import alike.
 
-The per-field rules come from the declarations on `Event` (see `core/fields.py`);
-this module adds what ties fields together: the slug made from the title, times
-in order, a deadline before the start, slots inside the event and not overlapping.
+The per-field rules come from the declarations on `Event`, `Slot` and `Workshop` (see
+`core/fields.py`); this module adds what ties fields together: the slug made from the
+title, times in order, a deadline before the start, slots inside the event and not
+overlapping, a round's workshops and the seats already taken in them.
 Messages are Dutch msgids.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from chalicelib.core.config import TIMEZONE
-from chalicelib.core.fields import PARSERS, FormRule, clean_fields, form_rules, form_values
-from chalicelib.core.forms import FieldError, raise_if, slugify, text_field, whole_number
+from chalicelib.core.fields import clean_fields, form_rules, form_values, row_prefix
+from chalicelib.core.forms import FieldError, raise_if, slugify
 from chalicelib.core.i18n import _
-from chalicelib.events.model import CAPACITY_MAX, MAX_EVENT_WORKSHOPS, MAX_WORKSHOPS, Event
-from chalicelib.events.parts import Slot, Speaker, Workshop
+from chalicelib.events.model import MAX_EVENT_WORKSHOPS, Event
+from chalicelib.events.parts import MAX_WORKSHOPS, Slot, Workshop
 
-SPEAKERS_MAX = 10
 RESERVED_SLUGS = ("nieuw",)  # /beheer/bijeenkomsten/nieuw is a page
 # the declaration's order, but the title before the slug that is made from it
 EVENT_FORM = sorted(form_rules(Event), key=lambda field: field[0] != "title")
 EVENT_FIELDS = (*(name for name, _rule in EVENT_FORM), "version")
-WORKSHOP_PARTS = ("title", "room", "capacity", "speakers")  # a workshop row's fields: workshop_{n}_{part}
-SLOT_FIELDS = (
-    "start",
-    "end",
-    "title",
-    "speakers",
-    *(f"workshop_{n}_{part}" for n in range(1, MAX_WORKSHOPS + 1) for part in WORKSHOP_PARTS),
+SLOT_FORM = form_rules(Slot)
+
+
+def workshop_field(n: int, name: str) -> str:
+    """A field of the slot form's row `n`: one of the round's workshops."""
+    return row_prefix("workshops", n) + name
+
+
+# the fields of a round's rows, workshop_{n}_{name}, as a row shows them: the declaration's order, but the
+# room beside the title that it goes with; the id travels unseen
+WORKSHOP_ROW = sorted(
+    ((name, rule) for name, rule in form_rules(Workshop) if rule.kind != "id"),
+    key=lambda field: field[0] not in ("title", "room"),
 )
-_SESSION_CAPACITY = FormRule(_("Plaatsen"), "number", limit=CAPACITY_MAX, required=True)
-_START = FormRule(_("Begintijd"), "time", required=True)
-_END = FormRule(_("Eindtijd"), "time")
-_SPEAKERS = FormRule(_("Sprekers"), "lines", limit=SPEAKERS_MAX)
-# "Naam (Organisatie)" on a line of its own
-_SPEAKER = re.compile(r"^(?P<name>[^()]+?)\s*(?:\((?P<organisation>[^()]*)\))?$")
+SLOT_FIELDS = (
+    *(name for name, rule in SLOT_FORM if rule.kind != "rows"),
+    *(workshop_field(n, name) for n in range(1, MAX_WORKSHOPS + 1) for name, _rule in WORKSHOP_ROW),
+)
+_FIRST_ROW = workshop_field(1, "title")  # where a message about the round as a whole goes
 
 
 def clean_event(form: Mapping[str, str], new: bool) -> dict[str, Any]:
@@ -75,25 +79,14 @@ def _slug(values: dict[str, Any], errors: dict[str, FieldError]) -> None:
 
 def event_values(event: Event) -> dict[str, str]:
     """The form's values for a stored event, with the version the form must send back."""
-    return {**form_values(event), "version": str(event.version)}
-
-
-def _speakers(form: Mapping[str, str], errors: dict[str, FieldError], name: str = "speakers") -> tuple[Speaker, ...]:
-    speakers = []
-    for line in PARSERS["lines"](form, name, _SPEAKERS, errors):
-        match = _SPEAKER.match(line)
-        if match is None:
-            errors[name] = FieldError(_("Schrijf elke spreker als Naam (Organisatie), één per regel."))
-            return ()
-        speakers.append(Speaker(match["name"], (match["organisation"] or "").strip()))
-    return tuple(speakers)
+    return {**form_values(Event, event), "version": str(event.version)}
 
 
 def clean_slot(form: Mapping[str, str], event: Event, position: int, order: int) -> Slot:
     """A programme slot that fits the event's times and overlaps no other slot."""
     errors: dict[str, FieldError] = {}
-    start = PARSERS["time"](form, "start", _START, errors)
-    end = PARSERS["time"](form, "end", _END, errors)
+    values = clean_fields(Slot, form, errors, skip=("workshops",))
+    start, end = values["start"], values["end"]
     if "start" not in errors and "end" not in errors:
         if end and end <= start:
             errors["end"] = FieldError(_("De eindtijd moet na de begintijd liggen."))
@@ -108,11 +101,9 @@ def clean_slot(form: Mapping[str, str], event: Event, position: int, order: int)
                 errors["start"] = FieldError(
                     _("Dit onderdeel overlapt met %(other)s."), other=f"{clash.start}–{clash.end} {clash.title}"
                 )
-    title = text_field(form, "title", errors, limit=200)
-    speakers = _speakers(form, errors)
     workshops = _workshops(form, event, position, errors)
     raise_if(errors, SLOT_FIELDS)
-    return Slot(position, start, end, title, speakers, order, workshops)
+    return Slot(position=position, order=order, workshops=workshops, **values)
 
 
 def _workshops(
@@ -125,34 +116,31 @@ def _workshops(
     next_id = max(known, default=0) + 1
     workshops: list[Workshop] = []
     for n in range(1, MAX_WORKSHOPS + 1):
-        prefix = f"workshop_{n}_"
-        if not any(form.get(prefix + part, "").strip() for part in WORKSHOP_PARTS):
+        if not any(form.get(workshop_field(n, name), "").strip() for name, _rule in WORKSHOP_ROW):
             continue
+        values = clean_fields(Workshop, form, errors, prefix=workshop_field(n, ""))
         # a row keeps its session's id; a new slot (an event file) may name its own
-        kept = whole_number(form.get(prefix + "id", ""))
+        kept = values.pop("id")
         used = {s.id for s in workshops}
         workshop_id = kept if kept and kept not in used and (kept in known or not existing) else next_id
         next_id = max(next_id, workshop_id + 1)
-        title = text_field(form, prefix + "title", errors, limit=200)
-        room = text_field(form, prefix + "room", errors, limit=100, required=False)
-        capacity = PARSERS["number"](form, prefix + "capacity", _SESSION_CAPACITY, errors)
         taken = event.workshop_taken(position, workshop_id)
-        if prefix + "capacity" not in errors and capacity < taken:
-            errors[prefix + "capacity"] = FieldError(
+        if workshop_field(n, "capacity") not in errors and values["capacity"] < taken:
+            errors[workshop_field(n, "capacity")] = FieldError(
                 _("Minstens %(max)d: zoveel deelnemers kozen deze workshop al."), taken
             )
-        workshops.append(Workshop(workshop_id, title, capacity, room, _speakers(form, errors, prefix + "speakers")))
+        workshops.append(Workshop(id=workshop_id, **values))
     if len(workshops) == 1:
-        errors["workshop_1_title"] = FieldError(_("Een workshopronde heeft ten minste twee workshops."))
+        errors[_FIRST_ROW] = FieldError(_("Een workshopronde heeft ten minste twee workshops."))
     others = sum(len(s.workshops) for s in event.programme if s.position != position)
     if others + len(workshops) > MAX_EVENT_WORKSHOPS:
-        errors["workshop_1_title"] = FieldError(
+        errors[_FIRST_ROW] = FieldError(
             _("Een bijeenkomst heeft ten hoogste %(max)d workshops in al haar rondes samen."), MAX_EVENT_WORKSHOPS
         )
     kept_ids = {s.id for s in workshops}
     gone = [s for s in existing if s.id not in kept_ids and event.workshop_taken(position, s.id)]
     if gone:
-        errors["workshop_1_title"] = FieldError(
+        errors[_FIRST_ROW] = FieldError(
             _("‘%(other)s’ kan niet weg: deelnemers kozen deze workshop. Zet de rij terug."), other=gone[0].title
         )
     return tuple(workshops)
@@ -170,23 +158,24 @@ def overlapping(start: str, end: str, others: list[Slot]) -> Slot | None:
 
 def workshop_rows(values: Mapping[str, str]) -> int:
     """How many workshop rows the slot form shows: those filled in and two empty ones, at least three."""
-    filled = (n for n in range(1, MAX_WORKSHOPS + 1) if any(values.get(f"workshop_{n}_{p}") for p in WORKSHOP_PARTS))
+    filled = (
+        n
+        for n in range(1, MAX_WORKSHOPS + 1)
+        if any(values.get(workshop_field(n, name)) for name, _rule in WORKSHOP_ROW)
+    )
     used = max(filled, default=0)
     return min(max(used + 2, 3), MAX_WORKSHOPS)
 
 
-def _speaker_lines(speakers: tuple[Speaker, ...]) -> str:
-    return "\n".join(f"{s.name} ({s.organisation})" if s.organisation else s.name for s in speakers)
+def workshops_open(values: Mapping[str, str], errors: Mapping[str, FieldError]) -> bool:
+    """Whether the slot form shows its workshop rows unfolded: one of them holds something, or a message."""
+    return any(
+        values.get(workshop_field(n, name)) or workshop_field(n, name) in errors
+        for n in range(1, MAX_WORKSHOPS + 1)
+        for name, _rule in form_rules(Workshop)
+    )
 
 
 def slot_values(slot: Slot) -> dict[str, str]:
-    values = {"start": slot.start, "end": slot.end, "title": slot.title, "speakers": _speaker_lines(slot.speakers)}
-    for n, session in enumerate(slot.workshops, start=1):
-        values |= {
-            f"workshop_{n}_id": str(session.id),
-            f"workshop_{n}_title": session.title,
-            f"workshop_{n}_room": session.room,
-            f"workshop_{n}_capacity": str(session.capacity),
-            f"workshop_{n}_speakers": _speaker_lines(session.speakers),
-        }
-    return values
+    """The slot form's values for a stored slot, a row for each of its workshops."""
+    return form_values(Slot, slot)

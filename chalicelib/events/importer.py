@@ -13,13 +13,13 @@ from typing import Any
 
 from chalicelib.core import clock
 from chalicelib.core.errors import Conflict, InvalidInput
-from chalicelib.core.fields import form_rules, form_value
+from chalicelib.core.fields import form_values
 from chalicelib.core.rendering import gettext
 from chalicelib.core.themes import THEMES
 from chalicelib.events import questions, workspace
 from chalicelib.events.forms import clean_event, clean_slot
-from chalicelib.events.model import MAX_QUESTIONS, MAX_WORKSHOPS, Event, EventStatus
-from chalicelib.events.parts import Question
+from chalicelib.events.model import MAX_QUESTIONS, Event, EventStatus
+from chalicelib.events.parts import MAX_WORKSHOPS, Question, Slot
 from chalicelib.events.questions import clean_question
 from chalicelib.events.store import MAX_SLOTS, event_store
 
@@ -38,44 +38,18 @@ def _refusal(where: str, invalid: InvalidInput) -> InvalidEventFile:
     return InvalidEventFile(f"{where}: " + "; ".join(reasons))
 
 
-def _event_form(data: dict[str, Any]) -> dict[str, str]:
-    form: dict[str, str] = {}
-    for name, rule in form_rules(Event):
-        form.update(form_value(rule.kind, name, data.get(name)))
-    return form
-
-
-def _speaker_lines(data: dict[str, Any]) -> str:
-    speakers = data.get("speakers") or []
-    if not isinstance(speakers, list) or not all(isinstance(s, dict) for s in speakers):
-        speakers = [{"name": "("}]  # refused below with the form's message about the speakers' format
-    return "\n".join(
-        f"{s.get('name', '')} ({s['organisation']})" if s.get("organisation") else str(s.get("name", ""))
-        for s in speakers
-    )
-
-
 def _slot_form(data: dict[str, Any]) -> dict[str, str]:
-    """A slot as the workspace form sends it; a workshop round's workshops (`sessions` in the file) as the form's rows."""
-    form = {
-        "start": str(data.get("start") or ""),
-        "end": str(data.get("end") or ""),
-        "title": str(data.get("title") or ""),
-        "speakers": _speaker_lines(data),
-    }
+    """A slot as the workspace form sends it; a workshop round's workshops (`sessions` in the file) as the
+    form's rows, each with the id the file gives it or else its place in the file: choices follow the id,
+    so a file that reorders its workshops keeps them by naming their ids."""
     sessions = data.get("sessions") or []
     if not isinstance(sessions, list) or len(sessions) > MAX_WORKSHOPS:
         raise InvalidEventFile(f"'sessions' must be a list of at most {MAX_WORKSHOPS} workshops")
-    for n, session in enumerate(sessions, start=1):
-        session = session if isinstance(session, dict) else {}
-        form |= {
-            f"workshop_{n}_id": str(session.get("id") or n),  # choices follow the id: keep it when reordering
-            f"workshop_{n}_title": str(session.get("title") or ""),
-            f"workshop_{n}_room": str(session.get("room") or ""),
-            f"workshop_{n}_capacity": str(session.get("capacity") or ""),
-            f"workshop_{n}_speakers": _speaker_lines(session),
-        }
-    return form
+    numbered = [
+        {**session, "id": session.get("id") or n} if isinstance(session, dict) else {"id": n}
+        for n, session in enumerate(sessions, start=1)
+    ]
+    return form_values(Slot, {**data, "sessions": numbered})
 
 
 def parse_event(data: dict[str, Any]) -> Event:
@@ -87,7 +61,7 @@ def parse_event(data: dict[str, Any]) -> Event:
     if not isinstance(themes, list) or not all(isinstance(t, str) and t in THEMES for t in themes):
         raise InvalidEventFile(f"{where}: 'themes': not one of {', '.join(THEMES)}")
     try:
-        event = Event(**clean_event(_event_form(data), new=True))
+        event = Event(**clean_event(form_values(Event, data), new=True))
     except InvalidInput as invalid:
         raise _refusal(where, invalid) from invalid
     event.status = EventStatus.CANCELLED if data.get("cancelled") else EventStatus.PUBLISHED
@@ -112,22 +86,11 @@ def _questions(listed: Any, where: str) -> tuple[Question, ...]:
     questions: list[Question] = []
     for number, question in enumerate(listed, start=1):
         try:
-            questions.append(clean_question(_question_form(question), None, False, number))
+            form = form_values(Question, question if isinstance(question, dict) else {})
+            questions.append(clean_question(form, None, False, number))
         except InvalidInput as invalid:
             raise _refusal(f"{where}, question {number}", invalid) from invalid
     return tuple(questions)
-
-
-def _question_form(data: Any) -> dict[str, str]:
-    data = data if isinstance(data, dict) else {}
-    options = data.get("options") or []
-    return {
-        "label": str(data.get("label") or ""),
-        "kind": str(data.get("kind") or ""),
-        "help": str(data.get("help") or ""),
-        "required": "yes" if data.get("required") is True else "",
-        "options": "\n".join(str(o) for o in options) if isinstance(options, list) else "",
-    }
 
 
 def load(document: dict[str, Any] | list[Any]) -> list[str]:

@@ -22,18 +22,16 @@ from typing import Any
 from chalicelib.core.clock import local_time
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.entity import attributes, from_attributes
-from chalicelib.core.fields import Api, editable, kept_out
+from chalicelib.core.fields import Api, editable, kept_out, shown
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import EVENT_DATES_INDEX, EVENT_SK, event_pk, events_index
 from chalicelib.core.vocabulary import words
-from chalicelib.events.parts import Question, Slot, Workshop, workshop_key
+from chalicelib.events.parts import CAPACITY_MAX, Question, Slot, Workshop, workshop_key
 
-CAPACITY_MAX = 5000
 ROLES_MAX = 20
 MAX_QUESTIONS = 10  # a registration form stays short; ten choices-questions stay far below a form's field limit
 
-MAX_WORKSHOPS = 8  # parallel workshops in one round
-# in all rounds together: an edit's condition names each, and stays far below DynamoDB's 4 KB per expression
+# workshops in all rounds together: an edit's condition names each, and stays far below DynamoDB's 4 KB per expression
 MAX_EVENT_WORKSHOPS = 24
 
 
@@ -192,7 +190,7 @@ class Event:
         _("Dia's van sprekers na afloop automatisch in de kennisbank zetten"), "checkbox", default=False
     )
     # the registration form's own questions (events/questions.py), in the event's item: read with it at no cost
-    questions: tuple[Question, ...] = ()
+    questions: tuple[Question, ...] = field(default=(), metadata=shown(Api.DETAIL))
     status: EventStatus = EventStatus.PUBLISHED
     confirmed: int = 0  # seat counters: written only by registration's transactions (see SEAT_ATTRIBUTES)
     waiting: int = 0
@@ -209,7 +207,7 @@ class Event:
     # only by registrations' transactions, like the counters above
     workshop_seats: dict[str, int] = field(default_factory=dict)
     workshops_taken: dict[str, int] = field(default_factory=dict)
-    programme: list[Slot] = field(default_factory=list, metadata=kept_out)
+    programme: list[Slot] = field(default_factory=list, metadata=kept_out | shown(Api.DETAIL))
     # the other items of its partition that the event's one Query brings along, as stored: its
     # materials, which the library reads (library/model.py `materials_of`)
     attached: list[dict[str, Any]] = field(default_factory=list, metadata=kept_out)

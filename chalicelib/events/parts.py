@@ -2,6 +2,9 @@
 workshops) and the questions of its registration form. Each is stored inside the event's partition
 (a slot as an item of its own, the questions in the event's item) and read with the event.
 
+Each is declared once, as `Event` is: the workspace's forms, the import, the JSON API and its
+OpenAPI schema follow from the fields' `editable(...)` and `shown()` (see `core/fields.py`).
+
 Key layout (single table; see docs/data-model.md):
   EVENT#{slug} / #SLOT#{nnn}       a programme slot, with its speakers and workshops
 """
@@ -13,11 +16,14 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib.core.entity import attributes, from_attributes
-from chalicelib.core.fields import kept_out
+from chalicelib.core.fields import Api, editable, kept_out, shown
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import SLOT_PREFIX, event_pk, slot_sk
 from chalicelib.core.vocabulary import words
 
+CAPACITY_MAX = 5000  # seats of one kind: an event's on location or online, a workshop's
+MAX_WORKSHOPS = 8  # parallel workshops in one round
+SPEAKERS_MAX = 10  # in one slot, and in one workshop
 MAX_OPTIONS = 12
 
 
@@ -25,8 +31,8 @@ MAX_OPTIONS = 12
 class Speaker:
     """Someone named in the programme, with their organisation."""
 
-    name: str
-    organisation: str = ""
+    name: str = field(metadata=shown())
+    organisation: str = field(default="", metadata=shown())
 
 
 def workshop_key(position: int, workshop_id: int) -> str:
@@ -39,11 +45,19 @@ class Workshop:
     """One of a workshop round's parallel workshops, with seats of its own. Its id names attendees' choices
     (a workshop someone chose is never removed, so no choice ever points at another)."""
 
-    id: int
-    title: str
-    capacity: int
-    room: str = ""
-    speakers: tuple[Speaker, ...] = ()
+    # a row of the slot form carries it back unseen, so that an edit keeps each workshop's id
+    id: int = editable("", "id", api=Api.SUMMARY)
+    title: str = editable(_("Titel"), limit=200, required=True, api=Api.SUMMARY)
+    capacity: int = editable(_("Plaatsen"), "number", limit=CAPACITY_MAX, required=True, api=Api.SUMMARY)
+    room: str = editable(_("Zaal"), limit=100, api=Api.SUMMARY, default="")
+    speakers: tuple[Speaker, ...] = editable(
+        _("Sprekers"),
+        "speakers",
+        limit=SPEAKERS_MAX,
+        hint=_("Eén per regel, als Naam (Organisatie)."),
+        api=Api.SUMMARY,
+        default=(),
+    )
 
 
 @dataclass(frozen=True)
@@ -51,13 +65,35 @@ class Slot:
     """One item of a meeting's programme: a talk, a break, or a round of workshops."""
 
     # `position` names the slot for good (speakers and slides refer to it; it is in the key); `order` is where it is shown
-    position: int = field(metadata=kept_out)
-    start: str  # "HH:MM", local time
-    end: str
-    title: str
-    speakers: tuple[Speaker, ...] = ()
+    position: int = field(
+        metadata=kept_out | shown(description="Names a workshop round in `sessions` when registering")
+    )
+    start: str = editable(_("Begintijd"), "time", required=True, api=Api.SUMMARY)  # "HH:MM", local time
+    end: str = editable(_("Eindtijd"), "time", hint=_("Leeg voor een moment, zoals de inloop."), api=Api.SUMMARY)
+    title: str = editable(_("Onderdeel"), limit=200, required=True, api=Api.SUMMARY)
+    speakers: tuple[Speaker, ...] = editable(
+        _("Sprekers"),
+        "speakers",
+        limit=SPEAKERS_MAX,
+        hint=_("Eén per regel, als Naam (Organisatie)."),
+        api=Api.SUMMARY,
+        default=(),
+    )
     order: int = 0
-    workshops: tuple[Workshop, ...] = ()  # a workshop round: attendees on location choose one
+    # a workshop round: attendees on location choose one; the API and event files call them sessions
+    workshops: tuple[Workshop, ...] = editable(
+        _("Workshopronde: parallelle workshops"),
+        "rows",
+        limit=MAX_WORKSHOPS,
+        hint=_(
+            "Vul minstens twee workshops in om van dit onderdeel een workshopronde te maken: deelnemers op "
+            "locatie kiezen er dan één bij hun aanmelding. Lege rijen tellen niet mee."
+        ),
+        api=Api.SUMMARY,
+        json_name="sessions",
+        description="Non-empty: a workshop round",
+        default=(),
+    )
 
     @property
     def field(self) -> str:
@@ -111,12 +147,33 @@ words(
 class Question:
     """A question of a meeting's registration form. Its id names its answers for good."""
 
-    id: int
-    kind: QuestionKind
-    label: str
-    help: str = ""
-    required: bool = False
-    options: tuple[str, ...] = ()  # for CHOICE and CHOICES
+    id: int = field(metadata=shown())
+    kind: QuestionKind = editable(
+        _("Soort vraag"), "choice", required=True, invalid=_("Kies wat voor vraag het is."), api=Api.SUMMARY
+    )
+    label: str = editable(
+        _("Vraag"), limit=200, required=True, hint=_("Bijvoorbeeld: Neemt u deel aan de borrel?"), api=Api.SUMMARY
+    )
+    help: str = editable(
+        _("Uitleg bij de vraag"),
+        limit=300,
+        hint=_("Verschijnt onder de vraag, bijvoorbeeld: zodat de catering rekening met u kan houden."),
+        api=Api.SUMMARY,
+        default="",
+    )
+    required: bool = editable(
+        _("Deelnemers moeten deze vraag beantwoorden"), "checkbox", api=Api.SUMMARY, default=False
+    )
+    # read only for CHOICE and CHOICES (events/questions.py)
+    options: tuple[str, ...] = editable(
+        _("Keuzes"),
+        "options",
+        limit=MAX_OPTIONS,
+        hint=_("Alleen bij één keuze of meer keuzes: 2 tot 12 keuzes, één per regel."),
+        api=Api.SUMMARY,
+        description="For choice and choices",
+        default=(),
+    )
 
     @property
     def field(self) -> str:

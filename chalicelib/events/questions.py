@@ -16,17 +16,20 @@ from dataclasses import dataclass, replace
 
 from chalicelib.accounts.model import Account
 from chalicelib.core.errors import Conflict, NotFound
-from chalicelib.core.forms import FieldError, raise_if, text_field
+from chalicelib.core.fields import PARSERS, clean_fields, form_rules, form_values
+from chalicelib.core.forms import FieldError, raise_if
 from chalicelib.core.i18n import _
 from chalicelib.events import workspace
 from chalicelib.events.model import MAX_QUESTIONS, Event
-from chalicelib.events.parts import ANSWERED, MAX_OPTIONS, Question, QuestionKind
+from chalicelib.events.parts import ANSWERED, Question, QuestionKind
 from chalicelib.events.store import event_store
 
 _ID = re.compile(r"^[0-9]{1,4}$")
-QUESTION_FIELDS = ("label", "kind", "help", "required", "options")
-LABEL_MAX, HELP_MAX, OPTION_MAX = 200, 300, 100
-OPTIONS_TEXT_MAX = MAX_OPTIONS * (OPTION_MAX + 1)  # the options, one per line
+# the declaration's order, but the label first: it names the question
+QUESTION_FORM = sorted(form_rules(Question), key=lambda field: field[0] != "label")
+QUESTION_FIELDS = tuple(name for name, _rule in QUESTION_FORM)
+_OPTIONS = dict(QUESTION_FORM)["options"]
+_CHOOSING = (QuestionKind.CHOICE, QuestionKind.CHOICES)  # the kinds whose answers are among the options
 
 
 def answered(slug: str) -> dict[int, int]:
@@ -43,41 +46,21 @@ def answered(slug: str) -> dict[int, int]:
 def clean_question(form: Mapping[str, str], existing: Question | None, was_answered: bool, new_id: int) -> Question:
     """A question from the workspace form; InvalidInput with a message per field."""
     errors: dict[str, FieldError] = {}
-    label = text_field(form, "label", errors, LABEL_MAX)
-    help_text = text_field(form, "help", errors, HELP_MAX, required=False)
-    kind_value = form.get("kind", "")
-    if kind_value not in tuple(QuestionKind):
-        errors["kind"] = FieldError(_("Kies wat voor vraag het is."))
-    kind = QuestionKind(kind_value) if "kind" not in errors else QuestionKind.SHORT
-    if existing is not None and was_answered and kind != existing.kind:
+    values = clean_fields(Question, form, errors, skip=("options",))  # options only for the kinds that choose
+    if existing is not None and was_answered and values["kind"] != existing.kind:
         errors["kind"] = FieldError(_("Deze vraag is al beantwoord: het soort vraag kan niet meer veranderen."))
-    options: tuple[str, ...] = ()
-    if kind in (QuestionKind.CHOICE, QuestionKind.CHOICES):
-        options = _options(form, existing.options if existing and was_answered else (), errors)
+    if values["kind"] in _CHOOSING:
+        values["options"] = _options(form, existing.options if existing and was_answered else (), errors)
     raise_if(errors, QUESTION_FIELDS)
-    return Question(
-        id=existing.id if existing else new_id,
-        kind=kind,
-        label=label,
-        help=help_text,
-        required=form.get("required") == "yes",
-        options=options,
-    )
+    return Question(id=existing.id if existing else new_id, **values)
 
 
 def _options(
     form: Mapping[str, str], answered_options: tuple[str, ...], errors: dict[str, FieldError]
 ) -> tuple[str, ...]:
     """The choices, one per line; those already answered must stay."""
-    raw = text_field(form, "options", errors, OPTIONS_TEXT_MAX, multiline=True, required=False)
-    options = tuple(dict.fromkeys(line.strip() for line in raw.split("\n") if line.strip()))
-    if "options" in errors:
-        return options
-    if not 2 <= len(options) <= MAX_OPTIONS:
-        errors["options"] = FieldError(_("Geef 2 tot %(max)d keuzes, één per regel."), max=MAX_OPTIONS)
-    elif any(len(option) > OPTION_MAX for option in options):
-        errors["options"] = FieldError(_("Elke keuze is ten hoogste %(max)d tekens."), max=OPTION_MAX)
-    elif not set(answered_options) <= set(options):
+    options: tuple[str, ...] = PARSERS["options"](form, "options", _OPTIONS, errors)
+    if "options" not in errors and not set(answered_options) <= set(options):
         errors["options"] = FieldError(_("Deze vraag is al beantwoord: keuzes kunnen erbij, maar niet weg of anders."))
     return options
 
@@ -180,12 +163,5 @@ def editing(slug: str, question_id: str) -> Editing:
     question = next((q for q in event.questions if q.id == parse_id(question_id)), None)
     if question is None:
         raise NotFound()
-    values = {
-        "label": question.label,
-        "kind": question.kind,
-        "help": question.help,
-        "required": "yes" if question.required else "",
-        "options": "\n".join(question.options),
-        "version": str(event.version),
-    }
+    values = {**form_values(Question, question), "version": str(event.version)}
     return Editing(event, question, answered(slug).get(question.id, 0) > 0, values)

@@ -11,7 +11,16 @@ from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.forms import FieldError, whole_number
 from chalicelib.core.themes import THEMES
 from chalicelib.events import workspace as event_admin
-from chalicelib.events.forms import EVENT_FORM, event_values, slot_values, workshop_rows
+from chalicelib.events.forms import (
+    EVENT_FORM,
+    SLOT_FORM,
+    WORKSHOP_ROW,
+    event_values,
+    slot_values,
+    workshop_field,
+    workshop_rows,
+    workshops_open,
+)
 from chalicelib.events.model import EventStatus
 from chalicelib.library import speakers
 from chalicelib.views.auth import requires, signed_in
@@ -20,6 +29,13 @@ from chalicelib.views.http import FORM, form_post, page, query_params, redirect
 bp = Blueprint(__name__)
 BASE = "/beheer/bijeenkomsten"
 _EVENT_FORM: dict[str, Any] = {"event_form": EVENT_FORM, "themes": THEMES}
+_SLOT_FORM: dict[str, Any] = {
+    "slot_form": SLOT_FORM,
+    "workshop_row": WORKSHOP_ROW,
+    "workshop_field": workshop_field,
+    "workshop_rows": workshop_rows,
+    "workshops_open": workshops_open,
+}
 
 
 def _position(text: str) -> int:
@@ -143,7 +159,7 @@ def _programme_page(
         "admin_programme.html",
         event=event,
         uninvited=speakers.uninvited(event, speakers.of_event(slug)),  # who gets an "invite" link
-        workshop_rows=workshop_rows,
+        **_SLOT_FORM,
         values=values or {},
         errors=errors or {},
     )
@@ -176,7 +192,7 @@ def _slot_page(
         "admin_slot.html",
         event=event,
         slot=slot,
-        workshop_rows=workshop_rows,
+        **_SLOT_FORM,
         values=values,
         errors=errors or {},
     )

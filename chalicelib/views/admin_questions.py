@@ -23,7 +23,7 @@ def _list_page(slug: str, values: dict[str, str], errors: dict[str, FieldError])
         answered=listing.answered,
         values=values or {"kind": "short"},
         errors=errors,
-        options_max=questions.OPTIONS_TEXT_MAX,
+        question_form=questions.QUESTION_FORM,
     )
 
 
@@ -51,7 +51,7 @@ def _edit_page(slug: str, question_id: str, values: dict[str, str], errors: dict
         kind_fixed=editing.answered,
         values=values or editing.values,
         errors=errors,
-        options_max=questions.OPTIONS_TEXT_MAX,
+        question_form=questions.QUESTION_FORM,
     )
 
 

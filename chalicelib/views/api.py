@@ -13,9 +13,8 @@ from urllib.parse import urlencode
 from chalice.app import Blueprint, Response
 
 from chalicelib.core import clock
-from chalicelib.core.entity import plain
+from chalicelib.core.api_fields import json_fields
 from chalicelib.core.errors import BadRequest, InvalidInput
-from chalicelib.core.fields import json_fields
 from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
 from chalicelib.core.rendering import gettext
@@ -54,33 +53,16 @@ def event_json(event: Event, detail: bool = True) -> dict[str, Any]:
         ],
     }
     if detail:
-        body["programme"] = [
-            {
-                "position": s.position,
-                "start": s.start,
-                "end": s.end,
-                "title": s.title,
-                "speakers": plain(s.speakers),
-                # a workshop round: choose one of its workshops (the API calls them `sessions`) by the round's position
-                "sessions": [
-                    plain(workshop) | {"places_left": event.workshop_places_left(s.position, workshop.id)}
-                    for workshop in s.workshops
-                ],
-            }
-            for s in event.programme
-        ]
-        body["questions"] = [
-            {
-                "id": q.id,
-                "kind": q.kind,
-                "label": q.label,
-                "help": q.help,
-                "required": q.required,
-                "options": list(q.options),
-            }
-            for q in event.questions
-        ]
+        _add_places_left(event, body["programme"])
     return body
+
+
+def _add_places_left(event: Event, programme: list[dict[str, Any]]) -> None:
+    """Each workshop of a round (the API calls them `sessions`) with the seats it has left: a registration
+    chooses one of them by the round's position."""
+    for slot, shown in zip(event.programme, programme, strict=True):
+        for workshop, session in zip(slot.workshops, shown["sessions"], strict=True):
+            session["places_left"] = event.workshop_places_left(slot.position, workshop.id)
 
 
 def _page_json(listing: EventPage) -> dict[str, Any]:

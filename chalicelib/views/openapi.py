@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.core import config
-from chalicelib.core.fields import schema_properties
+from chalicelib.core.api_fields import schema_properties
 from chalicelib.core.forms import LIMITS
 from chalicelib.core.themes import THEMES
 from chalicelib.events.model import CURSOR, AttendanceMode, Event, RegistrationState
-from chalicelib.events.parts import QuestionKind
+from chalicelib.events.parts import Question, Slot, Speaker, Workshop
 from chalicelib.registrations.lifecycle import RegistrationStatus
 
 # the API's full version (semantic versioning); its major version is in the path, /api/v1
@@ -42,6 +42,9 @@ def _problem(description: str, schema: dict[str, Any] | None = None) -> dict[str
 _ERROR = _problem("RFC 9457 problem details; `detail` in the requested language")
 _SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 80}}
 _TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}
+# the API shows every field of a workshop and of a question: each is required
+_WORKSHOP = schema_properties(Workshop, detail=True) | {"places_left": {"type": "integer"}}
+_QUESTION = schema_properties(Question, detail=True)
 
 _SCHEMAS: dict[str, Any] = {
     "LibrarySearch": {
@@ -91,46 +94,19 @@ _SCHEMAS: dict[str, Any] = {
             },
         },
     },
-    "Speaker": {
-        "type": "object",
-        "properties": {"name": {"type": "string"}, "organisation": {"type": "string"}},
-    },
+    "Speaker": {"type": "object", "properties": schema_properties(Speaker, detail=True)},
     "Workshop": {
         "type": "object",
         "description": "One of a workshop round's parallel workshops",
-        "required": ["id", "title", "capacity", "room", "speakers", "places_left"],
-        "properties": {
-            "id": {"type": "integer"},
-            "title": {"type": "string"},
-            "capacity": {"type": "integer"},
-            "room": {"type": "string"},
-            "speakers": {"type": "array", "items": _ref("Speaker")},
-            "places_left": {"type": "integer"},
-        },
+        "required": list(_WORKSHOP),
+        "properties": _WORKSHOP,
     },
-    "Slot": {
-        "type": "object",
-        "properties": {
-            "position": {"type": "integer", "description": "Names a workshop round in `sessions` when registering"},
-            "start": {"type": "string", "example": "13:30"},
-            "end": {"type": "string"},
-            "title": {"type": "string"},
-            "speakers": {"type": "array", "items": _ref("Speaker")},
-            "sessions": {"type": "array", "items": _ref("Workshop"), "description": "Non-empty: a workshop round"},
-        },
-    },
+    "Slot": {"type": "object", "properties": schema_properties(Slot, detail=True)},
     "Question": {
         "type": "object",
         "description": "A question of the meeting's own registration form; answer it in `answers` by its id",
-        "required": ["id", "kind", "label", "help", "required", "options"],
-        "properties": {
-            "id": {"type": "integer"},
-            "kind": {"type": "string", "enum": list(QuestionKind)},
-            "label": {"type": "string"},
-            "help": {"type": "string"},
-            "required": {"type": "boolean"},
-            "options": {"type": "array", "items": {"type": "string"}, "description": "For choice and choices"},
-        },
+        "required": list(_QUESTION),
+        "properties": _QUESTION,
     },
     "Seats": {
         "type": "object",
@@ -166,10 +142,6 @@ _SCHEMAS: dict[str, Any] = {
                     name: schema
                     for name, schema in schema_properties(Event, detail=True).items()
                     if name not in schema_properties(Event, detail=False)
-                }
-                | {
-                    "programme": {"type": "array", "items": _ref("Slot")},
-                    "questions": {"type": "array", "items": _ref("Question")},
                 },
             },
         ]

@@ -32,7 +32,7 @@ from chalicelib.core.forms import FieldError, email_address, slugify, text_field
 from chalicelib.core.i18n import choose
 from chalicelib.core.paging import _decode
 from chalicelib.events.model import AttendanceMode
-from chalicelib.events.parts import Question, QuestionKind
+from chalicelib.events.parts import Question, QuestionKind, Speaker
 from chalicelib.library import files, search_index
 from chalicelib.library.model import Material, MaterialAccess, MaterialStatus
 from chalicelib.library.service import clean_filters
@@ -73,6 +73,19 @@ def _field(kind: str, limit: int = 0, required: bool = False) -> Check:
             _no_controls(result)
         if kind == "url" and result and not result.startswith("https://"):
             raise Broken(f"a link that is not https: {result!r}")
+
+    return check
+
+
+def _part_field(kind: str, promise: Callable[[Any], bool], limit: int = 0, **rule: Any) -> Check:
+    """A declared field of a programme slot, a workshop or a question: parsed by the parser of its kind,
+    and an accepted value keeps `promise`."""
+
+    def check(value: str) -> None:
+        errors: dict[str, FieldError] = {}
+        result = PARSERS[kind]({"f": value}, "f", FormRule("Label", kind, limit, **rule), errors)
+        if not errors and not promise(result):
+            raise Broken(f"accepted as {kind}: {result!r}")
 
     return check
 
@@ -264,6 +277,19 @@ def parsers(connection: sqlite3.Connection) -> dict[str, Check]:
         "event field: lines": _field("lines", 20),
         "event field: themes": _field("themes"),
         "event field: checkbox": _field("checkbox"),
+        "programme field: speakers": _part_field(
+            "speakers",
+            lambda people: all(isinstance(p, Speaker) and p.name.strip() and "\n" not in p.name for p in people),
+            10,
+            value_type=tuple[Speaker, ...],
+        ),
+        "programme field: workshop id": _part_field("id", lambda number: 0 <= number < 10**9),
+        "question field: options": _part_field(
+            "options", lambda options: 2 <= len(options) <= 12 and all(0 < len(o) <= 100 for o in options), 12
+        ),
+        "question field: kind": _part_field(
+            "choice", lambda kind: isinstance(kind, QuestionKind), invalid="Kies.", value_type=QuestionKind
+        ),
         "return path": _return_path,
         "Markdown": _markdown,
         "upload file name": _filename,
