@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from chalicelib.audit.store import AuditPage, audit_store
+import re
+
+from chalicelib.audit.store import AuditEntry, audit_store
 from chalicelib.core import clock
+from chalicelib.core.errors import BadRequest
+from chalicelib.core.i18n import _
+from chalicelib.core.paging import Page
 
 PAGE_SIZE = 50
 MONTHS_SHOWN = 24
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
-def month(name: str, cursor: str | None) -> AuditPage:
-    """One page of a month's entries ('2026-11'); BadRequest for a malformed month or cursor."""
+def month(name: str, cursor: str | None) -> Page[AuditEntry]:
+    """One page of a month's entries ('2026-11'); BadRequest for a malformed month, BadCursor for a cursor
+    that was not made for this month."""
+    if not MONTH.match(name):
+        raise BadRequest(_("Deze maand bestaat niet. Kies een maand uit de lijst."))
     return audit_store().month(name, PAGE_SIZE, cursor)
 
 

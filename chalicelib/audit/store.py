@@ -1,26 +1,20 @@
 """The audit log: who changed what, when, from what to what.
 
 Entries are written in the same transaction as the change they describe
-(`audit_entry` builds one); organisers read them a month at a time.
+(`AuditChange` describes one); organisers read them a month at a time.
 """
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import from_attrs, primary_key, to_attrs
-from chalicelib.core.errors import BadRequest
-from chalicelib.core.i18n import _
+from chalicelib.core.dynamo import to_attrs
 from chalicelib.core.keys import audit_pk
-
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-# the sort key of the last entry shown: "{ISO moment}#{8 hex}"
-CURSOR = re.compile(r"^\d{4}-\d{2}-\d{2}T[0-9:.+-]{8,40}#[0-9a-f]{8}$")
+from chalicelib.core.paging import Page, query_page
 
 
 @dataclass(frozen=True)
@@ -63,13 +57,16 @@ class AuditEntry:
     before: dict[str, Any]
     after: dict[str, Any]
 
-
-@dataclass
-class AuditPage:
-    """A month's entries, newest first, and where the next page starts."""
-
-    entries: list[AuditEntry]
-    cursor: str | None
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> AuditEntry:
+        return cls(
+            at=datetime.fromisoformat(item["SK"].rsplit("#", 1)[0]),
+            actor=item.get("actor", ""),
+            action=item.get("action", ""),
+            target=item.get("target", ""),
+            before=item.get("before", {}),
+            after=item.get("after", {}),
+        )
 
 
 class AuditStore:
@@ -81,36 +78,16 @@ class AuditStore:
         """For changes that are a single write anyway (a download, a sent message)."""
         self._client.put_item(TableName=self._table, Item=to_attrs(change.to_item()))
 
-    def month(self, month: str, limit: int, cursor: str | None = None) -> AuditPage:
-        """One month's entries, newest first, `limit` at a time."""
-        if not MONTH.match(month) or (cursor is not None and not CURSOR.match(cursor)):
-            raise BadRequest(_("Deze paginalink is ongeldig."))
-        pk = audit_pk(month)
+    def month(self, month: str, limit: int, cursor: str | None = None) -> Page[AuditEntry]:
+        """One month's entries ('2026-11'), newest first, `limit` at a time."""
         params: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "PK = :pk",
-            "ExpressionAttributeValues": to_attrs({":pk": pk}),
+            "ExpressionAttributeValues": to_attrs({":pk": audit_pk(month)}),
             "ScanIndexForward": False,
-            "Limit": limit,
         }
-        if cursor:
-            params["ExclusiveStartKey"] = primary_key(pk, cursor)
-        response = self._client.query(**params)
-        entries = []
-        for raw in response["Items"]:
-            item = from_attrs(raw)
-            entries.append(
-                AuditEntry(
-                    at=datetime.fromisoformat(item["SK"].rsplit("#", 1)[0]),
-                    actor=item.get("actor", ""),
-                    action=item.get("action", ""),
-                    target=item.get("target", ""),
-                    before=item.get("before", {}),
-                    after=item.get("after", {}),
-                )
-            )
-        last = response.get("LastEvaluatedKey")
-        return AuditPage(entries, str(from_attrs(last)["SK"]) if last else None)
+        items, after = query_page(self._client, params, limit, cursor, scope=f"audit#{month}")
+        return Page([AuditEntry.from_item(item) for item in items], after)
 
 
 def audit_store() -> AuditStore:

@@ -33,6 +33,7 @@ from chalicelib.evaluations.model import (
 )
 from chalicelib.evaluations.store import AlreadyAnswered, evaluation_store
 from chalicelib.events import workspace
+from chalicelib.events.listings import event_listings
 from chalicelib.events.model import Event, EventStatus
 from chalicelib.events.store import event_store
 from chalicelib.mail import jobs
@@ -205,7 +206,7 @@ def send_evaluations() -> int:
     today = now.date()
     since = (today - timedelta(days=CATCH_UP_DAYS)).isoformat()
     opened = 0
-    for event in event_store().with_personal_data(until=today.isoformat(), since=since):
+    for event in event_listings().with_personal_data(until=today.isoformat(), since=since):
         if event.status == EventStatus.PUBLISHED and event.evaluation_opened_at is None:
             opened += open_evaluation(event, ACTOR, now)
     log.info("evaluations opened: %d", opened)

@@ -13,7 +13,6 @@ Key layout (single table; see docs/data-model.md):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -37,7 +36,6 @@ MAX_EVENT_WORKSHOPS = 24
 
 # A page cursor is the GSI1 sort key of the last event shown: "{date}T{start}#{slug}".
 # The whole index key follows from it, and it says nothing that the page did not show.
-CURSOR = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}#[a-z0-9-]{1,80}$")
 
 
 class EventStatus(StrEnum):
@@ -341,11 +339,3 @@ class Event:
             programme=sorted(programme or [], key=lambda s: (s.order, s.position)),
             attached=attached or [],
         )
-
-
-@dataclass
-class EventPage:
-    """A page of events from a list and the cursor to the next."""
-
-    events: list[Event]
-    cursor: str | None  # pass back as `after` to get the next page

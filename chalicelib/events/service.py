@@ -6,8 +6,10 @@ from datetime import timedelta
 
 from chalicelib.core import clock, config
 from chalicelib.core.errors import EventNotFound
+from chalicelib.core.paging import Page
 from chalicelib.events import calendar
-from chalicelib.events.model import Event, EventPage, EventStatus
+from chalicelib.events.listings import event_listings
+from chalicelib.events.model import Event, EventStatus
 from chalicelib.events.store import event_store
 
 SLUG_MAX = 80
@@ -30,17 +32,17 @@ def calendar_file(slug: str) -> bytes:
     return calendar.event_ics(get(slug))
 
 
-def upcoming(cursor: str | None = None, limit: int | None = None) -> EventPage:
+def upcoming(cursor: str | None = None, limit: int | None = None) -> Page[Event]:
     today = clock.now().date().isoformat()
-    return event_store().published(after_key=today, upcoming=True, limit=limit or config.page_size(), cursor=cursor)
+    return event_listings().published(after_key=today, upcoming=True, limit=limit or config.page_size(), cursor=cursor)
 
 
-def past(cursor: str | None = None, limit: int | None = None) -> EventPage:
+def past(cursor: str | None = None, limit: int | None = None) -> Page[Event]:
     today = clock.now().date().isoformat()
-    return event_store().published(after_key=today, upcoming=False, limit=limit or config.page_size(), cursor=cursor)
+    return event_listings().published(after_key=today, upcoming=False, limit=limit or config.page_size(), cursor=cursor)
 
 
 def calendar_feed() -> bytes:
     """Every public meeting from a month ago on, cancelled ones with their cancellation: two Queries."""
     since = (clock.now().date() - timedelta(days=FEED_PAST_DAYS)).isoformat()
-    return calendar.public_feed(event_store().in_calendar(since), calendar.NETWORK)
+    return calendar.public_feed(event_listings().in_calendar(since), calendar.NETWORK)

@@ -18,24 +18,18 @@ from chalicelib.core.dynamo import (
     from_attrs,
     is_cancelled,
     is_condition_failed,
-    on_day,
     primary_key,
     query_all,
     to_attrs,
 )
-from chalicelib.core.errors import BadRequest
-from chalicelib.core.i18n import _
 from chalicelib.core.keys import (
-    EVENT_DATES_INDEX,
     EVENT_SK,
-    EVENTS_INDEX,
     SLOT_PREFIX,
     STATS_SK,
     event_pk,
     slot_sk,
 )
-from chalicelib.core.paging import Page, query_page
-from chalicelib.events.model import CURSOR, SEAT_ATTRIBUTES, SEAT_COUNTERS, Event, EventPage, EventStatus
+from chalicelib.events.model import SEAT_ATTRIBUTES, SEAT_COUNTERS, Event, EventStatus
 from chalicelib.events.parts import Slot
 
 # One transaction holds 100 items: the event, its slots, a removed slot and the audit entry.
@@ -104,21 +98,6 @@ def _seats_refused(event: Event, stored: dict[str, Any]) -> CapacityBelowConfirm
     return None
 
 
-def encode_cursor(key: dict[str, Any]) -> str:
-    return str(from_attrs(key)["GSI1SK"])
-
-
-def decode_cursor(cursor: str) -> dict[str, Any]:
-    """Whitelist a visitor-supplied cursor before it reaches DynamoDB."""
-    if not CURSOR.match(cursor):
-        raise BadRequest(_("Deze paginalink is ongeldig."))
-    slug = cursor.split("#", 1)[1]
-    return {
-        **primary_key(event_pk(slug), EVENT_SK),
-        **to_attrs({"GSI1PK": EVENTS_INDEX, "GSI1SK": cursor}),
-    }
-
-
 class EventStore:
     def __init__(self, client: Any, table: str) -> None:
         self._client = client
@@ -177,62 +156,6 @@ class EventStore:
                 keys = response.get("UnprocessedKeys", {}).get(self._table, {}).get("Keys", [])
         return found
 
-    def published(self, *, after_key: str, upcoming: bool, limit: int, cursor: str | None) -> EventPage:
-        """Published events from the sparse GSI1, by date: upcoming ascending, past descending."""
-        operator = ">=" if upcoming else "<"
-        params: dict[str, Any] = {
-            "TableName": self._table,
-            "IndexName": "GSI1",
-            "KeyConditionExpression": f"GSI1PK = :pk AND GSI1SK {operator} :now",
-            "ExpressionAttributeValues": to_attrs({":pk": EVENTS_INDEX, ":now": after_key}),
-            "ScanIndexForward": upcoming,
-            "Limit": limit,
-        }
-        if cursor is not None:  # an empty one is a broken link, not the first page
-            params["ExclusiveStartKey"] = decode_cursor(cursor)
-        response = self._client.query(**params)
-        events = [Event.from_item(from_attrs(a)) for a in response["Items"]]
-        last = response.get("LastEvaluatedKey")
-        return EventPage(events, encode_cursor(last) if last else None)
-
-    def published_on(self, day: str) -> list[Event]:
-        """Events first published on a day (YYYY-MM-DD, the network's clock) and published still:
-        one Query of GSI3, whose sort key in the published partition is the moment of publication."""
-        return [Event.from_item(i) for i in on_day(self._client, self._table, EVENTS_INDEX, day)]
-
-    def in_calendar(self, since: str) -> list[Event]:
-        """Published and cancelled events from a day on, by date (the public calendar feed): one
-        Query of GSI1 per partition, paginated; drafts are never read."""
-        events: list[Event] = []
-        for partition in (EVENTS_INDEX, f"{EVENTS_INDEX}#{EventStatus.CANCELLED}"):
-            items = query_all(
-                self._client,
-                TableName=self._table,
-                IndexName="GSI1",
-                KeyConditionExpression="GSI1PK = :pk AND GSI1SK >= :since",
-                ExpressionAttributeValues=to_attrs({":pk": partition, ":since": since}),
-            )
-            events += [Event.from_item(i) for i in items]
-        return sorted(events, key=lambda e: (e.date, e.start, e.slug))
-
-    def with_personal_data(self, until: str, since: str = "") -> list[Event]:
-        """Events dated from `since` up to (not including) `until` whose registrations still hold
-        personal data (GSI2; anonymising an event removes it there)."""
-        items = query_all(
-            self._client,
-            TableName=self._table,
-            IndexName="GSI2",
-            KeyConditionExpression="GSI2PK = :pk AND GSI2SK BETWEEN :since AND :until",
-            ExpressionAttributeValues=to_attrs(
-                {
-                    ":pk": EVENT_DATES_INDEX,
-                    ":since": since or "0000",
-                    ":until": until,
-                }
-            ),
-        )
-        return [Event.from_item(i) for i in items]
-
     def mark_anonymised(self, slug: str, at: str) -> None:
         self._client.update_item(
             TableName=self._table,
@@ -281,36 +204,6 @@ class EventStore:
         return True
 
     # -- organisers' changes --------------------------------------------
-
-    def of_status(self, status: EventStatus, limit: int, cursor: str | None) -> Page[Event]:
-        """One page of the events with a status, newest first (organisers' list): one Query of GSI1."""
-        partition = EVENTS_INDEX if status == EventStatus.PUBLISHED else f"{EVENTS_INDEX}#{status}"
-        params = {
-            "TableName": self._table,
-            "IndexName": "GSI1",
-            "KeyConditionExpression": "GSI1PK = :pk",
-            "ExpressionAttributeValues": to_attrs({":pk": partition}),
-            "ScanIndexForward": False,
-        }
-        items, after = query_page(self._client, params, limit, cursor, scope=f"events#{status}")
-        return Page([Event.from_item(item) for item in items], after)
-
-    def all_for_organisers(self) -> list[Event]:
-        """Every event, drafts and cancelled ones too, newest first (`manage.py`): one Query per status partition."""
-        events: list[Event] = []
-        for partition in (
-            EVENTS_INDEX,
-            *(f"{EVENTS_INDEX}#{s}" for s in (EventStatus.DRAFT, EventStatus.CANCELLED)),
-        ):
-            items = query_all(
-                self._client,
-                TableName=self._table,
-                IndexName="GSI1",
-                KeyConditionExpression="GSI1PK = :pk",
-                ExpressionAttributeValues=to_attrs({":pk": partition}),
-            )
-            events += [Event.from_item(i) for i in items]
-        return sorted(events, key=lambda e: (e.date, e.start), reverse=True)
 
     def create(self, event: Event, audit: AuditChange) -> None:
         """A new event with its programme and audit entry; SlugTaken if the slug is in use."""

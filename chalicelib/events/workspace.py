@@ -19,6 +19,7 @@ from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
 from chalicelib.core.paging import Page
 from chalicelib.events.forms import clean_event, clean_slot
+from chalicelib.events.listings import event_listings
 from chalicelib.events.model import SEAT_COUNTERS, Event, EventStatus
 from chalicelib.events.store import MAX_SLOTS, CapacityBelowConfirmed, SlugTaken, StaleEvent, event_store
 from chalicelib.mail import jobs
@@ -35,14 +36,14 @@ STALE = _("Iemand anders heeft deze bijeenkomst intussen gewijzigd. Open haar op
 
 def all_events() -> list[Event]:
     """Every event (`manage.py`; never a page, which reads one page of a status)."""
-    return event_store().all_for_organisers()
+    return event_listings().all_for_organisers()
 
 
 def events_page(query: Mapping[str, str]) -> tuple[EventStatus, Page[Event]]:
     """One page of the organisers' list: the events with one status, newest first."""
     wanted = query.get("status", "")
     status = next((s for s in EventStatus if s == wanted), EventStatus.PUBLISHED)
-    return status, event_store().of_status(status, config.list_page_size(), query.get("na") or None)
+    return status, event_listings().of_status(status, config.list_page_size(), query.get("na") or None)
 
 
 def get(slug: str) -> Event:

@@ -27,8 +27,8 @@ from chalicelib.core.i18n import _
 from chalicelib.core.keys import email_key
 from chalicelib.core.secret import secret_key
 from chalicelib.core.themes import THEMES
+from chalicelib.events.listings import event_listings
 from chalicelib.events.model import Event, EventStatus
-from chalicelib.events.store import event_store
 from chalicelib.library import service as library
 from chalicelib.library.model import Material, MaterialAccess
 from chalicelib.library.store import library_store
@@ -71,7 +71,7 @@ class Digest:
 def news_of(day: str) -> News:
     """What was published on `day` (YYYY-MM-DD) and is visible still: two Queries of GSI3."""
     now = clock.now()
-    events = [e for e in event_store().published_on(day) if e.status == EventStatus.PUBLISHED]
+    events = [e for e in event_listings().published_on(day) if e.status == EventStatus.PUBLISHED]
     materials = [m for m in library_store().visible_on(day) if m.is_visible(now)]
     return News(events, materials)
 

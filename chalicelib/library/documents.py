@@ -17,6 +17,7 @@ from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import DOCUMENTS_PREFIX, document_object
 from chalicelib.core.paging import Page
+from chalicelib.events.listings import event_listings
 from chalicelib.events.model import EventStatus
 from chalicelib.events.store import event_store
 from chalicelib.library import files, materials
@@ -33,8 +34,8 @@ def upload_form() -> files.UploadForm:
     newest page of published ones and of drafts: what a new document is most likely about, in two
     Queries however many events there are."""
     limit = config.list_page_size()
-    events = [*event_store().of_status(EventStatus.PUBLISHED, limit, None).items]
-    events += event_store().of_status(EventStatus.DRAFT, limit, None).items
+    events = [*event_listings().of_status(EventStatus.PUBLISHED, limit, None).items]
+    events += event_listings().of_status(EventStatus.DRAFT, limit, None).items
     events.sort(key=lambda e: (e.date, e.start), reverse=True)
     targets = [
         files.UploadTarget(_document_key("_"), ""),  # no event: the form names this choice

@@ -11,8 +11,8 @@ import logging
 from datetime import timedelta
 
 from chalicelib.core import clock, config
+from chalicelib.events.listings import event_listings
 from chalicelib.events.model import EventStatus
-from chalicelib.events.store import event_store
 from chalicelib.mail import jobs
 from chalicelib.mail.model import JobKind
 from chalicelib.mail.store import JobExists
@@ -27,7 +27,7 @@ def send_reminders() -> int:
     today = now.date()
     until = (today + timedelta(days=config.reminder_days() + 1)).isoformat()
     started = 0
-    for event in event_store().with_personal_data(until=until, since=today.isoformat()):
+    for event in event_listings().with_personal_data(until=until, since=today.isoformat()):
         if event.status != EventStatus.PUBLISHED:
             continue
         try:

@@ -11,6 +11,7 @@ import logging
 from datetime import timedelta
 
 from chalicelib.core import clock, config
+from chalicelib.events.listings import event_listings
 from chalicelib.events.store import event_store
 from chalicelib.registrations.store import registration_store
 
@@ -22,7 +23,7 @@ def anonymise_old_registrations() -> int:
     now = clock.now().isoformat()
     done = 0
     registrations = registration_store()
-    for event in event_store().with_personal_data(until=cutoff):
+    for event in event_listings().with_personal_data(until=cutoff):
         for reg in registrations.list_for_event(event.slug):
             registrations.anonymise(reg, now)
             done += 1

@@ -26,7 +26,7 @@ def workspace() -> Response:
     return page(
         bp.current_request,
         "admin_home.html",
-        upcoming=events.upcoming().events,
+        upcoming=events.upcoming().items,
         drafts=event_admin.events_page({"status": EventStatus.DRAFT})[1],
         pending=accounts.waiting_for_approval(),
     )

@@ -17,9 +17,10 @@ from chalicelib.core.api_fields import json_fields
 from chalicelib.core.errors import BadRequest, InvalidInput
 from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
+from chalicelib.core.paging import Page
 from chalicelib.core.rendering import gettext
 from chalicelib.events import service as events
-from chalicelib.events.model import Event, EventPage
+from chalicelib.events.model import Event
 from chalicelib.library import service as library
 from chalicelib.registrations import messages, moves
 from chalicelib.registrations import service as registration
@@ -65,8 +66,8 @@ def _add_places_left(event: Event, programme: list[dict[str, Any]]) -> None:
             session["places_left"] = event.workshop_places_left(slot.position, workshop.id)
 
 
-def _page_json(listing: EventPage) -> dict[str, Any]:
-    return {"events": [event_json(e, detail=False) for e in listing.events], "next": listing.cursor}
+def _page_json(listing: Page[Event]) -> dict[str, Any]:
+    return {"events": [event_json(e, detail=False) for e in listing.items], "next": listing.cursor}
 
 
 @bp.route(API + "/events", methods=["GET"])

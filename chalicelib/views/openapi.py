@@ -8,7 +8,7 @@ from chalicelib.core import config
 from chalicelib.core.api_fields import schema_properties
 from chalicelib.core.forms import LIMITS
 from chalicelib.core.themes import THEMES
-from chalicelib.events.model import CURSOR, AttendanceMode, Event, RegistrationState
+from chalicelib.events.model import AttendanceMode, Event, RegistrationState
 from chalicelib.events.parts import Question, Slot, Speaker, Workshop
 from chalicelib.registrations.lifecycle import RegistrationStatus
 
@@ -219,8 +219,8 @@ def document() -> dict[str, Any]:
                         {
                             "name": "after",
                             "in": "query",
-                            "schema": {"type": "string", "pattern": CURSOR.pattern},
-                            "description": "`next` of the previous page",
+                            "schema": {"type": "string", "maxLength": 2000},
+                            "description": "`next` of the previous page: opaque and signed, valid for this list only",
                         },
                     ],
                     "responses": {

@@ -177,9 +177,7 @@ def test_organisers_see_results_and_remarks_and_download_them(moto, client, visi
     assert organiser.post(f"/beheer/bijeenkomsten/{SLUG}/evaluatie/sluiten", {}).status_code == 303
     late = visitor.post(f"/r/{regs[4].token}/evaluatie", {"meeting": "1"})
     assert late.status_code == 409
-    assert "event.evaluation_closed" in [
-        e.action for e in audit_store().month(clock.now().strftime("%Y-%m"), 50).entries
-    ]
+    assert "event.evaluation_closed" in [e.action for e in audit_store().month(clock.now().strftime("%Y-%m"), 50).items]
     page = organiser.get(f"/beheer/bijeenkomsten/{SLUG}/evaluatie").body.decode()
     assert "4 antwoorden" in page
     assert "Gemiddeld 4,0 uit 4 beoordelingen" in page  # the meeting: (5 + 4 + 2 + 5) / 4

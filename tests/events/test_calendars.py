@@ -165,9 +165,7 @@ def test_a_new_feed_link_ends_the_old_one(moto, client):
     assert new != old
     assert client.http.get(old).status_code == 404
     assert client.http.get(new).status_code == 200
-    assert "account.calendar_reset" in [
-        e.action for e in audit_store().month(clock.now().strftime("%Y-%m"), 50).entries
-    ]
+    assert "account.calendar_reset" in [e.action for e in audit_store().month(clock.now().strftime("%Y-%m"), 50).items]
     # without the form's CSRF token nothing changes
     assert member.post("/account/agenda", {}, with_token=False).status_code == 403
     assert client.http.get(new).status_code == 200

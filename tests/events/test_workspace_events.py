@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.audit.store import audit_store
+from chalicelib.events.listings import event_listings
 from chalicelib.events.store import event_store
 from chalicelib.library.store import library_store
 from chalicelib.registrations import service as registration
@@ -19,7 +20,7 @@ SLUG = "netwerkbijeenkomst-test"
 def audit_actions() -> list[str]:
     from chalicelib.core import clock
 
-    return [e.action for e in audit_store().month(clock.now().strftime("%Y-%m"), 500).entries]
+    return [e.action for e in audit_store().month(clock.now().strftime("%Y-%m"), 500).items]
 
 
 def test_a_new_event_is_a_draft_nobody_else_sees(organiser, client):
@@ -67,7 +68,7 @@ def test_invalid_event_data_is_refused_with_the_input_kept(organiser, overrides,
     assert f'href="#veld-{field}"' in body
     assert message in body
     assert 'value="Stadhuis Dordrecht"' in body or field == "venue"  # the rest of the input is kept
-    assert event_store().all_for_organisers() == []
+    assert event_listings().all_for_organisers() == []
 
 
 def test_a_slug_in_use_is_refused(organiser, make_event):
@@ -98,7 +99,7 @@ def test_editing_keeps_counters_and_programme_and_audits_what_changed(organiser,
     assert response.status_code == 303
     event = event_store().get(SLUG)
     assert (event.title, event.confirmed, len(event.programme)) == ("Nieuwe titel", 1, 3)
-    entry = audit_store().month("2026-11", 50).entries[0]
+    entry = audit_store().month("2026-11", 50).items[0]
     assert entry.action == "event.updated"
     assert entry.actor == "org@zwijndrecht.nl"
     assert entry.before["title"] == "Netwerkbijeenkomst Maatschappelijk ongenoegen"
@@ -115,9 +116,9 @@ def test_a_new_date_moves_reminders_and_members_lists_along(organiser, make_even
     [mine] = registration.of_person(reg.email)
     assert (mine.event_title, mine.event_date) == ("Verplaatst", "2027-04-01")
     # reminders and retention find events by date (GSI2)
-    found = event_store().with_personal_data(until="2027-04-02", since="2027-04-01")
+    found = event_listings().with_personal_data(until="2027-04-02", since="2027-04-01")
     assert [e.slug for e in found] == [SLUG]
-    assert event_store().with_personal_data(until="2027-03-19", since="2027-03-18") == []
+    assert event_listings().with_personal_data(until="2027-03-19", since="2027-03-18") == []
 
 
 def test_a_stale_form_does_not_overwrite_another_organisers_change(organiser, make_event):
@@ -289,7 +290,7 @@ def test_the_description_is_rendered_when_saved_and_shown_as_stored(organiser, c
     assert event_store().get(slug).description_html == ""  # and goes with it
     from chalicelib.core import clock
 
-    logged = [e for e in audit_store().month(clock.now().strftime("%Y-%m"), 500).entries if e.target == slug]
+    logged = [e for e in audit_store().month(clock.now().strftime("%Y-%m"), 500).items if e.target == slug]
     assert any("description" in e.after for e in logged)
     assert not any("description_html" in {*e.before, *e.after} for e in logged)  # the log keeps the Markdown
 

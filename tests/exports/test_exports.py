@@ -100,7 +100,7 @@ def test_asking_and_fetching_are_both_in_the_audit_log(organiser):
     confirmed_attendees(1)
     download_export(organiser, START)
 
-    entries = audit.month(clock.now().strftime("%Y-%m"), None).entries
+    entries = audit.month(clock.now().strftime("%Y-%m"), None).items
     exports = [e for e in entries if e.action.startswith("export.")]
     assert Counter(e.action for e in exports) == {"export.requested": 1, "export.downloaded": 1}
     assert {(e.actor, e.target) for e in exports} == {("org@zwijndrecht.nl", SLUG)}

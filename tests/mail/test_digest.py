@@ -14,6 +14,7 @@ from chalicelib.core.config import TIMEZONE
 from chalicelib.core.dynamo import primary_key
 from chalicelib.core.errors import UnsubscribeLinkInvalid
 from chalicelib.events import workspace
+from chalicelib.events.listings import event_listings
 from chalicelib.events.store import event_store
 from chalicelib.following import digest
 from chalicelib.library import documents, speakers
@@ -74,7 +75,7 @@ def test_a_member_chooses_the_themes_they_follow_on_their_account_page(moto, cli
     page = member.get("/account?themas=opgeslagen").body.decode()
     assert "U volgt nu: polarisatie, online aangejaagde ordeverstoring." in page
     assert 'id="veld-theme_3" name="theme_3" type="checkbox" value="yes" checked' in page
-    entry = audit_store().month("2026-11", 50).entries[0]
+    entry = audit_store().month("2026-11", 50).items[0]
     assert (entry.action, entry.after["themes"]) == (
         "account.themes",
         ["polarisatie", "online aangejaagde ordeverstoring"],
@@ -178,8 +179,8 @@ def test_a_meeting_published_again_is_announced_once(moto, now):
     event = event_store().get(event.slug)
     workspace.change_status(organiser, event.slug, "publiceren", str(event.version))
     assert event_store().get(event.slug).published_at == first
-    assert [e.slug for e in event_store().published_on(PUBLISHED_DAY)] == [event.slug]
-    assert event_store().published_on((now["value"]).date().isoformat()) == []
+    assert [e.slug for e in event_listings().published_on(PUBLISHED_DAY)] == [event.slug]
+    assert event_listings().published_on((now["value"]).date().isoformat()) == []
 
 
 def test_material_published_after_its_meeting_is_news_on_that_day():
@@ -284,7 +285,7 @@ def test_editing_what_was_published_before_publication_was_kept_announces_nothin
     store_event(build_event(themes=("polarisatie",), title="Een andere titel"))  # an edit of the file
     documents.update(organiser, material.id, {**documents.values(material), "title": "Oud rapport, herzien"})
     day = now["value"].date().isoformat()
-    assert event_store().published_on(day) == []
+    assert event_listings().published_on(day) == []
     assert library_store().visible_on(day) == []
     assert event_store().get("netwerkbijeenkomst-test").published_at is None
 

@@ -105,7 +105,7 @@ def test_organisers_see_the_list_and_lifting_an_entry_mails_the_address_again(or
     assert suppression_store().get(email_key(BOUNCED)) is None
     job = message_everyone(organiser)  # the negative control of the skip: now it is mailed
     assert (job.sent, job.skipped) == (2, 0)
-    entries = audit.month(clock.now().strftime("%Y-%m"), None).entries
+    entries = audit.month(clock.now().strftime("%Y-%m"), None).items
     assert [(e.actor, e.target) for e in entries if e.action == "suppression.lifted"] == [
         ("org@zwijndrecht.nl", email_key(BOUNCED))
     ]

@@ -39,7 +39,7 @@ def register(**form: str):
 
 
 def audit_actions() -> list[str]:
-    return [e.action for e in audit_store().month("2026-11", 500).entries]
+    return [e.action for e in audit_store().month("2026-11", 500).items]
 
 
 def test_workspace_lists_show_dutch_dates_and_local_times(organiser):
@@ -120,7 +120,7 @@ def test_organiser_cancels_a_seat_which_goes_to_the_first_in_line(organiser):
     subjects = {m.destinations["ToAddresses"][0]: m.subject for m in sent_mail()[-2:]}
     assert subjects[seated[0].email].endswith("is geannuleerd")
     assert subjects[first_waiting.email].startswith("Er is een plaats vrij")
-    entry = next(e for e in audit_store().month("2026-11", 50).entries if e.action == "registration.cancelled")
+    entry = next(e for e in audit_store().month("2026-11", 50).items if e.action == "registration.cancelled")
     assert entry.after == {"status": "cancelled", "promoted": first_waiting.key}
     assert organiser.post(f"{BASE}/aanmeldingen/{seated[0].key}/annuleren", {}).status_code == 409
     assert organiser.post(f"{BASE}/aanmeldingen/{'f' * 32}/annuleren", {}).status_code == 404
@@ -342,7 +342,7 @@ def test_message_to_all_confirmed_attendees(organiser):
     assert sorted(m.destinations["ToAddresses"][0] for m in mails) == sorted(r.email for r in confirmed)
     assert waiting.email not in {m.destinations["ToAddresses"][0] for m in mails}
     assert all(m.subject == "Parkeren" and "<p>Parkeer bij het station.</p>" in m.body for m in mails)
-    entry = next(e for e in audit_store().month("2026-11", 50).entries if e.action == "event.messaged")
+    entry = next(e for e in audit_store().month("2026-11", 50).items if e.action == "event.messaged")
     assert entry.after == {"job": job_id, "kind": "attendee_message", "subject": "Parkeren"}
     job = job_store().get(job_id)
     assert (job.status, job.total, job.sent, job.failed) == ("done", 3, 3, 0)

@@ -62,6 +62,8 @@ def test_events_are_paginated_and_past_ones_have_their_own_list(make_event, visi
     past = text(visitor.get("/events?when=past"))
     assert "Oude bijeenkomst" in past
     assert "Bijeenkomst 1" not in past
+    # a cursor is signed for its own list: the upcoming list's is refused by the past list
+    assert visitor.get(f"/events?when=past&after={cursor}").status_code == 400
 
 
 @pytest.mark.parametrize("cursor", ["garbage", "eyJ4IjoxfQ", "%00%01", "2027-01-01T10:00%23UPPER", "2027-01-01T10:00"])

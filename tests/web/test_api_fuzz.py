@@ -7,6 +7,7 @@ from __future__ import annotations
 import schemathesis
 from chalice.local import ChaliceRequestHandler
 from hypothesis import HealthCheck, assume, settings
+from schemathesis.checks import positive_data_acceptance
 
 from chalicelib.views.openapi import document
 from tests.support.live import LivePortal
@@ -22,4 +23,9 @@ def test_api_conforms_to_its_document(case, portal: LivePortal):
     # reach the app: it answers 501 itself, as API Gateway refuses them. Every method
     # it passes on (GET, PUT, POST, HEAD, DELETE, PATCH, OPTIONS) is checked.
     assume(hasattr(ChaliceRequestHandler, f"do_{case.method}"))
-    case.call_and_validate(base_url=portal.url + "/api/v1")
+    # A page cursor is signed by the portal for one list, so no value a client makes up from the
+    # document is one the portal gave: it gets the documented 400 (test_pages checks that a real
+    # cursor pages on). Every other check holds for such a request too.
+    forged_cursor = bool(case.query and case.query.get("after"))
+    excluded = [positive_data_acceptance] if forged_cursor else []
+    case.call_and_validate(base_url=portal.url + "/api/v1", excluded_checks=excluded)

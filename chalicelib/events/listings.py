@@ -1,0 +1,106 @@
+"""Lists of events, each one Query of an index: the public lists and calendar feed (GSI1, by date),
+the organisers' lists by status (GSI1), the day's new ones for the digest (GSI3) and the ones whose
+registrations still hold personal data (GSI2). Receives its table name and client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.core import aws, config
+from chalicelib.core.dynamo import on_day, query_all, to_attrs
+from chalicelib.core.keys import EVENT_DATES_INDEX, EVENTS_INDEX
+from chalicelib.core.paging import Page, query_page
+from chalicelib.events.model import Event, EventStatus
+
+
+class EventListings:
+    def __init__(self, client: Any, table: str) -> None:
+        self._client = client
+        self._table = table
+
+    def published(self, *, after_key: str, upcoming: bool, limit: int, cursor: str | None) -> Page[Event]:
+        """Published events from the sparse GSI1, by date: upcoming ascending, past descending."""
+        operator = ">=" if upcoming else "<"
+        params: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": "GSI1",
+            "KeyConditionExpression": f"GSI1PK = :pk AND GSI1SK {operator} :now",
+            "ExpressionAttributeValues": to_attrs({":pk": EVENTS_INDEX, ":now": after_key}),
+            "ScanIndexForward": upcoming,
+        }
+        scope = "events#upcoming" if upcoming else "events#past"
+        items, after = query_page(self._client, params, limit, cursor, scope=scope)
+        return Page([Event.from_item(item) for item in items], after)
+
+    def published_on(self, day: str) -> list[Event]:
+        """Events first published on a day (YYYY-MM-DD, the network's clock) and published still:
+        one Query of GSI3, whose sort key in the published partition is the moment of publication."""
+        return [Event.from_item(i) for i in on_day(self._client, self._table, EVENTS_INDEX, day)]
+
+    def in_calendar(self, since: str) -> list[Event]:
+        """Published and cancelled events from a day on, by date (the public calendar feed): one
+        Query of GSI1 per partition, paginated; drafts are never read."""
+        events: list[Event] = []
+        for partition in (EVENTS_INDEX, f"{EVENTS_INDEX}#{EventStatus.CANCELLED}"):
+            items = query_all(
+                self._client,
+                TableName=self._table,
+                IndexName="GSI1",
+                KeyConditionExpression="GSI1PK = :pk AND GSI1SK >= :since",
+                ExpressionAttributeValues=to_attrs({":pk": partition, ":since": since}),
+            )
+            events += [Event.from_item(i) for i in items]
+        return sorted(events, key=lambda e: (e.date, e.start, e.slug))
+
+    def with_personal_data(self, until: str, since: str = "") -> list[Event]:
+        """Events dated from `since` up to (not including) `until` whose registrations still hold
+        personal data (GSI2; anonymising an event removes it there)."""
+        items = query_all(
+            self._client,
+            TableName=self._table,
+            IndexName="GSI2",
+            KeyConditionExpression="GSI2PK = :pk AND GSI2SK BETWEEN :since AND :until",
+            ExpressionAttributeValues=to_attrs(
+                {
+                    ":pk": EVENT_DATES_INDEX,
+                    ":since": since or "0000",
+                    ":until": until,
+                }
+            ),
+        )
+        return [Event.from_item(i) for i in items]
+
+    def of_status(self, status: EventStatus, limit: int, cursor: str | None) -> Page[Event]:
+        """One page of the events with a status, newest first (organisers' list): one Query of GSI1."""
+        partition = EVENTS_INDEX if status == EventStatus.PUBLISHED else f"{EVENTS_INDEX}#{status}"
+        params = {
+            "TableName": self._table,
+            "IndexName": "GSI1",
+            "KeyConditionExpression": "GSI1PK = :pk",
+            "ExpressionAttributeValues": to_attrs({":pk": partition}),
+            "ScanIndexForward": False,
+        }
+        items, after = query_page(self._client, params, limit, cursor, scope=f"events#{status}")
+        return Page([Event.from_item(item) for item in items], after)
+
+    def all_for_organisers(self) -> list[Event]:
+        """Every event, drafts and cancelled ones too, newest first (`manage.py`): one Query per status partition."""
+        events: list[Event] = []
+        for partition in (
+            EVENTS_INDEX,
+            *(f"{EVENTS_INDEX}#{s}" for s in (EventStatus.DRAFT, EventStatus.CANCELLED)),
+        ):
+            items = query_all(
+                self._client,
+                TableName=self._table,
+                IndexName="GSI1",
+                KeyConditionExpression="GSI1PK = :pk",
+                ExpressionAttributeValues=to_attrs({":pk": partition}),
+            )
+            events += [Event.from_item(i) for i in items]
+        return sorted(events, key=lambda e: (e.date, e.start), reverse=True)
+
+
+def event_listings() -> EventListings:
+    """The lists of events in this process's table."""
+    return EventListings(aws.dynamodb(), config.table_name())
