@@ -85,7 +85,8 @@ def sign_in(page: Page, address: str) -> None:
 
 
 def register(page: Page, name: str, address: str, organisation: str) -> str:
-    """Register for the demo meeting as a visitor does; the path of the personal page it leads to."""
+    """Register for the demo meeting as a visitor does; the path of the personal page that the mailed link
+    leads to (the answer to the form carries no link)."""
     page.goto(f"/events/{DEMO}")
     page.get_by_label("Naam", exact=True).fill(name)
     page.get_by_label("E-mailadres").fill(address)
@@ -96,6 +97,9 @@ def register(page: Page, name: str, address: str, organisation: str) -> str:
     page.get_by_role("group", name="Neemt u deel aan de netwerkborrel?").get_by_label("Ja").check()
     page.locator("#veld-consent").check()
     page.get_by_role("button", name="Aanmelden").click()
+    page.get_by_text("Bijna klaar: kijk in uw e-mail.").wait_for()
+    page.goto("/outbox")  # the confirmation went during the request
+    page.get_by_role("article").filter(has_text=address).first.get_by_role("link", name="/r/").click()
     return urlsplit(page.url).path
 
 

@@ -18,7 +18,7 @@ from chalicelib.accounts.model import Access, Account, AccountStatus
 from chalicelib.accounts.store import AccountExists, LinkUnusable, StaleAccount, account_store
 from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock, config
-from chalicelib.core.errors import Conflict, InvalidInput, LinkInvalid, NotFound, TooManyAttempts
+from chalicelib.core.errors import Conflict, InvalidInput, LinkInvalid, NotFound, TooManyAttempts, TooManyMails
 from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import email_key
@@ -111,16 +111,18 @@ def request_account(form: Mapping[str, str], language: str, client: str) -> None
 
     The visitor learns nothing about whether the address was known: for a
     known one, the mail goes to its owner and nothing new is stored. An address
-    gets at most ACCOUNT_MAILS_PER_ADDRESS of these mails an hour, whoever asks;
-    past that the answer is the same and no mail goes (nobody can flood an inbox).
+    is within the ceiling on mail to an address (accounts/rate_limit.mail_to), whoever asks; past it
+    the answer says so, the same for every address, and no mail goes (nobody can flood an inbox).
     """
     data = clean_account_request(form)
     try:
         rate_limit.count({f"account-client#{email_key(client)}": config.ACCOUNT_REQUESTS_PER_CLIENT}, 3600)
     except rate_limit.OverLimit as error:
         raise TooManyAttempts() from error
-    if not _mail_allowed(data.email):
-        return
+    try:
+        rate_limit.mail_to(data.email)
+    except rate_limit.OverLimit as over:
+        raise TooManyMails() from over
     account = Account(
         email=data.email,
         name=data.name,
@@ -146,14 +148,6 @@ def request_account(form: Mapping[str, str], language: str, client: str) -> None
             _send(existing, "account_exists")
         return
     _send(account, "verify", link=f"/account/bevestigen/{token}")
-
-
-def _mail_allowed(email: str) -> bool:
-    try:
-        rate_limit.count({f"account-mail#{email_key(email)}": config.ACCOUNT_MAILS_PER_ADDRESS}, 3600)
-    except rate_limit.OverLimit:
-        return False
-    return True
 
 
 def verify(token: str) -> Account:

@@ -17,7 +17,7 @@ from chalicelib.accounts import service as accounts
 from chalicelib.accounts.model import Access, Account, AccountStatus
 from chalicelib.accounts.store import LinkUnusable, StaleAccount, account_store
 from chalicelib.core import config, observability
-from chalicelib.core.errors import LinkInvalid, TooManyAttempts
+from chalicelib.core.errors import LinkInvalid, TooManyAttempts, TooManyMails
 from chalicelib.core.forms import clean_email
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import email_key
@@ -26,35 +26,34 @@ from chalicelib.mail import sending as mail
 
 log = logging.getLogger(__name__)
 
+SIGN_IN_WINDOW = config.SIGN_IN_WINDOW_SECONDS
+LATER_SECONDS = 15 * 60  # the one link past the ceiling: SQS delays a message at most this long
+
 
 class MailNotSent(Exception):
     """The sign-in mail did not go out; raised in the worker so that the message is tried again."""
 
 
 def request_link(form: Mapping[str, str], client: str, next_path: str, language: str) -> None:
-    """Queue a sign-in link for the address; raise nothing that tells whether it has an account."""
+    """Queue a sign-in link for the address; raise nothing that tells whether it has an account.
+    TooManyMails once the address had its mails of the hour: that answer is the same for every
+    address, and the owner still gets one more link a quarter of an hour later."""
     email = clean_email(form)
-    address, client_key = email_key(email), email_key(client)  # hashed: no address or IP in the table
+    address = email_key(email)  # hashed: no address in the table
     try:
-        rate_limit.count(
-            {
-                f"signin-own#{address}#{client_key}": config.SIGN_IN_LIMIT_PER_ADDRESS,
-                f"signin-client#{client_key}": config.SIGN_IN_LIMIT_PER_CLIENT,
-            },
-            config.SIGN_IN_WINDOW_SECONDS,
-        )
+        rate_limit.count({f"signin-client#{email_key(client)}": config.SIGN_IN_LIMIT_PER_CLIENT}, SIGN_IN_WINDOW)
     except rate_limit.OverLimit as exc:
         raise TooManyAttempts() from exc
     message = {"email": email, "next": next_path, "language": language}
     try:
-        rate_limit.count({f"signin-address#{address}": config.SIGN_IN_MAILS_PER_ADDRESS}, config.SIGN_IN_WINDOW_SECONDS)
-    except rate_limit.OverLimit:
-        try:  # one more link when the window ends, whoever asked: the owner is never locked out
-            rate_limit.count({f"signin-later#{address}": 1}, config.SIGN_IN_WINDOW_SECONDS)
+        rate_limit.mail_to(email)
+    except rate_limit.OverLimit as over:
+        try:  # one more link later, whoever asked: whoever spends the ceiling does not lock the owner out
+            rate_limit.count({f"signin-later#{address}": 1}, rate_limit.MAIL_WINDOW_SECONDS)
         except rate_limit.OverLimit:
-            return
-        put(config.signin_queue_url(), message, delay=min(900, rate_limit.seconds_left(config.SIGN_IN_WINDOW_SECONDS)))
-        return
+            raise TooManyMails() from over
+        put(config.signin_queue_url(), message, delay=LATER_SECONDS)
+        raise TooManyMails() from over
     put(config.signin_queue_url(), message)
 
 

@@ -75,16 +75,13 @@ def trusted_domains() -> tuple[str, ...]:
 SESSION_SECONDS = 8 * 60 * 60  # a working day; then sign in again
 SIGN_IN_LINK_SECONDS = 15 * 60
 VERIFY_LINK_SECONDS = 24 * 60 * 60
-# Sign-in requests per window. Nobody can use up another person's allowance: a person's own requests
-# count per address *and* client; a client may ask often enough for an office behind one address;
-# and an address gets at most SIGN_IN_MAILS_PER_ADDRESS links a window whoever asks, then one more
-# when the window ends (delayed, never refused), so an inbox cannot be flooded nor its owner locked out.
-SIGN_IN_LIMIT_PER_ADDRESS = 5  # per address and client
+# Mails to an address that a visitor typed (sign-in, account request, registration), in all, per
+# hour: whoever asks, from whatever client (accounts/rate_limit.mail_to). Past it, a sign-in gets one
+# more link a quarter of an hour later, so an inbox is not flooded and its owner is not locked out.
+MAILS_PER_ADDRESS_PER_HOUR = 5
+# requests from one client (an office shares one address): sign-in requests per window, account requests an hour
 SIGN_IN_LIMIT_PER_CLIENT = 200
-SIGN_IN_MAILS_PER_ADDRESS = 10
 SIGN_IN_WINDOW_SECONDS = 15 * 60
-# account requests: mails to one address an hour, and requests from one client (an office shares one) an hour
-ACCOUNT_MAILS_PER_ADDRESS = 3
 ACCOUNT_REQUESTS_PER_CLIENT = 60
 
 

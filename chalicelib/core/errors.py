@@ -109,6 +109,16 @@ class TooManyAttempts(PortalError):
     message = _("U hebt het te vaak geprobeerd. Wacht een kwartier en probeer het dan opnieuw.")
 
 
+class TooManyMails(TooManyAttempts):
+    """An address had its mails for this hour; the same answer whether or not it has an account."""
+
+    field = "email"  # a form shows it at the address typed, with the visitor's input kept
+    message = _(
+        "Naar dit e-mailadres zijn het afgelopen uur al genoeg e-mails gestuurd. Gebruik de laatste link "
+        "die u kreeg, of probeer het over een uur opnieuw."
+    )
+
+
 class ServiceBusy(PortalError):
     """AWS throttled us, answered with a 5xx, or could not be reached: not the visitor's doing, and
     usually gone in a moment. Answered 503 with Retry-After, never as a 500."""

@@ -23,7 +23,7 @@ from chalicelib.core.errors import (
 )
 from chalicelib.core.forms import FieldError, raise_if
 from chalicelib.core.i18n import _
-from chalicelib.core.keys import REG_PREFIX, email_key
+from chalicelib.core.keys import REG_PREFIX
 from chalicelib.events.model import AttendanceMode, Event, EventStatus, RegistrationState
 from chalicelib.events.store import event_store
 from chalicelib.registrations import messages
@@ -47,17 +47,20 @@ log = logging.getLogger(__name__)
 # racer's success, so a few attempts always suffice in practice.
 ATTEMPTS = 5
 TOKEN_MAX = 64
-RESENDS_PER_HOUR = 3
 _KEY = re.compile(r"^[0-9a-f]{32}$")  # a registration key in organisers' URLs
 
 
 @dataclass
 class Outcome:
-    """What registering did: the registration, whether it is new, and whether its mail went out."""
+    """What registering did. The answer to the visitor is built from `submitted` alone, the same for a new
+    registration and for an address that was registered already: whoever typed the address may not read
+    its mail, so they learn nothing of the registration behind it (the personal link goes only by mail)."""
 
-    registration: Registration
-    created: bool  # False: this address was registered already; the link was sent again
-    mail_sent: bool
+    event: Event  # without its programme
+    submitted: Registration  # what the visitor typed, as it would be stored
+    registration: Registration  # as stored: the new one, or the address's existing one
+    created: bool  # False: this address was registered already; its link was mailed again
+    mail_failed: bool  # SES refused or could not be reached; past the mail ceiling is not a failure
 
 
 def of_person(email: str) -> list[Registration]:
@@ -103,21 +106,27 @@ def register(slug: str, form: Mapping[str, str], language: str) -> Outcome:
         event_title=event.title,
         event_date=event.date.isoformat(),
     )
+    within_ceiling = _count_mail(reg.email)
     try:
         _store_new(reg, seat_free=not event.seats(reg.attendance).is_full)
     except DuplicateRegistration as duplicate:
-        return Outcome(duplicate.existing, created=False, mail_sent=_resend(duplicate.existing, event))
+        existing = duplicate.existing
+        # past the ceiling the link is not mailed again, and the answer does not say so: it would tell
+        # that the address is registered. Its owner had the link in this hour's mails already.
+        sent = messages.send(existing, event, "already") if within_ceiling else True
+        return Outcome(event, reg, existing, created=False, mail_failed=not sent)
     observability.count("Registrations", status=reg.status)
-    return Outcome(reg, created=True, mail_sent=messages.send(reg, event, "confirmation"))
+    # a new registration's confirmation always goes: an address registers once a meeting, so these are few
+    return Outcome(event, reg, reg, created=True, mail_failed=not messages.send(reg, event, "confirmation"))
 
 
-def _resend(reg: Registration, event: Event) -> bool:
-    """Mail the link again, a few times an hour at most: anyone can type someone's address."""
+def _count_mail(email: str) -> bool:
+    """Count the mail this registration sends to the typed address; False past the address's ceiling."""
     try:
-        rate_limit.count({f"resend#{event.slug}#{email_key(reg.email)}": RESENDS_PER_HOUR}, 3600)
+        rate_limit.mail_to(email)
     except rate_limit.OverLimit:
         return False
-    return messages.send(reg, event, "already")
+    return True
 
 
 def _store_new(reg: Registration, seat_free: bool) -> None:

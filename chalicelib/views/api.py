@@ -22,13 +22,12 @@ from chalicelib.core.rendering import gettext
 from chalicelib.events import service as events
 from chalicelib.events.model import Event
 from chalicelib.library import service as library
-from chalicelib.registrations import messages, moves
+from chalicelib.registrations import moves
 from chalicelib.registrations import service as registration
 from chalicelib.views.http import (
     json_body,
     json_response,
     language,
-    problem_response,
     query_params,
     redirect,
     request_path,
@@ -149,23 +148,26 @@ def create_registration(slug: str) -> Response:
     request = bp.current_request
     lang = language(request)
     outcome = registration.register(slug, _as_form(json_body(request)), lang)
-    reg = outcome.registration
-    if not outcome.created:
-        sent = _("Dit e-mailadres is al aangemeld. We hebben de persoonlijke link opnieuw gestuurd.")
-        held = _(
-            "Dit e-mailadres is al aangemeld. We konden de persoonlijke link nu niet opnieuw sturen; "
-            "gebruik de link uit de eerste e-mail of probeer het later nog eens."
+    sent = outcome.submitted
+    # the same answer for a new registration and an address registered already: the personal link
+    # (and whatever it shows) goes only to the address, so whoever typed it learns nothing more
+    detail = (
+        _(
+            "We konden de e-mail met de persoonlijke link nu niet sturen. Stuur de aanmelding over een paar minuten opnieuw."
         )
-        detail = gettext(lang, sent if outcome.mail_sent else held)
-        return problem_response(409, detail, mail_sent=outcome.mail_sent)
+        if outcome.mail_failed
+        else _("De persoonlijke link is per e-mail onderweg naar het opgegeven adres.")
+    )
     return json_response(
         {
-            "status": reg.status,
-            "token": reg.token,
-            "manage_url": messages.manage_url(reg.token),
-            "mail_sent": outcome.mail_sent,
+            "event": sent.event_slug,
+            "email": sent.email,
+            "name": sent.name,
+            "attendance": sent.attendance,
+            "mail_sent": not outcome.mail_failed,
+            "detail": gettext(lang, detail),
         },
-        201,
+        202,
     )
 
 

@@ -16,7 +16,8 @@ from chalice.app import Blueprint, Request, Response
 from chalicelib.accounts import csrf, sessions
 from chalicelib.accounts.model import Account
 from chalicelib.core import config
-from chalicelib.core.errors import BadRequest, CsrfFailed, InvalidInput
+from chalicelib.core.errors import BadRequest, CsrfFailed, InvalidInput, PortalError
+from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _, choose
 from chalicelib.core.rendering import render
 
@@ -156,8 +157,9 @@ def form_post(bp: Blueprint, on_invalid: Callable[..., Response] | None = None) 
     Parses the urlencoded body, checks its CSRF token, and calls the view with the
     fields (the token left out) as `form`, besides its URL parameters. When the view
     raises InvalidInput, `on_invalid(**url parameters, values=..., errors=...)` renders
-    the form again with the visitor's input kept, and it goes out with status 422.
-    Without `on_invalid`, InvalidInput goes to the error handler like any other error.
+    the form again with the visitor's input kept, and it goes out with status 422. So does
+    an error that names the `field` it concerns (too many mails to the address typed), with
+    that error's status. Without `on_invalid`, these go to the error handler like any other.
     """
 
     def decorate(view: FormView) -> FormView:
@@ -173,6 +175,13 @@ def form_post(bp: Blueprint, on_invalid: Callable[..., Response] | None = None) 
                     raise
                 response = on_invalid(**params, values=kept(data), errors=invalid.fields)
                 response.status_code = 422
+                return response
+            except PortalError as refused:
+                field = getattr(refused, "field", "")
+                if on_invalid is None or not field:
+                    raise
+                response = on_invalid(**params, values=kept(data), errors={field: FieldError(refused.message)})
+                response.status_code = refused.status
                 return response
 
         return handle

@@ -170,14 +170,18 @@ _SCHEMAS: dict[str, Any] = {
             },
         },
     },
-    "RegistrationCreated": {
+    "RegistrationReceived": {
         "type": "object",
-        "required": ["status", "token", "manage_url", "mail_sent"],
+        "description": "What was sent, the same for a new registration and for an address registered already; "
+        "the personal link goes only to the address, by mail",
+        "required": ["event", "email", "name", "attendance", "mail_sent", "detail"],
         "properties": {
-            "status": {"type": "string", "enum": [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]},
-            "token": {"type": "string"},
-            "manage_url": {"type": "string", "format": "uri"},
-            "mail_sent": {"type": "boolean"},
+            "event": {"type": "string"},
+            "email": {"type": "string", "format": "email"},
+            "name": {"type": "string"},
+            "attendance": {"type": "string", "enum": list(AttendanceMode)},
+            "mail_sent": {"type": "boolean", "description": "false: send the registration again in a few minutes"},
+            "detail": {"type": "string"},
         },
     },
     "RegistrationStatus": {
@@ -219,7 +223,7 @@ def document() -> dict[str, Any]:
                         {
                             "name": "after",
                             "in": "query",
-                            "schema": {"type": "string", "maxLength": 2000},
+                            "schema": {"type": "string", "minLength": 1, "maxLength": 2000},
                             "description": "`next` of the previous page: opaque and signed, valid for this list only",
                         },
                     ],
@@ -270,26 +274,21 @@ def document() -> dict[str, Any]:
             },
             "/events/{slug}/registrations": {
                 "post": {
-                    "summary": "Register; confirmed while seats last, then on the waiting list",
+                    "summary": "Register; confirmed while seats last, then on the waiting list; the personal link goes by mail",
                     "parameters": [_SLUG],
                     "requestBody": {
                         "required": True,
                         "content": {"application/json": {"schema": _ref("RegistrationRequest")}},
                     },
                     "responses": {
-                        "201": _json(_ref("RegistrationCreated"), "Registered; a mail with the personal link was sent"),
+                        "202": _json(
+                            _ref("RegistrationReceived"),
+                            "Received: the seat (or the place on the waiting list) is held, and the personal link "
+                            "is mailed to the address; an address registered already gets its link again",
+                        ),
                         "400": _ERROR,
                         "404": _ERROR,
-                        "409": _problem(
-                            "Already registered (`mail_sent`: whether the link was sent again), or registration "
-                            "is closed",
-                            {
-                                "allOf": [
-                                    _ref("Problem"),
-                                    {"type": "object", "properties": {"mail_sent": {"type": "boolean"}}},
-                                ]
-                            },
-                        ),
+                        "409": _problem("Registration is closed", _ref("Problem")),
                         "415": _ERROR,
                         "422": _ERROR,
                     },

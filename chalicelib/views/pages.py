@@ -103,11 +103,19 @@ def _registration_refused(slug: str, values: dict[str, str], errors: dict[str, F
 def register(form: dict[str, str], slug: str) -> Response:
     request = bp.current_request
     outcome = registration.register(slug, form, language(request))
-    if not outcome.created:
-        # never show the existing link here: whoever typed the address may not own it
-        return page(request, "registration_known.html", event=events.get(slug), mail_sent=outcome.mail_sent)
-    mail = "1" if outcome.mail_sent else "0"
-    return redirect(f"/r/{outcome.registration.token}?nieuw=1&mail={mail}")
+    account = current_account(request)
+    if account is not None and account.email.lower() == outcome.registration.email.lower():
+        # a signed-in member has shown they read this address: straight to their registration
+        mail = "0" if outcome.mail_failed else "1"
+        return redirect(f"/r/{outcome.registration.token}?nieuw=1&mail={mail}")
+    # anyone else sees what they sent and where the personal link went, never the link itself
+    return page(
+        request,
+        "registration_sent.html",
+        event=outcome.event,
+        submitted=outcome.submitted,
+        mail_failed=outcome.mail_failed,
+    )
 
 
 @bp.route("/r/{token}", methods=["GET"])

@@ -13,7 +13,7 @@ from chalicelib.accounts import newsletter
 from chalicelib.accounts import service as accounts
 from chalicelib.accounts.store import account_store
 from chalicelib.core import clock
-from chalicelib.core.config import SIGN_IN_LIMIT_PER_ADDRESS
+from chalicelib.core.config import MAILS_PER_ADDRESS_PER_HOUR
 from chalicelib.core.keys import email_key
 from chalicelib.mail.store import job_store
 from tests.support.accounts import last_link, make_account, request_form, sign_in
@@ -273,13 +273,14 @@ def test_disabling_an_account_ends_its_session_at_the_next_request(moto, visitor
     assert len([m for m in sent_mail() if m.destinations["ToAddresses"] == ["m@rotterdam.nl"]]) == 1  # no new link
 
 
-def test_sign_in_requests_are_limited_per_address(moto, client):
+def test_sign_in_requests_are_limited_per_address_and_the_answer_says_so(moto, client):
     make_account("m@rotterdam.nl")
-    for _ in range(SIGN_IN_LIMIT_PER_ADDRESS):
+    for _ in range(MAILS_PER_ADDRESS_PER_HOUR):
         assert FormSession(client).post("/inloggen", {"email": "m@rotterdam.nl"}).status_code == 200
     over = FormSession(client).post("/inloggen", {"email": "m@rotterdam.nl"})
     assert over.status_code == 429
-    assert "Wacht een kwartier" in text(over)
+    assert "Naar dit e-mailadres zijn het afgelopen uur al genoeg e-mails gestuurd." in text(over)
+    assert 'value="m@rotterdam.nl"' in text(over)  # the address typed is kept in the form
 
 
 def test_sign_in_requests_are_limited_per_client(moto, client, monkeypatch):

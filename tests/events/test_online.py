@@ -15,8 +15,8 @@ from chalicelib.events.store import event_store
 from chalicelib.registrations import moves
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.store import registration_store
-from tests.support.accounts import make_account, sign_in
-from tests.support.aws import NOW, deliver_mail, sent_mail
+from tests.support.accounts import mailed_token, make_account, register_by_form, sign_in
+from tests.support.aws import NOW, REGISTERING_CALLS, deliver_mail, sent_mail
 from tests.support.events import BASE, event_form, version
 from tests.support.factories import registration_form
 from tests.support.jobs import scheduled
@@ -40,11 +40,6 @@ def text_part(mail) -> str:
     message = email.message_from_string(mail.raw)
     part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
     return part.get_payload(decode=True).decode().replace("\r\n", "\n")
-
-
-def token_of(response) -> str:
-    assert response.status_code == 303, response.body
-    return response.headers["Location"].split("/r/")[1].split("?")[0]
 
 
 # -- organisers set it up ---------------------------------------------------------
@@ -183,8 +178,9 @@ def test_the_api_offers_the_ways_and_takes_the_choice(make_event, client):
         body=json.dumps({**post, "attendance": "online"}),
         headers={"content-type": "application/json"},
     )
-    assert response.status_code == 201
-    token = json.loads(response.body)["token"]
+    assert response.status_code == 202
+    assert json.loads(response.body)["attendance"] == "online"
+    token = mailed_token(post["email"])
     assert json.loads(client.http.get(f"/api/v1/registrations/{token}").body)["attendance"] == "online"
     assert LINK not in client.http.get(f"/api/v1/registrations/{token}").body.decode()
 
@@ -193,7 +189,7 @@ def test_an_online_registration_costs_what_any_registration_costs(make_event, vi
     make_event(online_capacity=2, online_link=LINK)
     aws_calls.reset()
     visitor.post(f"/events/{SLUG}/aanmelden", registration_form(attendance="online"))
-    assert dict(aws_calls.calls) == {"dynamodb.GetItem": 1, "dynamodb.TransactWriteItems": 1, "ses.SendRawEmail": 1}
+    assert dict(aws_calls.calls) == REGISTERING_CALLS
     aws_calls.reset()
     visitor.get(f"/events/{SLUG}")
     assert dict(aws_calls.calls) == {"dynamodb.Query": 1}
@@ -204,9 +200,9 @@ def test_an_online_registration_costs_what_any_registration_costs(make_event, vi
 
 def test_the_link_never_reaches_the_public_or_the_waiting_list(make_event, visitor, client):
     make_event(capacity=1, online_capacity=1, online_link=LINK)
-    confirmed = token_of(visitor.post(f"/events/{SLUG}/aanmelden", registration_form(attendance="online")))
-    waiting = token_of(visitor.post(f"/events/{SLUG}/aanmelden", registration_form(attendance="online")))
-    on_site = token_of(visitor.post(f"/events/{SLUG}/aanmelden", registration_form(attendance="location")))
+    confirmed = register_by_form(visitor, SLUG, attendance="online")
+    waiting = register_by_form(visitor, SLUG, attendance="online")
+    on_site = register_by_form(visitor, SLUG, attendance="location")
     for public in (f"/events/{SLUG}", f"/events/{SLUG}.ics", "/events.ics", "/events", f"/api/v1/events/{SLUG}"):
         response = visitor.get(public)
         assert response.status_code == 200, public
@@ -239,7 +235,7 @@ def test_the_link_never_reaches_the_public_or_the_waiting_list(make_event, visit
 
 def test_a_link_entered_later_shows_on_the_page_and_in_the_reminder(make_event, client, visitor):
     make_event(date=(NOW + timedelta(days=2)).date(), registration_deadline=None, online_capacity=2, online_link="")
-    token = token_of(visitor.post(f"/events/{SLUG}/aanmelden", registration_form(attendance="online")))
+    token = register_by_form(visitor, SLUG, attendance="online")
     assert "De organisatie heeft de link nog niet ingevuld." in visitor.get(f"/r/{token}").body.decode()
     assert "komt op uw persoonlijke pagina zodra de organisatie hem heeft ingevuld" in sent_mail()[-1].body
 
@@ -255,7 +251,7 @@ def test_a_link_entered_later_shows_on_the_page_and_in_the_reminder(make_event, 
 
 def test_a_cancelled_meeting_shows_no_link(make_event, visitor):
     make_event(online_capacity=2, online_link=LINK)
-    token = token_of(visitor.post(f"/events/{SLUG}/aanmelden", registration_form(attendance="online")))
+    token = register_by_form(visitor, SLUG, attendance="online")
     assert LINK in visitor.get(f"/r/{token}").body.decode()
     make_event(online_capacity=2, online_link=LINK, status="cancelled")
     page, own_file = visitor.get(f"/r/{token}"), visitor.get(f"/r/{token}.ics")

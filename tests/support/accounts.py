@@ -8,6 +8,7 @@ from chalicelib.accounts.model import Account
 from chalicelib.accounts.store import account_store
 from chalicelib.core import clock
 from tests.support.aws import deliver_sign_in_links, sent_mail
+from tests.support.factories import registration_form
 from tests.support.web import FormSession
 
 
@@ -69,3 +70,16 @@ def member_feed_path(session: FormSession) -> str:
     match = re.search(r'id="agenda-link" readonly value="http://127\.0\.0\.1:8000(/agenda/[^"]+\.ics)"', page)
     assert match, page
     return match.group(1)
+
+
+def mailed_token(to: str) -> str:
+    """The personal link's token from the newest mail to `to`: a visitor learns it nowhere else."""
+    return last_link(to, "/r")
+
+
+def register_by_form(visitor: FormSession, slug: str, **fields: str) -> str:
+    """Register through the event's form as a visitor does; the personal link's token, from the mail."""
+    form = registration_form(**fields)
+    response = visitor.post(f"/events/{slug}/aanmelden", form)
+    assert response.status_code == 200, response.body
+    return mailed_token(form["email"])

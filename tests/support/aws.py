@@ -74,6 +74,11 @@ def empty_resources() -> None:
     ses.sent_message_count = ses.rejected_messages_count = 0
 
 
+# A registration through the form or the API: read the event, count the mail to the address typed,
+# one transaction, the mail. The same for a new registration and for an address registered already.
+REGISTERING_CALLS = {"dynamodb.GetItem": 1, "dynamodb.TransactWriteItems": 2, "ses.SendRawEmail": 1}
+
+
 def deliver_mail() -> int:
     """Run the mail worker until the queue is empty, through the handler Lambda calls; the messages handled."""
     from chalicelib.views.jobs import send_mail

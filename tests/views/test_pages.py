@@ -7,6 +7,7 @@ import re
 import pytest
 
 from chalicelib.registrations.store import registration_store
+from tests.support.accounts import mailed_token
 from tests.support.aws import sent_mail
 from tests.support.factories import in_days, registration_form
 from tests.support.web import FormSession
@@ -18,10 +19,16 @@ def text(response) -> str:
     return response.body.decode()
 
 
-def token_from(location: str) -> str:
-    match = re.match(r"^/r/([A-Za-z0-9_-]+)\?", location)
-    assert match, location
-    return match.group(1)
+def register(visitor: FormSession, **fields: str) -> str:
+    """Register through the form, as a visitor does; the personal link's token, read from the mail."""
+    form = registration_form(**fields)
+    assert visitor.post(f"/events/{SLUG}/aanmelden", form).status_code == 200
+    return mailed_token(form["email"])
+
+
+def main_of(response) -> str:
+    """The page's <main>: what it says, without the per-visitor form tokens around it."""
+    return text(response).split("<main", 1)[1].split("</main>", 1)[0]
 
 
 def test_home_lists_upcoming_events_only(make_event, visitor):
@@ -143,16 +150,21 @@ def test_calendar_file(make_event, visitor):
     assert visitor.get("/events/bestaat-niet.ics").status_code == 404
 
 
-def test_register_redirects_to_the_personal_page(make_event, visitor):
+def test_registering_shows_what_was_sent_and_mails_the_link(make_event, visitor):
     make_event()
-    response = visitor.post(f"/events/{SLUG}/aanmelden", registration_form(name="Joppe van der Bruggen"))
+    form = registration_form(name="Joppe van der Bruggen")
+    response = visitor.post(f"/events/{SLUG}/aanmelden", form)
 
-    assert response.status_code == 303
-    token = token_from(response.headers["Location"])
-    page = text(visitor.get(response.headers["Location"]))
-    assert "Bedankt, u bent aangemeld." in page
+    assert response.status_code == 200
+    page = text(response)
+    assert "Aanmelding ontvangen" in page
     assert "Joppe van der Bruggen" in page
-    assert f'href="/r/{token}/annuleren"' in page  # a step that asks first, never a one-click cancel
+    assert f"De bevestiging gaat naar {form['email']}." in page
+    assert "/r/" not in page  # the personal link goes only to the address
+    token = mailed_token(form["email"])
+    personal = text(visitor.get(f"/r/{token}"))
+    assert "Joppe van der Bruggen" in personal
+    assert f'href="/r/{token}/annuleren"' in personal  # a step that asks first, never a one-click cancel
 
 
 def test_invalid_registration_shows_messages_next_to_fields_and_keeps_input(make_event, visitor):
@@ -199,18 +211,28 @@ def test_each_limit_has_a_message(make_event, visitor, field, value, message):
     assert message in text(response)
 
 
-def test_registering_twice_never_reveals_the_existing_link(make_event, visitor):
+def test_registering_an_address_again_answers_as_a_new_one_and_mails_its_owner(make_event, visitor, client):
     make_event()
-    form = registration_form()
-    first = visitor.post(f"/events/{SLUG}/aanmelden", form)
-    token = token_from(first.headers["Location"])
+    owner = registration_form(name="Fatima el Amrani")
+    first = visitor.post(f"/events/{SLUG}/aanmelden", owner)
+    token = mailed_token(owner["email"])
 
-    again = visitor.post(f"/events/{SLUG}/aanmelden", form)
+    # someone else types the same address with a name of their own: the answer is the one a new
+    # registration gets (their own input back), and the owner's registration stays as it was
+    stranger = FormSession(client)
+    again = stranger.post(f"/events/{SLUG}/aanmelden", {**owner, "name": "Iemand Anders"})
+    fresh = stranger.post(f"/events/{SLUG}/aanmelden", registration_form(name="Iemand Anders"))
 
-    assert again.status_code == 200
-    assert "U bent al aangemeld" in text(again)
+    assert again.status_code == fresh.status_code == first.status_code == 200
+    assert main_of(again).replace(owner["email"], "ADDRESS") == main_of(fresh).replace(fresh_address(fresh), "ADDRESS")
     assert token not in text(again)
-    assert token in sent_mail()[-1].body  # the owner of the address gets it
+    assert "Fatima el Amrani" not in text(again)
+    assert token in sent_mail()[-2].body  # the owner of the address gets the link again
+    assert [r.name for r in registration_store().list_for_event(SLUG)] == ["Fatima el Amrani", "Iemand Anders"]
+
+
+def fresh_address(response) -> str:
+    return re.search(r"De bevestiging gaat naar ([^ ]+@[^ ]+)\. ", text(response)).group(1)
 
 
 def test_registering_after_the_deadline_is_a_clear_409(make_event, visitor, now):
@@ -236,8 +258,7 @@ def test_every_form_needs_the_csrf_token(make_event, visitor, client):
     stolen["csrf_token"] = "0" * 64
     assert other_visitor.post(f"/events/{SLUG}/aanmelden", stolen, with_token=False).status_code == 403
 
-    ok = visitor.post(f"/events/{SLUG}/aanmelden", registration_form())
-    token = token_from(ok.headers["Location"])
+    token = register(visitor)
     assert visitor.post(f"/r/{token}/annuleren", {}, with_token=False).status_code == 403
     assert registration_store().list_for_event(SLUG)[0].status == "confirmed"
 
@@ -253,7 +274,7 @@ def test_first_visit_sets_a_csrf_cookie(make_event, client):
 
 def test_cancel_through_the_personal_page(make_event, visitor):
     make_event()
-    token = token_from(visitor.post(f"/events/{SLUG}/aanmelden", registration_form()).headers["Location"])
+    token = register(visitor)
 
     # the link asks first: what is at stake, and a button that says what it does
     question = text(visitor.get(f"/r/{token}/annuleren"))
@@ -296,10 +317,8 @@ def test_a_full_event_names_the_waiting_list_only_when_someone_is_on_it(make_eve
 
 def test_waiting_list_position_on_the_personal_page(make_event, visitor):
     make_event(capacity=1)
-    visitor.post(f"/events/{SLUG}/aanmelden", registration_form())
-    location = visitor.post(f"/events/{SLUG}/aanmelden", registration_form()).headers["Location"]
-    page = text(visitor.get(location))
-    assert "De bijeenkomst is vol: u staat op de wachtlijst." in page
+    register(visitor)
+    page = text(visitor.get(f"/r/{register(visitor)}"))
     assert "Op de wachtlijst, plaats 1" in page
 
 
@@ -307,9 +326,10 @@ def test_failed_mail_is_said_on_the_page(make_event, visitor, monkeypatch):
     make_event()
     monkeypatch.setattr("chalicelib.core.config.mail_sender", lambda: "unverified@elders.example")
     response = visitor.post(f"/events/{SLUG}/aanmelden", registration_form())
-    assert response.headers["Location"].endswith("mail=0")
-    page = text(visitor.get(response.headers["Location"]))
-    assert "de bevestigingsmail kon niet worden verstuurd" in page
+    assert response.status_code == 200
+    assert "We konden de e-mail met uw persoonlijke link nu niet sturen." in text(response)
+    assert "/r/" not in text(response)
+    assert len(registration_store().list_for_event(SLUG)) == 1  # the seat is held
 
 
 def test_unknown_personal_link_is_404(moto, visitor):
@@ -321,8 +341,7 @@ def test_unknown_personal_link_is_404(moto, visitor):
 
 def test_personal_pages_are_not_cached_and_leak_no_referrer(make_event, visitor):
     make_event()
-    location = visitor.post(f"/events/{SLUG}/aanmelden", registration_form()).headers["Location"]
-    page = visitor.get(location)
+    page = visitor.get(f"/r/{register(visitor)}")
     assert page.headers["Cache-Control"] == "no-store"
     assert page.headers["Referrer-Policy"] == "no-referrer"
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
@@ -430,3 +449,24 @@ def test_a_signed_in_member_keeps_their_menu_on_an_error_page(make_event, client
     response = member.get("/events/bestaat-niet")
     assert response.status_code == 404
     assert "Mijn account" in response.body.decode()
+
+
+def test_a_signed_in_member_reaches_their_own_registration_and_no_one_elses(make_event, client):
+    from tests.support.accounts import make_account, sign_in
+
+    make_event()
+    make_account("lid@zwijndrecht.nl")
+    member = sign_in(FormSession(client), "lid@zwijndrecht.nl")
+    own = member.post(f"/events/{SLUG}/aanmelden", registration_form(email="lid@zwijndrecht.nl"))
+    # the account shows the member reads this address: straight to the registration
+    assert own.status_code == 303
+    assert own.headers["Location"].startswith("/r/")
+    assert "Bedankt, u bent aangemeld." in text(member.get(own.headers["Location"]))
+    token = mailed_token("lid@zwijndrecht.nl")
+    assert f'href="/r/{token}"' in text(member.get("/account"))  # and from the account, later
+
+    # a colleague's address typed by the same member: the page anyone gets, without the link
+    other = member.post(f"/events/{SLUG}/aanmelden", registration_form(email="collega@zwijndrecht.nl"))
+    assert other.status_code == 200
+    assert "/r/" not in text(other)
+    assert mailed_token("collega@zwijndrecht.nl") not in text(member.get("/account"))
