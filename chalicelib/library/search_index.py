@@ -6,13 +6,16 @@ the index keeps, for every word it holds, its stem (snowball's Dutch stemmer), a
 becomes "any indexed word with the same stem", so "radicaliseringen" finds "radicalisering" and
 the snippet still shows the document's own words. Results are ranked by bm25 (title weighs most,
 then themes and people, then description, then the file's text) and filtered by what the visitor
-may open inside the same query, before counting and paging.
+may open inside the same query, before counting and paging. The words a search word expands to, and
+the words a suggestion is taken from, are those of documents the visitor may open too: a word that
+only hidden documents hold is answered exactly as a word that no document holds.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
 import sqlite3
 import unicodedata
@@ -184,29 +187,51 @@ def _filters(query: Filters) -> tuple[str, dict[str, Any]]:
     return sql, {"theme": query.theme, "event": query.event, "file_type": query.file_type, "year": query.year}
 
 
-def _match(connection: sqlite3.Connection, text: str) -> tuple[str, str]:
-    """The FTS5 expression for a search: each word becomes any indexed word with its stem, quoted,
-    so no FTS5 syntax from the visitor reaches SQLite. ("", word) when a word matches nothing."""
+# Which indexed words the documents this visitor may open hold: FTS5's own list of (word, row),
+# made for each connection in its temporary schema (the index file itself is opened read-only).
+_VOCABULARY = "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocabulary USING fts5vocab(main, words, instance)"
+
+
+def _match(connection: sqlite3.Connection, text: str, visible: str, values: dict[str, Any]) -> tuple[str, str]:
+    """The FTS5 expression for a search: each word becomes any word with its stem that a document
+    this visitor may open holds, quoted, so no FTS5 syntax from the visitor reaches SQLite. ("", word)
+    when a word matches nothing the visitor may open: a word only hidden documents hold (or held)
+    is missing just as a word no document holds, and takes the same path."""
     groups = []
     for word in words(text)[:QUERY_WORDS]:
-        terms = [t for (t,) in connection.execute("SELECT term FROM stems WHERE stem = ?", (stem(word),))]
+        terms = [
+            t
+            for (t,) in connection.execute(
+                "SELECT s.term FROM stems s WHERE s.stem = :stem AND EXISTS (SELECT 1 FROM temp.vocabulary v"  # noqa: S608
+                f" JOIN materials m ON m.found = v.doc WHERE v.term = s.term AND {visible}) ORDER BY s.term",
+                {**values, "stem": stem(word)},
+            )
+        ]
         if not terms:
             return "", word
         groups.append("(" + " OR ".join(f'"{t}"' for t in terms) + ")")
     return " AND ".join(groups), ""
 
 
-def _suggest(connection: sqlite3.Connection, text: str, missing: str, where: str, values: dict[str, Any]) -> str:
-    """The search with its unknown word replaced by a near indexed word with the same first letter,
-    but only one with which the search finds something this visitor may open: the index also holds
-    the words of drafts and of material for others, and a suggestion must not reveal them."""
+def _suggest(
+    connection: sqlite3.Connection, text: str, missing: str, visible: str, filtered: str, values: dict[str, Any]
+) -> str:
+    """The search with its missing word replaced by a near word with the same first letter, taken
+    only from the words of documents this visitor may open, and only one with which the search finds
+    something: the index also holds the words of drafts and of material for others, and neither the
+    suggestion nor the way to it may depend on them."""
+    # difflib's ratio of 0.7 needs the lengths of the two words within 0.7/1.3 and 1.3/0.7 of each other
+    shortest, longest = math.ceil(len(missing) * 0.7 / 1.3), math.floor(len(missing) * 1.3 / 0.7)
     rows = connection.execute(
-        "SELECT DISTINCT term FROM stems WHERE term >= ? AND term < ?", (missing[0], missing[0] + "\uffff")
+        "SELECT s.term FROM stems s WHERE s.term >= :first AND s.term < :after"  # noqa: S608
+        " AND length(s.term) BETWEEN :shortest AND :longest AND EXISTS (SELECT 1 FROM temp.vocabulary v"
+        f" JOIN materials m ON m.found = v.doc WHERE v.term = s.term AND {visible})",
+        {**values, "first": missing[0], "after": missing[0] + "\uffff", "shortest": shortest, "longest": longest},
     )
     for candidate in difflib.get_close_matches(missing, [t for (t,) in rows], n=5, cutoff=0.7):
         suggestion = " ".join(candidate if w == missing else w for w in words(text)[:QUERY_WORDS])
-        match, still_missing = _match(connection, suggestion)
-        if not still_missing and _count(connection, where, {**values, "match": match}):
+        match, still_missing = _match(connection, suggestion, visible, values)
+        if not still_missing and _count(connection, f"{visible}{filtered}", {**values, "match": match}):
             return suggestion
     return ""
 
@@ -222,6 +247,7 @@ def find(connection: sqlite3.Connection, visitor: Visitor, query: Filters, limit
     visible, values = _visible(visitor)
     filtered, filter_values = _filters(query)
     values.update(filter_values, limit=limit, offset=(query.page - 1) * limit)
+    connection.execute(_VOCABULARY)
     events = _pairs(
         connection,
         f"SELECT DISTINCT m.event_slug, m.event_title FROM materials m WHERE {visible} AND m.event_slug != '' ORDER BY m.event_title",  # noqa: S608
@@ -242,9 +268,9 @@ def find(connection: sqlite3.Connection, visitor: Visitor, query: Filters, limit
             values,
         )
         return Results(_hits(rows), total, events, years, "")
-    match, missing = _match(connection, query.q)
+    match, missing = _match(connection, query.q, visible, values)
     if missing:
-        return Results([], 0, events, years, _suggest(connection, query.q, missing, f"{visible}{filtered}", values))
+        return Results([], 0, events, years, _suggest(connection, query.q, missing, visible, filtered, values))
     values["match"] = match
     where = f"words MATCH :match AND {visible}{filtered}"
     joined = "FROM words JOIN materials m ON m.found = words.rowid"
