@@ -12,6 +12,7 @@ from chalicelib.core.dynamo import from_attrs, to_attrs
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.i18n import _
 from chalicelib.core.secret import secret_key
+from chalicelib.core.text import encodable
 
 T = TypeVar("T")
 
@@ -60,7 +61,7 @@ def _encode(key: dict[str, Any], scope: str) -> str:
 
 def _decode(cursor: str, scope: str) -> dict[str, Any]:
     try:
-        payload = _serializer().loads(cursor[:2000])
+        payload = _serializer().loads(encodable(cursor[:2000]))
     except BadSignature as error:
         raise BadCursor() from error
     if not isinstance(payload, dict) or payload.get("scope") != scope or not isinstance(payload.get("key"), dict):

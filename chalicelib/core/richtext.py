@@ -10,6 +10,8 @@ from typing import Any
 import nh3
 from markupsafe import Markup
 
+from chalicelib.core.text import encodable
+
 _TAGS = {
     "p",
     "br",
@@ -46,7 +48,7 @@ def _markdown() -> Any:
 
 
 def render(body: str) -> Markup:
-    html = _markdown().render(body)
+    html = _markdown().render(encodable(body))
     # headings start at h2: the article title is the page's h1
     return sanitised(re.sub(r"<(/?)h1>", r"<\1h2>", html))
 

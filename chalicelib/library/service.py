@@ -19,6 +19,7 @@ from chalicelib.core.errors import BadRequest, NotFound
 from chalicelib.core.forms import whole_number
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import document_object
+from chalicelib.core.text import encodable
 from chalicelib.core.themes import THEMES
 from chalicelib.events import service as events
 from chalicelib.events.model import Event
@@ -72,6 +73,7 @@ def of_event(event: Event, account: Account | None, now: datetime) -> list[Mater
 
 def clean_filters(query: Mapping[str, str]) -> Filters:
     """Whitelist the query string: unknown values are dropped, never passed on."""
+    query = {name: encodable(value) for name, value in query.items()}
     year = query.get("jaar", "")
     return Filters(
         theme=query.get("thema", "") if query.get("thema", "") in THEMES else "",

@@ -27,7 +27,15 @@ from chalicelib.core.errors import (
     UnsupportedMediaType,
 )
 from chalicelib.core.rendering import gettext
-from chalicelib.views.http import current_account, known_account, language, page, problem_response, request_path
+from chalicelib.views.http import (
+    current_account,
+    encodable_path,
+    known_account,
+    language,
+    page,
+    problem_response,
+    request_path,
+)
 from chalicelib.views.openapi import API_VERSION
 
 log = logging.getLogger(__name__)
@@ -120,6 +128,7 @@ def error_middleware(app: Chalice) -> Callable[[Request, Callable[[Request], Res
     def handle_errors(event: Request, get_response: Callable[[Request], Response]) -> Response:
         started = time.perf_counter()
         _begin(event)
+        encodable_path(event)
         aws_error = ""
         try:
             if _api_path_with_trailing_slash(event):

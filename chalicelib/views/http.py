@@ -9,7 +9,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from chalice.app import Blueprint, Request, Response
 
@@ -20,11 +20,14 @@ from chalicelib.core.errors import BadRequest, CsrfFailed, InvalidInput, PortalE
 from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _, choose
 from chalicelib.core.rendering import render
+from chalicelib.core.text import encodable, is_encodable
 
 FORM = ["application/x-www-form-urlencoded"]
 HTML_TYPE = "text/html; charset=utf-8"
 LANG_COOKIE = "lang"
 SESSION_COOKIE = "sessie"
+# what a URL holds as it is (RFC 3986's reserved characters, and "%" of what is encoded already)
+URL_SAFE = "/?#[]@!$&'()*+,;=:%"
 MAX_FORM_BYTES = 65_536  # an article of 20,000 characters, percent-encoded
 
 
@@ -42,12 +45,23 @@ def cookies(request: Request) -> dict[str, str]:
     except CookieError:
         return {}
     wanted = {cookie_name(name): name for name in (SESSION_COOKIE, csrf.COOKIE, LANG_COOKIE)}
-    return {wanted[name]: morsel.value for name, morsel in jar.items() if name in wanted}
+    return {wanted[name]: encodable(morsel.value) for name, morsel in jar.items() if name in wanted}
 
 
 def cookie_header(name: str, value: str, max_age: int) -> str:
     secure = "" if config.is_local() else "; Secure"
     return f"{cookie_name(name)}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
+
+
+def encodable_path(request: Request) -> None:
+    """Make the path and its parameters text that UTF-8 can encode (see core/text.py) before any view
+    reads them; query values and cookies are made so where they are read."""
+    if request.uri_params:
+        request.uri_params = {name: encodable(value) for name, value in request.uri_params.items()}
+        # Chalice hands a view its arguments from the event itself, not from `uri_params`
+        request.to_original_event()["pathParameters"] = request.uri_params
+    if request.context and isinstance(request.context.get("path"), str):
+        request.context["path"] = encodable(request.context["path"])
 
 
 def request_path(request: Request) -> str:
@@ -83,14 +97,19 @@ def language(request: Request) -> str:
 
 
 def query_params(request: Request) -> dict[str, str]:
-    """The query string's values (the last of each repeated one); an empty dict when there is none."""
-    return dict(request.query_params or {})
+    """The query string's values (the last of each repeated one), as text UTF-8 can encode; an empty
+    dict when there is none."""
+    return {encodable(name): encodable(value) for name, value in (request.query_params or {}).items()}
 
 
 def path_with_query(request: Request) -> str:
-    """The page as the visitor asked for it, query included: where signing in returns them to."""
-    query = query_params(request)
-    return request_path(request) + (f"?{urlencode(list(query.items()))}" if query else "")
+    """The page as the visitor asked for it, query included (every value of a repeated parameter, such
+    as ?thema=a&thema=b): where signing in or switching the language returns them to."""
+    query = request.query_params
+    if query is None:
+        return request_path(request)
+    pairs = [(encodable(name), encodable(value)) for name in query for value in query.getlist(name)]
+    return request_path(request) + (f"?{urlencode(pairs)}" if pairs else "")
 
 
 def client_address(request: Request) -> str:
@@ -103,7 +122,9 @@ def local_path(candidate: str | None) -> str:
     """The one check of a return path (`next`) before the portal redirects to it: a path on this
     site, else "/". Refused, also once percent-decoded: anything not starting with one "/", a
     backslash, and any control or space character (browsers drop a tab, so "/\t/x" reads as "//x",
-    and a newline cannot go into a Location header)."""
+    and a newline cannot go into a Location header). What passes is percent-encoded to ASCII once,
+    here (a "/€" becomes "/%E2%82%AC"), so that it can be stored with a sign-in link and sent in a
+    Location header; what is encoded already stays as it is."""
     if not candidate or len(candidate) > 500:
         return "/"
     for form in (candidate, unquote(candidate)):
@@ -111,13 +132,28 @@ def local_path(candidate: str | None) -> str:
             return "/"
         if any(c.isspace() or unicodedata.category(c).startswith("C") for c in form):
             return "/"
-    return candidate
+    return ascii_url(candidate)
+
+
+def ascii_url(location: str) -> str:
+    """`location` with every character that a URL may not hold as it is percent-encoded (as UTF-8),
+    and nothing else: an ASCII URL stays the same."""
+    return quote(encodable(location), safe=URL_SAFE)
+
+
+def _raw_body(request: Request) -> bytes:
+    """The body as bytes. Chalice encodes a text body as UTF-8, which fails on a lone surrogate:
+    that is a 400, as is any body that is not UTF-8 when it is read as text."""
+    try:
+        raw = request.raw_body or b""
+    except UnicodeEncodeError as error:
+        raise BadRequest() from error
+    return raw.encode("utf-8") if isinstance(raw, str) else raw
 
 
 def form_data(request: Request) -> dict[str, str]:
     """A urlencoded body as a dict of first values: Chalice parses only JSON bodies."""
-    raw = request.raw_body or b""
-    raw = raw.encode() if isinstance(raw, str) else raw
+    raw = _raw_body(request)
     if len(raw) > MAX_FORM_BYTES:
         raise BadRequest(_("Het formulier is te groot."))
     try:
@@ -129,11 +165,13 @@ def form_data(request: Request) -> dict[str, str]:
 
 def json_body(request: Request) -> dict[str, Any]:
     try:
-        body = json.loads(request.raw_body or b"")
+        body = json.loads(_raw_body(request))
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: "[[[[…" nested too deep
         raise BadRequest(_("De body is geen geldige JSON.")) from exc
     if not isinstance(body, dict):
         raise BadRequest(_("De body moet een JSON-object zijn."))
+    if not is_encodable(json.dumps(body, ensure_ascii=False)):  # a "\ud800" escape: a lone surrogate
+        raise BadRequest(_("De body bevat een teken dat geen tekst is (een losse UTF-16-surrogaat)."))
     return body
 
 
@@ -217,7 +255,8 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
 
 
 def redirect(location: str, extra_headers: dict[str, Any] | None = None) -> Response:
-    return Response("", status_code=303, headers={"Location": location, **(extra_headers or {})})
+    """A 303 to `location`; its Location header is ASCII, whatever the path holds."""
+    return Response("", status_code=303, headers={"Location": ascii_url(location), **(extra_headers or {})})
 
 
 def json_response(body: Any, status: int = 200) -> Response:

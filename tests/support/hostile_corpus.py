@@ -76,6 +76,11 @@ BIDI = [
     "שלום עולם",
 ]
 
+# Lone UTF-16 surrogates: a str can hold them (JSON's "\ud800" escape makes one), UTF-8 cannot encode
+# them, so they break whatever encodes the text later (a key, a hash, a header, a mail); and their bytes
+# as a client can send them, percent-encoded.
+SURROGATES = ["\ud800", "a\udfffb", "\udc80abc", "Fatima\ud83d", "\ud83d\ude00\ud800", "%ED%A0%80", "%uD800"]
+
 # Unicode whose case mapping or normalisation changes its length or meaning.
 NORMALISATION = ["ﬁle", "\u212a", "straße", "\u0130stanbul", "ﬀ" * 50]
 
@@ -266,6 +271,7 @@ CATEGORIES: dict[str, list[str]] = {
     "unicode-digits": UNICODE_DIGITS,
     "numbers": NUMBERS,
     "bidi": BIDI,
+    "surrogates": SURROGATES,
     "normalisation": NORMALISATION,
     "long": LONG,
     "percent": PERCENT,

@@ -47,7 +47,7 @@ class FormSession:
             data[csrf.FIELD] = csrf.token_for(self.secret, sessions.session_id(self.session))
         return self.client.http.post(
             path,
-            body=urlencode(data),
+            body=urlencode(data, errors="surrogatepass"),  # a lone surrogate as the bytes a client can send
             headers={"content-type": "application/x-www-form-urlencoded", "cookie": self.cookie},
         )
 

@@ -256,3 +256,14 @@ def test_the_paths_before_v1_redirect_permanently_keeping_the_method(moto, clien
     response = client.http.request(method, old, body=b"{}", headers={"content-type": "application/json"})
     assert response.status_code == 308
     assert response.headers["Location"] == new
+
+
+@pytest.mark.parametrize("field", ["name", "email", "organisation"])
+def test_a_lone_surrogate_in_a_json_body_is_a_clear_400(make_event, client, field):
+    make_event()
+    body = json.dumps({**api_form(), field: "Fatima\ud800"})  # json.dumps writes it as the escape "\ud800"
+    assert "\\ud800" in body
+    status, response = call(client, "POST", f"/api/v1/events/{SLUG}/registrations", body.encode())
+    assert status == 400
+    assert response["detail"] == "De body bevat een teken dat geen tekst is (een losse UTF-16-surrogaat)."
+    assert registration_store().list_for_event(SLUG) == []

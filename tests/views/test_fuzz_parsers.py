@@ -172,7 +172,8 @@ def _json_body(value: str) -> None:
 def _form_body(value: str) -> None:
     from urllib.parse import quote
 
-    for body in (value, f"name={quote(value)}&email=x"):
+    # a client sends a lone surrogate as the bytes that would encode it (surrogatepass)
+    for body in (value, f"name={quote(value, errors='surrogatepass')}&email=x"):
         result = http.form_data(_request(body))
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in result.items()):
             raise Broken("not text")

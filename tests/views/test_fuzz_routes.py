@@ -539,9 +539,9 @@ def _path(target: Target, slot: Slot, value: str) -> str:
         params[slot.name] = value.translate(_SEGMENT_UNSAFE)
     path = "/".join(params[part[1:-1]] if part.startswith("{") else part for part in target.route.split("/"))
     if slot.kind == "query":
-        path += "?" + urlencode({slot.name: value}, quote_via=quote)
+        path += "?" + urlencode({slot.name: value}, quote_via=quote, errors="surrogatepass")
     elif slot.kind == "query-name":
-        path += "?" + urlencode({value: "1"}, quote_via=quote)
+        path += "?" + urlencode({value: "1"}, quote_via=quote, errors="surrogatepass")
     return path
 
 
@@ -550,7 +550,7 @@ def _body(world: World, target: Target, person: FormSession, slot: Slot, value: 
         document = _api_registration(world)
         if slot.kind == "json":
             document[slot.name] = value
-        raw = value.encode() if slot.kind == "body" else json.dumps(document).encode()
+        raw = value.encode("utf-8", "surrogatepass") if slot.kind == "body" else json.dumps(document).encode()
         return raw, {"content-type": "application/json", "cookie": person.cookie}
     if target.method != "POST":
         return b"", {"cookie": person.cookie}

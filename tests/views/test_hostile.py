@@ -56,6 +56,29 @@ def test_a_sign_in_link_with_a_hostile_return_path_signs_in_and_goes_home(moto, 
     assert (response.status_code, response.headers["Location"]) == (303, "/kennisbank?ingelogd=1")
 
 
+@pytest.mark.parametrize("target", ["/€", "/kennisbank?q=café", "/%E2%82%AC"])
+def test_a_return_path_outside_ascii_is_encoded_once_and_the_link_signs_in(moto, client, target):
+    make_account("lid@rotterdam.nl")
+    visitor = FormSession(client)
+    visitor.post("/inloggen", {"email": "lid@rotterdam.nl", "next": target})
+    response = visitor.post(f"/inloggen/{last_link('lid@rotterdam.nl', '/inloggen')}", {})
+    location = response.headers["Location"]
+    assert response.status_code == 303
+    assert location.isascii()
+    assert location in ("/%E2%82%AC?ingelogd=1", "/kennisbank?q=caf%C3%A9&ingelogd=1")
+    assert "Set-Cookie" in response.headers  # signed in: the link was spent on a sign-in that worked
+
+
+def test_every_value_of_a_repeated_parameter_is_kept_in_the_return_path(moto, client):
+    from urllib.parse import parse_qs, urlsplit
+
+    response = client.http.get("/beheer/bijeenkomsten?status=draft&status=published&q=caf%C3%A9")
+    next_path = parse_qs(urlsplit(response.headers["Location"]).query)["next"][0]
+    assert next_path == "/beheer/bijeenkomsten?status=draft&status=published&q=caf%C3%A9"
+    page = client.http.get("/kennisbank?thema=polarisatie&thema=extremisme").body.decode()
+    assert 'href="/taal/en?next=/kennisbank%3Fthema%3Dpolarisatie%26thema%3Dextremisme"' in page
+
+
 @pytest.mark.parametrize(
     "path", ["/kennisbank?pagina=%C2%B2", "/kennisbank?jaar=%C2%B2%C2%B2%C2%B2%C2%B2", "/nieuws?na=%C2%B2"]
 )

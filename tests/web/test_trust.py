@@ -50,3 +50,39 @@ def test_thirty_requests_from_thirty_claimed_clients_mail_an_address_at_most_the
     time.sleep(2)  # and nothing more comes after the fifth
     assert _mails_to(portal, address) == 5  # the sixth waits a quarter of an hour (tests/accounts)
     assert _mails_to(portal, unknown) == 0
+
+
+def test_a_return_path_outside_ascii_signs_in_over_http(portal: LivePortal):
+    """`chalice local` cannot send a Location header that is not ASCII: a sign-in link stored with
+    next=/€ once got no answer at all, and was spent."""
+    address = "lid.euro@zwijndrecht.nl"
+    portal.manage("create-organiser", "--email", address)
+    session = requests.Session()
+    form = session.get(f"{portal.url}/inloggen", timeout=10).text
+    token = CSRF.search(form).group(1)  # type: ignore[union-attr]
+    session.post(f"{portal.url}/inloggen", data={"email": address, "next": "/€", "csrf_token": token}, timeout=10)
+    link = None
+    for _ in range(60):  # the worker mails the link from the queue
+        found = re.search(r'href="[^"]*(/inloggen/[A-Za-z0-9_-]+)"', _mail_to(portal, address))
+        if found:
+            link = found.group(1)
+            break
+        time.sleep(0.5)
+    assert link, "no sign-in link mailed"
+    confirm = session.get(f"{portal.url}{link}", timeout=10).text
+    response = session.post(
+        f"{portal.url}{link}",
+        data={"csrf_token": CSRF.search(confirm).group(1)},  # type: ignore[union-attr]
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert (response.status_code, response.headers["Location"]) == (303, "/%E2%82%AC?ingelogd=1")
+
+
+def _mail_to(portal: LivePortal, address: str) -> str:
+    """The newest mail in the local outbox to `address`, as HTML ('' when there is none)."""
+    outbox = requests.get(f"{portal.url}/outbox", timeout=10).text
+    for article in outbox.split("<article")[1:]:
+        if f"Aan: {address}</p>" in article:
+            return article
+    return ""
