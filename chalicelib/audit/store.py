@@ -10,13 +10,17 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import from_attrs, primary_key, to_attrs
+from chalicelib.core.dynamo import Item, TransactItem, from_attrs, primary_key, to_attrs
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import audit_pk
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 # the sort key of the last entry shown: "{ISO moment}#{8 hex}"
@@ -30,11 +34,11 @@ class AuditChange:
     actor: str  # who: an address, or the name of the import or job
     action: str  # what, as "{thing}.{change}": "registration.cancelled", "event.updated" ...
     target: str  # on what: a slug, "{slug}/{registration key}", a material id ...
-    before: dict[str, Any]  # the fields it changed, as they were
-    after: dict[str, Any]  # and as they are now
+    before: Item  # the fields it changed, as they were
+    after: Item  # and as they are now
     at: str  # when, as an ISO moment on the network's clock
 
-    def to_item(self) -> dict[str, Any]:
+    def to_item(self) -> Item:
         return {
             "PK": audit_pk(self.at[:7]),  # one partition per month, newest first by sort key
             "SK": f"{self.at}#{secrets.token_hex(4)}",
@@ -47,7 +51,7 @@ class AuditChange:
         }
 
 
-def audit_put(table: str, change: AuditChange) -> dict[str, Any]:
+def audit_put(table: str, change: AuditChange) -> TransactItem:
     """The change as an item of the transaction that makes it."""
     return {"Put": {"TableName": table, "Item": to_attrs(change.to_item())}}
 
@@ -60,8 +64,8 @@ class AuditEntry:
     actor: str
     action: str
     target: str
-    before: dict[str, Any]
-    after: dict[str, Any]
+    before: Item
+    after: Item
 
 
 @dataclass
@@ -73,7 +77,7 @@ class AuditPage:
 
 
 class AuditStore:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 
@@ -86,7 +90,7 @@ class AuditStore:
         if not MONTH.match(month) or (cursor is not None and not CURSOR.match(cursor)):
             raise BadRequest(_("Deze paginalink is ongeldig."))
         pk = audit_pk(month)
-        params: dict[str, Any] = {
+        params: QueryInputTypeDef = {
             "TableName": self._table,
             "KeyConditionExpression": "PK = :pk",
             "ExpressionAttributeValues": to_attrs({":pk": pk}),

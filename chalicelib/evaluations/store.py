@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
@@ -12,13 +12,16 @@ from chalicelib.core.keys import ANSWER_PREFIX, RESULTS_SK, evaluation_pk, event
 from chalicelib.evaluations.model import Answer
 from chalicelib.registrations.lifecycle import RegistrationStatus
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
 
 class AlreadyAnswered(Exception):
     """The registration answered before (or is no longer confirmed): nothing was written."""
 
 
 class EvaluationStore:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 

@@ -8,13 +8,14 @@ capacity never drops below the places already given.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import (
+    TransactItem,
     from_attrs,
     is_cancelled,
     is_condition_failed,
@@ -37,6 +38,10 @@ from chalicelib.core.keys import (
 from chalicelib.core.paging import Page, query_page
 from chalicelib.events.model import CURSOR, SEAT_ATTRIBUTES, SEAT_COUNTERS, Event, EventPage, EventStatus
 from chalicelib.events.parts import Slot
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
 # One transaction holds 100 items: the event, its slots, a removed slot and the audit entry.
 MAX_SLOTS = 90
@@ -120,7 +125,7 @@ def decode_cursor(cursor: str) -> dict[str, Any]:
 
 
 class EventStore:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 
@@ -174,13 +179,13 @@ class EventStore:
                 for raw in response["Responses"].get(self._table, []):
                     event = Event.from_item(from_attrs(raw))
                     found[event.slug] = event
-                keys = response.get("UnprocessedKeys", {}).get(self._table, {}).get("Keys", [])
+                keys = response.get("UnprocessedKeys", {}).get(self._table, {"Keys": []})["Keys"]
         return found
 
     def published(self, *, after_key: str, upcoming: bool, limit: int, cursor: str | None) -> EventPage:
         """Published events from the sparse GSI1, by date: upcoming ascending, past descending."""
         operator = ">=" if upcoming else "<"
-        params: dict[str, Any] = {
+        params: QueryInputTypeDef = {
             "TableName": self._table,
             "IndexName": "GSI1",
             "KeyConditionExpression": f"GSI1PK = :pk AND GSI1SK {operator} :now",
@@ -285,7 +290,7 @@ class EventStore:
     def of_status(self, status: EventStatus, limit: int, cursor: str | None) -> Page[Event]:
         """One page of the events with a status, newest first (organisers' list): one Query of GSI1."""
         partition = EVENTS_INDEX if status == EventStatus.PUBLISHED else f"{EVENTS_INDEX}#{status}"
-        params = {
+        params: QueryInputTypeDef = {
             "TableName": self._table,
             "IndexName": "GSI1",
             "KeyConditionExpression": "GSI1PK = :pk",
@@ -314,9 +319,11 @@ class EventStore:
 
     def create(self, event: Event, audit: AuditChange) -> None:
         """A new event with its programme and audit entry; SlugTaken if the slug is in use."""
-        meta = {"Put": {"TableName": self._table, "Item": to_attrs(event.to_item())}}
+        meta: TransactItem = {"Put": {"TableName": self._table, "Item": to_attrs(event.to_item())}}
         meta["Put"]["ConditionExpression"] = "attribute_not_exists(PK)"
-        slots = [{"Put": {"TableName": self._table, "Item": to_attrs(s.to_item(event.slug))}} for s in event.programme]
+        slots: list[TransactItem] = [
+            {"Put": {"TableName": self._table, "Item": to_attrs(s.to_item(event.slug))}} for s in event.programme
+        ]
         try:
             self._client.transact_write_items(TransactItems=[meta, *slots, audit_put(self._table, audit)])
         except ClientError as error:
@@ -348,7 +355,7 @@ class EventStore:
         seats, seat_names, seat_values = _seat_condition(event, set(held_workshops))
         names.update(seat_names)
         values.update({":read": event.version, ":next": event.version + 1, **seat_values})
-        meta = {
+        meta: TransactItem = {
             "Update": {
                 "TableName": self._table,
                 "Key": primary_key(event_pk(event.slug), EVENT_SK),
@@ -359,7 +366,7 @@ class EventStore:
                 "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
             }
         }
-        items = [meta]
+        items: list[TransactItem] = [meta]
         items += [{"Put": {"TableName": self._table, "Item": to_attrs(s.to_item(event.slug))}} for s in event.programme]
         for position in removed_slots:
             items.append(
@@ -383,7 +390,7 @@ class EventStore:
     def holds_more_than_its_programme(self, slug: str) -> bool:
         """Whether anything besides the event and its programme lives in its partition: registrations,
         speakers, materials, figures. Reads keys only, and stops at the first such item."""
-        params: dict[str, Any] = {
+        params: QueryInputTypeDef = {
             "TableName": self._table,
             "KeyConditionExpression": "PK = :pk",
             "ExpressionAttributeValues": to_attrs({":pk": event_pk(slug)}),
@@ -403,7 +410,7 @@ class EventStore:
     def delete_draft(self, event: Event, audit: AuditChange) -> None:
         """Remove a draft and its programme; StaleEvent if it changed, was published or got registrations."""
         pk = event_pk(event.slug)
-        meta = {
+        meta: TransactItem = {
             "Delete": {
                 "TableName": self._table,
                 "Key": primary_key(pk, EVENT_SK),
@@ -415,7 +422,7 @@ class EventStore:
                 ),
             }
         }
-        slots = [
+        slots: list[TransactItem] = [
             {"Delete": {"TableName": self._table, "Key": primary_key(pk, slot_sk(s.position))}} for s in event.programme
         ]
         try:
