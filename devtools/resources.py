@@ -18,7 +18,8 @@ INFRA = Path(__file__).resolve().parent.parent / "infra" / "resources.json"
 
 
 def _properties(resource: str) -> dict[str, Any]:
-    return json.loads(INFRA.read_text())["Resources"][resource]["Properties"]
+    properties: dict[str, Any] = json.loads(INFRA.read_text())["Resources"][resource]["Properties"]
+    return properties
 
 
 def create_table(client: Any, name: str) -> None:
