@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import boto3
@@ -31,6 +31,8 @@ from chalicelib.registrations.store import registration_store
 if TYPE_CHECKING:
     from chalice.test import HTTPResponse
     from mypy_boto3_dynamodb.type_defs import WriteRequestTypeDef
+
+    from devtools.awscalls import AwsCalls
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "netwerkbijeenkomst-zwijndrecht"
@@ -220,10 +222,10 @@ def app_timer() -> Callable[[Callable[[], object]], float]:
 
     waiting = {"since": 0.0, "total": 0.0}
 
-    def started(**_: Any) -> None:
+    def started(**_: object) -> None:
         waiting["since"] = time.perf_counter()
 
-    def answered(**_: Any) -> None:
+    def answered(**_: object) -> None:
         waiting["total"] += time.perf_counter() - waiting["since"]
 
     aws.dynamodb().meta.events.register("before-send.dynamodb.*", started)
@@ -310,7 +312,7 @@ def load_scale(size: int) -> str:
     return slug
 
 
-def scale_rows(counter: Any) -> list[tuple[str, str, str]]:
+def scale_rows(counter: AwsCalls) -> list[tuple[str, str, str]]:
     """Each organisers' list and a warm library search at 10, 1,000 and 5,000 items: the app's time,
     AWS calls and DynamoDB items read, measured at the service each page calls, in one run."""
     from chalicelib.library import search
@@ -426,7 +428,7 @@ def sign_in_rows(post: Callable[[str, dict[str, str]], object]) -> list[tuple[st
     ]
 
 
-def mail_job_rows(counter: Any) -> list[tuple[str, str, str]]:
+def mail_job_rows(counter: AwsCalls) -> list[tuple[str, str, str]]:
     """Starting a message to 10 and to 2,000 attendees (the request's time and AWS calls), then the
     mail worker's throughput against moto server with pacing off."""
     from chalicelib.accounts.model import Access, Account
