@@ -8,7 +8,7 @@ second tab at the same moment, fails that condition.
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
@@ -16,6 +16,7 @@ from chalicelib.accounts.model import Account, AccountStatus
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import (
+    Item,
     TransactItem,
     cancellation_codes,
     from_attrs,
@@ -241,7 +242,7 @@ class AccountStore:
 
     # -- sessions -------------------------------------------------------
 
-    def link(self, purpose: str, token: str) -> dict[str, Any] | None:
+    def link(self, purpose: str, token: str) -> Item | None:
         """A one-time link as stored (account, next, expires_at, used_at), or None."""
         response = self._client.get_item(
             TableName=self._table, Key=primary_key(link_pk(purpose, token), LINK_SK), ConsistentRead=True
@@ -292,7 +293,7 @@ class AccountStore:
                 raise LinkUnusable() from error
             raise StaleAccount() from error
 
-    def with_session(self, account_key: str, session_key: str) -> tuple[Account | None, dict[str, Any] | None]:
+    def with_session(self, account_key: str, session_key: str) -> tuple[Account | None, Item | None]:
         """An account and one of its sessions, in one BatchGetItem (consistent: a sign-out counts at once)."""
         pk = account_pk_by_key(account_key)
         keys = [primary_key(pk, ACCOUNT_SK), primary_key(pk, SESSION_PREFIX + session_key)]

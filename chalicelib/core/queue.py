@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from chalicelib.core import aws
+from chalicelib.core.jsontypes import JsonObject
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef, SendMessageRequestTypeDef
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 SQS_BATCH = 10  # SendMessageBatch takes ten messages at a time
 
 
-def put(queue_url: str, message: dict[str, Any], group: str = "", delay: int = 0) -> None:
+def put(queue_url: str, message: JsonObject, group: str = "", delay: int = 0) -> None:
     """One message; `group` for a FIFO queue, whose messages of one group are handled one at a time, in
     order; `delay` seconds (at most 900) before a worker may see it (standard queues)."""
     request: SendMessageRequestTypeDef = {"QueueUrl": queue_url, "MessageBody": json.dumps(message)}
@@ -25,7 +26,7 @@ def put(queue_url: str, message: dict[str, Any], group: str = "", delay: int = 0
     aws.sqs().send_message(**request)
 
 
-def put_many(queue_url: str, messages: list[dict[str, Any]]) -> None:
+def put_many(queue_url: str, messages: list[JsonObject]) -> None:
     """Several messages, ten to a call; raises if SQS refused any of them."""
     for start in range(0, len(messages), SQS_BATCH):
         entries: list[SendMessageBatchRequestEntryTypeDef] = [

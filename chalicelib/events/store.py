@@ -15,6 +15,8 @@ from botocore.exceptions import ClientError
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import (
+    Attrs,
+    Item,
     TransactItem,
     from_attrs,
     is_cancelled,
@@ -80,7 +82,7 @@ _NOT_EDITED = {
 }
 
 
-def _seat_condition(event: Event, held_workshops: set[str]) -> tuple[str, dict[str, str], dict[str, Any]]:
+def _seat_condition(event: Event, held_workshops: set[str]) -> tuple[str, dict[str, str], dict[str, int]]:
     """What an edit must respect of the seats as stored: no capacity below the seats confirmed, no
     way of taking part dropped while people wait for it (nothing would ever move them on), and no
     workshop session below (or, removed, with) the seats people took in it. Returns the condition and
@@ -99,7 +101,7 @@ def _seat_condition(event: Event, held_workshops: set[str]) -> tuple[str, dict[s
     return " AND ".join(clauses), names, values
 
 
-def _seats_refused(event: Event, stored: dict[str, Any]) -> CapacityBelowConfirmed | None:
+def _seats_refused(event: Event, stored: Item) -> CapacityBelowConfirmed | None:
     """Which rule of `_seat_condition` the stored item broke, if any."""
     for mode, (capacity, confirmed, waiting) in SEAT_ATTRIBUTES.items():
         if int(stored.get(confirmed, 0)) > getattr(event, capacity):
@@ -109,11 +111,11 @@ def _seats_refused(event: Event, stored: dict[str, Any]) -> CapacityBelowConfirm
     return None
 
 
-def encode_cursor(key: dict[str, Any]) -> str:
+def encode_cursor(key: Attrs) -> str:
     return str(from_attrs(key)["GSI1SK"])
 
 
-def decode_cursor(cursor: str) -> dict[str, Any]:
+def decode_cursor(cursor: str) -> Attrs:
     """Whitelist a visitor-supplied cursor before it reaches DynamoDB."""
     if not CURSOR.match(cursor):
         raise BadRequest(_("Deze paginalink is ongeldig."))

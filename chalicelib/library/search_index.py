@@ -152,7 +152,7 @@ class Results:
     suggestion: str  # a search that would find something, when this one found nothing
 
 
-def _visible(visitor: Visitor) -> tuple[str, dict[str, Any]]:
+def _visible(visitor: Visitor) -> tuple[str, dict[str, object]]:
     """The visitor's rule as SQL: visible now, and an access level they have."""
     sql = (
         "(m.status = :published OR (m.status = :after_event AND m.visible_from <= :now))"
@@ -173,7 +173,7 @@ def _visible(visitor: Visitor) -> tuple[str, dict[str, Any]]:
     return sql, values
 
 
-def _filters(query: Filters) -> tuple[str, dict[str, Any]]:
+def _filters(query: Filters) -> tuple[str, dict[str, object]]:
     conditions = {
         "EXISTS (SELECT 1 FROM json_each(m.themes) WHERE value = :theme)": query.theme,
         "m.event_slug = :event": query.event,
@@ -196,7 +196,7 @@ def _match(connection: sqlite3.Connection, text: str) -> tuple[str, str]:
     return " AND ".join(groups), ""
 
 
-def _suggest(connection: sqlite3.Connection, text: str, missing: str, where: str, values: dict[str, Any]) -> str:
+def _suggest(connection: sqlite3.Connection, text: str, missing: str, where: str, values: dict[str, object]) -> str:
     """The search with its unknown word replaced by a near indexed word with the same first letter,
     but only one with which the search finds something this visitor may open: the index also holds
     the words of drafts and of material for others, and a suggestion must not reveal them."""
@@ -211,7 +211,7 @@ def _suggest(connection: sqlite3.Connection, text: str, missing: str, where: str
     return ""
 
 
-def _count(connection: sqlite3.Connection, where: str, values: dict[str, Any]) -> int:
+def _count(connection: sqlite3.Connection, where: str, values: dict[str, object]) -> int:
     sql = f"SELECT count(*) FROM words JOIN materials m ON m.found = words.rowid WHERE words MATCH :match AND {where}"  # noqa: S608
     return int(connection.execute(sql, values).fetchone()[0])
 
@@ -257,7 +257,7 @@ def find(connection: sqlite3.Connection, visitor: Visitor, query: Filters, limit
     return Results(_hits(rows), total, events, years, "")
 
 
-def _pairs(connection: sqlite3.Connection, sql: str, values: dict[str, Any]) -> list[tuple[str, str]]:
+def _pairs(connection: sqlite3.Connection, sql: str, values: dict[str, object]) -> list[tuple[str, str]]:
     return [(str(a), str(b)) for a, b in connection.execute(sql, values)]
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import TransactItem, from_attrs, on_day, primary_key, query_all, to_attrs
+from chalicelib.core.dynamo import Item, TransactItem, from_attrs, on_day, primary_key, query_all, to_attrs
 from chalicelib.core.keys import (
     LINK_SK,
     MATERIAL_PREFIX,
@@ -160,7 +160,7 @@ class LibraryStore:
             TableName=self._table, Item=to_attrs(item), ConditionExpression="attribute_not_exists(PK)"
         )
 
-    def downloads(self, material_id: str) -> list[dict[str, Any]]:
+    def downloads(self, material_id: str) -> list[Item]:
         response = self._client.query(
             TableName=self._table,
             KeyConditionExpression="PK = :pk",
