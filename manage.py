@@ -23,6 +23,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import boto3
 import click
@@ -101,7 +102,7 @@ def create_organiser(email: str, name: str) -> None:
 @cli.command("send-newsletter")
 @click.option("--subject", required=True)
 @click.argument("body", type=click.File(encoding="utf-8"))
-def send_newsletter(subject: str, body: click.utils.LazyFile) -> None:
+def send_newsletter(subject: str, body: TextIO) -> None:
     """Queue BODY (plain text) for every subscriber, with one-click unsubscribe; the mail worker sends it."""
     from chalicelib.accounts.newsletter import send
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+
+from botocore.model import OperationModel
 
 from chalicelib.core import aws
+from chalicelib.core.jsontypes import JsonObject
 
 
 class AwsCalls:
@@ -13,10 +15,10 @@ class AwsCalls:
         self.calls: Counter[str] = Counter()
         self.items_read = 0  # DynamoDB items that came back, over every call
 
-    def _record(self, model: Any, **_: Any) -> None:
+    def _record(self, model: OperationModel, **_: object) -> None:
         self.calls[f"{model.service_model.service_name}.{model.name}"] += 1
 
-    def _count_items(self, parsed: dict[str, Any], **_: Any) -> None:
+    def _count_items(self, parsed: JsonObject, **_: object) -> None:
         self.items_read += len(parsed.get("Items", [])) + ("Item" in parsed)
         batches = parsed.get("Responses")  # BatchGetItem: per table
         if isinstance(batches, dict):

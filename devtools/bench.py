@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import boto3
@@ -27,6 +27,12 @@ import yaml
 
 from chalicelib.accounts.store import account_store
 from chalicelib.registrations.store import registration_store
+
+if TYPE_CHECKING:
+    from chalice.test import HTTPResponse
+    from mypy_boto3_dynamodb.type_defs import WriteRequestTypeDef
+
+    from devtools.awscalls import AwsCalls
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "netwerkbijeenkomst-zwijndrecht"
@@ -216,10 +222,10 @@ def app_timer() -> Callable[[Callable[[], object]], float]:
 
     waiting = {"since": 0.0, "total": 0.0}
 
-    def started(**_: Any) -> None:
+    def started(**_: object) -> None:
         waiting["since"] = time.perf_counter()
 
-    def answered(**_: Any) -> None:
+    def answered(**_: object) -> None:
         waiting["total"] += time.perf_counter() - waiting["since"]
 
     aws.dynamodb().meta.events.register("before-send.dynamodb.*", started)
@@ -246,10 +252,10 @@ def load_scale(size: int) -> str:
 
     from chalicelib.core import aws, clock, config
     from chalicelib.core.dynamo import to_attrs
-    from chalicelib.events.model import Event
+    from chalicelib.events.model import Event, EventStatus
     from chalicelib.events.workspace import import_event
     from chalicelib.library import search_files, search_index
-    from chalicelib.library.model import Material
+    from chalicelib.library.model import FileType, Material, MaterialAccess, MaterialStatus
     from chalicelib.registrations.model import Registration
 
     slug, day = f"bench-schaal-{size}", (clock.now() + timedelta(days=40)).date()
@@ -261,7 +267,7 @@ def load_scale(size: int) -> str:
         end="17:00",
         venue="Gemeentehuis",
         capacity=6000,
-        status="published",
+        status=EventStatus.PUBLISHED,
     )
     import_event("bench", event, clock.now())
     regs = [
@@ -277,7 +283,9 @@ def load_scale(size: int) -> str:
         for i in range(size)
     ]
     for start in range(0, size, 25):
-        puts = [{"PutRequest": {"Item": to_attrs(r.to_item())}} for r in regs[start : start + 25]]
+        puts: list[WriteRequestTypeDef] = [
+            {"PutRequest": {"Item": to_attrs(r.to_item())}} for r in regs[start : start + 25]
+        ]
         aws.dynamodb().batch_write_item(RequestItems={config.table_name(): puts})
     registration_store().put_figures(slug, sum((r.figures() for r in regs), Counter()))
     with tempfile.TemporaryDirectory() as folder:
@@ -288,14 +296,14 @@ def load_scale(size: int) -> str:
                 material = Material(
                     id=f"_.b{i:05d}",
                     title=f"Verslag {i} over polarisatie",
-                    file_type="pdf",
-                    access="public",
+                    file_type=FileType.PDF,
+                    access=MaterialAccess.PUBLIC,
                     date=day,
                     object_key="k",
                     size=1,
                     filename="v.pdf",
                     uploaded_at=clock.now(),
-                    status="published",
+                    status=MaterialStatus.PUBLISHED,
                     themes=("polarisatie",),
                 )
                 search_index.put(connection, material, "Movisie", f"Tekst {i} over radicalisering en extremisme")
@@ -304,7 +312,7 @@ def load_scale(size: int) -> str:
     return slug
 
 
-def scale_rows(counter: Any) -> list[tuple[str, str, str]]:
+def scale_rows(counter: AwsCalls) -> list[tuple[str, str, str]]:
     """Each organisers' list and a warm library search at 10, 1,000 and 5,000 items: the app's time,
     AWS calls and DynamoDB items read, measured at the service each page calls, in one run."""
     from chalicelib.library import search
@@ -316,10 +324,10 @@ def scale_rows(counter: Any) -> list[tuple[str, str, str]]:
         slug = load_scale(size)
         search.forget_copy()
         search.search(None, Filters(q="radicaliseringen"), set())  # load the index: warm from here
-        actions = {
-            "registrations list, one page": lambda slug=slug: attendance.listing(slug, {}),
-            "check-in, a name": lambda slug=slug: attendance.check_in_listing(slug, {"q": "deelnemer 7"}),
-            "overview": lambda slug=slug: attendance.overview(slug),
+        actions: dict[str, Callable[[], object]] = {
+            "registrations list, one page": partial(attendance.listing, slug, {}),
+            "check-in, a name": partial(attendance.check_in_listing, slug, {"q": "deelnemer 7"}),
+            "overview": partial(attendance.overview, slug),
             "library search (warm)": lambda: search.search(None, Filters(q="radicaliseringen"), set()),
         }
         for label, action in actions.items():
@@ -350,7 +358,7 @@ def index_size_rows() -> list[tuple[str, str, str]]:
 
     from chalicelib.core import clock
     from chalicelib.library import search, search_files, search_index
-    from chalicelib.library.model import Material
+    from chalicelib.library.model import FileType, Material, MaterialAccess, MaterialStatus
     from chalicelib.library.search_index import Filters
 
     chance = random.Random(7)  # noqa: S311 (text for a measurement)
@@ -366,14 +374,14 @@ def index_size_rows() -> list[tuple[str, str, str]]:
                 material = Material(
                     id=f"_.t{i:05d}",
                     title=f"Presentatie {i}",
-                    file_type="pdf",
-                    access="public",
+                    file_type=FileType.PDF,
+                    access=MaterialAccess.PUBLIC,
                     date=clock.now().date(),
                     object_key="k",
                     size=1,
                     filename="p.pdf",
                     uploaded_at=clock.now(),
-                    status="published",
+                    status=MaterialStatus.PUBLISHED,
                 )
                 search_index.put(connection, material, "Spreker", text)
         connection.close()
@@ -403,7 +411,8 @@ def sign_in_rows(post: Callable[[str, dict[str, str]], object]) -> list[tuple[st
     for n in range(runs):
         account = Account(f"bekend{n}@rotterdam.nl", "Lid", "", "", clock.now(), status=AccountStatus.APPROVED)
         account_store().create(account, 0)
-    known, unknown = [], []
+    known: list[float] = []
+    unknown: list[float] = []
     for n in range(runs):
         for address, samples in ((f"bekend{n}@rotterdam.nl", known), (f"onbekend{n}@rotterdam.nl", unknown)):
             start = time.perf_counter()
@@ -419,7 +428,7 @@ def sign_in_rows(post: Callable[[str, dict[str, str]], object]) -> list[tuple[st
     ]
 
 
-def mail_job_rows(counter: Any) -> list[tuple[str, str, str]]:
+def mail_job_rows(counter: AwsCalls) -> list[tuple[str, str, str]]:
     """Starting a message to 10 and to 2,000 attendees (the request's time and AWS calls), then the
     mail worker's throughput against moto server with pacing off."""
     from chalicelib.accounts.model import Access, Account
@@ -440,7 +449,7 @@ def mail_job_rows(counter: Any) -> list[tuple[str, str, str]]:
         events[size] = Event(f"bench-{size}", f"Bench {size}", day, "13:00", "17:00", "Stadhuis", 5000)
         import_event("bench", events[size], clock.now())
         for start in range(0, size, 25):
-            puts = [
+            puts: list[WriteRequestTypeDef] = [
                 {
                     "PutRequest": {
                         "Item": to_attrs(
@@ -464,7 +473,7 @@ def mail_job_rows(counter: Any) -> list[tuple[str, str, str]]:
         counter.reset()
         attendance.message(organiser, events[size], form)
         calls = ", ".join(f"{op} {n}" for op, n in sorted(counter.calls.items()))
-        seconds[size] = median_seconds(lambda size=size: attendance.message(organiser, events[size], form), 5)
+        seconds[size] = median_seconds(partial(attendance.message, organiser, events[size], form), 5)
         rows.append((f"start a mail job: {size} recipients", f"{seconds[size] * 1000:.1f} ms; {calls}", ""))
     rows.append(("start a mail job: 2,000 / 10 recipients", "", f"{seconds[2000] / seconds[10]:.2f}x"))
     queue_url = os.environ.get("MAIL_QUEUE_URL", "")
@@ -524,7 +533,7 @@ def main() -> None:
         secret = csrf.new_secret()
         cookie = {"cookie": f"csrf={secret}"}
 
-        def post(path: str, form: dict[str, str]) -> object:
+        def post(path: str, form: dict[str, str]) -> HTTPResponse:
             body = urlencode({**form, "csrf_token": csrf.token_for(secret, "")})
             return client.http.post(
                 path, body=body, headers={**cookie, "content-type": "application/x-www-form-urlencoded"}
@@ -542,7 +551,7 @@ def main() -> None:
                 "consent": "yes",
             }
 
-        actions: list[tuple[str, Callable[[], object]]] = [
+        actions: list[tuple[str, Callable[[], HTTPResponse]]] = [
             ("GET /", lambda: client.http.get("/")),
             ("GET /events/{slug}", lambda: client.http.get(f"/events/{SLUG}")),
             ("POST register (seat free)", lambda: post(f"/events/{SLUG}/aanmelden", form(1))),

@@ -54,7 +54,9 @@ LEFT_OUT = re.compile(
 def runtime_python(package: Path) -> str:
     """The one Python version every function of the packaged template runs on, as "3.12"."""
     resources = json.loads((package / "sam.json").read_text())["Resources"]
-    runtimes = {r["Properties"]["Runtime"] for r in resources.values() if r["Type"] == "AWS::Serverless::Function"}
+    runtimes: set[str] = {
+        r["Properties"]["Runtime"] for r in resources.values() if r["Type"] == "AWS::Serverless::Function"
+    }
     if len(runtimes) != 1:
         raise SystemExit(f"the functions run on several runtimes: {sorted(runtimes)}")
     return runtimes.pop().removeprefix("python")

@@ -35,7 +35,7 @@ class MotoServer:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
+        host, port = self._server.socket.getsockname()[:2]  # what server_address holds, as text
         return f"http://{host}:{port}"
 
     def __enter__(self) -> str:

@@ -16,15 +16,22 @@ import json
 import logging
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 import boto3
 
+from chalicelib.core.jsontypes import JsonObject
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.type_defs import MessageTypeDef
+
 log = logging.getLogger("worker")
-Handler = Callable[[dict[str, Any], Any], Any]
+# a Lambda handler as the worker calls it: the event, and no context
+Handler = Callable[[JsonObject, None], object]
 
 
-def lambda_event(message: dict[str, Any], queue_arn: str, region: str) -> dict[str, Any]:
+def lambda_event(message: MessageTypeDef, queue_arn: str, region: str) -> JsonObject:
     return {
         "Records": [
             {
@@ -42,7 +49,7 @@ def lambda_event(message: dict[str, Any], queue_arn: str, region: str) -> dict[s
     }
 
 
-def sns_event(envelope: Mapping[str, Any]) -> dict[str, Any]:
+def sns_event(envelope: JsonObject) -> JsonObject:
     """The event Lambda gets from an SNS subscription, made from the notification SNS put on a queue."""
     return {
         "Records": [
@@ -71,13 +78,13 @@ def sns_event(envelope: Mapping[str, Any]) -> dict[str, Any]:
 def from_topic(handler: Handler) -> Handler:
     """A handler of SNS events, fed from a queue subscribed to the topic."""
 
-    def handle(event: dict[str, Any], context: Any) -> Any:
+    def handle(event: JsonObject, context: None) -> object:
         return handler(sns_event(json.loads(event["Records"][0]["body"])), context)
 
     return handle
 
 
-def poll_once(sqs: Any, queue_url: str, handler: Handler, wait_seconds: int = 0) -> int:
+def poll_once(sqs: SQSClient, queue_url: str, handler: Handler, wait_seconds: int = 0) -> int:
     """Receive at most one message and hand it to the handler; the number of messages received."""
     response = sqs.receive_message(
         QueueUrl=queue_url, MaxNumberOfMessages=1, WaitTimeSeconds=wait_seconds, AttributeNames=["All"]
@@ -98,7 +105,7 @@ def poll_once(sqs: Any, queue_url: str, handler: Handler, wait_seconds: int = 0)
     return len(messages)
 
 
-def deliver_all(sqs: Any, queue_url: str, handler: Handler, most: int = 10_000) -> int:
+def deliver_all(sqs: SQSClient, queue_url: str, handler: Handler, most: int = 10_000) -> int:
     """Run a worker until its queue has nothing visible; the number of messages handled."""
     handled = 0
     while handled < most:

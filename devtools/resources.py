@@ -10,18 +10,31 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
+import boto3
 from botocore.exceptions import ClientError
+
+from chalicelib.core.jsontypes import JsonObject
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.literals import BucketLocationConstraintType
+    from mypy_boto3_s3.type_defs import CORSRuleTypeDef, LifecycleRuleTypeDef, ServerSideEncryptionRuleTypeDef
+    from mypy_boto3_sns import SNSClient
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.literals import QueueAttributeNameType
 
 INFRA = Path(__file__).resolve().parent.parent / "infra" / "resources.json"
 
 
-def _properties(resource: str) -> dict[str, Any]:
-    return json.loads(INFRA.read_text())["Resources"][resource]["Properties"]
+def _properties(resource: str) -> JsonObject:
+    properties: JsonObject = json.loads(INFRA.read_text())["Resources"][resource]["Properties"]
+    return properties
 
 
-def create_table(client: Any, name: str) -> None:
+def create_table(client: DynamoDBClient, name: str) -> None:
     props = _properties("PortalTable")
     try:
         client.create_table(
@@ -43,26 +56,29 @@ def create_table(client: Any, name: str) -> None:
     )
 
 
-def create_bucket(client: Any, name: str, region: str, origin: str) -> None:
+def create_bucket(client: S3Client, name: str, region: str, origin: str) -> None:
     props = _properties("PortalBucket")
     try:
         if region == "us-east-1":
             client.create_bucket(Bucket=name)
         else:
-            client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+            client.create_bucket(
+                Bucket=name,
+                CreateBucketConfiguration={"LocationConstraint": cast("BucketLocationConstraintType", region)},
+            )
     except ClientError as error:
         if error.response["Error"]["Code"] != "BucketAlreadyOwnedByYou":
             raise
     client.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
     # CloudFormation and the S3 API name the same rule differently
-    rules = [
+    rules: list[ServerSideEncryptionRuleTypeDef] = [
         {"ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"]}
         for rule in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
     ]
     client.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
     client.put_bucket_versioning(Bucket=name, VersioningConfiguration=props["VersioningConfiguration"])
     # the template's origin is a stack parameter; here it is the local portal's
-    rules = [
+    cors: list[CORSRuleTypeDef] = [
         {
             "AllowedOrigins": [origin],
             "AllowedMethods": r["AllowedMethods"],
@@ -71,17 +87,18 @@ def create_bucket(client: Any, name: str, region: str, origin: str) -> None:
         }
         for r in props["CorsConfiguration"]["CorsRules"]
     ]
-    client.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": rules})
-    lifecycle = [
-        {
+    client.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": cors})
+    lifecycle: list[LifecycleRuleTypeDef] = []
+    for r in props["LifecycleConfiguration"]["Rules"]:
+        rule: LifecycleRuleTypeDef = {
             "ID": r["Id"],
             "Status": r["Status"],
             "Filter": {"Prefix": r["Prefix"]},
-            **({"Expiration": {"Days": r["ExpirationInDays"]}} if "ExpirationInDays" in r else {}),
             "NoncurrentVersionExpiration": r["NoncurrentVersionExpiration"],
         }
-        for r in props["LifecycleConfiguration"]["Rules"]
-    ]
+        if "ExpirationInDays" in r:
+            rule["Expiration"] = {"Days": r["ExpirationInDays"]}
+        lifecycle.append(rule)
     client.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": lifecycle})
 
 
@@ -107,17 +124,17 @@ def dead_letter_url(url: str) -> str:
     return f"{base}-dead{fifo}"
 
 
-def create_queues(client: Any, url: str, resource: str, visibility_seconds: int | None = None) -> str:
+def create_queues(client: SQSClient, url: str, resource: str, visibility_seconds: int | None = None) -> str:
     """A queue and its dead-letter queue with the template's redrive policy (FIFO if it is); the queue's URL.
 
     Locally a shorter visibility timeout than the template's lets a failed message come back within a minute.
     """
     props = _properties(resource)
-    fifo = {"FifoQueue": "true"} if props.get("FifoQueue") else {}
+    fifo: dict[QueueAttributeNameType, str] = {"FifoQueue": "true"} if props.get("FifoQueue") else {}
     dead_url = client.create_queue(QueueName=queue_name(dead_letter_url(url)), Attributes=fifo)["QueueUrl"]
     dead_arn = client.get_queue_attributes(QueueUrl=dead_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     redrive = {"deadLetterTargetArn": dead_arn, "maxReceiveCount": str(props["RedrivePolicy"]["maxReceiveCount"])}
-    attributes = {
+    attributes: dict[QueueAttributeNameType, str] = {
         "VisibilityTimeout": str(visibility_seconds if visibility_seconds is not None else props["VisibilityTimeout"]),
         "RedrivePolicy": json.dumps(redrive),
         **fifo,
@@ -125,7 +142,7 @@ def create_queues(client: Any, url: str, resource: str, visibility_seconds: int 
     return str(client.create_queue(QueueName=queue_name(url), Attributes=attributes)["QueueUrl"])
 
 
-def create_ses_events(sns: Any, sqs: Any) -> tuple[str, str]:
+def create_ses_events(sns: SNSClient, sqs: SQSClient) -> tuple[str, str]:
     """The topic SES publishes to and the local queue subscribed to it; (topic ARN, queue URL)."""
     topic = sns.create_topic(Name=SES_EVENTS)["TopicArn"]
     url = sqs.create_queue(QueueName=SES_EVENTS)["QueueUrl"]
@@ -135,7 +152,10 @@ def create_ses_events(sns: Any, sqs: Any) -> tuple[str, str]:
 
 
 def create_all(
-    session: Any, stage: Mapping[str, str], endpoint_url: str | None = None, origin: str = "http://127.0.0.1:8000"
+    session: boto3.session.Session,
+    stage: Mapping[str, str],
+    endpoint_url: str | None = None,
+    origin: str = "http://127.0.0.1:8000",
 ) -> None:
     """From the stage's variables: table, bucket, a verified SES sender (moto rejects unverified ones,
     as SES does) and its configuration set, the queues with their dead-letter queues, and the SES topic."""

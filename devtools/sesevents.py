@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
 
 import boto3
 
+from chalicelib.core.jsontypes import JsonObject
 from devtools.localrun import MOTO_PORT, PORTAL_PORT, local_env
 from devtools.resources import SES_EVENTS
 
 
-def ses_notification(kind: str, address: str, *, field: str = "notificationType", **details: Any) -> dict[str, Any]:
+def ses_notification(kind: str, address: str, *, field: str = "notificationType", **details: str) -> JsonObject:
     """A notification as SES publishes it (docs.aws.amazon.com/ses/latest/dg/notification-contents.html)."""
     mail = {
         "timestamp": "2026-11-25T09:00:00.000Z",

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import is_cancelled, primary_key, to_attrs
+from chalicelib.core.dynamo import TransactItem, is_cancelled, primary_key, to_attrs
 from chalicelib.core.keys import rate_key
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 
 class OverLimit(Exception):
@@ -16,14 +19,14 @@ class OverLimit(Exception):
 
 
 class AttemptStore:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 
     def add(self, scopes: dict[str, int], window: int, expires: int) -> None:
         """One more attempt in each scope ({scope: limit}) of the window starting at `window` (epoch
         seconds), in one transaction: either every counter goes up or none does (OverLimit)."""
-        items = [
+        items: list[TransactItem] = [
             {
                 "Update": {
                     "TableName": self._table,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
+from chalicelib.core.dynamo import Item
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.keys import ACCOUNT_SK, FOLLOWER_PREFIX, NEWSLETTER_INDEX, account_pk, accounts_index
 from chalicelib.core.vocabulary import words
@@ -71,8 +71,8 @@ class Account:
         """Whether the daily digest is for them: approved, with a theme followed."""
         return bool(self.themes) and self.status == AccountStatus.APPROVED
 
-    def to_item(self) -> dict[str, Any]:
-        item: dict[str, Any] = {
+    def to_item(self) -> Item:
+        item: Item = {
             "PK": self.pk,
             "SK": ACCOUNT_SK,
             "type": "account",
@@ -89,5 +89,5 @@ class Account:
         return item
 
     @classmethod
-    def from_item(cls, item: dict[str, Any]) -> Account:
+    def from_item(cls, item: Item) -> Account:
         return from_attributes(cls, item)

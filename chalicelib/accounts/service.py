@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -18,6 +17,7 @@ from chalicelib.accounts.model import Access, Account, AccountStatus
 from chalicelib.accounts.store import AccountExists, LinkUnusable, StaleAccount, account_store
 from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock, config
+from chalicelib.core.dynamo import Item
 from chalicelib.core.errors import Conflict, InvalidInput, LinkInvalid, NotFound, TooManyAttempts, TooManyMails
 from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
@@ -251,7 +251,7 @@ def calendar_owner(token: str) -> Account:
     return account
 
 
-def _calendar_claim(account: Account) -> list[Any]:
+def _calendar_claim(account: Account) -> list[str | int]:
     """What the feed link signs: the account, when it was made (a deleted and re-made account's old
     link stays dead) and the number a new link raises."""
     return [email_key(account.email), account.created_at.isoformat(), account.calendar_epoch]
@@ -286,7 +286,7 @@ def ensure_organiser(email: str, name: str) -> Account:
     return account
 
 
-def _snapshot(account: Account) -> dict[str, Any]:
+def _snapshot(account: Account) -> Item:
     return {
         "status": account.status,
         "access": account.access,
@@ -296,7 +296,7 @@ def _snapshot(account: Account) -> dict[str, Any]:
     }
 
 
-def _save(account: Account, actor: str, action: str, before: dict[str, Any]) -> None:
+def _save(account: Account, actor: str, action: str, before: Item) -> None:
     """Write a change with its audit entry. Losing the right to sign in, or a change of role, ends
     every session of the account: its cookies stop at their next request, also after re-enabling."""
     ends_sessions = before["access"] != account.access or (

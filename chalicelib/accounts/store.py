@@ -8,7 +8,7 @@ second tab at the same moment, fails that condition.
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
@@ -16,10 +16,13 @@ from chalicelib.accounts.model import Account, AccountStatus
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import (
+    Item,
+    TransactItem,
     cancellation_codes,
     from_attrs,
     is_cancelled,
     is_condition_failed,
+    old_item,
     primary_key,
     query_all,
     to_attrs,
@@ -38,6 +41,10 @@ from chalicelib.core.keys import (
     link_pk,
 )
 from chalicelib.core.paging import Page, query_page
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import PutTypeDef, QueryInputTypeDef
 
 
 class StaleAccount(Exception):
@@ -62,7 +69,7 @@ def _is_condition_failure(error: ClientError) -> bool:
 
 
 class AccountStore:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 
@@ -98,9 +105,9 @@ class AccountStore:
         except ClientError as error:
             if not is_cancelled(error):
                 raise
-            reason: dict[str, Any] = dict(error.response.get("CancellationReasons", [{}])[0])
-            if reason.get("Code") == "ConditionalCheckFailed" and "Item" in reason:
-                raise AccountExists(Account.from_item(from_attrs(reason["Item"]))) from error
+            stored = old_item(error, 0)
+            if cancellation_codes(error)[:1] == ["ConditionalCheckFailed"] and stored:
+                raise AccountExists(Account.from_item(stored)) from error
             raise
         return link_token
 
@@ -108,7 +115,7 @@ class AccountStore:
         """Write a changed account if nobody changed it since it was read; with its audit entry."""
         expected = account.version
         account.version += 1
-        items: list[dict[str, Any]] = [
+        items: list[TransactItem] = [
             {
                 "Put": {
                     "TableName": self._table,
@@ -144,7 +151,7 @@ class AccountStore:
     def of_status(self, status: str, limit: int, cursor: str | None) -> Page[Account]:
         """One page of the accounts with this status, newest first: one Query of GSI1 (the page says
         when there are more, so no account is hidden from the organisers)."""
-        params = {
+        params: QueryInputTypeDef = {
             "TableName": self._table,
             "IndexName": "GSI1",
             "KeyConditionExpression": "GSI1PK = :pk",
@@ -156,7 +163,7 @@ class AccountStore:
 
     def subscriber_count(self) -> int:
         """How many take the newsletter: a COUNT Query of GSI2, which returns no items (one call per MB of index)."""
-        params: dict[str, Any] = {
+        params: QueryInputTypeDef = {
             "TableName": self._table,
             "IndexName": "GSI2",
             "KeyConditionExpression": "GSI2PK = :pk",
@@ -197,9 +204,7 @@ class AccountStore:
 
     # -- one-time links -------------------------------------------------
 
-    def _link_put(
-        self, purpose: str, token: str, account: Account, expires: int, next_path: str = "/"
-    ) -> dict[str, Any]:
+    def _link_put(self, purpose: str, token: str, account: Account, expires: int, next_path: str = "/") -> TransactItem:
         item = {
             "PK": link_pk(purpose, token),
             "SK": LINK_SK,
@@ -237,7 +242,7 @@ class AccountStore:
 
     # -- sessions -------------------------------------------------------
 
-    def link(self, purpose: str, token: str) -> dict[str, Any] | None:
+    def link(self, purpose: str, token: str) -> Item | None:
         """A one-time link as stored (account, next, expires_at, used_at), or None."""
         response = self._client.get_item(
             TableName=self._table, Key=primary_key(link_pk(purpose, token), LINK_SK), ConsistentRead=True
@@ -259,7 +264,7 @@ class AccountStore:
             "account_since": account.created_at.isoformat(),  # a re-created account is another account
             "expires_at": expires,  # TTL removes it; reading it checks the time itself
         }
-        items = [
+        items: list[TransactItem] = [
             {
                 "Update": {
                     "TableName": self._table,
@@ -288,7 +293,7 @@ class AccountStore:
                 raise LinkUnusable() from error
             raise StaleAccount() from error
 
-    def with_session(self, account_key: str, session_key: str) -> tuple[Account | None, dict[str, Any] | None]:
+    def with_session(self, account_key: str, session_key: str) -> tuple[Account | None, Item | None]:
         """An account and one of its sessions, in one BatchGetItem (consistent: a sign-out counts at once)."""
         pk = account_pk_by_key(account_key)
         keys = [primary_key(pk, ACCOUNT_SK), primary_key(pk, SESSION_PREFIX + session_key)]
@@ -328,7 +333,7 @@ class AccountStore:
     def set_trusted_domains(self, before: list[str], after: list[str], audit: AuditChange) -> None:
         """Replace the list if it is still `before` (two organisers editing at once); StaleAccount if not."""
         condition = "attribute_not_exists(PK)" if not before else "domains = :before"
-        put: dict[str, Any] = {
+        put: PutTypeDef = {
             "TableName": self._table,
             "Item": {**_DOMAINS_KEY, **to_attrs({"type": "settings", "domains": after})},
             "ConditionExpression": condition,

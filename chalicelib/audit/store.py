@@ -9,12 +9,16 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import to_attrs
+from chalicelib.core.dynamo import Item, TransactItem, to_attrs
 from chalicelib.core.keys import audit_pk
 from chalicelib.core.paging import Page, query_page
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
 
 @dataclass(frozen=True)
@@ -24,11 +28,11 @@ class AuditChange:
     actor: str  # who: an address, or the name of the import or job
     action: str  # what, as "{thing}.{change}": "registration.cancelled", "event.updated" ...
     target: str  # on what: a slug, "{slug}/{registration key}", a material id ...
-    before: dict[str, Any]  # the fields it changed, as they were
-    after: dict[str, Any]  # and as they are now
+    before: Item  # the fields it changed, as they were
+    after: Item  # and as they are now
     at: str  # when, as an ISO moment on the network's clock
 
-    def to_item(self) -> dict[str, Any]:
+    def to_item(self) -> Item:
         return {
             "PK": audit_pk(self.at[:7]),  # one partition per month, newest first by sort key
             "SK": f"{self.at}#{secrets.token_hex(4)}",
@@ -41,7 +45,7 @@ class AuditChange:
         }
 
 
-def audit_put(table: str, change: AuditChange) -> dict[str, Any]:
+def audit_put(table: str, change: AuditChange) -> TransactItem:
     """The change as an item of the transaction that makes it."""
     return {"Put": {"TableName": table, "Item": to_attrs(change.to_item())}}
 
@@ -54,11 +58,11 @@ class AuditEntry:
     actor: str
     action: str
     target: str
-    before: dict[str, Any]
-    after: dict[str, Any]
+    before: Item
+    after: Item
 
     @classmethod
-    def from_item(cls, item: dict[str, Any]) -> AuditEntry:
+    def from_item(cls, item: Item) -> AuditEntry:
         return cls(
             at=datetime.fromisoformat(item["SK"].rsplit("#", 1)[0]),
             actor=item.get("actor", ""),
@@ -70,7 +74,7 @@ class AuditEntry:
 
 
 class AuditStore:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 
@@ -80,7 +84,7 @@ class AuditStore:
 
     def month(self, month: str, limit: int, cursor: str | None = None) -> Page[AuditEntry]:
         """One month's entries ('2026-11'), newest first, `limit` at a time."""
-        params: dict[str, Any] = {
+        params: QueryInputTypeDef = {
             "TableName": self._table,
             "KeyConditionExpression": "PK = :pk",
             "ExpressionAttributeValues": to_attrs({":pk": audit_pk(month)}),

@@ -11,18 +11,22 @@ import dataclasses
 import enum
 import typing
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from chalicelib.core.entity import field_types, plain
 from chalicelib.core.fields import LINE_MAX, TIME, Api, FormRule, json_names
+from chalicelib.core.jsontypes import JsonObject
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 
-def _shown(field: dataclasses.Field[Any], detail: bool) -> bool:
+def _shown(field: dataclasses.Field[object], detail: bool) -> bool:
     api = field.metadata.get("api")
     return api == Api.SUMMARY or (detail and api == Api.DETAIL)
 
 
-def _json(value: Any, detail: bool) -> Any:
+def _json(value: object, detail: bool) -> object:
     """A value as the API shows it: an entity inside another by its own declaration."""
     if isinstance(value, (tuple, list)):
         return [_json(v, detail) for v in value]
@@ -31,7 +35,7 @@ def _json(value: Any, detail: bool) -> Any:
     return plain(value)
 
 
-def json_fields(entity: Any, detail: bool) -> dict[str, Any]:
+def json_fields(entity: DataclassInstance, detail: bool) -> JsonObject:
     """The fields the entity's declaration shows in the API (on a single item also those of `Api.DETAIL`)."""
     kind: type = type(entity)
     names = json_names(kind)
@@ -40,7 +44,7 @@ def json_fields(entity: Any, detail: bool) -> dict[str, Any]:
     }
 
 
-_SCALARS: dict[Any, dict[str, str]] = {
+_SCALARS: dict[object, dict[str, str]] = {
     int: {"type": "integer"},
     bool: {"type": "boolean"},
     date: {"type": "string", "format": "date"},
@@ -48,7 +52,7 @@ _SCALARS: dict[Any, dict[str, str]] = {
 }
 
 
-def _schema(kind: Any) -> dict[str, Any]:
+def _schema(kind: object) -> JsonObject:
     """The schema of a type; an entity is the component schema of its own name."""
     if typing.get_origin(kind) in (tuple, list):
         return {"type": "array", "items": _schema(typing.get_args(kind)[0])}
@@ -59,13 +63,13 @@ def _schema(kind: Any) -> dict[str, Any]:
     return dict(_SCALARS.get(kind, {"type": "string"}))
 
 
-def _time_limits(rule: FormRule) -> dict[str, Any]:
+def _time_limits(rule: FormRule) -> JsonObject:
     """A time as the form takes it; an optional one may be empty (a slot that is a moment has no end)."""
     pattern = TIME.pattern if rule.required else f"^(?:{TIME.pattern.strip('^$')})?$"
     return {"pattern": pattern, "example": "13:30"}
 
 
-def _limits(rule: FormRule) -> dict[str, Any]:
+def _limits(rule: FormRule) -> JsonObject:
     """What the form's rule promises of a value, in JSON Schema's words."""
     if rule.kind in ("text", "textarea", "slug"):
         return {"maxLength": rule.limit}
@@ -80,7 +84,7 @@ def _limits(rule: FormRule) -> dict[str, Any]:
     return {}
 
 
-def _property(field: dataclasses.Field[Any], kind: Any) -> dict[str, Any]:
+def _property(field: dataclasses.Field[object], kind: object) -> JsonObject:
     rule: FormRule | None = field.metadata.get("form")
     schema = _schema(kind) | (_limits(rule) if rule else {})
     if field.metadata.get("description"):
@@ -88,7 +92,7 @@ def _property(field: dataclasses.Field[Any], kind: Any) -> dict[str, Any]:
     return schema
 
 
-def schema_properties(cls: type, detail: bool) -> dict[str, Any]:
+def schema_properties(cls: type, detail: bool) -> JsonObject:
     """OpenAPI properties of the fields `json_fields` shows, with the limits of their form's rules."""
     hints = field_types(cls)
     names = json_names(cls)

@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Mapping
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
 
 from chalicelib.core import config
+
+if TYPE_CHECKING:  # the stubs are for the type checker; the Lambda package does not carry them
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_ses import SESClient
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_ssm import SSMClient
 
 # Fail fast instead of hanging a Lambda on a slow dependency; retries stay on
 # for throttling, which moto never produces but DynamoDB does.
@@ -32,7 +40,9 @@ _S3_CONFIG = _CLIENT_CONFIG.merge(Config(signature_version="s3v4"))
 TRANSACTION_ATTEMPTS = 4
 
 
-def retry_conflicts(attempts: int, response: Any = None, **_: Any) -> float | None:
+def retry_conflicts(
+    attempts: int, response: tuple[object, Mapping[str, Any]] | None = None, **_: object
+) -> float | None:
     """botocore's `needs-retry` hook for TransactWriteItems: a transaction that DynamoDB cancelled
     for a conflict alone (no condition failed) wrote nothing and is sent again after a short,
     jittered wait. botocore's own retries leave these alone; without this, two organisers checking
@@ -52,39 +62,46 @@ _making = threading.Lock()
 
 
 @cache
-def _session() -> Any:
-    return boto3.session.Session()  # Any: the service is chosen at run time, so the typed overloads do not apply
+def _session() -> boto3.session.Session:
+    return boto3.session.Session()
+
+
+# One function per service, each naming its service literally, so that the stubs give its client's type.
 
 
 @cache
-def _client(service: str) -> Any:
-    settings = _S3_CONFIG if service == "s3" else _CLIENT_CONFIG
+def dynamodb() -> DynamoDBClient:
     with _making:
-        client = _session().client(service, endpoint_url=config.aws_endpoint_url(), config=settings)
-    if service == "dynamodb":
-        client.meta.events.register("needs-retry.dynamodb.TransactWriteItems", retry_conflicts)
+        client = _session().client("dynamodb", endpoint_url=config.aws_endpoint_url(), config=_CLIENT_CONFIG)
+    # botocore-stubs types every handler as returning None; a needs-retry handler returns the wait
+    client.meta.events.register("needs-retry.dynamodb.TransactWriteItems", retry_conflicts)  # type: ignore[arg-type]
     return client
 
 
-def dynamodb() -> Any:
-    return _client("dynamodb")
+@cache
+def ses() -> SESClient:
+    with _making:
+        return _session().client("ses", endpoint_url=config.aws_endpoint_url(), config=_CLIENT_CONFIG)
 
 
-def ses() -> Any:
-    return _client("ses")
+@cache
+def s3() -> S3Client:
+    with _making:
+        return _session().client("s3", endpoint_url=config.aws_endpoint_url(), config=_S3_CONFIG)
 
 
-def s3() -> Any:
-    return _client("s3")
+@cache
+def sqs() -> SQSClient:
+    with _making:
+        return _session().client("sqs", endpoint_url=config.aws_endpoint_url(), config=_CLIENT_CONFIG)
 
 
-def sqs() -> Any:
-    return _client("sqs")
-
-
-def ssm() -> Any:
-    return _client("ssm")
+@cache
+def ssm() -> SSMClient:
+    with _making:
+        return _session().client("ssm", endpoint_url=config.aws_endpoint_url(), config=_CLIENT_CONFIG)
 
 
 def reset() -> None:
-    _client.cache_clear()
+    for made in (dynamodb, ses, s3, sqs, ssm):
+        made.cache_clear()

@@ -10,16 +10,48 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
+from typing_extensions import TypedDict
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import (
+        AttributeValueTypeDef,
+        QueryInputTypeDef,
+        TransactWriteItemTypeDef,
+        UniversalAttributeValueTypeDef,
+    )
+    from typing_extensions import Unpack
+
+Item: TypeAlias = dict[str, Any]
+"""A stored item as plain values (text, numbers, booleans, lists and maps of them), as `from_attrs` gives
+it. Its shape is the model's to know: each reads its own fields by name (core/entity.py), so the values
+are Any here, where they come out of DynamoDB."""
+
+Attrs: TypeAlias = "dict[str, AttributeValueTypeDef]"
+"""An item, key or expression values as the low-level client takes and gives them ({"S": ...})."""
+
+
+TransactItem: TypeAlias = "TransactWriteItemTypeDef"
+"""One write of a transaction (Put, Update, Delete or ConditionCheck)."""
+
+
+class ExpressionAttributes(TypedDict, total=False, closed=True):
+    """The names and values an expression uses, typed as every request of the client takes them; closed
+    (PEP 728): nothing else, so it can be spread into a request."""
+
+    ExpressionAttributeNames: Mapping[str, str]
+    ExpressionAttributeValues: Mapping[str, UniversalAttributeValueTypeDef]
+
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> object:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
@@ -29,18 +61,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def to_attrs(item: dict[str, Any]) -> dict[str, Any]:
+def to_attrs(item: Mapping[str, object]) -> Attrs:
     return {k: _serializer.serialize(v) for k, v in item.items()}
 
 
-def primary_key(pk: str, sk: str) -> dict[str, Any]:
+def primary_key(pk: str, sk: str) -> Attrs:
     """An item's primary key as the client takes it."""
     return to_attrs({"PK": pk, "SK": sk})
 
 
 def expression_attributes(
-    expressions: tuple[str, ...], names: dict[str, str], values: dict[str, Any]
-) -> dict[str, Any]:
+    expressions: tuple[str, ...], names: dict[str, str], values: dict[str, object]
+) -> ExpressionAttributes:
     """The names and values that the expressions use, ready for the client.
 
     DynamoDB refuses an unused name or value, and an empty map: a map nothing uses is left out.
@@ -49,7 +81,7 @@ def expression_attributes(
     def used(token: str) -> bool:
         return any(re.search(re.escape(token) + r"(?![A-Za-z0-9_])", text) for text in expressions)
 
-    attributes: dict[str, Any] = {}
+    attributes: ExpressionAttributes = {}
     used_names = {k: v for k, v in names.items() if used(k)}
     used_values = {k: v for k, v in values.items() if used(k)}
     if used_names:
@@ -59,11 +91,11 @@ def expression_attributes(
     return attributes
 
 
-def from_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
+def from_attrs(attrs: Mapping[str, AttributeValueTypeDef]) -> Item:
     return {k: _plain(_deserializer.deserialize(v)) for k, v in attrs.items()}
 
 
-def on_day(client: Any, table: str, partition: str, day: str) -> list[dict[str, Any]]:
+def on_day(client: DynamoDBClient, table: str, partition: str, day: str) -> list[Item]:
     """The items of a GSI1 partition whose GSI3 sort key is a moment on `day` (YYYY-MM-DD, the
     network's clock: see clock.local_time). One Query, paginated."""
     return query_all(
@@ -80,6 +112,15 @@ def cancellation_codes(error: ClientError) -> list[str]:
     return [reason.get("Code", "None") for reason in error.response.get("CancellationReasons", [])]
 
 
+def old_item(error: ClientError, index: int) -> Item:
+    """The stored item that made write `index` of a cancelled transaction fail, if that write asked for it
+    (ReturnValuesOnConditionCheckFailure: ALL_OLD); empty otherwise."""
+    reasons = error.response.get("CancellationReasons", [])
+    # botocore-stubs describe this Item as a {key, value} pair; DynamoDB sends the item's attribute values
+    attrs = cast("Mapping[str, AttributeValueTypeDef]", reasons[index].get("Item", {})) if index < len(reasons) else {}
+    return from_attrs(attrs)
+
+
 def is_condition_failed(error: ClientError) -> bool:
     """A single write's condition did not hold (the expected outcome of a race, not a fault)."""
     return error.response["Error"]["Code"] == "ConditionalCheckFailedException"
@@ -93,9 +134,9 @@ def is_cancelled(error: ClientError) -> bool:
     ] == "TransactionCanceledException" and "ConditionalCheckFailed" in cancellation_codes(error)
 
 
-def query_all(client: Any, **params: Any) -> list[dict[str, Any]]:
+def query_all(client: DynamoDBClient, **params: Unpack[QueryInputTypeDef]) -> list[Item]:
     """Every item a Query matches, following LastEvaluatedKey, as plain dicts."""
-    items: list[dict[str, Any]] = []
+    items: list[Item] = []
     while True:
         response = client.query(**params)
         items += [from_attrs(a) for a in response["Items"]]

@@ -24,11 +24,12 @@ from functools import cache
 from typing import Any, TypeVar
 
 from chalicelib.core.config import TIMEZONE
+from chalicelib.core.dynamo import Item
 
 T = TypeVar("T")
 
 
-def is_stored(field: dataclasses.Field[Any]) -> bool:
+def is_stored(field: dataclasses.Field[object]) -> bool:
     return bool(field.metadata.get("stored", True))
 
 
@@ -47,7 +48,7 @@ def field_types(cls: type) -> dict[str, Any]:
     }
 
 
-def plain(value: Any) -> Any:
+def plain(value: object) -> object:
     """A Python value as an item or JSON holds it."""
     if isinstance(value, enum.Enum):
         return value.value
@@ -60,9 +61,9 @@ def plain(value: Any) -> Any:
     return value
 
 
-def attributes(entity: Any) -> dict[str, Any]:
+def attributes(entity: object) -> Item:
     """The stored fields of a dataclass as plain values; None is left out (DynamoDB has no empty value)."""
-    item: dict[str, Any] = {}
+    item: Item = {}
     kind: type = type(entity)
     for name in _stored_names(kind):
         value = getattr(entity, name)
@@ -71,7 +72,7 @@ def attributes(entity: Any) -> dict[str, Any]:
     return item
 
 
-Reader = Callable[[Any], Any]
+Reader = Callable[[Any], object]  # from a stored value, which the item holds as Any
 
 
 def _moment(text: str) -> datetime:
@@ -82,14 +83,14 @@ def _moment(text: str) -> datetime:
     return moment.astimezone(TIMEZONE) if moment.tzinfo else moment
 
 
-_SCALARS: dict[Any, Reader] = {datetime: _moment, date: date.fromisoformat, bool: bool, int: int}
+_SCALARS: dict[object, Reader] = {datetime: _moment, date: date.fromisoformat, bool: bool, int: int}
 
 
-def _identity(value: Any) -> Any:
+def _identity(value: object) -> object:
     return value
 
 
-def _reader(kind: Any) -> Reader:
+def _reader(kind: object) -> Reader:
     """How to read an attribute of this type, worked out once per field rather than on every read."""
     origin = typing.get_origin(kind)
     if origin in (types.UnionType, typing.Union):  # `X | None`: None is simply absent
@@ -120,7 +121,7 @@ def _readers(cls: type) -> tuple[tuple[str, Reader], ...]:
     return tuple((name, _reader(types_[name])) for name in _stored_names(cls))
 
 
-def from_attributes(cls: type[T], item: dict[str, Any], **derived: Any) -> T:
+def from_attributes(cls: type[T], item: Item, **derived: object) -> T:
     """An entity from its item's attributes; `derived` gives fields kept in its key, not as attributes.
 
     A missing attribute takes the field's default where it has one; fields without a

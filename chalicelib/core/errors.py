@@ -6,11 +6,14 @@ error middleware in `views/errors.py`, which renders a page or JSON for them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from chalice.app import ChaliceUnhandledError
 
 from chalicelib.core.i18n import _
+
+if TYPE_CHECKING:
+    from chalicelib.core.forms import FieldError
 
 
 class PortalError(ChaliceUnhandledError):
@@ -75,7 +78,7 @@ class InvalidInput(PortalError):
     status = 422
     message = _("Controleer de gemarkeerde velden.")
 
-    def __init__(self, fields: dict[str, Any]) -> None:
+    def __init__(self, fields: dict[str, FieldError]) -> None:
         super().__init__()
         self.fields = fields
 

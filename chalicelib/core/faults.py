@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import ParamSpec, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError, ConnectionError, HTTPClientError
 
@@ -49,15 +49,16 @@ def is_aws_error(error: BaseException) -> bool:
     return isinstance(error, (ClientError, BotoCoreError))
 
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def reported_as_busy(view: F) -> F:
+def reported_as_busy(view: Callable[P, R]) -> Callable[P, R]:
     """A view whose passing AWS faults become ServiceBusy (every route gets this in app.py): Chalice
     turns any other exception into its bare 500 before the error middleware could tell them apart."""
 
     @functools.wraps(view)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return view(*args, **kwargs)
         except (ClientError, ConnectionError, HTTPClientError) as error:
@@ -65,4 +66,4 @@ def reported_as_busy(view: F) -> F:
                 raise ServiceBusy() from error
             raise
 
-    return guarded  # type: ignore[return-value]
+    return guarded

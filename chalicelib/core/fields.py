@@ -14,12 +14,12 @@ from __future__ import annotations
 import dataclasses
 import re
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from chalicelib.core import themes
 from chalicelib.core.config import TIMEZONE
@@ -59,7 +59,7 @@ class FormRule:
     value_type: Any = None  # the field's type, as `form_rules` gives the rule
 
 
-def shown(api: Api = Api.SUMMARY, *, description: str = "") -> dict[str, Any]:
+def shown(api: Api = Api.SUMMARY, *, description: str = "") -> dict[str, object]:
     """The metadata of a field the JSON API shows that organisers do not edit (an id the portal gives).
 
     `description` says in the OpenAPI schema what the field means to a client.
@@ -124,7 +124,7 @@ def _element(rule: FormRule) -> Any:
 
 # -- parsing a form ------------------------------------------------------------
 
-Parser = Callable[[Mapping[str, str], str, FormRule, dict[str, FieldError]], Any]
+Parser = Callable[[Mapping[str, str], str, FormRule, dict[str, FieldError]], Any]  # what a kind parses to
 
 
 def _text(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, FieldError]) -> str:
@@ -197,7 +197,7 @@ def _lines(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str,
     return lines
 
 
-def _speakers(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, FieldError]) -> tuple[Any, ...]:
+def _speakers(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, FieldError]) -> tuple[object, ...]:
     """Lines as for `lines`, each "Naam (Organisatie)" made into the field's item (a speaker)."""
     person = _element(rule)
     people = []
@@ -223,7 +223,7 @@ def _options(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[st
     return options
 
 
-def _choice(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, FieldError]) -> Any:
+def _choice(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, FieldError]) -> object:
     """One of the field's enum by its value; anything else is refused, and read as the first of them."""
     choices = rule.value_type
     value = form.get(name, "")
@@ -284,7 +284,7 @@ def clean_fields(
 # -- values for a form ---------------------------------------------------------
 
 
-def _people_lines(value: Any) -> str:
+def _people_lines(value: object) -> str:
     """Stored speakers, or an event file's list of mappings with a name and an organisation, as lines."""
     people = plain(value or [])
     if not isinstance(people, list) or not all(isinstance(person, dict) for person in people):
@@ -295,29 +295,29 @@ def _people_lines(value: Any) -> str:
     )
 
 
-def _rows_values(name: str, rule: FormRule, rows: Any) -> dict[str, str]:
+def _rows_values(name: str, rule: FormRule, rows: object) -> dict[str, str]:
     """Each row's entity (or an event file's mapping of one) as the fields of its row."""
     values: dict[str, str] = {}
-    for n, row in enumerate(rows, start=1):
+    for n, row in enumerate(cast("Iterable[object]", rows), start=1):  # a stored tuple, or a file's list
         is_entity = dataclasses.is_dataclass(row) and not isinstance(row, type)
         values |= form_values(_element(rule), row if is_entity or isinstance(row, Mapping) else {}, row_prefix(name, n))
     return values
 
 
-def _boxes(name: str, rule: FormRule, value: Any) -> dict[str, str]:
-    return themes.boxes(value)
+def _boxes(name: str, rule: FormRule, value: object) -> dict[str, str]:
+    return themes.boxes(cast("Iterable[str]", value))  # stored themes, or a file's list of them
 
 
-def _checked(name: str, rule: FormRule, value: Any) -> dict[str, str]:
+def _checked(name: str, rule: FormRule, value: object) -> dict[str, str]:
     return {name: "yes" if value is True else ""}
 
 
-def _people(name: str, rule: FormRule, value: Any) -> dict[str, str]:
+def _people(name: str, rule: FormRule, value: object) -> dict[str, str]:
     return {name: _people_lines(value)}
 
 
 # the kinds whose value the form holds other than as its text
-_HELD: dict[str, Callable[[str, FormRule, Any], dict[str, str]]] = {
+_HELD: dict[str, Callable[[str, FormRule, object], dict[str, str]]] = {
     "rows": _rows_values,
     "themes": _boxes,
     "checkbox": _checked,
@@ -325,7 +325,7 @@ _HELD: dict[str, Callable[[str, FormRule, Any], dict[str, str]]] = {
 }
 
 
-def _form_value(name: str, rule: FormRule, value: Any) -> dict[str, str]:
+def _form_value(name: str, rule: FormRule, value: object) -> dict[str, str]:
     """A value as the form holds it (text under the field's name; themes as one box each, rows as rows).
 
     Takes stored values and the looser values of an import file alike (a YAML date, a list of lines).
@@ -344,7 +344,7 @@ def _form_value(name: str, rule: FormRule, value: Any) -> dict[str, str]:
     return {name: str(value)}
 
 
-def form_values(cls: type, source: Any, prefix: str = "") -> dict[str, str]:
+def form_values(cls: type, source: object, prefix: str = "") -> dict[str, str]:
     """The form's values for a stored entity of `cls`, or for an event file's mapping of one (by the
     names the API gives its fields), so that an import passes through the very same parsing."""
     names = json_names(cls)

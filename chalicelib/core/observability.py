@@ -19,7 +19,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import ParamSpec, TypeVar
 
 NAMESPACE = "NetworkPortal"
 # the loggers the portal writes to; INFO is kept (the runtime's default level would drop it)
@@ -39,7 +39,7 @@ class JsonLines(logging.Formatter):
     _plain = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 
     def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {
+        line: dict[str, object] = {
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -107,20 +107,21 @@ def aws_error_code(error: BaseException | None) -> str:
     return ""
 
 
-Handler = TypeVar("Handler", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def job(handler: Handler) -> Handler:
+def job(handler: Callable[P, R]) -> Callable[P, R]:
     """A worker or scheduled job that logs its outcome (kept at INFO, ERROR with the AWS error code
     when it fails) and emits its metrics, whatever happens."""
 
     @functools.wraps(handler)
-    def run(*args: Any) -> Any:
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
         context.clear()
         context["job"] = handler.__name__
         started = time.perf_counter()
         try:
-            result = handler(*args)
+            result = handler(*args, **kwargs)
         except Exception as error:
             spent = round((time.perf_counter() - started) * 1000, 1)
             log.error("job failed", extra={"duration_ms": spent, "aws_error": aws_error_code(error)}, exc_info=True)
@@ -131,4 +132,4 @@ def job(handler: Handler) -> Handler:
         log.info("job done", extra={"duration_ms": round((time.perf_counter() - started) * 1000, 1), **outcome})
         return result
 
-    return run  # type: ignore[return-value]
+    return run

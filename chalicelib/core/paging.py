@@ -4,15 +4,19 @@ visitor cannot forge or carry over to another list."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from chalicelib.core.dynamo import from_attrs, to_attrs
+from chalicelib.core.dynamo import Attrs, Item, from_attrs, to_attrs
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.i18n import _
 from chalicelib.core.secret import secret_key
 from chalicelib.core.text import encodable
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
 T = TypeVar("T")
 
@@ -34,12 +38,12 @@ def _serializer() -> URLSafeSerializer:
 
 
 def query_page(
-    client: Any, params: dict[str, Any], limit: int, cursor: str | None, scope: str
-) -> tuple[list[dict[str, Any]], str | None]:
+    client: DynamoDBClient, params: QueryInputTypeDef, limit: int, cursor: str | None, scope: str
+) -> tuple[list[Item], str | None]:
     """At most `limit` items of a Query and the cursor after them (one Query of `limit` + 1: the
     extra item only tells whether there is a next page). `scope` names the list, so that a cursor
     made for one list is refused by another."""
-    request = {**params, "Limit": limit + 1}
+    request: QueryInputTypeDef = {**params, "Limit": limit + 1}
     if cursor is not None:
         request["ExclusiveStartKey"] = _decode(cursor, scope)
     response = client.query(**request)
@@ -50,16 +54,16 @@ def query_page(
     return items, _encode(from_attrs(last), scope) if last else None
 
 
-def _key_of(item: dict[str, Any], index: str | None) -> dict[str, Any]:
+def _key_of(item: Item, index: str | None) -> Item:
     names = ["PK", "SK", *([f"{index}PK", f"{index}SK"] if index else [])]
     return {name: item[name] for name in names}
 
 
-def _encode(key: dict[str, Any], scope: str) -> str:
+def _encode(key: Item, scope: str) -> str:
     return str(_serializer().dumps({"scope": scope, "key": key}))
 
 
-def _decode(cursor: str, scope: str) -> dict[str, Any]:
+def _decode(cursor: str, scope: str) -> Attrs:
     try:
         payload = _serializer().loads(encodable(cursor[:2000]))
     except BadSignature as error:

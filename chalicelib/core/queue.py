@@ -4,25 +4,32 @@ from __future__ import annotations
 
 import json
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING
 
 from chalicelib.core import aws
+from chalicelib.core.jsontypes import JsonObject
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef, SendMessageRequestTypeDef
 
 SQS_BATCH = 10  # SendMessageBatch takes ten messages at a time
 
 
-def put(queue_url: str, message: dict[str, Any], group: str = "", delay: int = 0) -> None:
+def put(queue_url: str, message: JsonObject, group: str = "", delay: int = 0) -> None:
     """One message; `group` for a FIFO queue, whose messages of one group are handled one at a time, in
     order; `delay` seconds (at most 900) before a worker may see it (standard queues)."""
-    ordered = {"MessageGroupId": group, "MessageDeduplicationId": secrets.token_hex(16)} if group else {}
-    later = {"DelaySeconds": delay} if delay else {}
-    aws.sqs().send_message(QueueUrl=queue_url, MessageBody=json.dumps(message), **ordered, **later)
+    request: SendMessageRequestTypeDef = {"QueueUrl": queue_url, "MessageBody": json.dumps(message)}
+    if group:
+        request |= {"MessageGroupId": group, "MessageDeduplicationId": secrets.token_hex(16)}
+    if delay:
+        request["DelaySeconds"] = delay
+    aws.sqs().send_message(**request)
 
 
-def put_many(queue_url: str, messages: list[dict[str, Any]]) -> None:
+def put_many(queue_url: str, messages: list[JsonObject]) -> None:
     """Several messages, ten to a call; raises if SQS refused any of them."""
     for start in range(0, len(messages), SQS_BATCH):
-        entries = [
+        entries: list[SendMessageBatchRequestEntryTypeDef] = [
             {"Id": str(i), "MessageBody": json.dumps(m)} for i, m in enumerate(messages[start : start + SQS_BATCH])
         ]
         response = aws.sqs().send_message_batch(QueueUrl=queue_url, Entries=entries)

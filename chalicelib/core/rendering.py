@@ -54,11 +54,11 @@ def environment(language: str) -> Environment:
     return env
 
 
-def render(name: str, language: str, **context: Any) -> str:
+def render(name: str, language: str, **context: object) -> str:
     return environment(language).get_template(name).render(**context)
 
 
-def gettext(language: str, msgid: str, **params: Any) -> str:
+def gettext(language: str, msgid: str, **params: object) -> str:
     """Translate a msgid outside a template (mail subjects, JSON messages)."""
     text = translations(language).gettext(msgid)
     return text % params if params else text

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 import nh3
 from markupsafe import Markup
 
 from chalicelib.core.text import encodable
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _TAGS = {
     "p",
@@ -38,7 +41,7 @@ _TAGS = {
 
 
 @cache
-def _markdown() -> Any:
+def _markdown() -> MarkdownIt:
     # imported here (about 15 ms): pages show stored HTML (`sanitised`); only saving Markdown, news
     # need the parser.
     # Raw HTML in Markdown is off; nh3 then removes whatever else could run or track.

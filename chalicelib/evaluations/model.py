@@ -10,12 +10,12 @@ remarks only once the evaluation is closed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from chalicelib.core.dynamo import Item
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import kept_out
 from chalicelib.core.keys import ANSWER_PREFIX, evaluation_pk
@@ -68,7 +68,7 @@ class Answer:
     ratings: dict[str, int] = field(default_factory=dict)
     remarks: str = ""
 
-    def to_item(self, slug: str) -> dict[str, Any]:
+    def to_item(self, slug: str) -> Item:
         return {
             "PK": evaluation_pk(slug),
             "SK": ANSWER_PREFIX + self.id,
@@ -77,7 +77,7 @@ class Answer:
         }
 
     @classmethod
-    def from_item(cls, item: Mapping[str, Any]) -> Answer:
+    def from_item(cls, item: Item) -> Answer:
         return from_attributes(cls, dict(item), id=item["SK"].removeprefix(ANSWER_PREFIX))
 
     def figures(self) -> dict[str, int]:
@@ -124,7 +124,7 @@ class Results:
     remarks: list[str]
 
 
-def item_results(figures: Mapping[str, Any], titles: list[tuple[str, str]]) -> list[ItemResult]:
+def item_results(figures: Item, titles: list[tuple[str, str]]) -> list[ItemResult]:
     """Per item (in the order given, with its title), the counts of each rating from the results item."""
     return [
         ItemResult(item, title, tuple(int(figures.get(f"r#{item}#{rating}", 0)) for rating in RATINGS))

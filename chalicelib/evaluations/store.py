@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import from_attrs, is_cancelled, primary_key, query_all, to_attrs
+from chalicelib.core.dynamo import Item, from_attrs, is_cancelled, primary_key, query_all, to_attrs
 from chalicelib.core.keys import ANSWER_PREFIX, RESULTS_SK, evaluation_pk, event_pk
 from chalicelib.evaluations.model import Answer
 from chalicelib.registrations.lifecycle import RegistrationStatus
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 
 class AlreadyAnswered(Exception):
@@ -18,7 +21,7 @@ class AlreadyAnswered(Exception):
 
 
 class EvaluationStore:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 
@@ -65,7 +68,7 @@ class EvaluationStore:
                 raise AlreadyAnswered() from error
             raise
 
-    def figures(self, slug: str) -> dict[str, Any]:
+    def figures(self, slug: str) -> Item:
         """The results item: how many answered, and per item how often each rating was given."""
         response = self._client.get_item(TableName=self._table, Key=primary_key(evaluation_pk(slug), RESULTS_SK))
         return from_attrs(response.get("Item", {}))

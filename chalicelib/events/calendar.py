@@ -14,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from chalicelib.core import clock, config
 from chalicelib.events.model import Event, EventStatus
 
 if TYPE_CHECKING:
     from icalendar import Calendar
+    from icalendar import Event as CalendarEvent
 
 PRODUCT = "-//Regionaal netwerk maatschappelijk ongenoegen//portal//NL"
 NETWORK = "Regionaal netwerk maatschappelijk ongenoegen"
@@ -76,12 +77,14 @@ def personal_feed(entries: Iterable[tuple[Event, Attendance, str]], name: str) -
     return _finish(calendar)
 
 
-def _add_online(entry: Any, online_link: str) -> None:
+def _add_online(entry: CalendarEvent, online_link: str) -> None:
     """An online seat's meeting link: as the location, where every calendar app shows (and links) it,
     and as RFC 7986 CONFERENCE, which apps that know it offer as a "join" button."""
     if online_link:
         entry["location"] = online_link
-        entry.add("conference", online_link, parameters={"VALUE": "URI", "FEATURE": ["AUDIO", "VIDEO"]})
+        # icalendar writes a list as a multi-valued parameter; its annotation allows text only
+        features = {"VALUE": "URI", "FEATURE": ["AUDIO", "VIDEO"]}
+        entry.add("conference", online_link, parameters=features)  # type: ignore[arg-type]
 
 
 def _status(event: Event) -> Attendance:
@@ -104,7 +107,7 @@ def _calendar(method: str, name: str = "") -> Calendar:
     return calendar
 
 
-def _entry(event: Event, status: Attendance, own_cancellation: bool = False) -> Any:
+def _entry(event: Event, status: Attendance, own_cancellation: bool = False) -> CalendarEvent:
     from icalendar import Event as CalendarEvent
     from icalendar import vCalAddress
 

@@ -9,11 +9,10 @@ workspace writes it: conditional on the version read, counters untouched, audite
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalicelib.core import clock
 from chalicelib.core.errors import Conflict, InvalidInput
 from chalicelib.core.fields import form_values
+from chalicelib.core.jsontypes import JsonObject
 from chalicelib.core.rendering import gettext
 from chalicelib.core.themes import THEMES
 from chalicelib.events import questions, workspace
@@ -38,7 +37,7 @@ def _refusal(where: str, invalid: InvalidInput) -> InvalidEventFile:
     return InvalidEventFile(f"{where}: " + "; ".join(reasons))
 
 
-def _slot_form(data: dict[str, Any]) -> dict[str, str]:
+def _slot_form(data: JsonObject) -> dict[str, str]:
     """A slot as the workspace form sends it; a workshop round's workshops (`sessions` in the file) as the
     form's rows, each with the id the file gives it or else its place in the file: choices follow the id,
     so a file that reorders its workshops keeps them by naming their ids."""
@@ -52,7 +51,7 @@ def _slot_form(data: dict[str, Any]) -> dict[str, str]:
     return form_values(Slot, {**data, "sessions": numbered})
 
 
-def parse_event(data: dict[str, Any]) -> Event:
+def parse_event(data: JsonObject) -> Event:
     """The event and its programme, checked as the workspace checks them; InvalidEventFile otherwise."""
     where = f"event '{data.get('slug', '?')}'"
     if not data.get("slug"):
@@ -79,7 +78,7 @@ def parse_event(data: dict[str, Any]) -> Event:
     return event
 
 
-def _questions(listed: Any, where: str) -> tuple[Question, ...]:
+def _questions(listed: object, where: str) -> tuple[Question, ...]:
     """The registration form's questions, numbered in the file's order, checked as the workspace checks them."""
     if not isinstance(listed, list) or len(listed) > MAX_QUESTIONS:
         raise InvalidEventFile(f"{where}: 'questions' must be a list of at most {MAX_QUESTIONS} questions")
@@ -93,7 +92,7 @@ def _questions(listed: Any, where: str) -> tuple[Question, ...]:
     return tuple(questions)
 
 
-def load(document: dict[str, Any] | list[Any]) -> list[str]:
+def load(document: JsonObject | list[JsonObject]) -> list[str]:
     """Validate every event first, then store each; returns the slugs stored."""
     items = document.get("events", []) if isinstance(document, dict) else document
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):

@@ -4,7 +4,7 @@ registrations still hold personal data (GSI2). Receives its table name and clien
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import on_day, query_all, to_attrs
@@ -12,16 +12,20 @@ from chalicelib.core.keys import EVENT_DATES_INDEX, EVENTS_INDEX
 from chalicelib.core.paging import Page, query_page
 from chalicelib.events.model import Event, EventStatus
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
+
 
 class EventListings:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 
     def published(self, *, after_key: str, upcoming: bool, limit: int, cursor: str | None) -> Page[Event]:
         """Published events from the sparse GSI1, by date: upcoming ascending, past descending."""
         operator = ">=" if upcoming else "<"
-        params: dict[str, Any] = {
+        params: QueryInputTypeDef = {
             "TableName": self._table,
             "IndexName": "GSI1",
             "KeyConditionExpression": f"GSI1PK = :pk AND GSI1SK {operator} :now",
@@ -73,7 +77,7 @@ class EventListings:
     def of_status(self, status: EventStatus, limit: int, cursor: str | None) -> Page[Event]:
         """One page of the events with a status, newest first (organisers' list): one Query of GSI1."""
         partition = EVENTS_INDEX if status == EventStatus.PUBLISHED else f"{EVENTS_INDEX}#{status}"
-        params = {
+        params: QueryInputTypeDef = {
             "TableName": self._table,
             "IndexName": "GSI1",
             "KeyConditionExpression": "GSI1PK = :pk",

@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
 
 from chalicelib.core.clock import local_time
 from chalicelib.core.config import TIMEZONE
+from chalicelib.core.dynamo import Item
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import Api, editable, kept_out, shown
 from chalicelib.core.i18n import _
@@ -208,7 +208,7 @@ class Event:
     programme: list[Slot] = field(default_factory=list, metadata=kept_out | shown(Api.DETAIL))
     # the other items of its partition that the event's one Query brings along, as stored: its
     # materials, which the library reads (library/model.py `materials_of`)
-    attached: list[dict[str, Any]] = field(default_factory=list, metadata=kept_out)
+    attached: list[Item] = field(default_factory=list, metadata=kept_out)
 
     @property
     def place(self) -> str:
@@ -312,7 +312,7 @@ class Event:
             return RegistrationState.CLOSED
         return RegistrationState.FULL if self.is_full else RegistrationState.OPEN
 
-    def to_item(self) -> dict[str, Any]:
+    def to_item(self) -> Item:
         day = self.date.isoformat()
         return {
             "PK": event_pk(self.slug),
@@ -330,9 +330,7 @@ class Event:
         }
 
     @classmethod
-    def from_item(
-        cls, item: dict[str, Any], programme: list[Slot] | None = None, attached: list[dict[str, Any]] | None = None
-    ) -> Event:
+    def from_item(cls, item: Item, programme: list[Slot] | None = None, attached: list[Item] | None = None) -> Event:
         return from_attributes(
             cls,
             item,

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
+from chalicelib.core.dynamo import Item
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import Api, editable, kept_out, shown
 from chalicelib.core.i18n import _
@@ -108,13 +108,13 @@ class Slot:
     def key_of(self, workshop: Workshop) -> str:
         return workshop_key(self.position, workshop.id)
 
-    def to_item(self, slug: str) -> dict[str, Any]:
+    def to_item(self, slug: str) -> Item:
         item = {"PK": event_pk(slug), "SK": slot_sk(self.position), "type": "slot", **attributes(self)}
         item["order"] = self.order or self.position
         return item
 
     @classmethod
-    def from_item(cls, item: dict[str, Any]) -> Slot:
+    def from_item(cls, item: Item) -> Slot:
         position = int(item["SK"].removeprefix(SLOT_PREFIX))
         slot = from_attributes(cls, item, position=position)
         return slot

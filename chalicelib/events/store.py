@@ -8,13 +8,15 @@ capacity never drops below the places already given.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import (
+    Item,
+    TransactItem,
     from_attrs,
     is_cancelled,
     is_condition_failed,
@@ -31,6 +33,10 @@ from chalicelib.core.keys import (
 )
 from chalicelib.events.model import SEAT_ATTRIBUTES, SEAT_COUNTERS, Event, EventStatus
 from chalicelib.events.parts import Slot
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
 # One transaction holds 100 items: the event, its slots, a removed slot and the audit entry.
 MAX_SLOTS = 90
@@ -69,7 +75,7 @@ _NOT_EDITED = {
 }
 
 
-def _seat_condition(event: Event, held_workshops: set[str]) -> tuple[str, dict[str, str], dict[str, Any]]:
+def _seat_condition(event: Event, held_workshops: set[str]) -> tuple[str, dict[str, str], dict[str, int]]:
     """What an edit must respect of the seats as stored: no capacity below the seats confirmed, no
     way of taking part dropped while people wait for it (nothing would ever move them on), and no
     workshop session below (or, removed, with) the seats people took in it. Returns the condition and
@@ -88,7 +94,7 @@ def _seat_condition(event: Event, held_workshops: set[str]) -> tuple[str, dict[s
     return " AND ".join(clauses), names, values
 
 
-def _seats_refused(event: Event, stored: dict[str, Any]) -> CapacityBelowConfirmed | None:
+def _seats_refused(event: Event, stored: Item) -> CapacityBelowConfirmed | None:
     """Which rule of `_seat_condition` the stored item broke, if any."""
     for mode, (capacity, confirmed, waiting) in SEAT_ATTRIBUTES.items():
         if int(stored.get(confirmed, 0)) > getattr(event, capacity):
@@ -99,7 +105,7 @@ def _seats_refused(event: Event, stored: dict[str, Any]) -> CapacityBelowConfirm
 
 
 class EventStore:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 
@@ -153,7 +159,7 @@ class EventStore:
                 for raw in response["Responses"].get(self._table, []):
                     event = Event.from_item(from_attrs(raw))
                     found[event.slug] = event
-                keys = response.get("UnprocessedKeys", {}).get(self._table, {}).get("Keys", [])
+                keys = response.get("UnprocessedKeys", {}).get(self._table, {"Keys": []})["Keys"]
         return found
 
     def mark_anonymised(self, slug: str, at: str) -> None:
@@ -207,9 +213,11 @@ class EventStore:
 
     def create(self, event: Event, audit: AuditChange) -> None:
         """A new event with its programme and audit entry; SlugTaken if the slug is in use."""
-        meta = {"Put": {"TableName": self._table, "Item": to_attrs(event.to_item())}}
+        meta: TransactItem = {"Put": {"TableName": self._table, "Item": to_attrs(event.to_item())}}
         meta["Put"]["ConditionExpression"] = "attribute_not_exists(PK)"
-        slots = [{"Put": {"TableName": self._table, "Item": to_attrs(s.to_item(event.slug))}} for s in event.programme]
+        slots: list[TransactItem] = [
+            {"Put": {"TableName": self._table, "Item": to_attrs(s.to_item(event.slug))}} for s in event.programme
+        ]
         try:
             self._client.transact_write_items(TransactItems=[meta, *slots, audit_put(self._table, audit)])
         except ClientError as error:
@@ -241,7 +249,7 @@ class EventStore:
         seats, seat_names, seat_values = _seat_condition(event, set(held_workshops))
         names.update(seat_names)
         values.update({":read": event.version, ":next": event.version + 1, **seat_values})
-        meta = {
+        meta: TransactItem = {
             "Update": {
                 "TableName": self._table,
                 "Key": primary_key(event_pk(event.slug), EVENT_SK),
@@ -252,7 +260,7 @@ class EventStore:
                 "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
             }
         }
-        items = [meta]
+        items: list[TransactItem] = [meta]
         items += [{"Put": {"TableName": self._table, "Item": to_attrs(s.to_item(event.slug))}} for s in event.programme]
         for position in removed_slots:
             items.append(
@@ -276,7 +284,7 @@ class EventStore:
     def holds_more_than_its_programme(self, slug: str) -> bool:
         """Whether anything besides the event and its programme lives in its partition: registrations,
         speakers, materials, figures. Reads keys only, and stops at the first such item."""
-        params: dict[str, Any] = {
+        params: QueryInputTypeDef = {
             "TableName": self._table,
             "KeyConditionExpression": "PK = :pk",
             "ExpressionAttributeValues": to_attrs({":pk": event_pk(slug)}),
@@ -296,7 +304,7 @@ class EventStore:
     def delete_draft(self, event: Event, audit: AuditChange) -> None:
         """Remove a draft and its programme; StaleEvent if it changed, was published or got registrations."""
         pk = event_pk(event.slug)
-        meta = {
+        meta: TransactItem = {
             "Delete": {
                 "TableName": self._table,
                 "Key": primary_key(pk, EVENT_SK),
@@ -308,7 +316,7 @@ class EventStore:
                 ),
             }
         }
-        slots = [
+        slots: list[TransactItem] = [
             {"Delete": {"TableName": self._table, "Key": primary_key(pk, slot_sk(s.position))}} for s in event.programme
         ]
         try:

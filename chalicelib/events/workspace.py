@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock, config, richtext
+from chalicelib.core.dynamo import Item
 from chalicelib.core.errors import Conflict, InvalidInput, NotFound
 from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
@@ -53,7 +53,7 @@ def get(slug: str) -> Event:
     return event
 
 
-def snapshot(event: Event) -> dict[str, Any]:
+def snapshot(event: Event) -> Item:
     item = event.to_item()
     # description_html follows the description: the audit log shows the Markdown that changed
     kept = {
@@ -72,14 +72,14 @@ def snapshot(event: Event) -> dict[str, Any]:
     return kept | {"programme": programme}
 
 
-def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _changes(before: Item, after: Item) -> tuple[Item, Item]:
     keys = [
         k for k in after if before.get(k) != after.get(k) and k not in ("version", "workshops_taken", *SEAT_COUNTERS)
     ]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-def write(organiser: Account, event: Event, action: str, before: dict[str, Any], removed: tuple[int, ...] = ()) -> None:
+def write(organiser: Account, event: Event, action: str, before: Item, removed: tuple[int, ...] = ()) -> None:
     read = set(event.workshop_seats)  # the sessions as the organiser's page showed them
     follow_programme(event)
     render_description(event)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
+from chalicelib.core.dynamo import Item
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import kept_out
 from chalicelib.core.keys import EXPORT_PREFIX, EXPORT_SK, export_object, export_pk
@@ -72,7 +72,7 @@ class Export:
     def expired(self, now: datetime) -> bool:
         return now - self.created_at > KEPT
 
-    def to_item(self) -> dict[str, Any]:
+    def to_item(self) -> Item:
         return {
             "PK": export_pk(self.id),
             "SK": EXPORT_SK,
@@ -83,5 +83,5 @@ class Export:
         }
 
     @classmethod
-    def from_item(cls, item: dict[str, Any]) -> Export:
+    def from_item(cls, item: Item) -> Export:
         return from_attributes(cls, item, id=item["PK"].removeprefix(EXPORT_PREFIX))

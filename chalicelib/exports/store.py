@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
@@ -13,15 +13,19 @@ from chalicelib.core.dynamo import from_attrs, is_condition_failed, primary_key,
 from chalicelib.core.keys import EXPORT_SK, export_pk
 from chalicelib.exports.model import Export, ExportStatus
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import PutTypeDef
+
 
 class ExportStore:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 
     def create(self, export: Export, audit: AuditChange) -> None:
         """The export and its audit entry, in one transaction."""
-        put = {
+        put: PutTypeDef = {
             "TableName": self._table,
             "Item": to_attrs(export.to_item()),
             "ConditionExpression": "attribute_not_exists(PK)",

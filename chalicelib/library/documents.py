@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Mapping
-from typing import Any
 
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock, config, themes
+from chalicelib.core.dynamo import Item
 from chalicelib.core.errors import NotFound
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _
@@ -91,7 +91,7 @@ def materials_page(cursor: str | None) -> Page[Material]:
     return library_store().newest(config.list_page_size(), cursor)
 
 
-def downloads(material_id: str) -> tuple[Material, list[Any]]:
+def downloads(material_id: str) -> tuple[Material, list[Item]]:
     """A material and who downloaded it when; NotFound if there is no such material."""
     return get(material_id), library_store().downloads(material_id)
 
@@ -157,7 +157,7 @@ def remove(organiser: Account, material_id: str) -> None:
     files.delete(material.object_key)
 
 
-def _snapshot(material: Material) -> dict[str, Any]:
+def _snapshot(material: Material) -> Item:
     return {
         "title": material.title,
         "description": material.description,

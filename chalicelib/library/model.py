@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
 
 from chalicelib.core.clock import local_time
+from chalicelib.core.dynamo import Item
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import kept_out
 from chalicelib.core.i18n import _
@@ -98,7 +98,7 @@ class InvitedSpeaker:
     created_at: datetime
     revoked: bool = False
 
-    def to_item(self) -> dict[str, Any]:
+    def to_item(self) -> Item:
         return {
             "PK": event_pk(self.event_slug),
             "SK": speaker_sk(self.id),
@@ -107,7 +107,7 @@ class InvitedSpeaker:
         }
 
     @classmethod
-    def from_item(cls, item: dict[str, Any]) -> InvitedSpeaker:
+    def from_item(cls, item: Item) -> InvitedSpeaker:
         return from_attributes(cls, item, event_slug=slug_of(item["PK"]), id=item["SK"].removeprefix(SPEAKER_PREFIX))
 
 
@@ -176,7 +176,7 @@ class Material:
             return True
         return self.status == MaterialStatus.AFTER_EVENT and self.publish_from is not None and now >= self.publish_from
 
-    def to_item(self) -> dict[str, Any]:
+    def to_item(self) -> Item:
         return {
             "PK": material_pk(self.id),
             "SK": material_sk(self.id),
@@ -190,5 +190,5 @@ class Material:
         }
 
     @classmethod
-    def from_item(cls, item: dict[str, Any]) -> Material:
+    def from_item(cls, item: Item) -> Material:
         return from_attributes(cls, item, id=item["SK"].removeprefix(MATERIAL_PREFIX))

@@ -8,11 +8,15 @@ and a replaced file is read anew.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, config
 from chalicelib.core.keys import SEARCH_INDEX_OBJECT, text_object
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3.type_defs import GetObjectRequestTypeDef
 
 
 def _missing(error: ClientError) -> bool:
@@ -78,5 +82,7 @@ def delete_text(material_id: str) -> None:
 
 def file_content(key: str, version: str) -> bytes:
     """A material's whole file (the version that was checked, when known), for its text."""
-    pinned = {"VersionId": version} if version else {}
-    return bytes(aws.s3().get_object(Bucket=config.bucket_name(), Key=key, **pinned)["Body"].read())
+    request: GetObjectRequestTypeDef = {"Bucket": config.bucket_name(), "Key": key}
+    if version:
+        request["VersionId"] = version
+    return bytes(aws.s3().get_object(**request)["Body"].read())

@@ -155,7 +155,7 @@ class Results:
     suggestion: str  # a search that would find something, when this one found nothing
 
 
-def _visible(visitor: Visitor) -> tuple[str, dict[str, Any]]:
+def _visible(visitor: Visitor) -> tuple[str, dict[str, object]]:
     """The visitor's rule as SQL: visible now, and an access level they have."""
     sql = (
         "(m.status = :published OR (m.status = :after_event AND m.visible_from <= :now))"
@@ -176,7 +176,7 @@ def _visible(visitor: Visitor) -> tuple[str, dict[str, Any]]:
     return sql, values
 
 
-def _filters(query: Filters) -> tuple[str, dict[str, Any]]:
+def _filters(query: Filters) -> tuple[str, dict[str, object]]:
     conditions = {
         "EXISTS (SELECT 1 FROM json_each(m.themes) WHERE value = :theme)": query.theme,
         "m.event_slug = :event": query.event,
@@ -236,7 +236,7 @@ def _suggest(
     return ""
 
 
-def _count(connection: sqlite3.Connection, where: str, values: dict[str, Any]) -> int:
+def _count(connection: sqlite3.Connection, where: str, values: dict[str, object]) -> int:
     sql = f"SELECT count(*) FROM words JOIN materials m ON m.found = words.rowid WHERE words MATCH :match AND {where}"  # noqa: S608
     return int(connection.execute(sql, values).fetchone()[0])
 
@@ -283,7 +283,7 @@ def find(connection: sqlite3.Connection, visitor: Visitor, query: Filters, limit
     return Results(_hits(rows), total, events, years, "")
 
 
-def _pairs(connection: sqlite3.Connection, sql: str, values: dict[str, Any]) -> list[tuple[str, str]]:
+def _pairs(connection: sqlite3.Connection, sql: str, values: dict[str, object]) -> list[tuple[str, str]]:
     return [(str(a), str(b)) for a, b in connection.execute(sql, values)]
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING
 
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import from_attrs, on_day, primary_key, query_all, to_attrs
+from chalicelib.core.dynamo import Item, TransactItem, from_attrs, on_day, primary_key, query_all, to_attrs
 from chalicelib.core.keys import (
     LINK_SK,
     MATERIAL_PREFIX,
@@ -21,9 +21,13 @@ from chalicelib.core.keys import (
 from chalicelib.core.paging import Page, query_page
 from chalicelib.library.model import InvitedSpeaker, Material
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
+
 
 class LibraryStore:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 
@@ -31,7 +35,7 @@ class LibraryStore:
 
     def add_speaker(self, speaker: InvitedSpeaker, audit: AuditChange) -> str:
         """Store the speaker and a new private link to their page; returns the link's token."""
-        put = {
+        put: TransactItem = {
             "Put": {
                 "TableName": self._table,
                 "Item": to_attrs(speaker.to_item()),
@@ -44,7 +48,7 @@ class LibraryStore:
         """Another link for a speaker who lost theirs (resent); earlier links keep working until revoked."""
         return self._add_link(speaker, [], audit)
 
-    def _add_link(self, speaker: InvitedSpeaker, items: list[dict[str, Any]], audit: AuditChange) -> str:
+    def _add_link(self, speaker: InvitedSpeaker, items: list[TransactItem], audit: AuditChange) -> str:
         token = secrets.token_urlsafe(32)
         link = {
             "PK": speaker_link_pk(token),
@@ -53,7 +57,7 @@ class LibraryStore:
             "event_slug": speaker.event_slug,
             "speaker": speaker.id,
         }
-        link_put = {
+        link_put: TransactItem = {
             "Put": {"TableName": self._table, "Item": to_attrs(link), "ConditionExpression": "attribute_not_exists(PK)"}
         }
         self._client.transact_write_items(TransactItems=[*items, link_put, audit_put(self._table, audit)])
@@ -83,7 +87,7 @@ class LibraryStore:
         return [InvitedSpeaker.from_item(from_attrs(i)) for i in response["Items"]]
 
     def revoke(self, speaker: InvitedSpeaker, audit: AuditChange) -> None:
-        update = {
+        update: TransactItem = {
             "Update": {
                 "TableName": self._table,
                 "Key": primary_key(event_pk(speaker.event_slug), f"{SPEAKER_PREFIX}{speaker.id}"),
@@ -105,17 +109,17 @@ class LibraryStore:
 
     def save_material(self, material: Material, audit: AuditChange | None = None) -> None:
         """Write a material; an organiser's change comes with its audit entry, in one transaction."""
-        put = {"Put": {"TableName": self._table, "Item": to_attrs(material.to_item())}}
+        put: TransactItem = {"Put": {"TableName": self._table, "Item": to_attrs(material.to_item())}}
         self._client.transact_write_items(TransactItems=[put, *([audit_put(self._table, audit)] if audit else [])])
 
     def delete_material(self, material: Material, audit: AuditChange | None = None) -> None:
         item_key = primary_key(material_pk(material.id), f"{MATERIAL_PREFIX}{material.id}")
-        delete = {"Delete": {"TableName": self._table, "Key": item_key}}
+        delete: TransactItem = {"Delete": {"TableName": self._table, "Key": item_key}}
         self._client.transact_write_items(TransactItems=[delete, *([audit_put(self._table, audit)] if audit else [])])
 
     def newest(self, limit: int, cursor: str | None) -> Page[Material]:
         """One page of every material, drafts too, newest first (organisers' list): one Query of GSI1."""
-        params = {
+        params: QueryInputTypeDef = {
             "TableName": self._table,
             "IndexName": "GSI1",
             "KeyConditionExpression": "GSI1PK = :pk",
@@ -156,7 +160,7 @@ class LibraryStore:
             TableName=self._table, Item=to_attrs(item), ConditionExpression="attribute_not_exists(PK)"
         )
 
-    def downloads(self, material_id: str) -> list[dict[str, Any]]:
+    def downloads(self, material_id: str) -> list[Item]:
         response = self._client.query(
             TableName=self._table,
             KeyConditionExpression="PK = :pk",

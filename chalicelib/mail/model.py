@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
 
+from chalicelib.core.dynamo import Item
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import kept_out
 from chalicelib.core.i18n import _
@@ -103,7 +103,7 @@ class MailJob:
     def done(self) -> int:
         return self.sent + self.failed + self.skipped
 
-    def to_item(self) -> dict[str, Any]:
+    def to_item(self) -> Item:
         return {
             "PK": job_pk(self.id),
             "SK": JOB_SK,
@@ -115,7 +115,7 @@ class MailJob:
         }
 
     @classmethod
-    def from_item(cls, item: dict[str, Any]) -> MailJob:
+    def from_item(cls, item: Item) -> MailJob:
         return from_attributes(cls, item, id=item["PK"].removeprefix(JOB_PREFIX))
 
 
@@ -160,7 +160,7 @@ class Suppression:
     detail: str  # the bounce's kind and the receiving server's answer, or the complaint's type
     at: datetime
 
-    def to_item(self) -> dict[str, Any]:
+    def to_item(self) -> Item:
         return {
             "PK": suppressed_pk(self.key),
             "SK": SUPPRESSED_SK,
@@ -172,5 +172,5 @@ class Suppression:
         }
 
     @classmethod
-    def from_item(cls, item: dict[str, Any]) -> Suppression:
+    def from_item(cls, item: Item) -> Suppression:
         return from_attributes(cls, item, key=item["PK"].removeprefix(SUPPRESSED_PREFIX))

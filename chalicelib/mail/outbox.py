@@ -12,12 +12,12 @@ import email.policy
 import json
 import urllib.request
 from dataclasses import dataclass
-from typing import Any
 
 from markupsafe import Markup
 
 from chalicelib.core import config
 from chalicelib.core.errors import NotFound
+from chalicelib.core.jsontypes import JsonObject
 
 
 @dataclass(frozen=True)
@@ -40,9 +40,9 @@ def messages() -> list[SentMail]:
     return [parse(m) for m in reversed(data.get("ses", {}).get("RawMessage", []))]
 
 
-def parse(message: dict[str, Any]) -> SentMail:
+def parse(message: JsonObject) -> SentMail:
     """A message as moto stores it: the destinations and the MIME text."""
-    mime: Any = email.message_from_string(message["raw_data"], policy=email.policy.default)  # an EmailMessage
+    mime = email.message_from_string(message["raw_data"], policy=email.policy.default)  # an EmailMessage
     html = mime.get_body(("html",))
     if html is not None:
         body = html.get_content()

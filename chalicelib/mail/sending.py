@@ -11,12 +11,15 @@ import io
 import logging
 from email.message import EmailMessage
 from email.policy import SMTP
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.core import aws, config, observability
 from chalicelib.core.rendering import gettext, render
+
+if TYPE_CHECKING:
+    from mypy_boto3_ses.type_defs import SendRawEmailRequestTypeDef
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +56,14 @@ def compose(
 
 def deliver(to: str, raw: bytes) -> None:
     """Hand one composed message to SES; raises SES's error (the mail worker sorts them)."""
-    extra = {"ConfigurationSetName": name} if (name := config.mail_configuration_set()) else {}
-    aws.ses().send_raw_email(Source=config.mail_sender(), Destinations=[to], RawMessage={"Data": raw}, **extra)
+    request: SendRawEmailRequestTypeDef = {
+        "Source": config.mail_sender(),
+        "Destinations": [to],
+        "RawMessage": {"Data": raw},
+    }
+    if name := config.mail_configuration_set():
+        request["ConfigurationSetName"] = name
+    aws.ses().send_raw_email(**request)
     observability.count("MailsSent")
 
 

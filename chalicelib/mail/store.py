@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
@@ -21,6 +21,10 @@ from chalicelib.core import aws, config
 from chalicelib.core.dynamo import from_attrs, is_cancelled, is_condition_failed, primary_key, to_attrs
 from chalicelib.core.keys import FAILED_PREFIX, JOB_SK, JOBS_INDEX, RECIPIENT_PREFIX, job_pk
 from chalicelib.mail.model import Failure, JobStatus, MailJob, RecipientState
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import PutTypeDef
 
 FAILURES_SHOWN = 200
 # the states a recipient ends in, each with its counter on the job
@@ -32,13 +36,13 @@ class JobExists(Exception):
 
 
 class JobStore:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 
     def create(self, job: MailJob, audit: AuditChange) -> None:
         """The job and its audit entry, in one transaction; JobExists if the id is taken."""
-        put = {
+        put: PutTypeDef = {
             "TableName": self._table,
             "Item": to_attrs(job.to_item()),
             "ConditionExpression": "attribute_not_exists(PK)",
@@ -168,7 +172,7 @@ class JobStore:
             for raw in response["Responses"].get(self._table, []):
                 item = from_attrs(raw)
                 found[item["SK"].removeprefix(RECIPIENT_PREFIX)] = RecipientState(item["state"])
-            wanted = response.get("UnprocessedKeys", {}).get(self._table, {}).get("Keys", [])
+            wanted = response.get("UnprocessedKeys", {}).get(self._table, {"Keys": []})["Keys"]
         return found
 
     def count_batch(self, job_id: str, batch: int, counts: Mapping[RecipientState, int]) -> None:

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
 from datetime import datetime
 from email.utils import parseaddr
-from typing import Any
 
 from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock
 from chalicelib.core.errors import NotFound
+from chalicelib.core.jsontypes import JsonObject
 from chalicelib.core.keys import email_key
 from chalicelib.mail.model import Suppression, SuppressionReason
 from chalicelib.mail.suppression_store import NotSuppressed, suppression_store
@@ -31,7 +30,7 @@ _DETAIL_LIMIT = 300  # a receiving server's answer can be long; the gist is at t
 _KEY = re.compile(r"^[0-9a-f]{32}$")  # an address's hash, as in the list's links
 
 
-def record(notification: Mapping[str, Any], at: datetime) -> int:
+def record(notification: JsonObject, at: datetime) -> int:
     """Suppress the addresses of one SES notification; the number suppressed.
 
     Both shapes SES sends are read: identity notifications (`notificationType`) and

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
@@ -12,13 +12,17 @@ from chalicelib.core.dynamo import from_attrs, is_cancelled, primary_key, to_att
 from chalicelib.core.keys import SUPPRESSED_INDEX, SUPPRESSED_PREFIX, SUPPRESSED_SK, suppressed_pk
 from chalicelib.mail.model import Suppression
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import DeleteTypeDef
+
 
 class NotSuppressed(Exception):
     """The address is not on the list (lifted a moment ago by someone else)."""
 
 
 class SuppressionStore:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 
@@ -41,7 +45,7 @@ class SuppressionStore:
             )
             for raw in response["Responses"].get(self._table, []):
                 found.add(from_attrs(raw)["PK"].removeprefix(SUPPRESSED_PREFIX))
-            wanted = response.get("UnprocessedKeys", {}).get(self._table, {}).get("Keys", [])
+            wanted = response.get("UnprocessedKeys", {}).get(self._table, {"Keys": []})["Keys"]
         return found
 
     def newest(self, limit: int) -> list[Suppression]:
@@ -58,7 +62,7 @@ class SuppressionStore:
 
     def lift(self, key: str, audit: AuditChange) -> None:
         """Remove an entry with its audit entry, in one transaction; NotSuppressed if it is gone."""
-        delete = {
+        delete: DeleteTypeDef = {
             "TableName": self._table,
             "Key": primary_key(suppressed_pk(key), SUPPRESSED_SK),
             "ConditionExpression": "attribute_exists(PK)",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
+from chalicelib.core.dynamo import Item
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import kept_out
 from chalicelib.core.keys import NEWS_INDEX, NEWS_SK, news_pk
@@ -22,7 +22,7 @@ class Article:
     author: str
     updated_at: datetime
 
-    def to_item(self) -> dict[str, Any]:
+    def to_item(self) -> Item:
         return {
             "PK": news_pk(self.slug),
             "SK": NEWS_SK,
@@ -34,5 +34,5 @@ class Article:
         }
 
     @classmethod
-    def from_item(cls, item: dict[str, Any]) -> Article:
+    def from_item(cls, item: Item) -> Article:
         return from_attributes(cls, item, slug=item["PK"].removeprefix(news_pk("")))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
@@ -15,13 +15,17 @@ from chalicelib.core.keys import NEWS_INDEX, NEWS_SK, news_pk
 from chalicelib.core.paging import Page, query_page
 from chalicelib.news.model import Article
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import PutTypeDef, QueryInputTypeDef
+
 
 class SlugTaken(Exception):
     pass
 
 
 class NewsStore:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 
@@ -35,7 +39,7 @@ class NewsStore:
         condition = "GSI1PK = :pk" + (" AND GSI1SK <= :until" if until else "")
         # '~' sorts after the '#' that follows the moment: an article published at `until` is included
         values = {":pk": NEWS_INDEX, **({":until": f"{until.astimezone(TIMEZONE).isoformat()}~"} if until else {})}
-        params = {
+        params: QueryInputTypeDef = {
             "TableName": self._table,
             "IndexName": "GSI1",
             "KeyConditionExpression": condition,
@@ -47,7 +51,7 @@ class NewsStore:
 
     def save(self, article: Article, audit: AuditChange, new: bool) -> None:
         """Write the article with its audit entry; a new one may not take an existing slug."""
-        put: dict[str, Any] = {"TableName": self._table, "Item": to_attrs(article.to_item())}
+        put: PutTypeDef = {"TableName": self._table, "Item": to_attrs(article.to_item())}
         if new:
             put["ConditionExpression"] = "attribute_not_exists(PK)"
         try:

@@ -7,22 +7,28 @@ condition on the state that was read, so that a concurrent change makes the whol
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.core.dynamo import expression_attributes, primary_key, to_attrs
+from typing_extensions import TypedDict
+
+from chalicelib.core.dynamo import TransactItem, expression_attributes, primary_key, to_attrs
 from chalicelib.core.keys import EVENT_SK, event_pk, figures_sk
 from chalicelib.events.model import SEAT_ATTRIBUTES, AttendanceMode, EventStatus
 from chalicelib.registrations.lifecycle import RegistrationStatus
 from chalicelib.registrations.model import Registration
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import UniversalAttributeValueTypeDef
 
-def set_status(table: str, reg: Registration, status: str, was: str, at: str | None) -> dict[str, Any]:
+
+def set_status(table: str, reg: Registration, status: str, was: str, at: str | None) -> TransactItem:
     """A registration's new status, and its place in the organisers' list with it."""
     moved = replace(reg, status=RegistrationStatus(status))
     # a registration that changes status holds no workshop seats afterwards (promoted ones choose theirs)
     update = "SET #status = :new, GSI1SK = :listed, GSI3SK = :by_surname REMOVE wait_key, workshops, workshops_attended"
-    values: dict[str, Any] = {
+    values: dict[str, object] = {
         ":new": status,
         ":was": was,
         ":listed": moved.list_key(),
@@ -48,7 +54,7 @@ def set_status(table: str, reg: Registration, status: str, was: str, at: str | N
     }
 
 
-def leave_queue(table: str, reg: Registration) -> dict[str, Any]:
+def leave_queue(table: str, reg: Registration) -> TransactItem:
     return {
         "Delete": {
             "TableName": table,
@@ -58,7 +64,7 @@ def leave_queue(table: str, reg: Registration) -> dict[str, Any]:
     }
 
 
-def figure_changes(table: str, slug: str, figures: Counter[str]) -> list[dict[str, Any]]:
+def figure_changes(table: str, slug: str, figures: Counter[str]) -> list[TransactItem]:
     """The overview's figures changed by these steps (none when nothing changes), for the same transaction."""
     by_item: dict[str, dict[str, int]] = {}
     for name, step in figures.items():
@@ -87,7 +93,7 @@ def counters(
     confirmed: int = 0,
     waiting: int = 0,
     workshops: dict[str, int] | None = None,
-) -> dict[str, Any]:
+) -> TransactItem:
     """The one way an event's seat counters change: those of one way of taking part (`#capacity`,
     `#confirmed`, `#waiting` in `condition` are its own), by these steps, under `condition`, in a
     transaction; with the workshop seats `workshops` (workshop key to +1 or -1): a seat is taken only
@@ -136,13 +142,13 @@ def counters(
     }
 
 
-def holding(reg: Registration) -> tuple[str, dict[str, str], dict[str, Any]]:
+def holding(reg: Registration) -> tuple[str, dict[str, str], dict[str, object]]:
     """A condition that the registration holds exactly the workshop seats it was read with (so that a
     change and a cancellation never both free the same seat), with its names and values."""
     if not reg.workshops:
         return "(attribute_not_exists(workshops) OR size(workshops) = :no_rounds)", {}, {":no_rounds": 0}
     names = {f"#round{i}": position for i, position in enumerate(sorted(reg.workshops))}
-    values: dict[str, Any] = {":rounds": len(reg.workshops)}
+    values: dict[str, object] = {":rounds": len(reg.workshops)}
     clauses = ["size(workshops) = :rounds"]
     for name, position in names.items():
         values[f":held_{name[1:]}"] = reg.workshops[position]
@@ -157,7 +163,15 @@ def moved(reg: Registration, **change: Any) -> Counter[str]:
     return figures
 
 
-def expecting(replaces: Registration | None) -> dict[str, Any]:
+class Condition(TypedDict, total=False, closed=True):
+    """A Put's condition, with the names and values it uses."""
+
+    ConditionExpression: str
+    ExpressionAttributeNames: Mapping[str, str]
+    ExpressionAttributeValues: Mapping[str, UniversalAttributeValueTypeDef]
+
+
+def expecting(replaces: Registration | None) -> Condition:
     """The condition of a registration's Put: no registration yet, or exactly the cancelled one it replaces."""
     if replaces is None:
         return {"ConditionExpression": "attribute_not_exists(PK)"}

@@ -16,9 +16,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
 
 from chalicelib.core.config import TIMEZONE
+from chalicelib.core.dynamo import Item
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import kept_out
 from chalicelib.core.keys import (
@@ -168,7 +168,7 @@ class Registration:
         moment = self.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
         return f"{WAIT_PREFIXES[self.attendance]}{moment}#{email_key(self.email)[:12]}"
 
-    def to_item(self) -> dict[str, Any]:
+    def to_item(self) -> Item:
         return {
             "PK": event_pk(self.event_slug),
             "SK": self.sk,
@@ -184,7 +184,7 @@ class Registration:
         }
 
     @classmethod
-    def from_item(cls, item: dict[str, Any]) -> Registration:
+    def from_item(cls, item: Item) -> Registration:
         return from_attributes(
             cls,
             item,

@@ -10,11 +10,11 @@ makes it, and mailed to the person as the move declares.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock, observability
+from chalicelib.core.dynamo import Item
 from chalicelib.core.errors import AlreadyCancelled, Conflict, NotFound, RegistrationClosed, RegistrationNotFound
 from chalicelib.core.i18n import _
 from chalicelib.events.model import Event
@@ -99,9 +99,7 @@ def _event_of(reg: Registration) -> Event:
     return event
 
 
-def _audit(
-    chosen: Move, organiser: Account | None, reg: Registration, before: dict[str, Any], after: dict[str, Any]
-) -> AuditChange | None:
+def _audit(chosen: Move, organiser: Account | None, reg: Registration, before: Item, after: Item) -> AuditChange | None:
     if organiser is None:
         return None
     target = f"{reg.event_slug}/{reg.key}"

@@ -10,13 +10,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import cancellation_codes, from_attrs, is_cancelled, primary_key, to_attrs
+from chalicelib.core.dynamo import (
+    TransactItem,
+    cancellation_codes,
+    from_attrs,
+    is_cancelled,
+    old_item,
+    primary_key,
+    to_attrs,
+)
 from chalicelib.core.keys import EVENT_SK, TOKEN_SK, event_pk, token_pk
 from chalicelib.events.model import EventStatus
 from chalicelib.events.parts import workshop_key
@@ -24,6 +32,9 @@ from chalicelib.registrations import changes
 from chalicelib.registrations.lifecycle import RegistrationStatus
 from chalicelib.registrations.model import Registration
 from chalicelib.registrations.store import registration_store
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 
 class SeatsTaken(Exception):
@@ -57,7 +68,7 @@ class DuplicateRegistration(Exception):
 
 
 class SeatStore:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 
@@ -76,7 +87,7 @@ class SeatStore:
         reg.status, reg.wait_key, reg.workshops = RegistrationStatus.WAITING, reg.new_wait_key(), {}
         condition = "#status = :published AND #confirmed >= #capacity"
         counter = changes.counters(self._table, reg.event_slug, condition, reg.attendance, waiting=1)
-        entry = {
+        entry: TransactItem = {
             "Put": {
                 "TableName": self._table,
                 "Item": to_attrs(
@@ -90,7 +101,7 @@ class SeatStore:
     def _create(
         self,
         reg: Registration,
-        counters: list[dict[str, Any]],
+        counters: list[TransactItem],
         full_signal: type[Exception],
         replaces: Registration | None = None,
     ) -> None:
@@ -103,7 +114,7 @@ class SeatStore:
         figures = reg.figures()
         if replaces is not None:
             figures.update(replaces.figures(-1))
-        items = [
+        items: list[TransactItem] = [
             *counters,
             {
                 "Put": {
@@ -141,7 +152,8 @@ class SeatStore:
                 if cancellation_codes(error)[0] == "ConditionalCheckFailed":
                     raise self._why_counter_failed(reg, full_signal) from error
                 raise StaleRegistration() from error
-            existing = Registration.from_item(from_attrs(reason["Item"])) if reason.get("Item") else None
+            stored = old_item(error, len(counters))
+            existing = Registration.from_item(stored) if stored else None
             if existing is None:  # the cancelled one we meant to replace is gone: the service tries again
                 raise StaleRegistration() from error
             if existing.status != RegistrationStatus.CANCELLED or replaces is not None:
@@ -184,7 +196,7 @@ class SeatStore:
         cancel or promotion makes this fail as StaleRegistration, never half-apply.
         """
         was, mode = reg.status, reg.attendance
-        items: list[dict[str, Any]] = [changes.set_status(self._table, reg, status, was, at)]
+        items: list[TransactItem] = [changes.set_status(self._table, reg, status, was, at)]
         figures = changes.moved(reg, status=status)
         if was == RegistrationStatus.WAITING:
             items.append(changes.leave_queue(self._table, reg))
@@ -207,7 +219,7 @@ class SeatStore:
             figures.update(changes.moved(promote, status=RegistrationStatus.CONFIRMED))
         self._transact([*items, *changes.figure_changes(self._table, reg.event_slug, figures)], audit)
 
-    def _transact(self, items: list[dict[str, Any]], audit: AuditChange | None) -> None:
+    def _transact(self, items: list[TransactItem], audit: AuditChange | None) -> None:
         if audit:
             items.append(audit_put(self._table, audit))
         try:
@@ -256,13 +268,13 @@ class SeatStore:
         # the choices as read: a second save from an old page cannot free seats twice
         holding, names, as_read = changes.holding(reg)
         names["#status"] = "status"
-        values: dict[str, Any] = {":confirmed": RegistrationStatus.CONFIRMED, ":chosen": chosen, **as_read}
+        values: dict[str, object] = {":confirmed": RegistrationStatus.CONFIRMED, ":chosen": chosen, **as_read}
         update = "SET workshops = :chosen"
         left = held - wanted
         if left:  # a check-in at a workshop they leave goes with its seat
             update += " DELETE workshops_attended :left"
             values[":left"] = left
-        registration = {
+        registration: TransactItem = {
             "Update": {
                 "TableName": self._table,
                 "Key": primary_key(event_pk(reg.event_slug), reg.sk),
@@ -289,7 +301,7 @@ class SeatStore:
         update = "SET GSI1SK = :listed, GSI3SK = :by_surname" + (
             ", attended_at = :at" if at else " REMOVE attended_at, workshops_attended"
         )
-        values: dict[str, Any] = {
+        values: dict[str, object] = {
             ":confirmed": RegistrationStatus.CONFIRMED,
             ":listed": after.list_key(),
             ":by_surname": after.surname_list_key(),
@@ -297,7 +309,7 @@ class SeatStore:
         }
         if at:
             values[":at"] = at
-        item = {
+        item: TransactItem = {
             "Update": {
                 "TableName": self._table,
                 "Key": primary_key(event_pk(reg.event_slug), reg.sk),
@@ -319,7 +331,7 @@ class SeatStore:
         """Check someone in at the workshop they hold a seat in (workshop `key`), or undo it: one String
         Set, so doing it twice changes nothing. StaleRegistration if they no longer hold that seat."""
         position, workshop_id = key.split("-")
-        item = {
+        item: TransactItem = {
             "Update": {
                 "TableName": self._table,
                 "Key": primary_key(event_pk(reg.event_slug), reg.sk),

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import (
+    Item,
+    TransactItem,
     from_attrs,
     is_cancelled,
     is_condition_failed,
@@ -36,9 +38,13 @@ from chalicelib.core.paging import Page, query_page
 from chalicelib.events.model import AttendanceMode
 from chalicelib.registrations.model import Registration
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
+
 
 class RegistrationStore:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 
@@ -101,7 +107,7 @@ class RegistrationStore:
         start = f"{standing}#{name_start}" if standing else ""
         condition = "GSI1PK = :pk" + (f" AND begins_with({sort_key}, :start)" if start else "")
         values = {":pk": registrations_index(slug), **({":start": start} if start else {})}
-        params = {
+        params: QueryInputTypeDef = {
             "TableName": self._table,
             "IndexName": index,
             "KeyConditionExpression": condition,
@@ -112,7 +118,7 @@ class RegistrationStore:
 
     def put_figures(self, slug: str, figures: Counter[str]) -> None:
         """Replace the figures with a count done the slow way (`manage.py recount`): every shard, empty ones too."""
-        items: dict[str, dict[str, Any]] = {sk: {} for sk in stats_shards()}
+        items: dict[str, dict[str, int]] = {sk: {} for sk in stats_shards()}
         for name, n in figures.items():
             if n:
                 items[figures_sk(name)][name] = n
@@ -177,7 +183,7 @@ class RegistrationStore:
             **({"counted": list(reg.counted)} if reg.counted else {}),
         }
         pk = event_pk(reg.event_slug)
-        items: list[dict[str, Any]] = [
+        items: list[TransactItem] = [
             {
                 "Delete": {
                     "TableName": self._table,
@@ -196,7 +202,7 @@ class RegistrationStore:
             if not is_cancelled(error):  # cancelled: another run anonymised it first
                 raise
 
-    def for_recount(self, slug: str) -> list[dict[str, Any]]:
+    def for_recount(self, slug: str) -> list[Item]:
         """Registrations with and without personal data (ANON# < REG#), for a count the slow way."""
         return query_all(
             self._client,

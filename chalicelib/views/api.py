@@ -7,7 +7,6 @@ errors as RFC 9457 problem details. The paths before /api/v1 answer with a perma
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 from chalice.app import Blueprint, Response
@@ -17,6 +16,7 @@ from chalicelib.core.api_fields import json_fields
 from chalicelib.core.errors import BadRequest, InvalidInput
 from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
+from chalicelib.core.jsontypes import JsonObject
 from chalicelib.core.paging import Page
 from chalicelib.core.rendering import gettext
 from chalicelib.events import service as events
@@ -40,7 +40,7 @@ API = "/api/v1"
 _FIELDS = ("name", "email", "organisation", "role", "remarks", "attendance")
 
 
-def event_json(event: Event, detail: bool = True) -> dict[str, Any]:
+def event_json(event: Event, detail: bool = True) -> JsonObject:
     """The fields the declaration on `Event` shows in the API, and what follows from them."""
     body = json_fields(event, detail) | {
         "places_left": event.places_left,
@@ -57,7 +57,7 @@ def event_json(event: Event, detail: bool = True) -> dict[str, Any]:
     return body
 
 
-def _add_places_left(event: Event, programme: list[dict[str, Any]]) -> None:
+def _add_places_left(event: Event, programme: list[JsonObject]) -> None:
     """Each workshop of a round (the API calls them `sessions`) with the seats it has left: a registration
     chooses one of them by the round's position."""
     for slot, shown in zip(event.programme, programme, strict=True):
@@ -65,7 +65,7 @@ def _add_places_left(event: Event, programme: list[dict[str, Any]]) -> None:
             session["places_left"] = event.workshop_places_left(slot.position, workshop.id)
 
 
-def _page_json(listing: Page[Event]) -> dict[str, Any]:
+def _page_json(listing: Page[Event]) -> JsonObject:
     return {"events": [event_json(e, detail=False) for e in listing.items], "next": listing.cursor}
 
 
@@ -113,7 +113,7 @@ def get_event(slug: str) -> Response:
     return json_response(event_json(events.get(slug)))
 
 
-def _as_form(body: dict[str, Any]) -> dict[str, str]:
+def _as_form(body: JsonObject) -> dict[str, str]:
     """JSON strings become form values; anything else in a text field is refused."""
     wrong = {
         k: FieldError(_("Dit veld moet tekst zijn.")) for k in _FIELDS if k in body and not isinstance(body[k], str)
@@ -125,7 +125,7 @@ def _as_form(body: dict[str, Any]) -> dict[str, str]:
     return form | _answers_as_form(body.get("answers", {})) | _sessions_as_form(body.get("sessions", {}))
 
 
-def _sessions_as_form(sessions: Any) -> dict[str, str]:
+def _sessions_as_form(sessions: object) -> dict[str, str]:
     """`sessions`: a workshop's id by its round's position."""
     if not isinstance(sessions, dict) or not all(
         isinstance(v, int) and not isinstance(v, bool) for v in sessions.values()
@@ -134,7 +134,7 @@ def _sessions_as_form(sessions: Any) -> dict[str, str]:
     return {f"round_{position}": str(workshop_id) for position, workshop_id in sessions.items()}
 
 
-def _answers_as_form(answers: Any) -> dict[str, str]:
+def _answers_as_form(answers: object) -> dict[str, str]:
     """`answers` by question id: text, or a list of texts for several choices (one per line in the form)."""
     if not isinstance(answers, dict) or not all(
         isinstance(v, str) or (isinstance(v, list) and all(isinstance(i, str) for i in v)) for v in answers.values()

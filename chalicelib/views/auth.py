@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import ParamSpec
 from urllib.parse import quote
 
 from chalice.app import Blueprint, Request, Response
@@ -20,6 +20,8 @@ from chalicelib.core.i18n import _
 from chalicelib.views.http import current_account, path_with_query, redirect, request_path
 
 RANKS = {Access.MEMBER: 1, Access.ORGANISER: 2}
+
+P = ParamSpec("P")
 
 
 class SignInRequired(PortalError):
@@ -35,12 +37,12 @@ def signed_in(request: Request) -> Account:
     return account
 
 
-def requires(bp: Blueprint, access: Access) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+def requires(bp: Blueprint, access: Access) -> Callable[[Callable[P, Response]], Callable[P, Response]]:
     """Guard a view: anonymous visitors go to sign in (HTML) or get 401 (API); too low a role gets 403."""
 
-    def decorate(view: Callable[..., Response]) -> Callable[..., Response]:
+    def decorate(view: Callable[P, Response]) -> Callable[P, Response]:
         @functools.wraps(view)
-        def guarded(*args: Any, **kwargs: Any) -> Response:
+        def guarded(*args: P.args, **kwargs: P.kwargs) -> Response:
             request = bp.current_request
             account = current_account(request)
             if account is None:

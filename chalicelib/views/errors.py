@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
 
 from chalice.app import Chalice, Request, Response
 
@@ -83,7 +82,7 @@ def error_response(request: Request, error: PortalError) -> Response:
     lang = language(request)
     message = gettext(lang, error.message)
     if request_path(request).startswith("/api/"):
-        extensions: dict[str, Any] = {}
+        extensions: dict[str, object] = {}
         if isinstance(error, InvalidInput):  # per field, as an extension member
             extensions["errors"] = {
                 name: gettext(lang, e.msgid, max=e.max, other=e.other) for name, e in error.fields.items()
@@ -159,7 +158,7 @@ def _begin(request: Request) -> None:
 
 def _end(status: int, started: float, aws_error: str) -> None:
     """The request's one log line (WARNING for a 503, ERROR for another 5xx) and its metrics."""
-    fields: dict[str, Any] = {"status": status, "duration_ms": round((time.perf_counter() - started) * 1000, 1)}
+    fields: dict[str, object] = {"status": status, "duration_ms": round((time.perf_counter() - started) * 1000, 1)}
     if aws_error:
         fields["aws_error"] = aws_error
     level = logging.ERROR if status >= 500 and status != 503 else logging.WARNING if status == 503 else logging.INFO

@@ -19,6 +19,7 @@ from chalicelib.core import config
 from chalicelib.core.errors import BadRequest, CsrfFailed, InvalidInput, PortalError
 from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _, choose
+from chalicelib.core.jsontypes import JsonObject
 from chalicelib.core.rendering import render
 from chalicelib.core.text import encodable, is_encodable
 
@@ -163,7 +164,7 @@ def form_data(request: Request) -> dict[str, str]:
     return {key: values[0] for key, values in parsed.items()}
 
 
-def json_body(request: Request) -> dict[str, Any]:
+def json_body(request: Request) -> JsonObject:
     try:
         body = json.loads(_raw_body(request))
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: "[[[[…" nested too deep
@@ -227,7 +228,7 @@ def form_post(bp: Blueprint, on_invalid: Callable[..., Response] | None = None) 
     return decorate
 
 
-def page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
+def page(request: Request, template: str, status: int = 200, **context: object) -> Response:
     """Render a page in the visitor's language, with a CSRF token for its forms."""
     lang = language(request)
     jar = cookies(request)
@@ -248,18 +249,18 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         is_local=config.is_local(),
         **context,
     )
-    headers: dict[str, Any] = {"Content-Type": HTML_TYPE}
+    headers: dict[str, str | list[str]] = {"Content-Type": HTML_TYPE}
     if set_cookies:
         headers["Set-Cookie"] = set_cookies
     return Response(body, status_code=status, headers=headers)
 
 
-def redirect(location: str, extra_headers: dict[str, Any] | None = None) -> Response:
+def redirect(location: str, extra_headers: dict[str, str | list[str]] | None = None) -> Response:
     """A 303 to `location`; its Location header is ASCII, whatever the path holds."""
     return Response("", status_code=303, headers={"Location": ascii_url(location), **(extra_headers or {})})
 
 
-def json_response(body: Any, status: int = 200) -> Response:
+def json_response(body: object, status: int = 200) -> Response:
     return Response(
         json.dumps(body, ensure_ascii=False),
         status_code=status,
@@ -275,7 +276,7 @@ def calendar_response(body: bytes, filename: str = "", cache: str = "no-store") 
     return Response(body.decode("utf-8"), headers=headers)
 
 
-def problem_response(status: int, detail: str, **extensions: Any) -> Response:
+def problem_response(status: int, detail: str, **extensions: object) -> Response:
     """An API error as RFC 9457 problem details: no problem type of our own (about:blank), so the
     title is the status's phrase; what went wrong, in the visitor's language, is the detail."""
     body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": detail}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
 
 from chalice.app import Blueprint, Cron, SNSEvent, SQSEvent
 
@@ -44,25 +43,25 @@ MAIL_KINDS: dict[JobKind, Kind] = {
 
 @bp.schedule(Cron(0, 7, "*", "*", "?", "*"), name="send_reminders", description="Remind confirmed attendees")
 @observability.job
-def send_reminders(_event: Any) -> dict[str, int]:
+def send_reminders(_event: object) -> dict[str, int]:
     return {"jobs": reminders.send_reminders()}
 
 
 @bp.schedule(Cron(0, 8, "*", "*", "?", "*"), name="send_evaluations", description="Evaluate yesterday's meetings")
 @observability.job
-def send_evaluations(_event: Any) -> dict[str, int]:
+def send_evaluations(_event: object) -> dict[str, int]:
     return {"opened": evaluations.send_evaluations()}
 
 
 @bp.schedule(Cron(0, 6, "*", "*", "?", "*"), name="send_digests", description="Yesterday's news in followed themes")
 @observability.job
-def send_digests(_event: Any) -> dict[str, int]:
+def send_digests(_event: object) -> dict[str, int]:
     return {"started": digest.send_digest()}
 
 
 @bp.schedule(Cron(30, 2, "*", "*", "?", "*"), name="anonymise_registrations", description="Privacy retention")
 @observability.job
-def anonymise_registrations(_event: Any) -> dict[str, int]:
+def anonymise_registrations(_event: object) -> dict[str, int]:
     return {"anonymised": retention.anonymise_old_registrations()}
 
 
@@ -93,7 +92,7 @@ def make_export(event: SQSEvent) -> None:
 
 @bp.schedule(Cron(0, 3, "*", "*", "?", "*"), name="rebuild_search_index", description="Rebuild the library's index")
 @observability.job
-def rebuild_search_index(_event: Any) -> dict[str, int]:
+def rebuild_search_index(_event: object) -> dict[str, int]:
     """A daily rebuild: catches up a change whose update could not be queued, and programme edits
     (the speakers of a slot) that change no material."""
     search.request_rebuild()

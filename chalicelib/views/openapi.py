@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalicelib.core import config
 from chalicelib.core.api_fields import schema_properties
 from chalicelib.core.forms import LIMITS
+from chalicelib.core.jsontypes import JsonObject
 from chalicelib.core.themes import THEMES
 from chalicelib.events.model import AttendanceMode, Event, RegistrationState
 from chalicelib.events.parts import Question, Slot, Speaker, Workshop
@@ -23,7 +22,7 @@ def _ref(name: str) -> dict[str, str]:
 _VERSION_HEADER = {"API-Version": {"$ref": "#/components/headers/API-Version"}}
 
 
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+def _json(schema: JsonObject, description: str) -> JsonObject:
     return {
         "description": description,
         "headers": _VERSION_HEADER,
@@ -31,7 +30,7 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     }
 
 
-def _problem(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+def _problem(description: str, schema: JsonObject | None = None) -> JsonObject:
     return {
         "description": description,
         "headers": _VERSION_HEADER,
@@ -46,7 +45,7 @@ _TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "s
 _WORKSHOP = schema_properties(Workshop, detail=True) | {"places_left": {"type": "integer"}}
 _QUESTION = schema_properties(Question, detail=True)
 
-_SCHEMAS: dict[str, Any] = {
+_SCHEMAS: JsonObject = {
     "LibrarySearch": {
         "type": "object",
         "required": ["total", "page", "pages", "materials"],
@@ -198,7 +197,7 @@ _SCHEMAS: dict[str, Any] = {
 }
 
 
-def document() -> dict[str, Any]:
+def document() -> JsonObject:
     return {
         "openapi": "3.1.0",
         "info": {

@@ -30,7 +30,7 @@ def compile_tree(root: str) -> None:
         path = os.path.join(root, name)
         own = name in OWN
         if name.endswith(".py"):
-            ok = py_compile.compile(
+            ok: str | bool | None = py_compile.compile(
                 path,
                 cfile=None if own else path + "c",
                 dfile=name,  # tracebacks name the file as the package does, not the build's folder

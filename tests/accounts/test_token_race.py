@@ -13,6 +13,7 @@ from chalicelib.accounts import signin
 from chalicelib.accounts.store import account_store
 from chalicelib.core.errors import LinkInvalid
 from tests.support.accounts import make_account
+from tests.support.stored import present
 
 TABS = 8
 
@@ -44,4 +45,4 @@ def test_a_verification_link_used_twice_at_once_verifies_once(moto_server):
     token = account_store().add_link("verify", account, accounts.epoch(900))
 
     assert race(lambda: accounts.verify(token)) == ["refused"] * (TABS - 1) + ["used"]
-    assert account_store().get("v@politie.nl").status == "approved"
+    assert present(account_store().get("v@politie.nl")).status == "approved"

@@ -16,12 +16,13 @@ from chalicelib.registrations import service as registration
 from chalicelib.registrations.store import registration_store
 from tests.support.accounts import make_account, sign_in
 from tests.support.factories import registration_form
-from tests.support.faults import fault
+from tests.support.faults import Fault, fault
+from tests.support.stored import present
 from tests.support.web import FormSession
 
 SLUG = "netwerkbijeenkomst-test"
 BASE = f"/beheer/bijeenkomsten/{SLUG}"
-CONFLICT = {"code": "TransactionCanceledException", "reasons": ["TransactionConflict", "None", "None"]}
+CONFLICT: Fault = {"code": "TransactionCanceledException", "reasons": ["TransactionConflict", "None", "None"]}
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def organiser(client, make_event) -> FormSession:
 
 def assert_counters_hold() -> None:
     """The event's seat counters equal its registrations, and the overview's figures a slow count."""
-    event = event_store().get(SLUG)
+    event = present(event_store().get(SLUG))
     regs = registration_store().list_for_event(SLUG)
     assert event.confirmed == sum(r.status == "confirmed" for r in regs)
     assert event.waiting == sum(r.status == "waiting" for r in regs)
@@ -43,27 +44,27 @@ def assert_counters_hold() -> None:
 
 def test_a_check_in_that_conflicts_with_a_registration_is_tried_again(organiser):
     reg = registration.register(SLUG, registration_form(), "nl").registration
-    with fault(aws.dynamodb(), "TransactWriteItems", times=2, **CONFLICT) as injected:  # type: ignore[arg-type]
+    with fault(aws.dynamodb(), "TransactWriteItems", times=2, **CONFLICT) as injected:
         response = organiser.post(f"{BASE}/aanmeldingen/{reg.key}/aanwezig", {})
     assert injected.calls == 2
     assert response.status_code == 303
-    assert registration_store().get(SLUG, reg.sk).attended_at is not None
+    assert present(registration_store().get(SLUG, reg.sk)).attended_at is not None
     assert_counters_hold()
 
 
 def test_negative_control_a_conflict_that_lasts_is_a_503_not_a_409(organiser):
     reg = registration.register(SLUG, registration_form(), "nl").registration
-    with fault(aws.dynamodb(), "TransactWriteItems", **CONFLICT) as injected:  # type: ignore[arg-type]
+    with fault(aws.dynamodb(), "TransactWriteItems", **CONFLICT) as injected:
         response = organiser.post(f"{BASE}/aanmeldingen/{reg.key}/aanwezig", {})
     assert injected.calls == aws.TRANSACTION_ATTEMPTS
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
     assert "Het is even te druk" in response.body.decode()
-    assert registration_store().get(SLUG, reg.sk).attended_at is None
+    assert present(registration_store().get(SLUG, reg.sk)).attended_at is None
     assert_counters_hold()
 
 
-THROTTLED = {"code": "ProvisionedThroughputExceededException"}
+THROTTLED: Fault = {"code": "ProvisionedThroughputExceededException"}
 
 
 def assert_busy(response) -> None:
@@ -75,7 +76,7 @@ def assert_busy(response) -> None:
 @pytest.mark.parametrize("how", [THROTTLED, {"connection": True}, {"code": "InternalServerError", "status": 500}])
 def test_registering_while_dynamodb_fails_is_a_503_and_writes_nothing(make_event, visitor, how):
     make_event(capacity=3)
-    with fault(aws.dynamodb(), "TransactWriteItems", **how):  # type: ignore[arg-type]
+    with fault(aws.dynamodb(), "TransactWriteItems", **how):
         response = visitor.post(f"/events/{SLUG}/aanmelden", registration_form())
     assert_busy(response)
     assert registration_store().list_for_event(SLUG) == []
@@ -105,8 +106,8 @@ def full_event_with_one_waiting(make_event) -> tuple[str, str]:
 
 def test_a_cancel_with_promotion_that_conflicts_is_tried_again(make_event, visitor):
     token, waiter = full_event_with_one_waiting(make_event)
-    conflict = {**CONFLICT, "reasons": ["TransactionConflict", "None", "None", "None", "None"]}
-    with fault(aws.dynamodb(), "TransactWriteItems", times=1, **conflict):  # type: ignore[arg-type]
+    conflict: Fault = {**CONFLICT, "reasons": ["TransactionConflict", "None", "None", "None", "None"]}
+    with fault(aws.dynamodb(), "TransactWriteItems", times=1, **conflict):
         response = visitor.post(f"/r/{token}/annuleren", {})
     assert response.status_code == 303
     statuses = {r.email: r.status for r in registration_store().list_for_event(SLUG)}
@@ -161,7 +162,7 @@ def test_publishing_a_material_while_throttled_is_a_503_and_it_stays_a_draft(org
     draft = put_material("public", status="draft", title="Conceptdia's")
     with fault(aws.dynamodb(), "TransactWriteItems", **THROTTLED):
         assert_busy(organiser.post(f"/beheer/materialen/{draft.id}/publiceren", {}))
-    assert library_store().material(draft.id).status == "draft"
+    assert present(library_store().material(draft.id)).status == "draft"
 
 
 def test_publishing_a_material_when_the_index_queue_is_down_still_publishes(organiser):
@@ -171,7 +172,7 @@ def test_publishing_a_material_when_the_index_queue_is_down_still_publishes(orga
     draft = put_material("public", status="draft", title="Conceptdia's")
     with fault(aws.sqs(), "SendMessage", connection=True):
         assert organiser.post(f"/beheer/materialen/{draft.id}/publiceren", {}).status_code == 303
-    assert library_store().material(draft.id).status == "published"
+    assert present(library_store().material(draft.id)).status == "published"
 
 
 def test_negative_control_without_the_translation_a_fault_is_a_500(make_event, visitor, monkeypatch):
@@ -215,7 +216,7 @@ def test_a_session_read_that_fails_twice_is_still_a_503_page_not_a_500(moto, cli
 
 def test_saving_news_while_throttled_is_a_503_not_slug_taken(organiser):
     form = {"title": "Nieuwe aanpak", "body": "Tekst"}
-    throttled_item = {"code": "TransactionCanceledException", "reasons": ["ThrottlingError", "None"]}
-    with fault(aws.dynamodb(), "TransactWriteItems", **throttled_item):  # type: ignore[arg-type]
+    throttled_item: Fault = {"code": "TransactionCanceledException", "reasons": ["ThrottlingError", "None"]}
+    with fault(aws.dynamodb(), "TransactWriteItems", **throttled_item):
         response = organiser.post("/beheer/nieuws", form)
     assert_busy(response)

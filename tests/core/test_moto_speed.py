@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 from botocore.parsers import create_parser
+from moto.dynamodb.responses import DynamoResult
 
 from chalicelib.core import aws, config
+from chalicelib.core.dynamo import TransactItem
 from chalicelib.events.store import event_store
 from chalicelib.registrations import moves
 from chalicelib.registrations import service as registration
@@ -44,7 +46,7 @@ def compared(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[bool]]:
         seen.setdefault(context.operation_model.name, []).append(_read(context, ours) == _read(context, theirs))
         return theirs
 
-    monkeypatch.setattr(moto_speed.DynamoResult, "execute_result", both)
+    monkeypatch.setattr(DynamoResult, "execute_result", both)
     return seen
 
 
@@ -86,7 +88,7 @@ def test_a_cancelled_transaction_still_rolls_back_everything(moto):
     """Two writes, then a condition that fails: neither write is left, as DynamoDB promises."""
     table = config.table_name()
     aws.dynamodb().put_item(TableName=table, Item={"PK": {"S": "A"}, "SK": {"S": "#"}, "n": {"N": "1"}})
-    writes = [
+    writes: list[TransactItem] = [
         {"Put": {"TableName": table, "Item": {"PK": {"S": "B"}, "SK": {"S": "#"}}}},
         {
             "Update": {

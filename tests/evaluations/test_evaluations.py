@@ -24,6 +24,7 @@ from tests.support.accounts import make_account, sign_in
 from tests.support.aws import LOCAL_STAGE, deliver_mail, sent_mail
 from tests.support.factories import build_event, in_days, registration_form, store_event
 from tests.support.jobs import scheduled
+from tests.support.stored import present
 from tests.support.web import FormSession, csv_rows, download_export
 
 SLUG = "netwerkbijeenkomst-test"
@@ -44,7 +45,7 @@ def held_yesterday(people: int = 3, cancelled: int = 0) -> list[Registration]:
     ]
     for reg in regs[people - cancelled :]:
         moves.cancel(reg.token)
-    event = event_store().get(SLUG)
+    event = present(event_store().get(SLUG))
     event.date, event.registration_deadline = (clock.now() - timedelta(days=1)).date(), None
     store_event(event)
     return regs
@@ -76,7 +77,7 @@ def test_the_day_after_everyone_checked_in_is_asked_once(moto, client):
     links = evaluation_links()
     assert set(links) == {regs[0].email, regs[1].email}  # not the one who did not come
     assert links[regs[0].email] == f"/r/{regs[0].token}/evaluatie"
-    assert event_store().get(SLUG).evaluation_opened_at is not None
+    assert present(event_store().get(SLUG)).evaluation_opened_at is not None
 
 
 def test_without_check_ins_every_confirmed_attendee_is_asked(moto, client):
@@ -228,7 +229,7 @@ def test_negative_control_without_the_condition_the_race_counts_twice(moto_serve
 
 def race_ten_answers(monkeypatch: pytest.MonkeyPatch) -> int:
     [reg] = held_yesterday(1)
-    evaluations.open_evaluation(event_store().get(SLUG), "tests", clock.now())
+    evaluations.open_evaluation(present(event_store().get(SLUG)), "tests", clock.now())
     barrier = threading.Barrier(10, timeout=60)
     read = evaluations.form
 

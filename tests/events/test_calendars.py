@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from icalendar import Calendar
+from icalendar import Calendar, Component
 
 from chalicelib.accounts.store import account_store
 from chalicelib.audit.store import audit_store
@@ -14,6 +14,7 @@ from chalicelib.registrations import service as registration
 from tests.support.accounts import make_account, member_feed_path, sign_in
 from tests.support.events import BASE, event_form, version
 from tests.support.factories import in_days, registration_form
+from tests.support.stored import present
 from tests.support.web import FormSession
 
 SLUG = "netwerkbijeenkomst-test"
@@ -29,7 +30,7 @@ def calendar_of(response) -> Calendar:
     return calendar
 
 
-def entries(calendar: Calendar) -> dict[str, Calendar]:
+def entries(calendar: Calendar) -> dict[str, Component]:
     return {str(e["uid"]): e for e in calendar.walk("VEVENT")}
 
 
@@ -47,10 +48,10 @@ def test_the_feed_holds_public_meetings_from_a_month_ago_on(make_event, organise
     feed = calendar_of(response)
     assert feed["method"] == "PUBLISH"
     assert str(feed["x-wr-calname"]) == "Regionaal netwerk maatschappelijk ongenoegen"
-    assert feed["refresh-interval"].dt == timedelta(hours=1)
+    assert feed.decoded("refresh-interval") == timedelta(hours=1)
     assert set(entries(feed)) == {UID, "vorige-maand@network-portal"}  # no draft, nothing older than a month
     entry = entries(feed)[UID]
-    assert (entry["dtstart"].dt.isoformat(), entry["dtend"].dt.isoformat()) == (
+    assert (entry.decoded("dtstart").isoformat(), entry.decoded("dtend").isoformat()) == (
         "2027-03-18T13:15:00+01:00",
         "2027-03-18T17:00:00+01:00",
     )
@@ -69,12 +70,12 @@ def test_a_new_time_and_a_cancellation_reach_subscribers_with_a_higher_sequence(
     form = event_form(date="2027-03-18", start="14:00", registration_deadline="", version=version(SLUG))
     assert organiser.post(f"{BASE}/{SLUG}", form).status_code == 303
     moved = entries(calendar_of(visitor.get("/events.ics")))[UID]
-    assert moved["sequence"] > first["sequence"]
-    assert moved["dtstart"].dt.isoformat() == "2027-03-18T14:00:00+01:00"
+    assert moved.decoded("sequence") > first.decoded("sequence")
+    assert moved.decoded("dtstart").isoformat() == "2027-03-18T14:00:00+01:00"
     assert organiser.post(f"{BASE}/{SLUG}/status/annuleren", {"version": version(SLUG)}).status_code == 303
     cancelled = entries(calendar_of(visitor.get("/events.ics")))[UID]
     assert cancelled["status"] == "CANCELLED"
-    assert cancelled["sequence"] > moved["sequence"]
+    assert cancelled.decoded("sequence") > moved.decoded("sequence")
     # the event page's own file says the same
     single = entries(calendar_of(visitor.get(f"/events/{SLUG}.ics")))[UID]
     assert (single["status"], single["sequence"]) == ("CANCELLED", cancelled["sequence"])
@@ -178,9 +179,9 @@ def test_a_feed_stops_with_its_account_and_cannot_be_forged(moto, client, organi
     for forged in (token[:-2] + "xx", "eyJhIjoxfQ.abc", ""):
         assert client.http.get(f"/agenda/{forged}.ics").status_code == 404
     assert client.http.get(f"/agenda/{token}").status_code == 404  # only the .ics name
-    key = account_store().get("lid@zwijndrecht.nl").pk.removeprefix("ACCOUNT#")
+    key = present(account_store().get("lid@zwijndrecht.nl")).pk.removeprefix("ACCOUNT#")
     assert organiser.post(f"/beheer/accounts/{key}/disabled", {}).status_code == 303
-    assert account_store().get("lid@zwijndrecht.nl").status == "disabled"
+    assert present(account_store().get("lid@zwijndrecht.nl")).status == "disabled"
     assert client.http.get(path).status_code == 404
 
 

@@ -14,6 +14,7 @@ from chalicelib.registrations import service as registration
 from chalicelib.registrations.store import registration_store
 from tests.support.accounts import mailed_token
 from tests.support.factories import registration_form
+from tests.support.stored import present
 from tests.support.web import csv_rows, download_export
 
 SLUG = "netwerkbijeenkomst-test"
@@ -29,7 +30,7 @@ ALL = (BORREL, DIET, WORKSHOP, TOPICS, ASK)
 
 
 def version() -> str:
-    return str(event_store().get(SLUG).version)
+    return str(present(event_store().get(SLUG)).version)
 
 
 def answered_form(**answers: str) -> dict[str, str]:
@@ -46,7 +47,7 @@ def test_organisers_add_each_kind_and_attendees_see_them_on_the_form(make_event,
         {"label": "Welke vraag wilt u de sprekers stellen?", "kind": "long"},
     ):
         assert organiser.post(BASE, {**form, "version": version()}).status_code == 303
-    assert event_store().get(SLUG).questions == ALL
+    assert present(event_store().get(SLUG)).questions == ALL
     page = visitor.get(f"/events/{SLUG}").body.decode()
     assert 'name="answer_1" value="yes"' in page
     assert 'id="hint-answer_2"' in page  # the help text, tied to the field
@@ -72,7 +73,7 @@ def test_a_wrong_question_is_refused_with_the_input_kept(make_event, organiser, 
     body = response.body.decode()
     assert message in body
     assert 'value="Uitleg blijft staan"' in body
-    assert event_store().get(SLUG).questions == ()
+    assert present(event_store().get(SLUG)).questions == ()
 
 
 def test_answers_are_checked_kept_and_shown(make_event, visitor):
@@ -139,10 +140,10 @@ def test_an_answered_question_stays_as_it_was_answered(make_event, organiser):
         "version": version(),
     }
     assert organiser.post(f"{BASE}/3", more).status_code == 303
-    assert event_store().get(SLUG).questions[1].options == ("Online onrust", "Casus Rotterdam", "Nieuw")
+    assert present(event_store().get(SLUG)).questions[1].options == ("Online onrust", "Casus Rotterdam", "Nieuw")
     # a question nobody answered goes
     assert organiser.post(f"{BASE}/2/verwijderen", {"version": version()}).status_code == 303
-    assert [q.id for q in event_store().get(SLUG).questions] == [1, 3]
+    assert [q.id for q in present(event_store().get(SLUG)).questions] == [1, 3]
 
 
 def test_retention_takes_the_answers_with_the_rest(make_event, client, now):
@@ -172,7 +173,8 @@ def test_the_api_shows_the_questions_and_takes_answers(make_event, client):
         "required": False,
         "options": ["polarisatie", "extremisme", "statelijke dreigingen"],
     }
-    body = {k: v for k, v in registration_form().items() if k != "consent"} | {"consent": True}
+    form = registration_form()
+    body: dict[str, object] = {k: v for k, v in form.items() if k != "consent"} | {"consent": True}
     headers = {"content-type": "application/json"}
     missing = client.http.post(f"/api/v1/events/{SLUG}/registrations", body=json.dumps(body), headers=headers)
     assert missing.status_code == 422
@@ -180,7 +182,7 @@ def test_the_api_shows_the_questions_and_takes_answers(make_event, client):
     body["answers"] = {"1": "no", "4": ["extremisme", "polarisatie"]}
     created = client.http.post(f"/api/v1/events/{SLUG}/registrations", body=json.dumps(body), headers=headers)
     assert created.status_code == 202, created.body
-    reg, _event, _position = registration.find(mailed_token(body["email"]))
+    reg, _event, _position = registration.find(mailed_token(form["email"]))
     assert reg.answers == {"1": ["no"], "4": ["extremisme", "polarisatie"]}
     body["answers"] = {"1": 5}
     wrong = client.http.post(f"/api/v1/events/{SLUG}/registrations", body=json.dumps(body), headers=headers)
@@ -199,7 +201,7 @@ def test_a_removed_questions_number_is_never_given_again(make_event, organiser, 
         assert organiser.post(BASE, {"label": label, "kind": "short", "version": version()}).status_code == 303
     assert organiser.post(f"{BASE}/2/verwijderen", {"version": version()}).status_code == 303
     assert organiser.post(BASE, {"label": "Vervoer", "kind": "short", "version": version()}).status_code == 303
-    assert [q.id for q in event_store().get(SLUG).questions] == [1, 3]
+    assert [q.id for q in present(event_store().get(SLUG)).questions] == [1, 3]
 
 
 def test_an_event_file_keeps_question_numbers_by_label_and_answered_questions(make_event):
@@ -220,7 +222,7 @@ def test_an_event_file_keeps_question_numbers_by_label_and_answered_questions(ma
     registration.register(SLUG, registration_form(answer_1="yes"), "nl")
     # reordered, one new: the numbers follow the labels, the new one gets a number never used
     load([minimal(slug=SLUG, questions=[{"kind": "short", "label": "Vervoer"}, {"kind": "yesno", "label": "Borrel?"}])])
-    assert [(q.id, q.label) for q in event_store().get(SLUG).questions] == [(3, "Vervoer"), (1, "Borrel?")]
+    assert [(q.id, q.label) for q in present(event_store().get(SLUG)).questions] == [(3, "Vervoer"), (1, "Borrel?")]
     with pytest.raises(InvalidEventFile, match="answered, so it cannot be removed"):
         load([minimal(slug=SLUG, questions=[{"kind": "short", "label": "Vervoer"}])])
     with pytest.raises(InvalidEventFile, match="its kind can no longer change"):

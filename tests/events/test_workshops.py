@@ -12,11 +12,13 @@ from typing import Any
 
 import pytest
 
+from chalicelib.audit.store import AuditChange
+from chalicelib.core.dynamo import TransactItem
 from chalicelib.core.errors import Conflict, InvalidInput
 from chalicelib.events.parts import Slot, Speaker, Workshop
 from chalicelib.events.store import event_store
 from chalicelib.library import materials, speakers
-from chalicelib.library.model import Material, materials_of
+from chalicelib.library.model import FileType, Material, MaterialAccess, materials_of
 from chalicelib.registrations import attendance, changes, moves
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.lifecycle import RegistrationStatus
@@ -27,6 +29,7 @@ from tests.support.aws import NOW, REGISTERING_CALLS
 from tests.support.documents import pdf
 from tests.support.factories import build_event, registration_form, store_event
 from tests.support.races import read_then_wait
+from tests.support.stored import present
 from tests.support.web import csv_rows, download_export, upload_through_page
 
 SLUG = "netwerkbijeenkomst-test"
@@ -53,7 +56,7 @@ def register(workshop: int | None = None, **overrides: str):
 
 
 def taken() -> dict[str, int]:
-    return {k: v for k, v in event_store().get(SLUG).workshops_taken.items() if v}
+    return {k: v for k, v in present(event_store().get(SLUG)).workshops_taken.items() if v}
 
 
 def file_with_round(slot: dict[str, Any]) -> dict[str, Any]:
@@ -71,7 +74,7 @@ def file_with_round(slot: dict[str, Any]) -> dict[str, Any]:
 
 
 def version() -> str:
-    return str(event_store().get(SLUG).version)
+    return str(present(event_store().get(SLUG)).version)
 
 
 # -- organisers make a round --------------------------------------------------------
@@ -100,7 +103,7 @@ def test_an_organiser_makes_a_round_of_three_workshops(make_event, organiser, vi
     assert 'value="Casus Rotterdam"' in page  # the rows stay as typed
 
     assert organiser.post(f"{BASE}/programma", {**form, "workshop_3_capacity": "15"}).status_code == 303
-    event = event_store().get(SLUG)
+    event = present(event_store().get(SLUG))
     [round_] = event.rounds
     assert [(s.id, s.title, s.capacity) for s in round_.workshops] == [
         (1, "Online ordeverstoring", 20),
@@ -155,25 +158,24 @@ def test_a_chosen_workshop_can_neither_go_nor_shrink_below_its_people(organiser)
     response = organiser.post(f"{BASE}/programma/4/verwijderen", {"version": version()})
     assert response.status_code == 409
     assert "Deelnemers kozen een workshop in deze ronde" in response.body.decode()
-    assert event_store().get(SLUG).workshop_seats == {"4-1": 2, "4-2": 1, "4-3": 5}
+    assert present(event_store().get(SLUG)).workshop_seats == {"4-1": 2, "4-2": 1, "4-3": 5}
 
 
 def test_the_edit_condition_keeps_chosen_seats_even_from_a_stale_read(make_event):
     """The store's own condition, without the form's check: a session read empty and dropped is refused
     once someone took a seat in it meanwhile."""
-    from chalicelib.audit.store import AuditChange
     from chalicelib.core import clock
     from chalicelib.events.store import StaleEvent
 
     with_round()
-    event = event_store().get(SLUG)  # nobody in "4-2" yet
+    event = present(event_store().get(SLUG))  # nobody in "4-2" yet
     register(2)
     event.programme = [s for s in event.programme if s.position != 4]
     event.workshop_seats = {}
     entry = AuditChange("t", "x", SLUG, {}, {}, clock.now().isoformat())
     with pytest.raises(StaleEvent):
         event_store().update(event, entry, removed_slots=(4,), held_workshops={"4-1", "4-2", "4-3"})
-    assert event_store().get(SLUG).workshop_seats["4-2"] == 1
+    assert present(event_store().get(SLUG)).workshop_seats["4-2"] == 1
 
 
 # -- attendees choose ------------------------------------------------------------------
@@ -226,7 +228,7 @@ def test_cancelling_frees_the_workshop_seat(visitor):
     reg = register(2)
     moves.cancel(reg.token)
     assert taken() == {}
-    assert registration_store().get(SLUG, reg.sk).workshops == {}
+    assert present(registration_store().get(SLUG, reg.sk)).workshops == {}
 
 
 def test_the_waiting_list_chooses_once_it_has_a_seat(moto):
@@ -331,7 +333,7 @@ def test_an_event_file_carries_a_round_and_loading_it_again_keeps_the_chosen_sea
     reg = registration.register(SLUG, registration_form(round_1="2"), "nl").registration
     assert reg.workshops == {"1": 2}
     load([{**event_file, "title": "Nieuwe titel"}])
-    event = event_store().get(SLUG)
+    event = present(event_store().get(SLUG))
     assert (event.title, event.workshops_taken, event.workshop_seats) == (
         "Nieuwe titel",
         {"1-2": 1},
@@ -365,7 +367,7 @@ def test_a_workshop_is_never_overbooked(moto_server, monkeypatch):
     outcomes = race_for_one_workshop(monkeypatch)
 
     assert outcomes == {"confirmed": SEATS, "refused": PEOPLE - SEATS}
-    event = event_store().get(SLUG)
+    event = present(event_store().get(SLUG))
     assert (event.confirmed, event.workshops_taken.get("4-1")) == (SEATS, SEATS)
     holders = [r for r in registration_store().list_for_event(SLUG) if r.workshops == {"4": 1}]
     assert len(holders) == SEATS
@@ -374,7 +376,7 @@ def test_a_workshop_is_never_overbooked(moto_server, monkeypatch):
 def test_negative_control_without_the_workshop_condition_it_overbooks(moto_server, monkeypatch):
     original = changes.counters
 
-    def unguarded(table: str, slug: str, condition: str, *args: Any, **steps: Any) -> dict[str, Any]:
+    def unguarded(table: str, slug: str, condition: str, *args: Any, **steps: Any) -> TransactItem:
         item = original(table, slug, condition, *args, **steps)
         update = item["Update"]
         update["ConditionExpression"] = update["ConditionExpression"].split(" AND attribute_exists(workshop_seats")[0]
@@ -389,7 +391,7 @@ def test_negative_control_without_the_workshop_condition_it_overbooks(moto_serve
     outcomes = race_for_one_workshop(monkeypatch)
 
     assert outcomes["confirmed"] > SEATS  # the checks above would have failed
-    assert event_store().get(SLUG).workshops_taken["4-1"] > SEATS
+    assert present(event_store().get(SLUG)).workshops_taken["4-1"] > SEATS
 
 
 # -- races and stale pages ------------------------------------------------------------------------
@@ -407,10 +409,10 @@ def test_a_workshop_emptied_from_a_stale_page_is_not_removed_once_someone_chose_
     stale.programme = [
         replace(s, workshops=tuple(w for w in s.workshops if w.id != 2)) if s.workshops else s for s in stale.programme
     ]
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as refused:
         workspace.write(make_account("org2@zwijndrecht.nl", access="organiser"), stale, "programme.updated", {})
-    assert event_store().get(SLUG).workshop_seats["4-2"] == 1
-    assert StaleEvent  # the store's signal, turned into the Conflict above
+    assert present(event_store().get(SLUG)).workshop_seats["4-2"] == 1
+    assert isinstance(refused.value.__cause__, StaleEvent)  # the store's signal, turned into the Conflict above
 
 
 def test_two_changes_from_one_old_page_do_not_free_a_seat_twice(visitor):
@@ -434,13 +436,15 @@ def test_a_cancellation_racing_a_change_frees_exactly_the_seat_held(visitor):
 
 
 def test_an_organiser_cancelling_frees_the_workshop_and_registering_again_takes_one(moto):
-    from chalicelib.accounts.model import Account
+    from chalicelib.accounts.model import Access, Account, AccountStatus
     from chalicelib.core import clock
 
     with_round()
     form = registration_form(round_4="2")
     reg = registration.register(SLUG, form, "nl").registration
-    organiser = Account("org@zwijndrecht.nl", "Org", "", "", clock.now(), status="approved", access="organiser")
+    organiser = Account(
+        "org@zwijndrecht.nl", "Org", "", "", clock.now(), status=AccountStatus.APPROVED, access=Access.ORGANISER
+    )
     moves.by_organiser(organiser, SLUG, reg.key, "annuleren")
     assert taken() == {}
     again = registration.register(SLUG, {**form, "round_4": "3"}, "nl").registration
@@ -469,7 +473,7 @@ def test_reordering_sessions_in_an_event_file_keeps_choices_by_id(moto):
     load([event_file])
     reg = registration.register(SLUG, registration_form(round_1="2"), "nl").registration
     load([{**event_file, "programme": [{**event_file["programme"][0], "sessions": sessions[::-1]}]}])
-    [round_] = event_store().get(SLUG).rounds
+    [round_] = present(event_store().get(SLUG)).rounds
     assert {s.id: s.title for s in round_.workshops}[reg.workshops["1"]] == "Casus Rotterdam"
     without_it = [sessions[0], {"id": 3, "title": "Nieuw", "capacity": 2}]
     with pytest.raises(InvalidEventFile, match=r"1-2"):
@@ -490,7 +494,7 @@ def test_an_event_holds_at_most_24_workshops_and_an_edit_of_them_fits_dynamodbs_
         statuses.append(response.status_code)
     assert statuses == [303, 303, 303, 422]
     assert "ten hoogste 24 workshops" in response.body.decode()
-    event = event_store().get(SLUG)
+    event = present(event_store().get(SLUG))
     assert len(event.workshop_seats) == 24
     sent: list = []
 
@@ -558,11 +562,12 @@ def test_the_workshop_check_in_holds_only_while_the_seat_is_held(visitor):
     with_round()
     reg = register(3)
     organiser = make_account("org@zwijndrecht.nl", access="organiser")
-    event = event_store().get(SLUG)
+    event = present(event_store().get(SLUG))
     moves.cancel(reg.token)
     # a page read before the cancellation: the store's condition refuses, nothing is written
+    entry = AuditChange(organiser.email, "registration.workshop_attended", f"{SLUG}/{reg.key}", {}, {}, NOW.isoformat())
     with pytest.raises(StaleRegistration):
-        seat_store().set_workshop_attended(reg, "4-3", True, {})
+        seat_store().set_workshop_attended(reg, "4-3", True, entry)
     assert registration.by_key(SLUG, reg.key).workshops_attended == frozenset()
     with pytest.raises(Conflict):
         attendance.check_in_workshop(organiser, event, reg.key, "4-3", attended=True)
@@ -584,7 +589,7 @@ def test_a_workshops_speaker_uploads_slides_that_belong_to_the_workshop(moto, vi
     key = upload_through_page(page, pdf("Statelijke dreigingen in de regio"), "dreigingen.pdf")
     assert key.split("/")[4] == "4-3"
     visitor.get(f"/spreker/{token}/klaar?key={key}")
-    [material] = materials_of(event_store().get(SLUG))
+    [material] = materials_of(present(event_store().get(SLUG)))
     assert (material.title, material.slot, material.workshop, material.part) == ("Statelijke dreigingen", 4, 3, "4-3")
     assert "dreigingen.pdf" in visitor.get(f"/spreker/{token}").body.decode()
 
@@ -602,7 +607,7 @@ def test_leaving_a_workshop_or_the_meeting_takes_its_check_in_along(visitor):
     with_round()
     reg = register(3)
     organiser = make_account("org@zwijndrecht.nl", access="organiser")
-    event = event_store().get(SLUG)
+    event = present(event_store().get(SLUG))
     attendance.check_in_workshop(organiser, event, reg.key, "4-3", attended=True)
     registration.choose_workshops(reg.token, {"round_4": "1"})
     moved = registration.by_key(SLUG, reg.key)
@@ -621,7 +626,7 @@ def test_slides_a_speaker_keeps_for_a_rounds_slot_stay_on_their_page(moto, visit
     speaker, url = speakers.invite(SLUG, (4,), "Elsje van Dijk", "NCTV", "elsje@nctv.nl")
     token = url.rsplit("/", 1)[1]
     kept = Material(
-        id=f"{SLUG}.{'0' * 12}", title="Workshopronde", file_type="pdf", access="members", date=date(2027, 3, 18),
+        id=f"{SLUG}.{'0' * 12}", title="Workshopronde", file_type=FileType.PDF, access=MaterialAccess.MEMBERS, date=date(2027, 3, 18),
         object_key="k", size=2048, filename="ronde.pdf", uploaded_at=NOW, event_slug=SLUG, slot=4,
         speaker_id=speaker.id,
     )  # fmt: skip

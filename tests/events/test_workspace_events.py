@@ -12,6 +12,7 @@ from chalicelib.registrations import service as registration
 from tests.support.aws import deliver_mail, sent_mail
 from tests.support.events import BASE, event_form, version
 from tests.support.factories import registration_form
+from tests.support.stored import present
 from tests.support.web import FormSession
 
 SLUG = "netwerkbijeenkomst-test"
@@ -27,7 +28,7 @@ def test_a_new_event_is_a_draft_nobody_else_sees(organiser, client):
     response = organiser.post(BASE, event_form())
     assert response.status_code == 303
     assert response.headers["Location"] == f"{BASE}/netwerkbijeenkomst-dordrecht/programma"
-    event = event_store().get("netwerkbijeenkomst-dordrecht")
+    event = present(event_store().get("netwerkbijeenkomst-dordrecht"))
     assert (event.status, event.capacity, event.roles) == (
         "draft",
         40,
@@ -86,10 +87,10 @@ def test_capacity_below_the_confirmed_places_is_refused_with_an_explanation(orga
     response = organiser.post(f"{BASE}/{SLUG}", form)
     assert response.status_code == 422
     assert "Bevestigde plaatsen nu: 2." in response.body.decode()
-    assert event_store().get(SLUG).capacity == 3
+    assert present(event_store().get(SLUG)).capacity == 3
     # exactly the confirmed number is fine
     assert organiser.post(f"{BASE}/{SLUG}", event_form(capacity="2", version=version(SLUG))).status_code == 303
-    assert event_store().get(SLUG).capacity == 2
+    assert present(event_store().get(SLUG)).capacity == 2
 
 
 def test_editing_keeps_counters_and_programme_and_audits_what_changed(organiser, make_event):
@@ -97,7 +98,7 @@ def test_editing_keeps_counters_and_programme_and_audits_what_changed(organiser,
     registration.register(SLUG, registration_form(), "nl")
     response = organiser.post(f"{BASE}/{SLUG}", event_form(title="Nieuwe titel", version=version(SLUG)))
     assert response.status_code == 303
-    event = event_store().get(SLUG)
+    event = present(event_store().get(SLUG))
     assert (event.title, event.confirmed, len(event.programme)) == ("Nieuwe titel", 1, 3)
     entry = audit_store().month("2026-11", 50).items[0]
     assert entry.action == "event.updated"
@@ -130,7 +131,7 @@ def test_a_stale_form_does_not_overwrite_another_organisers_change(organiser, ma
     body = response.body.decode()
     assert "Iemand anders heeft deze bijeenkomst intussen gewijzigd" in body
     assert 'value="Tweede"' in body  # the input is kept, with the new version to save over it
-    assert event_store().get(SLUG).title == "Eerste"
+    assert present(event_store().get(SLUG)).title == "Eerste"
 
 
 def test_publish_unpublish_and_the_public_list(organiser, client):
@@ -194,7 +195,7 @@ def test_three_slots_are_added_edited_reordered_and_removed(organiser):
         == 303
     )
     assert add_slot(organiser, slug, start="13:40", end="14:20", title="Leernetwerk").status_code == 303
-    programme = event_store().get(slug).programme
+    programme = present(event_store().get(slug)).programme
     assert [s.title for s in programme] == ["Inloop", "Welkom", "Leernetwerk"]
     assert programme[1].speakers[0].name == "Haan"
     assert programme[1].speakers[0].organisation == "Gemeente"
@@ -204,9 +205,9 @@ def test_three_slots_are_added_edited_reordered_and_removed(organiser):
     edit["end"] = "13:40"
     assert organiser.post(f"{BASE}/{slug}/programma/2", edit).status_code == 303
     assert organiser.post(f"{BASE}/{slug}/programma/3/omhoog", {"version": version(slug)}).status_code == 303
-    assert [s.title for s in event_store().get(slug).programme] == ["Inloop", "Leernetwerk", "Welkomstwoord"]
+    assert [s.title for s in present(event_store().get(slug)).programme] == ["Inloop", "Leernetwerk", "Welkomstwoord"]
     assert organiser.post(f"{BASE}/{slug}/programma/1/verwijderen", {"version": version(slug)}).status_code == 303
-    programme = event_store().get(slug).programme
+    programme = present(event_store().get(slug)).programme
     # positions name slots for good (speakers and slides refer to them); the order is separate
     assert [(s.position, s.title) for s in programme] == [(3, "Leernetwerk"), (2, "Welkomstwoord")]
     assert {"programme.added", "programme.updated", "programme.moved", "programme.removed"} <= set(audit_actions())
@@ -235,7 +236,7 @@ def test_invalid_slots_get_a_clear_message_with_the_input_kept(organiser, make_e
     assert response.status_code == 422
     assert message in body
     assert f'value="{form["title"]}"' in body
-    assert len(event_store().get(SLUG).programme) == 3
+    assert len(present(event_store().get(SLUG)).programme) == 3
 
 
 def test_touching_slots_and_a_walk_in_moment_are_fine(organiser, make_event):
@@ -278,16 +279,16 @@ def test_the_description_is_rendered_when_saved_and_shown_as_stored(organiser, c
 
     organiser.post(BASE, event_form(description="**Vet** <script>alert(1)</script>"))
     slug = "netwerkbijeenkomst-dordrecht"
-    stored = event_store().get(slug).description_html
+    stored = present(event_store().get(slug)).description_html
     assert stored == "<p><strong>Vet</strong> &lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
     form = event_form(slug=slug, description="*Schuin*", version=version(slug))
     assert organiser.post(f"{BASE}/{slug}", form).status_code == 303
-    assert event_store().get(slug).description_html == "<p><em>Schuin</em></p>\n"  # it follows every edit
+    assert present(event_store().get(slug)).description_html == "<p><em>Schuin</em></p>\n"  # it follows every edit
     assert (
         organiser.post(f"{BASE}/{slug}", event_form(slug=slug, description="", version=version(slug))).status_code
         == 303
     )
-    assert event_store().get(slug).description_html == ""  # and goes with it
+    assert present(event_store().get(slug)).description_html == ""  # and goes with it
     from chalicelib.core import clock
 
     logged = [e for e in audit_store().month(clock.now().strftime("%Y-%m"), 500).items if e.target == slug]
@@ -296,7 +297,7 @@ def test_the_description_is_rendered_when_saved_and_shown_as_stored(organiser, c
 
     # the page shows what was stored, so it needs no Markdown parser ...
     make_event(slug="zo-opgeslagen", description="Anders")
-    event = event_store().get("zo-opgeslagen")
+    event = present(event_store().get("zo-opgeslagen"))
     assert event.description_html == "<p>Anders</p>\n"  # an import renders it too
     event.description_html = "<p>Zo opgeslagen</p><script>alert(1)</script>"
     event_store().update(event, AuditChange("tests", "event.updated", event.slug, {}, {}, "2026-01-01"), ())
@@ -319,9 +320,9 @@ def test_speakers_slides_follow_the_publish_after_setting(organiser, make_event,
     assert slides.status == "draft"
     form = event_form(date="2027-03-18", registration_deadline="", version=version(SLUG))
     assert organiser.post(f"{BASE}/{SLUG}", form).status_code == 303  # publish_slides_after: yes
-    material = library_store().material(slides.id)
+    material = present(library_store().material(slides.id))
     assert material.status == "after_event"
-    assert material.publish_from == event_store().get(SLUG).ends_at
+    assert material.publish_from == present(event_store().get(SLUG)).ends_at
 
 
 def test_only_an_empty_draft_can_be_deleted(organiser, make_event, client):

@@ -17,6 +17,7 @@ from chalicelib.exports.store import export_store
 from tests.support.accounts import make_account, sign_in
 from tests.support.aws import LOCAL_STAGE, deliver_exports
 from tests.support.factories import confirmed_attendees
+from tests.support.stored import present
 from tests.support.web import FormSession, csv_rows, download_export
 
 SLUG = "netwerkbijeenkomst-test"
@@ -58,7 +59,7 @@ def test_an_export_of_10000_registrations_completes_and_its_link_downloads_the_w
     rows = csv_rows(response)
     assert rows[0] == ["Naam", "E-mailadres", "Organisatie", "Functie", "Status", "Aangemeld op", "Opmerkingen"]
     assert Counter(row[1] for row in rows[1:]) == Counter(addresses)
-    export = export_store().get(page.rsplit("/", 1)[1])
+    export = present(export_store().get(page.rsplit("/", 1)[1]))
     assert (export.status, export.rows) == ("done", 10_000)
 
 
@@ -112,7 +113,7 @@ def test_after_a_day_the_export_is_gone_and_the_page_says_so(organiser):
     deliver_exports()
 
     # GIVEN the export was asked for a day and a minute ago (the session is younger)
-    export = export_store().get(page.rsplit("/", 1)[1])
+    export = present(export_store().get(page.rsplit("/", 1)[1]))
     aws.dynamodb().update_item(
         TableName=LOCAL_STAGE["TABLE_NAME"],
         Key=to_attrs({"PK": f"EXPORT#{export.id}", "SK": "#EXPORT"}),

@@ -14,12 +14,14 @@ from chalicelib.core.errors import LinkInvalid, NotFound
 from chalicelib.events.store import event_store
 from chalicelib.library import materials, speakers
 from chalicelib.library import service as library
+from chalicelib.library.model import MaterialAccess, MaterialStatus
 from chalicelib.library.store import library_store
 from tests.support.accounts import make_account, sign_in
 from tests.support.aws import deliver_index, sent_mail
 from tests.support.documents import docx, odp, pdf, pptx
 from tests.support.factories import registration_form
 from tests.support.library import put_material, s3_objects, upload_as_s3_would
+from tests.support.stored import present
 from tests.support.web import FormSession, upload_through_page
 
 SLUG = "netwerkbijeenkomst-test"
@@ -40,7 +42,7 @@ def test_the_invitation_names_what_the_speaker_speaks_at(make_event):
     speakers.invite(SLUG, (2, 3), "Burgemeester Haan", "Gemeente", "haan@zwijndrecht.nl")
     (invitation,) = sent_mail()
     text = next(
-        p.get_payload(decode=True).decode().replace("\r\n", "\n")
+        bytes(p.get_payload(decode=True)).decode().replace("\r\n", "\n")
         for p in email.message_from_string(invitation.raw).walk()
         if p.get_content_type() == "text/plain"
     )
@@ -87,7 +89,7 @@ def test_the_speaker_page_offers_only_their_own_slots_and_no_type_to_choose(spea
     _two, url = speakers.invite(SLUG, (1, 3), "Burgemeester Haan", "Gemeente", "haan@zwijndrecht.nl")
     both = visitor.get(url.removeprefix("http://127.0.0.1:8000")).body.decode()
     assert '<label for="veld-key">Onderdeel</label>' in both
-    slots = {s.position: s for s in event_store().get(SLUG).programme}
+    slots = {s.position: s for s in present(event_store().get(SLUG)).programme}
     for position in (1, 3):
         upload_through_page(both, PDF, choice=f"{slots[position].start} {slots[position].title}")
     assert both.count('<option value="uploads/') == 2
@@ -120,7 +122,7 @@ def test_published_slides_name_their_speaker_and_organisation(speaker, visitor, 
     key = upload_as_s3_would(visitor, speaker, PDF)
     assert visitor.get(f"/spreker/{speaker}/klaar?key={key}").status_code == 303
     [material] = library_store().all_materials()
-    material.status, material.access = "published", "public"
+    material.status, material.access = MaterialStatus.PUBLISHED, MaterialAccess.PUBLIC
     materials.save(material)
     deliver_index()
     for path in ("/kennisbank", f"/events/{SLUG}", "/kennisbank?q=Hinsberg"):

@@ -17,7 +17,7 @@ from chalicelib.core import clock
 from chalicelib.library import materials
 from chalicelib.library import service as library
 from chalicelib.library.files import put as put_file
-from chalicelib.library.model import Material
+from chalicelib.library.model import FileType, Material, MaterialAccess
 from chalicelib.library.store import library_store
 from tests.support.accounts import make_account, sign_in
 from tests.support.aws import deliver_index
@@ -48,8 +48,8 @@ def add(title: str, content: bytes, file_type: str = "pdf", access: str = "publi
     material = Material(
         id=material_id,
         title=title,
-        file_type=file_type,
-        access=access,
+        file_type=FileType(file_type),
+        access=MaterialAccess(access),
         date=date(2027, 3, 18),
         object_key=key,
         size=len(content),

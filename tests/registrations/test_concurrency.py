@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from chalicelib.core import aws
-from chalicelib.core.dynamo import to_attrs
+from chalicelib.core.dynamo import TransactItem, to_attrs
 from chalicelib.events.store import EventStore, event_store
 from chalicelib.registrations import attendance, changes, moves
 from chalicelib.registrations import service as registration
@@ -23,6 +23,7 @@ from chalicelib.registrations.store import registration_store
 from tests.support.aws import LOCAL_STAGE
 from tests.support.factories import build_event, registration_form, store_event
 from tests.support.races import read_then_wait
+from tests.support.stored import present
 
 PEOPLE, SEATS = 25, 5  # enough racers to overbook without the seat condition (the negative controls show it)
 SLUG = "netwerkbijeenkomst-test"
@@ -54,7 +55,7 @@ def list_entries(prefix: str) -> int:
 
 def stored_state() -> tuple[Counter[str], int, int, int]:
     regs = registration_store().list_for_event(SLUG)
-    event = event_store().get(SLUG)  # get_meta waits at the barrier in these tests
+    event = present(event_store().get(SLUG))  # get_meta waits at the barrier in these tests
     waiting_entries = list_entries("WAIT#")
     return Counter(r.status for r in regs), event.confirmed, event.waiting, waiting_entries
 
@@ -81,7 +82,7 @@ def without_seat_condition(monkeypatch: pytest.MonkeyPatch) -> None:
     """Registrations' transactions take a seat whether or not one is left."""
     original = changes.counters
 
-    def unguarded(table: str, slug: str, condition: str, *args: Any, **steps: int) -> dict[str, Any]:
+    def unguarded(table: str, slug: str, condition: str, *args: Any, **steps: Any) -> TransactItem:
         return original(
             table, slug, condition.replace("#confirmed < #capacity", "#capacity = #capacity"), *args, **steps
         )
@@ -108,7 +109,7 @@ def online_seats(moto_server: str) -> None:
 
 def online_state() -> tuple[Counter[str], int, int, int, int]:
     regs = registration_store().list_for_event(SLUG)
-    event = event_store().get(SLUG)
+    event = present(event_store().get(SLUG))
     waiting_entries = list_entries("WAITONLINE#")
     return (
         Counter(r.status for r in regs),
@@ -145,18 +146,20 @@ def test_negative_control_online_seats_without_their_condition_overbook(online_s
 
 def race_to_promote() -> Counter[str]:
     """2 seats taken, 10 waiting, then one seat comes free; ten organisers each promote a different person."""
-    from chalicelib.accounts.model import Account
+    from chalicelib.accounts.model import Access, Account, AccountStatus
     from chalicelib.core import clock
     from chalicelib.core.errors import Conflict
 
     store_event(build_event(capacity=2))
     for _ in range(12):
         registration.register(SLUG, registration_form(), "nl")
-    event = event_store().get(SLUG)
+    event = present(event_store().get(SLUG))
     event.capacity = 3
     store_event(event)
     waiting = [r for r in registration_store().list_for_event(SLUG) if r.status == "waiting"]
-    organiser = Account("org@zwijndrecht.nl", "Org", "", "", clock.now(), status="approved", access="organiser")
+    organiser = Account(
+        "org@zwijndrecht.nl", "Org", "", "", clock.now(), status=AccountStatus.APPROVED, access=Access.ORGANISER
+    )
     barrier = threading.Barrier(len(waiting), timeout=60)
 
     def promote(key: str) -> str:
@@ -234,7 +237,7 @@ def test_reimporting_a_live_event_loses_no_registration(seats, monkeypatch):
     reimport_while_people_register(monkeypatch)
 
     statuses, confirmed, waiting, entries = stored_state()
-    assert event_store().get(SLUG).title == "Nieuwe titel"  # the import did write
+    assert present(event_store().get(SLUG)).title == "Nieuwe titel"  # the import did write
     assert statuses == {"confirmed": SEATS, "waiting": PEOPLE - SEATS}
     assert (confirmed, waiting, entries) == (SEATS, PEOPLE - SEATS, PEOPLE - SEATS)
 
@@ -252,6 +255,6 @@ def test_negative_control_an_import_that_writes_the_whole_item_is_caught(seats, 
     reimport_while_people_register(monkeypatch)
 
     statuses, confirmed, waiting, _ = stored_state()
-    assert event_store().get(SLUG).title == "Nieuwe titel"
+    assert present(event_store().get(SLUG)).title == "Nieuwe titel"
     assert statuses == {"confirmed": SEATS, "waiting": PEOPLE - SEATS}
     assert (confirmed, waiting) == (0, 0)  # the counters went back to what the import read: the check above catches it

@@ -18,6 +18,7 @@ from chalicelib.registrations import service as registration
 from chalicelib.registrations.store import registration_store
 from tests.support.aws import sent_mail
 from tests.support.factories import in_days, registration_form
+from tests.support.stored import present
 
 
 def test_registrations_are_confirmed_until_full_then_wait_in_order(make_event):
@@ -25,7 +26,7 @@ def test_registrations_are_confirmed_until_full_then_wait_in_order(make_event):
     outcomes = [registration.register("netwerkbijeenkomst-test", registration_form(), "nl") for _ in range(4)]
 
     assert [o.registration.status for o in outcomes] == ["confirmed", "confirmed", "waiting", "waiting"]
-    event = event_store().get_meta("netwerkbijeenkomst-test")
+    event = present(event_store().get_meta("netwerkbijeenkomst-test"))
     assert (event.confirmed, event.waiting) == (2, 2)
     positions = [registration.find(o.registration.token)[2] for o in outcomes[2:]]
     assert positions == [1, 2]
@@ -59,7 +60,7 @@ def test_same_address_twice_makes_one_registration_and_resends_the_link(make_eve
     assert again.created is False
     assert again.registration.token == first.registration.token
     assert len(registration_store().list_for_event("netwerkbijeenkomst-test")) == 1
-    assert event_store().get_meta("netwerkbijeenkomst-test").confirmed == 1
+    assert present(event_store().get_meta("netwerkbijeenkomst-test")).confirmed == 1
     assert first.registration.token in sent_mail()[-1].body
 
 
@@ -74,7 +75,7 @@ def test_cancelling_frees_the_seat_for_the_first_in_line(make_event):
     assert cancelled.status == "cancelled"
     assert registration.find(first.token)[0].status == "confirmed"
     assert registration.find(second.token)[2] == 1  # moved up
-    event = event_store().get_meta("netwerkbijeenkomst-test")
+    event = present(event_store().get_meta("netwerkbijeenkomst-test"))
     assert (event.confirmed, event.waiting) == (1, 1)
     promoted_mail, cancelled_mail = sent_mail()[-2:]
     assert promoted_mail.destinations["ToAddresses"] == [first.email]
@@ -88,7 +89,7 @@ def test_cancelling_without_a_waiting_list_gives_the_seat_back(make_event):
     holder = registration.register("netwerkbijeenkomst-test", registration_form(), "nl").registration
     moves.cancel(holder.token)
 
-    assert event_store().get_meta("netwerkbijeenkomst-test").confirmed == 0
+    assert present(event_store().get_meta("netwerkbijeenkomst-test")).confirmed == 0
     newcomer = registration.register("netwerkbijeenkomst-test", registration_form(), "nl").registration
     assert newcomer.status == "confirmed"
 
@@ -100,7 +101,7 @@ def test_leaving_the_waiting_list(make_event):
 
     moves.cancel(waiting.token)
 
-    event = event_store().get_meta("netwerkbijeenkomst-test")
+    event = present(event_store().get_meta("netwerkbijeenkomst-test"))
     assert (event.confirmed, event.waiting) == (1, 0)
     assert registration_store().first_waiting("netwerkbijeenkomst-test", AttendanceMode.ON_SITE) is None
 
@@ -111,7 +112,7 @@ def test_cancelling_twice_is_refused(make_event):
     moves.cancel(reg.token)
     with pytest.raises(AlreadyCancelled):
         moves.cancel(reg.token)
-    assert event_store().get_meta("netwerkbijeenkomst-test").confirmed == 0
+    assert present(event_store().get_meta("netwerkbijeenkomst-test")).confirmed == 0
 
 
 def test_someone_who_cancelled_may_register_again(make_event):
@@ -124,7 +125,7 @@ def test_someone_who_cancelled_may_register_again(make_event):
 
     assert again.created is True
     assert again.registration.status == "confirmed"
-    assert event_store().get_meta("netwerkbijeenkomst-test").confirmed == 1
+    assert present(event_store().get_meta("netwerkbijeenkomst-test")).confirmed == 1
 
 
 def test_registration_closes_at_the_deadline(make_event, now):

@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 
+from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock
 from chalicelib.events.store import event_store
 from chalicelib.registrations import attendance, moves, retention
@@ -17,6 +18,7 @@ from chalicelib.registrations.seats import seat_store
 from chalicelib.registrations.store import registration_store
 from tests.support.accounts import make_account, sign_in
 from tests.support.factories import confirmed_attendees, registration_form
+from tests.support.stored import present
 from tests.support.web import FormSession
 
 SLUG = "netwerkbijeenkomst-test"
@@ -170,10 +172,10 @@ def _stale_check_in(slug: str) -> None:
     from chalicelib.registrations.seats import StaleRegistration
 
     reg = registration.register(slug, registration_form(email="dubbel@rotterdam.nl"), "nl").registration
-    read_by_both = registration_store().get(slug, reg.sk)
-    seat_store().set_attended(read_by_both, clock.now().isoformat(), {})
+    read_by_both = present(registration_store().get(slug, reg.sk))
+    seat_store().set_attended(read_by_both, clock.now().isoformat(), None)
     with contextlib.suppress(StaleRegistration):  # refused, as it should be; the negative control lets it through
-        seat_store().set_attended(read_by_both, clock.now().isoformat(), {})
+        seat_store().set_attended(read_by_both, clock.now().isoformat(), None)
 
 
 def test_a_check_in_from_a_stale_read_is_refused_and_counted_once(make_event):
@@ -189,7 +191,7 @@ def test_negative_control_without_the_list_key_condition_the_figures_drift(make_
     make_event()
     transact = SeatStore._transact
 
-    def unguarded(self: SeatStore, items: list, audit: object) -> None:
+    def unguarded(self: SeatStore, items: list, audit: AuditChange | None) -> None:
         for item in items:
             update = item.get("Update", {})
             if "GSI1SK = :was_listed" in update.get("ConditionExpression", ""):
@@ -218,7 +220,7 @@ def test_negative_control_one_item_cannot_hold_them(moto):
     from chalicelib.core import aws, config
     from chalicelib.core.dynamo import to_attrs
 
-    item = {"PK": f"EVENT#{SLUG}", "SK": "STATS"}
+    item: dict[str, object] = {"PK": f"EVENT#{SLUG}", "SK": "STATS"}
     item.update({f"org#{n:05d} " + "Gemeente met een heel lange naam " * 4: 1 for n in range(3000)})
     with pytest.raises(ClientError, match="size"):
         aws.dynamodb().put_item(TableName=config.table_name(), Item=to_attrs(item))

@@ -21,6 +21,7 @@ from chalicelib.registrations.store import registration_store
 from tests.support.accounts import last_link, make_account, sign_in
 from tests.support.aws import deliver_exports, deliver_mail, sent_mail
 from tests.support.factories import registration_form, store_event
+from tests.support.stored import present
 from tests.support.web import FormSession, csv_rows, download_export, xlsx_rows
 
 SLUG = "netwerkbijeenkomst-test"
@@ -82,20 +83,20 @@ def test_promote_needs_a_free_seat_and_is_atomic(organiser):
     response = organiser.post(f"{BASE}/aanmeldingen/{waiting.key}/promoveren", {})
     assert response.status_code == 409
     assert "Er is geen plaats vrij" in response.body.decode()
-    assert registration_store().get(SLUG, waiting.sk).status == "waiting"
-    assert (event_store().get(SLUG).confirmed, event_store().get(SLUG).waiting) == (3, 1)
+    assert present(registration_store().get(SLUG, waiting.sk)).status == "waiting"
+    assert (present(event_store().get(SLUG)).confirmed, present(event_store().get(SLUG)).waiting) == (3, 1)
 
     # raise the capacity, then give the place by hand
-    event = event_store().get(SLUG)
+    event = present(event_store().get(SLUG))
     event.capacity = 4
     store_event(event)
     page = organiser.get(f"{BASE}/aanmeldingen").body.decode()
     assert "Vrije plaatsen: 1. Op de wachtlijst: 1." in page
     assert f"/aanmeldingen/{waiting.key}/promoveren" in page
     assert organiser.post(f"{BASE}/aanmeldingen/{waiting.key}/promoveren", {}).status_code == 303
-    promoted = registration_store().get(SLUG, waiting.sk)
+    promoted = present(registration_store().get(SLUG, waiting.sk))
     assert (promoted.status, promoted.wait_key) == ("confirmed", "")
-    assert (event_store().get(SLUG).confirmed, event_store().get(SLUG).waiting) == (4, 0)
+    assert (present(event_store().get(SLUG)).confirmed, present(event_store().get(SLUG)).waiting) == (4, 0)
     assert registration_store().first_waiting(SLUG, AttendanceMode.ON_SITE) is None
     assert "Er is een plaats vrij" in sent_mail()[-1].subject
     assert "registration.promoted" in audit_actions()
@@ -114,9 +115,9 @@ def test_organiser_cancels_a_seat_which_goes_to_the_first_in_line(organiser):
     assert "De plaats gaat meteen naar de eerste op de wachtlijst." in question
     assert f'action="{BASE}/aanmeldingen/{seated[0].key}/annuleren"' in question
     assert organiser.post(f"{BASE}/aanmeldingen/{seated[0].key}/annuleren", {}).status_code == 303
-    assert registration_store().get(SLUG, seated[0].sk).status == "cancelled"
-    assert registration_store().get(SLUG, first_waiting.sk).status == "confirmed"
-    assert (event_store().get(SLUG).confirmed, event_store().get(SLUG).waiting) == (3, 1)
+    assert present(registration_store().get(SLUG, seated[0].sk)).status == "cancelled"
+    assert present(registration_store().get(SLUG, first_waiting.sk)).status == "confirmed"
+    assert (present(event_store().get(SLUG)).confirmed, present(event_store().get(SLUG)).waiting) == (3, 1)
     subjects = {m.destinations["ToAddresses"][0]: m.subject for m in sent_mail()[-2:]}
     assert subjects[seated[0].email].endswith("is geannuleerd")
     assert subjects[first_waiting.email].startswith("Er is een plaats vrij")
@@ -128,15 +129,15 @@ def test_organiser_cancels_a_seat_which_goes_to_the_first_in_line(organiser):
 
 
 def test_someone_checked_in_is_not_offered_for_cancelling(organiser):
-    present = register(name="Anna Aanwezig")
-    assert organiser.post(f"{BASE}/aanmeldingen/{present.key}/aanwezig", {}).status_code == 303
+    checked_in = register(name="Anna Aanwezig")
+    assert organiser.post(f"{BASE}/aanmeldingen/{checked_in.key}/aanwezig", {}).status_code == 303
     listing = organiser.get(f"{BASE}/aanmeldingen?status=attended").body.decode()
     assert "Anna Aanwezig" in listing
-    assert f"/aanmeldingen/{present.key}/annuleren" not in listing
-    refused = organiser.post(f"{BASE}/aanmeldingen/{present.key}/annuleren", {})
+    assert f"/aanmeldingen/{checked_in.key}/annuleren" not in listing
+    refused = organiser.post(f"{BASE}/aanmeldingen/{checked_in.key}/annuleren", {})
     assert refused.status_code == 409
     assert "Meld de persoon eerst afwezig" in refused.body.decode()
-    assert registration_store().get(SLUG, present.sk).status == "confirmed"
+    assert present(registration_store().get(SLUG, checked_in.sk)).status == "confirmed"
 
 
 HOSTILE = {
@@ -222,7 +223,7 @@ def test_confirmation_mail_carries_a_qr_code_of_the_personal_link(organiser):
     [png] = [p for p in message.walk() if p.get_content_type() == "image/png"]
     assert png["Content-ID"] == "<toegang-qr>"
     assert png.get_content()[:8] == b"\x89PNG\r\n\x1a\n"
-    html = message.get_body(("html",)).get_content()
+    html = present(message.get_body(("html",))).get_content()
     assert 'src="cid:toegang-qr"' in html
     assert f"/r/{reg.token}" in html
     # people on the waiting list get no QR code: they have no seat to check in to
@@ -244,7 +245,7 @@ def test_an_organiser_scanning_the_qr_code_checks_the_person_in(organiser, clien
     response = organiser.post(f"{BASE}/aanmeldingen/{reg.key}/aanwezig", {})
     assert response.status_code == 303
     assert response.headers["Location"] == f"{BASE}/inchecken?gedaan={reg.key}#inchecken"
-    assert registration_store().get(SLUG, reg.sk).attended_at is not None
+    assert present(registration_store().get(SLUG, reg.sk)).attended_at is not None
     assert "Scan Mij is aanwezig gemeld." in organiser.get(f"{BASE}/inchecken?gedaan={reg.key}").body.decode()
     assert "Scan Mij is aanwezig gemeld." in organiser.get(f"/r/{reg.token}").body.decode()
 
@@ -263,7 +264,7 @@ def test_check_in_page_search_undo_and_only_confirmed(organiser):
     assert organiser.post(f"{BASE}/aanmeldingen/{anna.key}/aanwezig", {}).status_code == 303
     assert "1 van de 3 bevestigde deelnemers is aanwezig." in organiser.get(f"{BASE}/inchecken").body.decode()
     assert organiser.post(f"{BASE}/aanmeldingen/{anna.key}/afwezig", {}).status_code == 303
-    assert registration_store().get(SLUG, anna.sk).attended_at is None
+    assert present(registration_store().get(SLUG, anna.sk)).attended_at is None
     assert organiser.post(f"{BASE}/aanmeldingen/{waiting.key}/aanwezig", {}).status_code == 409
     assert {"registration.attended", "registration.not_attended"} <= set(audit_actions())
 
@@ -344,7 +345,7 @@ def test_message_to_all_confirmed_attendees(organiser):
     assert all(m.subject == "Parkeren" and "<p>Parkeer bij het station.</p>" in m.body for m in mails)
     entry = next(e for e in audit_store().month("2026-11", 50).items if e.action == "event.messaged")
     assert entry.after == {"job": job_id, "kind": "attendee_message", "subject": "Parkeren"}
-    job = job_store().get(job_id)
+    job = present(job_store().get(job_id))
     assert (job.status, job.total, job.sent, job.failed) == ("done", 3, 3, 0)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from chalicelib.accounts.model import Account
+from chalicelib.accounts.model import Access, Account, AccountStatus
 from chalicelib.accounts.store import account_store
 from chalicelib.core import clock
 from tests.support.aws import deliver_sign_in_links, sent_mail
@@ -19,8 +19,8 @@ def make_account(email: str, access: str = "member", status: str = "approved", *
         organisation=fields.get("organisation", "Gemeente Rotterdam"),
         job=fields.get("job", "Beleidsadviseur OOV"),
         created_at=clock.now(),
-        status=status,
-        access=access,
+        status=AccountStatus(status),
+        access=Access(access),
         newsletter=fields.get("newsletter") == "yes",
     )
     account_store().create(account, 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.events.store import event_store
+from tests.support.stored import present
 
 BASE = "/beheer/bijeenkomsten"
 
@@ -31,7 +32,7 @@ def event_form(**overrides: str) -> dict[str, str]:
 
 
 def version(slug: str) -> str:
-    return str(event_store().get(slug).version)
+    return str(present(event_store().get(slug)).version)
 
 
 def minimal(**overrides):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections import Counter
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.core import aws, clock
 from chalicelib.core.config import TIMEZONE
@@ -14,6 +14,9 @@ from chalicelib.events.model import Event
 from chalicelib.events.parts import Slot, Speaker
 from chalicelib.registrations.store import registration_store
 from tests.support.aws import LOCAL_STAGE, NOW
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import WriteRequestTypeDef
 
 
 def build_event(**overrides: Any) -> Event:
@@ -61,7 +64,9 @@ def confirmed_attendees(count: int, slug: str = "netwerkbijeenkomst-test") -> li
         for i in range(count)
     ]
     for start in range(0, count, 25):
-        puts = [{"PutRequest": {"Item": to_attrs(r.to_item())}} for r in regs[start : start + 25]]
+        puts: list[WriteRequestTypeDef] = [
+            {"PutRequest": {"Item": to_attrs(r.to_item())}} for r in regs[start : start + 25]
+        ]
         aws.dynamodb().batch_write_item(RequestItems={LOCAL_STAGE["TABLE_NAME"]: puts})
     figures: Counter[str] = Counter()
     for reg in regs:

@@ -8,10 +8,19 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import EndpointConnectionError
+
+
+class Fault(TypedDict, total=False):
+    """What `fault` answers with, named once to pass along (`fault(client, operation, **THROTTLED)`)."""
+
+    code: str
+    status: int
+    reasons: list[str] | None
+    connection: bool
 
 
 @dataclass
@@ -69,7 +78,8 @@ def fault(
         if connection:
             raise EndpointConnectionError(endpoint_url=request.url)
         headers, body = _error_body(client.meta.service_model.protocol, code, reasons)
-        answered = AWSResponse(request.url, status, headers, _Raw(body))
+        # botocore makes its HeadersDict of any mapping; botocore-stubs ask for http.client's HTTPHeaders
+        answered = AWSResponse(request.url, status, headers, _Raw(body))  # type: ignore[arg-type]
         # In-process moto answers `before-send` too, after this hook, and would carry the call out
         # (botocore keeps the first answer but asks every handler): send it nowhere it recognises.
         request.url = "https://injected-fault.invalid/"

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from chalicelib.core import aws, clock, config
 from chalicelib.library import files, materials
-from chalicelib.library.model import Material
+from chalicelib.library.model import FileType, Material, MaterialAccess, MaterialStatus
 from tests.support.aws import deliver_index
 from tests.support.documents import pdf
 from tests.support.web import FormSession, upload_through_page
@@ -36,8 +36,8 @@ def put_material(
     material = Material(
         id=material_id,
         title=title or f"Materiaal voor {access}",
-        file_type="pdf",
-        access=access,
+        file_type=FileType.PDF,
+        access=MaterialAccess(access),
         date=datetime(2027, 3, 18).date(),
         object_key=key,
         size=len(PDF),
@@ -45,7 +45,7 @@ def put_material(
         uploaded_at=clock.now(),
         event_slug=event_slug,
         event_title="Netwerkbijeenkomst Maatschappelijk ongenoegen" if event_slug else "",
-        status=status,
+        status=MaterialStatus(status),
         themes=extra.get("themes", ("polarisatie",)),
         description=extra.get("description", ""),
         publish_from=extra.get("publish_from"),

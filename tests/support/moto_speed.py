@@ -59,11 +59,12 @@ class _CopyEachTableOnce:
 @contextmanager
 def _tables_copied_once() -> Iterator[None]:
     # moto server serves one request at a time (devtools/motoserver.py), and mock_aws one call at a time
-    dynamodb_models.copy = _CopyEachTableOnce()  # type: ignore[assignment]
+    # moto's module calls `copy.deepcopy` by that module name, which is swapped for the duration
+    dynamodb_models.copy = _CopyEachTableOnce()  # type: ignore[attr-defined, assignment]
     try:
         yield
     finally:
-        dynamodb_models.copy = copy
+        dynamodb_models.copy = copy  # type: ignore[attr-defined]
 
 
 def _transact_copying_once(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
@@ -72,7 +73,7 @@ def _transact_copying_once(self: DynamoDBBackend, transact_items: list[dict[str,
 
 
 def install() -> None:
-    DynamoResult.execute_result = _as_json  # type: ignore[method-assign]
+    DynamoResult.execute_result = _as_json  # type: ignore[method-assign, assignment]  # moto's own result, as JSON
     DynamoDBBackend.transact_write_items = _transact_copying_once  # type: ignore[method-assign]
 
 

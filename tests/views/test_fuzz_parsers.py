@@ -34,7 +34,7 @@ from chalicelib.core.paging import _decode
 from chalicelib.events.model import AttendanceMode
 from chalicelib.events.parts import Question, QuestionKind, Speaker
 from chalicelib.library import files, search_index
-from chalicelib.library.model import Material, MaterialAccess, MaterialStatus
+from chalicelib.library.model import FileType, Material, MaterialAccess, MaterialStatus
 from chalicelib.library.service import clean_filters
 from chalicelib.registrations.forms import clean_registration
 from chalicelib.views import http
@@ -248,7 +248,7 @@ def index() -> Iterator[sqlite3.Connection]:
         material = Material(
             id=f"_.{n:012x}",
             title=f"Radicalisering in de wijk {n}",
-            file_type="pdf",
+            file_type=FileType.PDF,
             access=access,
             date=date(2026, 9, 18),
             object_key="documents/x.pdf",

@@ -858,7 +858,7 @@ def report(name: str, run: Run, routes: int) -> str:
         "routes": routes,
         "values": len(run.categories),
         "categories": len(CATEGORIES),
-        "inputs": len({value for value in run.reached.values() for value in value}),
+        "inputs": len({value for values in run.reached.values() for value in values}),
         "requests": run.requests,
         "server errors": server_errors,
         "other findings": len(run.findings) - server_errors,

@@ -14,6 +14,7 @@ from chalicelib.library.store import library_store
 from tests.support.accounts import last_link, make_account, sign_in
 from tests.support.aws import deliver_index
 from tests.support.library import PDF, s3_objects
+from tests.support.stored import present
 from tests.support.web import FormSession, upload_through_page
 
 SLUG = "netwerkbijeenkomst-test"
@@ -51,10 +52,10 @@ def test_an_organiser_makes_a_member_organiser_and_back(organiser, client):
 
 
 def test_organisers_cannot_change_their_own_role(organiser):
-    own = account_store().get("org@zwijndrecht.nl").pk.removeprefix("ACCOUNT#")
+    own = present(account_store().get("org@zwijndrecht.nl")).pk.removeprefix("ACCOUNT#")
     response = organiser.post(f"/beheer/accounts/{own}/rol", {"access": "member"})
     assert response.status_code == 409
-    assert account_store().get("org@zwijndrecht.nl").access == "organiser"
+    assert present(account_store().get("org@zwijndrecht.nl")).access == "organiser"
 
 
 # -- the newsletter ------------------------------------------------------------------
@@ -101,7 +102,7 @@ def test_a_domain_added_by_an_organiser_approves_requests_at_once(organiser, cli
     }
     visitor.post("/account/aanvragen", request)
     visitor.post(f"/account/bevestigen/{last_link('sam@ridderkerk.nl', '/account/bevestigen')}", {})
-    assert account_store().get("sam@ridderkerk.nl").status == "approved"
+    assert present(account_store().get("sam@ridderkerk.nl")).status == "approved"
     # subdomains count, look-alikes do not
     from chalicelib.accounts import service as accounts
 
@@ -143,7 +144,7 @@ def upload_document(organiser: FormSession, event: str = "") -> str:
     """Upload with the form on the page, as the browser sends it to S3, and come back."""
     page = organiser.get("/beheer/documenten/nieuw")
     assert page.status_code == 200
-    title = event_store().get(event).title if event else "Geen"
+    title = present(event_store().get(event)).title if event else "Geen"
     key = upload_through_page(page.body.decode(), PDF, "Handreiking polarisatie.pdf", choice=title)
     response = organiser.get(f"/beheer/documenten/klaar?key={quote(key)}")
     assert response.status_code == 303, response.body
@@ -152,13 +153,13 @@ def upload_document(organiser: FormSession, event: str = "") -> str:
 
 def test_an_uploaded_document_is_a_draft_for_organisers_until_described(organiser, client):
     material_id = upload_document(organiser)
-    material = library_store().material(material_id)
+    material = present(library_store().material(material_id))
     assert (material.status, material.access, material.title) == ("draft", "organisers", "Handreiking polarisatie")
     assert material_id not in client.http.get("/kennisbank").body.decode()
 
     form = {"title": "Handreiking", "description": "Voor gemeenten.", "access": "public", "status": "published"}
     assert organiser.post(f"/beheer/materialen/{material_id}", {**form, "theme_0": "yes"}).status_code == 303
-    material = library_store().material(material_id)
+    material = present(library_store().material(material_id))
     assert (material.title, material.access, material.status, material.themes) == (
         "Handreiking",
         "public",
@@ -176,7 +177,7 @@ def test_a_key_naming_an_existing_material_or_an_unknown_event_is_no_new_documen
     """The form is signed for all of documents/: what a browser writes there is checked against what
     exists before anything is kept."""
     material_id = upload_document(organiser)
-    material = library_store().material(material_id)
+    material = present(library_store().material(material_id))
     for key in (f"documents/{material_id}/{'b' * 16}", f"documents/bestaat-niet.{'c' * 12}/{'d' * 16}"):
         aws.s3().put_object(Bucket=config.bucket_name(), Key=key, Body=PDF, ContentType="application/octet-stream")
         assert organiser.get(f"/beheer/documenten/klaar?key={quote(key)}").status_code == 404, key
@@ -219,7 +220,7 @@ def test_a_document_for_an_event_can_be_for_its_attendees(organiser):
     assert material_id.startswith(f"{SLUG}.")
     form = {"title": "Verslag", "access": "attendees", "status": "after_event"}
     assert organiser.post(f"/beheer/materialen/{material_id}", form).status_code == 303
-    material = library_store().material(material_id)
+    material = present(library_store().material(material_id))
     assert material.event_slug == SLUG
     assert material.publish_from is not None
 
@@ -264,7 +265,7 @@ def test_every_kind_of_organiser_change_is_audited(organiser, client):
     base = f"/beheer/bijeenkomsten/{SLUG}"
 
     def version() -> str:
-        return str(event_store().get(SLUG).version)
+        return str(present(event_store().get(SLUG)).version)
 
     organiser.post("/beheer/bijeenkomsten", event_form())
     organiser.post(base, event_form(version=version(), capacity="3"))

@@ -23,6 +23,7 @@ from devtools.page_types import open_mailed_link, sign_in
 from tests.support.browser import assert_accessible
 from tests.support.documents import pdf
 from tests.support.live import LivePortal
+from tests.support.stored import present
 
 pytestmark = pytest.mark.browser
 
@@ -518,7 +519,7 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
     visitor.get_by_role("link", name="Naar uw aanmelding").click()
     # fetched through the page's own context as the browser asks for it: headless Chromium cancelled the
     # click's download of this PDF here (cause not found; the .ics downloads above work)
-    href = visitor.get_by_role("link", name="Bewijs van deelname (PDF)").get_attribute("href")
+    href = present(visitor.get_by_role("link", name="Bewijs van deelname (PDF)").get_attribute("href"))
     pdf = visitor.request.get(href, headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert (pdf.status, pdf.headers["content-type"]) == (200, "application/pdf")
     assert pdf.body().startswith(b"%PDF-")
