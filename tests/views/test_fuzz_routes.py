@@ -988,8 +988,8 @@ def test_negative_control_the_checks_see_server_errors_and_broken_headers() -> N
 # The routes by area, each area in parts of about half a minute (interleaved, so that the slow routes
 # spread), so that no test comes near a minute and pytest-xdist can share them out.
 AREAS: dict[str, tuple[Callable[[str], bool], int]] = {
-    "public pages and API": (lambda route: not route.startswith("/beheer"), 2),
-    "organisers' event pages": (lambda route: route.startswith("/beheer/bijeenkomsten"), 4),
+    "public pages and API": (lambda route: not route.startswith("/beheer"), 3),
+    "organisers' event pages": (lambda route: route.startswith("/beheer/bijeenkomsten"), 5),
     "the rest of the workspace": (
         lambda route: route.startswith("/beheer") and not route.startswith("/beheer/bijeenkomsten"),
         2,
