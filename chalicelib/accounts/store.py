@@ -17,6 +17,7 @@ from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import (
     Item,
+    TableStore,
     TransactItem,
     cancellation_codes,
     from_attrs,
@@ -43,7 +44,6 @@ from chalicelib.core.keys import (
 from chalicelib.core.paging import Page, query_page
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import PutTypeDef, QueryInputTypeDef
 
 
@@ -68,11 +68,7 @@ def _is_condition_failure(error: ClientError) -> bool:
     return is_condition_failed(error) or is_cancelled(error)
 
 
-class AccountStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class AccountStore(TableStore):
     # -- accounts -------------------------------------------------------
 
     def get(self, email: str) -> Account | None:

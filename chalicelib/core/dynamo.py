@@ -47,6 +47,16 @@ class ExpressionAttributes(TypedDict, total=False, closed=True):
     ExpressionAttributeValues: Mapping[str, UniversalAttributeValueTypeDef]
 
 
+class TableStore:
+    """A repository over the single table: it receives its client and table name and never makes them,
+    so each capability's factory (`xxx_store()`) is the one place that wires it to this process's AWS,
+    and a test can hand it a mocked client."""
+
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
+        self._client = client
+        self._table = table
+
+
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 

@@ -7,21 +7,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import on_day, query_all, to_attrs
+from chalicelib.core.dynamo import TableStore, on_day, query_all, to_attrs
 from chalicelib.core.keys import EVENT_DATES_INDEX, EVENTS_INDEX
 from chalicelib.core.paging import Page, query_page
 from chalicelib.events.model import Event, EventStatus
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
 
-class EventListings:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class EventListings(TableStore):
     def published(self, *, after_key: str, upcoming: bool, limit: int, cursor: str | None) -> Page[Event]:
         """Published events from the sparse GSI1, by date: upcoming ascending, past descending."""
         operator = ">=" if upcoming else "<"

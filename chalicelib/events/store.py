@@ -16,6 +16,7 @@ from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import (
     Item,
+    TableStore,
     TransactItem,
     from_attrs,
     is_cancelled,
@@ -35,7 +36,6 @@ from chalicelib.events.model import SEAT_ATTRIBUTES, SEAT_COUNTERS, Event, Event
 from chalicelib.events.parts import Slot
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
 # One transaction holds 100 items: the event, its slots, a removed slot and the audit entry.
@@ -104,11 +104,7 @@ def _seats_refused(event: Event, stored: Item) -> CapacityBelowConfirmed | None:
     return None
 
 
-class EventStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class EventStore(TableStore):
     def get(self, slug: str) -> Event | None:
         """The event, its programme and what else is attached to it (its materials) in one Query: their
         sort keys start with '#'."""

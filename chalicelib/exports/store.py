@@ -9,20 +9,15 @@ from botocore.exceptions import ClientError
 
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import from_attrs, is_condition_failed, primary_key, to_attrs
+from chalicelib.core.dynamo import TableStore, from_attrs, is_condition_failed, primary_key, to_attrs
 from chalicelib.core.keys import EXPORT_SK, export_pk
 from chalicelib.exports.model import Export, ExportStatus
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import PutTypeDef
 
 
-class ExportStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class ExportStore(TableStore):
     def create(self, export: Export, audit: AuditChange) -> None:
         """The export and its audit entry, in one transaction."""
         put: PutTypeDef = {

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import Item, TransactItem, from_attrs, on_day, primary_key, query_all, to_attrs
+from chalicelib.core.dynamo import Item, TableStore, TransactItem, from_attrs, on_day, primary_key, query_all, to_attrs
 from chalicelib.core.keys import (
     LINK_SK,
     MATERIAL_PREFIX,
@@ -22,15 +22,10 @@ from chalicelib.core.paging import Page, query_page
 from chalicelib.library.model import InvitedSpeaker, Material
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
 
-class LibraryStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class LibraryStore(TableStore):
     # -- speakers -------------------------------------------------------
 
     def add_speaker(self, speaker: InvitedSpeaker, audit: AuditChange) -> str:

@@ -18,12 +18,11 @@ from botocore.exceptions import ClientError
 
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import from_attrs, is_cancelled, is_condition_failed, primary_key, to_attrs
+from chalicelib.core.dynamo import TableStore, from_attrs, is_cancelled, is_condition_failed, primary_key, to_attrs
 from chalicelib.core.keys import FAILED_PREFIX, JOB_SK, JOBS_INDEX, RECIPIENT_PREFIX, job_pk
 from chalicelib.mail.model import Failure, JobStatus, MailJob, RecipientState
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import PutTypeDef
 
 FAILURES_SHOWN = 200
@@ -35,11 +34,7 @@ class JobExists(Exception):
     """A job with this id was recorded already (a scheduled run that ran twice)."""
 
 
-class JobStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class JobStore(TableStore):
     def create(self, job: MailJob, audit: AuditChange) -> None:
         """The job and its audit entry, in one transaction; JobExists if the id is taken."""
         put: PutTypeDef = {

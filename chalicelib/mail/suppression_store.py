@@ -8,12 +8,11 @@ from botocore.exceptions import ClientError
 
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import from_attrs, is_cancelled, primary_key, to_attrs
+from chalicelib.core.dynamo import TableStore, from_attrs, is_cancelled, primary_key, to_attrs
 from chalicelib.core.keys import SUPPRESSED_INDEX, SUPPRESSED_PREFIX, SUPPRESSED_SK, suppressed_pk
 from chalicelib.mail.model import Suppression
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import DeleteTypeDef
 
 
@@ -21,11 +20,7 @@ class NotSuppressed(Exception):
     """The address is not on the list (lifted a moment ago by someone else)."""
 
 
-class SuppressionStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class SuppressionStore(TableStore):
     def put(self, entry: Suppression) -> None:
         """Add or renew an entry: a later bounce of the same address replaces the earlier one."""
         self._client.put_item(TableName=self._table, Item=to_attrs(entry.to_item()))

@@ -10,13 +10,12 @@ from botocore.exceptions import ClientError
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.config import TIMEZONE
-from chalicelib.core.dynamo import from_attrs, is_cancelled, primary_key, to_attrs
+from chalicelib.core.dynamo import TableStore, from_attrs, is_cancelled, primary_key, to_attrs
 from chalicelib.core.keys import NEWS_INDEX, NEWS_SK, news_pk
 from chalicelib.core.paging import Page, query_page
 from chalicelib.news.model import Article
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import PutTypeDef, QueryInputTypeDef
 
 
@@ -24,11 +23,7 @@ class SlugTaken(Exception):
     pass
 
 
-class NewsStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class NewsStore(TableStore):
     def get(self, slug: str) -> Article | None:
         response = self._client.get_item(TableName=self._table, Key=primary_key(news_pk(slug), NEWS_SK))
         return Article.from_item(from_attrs(response["Item"])) if "Item" in response else None

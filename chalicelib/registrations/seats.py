@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import (
+    TableStore,
     TransactItem,
     cancellation_codes,
     from_attrs,
@@ -32,9 +32,6 @@ from chalicelib.registrations import changes
 from chalicelib.registrations.lifecycle import RegistrationStatus
 from chalicelib.registrations.model import Registration
 from chalicelib.registrations.store import registration_store
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
 
 
 class SeatsTaken(Exception):
@@ -67,11 +64,7 @@ class DuplicateRegistration(Exception):
         self.existing = existing
 
 
-class SeatStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class SeatStore(TableStore):
     def add_confirmed(self, reg: Registration) -> None:
         """Take a seat of the registration's way of taking part (on location or online), if one is left."""
         condition = "#status = :published AND #confirmed < #capacity"

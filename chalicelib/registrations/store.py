@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import (
     Item,
+    TableStore,
     TransactItem,
     from_attrs,
     is_cancelled,
@@ -39,15 +40,10 @@ from chalicelib.events.model import AttendanceMode
 from chalicelib.registrations.model import Registration
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
 
-class RegistrationStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class RegistrationStore(TableStore):
     # -- reading --------------------------------------------------------
 
     def by_token(self, token: str) -> Registration | None:
