@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from botocore.exceptions import ClientError
-
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import TableStore, TransactItem, is_cancelled, primary_key, to_attrs
+from chalicelib.core.dynamo import TableStore, TransactItem, primary_key, refused_as, to_attrs
 from chalicelib.core.keys import rate_key
 
 
@@ -29,12 +27,8 @@ class AttemptStore(TableStore):
             }
             for scope, limit in scopes.items()
         ]
-        try:
+        with refused_as(OverLimit):
             self._client.transact_write_items(TransactItems=items)
-        except ClientError as error:
-            if is_cancelled(error):
-                raise OverLimit() from error
-            raise  # a conflict or throttling: a 503 "try again" (core/faults.py), not "too many attempts"
 
 
 def attempt_store() -> AttemptStore:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import Item, TableStore, from_attrs, is_cancelled, primary_key, query_all, to_attrs
+from chalicelib.core.dynamo import (
+    Item,
+    TableStore,
+    from_attrs,
+    is_cancelled,
+    primary_key,
+    to_attrs,
+    with_prefix,
+)
 from chalicelib.core.keys import ANSWER_PREFIX, RESULTS_SK, evaluation_pk, event_pk
 from chalicelib.evaluations.model import Answer
 from chalicelib.registrations.lifecycle import RegistrationStatus
@@ -66,12 +74,7 @@ class EvaluationStore(TableStore):
 
     def answers(self, slug: str) -> list[Answer]:
         """Every answer (the remarks, the CSV): one Query, paginated."""
-        items = query_all(
-            self._client,
-            TableName=self._table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :answer)",
-            ExpressionAttributeValues=to_attrs({":pk": evaluation_pk(slug), ":answer": ANSWER_PREFIX}),
-        )
+        items = with_prefix(self._client, self._table, evaluation_pk(slug), ANSWER_PREFIX)
         return [Answer.from_item(i) for i in items]
 
 

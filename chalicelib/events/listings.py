@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import TableStore, on_day, query_all, to_attrs
+from chalicelib.core.dynamo import TableStore, of_partition, on_day, query_all, to_attrs
 from chalicelib.core.keys import EVENT_DATES_INDEX, EVENTS_INDEX
 from chalicelib.core.paging import Page, query_page
 from chalicelib.events.model import Event, EventStatus
@@ -89,13 +89,7 @@ class EventListings(TableStore):
             EVENTS_INDEX,
             *(f"{EVENTS_INDEX}#{s}" for s in (EventStatus.DRAFT, EventStatus.CANCELLED)),
         ):
-            items = query_all(
-                self._client,
-                TableName=self._table,
-                IndexName="GSI1",
-                KeyConditionExpression="GSI1PK = :pk",
-                ExpressionAttributeValues=to_attrs({":pk": partition}),
-            )
+            items = of_partition(self._client, self._table, "GSI1", partition)
             events += [Event.from_item(i) for i in items]
         return sorted(events, key=lambda e: (e.date, e.start), reverse=True)
 

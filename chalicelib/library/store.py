@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING
 
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import Item, TableStore, TransactItem, from_attrs, on_day, primary_key, query_all, to_attrs
+from chalicelib.core.dynamo import (
+    Item,
+    TableStore,
+    TransactItem,
+    from_attrs,
+    of_partition,
+    on_day,
+    primary_key,
+    to_attrs,
+)
 from chalicelib.core.keys import (
     LINK_SK,
     MATERIAL_PREFIX,
@@ -126,14 +135,7 @@ class LibraryStore(TableStore):
 
     def all_materials(self) -> list[Material]:
         """Every material, newest first (GSI1 'MATERIALS'), for the index worker's rebuild. Paginates."""
-        items = query_all(
-            self._client,
-            TableName=self._table,
-            IndexName="GSI1",
-            KeyConditionExpression="GSI1PK = :pk",
-            ExpressionAttributeValues=to_attrs({":pk": MATERIALS_INDEX}),
-            ScanIndexForward=False,
-        )
+        items = of_partition(self._client, self._table, "GSI1", MATERIALS_INDEX, newest_first=True)
         return [Material.from_item(i) for i in items]
 
     def visible_on(self, day: str) -> list[Material]:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
-
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import TableStore, from_attrs, is_cancelled, primary_key, to_attrs
+from chalicelib.core.dynamo import TableStore, batch_get_all, from_attrs, primary_key, refused_as, to_attrs
 from chalicelib.core.keys import SUPPRESSED_INDEX, SUPPRESSED_PREFIX, SUPPRESSED_SK, suppressed_pk
 from chalicelib.mail.model import Suppression
 
@@ -33,15 +31,8 @@ class SuppressionStore(TableStore):
     def among(self, keys: list[str]) -> set[str]:
         """Which of these address keys are suppressed: one BatchGetItem for up to 100 keys."""
         wanted = [primary_key(suppressed_pk(key), SUPPRESSED_SK) for key in dict.fromkeys(keys)]
-        found: set[str] = set()
-        while wanted:
-            response = self._client.batch_get_item(
-                RequestItems={self._table: {"Keys": wanted, "ProjectionExpression": "PK"}}
-            )
-            for raw in response["Responses"].get(self._table, []):
-                found.add(from_attrs(raw)["PK"].removeprefix(SUPPRESSED_PREFIX))
-            wanted = response.get("UnprocessedKeys", {}).get(self._table, {"Keys": []})["Keys"]
-        return found
+        found = batch_get_all(self._client, self._table, wanted, ProjectionExpression="PK")
+        return {item["PK"].removeprefix(SUPPRESSED_PREFIX) for item in found}
 
     def newest(self, limit: int) -> list[Suppression]:
         """The most recent entries first: one Query of GSI1."""
@@ -62,12 +53,8 @@ class SuppressionStore(TableStore):
             "Key": primary_key(suppressed_pk(key), SUPPRESSED_SK),
             "ConditionExpression": "attribute_exists(PK)",
         }
-        try:
+        with refused_as(NotSuppressed):
             self._client.transact_write_items(TransactItems=[{"Delete": delete}, audit_put(self._table, audit)])
-        except ClientError as error:
-            if is_cancelled(error):
-                raise NotSuppressed() from error
-            raise
 
 
 def suppression_store() -> SuppressionStore:

@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
-
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.config import TIMEZONE
-from chalicelib.core.dynamo import TableStore, from_attrs, is_cancelled, primary_key, to_attrs
+from chalicelib.core.dynamo import TableStore, from_attrs, primary_key, refused_as, to_attrs
 from chalicelib.core.keys import NEWS_INDEX, NEWS_SK, news_pk
 from chalicelib.core.paging import Page, query_page
 from chalicelib.news.model import Article
@@ -49,12 +47,8 @@ class NewsStore(TableStore):
         put: PutTypeDef = {"TableName": self._table, "Item": to_attrs(article.to_item())}
         if new:
             put["ConditionExpression"] = "attribute_not_exists(PK)"
-        try:
+        with refused_as(SlugTaken):
             self._client.transact_write_items(TransactItems=[{"Put": put}, audit_put(self._table, audit)])
-        except ClientError as error:
-            if is_cancelled(error):  # the slug's condition failed; a conflict or throttling is a 503
-                raise SlugTaken() from error
-            raise
 
     def delete(self, slug: str, audit: AuditChange) -> None:
         self._client.transact_write_items(

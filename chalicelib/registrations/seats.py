@@ -23,6 +23,7 @@ from chalicelib.core.dynamo import (
     is_cancelled,
     old_item,
     primary_key,
+    refused_as,
     to_attrs,
 )
 from chalicelib.core.keys import EVENT_SK, TOKEN_SK, event_pk, token_pk
@@ -215,12 +216,8 @@ class SeatStore(TableStore):
     def _transact(self, items: list[TransactItem], audit: AuditChange | None) -> None:
         if audit:
             items.append(audit_put(self._table, audit))
-        try:
+        with refused_as(StaleRegistration):
             self._client.transact_write_items(TransactItems=items)
-        except ClientError as error:
-            if is_cancelled(error):
-                raise StaleRegistration() from error
-            raise
 
     # -- organisers -----------------------------------------------------
 
