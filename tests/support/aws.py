@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.core.models import DEFAULT_ACCOUNT_ID
@@ -136,6 +137,17 @@ def sent_mail() -> list[Mail]:
         parsed = outbox.parse(vars(message))
         mails.append(Mail({"ToAddresses": parsed.to.split(", ")}, parsed.subject, parsed.html, message.raw_data))
     return mails
+
+
+@contextmanager
+def hooked(client: BaseClient, event: str, handler: Callable[..., None]) -> Iterator[None]:
+    """A botocore hook on the client (to see or to rewrite its requests) for the block only: the portal's
+    clients live as long as the process, so a hook left behind would reach every later test."""
+    client.meta.events.register(event, handler)
+    try:
+        yield
+    finally:
+        client.meta.events.unregister(event, handler)
 
 
 _MOTO = mock_aws()
