@@ -25,6 +25,7 @@ from chalicelib.core.dynamo import (
     is_refused,
     of_partition,
     old_item,
+    partition_query,
     primary_key,
     query_all,
     refused_as,
@@ -142,13 +143,7 @@ class AccountStore(TableStore):
     def of_status(self, status: str, limit: int, cursor: str | None) -> Page[Account]:
         """One page of the accounts with this status, newest first: one Query of GSI1 (the page says
         when there are more, so no account is hidden from the organisers)."""
-        params: QueryInputTypeDef = {
-            "TableName": self._table,
-            "IndexName": "GSI1",
-            "KeyConditionExpression": "GSI1PK = :pk",
-            "ExpressionAttributeValues": to_attrs({":pk": accounts_index(status)}),
-            "ScanIndexForward": False,
-        }
+        params = partition_query(self._table, "GSI1", accounts_index(status), newest_first=True)
         items, after = query_page(self._client, params, limit, cursor, scope=f"accounts#{status}")
         return Page([Account.from_item(item) for item in items], after)
 

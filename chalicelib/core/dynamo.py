@@ -132,11 +132,12 @@ def with_prefix(
     return query_all(client, **params)
 
 
-def of_partition(
-    client: DynamoDBClient, table: str, index: Literal["GSI1", "GSI2"], partition: str, *, newest_first: bool = False
-) -> list[Item]:
-    """Every item of one partition of a GSI (its key is GSI1PK or GSI2PK), by its sort key: ascending,
-    or descending with `newest_first`. One Query, paginated."""
+def partition_query(
+    table: str, index: Literal["GSI1", "GSI2"], partition: str, *, newest_first: bool = False
+) -> QueryInputTypeDef:
+    """The Query of one partition of a GSI (its key is GSI1PK or GSI2PK), by its sort key: ascending,
+    or descending with `newest_first`; to send whole (of_partition), a page at a time (core/paging.py)
+    or with a Limit."""
     params: QueryInputTypeDef = {
         "TableName": table,
         "IndexName": index,
@@ -145,7 +146,14 @@ def of_partition(
     }
     if newest_first:
         params["ScanIndexForward"] = False
-    return query_all(client, **params)
+    return params
+
+
+def of_partition(
+    client: DynamoDBClient, table: str, index: Literal["GSI1", "GSI2"], partition: str, *, newest_first: bool = False
+) -> list[Item]:
+    """Every item of one partition of a GSI (partition_query). One Query, paginated."""
+    return query_all(client, **partition_query(table, index, partition, newest_first=newest_first))
 
 
 def on_day(client: DynamoDBClient, table: str, partition: str, day: str) -> list[Item]:

@@ -5,15 +5,7 @@ from __future__ import annotations
 from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import (
-    Item,
-    TableStore,
-    from_attrs,
-    is_cancelled,
-    primary_key,
-    to_attrs,
-    with_prefix,
-)
+from chalicelib.core.dynamo import Item, TableStore, from_attrs, is_cancelled, primary_key, to_attrs, with_prefix
 from chalicelib.core.keys import ANSWER_PREFIX, RESULTS_SK, evaluation_pk, event_pk
 from chalicelib.evaluations.model import Answer
 from chalicelib.registrations.lifecycle import RegistrationStatus

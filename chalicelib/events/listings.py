@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import TableStore, of_partition, on_day, query_all, to_attrs
+from chalicelib.core.dynamo import TableStore, of_partition, on_day, partition_query, query_all, to_attrs
 from chalicelib.core.keys import EVENT_DATES_INDEX, EVENTS_INDEX
 from chalicelib.core.paging import Page, query_page
 from chalicelib.events.model import Event, EventStatus
@@ -72,13 +72,7 @@ class EventListings(TableStore):
     def of_status(self, status: EventStatus, limit: int, cursor: str | None) -> Page[Event]:
         """One page of the events with a status, newest first (organisers' list): one Query of GSI1."""
         partition = EVENTS_INDEX if status == EventStatus.PUBLISHED else f"{EVENTS_INDEX}#{status}"
-        params: QueryInputTypeDef = {
-            "TableName": self._table,
-            "IndexName": "GSI1",
-            "KeyConditionExpression": "GSI1PK = :pk",
-            "ExpressionAttributeValues": to_attrs({":pk": partition}),
-            "ScanIndexForward": False,
-        }
+        params = partition_query(self._table, "GSI1", partition, newest_first=True)
         items, after = query_page(self._client, params, limit, cursor, scope=f"events#{status}")
         return Page([Event.from_item(item) for item in items], after)
 

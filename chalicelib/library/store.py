@@ -14,6 +14,7 @@ from chalicelib.core.dynamo import (
     from_attrs,
     of_partition,
     on_day,
+    partition_query,
     primary_key,
     to_attrs,
 )
@@ -31,7 +32,7 @@ from chalicelib.core.paging import Page, query_page
 from chalicelib.library.model import InvitedSpeaker, Material
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
+    pass
 
 
 class LibraryStore(TableStore):
@@ -123,13 +124,7 @@ class LibraryStore(TableStore):
 
     def newest(self, limit: int, cursor: str | None) -> Page[Material]:
         """One page of every material, drafts too, newest first (organisers' list): one Query of GSI1."""
-        params: QueryInputTypeDef = {
-            "TableName": self._table,
-            "IndexName": "GSI1",
-            "KeyConditionExpression": "GSI1PK = :pk",
-            "ExpressionAttributeValues": to_attrs({":pk": MATERIALS_INDEX}),
-            "ScanIndexForward": False,
-        }
+        params = partition_query(self._table, "GSI1", MATERIALS_INDEX, newest_first=True)
         items, after = query_page(self._client, params, limit, cursor, scope="materials")
         return Page([Material.from_item(item) for item in items], after)
 

@@ -21,6 +21,7 @@ from chalicelib.core.dynamo import (
     applied,
     batch_get_all,
     from_attrs,
+    partition_query,
     primary_key,
     refused_as,
     to_attrs,
@@ -29,7 +30,7 @@ from chalicelib.core.keys import FAILED_PREFIX, JOB_SK, JOBS_INDEX, RECIPIENT_PR
 from chalicelib.mail.model import Failure, JobStatus, MailJob, RecipientState
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.type_defs import PutTypeDef
+    from mypy_boto3_dynamodb.type_defs import PutTypeDef, QueryInputTypeDef
 
 FAILURES_SHOWN = 200
 # the states a recipient ends in, each with its counter on the job
@@ -60,14 +61,11 @@ class JobStore(TableStore):
 
     def recent(self, limit: int) -> list[MailJob]:
         """The newest jobs first: one Query of GSI1."""
-        response = self._client.query(
-            TableName=self._table,
-            IndexName="GSI1",
-            KeyConditionExpression="GSI1PK = :pk",
-            ExpressionAttributeValues=to_attrs({":pk": JOBS_INDEX}),
-            ScanIndexForward=False,
-            Limit=limit,
-        )
+        request: QueryInputTypeDef = {
+            **partition_query(self._table, "GSI1", JOBS_INDEX, newest_first=True),
+            "Limit": limit,
+        }
+        response = self._client.query(**request)
         return [MailJob.from_item(from_attrs(item)) for item in response["Items"]]
 
     def start_sending(self, job_id: str, total: int) -> None:

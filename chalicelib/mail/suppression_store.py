@@ -6,12 +6,20 @@ from typing import TYPE_CHECKING
 
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import TableStore, batch_get_all, from_attrs, primary_key, refused_as, to_attrs
+from chalicelib.core.dynamo import (
+    TableStore,
+    batch_get_all,
+    from_attrs,
+    partition_query,
+    primary_key,
+    refused_as,
+    to_attrs,
+)
 from chalicelib.core.keys import SUPPRESSED_INDEX, SUPPRESSED_PREFIX, SUPPRESSED_SK, suppressed_pk
 from chalicelib.mail.model import Suppression
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.type_defs import DeleteTypeDef
+    from mypy_boto3_dynamodb.type_defs import DeleteTypeDef, QueryInputTypeDef
 
 
 class NotSuppressed(Exception):
@@ -36,14 +44,11 @@ class SuppressionStore(TableStore):
 
     def newest(self, limit: int) -> list[Suppression]:
         """The most recent entries first: one Query of GSI1."""
-        response = self._client.query(
-            TableName=self._table,
-            IndexName="GSI1",
-            KeyConditionExpression="GSI1PK = :pk",
-            ExpressionAttributeValues=to_attrs({":pk": SUPPRESSED_INDEX}),
-            ScanIndexForward=False,
-            Limit=limit,
-        )
+        request: QueryInputTypeDef = {
+            **partition_query(self._table, "GSI1", SUPPRESSED_INDEX, newest_first=True),
+            "Limit": limit,
+        }
+        response = self._client.query(**request)
         return [Suppression.from_item(from_attrs(item)) for item in response["Items"]]
 
     def lift(self, key: str, audit: AuditChange) -> None:
