@@ -79,6 +79,16 @@ def empty_resources() -> None:
 # one transaction, the mail. The same for a new registration and for an address registered already.
 REGISTERING_CALLS = {"dynamodb.GetItem": 1, "dynamodb.TransactWriteItems": 2, "ses.SendRawEmail": 1}
 
+# An organiser starts a job about an event (an export, a message to its attendees): the session, the
+# event, one transaction (the job and its audit entry), one SQS message. Nothing grows with the people
+# it concerns: the worker reads them.
+STARTING_A_JOB_CALLS = {
+    "dynamodb.BatchGetItem": 1,
+    "dynamodb.Query": 1,
+    "dynamodb.TransactWriteItems": 1,
+    "sqs.SendMessage": 1,
+}
+
 
 def deliver_mail() -> int:
     """Run the mail worker until the queue is empty, through the handler Lambda calls; the messages handled."""
