@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from botocore.exceptions import ClientError
-
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import TransactItem, is_cancelled, primary_key, to_attrs
+from chalicelib.core.dynamo import TableStore, TransactItem, primary_key, refused_as, to_attrs
 from chalicelib.core.keys import rate_key
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
 
 
 class OverLimit(Exception):
     """One of the scopes had its limit of attempts in this window already."""
 
 
-class AttemptStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class AttemptStore(TableStore):
     def add(self, scopes: dict[str, int], window: int, expires: int) -> None:
         """One more attempt in each scope ({scope: limit}) of the window starting at `window` (epoch
         seconds), in one transaction: either every counter goes up or none does (OverLimit)."""
@@ -38,12 +27,8 @@ class AttemptStore:
             }
             for scope, limit in scopes.items()
         ]
-        try:
+        with refused_as(OverLimit):
             self._client.transact_write_items(TransactItems=items)
-        except ClientError as error:
-            if is_cancelled(error):
-                raise OverLimit() from error
-            raise  # a conflict or throttling: a 503 "try again" (core/faults.py), not "too many attempts"
 
 
 def attempt_store() -> AttemptStore:

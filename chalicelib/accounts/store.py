@@ -17,15 +17,20 @@ from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import (
     Item,
+    TableStore,
     TransactItem,
     cancellation_codes,
     from_attrs,
     is_cancelled,
-    is_condition_failed,
+    is_refused,
+    of_partition,
     old_item,
+    partition_query,
     primary_key,
     query_all,
+    refused_as,
     to_attrs,
+    with_prefix,
 )
 from chalicelib.core.errors import ServiceBusy
 from chalicelib.core.keys import (
@@ -43,7 +48,6 @@ from chalicelib.core.keys import (
 from chalicelib.core.paging import Page, query_page
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import PutTypeDef, QueryInputTypeDef
 
 
@@ -64,15 +68,7 @@ class LinkUnusable(Exception):
 _DOMAINS_KEY = primary_key(*TRUSTED_DOMAINS)
 
 
-def _is_condition_failure(error: ClientError) -> bool:
-    return is_condition_failed(error) or is_cancelled(error)
-
-
-class AccountStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class AccountStore(TableStore):
     # -- accounts -------------------------------------------------------
 
     def get(self, email: str) -> Account | None:
@@ -131,33 +127,23 @@ class AccountStore:
             self._client.transact_write_items(TransactItems=items)
         except ClientError as error:
             account.version = expected
-            if _is_condition_failure(error):
+            if is_refused(error):
                 raise StaleAccount() from error
             raise
 
     def delete(self, account: Account) -> None:
-        try:
+        with refused_as(StaleAccount):
             self._client.delete_item(
                 TableName=self._table,
                 Key=primary_key(account.pk, ACCOUNT_SK),
                 ConditionExpression="version = :v",
                 ExpressionAttributeValues=to_attrs({":v": account.version}),
             )
-        except ClientError as error:
-            if _is_condition_failure(error):
-                raise StaleAccount() from error
-            raise
 
     def of_status(self, status: str, limit: int, cursor: str | None) -> Page[Account]:
         """One page of the accounts with this status, newest first: one Query of GSI1 (the page says
         when there are more, so no account is hidden from the organisers)."""
-        params: QueryInputTypeDef = {
-            "TableName": self._table,
-            "IndexName": "GSI1",
-            "KeyConditionExpression": "GSI1PK = :pk",
-            "ExpressionAttributeValues": to_attrs({":pk": accounts_index(status)}),
-            "ScanIndexForward": False,
-        }
+        params = partition_query(self._table, "GSI1", accounts_index(status), newest_first=True)
         items, after = query_page(self._client, params, limit, cursor, scope=f"accounts#{status}")
         return Page([Account.from_item(item) for item in items], after)
 
@@ -180,13 +166,7 @@ class AccountStore:
 
     def subscribers(self) -> list[Account]:
         """Approved accounts that want the newsletter, by address; paginates."""
-        items = query_all(
-            self._client,
-            TableName=self._table,
-            IndexName="GSI2",
-            KeyConditionExpression="GSI2PK = :pk",
-            ExpressionAttributeValues=to_attrs({":pk": NEWSLETTER_INDEX}),
-        )
+        items = of_partition(self._client, self._table, "GSI2", NEWSLETTER_INDEX)
         return [Account.from_item(i) for i in items]
 
     def followers(self) -> list[Account]:
@@ -224,7 +204,7 @@ class AccountStore:
 
     def use_link(self, purpose: str, token: str, now: int) -> tuple[str, str]:
         """Mark the link used, once; return (account key, next path) or raise LinkUnusable."""
-        try:
+        with refused_as(LinkUnusable):
             response = self._client.update_item(
                 TableName=self._table,
                 Key=primary_key(link_pk(purpose, token), LINK_SK),
@@ -233,10 +213,6 @@ class AccountStore:
                 ExpressionAttributeValues=to_attrs({":now": now}),
                 ReturnValues="ALL_NEW",
             )
-        except ClientError as error:
-            if _is_condition_failure(error):
-                raise LinkUnusable() from error
-            raise
         link = from_attrs(response["Attributes"])
         return link["account"], link.get("next", "/")
 
@@ -312,13 +288,7 @@ class AccountStore:
 
     def delete_sessions(self, account: Account) -> int:
         """Remove every session of an account (their epoch already ends them; this tidies up)."""
-        found = query_all(
-            self._client,
-            TableName=self._table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :session)",
-            ExpressionAttributeValues=to_attrs({":pk": account.pk, ":session": SESSION_PREFIX}),
-            ProjectionExpression="PK, SK",
-        )
+        found = with_prefix(self._client, self._table, account.pk, SESSION_PREFIX, projection="PK, SK")
         for item in found:
             self._client.delete_item(TableName=self._table, Key=primary_key(item["PK"], item["SK"]))
         return len(found)
@@ -340,12 +310,8 @@ class AccountStore:
         }
         if before:
             put["ExpressionAttributeValues"] = to_attrs({":before": before})
-        try:
+        with refused_as(StaleAccount):
             self._client.transact_write_items(TransactItems=[{"Put": put}, audit_put(self._table, audit)])
-        except ClientError as error:
-            if is_cancelled(error):
-                raise StaleAccount() from error
-            raise
 
 
 def account_store() -> AccountStore:

@@ -12,12 +12,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import Item, TransactItem, to_attrs
+from chalicelib.core.dynamo import Item, TableStore, TransactItem, to_attrs
 from chalicelib.core.keys import audit_pk
 from chalicelib.core.paging import Page, query_page
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
 
@@ -73,11 +72,7 @@ class AuditEntry:
         )
 
 
-class AuditStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class AuditStore(TableStore):
     def put(self, change: AuditChange) -> None:
         """For changes that are a single write anyway (a download, a sent message)."""
         self._client.put_item(TableName=self._table, Item=to_attrs(change.to_item()))

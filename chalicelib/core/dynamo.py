@@ -1,5 +1,6 @@
 """Plain values <-> DynamoDB attribute values: items, primary keys, expression values, paged Queries,
-and the reasons a transaction was cancelled.
+and the reasons a transaction was cancelled; the base of the repositories, the reads they all make
+(a partition by prefix, a GSI partition, a batch of keys), and what a write whose condition failed means.
 
 The repositories use the low-level client (thread-safe, and the only API with
 transactions); these helpers are the one place that writes its type descriptors.
@@ -8,9 +9,10 @@ transactions); these helpers are the one place that writes its type descriptors.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
@@ -45,6 +47,24 @@ class ExpressionAttributes(TypedDict, total=False, closed=True):
 
     ExpressionAttributeNames: Mapping[str, str]
     ExpressionAttributeValues: Mapping[str, UniversalAttributeValueTypeDef]
+
+
+class TableStore:
+    """A repository over the single table: it receives its client and table name and never makes them,
+    so each capability's factory (`xxx_store()`) is the one place that wires it to this process's AWS,
+    and a test can hand it a mocked client."""
+
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
+        self._client = client
+        self._table = table
+
+
+class BatchRead(TypedDict, total=False, closed=True):
+    """How a BatchGetItem reads its keys; closed, so it can be spread into the request."""
+
+    ConsistentRead: bool
+    ProjectionExpression: str
+    ExpressionAttributeNames: Mapping[str, str]
 
 
 _serializer = TypeSerializer()
@@ -95,6 +115,47 @@ def from_attrs(attrs: Mapping[str, AttributeValueTypeDef]) -> Item:
     return {k: _plain(_deserializer.deserialize(v)) for k, v in attrs.items()}
 
 
+def with_prefix(
+    client: DynamoDBClient, table: str, pk: str, prefix: str, *, consistent: bool = False, projection: str = ""
+) -> list[Item]:
+    """The items of partition `pk` whose sort key begins with `prefix`, in sort-key order. One Query,
+    paginated; `consistent` for a read that must see the writes just made."""
+    params: QueryInputTypeDef = {
+        "TableName": table,
+        "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
+        "ExpressionAttributeValues": to_attrs({":pk": pk, ":prefix": prefix}),
+    }
+    if consistent:
+        params["ConsistentRead"] = True
+    if projection:
+        params["ProjectionExpression"] = projection
+    return query_all(client, **params)
+
+
+def partition_query(
+    table: str, index: Literal["GSI1", "GSI2"], partition: str, *, newest_first: bool = False
+) -> QueryInputTypeDef:
+    """The Query of one partition of a GSI (its key is GSI1PK or GSI2PK), by its sort key: ascending,
+    or descending with `newest_first`; to send whole (of_partition), a page at a time (core/paging.py)
+    or with a Limit."""
+    params: QueryInputTypeDef = {
+        "TableName": table,
+        "IndexName": index,
+        "KeyConditionExpression": f"{index}PK = :pk",
+        "ExpressionAttributeValues": to_attrs({":pk": partition}),
+    }
+    if newest_first:
+        params["ScanIndexForward"] = False
+    return params
+
+
+def of_partition(
+    client: DynamoDBClient, table: str, index: Literal["GSI1", "GSI2"], partition: str, *, newest_first: bool = False
+) -> list[Item]:
+    """Every item of one partition of a GSI (partition_query). One Query, paginated."""
+    return query_all(client, **partition_query(table, index, partition, newest_first=newest_first))
+
+
 def on_day(client: DynamoDBClient, table: str, partition: str, day: str) -> list[Item]:
     """The items of a GSI1 partition whose GSI3 sort key is a moment on `day` (YYYY-MM-DD, the
     network's clock: see clock.local_time). One Query, paginated."""
@@ -132,6 +193,50 @@ def is_cancelled(error: ClientError) -> bool:
     return error.response["Error"][
         "Code"
     ] == "TransactionCanceledException" and "ConditionalCheckFailed" in cancellation_codes(error)
+
+
+def is_refused(error: ClientError) -> bool:
+    """A write's condition did not hold, whether a single write's or one in a transaction (each kind of
+    write raises only its own of the two)."""
+    return is_condition_failed(error) or is_cancelled(error)
+
+
+@contextmanager
+def refused_as(refusal: Callable[[], Exception]) -> Iterator[None]:
+    """Within it, a write whose condition did not hold raises `refusal()`, the repository's answer about
+    the data. Any other error (a conflict, throttling: core/faults.py) propagates as the fault it is."""
+    try:
+        yield
+    except ClientError as error:
+        if is_refused(error):
+            raise refusal() from error
+        raise
+
+
+def applied(write: Callable[[], object]) -> bool:
+    """Make a conditional write: False if its condition did not hold (nothing changed: the usual outcome
+    of a repeat, or of a race lost), True if it was made. Any other error propagates."""
+    try:
+        write()
+    except ClientError as error:
+        if is_refused(error):
+            return False
+        raise
+    return True
+
+
+def batch_get_all(client: DynamoDBClient, table: str, keys: Sequence[Attrs], **read: Unpack[BatchRead]) -> list[Item]:
+    """The items stored under these keys, one BatchGetItem per 100 (its limit), asking again for what
+    DynamoDB left unprocessed until it has given them all. A key with no item is left out; the order is
+    DynamoDB's."""
+    items: list[Item] = []
+    for start in range(0, len(keys), 100):
+        wanted: Sequence[Mapping[str, UniversalAttributeValueTypeDef]] = keys[start : start + 100]
+        while wanted:
+            response = client.batch_get_item(RequestItems={table: {"Keys": wanted, **read}})
+            items += [from_attrs(raw) for raw in response["Responses"].get(table, [])]
+            wanted = response.get("UnprocessedKeys", {}).get(table, {"Keys": []})["Keys"]
+    return items
 
 
 def query_all(client: DynamoDBClient, **params: Unpack[QueryInputTypeDef]) -> list[Item]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from chalicelib.core import themes
 from chalicelib.core.config import TIMEZONE
@@ -32,6 +32,8 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # someone named on a line of their own: "Naam (Organisatie)"
 PERSON = re.compile(r"^(?P<name>[^()]+?)\s*(?:\((?P<organisation>[^()]*)\))?$")
 LINE_MAX = 100
+
+_Moment = TypeVar("_Moment", date, datetime)
 
 LIMITED = ("text", "textarea", "slug", "lines", "number", "url", "speakers", "options", "rows")
 # a field that is not an attribute of the stored item (kept in the key, or read alongside)
@@ -145,15 +147,28 @@ def _slug(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, 
     return value
 
 
-def _date(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, FieldError]) -> date | None:
+def _iso(
+    form: Mapping[str, str],
+    name: str,
+    rule: FormRule,
+    errors: dict[str, FieldError],
+    parse: Callable[[str], _Moment],
+    message: str,
+) -> _Moment | None:
+    """A date or a moment written the ISO way (as a browser's date and time inputs send it); None when left
+    empty where it may be, or, with `message` as the field's error, when it cannot be read."""
     raw = form.get(name, "").strip()
     if not raw and not rule.required:
         return None
     try:
-        return date.fromisoformat(raw)
+        return parse(raw)
     except ValueError:
-        errors[name] = FieldError(_("Vul een datum in als 2027-09-18."))
+        errors[name] = FieldError(message)
         return None
+
+
+def _date(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, FieldError]) -> date | None:
+    return _iso(form, name, rule, errors, date.fromisoformat, _("Vul een datum in als 2027-09-18."))
 
 
 def _time(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, FieldError]) -> str:
@@ -176,13 +191,9 @@ def _number(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str
 
 
 def _datetime(form: Mapping[str, str], name: str, rule: FormRule, errors: dict[str, FieldError]) -> datetime | None:
-    raw = form.get(name, "").strip()
-    if not raw and not rule.required:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        errors[name] = FieldError(_("Vul een datum en tijd in, bijvoorbeeld 2027-09-18T09:00."))
+    example = _("Vul een datum en tijd in, bijvoorbeeld 2027-09-18T09:00.")
+    moment = _iso(form, name, rule, errors, datetime.fromisoformat, example)
+    if moment is None:
         return None
     # a form sends local time; an import file may name its offset, which is kept
     return moment.astimezone(TIMEZONE) if moment.tzinfo else moment.replace(tzinfo=TIMEZONE)

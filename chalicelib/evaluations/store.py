@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import Item, from_attrs, is_cancelled, primary_key, query_all, to_attrs
+from chalicelib.core.dynamo import Item, TableStore, from_attrs, is_cancelled, primary_key, to_attrs, with_prefix
 from chalicelib.core.keys import ANSWER_PREFIX, RESULTS_SK, evaluation_pk, event_pk
 from chalicelib.evaluations.model import Answer
 from chalicelib.registrations.lifecycle import RegistrationStatus
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
 
 
 class AlreadyAnswered(Exception):
     """The registration answered before (or is no longer confirmed): nothing was written."""
 
 
-class EvaluationStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class EvaluationStore(TableStore):
     def submit(self, slug: str, registration_sk: str, answer: Answer) -> None:
         """Store an answer once per registration: the registration is marked, the answer stored
         apart from it and the figures raised, all or nothing. AlreadyAnswered if it answered before."""
@@ -75,12 +66,7 @@ class EvaluationStore:
 
     def answers(self, slug: str) -> list[Answer]:
         """Every answer (the remarks, the CSV): one Query, paginated."""
-        items = query_all(
-            self._client,
-            TableName=self._table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :answer)",
-            ExpressionAttributeValues=to_attrs({":pk": evaluation_pk(slug), ":answer": ANSWER_PREFIX}),
-        )
+        items = with_prefix(self._client, self._table, evaluation_pk(slug), ANSWER_PREFIX)
         return [Answer.from_item(i) for i in items]
 
 

@@ -7,21 +7,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import on_day, query_all, to_attrs
+from chalicelib.core.dynamo import TableStore, of_partition, on_day, partition_query, query_all, to_attrs
 from chalicelib.core.keys import EVENT_DATES_INDEX, EVENTS_INDEX
 from chalicelib.core.paging import Page, query_page
 from chalicelib.events.model import Event, EventStatus
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
 
-class EventListings:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class EventListings(TableStore):
     def published(self, *, after_key: str, upcoming: bool, limit: int, cursor: str | None) -> Page[Event]:
         """Published events from the sparse GSI1, by date: upcoming ascending, past descending."""
         operator = ">=" if upcoming else "<"
@@ -77,13 +72,7 @@ class EventListings:
     def of_status(self, status: EventStatus, limit: int, cursor: str | None) -> Page[Event]:
         """One page of the events with a status, newest first (organisers' list): one Query of GSI1."""
         partition = EVENTS_INDEX if status == EventStatus.PUBLISHED else f"{EVENTS_INDEX}#{status}"
-        params: QueryInputTypeDef = {
-            "TableName": self._table,
-            "IndexName": "GSI1",
-            "KeyConditionExpression": "GSI1PK = :pk",
-            "ExpressionAttributeValues": to_attrs({":pk": partition}),
-            "ScanIndexForward": False,
-        }
+        params = partition_query(self._table, "GSI1", partition, newest_first=True)
         items, after = query_page(self._client, params, limit, cursor, scope=f"events#{status}")
         return Page([Event.from_item(item) for item in items], after)
 
@@ -94,13 +83,7 @@ class EventListings:
             EVENTS_INDEX,
             *(f"{EVENTS_INDEX}#{s}" for s in (EventStatus.DRAFT, EventStatus.CANCELLED)),
         ):
-            items = query_all(
-                self._client,
-                TableName=self._table,
-                IndexName="GSI1",
-                KeyConditionExpression="GSI1PK = :pk",
-                ExpressionAttributeValues=to_attrs({":pk": partition}),
-            )
+            items = of_partition(self._client, self._table, "GSI1", partition)
             events += [Event.from_item(i) for i in items]
         return sorted(events, key=lambda e: (e.date, e.start), reverse=True)
 

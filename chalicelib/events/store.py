@@ -16,13 +16,16 @@ from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import (
     Item,
+    TableStore,
     TransactItem,
+    applied,
+    batch_get_all,
     from_attrs,
     is_cancelled,
-    is_condition_failed,
     primary_key,
-    query_all,
+    refused_as,
     to_attrs,
+    with_prefix,
 )
 from chalicelib.core.keys import (
     EVENT_SK,
@@ -35,7 +38,6 @@ from chalicelib.events.model import SEAT_ATTRIBUTES, SEAT_COUNTERS, Event, Event
 from chalicelib.events.parts import Slot
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
 # One transaction holds 100 items: the event, its slots, a removed slot and the audit entry.
@@ -104,11 +106,7 @@ def _seats_refused(event: Event, stored: Item) -> CapacityBelowConfirmed | None:
     return None
 
 
-class EventStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class EventStore(TableStore):
     def get(self, slug: str) -> Event | None:
         """The event, its programme and what else is attached to it (its materials) in one Query: their
         sort keys start with '#'."""
@@ -129,13 +127,7 @@ class EventStore:
         """An event's figures, which registrations' transactions keep beside it: `status#…`, `org#…`,
         `role#…`, `day#…`, `answer#…` to counts, from STATS and its shards (one Query of at most 17
         small items)."""
-        items = query_all(
-            self._client,
-            TableName=self._table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :stats)",
-            ExpressionAttributeValues=to_attrs({":pk": event_pk(slug), ":stats": STATS_SK}),
-            ConsistentRead=True,
-        )
+        items = with_prefix(self._client, self._table, event_pk(slug), STATS_SK, consistent=True)
         return {name: int(n) for item in items for name, n in item.items() if name not in ("PK", "SK")}
 
     def get_meta(self, slug: str) -> Event | None:
@@ -150,17 +142,9 @@ class EventStore:
 
     def metas(self, slugs: list[str]) -> dict[str, Event]:
         """Several events without their programme, by slug: one BatchGetItem per 100."""
-        found: dict[str, Event] = {}
-        wanted = list(dict.fromkeys(slugs))
-        for start in range(0, len(wanted), 100):
-            keys = [primary_key(event_pk(slug), EVENT_SK) for slug in wanted[start : start + 100]]
-            while keys:
-                response = self._client.batch_get_item(RequestItems={self._table: {"Keys": keys}})
-                for raw in response["Responses"].get(self._table, []):
-                    event = Event.from_item(from_attrs(raw))
-                    found[event.slug] = event
-                keys = response.get("UnprocessedKeys", {}).get(self._table, {"Keys": []})["Keys"]
-        return found
+        keys = [primary_key(event_pk(slug), EVENT_SK) for slug in dict.fromkeys(slugs)]
+        events = [Event.from_item(item) for item in batch_get_all(self._client, self._table, keys)]
+        return {event.slug: event for event in events}
 
     def mark_anonymised(self, slug: str, at: str) -> None:
         self._client.update_item(
@@ -172,24 +156,20 @@ class EventStore:
 
     def mark_evaluation_opened(self, slug: str, at: str) -> bool:
         """Note when the event's evaluation opened; False if it had been already (nothing changes)."""
-        try:
-            self._client.update_item(
+        return applied(
+            lambda: self._client.update_item(
                 TableName=self._table,
                 Key=primary_key(event_pk(slug), EVENT_SK),
                 UpdateExpression="SET evaluation_opened_at = :at",
                 ConditionExpression="attribute_exists(PK) AND attribute_not_exists(evaluation_opened_at)",
                 ExpressionAttributeValues=to_attrs({":at": at}),
             )
-        except ClientError as error:
-            if is_condition_failed(error):
-                return False
-            raise
-        return True
+        )
 
     def close_evaluation(self, slug: str, at: str, audit: AuditChange) -> bool:
         """Close an open evaluation now, with its audit entry; False if it was not open (nothing changes)."""
-        try:
-            self._client.transact_write_items(
+        return applied(
+            lambda: self._client.transact_write_items(
                 TransactItems=[
                     {
                         "Update": {
@@ -203,11 +183,7 @@ class EventStore:
                     audit_put(self._table, audit),
                 ]
             )
-        except ClientError as error:
-            if is_cancelled(error):
-                return False
-            raise
-        return True
+        )
 
     # -- organisers' changes --------------------------------------------
 
@@ -218,12 +194,8 @@ class EventStore:
         slots: list[TransactItem] = [
             {"Put": {"TableName": self._table, "Item": to_attrs(s.to_item(event.slug))}} for s in event.programme
         ]
-        try:
+        with refused_as(SlugTaken):
             self._client.transact_write_items(TransactItems=[meta, *slots, audit_put(self._table, audit)])
-        except ClientError as error:
-            if is_cancelled(error):
-                raise SlugTaken() from error
-            raise
 
     def update(
         self,
@@ -319,12 +291,8 @@ class EventStore:
         slots: list[TransactItem] = [
             {"Delete": {"TableName": self._table, "Key": primary_key(pk, slot_sk(s.position))}} for s in event.programme
         ]
-        try:
+        with refused_as(StaleEvent):
             self._client.transact_write_items(TransactItems=[meta, *slots, audit_put(self._table, audit)])
-        except ClientError as error:
-            if is_cancelled(error):
-                raise StaleEvent() from error
-            raise
 
 
 def event_store() -> EventStore:

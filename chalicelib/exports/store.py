@@ -5,24 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
-
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import from_attrs, is_condition_failed, primary_key, to_attrs
+from chalicelib.core.dynamo import TableStore, applied, from_attrs, primary_key, to_attrs
 from chalicelib.core.keys import EXPORT_SK, export_pk
 from chalicelib.exports.model import Export, ExportStatus
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import PutTypeDef
 
 
-class ExportStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class ExportStore(TableStore):
     def create(self, export: Export, audit: AuditChange) -> None:
         """The export and its audit entry, in one transaction."""
         put: PutTypeDef = {
@@ -41,8 +34,8 @@ class ExportStore:
 
     def finish(self, export_id: str, rows: int, at: datetime) -> None:
         """The file is in the bucket; a redelivered message that built it again finds it finished."""
-        try:
-            self._client.update_item(
+        applied(
+            lambda: self._client.update_item(
                 TableName=self._table,
                 Key=primary_key(export_pk(export_id), EXPORT_SK),
                 UpdateExpression="SET #status = :done, #rows = :rows, finished_at = :at",
@@ -53,9 +46,7 @@ class ExportStore:
                     {":done": ExportStatus.DONE, ":queued": ExportStatus.QUEUED, ":rows": rows, ":at": at.isoformat()}
                 ),
             )
-        except ClientError as error:
-            if not is_condition_failed(error):
-                raise
+        )
 
 
 def export_store() -> ExportStore:

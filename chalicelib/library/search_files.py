@@ -16,11 +16,21 @@ from chalicelib.core import aws, config
 from chalicelib.core.keys import SEARCH_INDEX_OBJECT, text_object
 
 if TYPE_CHECKING:
-    from mypy_boto3_s3.type_defs import GetObjectRequestTypeDef
+    from mypy_boto3_s3.type_defs import GetObjectOutputTypeDef, GetObjectRequestTypeDef
 
 
 def _missing(error: ClientError) -> bool:
     return error.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound")
+
+
+def _stored(key: str) -> GetObjectOutputTypeDef | None:
+    """The object under `key` in the private bucket, None where there is none."""
+    try:
+        return aws.s3().get_object(Bucket=config.bucket_name(), Key=key)
+    except ClientError as error:
+        if _missing(error):
+            return None
+        raise
 
 
 def index_etag() -> str | None:
@@ -35,12 +45,9 @@ def index_etag() -> str | None:
 
 def download_index(path: Path) -> str | None:
     """Copy the index to `path`; its ETag, or None (and no file) when there is none."""
-    try:
-        response = aws.s3().get_object(Bucket=config.bucket_name(), Key=SEARCH_INDEX_OBJECT)
-    except ClientError as error:
-        if _missing(error):
-            return None
-        raise
+    response = _stored(SEARCH_INDEX_OBJECT)
+    if response is None:
+        return None
     path.write_bytes(response["Body"].read())
     return str(response["ETag"])
 
@@ -54,14 +61,8 @@ def upload_index(path: Path) -> None:
 
 def text(material_id: str, source: str) -> str | None:
     """The stored text of a material's file, if it was taken from this very object."""
-    key = text_object(material_id)
-    try:
-        response = aws.s3().get_object(Bucket=config.bucket_name(), Key=key)
-    except ClientError as error:
-        if _missing(error):
-            return None
-        raise
-    if response.get("Metadata", {}).get("source") != source:
+    response = _stored(text_object(material_id))
+    if response is None or response.get("Metadata", {}).get("source") != source:
         return None
     return str(response["Body"].read().decode("utf-8"))
 

@@ -7,7 +7,17 @@ from typing import TYPE_CHECKING
 
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import Item, TransactItem, from_attrs, on_day, primary_key, query_all, to_attrs
+from chalicelib.core.dynamo import (
+    Item,
+    TableStore,
+    TransactItem,
+    from_attrs,
+    of_partition,
+    on_day,
+    partition_query,
+    primary_key,
+    to_attrs,
+)
 from chalicelib.core.keys import (
     LINK_SK,
     MATERIAL_PREFIX,
@@ -22,15 +32,10 @@ from chalicelib.core.paging import Page, query_page
 from chalicelib.library.model import InvitedSpeaker, Material
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
+    pass
 
 
-class LibraryStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class LibraryStore(TableStore):
     # -- speakers -------------------------------------------------------
 
     def add_speaker(self, speaker: InvitedSpeaker, audit: AuditChange) -> str:
@@ -119,26 +124,13 @@ class LibraryStore:
 
     def newest(self, limit: int, cursor: str | None) -> Page[Material]:
         """One page of every material, drafts too, newest first (organisers' list): one Query of GSI1."""
-        params: QueryInputTypeDef = {
-            "TableName": self._table,
-            "IndexName": "GSI1",
-            "KeyConditionExpression": "GSI1PK = :pk",
-            "ExpressionAttributeValues": to_attrs({":pk": MATERIALS_INDEX}),
-            "ScanIndexForward": False,
-        }
+        params = partition_query(self._table, "GSI1", MATERIALS_INDEX, newest_first=True)
         items, after = query_page(self._client, params, limit, cursor, scope="materials")
         return Page([Material.from_item(item) for item in items], after)
 
     def all_materials(self) -> list[Material]:
         """Every material, newest first (GSI1 'MATERIALS'), for the index worker's rebuild. Paginates."""
-        items = query_all(
-            self._client,
-            TableName=self._table,
-            IndexName="GSI1",
-            KeyConditionExpression="GSI1PK = :pk",
-            ExpressionAttributeValues=to_attrs({":pk": MATERIALS_INDEX}),
-            ScanIndexForward=False,
-        )
+        items = of_partition(self._client, self._table, "GSI1", MATERIALS_INDEX, newest_first=True)
         return [Material.from_item(i) for i in items]
 
     def visible_on(self, day: str) -> list[Material]:

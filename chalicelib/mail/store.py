@@ -14,17 +14,23 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
-
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import from_attrs, is_cancelled, is_condition_failed, primary_key, to_attrs
+from chalicelib.core.dynamo import (
+    TableStore,
+    applied,
+    batch_get_all,
+    from_attrs,
+    partition_query,
+    primary_key,
+    refused_as,
+    to_attrs,
+)
 from chalicelib.core.keys import FAILED_PREFIX, JOB_SK, JOBS_INDEX, RECIPIENT_PREFIX, job_pk
 from chalicelib.mail.model import Failure, JobStatus, MailJob, RecipientState
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import PutTypeDef
+    from mypy_boto3_dynamodb.type_defs import PutTypeDef, QueryInputTypeDef
 
 FAILURES_SHOWN = 200
 # the states a recipient ends in, each with its counter on the job
@@ -35,11 +41,7 @@ class JobExists(Exception):
     """A job with this id was recorded already (a scheduled run that ran twice)."""
 
 
-class JobStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class JobStore(TableStore):
     def create(self, job: MailJob, audit: AuditChange) -> None:
         """The job and its audit entry, in one transaction; JobExists if the id is taken."""
         put: PutTypeDef = {
@@ -47,12 +49,8 @@ class JobStore:
             "Item": to_attrs(job.to_item()),
             "ConditionExpression": "attribute_not_exists(PK)",
         }
-        try:
+        with refused_as(JobExists):
             self._client.transact_write_items(TransactItems=[{"Put": put}, audit_put(self._table, audit)])
-        except ClientError as error:
-            if is_cancelled(error):
-                raise JobExists() from error
-            raise
 
     def get(self, job_id: str) -> MailJob | None:
         response = self._client.get_item(
@@ -63,20 +61,17 @@ class JobStore:
 
     def recent(self, limit: int) -> list[MailJob]:
         """The newest jobs first: one Query of GSI1."""
-        response = self._client.query(
-            TableName=self._table,
-            IndexName="GSI1",
-            KeyConditionExpression="GSI1PK = :pk",
-            ExpressionAttributeValues=to_attrs({":pk": JOBS_INDEX}),
-            ScanIndexForward=False,
-            Limit=limit,
-        )
+        request: QueryInputTypeDef = {
+            **partition_query(self._table, "GSI1", JOBS_INDEX, newest_first=True),
+            "Limit": limit,
+        }
+        response = self._client.query(**request)
         return [MailJob.from_item(from_attrs(item)) for item in response["Items"]]
 
     def start_sending(self, job_id: str, total: int) -> None:
         """Record how many recipients were found; the first time only (a redelivered message finds it set)."""
-        try:
-            self._client.update_item(
+        applied(
+            lambda: self._client.update_item(
                 TableName=self._table,
                 Key=primary_key(job_pk(job_id), JOB_SK),
                 UpdateExpression="SET #status = :sending, #total = :total",
@@ -87,9 +82,7 @@ class JobStore:
                     {":sending": JobStatus.SENDING, ":queued": JobStatus.QUEUED, ":total": total}
                 ),
             )
-        except ClientError as error:
-            if not is_condition_failed(error):
-                raise
+        )
 
     def claim(self, job_id: str, key: str, at: datetime) -> bool:
         """True for the one delivery that may mail this recipient; False if it was claimed or done before."""
@@ -101,17 +94,13 @@ class JobStore:
 
     def _first_mark(self, job_id: str, key: str, mark: dict[str, str]) -> bool:
         """Put a recipient's mark if they have none yet; False if they had one."""
-        try:
-            self._client.put_item(
+        return applied(
+            lambda: self._client.put_item(
                 TableName=self._table,
                 Item=to_attrs({"PK": job_pk(job_id), "SK": RECIPIENT_PREFIX + key, **mark}),
                 ConditionExpression="attribute_not_exists(PK)",
             )
-        except ClientError as error:
-            if is_condition_failed(error):
-                return False
-            raise
-        return True
+        )
 
     def release(self, job_id: str, key: str) -> None:
         """Give a claimed recipient back: SES did not take the mail, a later delivery sends it."""
@@ -133,13 +122,11 @@ class JobStore:
     def mark_failed(self, job_id: str, key: str, email: str, code: str, at: datetime) -> None:
         """The failure with its SES code first (for the job page), then the recipient's mark."""
         failure = {"PK": job_pk(job_id), "SK": FAILED_PREFIX + key, "email": email, "code": code, "at": at.isoformat()}
-        try:
-            self._client.put_item(
+        applied(
+            lambda: self._client.put_item(
                 TableName=self._table, Item=to_attrs(failure), ConditionExpression="attribute_not_exists(PK)"
             )
-        except ClientError as error:
-            if not is_condition_failed(error):
-                raise
+        )
         self._settle(job_id, key, RecipientState.FAILED, at)
 
     def _settle(self, job_id: str, key: str, state: RecipientState, at: datetime) -> None:
@@ -157,29 +144,21 @@ class JobStore:
     def states(self, job_id: str, keys: list[str]) -> dict[str, RecipientState]:
         """The marks of a batch's recipients (one BatchGetItem); a recipient without a mark is left out."""
         wanted = [primary_key(job_pk(job_id), RECIPIENT_PREFIX + key) for key in dict.fromkeys(keys)]
-        found: dict[str, RecipientState] = {}
-        while wanted:
-            response = self._client.batch_get_item(
-                RequestItems={
-                    self._table: {
-                        "Keys": wanted,
-                        "ConsistentRead": True,
-                        "ProjectionExpression": "SK, #state",
-                        "ExpressionAttributeNames": {"#state": "state"},
-                    }
-                }
-            )
-            for raw in response["Responses"].get(self._table, []):
-                item = from_attrs(raw)
-                found[item["SK"].removeprefix(RECIPIENT_PREFIX)] = RecipientState(item["state"])
-            wanted = response.get("UnprocessedKeys", {}).get(self._table, {"Keys": []})["Keys"]
-        return found
+        found = batch_get_all(
+            self._client,
+            self._table,
+            wanted,
+            ConsistentRead=True,
+            ProjectionExpression="SK, #state",
+            ExpressionAttributeNames={"#state": "state"},
+        )
+        return {item["SK"].removeprefix(RECIPIENT_PREFIX): RecipientState(item["state"]) for item in found}
 
     def count_batch(self, job_id: str, batch: int, counts: Mapping[RecipientState, int]) -> None:
         """Add a finished batch's figures to the job, once: a redelivered batch finds itself counted."""
         figures = {state: counts.get(state, 0) for state in SETTLED}
-        try:
-            self._client.update_item(
+        applied(
+            lambda: self._client.update_item(
                 TableName=self._table,
                 Key=primary_key(job_pk(job_id), JOB_SK),
                 UpdateExpression="ADD sent :sent, failed :failed, skipped :skipped, counted :batch",
@@ -188,17 +167,15 @@ class JobStore:
                     {**{f":{state}": n for state, n in figures.items()}, ":batch": {batch}, ":number": batch}
                 ),
             )
-        except ClientError as error:
-            if not is_condition_failed(error):
-                raise
+        )
 
     def finish(self, job_id: str) -> bool:
         """Mark the job done once every recipient is settled; True if this call did it."""
         job = self.get(job_id)
         if job is None or job.status != JobStatus.SENDING or job.done < job.total:
             return False
-        try:
-            self._client.update_item(
+        return applied(
+            lambda: self._client.update_item(
                 TableName=self._table,
                 Key=primary_key(job_pk(job_id), JOB_SK),
                 UpdateExpression="SET #status = :done",
@@ -206,11 +183,7 @@ class JobStore:
                 ExpressionAttributeNames={"#status": "status"},
                 ExpressionAttributeValues=to_attrs({":done": JobStatus.DONE, ":sending": JobStatus.SENDING}),
             )
-        except ClientError as error:
-            if is_condition_failed(error):
-                return False
-            raise
-        return True
+        )
 
     def failures(self, job_id: str) -> list[Failure]:
         """The recipients that failed for good, with their SES error code (the first 200)."""

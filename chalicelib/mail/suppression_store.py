@@ -4,28 +4,29 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
-
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import from_attrs, is_cancelled, primary_key, to_attrs
+from chalicelib.core.dynamo import (
+    TableStore,
+    batch_get_all,
+    from_attrs,
+    partition_query,
+    primary_key,
+    refused_as,
+    to_attrs,
+)
 from chalicelib.core.keys import SUPPRESSED_INDEX, SUPPRESSED_PREFIX, SUPPRESSED_SK, suppressed_pk
 from chalicelib.mail.model import Suppression
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import DeleteTypeDef
+    from mypy_boto3_dynamodb.type_defs import DeleteTypeDef, QueryInputTypeDef
 
 
 class NotSuppressed(Exception):
     """The address is not on the list (lifted a moment ago by someone else)."""
 
 
-class SuppressionStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class SuppressionStore(TableStore):
     def put(self, entry: Suppression) -> None:
         """Add or renew an entry: a later bounce of the same address replaces the earlier one."""
         self._client.put_item(TableName=self._table, Item=to_attrs(entry.to_item()))
@@ -38,26 +39,16 @@ class SuppressionStore:
     def among(self, keys: list[str]) -> set[str]:
         """Which of these address keys are suppressed: one BatchGetItem for up to 100 keys."""
         wanted = [primary_key(suppressed_pk(key), SUPPRESSED_SK) for key in dict.fromkeys(keys)]
-        found: set[str] = set()
-        while wanted:
-            response = self._client.batch_get_item(
-                RequestItems={self._table: {"Keys": wanted, "ProjectionExpression": "PK"}}
-            )
-            for raw in response["Responses"].get(self._table, []):
-                found.add(from_attrs(raw)["PK"].removeprefix(SUPPRESSED_PREFIX))
-            wanted = response.get("UnprocessedKeys", {}).get(self._table, {"Keys": []})["Keys"]
-        return found
+        found = batch_get_all(self._client, self._table, wanted, ProjectionExpression="PK")
+        return {item["PK"].removeprefix(SUPPRESSED_PREFIX) for item in found}
 
     def newest(self, limit: int) -> list[Suppression]:
         """The most recent entries first: one Query of GSI1."""
-        response = self._client.query(
-            TableName=self._table,
-            IndexName="GSI1",
-            KeyConditionExpression="GSI1PK = :pk",
-            ExpressionAttributeValues=to_attrs({":pk": SUPPRESSED_INDEX}),
-            ScanIndexForward=False,
-            Limit=limit,
-        )
+        request: QueryInputTypeDef = {
+            **partition_query(self._table, "GSI1", SUPPRESSED_INDEX, newest_first=True),
+            "Limit": limit,
+        }
+        response = self._client.query(**request)
         return [Suppression.from_item(from_attrs(item)) for item in response["Items"]]
 
     def lift(self, key: str, audit: AuditChange) -> None:
@@ -67,12 +58,8 @@ class SuppressionStore:
             "Key": primary_key(suppressed_pk(key), SUPPRESSED_SK),
             "ConditionExpression": "attribute_exists(PK)",
         }
-        try:
+        with refused_as(NotSuppressed):
             self._client.transact_write_items(TransactItems=[{"Delete": delete}, audit_put(self._table, audit)])
-        except ClientError as error:
-            if is_cancelled(error):
-                raise NotSuppressed() from error
-            raise
 
 
 def suppression_store() -> SuppressionStore:

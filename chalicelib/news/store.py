@@ -5,18 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
-
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.config import TIMEZONE
-from chalicelib.core.dynamo import from_attrs, is_cancelled, primary_key, to_attrs
+from chalicelib.core.dynamo import TableStore, from_attrs, primary_key, refused_as, to_attrs
 from chalicelib.core.keys import NEWS_INDEX, NEWS_SK, news_pk
 from chalicelib.core.paging import Page, query_page
 from chalicelib.news.model import Article
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import PutTypeDef, QueryInputTypeDef
 
 
@@ -24,11 +21,7 @@ class SlugTaken(Exception):
     pass
 
 
-class NewsStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class NewsStore(TableStore):
     def get(self, slug: str) -> Article | None:
         response = self._client.get_item(TableName=self._table, Key=primary_key(news_pk(slug), NEWS_SK))
         return Article.from_item(from_attrs(response["Item"])) if "Item" in response else None
@@ -54,12 +47,8 @@ class NewsStore:
         put: PutTypeDef = {"TableName": self._table, "Item": to_attrs(article.to_item())}
         if new:
             put["ConditionExpression"] = "attribute_not_exists(PK)"
-        try:
+        with refused_as(SlugTaken):
             self._client.transact_write_items(TransactItems=[{"Put": put}, audit_put(self._table, audit)])
-        except ClientError as error:
-            if is_cancelled(error):  # the slug's condition failed; a conflict or throttling is a 503
-                raise SlugTaken() from error
-            raise
 
     def delete(self, slug: str, audit: AuditChange) -> None:
         self._client.transact_write_items(

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import (
+    TableStore,
     TransactItem,
     cancellation_codes,
     from_attrs,
     is_cancelled,
     old_item,
     primary_key,
+    refused_as,
     to_attrs,
 )
 from chalicelib.core.keys import EVENT_SK, TOKEN_SK, event_pk, token_pk
@@ -32,9 +33,6 @@ from chalicelib.registrations import changes
 from chalicelib.registrations.lifecycle import RegistrationStatus
 from chalicelib.registrations.model import Registration
 from chalicelib.registrations.store import registration_store
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
 
 
 class SeatsTaken(Exception):
@@ -67,11 +65,7 @@ class DuplicateRegistration(Exception):
         self.existing = existing
 
 
-class SeatStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class SeatStore(TableStore):
     def add_confirmed(self, reg: Registration) -> None:
         """Take a seat of the registration's way of taking part (on location or online), if one is left."""
         condition = "#status = :published AND #confirmed < #capacity"
@@ -222,12 +216,8 @@ class SeatStore:
     def _transact(self, items: list[TransactItem], audit: AuditChange | None) -> None:
         if audit:
             items.append(audit_put(self._table, audit))
-        try:
+        with refused_as(StaleRegistration):
             self._client.transact_write_items(TransactItems=items)
-        except ClientError as error:
-            if is_cancelled(error):
-                raise StaleRegistration() from error
-            raise
 
     # -- organisers -----------------------------------------------------
 

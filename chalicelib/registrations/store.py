@@ -9,18 +9,18 @@ import secrets
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
-
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import (
     Item,
+    TableStore,
     TransactItem,
+    applied,
     from_attrs,
-    is_cancelled,
-    is_condition_failed,
+    of_partition,
     primary_key,
     query_all,
     to_attrs,
+    with_prefix,
 )
 from chalicelib.core.keys import (
     ANONYMISED_PREFIX,
@@ -39,15 +39,10 @@ from chalicelib.events.model import AttendanceMode
 from chalicelib.registrations.model import Registration
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
 
-class RegistrationStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
-        self._client = client
-        self._table = table
-
+class RegistrationStore(TableStore):
     # -- reading --------------------------------------------------------
 
     def by_token(self, token: str) -> Registration | None:
@@ -127,42 +122,27 @@ class RegistrationStore:
 
     def list_for_event(self, slug: str) -> list[Registration]:
         """All registrations of an event, for the workers (exports, mail jobs, retention); paginates."""
-        items = query_all(
-            self._client,
-            TableName=self._table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :reg)",
-            ExpressionAttributeValues=to_attrs({":pk": event_pk(slug), ":reg": REG_PREFIX}),
-            ConsistentRead=True,
-        )
+        items = with_prefix(self._client, self._table, event_pk(slug), REG_PREFIX, consistent=True)
         return [Registration.from_item(i) for i in items]
 
     def for_email(self, email: str) -> list[Registration]:
         """A person's registrations across events (GSI2), newest event first."""
-        items = query_all(
-            self._client,
-            TableName=self._table,
-            IndexName="GSI2",
-            KeyConditionExpression="GSI2PK = :pk",
-            ExpressionAttributeValues=to_attrs({":pk": person_index(email)}),
-            ScanIndexForward=False,
-        )
+        items = of_partition(self._client, self._table, "GSI2", person_index(email), newest_first=True)
         return [Registration.from_item(i) for i in items]
 
     # -- reminders and retention ----------------------------------------
 
     def set_reminded(self, slug: str, key: str, at: str) -> None:
         """Note that a registration (by its key) got its reminder; gone meanwhile (anonymised) is fine."""
-        try:
-            self._client.update_item(
+        applied(
+            lambda: self._client.update_item(
                 TableName=self._table,
                 Key=primary_key(event_pk(slug), REG_PREFIX + key),
                 UpdateExpression="SET reminded_at = :at",
                 ConditionExpression="attribute_exists(PK)",
                 ExpressionAttributeValues=to_attrs({":at": at}),
             )
-        except ClientError as error:
-            if not is_condition_failed(error):
-                raise
+        )
 
     def anonymise(self, reg: Registration, at: str) -> None:
         """Replace a registration by one without name, address, remarks, answers or link, under a random
@@ -196,11 +176,8 @@ class RegistrationStore:
         ]
         if reg.wait_key:
             items.append({"Delete": {"TableName": self._table, "Key": primary_key(pk, reg.wait_key)}})
-        try:
-            self._client.transact_write_items(TransactItems=items)
-        except ClientError as error:
-            if not is_cancelled(error):  # cancelled: another run anonymised it first
-                raise
+        # not applied: another run anonymised it first
+        applied(lambda: self._client.transact_write_items(TransactItems=items))
 
     def for_recount(self, slug: str) -> list[Item]:
         """Registrations with and without personal data (ANON# < REG#), for a count the slow way."""

@@ -21,7 +21,7 @@ from chalicelib.registrations import moves
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.model import Registration
 from tests.support.accounts import make_account, sign_in
-from tests.support.aws import LOCAL_STAGE, deliver_mail, sent_mail
+from tests.support.aws import LOCAL_STAGE, deliver_mail, hooked, sent_mail
 from tests.support.factories import build_event, in_days, registration_form, store_event
 from tests.support.jobs import scheduled
 from tests.support.stored import present
@@ -218,13 +218,8 @@ def test_negative_control_without_the_condition_the_race_counts_twice(moto_serve
                 update["ConditionExpression"] = "#status = :confirmed"
                 del update["ExpressionAttributeValues"][":no"]
 
-    aws.dynamodb().meta.events.register("provide-client-params.dynamodb.TransactWriteItems", drop_the_once_condition)
-    try:
+    with hooked(aws.dynamodb(), "provide-client-params.dynamodb.TransactWriteItems", drop_the_once_condition):
         assert race_ten_answers(monkeypatch) > 1
-    finally:
-        aws.dynamodb().meta.events.unregister(
-            "provide-client-params.dynamodb.TransactWriteItems", drop_the_once_condition
-        )
 
 
 def race_ten_answers(monkeypatch: pytest.MonkeyPatch) -> int:

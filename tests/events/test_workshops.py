@@ -25,7 +25,7 @@ from chalicelib.registrations.lifecycle import RegistrationStatus
 from chalicelib.registrations.seats import StaleRegistration, seat_store
 from chalicelib.registrations.store import registration_store
 from tests.support.accounts import make_account, register_by_form
-from tests.support.aws import NOW, REGISTERING_CALLS
+from tests.support.aws import NOW, REGISTERING_CALLS, hooked
 from tests.support.documents import pdf
 from tests.support.factories import build_event, registration_form, store_event
 from tests.support.races import read_then_wait
@@ -501,11 +501,8 @@ def test_an_event_holds_at_most_24_workshops_and_an_edit_of_them_fits_dynamodbs_
     def capture(params, **_):
         sent.append(params)
 
-    aws.dynamodb().meta.events.register("before-parameter-build.dynamodb.TransactWriteItems", capture)
-    try:
+    with hooked(aws.dynamodb(), "before-parameter-build.dynamodb.TransactWriteItems", capture):
         assert organiser.post(BASE, {**event_values(event), "title": "Nieuwe titel"}).status_code == 303
-    finally:
-        aws.dynamodb().meta.events.unregister("before-parameter-build.dynamodb.TransactWriteItems", capture)
     update = sent[-1]["TransactItems"][0]["Update"]
     assert update["ConditionExpression"].count("workshops_taken.#s") == 2 * 24  # every workshop guarded
     assert len(update["ConditionExpression"]) < 4096  # DynamoDB's limit per expression

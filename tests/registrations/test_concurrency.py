@@ -20,7 +20,7 @@ from chalicelib.events.store import EventStore, event_store
 from chalicelib.registrations import attendance, changes, moves
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.store import registration_store
-from tests.support.aws import LOCAL_STAGE
+from tests.support.aws import LOCAL_STAGE, hooked
 from tests.support.factories import build_event, registration_form, store_event
 from tests.support.races import read_then_wait
 from tests.support.stored import present
@@ -192,11 +192,8 @@ def test_negative_control_promotions_without_the_seat_condition_overbook(moto_se
                 update["ConditionExpression"] = "#waiting > :zero"
                 del update["ExpressionAttributeNames"]["#capacity"]
 
-    aws.dynamodb().meta.events.register("before-parameter-build.dynamodb.TransactWriteItems", drop_seat_condition)
-    try:
+    with hooked(aws.dynamodb(), "before-parameter-build.dynamodb.TransactWriteItems", drop_seat_condition):
         outcomes = race_to_promote()
-    finally:
-        aws.dynamodb().meta.events.unregister("before-parameter-build.dynamodb.TransactWriteItems", drop_seat_condition)
     assert outcomes["promoted"] > 1  # the assertions of the test above would have failed
     _statuses, confirmed, _, _ = stored_state()
     assert confirmed > 3

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.core.models import DEFAULT_ACCOUNT_ID
@@ -78,6 +79,16 @@ def empty_resources() -> None:
 # one transaction, the mail. The same for a new registration and for an address registered already.
 REGISTERING_CALLS = {"dynamodb.GetItem": 1, "dynamodb.TransactWriteItems": 2, "ses.SendRawEmail": 1}
 
+# An organiser starts a job about an event (an export, a message to its attendees): the session, the
+# event, one transaction (the job and its audit entry), one SQS message. Nothing grows with the people
+# it concerns: the worker reads them.
+STARTING_A_JOB_CALLS = {
+    "dynamodb.BatchGetItem": 1,
+    "dynamodb.Query": 1,
+    "dynamodb.TransactWriteItems": 1,
+    "sqs.SendMessage": 1,
+}
+
 
 def deliver_mail() -> int:
     """Run the mail worker until the queue is empty, through the handler Lambda calls; the messages handled."""
@@ -136,6 +147,17 @@ def sent_mail() -> list[Mail]:
         parsed = outbox.parse(vars(message))
         mails.append(Mail({"ToAddresses": parsed.to.split(", ")}, parsed.subject, parsed.html, message.raw_data))
     return mails
+
+
+@contextmanager
+def hooked(client: BaseClient, event: str, handler: Callable[..., None]) -> Iterator[None]:
+    """A botocore hook on the client (to see or to rewrite its requests) for the block only: the portal's
+    clients live as long as the process, so a hook left behind would reach every later test."""
+    client.meta.events.register(event, handler)
+    try:
+        yield
+    finally:
+        client.meta.events.unregister(event, handler)
 
 
 _MOTO = mock_aws()

@@ -256,26 +256,29 @@ def test_request_an_account_verify_it_and_sign_in(page: Page, portal: LivePortal
     expect(page.get_by_role("link", name="Inloggen")).to_be_visible()
 
 
+def invite_speaker(portal: LivePortal, slot: int, name: str, organisation: str, email: str) -> str:
+    """Invite a speaker for a slot of the demo event as an organiser does from the command line; the
+    speaker's link, as the command prints it."""
+    printed = portal.manage(
+        "invite-speaker",
+        "--event",
+        "netwerkbijeenkomst-zwijndrecht",
+        "--slot",
+        str(slot),
+        "--name",
+        name,
+        "--organisation",
+        organisation,
+        "--email",
+        email,
+    )
+    return printed.split(": ", 1)[1].strip()
+
+
 def test_speaker_uploads_organiser_publishes_member_downloads(browser: Browser, portal: LivePortal, tmp_path: Path):
     slides = tmp_path / "Polarisatie in de wijk.pdf"
     slides.write_bytes(pdf("Polarisatie in de wijk"))
-    link = (
-        portal.manage(
-            "invite-speaker",
-            "--event",
-            "netwerkbijeenkomst-zwijndrecht",
-            "--slot",
-            "4",
-            "--name",
-            "Annemarie van Hinsberg",
-            "--organisation",
-            "Movisie",
-            "--email",
-            "annemarie@movisie.nl",
-        )
-        .split(": ", 1)[1]
-        .strip()
-    )
+    link = invite_speaker(portal, 4, "Annemarie van Hinsberg", "Movisie", "annemarie@movisie.nl")
     portal.manage("create-organiser", "--email", "organisator@zwijndrecht.nl")
 
     def person() -> Page:
@@ -331,23 +334,7 @@ def test_without_javascript_the_form_posts_to_s3_and_s3_returns_the_speaker(
 ):
     slides = tmp_path / "slides.pdf"
     slides.write_bytes(pdf("Geen script hier"))
-    link = (
-        portal.manage(
-            "invite-speaker",
-            "--event",
-            "netwerkbijeenkomst-zwijndrecht",
-            "--slot",
-            "5",
-            "--name",
-            "Elsje van Dijk",
-            "--organisation",
-            "NCTV",
-            "--email",
-            "elsje.van.dijk@nctv.nl",
-        )
-        .split(": ", 1)[1]
-        .strip()
-    )
+    link = invite_speaker(portal, 5, "Elsje van Dijk", "NCTV", "elsje.van.dijk@nctv.nl")
     page = browser.new_context(base_url=portal.url, java_script_enabled=False).new_page()
     page.goto(link)
     page.get_by_label("Bestand", exact=True).set_input_files(str(slides))
