@@ -6,14 +6,19 @@ error middleware in `views/errors.py`, which renders a page or JSON for them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 from chalice.app import ChaliceUnhandledError
 
 from chalicelib.core.i18n import _
 
-if TYPE_CHECKING:
-    from chalicelib.core.forms import FieldError
+
+class FieldError(NamedTuple):
+    """A message for one field; `max` and `other` fill its %(max)d and %(other)s."""
+
+    msgid: str
+    max: int = 0
+    other: str = ""
 
 
 class PortalError(ChaliceUnhandledError):
@@ -73,7 +78,7 @@ class AlreadyCancelled(PortalError):
 
 
 class InvalidInput(PortalError):
-    """Per-field `forms.FieldError`s keyed by field name; rendered next to the fields."""
+    """Per-field `FieldError`s keyed by field name; rendered next to the fields."""
 
     status = 422
     message = _("Controleer de gemarkeerde velden.")

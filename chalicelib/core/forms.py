@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from typing import NamedTuple
 
+# FieldError lives with InvalidInput, which carries them; forms name it too, as everything that parses does
+from chalicelib.core.errors import FieldError as FieldError
 from chalicelib.core.errors import InvalidInput
 from chalicelib.core.i18n import _
 
@@ -17,14 +18,6 @@ LIMITS = {"name": 100, "email": 254, "organisation": 150, "role": 100, "remarks"
 MULTILINE = ("remarks", "reason")
 # bidirectional overrides can disguise text in mails and lists
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-class FieldError(NamedTuple):
-    """A message for one field; `max` and `other` fill its %(max)d and %(other)s."""
-
-    msgid: str
-    max: int = 0
-    other: str = ""
 
 
 def _bad_characters(value: str, multiline: bool) -> bool:
