@@ -116,6 +116,18 @@ def test_each_way_has_its_own_seats_and_waiting_list(make_event, visitor):
     assert registration.find(waiting_on_site.token)[2] == 1
 
 
+def test_a_cancellation_mail_does_not_say_how_the_person_takes_part(make_event):
+    """Found in a trial: the cancellation still said "U neemt deel op locatie."."""
+    make_event(capacity=3, online_capacity=3, online_link=LINK)
+    reg = register("location")
+    assert "U neemt deel op locatie." in sent_mail()[-1].body  # the confirmation says it
+    moves.cancel(reg.token)
+    cancelled = sent_mail()[-1]
+    assert "geannuleerd" in cancelled.subject
+    assert "U neemt deel" not in cancelled.body
+    assert "U neemt deel" not in text_part(cancelled)
+
+
 def test_a_freed_online_seat_goes_to_the_online_waiting_list(make_event):
     make_event(capacity=1, online_capacity=1, online_link=LINK)
     online = register("online")
