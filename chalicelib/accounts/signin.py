@@ -40,7 +40,9 @@ def request_link(form: Mapping[str, str], client: str, next_path: str, language:
     email = clean_email(form)
     address = email_key(email)  # hashed: no address in the table
     try:
-        rate_limit.count({f"signin-client#{email_key(client)}": config.SIGN_IN_LIMIT_PER_CLIENT}, config.SIGN_IN_WINDOW_SECONDS)
+        rate_limit.count(
+            {f"signin-client#{email_key(client)}": config.SIGN_IN_LIMIT_PER_CLIENT}, config.SIGN_IN_WINDOW_SECONDS
+        )
     except rate_limit.OverLimit as exc:
         raise TooManyAttempts() from exc
     message = {"email": email, "next": next_path, "language": language}
