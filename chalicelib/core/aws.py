@@ -35,6 +35,14 @@ _CLIENT_CONFIG = Config(connect_timeout=3, read_timeout=5, retries={"max_attempt
 # presigned POSTs and URLs are signed with SigV4, which every region accepts
 _S3_CONFIG = _CLIENT_CONFIG.merge(Config(signature_version="s3v4"))
 
+# SES without botocore's own retries: a send that timed out after the request left may have been
+# delivered, so whether to send it again is the caller's decision (the mail worker retries only
+# what proves nothing was sent; a web request reports the mail as not sent).
+_SES_CONFIG = _CLIENT_CONFIG.merge(Config(retries={"total_max_attempts": 1, "mode": "standard"}))
+# The mail worker has a minute, not a visitor's patience: a slow answer from SES is still an answer,
+# where a timeout is an unknown outcome that costs the recipient a second copy.
+_SES_WORKER_CONFIG = _SES_CONFIG.merge(Config(read_timeout=config.MAIL_WORKER_READ_TIMEOUT))
+
 
 # a transaction cancelled only because another one touched the same item is tried again this often
 TRANSACTION_ATTEMPTS = 4
@@ -80,8 +88,16 @@ def dynamodb() -> DynamoDBClient:
 
 @cache
 def ses() -> SESClient:
+    """SES for a mail sent in a web request (a confirmation, a sign-in link)."""
     with _making:
-        return _session().client("ses", endpoint_url=config.aws_endpoint_url(), config=_CLIENT_CONFIG)
+        return _session().client("ses", endpoint_url=config.aws_endpoint_url(), config=_SES_CONFIG)
+
+
+@cache
+def ses_for_worker() -> SESClient:
+    """SES for the mail worker, which waits longer for an answer."""
+    with _making:
+        return _session().client("ses", endpoint_url=config.aws_endpoint_url(), config=_SES_WORKER_CONFIG)
 
 
 @cache
@@ -103,5 +119,5 @@ def ssm() -> SSMClient:
 
 
 def reset() -> None:
-    for made in (dynamodb, ses, s3, sqs, ssm):
+    for made in (dynamodb, ses, ses_for_worker, s3, sqs, ssm):
         made.cache_clear()

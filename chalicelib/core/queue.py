@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 from typing import TYPE_CHECKING
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.core import aws
 from chalicelib.core.jsontypes import JsonObject
@@ -36,3 +39,10 @@ def put_many(queue_url: str, messages: list[JsonObject]) -> None:
         if response.get("Failed"):
             codes = ", ".join(sorted({f.get("Code", "?") for f in response["Failed"]}))
             raise RuntimeError(f"SQS refused {len(response['Failed'])} messages: {codes}")
+
+
+def come_back_in(queue_url: str, receipt_handle: str, seconds: int) -> None:
+    """A message that failed becomes visible again after `seconds` instead of the queue's visibility
+    timeout. Best effort: if SQS cannot be told, the message comes back after the timeout anyway."""
+    with contextlib.suppress(ClientError, BotoCoreError):
+        aws.sqs().change_message_visibility(QueueUrl=queue_url, ReceiptHandle=receipt_handle, VisibilityTimeout=seconds)

@@ -2,7 +2,8 @@
 
 Key layout (single table; see docs/data-model.md):
   JOB#{id} / #JOB              the job: what, by whom, how far (GSI1: JOBS / created_at)
-  JOB#{id} / TO#{email hash}   one recipient's mark: claimed before the SES call, then sent or failed
+  JOB#{id} / TO#{email hash}   one recipient's mark: claimed before the SES call, then sent or failed;
+                               `unknown_outcomes` counts the sends whose outcome was unknown (each is sent once more)
   JOB#{id} / FAILED#{hash}     a recipient that failed for good, with the SES error code
   SUPPRESSED#{hash} / #SUPPRESSED  an address SES reported as bouncing or complaining (GSI1: SUPPRESSED / at)
 """
@@ -98,6 +99,7 @@ class MailJob:
     sent: int = 0
     failed: int = 0
     skipped: int = 0  # recipients on the suppression list
+    resent: int = 0  # copies sent again because an earlier send's outcome was unknown (a timeout, a crash)
 
     @property
     def done(self) -> int:

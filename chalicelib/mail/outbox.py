@@ -27,6 +27,7 @@ class SentMail:
     to: str
     subject: str
     html: str
+    resent: bool = False  # a copy the mail worker sent again after an unknown outcome
 
 
 def messages() -> list[SentMail]:
@@ -57,4 +58,5 @@ def parse(message: JsonObject) -> SentMail:
         plain = mime.get_body(("plain",))
         body = str(Markup("<pre>{}</pre>").format(plain.get_content() if plain else ""))
     # moto adds the To header to the Destinations given
-    return SentMail(", ".join(dict.fromkeys(message["destinations"])), str(mime["subject"]), body)
+    resent = mime["X-Portal-Resent"] is not None
+    return SentMail(", ".join(dict.fromkeys(message["destinations"])), str(mime["subject"]), body, resent)

@@ -19,6 +19,7 @@ from chalicelib.core import aws, config, observability
 from chalicelib.core.rendering import gettext, render
 
 if TYPE_CHECKING:
+    from mypy_boto3_ses import SESClient
     from mypy_boto3_ses.type_defs import SendRawEmailRequestTypeDef
 
 log = logging.getLogger(__name__)
@@ -54,8 +55,9 @@ def compose(
     return _mime(to, subject, text, html, images or {}, headers or {})
 
 
-def deliver(to: str, raw: bytes) -> None:
-    """Hand one composed message to SES; raises SES's error (the mail worker sorts them)."""
+def deliver(to: str, raw: bytes, ses: SESClient | None = None) -> None:
+    """Hand one composed message to SES, once: raises SES's error (the mail worker sorts them).
+    `ses` is the mail worker's own client; a web request's is the default."""
     request: SendRawEmailRequestTypeDef = {
         "Source": config.mail_sender(),
         "Destinations": [to],
@@ -63,7 +65,7 @@ def deliver(to: str, raw: bytes) -> None:
     }
     if name := config.mail_configuration_set():
         request["ConfigurationSetName"] = name
-    aws.ses().send_raw_email(**request)
+    (ses or aws.ses()).send_raw_email(**request)
     observability.count("MailsSent")
 
 

@@ -1,17 +1,21 @@
 """Repository for mail jobs and their recipients' marks. Receives its table name and client.
 
 A recipient is claimed with a conditional write before its mail goes to SES and
-marked sent or failed afterwards, so a redelivered queue message never mails
-anyone twice. The job's counters are added once per batch, from the batch's marks
-and conditional on the batch number, so they equal the marks however often a
-batch is delivered. (One transaction per recipient would say the same, but costs
-twice the writes.)
+marked sent or failed afterwards, so a redelivered queue message never mails a
+settled recipient again. A mark still claimed when the message comes back belongs
+to a send whose outcome is unknown (a timeout after the request left, a crash): it
+is claimed again, the event counted on the mark, and sent once more. The job's
+counters are added once per batch, from the batch's marks and conditional on the
+batch number, so they equal the marks however often a batch is delivered. (One
+transaction per recipient would say the same, but costs twice the writes.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from chalicelib.audit.store import AuditChange, audit_put
@@ -39,6 +43,21 @@ SETTLED = (RecipientState.SENT, RecipientState.FAILED, RecipientState.SKIPPED)
 
 class JobExists(Exception):
     """A job with this id was recorded already (a scheduled run that ran twice)."""
+
+
+class Claim(Enum):
+    """Why this delivery may mail a recipient."""
+
+    FIRST = "first"  # nobody claimed them before
+    AGAIN = "again"  # an earlier send's outcome is unknown: this one is the single copy more
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where a recipient of a batch stands, and how many of their sends had an unknown outcome."""
+
+    state: RecipientState
+    unknown: int = 0
 
 
 class JobStore(TableStore):
@@ -84,9 +103,26 @@ class JobStore(TableStore):
             )
         )
 
-    def claim(self, job_id: str, key: str, at: datetime) -> bool:
-        """True for the one delivery that may mail this recipient; False if it was claimed or done before."""
-        return self._first_mark(job_id, key, {"state": RecipientState.CLAIMED, "claimed_at": at.isoformat()})
+    def claim(self, job_id: str, key: str, at: datetime) -> Claim | None:
+        """Whether this delivery may mail the recipient: FIRST, AGAIN when an earlier claim was never
+        settled (its send's outcome is unknown; counted on the mark), None when they are settled.
+        Deliveries of a job's messages never overlap (the worker runs one at a time), so a claim found
+        here is a dead one."""
+        if self._first_mark(job_id, key, {"state": RecipientState.CLAIMED, "claimed_at": at.isoformat()}):
+            return Claim.FIRST
+        claimed_again = applied(
+            lambda: self._client.update_item(
+                TableName=self._table,
+                Key=primary_key(job_pk(job_id), RECIPIENT_PREFIX + key),
+                UpdateExpression="SET claimed_at = :at ADD unknown_outcomes :one",
+                ConditionExpression="#state = :claimed",
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues=to_attrs(
+                    {":at": at.isoformat(), ":one": 1, ":claimed": RecipientState.CLAIMED}
+                ),
+            )
+        )
+        return Claim.AGAIN if claimed_again else None
 
     def skip(self, job_id: str, key: str, at: datetime) -> None:
         """Mark a suppressed recipient as skipped, unless an earlier delivery already settled them."""
@@ -141,7 +177,7 @@ class JobStore(TableStore):
             ),
         )
 
-    def states(self, job_id: str, keys: list[str]) -> dict[str, RecipientState]:
+    def marks(self, job_id: str, keys: list[str]) -> dict[str, Mark]:
         """The marks of a batch's recipients (one BatchGetItem); a recipient without a mark is left out."""
         wanted = [primary_key(job_pk(job_id), RECIPIENT_PREFIX + key) for key in dict.fromkeys(keys)]
         found = batch_get_all(
@@ -149,22 +185,33 @@ class JobStore(TableStore):
             self._table,
             wanted,
             ConsistentRead=True,
-            ProjectionExpression="SK, #state",
+            ProjectionExpression="SK, #state, unknown_outcomes",
             ExpressionAttributeNames={"#state": "state"},
         )
-        return {item["SK"].removeprefix(RECIPIENT_PREFIX): RecipientState(item["state"]) for item in found}
+        return {
+            item["SK"].removeprefix(RECIPIENT_PREFIX): Mark(
+                RecipientState(item["state"]), int(item.get("unknown_outcomes", 0))
+            )
+            for item in found
+        }
 
-    def count_batch(self, job_id: str, batch: int, counts: Mapping[RecipientState, int]) -> None:
-        """Add a finished batch's figures to the job, once: a redelivered batch finds itself counted."""
+    def count_batch(self, job_id: str, batch: int, counts: Mapping[RecipientState, int], resent: int) -> None:
+        """Add a finished batch's figures to the job, once: a redelivered batch finds itself counted.
+        `resent`: the copies sent again after an unknown outcome."""
         figures = {state: counts.get(state, 0) for state in SETTLED}
         applied(
             lambda: self._client.update_item(
                 TableName=self._table,
                 Key=primary_key(job_pk(job_id), JOB_SK),
-                UpdateExpression="ADD sent :sent, failed :failed, skipped :skipped, counted :batch",
+                UpdateExpression="ADD sent :sent, failed :failed, skipped :skipped, resent :resent, counted :batch",
                 ConditionExpression="NOT contains(counted, :number)",
                 ExpressionAttributeValues=to_attrs(
-                    {**{f":{state}": n for state, n in figures.items()}, ":batch": {batch}, ":number": batch}
+                    {
+                        **{f":{state}": n for state, n in figures.items()},
+                        ":resent": resent,
+                        ":batch": {batch},
+                        ":number": batch,
+                    }
                 ),
             )
         )

@@ -3,51 +3,63 @@
 A queue message is either `find` (list a job's recipients, then queue them in
 batches) or `send` (mail one batch). Each recipient is claimed before the SES
 call and marked sent or failed after it, so a message that is delivered again
-(a crash, a timeout, SQS's at-least-once delivery) mails nobody twice, and a
-failure in the middle loses nobody: what was not sent is sent on redelivery.
-An address on the suppression list (a hard bounce or a complaint) is skipped and counted.
+(a crash, a timeout, SQS's at-least-once delivery) never mails a settled
+recipient again, and a failure in the middle loses nobody: what was not sent is
+sent on redelivery. An address on the suppression list (a hard bounce or a
+complaint) is skipped and counted. A batch is sent by a few threads at once, all
+kept to SES's rate by one pacer.
 
-Throttling and SES's passing faults are retried here with backoff; after that
-the recipient is given back and the message fails, so SQS delivers it again and,
-after five tries, moves it to the dead-letter queue. Any other SES error is
-that recipient's for good: it is recorded with its code and the job goes on.
+This loop is the only place that retries a send (SES's client makes one attempt):
+an error that proves nothing was sent (throttling, SES's own failure answer, no
+connection) is tried again with backoff; after that the recipient is given back and
+the message comes back later and, after five tries, moves to the dead-letter queue.
+A send whose outcome is unknown (the answer timed out or the connection broke after
+the request left) is not retried at once: its recipient stays claimed, and when the
+message comes back they are sent exactly one more copy, counted on the job as "sent
+again after an unknown outcome". So nobody is lost, and a second copy goes out only
+after an unknown outcome, at most one per such event. Any other SES error is that
+recipient's for good: it is recorded with its code and the job goes on.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, EndpointConnectionError
 
-from chalicelib.core import clock, config, observability, queue
+from chalicelib.core import aws, clock, config, observability, queue
 from chalicelib.mail import sending as mail
 from chalicelib.mail.kinds import Kind
 from chalicelib.mail.model import JobKind, MailJob, Recipient, RecipientState
-from chalicelib.mail.store import job_store
+from chalicelib.mail.store import Claim, job_store
 from chalicelib.mail.suppression_store import suppression_store
 
 log = logging.getLogger(__name__)
 
-# worth another try a moment later; anything else is the recipient's own failure
+# SES's answers that prove the mail was not taken and are worth another try a moment later; any
+# other error answer is the recipient's own failure
 PASSING = {
     "Throttling",
     "ThrottlingException",
     "TooManyRequestsException",
     "ServiceUnavailable",
     "InternalFailure",
-    "RequestTimeout",
+    "RequestTimeout",  # SES gave up reading our request
     # the account or sender needs an operator, not a different recipient: keep the job, alarm on the DLQ
     "AccountSendingPausedException",
     "MailFromDomainNotVerifiedException",
 }
 
-
-# the reason recorded for a recipient whose delivery died between the claim and SES's answer
-UNKNOWN = "UnknownAfterCrash"
+# marks a copy sent again after an unknown outcome (shown in the local outbox; harmless to mail clients)
+RESENT_HEADER = b"X-Portal-Resent: unknown-outcome\r\n"
+# seconds before a message with recipients left over comes back (the queue's own timeout is minutes)
+COME_BACK_SECONDS = 5
 
 
 class UnknownJob(Exception):
@@ -58,9 +70,18 @@ class SesUnavailable(Exception):
     """SES kept failing with a passing error; the message is delivered again later."""
 
 
+class OutcomeUnknown(Exception):
+    """The send may or may not have reached SES: the request left, the answer did not come."""
+
+
+class BatchUnfinished(Exception):
+    """Recipients of the batch are left for the message's next delivery: a send's outcome was unknown,
+    or the time budget ran out before every recipient was tried."""
+
+
 class Pacer:
-    """Spaces SES calls at most `rate` a second. The worker runs one at a time (reserved
-    concurrency 1), and its pacer outlives an invocation, so the rate holds across messages."""
+    """Spaces SES calls at most `rate` a second, from any number of threads. The worker runs one at a
+    time (reserved concurrency 1), and its pacer outlives an invocation, so the rate holds across messages."""
 
     def __init__(
         self, rate: float, now: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep
@@ -70,13 +91,16 @@ class Pacer:
         self.interval = 1.01 / rate
         self.now, self.sleep = now, sleep
         self.next_at = 0.0
+        self._lock = threading.Lock()
 
     def wait(self) -> None:
-        moment = self.now()
-        if moment < self.next_at:
-            self.sleep(self.next_at - moment)
-            moment = self.next_at
-        self.next_at = moment + self.interval
+        """Take the next free moment, then sleep until it (outside the lock: other threads take theirs)."""
+        with self._lock:
+            moment = self.now()
+            slot = max(moment, self.next_at)
+            self.next_at = slot + self.interval
+        if slot > moment:
+            self.sleep(slot - moment)
 
 
 _pacer: Pacer | None = None
@@ -89,8 +113,9 @@ def pacer() -> Pacer:
     return _pacer
 
 
-def handle(body: str, kinds: Mapping[JobKind, Kind]) -> None:
-    """One queue message, of a job of one of `kinds`; raises when it should be delivered again."""
+def handle(body: str, kinds: Mapping[JobKind, Kind], receipt: str = "") -> None:
+    """One queue message, of a job of one of `kinds`; raises when it should be delivered again. With
+    the message's `receipt`, a batch with recipients left over comes back in seconds, not minutes."""
     try:
         message = json.loads(body)
         job = job_store().get(str(message["job"]))
@@ -101,8 +126,13 @@ def handle(body: str, kinds: Mapping[JobKind, Kind]) -> None:
         raise UnknownJob("no such job or step")
     if phase == "find":
         find(job, kinds[job.kind])
-    else:
+        return
+    try:
         send(job, kinds[job.kind], int(message["batch"]), [Recipient(**r) for r in message["to"]])
+    except (BatchUnfinished, SesUnavailable):
+        if receipt:
+            queue.come_back_in(config.mail_queue_url(), receipt, COME_BACK_SECONDS)
+        raise
 
 
 def find(job: MailJob, kind: Kind) -> None:
@@ -121,63 +151,104 @@ def find(job: MailJob, kind: Kind) -> None:
 
 
 def send(job: MailJob, kind: Kind, batch: int, recipients: list[Recipient]) -> None:
+    """Mail one batch from MAIL_SENDERS threads; BatchUnfinished when recipients are left for later,
+    SesUnavailable when SES kept refusing (what was sent stays sent)."""
     store = job_store()
     shared = kind.load(job)
+    recipients = list({to.key: to for to in recipients}.values())  # one thread per person
     suppressed = suppression_store().among([to.key for to in recipients])
     for to in recipients:
         if to.key in suppressed:
             store.skip(job.id, to.key, clock.now())
-            continue
-        if not store.claim(job.id, to.key, clock.now()):
-            continue  # sent, failed or being sent by an earlier delivery of this message
+    deadline = time.monotonic() + config.MAIL_WORKER_BUDGET_SECONDS
+    stop = threading.Event()  # one thread's SES outage or crash: the others start nobody new
+
+    def one(to: Recipient) -> None:
+        if stop.is_set() or time.monotonic() > deadline:
+            return  # left unclaimed for the message's next delivery
         try:
-            raw = kind.compose(job, to, shared)
-            if raw is None:  # a digest with nothing left for them
-                store.mark_skipped(job.id, to.key, clock.now())
-                continue
-            _deliver(to.email, raw)
-        except ClientError as error:  # not a passing one: this recipient's own
-            code = error.response["Error"].get("Code", "Unknown")
-            store.mark_failed(job.id, to.key, to.email, code, clock.now())
-            observability.count("MailsFailed", code=code)
-            continue
+            _send_one(job, kind, shared, to, deadline)
         except BaseException:
-            store.release(job.id, to.key)
+            stop.set()
             raise
-        store.mark_sent(job.id, to.key, clock.now())
-        kind.after_sent(job, to)
+
+    with ThreadPoolExecutor(config.MAIL_SENDERS, thread_name_prefix="mail") as pool:
+        futures = [pool.submit(one, to) for to in recipients if to.key not in suppressed]
+    for future in futures:
+        if error := future.exception():
+            raise error
     _count(job, batch, recipients)
 
 
-def _count(job: MailJob, batch: int, recipients: list[Recipient]) -> None:
-    """Add the batch's figures to the job, from the marks. A recipient still claimed here was claimed
-    by a delivery that died between the claim and SES's answer: whether it was mailed is unknown,
-    and it is counted as failed with that reason rather than mailed a second time."""
+def _send_one(job: MailJob, kind: Kind, shared: object, to: Recipient, deadline: float) -> None:
     store = job_store()
-    states = store.states(job.id, [to.key for to in recipients])
-    for to in recipients:
-        if states.get(to.key) == RecipientState.CLAIMED:
-            store.mark_failed(job.id, to.key, to.email, UNKNOWN, clock.now())
-            states[to.key] = RecipientState.FAILED
-    counts = Counter(states.values())
-    store.count_batch(job.id, batch, counts)
+    claim = store.claim(job.id, to.key, clock.now())
+    if not claim:
+        return  # sent, failed or skipped by an earlier delivery of this message
+    try:
+        raw = kind.compose(job, to, shared)
+        if raw is None:  # a digest with nothing left for them
+            store.mark_skipped(job.id, to.key, clock.now())
+            return
+        if claim is Claim.AGAIN:
+            raw = RESENT_HEADER + raw  # a header line may stand first: the copy says what it is
+            observability.count("MailsResent")
+        _deliver(to.email, raw, deadline)
+    except OutcomeUnknown:
+        observability.count("MailOutcomesUnknown")
+        return  # stays claimed: the message's next delivery sends one more copy
+    except ClientError as error:  # not a passing one: this recipient's own
+        code = error.response["Error"].get("Code", "Unknown")
+        store.mark_failed(job.id, to.key, to.email, code, clock.now())
+        observability.count("MailsFailed", code=code)
+        return
+    except BaseException:
+        store.release(job.id, to.key)
+        raise
+    store.mark_sent(job.id, to.key, clock.now())
+    kind.after_sent(job, to)
+
+
+def _count(job: MailJob, batch: int, recipients: list[Recipient]) -> None:
+    """Add the batch's figures to the job once every recipient is settled; BatchUnfinished while
+    anyone is unclaimed (not reached in time) or still claimed (their send's outcome is unknown)."""
+    store = job_store()
+    marks = store.marks(job.id, [to.key for to in recipients])
+    left = sum(1 for to in recipients if to.key not in marks or marks[to.key].state == RecipientState.CLAIMED)
+    if left:
+        log.info("mail batch unfinished", extra={"job": job.id, "batch": batch, "left": left})
+        raise BatchUnfinished(f"{left} recipients left")
+    counts = Counter(mark.state for mark in marks.values())
+    resent = sum(mark.unknown for mark in marks.values())
+    store.count_batch(job.id, batch, counts, resent)
     store.finish(job.id)
-    log.info("mail batch done", extra={"job": job.id, "batch": batch, **{str(s): n for s, n in counts.items()}})
+    log.info(
+        "mail batch done",
+        extra={"job": job.id, "batch": batch, "resent": resent, **{str(s): n for s, n in counts.items()}},
+    )
 
 
-def _deliver(to: str, raw: bytes) -> None:
-    """Send at the pace SES allows, retrying passing errors with backoff; SesUnavailable when they do not pass."""
+def _deliver(to: str, raw: bytes, deadline: float) -> None:
+    """Send at the pace SES allows, retrying what proves nothing was sent, with backoff and within the
+    budget; SesUnavailable when those errors do not pass, OutcomeUnknown when the request may have
+    reached SES."""
     for attempt in range(config.MAIL_ATTEMPTS):
         pacer().wait()
         try:
-            mail.deliver(to, raw)
+            mail.deliver(to, raw, aws.ses_for_worker())
             return
         except ClientError as error:
             code = error.response["Error"].get("Code", "")
             if code not in PASSING:
                 raise
             log.warning("SES said %s; trying again", code)
-        except BotoCoreError as error:
+        except (EndpointConnectionError, ConnectTimeoutError) as error:  # no connection: nothing left us
             log.warning("SES unreachable (%s); trying again", type(error).__name__)
-        pacer().sleep(min(0.5 * 2**attempt, 8.0))
+        except BotoCoreError as error:  # a read timeout, a connection closed mid-answer: sent or not
+            log.warning("SES's answer did not come (%s); outcome unknown", type(error).__name__)
+            raise OutcomeUnknown() from error
+        backoff = min(0.5 * 2**attempt, 8.0)
+        if time.monotonic() + backoff > deadline:
+            break
+        pacer().sleep(backoff)
     raise SesUnavailable()

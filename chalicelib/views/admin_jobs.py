@@ -39,6 +39,7 @@ def progress(job_id: str) -> Response:
             "sent": job.sent,
             "failed": job.failed,
             "skipped": job.skipped,
+            "resent": job.resent,
             "done": job.done,
         }
     )

@@ -70,7 +70,7 @@ def anonymise_registrations(_event: object) -> dict[str, int]:
 def send_mail(event: SQSEvent) -> None:
     """One queue message at a time; an exception hands it back to SQS (and, after five tries, to the DLQ)."""
     for record in event:
-        worker.handle(record.body, MAIL_KINDS)
+        worker.handle(record.body, MAIL_KINDS, record.receipt_handle)
 
 
 @bp.on_sqs_message(queue=SIGNIN_QUEUE, batch_size=1, name="send_sign_in_link")

@@ -16,8 +16,8 @@ from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, clock, config
 from chalicelib.mail import worker
-from chalicelib.mail.model import JobKind
-from chalicelib.mail.store import JobStore, job_store
+from chalicelib.mail.model import JobKind, RecipientState
+from chalicelib.mail.store import JobStore, Mark, job_store
 from chalicelib.registrations.lifecycle import RegistrationStatus
 from tests.support.accounts import make_account, sign_in
 from tests.support.aws import LOCAL_STAGE, STARTING_A_JOB_CALLS, deliver_mail, sent_mail
@@ -42,9 +42,11 @@ def organiser(client, make_event, fast) -> FormSession:
     return sign_in(FormSession(client), "org@zwijndrecht.nl")
 
 
-def redeliver_at_once() -> None:
-    """A failed message comes back at the next receive (in AWS: after the visibility timeout)."""
+def redeliver_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failed message comes back at the next receive (in AWS: after the visibility timeout, or the
+    few seconds the worker asks for when recipients are left)."""
     aws.sqs().set_queue_attributes(QueueUrl=LOCAL_STAGE["MAIL_QUEUE_URL"], Attributes={"VisibilityTimeout": "0"})
+    monkeypatch.setattr(worker, "COME_BACK_SECONDS", 0)
 
 
 def job_mail() -> list[Any]:
@@ -59,7 +61,7 @@ def start_message(organiser: FormSession) -> str:
 
 
 def on_ses_send(hook: Any) -> None:
-    aws.ses().meta.events.register("before-call.ses.SendRawEmail", hook)
+    aws.ses_for_worker().meta.events.register("before-call.ses.SendRawEmail", hook)
 
 
 # -- the request ------------------------------------------------------------------
@@ -115,7 +117,15 @@ def test_the_job_page_shows_progress_and_the_json_follows_it(organiser):
     assert organiser.get(f"/beheer/verzendingen/{job_id}/voortgang").json_body["status"] == "queued"
     deliver_mail()
     progress = organiser.get(f"/beheer/verzendingen/{job_id}/voortgang")
-    assert progress.json_body == {"status": "done", "total": 3, "sent": 3, "failed": 0, "skipped": 0, "done": 3}
+    assert progress.json_body == {
+        "status": "done",
+        "total": 3,
+        "sent": 3,
+        "failed": 0,
+        "skipped": 0,
+        "resent": 0,
+        "done": 3,
+    }
     assert progress.headers["Cache-Control"] == "no-store"
     listing = organiser.get("/beheer/verzendingen").body.decode()
     assert f"/beheer/verzendingen/{job_id}" in listing
@@ -137,10 +147,10 @@ def crash_after(sends: int) -> None:
     on_ses_send(hook)
 
 
-def test_a_crash_in_the_middle_mails_the_rest_on_redelivery_and_nobody_twice(organiser):
+def test_a_crash_in_the_middle_mails_the_rest_on_redelivery_and_nobody_twice(organiser, monkeypatch):
     addresses = confirmed_attendees(10)
     job_id = start_message(organiser)
-    redeliver_at_once()
+    redeliver_at_once(monkeypatch)
     crash_after(4)
 
     deliver_mail()
@@ -155,11 +165,13 @@ def test_a_crash_in_the_middle_mails_the_rest_on_redelivery_and_nobody_twice(org
 def test_negative_control_without_the_mark_the_first_ones_get_two(organiser, monkeypatch):
     addresses = confirmed_attendees(10)
     start_message(organiser)
-    redeliver_at_once()
+    redeliver_at_once(monkeypatch)
     crash_after(4)
+    monkeypatch.setattr(config, "MAIL_SENDERS", 1)  # one send at a time: exactly four before the crash
     monkeypatch.setattr(JobStore, "claim", lambda self, job_id, key, at: True)
     for step in ("mark_sent", "mark_failed", "release"):
         monkeypatch.setattr(JobStore, step, lambda self, *args: None)
+    monkeypatch.setattr(JobStore, "marks", lambda self, job_id, keys: {k: Mark(RecipientState.SENT) for k in keys})
 
     deliver_mail()
 
@@ -176,11 +188,12 @@ def ses_says(code: str, times: int = 1, only_to: str = "") -> None:
             state["left"] -= 1
             raise ClientError({"Error": {"Code": code, "Message": code}}, "SendRawEmail")
 
-    aws.ses().meta.events.register("before-parameter-build.ses.SendRawEmail", hook)
+    aws.ses_for_worker().meta.events.register("before-parameter-build.ses.SendRawEmail", hook)
 
 
 def test_throttling_is_retried_with_backoff_and_everyone_is_mailed(organiser, monkeypatch):
     addresses = confirmed_attendees(5)
+    monkeypatch.setattr(config, "MAIL_SENDERS", 1)  # the two throttled tries are the same recipient's
     waits: list[float] = []
     monkeypatch.setattr(worker.pacer(), "sleep", waits.append)
     job_id = start_message(organiser)
@@ -209,9 +222,9 @@ def test_a_permanent_failure_is_recorded_with_its_code_and_the_rest_go_out(organ
 
 
 def failing_first(deliver: Any, failures: list[str]) -> Any:
-    def watched(to: str, raw: bytes) -> None:
+    def watched(to: str, raw: bytes, deadline: float) -> None:
         try:
-            deliver(to, raw)
+            deliver(to, raw, deadline)
         except worker.SesUnavailable:
             failures.append("SesUnavailable")
             raise
@@ -221,11 +234,12 @@ def failing_first(deliver: Any, failures: list[str]) -> Any:
 
 def test_ses_down_for_good_sends_the_message_back_and_loses_nobody(organiser, monkeypatch):
     addresses = confirmed_attendees(3)
+    monkeypatch.setattr(config, "MAIL_SENDERS", 1)  # every failing try is the first recipient's
     monkeypatch.setattr(worker.pacer(), "sleep", lambda seconds: None)
     failures: list[str] = []
     monkeypatch.setattr(worker, "_deliver", failing_first(worker._deliver, failures))
     job_id = start_message(organiser)
-    redeliver_at_once()
+    redeliver_at_once(monkeypatch)
     ses_says("ServiceUnavailable", times=config.MAIL_ATTEMPTS)  # every try of the first mail
 
     deliver_mail()  # the batch fails once, goes back to the queue, and is delivered again
@@ -235,12 +249,12 @@ def test_ses_down_for_good_sends_the_message_back_and_loses_nobody(organiser, mo
     assert sorted(m.destinations["ToAddresses"][0] for m in job_mail()) == sorted(addresses)
 
 
-def test_a_poison_message_ends_in_the_dead_letter_queue(moto):
+def test_a_poison_message_ends_in_the_dead_letter_queue(moto, monkeypatch):
     aws.sqs().send_message(QueueUrl=LOCAL_STAGE["MAIL_QUEUE_URL"], MessageBody="{not json")
     aws.sqs().send_message(
         QueueUrl=LOCAL_STAGE["MAIL_QUEUE_URL"], MessageBody='{"job": "bestaat-niet", "phase": "find"}'
     )
-    redeliver_at_once()
+    redeliver_at_once(monkeypatch)
 
     deliver_mail()  # each is received five times, then SQS moves it on
 

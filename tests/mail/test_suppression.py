@@ -130,7 +130,7 @@ def test_a_member_whose_address_bounced_sees_it_on_their_account_and_can_lift_it
 
 def test_mail_goes_out_through_the_configuration_set_that_publishes_bounces(organiser):
     seen: list[str] = []
-    aws.ses().meta.events.register(
+    aws.ses_for_worker().meta.events.register(
         "provide-client-params.ses.SendRawEmail", lambda params, **_: seen.append(params.get("ConfigurationSetName"))
     )
     confirmed_attendees(1)

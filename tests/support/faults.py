@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from botocore.awsrequest import AWSResponse
-from botocore.exceptions import EndpointConnectionError
+from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
+from botocore.httpsession import URLLib3Session
+from moto.core.models import botocore_stubber
 
 
 class Fault(TypedDict, total=False):
@@ -90,3 +92,29 @@ def fault(
         yield injected
     finally:
         client.meta.events.unregister(event, unique_id="injected-fault")
+
+
+@contextmanager
+def answer_lost(client: Any, operation: str, times: int = 1) -> Iterator[Injected]:
+    """Let AWS carry `operation` out, then lose its answer (a read timeout), the first `times`
+    attempts: the caller cannot know that the call took effect. In process, moto's stub carries it
+    out; against moto server, the request is sent over HTTP before the answer is thrown away."""
+    injected = Injected()
+    event = f"before-send.{client.meta.service_model.service_id.hyphenize()}.{operation}"
+
+    def carried_out_then_lost(request: Any, **kwargs: Any) -> None:
+        if injected.calls >= times:
+            return
+        injected.calls += 1
+        injected.operations.append(operation)
+        if botocore_stubber.enabled:
+            botocore_stubber(event_name=kwargs.get("event_name", event), request=request)
+        else:
+            URLLib3Session().send(request)
+        raise ReadTimeoutError(endpoint_url=request.url)
+
+    client.meta.events.register_first(event, carried_out_then_lost, unique_id="injected-lost-answer")
+    try:
+        yield injected
+    finally:
+        client.meta.events.unregister(event, unique_id="injected-lost-answer")
