@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from chalicelib.core.dynamo import Item
 from chalicelib.core.entity import attributes, from_attributes
@@ -35,6 +36,18 @@ class Speaker:
     organisation: str = field(default="", metadata=shown())
 
 
+def _speakers() -> Any:
+    """The speakers field of a slot and of a workshop: the same form row, validation and API property."""
+    return editable(
+        _("Sprekers"),
+        "speakers",
+        limit=SPEAKERS_MAX,
+        hint=_("Eén per regel, als Naam (Organisatie)."),
+        api=Api.SUMMARY,
+        default=(),
+    )
+
+
 def workshop_key(position: int, workshop_id: int) -> str:
     """A workshop's name in the event's seat maps: its round's slot position and its own id."""
     return f"{position}-{workshop_id}"
@@ -50,14 +63,7 @@ class Workshop:
     title: str = editable(_("Titel"), limit=200, required=True, api=Api.SUMMARY)
     capacity: int = editable(_("Plaatsen"), "number", limit=CAPACITY_MAX, required=True, api=Api.SUMMARY)
     room: str = editable(_("Zaal"), limit=100, api=Api.SUMMARY, default="")
-    speakers: tuple[Speaker, ...] = editable(
-        _("Sprekers"),
-        "speakers",
-        limit=SPEAKERS_MAX,
-        hint=_("Eén per regel, als Naam (Organisatie)."),
-        api=Api.SUMMARY,
-        default=(),
-    )
+    speakers: tuple[Speaker, ...] = _speakers()
 
 
 @dataclass(frozen=True)
@@ -71,14 +77,7 @@ class Slot:
     start: str = editable(_("Begintijd"), "time", required=True, api=Api.SUMMARY)  # "HH:MM", local time
     end: str = editable(_("Eindtijd"), "time", hint=_("Leeg voor een moment, zoals de inloop."), api=Api.SUMMARY)
     title: str = editable(_("Onderdeel"), limit=200, required=True, api=Api.SUMMARY)
-    speakers: tuple[Speaker, ...] = editable(
-        _("Sprekers"),
-        "speakers",
-        limit=SPEAKERS_MAX,
-        hint=_("Eén per regel, als Naam (Organisatie)."),
-        api=Api.SUMMARY,
-        default=(),
-    )
+    speakers: tuple[Speaker, ...] = _speakers()
     order: int = 0
     # a workshop round: attendees on location choose one; the API and event files call them sessions
     workshops: tuple[Workshop, ...] = editable(

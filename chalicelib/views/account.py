@@ -13,7 +13,7 @@ from chalicelib.core.i18n import _
 from chalicelib.following import digest
 from chalicelib.mail import suppression
 from chalicelib.registrations import service as registration
-from chalicelib.views.auth import requires, signed_in
+from chalicelib.views.auth import form_page, requires, signed_in
 from chalicelib.views.http import (
     FORM,
     SESSION_COOKIE,
@@ -33,13 +33,7 @@ def _request_page(values: dict[str, str], errors: dict[str, FieldError]) -> Resp
     return page(bp.current_request, "account_request.html", values=values, errors=errors)
 
 
-@bp.route("/account/aanvragen", methods=["GET"])
-def request_form() -> Response:
-    return _request_page({}, {})
-
-
-@bp.route("/account/aanvragen", methods=["POST"], content_types=FORM)
-@form_post(bp, on_invalid=_request_page)
+@form_page(bp, "/account/aanvragen", _request_page)
 def request_account(form: dict[str, str]) -> Response:
     accounts.request_account(form, language(bp.current_request), client_address(bp.current_request))
     # the same page for a new and a known address
@@ -55,12 +49,6 @@ def verify_confirm(token: str) -> Response:
 @form_post(bp)
 def verify(form: dict[str, str], token: str) -> Response:
     return page(bp.current_request, "account_verify.html", token=token, verified=accounts.verify(token))
-
-
-@bp.route("/account", methods=["GET"])
-@requires(bp, Access.MEMBER)
-def own_data() -> Response:
-    return _own_page({}, {})
 
 
 def _own_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response:
@@ -83,9 +71,7 @@ def _own_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response
     )
 
 
-@bp.route("/account", methods=["POST"], content_types=FORM)
-@requires(bp, Access.MEMBER)
-@form_post(bp, on_invalid=_own_page)
+@form_page(bp, "/account", _own_page, Access.MEMBER)
 def update_own(form: dict[str, str]) -> Response:
     accounts.update_own(signed_in(bp.current_request), form)
     return redirect("/account?opgeslagen=1")

@@ -14,7 +14,7 @@ from chalicelib.core.forms import FieldError
 from chalicelib.events import service as events
 from chalicelib.events import workspace as event_admin
 from chalicelib.events.model import EventStatus
-from chalicelib.views.auth import requires, signed_in
+from chalicelib.views.auth import form_page, requires, signed_in
 from chalicelib.views.http import FORM, form_post, page, query_params, redirect
 
 bp = Blueprint(__name__)
@@ -55,27 +55,19 @@ def change_role(form: dict[str, str], key: str) -> Response:
     return redirect("/beheer/accounts")
 
 
-def _domains_page(values: dict[str, str] | None = None, errors: dict[str, FieldError] | None = None) -> Response:
+def _domains_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response:
     configured, added = accounts.trusted_domains()
     return page(
         bp.current_request,
         "admin_domains.html",
         configured=configured,
         added=added,
-        values=values or {},
-        errors=errors or {},
+        values=values,
+        errors=errors,
     )
 
 
-@bp.route("/beheer/domeinen", methods=["GET"])
-@requires(bp, Access.ORGANISER)
-def domains() -> Response:
-    return _domains_page()
-
-
-@bp.route("/beheer/domeinen", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp, on_invalid=_domains_page)
+@form_page(bp, "/beheer/domeinen", _domains_page, Access.ORGANISER)
 def add_domain(form: dict[str, str]) -> Response:
     accounts.change_trusted_domain(signed_in(bp.current_request), form, add=True)
     return redirect("/beheer/domeinen")
@@ -98,25 +90,17 @@ def audit_log() -> Response:
     return page(bp.current_request, "admin_audit.html", month=month, entries=entries, months=audit.recent_months())
 
 
-def _newsletter_page(values: dict[str, str] | None = None, errors: dict[str, FieldError] | None = None) -> Response:
+def _newsletter_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response:
     return page(
         bp.current_request,
         "admin_newsletter.html",
         subscribers=newsletter.subscriber_count(),
-        values=values or {},
-        errors=errors or {},
+        values=values,
+        errors=errors,
     )
 
 
-@bp.route("/beheer/nieuwsbrief", methods=["GET"])
-@requires(bp, Access.ORGANISER)
-def newsletter_form() -> Response:
-    return _newsletter_page()
-
-
-@bp.route("/beheer/nieuwsbrief", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp, on_invalid=_newsletter_page)
+@form_page(bp, "/beheer/nieuwsbrief", _newsletter_page, Access.ORGANISER)
 def newsletter_send(form: dict[str, str]) -> Response:
     job = newsletter.send_from_form(signed_in(bp.current_request), form)
     return redirect(f"/beheer/verzendingen/{job.id}")

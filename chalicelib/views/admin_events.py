@@ -23,7 +23,7 @@ from chalicelib.events.forms import (
 )
 from chalicelib.events.model import EventStatus
 from chalicelib.library import speakers
-from chalicelib.views.auth import requires, signed_in
+from chalicelib.views.auth import form_page, requires, signed_in
 from chalicelib.views.http import FORM, form_post, page, query_params, redirect
 
 bp = Blueprint(__name__)
@@ -70,9 +70,7 @@ def create_event(form: dict[str, str]) -> Response:
     return redirect(f"{BASE}/{event.slug}/programma")
 
 
-def _event_page(
-    slug: str, values: dict[str, str] | None = None, errors: dict[str, FieldError] | None = None, status: int = 200
-) -> Response:
+def _event_page(slug: str, values: dict[str, str], errors: dict[str, FieldError], status: int = 200) -> Response:
     event = event_admin.get(slug)
     return page(
         bp.current_request,
@@ -80,20 +78,12 @@ def _event_page(
         status=status,
         event=event,
         values=values or event_values(event),
-        errors=errors or {},
+        errors=errors,
         **_EVENT_FORM,
     )
 
 
-@bp.route(BASE + "/{slug}", methods=["GET"])
-@requires(bp, Access.ORGANISER)
-def edit_event(slug: str) -> Response:
-    return _event_page(slug)
-
-
-@bp.route(BASE + "/{slug}", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp, on_invalid=_event_page)
+@form_page(bp, BASE + "/{slug}", _event_page, Access.ORGANISER)
 def update_event(form: dict[str, str], slug: str) -> Response:
     try:
         event = event_admin.update(signed_in(bp.current_request), slug, form)
@@ -150,9 +140,7 @@ def delete_event(form: dict[str, str], slug: str) -> Response:
     return redirect(BASE)
 
 
-def _programme_page(
-    slug: str, values: dict[str, str] | None = None, errors: dict[str, FieldError] | None = None
-) -> Response:
+def _programme_page(slug: str, values: dict[str, str], errors: dict[str, FieldError]) -> Response:
     event = event_admin.get(slug)
     return page(
         bp.current_request,
@@ -160,28 +148,18 @@ def _programme_page(
         event=event,
         uninvited=speakers.uninvited(event, speakers.of_event(slug)),  # who gets an "invite" link
         **_SLOT_FORM,
-        values=values or {},
-        errors=errors or {},
+        values=values,
+        errors=errors,
     )
 
 
-@bp.route(BASE + "/{slug}/programma", methods=["GET"])
-@requires(bp, Access.ORGANISER)
-def programme(slug: str) -> Response:
-    return _programme_page(slug)
-
-
-@bp.route(BASE + "/{slug}/programma", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp, on_invalid=_programme_page)
+@form_page(bp, BASE + "/{slug}/programma", _programme_page, Access.ORGANISER)
 def add_slot(form: dict[str, str], slug: str) -> Response:
     event_admin.save_slot(signed_in(bp.current_request), slug, form)
     return redirect(f"{BASE}/{slug}/programma")
 
 
-def _slot_page(
-    slug: str, position: str, values: dict[str, str] | None = None, errors: dict[str, FieldError] | None = None
-) -> Response:
+def _slot_page(slug: str, position: str, values: dict[str, str], errors: dict[str, FieldError]) -> Response:
     event = event_admin.get(slug)
     slot = next((s for s in event.programme if s.position == _position(position)), None)
     if slot is None:
@@ -194,19 +172,11 @@ def _slot_page(
         slot=slot,
         **_SLOT_FORM,
         values=values,
-        errors=errors or {},
+        errors=errors,
     )
 
 
-@bp.route(BASE + "/{slug}/programma/{position}", methods=["GET"])
-@requires(bp, Access.ORGANISER)
-def edit_slot(slug: str, position: str) -> Response:
-    return _slot_page(slug, position)
-
-
-@bp.route(BASE + "/{slug}/programma/{position}", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp, on_invalid=_slot_page)
+@form_page(bp, BASE + "/{slug}/programma/{position}", _slot_page, Access.ORGANISER)
 def update_slot(form: dict[str, str], slug: str, position: str) -> Response:
     event_admin.save_slot(signed_in(bp.current_request), slug, form, _position(position))
     return redirect(f"{BASE}/{slug}/programma")

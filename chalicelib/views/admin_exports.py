@@ -3,12 +3,16 @@ follow it while a worker builds it, and fetch it through a short-lived link."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from chalice.app import Blueprint, Response
 
-from chalicelib.accounts.model import Access
+from chalicelib.accounts.model import Access, Account
 from chalicelib.core import clock
 from chalicelib.events import workspace as event_admin
+from chalicelib.events.model import Event
 from chalicelib.exports import service as exports
+from chalicelib.exports.model import Export
 from chalicelib.views.auth import requires, signed_in
 from chalicelib.views.http import FORM, form_post, json_response, language, page, redirect
 
@@ -20,18 +24,20 @@ BASE = "/beheer/exports"
 @requires(bp, Access.ORGANISER)
 @form_post(bp)
 def of_event(form: dict[str, str], slug: str) -> Response:
-    request = bp.current_request
-    export = exports.of_event(signed_in(request), event_admin.get(slug), language(request), form.get("formaat", "csv"))
-    return redirect(f"{BASE}/{export.id}")
+    return _table_of_event(exports.of_event, form, slug)
 
 
 @bp.route("/beheer/bijeenkomsten/{slug}/evaluatie/export", methods=["POST"], content_types=FORM)
 @requires(bp, Access.ORGANISER)
 @form_post(bp)
 def of_evaluation(form: dict[str, str], slug: str) -> Response:
+    return _table_of_event(exports.of_evaluation, form, slug)
+
+
+def _table_of_event(start: Callable[[Account, Event, str, str], Export], form: dict[str, str], slug: str) -> Response:
+    """Start one of an event's tables in the format the button chose, and follow it on its page."""
     request = bp.current_request
-    event = event_admin.get(slug)
-    export = exports.of_evaluation(signed_in(request), event, language(request), form.get("formaat", "csv"))
+    export = start(signed_in(request), event_admin.get(slug), language(request), form.get("formaat", "csv"))
     return redirect(f"{BASE}/{export.id}")
 
 

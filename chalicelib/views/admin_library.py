@@ -14,7 +14,7 @@ from chalicelib.library import documents
 from chalicelib.library import service as library
 from chalicelib.library.files import UploadRejected
 from chalicelib.library.model import ACCESS_LEVELS
-from chalicelib.views.auth import requires, signed_in
+from chalicelib.views.auth import form_page, requires, signed_in
 from chalicelib.views.http import (
     FORM,
     form_post,
@@ -36,16 +36,14 @@ def materials() -> Response:
     return page(bp.current_request, "admin_materials.html", materials=found, now=clock.now())
 
 
-def _edit_page(
-    material_id: str, values: dict[str, str] | None = None, errors: dict[str, FieldError] | None = None
-) -> Response:
+def _edit_page(material_id: str, values: dict[str, str], errors: dict[str, FieldError]) -> Response:
     material = documents.get(material_id)
     return page(
         bp.current_request,
         "admin_material.html",
         material=material,
         values=values or documents.values(material),
-        errors=errors or {},
+        errors=errors,
         themes=THEMES,
         access_levels=ACCESS_LEVELS,
         now=clock.now(),
@@ -53,15 +51,7 @@ def _edit_page(
     )
 
 
-@bp.route("/beheer/materialen/{material_id}", methods=["GET"])
-@requires(bp, Access.ORGANISER)
-def edit(material_id: str) -> Response:
-    return _edit_page(material_id)
-
-
-@bp.route("/beheer/materialen/{material_id}", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp, on_invalid=_edit_page)
+@form_page(bp, "/beheer/materialen/{material_id}", _edit_page, Access.ORGANISER)
 def update(form: dict[str, str], material_id: str) -> Response:
     documents.update(signed_in(bp.current_request), material_id, form)
     return redirect(f"/beheer/materialen/{material_id}?opgeslagen=1")

@@ -8,7 +8,7 @@ from chalicelib.accounts.model import Access
 from chalicelib.core import clock
 from chalicelib.core.forms import FieldError
 from chalicelib.news import service as news
-from chalicelib.views.auth import requires, signed_in
+from chalicelib.views.auth import form_page, requires, signed_in
 from chalicelib.views.http import FORM, form_post, page, query_params, redirect
 
 bp = Blueprint(__name__)
@@ -19,37 +19,19 @@ def _list_page(values: dict[str, str], errors: dict[str, FieldError]) -> Respons
     return page(bp.current_request, "admin_news.html", articles=articles, values=values, errors=errors, now=clock.now())
 
 
-@bp.route("/beheer/nieuws", methods=["GET"])
-@requires(bp, Access.ORGANISER)
-def news_admin() -> Response:
-    return _list_page({}, {})
-
-
-@bp.route("/beheer/nieuws", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp, on_invalid=_list_page)
+@form_page(bp, "/beheer/nieuws", _list_page, Access.ORGANISER)
 def news_create(form: dict[str, str]) -> Response:
     news.write(signed_in(bp.current_request), form)
     return redirect("/beheer/nieuws")
 
 
-def _edit_page(
-    slug: str, values: dict[str, str] | None = None, errors: dict[str, FieldError] | None = None
-) -> Response:
+def _edit_page(slug: str, values: dict[str, str], errors: dict[str, FieldError]) -> Response:
     article = news.get(slug)
     values = values or news.form_values(article)
-    return page(bp.current_request, "admin_news_edit.html", article=article, values=values, errors=errors or {})
+    return page(bp.current_request, "admin_news_edit.html", article=article, values=values, errors=errors)
 
 
-@bp.route("/beheer/nieuws/{slug}", methods=["GET"])
-@requires(bp, Access.ORGANISER)
-def news_edit(slug: str) -> Response:
-    return _edit_page(slug)
-
-
-@bp.route("/beheer/nieuws/{slug}", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp, on_invalid=_edit_page)
+@form_page(bp, "/beheer/nieuws/{slug}", _edit_page, Access.ORGANISER)
 def news_update(form: dict[str, str], slug: str) -> Response:
     news.write(signed_in(bp.current_request), form, slug=slug)
     return redirect("/beheer/nieuws")

@@ -7,7 +7,7 @@ from chalice.app import Blueprint, Response
 from chalicelib.accounts.model import Access
 from chalicelib.core.forms import FieldError
 from chalicelib.events import questions
-from chalicelib.views.auth import requires, signed_in
+from chalicelib.views.auth import form_page, requires, signed_in
 from chalicelib.views.http import FORM, form_post, page, redirect
 
 bp = Blueprint(__name__)
@@ -27,15 +27,7 @@ def _list_page(slug: str, values: dict[str, str], errors: dict[str, FieldError])
     )
 
 
-@bp.route(BASE, methods=["GET"])
-@requires(bp, Access.ORGANISER)
-def question_list(slug: str) -> Response:
-    return _list_page(slug, {}, {})
-
-
-@bp.route(BASE, methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp, on_invalid=_list_page)
+@form_page(bp, BASE, _list_page, Access.ORGANISER)
 def add(form: dict[str, str], slug: str) -> Response:
     questions.save(signed_in(bp.current_request), slug, form)
     return redirect(f"/beheer/bijeenkomsten/{slug}/vragen")
@@ -55,15 +47,7 @@ def _edit_page(slug: str, question_id: str, values: dict[str, str], errors: dict
     )
 
 
-@bp.route(BASE + "/{question_id}", methods=["GET"])
-@requires(bp, Access.ORGANISER)
-def edit(slug: str, question_id: str) -> Response:
-    return _edit_page(slug, question_id, {}, {})
-
-
-@bp.route(BASE + "/{question_id}", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp, on_invalid=_edit_page)
+@form_page(bp, BASE + "/{question_id}", _edit_page, Access.ORGANISER)
 def save(form: dict[str, str], slug: str, question_id: str) -> Response:
     questions.save(signed_in(bp.current_request), slug, form, questions.parse_id(question_id))
     return redirect(f"/beheer/bijeenkomsten/{slug}/vragen")

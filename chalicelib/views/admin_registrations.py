@@ -11,7 +11,7 @@ from chalicelib.events import workspace as event_admin
 from chalicelib.registrations import attendance, moves
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.lifecycle import Actor, move
-from chalicelib.views.auth import requires, signed_in
+from chalicelib.views.auth import form_page, requires, signed_in
 from chalicelib.views.http import FORM, form_post, page, query_params, redirect
 
 bp = Blueprint(__name__)
@@ -127,15 +127,7 @@ def _message_page(slug: str, values: dict[str, str], errors: dict[str, FieldErro
     return page(bp.current_request, "admin_message.html", event=event, values=values, errors=errors)
 
 
-@bp.route(f"{BASE}/bericht", methods=["GET"])
-@requires(bp, Access.ORGANISER)
-def message_form(slug: str) -> Response:
-    return _message_page(slug, {}, {})
-
-
-@bp.route(f"{BASE}/bericht", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp, on_invalid=_message_page)
+@form_page(bp, f"{BASE}/bericht", _message_page, Access.ORGANISER)
 def send_message(form: dict[str, str], slug: str) -> Response:
     job = attendance.message(signed_in(bp.current_request), event_admin.get(slug), form)
     return redirect(f"/beheer/verzendingen/{job.id}")

@@ -10,14 +10,14 @@ from chalicelib.core.errors import NotFound
 from chalicelib.core.forms import FieldError
 from chalicelib.events import workspace as event_admin
 from chalicelib.library import speakers
-from chalicelib.views.auth import requires, signed_in
+from chalicelib.views.auth import form_page, requires, signed_in
 from chalicelib.views.http import FORM, form_post, page, query_params, redirect
 
 bp = Blueprint(__name__)
 BASE = "/beheer/bijeenkomsten/{slug}/sprekers"
 
 
-def _page(slug: str, values: dict[str, str] | None = None, errors: dict[str, FieldError] | None = None) -> Response:
+def _page(slug: str, values: dict[str, str], errors: dict[str, FieldError]) -> Response:
     event = event_admin.get(slug)
     invited = speakers.of_event(slug)
     return page(
@@ -28,22 +28,14 @@ def _page(slug: str, values: dict[str, str] | None = None, errors: dict[str, Fie
         uninvited=speakers.uninvited(event, invited),
         # the speakers' files per slot (a round's: one per workshop)
         slides=speakers.slides_by_slot(event),
-        values=values if values is not None else speakers.prefilled(event, query_params(bp.current_request)),
-        errors=errors or {},
+        values=values or speakers.prefilled(event, query_params(bp.current_request)),
+        errors=errors,
         done=query_params(bp.current_request).get("gedaan", ""),
         now=clock.now(),
     )
 
 
-@bp.route(BASE, methods=["GET"])
-@requires(bp, Access.ORGANISER)
-def speaker_list(slug: str) -> Response:
-    return _page(slug)
-
-
-@bp.route(BASE, methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp, on_invalid=_page)
+@form_page(bp, BASE, _page, Access.ORGANISER)
 def invite(form: dict[str, str], slug: str) -> Response:
     speakers.invite_from_form(signed_in(bp.current_request), slug, form)
     return redirect(f"/beheer/bijeenkomsten/{slug}/sprekers?gedaan=uitgenodigd")

@@ -1,4 +1,4 @@
-"""Who is asking: the session, and the one decorator that guards pages by role.
+"""Who is asking: the session, the one decorator that guards pages by role, and the form pages it guards.
 
 Checked in the app, not by an API Gateway authorizer, so that it behaves the
 same under `chalice local` and when deployed: locally, Chalice's built-in
@@ -17,7 +17,7 @@ from chalice.app import Blueprint, Request, Response
 from chalicelib.accounts.model import Access, Account
 from chalicelib.core.errors import Forbidden, PortalError
 from chalicelib.core.i18n import _
-from chalicelib.views.http import current_account, path_with_query, redirect, request_path
+from chalicelib.views.http import FORM, FormView, current_account, form_post, path_with_query, redirect, request_path
 
 RANKS = {Access.MEMBER: 1, Access.ORGANISER: 2}
 
@@ -55,5 +55,31 @@ def requires(bp: Blueprint, access: Access) -> Callable[[Callable[P, Response]],
             return view(*args, **kwargs)
 
         return guarded
+
+    return decorate
+
+
+def form_page(
+    bp: Blueprint, path: str, show: Callable[..., Response], access: Access | None = None
+) -> Callable[[FormView], FormView]:
+    """A page whose form posts back to its own path; both guarded by `requires` when `access` is given.
+
+    GET shows `show(**URL parameters, values={}, errors={})`: nothing typed yet, so `show` fills in
+    what is stored. The decorated view is the POST, run through `form_post`, which shows `show` again
+    with the visitor's input and the errors when the view refuses them.
+    """
+
+    def guarded(view: FormView) -> FormView:
+        return view if access is None else requires(bp, access)(view)
+
+    @functools.wraps(show)
+    def shown(**params: str) -> Response:
+        return show(**params, values={}, errors={})
+
+    def decorate(save: FormView) -> FormView:
+        bp.route(path, methods=["GET"])(guarded(shown))
+        handler = guarded(form_post(bp, on_invalid=show)(save))
+        bp.route(path, methods=["POST"], content_types=FORM)(handler)
+        return handler
 
     return decorate

@@ -21,7 +21,7 @@ from chalicelib.registrations import moves
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.model import Registration
 from tests.support.accounts import make_account, sign_in
-from tests.support.aws import LOCAL_STAGE, deliver_mail, hooked, sent_mail
+from tests.support.aws import LOCAL_STAGE, deliver_mail, rewritten_updates, sent_mail
 from tests.support.factories import build_event, in_days, registration_form, store_event
 from tests.support.jobs import scheduled
 from tests.support.stored import present
@@ -211,14 +211,12 @@ def test_a_registration_answers_once_when_answers_race(moto_server, monkeypatch)
 
 
 def test_negative_control_without_the_condition_the_race_counts_twice(moto_server, monkeypatch):
-    def drop_the_once_condition(params: dict[str, Any], **_: Any) -> None:
-        for item in params.get("TransactItems", []):
-            update = item.get("Update", {})
-            if update.get("UpdateExpression") == "SET evaluated = :yes":
-                update["ConditionExpression"] = "#status = :confirmed"
-                del update["ExpressionAttributeValues"][":no"]
+    def drop_the_once_condition(update: dict[str, Any]) -> None:
+        if update.get("UpdateExpression") == "SET evaluated = :yes":
+            update["ConditionExpression"] = "#status = :confirmed"
+            del update["ExpressionAttributeValues"][":no"]
 
-    with hooked(aws.dynamodb(), "provide-client-params.dynamodb.TransactWriteItems", drop_the_once_condition):
+    with rewritten_updates("provide-client-params", drop_the_once_condition):
         assert race_ten_answers(monkeypatch) > 1
 
 

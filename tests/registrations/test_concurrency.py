@@ -20,7 +20,7 @@ from chalicelib.events.store import EventStore, event_store
 from chalicelib.registrations import attendance, changes, moves
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.store import registration_store
-from tests.support.aws import LOCAL_STAGE, hooked
+from tests.support.aws import LOCAL_STAGE, rewritten_updates
 from tests.support.factories import build_event, registration_form, store_event
 from tests.support.races import read_then_wait
 from tests.support.stored import present
@@ -185,14 +185,12 @@ def test_organisers_racing_for_the_last_seat_give_it_once(moto_server):
 def test_negative_control_promotions_without_the_seat_condition_overbook(moto_server):
     """The same race with the seat condition cut out of the request (a botocore hook): the checks catch it."""
 
-    def drop_seat_condition(params: dict[str, Any], **_: Any) -> None:
-        for item in params.get("TransactItems", []):
-            update = item.get("Update", {})
-            if update.get("ConditionExpression") == "#confirmed < #capacity AND #waiting > :zero":
-                update["ConditionExpression"] = "#waiting > :zero"
-                del update["ExpressionAttributeNames"]["#capacity"]
+    def drop_seat_condition(update: dict[str, Any]) -> None:
+        if update.get("ConditionExpression") == "#confirmed < #capacity AND #waiting > :zero":
+            update["ConditionExpression"] = "#waiting > :zero"
+            del update["ExpressionAttributeNames"]["#capacity"]
 
-    with hooked(aws.dynamodb(), "before-parameter-build.dynamodb.TransactWriteItems", drop_seat_condition):
+    with rewritten_updates("before-parameter-build", drop_seat_condition):
         outcomes = race_to_promote()
     assert outcomes["promoted"] > 1  # the assertions of the test above would have failed
     _statuses, confirmed, _, _ = stored_state()

@@ -160,6 +160,20 @@ def hooked(client: BaseClient, event: str, handler: Callable[..., None]) -> Iter
         client.meta.events.unregister(event, handler)
 
 
+@contextmanager
+def rewritten_updates(stage: str, rewrite: Callable[[dict[str, Any]], None]) -> Iterator[None]:
+    """Every Update in the table's TransactWriteItems requests goes through `rewrite` at botocore's `stage`
+    before it is sent, for the block only: how a negative control cuts a condition out of a transaction."""
+
+    def each_update(params: dict[str, Any], **_: Any) -> None:
+        for item in params.get("TransactItems", []):
+            if "Update" in item:
+                rewrite(item["Update"])
+
+    with hooked(aws.dynamodb(), f"{stage}.dynamodb.TransactWriteItems", each_update):
+        yield
+
+
 _MOTO = mock_aws()
 
 

@@ -102,6 +102,8 @@ EVENT_FIELDS = (
     "publish_slides_after",
 )
 SLOT_FIELDS = ("version", "start", "end", "title", "speakers")
+QUESTION_FIELDS = ("label", "kind", "help", "required", "options", "version")
+NEWS_FIELDS = ("title", "body", "published_at")
 LIBRARY_QUERY = ("q", "thema", "bijeenkomst", "type", "jaar", "pagina")
 APIS = ("/api/v1", "/api")  # the API, and its paths before versioning (redirects that keep the query and body)
 
@@ -141,15 +143,8 @@ FORM: dict[Key, tuple[str, ...]] = {
     ("POST", "/beheer/bijeenkomsten/{slug}/evaluatie/export"): ("formaat",),
     ("POST", "/r/{token}/evaluatie"): ("meeting", "slot1", "slot2", "slot3", "remarks"),
     ("POST", "/r/{token}/workshops"): ("round_4",),
-    ("POST", "/beheer/bijeenkomsten/{slug}/vragen"): ("label", "kind", "help", "required", "options", "version"),
-    ("POST", "/beheer/bijeenkomsten/{slug}/vragen/{question_id}"): (
-        "label",
-        "kind",
-        "help",
-        "required",
-        "options",
-        "version",
-    ),
+    ("POST", "/beheer/bijeenkomsten/{slug}/vragen"): QUESTION_FIELDS,
+    ("POST", "/beheer/bijeenkomsten/{slug}/vragen/{question_id}"): QUESTION_FIELDS,
     ("POST", "/beheer/bijeenkomsten/{slug}/vragen/{question_id}/verwijderen"): ("version",),
     ("POST", "/beheer/nieuwsbrief/export"): ("formaat",),
     ("POST", "/account/aanvragen"): ("name", "email", "organisation", "job", "reason", "newsletter"),
@@ -177,8 +172,8 @@ FORM: dict[Key, tuple[str, ...]] = {
     ),
     ("POST", "/beheer/domeinen"): ("domain",),
     ("POST", "/beheer/domeinen/verwijderen"): ("domain",),
-    ("POST", "/beheer/nieuws"): ("title", "body", "published_at"),
-    ("POST", "/beheer/nieuws/{slug}"): ("title", "body", "published_at"),
+    ("POST", "/beheer/nieuws"): NEWS_FIELDS,
+    ("POST", "/beheer/nieuws/{slug}"): NEWS_FIELDS,
 }
 
 # JSON fields of the API's one POST; its whole body is fuzzed too
