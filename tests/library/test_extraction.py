@@ -10,6 +10,7 @@ file which keeps the parser busy for seconds costs the test half a second.
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -25,7 +26,7 @@ from chalicelib.library.files import put as put_file
 from chalicelib.library.model import FileType, Material, MaterialAccess, TextProblem
 from chalicelib.library.store import library_store
 from devtools.resources import dead_letter_url
-from tests.support.aws import LOCAL_STAGE, deliver_index, hooked
+from tests.support.aws import LOCAL_STAGE, deliver_extractions, deliver_index, hooked
 from tests.support.documents import busy_pdf, docx, pdf, zip_bomb_docx, zipped
 from tests.support.faults import fault
 from tests.support.web import FormSession, upload_through_page
@@ -220,6 +221,39 @@ def test_a_file_version_is_read_once_and_a_replaced_one_anew(visitor: FormSessio
     assert not found(visitor, "eerstewoord")
     texts = aws.s3().list_objects_v2(Bucket=LOCAL_STAGE["BUCKET_NAME"], Prefix=f"texts/{material.id}/")
     assert len(texts["Contents"]) == 1  # the replaced file's text is gone
+
+
+# the local poller's own calls (Lambda's event source makes them in the stack)
+POLLER = {"sqs.ReceiveMessage", "sqs.GetQueueAttributes", "sqs.DeleteMessage"}
+
+
+def test_a_reading_costs_five_calls_and_a_repeat_three(aws_calls: Any) -> None:
+    """A new file: the material, its (missing) kept text, the file, its text kept, the index told.
+    The same version again: the material, its kept text, the index told."""
+    material = add("Kosten", pdf("woord"))
+    s3_calls: Counter[str] = Counter()
+
+    def count(model: Any, **_: Any) -> None:
+        s3_calls[f"s3.{model.name}"] += 1
+
+    with hooked(aws.s3(), "before-call.s3.*", count):
+        aws_calls.reset()
+        deliver_extractions()
+        assert {c: n for c, n in aws_calls.calls.items() if c not in POLLER} == {
+            "dynamodb.GetItem": 1,
+            "sqs.SendMessage": 1,
+        }
+        assert s3_calls == {"s3.GetObject": 2, "s3.PutObject": 1}
+
+        materials.save(stored(material))
+        aws_calls.reset()
+        s3_calls.clear()
+        deliver_extractions()
+        assert {c: n for c, n in aws_calls.calls.items() if c not in POLLER} == {
+            "dynamodb.GetItem": 1,
+            "sqs.SendMessage": 1,
+        }
+        assert s3_calls == {"s3.GetObject": 1}
 
 
 # -- what failed, taken up again ----------------------------------------------------------------
