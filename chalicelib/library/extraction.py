@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from chalicelib.core import aws, config, queue
 from chalicelib.library import extract, search, search_files
+from chalicelib.library.model import TextProblem
 from chalicelib.library.store import library_store
 
 if TYPE_CHECKING:
@@ -34,7 +35,9 @@ def handle(body: str) -> None:
         result = search_files.extracted(material)
         if result is None:
             content = search_files.file_content(material.object_key, material.object_version)
-            result = extract.text_of(content, material.file_type)
+            # a file that is gone would fail on every delivery: it gives up at once, with its reason
+            gone = extract.Extracted("", TextProblem.UNREADABLE)
+            result = gone if content is None else extract.text_of(content, material.file_type)
             search_files.keep_extracted(material, result)
             if result.problem:
                 log.warning("text of %s stopped early: %s", material.id, result.problem)

@@ -92,9 +92,15 @@ def delete_texts(material_id: str, keep: Material | None = None) -> None:
                 s3.delete_object(Bucket=bucket, Key=entry["Key"])
 
 
-def file_content(key: str, version: str) -> bytes:
-    """A material's whole file (the version that was checked, when known), for its text."""
+def file_content(key: str, version: str) -> bytes | None:
+    """A material's whole file (the version that was checked, when known), for its text; None when
+    that object or version is gone (a material removed meanwhile, or a file deleted by hand)."""
     request: GetObjectRequestTypeDef = {"Bucket": config.bucket_name(), "Key": key}
     if version:
         request["VersionId"] = version
-    return bytes(aws.s3().get_object(**request)["Body"].read())
+    try:
+        return bytes(aws.s3().get_object(**request)["Body"].read())
+    except ClientError as error:
+        if _missing(error) or error.response["Error"]["Code"] == "NoSuchVersion":
+            return None
+        raise

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 import manage
 from chalicelib.core import aws, clock
 from chalicelib.library import extract, materials, search_files
+from chalicelib.library.files import delete as delete_file
 from chalicelib.library.files import put as put_file
 from chalicelib.library.model import FileType, Material, MaterialAccess, TextProblem
 from chalicelib.library.store import library_store
@@ -61,6 +62,12 @@ def add(title: str, content: bytes, file_type: str = "pdf") -> Material:
 
 def found(visitor: FormSession, words: str) -> bool:
     return "Geen materiaal gevonden." not in visitor.get(f"/kennisbank?q={quote(words)}").body.decode()
+
+
+def messages_waiting(url: str) -> str:
+    return aws.sqs().get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"][
+        "ApproximateNumberOfMessages"
+    ]
 
 
 def stored(material: Material) -> Material:
@@ -223,6 +230,17 @@ def test_a_file_version_is_read_once_and_a_replaced_one_anew(visitor: FormSessio
     assert len(texts["Contents"]) == 1  # the replaced file's text is gone
 
 
+def test_a_file_that_is_gone_gives_up_at_once_with_its_reason(moto: None) -> None:
+    """It would fail on every delivery: recorded as unreadable on the first, never the dead-letter queue."""
+    material = add("Weg", pdf("weg"))
+    delete_file(material.object_key)
+
+    deliver_index()
+
+    assert stored(material).text_problem == TextProblem.UNREADABLE
+    assert messages_waiting(dead_letter_url(LOCAL_STAGE["EXTRACT_QUEUE_URL"])) == "0"
+
+
 # the local poller's own calls (Lambda's event source makes them in the stack)
 POLLER = {"sqs.ReceiveMessage", "sqs.GetQueueAttributes", "sqs.DeleteMessage"}
 
@@ -266,8 +284,7 @@ def test_reindex_moves_the_extraction_dead_letters_back_and_they_are_read(visito
     with fault(aws.s3(), "GetObject", connection=True):
         add("Verloren", pdf("teruggevondenwoord"))
         deliver_index()
-    dead = sqs.get_queue_attributes(QueueUrl=dead_letter_url(url), AttributeNames=["ApproximateNumberOfMessages"])
-    assert dead["Attributes"]["ApproximateNumberOfMessages"] == "1"
+    assert messages_waiting(dead_letter_url(url)) == "1"
     deliver_index()
     assert not found(visitor, "teruggevondenwoord")  # negative control: the workers alone never get to it
 
@@ -279,5 +296,4 @@ def test_reindex_moves_the_extraction_dead_letters_back_and_they_are_read(visito
     assert "1 message(s) moved back" in result.output
     deliver_index()
     assert found(visitor, "teruggevondenwoord")
-    dead = sqs.get_queue_attributes(QueueUrl=dead_letter_url(url), AttributeNames=["ApproximateNumberOfMessages"])
-    assert dead["Attributes"]["ApproximateNumberOfMessages"] == "0"
+    assert messages_waiting(dead_letter_url(url)) == "0"
