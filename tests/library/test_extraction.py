@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
-from collections.abc import Callable
-from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -20,60 +18,27 @@ import pytest
 from click.testing import CliRunner
 
 import manage
-from chalicelib.core import aws, clock
+from chalicelib.core import aws
 from chalicelib.library import extract, materials, search_files
 from chalicelib.library.files import delete as delete_file
 from chalicelib.library.files import put as put_file
-from chalicelib.library.model import FileType, Material, MaterialAccess, TextProblem
+from chalicelib.library.model import FileType, TextProblem
 from chalicelib.library.store import library_store
 from devtools.resources import dead_letter_url
 from tests.support.aws import LOCAL_STAGE, deliver_extractions, deliver_index, hooked
 from tests.support.documents import busy_pdf, docx, pdf, zip_bomb_docx, zipped
 from tests.support.faults import fault
+from tests.support.library import (
+    SHORT_EXTRACT_SECONDS,
+    add_with_file,
+    document_reads,
+    found,
+    messages_waiting,
+    stored,
+)
 from tests.support.web import FormSession, upload_through_page
 
-SLUG = "netwerkbijeenkomst-test"
-SHORT = "0.5"  # seconds: a file that keeps pypdf busy for seconds is stopped long before
 BUSY = busy_pdf(30_000)  # about a second of pypdf's work here, 30,000 letters of text
-
-
-def add(title: str, content: bytes, file_type: str = "pdf") -> Material:
-    """A published public material with this file, saved as every change is (which queues its reading)."""
-    material_id = f"{SLUG}.{secrets.token_hex(6)}"
-    key = f"documents/{material_id}/{secrets.token_hex(4)}.{file_type}"
-    put_file(key, content, file_type, f"bestand.{file_type}")
-    version = aws.s3().head_object(Bucket=LOCAL_STAGE["BUCKET_NAME"], Key=key)["VersionId"]
-    material = Material(
-        id=material_id,
-        title=title,
-        file_type=FileType(file_type),
-        access=MaterialAccess.PUBLIC,
-        date=date(2027, 3, 18),
-        object_key=key,
-        object_version=version,
-        size=len(content),
-        filename=f"bestand.{file_type}",
-        uploaded_at=clock.now(),
-        status="published",  # type: ignore[arg-type]
-    )
-    materials.save(material)
-    return material
-
-
-def found(visitor: FormSession, words: str) -> bool:
-    return "Geen materiaal gevonden." not in visitor.get(f"/kennisbank?q={quote(words)}").body.decode()
-
-
-def messages_waiting(url: str) -> str:
-    return aws.sqs().get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"][
-        "ApproximateNumberOfMessages"
-    ]
-
-
-def stored(material: Material) -> Material:
-    again = library_store().material(material.id)
-    assert again is not None
-    return again
 
 
 # -- the time limit -------------------------------------------------------------------------
@@ -82,8 +47,8 @@ def stored(material: Material) -> Material:
 def test_a_pdf_that_keeps_the_parser_busy_is_stopped_at_its_time_limit_and_the_reason_is_shown(
     monkeypatch: pytest.MonkeyPatch, organiser: FormSession, visitor: FormSession
 ) -> None:
-    monkeypatch.setenv("EXTRACT_SECONDS", SHORT)
-    material = add("Zware dia's", busy_pdf(100_000))  # about 4 s of pypdf's work here
+    monkeypatch.setenv("EXTRACT_SECONDS", SHORT_EXTRACT_SECONDS)
+    material = add_with_file("Zware dia's", busy_pdf(100_000))  # about 4 s of pypdf's work here
 
     deliver_index()
 
@@ -98,7 +63,7 @@ def test_a_pdf_that_keeps_the_parser_busy_is_stopped_at_its_time_limit_and_the_r
 
 
 def test_negative_control_the_limit_is_what_stops_it_a_generous_one_lets_the_same_file_finish() -> None:
-    stopped = extract.text_of(BUSY, FileType.PDF, seconds=float(SHORT))
+    stopped = extract.text_of(BUSY, FileType.PDF, seconds=float(SHORT_EXTRACT_SECONDS))
     finished = extract.text_of(BUSY, FileType.PDF, seconds=60)
 
     assert stopped.problem == TextProblem.TIME_LIMIT
@@ -194,16 +159,8 @@ def test_negative_control_a_large_part_that_packs_as_pictures_do_passes_the_chec
 # -- once per file version ---------------------------------------------------------------------
 
 
-def document_reads(calls: list[str]) -> Callable[..., None]:
-    def seen(params: dict[str, Any], **_: Any) -> None:
-        if params["Key"].startswith("documents/"):
-            calls.append(params["Key"])
-
-    return seen
-
-
 def test_a_file_version_is_read_once_and_a_replaced_one_anew(visitor: FormSession) -> None:
-    material = add("Jaarverslag", pdf("eerstewoord"))
+    material = add_with_file("Jaarverslag", pdf("eerstewoord"))
     reads: list[str] = []
     with hooked(aws.s3(), "before-parameter-build.s3.GetObject", document_reads(reads)):
         deliver_index()
@@ -232,7 +189,7 @@ def test_a_file_version_is_read_once_and_a_replaced_one_anew(visitor: FormSessio
 
 def test_a_file_that_is_gone_gives_up_at_once_with_its_reason(moto: None) -> None:
     """It would fail on every delivery: recorded as unreadable on the first, never the dead-letter queue."""
-    material = add("Weg", pdf("weg"))
+    material = add_with_file("Weg", pdf("weg"))
     delete_file(material.object_key)
 
     deliver_index()
@@ -248,7 +205,7 @@ POLLER = {"sqs.ReceiveMessage", "sqs.GetQueueAttributes", "sqs.DeleteMessage"}
 def test_a_reading_costs_five_calls_and_a_repeat_three(aws_calls: Any) -> None:
     """A new file: the material, its (missing) kept text, the file, its text kept, the index told.
     The same version again: the material, its kept text, the index told."""
-    material = add("Kosten", pdf("woord"))
+    material = add_with_file("Kosten", pdf("woord"))
     s3_calls: Counter[str] = Counter()
 
     def count(model: Any, **_: Any) -> None:
@@ -282,7 +239,7 @@ def test_reindex_moves_the_extraction_dead_letters_back_and_they_are_read(visito
     sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "0"})  # failures come back at once
     # GIVEN a reading that failed on every receive (S3 down): SQS moved it to the dead-letter queue
     with fault(aws.s3(), "GetObject", connection=True):
-        add("Verloren", pdf("teruggevondenwoord"))
+        add_with_file("Verloren", pdf("teruggevondenwoord"))
         deliver_index()
     assert messages_waiting(dead_letter_url(url)) == "1"
     deliver_index()

@@ -22,9 +22,9 @@ from chalicelib.library import search
 from chalicelib.library.model import TextProblem
 from devtools.queueworker import deliver_all
 from devtools.resources import INFRA, dead_letter_url
-from tests.library.test_extraction import SHORT, add, document_reads, found, stored
 from tests.support.aws import LOCAL_STAGE, deliver_extractions, hooked
 from tests.support.documents import busy_pdf, pdf, zip_bomb_docx
+from tests.support.library import SHORT_EXTRACT_SECONDS, add_with_file, document_reads, found, stored
 from tests.support.web import FormSession
 
 POISON_PDFS = 20
@@ -52,11 +52,11 @@ def test_an_ordinary_document_queued_after_poison_files_is_searchable_within_a_m
     monkeypatch.delenv("SEARCH_INDEX_CHECK_SECONDS")  # the stack sets neither: its defaults count
     stack_limit, stack_check = config.extract_seconds(), config.search_index_check_seconds()
     monkeypatch.setenv("SEARCH_INDEX_CHECK_SECONDS", LOCAL_STAGE["SEARCH_INDEX_CHECK_SECONDS"])
-    monkeypatch.setenv("EXTRACT_SECONDS", SHORT)
+    monkeypatch.setenv("EXTRACT_SECONDS", SHORT_EXTRACT_SECONDS)
     busy = busy_pdf(100_000)  # about 4 s of pypdf's work here: each outlasts the limit
-    poison = [add(f"Zware dia's {n}", busy) for n in range(POISON_PDFS)]
-    bombs = [add(f"Ingepakt {n}", zip_bomb_docx(), "docx") for n in range(ZIP_BOMBS)]
-    ordinary = add("Verslag", pdf("Casus over ordeverstoring in Zwijndrecht"))
+    poison = [add_with_file(f"Zware dia's {n}", busy) for n in range(POISON_PDFS)]
+    bombs = [add_with_file(f"Ingepakt {n}", zip_bomb_docx(), "docx") for n in range(ZIP_BOMBS)]
+    ordinary = add_with_file("Verslag", pdf("Casus over ordeverstoring in Zwijndrecht"))
     documents = POISON_PDFS + ZIP_BOMBS + 1
 
     # the extraction worker: one step per document, each ended by its limit, none handed back to SQS
