@@ -6,9 +6,9 @@ the text of a new file version within its budget, keeps it in S3, and passes the
 index queue (FIFO, one message group: one writer at a time). The index worker takes the index file
 from S3, updates that material's rows with its kept text, never opening a file itself, and puts the
 file back. Web functions keep a copy in /tmp and ask S3 whether it changed at most once per
-SEARCH_INDEX_CHECK_SECONDS (15).
-`manage.py reindex` rebuilds the whole index from the materials and their kept texts, so a lost or
-damaged index file loses nothing, and queues the reading of any file whose text is missing.
+SEARCH_INDEX_CHECK_SECONDS (15). `manage.py reindex` rebuilds the whole index from the materials
+and their kept texts, so a lost or damaged index file loses nothing, and queues the reading of any
+file whose text is missing.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ file which keeps the parser busy for seconds costs the test half a second.
 from __future__ import annotations
 
 import secrets
+import zipfile
 from collections import Counter
 from typing import Any
 from urllib.parse import quote
@@ -19,7 +20,7 @@ from click.testing import CliRunner
 
 import manage
 from chalicelib.core import aws
-from chalicelib.library import extract, materials, search_files
+from chalicelib.library import content_check, extract, materials, search_files
 from chalicelib.library.files import delete as delete_file
 from chalicelib.library.files import put as put_file
 from chalicelib.library.model import FileType, TextProblem
@@ -137,6 +138,26 @@ def test_a_zip_bomb_docx_is_refused_at_the_check_with_a_clear_message(organiser:
     assert ZIP_BOMB in response.body.decode()
     assert library_store().all_materials() == []
     assert aws.s3().list_object_versions(Bucket=LOCAL_STAGE["BUCKET_NAME"]).get("Versions", []) == []
+
+
+def entry(unpacked_mb: float, packed_mb: float) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo("word/media/image.bin")
+    info.file_size, info.compress_size = int(unpacked_mb * 2**20), int(packed_mb * 2**20)
+    return info
+
+
+@pytest.mark.parametrize(
+    ("entries", "bomb"),
+    [
+        ([entry(300, 300), entry(250, 250)], True),  # 550 MB in all, however loosely packed
+        ([entry(300, 300), entry(150, 150)], False),
+        ([entry(2, 0.01)], True),  # 200 to 1
+        ([entry(2, 0.05)], False),  # 40 to 1, as XML may pack
+        ([entry(0.9, 0.0001)], False),  # under a MiB, a tight packing costs nothing
+    ],
+)
+def test_the_zip_limits_count_the_declared_sizes(entries: list[zipfile.ZipInfo], bomb: bool) -> None:
+    assert content_check.unpacks_too_far(entries) is bomb
 
 
 def test_negative_control_an_ordinary_docx_passes_the_check(organiser: FormSession) -> None:
