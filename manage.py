@@ -9,6 +9,7 @@
     invite-speaker SLUG ...           mail a speaker a private upload link for programme slots
     revoke-speaker SLUG --email A     end all of that speaker's links
     add-document FILE --title T ...   put an organiser's document in the knowledge library
+    reindex [--here]                  rebuild the library's search index; read again what failed
     create-resources                  the table, bucket and SES sender (local stage, moto server)
 
 `--help` after a command lists its options.
@@ -61,9 +62,12 @@ def load_events(path: Path) -> None:
 @cli.command("reindex")
 @click.option("--here", is_flag=True, help="Build it in this process instead of queueing it for the index worker")
 def reindex(here: bool) -> None:
-    """Rebuild the knowledge library's search index from the materials and their kept texts."""
-    from chalicelib.library import search
+    """Rebuild the knowledge library's search index from the materials and their kept texts; files
+    whose text is missing, and what waits in the extraction dead-letter queue, are read again."""
+    from chalicelib.library import extraction, search
 
+    moved = extraction.take_up_dead_letters()
+    click.echo(f"{moved} message(s) moved back from the extraction dead-letter queue")
     if here:
         search.update(json.dumps({"rebuild": True}))
         click.echo("search index rebuilt")

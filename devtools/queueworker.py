@@ -3,9 +3,10 @@ would (`chalicelib.views.jobs`), with the event shapes Lambda gives them.
 
 As with Lambda's SQS event source, a message is deleted when the handler returns and left on the
 queue when it raises, so SQS delivers it again after its visibility timeout and, after the
-redrive policy's receive count, moves it to the dead-letter queue. SES's bounce and complaint
-notifications reach a queue subscribed to the SES topic here (Lambda subscribes to the topic
-itself in the stack); each is handed on as the SNS event Lambda would get. `make run` starts this;
+redrive policy's receive count, moves it to the dead-letter queue. The extraction queue has a
+thread of its own (`extraction_worker`). SES's bounce and complaint notifications reach a queue
+subscribed to the SES topic here (Lambda subscribes to the topic itself in the stack); each is
+handed on as the SNS event Lambda would get. `make run` starts this;
 the tests use `deliver_all` to run one handler until its queue is empty.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
@@ -135,6 +137,14 @@ def workers(stage: Mapping[str, str], ses_events_url: str) -> list[tuple[str, Ha
     ]
 
 
+def extraction_worker(stage: Mapping[str, str]) -> tuple[str, Handler]:
+    """The extraction queue with its handler: apart from the others, since reading one file may take
+    its whole budget (EXTRACT_SECONDS), which would hold up every other queue of the one loop."""
+    from chalicelib.views.jobs import extract_text  # imported as Lambda would
+
+    return stage["EXTRACT_QUEUE_URL"], extract_text
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stage-json", required=True, help="the local stage's environment variables, as JSON")
@@ -143,7 +153,15 @@ def main() -> None:
     from devtools.resources import SES_EVENTS
 
     sqs = boto3.session.Session().client("sqs")
-    queues = workers(json.loads(args.stage_json), sqs.get_queue_url(QueueName=SES_EVENTS)["QueueUrl"])
+    stage = json.loads(args.stage_json)
+    queues = workers(stage, sqs.get_queue_url(QueueName=SES_EVENTS)["QueueUrl"])
+    # Lambda reads files in functions of their own, several at once; here one thread of its own does
+    threading.Thread(target=poll_forever, args=(sqs, [extraction_worker(stage)]), daemon=True).start()
+    poll_forever(sqs, queues)
+
+
+def poll_forever(sqs: SQSClient, queues: list[tuple[str, Handler]]) -> None:
+    """Poll the queues in turn, handing each message to its handler, until interrupted."""
     while True:
         try:
             # short polls with a pause: moto server answers one request at a time, and a long poll

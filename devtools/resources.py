@@ -108,6 +108,7 @@ QUEUES = {
     "EXPORT_QUEUE_URL": "ExportQueue",
     "SIGNIN_QUEUE_URL": "SignInQueue",
     "INDEX_QUEUE_URL": "IndexQueue",
+    "EXTRACT_QUEUE_URL": "ExtractQueue",
 }
 # Where SES publishes bounces and complaints. Lambda subscribes to the topic in the stack; locally a
 # queue subscribes instead, and the local worker hands what arrives to the same handler.

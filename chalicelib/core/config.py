@@ -110,9 +110,21 @@ def index_queue_url() -> str:
     return _required("INDEX_QUEUE_URL")
 
 
+def extract_queue_url() -> str:
+    """The queue of materials whose file's text is to be read for search (standard, read by several
+    workers at once; the stack gives it to the web and index functions)."""
+    return _required("EXTRACT_QUEUE_URL")
+
+
+def extract_seconds() -> float:
+    """How long reading one file's text may take: a parser of hostile bytes may never finish, so its
+    process is stopped then, keeping the text it read so far."""
+    return float(os.environ.get("EXTRACT_SECONDS", "15"))
+
+
 def search_index_check_seconds() -> float:
     """How often a web function asks S3 whether the search index changed."""
-    return float(os.environ.get("SEARCH_INDEX_CHECK_SECONDS", "60"))
+    return float(os.environ.get("SEARCH_INDEX_CHECK_SECONDS", "15"))
 
 
 def mail_rate_per_second() -> float:

@@ -227,9 +227,18 @@ def document_object(material_id: str, name: str) -> str:
     return f"{DOCUMENTS_PREFIX}{material_id}/{name}"
 
 
-def text_object(material_id: str) -> str:
-    """The text taken from a material's file, kept so that a rebuild of the index reads no file again."""
-    return f"texts/{material_id}.txt"
+def texts_prefix(material_id: str) -> str:
+    """Every text taken from a material's files, one per file version."""
+    return f"texts/{material_id}/"
+
+
+def text_object(material_id: str, source: str, version: str) -> str:
+    """The text taken from one version of a material's file (`source` its key, `version` its S3
+    version): a repeated reading of the same version finds it, a replaced file is read anew, and a
+    rebuild of the index reads no file again. The key names the file by a hash (S3 version ids
+    are opaque)."""
+    file = hashlib.sha256(f"{source}\n{version}".encode()).hexdigest()[:32]
+    return f"{texts_prefix(material_id)}{file}.txt"
 
 
 def export_object(export_id: str, filename: str) -> str:

@@ -5,7 +5,8 @@ from the content (`detect`) and then the whole file is held to it (`fits`). A PD
 with `%PDF-`, hold nothing a browser would take for HTML in its first kilobytes, end as a PDF does
 and open in pypdf within a bounded number of reads. A docx, pptx or odp must be a zip whose central
 directory names the parts its type requires; only those parts are read, and only their first
-kilobytes: nothing is extracted.
+kilobytes: nothing is extracted. A zip bomb, whose directory declares far more unpacked bytes than
+an Office file holds, is refused (`is_zip_bomb`), by the same limits that the text's reading keeps.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterable
 from typing import IO, Any, cast
 
 from chalicelib.library.model import FILE_TYPES, FileType
@@ -28,6 +30,11 @@ _REQUIRED_PARTS = {
 # a real presentation has hundreds of parts; zipfile holds the whole central directory in memory, and
 # 50 MB of empty entries would take more than the function's 512 MB
 _MAX_PARTS = 10_000
+# A zip bomb is a small file that unpacks to far more. A real Office file unpacks to a few times its
+# size (XML packs about tenfold, pictures not at all): these refuse what no presentation or report needs.
+UNPACKED_LIMIT_MB = 500  # all entries together, as the zip's directory declares them
+PACKING_RATIO_LIMIT = 100  # an entry of over a MiB unpacked that is packed tighter than this
+_RATIO_FROM = 2**20  # below this, a tight packing (an empty or repetitive part) costs nothing
 # read of each required part: enough to see it inflate to XML, too little for a zip bomb to matter
 _PART_BYTES = 64 * 1024
 # Browsers that guess a type look at the first bytes only: 1,445 in the WHATWG sniffing standard
@@ -178,3 +185,28 @@ def _is_xml(archive: zipfile.ZipFile, part: str) -> bool:
     with archive.open(part) as stream:
         start = stream.read(_PART_BYTES)
     return start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
+def unpacks_too_far(entries: Iterable[zipfile.ZipInfo]) -> bool:
+    """Whether a zip's directory declares more than UNPACKED_LIMIT_MB unpacked, or an entry packed
+    tighter than PACKING_RATIO_LIMIT. The declared sizes are what counts: zipfile never inflates an
+    entry past its declared size (more data fails the entry's checksum), so understating them gains nothing."""
+    total = 0
+    for entry in entries:
+        total += entry.file_size
+        if entry.file_size > _RATIO_FROM and entry.file_size > PACKING_RATIO_LIMIT * max(entry.compress_size, 1):
+            return True
+    return total > UNPACKED_LIMIT_MB * 2**20
+
+
+def is_zip_bomb(file: IO[bytes]) -> bool:
+    """Whether a zip-based file would unpack too far (`unpacks_too_far`); reads its directory only. A
+    file that is no readable zip is no bomb: `fits` refuses it for what it is."""
+    if _announced_entries(file) > _MAX_PARTS:
+        return False
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            return unpacks_too_far(archive.infolist())
+    except Exception:  # zipfile raises more kinds than it documents on hostile bytes
+        return False

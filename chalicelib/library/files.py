@@ -46,7 +46,8 @@ class UploadRejected(Exception):
     def __init__(self, msgid: str, reason: str, **params: object) -> None:
         super().__init__(msgid)
         self.msgid, self.params = msgid, params
-        self.reason = reason  # for the UploadsRejected metric: not_arrived, too_large, wrong_type, wrong_content
+        # for the UploadsRejected metric: not_arrived, too_large, wrong_type, wrong_content, zip_bomb
+        self.reason = reason
         observability.count("UploadsRejected", reason=reason)
 
 
@@ -163,6 +164,16 @@ def _checked(key: str) -> StoredFile:
                     _("Het bestand lijkt een %(type)s-bestand, maar is beschadigd of niet te openen."),
                     "wrong_content",
                     type=FILE_TYPE_NAMES[file_type],
+                )
+            if file_type != FileType.PDF and content_check.is_zip_bomb(copy):
+                raise UploadRejected(
+                    _(
+                        "Dit %(type)s-bestand pakt uit tot veel meer dan een gewoon bestand (samen meer dan %(max)d MB, of een onderdeel meer dan %(ratio)d keer zo groot als ingepakt). Zo'n bestand nemen we niet aan: sla het opnieuw op en probeer het nog eens."
+                    ),
+                    "zip_bomb",
+                    type=FILE_TYPE_NAMES[file_type],
+                    max=content_check.UNPACKED_LIMIT_MB,
+                    ratio=content_check.PACKING_RATIO_LIMIT,
                 )
     finally:
         body.close()

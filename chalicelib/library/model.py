@@ -68,6 +68,30 @@ class FileType(StrEnum):
 words(FileType)
 
 
+class TextProblem(StrEnum):
+    """Why the text of a material's file is not (all) in the search index: its reading stopped early.
+    The material is still found by its title, description, themes and people."""
+
+    TOO_LONG = "too_long"  # more text or pages than the index keeps: the beginning is indexed
+    TOO_COMPLEX = "too_complex"  # beyond the parser's limits: a content stream's parsing work or inflated size
+    TOO_LARGE = "too_large"  # a zip unpacking far beyond its size, a part too large, or memory spent
+    TIME_LIMIT = "time_limit"  # reading took longer than its time limit (EXTRACT_SECONDS)
+    UNREADABLE = "unreadable"  # the parser failed on it, or its process died
+
+
+# as the organisers' pages say it, on the material
+words(
+    TextProblem,
+    {
+        TextProblem.TOO_LONG: _("Alleen het begin is doorzoekbaar: er is meer tekst dan de zoekfunctie bewaart."),
+        TextProblem.TOO_COMPLEX: _("Te ingewikkeld om te indexeren: de tekst is niet (helemaal) doorzoekbaar."),
+        TextProblem.TOO_LARGE: _("Uitgepakt veel te groot: de tekst is niet (helemaal) doorzoekbaar."),
+        TextProblem.TIME_LIMIT: _("Tijdslimiet bereikt: de tekst is niet (helemaal) doorzoekbaar."),
+        TextProblem.UNREADABLE: _("Niet te lezen: de tekst is niet (helemaal) doorzoekbaar."),
+    },
+)
+
+
 # file type -> the content type it is served with
 FILE_TYPES: dict[str, str] = {
     FileType.PDF: "application/pdf",
@@ -147,6 +171,8 @@ class Material:
     # when it first became visible (or, after the event, will): followers of its themes hear of it
     # once, in the next morning's digest. None while it is a draft.
     published_at: datetime | None = None
+    # why the file's text is not (all) searchable, as its reading recorded it; None: all of it is
+    text_problem: TextProblem | None = None
 
     @property
     def visible_from(self) -> datetime | None:

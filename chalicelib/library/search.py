@@ -1,11 +1,14 @@
 """Searching the knowledge library, and keeping its index up to date.
 
 Every change of a material (a speaker's upload, an organiser's edit, publishing, removing) puts
-a message on the index queue (FIFO, one message group: one writer at a time). The index worker
-takes the index file from S3, updates that material's rows, with the text of its file read once
-and kept beside it, and puts the file back. Web functions keep a copy in /tmp and ask S3 at most
-once a minute whether it changed. `manage.py reindex` rebuilds the whole index from the
-materials and their kept texts, so a lost or damaged index file loses nothing.
+a message on the extraction queue: the extraction worker (`extraction.py`, several at once) reads
+the text of a new file version within its budget, keeps it in S3, and passes the change on to the
+index queue (FIFO, one message group: one writer at a time). The index worker takes the index file
+from S3, updates that material's rows with its kept text, never opening a file itself, and puts the
+file back. Web functions keep a copy in /tmp and ask S3 whether it changed at most once per
+SEARCH_INDEX_CHECK_SECONDS (15). `manage.py reindex` rebuilds the whole index from the materials
+and their kept texts, so a lost or damaged index file loses nothing, and queues the reading of any
+file whose text is missing.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from chalicelib.core import clock, config, queue
 from chalicelib.core.themes import THEMES
 from chalicelib.events.model import Event
 from chalicelib.events.store import event_store
-from chalicelib.library import extract, search_files, search_index
+from chalicelib.library import search_files, search_index
 from chalicelib.library.model import Material
 from chalicelib.library.search_index import Filters, Hit, Visitor
 from chalicelib.library.store import library_store
@@ -36,6 +39,9 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
 INDEX_GROUP = "library-index"  # the FIFO queue's one message group: updates never overlap
+# index updates per run of the index worker (a FIFO queue hands Lambda at most ten): one download and
+# upload of the index file for all of them, so a queue of changes is taken in a tenth as many steps
+INDEX_BATCH = 10
 
 
 @dataclass
@@ -119,34 +125,43 @@ def search(account: Account | None, filters: Filters, attended: set[str]) -> Lib
 
 
 def changed(material_id: str) -> None:
-    """Queue an update of one material's entry. The material is saved either way: when the queue
-    cannot be reached the index lags behind until the next change or `manage.py reindex`."""
+    """Queue an update of one material's entry, through the reading of its file's text. The material
+    is saved either way: when the queue cannot be reached the index lags behind until the next change
+    or the daily rebuild."""
     try:
-        queue.put(config.index_queue_url(), {"material": material_id}, group=INDEX_GROUP)
-    except (ClientError, BotoCoreError, RuntimeError) as error:  # RuntimeError: no INDEX_QUEUE_URL here
+        queue.put(config.extract_queue_url(), {"material": material_id})
+    except (ClientError, BotoCoreError, RuntimeError) as error:  # RuntimeError: no EXTRACT_QUEUE_URL here
         log.warning("search index update not queued (%s); the daily rebuild catches up", type(error).__name__)
+
+
+def text_ready(material_id: str) -> None:
+    """The extraction worker's word to the index worker: the material's text is kept (or it is gone)."""
+    queue.put(config.index_queue_url(), {"material": material_id}, group=INDEX_GROUP)
 
 
 def request_rebuild() -> None:
     queue.put(config.index_queue_url(), {"rebuild": True}, group=INDEX_GROUP)
 
 
-def update(body: str) -> None:
-    """One index queue message: a material's entry, or the whole index anew."""
-    message = json.loads(body)
+def update(*bodies: str) -> None:
+    """Index queue messages, one or a batch (at most INDEX_BATCH): the materials' entries, or the
+    whole index anew, with one download and one upload of the index file for all of them."""
+    messages = [json.loads(body) for body in bodies]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "library.sqlite"
-        rebuild = bool(message.get("rebuild")) or search_files.download_index(path) is None
+        rebuild = any(m.get("rebuild") for m in messages) or search_files.download_index(path) is None
         with sqlite3.connect(path) as connection:
             search_index.create(connection)
             if rebuild:
                 events: dict[str, Event | None] = {}
                 materials = library_store().all_materials()
-                for material in materials:
-                    _put(connection, material, events)
-                log.info("search index rebuilt", extra={"materials": len(materials)})
+                unread = [m.id for m in materials if not _put(connection, m, events)]
+                # a reading lost, or still in the dead-letter queue: read again, then indexed again
+                queue.put_many(config.extract_queue_url(), [{"material": m} for m in unread])
+                log.info("search index rebuilt", extra={"materials": len(materials), "unread": len(unread)})
             else:
-                _update_one(connection, str(message["material"]))
+                for material_id in dict.fromkeys(str(m["material"]) for m in messages):
+                    _update_one(connection, material_id)
         connection.close()
         search_files.upload_index(path)
 
@@ -155,19 +170,17 @@ def _update_one(connection: sqlite3.Connection, material_id: str) -> None:
     material = library_store().material(material_id)
     if material is None:
         search_index.remove(connection, material_id)
-        search_files.delete_text(material_id)
-    else:
-        _put(connection, material, {})
+        search_files.delete_texts(material_id)
+    elif _put(connection, material, {}):
+        search_files.delete_texts(material_id, keep=material)  # those of files it replaced
 
 
-def _put(connection: sqlite3.Connection, material: Material, events: dict[str, Event | None]) -> None:
-    body = search_files.text(material.id, material.object_key)
-    if body is None:  # a new or replaced file: read it once, keep its text for rebuilds
-        body = extract.text_of(
-            search_files.file_content(material.object_key, material.object_version), material.file_type
-        )
-        search_files.put_text(material.id, material.object_key, body)
-    search_index.put(connection, material, _people(material, events), body)
+def _put(connection: sqlite3.Connection, material: Material, events: dict[str, Event | None]) -> bool:
+    """Index a material with its file's kept text; False when there is none yet (a file being read:
+    its reading passes the change on again, and the entry gets its text then)."""
+    extracted = search_files.extracted(material)
+    search_index.put(connection, material, _people(material, events), extracted.text if extracted else "")
+    return extracted is not None
 
 
 def _people(material: Material, events: dict[str, Event | None]) -> str:

@@ -1,8 +1,9 @@
 """The search index file and the files' extracted texts in the private bucket.
 
-`search/library.sqlite` is the index. `texts/{material id}.txt` holds a file's text, with the
-object it came from in its metadata: a rebuild reads these instead of opening every file again,
-and a replaced file is read anew.
+`search/library.sqlite` is the index. `texts/{material id}/{file}.txt` holds the text of one
+version of a material's file (`keys.text_object`), with the object, its version and the reading's
+problem, if any, in its metadata: the extraction worker finds a version it read before, the
+index worker and a rebuild read these instead of opening any file, and a replaced file is read anew.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, config
-from chalicelib.core.keys import SEARCH_INDEX_OBJECT, text_object
+from chalicelib.core.keys import SEARCH_INDEX_OBJECT, text_object, texts_prefix
+from chalicelib.library.extract import Extracted
+from chalicelib.library.model import Material, TextProblem
 
 if TYPE_CHECKING:
     from mypy_boto3_s3.type_defs import GetObjectOutputTypeDef, GetObjectRequestTypeDef
@@ -59,31 +62,45 @@ def upload_index(path: Path) -> None:
         )
 
 
-def text(material_id: str, source: str) -> str | None:
-    """The stored text of a material's file, if it was taken from this very object."""
-    response = _stored(text_object(material_id))
-    if response is None or response.get("Metadata", {}).get("source") != source:
+def extracted(material: Material) -> Extracted | None:
+    """The text read from the material's file as it is now (its key and version), None while unread."""
+    response = _stored(text_object(material.id, material.object_key, material.object_version))
+    if response is None:
         return None
-    return str(response["Body"].read().decode("utf-8"))
+    problem = response.get("Metadata", {}).get("problem", "")
+    return Extracted(response["Body"].read().decode("utf-8"), TextProblem(problem) if problem else None)
 
 
-def put_text(material_id: str, source: str, content: str) -> None:
+def keep_extracted(material: Material, result: Extracted) -> None:
     aws.s3().put_object(
         Bucket=config.bucket_name(),
-        Key=text_object(material_id),
-        Body=content.encode("utf-8"),
+        Key=text_object(material.id, material.object_key, material.object_version),
+        Body=result.text.encode("utf-8"),
         ContentType="text/plain; charset=utf-8",
-        Metadata={"source": source},
+        Metadata={"source": material.object_key, "version": material.object_version, "problem": result.problem or ""},
     )
 
 
-def delete_text(material_id: str) -> None:
-    aws.s3().delete_object(Bucket=config.bucket_name(), Key=text_object(material_id))
+def delete_texts(material_id: str, keep: Material | None = None) -> None:
+    """Every text kept for a material, but that of `keep`'s file as it is now: those of replaced
+    files, or all of them once the material is removed."""
+    s3, bucket = aws.s3(), config.bucket_name()
+    kept = text_object(keep.id, keep.object_key, keep.object_version) if keep else None
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=texts_prefix(material_id)):
+        for entry in page.get("Contents", []):
+            if entry["Key"] != kept:
+                s3.delete_object(Bucket=bucket, Key=entry["Key"])
 
 
-def file_content(key: str, version: str) -> bytes:
-    """A material's whole file (the version that was checked, when known), for its text."""
+def file_content(key: str, version: str) -> bytes | None:
+    """A material's whole file (the version that was checked, when known), for its text; None when
+    that object or version is gone (a material removed meanwhile, or a file deleted by hand)."""
     request: GetObjectRequestTypeDef = {"Bucket": config.bucket_name(), "Key": key}
     if version:
         request["VersionId"] = version
-    return bytes(aws.s3().get_object(**request)["Body"].read())
+    try:
+        return bytes(aws.s3().get_object(**request)["Body"].read())
+    except ClientError as error:
+        if _missing(error) or error.response["Error"]["Code"] == "NoSuchVersion":
+            return None
+        raise

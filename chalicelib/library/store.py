@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING
 
+from botocore.exceptions import ClientError
+
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import (
@@ -12,6 +14,7 @@ from chalicelib.core.dynamo import (
     TableStore,
     TransactItem,
     from_attrs,
+    is_condition_failed,
     of_partition,
     on_day,
     partition_query,
@@ -29,7 +32,7 @@ from chalicelib.core.keys import (
     speaker_link_pk,
 )
 from chalicelib.core.paging import Page, query_page
-from chalicelib.library.model import InvitedSpeaker, Material
+from chalicelib.library.model import InvitedSpeaker, Material, TextProblem
 
 if TYPE_CHECKING:
     pass
@@ -116,6 +119,27 @@ class LibraryStore(TableStore):
         """Write a material; an organiser's change comes with its audit entry, in one transaction."""
         put: TransactItem = {"Put": {"TableName": self._table, "Item": to_attrs(material.to_item())}}
         self._client.transact_write_items(TransactItems=[put, *([audit_put(self._table, audit)] if audit else [])])
+
+    def record_text_problem(self, material: Material, problem: TextProblem | None) -> bool:
+        """Why the text of the material's file is not (all) searchable, or that it is (None): one
+        UpdateItem, and only while the material still has that very file (a newer one has its own
+        reading). False when it has not, or is gone."""
+        values: Item = {":key": material.object_key, ":version": material.object_version}
+        if problem:
+            values[":problem"] = problem.value
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=primary_key(material_pk(material.id), f"{MATERIAL_PREFIX}{material.id}"),
+                UpdateExpression="SET text_problem = :problem" if problem else "REMOVE text_problem",
+                ConditionExpression="object_key = :key AND object_version = :version",
+                ExpressionAttributeValues=to_attrs(values),
+            )
+        except ClientError as error:
+            if is_condition_failed(error):
+                return False
+            raise
+        return True
 
     def delete_material(self, material: Material, audit: AuditChange | None = None) -> None:
         item_key = primary_key(material_pk(material.id), f"{MATERIAL_PREFIX}{material.id}")

@@ -1,5 +1,5 @@
 """Functions that are not web requests: the scheduled jobs (EventBridge rules), the mail, sign-in and export
-workers and the search index (SQS), and SES's bounce and complaint notifications (SNS)."""
+workers, text extraction and the search index (SQS), and SES's bounce and complaint notifications (SNS)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from chalicelib.evaluations import messages as evaluation_messages
 from chalicelib.evaluations import service as evaluations
 from chalicelib.exports import service as exports
 from chalicelib.following import digest
-from chalicelib.library import search
+from chalicelib.library import extraction, search
 from chalicelib.mail import suppression, worker
 from chalicelib.mail.kinds import Kind
 from chalicelib.mail.model import JobKind
@@ -27,6 +27,7 @@ MAIL_QUEUE = "network-portal-mail"
 EXPORT_QUEUE = "network-portal-exports"
 SIGNIN_QUEUE = "network-portal-signin"
 INDEX_QUEUE = "network-portal-index.fifo"
+EXTRACT_QUEUE = "network-portal-extract"
 # and the notifications function at the topic SES publishes to (overridden with the topic's ARN)
 SES_EVENTS_TOPIC = "network-portal-ses-events"
 
@@ -99,12 +100,22 @@ def rebuild_search_index(_event: object) -> dict[str, int]:
     return {"queued": 1}
 
 
-@bp.on_sqs_message(queue=INDEX_QUEUE, batch_size=1, name="update_search_index")
+@bp.on_sqs_message(queue=INDEX_QUEUE, batch_size=search.INDEX_BATCH, name="update_search_index")
 @observability.job
 def update_search_index(event: SQSEvent) -> None:
-    """The library's search index, one change at a time (a FIFO queue with one message group)."""
+    """The library's search index, one batch of changes at a time (a FIFO queue with one message
+    group); an exception hands the whole batch back (each update is idempotent)."""
+    search.update(*(record.body for record in event))
+
+
+@bp.on_sqs_message(queue=EXTRACT_QUEUE, batch_size=1, name="extract_text")
+@observability.job
+def extract_text(event: SQSEvent) -> None:
+    """The text of one material's file for search, read within its budget, then handed to the index
+    worker (a standard queue: several at once); an exception hands the message back to SQS (and,
+    after three tries, to the DLQ)."""
     for record in event:
-        search.update(record.body)
+        extraction.handle(record.body)
 
 
 @bp.on_sns_message(topic=SES_EVENTS_TOPIC, name="ses_notifications")

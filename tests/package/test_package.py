@@ -233,6 +233,26 @@ def test_template_wires_the_workers_to_their_queues_and_ses_to_the_notifications
         # a message stays hidden longer than the function may run, so it is not handed out twice at once
         assert queue_resource["Properties"]["VisibilityTimeout"] >= 6 * resources[function]["Properties"]["Timeout"]
     assert resources["SendMail"]["Properties"]["ReservedConcurrentExecutions"] == 1  # one sender keeps SES's pace
+    # text extraction: a standard queue, several files read at once (up to a bound), a poison file
+    # ending within its step; the index worker, the one writer of the index, takes changes in batches
+    [extraction] = resources["ExtractText"]["Properties"]["Events"].values()
+    assert extraction["Type"] == "SQS"
+    assert extraction["Properties"]["Queue"]["Fn::Sub"].endswith(":network-portal-extract-${Stage}")
+    assert extraction["Properties"]["BatchSize"] == 1
+    assert extraction["Properties"]["ScalingConfig"] == {"MaximumConcurrency": 20}
+    extract_queue = resources["ExtractQueue"]["Properties"]
+    assert "FifoQueue" not in extract_queue
+    assert extract_queue["RedrivePolicy"] == {
+        "deadLetterTargetArn": {"Fn::GetAtt": ["ExtractDeadLetterQueue", "Arn"]},
+        "maxReceiveCount": 3,
+    }
+    assert extract_queue["VisibilityTimeout"] >= 6 * resources["ExtractText"]["Properties"]["Timeout"]
+    [index] = resources["UpdateSearchIndex"]["Properties"]["Events"].values()
+    assert index["Properties"]["BatchSize"] == 10
+    assert resources["UpdateSearchIndex"]["Properties"]["ReservedConcurrentExecutions"] == 1
+    for function in ("APIHandler", "UpdateSearchIndex"):  # the functions that queue readings
+        variables = resources[function]["Properties"]["Environment"]["Variables"]
+        assert variables["EXTRACT_QUEUE_URL"] == {"Ref": "ExtractQueue"}
     [notifications] = resources["SesNotifications"]["Properties"]["Events"].values()
     assert notifications["Type"] == "SNS"
     assert notifications["Properties"]["Topic"]["Fn::Sub"].endswith(":network-portal-ses-events-${Stage}")
@@ -243,7 +263,12 @@ def test_template_wires_the_workers_to_their_queues_and_ses_to_the_notifications
     for function in ("APIHandler", "SendMail"):
         variables = resources[function]["Properties"]["Environment"]["Variables"]
         assert variables["MAIL_CONFIGURATION_SET"] == {"Ref": "MailConfigurationSet"}
-    for function in ("APIHandler", "MakeExport", "UpdateSearchIndex"):  # the functions that use the bucket
+    for function in (
+        "APIHandler",
+        "MakeExport",
+        "UpdateSearchIndex",
+        "ExtractText",
+    ):  # the functions that use the bucket
         assert resources[function]["Properties"]["Environment"]["Variables"]["BUCKET_NAME"] == {"Ref": "PortalBucket"}
     assert "KmsMasterKeyId" not in resources["SesEventsTopic"]["Properties"]  # SES cannot use the AWS managed key
 
@@ -290,6 +315,7 @@ FUNCTIONS = (
     "SendSignInLink",
     "SesNotifications",
     "UpdateSearchIndex",
+    "ExtractText",
     "AnonymiseRegistrations",
     "RebuildSearchIndex",
 )
@@ -322,7 +348,13 @@ def test_every_failure_reaches_the_alarm_topic(package: Path):
     # AWS reviews an SES account at 5% bounces and 0.1% complaints: the alarms go off before
     assert simple["SesBounceRate"] == ("AWS/SES", "Reputation.BounceRate", "Maximum", 0.04)
     assert simple["SesComplaintRate"] == ("AWS/SES", "Reputation.ComplaintRate", "Maximum", 0.0008)
-    for dead in ("MailDeadLetterQueue", "ExportDeadLetterQueue", "SignInDeadLetterQueue", "IndexDeadLetterQueue"):
+    for dead in (
+        "MailDeadLetterQueue",
+        "ExportDeadLetterQueue",
+        "SignInDeadLetterQueue",
+        "IndexDeadLetterQueue",
+        "ExtractDeadLetterQueue",
+    ):
         assert simple[f"{dead}NotEmpty"] == ("AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", 0)
     for job in SCHEDULED:
         missed = alarms[f"{job}DidNotSucceed"]
@@ -398,4 +430,5 @@ def test_policies_grant_only_what_the_code_calls():
             f"arn:aws:sqs:*:*:network-portal-exports-{stage}",
             f"arn:aws:sqs:*:*:network-portal-signin-{stage}",
             f"arn:aws:sqs:*:*:network-portal-index-{stage}.fifo",
+            f"arn:aws:sqs:*:*:network-portal-extract-{stage}",
         ]

@@ -104,12 +104,28 @@ def deliver_sign_in_links() -> int:
     return deliver_all(aws.sqs(), LOCAL_STAGE["SIGNIN_QUEUE_URL"], send_sign_in_link)
 
 
+def deliver_extractions() -> int:
+    """Run the extraction worker until its queue is empty, through the handler Lambda calls: each
+    material's text read (or found read) and its change passed on to the index queue."""
+    from chalicelib.views.jobs import extract_text
+
+    return deliver_all(aws.sqs(), LOCAL_STAGE["EXTRACT_QUEUE_URL"], extract_text)
+
+
 def deliver_index() -> int:
-    """Run the search index worker until its queue is empty, through the handler Lambda calls; then
-    drop this process's copy of the index, as a web function does when it next asks S3 (a minute later)."""
+    """Run the extraction worker and then the search index worker until both queues are empty (a
+    rebuild queues readings of missing texts), through the handlers Lambda calls; then drop this
+    process's copy of the index, as a web function does when it next asks S3. The
+    number of index updates."""
     from chalicelib.views.jobs import update_search_index
 
-    handled = deliver_all(aws.sqs(), LOCAL_STAGE["INDEX_QUEUE_URL"], update_search_index)
+    handled = 0
+    while True:
+        read = deliver_extractions()
+        updated = deliver_all(aws.sqs(), LOCAL_STAGE["INDEX_QUEUE_URL"], update_search_index)
+        handled += updated
+        if not read and not updated:
+            break
     search.forget_copy()
     return handled
 

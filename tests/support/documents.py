@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from chalicelib.library.model import FILE_TYPES
 
@@ -75,3 +76,50 @@ def odp() -> bytes:
         },
         stored=("mimetype",),
     )
+
+
+def _pdf_of(objects: list[bytes]) -> bytes:
+    """A PDF of these objects (the first the catalog), its cross-reference table computed."""
+    out, offsets = io.BytesIO(), []
+    out.write(b"%PDF-1.4\n")
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % o for o in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def busy_pdf(lines: int, pages: int = 1) -> bytes:
+    """A small PDF that keeps a text reader busy: every page shows one deflated content stream of
+    `lines` text operations (each a single letter), within pypdf's own parsing limit per stream.
+    100,000 lines make a 6 kB file that pypdf reads in about 4 s per page here."""
+    stream = zlib.compress(b"BT /F1 1 Tf (a) Tj ET\n" * lines, 9)
+    font = b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R %s >>" % font
+    kids = b" ".join(b"%d 0 R" % (4 + n) for n in range(pages))
+    return _pdf_of(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
+            *[page] * pages,
+        ]
+    )
+
+
+def zip_bomb_docx(unpacked_mb: int = 8) -> bytes:
+    """A docx whose parts are all in order, with one more that inflates from a few kB of zeros to
+    `unpacked_mb` MB: a packing ratio of about a thousand, where an Office file's parts pack tenfold."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b'<?xml version="1.0"?><Types xmlns="urn:ct"/>')
+        archive.writestr(
+            "word/document.xml", b'<?xml version="1.0"?><w:document xmlns:w="urn:w"><w:body/></w:document>'
+        )
+        with archive.open("word/media/image1.bin", "w") as part:
+            for _ in range(unpacked_mb):
+                part.write(bytes(2**20))
+    return out.getvalue()

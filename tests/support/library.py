@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
+from urllib.parse import quote
 
 from chalicelib.core import aws, clock, config
 from chalicelib.library import files, materials
 from chalicelib.library.model import FileType, Material, MaterialAccess, MaterialStatus
+from chalicelib.library.store import library_store
 from tests.support.aws import deliver_index
 from tests.support.documents import pdf
 from tests.support.web import FormSession, upload_through_page
@@ -53,3 +57,60 @@ def put_material(
     materials.save(material)
     deliver_index()  # the index worker takes the change in
     return material
+
+
+# -- reading files for search ---------------------------------------------------------------
+
+# EXTRACT_SECONDS in tests that need a short limit: a file that keeps pypdf busy for seconds is
+# stopped long before, and an ordinary one is read in a hundredth of that
+SHORT_EXTRACT_SECONDS = "0.5"
+
+
+def add_with_file(title: str, content: bytes, file_type: str = "pdf") -> Material:
+    """A published public material with this file at its own S3 version, saved as every change is
+    (which queues the reading of its text)."""
+    material_id = f"{SLUG}.{secrets.token_hex(6)}"
+    key = f"documents/{material_id}/{secrets.token_hex(4)}.{file_type}"
+    files.put(key, content, file_type, f"bestand.{file_type}")
+    material = Material(
+        id=material_id,
+        title=title,
+        file_type=FileType(file_type),
+        access=MaterialAccess.PUBLIC,
+        date=datetime(2027, 3, 18).date(),
+        object_key=key,
+        object_version=aws.s3().head_object(Bucket=config.bucket_name(), Key=key)["VersionId"],
+        size=len(content),
+        filename=f"bestand.{file_type}",
+        uploaded_at=clock.now(),
+        status=MaterialStatus.PUBLISHED,
+    )
+    materials.save(material)
+    return material
+
+
+def stored(material: Material) -> Material:
+    """The material as the table holds it now."""
+    again = library_store().material(material.id)
+    assert again is not None
+    return again
+
+
+def found(visitor: FormSession, words: str) -> bool:
+    """Whether the library's search finds anything for these words."""
+    return "Geen materiaal gevonden." not in visitor.get(f"/kennisbank?q={quote(words)}").body.decode()
+
+
+def messages_waiting(url: str) -> str:
+    attributes = aws.sqs().get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+    return attributes["Attributes"]["ApproximateNumberOfMessages"]
+
+
+def document_reads(calls: list[str]) -> Callable[..., None]:
+    """A botocore hook (before-parameter-build.s3.GetObject) that notes every read of a material's file."""
+
+    def seen(params: dict[str, Any], **_: Any) -> None:
+        if params["Key"].startswith(("documents/", "uploads/")):
+            calls.append(params["Key"])
+
+    return seen
