@@ -4,7 +4,6 @@ moto never throttles, conflicts or fails a connection (it answers everything els
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,6 +13,8 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from botocore.httpsession import URLLib3Session
 from moto.core.models import botocore_stubber
+
+from devtools.chaos import error_response
 
 
 class Fault(TypedDict, total=False):
@@ -31,29 +32,6 @@ class Injected:
 
     calls: int = 0
     operations: list[str] = field(default_factory=list)
-
-
-class _Raw:
-    """Just enough of urllib3's response for botocore to read an error body."""
-
-    def __init__(self, body: bytes) -> None:
-        self._body = body
-
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self._body
-
-
-def _error_body(protocol: str, code: str, reasons: list[str] | None) -> tuple[dict[str, str], bytes]:
-    if protocol.startswith("json"):
-        body: dict[str, Any] = {"__type": f"com.amazonaws#{code}", "message": f"injected {code}"}
-        if reasons is not None:
-            body["CancellationReasons"] = [{"Code": reason} for reason in reasons]
-        return {"Content-Type": "application/x-amz-json-1.0"}, json.dumps(body).encode()
-    if protocol == "rest-xml":  # S3
-        return {}, f"<Error><Code>{code}</Code><Message>injected</Message></Error>".encode()
-    # query protocol (SES)
-    xml = f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>injected</Message></Error></ErrorResponse>"
-    return {}, xml.encode()
 
 
 @contextmanager
@@ -79,9 +57,7 @@ def fault(
         injected.operations.append(kwargs.get("event_name", "").rsplit(".", 1)[-1])
         if connection:
             raise EndpointConnectionError(endpoint_url=request.url)
-        headers, body = _error_body(client.meta.service_model.protocol, code, reasons)
-        # botocore makes its HeadersDict of any mapping; botocore-stubs ask for http.client's HTTPHeaders
-        answered = AWSResponse(request.url, status, headers, _Raw(body))  # type: ignore[arg-type]
+        answered = error_response(request.url, client.meta.service_model.protocol, code, status, reasons)
         # In-process moto answers `before-send` too, after this hook, and would carry the call out
         # (botocore keeps the first answer but asks every handler): send it nowhere it recognises.
         request.url = "https://injected-fault.invalid/"
