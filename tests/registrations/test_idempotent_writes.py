@@ -74,7 +74,8 @@ def test_a_repeated_api_registration_registers_and_mails_once_with_the_same_answ
     again = post_api(client, body)
 
     assert first[:2] == again[:2]
-    assert first[0] == 202 and first[1]["mail_sent"] is True
+    assert first[0] == 202
+    assert first[1]["mail_sent"] is True
     assert registrations() == 1
     assert kinds_of_mail(body["email"]) == ["confirmation"]
 
@@ -152,12 +153,13 @@ def test_a_retry_after_a_503_that_came_after_the_write_registers_and_confirms_on
     body = api_body()
 
     with fault_after(aws.dynamodb(), "TransactWriteItems", the_registration_write) as injected:
-        status, problem, headers = post_api(client, body)
+        status, _problem, headers = post_api(client, body)
     retried = post_api(client, body)
 
     assert injected.calls == 1
     assert (status, headers["Retry-After"]) == (503, "5")
-    assert retried[0] == 202 and retried[1]["mail_sent"] is True
+    assert retried[0] == 202
+    assert retried[1]["mail_sent"] is True
     assert registrations() == 1
     assert kinds_of_mail(body["email"]) == ["confirmation"]
 
@@ -372,3 +374,12 @@ def test_negative_control_a_message_sent_twice_without_its_key_starts_two_jobs(m
     organiser.post(f"/beheer/bijeenkomsten/{SLUG}/bericht", MESSAGE)
     organiser.post(f"/beheer/bijeenkomsten/{SLUG}/bericht", MESSAGE)
     assert attendee_messages() == 2
+
+
+def test_the_api_document_describes_the_header_where_it_is_taken(client):
+    document = json.loads(client.http.get("/api/v1/openapi.json").body)
+    header = {"$ref": "#/components/parameters/Idempotency-Key"}
+    assert header in document["paths"]["/events/{slug}/registrations"]["post"]["parameters"]
+    assert header in document["paths"]["/registrations/{token}"]["delete"]["parameters"]
+    described = document["components"]["parameters"]["Idempotency-Key"]
+    assert (described["in"], described["required"]) == ("header", False)

@@ -115,8 +115,11 @@ def fault_after(
         if context.get("fault_after") and injected.calls < times:
             injected.calls += 1
             injected.operations.append(operation)
-            error = {"Code": code, "Message": f"injected {code} after the call"}
-            raise ClientError({"Error": error, "ResponseMetadata": {"HTTPStatusCode": status}}, operation)
+            answer: Any = {
+                "Error": {"Code": code, "Message": f"injected {code} after the call"},
+                "ResponseMetadata": {"HTTPStatusCode": status},
+            }
+            raise ClientError(answer, operation)
 
     events = ((f"before-parameter-build.{service}.{operation}", note), (f"after-call.{service}.{operation}", fail))
     for event, handler in events:

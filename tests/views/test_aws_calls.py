@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.support.accounts import mailed_token
 from chalicelib.core import idempotency
+from tests.support.accounts import mailed_token
 from tests.support.aws import KEYED_REGISTERING_CALLS, REGISTERING_CALLS, deliver_sign_in_links
 from tests.support.factories import registration_form
 from tests.support.web import FormSession
