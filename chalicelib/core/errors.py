@@ -25,6 +25,7 @@ class PortalError(ChaliceUnhandledError):
     status = 500
     # msgid (Dutch); translated where it is rendered
     message = _("Er ging iets mis aan onze kant. Probeer het later nog eens.")
+    retry_after = 0  # seconds, in a Retry-After header when not 0
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message or self.message)
@@ -93,6 +94,24 @@ class Conflict(PortalError):
 
     status = 409
     message = _("Er gebeurde tegelijk iets anders met deze gegevens. Probeer het nog eens.")
+
+
+class KeyReused(PortalError):
+    """A one-time key came back with other content than it was first sent with: never answered with the
+    first request's result, which may belong to someone else."""
+
+    status = 422
+    message = _(
+        "Dit formulier is al verstuurd, met andere gegevens. Open de pagina opnieuw om iets nieuws te versturen."
+    )
+
+
+class RequestInProgress(PortalError):
+    """The first request with this one-time key is still being carried out."""
+
+    status = 409
+    message = _("Een verzoek met dezelfde Idempotency-Key wordt nog verwerkt. Probeer het over een moment opnieuw.")
+    retry_after = 5
 
 
 class LinkInvalid(PortalError):

@@ -196,6 +196,17 @@ def suppressed_pk(key: str) -> str:
     return f"{SUPPRESSED_PREFIX}{key}"
 
 
+# -- one-time keys of requests that may arrive twice ----------------------------------------------------------------
+
+IDEMPOTENCY_SK = "#IDEM"
+
+
+def idempotency_pk(scope: str, key: str) -> str:
+    """A request's one-time key within its scope (what it does, to what): a hash, so the key a client
+    chose is stored nowhere and is found again only by a request to the same operation on the same thing."""
+    return "IDEM#" + hashed(f"{scope}\n{key}")
+
+
 # -- evaluations and exports -------------------------------------------------------------------------------------------
 
 RESULTS_SK = "RESULTS"

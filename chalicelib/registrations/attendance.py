@@ -10,9 +10,9 @@ from datetime import date, datetime
 
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import AuditChange
-from chalicelib.core import clock, config
+from chalicelib.core import clock, config, idempotency
 from chalicelib.core.config import TIMEZONE
-from chalicelib.core.errors import Conflict, RegistrationNotFound
+from chalicelib.core.errors import Conflict, KeyReused, RegistrationNotFound
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _, translations
 from chalicelib.core.vocabulary import label_of
@@ -21,6 +21,7 @@ from chalicelib.events.parts import ANSWERED, Question, QuestionKind, Slot
 from chalicelib.events.store import event_store
 from chalicelib.mail import jobs
 from chalicelib.mail.model import JobKind, MailJob
+from chalicelib.mail.store import JobExists
 from chalicelib.registrations import moves
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.forms import YES
@@ -278,18 +279,28 @@ def _chart(per_day: list[tuple[date, int, int]]) -> Chart | None:
     return Chart(width, height, bars, y_max)
 
 
-def message(organiser: Account, event: Event, form: Mapping[str, str]) -> MailJob:
-    """Queue the organiser's text for everyone confirmed; the mail worker sends it. Audited with the job."""
+def message(organiser: Account, event: Event, form: Mapping[str, str], key: str = "") -> MailJob:
+    """Queue the organiser's text for everyone confirmed; the mail worker sends it. Audited with the job.
+    With the form's one-time `key`, the job's id comes from it: a repeat of the same message finds its
+    job (and starts none), another text with that key is refused (KeyReused)."""
     errors: dict[str, FieldError] = {}
     subject = text_field(form, "subject", errors, limit=150)
     body = text_field(form, "body", errors, limit=5000, multiline=True)
     raise_if(errors, ("subject", "body"))
-    return jobs.start(
-        JobKind.ATTENDEE_MESSAGE,
-        organiser.email,
-        "event.messaged",
-        clock.now(),
-        event=event,
-        subject=subject,
-        body=body,
-    )
+    job_id = idempotency.derived_id(f"message\n{event.slug}\n{organiser.email}", key)
+    try:
+        return jobs.start(
+            JobKind.ATTENDEE_MESSAGE,
+            organiser.email,
+            "event.messaged",
+            clock.now(),
+            event=event,
+            subject=subject,
+            body=body,
+            job_id=job_id,
+        )
+    except JobExists:
+        job = jobs.get(job_id)
+        if (job.subject, job.body) != (subject, body):
+            raise KeyReused() from None
+        return job

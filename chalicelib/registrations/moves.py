@@ -13,10 +13,11 @@ from collections.abc import Callable
 
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import AuditChange
-from chalicelib.core import clock, observability
+from chalicelib.core import clock, idempotency, observability
 from chalicelib.core.dynamo import Item
 from chalicelib.core.errors import AlreadyCancelled, Conflict, NotFound, RegistrationClosed, RegistrationNotFound
 from chalicelib.core.i18n import _
+from chalicelib.core.idempotency import Keyed, key_store
 from chalicelib.events.model import Event
 from chalicelib.events.store import event_store
 from chalicelib.registrations import messages
@@ -30,9 +31,11 @@ from chalicelib.registrations.store import registration_store
 Load = Callable[[], tuple[Registration, Event | None]]
 
 
-def cancel(token: str) -> Registration:
-    """The attendee cancels through their personal link (the page's form, the API's DELETE)."""
-    return by_attendee(token, next(m for m in MOVES if m.actor == Actor.ATTENDEE and m.target == Standing.CANCELLED))
+def cancel(token: str, key: str = "") -> Registration:
+    """The attendee cancels through their personal link (the page's form, the API's DELETE). With a
+    one-time `key`, a repeat gets the first one's answer (not "cancelled already") and mails nothing."""
+    chosen = next(m for m in MOVES if m.actor == Actor.ATTENDEE and m.target == Standing.CANCELLED)
+    return by_attendee(token, chosen, idempotency.keyed(f"cancel\n{token}", key, {}))
 
 
 def check_in(organiser: Account, slug: str, key: str) -> Registration:
@@ -41,7 +44,7 @@ def check_in(organiser: Account, slug: str, key: str) -> Registration:
     return by_organiser(organiser, slug, key, door.verb)
 
 
-def by_attendee(token: str, chosen: Move) -> Registration:
+def by_attendee(token: str, chosen: Move, request: Keyed | None = None) -> Registration:
     """A move through the personal link, until the meeting begins."""
 
     def load() -> tuple[Registration, Event | None]:
@@ -50,7 +53,7 @@ def by_attendee(token: str, chosen: Move) -> Registration:
             raise RegistrationClosed(_("Afmelden kan niet meer: de bijeenkomst is al begonnen."))
         return reg, event
 
-    return _carry_out(chosen, load, None)
+    return _carry_out(chosen, load, None, request)
 
 
 def by_organiser(organiser: Account, slug: str, key: str, verb: str) -> Registration:
@@ -72,10 +75,12 @@ def offered_in_list(event: Event, reg: Registration) -> list[Move]:
     return [m for m in offered(Actor.ORGANISER, reg.standing) if free or seat_steps(reg.standing, m.target)[0] <= 0]
 
 
-def _carry_out(chosen: Move, load: Load, organiser: Account | None) -> Registration:
+def _carry_out(chosen: Move, load: Load, organiser: Account | None, request: Keyed | None = None) -> Registration:
     for _attempt in range(ATTEMPTS):
         reg, event = load()
         if reg.standing not in chosen.sources:
+            if _made_before(request):
+                return reg  # by an earlier request with this key: answered as that one was
             if reg.standing == chosen.target == Standing.CANCELLED:
                 raise AlreadyCancelled()
             raise Conflict(chosen.refused)
@@ -85,11 +90,23 @@ def _carry_out(chosen: Move, load: Load, organiser: Account | None) -> Registrat
         meeting = event or _event_of(reg)
         try:
             if seats < 0 or (waiting < 0 and seats == 0):
-                return _leave(chosen, reg, meeting, organiser)
+                return _leave(chosen, reg, meeting, organiser, request)
         except StaleRegistration:
             continue  # read again: someone else moved it, or the first in line, meanwhile
         return _take_seat(chosen, reg, meeting, organiser)
     raise Conflict()
+
+
+def _made_before(request: Keyed | None) -> bool:
+    """The move was made by an earlier request with the same one-time key (KeyReused if that one
+    sent other content). A read only when the move cannot be made (any more)."""
+    if request is None:
+        return False
+    first = key_store().get(request, clock.now())
+    if first is None:
+        return False
+    first.answers(request)
+    return True
 
 
 def _event_of(reg: Registration) -> Event:
@@ -106,14 +123,16 @@ def _audit(chosen: Move, organiser: Account | None, reg: Registration, before: I
     return AuditChange(organiser.email, f"registration.{chosen.name}", target, before, after, clock.now().isoformat())
 
 
-def _leave(chosen: Move, reg: Registration, event: Event, organiser: Account | None) -> Registration:
+def _leave(
+    chosen: Move, reg: Registration, event: Event, organiser: Account | None, request: Keyed | None
+) -> Registration:
     """The registration gives up its seat or its place in line; a freed seat goes to the first in line."""
     status = STANDINGS[chosen.target].status
     seat_freed = STANDINGS[reg.standing].holds_seat and clock.now() < event.starts_at
     promoted = registration_store().first_waiting(reg.event_slug, reg.attendance) if seat_freed else None
     after = {"status": status, "promoted": promoted.key if promoted else ""}
     audit = _audit(chosen, organiser, reg, {"status": reg.status}, after)
-    seat_store().release(reg, status, clock.now().isoformat(), promoted, audit)
+    seat_store().release(reg, status, clock.now().isoformat(), promoted, audit, request)
     observability.count("Cancellations")
     if promoted is not None:
         observability.count("Promotions")

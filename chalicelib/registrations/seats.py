@@ -26,6 +26,7 @@ from chalicelib.core.dynamo import (
     refused_as,
     to_attrs,
 )
+from chalicelib.core.idempotency import Keyed, Mail, record_put, repeated_in
 from chalicelib.core.keys import EVENT_SK, TOKEN_SK, event_pk, token_pk
 from chalicelib.events.model import EventStatus
 from chalicelib.events.parts import workshop_key
@@ -66,16 +67,17 @@ class DuplicateRegistration(Exception):
 
 
 class SeatStore(TableStore):
-    def add_confirmed(self, reg: Registration) -> None:
-        """Take a seat of the registration's way of taking part (on location or online), if one is left."""
+    def add_confirmed(self, reg: Registration, request: Keyed | None = None) -> None:
+        """Take a seat of the registration's way of taking part (on location or online), if one is left.
+        With a one-time key, the key is recorded in the same transaction (Repeated if it was before)."""
         condition = "#status = :published AND #confirmed < #capacity"
         workshops = dict.fromkeys(reg.workshop_keys, 1)
         counter = changes.counters(
             self._table, reg.event_slug, condition, reg.attendance, confirmed=1, workshops=workshops
         )
-        self._create(reg, [counter], SeatsTaken)
+        self._create(reg, [counter], SeatsTaken, request)
 
-    def add_waiting(self, reg: Registration) -> None:
+    def add_waiting(self, reg: Registration, request: Keyed | None = None) -> None:
         """Join the waiting list of the registration's way of taking part, but only while that is really
         full. A workshop is chosen once a seat is given, so the waiting list holds none."""
         reg.status, reg.wait_key, reg.workshops = RegistrationStatus.WAITING, reg.new_wait_key(), {}
@@ -90,16 +92,18 @@ class SeatStore(TableStore):
                 "ConditionExpression": "attribute_not_exists(PK)",
             }
         }
-        self._create(reg, [counter, entry], full_signal=SeatAvailable)
+        self._create(reg, [counter, entry], SeatAvailable, request)
 
     def _create(
         self,
         reg: Registration,
         counters: list[TransactItem],
         full_signal: type[Exception],
+        request: Keyed | None,
         replaces: Registration | None = None,
     ) -> None:
-        """The registration, its link, the seat counters and the overview's figures in one transaction.
+        """The registration, its link, the seat counters and the overview's figures in one transaction,
+        with the request's one-time key first (its confirmation mail pending, held by this request).
 
         Someone who cancelled may register again: the first try expects no registration, and
         when the one that is there turns out cancelled, a second try replaces exactly that one and
@@ -108,7 +112,9 @@ class SeatStore(TableStore):
         figures = reg.figures()
         if replaces is not None:
             figures.update(replaces.figures(-1))
+        key = [record_put(self._table, request, "confirmation", Mail.PENDING, reg.created_at)] if request else []
         items: list[TransactItem] = [
+            *key,
             *counters,
             {
                 "Put": {
@@ -141,18 +147,27 @@ class SeatStore(TableStore):
         except ClientError as error:
             if not is_cancelled(error):
                 raise
-            reason = error.response.get("CancellationReasons", [])[len(counters)]
-            if reason.get("Code") != "ConditionalCheckFailed":
-                if cancellation_codes(error)[0] == "ConditionalCheckFailed":
-                    raise self._why_counter_failed(reg, full_signal) from error
-                raise StaleRegistration() from error
-            stored = old_item(error, len(counters))
-            existing = Registration.from_item(stored) if stored else None
-            if existing is None:  # the cancelled one we meant to replace is gone: the service tries again
-                raise StaleRegistration() from error
+            existing = self._found(error, reg, full_signal, keyed=bool(key), counters=len(counters))
             if existing.status != RegistrationStatus.CANCELLED or replaces is not None:
                 raise DuplicateRegistration(existing) from error
-            self._create(reg, counters, full_signal, replaces=existing)
+            self._create(reg, counters, full_signal, request, replaces=existing)
+
+    def _found(
+        self, error: ClientError, reg: Registration, full_signal: type[Exception], keyed: bool, counters: int
+    ) -> Registration:
+        """The registration stored under the address, when that is why the transaction was refused;
+        else the signal of why it was (in the order of its writes: the key, the counters, the registration)."""
+        if keyed and (repeat := repeated_in(error, 0)):
+            raise repeat from error
+        codes, registration = cancellation_codes(error), int(keyed) + counters
+        if codes[registration] != "ConditionalCheckFailed":
+            if codes[int(keyed)] == "ConditionalCheckFailed":
+                raise self._why_counter_failed(reg, full_signal) from error
+            raise StaleRegistration() from error
+        stored = old_item(error, registration)
+        if not stored:  # the cancelled one we meant to replace is gone: the service tries again
+            raise StaleRegistration() from error
+        return Registration.from_item(stored)
 
     def _why_counter_failed(self, reg: Registration, full_signal: type[Exception]) -> Exception:
         response = self._client.get_item(
@@ -181,10 +196,11 @@ class SeatStore(TableStore):
         at: str,
         promote: Registration | None,
         audit: AuditChange | None = None,
+        request: Keyed | None = None,
     ) -> None:
         """Give `reg` a status that holds neither a seat nor a place in line (cancelled); if it held a
         seat, hand that seat to `promote` (first in line for the same way of taking part) in the same
-        transaction.
+        transaction, with the request's one-time key, if it sent one.
 
         Every item carries a condition on the state we read, so a concurrent
         cancel or promotion makes this fail as StaleRegistration, never half-apply.
@@ -211,6 +227,8 @@ class SeatStore(TableStore):
                 changes.counters(self._table, reg.event_slug, "#waiting > :zero", mode, waiting=-1, workshops=freed)
             )
             figures.update(changes.moved(promote, status=RegistrationStatus.CONFIRMED))
+        if request:  # its mails are not kept track of: a repeat answers as the first did and mails nothing
+            items.append(record_put(self._table, request, "cancelled", Mail.SENT, datetime.fromisoformat(at)))
         self._transact([*items, *changes.figure_changes(self._table, reg.event_slug, figures)], audit)
 
     def _transact(self, items: list[TransactItem], audit: AuditChange | None) -> None:

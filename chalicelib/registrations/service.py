@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from chalicelib.accounts import rate_limit
-from chalicelib.core import clock, observability
+from chalicelib.core import clock, idempotency, observability
 from chalicelib.core.errors import (
     Conflict,
     EventNotFound,
@@ -23,6 +23,7 @@ from chalicelib.core.errors import (
 )
 from chalicelib.core.forms import FieldError, raise_if
 from chalicelib.core.i18n import _
+from chalicelib.core.idempotency import Keyed, Mail, Record, Repeated, given_up_on_fault, key_store
 from chalicelib.core.keys import REG_PREFIX
 from chalicelib.events.model import AttendanceMode, Event, EventStatus, RegistrationState
 from chalicelib.events.store import event_store
@@ -61,6 +62,8 @@ class Outcome:
     registration: Registration  # as stored: the new one, or the address's existing one
     created: bool  # False: this address was registered already; its link was mailed again
     mail_failed: bool  # SES refused or could not be reached; past the mail ceiling is not a failure
+    # a repeat of a request with the same one-time key, whose first is still sending the mail
+    in_progress: bool = False
 
 
 def of_person(email: str) -> list[Registration]:
@@ -74,13 +77,18 @@ def of_person(email: str) -> list[Registration]:
     return sorted(registrations, key=lambda r: r.event_date, reverse=True)
 
 
-def register(slug: str, form: Mapping[str, str], language: str) -> Outcome:
+def register(slug: str, form: Mapping[str, str], language: str, key: str = "") -> Outcome:
     """Validate and store a registration: confirmed while seats of the chosen way of taking part (on
     location or online) last, else on that way's waiting list.
 
     Two DynamoDB requests on the usual path (read the event, one transaction)
     and one SES call. Raises EventNotFound, RegistrationClosed, InvalidInput.
+
+    With a one-time `key` (a form's hidden value, the API's Idempotency-Key), a repeat of the same
+    form registers nothing and mails nothing more: it gets the first one's answer (KeyReused if the
+    form differs). That costs one UpdateItem more, noting that the mail went (docs/data-model.md).
     """
+    request = idempotency.keyed(f"register\n{slug}", key, form)
     event = event_store().get_meta(slug)
     if event is None or event.status not in (EventStatus.PUBLISHED, EventStatus.CANCELLED):
         raise EventNotFound()
@@ -108,16 +116,58 @@ def register(slug: str, form: Mapping[str, str], language: str) -> Outcome:
     )
     within_ceiling = _count_mail(reg.email)
     try:
-        _store_new(reg, seat_free=not event.seats(reg.attendance).is_full)
+        with given_up_on_fault(request):
+            _store_new(reg, not event.seats(reg.attendance).is_full, request)
     except DuplicateRegistration as duplicate:
-        existing = duplicate.existing
-        # past the ceiling the link is not mailed again, and the answer does not say so: it would tell
-        # that the address is registered. Its owner had the link in this hour's mails already.
-        sent = messages.send(existing, event, "already") if within_ceiling else True
-        return Outcome(event, reg, existing, created=False, mail_failed=not sent)
+        return _already(event, reg, duplicate.existing, within_ceiling, request)
+    except Repeated as repeat:
+        if request is None:  # only a keyed request can meet its key's record
+            raise
+        return _repeat(event, reg, repeat.record, request)
     observability.count("Registrations", status=reg.status)
     # a new registration's confirmation always goes: an address registers once a meeting, so these are few
-    return Outcome(event, reg, reg, created=True, mail_failed=not messages.send(reg, event, "confirmation"))
+    sent = messages.send(reg, event, "confirmation")
+    if request:
+        key_store().settle(request, Mail.SENT if sent else Mail.FAILED)
+    return Outcome(event, reg, reg, created=True, mail_failed=not sent)
+
+
+def _already(
+    event: Event, submitted: Registration, existing: Registration, within_ceiling: bool, request: Keyed | None
+) -> Outcome:
+    """The address was registered already: its link is mailed again. With a one-time key, the key is
+    recorded (as mailed) before the mail goes, so that a double click mails once; it then costs the
+    calls a new registration costs, which must not tell the two apart. Lost to a crash, this mail
+    (the link its owner had before) is the lesser harm than a second one."""
+    if request:
+        found = key_store().record(request, "already", Mail.SENT, clock.now())
+        if found is not None:
+            return _repeat(event, submitted, found, request)
+    # past the ceiling the link is not mailed again, and the answer does not say so: it would tell
+    # that the address is registered. Its owner had the link in this hour's mails already.
+    sent = messages.send(existing, event, "already") if within_ceiling else True
+    if request and not sent:
+        key_store().settle(request, Mail.FAILED)
+    return Outcome(event, submitted, existing, created=False, mail_failed=not sent)
+
+
+def _repeat(event: Event, submitted: Registration, first: Record, request: Keyed) -> Outcome:
+    """A registration whose key was recorded by an earlier request: the first one's answer, built as it
+    was (from what was typed); the one mail it sends goes now only if no live request holds it and it
+    was not sent (the first gave it up after a fault, crashed, or SES refused it)."""
+    first.answers(request)
+    stored = registration_store().get(event.slug, submitted.sk) or submitted
+    outcome = Outcome(event, submitted, stored, created=first.outcome == "confirmation", mail_failed=False)
+    now = clock.now()
+    if first.mail == Mail.SENT:
+        return outcome
+    if first.in_hand(now) or not key_store().take_over(request, now):
+        outcome.in_progress = True
+        return outcome
+    sent = messages.send(stored, event, first.outcome)
+    key_store().settle(request, Mail.SENT if sent else Mail.FAILED)
+    outcome.mail_failed = not sent
+    return outcome
 
 
 def _count_mail(email: str) -> bool:
@@ -129,16 +179,16 @@ def _count_mail(email: str) -> bool:
     return True
 
 
-def _store_new(reg: Registration, seat_free: bool) -> None:
+def _store_new(reg: Registration, seat_free: bool, request: Keyed | None) -> None:
     store = seat_store()
     chosen = dict(reg.workshops)  # the waiting list holds no workshop; a seat given on a retry takes it again
     for _attempt in range(ATTEMPTS):
         try:
             if seat_free:
                 reg.status, reg.wait_key, reg.workshops = RegistrationStatus.CONFIRMED, "", dict(chosen)
-                store.add_confirmed(reg)
+                store.add_confirmed(reg, request)
             else:
-                store.add_waiting(reg)
+                store.add_waiting(reg, request)
             return
         except SeatsTaken:
             seat_free = False

@@ -12,7 +12,7 @@ from chalicelib.registrations import attendance, moves
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.lifecycle import Actor, move
 from chalicelib.views.auth import form_page, requires, signed_in
-from chalicelib.views.http import FORM, form_post, page, query_params, redirect
+from chalicelib.views.http import FORM, form_key, form_post, one_time_key, page, query_params, redirect
 
 bp = Blueprint(__name__)
 BASE = "/beheer/bijeenkomsten/{slug}"
@@ -124,10 +124,13 @@ def overview(slug: str) -> Response:
 
 def _message_page(slug: str, values: dict[str, str], errors: dict[str, FieldError]) -> Response:
     event = event_admin.get(slug)
-    return page(bp.current_request, "admin_message.html", event=event, values=values, errors=errors)
+    return page(
+        bp.current_request, "admin_message.html", event=event, values=values, errors=errors, form_key=form_key(values)
+    )
 
 
 @form_page(bp, f"{BASE}/bericht", _message_page, Access.ORGANISER)
 def send_message(form: dict[str, str], slug: str) -> Response:
-    job = attendance.message(signed_in(bp.current_request), event_admin.get(slug), form)
+    key = one_time_key(form)  # sent twice: one job, and the same page
+    job = attendance.message(signed_in(bp.current_request), event_admin.get(slug), form, key)
     return redirect(f"/beheer/verzendingen/{job.id}")

@@ -7,13 +7,15 @@ errors as RFC 9457 problem details. The paths before /api/v1 answer with a perma
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlencode
 
 from chalice.app import Blueprint, Response
 
 from chalicelib.core import clock
 from chalicelib.core.api_fields import json_fields
-from chalicelib.core.errors import BadRequest, InvalidInput
+from chalicelib.core.errors import BadRequest, InvalidInput, KeyReused, RequestInProgress
 from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
 from chalicelib.core.jsontypes import JsonObject
@@ -25,6 +27,7 @@ from chalicelib.library import service as library
 from chalicelib.registrations import moves
 from chalicelib.registrations import service as registration
 from chalicelib.views.http import (
+    header_key,
     json_body,
     json_response,
     language,
@@ -143,11 +146,27 @@ def _answers_as_form(answers: object) -> dict[str, str]:
     return {f"answer_{key}": value if isinstance(value, str) else "\n".join(value) for key, value in answers.items()}
 
 
+@contextmanager
+def _keyed() -> Iterator[None]:
+    """A refused Idempotency-Key, in the API's words: the forms' message speaks of a form."""
+    try:
+        yield
+    except KeyReused as reused:
+        raise KeyReused(
+            _(
+                "Deze Idempotency-Key is al gebruikt voor een verzoek met een andere inhoud. Gebruik voor een nieuw verzoek een nieuwe sleutel."
+            )
+        ) from reused
+
+
 @bp.route(API + "/events/{slug}/registrations", methods=["POST"])
 def create_registration(slug: str) -> Response:
     request = bp.current_request
     lang = language(request)
-    outcome = registration.register(slug, _as_form(json_body(request)), lang)
+    with _keyed():
+        outcome = registration.register(slug, _as_form(json_body(request)), lang, header_key(request))
+    if outcome.in_progress:
+        raise RequestInProgress()
     sent = outcome.submitted
     # the same answer for a new registration and an address registered already: the personal link
     # (and whatever it shows) goes only to the address, so whoever typed it learns nothing more
@@ -187,7 +206,8 @@ def get_registration(token: str) -> Response:
 
 @bp.route(API + "/registrations/{token}", methods=["DELETE"])
 def cancel_registration(token: str) -> Response:
-    reg = moves.cancel(token)
+    with _keyed():
+        reg = moves.cancel(token, header_key(bp.current_request))
     return json_response({"status": reg.status})
 
 

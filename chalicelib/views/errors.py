@@ -93,7 +93,7 @@ def error_response(request: Request, error: PortalError) -> Response:
         response = page(
             request, "error.html", status=error.status, status_code=error.status, message=message, account=account
         )
-    if isinstance(error, ServiceBusy):
+    if error.retry_after:
         response.headers["Retry-After"] = str(error.retry_after)
     return response
 

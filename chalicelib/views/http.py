@@ -15,7 +15,7 @@ from chalice.app import Blueprint, Request, Response
 
 from chalicelib.accounts import csrf, sessions
 from chalicelib.accounts.model import Account
-from chalicelib.core import config
+from chalicelib.core import config, idempotency
 from chalicelib.core.errors import BadRequest, CsrfFailed, InvalidInput, PortalError
 from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _, choose
@@ -181,6 +181,24 @@ def kept(data: dict[str, str]) -> dict[str, str]:
     return {key: value for key, value in data.items() if key != csrf.FIELD}
 
 
+def one_time_key(form: dict[str, str]) -> str:
+    """Take a form's one-time value (core/idempotency.py) out of its fields: it names the submission,
+    it is not part of it."""
+    return form.pop(idempotency.FIELD, "")
+
+
+def form_key(values: dict[str, str] | None) -> str:
+    """The one-time value a form is rendered with: the one it was sent with when it comes back with
+    messages (it still names the same submission, which has not been made), else a fresh one."""
+    return (values or {}).get(idempotency.FIELD) or idempotency.new_key()
+
+
+def header_key(request: Request) -> str:
+    """The API's Idempotency-Key: a Structured Field string ("…"), or the bare value many clients send."""
+    value = str(request.headers.get(idempotency.HEADER.lower(), "")).strip()
+    return value[1:-1] if len(value) >= 2 and value[0] == value[-1] == '"' else value
+
+
 def require_csrf(request: Request, data: dict[str, str]) -> None:
     jar = cookies(request)
     if not csrf.is_valid(jar.get(csrf.COOKIE), sessions.session_id(jar.get(SESSION_COOKIE)), data.get(csrf.FIELD)):
@@ -243,6 +261,7 @@ def page(request: Request, template: str, status: int = 200, **context: object) 
         template,
         lang,
         csrf_field=csrf.FIELD,
+        key_field=idempotency.FIELD,
         csrf_token=csrf.token_for(secret, sessions.session_id(jar.get(SESSION_COOKIE))),
         current_path=path_with_query(request),
         current_query=query_params(request),

@@ -41,6 +41,9 @@ def _problem(description: str, schema: JsonObject | None = None) -> JsonObject:
 _ERROR = _problem("RFC 9457 problem details; `detail` in the requested language")
 _SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 80}}
 _TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}
+# draft-ietf-httpapi-idempotency-key-header: a Structured Field string, or the bare value
+_IDEMPOTENCY_KEY = {"$ref": "#/components/parameters/Idempotency-Key"}
+_KEY_REUSED = _problem("The Idempotency-Key was used before with another request body")
 # the API shows every field of a workshop and of a question: each is required
 _WORKSHOP = schema_properties(Workshop, detail=True) | {"places_left": {"type": "integer"}}
 _QUESTION = schema_properties(Question, detail=True)
@@ -274,7 +277,7 @@ def document() -> JsonObject:
             "/events/{slug}/registrations": {
                 "post": {
                     "summary": "Register; confirmed while seats last, then on the waiting list; the personal link goes by mail",
-                    "parameters": [_SLUG],
+                    "parameters": [_SLUG, _IDEMPOTENCY_KEY],
                     "requestBody": {
                         "required": True,
                         "content": {"application/json": {"schema": _ref("RegistrationRequest")}},
@@ -287,9 +290,12 @@ def document() -> JsonObject:
                         ),
                         "400": _ERROR,
                         "404": _ERROR,
-                        "409": _problem("Registration is closed", _ref("Problem")),
+                        "409": _problem(
+                            "Registration is closed, or the first request with this Idempotency-Key is still being "
+                            "carried out (try again after Retry-After)"
+                        ),
                         "415": _ERROR,
-                        "422": _ERROR,
+                        "422": _problem("The body is not valid, or its Idempotency-Key was used with another body"),
                     },
                 }
             },
@@ -301,13 +307,33 @@ def document() -> JsonObject:
                 },
                 "delete": {
                     "summary": "Cancel; the first person waiting gets the seat",
-                    "parameters": [_TOKEN],
-                    "responses": {"200": _json(_ref("RegistrationStatus"), "Cancelled"), "404": _ERROR, "409": _ERROR},
+                    "parameters": [_TOKEN, _IDEMPOTENCY_KEY],
+                    "responses": {
+                        "200": _json(
+                            _ref("RegistrationStatus"), "Cancelled (by this request, or by the first with its key)"
+                        ),
+                        "400": _ERROR,
+                        "404": _ERROR,
+                        "409": _problem("Cancelled already (without an Idempotency-Key), or the meeting has begun"),
+                        "422": _KEY_REUSED,
+                    },
                 },
             },
         },
         "components": {
             "schemas": _SCHEMAS,
+            "parameters": {
+                "Idempotency-Key": {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": False,
+                    "description": "A key of the client's choosing, new for every new request (a UUID): a repeat "
+                    "with the same key and body within 24 hours gets the first one's status and body and changes "
+                    "nothing (no second registration, no second mail); with another body it is a 422. A "
+                    'Structured Field string ("…") or the bare value; 1-255 visible ASCII characters.',
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]+$"},
+                }
+            },
             "headers": {
                 "API-Version": {
                     "description": "The API's full version (semantic versioning)",

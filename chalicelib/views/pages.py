@@ -27,9 +27,11 @@ from chalicelib.views.http import (
     calendar_response,
     cookie_header,
     current_account,
+    form_key,
     form_post,
     language,
     local_path,
+    one_time_key,
     page,
     query_params,
     redirect,
@@ -91,6 +93,7 @@ def _event_page(
         state=event.registration_state(now),
         values=values or {},
         errors=errors or {},
+        form_key=form_key(values),
     )
 
 
@@ -102,7 +105,9 @@ def _registration_refused(slug: str, values: dict[str, str], errors: dict[str, F
 @form_post(bp, on_invalid=_registration_refused)
 def register(form: dict[str, str], slug: str) -> Response:
     request = bp.current_request
-    outcome = registration.register(slug, form, language(request))
+    key = one_time_key(form)
+    # sent twice (a double click, a browser's resend): registered once, and the same answer both times
+    outcome = registration.register(slug, form, language(request), key)
     account = current_account(request)
     if account is not None and account.email.lower() == outcome.registration.email.lower():
         # a signed-in member has shown they read this address: straight to their registration
@@ -188,13 +193,13 @@ def confirm_cancel(token: str) -> Response:
     reg, event, _position = registration.find(token)
     if reg.ended or clock.now() >= event.starts_at:
         return redirect(f"/r/{token}")
-    return page(bp.current_request, "confirm_cancel.html", registration=reg, event=event)
+    return page(bp.current_request, "confirm_cancel.html", registration=reg, event=event, form_key=form_key(None))
 
 
 @bp.route("/r/{token}/annuleren", methods=["POST"], content_types=FORM)
 @form_post(bp)
 def cancel(form: dict[str, str], token: str) -> Response:
-    moves.cancel(token)
+    moves.cancel(token, one_time_key(form))  # sent twice: the same answer, not "cancelled already"
     return redirect(f"/r/{token}?geannuleerd=1")
 
 

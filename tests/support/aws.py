@@ -78,6 +78,10 @@ def empty_resources() -> None:
 # A registration through the form or the API: read the event, count the mail to the address typed,
 # one transaction, the mail. The same for a new registration and for an address registered already.
 REGISTERING_CALLS = {"dynamodb.GetItem": 1, "dynamodb.TransactWriteItems": 2, "ses.SendRawEmail": 1}
+# With a one-time key (the form's hidden value, the API's Idempotency-Key) the key rides in the
+# registration's transaction, and one UpdateItem notes that the mail went, so that a repeat neither
+# sends it again nor waits. A known address records its key with an UpdateItem before the mail instead.
+KEYED_REGISTERING_CALLS = {**REGISTERING_CALLS, "dynamodb.UpdateItem": 1}
 
 # An organiser starts a job about an event (an export, a message to its attendees): the session, the
 # event, one transaction (the job and its audit entry), one SQS message. Nothing grows with the people

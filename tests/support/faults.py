@@ -1,16 +1,17 @@
 """Faults injected where AWS would produce them: as the HTTP answer to a real call (botocore's
-`before-send` event), so botocore's parser, its retries and our hooks all run as in production.
+`before-send` event), so botocore's parser, its retries and our hooks all run as in production; or
+after a call that went through (`fault_after`), as when its answer never arrived.
 moto never throttles, conflicts or fails a connection (it answers everything else for real)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from botocore.awsrequest import AWSResponse
-from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
+from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 from botocore.httpsession import URLLib3Session
 from moto.core.models import botocore_stubber
 
@@ -94,3 +95,41 @@ def answer_lost(client: Any, operation: str, times: int = 1) -> Iterator[Injecte
         yield injected
     finally:
         client.meta.events.unregister(event, unique_id="injected-lost-answer")
+
+
+@contextmanager
+def fault_after(
+    client: Any,
+    operation: str,
+    wanted: Callable[[dict[str, Any]], bool] = lambda _params: True,
+    code: str = "ServiceUnavailable",
+    status: int = 503,
+    times: int = 1,
+) -> Iterator[Injected]:
+    """Carry out `operation` of `client` (moto applies it), then raise an AWS error `code` in place of
+    its answer, as when the answer is lost after the write went through: botocore's retries are over
+    and the portal sees a fault. Only calls whose parameters `wanted` picks, the first `times` of them."""
+    injected = Injected()
+    service = client.meta.service_model.service_id.hyphenize()
+
+    def note(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        context["fault_after"] = wanted(params)
+
+    def fail(context: dict[str, Any], **_: Any) -> None:
+        if context.get("fault_after") and injected.calls < times:
+            injected.calls += 1
+            injected.operations.append(operation)
+            answer: Any = {
+                "Error": {"Code": code, "Message": f"injected {code} after the call"},
+                "ResponseMetadata": {"HTTPStatusCode": status},
+            }
+            raise ClientError(answer, operation)
+
+    events = ((f"before-parameter-build.{service}.{operation}", note), (f"after-call.{service}.{operation}", fail))
+    for event, handler in events:
+        client.meta.events.register(event, handler, unique_id=f"fault-after-{event}")
+    try:
+        yield injected
+    finally:
+        for event, _handler in events:
+            client.meta.events.unregister(event, unique_id=f"fault-after-{event}")

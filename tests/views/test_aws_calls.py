@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from chalicelib.core import idempotency
 from tests.support.accounts import mailed_token
-from tests.support.aws import REGISTERING_CALLS, deliver_sign_in_links
+from tests.support.aws import KEYED_REGISTERING_CALLS, REGISTERING_CALLS, deliver_sign_in_links
 from tests.support.factories import registration_form
 from tests.support.web import FormSession
 
@@ -40,6 +41,29 @@ def test_a_duplicate_costs_what_a_new_registration_costs(make_event, visitor, aw
     aws_calls.reset()
     FormSession(visitor.client).post(f"/events/{SLUG}/aanmelden", form)
     assert dict(aws_calls.calls) == REGISTERING_CALLS
+
+
+def test_a_form_with_its_one_time_value_costs_one_update_more_for_a_new_and_a_known_address(
+    make_event, visitor, aws_calls
+):
+    make_event()
+    form = registration_form()
+    aws_calls.reset()
+    visitor.post(f"/events/{SLUG}/aanmelden", {**form, idempotency.FIELD: idempotency.new_key()})
+    assert dict(aws_calls.calls) == KEYED_REGISTERING_CALLS
+    aws_calls.reset()
+    FormSession(visitor.client).post(f"/events/{SLUG}/aanmelden", {**form, idempotency.FIELD: idempotency.new_key()})
+    assert dict(aws_calls.calls) == KEYED_REGISTERING_CALLS
+
+
+def test_a_repeat_of_a_form_reads_the_registration_and_sends_nothing(make_event, visitor, aws_calls):
+    make_event()
+    form = {**registration_form(), idempotency.FIELD: idempotency.new_key()}
+    visitor.post(f"/events/{SLUG}/aanmelden", form)
+    aws_calls.reset()
+    visitor.post(f"/events/{SLUG}/aanmelden", form)
+    # the event, the mail count, the transaction refused on the key (which comes back with it), the registration
+    assert dict(aws_calls.calls) == {"dynamodb.GetItem": 2, "dynamodb.TransactWriteItems": 2}
 
 
 def test_invalid_input_costs_one_read_and_the_page(make_event, visitor, aws_calls):
