@@ -121,6 +121,14 @@ def deliver_exports() -> int:
     return deliver_all(aws.sqs(), LOCAL_STAGE["EXPORT_QUEUE_URL"], make_export)
 
 
+def deliver_uploads() -> int:
+    """Run the upload check until its queue is empty: every upload S3 reported is checked, as if its
+    browser never came back."""
+    from chalicelib.views.jobs import check_upload
+
+    return deliver_all(aws.sqs(), LOCAL_STAGE["UPLOAD_QUEUE_URL"], check_upload)
+
+
 def _ses_events_url() -> str:
     return str(aws.sqs().get_queue_url(QueueName=SES_EVENTS)["QueueUrl"])
 
