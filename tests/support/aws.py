@@ -187,8 +187,7 @@ def local_stage() -> Iterator[None]:
             test_clients()[0].describe_table(TableName=LOCAL_STAGE["TABLE_NAME"])
         except ClientError:
             create_all(boto3.session.Session(), LOCAL_STAGE)
-        else:
-            empty_resources()
+        empty_resources()  # once made, too: S3 put its test event on the upload queue
         search.forget_copy()  # the last test's index is gone from the bucket
         yield
     finally:
