@@ -6,9 +6,10 @@ never looks inside it, and neither a name nor a declared type says what a file i
 reads the object back once (past 8 MB into a temporary file, never more than the upload limit),
 checks its size, and reads its type from its content (`content_check.py`).
 An object that fails, or whose check could not finish, is deleted with all its versions; should
-that delete fail as well, it is logged and left, but it never becomes material. The checked
-version is what the material's downloads and the index read, so a later upload through the same
-presigned form (valid for an hour) never replaces a checked file with an unchecked one.
+that delete fail as well, it is logged and left, but it never becomes material. A speaker's upload
+arrives under incoming/ and the checked version is copied out of it (`keep`) to where it is kept;
+that version is what the material's downloads and the index read, so a later upload through the
+same presigned form (valid for an hour) never replaces a checked file with an unchecked one.
 """
 
 from __future__ import annotations
