@@ -256,7 +256,9 @@ def check_upload(key: str) -> Material | None:
 def _keep(view: SpeakerView, match: re.Match[str]) -> Material:
     """Check the object under incoming/ and keep it as the part's material, replacing an earlier file.
     Run for the same upload by the browser and by S3's notification, at any moment of each other:
-    whichever keeps it first makes the material, the other finds it kept."""
+    whichever keeps it first makes the material, the other finds it kept (or the object gone, and then
+    the material). Two that pass every step at the same moment both write the one material (keyed by
+    its id), naming the version of whichever copy wrote last; both versions hold the checked file."""
     key, material_id = match.group(0), match.group(3)
     part = next((p for p in view.parts if p.key == match.group(4)), None)
     if part is None or not material_id.startswith(f"{view.event.slug}."):
