@@ -4,8 +4,9 @@ would (`chalicelib.views.jobs`), with the event shapes Lambda gives them.
 As with Lambda's SQS event source, a message is deleted when the handler returns and left on the
 queue when it raises, so SQS delivers it again after its visibility timeout and, after the
 redrive policy's receive count, moves it to the dead-letter queue. The extraction queue has a
-thread of its own (`extraction_worker`). SES's bounce and complaint notifications reach a queue
-subscribed to the SES topic here (Lambda subscribes to the topic itself in the stack); each is
+thread of its own (`extraction_worker`). S3 reports new uploads to their queue here as in the stack
+(moto server sends bucket notifications to SQS). SES's bounce and complaint notifications reach a
+queue subscribed to the SES topic here (Lambda subscribes to the topic itself in the stack); each is
 handed on as the SNS event Lambda would get. `make run` starts this;
 the tests use `deliver_all` to run one handler until its queue is empty.
 """
@@ -121,6 +122,7 @@ def deliver_all(sqs: SQSClient, queue_url: str, handler: Handler, most: int = 10
 def workers(stage: Mapping[str, str], ses_events_url: str) -> list[tuple[str, Handler]]:
     """Each local queue with the handler Lambda would call for it."""
     from chalicelib.views.jobs import (  # imported as Lambda would
+        check_upload,
         make_export,
         send_mail,
         send_sign_in_link,
@@ -133,6 +135,7 @@ def workers(stage: Mapping[str, str], ses_events_url: str) -> list[tuple[str, Ha
         (stage["SIGNIN_QUEUE_URL"], send_sign_in_link),
         (stage["EXPORT_QUEUE_URL"], make_export),
         (stage["INDEX_QUEUE_URL"], update_search_index),
+        (stage["UPLOAD_QUEUE_URL"], check_upload),
         (ses_events_url, from_topic(ses_notifications)),
     ]
 

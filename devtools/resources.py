@@ -20,8 +20,13 @@ from chalicelib.core.jsontypes import JsonObject
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
-    from mypy_boto3_s3.literals import BucketLocationConstraintType
-    from mypy_boto3_s3.type_defs import CORSRuleTypeDef, LifecycleRuleTypeDef, ServerSideEncryptionRuleTypeDef
+    from mypy_boto3_s3.literals import BucketLocationConstraintType, EventType
+    from mypy_boto3_s3.type_defs import (
+        CORSRuleTypeDef,
+        LifecycleRuleTypeDef,
+        QueueConfigurationTypeDef,
+        ServerSideEncryptionRuleTypeDef,
+    )
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sqs.literals import QueueAttributeNameType
@@ -109,6 +114,7 @@ QUEUES = {
     "SIGNIN_QUEUE_URL": "SignInQueue",
     "INDEX_QUEUE_URL": "IndexQueue",
     "EXTRACT_QUEUE_URL": "ExtractQueue",
+    "UPLOAD_QUEUE_URL": "UploadQueue",
 }
 # Where SES publishes bounces and complaints. Lambda subscribes to the topic in the stack; locally a
 # queue subscribes instead, and the local worker hands what arrives to the same handler.
@@ -143,6 +149,26 @@ def create_queues(client: SQSClient, url: str, resource: str, visibility_seconds
     return str(client.create_queue(QueueName=queue_name(url), Attributes=attributes)["QueueUrl"])
 
 
+def notify_uploads(s3: S3Client, bucket: str, queue_url: str, sqs: SQSClient) -> None:
+    """The bucket reports each object created under the incoming prefix to the upload queue, as the
+    template's notification does (S3 then sends that queue a test event)."""
+    arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    # CloudFormation and the S3 API name the same configuration differently
+    queues: list[QueueConfigurationTypeDef] = [
+        {
+            "QueueArn": arn,
+            "Events": [cast("EventType", n["Event"])],
+            "Filter": {
+                "Key": {
+                    "FilterRules": [{"Name": r["Name"], "Value": r["Value"]} for r in n["Filter"]["S3Key"]["Rules"]]
+                }
+            },
+        }
+        for n in _properties("PortalBucket")["NotificationConfiguration"]["QueueConfigurations"]
+    ]
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": queues})
+
+
 def create_ses_events(sns: SNSClient, sqs: SQSClient) -> tuple[str, str]:
     """The topic SES publishes to and the local queue subscribed to it; (topic ARN, queue URL)."""
     topic = sns.create_topic(Name=SES_EVENTS)["TopicArn"]
@@ -159,7 +185,8 @@ def create_all(
     origin: str = "http://127.0.0.1:8000",
 ) -> None:
     """From the stage's variables: table, bucket, a verified SES sender (moto rejects unverified ones,
-    as SES does) and its configuration set, the queues with their dead-letter queues, and the SES topic."""
+    as SES does) and its configuration set, the queues with their dead-letter queues, the bucket's
+    notification of new uploads to their queue, and the SES topic."""
     create_table(session.client("dynamodb", endpoint_url=endpoint_url), stage["TABLE_NAME"])
     create_bucket(session.client("s3", endpoint_url=endpoint_url), stage["BUCKET_NAME"], session.region_name, origin)
     ses = session.client("ses", endpoint_url=endpoint_url)
@@ -170,4 +197,8 @@ def create_all(
     for variable, resource in QUEUES.items():
         if stage.get(variable):
             create_queues(sqs, stage[variable], resource, visibility_seconds=30)
+    if stage.get("UPLOAD_QUEUE_URL"):
+        notify_uploads(
+            session.client("s3", endpoint_url=endpoint_url), stage["BUCKET_NAME"], stage["UPLOAD_QUEUE_URL"], sqs
+        )
     create_ses_events(session.client("sns", endpoint_url=endpoint_url), sqs)

@@ -229,9 +229,19 @@ DOCUMENTS_PREFIX = "documents/"  # organisers' documents: documents/{material id
 SEARCH_INDEX_OBJECT = "search/library.sqlite"
 
 
+# Where a browser's upload lands, unchecked, as incoming/{the key it is kept at once it passes}. S3 reports
+# every object here to the check; a lifecycle rule removes what is left after a day. Nothing else lives here.
+INCOMING_PREFIX = "incoming/"
+
+
 def uploads_prefix(slug: str, speaker_id: str) -> str:
     """A speaker's uploads: uploads/{event}/{speaker}/{material id}/{part}/{random}."""
     return f"uploads/{slug}/{speaker_id}/"
+
+
+def incoming(key: str) -> str:
+    """Where an upload meant for `key` arrives (and waits for the check)."""
+    return f"{INCOMING_PREFIX}{key}"
 
 
 def document_object(material_id: str, name: str) -> str:

@@ -6,9 +6,10 @@ never looks inside it, and neither a name nor a declared type says what a file i
 reads the object back once (past 8 MB into a temporary file, never more than the upload limit),
 checks its size, and reads its type from its content (`content_check.py`).
 An object that fails, or whose check could not finish, is deleted with all its versions; should
-that delete fail as well, it is logged and left, but it never becomes material. The checked
-version is what the material's downloads and the index read, so a later upload through the same
-presigned form (valid for an hour) never replaces a checked file with an unchecked one.
+that delete fail as well, it is logged and left, but it never becomes material. A speaker's upload
+arrives under incoming/ and the checked version is copied out of it (`keep`) to where it is kept;
+that version is what the material's downloads and the index read, so a later upload through the
+same presigned form (valid for an hour) never replaces a checked file with an unchecked one.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from botocore.exceptions import BotoCoreError, ClientError, IncompleteReadError
@@ -31,11 +32,16 @@ from chalicelib.core.i18n import _
 from chalicelib.library import content_check
 from chalicelib.library.model import FILE_TYPE_NAMES, FILE_TYPES, FileType
 
+if TYPE_CHECKING:
+    from mypy_boto3_s3.type_defs import CopySourceTypeDef
+
 log = logging.getLogger(__name__)
 
 # what the presigned form fixes as the object's type: the portal reads the type from the content, and a
 # download names its type itself
 ANY_TYPE = "application/octet-stream"
+# S3's answers for an object or version that is not (or no longer) there
+_GONE = ("404", "NoSuchKey", "NoSuchVersion")
 # Lambda keeps this much of an object in memory; the rest goes to a temporary file on /tmp
 _SPOOL_BYTES = 8 * 1024 * 1024
 
@@ -49,6 +55,11 @@ class UploadRejected(Exception):
         # for the UploadsRejected metric: not_arrived, too_large, wrong_type, wrong_content, zip_bomb
         self.reason = reason
         observability.count("UploadsRejected", reason=reason)
+
+
+def not_arrived() -> UploadRejected:
+    """The object is not (or no longer) where the upload should have put it."""
+    return UploadRejected(_("Het bestand is niet aangekomen. Probeer het opnieuw."), "not_arrived")
 
 
 @dataclass(frozen=True)
@@ -133,8 +144,8 @@ def verify(key: str) -> StoredFile:
         return _checked(key)
     except Exception as error:
         discard(key)
-        if isinstance(error, ClientError) and error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
-            raise UploadRejected(_("Het bestand is niet aangekomen. Probeer het opnieuw."), "not_arrived") from error
+        if isinstance(error, ClientError) and error.response.get("Error", {}).get("Code") in _GONE:
+            raise not_arrived() from error
         # a body cut short is a connection lost half-way
         if is_passing(error) or isinstance(error, IncompleteReadError):
             raise ServiceBusy() from error
@@ -182,6 +193,25 @@ def _checked(key: str) -> StoredFile:
     original = unquote(response.get("Metadata", {}).get("filename", ""))
     filename = clean_filename(original, file_type) if original else ""
     return StoredFile(key, size, filename, str(response.get("VersionId", "")), file_type)
+
+
+def keep(stored: StoredFile, key: str) -> StoredFile | None:
+    """Copy the checked version of an arrived upload to where it is kept (a copy inside the bucket);
+    None when that version is gone, as when another check of the same upload kept it and removed it
+    first. ServiceBusy when S3 failed in passing. The arrived object is left either way: a retry
+    checks it again, and what is never kept the lifecycle rule removes."""
+    source: CopySourceTypeDef = {"Bucket": config.bucket_name(), "Key": stored.key}
+    if stored.version:
+        source["VersionId"] = stored.version
+    try:
+        copied = aws.s3().copy_object(Bucket=config.bucket_name(), Key=key, CopySource=source)
+    except Exception as error:
+        if isinstance(error, ClientError) and error.response.get("Error", {}).get("Code") in _GONE:
+            return None
+        if is_passing(error):
+            raise ServiceBusy() from error
+        raise
+    return StoredFile(key, stored.size, stored.filename, str(copied.get("VersionId", "")), stored.file_type)
 
 
 def delete(key: str) -> None:

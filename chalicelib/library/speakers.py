@@ -1,7 +1,8 @@
 """Speakers: a private link to upload, replace and remove the slides of their own slots.
 
-Files go from the browser straight to S3 (presigned POST); when S3 sends the
-browser back, the object is checked (files.verify) before it becomes material.
+Files go from the browser straight to S3 (presigned POST) under incoming/; the object is checked
+(files.verify) and kept under uploads/ before it becomes material, when S3 sends the browser back or
+when S3's notification of its arrival reaches the check (`check_upload`), whichever comes first.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from chalicelib.core import clock, config
 from chalicelib.core.errors import Conflict, EventNotFound, LinkInvalid, NotFound
 from chalicelib.core.forms import FieldError, clean_email_field, raise_if, text_field
 from chalicelib.core.i18n import _
-from chalicelib.core.keys import uploads_prefix
+from chalicelib.core.keys import INCOMING_PREFIX, incoming, uploads_prefix
 from chalicelib.events.model import Event
 from chalicelib.events.parts import Slot, Workshop
 from chalicelib.events.store import event_store
@@ -28,9 +29,9 @@ from chalicelib.library.store import library_store
 from chalicelib.mail import sending as mail
 
 TOKEN_MAX = 64
-# uploads/{event}/{speaker}/{material id}/{part}/{random}: offered by the server only
+# incoming/uploads/{event}/{speaker}/{material id}/{part}/{random}: offered by the server only
 _KEY = re.compile(
-    r"^uploads/([a-z0-9-]+)/([0-9a-f]{12})/([a-z0-9-]+\.[0-9a-f]{12})/(\d{1,3}(?:-\d{1,3})?)/[0-9a-f]{16}$"
+    r"^incoming/uploads/([a-z0-9-]+)/([0-9a-f]{12})/([a-z0-9-]+\.[0-9a-f]{12})/(\d{1,3}(?:-\d{1,3})?)/[0-9a-f]{16}$"
 )
 
 
@@ -197,7 +198,10 @@ def revoke_invitation(organiser: Account, slug: str, speaker_id: str) -> None:
 
 def open_link(token: str) -> SpeakerView:
     """The speaker behind a link; refused when unknown, revoked, or past its days after the event."""
-    speaker = library_store().speaker_by_link(token) if 0 < len(token) <= TOKEN_MAX else None
+    return _view_of(library_store().speaker_by_link(token) if 0 < len(token) <= TOKEN_MAX else None)
+
+
+def _view_of(speaker: InvitedSpeaker | None) -> SpeakerView:
     if speaker is None or speaker.revoked:
         raise LinkInvalid()
     event = event_store().get(speaker.event_slug)  # a draft event's speakers can upload already
@@ -212,7 +216,7 @@ def open_link(token: str) -> SpeakerView:
 def upload_form(token: str, view: SpeakerView) -> files.UploadForm:
     """The form on the speaker's page: pick one of their parts and a file, which goes straight to S3.
     Each part's key names the material it becomes, so a new file replaces the part's earlier one."""
-    prefix = uploads_prefix(view.event.slug, view.speaker.id)
+    prefix = incoming(uploads_prefix(view.event.slug, view.speaker.id))
     targets = []
     for part in view.parts:
         existing = next((m for m in view.files if m.part == part.key), None)
@@ -223,12 +227,39 @@ def upload_form(token: str, view: SpeakerView) -> files.UploadForm:
 
 
 def finish_upload(token: str, key: str) -> Material:
-    """Check the object S3 received; keep it as the part's material, replacing an earlier file."""
+    """The browser is back from S3: the upload checked and kept as the part's material (or found kept
+    already by `check_upload`), replacing an earlier file."""
     view = open_link(token)
     match = _KEY.match(key or "")
     if not match or match.group(1) != view.event.slug or match.group(2) != view.speaker.id:
         raise NotFound()  # not this speaker's upload
-    material_id = match.group(3)
+    return _keep(view, match)
+
+
+def check_upload(key: str) -> Material | None:
+    """S3 reported an object under incoming/: the same check as when the speaker comes back, for an
+    upload whose speaker never does. The material it became (now or before), or None: refused and
+    removed (nobody's upload, a revoked or expired link, a file that fails the check), or gone."""
+    match = _KEY.match(key)
+    speaker = library_store().speaker(match.group(1), match.group(2)) if match else None
+    try:
+        if match is None:
+            raise NotFound()
+        return _keep(_view_of(speaker), match)
+    except (NotFound, LinkInvalid):
+        files.discard(key)  # nobody may keep it, so nobody will check it
+        return None
+    except files.UploadRejected:  # removed by the check, or kept and removed by the browser's check first
+        return None
+
+
+def _keep(view: SpeakerView, match: re.Match[str]) -> Material:
+    """Check the object under incoming/ and keep it as the part's material, replacing an earlier file.
+    Run for the same upload by the browser and by S3's notification, at any moment of each other:
+    whichever keeps it first makes the material, the other finds it kept (or the object gone, and then
+    the material). Two that pass every step at the same moment both write the one material (keyed by
+    its id), naming the version of whichever copy wrote last; both versions hold the checked file."""
+    key, material_id = match.group(0), match.group(3)
     part = next((p for p in view.parts if p.key == match.group(4)), None)
     if part is None or not material_id.startswith(f"{view.event.slug}."):
         raise NotFound()
@@ -241,21 +272,44 @@ def finish_upload(token: str, key: str) -> Material:
     if taken:
         files.discard(key)
         raise NotFound()
-    if previous and previous.object_key == key:
-        # the browser came back twice: checking again could only delete the checked file (say a second
-        # upload through the same form failed the check); what counts is the version already kept
+    place = key.removeprefix(INCOMING_PREFIX)
+    if previous and previous.object_key == place:
+        # kept already: what is still at the incoming key is either that upload, about to be removed
+        # by whoever kept it, or a second one through the same form, which never replaces a kept file
+        files.discard(key)
         return previous
-    stored = files.verify(key)  # or UploadRejected / ServiceBusy, the object gone
+    try:
+        stored = files.verify(key)  # or UploadRejected / ServiceBusy, the object gone
+    except files.UploadRejected as rejected:
+        if rejected.reason != "not_arrived":
+            raise
+        return _kept_meanwhile(material_id, place, rejected)
+    kept = files.keep(stored, place)
+    if kept is None:
+        return _kept_meanwhile(material_id, place, files.not_arrived())
+    material = _material(view, part, material_id, kept, previous)
+    materials.save(material)
+    files.discard(key)  # kept: the unchecked arrival goes (or the lifecycle rule takes it)
+    if previous and previous.object_key != kept.key:
+        # the new file is saved and in use: an old one S3 will not delete now must not undo that
+        files.discard(previous.object_key)
+    return material
+
+
+def _material(
+    view: SpeakerView, part: Part, material_id: str, kept: files.StoredFile, previous: Material | None
+) -> Material:
+    """The part's material for a kept file: a new one, or the earlier file's with the new file."""
     material = Material(
         id=material_id,
         title=part.title,
-        file_type=stored.file_type,
+        file_type=kept.file_type,
         access=previous.access if previous else MaterialAccess.MEMBERS,
         date=view.event.date,
-        object_key=stored.key,
-        object_version=stored.version,
-        size=stored.size,
-        filename=stored.filename or files.clean_filename(part.title, stored.file_type),
+        object_key=kept.key,
+        object_version=kept.version,
+        size=kept.size,
+        filename=kept.filename or files.clean_filename(part.title, kept.file_type),
         uploaded_at=clock.now(),
         themes=view.event.themes,
         event_slug=view.event.slug,
@@ -273,10 +327,15 @@ def finish_upload(token: str, key: str) -> Material:
     )
     if previous is None:
         material.stamp_publication(clock.now())  # after the event: from its end (or now, if that was)
-    materials.save(material)
-    if previous and previous.object_key != stored.key:
-        # the new file is saved and in use: an old one S3 will not delete now must not undo that
-        files.discard(previous.object_key)
+    return material
+
+
+def _kept_meanwhile(material_id: str, place: str, gone: files.UploadRejected) -> Material:
+    """The upload's object went while this check ran: kept by the other check (the browser's or the
+    notification's), or never there (`gone`)."""
+    material = library_store().material(material_id)
+    if material is None or material.object_key != place:
+        raise gone
     return material
 
 

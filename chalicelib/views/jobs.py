@@ -1,5 +1,6 @@
 """Functions that are not web requests: the scheduled jobs (EventBridge rules), the mail, sign-in and export
-workers, text extraction and the search index (SQS), and SES's bounce and complaint notifications (SNS)."""
+workers, text extraction and the search index (SQS), the check of uploads S3 reports (SQS), and SES's
+bounce and complaint notifications (SNS)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from chalicelib.evaluations import messages as evaluation_messages
 from chalicelib.evaluations import service as evaluations
 from chalicelib.exports import service as exports
 from chalicelib.following import digest
-from chalicelib.library import extraction, search
+from chalicelib.library import arrivals, extraction, search
 from chalicelib.mail import suppression, worker
 from chalicelib.mail.kinds import Kind
 from chalicelib.mail.model import JobKind
@@ -28,6 +29,7 @@ EXPORT_QUEUE = "network-portal-exports"
 SIGNIN_QUEUE = "network-portal-signin"
 INDEX_QUEUE = "network-portal-index.fifo"
 EXTRACT_QUEUE = "network-portal-extract"
+UPLOAD_QUEUE = "network-portal-uploads"
 # and the notifications function at the topic SES publishes to (overridden with the topic's ARN)
 SES_EVENTS_TOPIC = "network-portal-ses-events"
 
@@ -116,6 +118,18 @@ def extract_text(event: SQSEvent) -> None:
     after three tries, to the DLQ)."""
     for record in event:
         extraction.handle(record.body)
+
+
+@bp.on_sqs_message(queue=UPLOAD_QUEUE, batch_size=1, name="check_upload")
+@observability.job
+def check_upload(event: SQSEvent) -> dict[str, int]:
+    """An upload S3 reports under incoming/, checked whether or not the speaker comes back to report it
+    done; an exception (S3 failing in passing) hands it back to SQS (and, after five tries, to the DLQ)."""
+    outcome = {"arrived": 0, "kept": 0}
+    for record in event:
+        for name, count in arrivals.check(record.body).items():
+            outcome[name] += count
+    return outcome
 
 
 @bp.on_sns_message(topic=SES_EVENTS_TOPIC, name="ses_notifications")

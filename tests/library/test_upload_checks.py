@@ -22,11 +22,13 @@ from chalice.test import Client
 from urllib3.exceptions import ProtocolError
 
 from chalicelib.core import aws, config
+from chalicelib.core.keys import INCOMING_PREFIX, incoming
 from chalicelib.library import files, speakers
 from chalicelib.library.model import FILE_TYPES
 from chalicelib.library.store import library_store
 from tests.support.accounts import make_account, sign_in
 from tests.support.documents import docx, odp, pdf, pptx, zipped
+from tests.support.library import kept_at
 from tests.support.web import FormSession, upload_through_page
 
 SLUG = "netwerkbijeenkomst-test"
@@ -346,7 +348,11 @@ def test_a_failed_delete_of_the_replaced_file_keeps_the_new_one(
     [material] = library_store().all_materials()
     assert material.id == first.id
     assert material.object_key != first.object_key
-    assert sorted(k for k, _ in s3_objects()) == sorted([first.object_key, material.object_key])
+    # both kept files stay (the old one's delete failed), and so does the new upload's arrival, whose
+    # delete failed too: the lifecycle rule removes what is left under incoming/
+    kept = sorted(k for k, _ in s3_objects() if not k.startswith(INCOMING_PREFIX))
+    assert kept == sorted([first.object_key, material.object_key])
+    assert [k for k, _ in s3_objects() if k.startswith(INCOMING_PREFIX)] == [incoming(material.object_key)]
     assert any(first.object_key in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
     assert "Annemarie" not in caplog.text
 
@@ -369,12 +375,15 @@ def test_a_second_upload_through_the_same_form_never_replaces_the_checked_file(
     as_s3_would(key, "pdf", polyglot(b"<html><script>alert(1)</script>"), "dia.pdf")  # the form, used again
 
     [material] = library_store().all_materials()
+    assert material.object_key == kept_at(key)
     url = files.download_url(material.object_key, material.filename, "pdf", material.object_version)
     [version] = parse_qs(urlsplit(url).query)["versionId"]
     assert version == material.object_version
     assert search_files.file_content(material.object_key, material.object_version) == checked
-    # negative control: without the version, the newest object is the unchecked one
-    assert search_files.file_content(material.object_key, "") != checked
+    # the form writes only under incoming/: nothing unchecked reaches the key the file is kept at
+    assert search_files.file_content(material.object_key, "") == checked
+    # negative control: the second upload did arrive, unchecked, where the form sent it
+    assert search_files.file_content(key, "") != checked
 
 
 def test_coming_back_twice_after_a_bad_second_upload_keeps_the_checked_file(speaker: str, visitor: FormSession) -> None:
@@ -388,4 +397,5 @@ def test_coming_back_twice_after_a_bad_second_upload_keeps_the_checked_file(spea
     assert visitor.get(f"/spreker/{speaker}/klaar?key={quote(key)}").status_code == 303
 
     assert library_store().all_materials() == [material]
-    assert (key, material.object_version) in s3_objects()
+    assert (material.object_key, material.object_version) in s3_objects()
+    assert key not in [k for k, _ in s3_objects()]  # the bad second upload is removed, never checked or kept

@@ -216,6 +216,7 @@ def test_template_wires_the_workers_to_their_queues_and_ses_to_the_notifications
         ("SendMail", "network-portal-mail-${Stage}", "MailDeadLetterQueue"),
         ("MakeExport", "network-portal-exports-${Stage}", "ExportDeadLetterQueue"),
         ("SendSignInLink", "network-portal-signin-${Stage}", "SignInDeadLetterQueue"),
+        ("CheckUpload", "network-portal-uploads-${Stage}", "UploadDeadLetterQueue"),
     ):
         [source] = resources[function]["Properties"]["Events"].values()
         assert source["Type"] == "SQS"
@@ -232,6 +233,7 @@ def test_template_wires_the_workers_to_their_queues_and_ses_to_the_notifications
         }
         # a message stays hidden longer than the function may run, so it is not handed out twice at once
         assert queue_resource["Properties"]["VisibilityTimeout"] >= 6 * resources[function]["Properties"]["Timeout"]
+    assert resources["CheckUpload"]["DependsOn"] == "UploadQueue"  # the queue's ARN is written, not referenced
     assert resources["SendMail"]["Properties"]["ReservedConcurrentExecutions"] == 1  # one sender keeps SES's pace
     # text extraction: a standard queue, several files read at once (up to a bound), a poison file
     # ending within its step; the index worker, the one writer of the index, takes changes in batches
@@ -268,9 +270,45 @@ def test_template_wires_the_workers_to_their_queues_and_ses_to_the_notifications
         "MakeExport",
         "UpdateSearchIndex",
         "ExtractText",
+        "CheckUpload",
     ):  # the functions that use the bucket
         assert resources[function]["Properties"]["Environment"]["Variables"]["BUCKET_NAME"] == {"Ref": "PortalBucket"}
     assert "KmsMasterKeyId" not in resources["SesEventsTopic"]["Properties"]  # SES cannot use the AWS managed key
+
+
+def test_the_bucket_reports_uploads_to_their_check_and_expires_what_is_left(package: Path):
+    """Every object created under the incoming prefix goes to the upload queue, which only this bucket may
+    send to; a lifecycle rule removes what is still there after a day. The bucket waits for the queue's
+    policy (S3 tests the destination when the notification is set)."""
+    from chalicelib.core.keys import INCOMING_PREFIX
+
+    resources = json.loads((package / "sam.json").read_text())["Resources"]
+    bucket = resources["PortalBucket"]
+    assert bucket["DependsOn"] == "UploadQueuePolicy"
+    [reported] = bucket["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
+    assert reported["Event"] == "s3:ObjectCreated:*"
+    assert reported["Queue"] == {"Fn::GetAtt": ["UploadQueue", "Arn"]}
+    assert reported["Filter"] == {"S3Key": {"Rules": [{"Name": "prefix", "Value": INCOMING_PREFIX}]}}
+    [expiry] = [r for r in bucket["Properties"]["LifecycleConfiguration"]["Rules"] if r["Prefix"] == INCOMING_PREFIX]
+    assert (expiry["Status"], expiry["ExpirationInDays"], expiry["NoncurrentVersionExpiration"]) == (
+        "Enabled",
+        1,
+        {"NoncurrentDays": 1},
+    )
+    # nothing else expires: materials are kept under uploads/ and documents/
+    assert {
+        r["Prefix"] for r in bucket["Properties"]["LifecycleConfiguration"]["Rules"] if "ExpirationInDays" in r
+    } == {
+        "exports/",
+        INCOMING_PREFIX,
+    }
+    [statement] = resources["UploadQueuePolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "s3.amazonaws.com"}
+    assert statement["Action"] == "sqs:SendMessage"
+    bucket_arn = statement["Condition"]["ArnEquals"]["aws:SourceArn"]["Fn::Sub"]
+    assert bucket_arn.endswith(":s3:::" + bucket["Properties"]["BucketName"]["Fn::Sub"])
+    assert resources["UploadQueuePolicy"]["Properties"]["Queues"] == [{"Ref": "UploadQueue"}]
+    assert "FifoQueue" not in resources["UploadQueue"]["Properties"]  # S3 cannot send to a FIFO queue
 
 
 def test_the_runtime_has_fts5_and_the_package_runs_on_it(package: Path):
@@ -318,6 +356,7 @@ FUNCTIONS = (
     "ExtractText",
     "AnonymiseRegistrations",
     "RebuildSearchIndex",
+    "CheckUpload",
 )
 SCHEDULED = ("SendReminders", "SendEvaluations", "SendDigests", "AnonymiseRegistrations", "RebuildSearchIndex")
 
@@ -354,6 +393,7 @@ def test_every_failure_reaches_the_alarm_topic(package: Path):
         "SignInDeadLetterQueue",
         "IndexDeadLetterQueue",
         "ExtractDeadLetterQueue",
+        "UploadDeadLetterQueue",
     ):
         assert simple[f"{dead}NotEmpty"] == ("AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", 0)
     for job in SCHEDULED:
@@ -397,9 +437,10 @@ def test_policies_grant_only_what_the_code_calls():
             "dynamodb:BatchGetItem",  # the mail worker reads a batch's marks
             "ses:SendRawEmail",  # every mail is MIME: some carry a QR code
             "ssm:GetParameter",
-            # presigned uploads and downloads are signed with these; checks read and delete
+            # presigned uploads and downloads are signed with these; checks read, copy what passed and delete
             "s3:PutObject",
             "s3:GetObject",
+            "s3:GetObjectVersion",  # a given version: downloads, the index, and the copy of the checked one
             "s3:DeleteObject",
             "s3:DeleteObjectVersion",
             "s3:ListBucketVersions",
@@ -431,4 +472,5 @@ def test_policies_grant_only_what_the_code_calls():
             f"arn:aws:sqs:*:*:network-portal-signin-{stage}",
             f"arn:aws:sqs:*:*:network-portal-index-{stage}.fifo",
             f"arn:aws:sqs:*:*:network-portal-extract-{stage}",
+            f"arn:aws:sqs:*:*:network-portal-uploads-{stage}",
         ]

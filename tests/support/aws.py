@@ -141,6 +141,14 @@ def deliver_exports() -> int:
     return deliver_all(aws.sqs(), LOCAL_STAGE["EXPORT_QUEUE_URL"], make_export)
 
 
+def deliver_uploads() -> int:
+    """Run the upload check until its queue is empty: every upload S3 reported is checked, as if its
+    browser never came back."""
+    from chalicelib.views.jobs import check_upload
+
+    return deliver_all(aws.sqs(), LOCAL_STAGE["UPLOAD_QUEUE_URL"], check_upload)
+
+
 def _ses_events_url() -> str:
     return str(aws.sqs().get_queue_url(QueueName=SES_EVENTS)["QueueUrl"])
 
@@ -213,8 +221,7 @@ def local_stage() -> Iterator[None]:
             test_clients()[0].describe_table(TableName=LOCAL_STAGE["TABLE_NAME"])
         except ClientError:
             create_all(boto3.session.Session(), LOCAL_STAGE)
-        else:
-            empty_resources()
+        empty_resources()  # once made, too: S3 put its test event on the upload queue
         search.forget_copy()  # the last test's index is gone from the bucket
         yield
     finally:

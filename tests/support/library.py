@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from chalicelib.core import aws, clock, config
+from chalicelib.core.keys import INCOMING_PREFIX
 from chalicelib.library import files, materials
 from chalicelib.library.model import FileType, Material, MaterialAccess, MaterialStatus
 from chalicelib.library.store import library_store
@@ -24,6 +25,12 @@ def s3_objects() -> list[tuple[str, str]]:
     """Every version in the bucket, so that 'gone' means gone, not hidden behind a delete marker."""
     versions = aws.s3().list_object_versions(Bucket=config.bucket_name())
     return [(v["Key"], v["VersionId"]) for v in versions.get("Versions", [])]
+
+
+def kept_at(arrived: str) -> str:
+    """Where a speaker's upload that arrived at `arrived` (under incoming/) is kept once it passes the check."""
+    assert arrived.startswith(INCOMING_PREFIX), arrived
+    return arrived.removeprefix(INCOMING_PREFIX)
 
 
 def upload_as_s3_would(visitor: FormSession, token: str, content: bytes, filename: str = "Mijn dia's.pdf") -> str:

@@ -53,10 +53,11 @@ class FormSession:
 
 
 class _UploadForm(HTMLParser):
-    """The upload form of a page: its hidden fields and the keys its choices offer, by label."""
+    """The upload form of a page: where it posts, its hidden fields and the keys its choices offer, by label."""
 
     def __init__(self) -> None:
         super().__init__()
+        self.action = ""
         self.fields: dict[str, str] = {}
         self.keys: dict[str, str] = {}
         self._option: str | None = None
@@ -66,6 +67,7 @@ class _UploadForm(HTMLParser):
         found = {name: value or "" for name, value in attrs}
         if tag == "form":
             self._inside = found.get("id") == "upload-form"
+            self.action = found.get("action", "") if self._inside else self.action
         elif self._inside and tag == "input" and found.get("type") == "hidden":
             self.fields[found["name"]] = found.get("value", "")
         elif self._inside and tag == "option":
@@ -102,6 +104,20 @@ def upload_through_page(
         ContentType=content_type or form.fields["Content-Type"],
         Metadata={"filename": urllib.parse.quote(filename)},  # percent-encoded, as upload.js sends it
     )
+    return key
+
+
+def post_to_s3(page: str, content: bytes, filename: str) -> str:
+    """POST a file with the page's upload form over HTTP, as a browser without JavaScript does, and stop
+    there: S3's redirect back to the portal is never followed. The key it went to (the form's first)."""
+    form = _UploadForm()
+    form.feed(page)
+    key = form.fields.get("key") or next(iter(form.keys.values()))
+    fields = {**form.fields, "key": key, "x-amz-meta-filename": urllib.parse.quote(filename)}
+    answer = requests.post(
+        form.action, data=fields, files={"file": (filename, content)}, allow_redirects=False, timeout=30
+    )
+    assert answer.status_code in (201, 303), answer.text  # S3 took it (303: it would send the browser back)
     return key
 
 
