@@ -29,6 +29,7 @@ from chalicelib.core import aws, config, observability, s3
 from chalicelib.core.errors import ServiceBusy
 from chalicelib.core.faults import is_passing
 from chalicelib.core.i18n import _
+from chalicelib.core.keys import INCOMING_PREFIX
 from chalicelib.library import content_check
 from chalicelib.library.model import FILE_TYPE_NAMES, FILE_TYPES, FileType
 
@@ -137,17 +138,21 @@ def verify(key: str) -> StoredFile:
     of the accepted types (which one is read from the content, not from a name or a declared type).
 
     Raises UploadRejected when the object is wrong or never arrived, ServiceBusy when S3 failed in
-    passing (throttled, a 5xx, no connection); any other error goes up as it is. Whatever the
-    failure, the object is deleted first, every version of it (see `discard`).
+    passing (throttled, a 5xx, no connection); any other error goes up as it is. The object is deleted
+    first, every version of it (see `discard`), except after a passing fault under `incoming/`: there
+    the upload stays for the check's next try (S3's notification comes back to the upload worker,
+    the speaker is told to try again), and the lifecycle rule removes it if nobody keeps it.
     """
     try:
         return _checked(key)
     except Exception as error:
-        discard(key)
+        # a body cut short is a connection lost half-way
+        passing = is_passing(error) or isinstance(error, IncompleteReadError)
+        if not (passing and key.startswith(INCOMING_PREFIX)):
+            discard(key)
         if isinstance(error, ClientError) and error.response.get("Error", {}).get("Code") in _GONE:
             raise not_arrived() from error
-        # a body cut short is a connection lost half-way
-        if is_passing(error) or isinstance(error, IncompleteReadError):
+        if passing:
             raise ServiceBusy() from error
         raise
 
