@@ -7,7 +7,7 @@ MO     := chalicelib/locale/en/LC_MESSAGES/messages.mo
 PO     := locale/en/LC_MESSAGES/messages.po
 export AWS_DEFAULT_REGION ?= eu-west-1
 
-.PHONY: run bounce test test-fast fuzz lint browser package bench screenshots messages translations organiser vendor-css clean
+.PHONY: run bounce test test-fast fuzz soak lint browser package bench screenshots messages translations organiser vendor-css clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -55,6 +55,11 @@ test-fast: $(BIN)/.installed $(MO)
 # The whole hostile corpus into every value of every route (make test sends each category into each).
 fuzz: $(BIN)/.installed $(MO)
 	FUZZ=full $(BIN)/pytest -p no:randomly tests/views/test_fuzz_routes.py tests/views/test_fuzz_parsers.py
+
+# The chaos soak over real HTTP, on a stack of its own: make soak [SOAK_SECONDS=600] (README "Chaos soak")
+SOAK_SECONDS ?= 600
+soak: $(BIN)/.installed $(MO)
+	SOAK_SECONDS=$(SOAK_SECONDS) $(PY) -m devtools.soak
 
 package: $(BIN)/.installed $(MO)
 	rm -rf build/package

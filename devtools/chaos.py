@@ -81,6 +81,7 @@ def install(rate: float, seed: int) -> None:
                 return None
             fault = pick.choice(FAULTS[service])
             pause = pick.uniform(0.5, 3.0)
+        print(f"chaos: {event_name} {fault[0] or ('slow' if fault == SLOW else 'answer lost')}", file=sys.stderr)
         if fault == SLOW:
             time.sleep(pause)  # then AWS answers as usual
             return None

@@ -183,6 +183,7 @@ def create_all(
     stage: Mapping[str, str],
     endpoint_url: str | None = None,
     origin: str = "http://127.0.0.1:8000",
+    visibility_seconds: int = 30,
 ) -> None:
     """From the stage's variables: table, bucket, a verified SES sender (moto rejects unverified ones,
     as SES does) and its configuration set, the queues with their dead-letter queues, the bucket's
@@ -196,7 +197,7 @@ def create_all(
     sqs = session.client("sqs", endpoint_url=endpoint_url)
     for variable, resource in QUEUES.items():
         if stage.get(variable):
-            create_queues(sqs, stage[variable], resource, visibility_seconds=30)
+            create_queues(sqs, stage[variable], resource, visibility_seconds=visibility_seconds)
     if stage.get("UPLOAD_QUEUE_URL"):
         notify_uploads(
             session.client("s3", endpoint_url=endpoint_url), stage["BUCKET_NAME"], stage["UPLOAD_QUEUE_URL"], sqs

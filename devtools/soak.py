@@ -15,13 +15,10 @@ Its last line is the summary below; it exits non-zero if any invariant failed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
 import re
-import signal
-import subprocess
 import sys
 import threading
 import time
@@ -29,18 +26,16 @@ import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from datetime import timedelta
 from email import message_from_string, policy
 from email.message import EmailMessage
-from html.parser import HTMLParser
-from pathlib import Path
 
-import boto3
 import requests
 
-from devtools.localrun import local_env, stage_variables, wait_for
+from devtools.invariants import address_key, counter_findings, mail_findings, unchecked_uploads
+from devtools.soakstack import ROOT, Stack
+from devtools.visitors import Figures, Visitor, forms_of
 
-ROOT = Path(__file__).resolve().parent.parent
 SLUG = "netwerkbijeenkomst-zwijndrecht"  # the demo meeting: hybrid, with a workshop round
 ORGANISER = "soak.organisator@zwijndrecht.nl"
 SPEAKER = "soak.spreker@movisie.nl"
@@ -56,228 +51,6 @@ PDF = (
     b"xref\n0 5\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \n"
     b"0000000203 00000 n \ntrailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n378\n%%EOF\n"
 )
-
-
-@dataclass
-class Figures:
-    """What the soak did and found; shared by its threads under one lock."""
-
-    requests: int = 0
-    busy: int = 0  # 503 with Retry-After: a passing fault, as the injected ones are
-    unexpected: list[str] = field(default_factory=list)  # any other 5xx, or no answer
-    kills: int = 0
-    done: Counter[str] = field(default_factory=Counter)  # actions carried out, by name
-    lost: int = 0
-    doubled: int = 0
-    unknown: int = 0
-    excess: int = 0  # copies beyond those an unknown outcome accounts for
-    mismatches: list[str] = field(default_factory=list)
-    unchecked: list[str] = field(default_factory=list)
-    mails: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def summary(self) -> str:
-        return (
-            f"soak: {self.requests} requests, {self.mails} mails, {self.kills} worker kills, "
-            f"{self.unknown} unknown outcomes, lost {self.lost}, doubled {self.doubled}, "
-            f"counter mismatches {len(self.mismatches)}, unexpected 5xx {len(self.unexpected)}"
-        )
-
-    @property
-    def failed(self) -> bool:
-        return bool(self.lost or self.excess or self.mismatches or self.unexpected or self.unchecked or not self.mails)
-
-
-# -- the invariants, as plain functions of what was read -------------------------------------------
-
-
-def address_key(email: str) -> str:
-    """A recipient mark's key: as the mail worker hashes an address."""
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
-
-
-@dataclass(frozen=True)
-class MailFindings:
-    lost: int
-    doubled: int
-    unknown: int
-    excess: int
-
-
-def mail_findings(marks: dict[str, tuple[str, int]], copies: Counter[str]) -> MailFindings:
-    """One finished job: its marks (recipient key -> state, unknown outcomes) against the copies each
-    recipient received. Lost: marked sent (or never settled) but nothing arrived. Excess: more copies
-    than one plus the unknown outcomes recorded for that recipient."""
-    lost = sum(1 for key, (state, _) in marks.items() if state in ("sent", "claimed") and not copies[key])
-    doubled = sum(n - 1 for n in copies.values() if n > 1)
-    unknown = sum(n for _, n in marks.values())
-    excess = sum(max(0, copies[key] - 1 - marks.get(key, ("", 0))[1]) for key in copies)
-    return MailFindings(lost, doubled, unknown, excess)
-
-
-def counter_findings(stored: Counter[str], counted: Counter[str]) -> list[str]:
-    """Each counter the meeting keeps (its seats and waiting lists per way of taking part, each
-    workshop's seats taken, the overview's figures) against the same counted from its registrations."""
-    return [
-        f"{name}: counter {stored[name]} != {counted[name]} counted"
-        for name in sorted(set(stored) | set(counted))
-        if stored[name] != counted[name]
-    ]
-
-
-# -- the stack -------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Stack:
-    """moto server, the resources and demo data, and `chalice local` and the queue worker under chaos."""
-
-    def __init__(self, fault_rate: float) -> None:
-        self.moto_port, self.port = free_port(), free_port()
-        self.moto_url = f"http://127.0.0.1:{self.moto_port}"
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **local_env(self.moto_url, self.port),
-            **stage_variables(),
-            "SOAK_FAULT_RATE": str(fault_rate),
-        }
-        self.processes: list[subprocess.Popen[bytes]] = []
-        self.worker: subprocess.Popen[bytes] | None = None
-        self.log = open(ROOT / "build" / "soak.log", "wb")  # noqa: SIM115 (closed in stop)
-
-    def _start(self, *command: str, seed: int) -> subprocess.Popen[bytes]:
-        env = {**self.env, "SOAK_FAULT_SEED": str(seed)}
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-
-    def start(self) -> None:
-        python = sys.executable
-        moto = subprocess.Popen(
-            [python, "-m", "devtools.motoserver", "--port", str(self.moto_port)], cwd=ROOT, env=self.env
-        )
-        self.processes.append(moto)
-        wait_for(f"{self.moto_url}/moto-api/")
-        from devtools.resources import create_all
-
-        session = boto3.session.Session(
-            aws_access_key_id="local", aws_secret_access_key="local", region_name=self.env["AWS_DEFAULT_REGION"]
-        )
-        create_all(session, self.env, self.moto_url, origin=self.url)
-        self.manage("load-events", "demo/events.yaml")
-        self.manage("create-organiser", "--email", ORGANISER)
-        portal = ("chalice", "local", "--stage", "local", "--host", "127.0.0.1", "--port", str(self.port))
-        self.processes.append(
-            self._start(python, "-m", "devtools.chaos", "portal", *portal[1:], "--no-autoreload", seed=1)
-        )
-        self.start_worker()
-        wait_for(f"{self.url}/")
-
-    def manage(self, *args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True, capture_output=True, text=True
-        )
-        return done.stdout
-
-    def start_worker(self) -> None:
-        stage = json.dumps(stage_variables())
-        self.worker = self._start(
-            sys.executable,
-            "-m",
-            "devtools.chaos",
-            "worker",
-            "--stage-json",
-            stage,
-            seed=random.randrange(10**6),  # noqa: S311
-        )
-
-    def kill_worker(self) -> None:
-        """SIGKILL: nothing of the worker runs after it (no release, no cleanup), as when Lambda dies."""
-        if self.worker is not None:
-            self.worker.send_signal(signal.SIGKILL)
-            self.worker.wait()
-        self.start_worker()
-
-    def stop(self) -> None:
-        for process in [self.worker, *reversed(self.processes)]:
-            if process is not None and process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-        self.log.close()
-
-
-# -- visitors --------------------------------------------------------------------------------------
-
-
-class _Forms(HTMLParser):
-    """The hidden fields of each form on a page, by its action; and the radio choices by name."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.forms: dict[str, dict[str, str]] = {}
-        self.choices: dict[str, list[str]] = {}
-        self._action = ""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form":
-            self._action = a.get("action", "")
-            self.forms.setdefault(self._action, {})
-        elif tag == "input" and a.get("type") == "hidden" and a.get("name"):
-            self.forms.setdefault(self._action, {})[a["name"]] = a.get("value", "")
-        elif tag == "input" and a.get("type") == "radio" and a.get("name"):
-            self.choices.setdefault(a["name"], []).append(a.get("value", ""))
-
-
-def forms_of(page: str) -> _Forms:
-    parsed = _Forms()
-    parsed.feed(page)
-    return parsed
-
-
-class Visitor:
-    """A browser session over real HTTP that counts its requests and sorts the 5xx answers."""
-
-    def __init__(self, url: str, figures: Figures) -> None:
-        self.url, self.figures = url, figures
-        self.http = requests.Session()
-
-    def go(self, method: str, path: str, **kwargs: object) -> requests.Response | None:
-        try:
-            response = self.http.request(method, self.url + path, timeout=60, allow_redirects=False, **kwargs)  # type: ignore[arg-type]
-        except requests.RequestException as error:
-            with self.figures.lock:
-                self.figures.requests += 1
-                self.figures.unexpected.append(f"{method} {path}: no answer ({type(error).__name__})")
-            return None
-        with self.figures.lock:
-            self.figures.requests += 1
-            if response.status_code == 503 and response.headers.get("Retry-After"):
-                self.figures.busy += 1
-            elif response.status_code >= 500:
-                self.figures.unexpected.append(f"{method} {path}: {response.status_code}")
-        return response
-
-    def submit(self, page_path: str, action: str, fields: dict[str, str]) -> requests.Response | None:
-        """Open the page, send its form with `fields`; once more with the very same form after a 503
-        (a browser's retry: the form's one-time key makes it the same request)."""
-        page = self.go("GET", page_path)
-        if page is None or page.status_code != 200:
-            return page
-        form = {**forms_of(page.text).forms.get(action, {}), **fields}
-        response = self.go("POST", action, data=form)
-        if response is not None and response.status_code == 503:
-            time.sleep(min(float(response.headers.get("Retry-After", "1")), 2.0))
-            response = self.go("POST", action, data=form)
-        return response
 
 
 # -- the run ---------------------------------------------------------------------------------------
@@ -321,19 +94,22 @@ class Soak:
         return self.figures
 
     def _prepare(self) -> None:
-        self.material_download = self.stack.manage(
-            "add-document", str(self._pdf_file()), "--title", "Soakdocument", "--access", "members"
-        ).split()[-1]
-        link = self.stack.manage(
-            "invite-speaker", "--event", SLUG, "--slot", "3", "--name", "Soak Spreker", "--email", SPEAKER
-        )
-        self.speaker_link = link.split(": ", 1)[1].strip().removeprefix(self.stack.url)
-        self.organiser = self._signed_in(ORGANISER)
+        """The demo data, an organiser, a member's document and an invited speaker, written in this
+        process with the portal's own services (as manage.py would, without a process each)."""
+        import yaml
 
-    def _pdf_file(self) -> Path:
-        path = ROOT / "build" / "soak.pdf"
-        path.write_bytes(PDF)
-        return path
+        from chalicelib.accounts.service import ensure_organiser
+        from chalicelib.events.importer import load
+        from chalicelib.library.service import add_document
+        from chalicelib.library.speakers import invite
+
+        load(yaml.safe_load((ROOT / "demo" / "events.yaml").read_text(encoding="utf-8")))
+        ensure_organiser(ORGANISER, "Soak")
+        document = add_document(PDF, "soak.pdf", "Soakdocument", "members", (), "", "")
+        self.material_download = f"/kennisbank/{document.id}/download"
+        _speaker, link = invite(SLUG, (3,), "Soak Spreker", "Movisie", SPEAKER)
+        self.speaker_link = link.removeprefix(self.stack.url)
+        self.organiser = self._signed_in(ORGANISER)
 
     def _signed_in(self, email: str) -> Visitor:
         visitor = Visitor(self.stack.url, self.figures)
@@ -616,20 +392,10 @@ class Soak:
         }
 
     def _check_uploads(self) -> None:
-        """An object under the speakers' upload prefix, older than the window, that no material keeps:
-        nobody checked it (a checked file is kept by its material, or removed when it failed)."""
         from chalicelib.core import aws, config
-        from chalicelib.library.store import library_store
 
-        kept = {m.object_key for m in library_store().all_materials()}
-        oldest = time.time() - UPLOAD_WINDOW_SECONDS
-        pages = aws.s3().get_paginator("list_objects_v2").paginate(Bucket=config.bucket_name(), Prefix="uploads/")
-        self.figures.unchecked = [
-            o["Key"]
-            for page in pages
-            for o in page.get("Contents", [])
-            if o["Key"] not in kept and o["LastModified"].timestamp() < oldest
-        ]
+        window = timedelta(seconds=UPLOAD_WINDOW_SECONDS)
+        self.figures.unchecked = unchecked_uploads(aws.s3(), config.bucket_name(), window)
 
 
 def _upload_fields(page: str) -> tuple[str, dict[str, str]] | None:
@@ -644,7 +410,8 @@ def _upload_fields(page: str) -> tuple[str, dict[str, str]] | None:
 def main() -> None:
     seconds = int(os.environ.get("SOAK_SECONDS", "600"))
     figures = Soak(seconds, float(os.environ.get("SOAK_FAULT_RATE", "0.02"))).run()
-    print(f"actions: {dict(figures.done)}; 503 with Retry-After: {figures.busy}")
+    injected = (ROOT / "build" / "soak.log").read_text(errors="replace").count("chaos: ")
+    print(f"actions: {dict(figures.done)}; faults injected: {injected}; 503 with Retry-After: {figures.busy}")
     for line in figures.unexpected[:20]:
         print(f"unexpected: {line}")
     for line in figures.mismatches[:20]:
