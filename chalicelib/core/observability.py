@@ -16,6 +16,7 @@ import functools
 import json
 import logging
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 # the request or job being handled: a Lambda process handles one at a time
 context: dict[str, str] = {}
 _metrics: Counter[tuple[str, tuple[tuple[str, str], ...]]] = Counter()
+_counting = threading.Lock()
 
 
 class JsonLines(logging.Formatter):
@@ -69,16 +71,19 @@ def setup() -> None:
 
 
 def count(name: str, value: int = 1, **dimensions: str) -> None:
-    """A business event (a registration, a failed mail by its SES code ...), emitted at `flush`."""
-    _metrics[(name, tuple(sorted(dimensions.items())))] += value
+    """A business event (a registration, a failed mail by its SES code ...), emitted at `flush`. The
+    mail worker counts from several threads: the lock keeps every increment."""
+    with _counting:
+        _metrics[(name, tuple(sorted(dimensions.items())))] += value
 
 
 def flush() -> None:
     """Write the counted metrics as EMF lines (one per set of dimensions) and start afresh."""
     by_dimensions: dict[tuple[tuple[str, str], ...], dict[str, int]] = {}
-    for (name, dimensions), value in _metrics.items():
-        by_dimensions.setdefault(dimensions, {})[name] = value
-    _metrics.clear()
+    with _counting:
+        for (name, dimensions), value in _metrics.items():
+            by_dimensions.setdefault(dimensions, {})[name] = value
+        _metrics.clear()
     for dimensions, values in by_dimensions.items():
         names = [name for name, _ in dimensions]
         envelope = {

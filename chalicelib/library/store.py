@@ -13,6 +13,7 @@ from chalicelib.core.dynamo import (
     Item,
     TableStore,
     TransactItem,
+    applied,
     from_attrs,
     is_condition_failed,
     of_partition,
@@ -172,8 +173,11 @@ class LibraryStore(TableStore):
             "who": who,
             "at": at,
         }
-        self._client.put_item(
-            TableName=self._table, Item=to_attrs(item), ConditionExpression="attribute_not_exists(PK)"
+        # a refused condition is this very record, written by a try whose answer was lost: done
+        applied(
+            lambda: self._client.put_item(
+                TableName=self._table, Item=to_attrs(item), ConditionExpression="attribute_not_exists(PK)"
+            )
         )
 
     def downloads(self, material_id: str) -> list[Item]:

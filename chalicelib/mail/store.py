@@ -125,8 +125,11 @@ class JobStore(TableStore):
         return Claim.AGAIN if claimed_again else None
 
     def skip(self, job_id: str, key: str, at: datetime) -> None:
-        """Mark a suppressed recipient as skipped, unless an earlier delivery already settled them."""
-        self._first_mark(job_id, key, {"state": RecipientState.SKIPPED, "settled_at": at.isoformat()})
+        """Mark a suppressed recipient as skipped, unless an earlier delivery already settled them. One
+        still claimed (a send whose outcome is unknown, bounced since) is settled as skipped too: left
+        claimed, they would keep their batch from ever finishing."""
+        if not self._first_mark(job_id, key, {"state": RecipientState.SKIPPED, "settled_at": at.isoformat()}):
+            self._settle(job_id, key, RecipientState.SKIPPED, at)
 
     def _first_mark(self, job_id: str, key: str, mark: dict[str, str]) -> bool:
         """Put a recipient's mark if they have none yet; False if they had one."""
@@ -138,14 +141,33 @@ class JobStore(TableStore):
             )
         )
 
-    def release(self, job_id: str, key: str) -> None:
-        """Give a claimed recipient back: SES did not take the mail, a later delivery sends it."""
-        self._client.delete_item(
-            TableName=self._table,
-            Key=primary_key(job_pk(job_id), RECIPIENT_PREFIX + key),
-            ConditionExpression="#state = :claimed",
-            ExpressionAttributeNames={"#state": "state"},
-            ExpressionAttributeValues=to_attrs({":claimed": RecipientState.CLAIMED}),
+    def release(self, job_id: str, key: str, again: bool) -> None:
+        """Give a claimed recipient back: SES did not take the mail, a later delivery sends it. A claim
+        taken AGAIN stays (its earlier send's outcome is still unknown) with its count taken back, as
+        this try sent nothing. Like the marks below, a refused condition is the answer to a write that
+        went through already (botocore tried again after its answer was lost): done, not an error."""
+        key_attrs = primary_key(job_pk(job_id), RECIPIENT_PREFIX + key)
+        claimed = to_attrs({":claimed": RecipientState.CLAIMED, ":minus_one": -1})
+        if again:
+            applied(
+                lambda: self._client.update_item(
+                    TableName=self._table,
+                    Key=key_attrs,
+                    UpdateExpression="ADD unknown_outcomes :minus_one",
+                    ConditionExpression="#state = :claimed",
+                    ExpressionAttributeNames={"#state": "state"},
+                    ExpressionAttributeValues=claimed,
+                )
+            )
+            return
+        applied(
+            lambda: self._client.delete_item(
+                TableName=self._table,
+                Key=key_attrs,
+                ConditionExpression="#state = :claimed",
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues={":claimed": claimed[":claimed"]},
+            )
         )
 
     def mark_skipped(self, job_id: str, key: str, at: datetime) -> None:
@@ -166,15 +188,19 @@ class JobStore(TableStore):
         self._settle(job_id, key, RecipientState.FAILED, at)
 
     def _settle(self, job_id: str, key: str, state: RecipientState, at: datetime) -> None:
-        self._client.update_item(
-            TableName=self._table,
-            Key=primary_key(job_pk(job_id), RECIPIENT_PREFIX + key),
-            UpdateExpression="SET #state = :state, settled_at = :at",
-            ConditionExpression="#state = :claimed",
-            ExpressionAttributeNames={"#state": "state"},
-            ExpressionAttributeValues=to_attrs(
-                {":state": state, ":claimed": RecipientState.CLAIMED, ":at": at.isoformat()}
-            ),
+        """Settle a claimed recipient; a mark settled already is this write's own, retried by botocore
+        after its answer was lost (deliveries of a job's messages never overlap)."""
+        applied(
+            lambda: self._client.update_item(
+                TableName=self._table,
+                Key=primary_key(job_pk(job_id), RECIPIENT_PREFIX + key),
+                UpdateExpression="SET #state = :state, settled_at = :at",
+                ConditionExpression="#state = :claimed",
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues=to_attrs(
+                    {":state": state, ":claimed": RecipientState.CLAIMED, ":at": at.isoformat()}
+                ),
+            )
         )
 
     def marks(self, job_id: str, keys: list[str]) -> dict[str, Mark]:

@@ -30,6 +30,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from enum import Enum
 
 from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, EndpointConnectionError
 
@@ -53,6 +54,8 @@ PASSING = {
     "RequestTimeout",  # SES gave up reading our request
     # the account or sender needs an operator, not a different recipient: keep the job, alarm on the DLQ
     "AccountSendingPausedException",
+    "ConfigurationSetSendingPausedException",
+    "ConfigurationSetDoesNotExist",
     "MailFromDomainNotVerifiedException",
 }
 
@@ -74,9 +77,26 @@ class OutcomeUnknown(Exception):
     """The send may or may not have reached SES: the request left, the answer did not come."""
 
 
+class SesRefused(Exception):
+    """SES refused this recipient's mail for good (its error code says why)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class OutOfTime(Exception):
+    """The delivery's time budget ran out before this send was tried."""
+
+
 class BatchUnfinished(Exception):
     """Recipients of the batch are left for the message's next delivery: a send's outcome was unknown,
-    or the time budget ran out before every recipient was tried."""
+    or the time budget ran out before every recipient was tried. `progress`: this delivery settled
+    someone, so the message goes on as a new one instead of using up its receives."""
+
+    def __init__(self, message: str, progress: bool) -> None:
+        super().__init__(message)
+        self.progress = progress
 
 
 class Pacer:
@@ -129,10 +149,22 @@ def handle(body: str, kinds: Mapping[JobKind, Kind], receipt: str = "") -> None:
         return
     try:
         send(job, kinds[job.kind], int(message["batch"]), [Recipient(**r) for r in message["to"]])
-    except (BatchUnfinished, SesUnavailable):
-        if receipt:
-            queue.come_back_in(config.mail_queue_url(), receipt, COME_BACK_SECONDS)
+    except BatchUnfinished as unfinished:
+        if unfinished.progress:
+            # the same batch as a fresh message: SQS's receive count (five, then the dead-letter
+            # queue) is for messages that make no progress, not for a batch that needs several tries
+            queue.put(config.mail_queue_url(), message, delay=COME_BACK_SECONDS)
+            return
+        _come_back_soon(receipt)
         raise
+    except SesUnavailable:
+        _come_back_soon(receipt)
+        raise
+
+
+def _come_back_soon(receipt: str) -> None:
+    if receipt:
+        queue.come_back_in(config.mail_queue_url(), receipt, COME_BACK_SECONDS)
 
 
 def find(job: MailJob, kind: Kind) -> None:
@@ -150,74 +182,107 @@ def find(job: MailJob, kind: Kind) -> None:
     log.info("mail job found its recipients", extra={"job": job.id, "kind": job.kind, "total": len(recipients)})
 
 
+class Sent(Enum):
+    """How one recipient's turn in a delivery ended."""
+
+    SETTLED = "settled"  # sent, failed for good or skipped: done
+    UNKNOWN = "unknown"  # the send's outcome is unknown: they stay claimed for one more copy
+    LEFT = "left"  # not tried (out of time, or settled before): the message's next delivery decides
+
+
 def send(job: MailJob, kind: Kind, batch: int, recipients: list[Recipient]) -> None:
     """Mail one batch from MAIL_SENDERS threads; BatchUnfinished when recipients are left for later,
     SesUnavailable when SES kept refusing (what was sent stays sent)."""
-    store = job_store()
     shared = kind.load(job)
     recipients = list({to.key: to for to in recipients}.values())  # one thread per person
-    suppressed = suppression_store().among([to.key for to in recipients])
-    for to in recipients:
-        if to.key in suppressed:
-            store.skip(job.id, to.key, clock.now())
+    suppressed = _skip_suppressed(job, recipients)
     deadline = time.monotonic() + config.MAIL_WORKER_BUDGET_SECONDS
-    stop = threading.Event()  # one thread's SES outage or crash: the others start nobody new
+    # An outage, a crash or an unknown outcome in one thread: the others start nobody new, so that a
+    # slow SES costs at most MAIL_SENDERS unknown outcomes a delivery, as a crash does.
+    stop = threading.Event()
+    paced = pacer()  # made before the threads, so that they share it
 
-    def one(to: Recipient) -> None:
+    def one(to: Recipient) -> Sent:
         if stop.is_set() or time.monotonic() > deadline:
-            return  # left unclaimed for the message's next delivery
+            return Sent.LEFT  # left unclaimed for the message's next delivery
         try:
-            _send_one(job, kind, shared, to, deadline)
+            ended = _send_one(job, kind, shared, to, deadline, paced)
         except BaseException:
             stop.set()
             raise
+        if ended is Sent.UNKNOWN:
+            stop.set()
+        return ended
 
     with ThreadPoolExecutor(config.MAIL_SENDERS, thread_name_prefix="mail") as pool:
         futures = [pool.submit(one, to) for to in recipients if to.key not in suppressed]
     for future in futures:
         if error := future.exception():
             raise error
-    _count(job, batch, recipients)
+    settled = sum(future.result() is Sent.SETTLED for future in futures)
+    _count(job, batch, recipients, progress=settled > 0)
 
 
-def _send_one(job: MailJob, kind: Kind, shared: object, to: Recipient, deadline: float) -> None:
-    store = job_store()
-    claim = store.claim(job.id, to.key, clock.now())
+def _skip_suppressed(job: MailJob, recipients: list[Recipient]) -> set[str]:
+    """Settle the recipients on the suppression list as skipped; their keys."""
+    suppressed = suppression_store().among([to.key for to in recipients])
+    for to in recipients:
+        if to.key in suppressed:
+            job_store().skip(job.id, to.key, clock.now())
+    return suppressed
+
+
+def _send_one(job: MailJob, kind: Kind, shared: object, to: Recipient, deadline: float, paced: Pacer) -> Sent:
+    claim = job_store().claim(job.id, to.key, clock.now())
     if not claim:
-        return  # sent, failed or skipped by an earlier delivery of this message
+        return Sent.LEFT  # sent, failed or skipped by an earlier delivery of this message
+    again = claim is Claim.AGAIN
     try:
-        raw = kind.compose(job, to, shared)
-        if raw is None:  # a digest with nothing left for them
-            store.mark_skipped(job.id, to.key, clock.now())
-            return
-        if claim is Claim.AGAIN:
-            raw = RESENT_HEADER + raw  # a header line may stand first: the copy says what it is
-            observability.count("MailsResent")
-        _deliver(to.email, raw, deadline)
+        return _compose_and_deliver(job, kind, shared, to, again, deadline, paced)
+    except BaseException:
+        job_store().release(job.id, to.key, again=again)
+        raise
+
+
+def _compose_and_deliver(
+    job: MailJob, kind: Kind, shared: object, to: Recipient, again: bool, deadline: float, paced: Pacer
+) -> Sent:
+    store = job_store()
+    raw = kind.compose(job, to, shared)
+    if raw is None:  # a digest with nothing left for them
+        store.mark_skipped(job.id, to.key, clock.now())
+        return Sent.SETTLED
+    if again:
+        raw = RESENT_HEADER + raw  # a header line may stand first: the copy says what it is
+    try:
+        _deliver(to.email, raw, deadline, paced)
     except OutcomeUnknown:
         observability.count("MailOutcomesUnknown")
-        return  # stays claimed: the message's next delivery sends one more copy
-    except ClientError as error:  # not a passing one: this recipient's own
-        code = error.response["Error"].get("Code", "Unknown")
-        store.mark_failed(job.id, to.key, to.email, code, clock.now())
-        observability.count("MailsFailed", code=code)
-        return
-    except BaseException:
-        store.release(job.id, to.key)
-        raise
+        return Sent.UNKNOWN  # stays claimed: the message's next delivery sends one more copy
+    except SesRefused as refused:  # this recipient's own
+        store.mark_failed(job.id, to.key, to.email, refused.code, clock.now())
+        observability.count("MailsFailed", code=refused.code)
+        return Sent.SETTLED
+    except OutOfTime:
+        store.release(job.id, to.key, again=again)
+        return Sent.LEFT
+    if again:
+        observability.count("MailsResent")
     store.mark_sent(job.id, to.key, clock.now())
     kind.after_sent(job, to)
+    return Sent.SETTLED
 
 
-def _count(job: MailJob, batch: int, recipients: list[Recipient]) -> None:
+def _count(job: MailJob, batch: int, recipients: list[Recipient], progress: bool) -> None:
     """Add the batch's figures to the job once every recipient is settled; BatchUnfinished while
-    anyone is unclaimed (not reached in time) or still claimed (their send's outcome is unknown)."""
+    anyone is unclaimed (not reached in time) or still claimed (their send's outcome is unknown),
+    saying whether this delivery settled anyone."""
     store = job_store()
     marks = store.marks(job.id, [to.key for to in recipients])
     left = sum(1 for to in recipients if to.key not in marks or marks[to.key].state == RecipientState.CLAIMED)
     if left:
         log.info("mail batch unfinished", extra={"job": job.id, "batch": batch, "left": left})
-        raise BatchUnfinished(f"{left} recipients left")
+        raise BatchUnfinished(f"{left} recipients left", progress=progress)
     counts = Counter(mark.state for mark in marks.values())
     resent = sum(mark.unknown for mark in marks.values())
     store.count_batch(job.id, batch, counts, resent)
@@ -228,27 +293,42 @@ def _count(job: MailJob, batch: int, recipients: list[Recipient]) -> None:
     )
 
 
-def _deliver(to: str, raw: bytes, deadline: float) -> None:
-    """Send at the pace SES allows, retrying what proves nothing was sent, with backoff and within the
-    budget; SesUnavailable when those errors do not pass, OutcomeUnknown when the request may have
-    reached SES."""
+def _deliver(to: str, raw: bytes, deadline: float, paced: Pacer) -> None:
+    """Send at the pace SES allows, retrying what proves nothing was sent, with backoff, and starting no
+    try after the deadline. SesRefused when SES refused the mail for good; SesUnavailable when the
+    passing errors do not pass; OutcomeUnknown when the request may have reached SES; OutOfTime when
+    the budget ran out before the first try."""
     for attempt in range(config.MAIL_ATTEMPTS):
-        pacer().wait()
+        paced.wait()
+        if time.monotonic() > deadline:
+            if attempt == 0:
+                raise OutOfTime()
+            break
         try:
             mail.deliver(to, raw, aws.ses_for_worker())
             return
-        except ClientError as error:
-            code = error.response["Error"].get("Code", "")
-            if code not in PASSING:
-                raise
-            log.warning("SES said %s; trying again", code)
-        except (EndpointConnectionError, ConnectTimeoutError) as error:  # no connection: nothing left us
-            log.warning("SES unreachable (%s); trying again", type(error).__name__)
-        except BotoCoreError as error:  # a read timeout, a connection closed mid-answer: sent or not
-            log.warning("SES's answer did not come (%s); outcome unknown", type(error).__name__)
-            raise OutcomeUnknown() from error
+        except (ClientError, BotoCoreError) as error:
+            _raise_unless_nothing_was_sent(error)
         backoff = min(0.5 * 2**attempt, 8.0)
         if time.monotonic() + backoff > deadline:
             break
-        pacer().sleep(backoff)
+        paced.sleep(backoff)
     raise SesUnavailable()
+
+
+def _raise_unless_nothing_was_sent(error: ClientError | BotoCoreError) -> None:
+    """Return when the error proves that SES took nothing (worth another try); otherwise raise what it
+    means for the recipient."""
+    if isinstance(error, ClientError):
+        code = error.response["Error"].get("Code", "")
+        if code in PASSING:
+            log.warning("SES said %s; trying again", code)
+            return
+        if int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)) >= 500:
+            raise OutcomeUnknown() from error  # a gateway's 502 or 504, not SES's own answer: sent or not
+        raise SesRefused(code or "Unknown") from error
+    if isinstance(error, (EndpointConnectionError, ConnectTimeoutError)):  # no connection: nothing left us
+        log.warning("SES unreachable (%s); trying again", type(error).__name__)
+        return
+    log.warning("SES's answer did not come (%s); outcome unknown", type(error).__name__)
+    raise OutcomeUnknown() from error  # a read timeout, a connection closed mid-answer

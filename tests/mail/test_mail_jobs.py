@@ -170,7 +170,7 @@ def test_negative_control_without_the_mark_the_first_ones_get_two(organiser, mon
     monkeypatch.setattr(config, "MAIL_SENDERS", 1)  # one send at a time: exactly four before the crash
     monkeypatch.setattr(JobStore, "claim", lambda self, job_id, key, at: True)
     for step in ("mark_sent", "mark_failed", "release"):
-        monkeypatch.setattr(JobStore, step, lambda self, *args: None)
+        monkeypatch.setattr(JobStore, step, lambda self, *args, **kwargs: None)
     monkeypatch.setattr(JobStore, "marks", lambda self, job_id, keys: {k: Mark(RecipientState.SENT) for k in keys})
 
     deliver_mail()
@@ -222,9 +222,9 @@ def test_a_permanent_failure_is_recorded_with_its_code_and_the_rest_go_out(organ
 
 
 def failing_first(deliver: Any, failures: list[str]) -> Any:
-    def watched(to: str, raw: bytes, deadline: float) -> None:
+    def watched(to: str, raw: bytes, deadline: float, paced: worker.Pacer) -> None:
         try:
-            deliver(to, raw, deadline)
+            deliver(to, raw, deadline, paced)
         except worker.SesUnavailable:
             failures.append("SesUnavailable")
             raise

@@ -7,21 +7,24 @@ Runs on in-process moto; the lost answer is a real read timeout after moto carri
 
 from __future__ import annotations
 
+import base64
 import threading
+import urllib.parse
 from collections import Counter
 from typing import Any
 
 import pytest
 
-from chalicelib.core import aws, config
+from chalicelib.core import aws, clock, config
 from chalicelib.mail import worker
 from chalicelib.mail.store import JobStore, job_store
 from chalicelib.views.jobs import send_mail
+from devtools.invariants import address_key
 from devtools.queueworker import poll_once
 from tests.support.accounts import make_account, sign_in
 from tests.support.aws import LOCAL_STAGE, deliver_mail, sent_mail
 from tests.support.factories import confirmed_attendees
-from tests.support.faults import answer_lost
+from tests.support.faults import answer_lost, fault
 from tests.support.stored import present
 from tests.support.web import FormSession
 
@@ -108,7 +111,7 @@ def test_a_worker_killed_between_the_claim_and_the_answer_costs_one_copy_more(or
             raise SystemExit("killed")
 
     aws.ses_for_worker().meta.events.register("after-call.ses.SendRawEmail", killed_after_ses_took_it)
-    monkeypatch.setattr(JobStore, "release", lambda self, job_id, key: None)  # a dead process gives nothing back
+    monkeypatch.setattr(JobStore, "release", lambda self, job_id, key, again: None)  # a dead process gives nothing back
     try:
         assert poll_once(aws.sqs(), QUEUE, send_mail) == 1  # find
         with pytest.raises(SystemExit):
@@ -177,3 +180,107 @@ def test_the_job_page_and_its_json_count_the_copies_sent_again(organiser):
     assert (progress["sent"], progress["resent"]) == (2, 1)
     listing = organiser.get("/beheer/verzendingen").body.decode()
     assert "1 opnieuw verstuurd na een onbekende uitkomst" in listing
+
+
+def test_a_second_copy_given_back_after_an_outage_keeps_its_count(organiser, monkeypatch):
+    """The lost answer's recipient is claimed again, then SES is down for that try: the claim stays,
+    with its count, so the copy that finally goes out is counted and marked."""
+    addresses = confirmed_attendees(1)
+    job_id = start_message(organiser)
+    monkeypatch.setattr(worker.pacer(), "sleep", lambda seconds: None)
+    aws.sqs().set_queue_attributes(QueueUrl=QUEUE, Attributes={"VisibilityTimeout": "0"})
+    with answer_lost(aws.ses_for_worker(), "SendRawEmail", times=1):
+        assert poll_once(aws.sqs(), QUEUE, send_mail) == 1  # find
+        poll_once(aws.sqs(), QUEUE, send_mail)  # the send: its answer lost
+    with fault(aws.ses_for_worker(), "SendRawEmail", code="Throttling", times=config.MAIL_ATTEMPTS):
+        poll_once(aws.sqs(), QUEUE, send_mail)  # claimed again; SES refuses every try: given back
+
+    deliver_mail()
+
+    assert copies() == Counter({addresses[0]: 2})
+    assert present(job_store().get(job_id)).resent == 1
+
+
+def test_a_recipient_suppressed_after_an_unknown_outcome_lets_the_job_finish(organiser):
+    """Their copy bounced, say: the claim left by the lost answer is settled as skipped."""
+    addresses = confirmed_attendees(2)
+    job_id = start_message(organiser)
+    with answer_lost(aws.ses_for_worker(), "SendRawEmail", times=1):
+        assert poll_once(aws.sqs(), QUEUE, send_mail) == 1  # find
+        poll_once(aws.sqs(), QUEUE, send_mail)  # the first send's answer lost: the batch comes back
+    marks = job_store().marks(job_id, [address_key(a) for a in addresses])
+    [unknown] = [a for a in addresses if address_key(a) in marks and marks[address_key(a)].state == "claimed"]
+    suppress(unknown)
+
+    deliver_mail()
+
+    job = present(job_store().get(job_id))
+    assert (job.status, job.sent, job.skipped) == ("done", 1, 1)
+
+
+def test_a_batch_that_makes_progress_goes_on_past_the_queues_five_receives(organiser, monkeypatch):
+    """The first copies of six recipients lose their answers: one batch needs seven deliveries, and
+    each from the second on settles someone (the copy sent again), so the batch goes on as a fresh
+    message instead of into the dead-letter queue."""
+    addresses = confirmed_attendees(8)
+    job_id = start_message(organiser)
+    monkeypatch.setattr(config, "MAIL_SENDERS", 1)
+    with answer_lost(aws.ses_for_worker(), "SendRawEmail", times=6, wanted=first_copy):
+        deliver_mail()
+    job = present(job_store().get(job_id))
+    assert (job.status, job.sent, job.resent) == ("done", 8, 6)
+    assert set(copies()) == set(addresses)
+    assert dead_letters() == 0
+
+
+def test_negative_control_without_going_on_the_batch_ends_in_the_dead_letter_queue(organiser, monkeypatch):
+    confirmed_attendees(8)
+    job_id = start_message(organiser)
+    monkeypatch.setattr(config, "MAIL_SENDERS", 1)
+    aws.sqs().set_queue_attributes(QueueUrl=QUEUE, Attributes={"VisibilityTimeout": "0"})
+    counted = worker._count
+    monkeypatch.setattr(
+        worker, "_count", lambda job, batch, recipients, progress: counted(job, batch, recipients, False)
+    )
+    with answer_lost(aws.ses_for_worker(), "SendRawEmail", times=6, wanted=first_copy):
+        deliver_mail()
+    assert present(job_store().get(job_id)).status != "done"
+    assert dead_letters() == 1
+
+
+def test_a_gateway_5xx_from_ses_is_an_unknown_outcome_not_a_failure(organiser):
+    addresses = confirmed_attendees(1)
+    job_id = start_message(organiser)
+    with fault(aws.ses_for_worker(), "SendRawEmail", code="502", status=502, times=1):
+        deliver_mail()
+    job = present(job_store().get(job_id))
+    assert (job.sent, job.failed, job.resent) == (1, 0, 1)
+    assert copies() == Counter({addresses[0]: 1})  # the injected 502 took nothing: one copy after all
+
+
+def suppress(address: str) -> None:
+    from chalicelib.mail import suppression
+
+    suppression.record(
+        {
+            "notificationType": "Bounce",
+            "bounce": {
+                "bounceType": "Permanent",
+                "bouncedRecipients": [{"emailAddress": address, "diagnosticCode": "550 5.1.1 unknown"}],
+                "timestamp": "2026-11-25T10:00:00.000Z",
+            },
+        },
+        clock.now(),
+    )
+
+
+def dead_letters() -> int:
+    dead = aws.sqs().get_queue_attributes(QueueUrl=QUEUE + "-dead", AttributeNames=["ApproximateNumberOfMessages"])
+    return int(dead["Attributes"]["ApproximateNumberOfMessages"])
+
+
+def first_copy(request: Any) -> bool:
+    """A send that is not a copy sent again (SES's query body carries the MIME text in base64)."""
+    body = request.body.decode() if isinstance(request.body, bytes) else request.body
+    [data] = urllib.parse.parse_qs(body)["RawMessage.Data"]
+    return b"X-Portal-Resent" not in base64.b64decode(data)

@@ -72,15 +72,18 @@ def fault(
 
 
 @contextmanager
-def answer_lost(client: Any, operation: str, times: int = 1) -> Iterator[Injected]:
+def answer_lost(
+    client: Any, operation: str, times: int = 1, wanted: Callable[[Any], bool] = lambda _request: True
+) -> Iterator[Injected]:
     """Let AWS carry `operation` out, then lose its answer (a read timeout), the first `times`
-    attempts: the caller cannot know that the call took effect. In process, moto's stub carries it
-    out; against moto server, the request is sent over HTTP before the answer is thrown away."""
+    attempts that `wanted` picks (by the HTTP request): the caller cannot know that the call took
+    effect. In process, moto's stub carries it out; against moto server, the request is sent over
+    HTTP before the answer is thrown away."""
     injected = Injected()
     event = f"before-send.{client.meta.service_model.service_id.hyphenize()}.{operation}"
 
     def carried_out_then_lost(request: Any, **kwargs: Any) -> None:
-        if injected.calls >= times:
+        if injected.calls >= times or not wanted(request):
             return
         injected.calls += 1
         injected.operations.append(operation)
