@@ -11,16 +11,45 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
+import os
 import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs
 
+from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from moto.ses.models import ses_backends
 from werkzeug.serving import BaseWSGIServer, make_server
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+
+# SES's sent mail from a position on, as JSON: moto's own /moto-api/data.json serialises the state of
+# every service on each call, which takes many seconds once a soak has written thousands of items
+SENT_MAIL_PATH = "/_local/ses-sent"
+
+
+def with_sent_mail(app: WSGIApplication) -> WSGIApplication:
+    def serve(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") != SENT_MAIL_PATH:
+            return app(environ, start_response)
+        since = int(parse_qs(environ.get("QUERY_STRING", "")).get("since", ["0"])[0])
+        region = os.environ.get("AWS_DEFAULT_REGION", "eu-west-1")
+        sent = ses_backends[DEFAULT_ACCOUNT_ID][region].sent_messages[since:]
+        body = json.dumps([{"destinations": m.destinations, "raw_data": m.raw_data} for m in sent]).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    return serve
 
 
 def make(port: int = 0) -> BaseWSGIServer:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call drowns the portal's output
-    app = DomainDispatcherApplication(create_backend_app)
+    app = with_sent_mail(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", port, app, threaded=False, request_handler=MotoRequestHandler)
     server.socket.listen(256)  # many clients queue while one request is served
     return server

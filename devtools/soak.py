@@ -29,10 +29,13 @@ from contextlib import contextmanager
 from datetime import timedelta
 from email import message_from_string, policy
 from email.message import EmailMessage
+from email.parser import HeaderParser
 
 import requests
+from botocore.exceptions import BotoCoreError, ClientError
 
 from devtools.invariants import address_key, counter_findings, mail_findings, unchecked_uploads
+from devtools.motoserver import SENT_MAIL_PATH
 from devtools.soakstack import ROOT, Stack
 from devtools.visitors import Figures, Visitor, forms_of
 
@@ -40,6 +43,7 @@ SLUG = "netwerkbijeenkomst-zwijndrecht"  # the demo meeting: hybrid, with a work
 ORGANISER = "soak.organisator@zwijndrecht.nl"
 SPEAKER = "soak.spreker@movisie.nl"
 CHECK_SECONDS = int(os.environ.get("SOAK_CHECK_SECONDS", "30"))
+CHECK_ATTEMPTS = 3
 UPLOAD_WINDOW_SECONDS = 120  # an upload must be checked within this, with or without its speaker
 VISITORS = 6
 # a one-page PDF that pypdf reads (tests/support/documents.pdf("Soakdia"), written out)
@@ -66,6 +70,7 @@ class Soak:
         self.in_flight = 0
         self.in_flight_lock = threading.Condition()
         self.jobs: dict[str, str] = {}  # job id -> subject
+        self.mails: list[tuple[str, str, str]] = []  # what moto's SES took, read so far
         self.checked_jobs: set[str] = set()
         self.tokens: list[str] = []
         self.speaker_link = ""
@@ -125,21 +130,25 @@ class Soak:
 
     def _mailed_link(self, email: str, pattern: str) -> str:
         for to, _subject, raw in reversed(self._mails()):
-            if to == email and (found := re.search(rf'href="[^"]*({pattern})"', raw)):
+            if to != email:
+                continue
+            mime = message_from_string(raw, policy=policy.default)
+            html = mime.get_body(("html",)) if isinstance(mime, EmailMessage) else None
+            text = html.get_content() if isinstance(html, EmailMessage) else ""
+            if found := re.search(rf'href="[^"]*({pattern})"', text):
                 return found.group(1)
         return ""
 
     def _mails(self) -> list[tuple[str, str, str]]:
-        """Every mail moto's SES took: (to, subject, its HTML)."""
-        with urllib.request.urlopen(f"{self.stack.moto_url}/moto-api/data.json", timeout=120) as response:
-            data = json.load(response)
-        mails = []
-        for message in data.get("ses", {}).get("RawMessage", []):
-            mime = message_from_string(message["raw_data"], policy=policy.default)
-            html = mime.get_body(("html",)) if isinstance(mime, EmailMessage) else None
-            text = html.get_content() if isinstance(html, EmailMessage) else ""
-            mails.append((message["destinations"][0].lower(), str(mime["subject"]), text))
-        return mails
+        """Every mail moto's SES took, oldest first: (to, subject, the MIME text). moto's list only
+        grows, so the headers of each are read once."""
+        address = f"{self.stack.moto_url}{SENT_MAIL_PATH}?since={len(self.mails)}"
+        with urllib.request.urlopen(address, timeout=120) as response:
+            messages = json.load(response)
+        for message in messages:
+            headers = HeaderParser(policy=policy.default).parsestr(message["raw_data"])
+            self.mails.append((message["destinations"][0].lower(), str(headers["subject"]), message["raw_data"]))
+        return self.mails
 
     # -- load ------------------------------------------------------------------------------------
 
@@ -293,7 +302,7 @@ class Soak:
                     self._count("messages")
 
     def _kill_worker_now_and_then(self) -> None:
-        while not self.stopping.wait(random.uniform(6, 20)):  # noqa: S311
+        while not self.stopping.wait(random.uniform(15, 35)):  # noqa: S311
             self.stack.kill_worker()
             with self.figures.lock:
                 self.figures.kills += 1
@@ -320,9 +329,18 @@ class Soak:
         with self.in_flight_lock:
             self.in_flight_lock.wait_for(lambda: self.in_flight == 0, timeout=120)
         try:
-            self._check_counters()
-            self._check_mail(final)
-            self._check_uploads()
+            for attempt in range(CHECK_ATTEMPTS):
+                try:
+                    self._check_counters()
+                    self._check_mail(final)
+                    self._check_uploads()
+                    break
+                except (ClientError, BotoCoreError, OSError) as error:
+                    # the soak's own reads, not the portal's: moto server may be slow to answer them
+                    print(f"check could not read ({type(error).__name__}); trying again", flush=True)
+                    if attempt == CHECK_ATTEMPTS - 1:
+                        self.figures.unreadable += 1
+                    time.sleep(5)
         finally:
             self.running.set()
         print(self.figures.summary(), flush=True)
@@ -418,6 +436,8 @@ def main() -> None:
         print(f"counter mismatch: {line}")
     for line in figures.unchecked[:20]:
         print(f"unchecked upload: {line}")
+    if figures.unreadable:
+        print(f"checks the soak could not make: {figures.unreadable}")
     if figures.excess:
         print(f"copies beyond the unknown outcomes: {figures.excess}")
     print(figures.summary(), flush=True)

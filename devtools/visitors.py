@@ -28,6 +28,7 @@ class Figures:
     mismatches: list[str] = field(default_factory=list)
     unchecked: list[str] = field(default_factory=list)
     mails: int = 0
+    unreadable: int = 0  # checks the soak could not make (its own reads failed): a failure too
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def summary(self) -> str:
@@ -39,7 +40,10 @@ class Figures:
 
     @property
     def failed(self) -> bool:
-        return bool(self.lost or self.excess or self.mismatches or self.unexpected or self.unchecked or not self.mails)
+        return (
+            bool(self.lost or self.excess or self.mismatches or self.unexpected or self.unchecked or self.unreadable)
+            or not self.mails
+        )
 
 
 # -- the stack -------------------------------------------------------------------------------------
