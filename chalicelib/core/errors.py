@@ -106,6 +106,14 @@ class KeyReused(PortalError):
     )
 
 
+class FormInProgress(PortalError):
+    """The same form (its one-time value) was sent before, and that request is still being carried out."""
+
+    status = 409
+    message = _("Uw eerdere verzending van dit formulier wordt nog verwerkt. Probeer het over een moment opnieuw.")
+    retry_after = 5
+
+
 class RequestInProgress(PortalError):
     """The first request with this one-time key is still being carried out."""
 

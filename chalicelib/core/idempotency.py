@@ -222,7 +222,11 @@ class KeyStore(TableStore):
                 TableName=self._table,
                 Key=primary_key(request.pk, IDEMPOTENCY_SK),
                 UpdateExpression="SET #mail = :pending, claim = :claim, claimed_at = :at",
-                ConditionExpression="#mail <> :sent AND (attribute_not_exists(claim) OR claimed_at < :lease_start)",
+                # `claim = :claim`: this very request took it already (botocore sent the write again after its
+                # answer was lost), so it is still this request's to send
+                ConditionExpression=(
+                    "#mail <> :sent AND (attribute_not_exists(claim) OR claimed_at < :lease_start OR claim = :claim)"
+                ),
                 ExpressionAttributeNames={"#mail": "mail"},
                 ExpressionAttributeValues=to_attrs(
                     {

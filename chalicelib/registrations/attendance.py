@@ -20,7 +20,7 @@ from chalicelib.events.model import AttendanceMode, Event
 from chalicelib.events.parts import ANSWERED, Question, QuestionKind, Slot
 from chalicelib.events.store import event_store
 from chalicelib.mail import jobs
-from chalicelib.mail.model import JobKind, MailJob
+from chalicelib.mail.model import JobKind, JobStatus, MailJob
 from chalicelib.mail.store import JobExists
 from chalicelib.registrations import moves
 from chalicelib.registrations import service as registration
@@ -303,4 +303,8 @@ def message(organiser: Account, event: Event, form: Mapping[str, str], key: str 
         job = jobs.get(job_id)
         if (job.subject, job.body) != (subject, body):
             raise KeyReused() from None
+        if job.status == JobStatus.QUEUED:
+            # the first request may have recorded the job and then failed to queue it (a 503): queue
+            # it now; a second `find` of a job that was queued after all changes nothing
+            jobs.restart(job.id)
         return job

@@ -9,7 +9,7 @@ from pathlib import Path
 from chalice.app import Blueprint, Response
 
 from chalicelib.core import clock, config
-from chalicelib.core.errors import NotFound
+from chalicelib.core.errors import FormInProgress, NotFound
 from chalicelib.core.forms import FieldError
 from chalicelib.core.rendering import render
 from chalicelib.evaluations import service as evaluations
@@ -108,6 +108,8 @@ def register(form: dict[str, str], slug: str) -> Response:
     key = one_time_key(form)
     # sent twice (a double click, a browser's resend): registered once, and the same answer both times
     outcome = registration.register(slug, form, language(request), key)
+    if outcome.in_progress:
+        raise FormInProgress()  # the first is still sending its mail (or died doing so: a retry takes it over)
     account = current_account(request)
     if account is not None and account.email.lower() == outcome.registration.email.lower():
         # a signed-in member has shown they read this address: straight to their registration

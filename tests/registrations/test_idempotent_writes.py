@@ -240,6 +240,29 @@ def test_a_form_sent_twice_registers_once_and_shows_the_same_page(make_event, vi
     assert kinds_of_mail(form["email"]) == ["confirmation"]
 
 
+def test_a_form_resent_while_the_first_request_may_still_mail_says_so_then_confirms_once(
+    make_event, visitor, now, monkeypatch
+):
+    """As the API's 409: the first request died after its write, holding the mail. The resent form
+    is told to try again in a moment (it used to show "sent" while no mail went), and after the
+    lease it sends the confirmation, once."""
+    make_event()
+    monkeypatch.setattr(KeyStore, "give_up", lambda self, request: None)  # the request crashed
+    form = {**registration_form(), idempotency.FIELD: form_key(visitor.get(f"/events/{SLUG}").body)}
+
+    with fault_after(aws.dynamodb(), "TransactWriteItems", the_registration_write):
+        assert visitor.post(REGISTER, form).status_code == 503
+    waiting = visitor.post(REGISTER, form)
+    now["value"] += idempotency.LEASE
+    retried = visitor.post(REGISTER, form)
+
+    assert (waiting.status_code, waiting.headers["Retry-After"]) == (409, "5")
+    assert "Uw eerdere verzending van dit formulier wordt nog verwerkt." in waiting.body.decode()
+    assert retried.status_code == 200
+    assert registrations() == 1
+    assert kinds_of_mail(form["email"]) == ["confirmation"]
+
+
 def test_a_form_sent_again_with_other_content_is_refused(make_event, visitor):
     make_event()
     form = {**registration_form(), idempotency.FIELD: form_key(visitor.get(f"/events/{SLUG}").body)}
@@ -374,6 +397,30 @@ def test_negative_control_a_message_sent_twice_without_its_key_starts_two_jobs(m
     organiser.post(f"/beheer/bijeenkomsten/{SLUG}/bericht", MESSAGE)
     organiser.post(f"/beheer/bijeenkomsten/{SLUG}/bericht", MESSAGE)
     assert attendee_messages() == 2
+
+
+def test_a_message_sent_again_after_its_queue_failed_is_queued_then(make_event, organiser):
+    """The first request recorded the job, then SQS failed (503): the same form again queues that job."""
+    from tests.support.faults import fault
+
+    make_event()
+    form = {**MESSAGE, idempotency.FIELD: form_key(organiser.get(f"/beheer/bijeenkomsten/{SLUG}/bericht").body)}
+    with fault(aws.sqs(), "SendMessage", code="ServiceUnavailable", status=503):
+        assert organiser.post(f"/beheer/bijeenkomsten/{SLUG}/bericht", form).status_code == 503
+    assert queued_finds() == 0  # recorded, not queued
+
+    assert organiser.post(f"/beheer/bijeenkomsten/{SLUG}/bericht", form).status_code == 303
+
+    assert queued_finds() == 1
+    assert attendee_messages() == 1
+
+
+def queued_finds() -> int:
+    from tests.support.aws import LOCAL_STAGE
+
+    url = LOCAL_STAGE["MAIL_QUEUE_URL"]
+    found = aws.sqs().get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+    return int(found["Attributes"]["ApproximateNumberOfMessages"])
 
 
 def test_the_api_document_describes_the_header_where_it_is_taken(client):
