@@ -199,8 +199,13 @@ class Soak:
         while not self.stopping.is_set():
             [(_, act)] = pick.choices(actions, weights)
             with self._action() as go:
-                if go:
-                    act(visitor, pick)
+                try:
+                    if go:
+                        act(visitor, pick)
+                except (ClientError, BotoCoreError, requests.RequestException) as error:
+                    # the soak's own reads (a token from the table) or S3 (an upload, a download)
+                    # failed, not the portal: the visitor goes on
+                    print(f"visitor skipped an action ({type(error).__name__})", flush=True)
             time.sleep(pick.uniform(0.05, 0.3))
 
     def _next(self) -> int:
