@@ -7,6 +7,11 @@ edit raises, so a new time or a cancellation outranks the copy a calendar holds 
 3.8.7.4). Files are METHOD:PUBLISH (RFC 5546 3.2.1), with STATUS:CANCELLED for a cancelled
 meeting; an attendee's own file of a cancelled meeting or registration is METHOD:CANCEL
 (RFC 5546 3.2.5), which removes the meeting from the calendar that imported it.
+
+Times are local to the network (`config.TIMEZONE`, Europe/Amsterdam), with that zone written out
+as calendar programs write it themselves: two yearly rules (RRULE), not icalendar's own list of
+every change from the tz database (RDATE), with which Outlook desktop is known to shift summer
+meetings by an hour.
 """
 
 from __future__ import annotations
@@ -27,6 +32,26 @@ PRODUCT = "-//Regionaal netwerk maatschappelijk ongenoegen//portal//NL"
 NETWORK = "Regionaal netwerk maatschappelijk ongenoegen"
 # how often a subscribed calendar app should fetch a feed again (RFC 7986 REFRESH-INTERVAL)
 REFRESH = timedelta(hours=1)
+# The EU's summer time, in force since 1996: from the last Sunday of March, 02:00, to the last
+# Sunday of October, 03:00 (`tests/events/test_calendar_zone.py` compares it with the tz database).
+TIME_ZONE = f"""BEGIN:VTIMEZONE
+TZID:{config.TIMEZONE.key}
+BEGIN:STANDARD
+DTSTART:19961027T030000
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+TZNAME:CET
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+BEGIN:DAYLIGHT
+DTSTART:19960331T020000
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+TZNAME:CEST
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+END:VTIMEZONE
+"""
 
 
 class Attendance(StrEnum):
@@ -130,5 +155,9 @@ def _entry(event: Event, status: Attendance, own_cancellation: bool = False) -> 
 
 
 def _finish(calendar: Calendar) -> bytes:
-    calendar.add_missing_timezones()
+    from icalendar import Timezone
+
+    if calendar.subcomponents:
+        # the zone that every meeting's times name (TZID), before the meetings, where Outlook looks for it
+        calendar.subcomponents.insert(0, Timezone.from_ical(TIME_ZONE))
     return bytes(calendar.to_ical())

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import TableStore, of_partition, on_day, partition_query, query_all, to_attrs
+from chalicelib.core.dynamo import TableStore, from_attrs, of_partition, on_day, partition_query, query_all, to_attrs
 from chalicelib.core.keys import EVENT_DATES_INDEX, EVENTS_INDEX
 from chalicelib.core.paging import Page, query_page
 from chalicelib.events.model import Event, EventStatus
@@ -36,20 +36,26 @@ class EventListings(TableStore):
         one Query of GSI3, whose sort key in the published partition is the moment of publication."""
         return [Event.from_item(i) for i in on_day(self._client, self._table, EVENTS_INDEX, day)]
 
-    def in_calendar(self, since: str) -> list[Event]:
-        """Published and cancelled events from a day on, by date (the public calendar feed): one
-        Query of GSI1 per partition, paginated; drafts are never read."""
-        events: list[Event] = []
+    def in_calendar(self, since: str, until: str, limit: int) -> list[Event]:
+        """The first `limit` published and cancelled events dated from `since` up to (not including)
+        `until`, by date (the public calendar feed): one page of one Query of GSI1 per partition, so the
+        feed costs the same however many meetings there are; drafts are never read. A page that stops
+        short (DynamoDB's 1 MB) ends the feed at its last meeting, so no meeting between is left out."""
+        found: list[tuple[str, Event]] = []
+        reached = "\uffff"  # how far every partition's page read
         for partition in (EVENTS_INDEX, f"{EVENTS_INDEX}#{EventStatus.CANCELLED}"):
-            items = query_all(
-                self._client,
+            response = self._client.query(
                 TableName=self._table,
                 IndexName="GSI1",
-                KeyConditionExpression="GSI1PK = :pk AND GSI1SK >= :since",
-                ExpressionAttributeValues=to_attrs({":pk": partition, ":since": since}),
+                KeyConditionExpression="GSI1PK = :pk AND GSI1SK BETWEEN :since AND :until",
+                ExpressionAttributeValues=to_attrs({":pk": partition, ":since": since, ":until": until}),
+                Limit=limit,
             )
-            events += [Event.from_item(i) for i in items]
-        return sorted(events, key=lambda e: (e.date, e.start, e.slug))
+            items = [from_attrs(attrs) for attrs in response["Items"]]
+            found += [(str(item["GSI1SK"]), Event.from_item(item)) for item in items]
+            if "LastEvaluatedKey" in response and items:
+                reached = min(reached, str(items[-1]["GSI1SK"]))
+        return [event for key, event in sorted(found, key=lambda pair: pair[0]) if key <= reached][:limit]
 
     def with_personal_data(self, until: str, since: str = "") -> list[Event]:
         """Events dated from `since` up to (not including) `until` whose registrations still hold

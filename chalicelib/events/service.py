@@ -13,8 +13,12 @@ from chalicelib.events.model import Event, EventStatus
 from chalicelib.events.store import event_store
 
 SLUG_MAX = 80
-# the feed keeps a month of past meetings, so a subscribed calendar does not lose them the day after
+# the feed keeps a month of past meetings, so a subscribed calendar does not lose them the day after,
+# and looks a year ahead; at most FEED_LIMIT meetings (about 270 KB), the nearest first, so that it
+# stays one page of reads and far below Lambda's 6 MB response whatever the table holds
 FEED_PAST_DAYS = 31
+FEED_AHEAD_DAYS = 365
+FEED_LIMIT = 500
 
 
 def get(slug: str) -> Event:
@@ -43,6 +47,9 @@ def past(cursor: str | None = None, limit: int | None = None) -> Page[Event]:
 
 
 def calendar_feed() -> bytes:
-    """Every public meeting from a month ago on, cancelled ones with their cancellation: two Queries."""
-    since = (clock.now().date() - timedelta(days=FEED_PAST_DAYS)).isoformat()
-    return calendar.public_feed(event_listings().in_calendar(since), calendar.NETWORK)
+    """The public meetings from a month ago to a year ahead, cancelled ones with their cancellation,
+    at most FEED_LIMIT: two Queries of one page each."""
+    today = clock.now().date()
+    since = (today - timedelta(days=FEED_PAST_DAYS)).isoformat()
+    until = (today + timedelta(days=FEED_AHEAD_DAYS + 1)).isoformat()  # the window's last day whole
+    return calendar.public_feed(event_listings().in_calendar(since, until, FEED_LIMIT), calendar.NETWORK)

@@ -27,6 +27,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from chalicelib.library import search_facets
 from chalicelib.library.model import Material, MaterialAccess, MaterialStatus
 
 _SCHEMA = (
@@ -75,6 +76,7 @@ def stem(word: str) -> str:
 def create(connection: sqlite3.Connection) -> None:
     for statement in _SCHEMA:
         connection.execute(statement)
+    search_facets.create(connection)
 
 
 def put(connection: sqlite3.Connection, material: Material, people: str, body: str) -> None:
@@ -102,6 +104,7 @@ def put(connection: sqlite3.Connection, material: Material, people: str, body: s
             found,
         ),
     )
+    search_facets.count_in(connection, material.id)
     connection.executemany(
         "INSERT OR IGNORE INTO stems VALUES (?, ?)", {(stem(w), w) for w in words(" ".join(columns))}
     )
@@ -110,6 +113,7 @@ def put(connection: sqlite3.Connection, material: Material, people: str, body: s
 def remove(connection: sqlite3.Connection, material_id: str) -> None:
     row = connection.execute("SELECT found FROM materials WHERE id = ?", (material_id,)).fetchone()
     if row:
+        search_facets.count_out(connection, material_id)
         connection.execute("DELETE FROM words WHERE rowid = ?", row)
         connection.execute("DELETE FROM materials WHERE id = ?", (material_id,))
 
@@ -248,18 +252,7 @@ def find(connection: sqlite3.Connection, visitor: Visitor, query: Filters, limit
     filtered, filter_values = _filters(query)
     values.update(filter_values, limit=limit, offset=(query.page - 1) * limit)
     connection.execute(_VOCABULARY)
-    events = _pairs(
-        connection,
-        f"SELECT DISTINCT m.event_slug, m.event_title FROM materials m WHERE {visible} AND m.event_slug != '' ORDER BY m.event_title",  # noqa: S608
-        values,
-    )
-    years = [
-        y
-        for (y,) in connection.execute(
-            f"SELECT DISTINCT m.year FROM materials m WHERE {visible} ORDER BY m.year DESC",  # noqa: S608
-            values,
-        )
-    ]
+    events, years = search_facets.offered(connection, visible, values)
     if not words(query.q):
         where = f"{visible}{filtered}"
         total = connection.execute(f"SELECT count(*) FROM materials m WHERE {where}", values).fetchone()[0]  # noqa: S608
@@ -281,10 +274,6 @@ def find(connection: sqlite3.Connection, visitor: Visitor, query: Filters, limit
         values,
     )
     return Results(_hits(rows), total, events, years, "")
-
-
-def _pairs(connection: sqlite3.Connection, sql: str, values: dict[str, object]) -> list[tuple[str, str]]:
-    return [(str(a), str(b)) for a, b in connection.execute(sql, values)]
 
 
 def _hits(rows: Iterable[tuple[str, str | None]]) -> list[Hit]:

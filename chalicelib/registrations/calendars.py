@@ -15,6 +15,12 @@ from chalicelib.registrations.service import find
 from chalicelib.registrations.store import registration_store
 
 FEED_NAME = _("Mijn bijeenkomsten: regionaal netwerk")
+FILE_NAME = _("aanmelding.ics")
+
+
+def file_name(language: str) -> str:
+    """The name an attendee's own file downloads under, in the language of the page that offers it."""
+    return gettext(language, FILE_NAME)
 
 
 def attendance(reg: Registration, event: Event) -> Attendance:

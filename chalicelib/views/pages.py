@@ -129,7 +129,8 @@ def register(form: dict[str, str], slug: str) -> Response:
 def manage(token: str) -> Response:
     if token.endswith(".ics"):
         # the meeting as it stands for this attendee: a cancelled one takes it out of their calendar
-        return calendar_response(calendars.calendar_file(token.removesuffix(".ics")), filename="aanmelding.ics")
+        body = calendars.calendar_file(token.removesuffix(".ics"))
+        return calendar_response(body, filename=calendars.file_name(language(bp.current_request)))
     return _manage_page(token)
 
 

@@ -5,13 +5,20 @@ from __future__ import annotations
 from datetime import timedelta
 
 from icalendar import Calendar, Component
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.dynamodb.models import dynamodb_backends
+from moto.dynamodb.models import table as moto_table
+from moto.dynamodb.models.dynamo_type import DynamoType
 
 from chalicelib.accounts.store import account_store
 from chalicelib.audit.store import audit_store
-from chalicelib.core import clock
+from chalicelib.core import aws, clock, config
+from chalicelib.events import service as events
+from chalicelib.events.model import EventStatus
 from chalicelib.registrations import moves
 from chalicelib.registrations import service as registration
 from tests.support.accounts import make_account, member_feed_path, sign_in
+from tests.support.aws import REGION
 from tests.support.events import BASE, event_form, version
 from tests.support.factories import in_days, registration_form
 from tests.support.stored import present
@@ -89,6 +96,54 @@ def test_the_feed_is_two_queries_whatever_it_holds(make_event, visitor, aws_call
     assert dict(aws_calls.calls) == {"dynamodb.Query": 2}  # published and cancelled, from a month ago
 
 
+def test_the_feed_reaches_from_a_month_ago_to_a_year_ahead(make_event, visitor):
+    for slug, days in {"te-oud": -32, "maand-terug": -31, "jaar-vooruit": 365, "te-ver": 366}.items():
+        make_event(slug=slug, date=in_days(days).date(), registration_deadline=None)
+    assert set(entries(calendar_of(visitor.get("/events.ics")))) == {
+        "maand-terug@network-portal",
+        "jaar-vooruit@network-portal",
+    }
+
+
+def test_the_feed_holds_the_nearest_meetings_up_to_its_limit_in_two_queries(
+    make_event, visitor, aws_calls, monkeypatch
+):
+    monkeypatch.setattr(events, "FEED_LIMIT", 3)
+    for day in (5, 1, 4, 2):
+        make_event(slug=f"dag-{day}", date=in_days(day).date(), registration_deadline=None)
+    make_event(slug="dag-3", date=in_days(3).date(), registration_deadline=None, status=EventStatus.CANCELLED)
+    aws_calls.reset()
+    feed = entries(calendar_of(visitor.get("/events.ics")))
+    assert dict(aws_calls.calls) == {"dynamodb.Query": 2}  # one page of each partition
+    assert set(feed) == {f"dag-{day}@network-portal" for day in (1, 2, 3)}
+    assert feed["dag-3@network-portal"]["status"] == "CANCELLED"
+
+
+def test_a_page_cut_short_by_its_size_ends_the_feed_at_its_last_meeting(make_event, visitor, monkeypatch):
+    """DynamoDB ends a page at 1 MB (moto too): the feed then stops at that page's last meeting rather
+    than skip to a cancelled meeting after it."""
+    for day in (1, 2, 3, 4):
+        make_event(slug=f"dag-{day}", date=in_days(day).date(), registration_deadline=None)
+    make_event(slug="dag-5", date=in_days(5).date(), registration_deadline=None, status=EventStatus.CANCELLED)
+    # a page of two and a half of these (equal-sized) items: the published partition's page holds two
+    monkeypatch.setattr(moto_table, "RESULT_SIZE_LIMIT", int(2.5 * largest_item(partition="EVENTS")))
+    page = aws.dynamodb().query(
+        TableName=config.table_name(),
+        IndexName="GSI1",
+        KeyConditionExpression="GSI1PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": "EVENTS"}},
+    )
+    assert (len(page["Items"]), "LastEvaluatedKey" in page) == (2, True)  # the page did stop short
+    assert set(entries(calendar_of(visitor.get("/events.ics")))) == {"dag-1@network-portal", "dag-2@network-portal"}
+
+
+def largest_item(partition: str) -> int:
+    """The size moto counts against its 1 MB for the largest event of a GSI1 partition."""
+    table = dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].get_table(config.table_name())
+    key = DynamoType({"S": partition})
+    return max(item.size() for item in table.all_items() if "GSI1PK" in item.attrs and item.attrs["GSI1PK"] == key)
+
+
 # -- an attendee's own file ----------------------------------------------------
 
 
@@ -114,6 +169,19 @@ def test_the_personal_file_follows_the_registration(make_event, visitor):
     # the one who waited has the seat now
     assert entries(calendar_of(visitor.get(f"/r/{waiting.token}.ics")))[UID]["status"] == "CONFIRMED"
     assert visitor.get("/r/bestaat-niet.ics").status_code == 404
+
+
+def test_the_personal_file_is_named_in_the_language_of_the_page(make_event, client):
+    make_event()
+    seat = registration.register(SLUG, registration_form(), "nl").registration
+    names = {
+        lang: FormSession(client, language=lang).get(f"/r/{seat.token}.ics").headers["Content-Disposition"]
+        for lang in ("nl", "en")
+    }
+    assert names == {
+        "nl": 'attachment; filename="aanmelding.ics"',
+        "en": 'attachment; filename="registration.ics"',
+    }
 
 
 def test_a_cancelled_meeting_is_cancelled_in_the_personal_file(make_event, organiser, visitor):
