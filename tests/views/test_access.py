@@ -38,6 +38,8 @@ def test_access_matrix(people, role):
     for (method, route, path), expected in sorted(MATRIX.items(), key=lambda row: row[0][1] == "/uitloggen"):
         if method == "GET":
             response = person.get(path)
+        elif method == "HEAD":
+            response = person.client.http.request(method, path, headers={"cookie": person.cookie})
         elif route.startswith("/api/"):
             body = json.dumps({}) if method == "POST" else None
             response = person.client.http.request(
