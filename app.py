@@ -26,6 +26,7 @@ from chalicelib.views import (
     evaluation,
     jobs,
     library,
+    missing,
     news,
     outbox,
     pages,
@@ -57,6 +58,7 @@ app.register_blueprint(speaker.bp)
 app.register_blueprint(library.bp)
 app.register_blueprint(news.bp)
 app.register_blueprint(jobs.bp)
+app.register_blueprint(missing.bp)
 for methods in app.routes.values():
     for entry in methods.values():
         entry.view_function = reported_as_busy(entry.view_function)

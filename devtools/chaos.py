@@ -101,6 +101,9 @@ def main() -> None:
     if role == "portal":
         from chalice.cli import main as chalice
 
+        from devtools.localgateway import install as greedy_routes
+
+        greedy_routes()
         sys.argv = ["chalice", *arguments]
         sys.exit(chalice())
     from devtools.queueworker import main as worker

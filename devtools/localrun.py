@@ -14,7 +14,6 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 MOTO_PORT = int(os.environ.get("MOTO_PORT", "5001"))
 PORTAL_PORT = int(os.environ.get("PORTAL_PORT", "8000"))
 
@@ -44,9 +43,12 @@ def wait_for(url: str, seconds: float = 20) -> None:
 
 
 def start_portal(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    """`chalice local` for the local stage, bound to loopback."""
+    """`chalice local` for the local stage, bound to loopback, with API Gateway's greedy routes
+    (devtools/localgateway.py)."""
     command = [
-        str(BIN / "chalice"),
+        sys.executable,
+        "-m",
+        "devtools.localgateway",
         "local",
         "--stage",
         "local",

@@ -18,6 +18,7 @@ from chalice.test import Client
 from chalicelib.core import aws, clock
 from chalicelib.events.model import Event
 from devtools.awscalls import AwsCalls
+from devtools.localgateway import install as greedy_routes
 from devtools.motoserver import MotoServer
 from devtools.resources import create_all
 from tests.support import moto_speed
@@ -28,6 +29,7 @@ from tests.support.live import LivePortal, live_stack, reset_moto
 from tests.support.web import FormSession
 
 moto_speed.install()
+greedy_routes()  # the test client routes as API Gateway does, as `make run` does
 
 
 @pytest.fixture(autouse=True)

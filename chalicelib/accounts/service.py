@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from chalicelib.accounts import rate_limit, sessions
+from chalicelib.accounts import notices, rate_limit, sessions
 from chalicelib.accounts.forms import clean_account_request, clean_profile
 from chalicelib.accounts.model import Access, Account, AccountStatus
 from chalicelib.accounts.store import AccountExists, LinkUnusable, StaleAccount, account_store
@@ -166,6 +166,8 @@ def verify(token: str) -> Account:
     account.status = AccountStatus.APPROVED if is_trusted(account.email) else AccountStatus.PENDING
     _save(account, actor=account.email, action="account.verified", before=before)
     _send(account, "approved" if account.status == AccountStatus.APPROVED else "pending")
+    if account.status == AccountStatus.PENDING:
+        notices.announce(account)
     return account
 
 

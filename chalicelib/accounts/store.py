@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
-from chalicelib.accounts.model import Account, AccountStatus
+from chalicelib.accounts.model import Access, Account, AccountStatus
 from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import (
@@ -181,6 +181,18 @@ class AccountStore(TableStore):
             ),
         )
         return [Account.from_item(i) for i in items]
+
+    def organisers(self) -> list[Account]:
+        """Approved accounts with the organiser's role, by address: the approved partition of GSI1, read
+        whole and filtered (organisers are few; the mail worker asks, never a request)."""
+        params = partition_query(self._table, "GSI1", accounts_index(AccountStatus.APPROVED))
+        params["FilterExpression"] = "#access = :organiser"
+        params["ExpressionAttributeNames"] = {"#access": "access"}
+        params["ExpressionAttributeValues"] = {
+            **params["ExpressionAttributeValues"],
+            **to_attrs({":organiser": Access.ORGANISER}),
+        }
+        return [Account.from_item(item) for item in query_all(self._client, **params)]
 
     # -- one-time links -------------------------------------------------
 

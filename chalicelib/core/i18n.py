@@ -29,6 +29,26 @@ def choose(language: str | None) -> str:
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def negotiate(accept_language: str) -> str:
+    """The language a browser's Accept-Language header (RFC 9110) prefers among the portal's: the
+    highest weight wins, the earlier of equal ones; "en-GB" asks for English. Dutch when it names
+    none of them, or says nothing a parser can read."""
+    best, best_weight = DEFAULT_LANGUAGE, 0.0
+    for entry in accept_language[:500].split(","):  # a browser sends a few dozen characters
+        tag, _sep, parameters = entry.partition(";")
+        primary = tag.strip().split("-", 1)[0].lower()
+        weight = 1.0
+        name, _eq, value = parameters.strip().partition("=")
+        if name.strip().lower() == "q":
+            try:
+                weight = float(value)
+            except ValueError:
+                continue
+        if primary in LANGUAGES and weight > best_weight and weight <= 1:
+            best, best_weight = primary, weight
+    return best
+
+
 def _(text: str) -> str:
     """Mark a msgid for extraction; it is translated where it is shown."""
     return text
@@ -52,3 +72,13 @@ def format_date(value: date, language: str, weekday: bool = True) -> str:
     t = translations(language).gettext
     text = f"{value.day} {t(_MONTHS[value.month - 1])} {value.year}"
     return f"{t(_WEEKDAYS[value.weekday()])} {text}" if weekday else text
+
+
+def format_size(size: int, language: str) -> str:
+    """A file's size as every page shows it: "840 kB" (rounded, never 0) below 1000 kB, then "2,4 MB"
+    ("2.4 MB" in English), in units of 1024 bytes."""
+    kilobytes = max(1, (size + 512) // 1024)
+    if kilobytes < 1000:
+        return f"{kilobytes} kB"
+    megabytes = f"{size / (1024 * 1024):.1f}"
+    return f"{megabytes.replace('.', ',') if language == 'nl' else megabytes} MB"

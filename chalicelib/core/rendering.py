@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import BaseLoader, Environment, FileSystemLoader, ModuleLoader, StrictUndefined, select_autoescape
 
 from chalicelib.core import richtext, vocabulary
-from chalicelib.core.i18n import format_date, format_moment, translations
+from chalicelib.core.i18n import format_date, format_moment, format_size, translations
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 COMPILED_TEMPLATES_DIR = TEMPLATES_DIR.parent / "compiled_templates"
@@ -43,6 +43,7 @@ def environment(language: str) -> Environment:
         lang=language,
         format_date=partial(format_date, language=language),
         format_moment=partial(format_moment, language=language),
+        file_size=partial(format_size, language=language),
         markdown=richtext.render,  # organisers' Markdown, sanitised
         sanitised=richtext.sanitised,  # their Markdown as rendered when saved, cleaned again
         paragraphs=richtext.paragraphs,  # organisers' plain text

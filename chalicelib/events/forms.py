@@ -38,11 +38,12 @@ WORKSHOP_ROW = sorted(
     ((name, rule) for name, rule in form_rules(Workshop) if rule.kind != "id"),
     key=lambda field: field[0] not in ("title", "room"),
 )
+ROUND = next(name for name, rule in SLOT_FORM if rule.kind == "rows")  # a message about the round as a whole
+# in the order the form shows them: the slot's fields, the round, its rows
 SLOT_FIELDS = (
-    *(name for name, rule in SLOT_FORM if rule.kind != "rows"),
+    *(name for name, _rule in SLOT_FORM),
     *(workshop_field(n, name) for n in range(1, MAX_WORKSHOPS + 1) for name, _rule in WORKSHOP_ROW),
 )
-_FIRST_ROW = workshop_field(1, "title")  # where a message about the round as a whole goes
 
 
 def clean_event(form: Mapping[str, str], new: bool) -> dict[str, Any]:
@@ -83,27 +84,37 @@ def event_values(event: Event) -> dict[str, str]:
 
 
 def clean_slot(form: Mapping[str, str], event: Event, position: int, order: int) -> Slot:
-    """A programme slot that fits the event's times and overlaps no other slot."""
+    """A programme slot that fits the event's times and overlaps no other slot. Every message the form
+    earns comes at once: each field's own, the times', and the workshop round's."""
     errors: dict[str, FieldError] = {}
     values = clean_fields(Slot, form, errors, skip=("workshops",))
-    start, end = values["start"], values["end"]
-    if "start" not in errors and "end" not in errors:
-        if end and end <= start:
-            errors["end"] = FieldError(_("De eindtijd moet na de begintijd liggen."))
-        elif start < event.start or (end or start) > event.end:
-            errors["start"] = FieldError(
-                _("Dit onderdeel valt buiten de tijden van de bijeenkomst (%(other)s)."),
-                other=f"{event.start}–{event.end}",
-            )
-        else:
-            clash = overlapping(start, end, [s for s in event.programme if s.position != position])
-            if clash:
-                errors["start"] = FieldError(
-                    _("Dit onderdeel overlapt met %(other)s."), other=f"{clash.start}–{clash.end} {clash.title}"
-                )
+    _times(values["start"], values["end"], event, position, errors)
     workshops = _workshops(form, event, position, errors)
     raise_if(errors, SLOT_FIELDS)
     return Slot(position=position, order=order, workshops=workshops, **values)
+
+
+def _times(start: str, end: str, event: Event, position: int, errors: dict[str, FieldError]) -> None:
+    """The slot's start and end, each against the event's times, against each other and, when both
+    are right, against the other slots."""
+    outside = FieldError(
+        _("Dit onderdeel valt buiten de tijden van de bijeenkomst (%(other)s)."), other=f"{event.start}–{event.end}"
+    )
+    start_read, end_read = "start" not in errors, "end" not in errors  # each a time of day as typed
+    if start_read and not event.start <= start <= event.end:
+        errors["start"] = outside
+    if end_read and end:
+        if start_read and end <= start:
+            errors["end"] = FieldError(_("De eindtijd moet na de begintijd liggen."))
+        elif end > event.end:
+            errors["end"] = outside
+    if "start" in errors or "end" in errors:
+        return
+    clash = overlapping(start, end, [s for s in event.programme if s.position != position])
+    if clash:
+        errors["start"] = FieldError(
+            _("Dit onderdeel overlapt met %(other)s."), other=f"{clash.start}–{clash.end} {clash.title}"
+        )
 
 
 def _workshops(
@@ -130,20 +141,31 @@ def _workshops(
                 _("Minstens %(max)d: zoveel deelnemers kozen deze workshop al."), taken
             )
         workshops.append(Workshop(id=workshop_id, **values))
-    if len(workshops) == 1:
-        errors[_FIRST_ROW] = FieldError(_("Een workshopronde heeft ten minste twee workshops."))
-    others = sum(len(s.workshops) for s in event.programme if s.position != position)
-    if others + len(workshops) > MAX_EVENT_WORKSHOPS:
-        errors[_FIRST_ROW] = FieldError(
-            _("Een bijeenkomst heeft ten hoogste %(max)d workshops in al haar rondes samen."), MAX_EVENT_WORKSHOPS
-        )
+    round_error = _round_error(workshops, existing, event, position)
+    if round_error:
+        errors[ROUND] = round_error
+    return tuple(workshops)
+
+
+def _round_error(
+    workshops: list[Workshop], existing: tuple[Workshop, ...], event: Event, position: int
+) -> FieldError | None:
+    """What is wrong with the round as a whole, beside its rows' own messages: a workshop people chose
+    that is gone first (its row must come back), then how many workshops it has."""
     kept_ids = {s.id for s in workshops}
     gone = [s for s in existing if s.id not in kept_ids and event.workshop_taken(position, s.id)]
     if gone:
-        errors[_FIRST_ROW] = FieldError(
+        return FieldError(
             _("‘%(other)s’ kan niet weg: deelnemers kozen deze workshop. Zet de rij terug."), other=gone[0].title
         )
-    return tuple(workshops)
+    if len(workshops) == 1:
+        return FieldError(_("Een workshopronde heeft ten minste twee workshops."))
+    others = sum(len(s.workshops) for s in event.programme if s.position != position)
+    if others + len(workshops) > MAX_EVENT_WORKSHOPS:
+        return FieldError(
+            _("Een bijeenkomst heeft ten hoogste %(max)d workshops in al haar rondes samen."), MAX_EVENT_WORKSHOPS
+        )
+    return None
 
 
 def overlapping(start: str, end: str, others: list[Slot]) -> Slot | None:
@@ -168,8 +190,9 @@ def workshop_rows(values: Mapping[str, str]) -> int:
 
 
 def workshops_open(values: Mapping[str, str], errors: Mapping[str, FieldError]) -> bool:
-    """Whether the slot form shows its workshop rows unfolded: one of them holds something, or a message."""
-    return any(
+    """Whether the slot form shows its workshop rows unfolded: one of them holds something, or a message
+    (the round's own among them)."""
+    return ROUND in errors or any(
         values.get(workshop_field(n, name)) or workshop_field(n, name) in errors
         for n in range(1, MAX_WORKSHOPS + 1)
         for name, _rule in form_rules(Workshop)

@@ -38,6 +38,7 @@ class JobKind(StrEnum):
     REMINDER = "reminder"  # confirmed attendees, a few days before
     EVALUATION = "evaluation"  # the day after: who was checked in (everyone confirmed if nobody was)
     DIGEST = "digest"  # what was published yesterday, to who follows its themes (following/digest.py)
+    ACCOUNT_REQUEST = "account_request"  # the organisers: an account request waits for them (accounts/notices.py)
 
 
 words(
@@ -49,6 +50,7 @@ words(
         JobKind.REMINDER: _("Herinnering"),
         JobKind.EVALUATION: _("Evaluatie"),
         JobKind.DIGEST: _("Nieuw in gevolgde thema's"),
+        JobKind.ACCOUNT_REQUEST: _("Accountaanvraag voor de organisatoren"),
     },
 )
 

@@ -142,6 +142,48 @@ def counters(
     }
 
 
+def switched_counters(
+    table: str, slug: str, leaves: tuple[AttendanceMode, str], joins: tuple[AttendanceMode, str], freed: list[str]
+) -> TransactItem:
+    """The seat counters of a switch between the ways of taking part, in one update of the event (a
+    transaction may touch an item once): one counter of the way it leaves goes down ("confirmed" for
+    a seat nobody waits for, else "waiting"), one of the way it joins goes up: "confirmed" only while
+    that way has a seat left, "waiting" only while it has none, as for a new registration. The
+    workshop seats it held (`freed`) go back."""
+    (source, left), (target, joined) = leaves, joins
+    roles = ("capacity", "confirmed", "waiting")
+    source_names = dict(zip(roles, SEAT_ATTRIBUTES[source], strict=True))
+    target_names = dict(zip(roles, SEAT_ATTRIBUTES[target], strict=True))
+    parts = ["#left = #left - :one", "#joined = #joined + :one"]
+    seat = "#confirmed < #capacity" if joined == "confirmed" else "#confirmed >= #capacity"
+    condition = f"#status = :published AND #left > :zero AND {seat}"
+    workshop_names = {f"#workshop{i}": key for i, key in enumerate(sorted(freed))}
+    for name in workshop_names:
+        parts.append(f"workshops_taken.{name} = workshops_taken.{name} - :one")
+        condition += f" AND workshops_taken.{name} > :zero"
+    update = "SET " + ", ".join(parts)
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": primary_key(event_pk(slug), EVENT_SK),
+            "UpdateExpression": update,
+            "ConditionExpression": condition,
+            **expression_attributes(
+                (update, condition),
+                names={
+                    "#status": "status",
+                    "#left": source_names[left],
+                    "#joined": target_names[joined],
+                    "#capacity": target_names["capacity"],
+                    "#confirmed": target_names["confirmed"],
+                    **workshop_names,
+                },
+                values={":published": EventStatus.PUBLISHED, ":zero": 0, ":one": 1},
+            ),
+        }
+    }
+
+
 def holding(reg: Registration) -> tuple[str, dict[str, str], dict[str, object]]:
     """A condition that the registration holds exactly the workshop seats it was read with (so that a
     change and a cancellation never both free the same seat), with its names and values."""

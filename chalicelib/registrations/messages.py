@@ -34,6 +34,7 @@ SUBJECTS = {
     "promoted": _("Er is een plaats vrij: u bent aangemeld voor %(title)s"),
     "cancelled_by_organiser": _("Uw aanmelding voor %(title)s is geannuleerd"),
     "cancelled": _("Uw aanmelding voor %(title)s is geannuleerd"),
+    "switched": _("U neemt anders deel aan %(title)s"),
 }
 
 

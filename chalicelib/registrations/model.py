@@ -163,9 +163,11 @@ class Registration:
         """What this registration adds to the overview's figures (`sign` -1: what it takes away)."""
         return figures_of(self.standing, self.organisation, self.role, self.created_at, sign, self.counted)
 
-    def new_wait_key(self) -> str:
+    def new_wait_key(self, joined: datetime | None = None) -> str:
+        """Its place at the end of its way's waiting list, as of when it joined: when it registered, or
+        when it switched to this way later (a switch queues behind everyone already waiting)."""
         # UTC microseconds first, so the waiting list Query returns the oldest first (also across DST)
-        moment = self.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+        moment = (joined or self.created_at).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
         return f"{WAIT_PREFIXES[self.attendance]}{moment}#{email_key(self.email)[:12]}"
 
     def to_item(self) -> Item:

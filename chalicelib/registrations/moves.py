@@ -1,5 +1,6 @@
 """Carrying out the moves of registrations/lifecycle.py: an attendee cancelling through their link,
-an organiser cancelling, giving a seat, or checking someone in at the door.
+an organiser cancelling, giving a seat, or checking someone in at the door; and an attendee switching
+between on location and online at a hybrid meeting (its standing stays, its way changes).
 
 What a move does follows from where it leads: one that leaves a seat frees it for the first in line
 (before the meeting begins), one that takes a seat needs a free one, one that keeps the seat only
@@ -18,14 +19,25 @@ from chalicelib.core.dynamo import Item
 from chalicelib.core.errors import AlreadyCancelled, Conflict, NotFound, RegistrationClosed, RegistrationNotFound
 from chalicelib.core.i18n import _
 from chalicelib.core.idempotency import Keyed, key_store
-from chalicelib.events.model import Event
+from chalicelib.events.model import AttendanceMode, Event, EventStatus, RegistrationState
 from chalicelib.events.store import event_store
 from chalicelib.registrations import messages
-from chalicelib.registrations.lifecycle import MOVES, STANDINGS, Actor, Move, Standing, move, offered, seat_steps
+from chalicelib.registrations.lifecycle import (
+    MOVES,
+    STANDINGS,
+    Actor,
+    Move,
+    RegistrationStatus,
+    Standing,
+    move,
+    offered,
+    seat_steps,
+)
 from chalicelib.registrations.model import Registration
-from chalicelib.registrations.seats import SeatsTaken, StaleRegistration, seat_store
+from chalicelib.registrations.seats import EventNotOpen, SeatAvailable, SeatsTaken, StaleRegistration, seat_store
 from chalicelib.registrations.service import ATTEMPTS, by_key, find
 from chalicelib.registrations.store import registration_store
+from chalicelib.registrations.switching import switch_store
 
 # the registration, and its event when reading it was needed anyway (else it is read when a move needs it)
 Load = Callable[[], tuple[Registration, Event | None]]
@@ -66,6 +78,67 @@ def by_organiser(organiser: Account, slug: str, key: str, verb: str) -> Registra
         return by_key(slug, key), None
 
     return _carry_out(chosen, load, organiser)
+
+
+def switchable_to(reg: Registration, event: Event) -> AttendanceMode | None:
+    """The other way of taking part this registration may switch to through its link: at a published
+    hybrid meeting while registering is open (until its deadline: a switch changes the numbers as a
+    registration does), with a seat not yet used at the door or a place in line."""
+    open_now = event.registration_state(clock.now()) in (RegistrationState.OPEN, RegistrationState.FULL)
+    if not (event.is_hybrid and event.status == EventStatus.PUBLISHED and open_now):
+        return None
+    if reg.standing not in (Standing.CONFIRMED, Standing.WAITING):
+        return None
+    return next(mode for mode in event.modes if mode != reg.attendance)
+
+
+_FULL = {
+    AttendanceMode.ONLINE: _("Online is er geen plaats meer vrij. U blijft aangemeld voor deelname op locatie."),
+    AttendanceMode.ON_SITE: _("Op locatie is er geen plaats meer vrij. U blijft aangemeld voor online deelname."),
+}
+
+
+def switch_attendance(token: str, target: str) -> Registration:
+    """The attendee switches between on location and online through their personal link: one
+    transaction (registrations/switching.py) frees what they held and takes a seat of the other way,
+    or, for who waits, a place at the end of its waiting list when it has no seat. Someone with a
+    seat keeps it when the other way is full: a seat is never traded for a place in line. A switch
+    sent again (already made) changes nothing and mails nothing."""
+    seat: bool | None = None  # what to try: a seat while the meeting read says one is free
+    for _attempt in range(ATTEMPTS):
+        reg, event, _position = find(token)
+        if reg.attendance == target and not reg.ended:
+            return reg
+        mode = switchable_to(reg, event)
+        if mode is None or mode != target:
+            raise Conflict(_("Wisselen tussen online en op locatie kan nu niet voor deze aanmelding."))
+        seat = not event.seats(mode).is_full if seat is None else seat
+        try:
+            return _switch(reg, event, mode, seat)
+        except SeatsTaken:
+            seat = False  # a seat holder is then refused; who waits, waits there
+        except SeatAvailable:
+            seat = True
+        except StaleRegistration:
+            continue  # read again: someone else moved it, or the first in line, meanwhile
+    raise Conflict()
+
+
+def _switch(reg: Registration, event: Event, mode: AttendanceMode, seat: bool) -> Registration:
+    had_seat = reg.status == RegistrationStatus.CONFIRMED
+    if had_seat and not seat:
+        raise Conflict(_FULL[mode])
+    promote = registration_store().first_waiting(reg.event_slug, reg.attendance) if had_seat else None
+    try:
+        after = switch_store().switch(reg, mode, seat, promote, clock.now())
+    except EventNotOpen as exc:
+        raise RegistrationClosed() from exc
+    observability.count("AttendanceSwitches")
+    if promote is not None:
+        promote.status = RegistrationStatus.CONFIRMED
+        messages.send(promote, event, "promoted")
+    messages.send(after, event, "switched")
+    return after
 
 
 def offered_in_list(event: Event, reg: Registration) -> list[Move]:

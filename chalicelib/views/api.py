@@ -216,6 +216,34 @@ def openapi() -> Response:
     return json_response(document())
 
 
+@bp.route(API, methods=["GET"])
+def index() -> Response:
+    """What the API holds, for a person or client starting at its root: the OpenAPI document (RFC 8631's
+    `service-desc`) and each of its resources, read from that document so that the two never differ.
+    The root itself is not in the document: as an OpenAPI path it would be /api/v1/, which the
+    API Design Rules forbid (no trailing slash)."""
+    described = document()
+    root = described["servers"][0]["url"]
+    return json_response(
+        {
+            "title": described["info"]["title"],
+            "version": described["info"]["version"],
+            "_links": {
+                "self": {"href": root},
+                "service-desc": {"href": f"{root}/openapi.json", "type": "application/vnd.oai.openapi+json"},
+            },
+            "resources": [
+                {
+                    "href": f"{root}{path}",
+                    "templated": "{" in path,
+                    "methods": {method.upper(): operation["summary"] for method, operation in operations.items()},
+                }
+                for path, operations in described["paths"].items()
+            ],
+        }
+    )
+
+
 # The paths of the API before its version was in them: a permanent redirect to /api/v1 for one release.
 _UNVERSIONED = {
     "/api/events": ["GET"],

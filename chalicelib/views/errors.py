@@ -26,6 +26,7 @@ from chalicelib.core.errors import (
     UnsupportedMediaType,
 )
 from chalicelib.core.rendering import gettext
+from chalicelib.views import missing
 from chalicelib.views.http import (
     current_account,
     encodable_path,
@@ -111,6 +112,8 @@ def _ours(app: Chalice, event: Request, response: Response) -> Response:
     if response.status_code < 500 and not (chalice_error and response.status_code >= 400):
         return response
     status = response.status_code
+    if status == 405 and event.path == missing.CATCH_ALL:  # an unknown path, whatever the method
+        return error_response(event, NotFound())
     if status >= 500:
         log.error("unhandled error on %s", event.path)  # Chalice logged the trace already
     response = error_response(event, _CHALICE_STATUS.get(status, PortalError if status >= 500 else BadRequest)())

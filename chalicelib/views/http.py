@@ -18,7 +18,7 @@ from chalicelib.accounts.model import Account
 from chalicelib.core import config, idempotency
 from chalicelib.core.errors import BadRequest, CsrfFailed, InvalidInput, PortalError
 from chalicelib.core.forms import FieldError
-from chalicelib.core.i18n import _, choose
+from chalicelib.core.i18n import _, choose, negotiate
 from chalicelib.core.jsontypes import JsonObject
 from chalicelib.core.rendering import render
 from chalicelib.core.text import encodable, is_encodable
@@ -90,10 +90,11 @@ def known_account(request: Request) -> Account | None:
 
 
 def language(request: Request) -> str:
-    """The visitor's choice (cookie), else Dutch. The API also reads Accept-Language."""
+    """The visitor's choice with the language switch (a cookie); before they made one, the language
+    their browser asks for (Accept-Language), else Dutch."""
     chosen = cookies(request).get(LANG_COOKIE)
-    if chosen is None and request_path(request).startswith("/api/"):
-        chosen = request.headers.get("accept-language", "")[:2].lower()
+    if chosen is None:
+        return negotiate(encodable(str(request.headers.get("accept-language", ""))))
     return choose(chosen)
 
 

@@ -9,7 +9,7 @@ import logging
 
 from chalice.app import Blueprint, Cron, SNSEvent, SQSEvent
 
-from chalicelib.accounts import newsletter, signin
+from chalicelib.accounts import newsletter, notices, signin
 from chalicelib.core import clock, observability
 from chalicelib.evaluations import messages as evaluation_messages
 from chalicelib.evaluations import service as evaluations
@@ -41,6 +41,7 @@ MAIL_KINDS: dict[JobKind, Kind] = {
     **evaluation_messages.KINDS,
     **newsletter.KINDS,
     **digest.KINDS,
+    **notices.KINDS,
 }
 
 

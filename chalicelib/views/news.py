@@ -28,9 +28,13 @@ def feed() -> Response:
         base_url=config.base_url(),
         render_body=richtext.render,
     )
-    return Response(
-        body, headers={"Content-Type": "application/atom+xml; charset=utf-8", "Cache-Control": "public, max-age=600"}
-    )
+    headers: dict[str, str | list[str]] = {
+        "Content-Type": "application/atom+xml; charset=utf-8",
+        "Cache-Control": "public, max-age=600",
+        # its words follow the visitor's language: a shared cache keeps a copy per language
+        "Vary": "Accept-Language, Cookie",
+    }
+    return Response(body, headers=headers)
 
 
 @bp.route("/nieuws/{slug}", methods=["GET"])

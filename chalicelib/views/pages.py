@@ -156,6 +156,8 @@ def _manage_page(
         evaluation_open=evaluations.can_answer(reg, event),
         certificate=certificates.attended(reg),
         online_link=online_link(event, reg.status == RegistrationStatus.CONFIRMED, reg.attendance),
+        switch_to=moves.switchable_to(reg, event),
+        switched=_query("deelname") == "1",
     )
 
 
@@ -168,6 +170,14 @@ def _workshops_refused(token: str, values: dict[str, str], errors: dict[str, Fie
 def choose_workshops(form: dict[str, str], token: str) -> Response:
     registration.choose_workshops(token, form)
     return redirect(f"/r/{token}?workshops=1#workshops")
+
+
+@bp.route("/r/{token}/deelname", methods=["POST"], content_types=FORM)
+@form_post(bp)
+def switch_attendance(form: dict[str, str], token: str) -> Response:
+    """On location or online, at a hybrid meeting: the switch, then the page again with what it did."""
+    moves.switch_attendance(token, form.get("attendance", ""))
+    return redirect(f"/r/{token}?deelname=1#deelname")
 
 
 @bp.route("/agenda/{feed}", methods=["GET"])

@@ -41,12 +41,16 @@ MATRIX = {
     visit("GET", "/r/{token}/certificaat"): (404, 404, 404),
     visit("POST", "/r/{token}/evaluatie"): (404, 404, 404),
     visit("POST", "/r/{token}/workshops"): (404, 404, 404),
+    visit("POST", "/r/{token}/deelname"): (404, 404, 404),
     visit("GET", "/privacy"): (200, 200, 200),
     visit("GET", "/.well-known/security.txt"): (200, 200, 200),
     visit("GET", "/toegankelijkheid"): (200, 200, 200),
     visit("GET", "/taal/{code}", code="en"): (303, 303, 303),
     visit("GET", "/static/{name}", name="portal.css"): (200, 200, 200),
     visit("GET", "/outbox"): (404, 404, 404),  # local stage with moto server only
+    # every address no other route answers (one segment here: the fuzzer fills a route's segments)
+    visit("GET", "/{proxy+}", **{"proxy+": "bestaat-niet"}): (404, 404, 404),
+    visit("HEAD", "/{proxy+}", **{"proxy+": "bestaat-niet"}): (404, 404, 404),
     visit("GET", "/inloggen"): (200, 200, 200),
     visit("POST", "/inloggen"): (422, 422, 422),
     visit("GET", "/inloggen/{token}"): (200, 200, 200),  # a button; using it checks
@@ -151,6 +155,7 @@ MATRIX = {
     visit("GET", "/api/v1/registrations/{token}"): (404, 404, 404),
     visit("DELETE", "/api/v1/registrations/{token}"): (404, 404, 404),
     visit("GET", "/api/v1/openapi.json"): (200, 200, 200),
+    visit("GET", "/api/v1"): (200, 200, 200),
     # the paths before v1: a permanent redirect for one release
     visit("GET", "/api/events"): (308, 308, 308),
     visit("GET", "/api/kennisbank"): (308, 308, 308),

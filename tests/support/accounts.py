@@ -22,6 +22,7 @@ def make_account(email: str, access: str = "member", status: str = "approved", *
         status=AccountStatus(status),
         access=Access(access),
         newsletter=fields.get("newsletter") == "yes",
+        language=fields.get("language", "nl"),
     )
     account_store().create(account, 0)
     return account

@@ -38,6 +38,8 @@ def test_access_matrix(people, role):
     for (method, route, path), expected in sorted(MATRIX.items(), key=lambda row: row[0][1] == "/uitloggen"):
         if method == "GET":
             response = person.get(path)
+        elif method == "HEAD":
+            response = person.client.http.request(method, path, headers={"cookie": person.cookie})
         elif route.startswith("/api/"):
             body = json.dumps({}) if method == "POST" else None
             response = person.client.http.request(
@@ -62,7 +64,7 @@ def test_every_form_refuses_a_post_without_its_csrf_token(people):
         for method, route, path in MATRIX
         if method == "POST" and "application/x-www-form-urlencoded" in app.routes[route]["POST"].content_types
     ]
-    assert len(forms) == 49  # the matrix lists every route, so every form is here
+    assert len(forms) == 50  # the matrix lists every route, so every form is here
     organiser = people["organiser"]
     for route, path in forms:
         response = organiser.post(path, {"email": "x@politie.nl", "name": "x"}, with_token=False)

@@ -335,7 +335,7 @@ def test_without_javascript_the_form_posts_to_s3_and_s3_returns_the_speaker(
     slides = tmp_path / "slides.pdf"
     slides.write_bytes(pdf("Geen script hier"))
     link = invite_speaker(portal, 5, "Elsje van Dijk", "NCTV", "elsje.van.dijk@nctv.nl")
-    page = browser.new_context(base_url=portal.url, java_script_enabled=False).new_page()
+    page = browser.new_context(base_url=portal.url, locale="nl-NL", java_script_enabled=False).new_page()
     page.goto(link)
     page.get_by_label("Bestand", exact=True).set_input_files(str(slides))
     page.get_by_role("button", name="Versturen").click()  # a plain POST to S3, which redirects back
