@@ -44,6 +44,8 @@ ORGANISER = "soak.organisator@zwijndrecht.nl"
 SPEAKER = "soak.spreker@movisie.nl"
 CHECK_SECONDS = int(os.environ.get("SOAK_CHECK_SECONDS", "30"))
 CHECK_ATTEMPTS = 3
+# seconds between worker kills, drawn between the two (SOAK_KILL_EVERY="15,35")
+KILL_EVERY = tuple(float(n) for n in os.environ.get("SOAK_KILL_EVERY", "15,35").split(","))
 UPLOAD_WINDOW_SECONDS = 120  # an upload must be checked within this, with or without its speaker
 VISITORS = 6
 # a one-page PDF that pypdf reads (tests/support/documents.pdf("Soakdia"), written out)
@@ -307,7 +309,7 @@ class Soak:
                     self._count("messages")
 
     def _kill_worker_now_and_then(self) -> None:
-        while not self.stopping.wait(random.uniform(15, 35)):  # noqa: S311
+        while not self.stopping.wait(random.uniform(*KILL_EVERY)):  # noqa: S311
             self.stack.kill_worker()
             with self.figures.lock:
                 self.figures.kills += 1

@@ -15,7 +15,7 @@ from devtools.invariants import address_key, counter_findings, mail_findings
 from tests.support.aws import ROOT
 
 SUMMARY = re.compile(
-    r"^soak: \d+ requests, (\d+) mails, \d+ worker kills, (\d+) unknown outcomes, lost (\d+), doubled (\d+), "
+    r"^soak: \d+ requests, (\d+) mails, (\d+) worker kills, (\d+) unknown outcomes, lost (\d+), doubled (\d+), "
     r"counter mismatches (\d+), unexpected 5xx (\d+)$"
 )
 A, B = address_key("a@gemeente.nl"), address_key("b@gemeente.nl")
@@ -50,7 +50,7 @@ def test_negative_control_a_counter_off_by_one_is_a_mismatch():
 @pytest.mark.live
 def test_a_short_soak_holds_every_invariant():
     """About 45 s: its own stack, 20 s of visitors, worker kills and injected AWS faults, then the drain."""
-    env = {**os.environ, "SOAK_SECONDS": "20", "SOAK_CHECK_SECONDS": "10"}
+    env = {**os.environ, "SOAK_SECONDS": "20", "SOAK_CHECK_SECONDS": "10", "SOAK_KILL_EVERY": "4,8"}
     done = subprocess.run(
         [sys.executable, "-m", "devtools.soak"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240
     )
@@ -58,7 +58,8 @@ def test_a_short_soak_holds_every_invariant():
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     summary = SUMMARY.match(last)
     assert summary, last
-    mails, unknown, lost, doubled, mismatches, unexpected = map(int, summary.groups())
+    mails, kills, unknown, lost, doubled, mismatches, unexpected = map(int, summary.groups())
     assert mails > 0
+    assert kills > 0
     assert (lost, mismatches, unexpected) == (0, 0, 0)
     assert doubled <= unknown
