@@ -394,12 +394,21 @@ def index_size_rows() -> list[tuple[str, str, str]]:
     search.search(None, Filters(q=vocabulary[0]), set())
     cold = time.perf_counter() - start
     warm = median_seconds(lambda: search.search(None, Filters(q=vocabulary[1]), set()), 20)
+    # parts of words: four letters that begin hundreds of the vocabulary's words, and a word's end
+    beginning, end = vocabulary[2][:4], vocabulary[3][-6:]
+    begins = median_seconds(lambda: search.search(None, Filters(q=beginning), set()), 20)
+    ends = median_seconds(lambda: search.search(None, Filters(q=end), set()), 20)
     return [
         (
             "search index, 5,000 materials x 8 KB text: size / cold first search / warm",
             f"{megabytes:.1f} MB / {cold * 1000:.0f} ms / {warm * 1000:.1f} ms",
             "",
-        )
+        ),
+        (
+            "search index, 5,000 materials: a word's beginning / end (warm)",
+            f"{beginning}: {begins * 1000:.1f} ms / {end}: {ends * 1000:.1f} ms",
+            "",
+        ),
     ]
 
 

@@ -13,9 +13,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+from devtools import stage
+
 ROOT = Path(__file__).resolve().parent.parent
-MOTO_PORT = int(os.environ.get("MOTO_PORT", "5001"))
-PORTAL_PORT = int(os.environ.get("PORTAL_PORT", "8000"))
+BIN = Path(sys.executable).parent
+MOTO_PORT = stage.moto_port()
+PORTAL_PORT = stage.portal_port()
 
 
 def local_env(moto_url: str, portal_port: int) -> dict[str, str]:

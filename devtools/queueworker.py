@@ -163,19 +163,30 @@ def main() -> None:
     poll_forever(sqs, queues)
 
 
+# The pause after a round of polls that found nothing: it doubles from the first to the longest and
+# starts again after a round that found work. An idle `make run` then costs moto server and this
+# process a few requests every LONGEST_PAUSE seconds, and a message that comes after a quiet spell
+# waits at most that long; one that comes while work goes on waits for no pause at all.
+FIRST_PAUSE, LONGEST_PAUSE = 0.1, 2.0
+
+
 def poll_forever(sqs: SQSClient, queues: list[tuple[str, Handler]]) -> None:
-    """Poll the queues in turn, handing each message to its handler, until interrupted."""
+    """Poll every queue once a round, handing each message to its handler, until interrupted."""
+    pause = FIRST_PAUSE
     while True:
         try:
             # short polls with a pause: moto server answers one request at a time, and a long poll
             # would hold the portal's own requests behind it
-            if not sum(poll_once(sqs, url, handler) for url, handler in queues):
-                time.sleep(0.5)
+            if sum(poll_once(sqs, url, handler) for url, handler in queues):
+                pause = FIRST_PAUSE
+                continue
+            time.sleep(pause)
+            pause = min(pause * 2, LONGEST_PAUSE)
         except KeyboardInterrupt:
             return
         except Exception as error:
             log.warning("polling failed: %s", type(error).__name__)
-            time.sleep(1)
+            time.sleep(LONGEST_PAUSE)
 
 
 if __name__ == "__main__":

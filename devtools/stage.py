@@ -9,6 +9,16 @@ from pathlib import Path
 CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
 
 
+def moto_port() -> int:
+    """The local moto server's port: MOTO_PORT, or 5001."""
+    return int(os.environ.get("MOTO_PORT", "5001"))
+
+
+def portal_port() -> int:
+    """The local portal's port (`chalice local`), which links in local mail point to: PORTAL_PORT, or 8000."""
+    return int(os.environ.get("PORTAL_PORT", "8000"))
+
+
 def use_stage(stage: str) -> None:
     """Put the stage's variables into os.environ, as the Lambda gets them; set ones win."""
     config = json.loads(CONFIG.read_text())
@@ -16,12 +26,13 @@ def use_stage(stage: str) -> None:
         raise ValueError(f"unknown stage {stage!r}; see .chalice/config.json")
     settings = {**config.get("environment_variables", {}), **config["stages"][stage].get("environment_variables", {})}
     if stage == "local":
-        # the moto server that `make run` starts, with moto's fake credentials
+        # the moto server and the portal that `make run` starts, with moto's fake credentials
         settings.update(
-            AWS_ENDPOINT_URL=f"http://127.0.0.1:{os.environ.get('MOTO_PORT', '5001')}",
+            AWS_ENDPOINT_URL=f"http://127.0.0.1:{moto_port()}",
             AWS_ACCESS_KEY_ID="local",
             AWS_SECRET_ACCESS_KEY="local",
             AWS_DEFAULT_REGION="eu-west-1",
+            BASE_URL=f"http://127.0.0.1:{portal_port()}",
         )
     for name, value in settings.items():
         os.environ.setdefault(name, value)

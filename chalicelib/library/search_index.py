@@ -4,9 +4,13 @@ worker and read by the web functions from a copy in /tmp.
 Words are matched without case or accents (FTS5's unicode61 tokenizer) and with Dutch stemming:
 the index keeps, for every word it holds, its stem (snowball's Dutch stemmer), and a search word
 becomes "any indexed word with the same stem", so "radicaliseringen" finds "radicalisering" and
-the snippet still shows the document's own words. Results are ranked by bm25 (title weighs most,
-then themes and people, then description, then the file's text) and filtered by what the visitor
-may open inside the same query, before counting and paging. The words a search word expands to, and
+the snippet still shows the document's own words. Dutch writes compounds as one word, so a search
+word of PART_LETTERS or more also finds the words it is part of: those that begin with it
+("knotwil" finds "knotwilgen") and those whose stem ends with its stem ("wilgen" finds
+"knotwilgen"). Results are ranked by bm25 (title weighs most, then themes and people, then
+description, then the file's text), documents holding every search word itself before those
+holding one only as part of a longer word, and filtered by what the visitor may open inside the
+same query, before counting and paging. The words a search word expands to, and
 the words a suggestion is taken from, are those of documents the visitor may open too: a word that
 only hidden documents hold is answered exactly as a word that no document holds.
 """
@@ -38,7 +42,11 @@ _SCHEMA = (
     # `found` is the FTS row of the material: rowids of an FTS5 table are its own
     """CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(
         title, themes, people, description, body, tokenize = 'unicode61 remove_diacritics 2')""",
+    # every indexed word under two keys: its stem, and its stem backwards behind _BACKWARDS, so that
+    # "whose stem ends with" is a range of the same key as "whose stem is"
     "CREATE TABLE IF NOT EXISTS stems (stem TEXT NOT NULL, term TEXT NOT NULL, PRIMARY KEY (stem, term)) WITHOUT ROWID",
+    # "which words begin with" (and a suggestion's words near a missing one) is a range of the words
+    "CREATE INDEX IF NOT EXISTS stems_terms ON stems (term)",
     # a search joins each matching FTS row to its material; a list without words goes newest first
     "CREATE UNIQUE INDEX IF NOT EXISTS materials_found ON materials (found)",
     "CREATE INDEX IF NOT EXISTS materials_newest ON materials (date DESC, id)",
@@ -47,6 +55,12 @@ _SCHEMA = (
 _WEIGHTS = "10.0, 5.0, 5.0, 3.0, 1.0"
 _MARK, _END = "\x02", "\x03"  # snippet markers, replaced by <mark> after escaping the text
 QUERY_WORDS = 10  # more words in a search than this are ignored
+# a search word (less its ending) shorter than this finds whole words only: "de" or "wet" begins too many
+PART_LETTERS = 4
+PARTS = 50  # indexed words one search word stands for at most: its own forms first, then the shortest
+_BACKWARDS = "~"  # marks a stem written backwards in `stems`: no word holds it
+# above any letter that follows a word's beginning: "w" <= word < "w" + _AFTER are the words that begin with "w"
+_AFTER = "\uffff"
 
 
 def readable(text: str) -> str:
@@ -71,6 +85,11 @@ def _stemmer() -> Any:
 
 def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
+
+
+def _ending(stem: str) -> str:
+    """The key under which a word is found by the ends of its stem: its stem backwards, marked."""
+    return _BACKWARDS + stem[::-1]
 
 
 def create(connection: sqlite3.Connection) -> None:
@@ -105,8 +124,9 @@ def put(connection: sqlite3.Connection, material: Material, people: str, body: s
         ),
     )
     search_facets.count_in(connection, material.id)
+    stems = {w: stem(w) for w in words(" ".join(columns))}
     connection.executemany(
-        "INSERT OR IGNORE INTO stems VALUES (?, ?)", {(stem(w), w) for w in words(" ".join(columns))}
+        "INSERT OR IGNORE INTO stems VALUES (?, ?)", [(key, w) for w, s in stems.items() for key in (s, _ending(s))]
     )
 
 
@@ -196,25 +216,57 @@ def _filters(query: Filters) -> tuple[str, dict[str, object]]:
 _VOCABULARY = "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocabulary USING fts5vocab(main, words, instance)"
 
 
-def _match(connection: sqlite3.Connection, text: str, visible: str, values: dict[str, Any]) -> tuple[str, str]:
-    """The FTS5 expression for a search: each word becomes any word with its stem that a document
-    this visitor may open holds, quoted, so no FTS5 syntax from the visitor reaches SQLite. ("", word)
-    when a word matches nothing the visitor may open: a word only hidden documents hold (or held)
-    is missing just as a word no document holds, and takes the same path."""
-    groups = []
+@dataclass(frozen=True)
+class _Expression:
+    """A search as FTS5 expressions over the words of documents the visitor may open."""
+
+    match: str  # every search word, in its own forms or as part of a longer word
+    same: str  # every search word in its own forms only; "" when a search word has none
+    missing: str  # a search word that no such document holds in any way; then both are ""
+
+
+def _match(connection: sqlite3.Connection, text: str, visible: str, values: dict[str, Any]) -> _Expression:
+    """The FTS5 expressions for a search: each word becomes the words it stands for (`_terms`),
+    quoted, so no FTS5 syntax from the visitor reaches SQLite. A word that matches nothing the
+    visitor may open is missing: a word only hidden documents hold (or held) is missing just as a
+    word no document holds, and takes the same path."""
+    matches, sames = [], []
     for word in words(text)[:QUERY_WORDS]:
-        terms = [
-            t
-            for (t,) in connection.execute(
-                "SELECT s.term FROM stems s WHERE s.stem = :stem AND EXISTS (SELECT 1 FROM temp.vocabulary v"  # noqa: S608
-                f" JOIN materials m ON m.found = v.doc WHERE v.term = s.term AND {visible}) ORDER BY s.term",
-                {**values, "stem": stem(word)},
-            )
-        ]
-        if not terms:
-            return "", word
-        groups.append("(" + " OR ".join(f'"{t}"' for t in terms) + ")")
-    return " AND ".join(groups), ""
+        same, parts = _terms(connection, word, visible, values)
+        if not same and not parts:
+            return _Expression("", "", word)
+        matches.append(_any(same + parts))
+        sames.append(_any(same) if same else "")
+    return _Expression(" AND ".join(matches), " AND ".join(sames) if all(sames) else "", "")
+
+
+def _any(terms: list[str]) -> str:
+    return "(" + " OR ".join(f'"{t}"' for t in terms) + ")"
+
+
+def _terms(
+    connection: sqlite3.Connection, word: str, visible: str, values: dict[str, Any]
+) -> tuple[list[str], list[str]]:
+    """The indexed words a search word stands for that a document this visitor may open holds, as
+    (its own forms: the same stem; the words it is part of). A word is part of the words that begin
+    with it, or with its stem where the stemmer only took an ending off ("wijken": "wijkagent"),
+    and of the words whose stem ends with its stem ("wilgen", stem "wilg": "knotwilgen", stem
+    "knotwilg"); only when that beginning or stem has PART_LETTERS or more. At most PARTS, its
+    own forms first, then the shortest (the nearest to what was typed)."""
+    own = stem(word)
+    beginning = own if word.startswith(own) else word  # the stemmer may also take "ge" off the front
+    keys = ["SELECT term, 1 AS same FROM stems WHERE stem = :stem"]
+    if len(beginning) >= PART_LETTERS:
+        keys.append("SELECT term, 0 FROM stems WHERE term >= :beginning AND term < :beginning || :after")
+    if len(own) >= PART_LETTERS:
+        keys.append("SELECT term, 0 FROM stems WHERE stem >= :ending AND stem < :ending || :after")
+    rows = connection.execute(
+        f"SELECT k.term, max(k.same) FROM ({' UNION ALL '.join(keys)}) k WHERE EXISTS (SELECT 1"  # noqa: S608
+        f" FROM temp.vocabulary v JOIN materials m ON m.found = v.doc WHERE v.term = k.term AND {visible})"
+        " GROUP BY k.term ORDER BY max(k.same) DESC, length(k.term), k.term LIMIT :most",
+        {**values, "stem": own, "beginning": beginning, "ending": _ending(own), "after": _AFTER, "most": PARTS},
+    ).fetchall()
+    return [t for t, same in rows if same], [t for t, same in rows if not same]
 
 
 def _suggest(
@@ -227,15 +279,23 @@ def _suggest(
     # difflib's ratio of 0.7 needs the lengths of the two words within 0.7/1.3 and 1.3/0.7 of each other
     shortest, longest = math.ceil(len(missing) * 0.7 / 1.3), math.floor(len(missing) * 1.3 / 0.7)
     rows = connection.execute(
-        "SELECT s.term FROM stems s WHERE s.term >= :first AND s.term < :after"  # noqa: S608
-        " AND length(s.term) BETWEEN :shortest AND :longest AND EXISTS (SELECT 1 FROM temp.vocabulary v"
+        "SELECT s.term FROM stems s WHERE s.term >= :first AND s.term < :first || :after"  # noqa: S608
+        " AND substr(s.stem, 1, 1) != :backwards AND length(s.term) BETWEEN :shortest AND :longest"
+        " AND EXISTS (SELECT 1 FROM temp.vocabulary v"
         f" JOIN materials m ON m.found = v.doc WHERE v.term = s.term AND {visible})",
-        {**values, "first": missing[0], "after": missing[0] + "\uffff", "shortest": shortest, "longest": longest},
+        {
+            **values,
+            "first": missing[0],
+            "after": _AFTER,
+            "backwards": _BACKWARDS,  # each word once: under its stem, not also backwards
+            "shortest": shortest,
+            "longest": longest,
+        },
     )
     for candidate in difflib.get_close_matches(missing, [t for (t,) in rows], n=5, cutoff=0.7):
         suggestion = " ".join(candidate if w == missing else w for w in words(text)[:QUERY_WORDS])
-        match, still_missing = _match(connection, suggestion, visible, values)
-        if not still_missing and _count(connection, f"{visible}{filtered}", {**values, "match": match}):
+        expression = _match(connection, suggestion, visible, values)
+        if not expression.missing and _count(connection, f"{visible}{filtered}", {**values, "match": expression.match}):
             return suggestion
     return ""
 
@@ -261,16 +321,22 @@ def find(connection: sqlite3.Connection, visitor: Visitor, query: Filters, limit
             values,
         )
         return Results(_hits(rows), total, events, years, "")
-    match, missing = _match(connection, query.q, visible, values)
-    if missing:
-        return Results([], 0, events, years, _suggest(connection, query.q, missing, visible, filtered, values))
-    values["match"] = match
+    expression = _match(connection, query.q, visible, values)
+    if expression.missing:
+        suggestion = _suggest(connection, query.q, expression.missing, visible, filtered, values)
+        return Results([], 0, events, years, suggestion)
+    values.update(match=expression.match, same=expression.same)
     where = f"words MATCH :match AND {visible}{filtered}"
     joined = "FROM words JOIN materials m ON m.found = words.rowid"
+    order = f"bm25(words, {_WEIGHTS})"
+    if expression.same and expression.same != expression.match:
+        # a document holding every search word itself comes before one holding some only as part of
+        # a longer word, whatever bm25 makes of that longer word's rarity or place
+        order = f"words.rowid IN (SELECT rowid FROM words WHERE words MATCH :same) DESC, {order}"  # noqa: S608
     total = _count(connection, f"{visible}{filtered}", values)
     rows = connection.execute(
         f"SELECT m.item, snippet(words, -1, '{_MARK}', '{_END}', ' … ', 16) {joined} WHERE {where}"
-        f" ORDER BY bm25(words, {_WEIGHTS}) LIMIT :limit OFFSET :offset",
+        f" ORDER BY {order} LIMIT :limit OFFSET :offset",
         values,
     )
     return Results(_hits(rows), total, events, years, "")

@@ -1,5 +1,5 @@
 """Full-text search in the knowledge library: words inside the files, Dutch stemming, accents,
-snippets, access before counting, removal, suggestions and hostile queries.
+parts of compounds, snippets, access before counting, removal, suggestions and hostile queries.
 
 Materials are stored through the library's store, which queues the index update; the index
 worker runs through the handler Lambda calls (`deliver_index`), on moto's FIFO queue and S3.
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from chalicelib.core import clock
-from chalicelib.library import materials
+from chalicelib.library import materials, search_index
 from chalicelib.library import service as library
 from chalicelib.library.files import put as put_file
 from chalicelib.library.model import FileType, Material, MaterialAccess
@@ -196,12 +197,53 @@ def test_a_suggestion_never_reveals_words_of_material_the_visitor_may_not_open(v
     add("Openbaar", pdf("polarisatie"))
     deliver_index()
 
-    for typo in ("desinformatiecampagn", "informantenbeschermin"):
+    for typo in ("desinformatiecampagn", "desinformatiecampange", "informantenbeschermin"):
         page = visitor.get(f"/kennisbank?q={typo}").body.decode()
         assert "Bedoelde u" not in page, typo
+        assert titles(page) == [], typo
         assert client.http.get(f"/api/v1/kennisbank?q={typo}").json_body["suggestion"] is None
     # the same kind of typo in a word the visitor may open is suggested (negative control)
     assert client.http.get("/api/v1/kennisbank?q=polarsatie").json_body["suggestion"] == "polarisatie"
     make_account("lid@rotterdam.nl")
     member = sign_in(FormSession(client), "lid@rotterdam.nl")
-    assert "Bedoelde u" in member.get("/kennisbank?q=desinformatiecampagn").body.decode()
+    assert "Bedoelde u" in member.get("/kennisbank?q=desinformatiecampange").body.decode()
+    # and a word left unfinished is the beginning of one the member may open: found at once
+    assert titles(member.get("/kennisbank?q=desinformatiecampagn").body.decode()) == ["Ledenstuk"]
+
+
+def test_a_part_of_a_compound_finds_it_from_the_front_or_the_back(visitor):
+    add("Langs de dijk", pdf("Het onderhoud van knotwilgen"))
+    add("Populieren", pdf("Bomen aan de rand van de wijk"))
+    deliver_index()
+
+    for part in ("knotwil", "knot", "wilgen", "wilg"):  # its beginning, and its end (the stem's end)
+        page = visitor.get(f"/kennisbank?q={part}").body.decode()
+        assert titles(page) == ["Langs de dijk"], part
+        assert "<mark>knotwilgen</mark>" in page, part
+    # a part that no document holds finds nothing, and neither does a fragment under four letters,
+    # even one that begins every word of a document
+    for fragment in ("eiken", "knotwilgenhout", "kno", "kn", "k", "bo", "po"):
+        page = visitor.get(f"/kennisbank?q={fragment}").body.decode()
+        assert titles(page) == [], fragment
+        assert "Geen materiaal gevonden." in page, fragment
+    assert titles(visitor.get("/kennisbank?q=bomen").body.decode()) == ["Populieren"]  # the control: a word itself
+
+
+def test_a_document_holding_the_word_itself_comes_before_one_holding_it_in_a_longer_word(visitor, monkeypatch):
+    add("Knotwilgen, knotwilgen en nog eens knotwilgen", pdf("Knotwilgen"))  # the title weighs most
+    add("Verslag", pdf("Langs het pad staan wilgen"))
+    for n in range(4):  # unrelated documents, so that bm25 counts neither word as common
+        add(f"Los stuk {n}", pdf("Iets anders"))
+    deliver_index()
+
+    assert titles(visitor.get("/kennisbank?q=wilgen").body.decode()) == [
+        "Verslag",
+        "Knotwilgen, knotwilgen en nog eens knotwilgen",
+    ]
+    # the negative control: on bm25 alone the longer word in the title would come first
+    match = search_index._match
+    monkeypatch.setattr(search_index, "_match", lambda *args: replace(match(*args), same=""))
+    assert titles(visitor.get("/kennisbank?q=wilgen").body.decode()) == [
+        "Knotwilgen, knotwilgen en nog eens knotwilgen",
+        "Verslag",
+    ]

@@ -72,6 +72,12 @@ QUERIES = (
     "geheimhoudingsplicht polarisatie",
     "polarisatie polarisator",
     "campagne infiltranten",
+    # parts of words: of a hidden word only, its beginning and its end, and a beginning that both a
+    # visible and a hidden word share ("polaris": "polarisatie", "polarisator")
+    "geheimhouding",
+    "plicht",
+    "polaris",
+    "polaris campagne",
     # an unknown word, a visible word, and no words at all (the controls)
     "zwijgplichtregeling",
     "polarisatie",
@@ -85,6 +91,10 @@ def test_the_probe_words_are_what_the_tests_say_they_are() -> None:
     assert stem("campagnes") == stem("campagne")
     assert stem("infiltranten") == stem("infiltrant")
     assert stem("polarisator") != stem("polarisatie")
+    assert "geheimhoudingsplicht".startswith("geheimhouding")
+    assert stem("geheimhoudingsplicht").endswith(stem("plicht"))
+    assert "polarisatie".startswith("polaris")
+    assert "polarisator".startswith("polaris")
     assert not set(HIDDEN_WORDS) & set(search_index.words(VISIBLE_TEXT))
 
 
