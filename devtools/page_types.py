@@ -36,6 +36,7 @@ WORKSPACE = {
     "event-new": "/beheer/bijeenkomsten/nieuw",
     "event-edit": f"/beheer/bijeenkomsten/{DEMO}",
     "event-cancel": f"/beheer/bijeenkomsten/{DEMO}/status/annuleren",
+    "event-change-notice": f"/beheer/bijeenkomsten/{DEMO}/wijziging-mailen?over=time,place,link",
     "programme": f"/beheer/bijeenkomsten/{DEMO}/programma",
     "questions": f"/beheer/bijeenkomsten/{DEMO}/vragen",
     "question": f"/beheer/bijeenkomsten/{DEMO}/vragen/2",

@@ -205,6 +205,9 @@ class Event:
     # only by registrations' transactions, like the counters above
     workshop_seats: dict[str, int] = field(default_factory=dict)
     workshops_taken: dict[str, int] = field(default_factory=dict)
+    # each workshop as mails name it, by workshop_key: [title, start, end, room], written with every
+    # edit like the capacities, so that a confirmation names the one chosen from this item alone
+    workshop_names: dict[str, list[str]] = field(default_factory=dict)
     programme: list[Slot] = field(default_factory=list, metadata=kept_out | shown(Api.DETAIL))
     # the other items of its partition that the event's one Query brings along, as stored: its
     # materials, which the library reads (library/model.py `materials_of`)

@@ -142,6 +142,24 @@ words(
 )
 
 
+class QuestionAudience(StrEnum):
+    """Whom a question of the registration form asks: its values are AttendanceMode's, and everyone."""
+
+    EVERYONE = "everyone"
+    ON_SITE = "location"  # the drinks, the lunch, parking: nothing to an online attendee
+    ONLINE = "online"
+
+
+words(
+    QuestionAudience,
+    {
+        QuestionAudience.EVERYONE: _("Iedereen"),
+        QuestionAudience.ON_SITE: _("Alleen voor wie op locatie deelneemt"),
+        QuestionAudience.ONLINE: _("Alleen voor wie online deelneemt"),
+    },
+)
+
+
 @dataclass(frozen=True)
 class Question:
     """A question of a meeting's registration form. Its id names its answers for good."""
@@ -173,6 +191,24 @@ class Question:
         description="For choice and choices",
         default=(),
     )
+    audience: QuestionAudience = editable(
+        _("Voor wie is de vraag?"),
+        "choice",
+        invalid=_("Kies voor wie de vraag is."),
+        hint=_("Bij een bijeenkomst op locatie en online: wie anders deelneemt, krijgt de vraag niet."),
+        api=Api.SUMMARY,
+        description="Whom the form asks it: everyone, or one way of taking part (location, online)",
+        default=QuestionAudience.EVERYONE,
+    )
+
+    def asks(self, attendance: str) -> bool:
+        """Whether the form asks it of someone who takes part this way (on location or online). The
+        form shows it, requires it and keeps its answer only then."""
+        return self.audience in (QuestionAudience.EVERYONE, attendance)
+
+    def asked_in(self, modes: tuple[str, ...]) -> bool:
+        """Whether a meeting offering these ways of taking part asks it of anyone."""
+        return any(self.asks(mode) for mode in modes)
 
     @property
     def field(self) -> str:

@@ -21,7 +21,7 @@ from chalicelib.core.forms import FieldError, raise_if
 from chalicelib.core.i18n import _
 from chalicelib.events import workspace
 from chalicelib.events.model import MAX_QUESTIONS, Event
-from chalicelib.events.parts import ANSWERED, Question, QuestionKind
+from chalicelib.events.parts import ANSWERED, Question, QuestionAudience, QuestionKind
 from chalicelib.events.store import event_store
 
 _ID = re.compile(r"^[0-9]{1,4}$")
@@ -46,6 +46,7 @@ def answered(slug: str) -> dict[int, int]:
 def clean_question(form: Mapping[str, str], existing: Question | None, was_answered: bool, new_id: int) -> Question:
     """A question from the workspace form; InvalidInput with a message per field."""
     errors: dict[str, FieldError] = {}
+    form = {**form, "audience": form.get("audience") or QuestionAudience.EVERYONE}  # made before it could be chosen
     values = clean_fields(Question, form, errors, skip=("options",))  # options only for the kinds that choose
     if existing is not None and was_answered and values["kind"] != existing.kind:
         errors["kind"] = FieldError(_("Deze vraag is al beantwoord: het soort vraag kan niet meer veranderen."))

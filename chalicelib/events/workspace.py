@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
+from enum import StrEnum
 
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import AuditChange
@@ -18,12 +19,14 @@ from chalicelib.core.errors import Conflict, InvalidInput, NotFound
 from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
 from chalicelib.core.paging import Page
+from chalicelib.core.vocabulary import words
 from chalicelib.events.forms import clean_event, clean_slot
 from chalicelib.events.listings import event_listings
 from chalicelib.events.model import SEAT_COUNTERS, Event, EventStatus
 from chalicelib.events.store import MAX_SLOTS, CapacityBelowConfirmed, SlugTaken, StaleEvent, event_store
 from chalicelib.mail import jobs
 from chalicelib.mail.model import JobKind, MailJob
+from chalicelib.mail.store import JobExists
 
 # action in the URL -> (statuses it may start from, status it leads to)
 TRANSITIONS = {
@@ -31,6 +34,26 @@ TRANSITIONS = {
     "depubliceren": ((EventStatus.PUBLISHED,), EventStatus.DRAFT),
     "annuleren": ((EventStatus.DRAFT, EventStatus.PUBLISHED), EventStatus.CANCELLED),
 }
+
+
+class MeetingChange(StrEnum):
+    """A change to a meeting that its attendees may need to hear of (registrations/messages.py says whom
+    each concerns)."""
+
+    TIME = "time"
+    PLACE = "place"
+    LINK = "link"
+
+
+words(MeetingChange)  # the change notice's template tells them apart
+
+# the event's fields behind each: a saved edit that changes one of them offers to mail the attendees
+CHANGE_FIELDS = {
+    MeetingChange.TIME: ("date", "start", "end"),
+    MeetingChange.PLACE: ("venue", "room", "address"),
+    MeetingChange.LINK: ("online_link",),
+}
+
 STALE = _("Iemand anders heeft deze bijeenkomst intussen gewijzigd. Open haar opnieuw en probeer het nog eens.")
 
 
@@ -55,10 +78,9 @@ def get(slug: str) -> Event:
 
 def snapshot(event: Event) -> Item:
     item = event.to_item()
-    # description_html follows the description: the audit log shows the Markdown that changed
-    kept = {
-        k: v for k, v in item.items() if k not in ("PK", "SK", "type", "description_html") and not k.startswith("GSI")
-    }
+    # description_html follows the description, workshop_names the programme: the audit log shows what changed
+    derived = ("PK", "SK", "type", "description_html", "workshop_names")
+    kept = {k: v for k, v in item.items() if k not in derived and not k.startswith("GSI")}
     programme = [
         {
             "start": s.start,
@@ -99,9 +121,15 @@ def render_description(event: Event) -> None:
 
 
 def follow_programme(event: Event) -> None:
-    """The workshop sessions' capacities on the event's own item, where registrations' conditions read them."""
+    """The workshop sessions' capacities on the event's own item, where registrations' conditions read
+    them, and what mails name them by (their title, time and room)."""
     event.workshop_seats = {
         slot.key_of(session): session.capacity for slot in event.rounds for session in slot.workshops
+    }
+    event.workshop_names = {
+        slot.key_of(session): [session.title, slot.start, slot.end, session.room]
+        for slot in event.rounds
+        for session in slot.workshops
     }
 
 
@@ -124,7 +152,8 @@ def expect_version(event: Event, form: Mapping[str, str]) -> None:
         raise Conflict(STALE)
 
 
-def update(organiser: Account, slug: str, form: Mapping[str, str]) -> Event:
+def update(organiser: Account, slug: str, form: Mapping[str, str]) -> tuple[Event, tuple[MeetingChange, ...]]:
+    """Save the event form; the event as saved, and the changes to it that attendees may need to hear of."""
     event = get(slug)
     expect_version(event, form)
     values = clean_event(form, new=False)  # without the slug: it is the event's key and never changes
@@ -135,7 +164,42 @@ def update(organiser: Account, slug: str, form: Mapping[str, str]) -> Event:
         write(organiser, event, "event.updated", before)
     except CapacityBelowConfirmed as low:
         raise _capacity_below(low) from low
-    return event
+    after = snapshot(event)
+    changed = tuple(c for c, names in CHANGE_FIELDS.items() if any(before.get(n) != after.get(n) for n in names))
+    return event, changed
+
+
+def parse_changes(text: str) -> tuple[MeetingChange, ...]:
+    """Changes as a URL or form names them ("time,place"), in their declared order; unknown names are left out."""
+    named = set(text.split(","))
+    return tuple(change for change in MeetingChange if change in named)
+
+
+def mail_change(
+    organiser: Account, slug: str, changes: tuple[MeetingChange, ...], version: str
+) -> tuple[Event, MailJob]:
+    """Start the one mail job that tells the attendees concerned of a saved change. The job is named
+    after the event's version the organiser previewed, so a second click (or a reload of the form)
+    starts nothing more: it returns the job started first."""
+    event = get(slug)
+    if version != str(event.version):
+        raise Conflict(STALE)
+    if not changes or event.status == EventStatus.CANCELLED:
+        raise Conflict(_("Dat kan niet bij een bijeenkomst met deze status."))
+    job_id = f"changed-{slug}-v{version}"
+    try:
+        job = jobs.start(
+            JobKind.EVENT_CHANGED,
+            organiser.email,
+            "event.change_mailed",
+            clock.now(),
+            event=event,
+            job_id=job_id,
+            topics=tuple(changes),
+        )
+    except JobExists:
+        job = jobs.get(job_id)
+    return event, job
 
 
 def import_event(actor: str, event: Event, now: datetime) -> None:

@@ -52,6 +52,21 @@ class Part:
         return self.workshop.title if self.workshop else self.slot.title
 
 
+def _named_in(speaker: InvitedSpeaker, slot: Slot) -> list[Workshop]:
+    """The workshops of a round that name the speaker among their speakers."""
+    return [s for s in slot.workshops if speaker.name.casefold() in {p.name.casefold() for p in s.speakers}]
+
+
+def invited_for(speaker: InvitedSpeaker, event: Event) -> list[Part]:
+    """What the invitation names: each slot of theirs, and in a workshop round the workshops that name
+    them (the round itself when none does)."""
+    parts: list[Part] = []
+    for slot in event.programme:
+        if slot.position in speaker.slots:
+            parts += [Part(slot, workshop) for workshop in _named_in(speaker, slot)] or [Part(slot)]
+    return parts
+
+
 def parts_of(speaker: InvitedSpeaker, event: Event, files: list[Material]) -> list[Part]:
     """The parts of the programme a speaker uploads for: their slots, and in a workshop round the
     workshops that name them as a speaker (every workshop of the round if none does). A file they
@@ -61,7 +76,7 @@ def parts_of(speaker: InvitedSpeaker, event: Event, files: list[Material]) -> li
     for slot in event.programme:
         if slot.position not in speaker.slots:
             continue
-        named = [s for s in slot.workshops if speaker.name.casefold() in {p.name.casefold() for p in s.speakers}]
+        named = _named_in(speaker, slot)
         offered = [Part(slot, workshop) for workshop in named or slot.workshops] or [Part(slot)]
         offered += [p for p in (Part(slot), *(Part(slot, s) for s in slot.workshops)) if p.key in kept]
         parts += list(dict.fromkeys(offered))
@@ -113,6 +128,7 @@ def _mail_link(speaker: InvitedSpeaker, event: Event, token: str) -> str:
         subject_params={"title": event.title},
         speaker=speaker,
         event=event,
+        parts=invited_for(speaker, event),
         link=url,
     )
     return url

@@ -46,6 +46,7 @@ def start(
     body: str = "",
     job_id: str | None = None,
     day: date | None = None,
+    topics: tuple[str, ...] = (),
 ) -> MailJob:
     """Record the job with its audit entry, then queue it. JobExists if `job_id` was used before."""
     job = MailJob(
@@ -58,6 +59,7 @@ def start(
         event_slug=event.slug if event else "",
         event_title=event.title if event else "",
         day=day,
+        topics=topics,
     )
     target = event.slug if event else kind
     entry = AuditChange(actor, action, target, {}, {"job": job.id, "kind": kind, "subject": subject}, now.isoformat())

@@ -34,6 +34,7 @@ from chalicelib.core.vocabulary import words
 class JobKind(StrEnum):
     ATTENDEE_MESSAGE = "attendee_message"  # an organiser's message to everyone confirmed
     EVENT_CANCELLED = "event_cancelled"  # everyone confirmed or waiting hears the event is off
+    EVENT_CHANGED = "event_changed"  # the seats its new date, time, place or link concerns hear of it
     NEWSLETTER = "newsletter"  # every subscribed member
     REMINDER = "reminder"  # confirmed attendees, a few days before
     EVALUATION = "evaluation"  # the day after: who was checked in (everyone confirmed if nobody was)
@@ -46,6 +47,7 @@ words(
     {
         JobKind.ATTENDEE_MESSAGE: _("Bericht aan deelnemers"),
         JobKind.EVENT_CANCELLED: _("Annulering van een bijeenkomst"),
+        JobKind.EVENT_CHANGED: _("Wijziging van een bijeenkomst"),
         JobKind.NEWSLETTER: _("Nieuwsbrief"),
         JobKind.REMINDER: _("Herinnering"),
         JobKind.EVALUATION: _("Evaluatie"),
@@ -96,6 +98,7 @@ class MailJob:
     event_slug: str = ""
     event_title: str = ""
     day: date | None = None  # a digest's day: what was published then
+    topics: tuple[str, ...] = ()  # what a notice is about: which facts of a changed meeting changed
     status: JobStatus = JobStatus.QUEUED
     total: int = 0  # known once the worker has found the recipients
     sent: int = 0

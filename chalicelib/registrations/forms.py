@@ -48,6 +48,8 @@ def clean_registration(
     if roles and "role" not in errors and role not in roles:
         errors["role"] = FieldError(_("Kies een van de genoemde functies."))
     attendance = _attendance(data, modes, errors)
+    # a question for the other way of taking part is neither required nor kept: the drinks are nothing to an online seat
+    questions = tuple(q for q in questions if q.asks(attendance))
     answers = {str(q.id): given for q in questions if (given := _answer(data, q, errors))}
     on_site = attendance == AttendanceMode.ON_SITE
     workshops = workshop_choices(data, rounds, errors) if rounds is not None and on_site else {}

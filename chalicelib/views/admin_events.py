@@ -23,8 +23,9 @@ from chalicelib.events.forms import (
 )
 from chalicelib.events.model import EventStatus
 from chalicelib.library import speakers
+from chalicelib.registrations import messages
 from chalicelib.views.auth import form_page, requires, signed_in
-from chalicelib.views.http import FORM, form_post, page, query_params, redirect
+from chalicelib.views.http import FORM, form_post, language, page, query_params, redirect
 
 bp = Blueprint(__name__)
 BASE = "/beheer/bijeenkomsten"
@@ -86,12 +87,34 @@ def _event_page(slug: str, values: dict[str, str], errors: dict[str, FieldError]
 @form_page(bp, BASE + "/{slug}", _event_page, Access.ORGANISER)
 def update_event(form: dict[str, str], slug: str) -> Response:
     try:
-        event = event_admin.update(signed_in(bp.current_request), slug, form)
+        event, changes = event_admin.update(signed_in(bp.current_request), slug, form)
     except Conflict as stale:  # someone else saved first: show their version number, keep this input
         values = {**form, "version": str(event_admin.get(slug).version)}
         return _event_page(slug, values, {"version": FieldError(stale.message)}, status=409)
     speakers.follow_event(event)  # the library follows the saved event (events know no materials)
+    if messages.reached(event, changes):  # a new time, place or link that people with a seat should hear of
+        return redirect(f"{BASE}/{slug}/wijziging-mailen?over={','.join(changes)}")
     return redirect(f"{BASE}/{slug}?opgeslagen=1")
+
+
+@bp.route(BASE + "/{slug}/wijziging-mailen", methods=["GET"])
+@requires(bp, Access.ORGANISER)
+def change_notice(slug: str) -> Response:
+    """After a saved change to the time, place or link: the mail it would send and whom it reaches."""
+    changes = event_admin.parse_changes(query_params(bp.current_request).get("over", ""))
+    if not changes:
+        return redirect(f"{BASE}/{slug}")
+    notice = messages.change_notice(event_admin.get(slug), changes, language(bp.current_request))
+    return page(bp.current_request, "admin_event_change.html", notice=notice)
+
+
+@bp.route(BASE + "/{slug}/wijziging-mailen", methods=["POST"], content_types=FORM)
+@requires(bp, Access.ORGANISER)
+@form_post(bp)
+def mail_change(form: dict[str, str], slug: str) -> Response:
+    changes = event_admin.parse_changes(form.get("over", ""))
+    _event, job = event_admin.mail_change(signed_in(bp.current_request), slug, changes, form.get("version", ""))
+    return redirect(f"/beheer/verzendingen/{job.id}")
 
 
 @bp.route(BASE + "/{slug}/status/annuleren", methods=["GET"])

@@ -21,7 +21,7 @@ def _list_page(slug: str, values: dict[str, str], errors: dict[str, FieldError])
         "admin_questions.html",
         event=listing.event,
         answered=listing.answered,
-        values=values or {"kind": "short"},
+        values=values or {"kind": "short", "audience": "everyone"},
         errors=errors,
         question_form=questions.QUESTION_FORM,
     )

@@ -172,6 +172,7 @@ def test_the_api_shows_the_questions_and_takes_answers(make_event, client):
         "help": "",
         "required": False,
         "options": ["polarisatie", "extremisme", "statelijke dreigingen"],
+        "audience": "everyone",
     }
     form = registration_form()
     body: dict[str, object] = {k: v for k, v in form.items() if k != "consent"} | {"consent": True}

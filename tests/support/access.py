@@ -114,6 +114,9 @@ MATRIX = {
     visit("POST", "/beheer/bijeenkomsten/{slug}/verwijderen"): (401, 403, 409),
     visit("GET", "/beheer/bijeenkomsten/{slug}/status/annuleren"): (303, 403, 200),
     visit("POST", "/beheer/bijeenkomsten/{slug}/status/annuleren"): (401, 403, 409),
+    # without the changes it names, the notice page goes back to the event
+    visit("GET", "/beheer/bijeenkomsten/{slug}/wijziging-mailen"): (303, 403, 303),
+    visit("POST", "/beheer/bijeenkomsten/{slug}/wijziging-mailen"): (401, 403, 409),
     visit("POST", "/beheer/bijeenkomsten/{slug}/status/{action}", action="publiceren"): (401, 403, 409),
     visit("GET", "/beheer/bijeenkomsten/{slug}/programma"): (303, 403, 200),
     visit("POST", "/beheer/bijeenkomsten/{slug}/programma"): (401, 403, 409),
