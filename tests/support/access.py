@@ -70,7 +70,7 @@ MATRIX = {
     visit("POST", "/beheer/nieuwsbrief/export"): (401, 403, 303),
     visit("GET", "/beheer/bijeenkomsten/{slug}/evaluatie"): (303, 403, 200),
     visit("GET", "/beheer/bijeenkomsten/{slug}/vragen"): (303, 403, 200),
-    visit("POST", "/beheer/bijeenkomsten/{slug}/certificaten"): (401, 403, 303),
+    visit("POST", "/beheer/bijeenkomsten/{slug}/certificaten"): (401, 403, 409),  # before the meeting ended
     visit("POST", "/beheer/bijeenkomsten/{slug}/evaluatie/sluiten"): (401, 403, 409),
     visit("POST", "/beheer/bijeenkomsten/{slug}/vragen"): (401, 403, 409),
     visit("GET", "/beheer/bijeenkomsten/{slug}/vragen/{question_id}"): (303, 403, 404),
@@ -121,6 +121,8 @@ MATRIX = {
     visit("GET", "/beheer/bijeenkomsten/{slug}/aanmeldingen/{key}/{action}", action="annuleren"): (303, 403, 404),
     visit("POST", "/beheer/bijeenkomsten/{slug}/aanmeldingen/{key}/{action}", action="aanwezig"): (401, 403, 404),
     visit("GET", "/beheer/bijeenkomsten/{slug}/inchecken"): (303, 403, 200),
+    visit("GET", "/beheer/bijeenkomsten/{slug}/inchecken/openen"): (303, 403, 200),  # before the meeting's day
+    visit("POST", "/beheer/bijeenkomsten/{slug}/inchecken/openen"): (401, 403, 303),
     visit("GET", "/beheer/bijeenkomsten/{slug}/presentielijst"): (303, 403, 200),
     visit("GET", "/beheer/bijeenkomsten/{slug}/overzicht"): (303, 403, 200),
     visit("GET", "/beheer/bijeenkomsten/{slug}/bericht"): (303, 403, 200),
