@@ -525,7 +525,9 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
 
     organiser.goto(f"{slug}/evaluatie")
     expect(organiser.get_by_text("1 antwoord", exact=True)).to_be_visible()
-    organiser.get_by_role("button", name="Evaluatie nu sluiten").click()  # results show once nobody can answer
+    organiser.get_by_role("link", name="Evaluatie nu sluiten").click()  # asked once more
+    assert_accessible(organiser)
+    organiser.get_by_role("button", name="Ja, sluit de evaluatie").click()  # results show once nobody can answer
     expect(organiser.get_by_role("img", name="Verdeling van de cijfers: Online aangejaagde onrust")).to_be_visible()
     expect(organiser.get_by_text("Meer casussen uit de regio, graag.")).to_be_visible()
     assert organiser.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # the charts fit a phone
