@@ -154,7 +154,7 @@ FORM: dict[Key, tuple[str, ...]] = {
     ("POST", "/beheer/nieuwsbrief"): ("subject", "body", "confirm"),
     ("POST", "/beheer/materialen/{material_id}/{action}"): ("next",),
     ("POST", "/beheer/bijeenkomsten"): EVENT_FIELDS,
-    ("POST", "/beheer/bijeenkomsten/{slug}"): ("version", *EVENT_FIELDS[:1], *EVENT_FIELDS[2:]),
+    ("POST", "/beheer/bijeenkomsten/{slug}"): ("version", "status", *EVENT_FIELDS[:1], *EVENT_FIELDS[2:]),
     ("POST", "/beheer/bijeenkomsten/{slug}/verwijderen"): ("version",),
     ("POST", "/beheer/bijeenkomsten/{slug}/status/{action}"): ("version",),
     ("POST", "/beheer/bijeenkomsten/{slug}/status/annuleren"): ("version",),

@@ -400,7 +400,7 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
 
     organiser.get_by_role("link", name="Gegevens").click()
     assert_accessible(organiser)
-    organiser.get_by_role("button", name="Publiceren").click()
+    organiser.get_by_role("button", name="Opslaan en publiceren").click()
     expect(organiser.get_by_role("heading", name="Status: Gepubliceerd")).to_be_visible()
 
     visitor = browser.new_context(base_url=portal.url, locale="nl-NL", accept_downloads=True).new_page()
