@@ -1,8 +1,9 @@
 """Check-in opens on the meeting's day (its date in the Netherlands), or earlier once an organiser has
-confirmed that the meeting starts early."""
+confirmed that the meeting starts early; the personal page says who was checked in."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from chalicelib.audit.store import audit_store
@@ -12,8 +13,9 @@ from chalicelib.events.store import event_store
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.store import registration_store
 from tests.support.accounts import on_the_day
-from tests.support.factories import registration_form
+from tests.support.factories import MEETING_DAY, registration_form
 from tests.support.stored import present
+from tests.support.web import FormSession
 
 SLUG = "netwerkbijeenkomst-test"
 BASE = f"/beheer/bijeenkomsten/{SLUG}"
@@ -88,3 +90,21 @@ def test_an_organiser_opens_check_in_early_only_after_confirming(make_event, org
     assert NOT_YET in refused.body.decode()
     assert organiser.post(f"{BASE}/aanmeldingen/{anna.key}/afwezig", {}).status_code == 303
     assert not attended(anna)
+
+
+def test_the_personal_page_says_present_once_checked_in(make_event, organiser, visitor, client, now):
+    make_event()
+    reg = register("Anna Jansen")
+    english = FormSession(client, language="en")
+
+    def status(session: FormSession) -> str:
+        page = session.get(f"/r/{reg.token}").body.decode()
+        return present(re.search(r"<dt>Status</dt>\s*<dd>(.*?)</dd>", page, re.S)).group(1)
+
+    assert "Aangemeld" in status(visitor)  # the negative control: a seat, not yet at the door
+    assert "Aanwezig" not in status(visitor)
+    on_the_day(now, organiser, MEETING_DAY)
+    organiser.post(f"{BASE}/aanmeldingen/{reg.key}/aanwezig", {})
+    assert "Aanwezig (ingecheckt)" in status(visitor)
+    assert "Aangemeld" not in status(visitor)
+    assert "Present (checked in)" in status(english)
