@@ -34,6 +34,8 @@ MAX_QUESTIONS = 10  # a registration form stays short; ten choices-questions sta
 MAX_EVENT_WORKSHOPS = 24
 
 
+Day = date  # the type, for fields of Event, where its field `date` hides the name
+
 # A page cursor is the GSI1 sort key of the last event shown: "{date}T{start}#{slug}".
 # The whole index key follows from it, and it says nothing that the page did not show.
 
@@ -199,6 +201,9 @@ class Event:
     published_at: datetime | None = None
     evaluation_opened_at: datetime | None = None  # written only when the evaluation mail goes out
     evaluation_closed_at: datetime | None = None  # an organiser closed it before its 14 days were over
+    # the meeting's date when an organiser opened check-in before that day (a meeting that starts early,
+    # confirmed on a page of its own): moving the meeting to another day closes it again until then
+    check_in_early_for: Day | None = None
     questions_issued: int = 0  # the highest question id ever given: a removed question's id is never reused
     # workshop rounds' seats by workshop_key: the capacities follow the programme (written with every
     # edit, so that registrations' conditions read them from this item); the seats taken are written
@@ -314,6 +319,11 @@ class Event:
         if now >= deadline or now >= self.starts_at:
             return RegistrationState.CLOSED
         return RegistrationState.FULL if self.is_full else RegistrationState.OPEN
+
+    def check_in_open(self, now: datetime) -> bool:
+        """Check-in at the door opens on the meeting's day, as the Netherlands' calendar reads it (it
+        stays open afterwards, for lists entered late), or earlier when an organiser opened it."""
+        return now.astimezone(TIMEZONE).date() >= self.date or self.check_in_early_for == self.date
 
     def to_item(self) -> Item:
         day = self.date.isoformat()

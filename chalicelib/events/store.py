@@ -185,6 +185,27 @@ class EventStore(TableStore):
             )
         )
 
+    def open_check_in_early(self, slug: str, day: str, audit: AuditChange) -> bool:
+        """Open check-in before the meeting's day `day` (ISO), with its audit entry; False if the meeting
+        is not (any more) on that day. Not an edit: organisers' open forms keep their version."""
+        return applied(
+            lambda: self._client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": primary_key(event_pk(slug), EVENT_SK),
+                            "UpdateExpression": "SET check_in_early_for = :day",
+                            "ConditionExpression": "#date = :day",
+                            "ExpressionAttributeNames": {"#date": "date"},
+                            "ExpressionAttributeValues": to_attrs({":day": day}),
+                        }
+                    },
+                    audit_put(self._table, audit),
+                ]
+            )
+        )
+
     # -- organisers' changes --------------------------------------------
 
     def create(self, event: Event, audit: AuditChange) -> None:

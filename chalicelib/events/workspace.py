@@ -54,6 +54,8 @@ CHANGE_FIELDS = {
     MeetingChange.LINK: ("online_link",),
 }
 
+# the status changes whose buttons submit the event's form (cancelling asks first, on a page of its own)
+WITH_THE_FORM = ("publiceren", "depubliceren")
 STALE = _("Iemand anders heeft deze bijeenkomst intussen gewijzigd. Open haar opnieuw en probeer het nog eens.")
 
 
@@ -152,16 +154,26 @@ def expect_version(event: Event, form: Mapping[str, str]) -> None:
         raise Conflict(STALE)
 
 
-def update(organiser: Account, slug: str, form: Mapping[str, str]) -> tuple[Event, tuple[MeetingChange, ...]]:
-    """Save the event form; the event as saved, and the changes to it that attendees may need to hear of."""
+def update(
+    organiser: Account, slug: str, form: Mapping[str, str], action: str = ""
+) -> tuple[Event, tuple[MeetingChange, ...]]:
+    """Save the form's values; the event as saved, and the changes to it that attendees may need to hear
+    of. With `action` (publish, or back to draft: buttons of the form itself), the status changes in the
+    same write, so that nothing typed is lost."""
     event = get(slug)
     expect_version(event, form)
     values = clean_event(form, new=False)  # without the slug: it is the event's key and never changes
     before = snapshot(event)
     for name, value in values.items():
         setattr(event, name, value)
+    change = "event.updated"
+    if action:
+        if action not in WITH_THE_FORM:
+            raise NotFound()
+        event.status = _target(event, action)
+        change = f"event.{event.status}"
     try:
-        write(organiser, event, "event.updated", before)
+        write(organiser, event, change, before)
     except CapacityBelowConfirmed as low:
         raise _capacity_below(low) from low
     after = snapshot(event)
@@ -264,9 +276,7 @@ def change_status(organiser: Account, slug: str, action: str, version: str) -> t
     event = get(slug)
     if version != str(event.version):
         raise Conflict(STALE)
-    sources, target = TRANSITIONS[action]
-    if event.status not in sources:
-        raise Conflict(_("Dat kan niet bij een bijeenkomst met deze status."))
+    target = _target(event, action)
     before = snapshot(event)
     event.status = target
     write(organiser, event, f"event.{target}", before)
@@ -275,6 +285,13 @@ def change_status(organiser: Account, slug: str, action: str, version: str) -> t
     return event, jobs.start(
         JobKind.EVENT_CANCELLED, organiser.email, "event.cancellation_mailed", clock.now(), event=event
     )
+
+
+def _target(event: Event, action: str) -> EventStatus:
+    sources, target = TRANSITIONS[action]
+    if event.status not in sources:
+        raise Conflict(_("Dat kan niet bij een bijeenkomst met deze status."))
+    return target
 
 
 def delete_draft(organiser: Account, slug: str, version: str) -> None:

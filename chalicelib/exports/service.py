@@ -89,7 +89,8 @@ def of_evaluation(actor: Account, event: Event, language: str, file_format: str)
 
 
 def of_certificates(actor: Account, event: Event, language: str) -> Export:
-    """A certificate of attendance for everyone checked in at the event, as one PDF."""
+    """A certificate of attendance for everyone checked in at the event, as one PDF, once it has ended."""
+    certificates.require_ended(event)
     return _start(actor, ExportKind.CERTIFICATES, f"bewijzen-van-deelname-{event.slug}", event, language, "pdf")
 
 

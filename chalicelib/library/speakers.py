@@ -355,13 +355,21 @@ def _kept_meanwhile(material_id: str, place: str, gone: files.UploadRejected) ->
     return material
 
 
-def remove(token: str, material_id: str) -> None:
+def own_file(token: str, material_id: str) -> tuple[SpeakerView, Material]:
+    """One of the speaker's own files, with their page's view (the question before removing it)."""
     view = open_link(token)
     material = next((m for m in view.files if m.id == material_id), None)
     if material is None:
         raise NotFound()  # someone else's file, or gone already
+    return view, material
+
+
+def remove(token: str, material_id: str) -> Material:
+    """Remove one of the speaker's files; the material it was."""
+    _view, material = own_file(token, material_id)
     materials.delete(material)
     files.delete(material.object_key)
+    return material
 
 
 def revoke(slug: str, email: str) -> int:

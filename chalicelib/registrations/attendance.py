@@ -114,6 +114,8 @@ def check_in_workshop(organiser: Account, event: Event, key: str, workshop: str,
     present at the meeting: the first check-in at a workshop also checks them in at the door."""
     if event.workshop(workshop) is None:
         raise RegistrationNotFound()
+    if attended:
+        moves.require_check_in_open(event)
     reg = registration.by_key(event.slug, key)
     if reg.status != RegistrationStatus.CONFIRMED:
         raise Conflict(_("Alleen bevestigde aanmeldingen kunnen aanwezig worden gemeld."))
@@ -135,6 +137,17 @@ def check_in_workshop(organiser: Account, event: Event, key: str, workshop: str,
         raise Conflict() from exc
     reg.workshops_attended = reg.workshops_attended | {workshop} if attended else reg.workshops_attended - {workshop}
     return reg
+
+
+def open_check_in_early(organiser: Account, event: Event) -> None:
+    """Open check-in before the meeting's day, for a meeting that starts early (the organiser confirmed
+    it); audited. It stays open for that date: a meeting moved to another day waits for that day."""
+    if event.check_in_open(clock.now()):
+        return
+    day, at = event.date.isoformat(), clock.now().isoformat()
+    entry = AuditChange(organiser.email, "event.check_in_opened", event.slug, {}, {"check_in_early_for": day}, at)
+    if not event_store().open_check_in_early(event.slug, day, entry):
+        raise Conflict(_("De datum van de bijeenkomst is intussen gewijzigd. Open de pagina Inchecken opnieuw."))
 
 
 def export_rows(slug: str, language: str) -> tuple[list[str], Iterator[tuple[str, ...]]]:

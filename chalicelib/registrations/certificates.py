@@ -32,16 +32,37 @@ class NotCheckedIn(Conflict):
     message = _("Een bewijs van deelname is er voor wie bij de bijeenkomst is ingecheckt.")
 
 
+class MeetingNotOver(Conflict):
+    message = _("Een bewijs van deelname is er na afloop van de bijeenkomst.")
+
+
 def of_attendee(token: str) -> bytes:
-    """The certificate behind a personal link, in the attendee's language; NotCheckedIn otherwise."""
+    """The certificate behind a personal link, in the attendee's language, once the meeting has ended;
+    NotCheckedIn or MeetingNotOver otherwise."""
     reg, event, _position = find(token)
     if not attended(reg):
         raise NotCheckedIn()
+    require_ended(event)
     return _pdf([_page(reg.name, event, reg.language)])
 
 
 def attended(reg: Registration) -> bool:
     return reg.status == RegistrationStatus.CONFIRMED and reg.attended_at is not None
+
+
+def ended(event: Event) -> bool:
+    """A certificate says someone took part: not before the meeting is over."""
+    return clock.now() >= event.ends_at
+
+
+def available(reg: Registration, event: Event) -> bool:
+    """Whether the personal page offers this attendee's certificate."""
+    return attended(reg) and ended(event)
+
+
+def require_ended(event: Event) -> None:
+    if not ended(event):
+        raise MeetingNotOver()
 
 
 def write_all(out: IO[bytes], slug: str, language: str) -> int:

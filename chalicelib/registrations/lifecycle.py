@@ -38,6 +38,7 @@ class Standing(StrEnum):
 @dataclass(frozen=True)
 class StandingRule:
     label: str  # msgid: how lists, exports and mails name it
+    own: str  # msgid: how the person's own page names it (a place in line with its %(position)s)
     status: RegistrationStatus  # what is stored for it (the checked-in are confirmed, with the moment)
     holds_seat: bool  # counts against the capacity of its way of taking part
     waits: bool  # has a place on the waiting list of its way of taking part
@@ -48,12 +49,18 @@ class StandingRule:
         return not self.holds_seat and not self.waits
 
 
+# fmt: off
 STANDINGS: dict[Standing, StandingRule] = {
-    Standing.CONFIRMED: StandingRule(_("Bevestigd"), RegistrationStatus.CONFIRMED, holds_seat=True, waits=False),
-    Standing.ATTENDED: StandingRule(_("Aanwezig"), RegistrationStatus.CONFIRMED, holds_seat=True, waits=False),
-    Standing.WAITING: StandingRule(_("Wachtlijst"), RegistrationStatus.WAITING, holds_seat=False, waits=True),
-    Standing.CANCELLED: StandingRule(_("Geannuleerd"), RegistrationStatus.CANCELLED, holds_seat=False, waits=False),
+    Standing.CONFIRMED: StandingRule(_("Bevestigd"), _("Aangemeld"), RegistrationStatus.CONFIRMED,
+                                     holds_seat=True, waits=False),
+    Standing.ATTENDED: StandingRule(_("Aanwezig"), _("Aanwezig (ingecheckt)"), RegistrationStatus.CONFIRMED,
+                                    holds_seat=True, waits=False),
+    Standing.WAITING: StandingRule(_("Wachtlijst"), _("Op de wachtlijst, plaats %(position)s"),
+                                   RegistrationStatus.WAITING, holds_seat=False, waits=True),
+    Standing.CANCELLED: StandingRule(_("Geannuleerd"), _("Geannuleerd"), RegistrationStatus.CANCELLED,
+                                     holds_seat=False, waits=False),
 }
+# fmt: on
 
 
 def standing_of(status: RegistrationStatus, checked_in: bool) -> Standing:

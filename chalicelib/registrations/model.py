@@ -151,6 +151,11 @@ class Registration:
     def standing(self) -> Standing:
         return standing_of(self.status, self.attended_at is not None)
 
+    @property
+    def own_label(self) -> str:
+        """msgid: how the person's own page names where they stand (present once checked in)."""
+        return STANDINGS[self.standing].own
+
     def list_key(self, standing: Standing | None = None) -> str:
         """Its GSI1 sort key in the registrations list, in its own standing or the one it moves to."""
         return f"{standing or self.standing}#{name_key(self.name)}#{self.key}"

@@ -43,6 +43,13 @@ from chalicelib.registrations.switching import switch_store
 Load = Callable[[], tuple[Registration, Event | None]]
 
 
+class CheckInNotOpen(Conflict):
+    message = _(
+        "Inchecken kan pas op de dag van de bijeenkomst. Begint de bijeenkomst eerder, open het inchecken "
+        "dan op de pagina Inchecken."
+    )
+
+
 def cancel(token: str, key: str = "") -> Registration:
     """The attendee cancels through their personal link (the page's form, the API's DELETE). With a
     one-time `key`, a repeat gets the first one's answer (not "cancelled already") and mails nothing."""
@@ -75,7 +82,12 @@ def by_organiser(organiser: Account, slug: str, key: str, verb: str) -> Registra
         raise NotFound()
 
     def load() -> tuple[Registration, Event | None]:
-        return by_key(slug, key), None
+        reg = by_key(slug, key)
+        if chosen.target != Standing.ATTENDED:
+            return reg, None
+        event = _event_of(reg)
+        require_check_in_open(event)
+        return reg, event
 
     return _carry_out(chosen, load, organiser)
 
@@ -139,6 +151,12 @@ def _switch(reg: Registration, event: Event, mode: AttendanceMode, seat: bool) -
         messages.send(promote, event, "promoted")
     messages.send(after, event, "switched")
     return after
+
+
+def require_check_in_open(event: Event) -> None:
+    """Nobody is marked present weeks before the meeting (undoing a check-in stays possible)."""
+    if not event.check_in_open(clock.now()):
+        raise CheckInNotOpen()
 
 
 def offered_in_list(event: Event, reg: Registration) -> list[Move]:

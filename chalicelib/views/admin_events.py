@@ -86,15 +86,16 @@ def _event_page(slug: str, values: dict[str, str], errors: dict[str, FieldError]
 
 @form_page(bp, BASE + "/{slug}", _event_page, Access.ORGANISER)
 def update_event(form: dict[str, str], slug: str) -> Response:
+    action = form.get("status", "")  # a status button above the form: saved and changed together
     try:
-        event, changes = event_admin.update(signed_in(bp.current_request), slug, form)
+        event, changes = event_admin.update(signed_in(bp.current_request), slug, form, action)
     except Conflict as stale:  # someone else saved first: show their version number, keep this input
         values = {**form, "version": str(event_admin.get(slug).version)}
         return _event_page(slug, values, {"version": FieldError(stale.message)}, status=409)
     speakers.follow_event(event)  # the library follows the saved event (events know no materials)
     if messages.reached(event, changes):  # a new time, place or link that people with a seat should hear of
         return redirect(f"{BASE}/{slug}/wijziging-mailen?over={','.join(changes)}")
-    return redirect(f"{BASE}/{slug}?opgeslagen=1")
+    return redirect(f"{BASE}/{slug}?opgeslagen=1" + (f"&status={event.status}" if action else ""))
 
 
 @bp.route(BASE + "/{slug}/wijziging-mailen", methods=["GET"])

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalice.app import Blueprint, Response
 
 from chalicelib.accounts.model import Access
+from chalicelib.core import clock
 from chalicelib.core.errors import NotFound
 from chalicelib.core.forms import FieldError
 from chalicelib.events import workspace as event_admin
-from chalicelib.registrations import attendance, moves
+from chalicelib.registrations import attendance, certificates, moves
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.lifecycle import Actor, move
 from chalicelib.views.auth import form_page, requires, signed_in
@@ -74,27 +77,57 @@ def check_in(slug: str) -> Response:
     query = _query()
     # at one workshop's door, by the workshop key its link names (anything else: the meeting's door)
     key = query.get("workshop", "")
-    if event.workshop(key) is not None:
+    workshop = event.workshop(key)
+    template = "admin_checkin_workshop.html" if workshop else "admin_checkin.html"
+    shown: dict[str, Any] = {
+        "event": event,
+        "key": key,
+        "workshop": workshop,
+        "certificates_ready": certificates.ended(event),
+    }
+    if not event.check_in_open(clock.now()):  # the page says when it opens, and reads nobody
+        return page(bp.current_request, template, check_in_open=False, **shown)
+    done = attendance.checked(slug, query.get("gedaan", ""))
+    if workshop:
         holders, present, complete = attendance.at_workshop(slug, key)
         return page(
             bp.current_request,
-            "admin_checkin_workshop.html",
-            event=event,
-            key=key,
-            workshop=event.workshop(key),
+            template,
+            check_in_open=True,
             registrations=holders,
             present=present,
             complete=complete,
-            done=attendance.checked(slug, query.get("gedaan", "")),
+            done=done,
+            **shown,
         )
+    listing = attendance.check_in_listing(slug, query)
     return page(
         bp.current_request,
-        "admin_checkin.html",
-        event=event,
-        listing=attendance.check_in_listing(slug, query),
-        done=attendance.checked(slug, query.get("gedaan", "")),
+        template,
+        check_in_open=True,
+        listing=listing,
+        done=done,
         present=attendance.present(slug),
+        **shown,
     )
+
+
+@bp.route(f"{BASE}/inchecken/openen", methods=["GET"])
+@requires(bp, Access.ORGANISER)
+def confirm_open_check_in(slug: str) -> Response:
+    """Check-in before the meeting's day is for a meeting that starts early: asked once more."""
+    event = event_admin.get(slug)
+    if event.check_in_open(clock.now()):
+        return redirect(f"{BASE.format(slug=slug)}/inchecken")
+    return page(bp.current_request, "admin_checkin_open.html", event=event)
+
+
+@bp.route(f"{BASE}/inchecken/openen", methods=["POST"], content_types=FORM)
+@requires(bp, Access.ORGANISER)
+@form_post(bp)
+def open_check_in(form: dict[str, str], slug: str) -> Response:
+    attendance.open_check_in_early(signed_in(bp.current_request), event_admin.get(slug))
+    return redirect(f"{BASE.format(slug=slug)}/inchecken#inchecken")
 
 
 @bp.route(f"{BASE}/presentielijst", methods=["GET"])

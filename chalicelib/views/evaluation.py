@@ -30,6 +30,16 @@ def submit(form: dict[str, str], token: str) -> Response:
     return redirect(f"/r/{token}/evaluatie")
 
 
+@bp.route("/beheer/bijeenkomsten/{slug}/evaluatie/sluiten", methods=["GET"])
+@requires(bp, Access.ORGANISER)
+def confirm_close(slug: str) -> Response:
+    """Closing ends the answering for good: asked once more, with how many answered."""
+    results = evaluations.results(slug)
+    if results.event.evaluation_opened_at is None or results.visible:
+        return redirect(f"/beheer/bijeenkomsten/{slug}/evaluatie")
+    return page(bp.current_request, "admin_evaluation_close.html", event=results.event, results=results)
+
+
 @bp.route("/beheer/bijeenkomsten/{slug}/evaluatie/sluiten", methods=["POST"], content_types=FORM)
 @requires(bp, Access.ORGANISER)
 @form_post(bp)

@@ -154,7 +154,8 @@ def _manage_page(
         just_cancelled=_query("geannuleerd") == "1",
         can_cancel=not reg.ended and clock.now() < event.starts_at,
         evaluation_open=evaluations.can_answer(reg, event),
-        certificate=certificates.attended(reg),
+        certificate=certificates.available(reg, event),
+        check_in_open=event.check_in_open(clock.now()),  # for an organiser who scanned the QR code
         online_link=online_link(event, reg.status == RegistrationStatus.CONFIRMED, reg.attendance),
         switch_to=moves.switchable_to(reg, event),
         switched=_query("deelname") == "1",

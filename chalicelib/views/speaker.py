@@ -26,6 +26,8 @@ def _speaker_page(token: str, message: str = "") -> Response:
         max_mb=config.upload_max_bytes() // (1024 * 1024),
         message=message,
         saved=query_params(bp.current_request).get("opgeslagen") == "1",
+        # the part whose file was just removed, named by its key (never text from the address)
+        removed=next((p for p in view.parts if p.key == query_params(bp.current_request).get("verwijderd")), None),
     )
     return with_upload_form(response, upload.url)
 
@@ -48,8 +50,16 @@ def finish_upload(token: str) -> Response:
     return redirect(f"/spreker/{token}?opgeslagen=1")
 
 
+@bp.route("/spreker/{token}/bestanden/{material_id}/verwijderen", methods=["GET"])
+def confirm_remove(token: str, material_id: str) -> Response:
+    """Removing a file is asked once more, with its name and the part it is for."""
+    view, material = speakers.own_file(token, material_id)
+    part = next((p for p in view.parts if p.key == material.part), None)
+    return page(bp.current_request, "speaker_remove.html", token=token, view=view, file=material, part=part)
+
+
 @bp.route("/spreker/{token}/bestanden/{material_id}/verwijderen", methods=["POST"], content_types=FORM)
 @form_post(bp)
 def remove(form: dict[str, str], token: str, material_id: str) -> Response:
-    speakers.remove(token, material_id)
-    return redirect(f"/spreker/{token}")
+    removed = speakers.remove(token, material_id)
+    return redirect(f"/spreker/{token}?verwijderd={removed.part}")

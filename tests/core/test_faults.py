@@ -14,7 +14,7 @@ from chalicelib.library.store import library_store
 from chalicelib.registrations import attendance
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.store import registration_store
-from tests.support.accounts import make_account, sign_in
+from tests.support.accounts import make_account, on_the_day, sign_in
 from tests.support.factories import registration_form
 from tests.support.faults import Fault, fault
 from tests.support.stored import present
@@ -42,8 +42,9 @@ def assert_counters_hold() -> None:
     assert kept == +attendance.count_slowly(SLUG)
 
 
-def test_a_check_in_that_conflicts_with_a_registration_is_tried_again(organiser):
+def test_a_check_in_that_conflicts_with_a_registration_is_tried_again(organiser, now):
     reg = registration.register(SLUG, registration_form(), "nl").registration
+    on_the_day(now, organiser)
     with fault(aws.dynamodb(), "TransactWriteItems", times=2, **CONFLICT) as injected:
         response = organiser.post(f"{BASE}/aanmeldingen/{reg.key}/aanwezig", {})
     assert injected.calls == 2
@@ -52,8 +53,9 @@ def test_a_check_in_that_conflicts_with_a_registration_is_tried_again(organiser)
     assert_counters_hold()
 
 
-def test_negative_control_a_conflict_that_lasts_is_a_503_not_a_409(organiser):
+def test_negative_control_a_conflict_that_lasts_is_a_503_not_a_409(organiser, now):
     reg = registration.register(SLUG, registration_form(), "nl").registration
+    on_the_day(now, organiser)
     with fault(aws.dynamodb(), "TransactWriteItems", **CONFLICT) as injected:
         response = organiser.post(f"{BASE}/aanmeldingen/{reg.key}/aanwezig", {})
     assert injected.calls == aws.TRANSACTION_ATTEMPTS

@@ -174,8 +174,18 @@ def test_organisers_see_results_and_remarks_and_download_them(moto, client, visi
     early = organiser.post(f"/beheer/bijeenkomsten/{SLUG}/evaluatie/export", {"formaat": "csv"})
     assert early.status_code == 409
     assert "De antwoorden komen vrij als de evaluatie gesloten is." in early.body.decode()
+    # closing is asked once more: the results page leads to the question, which changes nothing yet
+    close = f"/beheer/bijeenkomsten/{SLUG}/evaluatie/sluiten"
+    assert f'href="{close}"' in page
+    assert f'action="{close}"' not in page
+    question = organiser.get(close).body.decode()
+    assert "Evaluatie van Netwerkbijeenkomst Maatschappelijk ongenoegen nu sluiten?" in question
+    assert "Er zijn 4 antwoorden." in question
+    assert f'action="{close}"' in question
+    assert present(event_store().get(SLUG)).evaluation_closed_at is None
     # the organiser closes it: nobody can answer any more, and the results show
-    assert organiser.post(f"/beheer/bijeenkomsten/{SLUG}/evaluatie/sluiten", {}).status_code == 303
+    assert organiser.post(close, {}).status_code == 303
+    assert organiser.get(close).headers["Location"] == f"/beheer/bijeenkomsten/{SLUG}/evaluatie"  # asked no more
     late = visitor.post(f"/r/{regs[4].token}/evaluatie", {"meeting": "1"})
     assert late.status_code == 409
     assert "event.evaluation_closed" in [e.action for e in audit_store().month(clock.now().strftime("%Y-%m"), 50).items]

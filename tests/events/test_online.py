@@ -18,7 +18,7 @@ from chalicelib.registrations.store import registration_store
 from tests.support.accounts import mailed_token, make_account, register_by_form, sign_in
 from tests.support.aws import NOW, REGISTERING_CALLS, deliver_mail, sent_mail
 from tests.support.events import BASE, event_form, version
-from tests.support.factories import registration_form
+from tests.support.factories import MEETING_DAY, registration_form
 from tests.support.jobs import scheduled
 from tests.support.stored import present
 from tests.support.web import FormSession
@@ -311,6 +311,7 @@ def test_the_evaluation_goes_to_who_was_checked_in_and_to_online_seats(make_even
     make_event(online_capacity=2, online_link=LINK)
     checked_in, absent, online = register("location"), register("location"), register("online")
     organiser = Account(email="org@zwijndrecht.nl", name="Org", organisation="", job="", created_at=clock.now())
+    now["value"] = MEETING_DAY  # check-in opens on the day
     moves.by_organiser(organiser, SLUG, checked_in.key, "aanwezig")
     event = present(event_store().get(SLUG))
     event.date, event.registration_deadline = (clock.now() - timedelta(days=1)).date(), None

@@ -24,10 +24,10 @@ from chalicelib.registrations import service as registration
 from chalicelib.registrations.lifecycle import RegistrationStatus
 from chalicelib.registrations.seats import StaleRegistration, seat_store
 from chalicelib.registrations.store import registration_store
-from tests.support.accounts import make_account, register_by_form
+from tests.support.accounts import make_account, on_the_day, register_by_form
 from tests.support.aws import NOW, REGISTERING_CALLS, hooked
 from tests.support.documents import pdf
-from tests.support.factories import build_event, registration_form, store_event
+from tests.support.factories import MEETING_DAY, build_event, registration_form, store_event
 from tests.support.races import read_then_wait
 from tests.support.stored import present
 from tests.support.web import csv_rows, download_export, upload_through_page
@@ -511,10 +511,11 @@ def test_an_event_holds_at_most_24_workshops_and_an_edit_of_them_fits_dynamodbs_
 # -- checking in at a workshop's door ---------------------------------------------------------
 
 
-def test_organisers_check_in_at_a_workshop_and_it_counts_for_the_meeting(organiser):
+def test_organisers_check_in_at_a_workshop_and_it_counts_for_the_meeting(organiser, now):
     with_round()
     anna = register(1, name="Anna Online")
     bram = register(3, name="Bram Staat")
+    on_the_day(now, organiser)  # check-in opens on the day
     page = organiser.get(f"{BASE}/inchecken").body.decode()
     assert f'href="{BASE}/inchecken?workshop=4-3#inchecken"' in page
     door = organiser.get(f"{BASE}/inchecken?workshop=4-3").body.decode()
@@ -553,6 +554,21 @@ def test_organisers_check_in_at_a_workshop_and_it_counts_for_the_meeting(organis
     nowhere = organiser.post(f"{BASE}/aanmeldingen/{anna.key}/workshop-aanwezig", {"workshop": "9-9"})
     assert nowhere.status_code == 404
     assert "Inchecken bij de bijeenkomst" not in organiser.get(f"{BASE}/inchecken?workshop=9-9").body.decode()
+
+
+def test_a_workshops_door_opens_on_the_meetings_day_too(organiser, now):
+    with_round()
+    bram = register(3, name="Bram Staat")
+    refused = organiser.post(f"{BASE}/aanmeldingen/{bram.key}/workshop-aanwezig", {"workshop": "4-3"})
+    assert refused.status_code == 409
+    assert "Inchecken kan pas op de dag van de bijeenkomst." in refused.body.decode()
+    assert registration.by_key(SLUG, bram.key).workshops_attended == frozenset()
+    door = organiser.get(f"{BASE}/inchecken?workshop=4-3").body.decode()
+    assert "Inchecken opent op donderdag 18 maart 2027" in door
+    assert "/workshop-aanwezig" not in door
+    on_the_day(now, organiser)  # the negative control: the same check-in on the day
+    assert organiser.post(f"{BASE}/aanmeldingen/{bram.key}/workshop-aanwezig", {"workshop": "4-3"}).status_code == 303
+    assert registration.by_key(SLUG, bram.key).workshops_attended == {"4-3"}
 
 
 def test_the_workshop_check_in_holds_only_while_the_seat_is_held(visitor):
@@ -600,9 +616,10 @@ def test_a_workshops_speaker_uploads_slides_that_belong_to_the_workshop(moto, vi
     ]
 
 
-def test_leaving_a_workshop_or_the_meeting_takes_its_check_in_along(visitor):
+def test_leaving_a_workshop_or_the_meeting_takes_its_check_in_along(visitor, now):
     with_round()
     reg = register(3)
+    now["value"] = MEETING_DAY  # check-in opens that morning; workshops can be changed until the start
     organiser = make_account("org@zwijndrecht.nl", access="organiser")
     event = present(event_store().get(SLUG))
     attendance.check_in_workshop(organiser, event, reg.key, "4-3", attended=True)

@@ -148,6 +148,43 @@ def test_publish_unpublish_and_the_public_list(organiser, client):
     assert {"event.published", "event.draft"} <= set(audit_actions())
 
 
+def test_publishing_saves_what_was_typed_in_the_form_with_it(organiser, client):
+    """The status buttons belong to the event's form: an edit typed there is published, not lost."""
+    organiser.post(BASE, event_form())
+    slug = "netwerkbijeenkomst-dordrecht"
+    page = organiser.get(f"{BASE}/{slug}").body.decode()
+    form = page.split('id="veld-version"', 1)[1].split("</form>", 1)[0]
+    # inside the form, after its own button: Enter in a field saves, it never publishes
+    assert form.index("Wijzigingen opslaan") < form.index('name="status" value="publiceren"')
+    assert 'form="veld-version"' not in page
+    assert f'action="{BASE}/{slug}/status/publiceren"' not in page
+
+    typed = event_form(title="Netwerkbijeenkomst Dordrecht: nieuwe titel", version=version(slug))
+    # the negative control: saved without the button, it stays a draft
+    assert organiser.post(f"{BASE}/{slug}", {**typed, "title": "Alleen opgeslagen"}).status_code == 303
+    assert present(event_store().get(slug)).status == "draft"
+    response = organiser.post(f"{BASE}/{slug}", {**typed, "version": version(slug), "status": "publiceren"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"{BASE}/{slug}?opgeslagen=1&status=published"
+    event = present(event_store().get(slug))
+    assert (event.status, event.title) == ("published", "Netwerkbijeenkomst Dordrecht: nieuwe titel")
+    assert "nieuwe titel" in client.http.get(f"/events/{slug}").body.decode()
+    published = [e for e in audit_store().month("2026-11", 50).items if e.action == "event.published"]
+    [entry] = [e for e in published if e.target == slug]
+    assert entry.after["title"] == "Netwerkbijeenkomst Dordrecht: nieuwe titel"  # one write: edit and status
+
+    # a typing error keeps both: nothing saved, nothing published
+    response = organiser.post(
+        f"{BASE}/{slug}", {**typed, "version": version(slug), "title": "", "status": "depubliceren"}
+    )
+    assert response.status_code == 422
+    assert present(event_store().get(slug)).status == "published"
+    # cancelling mails people: it is asked on a page of its own, never saved along
+    cancel = organiser.post(f"{BASE}/{slug}", {**typed, "version": version(slug), "status": "annuleren"})
+    assert cancel.status_code == 404
+    assert present(event_store().get(slug)).status == "published"
+
+
 def test_cancelling_mails_everyone_registered_or_waiting_and_closes_registration(organiser, make_event, visitor):
     make_event(capacity=1)
     nobody = organiser.get(f"{BASE}/{SLUG}/status/annuleren").body.decode()

@@ -223,9 +223,26 @@ def test_replace_and_remove_own_file_but_not_someone_elses(speaker, visitor):
     _other, other_url = speakers.invite(SLUG, (2,), "Burgemeester Haan", "Gemeente", "haan@zwijndrecht.nl")
     other = other_url.rsplit("/", 1)[1]
     assert visitor.post(f"/spreker/{other}/bestanden/{material.id}/verwijderen", {}).status_code == 404
-    assert visitor.post(f"/spreker/{speaker}/bestanden/{material.id}/verwijderen", {}).status_code == 303
+    assert visitor.get(f"/spreker/{other}/bestanden/{material.id}/verwijderen").status_code == 404
+    # the page's button leads to a question first; asking removes nothing
+    remove = f"/spreker/{speaker}/bestanden/{material.id}/verwijderen"
+    page = visitor.get(f"/spreker/{speaker}").body.decode()
+    assert f'href="{remove}"' in page
+    assert f'action="{remove}"' not in page
+    question = visitor.get(remove).body.decode()
+    assert f"<h1>{material.filename} verwijderen?</h1>" in question
+    assert "Leernetwerk Polarisatie" in question  # the part it is for
+    assert f'action="{remove}"' in question
+    assert library_store().all_materials() == [material]
+    response = visitor.post(remove, {})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/spreker/{speaker}?verwijderd=3"
     assert library_store().all_materials() == []
     assert s3_objects() == []
+    # the page then says so, naming the part from the speaker's own programme, never from the address
+    removed = "Het bestand voor ‘Leernetwerk Polarisatie’ is verwijderd."
+    assert removed in visitor.get(response.headers["Location"]).body.decode()
+    assert "is verwijderd" not in visitor.get(f"/spreker/{speaker}?verwijderd=2").body.decode()
 
 
 def test_the_link_is_refused_once_expired_or_revoked(speaker, visitor, now):

@@ -16,8 +16,8 @@ from chalicelib.registrations import attendance, moves, retention
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.seats import seat_store
 from chalicelib.registrations.store import registration_store
-from tests.support.accounts import make_account, sign_in
-from tests.support.factories import confirmed_attendees, registration_form
+from tests.support.accounts import make_account, on_the_day, sign_in
+from tests.support.factories import MEETING_DAY, confirmed_attendees, registration_form
 from tests.support.stored import present
 from tests.support.web import FormSession
 
@@ -75,8 +75,9 @@ def test_the_registrations_list_reads_one_page_at_any_size(organiser, aws_calls,
 
 
 @pytest.mark.slow  # thousands of items
-def test_check_in_finds_a_name_among_5000_reading_one_page(organiser, aws_calls):
+def test_check_in_finds_a_name_among_5000_reading_one_page(organiser, aws_calls, now):
     confirmed_attendees(5000)
+    on_the_day(now, organiser)  # check-in opens on the day
     aws_calls.reset()
 
     html = organiser.get(f"{BASE}/inchecken?q=deelnemer+4999").body.decode()
@@ -89,10 +90,11 @@ def test_check_in_finds_a_name_among_5000_reading_one_page(organiser, aws_calls)
 
 
 @pytest.mark.parametrize("search", ["berg", "Van den Berg", "dave", "Dave van", "BERG"])
-def test_check_in_finds_a_person_by_first_name_or_surname(organiser, visitor, search):
+def test_check_in_finds_a_person_by_first_name_or_surname(organiser, visitor, search, now):
     confirmed_attendees(120)
     for name in ("Dave van den Berg", "Bergita Jansen", "Leonora Buis-Meulmeester"):
         visitor.post(f"/events/{SLUG}/aanmelden", registration_form(name=name, email=f"{name.split()[0]}@rotterdam.nl"))
+    on_the_day(now, organiser)  # check-in opens on the day
 
     html = organiser.get(f"{BASE}/inchecken?q={search.replace(' ', '+')}").body.decode()
 
@@ -134,7 +136,8 @@ def test_the_figures_follow_every_change_and_equal_a_slow_count(make_event, now)
     """GIVEN an event with 3 seats, WHEN people register, wait, cancel, get promoted, are checked
     in and out, register again after cancelling and are anonymised, THEN the kept figures equal a
     count of every registration after each step."""
-    make_event(capacity=3, roles=())  # free text roles
+    # free text roles; registering stays open until the meeting begins, and check-in opens that morning
+    make_event(capacity=3, roles=(), registration_deadline=None)
     organiser = make_account("org@zwijndrecht.nl", access="organiser")
 
     def check() -> None:
@@ -148,6 +151,7 @@ def test_the_figures_follow_every_change_and_equal_a_slow_count(make_event, now)
         for i in range(5)
     ]  # three confirmed, two waiting
     check()
+    now["value"] = MEETING_DAY
     moves.by_organiser(organiser, SLUG, people[0].key, "aanwezig")
     check()
     moves.cancel(people[0].token)  # a checked-in seat goes to the first in line

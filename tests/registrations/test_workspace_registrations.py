@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chalicelib.audit.store import audit_store
+from chalicelib.core import clock
 from chalicelib.events.model import AttendanceMode
 from chalicelib.events.store import event_store
 from chalicelib.library.store import library_store
@@ -18,9 +19,9 @@ from chalicelib.mail.store import job_store
 from chalicelib.registrations import retention
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.store import registration_store
-from tests.support.accounts import last_link, make_account, sign_in
-from tests.support.aws import deliver_exports, deliver_mail, sent_mail
-from tests.support.factories import registration_form, store_event
+from tests.support.accounts import last_link, make_account, on_the_day, sign_in
+from tests.support.aws import NOW, deliver_exports, deliver_mail, sent_mail
+from tests.support.factories import MEETING_DAY, registration_form, store_event
 from tests.support.stored import present
 from tests.support.web import FormSession, csv_rows, download_export, xlsx_rows
 
@@ -40,7 +41,7 @@ def register(**form: str):
 
 
 def audit_actions() -> list[str]:
-    return [e.action for e in audit_store().month("2026-11", 500).items]
+    return [e.action for e in audit_store().month(clock.now().strftime("%Y-%m"), 500).items]
 
 
 def test_workspace_lists_show_dutch_dates_and_local_times(organiser):
@@ -53,11 +54,12 @@ def test_workspace_lists_show_dutch_dates_and_local_times(organiser):
     assert not re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", listing)  # no ISO dates
 
 
-def test_list_search_and_status_filters(organiser):
+def test_list_search_and_status_filters(organiser, now):
     anna = register(name="Anna Jansen", organisation="Politie Rotterdam")
     register(name="Bram de Wit")
     register(name="Carla Smit")
     waiting = register(name="Dirk Waits")
+    on_the_day(now, organiser)  # check-in opens on the day
     organiser.post(f"{BASE}/aanmeldingen/{anna.key}/aanwezig", {})
 
     def names(query: str) -> list[str]:
@@ -128,8 +130,9 @@ def test_organiser_cancels_a_seat_which_goes_to_the_first_in_line(organiser):
     assert organiser.post(f"{BASE}/aanmeldingen/niet-hex/annuleren", {}).status_code == 404
 
 
-def test_someone_checked_in_is_not_offered_for_cancelling(organiser):
+def test_someone_checked_in_is_not_offered_for_cancelling(organiser, now):
     checked_in = register(name="Anna Aanwezig")
+    on_the_day(now, organiser)
     assert organiser.post(f"{BASE}/aanmeldingen/{checked_in.key}/aanwezig", {}).status_code == 303
     listing = organiser.get(f"{BASE}/aanmeldingen?status=attended").body.decode()
     assert "Anna Aanwezig" in listing
@@ -232,8 +235,9 @@ def test_confirmation_mail_carries_a_qr_code_of_the_personal_link(organiser):
     assert "image/png" not in sent_mail()[-1].raw
 
 
-def test_an_organiser_scanning_the_qr_code_checks_the_person_in(organiser, client):
+def test_an_organiser_scanning_the_qr_code_checks_the_person_in(organiser, client, now):
     reg = register(name="Scan Mij")
+    on_the_day(now, organiser)
     anonymous = client.http.get(f"/r/{reg.token}").body.decode()
     assert "aanwezig melden" not in anonymous
     assert "Aanmelding annuleren" in anonymous
@@ -250,12 +254,13 @@ def test_an_organiser_scanning_the_qr_code_checks_the_person_in(organiser, clien
     assert "Scan Mij is aanwezig gemeld." in organiser.get(f"/r/{reg.token}").body.decode()
 
 
-def test_check_in_page_search_undo_and_only_confirmed(organiser):
+def test_check_in_page_search_undo_and_only_confirmed(organiser, now):
     anna = register(name="Anna Jansen")
     register(name="Bram de Wit")
     for _ in range(1):
         register()
     waiting = register(name="Wacht Even")
+    on_the_day(now, organiser)
     body = organiser.get(f"{BASE}/inchecken?q=anna").body.decode()
     assert "Anna Jansen" in body
     assert "Bram de Wit" not in body
@@ -269,9 +274,12 @@ def test_check_in_page_search_undo_and_only_confirmed(organiser):
     assert {"registration.attended", "registration.not_attended"} <= set(audit_actions())
 
 
-def test_the_check_in_page_says_when_everyone_is_in(organiser):
+def test_the_check_in_page_says_when_everyone_is_in(organiser, now):
+    on_the_day(now, organiser)
     assert "Nog niemand heeft een bevestigde aanmelding." in organiser.get(f"{BASE}/inchecken").body.decode()
+    now["value"] = NOW  # registration closed a week before the day
     people = [register(name=name) for name in ("Anna Jansen", "Bram de Wit")]
+    now["value"] = MEETING_DAY  # the session of that morning still holds
     assert "Iedereen is aanwezig gemeld." not in organiser.get(f"{BASE}/inchecken").body.decode()
     for reg in people:
         assert organiser.post(f"{BASE}/aanmeldingen/{reg.key}/aanwezig", {}).status_code == 303
@@ -281,8 +289,9 @@ def test_the_check_in_page_says_when_everyone_is_in(organiser):
     assert "Niemand gevonden." in organiser.get(f"{BASE}/inchecken?q=zzz").body.decode()
 
 
-def test_a_mistaken_check_in_is_undone_from_its_notice(organiser):
+def test_a_mistaken_check_in_is_undone_from_its_notice(organiser, now):
     anna = register(name="Anna Jansen")
+    on_the_day(now, organiser)
     organiser.post(f"{BASE}/aanmeldingen/{anna.key}/aanwezig", {})
     notice = organiser.get(f"{BASE}/inchecken?gedaan={anna.key}").body.decode().split('role="status"', 1)[1]
     notice = notice.split("</div>", 1)[0]

@@ -74,7 +74,8 @@ MATRIX = {
     visit("POST", "/beheer/nieuwsbrief/export"): (401, 403, 303),
     visit("GET", "/beheer/bijeenkomsten/{slug}/evaluatie"): (303, 403, 200),
     visit("GET", "/beheer/bijeenkomsten/{slug}/vragen"): (303, 403, 200),
-    visit("POST", "/beheer/bijeenkomsten/{slug}/certificaten"): (401, 403, 303),
+    visit("POST", "/beheer/bijeenkomsten/{slug}/certificaten"): (401, 403, 409),  # before the meeting ended
+    visit("GET", "/beheer/bijeenkomsten/{slug}/evaluatie/sluiten"): (303, 403, 303),  # not open: back to results
     visit("POST", "/beheer/bijeenkomsten/{slug}/evaluatie/sluiten"): (401, 403, 409),
     visit("POST", "/beheer/bijeenkomsten/{slug}/vragen"): (401, 403, 409),
     visit("GET", "/beheer/bijeenkomsten/{slug}/vragen/{question_id}"): (303, 403, 404),
@@ -96,6 +97,7 @@ MATRIX = {
     visit("POST", "/beheer/nieuwsbrief"): (401, 403, 422),
     visit("GET", "/spreker/{token}"): (410, 410, 410),
     visit("GET", "/spreker/{token}/klaar"): (410, 410, 410),
+    visit("GET", "/spreker/{token}/bestanden/{material_id}/verwijderen", material_id="x.0"): (410, 410, 410),
     visit("POST", "/spreker/{token}/bestanden/{material_id}/verwijderen", material_id="x.0"): (410, 410, 410),
     visit("GET", "/kennisbank"): (200, 200, 200),
     visit("GET", "/kennisbank/{material_id}/download"): (303, 404, 404),
@@ -128,6 +130,8 @@ MATRIX = {
     visit("GET", "/beheer/bijeenkomsten/{slug}/aanmeldingen/{key}/{action}", action="annuleren"): (303, 403, 404),
     visit("POST", "/beheer/bijeenkomsten/{slug}/aanmeldingen/{key}/{action}", action="aanwezig"): (401, 403, 404),
     visit("GET", "/beheer/bijeenkomsten/{slug}/inchecken"): (303, 403, 200),
+    visit("GET", "/beheer/bijeenkomsten/{slug}/inchecken/openen"): (303, 403, 200),  # before the meeting's day
+    visit("POST", "/beheer/bijeenkomsten/{slug}/inchecken/openen"): (401, 403, 303),
     visit("GET", "/beheer/bijeenkomsten/{slug}/presentielijst"): (303, 403, 200),
     visit("GET", "/beheer/bijeenkomsten/{slug}/overzicht"): (303, 403, 200),
     visit("GET", "/beheer/bijeenkomsten/{slug}/bericht"): (303, 403, 200),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from chalicelib.accounts.model import Access, Account, AccountStatus
 from chalicelib.accounts.store import account_store
 from chalicelib.core import clock
 from tests.support.aws import deliver_sign_in_links, sent_mail
-from tests.support.factories import registration_form
+from tests.support.factories import MEETING_DAY, registration_form
 from tests.support.web import FormSession
 
 
@@ -48,6 +49,13 @@ def sign_in(visitor: FormSession, email: str) -> FormSession:
     [cookie] = [c for c in _as_list(response.headers["Set-Cookie"]) if c.startswith("sessie=")]
     visitor.session = cookie.split(";")[0].split("=", 1)[1]
     return visitor
+
+
+def on_the_day(now: dict[str, datetime], organiser: FormSession, moment: datetime = MEETING_DAY) -> FormSession:
+    """The clock on the test meeting's day (check-in opens then), and the organiser signed in again that
+    morning: a session lasts a working day."""
+    now["value"] = moment
+    return sign_in(organiser, "org@zwijndrecht.nl")
 
 
 def _as_list(value: str | list[str]) -> list[str]:

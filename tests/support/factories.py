@@ -19,6 +19,12 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import WriteRequestTypeDef
 
 
+# moments of the default event's day (18 March 2027, 13:15-17:00), as the portal's clock reads them:
+# check-in opens on the day, certificates once it is over (registration closed a week before)
+MEETING_DAY = datetime(2027, 3, 18, 8, 0, tzinfo=TIMEZONE)
+MEETING_OVER = datetime(2027, 3, 18, 17, 0, tzinfo=TIMEZONE)
+
+
 def build_event(**overrides: Any) -> Event:
     fields: dict[str, Any] = {
         "slug": "netwerkbijeenkomst-test",

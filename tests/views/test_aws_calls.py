@@ -156,23 +156,25 @@ def test_the_library_reads_its_index_not_the_table(moto, client, aws_calls):
     assert dict(aws_calls.calls) == {"dynamodb.BatchGetItem": 1}
 
 
-def test_workspace_requests_cost(make_event, client, aws_calls):
+def test_workspace_requests_cost(make_event, client, aws_calls, now):
     """The organiser's session is one BatchGetItem on every request; the rest is the work itself."""
     from chalicelib.registrations import service as registration
-    from tests.support.accounts import make_account, sign_in
+    from tests.support.accounts import make_account, on_the_day, sign_in
 
     make_event()
     make_account("org@zwijndrecht.nl", access="organiser")
     organiser = sign_in(FormSession(client), "org@zwijndrecht.nl")
     reg = registration.register(SLUG, registration_form(), "nl").registration
     base = f"/beheer/bijeenkomsten/{SLUG}"
+    on_the_day(now, organiser)  # check-in opens on the meeting's day
 
     aws_calls.reset()
     organiser.post(f"{base}/aanmeldingen/{reg.key}/aanwezig", {})
-    # session, the registration, then the check-in and its audit entry in one transaction
+    # session, the registration and its meeting (is it the day?), then the check-in and its audit entry
+    # in one transaction
     assert dict(aws_calls.calls) == {
         "dynamodb.BatchGetItem": 1,
-        "dynamodb.GetItem": 1,
+        "dynamodb.GetItem": 2,
         "dynamodb.TransactWriteItems": 1,
     }
 

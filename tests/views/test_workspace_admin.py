@@ -274,6 +274,7 @@ def test_every_kind_of_organiser_change_is_audited(organiser, client):
     organiser.post(f"{base}/programma/4/omhoog", {"version": version()})
     organiser.post(f"{base}/programma/4/verwijderen", {"version": version()})
     people = [register() for _ in range(5)]  # 3 seats, 2 waiting
+    organiser.post(f"{base}/inchecken/openen", {})  # weeks before the day: only once an organiser confirms
     organiser.post(f"{base}/aanmeldingen/{people[0].key}/aanwezig", {})
     organiser.post(f"{base}/aanmeldingen/{people[0].key}/afwezig", {})
     organiser.post(f"{base}/aanmeldingen/{people[1].key}/annuleren", {})  # the seat goes to people[3]
@@ -307,6 +308,7 @@ def test_every_kind_of_organiser_change_is_audited(organiser, client):
         "event.published",
         "event.cancelled",
         "event.messaged",
+        "event.check_in_opened",
         "programme.added",
         "programme.updated",
         "programme.moved",

@@ -400,7 +400,7 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
 
     organiser.get_by_role("link", name="Gegevens").click()
     assert_accessible(organiser)
-    organiser.get_by_role("button", name="Publiceren").click()
+    organiser.get_by_role("button", name="Opslaan en publiceren").click()
     expect(organiser.get_by_role("heading", name="Status: Gepubliceerd")).to_be_visible()
 
     visitor = browser.new_context(base_url=portal.url, locale="nl-NL", accept_downloads=True).new_page()
@@ -422,6 +422,10 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
 
     organiser.get_by_role("link", name="Inchecken").click()
     assert_accessible(organiser)
+    # the meeting lies ahead: check-in opens on its day, or now once the organiser confirms
+    organiser.get_by_role("link", name="Begint de bijeenkomst eerder? Open het inchecken nu").click()
+    assert_accessible(organiser)
+    organiser.get_by_role("button", name="Ja, open het inchecken nu").click()
     organiser.get_by_label("Naam", exact=True).fill("dave")
     organiser.get_by_role("button", name="Zoeken").click()
     organiser.get_by_role("button", name="Dave van den Berg").click()  # "Aanwezig", named for screen readers
@@ -502,8 +506,16 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
     visitor.get_by_role("button", name="Beoordeling versturen").click()
     expect(visitor.get_by_role("status")).to_contain_text("Dank u wel voor uw beoordeling!")
     assert_accessible(visitor)
-    # checked in, so the personal page offers a certificate of attendance, a PDF through chalice local
+    # checked in, but the meeting lies ahead: no certificate of attendance yet
     visitor.get_by_role("link", name="Naar uw aanmelding").click()
+    expect(visitor.get_by_role("link", name="Bewijs van deelname (PDF)")).to_have_count(0)
+    # the organiser moves it to yesterday: now the personal page offers it, a PDF through chalice local
+    organiser.goto(slug)
+    yesterday = datetime.fromordinal(datetime.now(ZoneInfo("Europe/Amsterdam")).toordinal() - 1)
+    organiser.get_by_label("Datum", exact=True).fill(yesterday.date().isoformat())
+    organiser.get_by_role("button", name="Wijzigingen opslaan").click()
+    expect(organiser.get_by_role("status")).to_contain_text("De wijzigingen zijn opgeslagen.")
+    visitor.reload()
     # fetched through the page's own context as the browser asks for it: headless Chromium cancelled the
     # click's download of this PDF here (cause not found; the .ics downloads above work)
     href = present(visitor.get_by_role("link", name="Bewijs van deelname (PDF)").get_attribute("href"))
@@ -513,7 +525,9 @@ def test_organiser_creates_and_publishes_an_event_a_visitor_registers_and_is_che
 
     organiser.goto(f"{slug}/evaluatie")
     expect(organiser.get_by_text("1 antwoord", exact=True)).to_be_visible()
-    organiser.get_by_role("button", name="Evaluatie nu sluiten").click()  # results show once nobody can answer
+    organiser.get_by_role("link", name="Evaluatie nu sluiten").click()  # asked once more
+    assert_accessible(organiser)
+    organiser.get_by_role("button", name="Ja, sluit de evaluatie").click()  # results show once nobody can answer
     expect(organiser.get_by_role("img", name="Verdeling van de cijfers: Online aangejaagde onrust")).to_be_visible()
     expect(organiser.get_by_text("Meer casussen uit de regio, graag.")).to_be_visible()
     assert organiser.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # the charts fit a phone

@@ -92,6 +92,6 @@ def test_the_speakers_page_with_a_file_in_fits_a_phone(visits):
     for width in (320, 390):
         page.set_viewport_size({"width": width, "height": 800})
         page.goto(path)
-        expect(page.get_by_role("button", name="Verwijderen")).to_be_visible()
+        expect(page.get_by_role("link", name="Verwijderen")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         assert_accessible(page)
