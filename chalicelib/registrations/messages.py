@@ -95,7 +95,7 @@ SUBJECTS = {
 
 
 # the mails that tell how someone takes part; the others tell of an end
-TAKING_PART = ("confirmation", "already", "promoted")
+TAKING_PART = ("confirmation", "already", "promoted", "switched")
 
 
 def send(reg: Registration, event: Event, template: str) -> bool:
