@@ -7,7 +7,7 @@ MO     := chalicelib/locale/en/LC_MESSAGES/messages.mo
 PO     := locale/en/LC_MESSAGES/messages.po
 export AWS_DEFAULT_REGION ?= eu-west-1
 
-.PHONY: run bounce test test-fast fuzz soak lint browser package bench screenshots messages translations organiser vendor-css clean
+.PHONY: run bounce test test-fast fuzz soak lint browser validator package bench screenshots messages translations organiser vendor-css clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -43,9 +43,18 @@ lint: $(BIN)/.installed
 browser:
 	@sh devtools/ensure-browser.sh
 
+# The Nu HTML Checker (the W3C's validator: a jar on the npm registry, at the version pinned in
+# devtools/vnu/package-lock.json) for the markup tests; it runs on the machine's Java. Installed on first
+# use, without its install script, which would fetch a Java of its own when it finds none.
+VNU := devtools/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU): devtools/vnu/package-lock.json
+	cd devtools/vnu && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+validator: $(VNU)
+
 # Everything: lint, types, and every test, in two processes (one per core) and in random order
 # (pytest-randomly prints the seed; `.venv/bin/pytest -p no:xdist --randomly-seed=N` replays it).
-test: browser lint $(MO)
+test: browser validator lint $(MO)
 	$(BIN)/pytest -n 2
 
 # The inner loop: every test that needs no server over HTTP, no browser, no package build and nothing at scale.
@@ -87,4 +96,4 @@ vendor-css: $(BIN)/.installed
 	$(PY) devtools/nlds/vendor.py
 
 clean:
-	rm -rf build $(VENV) chalicelib/locale .pytest_cache .ruff_cache devtools/bytecode/node_modules devtools/nlds/node_modules
+	rm -rf build $(VENV) chalicelib/locale .pytest_cache .ruff_cache devtools/bytecode/node_modules devtools/nlds/node_modules devtools/vnu/node_modules

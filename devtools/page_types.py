@@ -1,15 +1,19 @@
 """Every page type of the portal, opened by the person who sees it, in a portal like `make run`'s.
 
 Shared by the phone and reflow tests (tests/web/test_phones.py) and `make screenshots`, so that both
-look at the same pages: the public pages, an attendee's own page, a speaker's upload page, and the
-organisers' workspace on the demo meeting.
+look at the same pages: the public pages (signed out and signed in), an attendee's own page, a
+speaker's upload page, and the organisers' workspace on the demo meeting, every list filled with long
+realistic data (devtools/long_data.py).
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -110,8 +114,11 @@ def register(page: Page, name: str, address: str, organisation: str) -> str:
 
 
 @contextmanager
-def page_types(browser: Browser, url: str, manage: Callable[..., str]) -> Iterator[list[tuple[str, Page, str]]]:
-    """(name, page, path) for every page type; `manage` runs manage.py against the portal."""
+def page_types(
+    browser: Browser, url: str, manage: Callable[..., str], env: dict[str, str]
+) -> Iterator[list[tuple[str, Page, str]]]:
+    """(name, page, path) for every page type; `manage` runs manage.py against the portal, whose
+    environment is `env`."""
     contexts = []
 
     def person() -> Page:
@@ -149,6 +156,7 @@ def page_types(browser: Browser, url: str, manage: Callable[..., str]) -> Iterat
         fill_registration(organiser, "Planner", ORGANISER, "Gemeente Zwijndrecht")
         organiser.wait_for_url("**/r/**")
         visits += [(name, organiser, path) for name, path in WORKSPACE.items()]
+        visits += [(f"{name}-signed-in", organiser, path) for name, path in PUBLIC.items()]
 
         # a followed theme's digest (the demo meeting was published today), and its unfollow page
         organiser.goto("/account")
@@ -158,6 +166,10 @@ def page_types(browser: Browser, url: str, manage: Callable[..., str]) -> Iterat
         follower = person()
         open_mailed_link(follower, ORGANISER, "Nieuw in de thema's die u volgt", link="polarisatie")
         visits.append(("theme-unfollow", follower, urlsplit(follower.url).path))
+
+        # last, so that the mails above are the newest in the outbox when they are looked for
+        seed = [sys.executable, "-m", "devtools.long_data", ORGANISER]
+        subprocess.run(seed, cwd=Path(__file__).resolve().parent.parent, env=env, check=True, capture_output=True)
         yield visits
     finally:
         for context in contexts:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from chalice.app import Blueprint, Response
 
-from chalicelib.core import clock, config
+from chalicelib.core import checked, clock, config
 from chalicelib.core.errors import FormInProgress, NotFound
 from chalicelib.core.forms import FieldError
 from chalicelib.core.rendering import render
@@ -225,7 +225,7 @@ def privacy() -> Response:
 @bp.route("/toegankelijkheid", methods=["GET"])
 def accessibility() -> Response:
     """The accessibility statement (toegankelijkheidsverklaring), after the Dutch government's model."""
-    return page(bp.current_request, "accessibility.html", contact=config.contact_address())
+    return page(bp.current_request, "accessibility.html", contact=config.contact_address(), checked=checked)
 
 
 @bp.route("/.well-known/security.txt", methods=["GET"])

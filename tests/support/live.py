@@ -47,7 +47,11 @@ class LivePortal:
 def moto_process() -> Iterator[str]:
     """moto server (one request at a time, as devtools/motoserver.py explains) in a process of its own."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "devtools.motoserver", "--port", str(port)], cwd=ROOT)
+    # with the in-process tests' shortcuts (tests/support/moto_speed.py): the same answers, and a
+    # transaction copies the table once rather than once per item, which a table filled with long
+    # data (devtools/long_data.py) makes slow
+    start = "from tests.support import moto_speed; moto_speed.install(); from devtools.motoserver import main; main()"
+    server = subprocess.Popen([sys.executable, "-c", start, "--port", str(port)], cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for(f"{url}/moto-api/")

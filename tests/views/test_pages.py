@@ -109,6 +109,18 @@ def test_event_page_in_english(make_event, client):
     assert "Programme" in page
 
 
+def test_on_an_english_page_what_the_organiser_wrote_is_marked_dutch(make_event, client):
+    """Screen readers read a title in Dutch, and browsers hyphenate it as Dutch, only when it says so."""
+    event = make_event()
+    english = FormSession(client, language="en")
+    page = text(english.get(f"/events/{SLUG}"))
+    assert f'<h1 lang="nl">{event.title}</h1>' in page
+    assert f'<p class="lead" lang="nl">{event.summary}</p>' in page
+    assert f'<span class="slot-title" lang="nl">{event.programme[0].title}</span>' in page
+    listed = text(english.get("/events"))
+    assert f'<h3 lang="nl"><a href="/events/{SLUG}">{event.title}</a></h3>' in listed
+
+
 def test_full_event_offers_the_waiting_list(make_event, visitor):
     make_event(capacity=1)
     visitor.post(f"/events/{SLUG}/aanmelden", registration_form())
@@ -440,6 +452,17 @@ def test_the_accessibility_statement_is_linked_from_every_page_in_both_languages
     english = client.http.get("/toegankelijkheid", headers={"cookie": "lang=en"}).body.decode()
     assert "<h1>Accessibility statement</h1>" in english
     assert "Status C" in english
+
+
+def test_the_accessibility_statement_gives_the_figures_the_phone_tests_measure(client):
+    """tests/web/test_phones.py measures chalicelib/core/checked.py's pages at its widths, with its rows."""
+    from chalicelib.core import checked
+
+    dutch = client.http.get("/toegankelijkheid").body.decode()
+    assert f"openen de tests {checked.PAGES} pagina's" in dutch
+    assert f"hebben dan elk {checked.ROWS} rijen" in dutch
+    assert "Op schermen van 320, 390, 1280 pixels breed" in dutch
+    assert "Nu HTML Checker" in dutch
 
 
 def test_a_signed_in_member_keeps_their_menu_on_an_error_page(make_event, client):
