@@ -65,7 +65,7 @@ def add(title: str, content: bytes, file_type: str = "pdf", access: str = "publi
 
 
 def titles(html: str) -> list[str]:
-    return re.findall(r'<h3><a href="/kennisbank/[^"]+">([^<]+)<span', html)
+    return re.findall(r'<h3><a href="/kennisbank/[^"]+"><span lang="nl">([^<]+)</span>', html)
 
 
 @pytest.fixture
