@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -15,7 +16,8 @@ import tempfile
 import time
 import urllib.request
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -29,6 +31,7 @@ from chalicelib.accounts.model import Access, Account
 from chalicelib.accounts.store import account_store
 from chalicelib.events.model import Event
 from chalicelib.registrations.store import registration_store
+from devtools.localrun import wait_for
 
 if TYPE_CHECKING:
     from chalice.test import HTTPResponse
@@ -556,6 +559,23 @@ def paced_mail_rows(organiser: Account, event: Event, form: dict[str, str]) -> l
     return rows
 
 
+@contextmanager
+def moto_process() -> Iterator[str]:
+    """moto server in a process of its own, as `make run` has it: in a thread of this process it would
+    share one interpreter lock with the mail worker's sending threads and answer too late."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    server = subprocess.Popen([sys.executable, "-m", "devtools.motoserver", "--port", str(port)], cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{url}/moto-api/")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def main() -> None:
     os.environ.update(
         AWS_ACCESS_KEY_ID="bench",
@@ -579,11 +599,10 @@ def main() -> None:
     from chalicelib.core import aws
     from chalicelib.events.importer import load
     from devtools.awscalls import AwsCalls
-    from devtools.motoserver import MotoServer
     from devtools.resources import create_all
     from devtools.stage import use_stage
 
-    with MotoServer() as url, Client(app, stage_name="local") as client:
+    with moto_process() as url, Client(app, stage_name="local") as client:
         urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST")).close()
         os.environ["AWS_ENDPOINT_URL"] = url
         use_stage("local")
