@@ -55,11 +55,11 @@ validator: $(VNU)
 # Everything: lint, types, and every test, in two processes (one per core) and in random order
 # (pytest-randomly prints the seed; `.venv/bin/pytest -p no:xdist --randomly-seed=N` replays it).
 test: browser validator lint $(MO)
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 # The inner loop: every test that needs no server over HTTP, no browser, no package build and nothing at scale.
 test-fast: $(BIN)/.installed $(MO)
-	$(BIN)/pytest -n 2 -m "not live and not browser and not slow"
+	$(BIN)/pytest -n 2 --dist loadgroup -m "not live and not browser and not slow"
 
 # The whole hostile corpus into every value of every route (make test sends each category into each).
 fuzz: $(BIN)/.installed $(MO)

@@ -47,7 +47,8 @@ CHECK_ATTEMPTS = 3
 # seconds between worker kills, drawn between the two (SOAK_KILL_EVERY="15,35")
 KILL_EVERY = tuple(float(n) for n in os.environ.get("SOAK_KILL_EVERY", "15,35").split(","))
 UPLOAD_WINDOW_SECONDS = 120  # an upload must be checked within this, with or without its speaker
-VISITORS = 6
+# visitors at once: each costs moto server (one request at a time) work the mail worker then waits for
+VISITORS = int(os.environ.get("SOAK_VISITORS", "4"))
 # a one-page PDF that pypdf reads (tests/support/documents.pdf("Soakdia"), written out)
 PDF = (
     b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [4 0 R]"
@@ -320,7 +321,7 @@ class Soak:
 
     # -- the invariants ---------------------------------------------------------------------------
 
-    def _drain(self, seconds: float = 300) -> None:
+    def _drain(self, seconds: float = 600) -> None:
         """Give the worker time to finish every job (the faults and a last kill may still delay it)."""
         from chalicelib.mail.store import job_store
 

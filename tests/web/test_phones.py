@@ -22,7 +22,8 @@ from tests.support.documents import pdf
 from tests.support.live import live_stack
 from tests.support.markup import markup_errors
 
-pytestmark = pytest.mark.browser
+# one process takes every test here: the stack seeded with long data (about a minute) is made once
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("phones")]
 
 
 @pytest.fixture(scope="module")
