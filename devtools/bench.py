@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -16,8 +15,7 @@ import tempfile
 import time
 import urllib.request
 import zipfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -31,7 +29,7 @@ from chalicelib.accounts.model import Access, Account
 from chalicelib.accounts.store import account_store
 from chalicelib.events.model import Event
 from chalicelib.registrations.store import registration_store
-from devtools.localrun import wait_for
+from devtools.motoserver import in_a_process
 
 if TYPE_CHECKING:
     from chalice.test import HTTPResponse
@@ -559,23 +557,6 @@ def paced_mail_rows(organiser: Account, event: Event, form: dict[str, str]) -> l
     return rows
 
 
-@contextmanager
-def moto_process() -> Iterator[str]:
-    """moto server in a process of its own, as `make run` has it: in a thread of this process it would
-    share one interpreter lock with the mail worker's sending threads and answer too late."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    server = subprocess.Popen([sys.executable, "-m", "devtools.motoserver", "--port", str(port)], cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{url}/moto-api/")
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
 def main() -> None:
     os.environ.update(
         AWS_ACCESS_KEY_ID="bench",
@@ -602,7 +583,7 @@ def main() -> None:
     from devtools.resources import create_all
     from devtools.stage import use_stage
 
-    with moto_process() as url, Client(app, stage_name="local") as client:
+    with in_a_process() as url, Client(app, stage_name="local") as client:
         urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST")).close()
         os.environ["AWS_ENDPOINT_URL"] = url
         use_stage("local")

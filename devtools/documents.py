@@ -20,6 +20,12 @@ def pdf(*pages: str, comment: bytes = b"") -> bytes:
             % (len(objects),)
         )
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids))
+    return pdf_of(objects, comment)
+
+
+def pdf_of(objects: list[bytes], comment: bytes = b"") -> bytes:
+    """A PDF of these objects (the first the catalog), `comment` as a comment line after the header,
+    its cross-reference table computed."""
     out, offsets = io.BytesIO(), []
     out.write(b"%PDF-1.4\n" + (b"%" + comment + b"\n" if comment else b""))
     for number, body in enumerate(objects, start=1):

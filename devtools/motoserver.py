@@ -14,8 +14,13 @@ import contextlib
 import json
 import logging
 import os
+import socket
+import subprocess
+import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
@@ -23,6 +28,8 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from moto.ses.models import ses_backends
 from werkzeug.serving import BaseWSGIServer, make_server
+
+from devtools.localrun import wait_for
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -75,6 +82,29 @@ class MotoServer:
         self._server.shutdown()
         self._thread.join()
         self._server.server_close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def in_a_process(prelude: str = "") -> Iterator[str]:
+    """moto server in a process of its own (not a thread of the caller's, which would share one
+    interpreter lock with it); its URL. `prelude`: Python run in that process first."""
+    port = free_port()
+    start = f"{prelude}; from devtools.motoserver import main; main()" if prelude else None
+    command = ["-c", start] if start else ["-m", "devtools.motoserver"]
+    server = subprocess.Popen([sys.executable, *command, "--port", str(port)], cwd=Path(__file__).parent.parent)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{url}/moto-api/")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def main() -> None:

@@ -34,6 +34,7 @@ from email.parser import HeaderParser
 import requests
 from botocore.exceptions import BotoCoreError, ClientError
 
+from devtools.documents import pdf
 from devtools.invariants import address_key, counter_findings, mail_findings, unchecked_uploads
 from devtools.motoserver import SENT_MAIL_PATH
 from devtools.soakstack import ROOT, Stack
@@ -49,7 +50,7 @@ KILL_EVERY = tuple(float(n) for n in os.environ.get("SOAK_KILL_EVERY", "15,35").
 UPLOAD_WINDOW_SECONDS = 120  # an upload must be checked within this, with or without its speaker
 # visitors at once: each costs moto server (one request at a time) work the mail worker then waits for
 VISITORS = int(os.environ.get("SOAK_VISITORS", "4"))
-# a one-page PDF that pypdf reads (tests/support/documents.pdf("Soakdia"), written out)
+PDF = pdf("Soakdia")  # a one-page PDF that pypdf reads
 PDF = (
     b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [4 0 R]"
     b" /Count 1 >>\nendobj\n3 0 obj\n<< /Length 38 >>\nstream\nBT /F1 12 Tf 72 712 Td (Soakdia) Tj ET\n"

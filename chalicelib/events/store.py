@@ -168,43 +168,44 @@ class EventStore(TableStore):
 
     def close_evaluation(self, slug: str, at: str, audit: AuditChange) -> bool:
         """Close an open evaluation now, with its audit entry; False if it was not open (nothing changes)."""
-        return applied(
-            lambda: self._client.transact_write_items(
-                TransactItems=[
-                    {
-                        "Update": {
-                            "TableName": self._table,
-                            "Key": primary_key(event_pk(slug), EVENT_SK),
-                            "UpdateExpression": "SET evaluation_closed_at = :at",
-                            "ConditionExpression": "attribute_exists(evaluation_opened_at) AND attribute_not_exists(evaluation_closed_at)",
-                            "ExpressionAttributeValues": to_attrs({":at": at}),
-                        }
-                    },
-                    audit_put(self._table, audit),
-                ]
-            )
+        return self._audited_update(
+            slug,
+            "SET evaluation_closed_at = :at",
+            "attribute_exists(evaluation_opened_at) AND attribute_not_exists(evaluation_closed_at)",
+            {":at": at},
+            audit,
         )
 
     def open_check_in_early(self, slug: str, day: str, audit: AuditChange) -> bool:
         """Open check-in before the meeting's day `day` (ISO), with its audit entry; False if the meeting
         is not (any more) on that day. Not an edit: organisers' open forms keep their version."""
-        return applied(
-            lambda: self._client.transact_write_items(
-                TransactItems=[
-                    {
-                        "Update": {
-                            "TableName": self._table,
-                            "Key": primary_key(event_pk(slug), EVENT_SK),
-                            "UpdateExpression": "SET check_in_early_for = :day",
-                            "ConditionExpression": "#date = :day",
-                            "ExpressionAttributeNames": {"#date": "date"},
-                            "ExpressionAttributeValues": to_attrs({":day": day}),
-                        }
-                    },
-                    audit_put(self._table, audit),
-                ]
-            )
+        return self._audited_update(
+            slug, "SET check_in_early_for = :day", "#date = :day", {":day": day}, audit, names={"#date": "date"}
         )
+
+    def _audited_update(
+        self,
+        slug: str,
+        update: str,
+        condition: str,
+        values: dict[str, str],
+        audit: AuditChange,
+        names: dict[str, str] | None = None,
+    ) -> bool:
+        """One conditional update of the event item with its audit entry, in one transaction; False if
+        the condition did not hold (nothing changes)."""
+        change: TransactItem = {
+            "Update": {
+                "TableName": self._table,
+                "Key": primary_key(event_pk(slug), EVENT_SK),
+                "UpdateExpression": update,
+                "ConditionExpression": condition,
+                "ExpressionAttributeValues": to_attrs(values),
+            }
+        }
+        if names:
+            change["Update"]["ExpressionAttributeNames"] = names
+        return applied(lambda: self._client.transact_write_items(TransactItems=[change, audit_put(self._table, audit)]))
 
     # -- organisers' changes --------------------------------------------
 

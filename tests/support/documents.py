@@ -7,7 +7,8 @@ import zipfile
 import zlib
 
 from chalicelib.library.model import FILE_TYPES
-from devtools.documents import pdf as pdf  # kept importable from here, where the tests take it
+from devtools.documents import pdf as pdf
+from devtools.documents import pdf_of  # kept importable from here, where the tests take it
 
 
 def zipped(entries: dict[str, bytes], stored: tuple[str, ...] = ()) -> bytes:
@@ -52,20 +53,6 @@ def odp() -> bytes:
     )
 
 
-def _pdf_of(objects: list[bytes]) -> bytes:
-    """A PDF of these objects (the first the catalog), its cross-reference table computed."""
-    out, offsets = io.BytesIO(), []
-    out.write(b"%PDF-1.4\n")
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    out.write(b"".join(b"%010d 00000 n \n" % o for o in offsets))
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
-
-
 def busy_pdf(lines: int, pages: int = 1) -> bytes:
     """A small PDF that keeps a text reader busy: every page shows one deflated content stream of
     `lines` text operations (each a single letter), within pypdf's own parsing limit per stream.
@@ -74,7 +61,7 @@ def busy_pdf(lines: int, pages: int = 1) -> bytes:
     font = b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
     page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R %s >>" % font
     kids = b" ".join(b"%d 0 R" % (4 + n) for n in range(pages))
-    return _pdf_of(
+    return pdf_of(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),

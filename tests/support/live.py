@@ -8,7 +8,6 @@ test of a session, and each test keeps to its own data (its own addresses, its o
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -19,14 +18,9 @@ from dataclasses import dataclass
 import boto3
 
 from devtools.localrun import local_env, start_portal, start_worker, wait_for
+from devtools.motoserver import free_port, in_a_process
 from devtools.resources import create_all
 from tests.support.aws import LOCAL_STAGE, ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass(frozen=True)
@@ -45,20 +39,12 @@ class LivePortal:
 
 @contextmanager
 def moto_process() -> Iterator[str]:
-    """moto server (one request at a time, as devtools/motoserver.py explains) in a process of its own."""
-    port = free_port()
-    # with the in-process tests' shortcuts (tests/support/moto_speed.py): the same answers, and a
-    # transaction copies the table once rather than once per item, which a table filled with long
-    # data (devtools/long_data.py) makes slow
-    start = "from tests.support import moto_speed; moto_speed.install(); from devtools.motoserver import main; main()"
-    server = subprocess.Popen([sys.executable, "-c", start, "--port", str(port)], cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{url}/moto-api/")
+    """moto server (one request at a time, as devtools/motoserver.py explains) in a process of its own,
+    with the in-process tests' shortcuts (tests/support/moto_speed.py): the same answers, and a
+    transaction copies the table once rather than once per item, which a table filled with long data
+    (devtools/long_data.py) makes slow."""
+    with in_a_process("from tests.support import moto_speed; moto_speed.install()") as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @contextmanager
