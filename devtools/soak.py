@@ -90,7 +90,6 @@ class Soak:
         aws.reset()
 
     def run(self) -> Figures:
-        (ROOT / "build").mkdir(exist_ok=True)
         self.stack.start()
         try:
             self._use_stack()

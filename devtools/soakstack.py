@@ -32,6 +32,7 @@ class Stack:
         }
         self.processes: list[subprocess.Popen[bytes]] = []
         self.worker: subprocess.Popen[bytes] | None = None
+        (ROOT / "build").mkdir(exist_ok=True)  # a fresh checkout has none
         self.log = open(ROOT / "build" / "soak.log", "wb")  # noqa: SIM115 (closed in stop)
 
     def _start(self, *command: str, seed: int) -> subprocess.Popen[bytes]:

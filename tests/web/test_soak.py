@@ -54,8 +54,8 @@ def test_a_short_soak_holds_every_invariant():
     done = subprocess.run(
         [sys.executable, "-m", "devtools.soak"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240
     )
-    last = done.stdout.strip().splitlines()[-1]
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    last = done.stdout.strip().splitlines()[-1]
     summary = SUMMARY.match(last)
     assert summary, last
     mails, kills, unknown, lost, doubled, mismatches, unexpected = map(int, summary.groups())
