@@ -76,10 +76,11 @@ package: $(BIN)/.installed $(MO)
 	$(PY) -m devtools.lean_package build/package
 	$(BIN)/cfn-lint build/package/sam.json
 
-# The first organiser: make organiser EMAIL=naam@gemeente.nl [STAGE=local|dev|prod]
+# The first organiser: make organiser EMAIL=naam@gemeente.nl [NETWORK=name] [STAGE=local|dev|prod]
 organiser: $(BIN)/.installed
-	@test -n "$(EMAIL)" || (echo "usage: make organiser EMAIL=naam@gemeente.nl [STAGE=local]"; exit 2)
-	$(PY) manage.py --stage $(if $(filter command line,$(origin STAGE)),$(STAGE),local) create-organiser --email "$(EMAIL)"
+	@test -n "$(EMAIL)" || (echo "usage: make organiser EMAIL=naam@gemeente.nl [NETWORK=name] [STAGE=local]"; exit 2)
+	$(PY) manage.py --stage $(if $(filter command line,$(origin STAGE)),$(STAGE),local) \
+		$(if $(NETWORK),--network "$(NETWORK)") create-organiser --email "$(EMAIL)"
 
 bench: $(BIN)/.installed $(MO)
 	$(PY) -m devtools.bench

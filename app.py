@@ -17,6 +17,7 @@ from chalicelib.views import (
     admin_exports,
     admin_jobs,
     admin_library,
+    admin_network,
     admin_news,
     admin_questions,
     admin_registrations,
@@ -49,6 +50,7 @@ app.register_blueprint(admin_exports.bp)
 app.register_blueprint(evaluation.bp)
 app.register_blueprint(admin_jobs.bp)
 app.register_blueprint(admin_library.bp)
+app.register_blueprint(admin_network.bp)
 app.register_blueprint(admin_news.bp)
 app.register_blueprint(admin_questions.bp)
 app.register_blueprint(admin_registrations.bp)

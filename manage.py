@@ -1,6 +1,6 @@
 """Command line for organisers and developers.
 
-    .venv/bin/python manage.py [--stage local|dev|prod] COMMAND ...
+    .venv/bin/python manage.py [--stage local|dev|prod] [--network NAME] COMMAND ...
 
     load-events FILE.yaml|FILE.json   create or update events, checked as the workspace form checks them
     create-organiser --email ADDRESS  the first organiser (or make an account organiser)
@@ -11,6 +11,11 @@
     add-document FILE --title T ...   put an organiser's document in the knowledge library
     reindex [--here]                  rebuild the library's search index; read again what failed
     create-resources                  the table, bucket and SES sender (local stage, moto server)
+    create-network NAME --title T ... a new regional network, on its own host name (the platform operator)
+    networks                          every network and its host names
+    upgrade-networks                  once, after the upgrade to networks: all data becomes the default network's
+
+Every command but the last three works inside one network: the deployment's default, or --network.
 
 `--help` after a command lists its options.
 
@@ -32,14 +37,35 @@ import yaml
 
 from devtools.stage import use_stage
 
+# the platform's commands: they work on no network, or make one
+PLATFORM_COMMANDS = ("create-resources", "create-network", "networks", "upgrade-networks")
+
 
 @click.group()
 @click.option("--stage", default="local", show_default=True, help="Stage from .chalice/config.json")
-def cli(stage: str) -> None:
+@click.option("--network", "network_name", default="", help="The network to work in (default: the deployment's)")
+@click.pass_context
+def cli(context: click.Context, stage: str, network_name: str) -> None:
     try:
         use_stage(stage)
     except ValueError as error:
         raise click.BadParameter(str(error)) from error
+    if context.invoked_subcommand in PLATFORM_COMMANDS:
+        return
+    from chalicelib.core import config, tenancy
+    from chalicelib.networks import service as networks
+
+    name = network_name or config.default_network_name()
+
+    def settings() -> tenancy.Network:
+        try:
+            return networks.named(name)
+        except networks.UnknownNetwork as error:
+            raise click.BadParameter(f"no network {name!r} (see `manage.py networks`)") from error
+
+    if network_name:  # a network named on the command line must exist before anything is done in it
+        settings()
+    context.with_resource(tenancy.within_named(name, settings))
 
 
 @cli.command("load-events")
@@ -217,8 +243,84 @@ def create_resources() -> None:
 
     if not config.aws_endpoint_url():
         raise click.UsageError("AWS_ENDPOINT_URL is not set: this command is for moto server only")
-    create_all(boto3.session.Session(), os.environ, origin=config.base_url())
-    click.echo(f"created {config.table_name()}, {config.bucket_name()}, sender {config.mail_sender()}, the queues")
+    create_all(boto3.session.Session(), os.environ, origin=config.default_base_url())
+    click.echo(f"created {config.table_name()}, {config.bucket_name()}, sender {config.default_sender()}, the queues")
+
+
+@cli.command("create-network")
+@click.argument("name")
+@click.option("--title", required=True, help="Its name in Dutch, as pages and mails show it")
+@click.option("--title-en", default="", help="Its name in English")
+@click.option("--host", "hosts", multiple=True, help="A host name it answers on (repeat); locally NAME.localhost")
+@click.option("--sender", required=True, help="The From of its mails: an address of a verified SES identity")
+@click.option("--contact", required=True, help="Where visitors write to its organisers (also the mails' Reply-To)")
+@click.option("--security-contact", default="", help="security.txt's Contact (default: mailto: the contact)")
+@click.option("--palette", type=click.Choice(["blauw", "paars", "petrol", "bordeaux"]), default="blauw")
+@click.option("--organiser", "organiser_email", default="", help="Its first organiser's address")
+def create_network(
+    name: str,
+    title: str,
+    title_en: str,
+    hosts: tuple[str, ...],
+    sender: str,
+    contact: str,
+    security_contact: str,
+    palette: str,
+    organiser_email: str,
+) -> None:
+    """Create a regional network (the platform operator's task), and appoint its first organiser."""
+    from chalicelib.accounts.service import ensure_organiser
+    from chalicelib.core import config, tenancy
+    from chalicelib.networks import service as networks
+
+    if not hosts and not config.is_local():
+        raise click.BadParameter("a deployed network needs at least one host name", param_hint="--host")
+    settings = {
+        "title_nl": title,
+        "title_en": title_en or title,
+        "hosts": [h.lower() for h in hosts],
+        "sender": sender,
+        "contact": contact,
+        "security_contact": security_contact or f"mailto:{contact}",
+        "palette": palette,
+    }
+    try:
+        network = networks.create(name, settings, "manage.py create-network")
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="NAME") from error
+    click.echo(f"created network {network.name} at {network.base_url}")
+    if organiser_email:
+        with tenancy.within(network):
+            ensure_organiser(organiser_email.strip().lower(), organiser_email.split("@")[0])
+        click.echo(f"{organiser_email} is its organiser; sign in at {network.base_url}/inloggen")
+
+
+@cli.command("upgrade-networks")
+def upgrade_networks() -> None:
+    """Move every item and file of a deployment made before networks into its default network (safe
+    to run again), then rebuild the search index from the moved files (README "Upgrading")."""
+    from chalicelib.core import aws, config
+    from chalicelib.library import search
+    from devtools.network_upgrade import upgrade
+    from devtools.stage import default_network
+
+    name = config.default_network_name()
+    done = upgrade(aws.dynamodb(), aws.s3(), config.table_name(), config.bucket_name(), name)
+    click.echo(
+        f"into network {name}: {done.items} items and {done.objects} files moved, {done.dropped} derived dropped"
+    )
+    with default_network():
+        search.update(json.dumps({"rebuild": True}))
+    click.echo("search index rebuilt; texts of files are read again by the extraction worker")
+
+
+@cli.command("networks")
+def list_networks() -> None:
+    """Every network of this deployment, the default first, with the addresses it answers on."""
+    from chalicelib.networks import service as networks
+
+    for network in networks.all_networks():
+        click.echo(f"{network.name}: {network.title['nl']} ({', '.join(network.hosts)})")
 
 
 if __name__ == "__main__":

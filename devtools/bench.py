@@ -62,7 +62,7 @@ import boto3, chalice, jinja2
 boto3.session.Session().client("dynamodb").query(
     TableName="network-portal-local",
     KeyConditionExpression="PK = :pk AND begins_with(SK, :h)",
-    ExpressionAttributeValues={":pk": {"S": "EVENT#SLUG"}, ":h": {"S": "#"}},
+    ExpressionAttributeValues={":pk": {"S": "N#rotterdam#EVENT#SLUG"}, ":h": {"S": "#"}},
 )
 jinja2.Environment(autoescape=True).from_string("<h1>{{ title }}</h1>").render(title="Netwerkbijeenkomst")
 import os
@@ -74,7 +74,8 @@ EVENT_PAGE_REQUEST = """
 import app
 path = "/events/SLUG"
 event = {
-    "resource": "/events/{slug}", "path": path, "httpMethod": "GET", "headers": {}, "multiValueHeaders": {},
+    "resource": "/events/{slug}", "path": path, "httpMethod": "GET",
+    "headers": {"host": "127.0.0.1"}, "multiValueHeaders": {"host": ["127.0.0.1"]},  # the default network's
     "queryStringParameters": None, "multiValueQueryStringParameters": None, "pathParameters": {"slug": "SLUG"},
     "stageVariables": None, "body": None, "isBase64Encoded": False,
     "requestContext": {"resourcePath": "/events/{slug}", "httpMethod": "GET", "path": path, "stage": "api"},
@@ -110,7 +111,7 @@ actions = {
     "query": lambda: raw_client.query(
         TableName="network-portal-local",
         KeyConditionExpression="PK = :pk AND begins_with(SK, :h)",
-        ExpressionAttributeValues={":pk": {"S": "EVENT#SLUG"}, ":h": {"S": "#"}},
+        ExpressionAttributeValues={":pk": {"S": "N#rotterdam#EVENT#SLUG"}, ":h": {"S": "#"}},
     ),
 }
 samples = {name: [] for name in actions}
@@ -581,9 +582,10 @@ def main() -> None:
     from chalicelib.events.importer import load
     from devtools.awscalls import AwsCalls
     from devtools.resources import create_all
-    from devtools.stage import use_stage
+    from devtools.stage import default_network, from_host, use_stage
 
-    with in_a_process() as url, Client(app, stage_name="local") as client:
+    with in_a_process() as url, Client(app, stage_name="local") as plain, default_network():
+        client = from_host(plain, "127.0.0.1:8000")
         urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST")).close()
         os.environ["AWS_ENDPOINT_URL"] = url
         use_stage("local")

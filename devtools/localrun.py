@@ -88,12 +88,13 @@ def main() -> None:
         manage = [sys.executable, "manage.py"]
         subprocess.run([*manage, "create-resources"], cwd=ROOT, env=env, check=True)
         subprocess.run([*manage, "load-events", "demo/events.yaml"], cwd=ROOT, env=env, check=True)
+        subprocess.run([sys.executable, "-m", "devtools.demo_network"], cwd=ROOT, env=env, check=True)
         portal = start_portal(env, PORTAL_PORT)
         worker = start_worker(env)
         wait_for(f"http://127.0.0.1:{PORTAL_PORT}/")
         print(
-            f"\nThe portal runs at http://127.0.0.1:{PORTAL_PORT}  (mail: /outbox, jobs: /beheer/verzendingen)"
-            "  Ctrl-C stops it.\n",
+            f"\nThe portal runs at http://127.0.0.1:{PORTAL_PORT}  (mail: /outbox, jobs: /beheer/verzendingen),"
+            f" its second network at http://haaglanden.localhost:{PORTAL_PORT}  Ctrl-C stops it.\n",
             flush=True,
         )
         portal.wait()

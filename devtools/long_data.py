@@ -36,7 +36,7 @@ from chalicelib.mail.suppression import record
 from chalicelib.news.service import write
 from chalicelib.registrations.service import register
 from devtools.documents import pdf
-from devtools.stage import use_stage
+from devtools.stage import default_network, use_stage
 
 # the meeting whose workspace pages the page types open (devtools/page_types.py)
 DEMO = "netwerkbijeenkomst-zwijndrecht"
@@ -180,5 +180,6 @@ def seed(organiser: str) -> None:
 
 if __name__ == "__main__":
     use_stage("local")
-    seed(sys.argv[1])
+    with default_network():
+        seed(sys.argv[1])
     print(f"{ROWS} rows in every list")

@@ -34,10 +34,12 @@ from email.parser import HeaderParser
 import requests
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.core.tenancy import in_this_network
 from devtools.documents import pdf
 from devtools.invariants import address_key, counter_findings, mail_findings, unchecked_uploads
 from devtools.motoserver import SENT_MAIL_PATH
 from devtools.soakstack import ROOT, Stack
+from devtools.stage import default_network
 from devtools.visitors import Figures, Visitor, forms_of
 
 SLUG = "netwerkbijeenkomst-zwijndrecht"  # the demo meeting: hybrid, with a workshop round
@@ -93,10 +95,11 @@ class Soak:
         self.stack.start()
         try:
             self._use_stack()
-            self._prepare()
-            self._load()
-            self._drain()
-            self._check(final=True)
+            with default_network():  # the demo's, where every visitor goes
+                self._prepare()
+                self._load()
+                self._drain()
+                self._check(final=True)
         finally:
             self.stack.stop()
         return self.figures
@@ -157,10 +160,13 @@ class Soak:
 
     def _load(self) -> None:
         self.running.set()
-        threads = [threading.Thread(target=self._visit, args=(n,), daemon=True) for n in range(VISITORS)]
+        # threads start in no network: each is given this one's
+        threads = [
+            threading.Thread(target=in_this_network(self._visit), args=(n,), daemon=True) for n in range(VISITORS)
+        ]
         threads += [
-            threading.Thread(target=self._message_attendees, daemon=True),
-            threading.Thread(target=self._kill_worker_now_and_then, daemon=True),
+            threading.Thread(target=in_this_network(self._message_attendees), daemon=True),
+            threading.Thread(target=in_this_network(self._kill_worker_now_and_then), daemon=True),
         ]
         for thread in threads:
             thread.start()

@@ -15,18 +15,23 @@ import pytest
 from botocore.config import Config
 from chalice.test import Client
 
-from chalicelib.core import aws, clock
+from chalicelib.core import aws, clock, tenancy
+from chalicelib.core.tenancy import Network
 from chalicelib.events.model import Event
+from chalicelib.networks import service as networks
 from devtools.awscalls import AwsCalls
 from devtools.localgateway import install as greedy_routes
 from devtools.motoserver import MotoServer
 from devtools.resources import create_all
+from devtools.stage import from_host
 from tests.support import moto_speed
 from tests.support.accounts import make_account, sign_in
 from tests.support.aws import LOCAL_STAGE, NOW, REGION, local_stage
 from tests.support.factories import build_event, store_event
 from tests.support.live import LivePortal, live_stack, reset_moto
 from tests.support.web import FormSession
+
+DEFAULT_HOST = "127.0.0.1:8000"
 
 moto_speed.install()
 greedy_routes()  # the test client routes as API Gateway does, as `make run` does
@@ -44,8 +49,17 @@ def no_real_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name, value in LOCAL_STAGE.items():
         monkeypatch.setenv(name, value)
     aws.reset()
+    networks.forget()
     yield
     aws.reset()
+
+
+@pytest.fixture(autouse=True)
+def default_network(no_real_aws: None) -> Iterator[Network]:
+    """A test's own reads and writes happen in the default network, as its requests do (they come
+    from the default network's host, `client` below)."""
+    with tenancy.within(networks.from_environment()) as network:
+        yield network
 
 
 @pytest.fixture
@@ -64,8 +78,10 @@ def now(monkeypatch: pytest.MonkeyPatch) -> dict[str, datetime]:
 
 @pytest.fixture
 def moto(now: dict[str, datetime]) -> Iterator[None]:
-    """In-process moto with the local stage's resources, empty at the start of each test (`local_stage`)."""
+    """In-process moto with the local stage's resources, empty at the start of each test (`local_stage`),
+    and the list of networks read, as a warm process holds it (so AWS calls counted are a warm page's)."""
     with local_stage():
+        networks.all_networks()
         yield
 
 
@@ -74,7 +90,7 @@ def client(moto: None) -> Iterator[Client]:
     from app import app
 
     with Client(app, stage_name="local") as test_client:
-        yield test_client
+        yield from_host(test_client, DEFAULT_HOST)  # the default network's, unless a request names its own
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from chalicelib.core.dynamo import Item
 from chalicelib.core.entity import attributes, from_attributes
-from chalicelib.core.keys import ACCOUNT_SK, FOLLOWER_PREFIX, NEWSLETTER_INDEX, account_pk, accounts_index
+from chalicelib.core.keys import ACCOUNT_SK, FOLLOWER_PREFIX, account_pk, accounts_index, email_key, newsletter_index
 from chalicelib.core.vocabulary import words
 
 
@@ -59,6 +59,11 @@ class Account:
         return account_pk(self.email)
 
     @property
+    def key(self) -> str:
+        """How the workspace's addresses name the account: a hash of its address, never the address."""
+        return email_key(self.email)
+
+    @property
     def can_sign_in(self) -> bool:
         return self.status == AccountStatus.APPROVED
 
@@ -82,7 +87,7 @@ class Account:
             "GSI1SK": self.created_at.isoformat(),
         }
         if self.subscribed:
-            item["GSI2PK"], item["GSI2SK"] = NEWSLETTER_INDEX, self.email.lower()
+            item["GSI2PK"], item["GSI2SK"] = newsletter_index(), self.email.lower()
         if self.follows:
             # sparse: GSI3 of ACCOUNTS#approved holds exactly the followers, whom the digest reads
             item["GSI3SK"] = f"{FOLLOWER_PREFIX}{self.email.lower()}"

@@ -37,13 +37,13 @@ from chalicelib.core.keys import (
     ACCOUNT_SK,
     FOLLOWER_PREFIX,
     LINK_SK,
-    NEWSLETTER_INDEX,
     SESSION_PREFIX,
-    TRUSTED_DOMAINS,
     account_pk_by_key,
     accounts_index,
     email_key,
     link_pk,
+    newsletter_index,
+    trusted_domains_key,
 )
 from chalicelib.core.paging import Page, query_page
 
@@ -63,9 +63,6 @@ class AccountExists(Exception):
 
 class LinkUnusable(Exception):
     """The one-time link is unknown, used or expired."""
-
-
-_DOMAINS_KEY = primary_key(*TRUSTED_DOMAINS)
 
 
 class AccountStore(TableStore):
@@ -153,7 +150,7 @@ class AccountStore(TableStore):
             "TableName": self._table,
             "IndexName": "GSI2",
             "KeyConditionExpression": "GSI2PK = :pk",
-            "ExpressionAttributeValues": to_attrs({":pk": NEWSLETTER_INDEX}),
+            "ExpressionAttributeValues": to_attrs({":pk": newsletter_index()}),
             "Select": "COUNT",
         }
         count = 0
@@ -166,7 +163,7 @@ class AccountStore(TableStore):
 
     def subscribers(self) -> list[Account]:
         """Approved accounts that want the newsletter, by address; paginates."""
-        items = of_partition(self._client, self._table, "GSI2", NEWSLETTER_INDEX)
+        items = of_partition(self._client, self._table, "GSI2", newsletter_index())
         return [Account.from_item(i) for i in items]
 
     def followers(self) -> list[Account]:
@@ -309,7 +306,9 @@ class AccountStore(TableStore):
 
     def trusted_domains(self) -> list[str]:
         """The domains organisers added (the configured ones come from config)."""
-        response = self._client.get_item(TableName=self._table, Key=_DOMAINS_KEY, ConsistentRead=True)
+        response = self._client.get_item(
+            TableName=self._table, Key=primary_key(*trusted_domains_key()), ConsistentRead=True
+        )
         return sorted(from_attrs(response.get("Item", {})).get("domains", []))
 
     def set_trusted_domains(self, before: list[str], after: list[str], audit: AuditChange) -> None:
@@ -317,7 +316,7 @@ class AccountStore(TableStore):
         condition = "attribute_not_exists(PK)" if not before else "domains = :before"
         put: PutTypeDef = {
             "TableName": self._table,
-            "Item": {**_DOMAINS_KEY, **to_attrs({"type": "settings", "domains": after})},
+            "Item": {**primary_key(*trusted_domains_key()), **to_attrs({"type": "settings", "domains": after})},
             "ConditionExpression": condition,
         }
         if before:

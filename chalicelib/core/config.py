@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from zoneinfo import ZoneInfo
 
+from chalicelib.core import tenancy
+
 TIMEZONE = ZoneInfo("Europe/Amsterdam")
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
@@ -38,23 +40,72 @@ def bucket_name() -> str:
     return _required("BUCKET_NAME")
 
 
+# -- the current network's own: its address, sender and contacts (core/tenancy.py) ------------------------
+
+
 def mail_sender() -> str:
-    return _required("MAIL_SENDER")
+    return tenancy.current().sender
 
 
 def base_url() -> str:
-    """Absolute origin for links in mail; never taken from the Host header."""
-    return os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    """Absolute origin of the current network for links in mail; never taken from the Host header."""
+    return tenancy.current().base_url
 
 
 def contact_address() -> str:
     """Where visitors write to the network's organisers (accessibility, questions about their data)."""
-    return os.environ.get("CONTACT_EMAIL", "netwerk@portal.example")
+    return tenancy.current().contact
 
 
 def security_contact() -> str:
     """Where vulnerabilities are reported (security.txt's Contact: a mailto: or https: URI)."""
+    return tenancy.current().security_contact
+
+
+def trusted_domains() -> tuple[str, ...]:
+    """Email domains whose verified requests are approved at once (subdomains count), besides those
+    the network's organisers add in the workspace."""
+    return tenancy.current().trusted_domains
+
+
+def retention_days() -> int:
+    """Registrations' personal data is anonymised this many days after the event."""
+    return tenancy.current().retention_days
+
+
+# -- the deployment's default network, as the environment describes it --------------------------------------
+
+
+def default_network_name() -> str:
+    return os.environ.get("DEFAULT_NETWORK", "rotterdam")
+
+
+def default_base_url() -> str:
+    return os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def default_sender() -> str:
+    return _required("MAIL_SENDER")
+
+
+def default_contact() -> str:
+    return os.environ.get("CONTACT_EMAIL", "netwerk@portal.example")
+
+
+def default_security_contact() -> str:
     return os.environ.get("SECURITY_CONTACT", "mailto:beveiliging@portal.example")
+
+
+def default_trusted_domains() -> tuple[str, ...]:
+    raw = os.environ.get("TRUSTED_DOMAINS", "")
+    return tuple(d.strip().lower().lstrip("@.") for d in raw.split(",") if d.strip())
+
+
+def default_retention_days() -> int:
+    return int(os.environ.get("RETENTION_DAYS", "90"))
+
+
+# -- the platform ------------------------------------------------------------------------------------------
 
 
 def aws_endpoint_url() -> str | None:
@@ -64,12 +115,6 @@ def aws_endpoint_url() -> str | None:
 
 def page_size() -> int:
     return int(os.environ.get("PAGE_SIZE", "10"))
-
-
-def trusted_domains() -> tuple[str, ...]:
-    """Email domains whose verified requests are approved at once (subdomains count)."""
-    raw = os.environ.get("TRUSTED_DOMAINS", "")
-    return tuple(d.strip().lower().lstrip("@.") for d in raw.split(",") if d.strip())
 
 
 SESSION_SECONDS = 8 * 60 * 60  # a working day; then sign in again
@@ -169,11 +214,6 @@ DOWNLOAD_URL_SECONDS = 5 * 60
 def reminder_days() -> int:
     """Confirmed attendees get a reminder this many days before the event."""
     return int(os.environ.get("REMINDER_DAYS", "2"))
-
-
-def retention_days() -> int:
-    """Registrations' personal data is anonymised this many days after the event."""
-    return int(os.environ.get("RETENTION_DAYS", "90"))
 
 
 def list_page_size() -> int:

@@ -18,6 +18,8 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 from typing_extensions import TypedDict
 
+from chalicelib.core import tenancy
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import (
@@ -52,9 +54,13 @@ class ExpressionAttributes(TypedDict, total=False, closed=True):
 class TableStore:
     """A repository over the single table: it receives its client and table name and never makes them,
     so each capability's factory (`xxx_store()`) is the one place that wires it to this process's AWS,
-    and a test can hand it a mocked client."""
+    and a test can hand it a mocked client.
+
+    It cannot be made outside a network (tenancy.NoNetwork), and every key it uses names the network
+    (core/keys.py): it reads and writes the items of the network it was made in, and no other's."""
 
     def __init__(self, client: DynamoDBClient, table: str) -> None:
+        self.network = tenancy.name()
         self._client = client
         self._table = table
 

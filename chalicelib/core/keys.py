@@ -1,13 +1,54 @@
 """Where every item of the table and every object of the bucket lives: all keys are made here.
 
 One table (docs/data-model.md lists every item and access pattern) and one private bucket. Keys hold
-no personal data: an address appears only as a hash (`email_key`), a token only as its hash. A key
-that a later change partitions (by network) is changed here, and nowhere else.
+no personal data: an address appears only as a hash (`email_key`), a token only as its hash.
+
+Every partition key (PK and each GSI's) and every object key begins with the network it belongs to
+(`N#{network}#`, `n/{network}/`), taken from core/tenancy.py: outside a network no key can be made,
+so no item of one network can be read or written while serving another. Sort keys need no network:
+they only order items inside a partition that has one. The platform's own items (the networks
+themselves) are the one exception, made by `platform_pk`.
 """
 
 from __future__ import annotations
 
 import hashlib
+
+from chalicelib.core import tenancy
+
+NETWORK_PREFIX = "N#"
+NETWORK_OBJECTS = "n/"
+
+
+def scoped(key: str) -> str:
+    """A partition key inside the current network."""
+    return f"{NETWORK_PREFIX}{tenancy.name()}#{key}"
+
+
+def unscoped(key: str) -> str:
+    """A partition key of the current network without its network part, to read an id from it."""
+    return key.removeprefix(scoped(""))
+
+
+def scoped_object(key: str) -> str:
+    """An object key inside the current network."""
+    return f"{NETWORK_OBJECTS}{tenancy.name()}/{key}"
+
+
+def network_of_object(key: str) -> str:
+    """The network an object key (as `scoped_object` made it) belongs to, or '' for none."""
+    if not key.startswith(NETWORK_OBJECTS):
+        return ""
+    return key.removeprefix(NETWORK_OBJECTS).split("/", 1)[0]
+
+
+# -- the platform: the networks, outside every network ----------------------------------------------------------
+
+PLATFORM_PK = "PLATFORM#NETWORKS"  # one partition: every network's settings, read whole into a cache
+
+
+def network_sk(name: str) -> str:
+    return f"NETWORK#{name}"
 
 
 def email_key(email: str) -> str:
@@ -28,15 +69,19 @@ EVENT_SK = "#EVENT"
 SLOT_PREFIX = "#SLOT#"
 # the public lists read the published partition of GSI1; organisers also read EVENTS#draft and #cancelled
 EVENTS_INDEX = "EVENTS"
-EVENT_DATES_INDEX = "EVENTDATES"  # GSI2: every event by date, until its registrations are anonymised
+
+
+def event_dates_index() -> str:
+    """GSI2: every event by date, until its registrations are anonymised."""
+    return scoped("EVENTDATES")
 
 
 def event_pk(slug: str) -> str:
-    return f"{EVENT_PREFIX}{slug}"
+    return scoped(f"{EVENT_PREFIX}{slug}")
 
 
 def slug_of(pk: str) -> str:
-    return pk.removeprefix(EVENT_PREFIX)
+    return unscoped(pk).removeprefix(EVENT_PREFIX)
 
 
 def slot_sk(position: int) -> str:
@@ -45,7 +90,7 @@ def slot_sk(position: int) -> str:
 
 def events_index(status: str, published: str = "published") -> str:
     """The GSI1 partition of the events of a status: the published ones in a partition of their own."""
-    return EVENTS_INDEX if status == published else f"{EVENTS_INDEX}#{status}"
+    return scoped(EVENTS_INDEX if status == published else f"{EVENTS_INDEX}#{status}")
 
 
 # -- registrations ----------------------------------------------------------------------------------------
@@ -66,7 +111,7 @@ def registration_sk(email: str) -> str:
 
 
 def token_pk(token: str) -> str:
-    return f"{TOKEN_PREFIX}{token}"
+    return scoped(f"{TOKEN_PREFIX}{token}")
 
 
 def figures_sk(name: str) -> str:
@@ -82,12 +127,12 @@ def stats_shards() -> list[str]:
 
 def registrations_index(slug: str) -> str:
     """GSI1 (and GSI3) partition of an event's registrations, by standing and name (or surname)."""
-    return f"REGS#{slug}"
+    return scoped(f"REGS#{slug}")
 
 
 def person_index(email: str) -> str:
     """GSI2 partition of one address's registrations, across events."""
-    return f"REGEMAIL#{email_key(email)}"
+    return scoped(f"REGEMAIL#{email_key(email)}")
 
 
 # -- accounts, sign-in, settings, rate limits ----------------------------------------------------------------
@@ -95,10 +140,17 @@ def person_index(email: str) -> str:
 ACCOUNT_PREFIX = "ACCOUNT#"
 ACCOUNT_SK = "#ACCOUNT"
 SESSION_PREFIX = "SESSION#"  # a sign-in session lives in its account's partition
-NEWSLETTER_INDEX = "NEWSLETTER"  # GSI2: approved accounts that chose the newsletter
 FOLLOWER_PREFIX = "FOLLOWS#"  # GSI3 sort key of an approved account that follows a theme
 LINK_SK = "#LINK"
-TRUSTED_DOMAINS = ("SETTINGS", "#TRUSTED_DOMAINS")
+
+
+def newsletter_index() -> str:
+    """GSI2: approved accounts that chose the newsletter."""
+    return scoped("NEWSLETTER")
+
+
+def trusted_domains_key() -> tuple[str, str]:
+    return scoped("SETTINGS"), "#TRUSTED_DOMAINS"
 
 
 def account_pk(email: str) -> str:
@@ -106,7 +158,7 @@ def account_pk(email: str) -> str:
 
 
 def account_pk_by_key(key: str) -> str:
-    return f"{ACCOUNT_PREFIX}{key}"
+    return scoped(f"{ACCOUNT_PREFIX}{key}")
 
 
 def session_sk(session_id: str) -> str:
@@ -114,17 +166,17 @@ def session_sk(session_id: str) -> str:
 
 
 def accounts_index(status: str) -> str:
-    return f"ACCOUNTS#{status}"
+    return scoped(f"ACCOUNTS#{status}")
 
 
 def link_pk(purpose: str, token: str) -> str:
     """A one-time link (`verify`, `signin`), under a hash of its token."""
-    return f"LINK#{purpose}#{hashed(token)}"
+    return scoped(f"LINK#{purpose}#{hashed(token)}")
 
 
 def rate_key(scope: str, window: int) -> tuple[str, str]:
     """An attempt counter: a scope (what is counted, hashed by its caller) and the window it counts in."""
-    return f"RATE#{scope}", f"#{window}"
+    return scoped(f"RATE#{scope}"), f"#{window}"
 
 
 # -- the audit log ---------------------------------------------------------------------------------------------
@@ -132,14 +184,13 @@ def rate_key(scope: str, window: int) -> tuple[str, str]:
 
 def audit_pk(month: str) -> str:
     """One partition per month ('2026-11'), newest first by sort key."""
-    return f"AUDIT#{month}"
+    return scoped(f"AUDIT#{month}")
 
 
 # -- the library: materials, speakers, downloads ---------------------------------------------------------------
 
 MATERIAL_PREFIX = "#MATERIAL#"  # '#': an event's materials come with its page's one Query
 LIBRARY_PK = "LIBRARY"  # materials that belong to no event
-MATERIALS_INDEX = "MATERIALS"
 SPEAKER_PREFIX = "SPEAKER#"
 NO_EVENT = "_"  # the owner part of a material id that belongs to no event
 
@@ -147,7 +198,11 @@ NO_EVENT = "_"  # the owner part of a material id that belongs to no event
 def material_pk(material_id: str) -> str:
     """Material ids are '{event slug}.{random}' or '_.{random}' (no event): the id says where it lives."""
     owner = material_id.split(".", 1)[0]
-    return LIBRARY_PK if owner == NO_EVENT else event_pk(owner)
+    return scoped(LIBRARY_PK) if owner == NO_EVENT else event_pk(owner)
+
+
+def materials_index() -> str:
+    return scoped("MATERIALS")
 
 
 def material_sk(material_id: str) -> str:
@@ -159,41 +214,63 @@ def speaker_sk(speaker_id: str) -> str:
 
 
 def speaker_link_pk(token: str) -> str:
-    return f"SPEAKERLINK#{hashed(token)}"
+    return scoped(f"SPEAKERLINK#{hashed(token)}")
 
 
 def downloads_pk(material_id: str) -> str:
-    return f"DOWNLOADS#{material_id}"
+    return scoped(f"DOWNLOADS#{material_id}")
 
 
 # -- news ---------------------------------------------------------------------------------------------------------
 
 NEWS_SK = "#NEWS"
-NEWS_INDEX = "NEWS"
+NEWS_PREFIX = "NEWS#"
+
+
+def news_index() -> str:
+    return scoped("NEWS")
 
 
 def news_pk(slug: str) -> str:
-    return f"NEWS#{slug}"
+    return scoped(f"{NEWS_PREFIX}{slug}")
+
+
+def news_slug_of(pk: str) -> str:
+    return unscoped(pk).removeprefix(NEWS_PREFIX)
 
 
 # -- mail jobs and the suppression list ------------------------------------------------------------------------------
 
 JOB_PREFIX = "JOB#"
 JOB_SK = "#JOB"
-JOBS_INDEX = "JOBS"
 RECIPIENT_PREFIX = "TO#"
 FAILED_PREFIX = "FAILED#"
 SUPPRESSED_PREFIX = "SUPPRESSED#"
 SUPPRESSED_SK = "#SUPPRESSED"
-SUPPRESSED_INDEX = "SUPPRESSED"
+
+
+def jobs_index() -> str:
+    return scoped("JOBS")
+
+
+def suppressed_index() -> str:
+    return scoped("SUPPRESSED")
 
 
 def job_pk(job_id: str) -> str:
-    return f"{JOB_PREFIX}{job_id}"
+    return scoped(f"{JOB_PREFIX}{job_id}")
+
+
+def job_id_of(pk: str) -> str:
+    return unscoped(pk).removeprefix(JOB_PREFIX)
 
 
 def suppressed_pk(key: str) -> str:
-    return f"{SUPPRESSED_PREFIX}{key}"
+    return scoped(f"{SUPPRESSED_PREFIX}{key}")
+
+
+def suppressed_key_of(pk: str) -> str:
+    return unscoped(pk).removeprefix(SUPPRESSED_PREFIX)
 
 
 # -- one-time keys of requests that may arrive twice ----------------------------------------------------------------
@@ -204,7 +281,7 @@ IDEMPOTENCY_SK = "#IDEM"
 def idempotency_pk(scope: str, key: str) -> str:
     """A request's one-time key within its scope (what it does, to what): a hash, so the key a client
     chose is stored nowhere and is found again only by a request to the same operation on the same thing."""
-    return "IDEM#" + hashed(f"{scope}\n{key}")
+    return scoped("IDEM#" + hashed(f"{scope}\n{key}"))
 
 
 # -- evaluations and exports -------------------------------------------------------------------------------------------
@@ -216,17 +293,24 @@ EXPORT_SK = "#EXPORT"
 
 
 def evaluation_pk(slug: str) -> str:
-    return f"EVAL#{slug}"
+    return scoped(f"EVAL#{slug}")
 
 
 def export_pk(export_id: str) -> str:
-    return f"{EXPORT_PREFIX}{export_id}"
+    return scoped(f"{EXPORT_PREFIX}{export_id}")
+
+
+def export_id_of(pk: str) -> str:
+    return unscoped(pk).removeprefix(EXPORT_PREFIX)
 
 
 # -- objects in the bucket ----------------------------------------------------------------------------------------------
 
 DOCUMENTS_PREFIX = "documents/"  # organisers' documents: documents/{material id}/{random}
-SEARCH_INDEX_OBJECT = "search/library.sqlite"
+
+
+def search_index_object() -> str:
+    return scoped_object("search/library.sqlite")
 
 
 # Where a browser's upload lands, unchecked, as incoming/{the key it is kept at once it passes}. S3 reports
@@ -236,7 +320,7 @@ INCOMING_PREFIX = "incoming/"
 
 def uploads_prefix(slug: str, speaker_id: str) -> str:
     """A speaker's uploads: uploads/{event}/{speaker}/{material id}/{part}/{random}."""
-    return f"uploads/{slug}/{speaker_id}/"
+    return scoped_object(f"uploads/{slug}/{speaker_id}/")
 
 
 def incoming(key: str) -> str:
@@ -245,12 +329,12 @@ def incoming(key: str) -> str:
 
 
 def document_object(material_id: str, name: str) -> str:
-    return f"{DOCUMENTS_PREFIX}{material_id}/{name}"
+    return scoped_object(f"{DOCUMENTS_PREFIX}{material_id}/{name}")
 
 
 def texts_prefix(material_id: str) -> str:
     """Every text taken from a material's files, one per file version."""
-    return f"texts/{material_id}/"
+    return scoped_object(f"texts/{material_id}/")
 
 
 def text_object(material_id: str, source: str, version: str) -> str:
@@ -263,4 +347,5 @@ def text_object(material_id: str, source: str, version: str) -> str:
 
 
 def export_object(export_id: str, filename: str) -> str:
-    return f"exports/{export_id}/{filename}"
+    # the network after "exports/": the bucket's rule that removes exports after a day matches the prefix
+    return f"exports/{scoped_object(f'{export_id}/{filename}')}"

@@ -11,6 +11,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from chalicelib.core.dynamo import Attrs, Item, from_attrs, to_attrs
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.i18n import _
+from chalicelib.core.keys import scoped
 from chalicelib.core.secret import secret_key
 from chalicelib.core.text import encodable
 
@@ -42,7 +43,8 @@ def query_page(
 ) -> tuple[list[Item], str | None]:
     """At most `limit` items of a Query and the cursor after them (one Query of `limit` + 1: the
     extra item only tells whether there is a next page). `scope` names the list, so that a cursor
-    made for one list is refused by another."""
+    made for one list is refused by another, and so does the network, for another network's list."""
+    scope = scoped(scope)
     request: QueryInputTypeDef = {**params, "Limit": limit + 1}
     if cursor is not None:
         request["ExclusiveStartKey"] = _decode(cursor, scope)

@@ -21,15 +21,14 @@ from datetime import UTC, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from chalicelib.core import clock, config
+from chalicelib.core import clock, config, tenancy
 from chalicelib.events.model import Event, EventStatus
 
 if TYPE_CHECKING:
     from icalendar import Calendar
     from icalendar import Event as CalendarEvent
 
-PRODUCT = "-//Regionaal netwerk maatschappelijk ongenoegen//portal//NL"
-NETWORK = "Regionaal netwerk maatschappelijk ongenoegen"
+PRODUCT = "-//Netwerkportaal//portal//NL"
 # how often a subscribed calendar app should fetch a feed again (RFC 7986 REFRESH-INTERVAL)
 REFRESH = timedelta(hours=1)
 # The EU's summer time, in force since 1996: from the last Sunday of March, 02:00, to the last
@@ -137,12 +136,15 @@ def _entry(event: Event, status: Attendance, own_cancellation: bool = False) -> 
     from icalendar import vCalAddress
 
     entry = CalendarEvent()
-    entry.add("uid", f"{event.slug}@network-portal")
+    # unique across networks (two may use one slug); the default network's as they always were, so
+    # that calendars that hold its meetings recognise them
+    network = tenancy.name()
+    entry.add("uid", f"{event.slug}@{'' if network == config.default_network_name() else network + '.'}network-portal")
     # a registration cancelled while the meeting stands outranks the version the attendee held
     entry.add("sequence", event.version + (1 if own_cancellation else 0))
     entry.add("dtstamp", clock.now().astimezone(UTC).replace(microsecond=0))
     organiser = vCalAddress(f"mailto:{config.mail_sender()}")
-    organiser.params["cn"] = NETWORK
+    organiser.params["cn"] = tenancy.current().title["nl"]
     entry.add("organizer", organiser)
     entry.add("summary", event.title)
     entry.add("dtstart", event.starts_at)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import TableStore, from_attrs, of_partition, on_day, partition_query, query_all, to_attrs
-from chalicelib.core.keys import EVENT_DATES_INDEX, EVENTS_INDEX
+from chalicelib.core.keys import event_dates_index, events_index
 from chalicelib.core.paging import Page, query_page
 from chalicelib.events.model import Event, EventStatus
 
@@ -24,7 +24,7 @@ class EventListings(TableStore):
             "TableName": self._table,
             "IndexName": "GSI1",
             "KeyConditionExpression": f"GSI1PK = :pk AND GSI1SK {operator} :now",
-            "ExpressionAttributeValues": to_attrs({":pk": EVENTS_INDEX, ":now": after_key}),
+            "ExpressionAttributeValues": to_attrs({":pk": events_index(EventStatus.PUBLISHED), ":now": after_key}),
             "ScanIndexForward": upcoming,
         }
         scope = "events#upcoming" if upcoming else "events#past"
@@ -34,7 +34,7 @@ class EventListings(TableStore):
     def published_on(self, day: str) -> list[Event]:
         """Events first published on a day (YYYY-MM-DD, the network's clock) and published still:
         one Query of GSI3, whose sort key in the published partition is the moment of publication."""
-        return [Event.from_item(i) for i in on_day(self._client, self._table, EVENTS_INDEX, day)]
+        return [Event.from_item(i) for i in on_day(self._client, self._table, events_index(EventStatus.PUBLISHED), day)]
 
     def in_calendar(self, since: str, until: str, limit: int) -> list[Event]:
         """The first `limit` published and cancelled events dated from `since` up to (not including)
@@ -43,7 +43,7 @@ class EventListings(TableStore):
         short (DynamoDB's 1 MB) ends the feed at its last meeting, so no meeting between is left out."""
         found: list[tuple[str, Event]] = []
         reached = "\uffff"  # how far every partition's page read
-        for partition in (EVENTS_INDEX, f"{EVENTS_INDEX}#{EventStatus.CANCELLED}"):
+        for partition in (events_index(EventStatus.PUBLISHED), events_index(EventStatus.CANCELLED)):
             response = self._client.query(
                 TableName=self._table,
                 IndexName="GSI1",
@@ -67,7 +67,7 @@ class EventListings(TableStore):
             KeyConditionExpression="GSI2PK = :pk AND GSI2SK BETWEEN :since AND :until",
             ExpressionAttributeValues=to_attrs(
                 {
-                    ":pk": EVENT_DATES_INDEX,
+                    ":pk": event_dates_index(),
                     ":since": since or "0000",
                     ":until": until,
                 }
@@ -77,7 +77,7 @@ class EventListings(TableStore):
 
     def of_status(self, status: EventStatus, limit: int, cursor: str | None) -> Page[Event]:
         """One page of the events with a status, newest first (organisers' list): one Query of GSI1."""
-        partition = EVENTS_INDEX if status == EventStatus.PUBLISHED else f"{EVENTS_INDEX}#{status}"
+        partition = events_index(status)
         params = partition_query(self._table, "GSI1", partition, newest_first=True)
         items, after = query_page(self._client, params, limit, cursor, scope=f"events#{status}")
         return Page([Event.from_item(item) for item in items], after)
@@ -85,10 +85,8 @@ class EventListings(TableStore):
     def all_for_organisers(self) -> list[Event]:
         """Every event, drafts and cancelled ones too, newest first (`manage.py`): one Query per status partition."""
         events: list[Event] = []
-        for partition in (
-            EVENTS_INDEX,
-            *(f"{EVENTS_INDEX}#{s}" for s in (EventStatus.DRAFT, EventStatus.CANCELLED)),
-        ):
+        for status in (EventStatus.PUBLISHED, EventStatus.DRAFT, EventStatus.CANCELLED):
+            partition = events_index(status)
             items = of_partition(self._client, self._table, "GSI1", partition)
             events += [Event.from_item(i) for i in items]
         return sorted(events, key=lambda e: (e.date, e.start), reverse=True)

@@ -23,7 +23,7 @@ from chalicelib.core.dynamo import Item
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import Api, editable, kept_out, shown
 from chalicelib.core.i18n import _
-from chalicelib.core.keys import EVENT_DATES_INDEX, EVENT_SK, event_pk, events_index
+from chalicelib.core.keys import EVENT_SK, event_dates_index, event_pk, events_index
 from chalicelib.core.vocabulary import words
 from chalicelib.events.parts import CAPACITY_MAX, Question, Slot, Workshop, workshop_key
 
@@ -336,7 +336,7 @@ class Event:
             "GSI1PK": events_index(self.status),
             "GSI1SK": f"{day}T{self.start}#{self.slug}",
             # every event by date, for reminders and retention, until its registrations are anonymised
-            "GSI2PK": EVENT_DATES_INDEX,
+            "GSI2PK": event_dates_index(),
             "GSI2SK": f"{day}#{self.slug}",
             # GSI3 of the published partition: by the moment of publication, for the daily digest
             **({"GSI3SK": f"{local_time(self.published_at)}#{self.slug}"} if self.published_at else {}),

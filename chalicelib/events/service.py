@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chalicelib.core import clock, config
+from chalicelib.core import clock, config, tenancy
 from chalicelib.core.errors import EventNotFound
 from chalicelib.core.paging import Page
 from chalicelib.events import calendar
@@ -52,4 +52,4 @@ def calendar_feed() -> bytes:
     today = clock.now().date()
     since = (today - timedelta(days=FEED_PAST_DAYS)).isoformat()
     until = (today + timedelta(days=FEED_AHEAD_DAYS + 1)).isoformat()  # the window's last day whole
-    return calendar.public_feed(event_listings().in_calendar(since, until, FEED_LIMIT), calendar.NETWORK)
+    return calendar.public_feed(event_listings().in_calendar(since, until, FEED_LIMIT), tenancy.current().title["nl"])

@@ -14,7 +14,7 @@ from enum import StrEnum
 from chalicelib.core.dynamo import Item
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import kept_out
-from chalicelib.core.keys import EXPORT_PREFIX, EXPORT_SK, export_object, export_pk
+from chalicelib.core.keys import EXPORT_SK, export_id_of, export_object, export_pk
 from chalicelib.core.vocabulary import words
 
 # how long a finished file can be fetched: the bucket's lifecycle rule removes it after a day
@@ -84,4 +84,4 @@ class Export:
 
     @classmethod
     def from_item(cls, item: Item) -> Export:
-        return from_attributes(cls, item, id=item["PK"].removeprefix(EXPORT_PREFIX))
+        return from_attributes(cls, item, id=export_id_of(item["PK"]))

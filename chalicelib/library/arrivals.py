@@ -8,8 +8,10 @@ import json
 import logging
 from urllib.parse import unquote_plus
 
-from chalicelib.core.keys import INCOMING_PREFIX
-from chalicelib.library import speakers
+from chalicelib.core import tenancy
+from chalicelib.core.keys import INCOMING_PREFIX, network_of_object
+from chalicelib.library import files, speakers
+from chalicelib.networks import service as networks
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +39,16 @@ def arrived_keys(notification: str) -> list[str]:
 
 
 def check(notification: str) -> dict[str, int]:
-    """Check every upload a notification reports; how many it reported and how many are material now."""
+    """Check every upload a notification reports, inside the network its key names; how many it
+    reported and how many are material now. A key of no known network is nobody's: removed."""
     keys = arrived_keys(notification)
-    kept = sum(speakers.check_upload(key) is not None for key in keys)
+    kept = 0
+    for key in keys:
+        try:
+            network = networks.named(network_of_object(key.removeprefix(INCOMING_PREFIX)))
+        except networks.UnknownNetwork:
+            files.discard(key)
+            continue
+        with tenancy.within(network):
+            kept += speakers.check_upload(key) is not None
     return {"arrived": len(keys), "kept": kept}

@@ -15,7 +15,7 @@ from chalicelib.core.dynamo import Item
 from chalicelib.core.errors import NotFound
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _
-from chalicelib.core.keys import DOCUMENTS_PREFIX, document_object
+from chalicelib.core.keys import DOCUMENTS_PREFIX, document_object, scoped_object
 from chalicelib.core.paging import Page
 from chalicelib.events.listings import event_listings
 from chalicelib.events.model import EventStatus
@@ -25,7 +25,12 @@ from chalicelib.library.model import ACCESS_LEVELS, Material, MaterialAccess, Ma
 from chalicelib.library.store import library_store
 
 # documents/{material id}/{random}: offered by the server only
-_KEY = re.compile(r"^documents/((?:[a-z0-9-]{1,80}|_)\.[0-9a-f]{12})/[0-9a-f]{16}$")
+
+
+def _match_key(key: str) -> re.Match[str] | None:
+    """n/{network}/documents/{material id}/{random}, in the current network only."""
+    prefix = re.escape(scoped_object(DOCUMENTS_PREFIX))
+    return re.match(f"^{prefix}((?:[a-z0-9-]{{1,80}}|_)\\.[0-9a-f]{{12}})/[0-9a-f]{{16}}$", key)
 
 
 def upload_form() -> files.UploadForm:
@@ -41,7 +46,9 @@ def upload_form() -> files.UploadForm:
         files.UploadTarget(_document_key("_"), ""),  # no event: the form names this choice
         *(files.UploadTarget(_document_key(e.slug), e.title, e.date) for e in events),
     ]
-    return files.upload_form(DOCUMENTS_PREFIX, targets, done=f"{config.base_url()}/beheer/documenten/klaar")
+    return files.upload_form(
+        scoped_object(DOCUMENTS_PREFIX), targets, done=f"{config.base_url()}/beheer/documenten/klaar"
+    )
 
 
 def _document_key(owner: str) -> str:
@@ -50,7 +57,7 @@ def _document_key(owner: str) -> str:
 
 def finish_upload(organiser: Account, key: str) -> Material:
     """Check what S3 received and keep it as a draft, open to organisers only until it is described."""
-    match = _KEY.match(key or "")
+    match = _match_key(key or "")
     if not match:
         raise NotFound()
     material_id = match.group(1)

@@ -13,11 +13,11 @@ from chalicelib.core.fields import kept_out
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import (
     MATERIAL_PREFIX,
-    MATERIALS_INDEX,
     SPEAKER_PREFIX,
     event_pk,
     material_pk,
     material_sk,
+    materials_index,
     slug_of,
     speaker_sk,
 )
@@ -209,7 +209,7 @@ class Material:
             "type": "material",
             **attributes(self),
             # every material, newest first, for the library and the organisers' list
-            "GSI1PK": MATERIALS_INDEX,
+            "GSI1PK": materials_index(),
             "GSI1SK": f"{self.date.isoformat()}#{self.id}",
             # GSI3 of the same partition: by the moment it became visible, for the daily digest
             **({"GSI3SK": f"{local_time(self.visible_from)}#{self.id}"} if self.visible_from else {}),

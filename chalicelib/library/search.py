@@ -26,7 +26,7 @@ from pathlib import Path
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.accounts.model import Access, Account
-from chalicelib.core import clock, config, queue
+from chalicelib.core import clock, config, queue, tenancy
 from chalicelib.core.themes import THEMES
 from chalicelib.events.model import Event
 from chalicelib.events.store import event_store
@@ -38,7 +38,7 @@ from chalicelib.library.store import library_store
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
-INDEX_GROUP = "library-index"  # the FIFO queue's one message group: updates never overlap
+INDEX_GROUP = "library-index"  # the FIFO queue's message group, one per network: a network's updates never overlap
 # index updates per run of the index worker (a FIFO queue hands Lambda at most ten): one download and
 # upload of the index file for all of them, so a queue of changes is taken in a tenth as many steps
 INDEX_BATCH = 10
@@ -71,12 +71,15 @@ class _Copy:
     checked: float = -math.inf
 
 
-_copy = _Copy()
+# one copy per network: each network has an index of its own, and never reads another's
+_copies: dict[str, _Copy] = {}
 
 
 def _index() -> Path | None:
-    """This process's copy of the index, fetched again when S3 holds a newer one (asked at most
-    once per SEARCH_INDEX_CHECK_SECONDS); None while no index exists yet."""
+    """This process's copy of the network's index, fetched again when S3 holds a newer one (asked at
+    most once per SEARCH_INDEX_CHECK_SECONDS); None while no index exists yet."""
+    network = tenancy.name()
+    _copy = _copies.setdefault(network, _Copy())
     if time.monotonic() - _copy.checked < config.search_index_check_seconds():
         return _copy.path
     etag = search_files.index_etag()
@@ -84,7 +87,7 @@ def _index() -> Path | None:
         # fetched beside the old copy and swapped in only when whole: a failed fetch raises and
         # the next search tries again, while the old copy stays as it was. The name holds the process:
         # processes on one machine (`make run`, parallel tests) share /tmp, and each drops its own copy.
-        name = f"library-index-{os.getpid()}-{etag.strip(chr(34))}.sqlite" if etag else ""
+        name = f"library-index-{network}-{os.getpid()}-{etag.strip(chr(34))}.sqlite" if etag else ""
         fresh = Path(tempfile.gettempdir()) / name if etag else None
         if fresh is not None and search_files.download_index(fresh) is None:
             fresh = None
@@ -96,10 +99,11 @@ def _index() -> Path | None:
 
 
 def forget_copy() -> None:
-    """Drop this process's copy, so the next search fetches the index (tests; a new stage)."""
-    if _copy.path is not None:
-        _copy.path.unlink(missing_ok=True)
-    _copy.path, _copy.etag, _copy.checked = None, None, -math.inf
+    """Drop this process's copies, so the next search fetches the index (tests; a new stage)."""
+    for copy in _copies.values():
+        if copy.path is not None:
+            copy.path.unlink(missing_ok=True)
+    _copies.clear()
 
 
 def search(account: Account | None, filters: Filters, attended: set[str]) -> LibraryPage:
@@ -136,11 +140,17 @@ def changed(material_id: str) -> None:
 
 def text_ready(material_id: str) -> None:
     """The extraction worker's word to the index worker: the material's text is kept (or it is gone)."""
-    queue.put(config.index_queue_url(), {"material": material_id}, group=INDEX_GROUP)
+    queue.put(config.index_queue_url(), {"material": material_id}, group=_index_group())
 
 
 def request_rebuild() -> None:
-    queue.put(config.index_queue_url(), {"rebuild": True}, group=INDEX_GROUP)
+    queue.put(config.index_queue_url(), {"rebuild": True}, group=_index_group())
+
+
+def _index_group() -> str:
+    """One message group per network: its index file is changed by one worker at a time, while
+    another network's index is updated beside it."""
+    return f"{INDEX_GROUP}-{tenancy.name()}"
 
 
 def update(*bodies: str) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, config
-from chalicelib.core.keys import SEARCH_INDEX_OBJECT, text_object, texts_prefix
+from chalicelib.core.keys import search_index_object, text_object, texts_prefix
 from chalicelib.library.extract import Extracted
 from chalicelib.library.model import Material, TextProblem
 
@@ -39,7 +39,7 @@ def _stored(key: str) -> GetObjectOutputTypeDef | None:
 def index_etag() -> str | None:
     """The index object's ETag (one HeadObject); None while there is no index yet."""
     try:
-        return str(aws.s3().head_object(Bucket=config.bucket_name(), Key=SEARCH_INDEX_OBJECT)["ETag"])
+        return str(aws.s3().head_object(Bucket=config.bucket_name(), Key=search_index_object())["ETag"])
     except ClientError as error:
         if _missing(error):
             return None
@@ -48,7 +48,7 @@ def index_etag() -> str | None:
 
 def download_index(path: Path) -> str | None:
     """Copy the index to `path`; its ETag, or None (and no file) when there is none."""
-    response = _stored(SEARCH_INDEX_OBJECT)
+    response = _stored(search_index_object())
     if response is None:
         return None
     path.write_bytes(response["Body"].read())
@@ -58,7 +58,7 @@ def download_index(path: Path) -> str | None:
 def upload_index(path: Path) -> None:
     with path.open("rb") as body:
         aws.s3().put_object(
-            Bucket=config.bucket_name(), Key=SEARCH_INDEX_OBJECT, Body=body, ContentType="application/vnd.sqlite3"
+            Bucket=config.bucket_name(), Key=search_index_object(), Body=body, ContentType="application/vnd.sqlite3"
         )
 
 

@@ -19,7 +19,7 @@ from chalicelib.core import clock, config
 from chalicelib.core.errors import Conflict, EventNotFound, LinkInvalid, NotFound
 from chalicelib.core.forms import FieldError, clean_email_field, raise_if, text_field
 from chalicelib.core.i18n import _
-from chalicelib.core.keys import INCOMING_PREFIX, incoming, uploads_prefix
+from chalicelib.core.keys import INCOMING_PREFIX, incoming, scoped_object, uploads_prefix
 from chalicelib.events.model import Event
 from chalicelib.events.parts import Slot, Workshop
 from chalicelib.events.store import event_store
@@ -29,10 +29,14 @@ from chalicelib.library.store import library_store
 from chalicelib.mail import sending as mail
 
 TOKEN_MAX = 64
-# incoming/uploads/{event}/{speaker}/{material id}/{part}/{random}: offered by the server only
-_KEY = re.compile(
-    r"^incoming/uploads/([a-z0-9-]+)/([0-9a-f]{12})/([a-z0-9-]+\.[0-9a-f]{12})/(\d{1,3}(?:-\d{1,3})?)/[0-9a-f]{16}$"
-)
+
+
+def _match_key(key: str) -> re.Match[str] | None:
+    """incoming/n/{network}/uploads/{event}/{speaker}/{material id}/{part}/{random}, in the current
+    network only: offered by the server only."""
+    prefix = re.escape(incoming(scoped_object("uploads/")))
+    tail = r"([a-z0-9-]+)/([0-9a-f]{12})/([a-z0-9-]+\.[0-9a-f]{12})/(\d{1,3}(?:-\d{1,3})?)/[0-9a-f]{16}$"
+    return re.match(f"^{prefix}{tail}", key)
 
 
 @dataclass(frozen=True)
@@ -246,7 +250,7 @@ def finish_upload(token: str, key: str) -> Material:
     """The browser is back from S3: the upload checked and kept as the part's material (or found kept
     already by `check_upload`), replacing an earlier file."""
     view = open_link(token)
-    match = _KEY.match(key or "")
+    match = _match_key(key or "")
     if not match or match.group(1) != view.event.slug or match.group(2) != view.speaker.id:
         raise NotFound()  # not this speaker's upload
     return _keep(view, match)
@@ -256,7 +260,7 @@ def check_upload(key: str) -> Material | None:
     """S3 reported an object under incoming/: the same check as when the speaker comes back, for an
     upload whose speaker never does. The material it became (now or before), or None: refused and
     removed (nobody's upload, a revoked or expired link, a file that fails the check), or gone."""
-    match = _KEY.match(key)
+    match = _match_key(key)
     speaker = library_store().speaker(match.group(1), match.group(2)) if match else None
     try:
         if match is None:

@@ -25,11 +25,11 @@ from chalicelib.core.dynamo import (
 from chalicelib.core.keys import (
     LINK_SK,
     MATERIAL_PREFIX,
-    MATERIALS_INDEX,
     SPEAKER_PREFIX,
     downloads_pk,
     event_pk,
     material_pk,
+    materials_index,
     speaker_link_pk,
 )
 from chalicelib.core.paging import Page, query_page
@@ -149,19 +149,19 @@ class LibraryStore(TableStore):
 
     def newest(self, limit: int, cursor: str | None) -> Page[Material]:
         """One page of every material, drafts too, newest first (organisers' list): one Query of GSI1."""
-        params = partition_query(self._table, "GSI1", MATERIALS_INDEX, newest_first=True)
+        params = partition_query(self._table, "GSI1", materials_index(), newest_first=True)
         items, after = query_page(self._client, params, limit, cursor, scope="materials")
         return Page([Material.from_item(item) for item in items], after)
 
     def all_materials(self) -> list[Material]:
         """Every material, newest first (GSI1 'MATERIALS'), for the index worker's rebuild. Paginates."""
-        items = of_partition(self._client, self._table, "GSI1", MATERIALS_INDEX, newest_first=True)
+        items = of_partition(self._client, self._table, "GSI1", materials_index(), newest_first=True)
         return [Material.from_item(i) for i in items]
 
     def visible_on(self, day: str) -> list[Material]:
         """Materials that became visible on a day (YYYY-MM-DD, the network's clock), drafts never:
         one Query of GSI3, whose sort key in this partition is the moment they became visible."""
-        return [Material.from_item(i) for i in on_day(self._client, self._table, MATERIALS_INDEX, day)]
+        return [Material.from_item(i) for i in on_day(self._client, self._table, materials_index(), day)]
 
     # -- download audit -------------------------------------------------
 

@@ -19,13 +19,13 @@ from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import kept_out
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import (
-    JOB_PREFIX,
     JOB_SK,
-    JOBS_INDEX,
-    SUPPRESSED_INDEX,
-    SUPPRESSED_PREFIX,
     SUPPRESSED_SK,
+    job_id_of,
     job_pk,
+    jobs_index,
+    suppressed_index,
+    suppressed_key_of,
     suppressed_pk,
 )
 from chalicelib.core.vocabulary import words
@@ -117,13 +117,13 @@ class MailJob:
             "type": "mail_job",
             **attributes(self),
             # every job, newest first, for /beheer/verzendingen
-            "GSI1PK": JOBS_INDEX,
+            "GSI1PK": jobs_index(),
             "GSI1SK": f"{self.created_at.isoformat()}#{self.id}",
         }
 
     @classmethod
     def from_item(cls, item: Item) -> MailJob:
-        return from_attributes(cls, item, id=item["PK"].removeprefix(JOB_PREFIX))
+        return from_attributes(cls, item, id=job_id_of(item["PK"]))
 
 
 @dataclass(frozen=True)
@@ -174,10 +174,10 @@ class Suppression:
             "type": "suppression",
             **attributes(self),
             # the list for organisers, newest first
-            "GSI1PK": SUPPRESSED_INDEX,
+            "GSI1PK": suppressed_index(),
             "GSI1SK": f"{self.at.isoformat()}#{self.key}",
         }
 
     @classmethod
     def from_item(cls, item: Item) -> Suppression:
-        return from_attributes(cls, item, key=item["PK"].removeprefix(SUPPRESSED_PREFIX))
+        return from_attributes(cls, item, key=suppressed_key_of(item["PK"]))

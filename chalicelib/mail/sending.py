@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.core import aws, config, observability
+from chalicelib.core import aws, config, observability, tenancy
 from chalicelib.core.rendering import gettext, render
 
 if TYPE_CHECKING:
@@ -62,6 +62,8 @@ def deliver(to: str, raw: bytes, ses: SESClient | None = None) -> None:
         "Source": config.mail_sender(),
         "Destinations": [to],
         "RawMessage": {"Data": raw},
+        # SES's bounce and complaint events carry it back, so the address is suppressed in this network
+        "Tags": [{"Name": "network", "Value": tenancy.name()}],
     }
     if name := config.mail_configuration_set():
         request["ConfigurationSetName"] = name
@@ -89,6 +91,7 @@ def _mime(to: str, subject: str, text: str, html: str, images: dict[str, bytes],
     message = EmailMessage(policy=SMTP)
     message["From"] = config.mail_sender()
     message["To"] = to
+    message["Reply-To"] = config.contact_address()  # the network's organisers, whatever address sends
     message["Subject"] = subject
     for name, value in headers.items():
         message[name] = value

@@ -30,7 +30,7 @@ from chalicelib.core.dynamo import (
     refused_as,
     to_attrs,
 )
-from chalicelib.core.keys import FAILED_PREFIX, JOB_SK, JOBS_INDEX, RECIPIENT_PREFIX, job_pk
+from chalicelib.core.keys import FAILED_PREFIX, JOB_SK, RECIPIENT_PREFIX, job_pk, jobs_index
 from chalicelib.mail.model import Failure, JobStatus, MailJob, RecipientState
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ class JobStore(TableStore):
     def recent(self, limit: int) -> list[MailJob]:
         """The newest jobs first: one Query of GSI1."""
         request: QueryInputTypeDef = {
-            **partition_query(self._table, "GSI1", JOBS_INDEX, newest_first=True),
+            **partition_query(self._table, "GSI1", jobs_index(), newest_first=True),
             "Limit": limit,
         }
         response = self._client.query(**request)

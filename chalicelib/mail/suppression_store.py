@@ -15,7 +15,7 @@ from chalicelib.core.dynamo import (
     refused_as,
     to_attrs,
 )
-from chalicelib.core.keys import SUPPRESSED_INDEX, SUPPRESSED_PREFIX, SUPPRESSED_SK, suppressed_pk
+from chalicelib.core.keys import SUPPRESSED_SK, suppressed_index, suppressed_key_of, suppressed_pk
 from chalicelib.mail.model import Suppression
 
 if TYPE_CHECKING:
@@ -40,12 +40,12 @@ class SuppressionStore(TableStore):
         """Which of these address keys are suppressed: one BatchGetItem for up to 100 keys."""
         wanted = [primary_key(suppressed_pk(key), SUPPRESSED_SK) for key in dict.fromkeys(keys)]
         found = batch_get_all(self._client, self._table, wanted, ProjectionExpression="PK")
-        return {item["PK"].removeprefix(SUPPRESSED_PREFIX) for item in found}
+        return {suppressed_key_of(item["PK"]) for item in found}
 
     def newest(self, limit: int) -> list[Suppression]:
         """The most recent entries first: one Query of GSI1."""
         request: QueryInputTypeDef = {
-            **partition_query(self._table, "GSI1", SUPPRESSED_INDEX, newest_first=True),
+            **partition_query(self._table, "GSI1", suppressed_index(), newest_first=True),
             "Limit": limit,
         }
         response = self._client.query(**request)

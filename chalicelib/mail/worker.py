@@ -34,7 +34,7 @@ from enum import Enum
 
 from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, EndpointConnectionError
 
-from chalicelib.core import aws, clock, config, observability, queue
+from chalicelib.core import aws, clock, config, observability, queue, tenancy
 from chalicelib.mail import sending as mail
 from chalicelib.mail.kinds import Kind
 from chalicelib.mail.model import JobKind, MailJob, Recipient, RecipientState
@@ -215,7 +215,8 @@ def send(job: MailJob, kind: Kind, batch: int, recipients: list[Recipient]) -> N
         return ended
 
     with ThreadPoolExecutor(config.MAIL_SENDERS, thread_name_prefix="mail") as pool:
-        futures = [pool.submit(one, to) for to in recipients if to.key not in suppressed]
+        in_network = tenancy.in_this_network(one)  # a pool's threads start in no network
+        futures = [pool.submit(in_network, to) for to in recipients if to.key not in suppressed]
     for future in futures:
         if error := future.exception():
             raise error

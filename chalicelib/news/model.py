@@ -8,7 +8,7 @@ from datetime import datetime
 from chalicelib.core.dynamo import Item
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import kept_out
-from chalicelib.core.keys import NEWS_INDEX, NEWS_SK, news_pk
+from chalicelib.core.keys import NEWS_SK, news_index, news_pk, news_slug_of
 
 
 @dataclass
@@ -29,10 +29,10 @@ class Article:
             "type": "article",
             **attributes(self),
             # every article, newest first; the publish moment decides visibility when read
-            "GSI1PK": NEWS_INDEX,
+            "GSI1PK": news_index(),
             "GSI1SK": f"{self.published_at.isoformat()}#{self.slug}",
         }
 
     @classmethod
     def from_item(cls, item: Item) -> Article:
-        return from_attributes(cls, item, slug=item["PK"].removeprefix(news_pk("")))
+        return from_attributes(cls, item, slug=news_slug_of(item["PK"]))

@@ -9,7 +9,7 @@ from chalicelib.audit.store import AuditChange, audit_put
 from chalicelib.core import aws, config
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.dynamo import TableStore, from_attrs, primary_key, refused_as, to_attrs
-from chalicelib.core.keys import NEWS_INDEX, NEWS_SK, news_pk
+from chalicelib.core.keys import NEWS_SK, news_index, news_pk
 from chalicelib.core.paging import Page, query_page
 from chalicelib.news.model import Article
 
@@ -31,7 +31,7 @@ class NewsStore(TableStore):
         published by then (the key starts with the moment, so DynamoDB leaves the others out)."""
         condition = "GSI1PK = :pk" + (" AND GSI1SK <= :until" if until else "")
         # '~' sorts after the '#' that follows the moment: an article published at `until` is included
-        values = {":pk": NEWS_INDEX, **({":until": f"{until.astimezone(TIMEZONE).isoformat()}~"} if until else {})}
+        values = {":pk": news_index(), **({":until": f"{until.astimezone(TIMEZONE).isoformat()}~"} if until else {})}
         params: QueryInputTypeDef = {
             "TableName": self._table,
             "IndexName": "GSI1",

@@ -13,7 +13,7 @@ import textwrap
 import unicodedata
 from typing import IO, Any
 
-from chalicelib.core import clock, config
+from chalicelib.core import clock, config, tenancy
 from chalicelib.core.errors import Conflict
 from chalicelib.core.i18n import _, format_date, translations
 from chalicelib.events.model import Event
@@ -23,7 +23,6 @@ from chalicelib.registrations.model import Registration
 from chalicelib.registrations.service import find
 from chalicelib.registrations.store import registration_store
 
-NETWORK = "Regionaal netwerk maatschappelijk ongenoegen"
 A4 = (595, 842)  # points
 LEFT = 72
 
@@ -101,7 +100,8 @@ def _page(name: str, event: Event, language: str) -> list[tuple[str, int, str]]:
     lines += [("F2", 16, line) for line in textwrap.wrap(event.title, 55)]
     lines += [("F1", 12, ""), ("F1", 12, when)]
     lines += [("F1", 12, line) for line in textwrap.wrap(place, 80)]
-    lines += [("F1", 12, ""), ("F1", 12, t(_("Georganiseerd door het %(network)s.")) % {"network": NETWORK})]
+    organiser = tenancy.current().title_in(language)
+    lines += [("F1", 12, ""), ("F1", 12, t(_("Georganiseerd door het %(network)s.")) % {"network": organiser})]
     issued = t(_("Uitgegeven op %(date)s door %(site)s")) % {
         "date": format_date(clock.now().date(), language, weekday=False),
         "site": config.base_url(),

@@ -12,10 +12,11 @@ import logging
 import time
 from collections.abc import Callable
 
+from botocore.exceptions import BotoCoreError, ClientError
 from chalice.app import Chalice, Request, Response
 
 from chalicelib.accounts.model import Account
-from chalicelib.core import config, faults, observability
+from chalicelib.core import config, faults, observability, tenancy
 from chalicelib.core.errors import (
     BadRequest,
     InvalidInput,
@@ -26,6 +27,8 @@ from chalicelib.core.errors import (
     UnsupportedMediaType,
 )
 from chalicelib.core.rendering import gettext
+from chalicelib.core.tenancy import Network
+from chalicelib.networks import service as networks
 from chalicelib.views import missing
 from chalicelib.views.http import (
     current_account,
@@ -69,6 +72,8 @@ def _account_for_error_page(request: Request, error: PortalError) -> Account | N
     """Who is signed in, for the error page's menu. After a fault, only an account this request read
     already: asking DynamoDB again would fail again (and escape the handler as a 500); after any
     other error it is read, and a fault in that read leaves the page without it."""
+    if not tenancy.is_set():  # no network, so no account either
+        return None
     if isinstance(error, ServiceBusy):
         return known_account(request)
     try:
@@ -133,10 +138,16 @@ def error_middleware(app: Chalice) -> Callable[[Request, Callable[[Request], Res
         encodable_path(event)
         aws_error = ""
         try:
-            if _api_path_with_trailing_slash(event):
-                raise NotFound()
-            response = _ours(app, event, get_response(event))
-        except PortalError as error:
+            network = _network_of(event)
+            with tenancy.within(network):
+                try:
+                    if _api_path_with_trailing_slash(event):
+                        raise NotFound()
+                    response = _ours(app, event, get_response(event))
+                except PortalError as error:
+                    aws_error = observability.aws_error_code(error.__cause__)
+                    response = error_response(event, error)
+        except PortalError as error:  # no network: an unknown host, or the list of networks unreadable
             aws_error = observability.aws_error_code(error.__cause__)
             response = error_response(event, error)
         if request_path(event).startswith("/api/"):
@@ -145,6 +156,18 @@ def error_middleware(app: Chalice) -> Callable[[Request, Callable[[Request], Res
         return _security_headers(response)
 
     return handle_errors
+
+
+def _network_of(request: Request) -> Network:
+    """The network the request's host names: an unknown host is a 404 (of no network), and a fault
+    reading the list of networks a 503."""
+    try:
+        network = networks.for_host(str(request.headers.get("host") or "") if request.headers else "")
+    except (ClientError, BotoCoreError) as error:
+        raise (ServiceBusy() if faults.is_passing(error) else PortalError()) from error
+    if network is None:
+        raise NotFound()
+    return network
 
 
 def _begin(request: Request) -> None:

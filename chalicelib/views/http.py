@@ -15,7 +15,7 @@ from chalice.app import Blueprint, Request, Response
 
 from chalicelib.accounts import csrf, sessions
 from chalicelib.accounts.model import Account
-from chalicelib.core import config, idempotency
+from chalicelib.core import config, idempotency, tenancy
 from chalicelib.core.errors import BadRequest, CsrfFailed, InvalidInput, PortalError
 from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _, choose, negotiate
@@ -267,6 +267,7 @@ def page(request: Request, template: str, status: int = 200, **context: object) 
         current_path=path_with_query(request),
         current_query=query_params(request),
         is_local=config.is_local(),
+        network=tenancy.current() if tenancy.is_set() else None,
         **context,
     )
     headers: dict[str, str | list[str]] = {"Content-Type": HTML_TYPE}

@@ -1,16 +1,22 @@
 """Functions that are not web requests: the scheduled jobs (EventBridge rules), the mail, sign-in and export
 workers, text extraction and the search index (SQS), the check of uploads S3 reports (SQS), and SES's
-bounce and complaint notifications (SNS)."""
+bounce and complaint notifications (SNS).
+
+Each runs inside a network (core/tenancy.py): a queue message inside the one it names, an upload inside
+the one its key names, a notification inside the one its mail was sent for, and a scheduled job once
+inside every network."""
 
 from __future__ import annotations
 
 import json
 import logging
+from collections import defaultdict
+from collections.abc import Callable
 
 from chalice.app import Blueprint, Cron, SNSEvent, SQSEvent
 
 from chalicelib.accounts import newsletter, notices, signin
-from chalicelib.core import clock, observability
+from chalicelib.core import clock, observability, tenancy
 from chalicelib.evaluations import messages as evaluation_messages
 from chalicelib.evaluations import service as evaluations
 from chalicelib.exports import service as exports
@@ -19,6 +25,7 @@ from chalicelib.library import arrivals, extraction, search
 from chalicelib.mail import suppression, worker
 from chalicelib.mail.kinds import Kind
 from chalicelib.mail.model import JobKind
+from chalicelib.networks import service as networks
 from chalicelib.registrations import messages as registration_messages
 from chalicelib.registrations import reminders, retention
 
@@ -45,28 +52,37 @@ MAIL_KINDS: dict[JobKind, Kind] = {
 }
 
 
+def in_every_network(job: Callable[[], int]) -> int:
+    """A scheduled job, run inside each network in turn; the sum of what each did."""
+    done = 0
+    for network in networks.all_networks():
+        with tenancy.within(network):
+            done += job()
+    return done
+
+
 @bp.schedule(Cron(0, 7, "*", "*", "?", "*"), name="send_reminders", description="Remind confirmed attendees")
 @observability.job
 def send_reminders(_event: object) -> dict[str, int]:
-    return {"jobs": reminders.send_reminders()}
+    return {"jobs": in_every_network(reminders.send_reminders)}
 
 
 @bp.schedule(Cron(0, 8, "*", "*", "?", "*"), name="send_evaluations", description="Evaluate yesterday's meetings")
 @observability.job
 def send_evaluations(_event: object) -> dict[str, int]:
-    return {"opened": evaluations.send_evaluations()}
+    return {"opened": in_every_network(evaluations.send_evaluations)}
 
 
 @bp.schedule(Cron(0, 6, "*", "*", "?", "*"), name="send_digests", description="Yesterday's news in followed themes")
 @observability.job
 def send_digests(_event: object) -> dict[str, int]:
-    return {"started": digest.send_digest()}
+    return {"started": in_every_network(digest.send_digest)}
 
 
 @bp.schedule(Cron(30, 2, "*", "*", "?", "*"), name="anonymise_registrations", description="Privacy retention")
 @observability.job
 def anonymise_registrations(_event: object) -> dict[str, int]:
-    return {"anonymised": retention.anonymise_old_registrations()}
+    return {"anonymised": in_every_network(retention.anonymise_old_registrations)}
 
 
 @bp.on_sqs_message(queue=MAIL_QUEUE, batch_size=1, name="send_mail")
@@ -74,7 +90,8 @@ def anonymise_registrations(_event: object) -> dict[str, int]:
 def send_mail(event: SQSEvent) -> None:
     """One queue message at a time; an exception hands it back to SQS (and, after five tries, to the DLQ)."""
     for record in event:
-        worker.handle(record.body, MAIL_KINDS, record.receipt_handle)
+        with tenancy.within(networks.of_message(record.body)):
+            worker.handle(record.body, MAIL_KINDS, record.receipt_handle)
 
 
 @bp.on_sqs_message(queue=SIGNIN_QUEUE, batch_size=1, name="send_sign_in_link")
@@ -83,7 +100,8 @@ def send_sign_in_link(event: SQSEvent) -> None:
     """A sign-in link, off the web request (so its answer takes as long for any address); an
     exception hands the message back to SQS (and, after five tries, to the DLQ)."""
     for record in event:
-        signin.send_link(record.body)
+        with tenancy.within(networks.of_message(record.body)):
+            signin.send_link(record.body)
 
 
 @bp.on_sqs_message(queue=EXPORT_QUEUE, batch_size=1, name="make_export")
@@ -91,7 +109,8 @@ def send_sign_in_link(event: SQSEvent) -> None:
 def make_export(event: SQSEvent) -> None:
     """One export at a time; an exception hands it back to SQS (and, after five tries, to the DLQ)."""
     for record in event:
-        exports.build(record.body)
+        with tenancy.within(networks.of_message(record.body)):
+            exports.build(record.body)
 
 
 @bp.schedule(Cron(0, 3, "*", "*", "?", "*"), name="rebuild_search_index", description="Rebuild the library's index")
@@ -99,16 +118,25 @@ def make_export(event: SQSEvent) -> None:
 def rebuild_search_index(_event: object) -> dict[str, int]:
     """A daily rebuild: catches up a change whose update could not be queued, and programme edits
     (the speakers of a slot) that change no material."""
-    search.request_rebuild()
-    return {"queued": 1}
+
+    def rebuild() -> int:
+        search.request_rebuild()
+        return 1
+
+    return {"queued": in_every_network(rebuild)}
 
 
 @bp.on_sqs_message(queue=INDEX_QUEUE, batch_size=search.INDEX_BATCH, name="update_search_index")
 @observability.job
 def update_search_index(event: SQSEvent) -> None:
     """The library's search index, one batch of changes at a time (a FIFO queue with one message
-    group); an exception hands the whole batch back (each update is idempotent)."""
-    search.update(*(record.body for record in event))
+    group per network); an exception hands the whole batch back (each update is idempotent)."""
+    bodies: dict[str, list[str]] = defaultdict(list)
+    for record in event:
+        bodies[networks.of_message(record.body).name].append(record.body)
+    for name, of_network in bodies.items():
+        with tenancy.within(networks.named(name)):
+            search.update(*of_network)
 
 
 @bp.on_sqs_message(queue=EXTRACT_QUEUE, batch_size=1, name="extract_text")
@@ -118,7 +146,8 @@ def extract_text(event: SQSEvent) -> None:
     worker (a standard queue: several at once); an exception hands the message back to SQS (and,
     after three tries, to the DLQ)."""
     for record in event:
-        extraction.handle(record.body)
+        with tenancy.within(networks.of_message(record.body)):
+            extraction.handle(record.body)
 
 
 @bp.on_sqs_message(queue=UPLOAD_QUEUE, batch_size=1, name="check_upload")
@@ -144,4 +173,6 @@ def ses_notifications(event: SNSEvent) -> None:
         log.warning("SNS message is not JSON; dropped")
         return
     if isinstance(notification, dict):
-        suppression.record(notification, clock.now())
+        for network in networks.of_notification(notification):
+            with tenancy.within(network):
+                suppression.record(notification, clock.now())

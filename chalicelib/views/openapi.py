@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.core import config
+from chalicelib.core import config, tenancy
 from chalicelib.core.api_fields import schema_properties
 from chalicelib.core.forms import LIMITS
 from chalicelib.core.jsontypes import JsonObject
@@ -210,7 +210,7 @@ def document() -> JsonObject:
             "knowledge library. Messages follow Accept-Language (nl, en); Dutch by default. Errors are RFC 9457 "
             "problem details.",
             "contact": {
-                "name": "Regionaal netwerk maatschappelijk ongenoegen",
+                "name": tenancy.current().title["nl"],
                 "email": config.contact_address(),
                 "url": f"{config.base_url()}/toegankelijkheid",
             },

@@ -14,7 +14,7 @@ from chalicelib.accounts import service as accounts
 from chalicelib.accounts.store import account_store
 from chalicelib.core import clock
 from chalicelib.core.config import MAILS_PER_ADDRESS_PER_HOUR
-from chalicelib.core.keys import email_key
+from chalicelib.core.keys import audit_pk, email_key
 from chalicelib.mail.store import job_store
 from tests.support.accounts import last_link, make_account, request_form, sign_in
 from tests.support.aws import deliver_mail, deliver_sign_in_links, sent_mail
@@ -488,7 +488,7 @@ def test_changes_are_audited(moto, visitor, client):
     items = aws.dynamodb().query(
         TableName=config.table_name(),
         KeyConditionExpression="PK = :pk",
-        ExpressionAttributeValues={":pk": {"S": f"AUDIT#{month}"}},
+        ExpressionAttributeValues={":pk": {"S": audit_pk(month)}},
     )["Items"]
     actions = [(i["actor"]["S"], i["action"]["S"], i["target"]["S"]) for i in items]
     assert ("org@zwijndrecht.nl", "account.approved", "x@elders.nl") in actions

@@ -12,6 +12,7 @@ from chalicelib.accounts import service as accounts
 from chalicelib.accounts import signin
 from chalicelib.accounts.store import account_store
 from chalicelib.core.errors import LinkInvalid
+from chalicelib.core.tenancy import in_this_network
 from tests.support.accounts import make_account
 from tests.support.stored import present
 
@@ -30,7 +31,7 @@ def race(action) -> list[str]:
         return "used"
 
     with ThreadPoolExecutor(TABS) as pool:
-        return sorted(pool.map(one, range(TABS)))
+        return sorted(pool.map(in_this_network(one), range(TABS)))
 
 
 def test_a_sign_in_link_used_at_once_in_several_tabs_signs_in_once(moto_server):

@@ -25,16 +25,16 @@ def environment(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 def test_manage_py_on_the_local_stage_links_to_the_portals_port(environment):
     environment.update(PORTAL_PORT="8123", MOTO_PORT="5123")
     use_stage("local")
-    assert config.base_url() == "http://127.0.0.1:8123"
+    assert config.default_base_url() == "http://127.0.0.1:8123"
     assert environment["AWS_ENDPOINT_URL"] == "http://127.0.0.1:5123"
 
 
 def test_without_ports_the_local_stage_uses_make_runs_own_and_a_set_base_url_wins(environment):
     use_stage("local")
-    assert config.base_url() == "http://127.0.0.1:8000"
+    assert config.default_base_url() == "http://127.0.0.1:8000"
     environment.update(BASE_URL="https://portaal.example", PORTAL_PORT="8123")
     use_stage("local")
-    assert config.base_url() == "https://portaal.example"
+    assert config.default_base_url() == "https://portaal.example"
 
 
 def test_an_idle_worker_pauses_longer_and_longer_and_polls_every_queue_each_round(moto, monkeypatch):

@@ -13,6 +13,7 @@ from moto.dynamodb.models.dynamo_type import DynamoType
 from chalicelib.accounts.store import account_store
 from chalicelib.audit.store import audit_store
 from chalicelib.core import aws, clock, config
+from chalicelib.core.keys import email_key, events_index
 from chalicelib.events import service as events
 from chalicelib.events.model import EventStatus
 from chalicelib.registrations import moves
@@ -126,12 +127,12 @@ def test_a_page_cut_short_by_its_size_ends_the_feed_at_its_last_meeting(make_eve
         make_event(slug=f"dag-{day}", date=in_days(day).date(), registration_deadline=None)
     make_event(slug="dag-5", date=in_days(5).date(), registration_deadline=None, status=EventStatus.CANCELLED)
     # a page of two and a half of these (equal-sized) items: the published partition's page holds two
-    monkeypatch.setattr(moto_table, "RESULT_SIZE_LIMIT", int(2.5 * largest_item(partition="EVENTS")))
+    monkeypatch.setattr(moto_table, "RESULT_SIZE_LIMIT", int(2.5 * largest_item(partition=events_index("published"))))
     page = aws.dynamodb().query(
         TableName=config.table_name(),
         IndexName="GSI1",
         KeyConditionExpression="GSI1PK = :pk",
-        ExpressionAttributeValues={":pk": {"S": "EVENTS"}},
+        ExpressionAttributeValues={":pk": {"S": events_index("published")}},
     )
     assert (len(page["Items"]), "LastEvaluatedKey" in page) == (2, True)  # the page did stop short
     assert set(entries(calendar_of(visitor.get("/events.ics")))) == {"dag-1@network-portal", "dag-2@network-portal"}
@@ -247,7 +248,7 @@ def test_a_feed_stops_with_its_account_and_cannot_be_forged(moto, client, organi
     for forged in (token[:-2] + "xx", "eyJhIjoxfQ.abc", ""):
         assert client.http.get(f"/agenda/{forged}.ics").status_code == 404
     assert client.http.get(f"/agenda/{token}").status_code == 404  # only the .ics name
-    key = present(account_store().get("lid@zwijndrecht.nl")).pk.removeprefix("ACCOUNT#")
+    key = email_key("lid@zwijndrecht.nl")
     assert organiser.post(f"/beheer/accounts/{key}/disabled", {}).status_code == 303
     assert present(account_store().get("lid@zwijndrecht.nl")).status == "disabled"
     assert client.http.get(path).status_code == 404

@@ -15,6 +15,7 @@ import pytest
 from chalicelib.audit.store import AuditChange
 from chalicelib.core.dynamo import TransactItem
 from chalicelib.core.errors import Conflict, InvalidInput
+from chalicelib.core.tenancy import in_this_network
 from chalicelib.events.parts import Slot, Speaker, Workshop
 from chalicelib.events.store import event_store
 from chalicelib.library import materials, speakers
@@ -360,7 +361,7 @@ def race_for_one_workshop(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
             return "refused"
 
     with ThreadPoolExecutor(max_workers=PEOPLE) as pool:
-        return Counter(pool.map(one, range(PEOPLE)))
+        return Counter(pool.map(in_this_network(one), range(PEOPLE)))
 
 
 def test_a_workshop_is_never_overbooked(moto_server, monkeypatch):
@@ -600,7 +601,7 @@ def test_a_workshops_speaker_uploads_slides_that_belong_to_the_workshop(moto, vi
     assert "Casus Rotterdam" not in page  # she speaks in one workshop of the round
 
     key = upload_through_page(page, pdf("Statelijke dreigingen in de regio"), "dreigingen.pdf")
-    assert key.split("/")[5] == "4-3"  # incoming/uploads/{event}/{speaker}/{material}/{part}/{random}
+    assert key.split("/")[7] == "4-3"  # incoming/n/{network}/uploads/{event}/{speaker}/{material}/{part}/{random}
     visitor.get(f"/spreker/{token}/klaar?key={key}")
     [material] = materials_of(present(event_store().get(SLUG)))
     assert (material.title, material.slot, material.workshop, material.part) == ("Statelijke dreigingen", 4, 3, "4-3")

@@ -13,6 +13,7 @@ import requests
 from chalicelib.audit import service as audit
 from chalicelib.core import aws, clock
 from chalicelib.core.dynamo import to_attrs
+from chalicelib.core.keys import export_pk
 from chalicelib.exports.store import export_store
 from tests.support.accounts import make_account, sign_in
 from tests.support.aws import LOCAL_STAGE, STARTING_A_JOB_CALLS, deliver_exports
@@ -67,9 +68,9 @@ def test_the_link_is_short_lived_private_and_names_a_csv_attachment(organiser):
     assert query["X-Amz-Expires"] == ["300"]
     assert query["response-content-type"] == ["text/csv; charset=utf-8"]
     assert query["response-content-disposition"] == [f'attachment; filename="aanmeldingen-{SLUG}.csv"']
-    # stored under exports/, where the bucket's lifecycle rule removes it after a day
+    # stored under exports/ (then its network), where the bucket's lifecycle rule removes it after a day
     export_id = page.rsplit("/", 1)[1]
-    assert urlsplit(location).path.endswith(f"/exports/{export_id}/aanmeldingen-{SLUG}.csv")
+    assert urlsplit(location).path.endswith(f"/exports/n/rotterdam/{export_id}/aanmeldingen-{SLUG}.csv")
     rules = aws.s3().get_bucket_lifecycle_configuration(Bucket=LOCAL_STAGE["BUCKET_NAME"])["Rules"]
     expiring = {(r["Filter"]["Prefix"], r["Expiration"]["Days"]) for r in rules if "Expiration" in r}
     assert expiring == {("exports/", 1), ("incoming/", 1)}  # and uploads nobody checked (library/files.py)
@@ -111,7 +112,7 @@ def test_after_a_day_the_export_is_gone_and_the_page_says_so(organiser):
     export = present(export_store().get(page.rsplit("/", 1)[1]))
     aws.dynamodb().update_item(
         TableName=LOCAL_STAGE["TABLE_NAME"],
-        Key=to_attrs({"PK": f"EXPORT#{export.id}", "SK": "#EXPORT"}),
+        Key=to_attrs({"PK": export_pk(export.id), "SK": "#EXPORT"}),
         UpdateExpression="SET created_at = :at",
         ExpressionAttributeValues=to_attrs({":at": (clock.now() - timedelta(days=1, minutes=1)).isoformat()}),
     )

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 
 import manage
 from chalicelib.core import aws
+from chalicelib.core.keys import texts_prefix
 from chalicelib.library import content_check, extract, materials, search_files
 from chalicelib.library.files import delete as delete_file
 from chalicelib.library.files import put as put_file
@@ -223,7 +224,7 @@ def test_a_file_version_is_read_once_and_a_replaced_one_anew(visitor: FormSessio
     assert reads == [material.object_key] * 2
     assert found(visitor, "tweedewoord")
     assert not found(visitor, "eerstewoord")
-    texts = aws.s3().list_objects_v2(Bucket=LOCAL_STAGE["BUCKET_NAME"], Prefix=f"texts/{material.id}/")
+    texts = aws.s3().list_objects_v2(Bucket=LOCAL_STAGE["BUCKET_NAME"], Prefix=texts_prefix(material.id))
     assert len(texts["Contents"]) == 1  # the replaced file's text is gone
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from chalicelib.core import aws, clock, config
 from chalicelib.core.errors import LinkInvalid, NotFound
+from chalicelib.core.keys import incoming, scoped_object, uploads_prefix
 from chalicelib.events.store import event_store
 from chalicelib.library import materials, speakers
 from chalicelib.library import service as library
@@ -65,7 +66,7 @@ def test_presigned_post_policy_fixes_key_prefix_size_and_expiry(speaker, now):
         conditions = policy["conditions"]
         assert {"bucket": config.bucket_name()} in conditions
         # the speaker's own prefix, chosen by the server; the form offers one key per slot under it
-        assert ["starts-with", "$key", f"incoming/uploads/{SLUG}/{view.speaker.id}/"] in conditions
+        assert ["starts-with", "$key", incoming(uploads_prefix(SLUG, view.speaker.id))] in conditions
         assert ["content-length-range", 1, 50 * 1024 * 1024] in conditions
         assert {"Content-Type": "application/octet-stream"} in conditions  # the type is read from the content
         assert ["starts-with", "$x-amz-meta-filename", ""] in conditions
@@ -75,8 +76,8 @@ def test_presigned_post_policy_fixes_key_prefix_size_and_expiry(speaker, now):
         assert "key" not in fields  # the form's choice
     [target] = form.targets
     # it lands under incoming/, where it waits for the check; what passes is kept at the same key without it
-    assert target.key.startswith(f"incoming/uploads/{SLUG}/{view.speaker.id}/{SLUG}.")
-    assert target.key.split("/")[5] == "3"  # the slot
+    assert target.key.startswith(f"{incoming(uploads_prefix(SLUG, view.speaker.id))}{SLUG}.")
+    assert target.key.split("/")[7] == "3"  # the slot
     assert "Annemarie" not in target.key
     assert form.plain["success_action_redirect"] == f"http://127.0.0.1:8000/spreker/{speaker}/klaar"
 
@@ -84,7 +85,7 @@ def test_presigned_post_policy_fixes_key_prefix_size_and_expiry(speaker, now):
 def test_the_speaker_page_offers_only_their_own_slots_and_no_type_to_choose(speaker, visitor):
     page = visitor.get(f"/spreker/{speaker}")
     body = page.body.decode()
-    assert 'name="key" value="incoming/uploads/' in body  # one slot: no choice to make
+    assert f'name="key" value="{incoming(scoped_object("uploads/"))}' in body  # one slot: no choice to make
     assert "Soort bestand" not in body
     assert 'accept=".pdf,.pptx,.odp,.docx' in body
     _two, url = speakers.invite(SLUG, (1, 3), "Burgemeester Haan", "Gemeente", "haan@zwijndrecht.nl")
@@ -93,7 +94,7 @@ def test_the_speaker_page_offers_only_their_own_slots_and_no_type_to_choose(spea
     slots = {s.position: s for s in present(event_store().get(SLUG)).programme}
     for position in (1, 3):
         upload_through_page(both, PDF, choice=f"{slots[position].start} {slots[position].title}")
-    assert both.count('<option value="incoming/uploads/') == 2
+    assert both.count(f'<option value="{incoming(scoped_object("uploads/"))}') == 2
     # the page's form goes straight to S3, which its policy allows
     assert (
         "form-action 'self' https://network-portal-local.s3.amazonaws.com;" in page.headers["Content-Security-Policy"]

@@ -15,6 +15,7 @@ from datetime import date
 import pytest
 
 from chalicelib.core import clock
+from chalicelib.core.keys import document_object
 from chalicelib.library import materials, search_index
 from chalicelib.library import service as library
 from chalicelib.library.files import put as put_file
@@ -44,7 +45,7 @@ def pptx(slide: str, notes: str) -> bytes:
 
 def add(title: str, content: bytes, file_type: str = "pdf", access: str = "public", **fields: object) -> Material:
     material_id = f"{SLUG}.{secrets.token_hex(6)}"
-    key = f"documents/{material_id}/{secrets.token_hex(4)}.{file_type}"
+    key = document_object(material_id, f"{secrets.token_hex(4)}.{file_type}")
     put_file(key, content, file_type, f"bestand.{file_type}")
     material = Material(
         id=material_id,

@@ -23,6 +23,7 @@ import pytest
 
 from chalicelib.accounts.model import Account
 from chalicelib.core import clock
+from chalicelib.core.keys import document_object
 from chalicelib.library import materials, search_index
 from chalicelib.library import service as library
 from chalicelib.library.files import put as put_file
@@ -100,7 +101,7 @@ def test_the_probe_words_are_what_the_tests_say_they_are() -> None:
 
 def add(text: str, access: str = "public", **fields: Any) -> Material:
     material_id = f"{fields.get('event_slug', SLUG)}.{secrets.token_hex(6)}"
-    key = f"documents/{material_id}/{secrets.token_hex(4)}.pdf"
+    key = document_object(material_id, f"{secrets.token_hex(4)}.pdf")
     content = pdf(text)
     put_file(key, content, "pdf", "bestand.pdf")
     material = Material(

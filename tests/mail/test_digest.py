@@ -13,6 +13,7 @@ from chalicelib.core import aws, config
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.dynamo import primary_key
 from chalicelib.core.errors import UnsubscribeLinkInvalid
+from chalicelib.core.keys import event_pk, material_pk
 from chalicelib.events import workspace
 from chalicelib.events.listings import event_listings
 from chalicelib.events.store import event_store
@@ -277,7 +278,10 @@ def test_editing_what_was_published_before_publication_was_kept_announces_nothin
     organiser = make_account("org@zwijndrecht.nl", access="organiser")
     store_event(build_event(themes=("polarisatie",)))
     material = library.add_document(PDF, "oud.pdf", "Oud rapport", "public", ("polarisatie",))
-    for pk, sk in (("EVENT#netwerkbijeenkomst-test", "#EVENT"), ("LIBRARY", f"#MATERIAL#{material.id}")):
+    for pk, sk in (
+        (event_pk("netwerkbijeenkomst-test"), "#EVENT"),
+        (material_pk(material.id), f"#MATERIAL#{material.id}"),
+    ):
         aws.dynamodb().update_item(  # as items from before publication was kept
             TableName=config.table_name(),
             Key=primary_key(pk, sk),

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from chalicelib.core import aws, clock, config
+from chalicelib.core.tenancy import in_this_network
 from chalicelib.mail import worker
 from chalicelib.mail.store import JobStore, job_store
 from chalicelib.views.jobs import send_mail
@@ -161,7 +162,7 @@ def test_threads_share_the_pacer_and_never_take_the_same_moment():
         for _ in range(25):
             pacer.wait()
 
-    threads = [threading.Thread(target=take_25) for _ in range(4)]
+    threads = [threading.Thread(target=in_this_network(take_25)) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 from chalicelib.core import aws, config, richtext
+from chalicelib.core.keys import audit_pk
 from chalicelib.news.store import news_store
 from tests.support.factories import in_days
 from tests.support.stored import present
@@ -84,7 +85,7 @@ def test_edit_delete_and_duplicate_titles_are_audited(organiser, now):
     items = aws.dynamodb().query(
         TableName=config.table_name(),
         KeyConditionExpression="PK = :pk",
-        ExpressionAttributeValues={":pk": {"S": f"AUDIT#{(in_days(0) - timedelta(0)).isoformat()[:7]}"}},
+        ExpressionAttributeValues={":pk": {"S": audit_pk((in_days(0) - timedelta(0)).isoformat()[:7])}},
     )["Items"]
     actions = sorted(i["action"]["S"] for i in items if i["action"]["S"].startswith("news."))
     assert actions == ["news.created", "news.deleted", "news.updated"]

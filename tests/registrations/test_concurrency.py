@@ -16,6 +16,8 @@ import pytest
 
 from chalicelib.core import aws
 from chalicelib.core.dynamo import TransactItem, to_attrs
+from chalicelib.core.keys import event_pk
+from chalicelib.core.tenancy import in_this_network
 from chalicelib.events.store import EventStore, event_store
 from chalicelib.registrations import attendance, changes, moves
 from chalicelib.registrations import service as registration
@@ -39,7 +41,7 @@ def register_everyone(**form: str) -> Counter[str]:
         return registration.register(SLUG, registration_form(**form), "nl").registration.status
 
     with ThreadPoolExecutor(max_workers=PEOPLE) as pool:
-        return Counter(pool.map(one, range(PEOPLE)))
+        return Counter(pool.map(in_this_network(one), range(PEOPLE)))
 
 
 def list_entries(prefix: str) -> int:
@@ -47,7 +49,7 @@ def list_entries(prefix: str) -> int:
     response = aws.dynamodb().query(
         TableName=LOCAL_STAGE["TABLE_NAME"],
         KeyConditionExpression="PK = :pk AND begins_with(SK, :w)",
-        ExpressionAttributeValues={":pk": {"S": f"EVENT#{SLUG}"}, ":w": {"S": prefix}},
+        ExpressionAttributeValues={":pk": {"S": event_pk(SLUG)}, ":w": {"S": prefix}},
         ConsistentRead=True,
     )
     return len(response["Items"])
@@ -171,7 +173,7 @@ def race_to_promote() -> Counter[str]:
         return "promoted"
 
     with ThreadPoolExecutor(max_workers=len(waiting)) as pool:
-        return Counter(pool.map(promote, [r.key for r in waiting]))
+        return Counter(pool.map(in_this_network(promote), [r.key for r in waiting]))
 
 
 def test_organisers_racing_for_the_last_seat_give_it_once(moto_server):
@@ -221,7 +223,7 @@ def reimport_while_people_register(monkeypatch: pytest.MonkeyPatch) -> None:
         "venue": "Gemeentehuis Zwijndrecht",
         "capacity": SEATS,
     }
-    importer = threading.Thread(target=load, args=([event_file],), name="import")
+    importer = threading.Thread(target=in_this_network(load), args=([event_file],), name="import")
     importer.start()
     register_everyone()
     registered.set()

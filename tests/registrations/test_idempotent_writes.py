@@ -16,6 +16,7 @@ import pytest
 
 from chalicelib.core import aws, idempotency
 from chalicelib.core.idempotency import KeyStore
+from chalicelib.core.tenancy import in_this_network
 from chalicelib.mail import jobs
 from chalicelib.mail.model import JobKind
 from chalicelib.registrations import service as registration
@@ -284,7 +285,7 @@ def double_click(form: dict[str, str], keys: tuple[str, str]) -> list[registrati
         return registration.register(SLUG, form, "nl", key)
 
     with ThreadPoolExecutor(2) as pool:
-        return list(pool.map(one, keys))
+        return list(pool.map(in_this_network(one), keys))
 
 
 def test_a_double_clicked_form_registers_and_mails_once(moto_server, monkeypatch):

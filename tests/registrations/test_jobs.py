@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.core import aws, config
+from chalicelib.core.keys import event_pk
 from chalicelib.events.store import event_store
 from chalicelib.registrations import moves
 from chalicelib.registrations import service as registration
@@ -73,7 +74,7 @@ def personal_items(slug: str) -> list[dict]:
     return aws.dynamodb().query(
         TableName=config.table_name(),
         KeyConditionExpression="PK = :pk",
-        ExpressionAttributeValues={":pk": {"S": f"EVENT#{slug}"}},
+        ExpressionAttributeValues={":pk": {"S": event_pk(slug)}},
     )["Items"]
 
 

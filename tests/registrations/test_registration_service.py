@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from chalicelib.core import tenancy
 from chalicelib.core.errors import (
     AlreadyCancelled,
     EventNotFound,
@@ -170,12 +173,11 @@ def test_unknown_event_and_token(moto):
         registration.find("x" * 500)
 
 
-def test_a_failed_mail_leaves_the_registration_standing(make_event, monkeypatch):
+def test_a_failed_mail_leaves_the_registration_standing(make_event):
     make_event()
     # SES (and moto) refuse unverified senders: a real failure, not a fake
-    monkeypatch.setenv("MAIL_SENDER", "unverified@elders.example")
-
-    outcome = registration.register("netwerkbijeenkomst-test", registration_form(), "nl")
+    with tenancy.within(replace(tenancy.current(), sender="unverified@elders.example")):
+        outcome = registration.register("netwerkbijeenkomst-test", registration_form(), "nl")
 
     assert outcome.mail_failed is True
     assert registration.find(outcome.registration.token)[0].status == "confirmed"

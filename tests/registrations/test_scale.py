@@ -11,6 +11,7 @@ import pytest
 
 from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock
+from chalicelib.core.keys import event_pk
 from chalicelib.events.store import event_store
 from chalicelib.registrations import attendance, moves, retention
 from chalicelib.registrations import service as registration
@@ -224,7 +225,7 @@ def test_negative_control_one_item_cannot_hold_them(moto):
     from chalicelib.core import aws, config
     from chalicelib.core.dynamo import to_attrs
 
-    item: dict[str, object] = {"PK": f"EVENT#{SLUG}", "SK": "STATS"}
+    item: dict[str, object] = {"PK": event_pk(SLUG), "SK": "STATS"}
     item.update({f"org#{n:05d} " + "Gemeente met een heel lange naam " * 4: 1 for n in range(3000)})
     with pytest.raises(ClientError, match="size"):
         aws.dynamodb().put_item(TableName=config.table_name(), Item=to_attrs(item))

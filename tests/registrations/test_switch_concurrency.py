@@ -16,6 +16,7 @@ import pytest
 
 from chalicelib.core.dynamo import TransactItem
 from chalicelib.core.errors import Conflict
+from chalicelib.core.tenancy import in_this_network
 from chalicelib.events.store import EventStore, event_store
 from chalicelib.registrations import attendance, changes, moves
 from chalicelib.registrations import service as registration
@@ -60,7 +61,7 @@ def switch_everyone(tokens: list[str]) -> Counter[str]:
             return "refused" if "geen plaats meer vrij" in refused.message else refused.message
 
     with ThreadPoolExecutor(max_workers=PEOPLE) as pool:
-        return Counter(pool.map(one, tokens))
+        return Counter(pool.map(in_this_network(one), tokens))
 
 
 def stored_state() -> tuple[Counter[tuple[str, str]], int, int, int, int]:

@@ -151,6 +151,8 @@ MATRIX = {
     visit("GET", "/nieuws.atom"): (200, 200, 200),
     visit("GET", "/nieuws/{slug}", slug="bestaat-niet"): (404, 404, 404),
     visit("GET", "/beheer/nieuws"): (303, 403, 200),
+    visit("GET", "/beheer/netwerk"): (303, 403, 200),
+    visit("POST", "/beheer/netwerk"): (401, 403, 422),
     visit("POST", "/beheer/nieuws"): (401, 403, 422),
     visit("GET", "/beheer/nieuws/{slug}", slug="bestaat-niet"): (303, 403, 404),
     visit("POST", "/beheer/nieuws/{slug}", slug="bestaat-niet"): (401, 403, 404),

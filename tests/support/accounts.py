@@ -77,7 +77,7 @@ def request_form(**overrides: str) -> dict[str, str]:
 
 def member_feed_path(session: FormSession) -> str:
     page = session.get("/account").body.decode()
-    match = re.search(r'id="agenda-link" readonly value="http://127\.0\.0\.1:8000(/agenda/[^"]+\.ics)"', page)
+    match = re.search(r'id="agenda-link" readonly value="http://[^/"]+(/agenda/[^"]+\.ics)"', page)
     assert match, page
     return match.group(1)
 

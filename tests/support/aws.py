@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import boto3
 from botocore.client import BaseClient
@@ -25,8 +27,10 @@ from moto.ses.models import ses_backends
 
 from chalicelib.core import aws
 from chalicelib.core.config import TIMEZONE
+from chalicelib.core.tenancy import Network
 from chalicelib.library import search
 from chalicelib.mail import outbox
+from chalicelib.networks import service as networks
 from devtools.queueworker import deliver_all, from_topic
 from devtools.resources import QUEUES, SES_EVENTS, create_all, create_queues, create_table, dead_letter_url
 
@@ -41,6 +45,13 @@ def test_clients() -> tuple[Any, Any, Any]:
     """The fixtures' own clients, made once: making a client costs more than emptying the table."""
     session = boto3.session.Session(region_name=REGION)
     return session.client("dynamodb"), session.client("s3"), session.client("sqs")
+
+
+def local_network() -> Network:
+    """The local stage's default network, as its environment describes it: for what runs before a
+    test's own fixtures have put that environment in place (collection, a module's fixture)."""
+    with mock.patch.dict(os.environ, LOCAL_STAGE):
+        return networks.from_environment()
 
 
 # Past this many items a table is made again rather than emptied (a test at scale leaves 10,000).

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from chalicelib.core import aws, clock, config
-from chalicelib.core.keys import INCOMING_PREFIX
+from chalicelib.core.keys import INCOMING_PREFIX, document_object, scoped_object
 from chalicelib.library import files, materials
 from chalicelib.library.model import FileType, Material, MaterialAccess, MaterialStatus
 from chalicelib.library.store import library_store
@@ -42,7 +42,7 @@ def put_material(
     access: str, status: str = "published", event_slug: str = SLUG, title: str | None = None, **extra
 ) -> Material:
     material_id = f"{event_slug or '_'}.{secrets.token_hex(6)}"
-    key = f"documents/{material_id}/{'0' * 16}.pdf"
+    key = document_object(material_id, f"{'0' * 16}.pdf")
     files.put(key, PDF, "pdf", "verslag.pdf")
     material = Material(
         id=material_id,
@@ -77,7 +77,7 @@ def add_with_file(title: str, content: bytes, file_type: str = "pdf") -> Materia
     """A published public material with this file at its own S3 version, saved as every change is
     (which queues the reading of its text)."""
     material_id = f"{SLUG}.{secrets.token_hex(6)}"
-    key = f"documents/{material_id}/{secrets.token_hex(4)}.{file_type}"
+    key = document_object(material_id, f"{secrets.token_hex(4)}.{file_type}")
     files.put(key, content, file_type, f"bestand.{file_type}")
     material = Material(
         id=material_id,
@@ -117,7 +117,7 @@ def document_reads(calls: list[str]) -> Callable[..., None]:
     """A botocore hook (before-parameter-build.s3.GetObject) that notes every read of a material's file."""
 
     def seen(params: dict[str, Any], **_: Any) -> None:
-        if params["Key"].startswith(("documents/", "uploads/")):
+        if params["Key"].startswith((scoped_object("documents/"), scoped_object("uploads/"))):
             calls.append(params["Key"])
 
     return seen

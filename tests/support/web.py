@@ -25,11 +25,16 @@ from tests.support.aws import deliver_exports
 class FormSession:
     """A browser-like visitor for the Chalice test client: keeps cookies, posts forms with CSRF."""
 
-    def __init__(self, client: Client, language: str = "nl") -> None:
+    def __init__(self, client: Client, language: str = "nl", host: str = "") -> None:
         self.client = client
         self.secret = csrf.new_secret()
         self.language = language
         self.session = ""  # the session cookie, once signed in
+        self.host = host  # the network's host it visits; the client's own (the default network's) if none
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"cookie": self.cookie, **({"host": self.host} if self.host else {})}
 
     @property
     def cookie(self) -> str:
@@ -37,7 +42,7 @@ class FormSession:
         return f"{csrf.COOKIE}={self.secret}; lang={self.language}{session}"
 
     def get(self, path: str) -> Any:
-        return self.client.http.get(path, headers={"cookie": self.cookie})
+        return self.client.http.get(path, headers=self.headers)
 
     def post(self, path: str, form: dict[str, str], with_token: bool = True) -> Any:
         from urllib.parse import urlencode
@@ -48,7 +53,7 @@ class FormSession:
         return self.client.http.post(
             path,
             body=urlencode(data, errors="surrogatepass"),  # a lone surrogate as the bytes a client can send
-            headers={"content-type": "application/x-www-form-urlencoded", "cookie": self.cookie},
+            headers={"content-type": "application/x-www-form-urlencoded", **self.headers},
         )
 
 

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from chalice.app import Request
 
-from chalicelib.core import csv_export, richtext
+from chalicelib.core import csv_export, richtext, tenancy
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.errors import PortalError
 from chalicelib.core.fields import PARSERS, FormRule
@@ -38,6 +38,7 @@ from chalicelib.library.model import FileType, Material, MaterialAccess, Materia
 from chalicelib.library.service import clean_filters
 from chalicelib.registrations.forms import clean_registration
 from chalicelib.views import http
+from tests.support.aws import local_network
 from tests.support.checks import active_content
 from tests.support.hostile_corpus import CATEGORIES, category_of, corpus, describe
 
@@ -244,20 +245,21 @@ def index() -> Iterator[sqlite3.Connection]:
     """A small index with a public and an organisers-only material to search."""
     connection = sqlite3.connect(":memory:")
     search_index.create(connection)
-    for n, access in enumerate((MaterialAccess.PUBLIC, MaterialAccess.ORGANISERS)):
-        material = Material(
-            id=f"_.{n:012x}",
-            title=f"Radicalisering in de wijk {n}",
-            file_type=FileType.PDF,
-            access=access,
-            date=date(2026, 9, 18),
-            object_key="documents/x.pdf",
-            size=1,
-            filename="x.pdf",
-            uploaded_at=datetime(2026, 9, 18, tzinfo=TIMEZONE),
-            status=MaterialStatus.PUBLISHED,
-        )
-        search_index.put(connection, material, "Annemarie van Hinsberg", "knotwilgen langs de polder")
+    with tenancy.within(local_network()):  # before the tests' own fixtures enter it
+        for n, access in enumerate((MaterialAccess.PUBLIC, MaterialAccess.ORGANISERS)):
+            material = Material(
+                id=f"_.{n:012x}",
+                title=f"Radicalisering in de wijk {n}",
+                file_type=FileType.PDF,
+                access=access,
+                date=date(2026, 9, 18),
+                object_key="documents/x.pdf",
+                size=1,
+                filename="x.pdf",
+                uploaded_at=datetime(2026, 9, 18, tzinfo=TIMEZONE),
+                status=MaterialStatus.PUBLISHED,
+            )
+            search_index.put(connection, material, "Annemarie van Hinsberg", "knotwilgen langs de polder")
     yield connection
     connection.close()
 

@@ -53,7 +53,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
 from chalicelib.core import aws, clock, config
-from chalicelib.core.keys import email_key
+from chalicelib.core.keys import document_object, email_key
 from chalicelib.events.forms import event_values, slot_values
 from chalicelib.events.model import Event
 from chalicelib.events.parts import Slot as ProgrammeSlot
@@ -348,7 +348,7 @@ class World:
 def _material(slug: str) -> str:
     """A published public material of the event, as an upload leaves it once described."""
     material_id = f"{slug}.0123456789ab"
-    key = f"documents/{material_id}/{'0' * 16}.pdf"
+    key = document_object(material_id, f"{'0' * 16}.pdf")
     files.put(key, PDF, "pdf", "verslag.pdf")
     material = Material(
         id=material_id,

@@ -65,7 +65,8 @@ def test_no_stylesheet_loads_anything_from_elsewhere():
 
 def test_every_page_carries_the_theme_and_the_three_stylesheets_in_order(client):
     page = FormSession(client).get("/").body.decode()
-    assert '<html lang="nl" class="utrecht-html portal-theme">' in page
+    # the network's brand colours, one of the palettes the theme holds (the default's blue here)
+    assert '<html lang="nl" class="utrecht-html portal-theme palette-blauw">' in page
     links = re.findall(r'<link rel="stylesheet" href="([^"]+)">', page)
     assert links == ["/static/nlds.css", "/static/theme.css", "/static/portal.css"]
     for link in [*links, "/static/logo.svg"]:
