@@ -2,14 +2,17 @@
 
 Shared by the phone and reflow tests (tests/web/test_phones.py) and `make screenshots`, so that both
 look at the same pages: the public pages (signed out and signed in), an attendee's own page, a
-speaker's upload page, and the organisers' workspace on the demo meeting, every list filled with long
-realistic data (devtools/long_data.py).
+speaker's upload page and the step that asks before removing a file, and the organisers' workspace on
+the demo meeting (its confirmation steps too), every list filled with long realistic data
+(devtools/long_data.py).
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -18,6 +21,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Browser, Page
+
+from devtools.documents import pdf
 
 DEMO = "netwerkbijeenkomst-zwijndrecht"
 ORGANISER = "planner@zwijndrecht.nl"
@@ -48,9 +53,11 @@ WORKSPACE = {
     "registrations": f"/beheer/bijeenkomsten/{DEMO}/aanmeldingen",
     "check-in": f"/beheer/bijeenkomsten/{DEMO}/inchecken",
     "check-in-workshop": f"/beheer/bijeenkomsten/{DEMO}/inchecken?workshop=7-2",
+    "check-in-open-early": f"/beheer/bijeenkomsten/{DEMO}/inchecken/openen",  # the meeting lies ahead
     "attendance-list": f"/beheer/bijeenkomsten/{DEMO}/presentielijst",
     "overview": f"/beheer/bijeenkomsten/{DEMO}/overzicht",
     "evaluation-results": f"/beheer/bijeenkomsten/{DEMO}/evaluatie",
+    "evaluation-close": f"/beheer/bijeenkomsten/{DEMO}/evaluatie/sluiten",  # opened, not yet closed
     "message": f"/beheer/bijeenkomsten/{DEMO}/bericht",
     "speakers": f"/beheer/bijeenkomsten/{DEMO}/sprekers",
     "materials": "/beheer/materialen",
@@ -87,6 +94,19 @@ def sign_in(page: Page, address: str) -> None:
     page.get_by_role("button", name="Stuur mij een inloglink").click()
     open_mailed_link(page, address, "Uw link om in te loggen")
     page.get_by_role("button", name="Inloggen").click()
+
+
+def put_file_ready(page: Page, speaker_page: str) -> str:
+    """Upload slides as a speaker does; the path of the step that asks before removing them."""
+    with tempfile.TemporaryDirectory() as folder:
+        slides = Path(folder) / "Polarisatie in de wijk.pdf"
+        slides.write_bytes(pdf("Polarisatie in de wijk"))
+        page.goto(speaker_page)
+        page.get_by_label("Bestand", exact=True).set_input_files(str(slides))
+        page.get_by_role("button", name="Versturen").click()
+        page.get_by_role("status").filter(has_text="Uw bestand is opgeslagen.").wait_for()
+    page.get_by_role("link", name=re.compile(r"^Verwijderen")).first.click()
+    return urlsplit(page.url).path
 
 
 def fill_registration(page: Page, name: str, address: str, organisation: str) -> None:
@@ -147,7 +167,11 @@ def page_types(
             *("--event", DEMO, "--slot", "4", "--name", "Annemarie van Hinsberg"),
             *("--organisation", "Movisie", "--email", "annemarie@movisie.nl"),
         )
-        visits.append(("speaker", person(), urlsplit(invited.split(": ", 1)[1].strip()).path))
+        speaker, speaker_page = person(), urlsplit(invited.split(": ", 1)[1].strip()).path
+        visits += [
+            ("speaker", speaker, speaker_page),
+            ("speaker-remove", speaker, put_file_ready(speaker, speaker_page)),
+        ]
 
         manage("create-organiser", "--email", ORGANISER)
         organiser = person()

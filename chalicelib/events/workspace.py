@@ -59,6 +59,13 @@ WITH_THE_FORM = ("publiceren", "depubliceren")
 STALE = _("Iemand anders heeft deze bijeenkomst intussen gewijzigd. Open haar opnieuw en probeer het nog eens.")
 
 
+class OutdatedNotice(Conflict):
+    """The change notice confirmed was previewed before the event was saved again (in another tab, or by
+    another organiser): its mail would not say what was shown."""
+
+    message = _("De bijeenkomst is opgeslagen na dit voorbeeld. Hieronder staat de e-mail met de gegevens van nu.")
+
+
 def all_events() -> list[Event]:
     """Every event (`manage.py`; never a page, which reads one page of a status)."""
     return event_listings().all_for_organisers()
@@ -191,14 +198,15 @@ def mail_change(
     organiser: Account, slug: str, changes: tuple[MeetingChange, ...], version: str
 ) -> tuple[Event, MailJob]:
     """Start the one mail job that tells the attendees concerned of a saved change. The job is named
-    after the event's version the organiser previewed, so a second click (or a reload of the form)
-    starts nothing more: it returns the job started first."""
+    after the event's version the organiser previewed and the changes it tells of, so a second click
+    (or a reload of the form) starts nothing more: it returns the job started first. Two notices of one
+    version (one previewed again after OutdatedNotice, one from the save in between) are two jobs."""
     event = get(slug)
     if version != str(event.version):
-        raise Conflict(STALE)
+        raise OutdatedNotice()
     if not changes or event.status == EventStatus.CANCELLED:
         raise Conflict(_("Dat kan niet bij een bijeenkomst met deze status."))
-    job_id = f"changed-{slug}-v{version}"
+    job_id = f"changed-{slug}-v{version}-{'-'.join(changes)}"
     try:
         job = jobs.start(
             JobKind.EVENT_CHANGED,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import textwrap
 import unicodedata
+from datetime import datetime
 from typing import IO, Any
 
 from chalicelib.core import clock, config, tenancy
@@ -51,12 +52,22 @@ def attended(reg: Registration) -> bool:
 
 def ended(event: Event) -> bool:
     """A certificate says someone took part: not before the meeting is over."""
-    return clock.now() >= event.ends_at
+    return _over(event.ends_at)
+
+
+def _over(ends_at: datetime) -> bool:
+    return clock.now() >= ends_at
 
 
 def available(reg: Registration, event: Event) -> bool:
     """Whether the personal page offers this attendee's certificate."""
     return attended(reg) and ended(event)
+
+
+def listed(reg: Registration) -> bool:
+    """Whether a member's list of their registrations (`service.of_person`, which reads when each event
+    ends) offers the certificate: as the personal page does."""
+    return attended(reg) and reg.event_ends_at is not None and _over(reg.event_ends_at)
 
 
 def require_ended(event: Event) -> None:

@@ -107,6 +107,8 @@ class Registration:
     language: str = "nl"  # mails about this registration go out in it
     event_title: str = ""  # as the event was at registration (mails); a member's list reads the current ones
     event_date: str = ""
+    # when the event ends: read alongside, so a member's list can offer a certificate once it has passed
+    event_ends_at: datetime | None = field(default=None, metadata=kept_out)
     wait_key: str = ""  # SK of this registration's waiting-list entry, while waiting
     cancelled_at: datetime | None = None
     reminded_at: datetime | None = None

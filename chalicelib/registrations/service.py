@@ -67,13 +67,13 @@ class Outcome:
 
 
 def of_person(email: str) -> list[Registration]:
-    """A member's own registrations, with their events' current title and date, newest event first:
+    """A member's own registrations, with their events' current title, date and end, newest event first:
     one Query and one BatchGetItem of the events (a person registers for a handful)."""
     registrations = registration_store().for_email(email)
     events = event_store().metas([r.event_slug for r in registrations])
     for reg in registrations:
         if (event := events.get(reg.event_slug)) is not None:
-            reg.event_title, reg.event_date = event.title, event.date.isoformat()
+            reg.event_title, reg.event_date, reg.event_ends_at = event.title, event.date.isoformat(), event.ends_at
     return sorted(registrations, key=lambda r: r.event_date, reverse=True)
 
 

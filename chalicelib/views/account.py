@@ -12,6 +12,7 @@ from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
 from chalicelib.following import digest
 from chalicelib.mail import suppression
+from chalicelib.registrations import certificates
 from chalicelib.registrations import service as registration
 from chalicelib.views.auth import form_page, requires, signed_in
 from chalicelib.views.http import (
@@ -54,10 +55,12 @@ def verify(form: dict[str, str], token: str) -> Response:
 def _own_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response:
     account: Account = signed_in(bp.current_request)
     form = values or {"name": account.name, "organisation": account.organisation, "job": account.job}
+    mine = registration.of_person(account.email)
     return page(
         bp.current_request,
         "account.html",
-        registrations=registration.of_person(account.email),
+        registrations=mine,
+        with_certificate={reg.token for reg in mine if certificates.listed(reg)},
         values=form,
         errors=errors,
         saved=query_params(bp.current_request).get("opgeslagen") == "1",

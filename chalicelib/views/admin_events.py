@@ -9,6 +9,7 @@ from chalice.app import Blueprint, Response
 from chalicelib.accounts.model import Access
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.forms import FieldError, whole_number
+from chalicelib.core.rendering import gettext
 from chalicelib.core.themes import THEMES
 from chalicelib.events import workspace as event_admin
 from chalicelib.events.forms import (
@@ -105,8 +106,21 @@ def change_notice(slug: str) -> Response:
     changes = event_admin.parse_changes(query_params(bp.current_request).get("over", ""))
     if not changes:
         return redirect(f"{BASE}/{slug}")
-    notice = messages.change_notice(event_admin.get(slug), changes, language(bp.current_request))
-    return page(bp.current_request, "admin_event_change.html", notice=notice)
+    return _change_notice_page(slug, changes)
+
+
+def _change_notice_page(
+    slug: str, changes: tuple[event_admin.MeetingChange, ...], outdated: event_admin.OutdatedNotice | None = None
+) -> Response:
+    """The mail a change notice would send, and whom it reaches; after `outdated`, shown again as it is now."""
+    lang = language(bp.current_request)
+    return page(
+        bp.current_request,
+        "admin_event_change.html",
+        status=outdated.status if outdated else 200,
+        notice=messages.change_notice(event_admin.get(slug), changes, lang),
+        outdated=gettext(lang, outdated.message) if outdated else "",
+    )
 
 
 @bp.route(BASE + "/{slug}/wijziging-mailen", methods=["POST"], content_types=FORM)
@@ -114,7 +128,11 @@ def change_notice(slug: str) -> Response:
 @form_post(bp)
 def mail_change(form: dict[str, str], slug: str) -> Response:
     changes = event_admin.parse_changes(form.get("over", ""))
-    _event, job = event_admin.mail_change(signed_in(bp.current_request), slug, changes, form.get("version", ""))
+    try:
+        _event, job = event_admin.mail_change(signed_in(bp.current_request), slug, changes, form.get("version", ""))
+    except event_admin.OutdatedNotice as outdated:
+        # not a dead end: the same notice again, as the mail would be now, to confirm once more
+        return _change_notice_page(slug, changes, outdated)
     return redirect(f"/beheer/verzendingen/{job.id}")
 
 

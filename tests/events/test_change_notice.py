@@ -149,8 +149,8 @@ def test_a_change_that_concerns_nobody_with_a_seat_offers_no_mail(organiser):
     assert not notices()
 
 
-def test_a_stale_preview_starts_no_job(organiser):
-    hybrid_with_people()
+def test_a_stale_preview_starts_no_job_and_is_shown_again_as_it_is_now(organiser):
+    people = hybrid_with_people()
     organiser.post(PAGE, the_form(start="14:00"))
     previewed = version(SLUG)
     organiser.post(PAGE, the_form(start="14:30"))  # changed again after that preview
@@ -158,3 +158,34 @@ def test_a_stale_preview_starts_no_job(organiser):
     assert response.status_code == 409
     deliver_mail()
     assert not notices()
+    # not a dead end: the same notice, as its mail would be now, with the version to confirm it
+    page = response.body.decode()
+    assert "De bijeenkomst is opgeslagen na dit voorbeeld." in page
+    assert "14:30–17:00 uur" in page
+    assert f'name="version" value="{version(SLUG)}"' in page
+    assert "Mail 4 deelnemers" in page
+    confirm(organiser, f"{NOTICE}?over=time")
+    deliver_mail()
+    assert Counter(m.destinations["ToAddresses"][0] for m in notices()) == Counter(
+        people["location-confirmed"] + people["online-confirmed"]
+    )
+    assert all("14:30–17:00 uur" in text_of(m) for m in notices())
+
+
+def test_two_notices_of_one_version_both_go(organiser):
+    """A time notice shown again after a save in another tab, and that save's own notice of the place:
+    each reaches whom it concerns, and neither is taken for a second click on the other."""
+    people = hybrid_with_people()
+    organiser.post(PAGE, the_form(start="14:00"))
+    organiser.post(PAGE, the_form(room="Trouwzaal"))
+    time_job = confirm(organiser, f"{NOTICE}?over=time")
+    place_job = confirm(organiser, f"{NOTICE}?over=place")
+    assert time_job != place_job
+    deliver_mail()
+    reached = Counter(m.destinations["ToAddresses"][0] for m in notices())
+    # on location: told of the time and of the place; online: of the time only
+    assert reached == Counter(people["location-confirmed"] * 2 + people["online-confirmed"])
+    # the negative control: the same notice confirmed again starts nothing
+    assert confirm(organiser, f"{NOTICE}?over=place") == place_job
+    deliver_mail()
+    assert len(notices()) == 6

@@ -11,7 +11,7 @@ from chalicelib.accounts.model import Account
 from chalicelib.core import clock
 from chalicelib.registrations import moves
 from chalicelib.registrations import service as registration
-from tests.support.accounts import on_the_day, sign_in
+from tests.support.accounts import make_account, on_the_day, sign_in
 from tests.support.aws import deliver_exports
 from tests.support.factories import MEETING_DAY, MEETING_OVER, registration_form
 from tests.support.web import download_export
@@ -134,3 +134,27 @@ def test_no_certificate_before_the_meeting_has_ended(make_event, organiser, visi
     assert certificate(client, reg.token).status_code == 200
     assert f'href="/r/{reg.token}/certificaat"' in visitor.get(f"/r/{reg.token}").body.decode()
     assert organiser.post(f"/beheer/bijeenkomsten/{SLUG}/certificaten", {}).status_code == 303
+
+
+def test_a_members_account_links_the_certificate_once_they_attended_a_meeting_that_is_over(make_event, visitor, now):
+    """/account lists each registration's personal page, and its certificate where the personal page offers it."""
+    make_event()
+    make_account("lid@zwijndrecht.nl")
+    reg = registration.register(SLUG, registration_form(email="lid@zwijndrecht.nl"), "nl").registration
+    link = f'href="/r/{reg.token}/certificaat"'
+
+    def account_page(moment) -> str:
+        now["value"] = moment  # a session lasts a working day: signed in again at each moment
+        return sign_in(visitor, "lid@zwijndrecht.nl").get("/account").body.decode()
+
+    over_unattended = account_page(MEETING_OVER)
+    assert f'href="/r/{reg.token}"' in over_unattended
+    assert link not in over_unattended  # over, but never checked in
+    now["value"] = MEETING_DAY
+    check_in(reg)
+    assert link not in account_page(MEETING_OVER - timedelta(minutes=1))  # checked in, not over yet
+    # the negative control: the same page once the meeting is over
+    listed = account_page(MEETING_OVER + timedelta(minutes=1))
+    assert link in listed
+    assert "Bewijs van deelname (PDF)" in listed
+    assert certificate(visitor.client, reg.token).status_code == 200
