@@ -193,7 +193,9 @@ def page_types(
 
         # last, so that the mails above are the newest in the outbox when they are looked for
         seed = [sys.executable, "-m", "devtools.long_data", ORGANISER]
-        subprocess.run(seed, cwd=Path(__file__).resolve().parent.parent, env=env, check=True, capture_output=True)
+        done = subprocess.run(seed, cwd=Path(__file__).resolve().parent.parent, env=env, capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"devtools.long_data failed:\n{done.stderr[-3000:]}")
         yield visits
     finally:
         for context in contexts:

@@ -12,12 +12,9 @@ import sys
 import zipfile
 from pathlib import Path
 
-import boto3
 import pytest
 
-from devtools.motoserver import MotoServer
-from devtools.resources import create_all
-from tests.support.aws import LOCAL_STAGE, REGION, ROOT
+from tests.support.aws import REGION, ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -158,18 +155,15 @@ def test_all_python_is_bytecode_for_the_runtime(package: Path):
     assert set(compiled.values()) == {magic_312}
 
 
-def test_unpacked_package_renders_a_page_from_bytecode(package_here: Path, tmp_path: Path):
+def test_unpacked_package_renders_a_page_from_bytecode(package_here: Path, tmp_path: Path, moto_server: str):
     unpacked = tmp_path / "lambda"
     zipfile.ZipFile(package_here / "deployment.zip").extractall(unpacked)
-    # a cold start's first request reads the list of networks (one Query): from a moto server here
-    with MotoServer() as url:
-        create_all(boto3.session.Session(), LOCAL_STAGE, url)
-        env = {**os.environ, "PYTHONPATH": str(unpacked), "STAGE": "dev", "SECRET_KEY": "s" * 40}
-        env |= {"AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
-        env.pop("SECRET_KEY_PARAMETER", None)
-        result = subprocess.run(
-            [sys.executable, "-c", RENDER], cwd=unpacked, env=env, capture_output=True, text=True, check=True
-        )
+    # a cold start's first request reads the list of networks (one Query): from the test's moto server
+    env = {**os.environ, "PYTHONPATH": str(unpacked), "STAGE": "dev", "SECRET_KEY": "s" * 40}
+    env.pop("SECRET_KEY_PARAMETER", None)
+    result = subprocess.run(
+        [sys.executable, "-c", RENDER], cwd=unpacked, env=env, capture_output=True, text=True, check=True
+    )
     seen = json.loads(result.stdout.strip().splitlines()[-1])
 
     for path in ("app", "jinja2"):
