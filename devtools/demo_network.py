@@ -48,7 +48,7 @@ def main() -> None:
             organiser,
             {
                 "title": "Nieuwe kennissessie over online polarisatie",
-                "body": "Op 9 oktober komen we samen in het stadhuis van Den Haag. Meld u aan via de agenda.",
+                "body": "Op 11 oktober komen we samen in het stadhuis van Den Haag. Meld u aan via de agenda.",
             },
         )
         add_document(

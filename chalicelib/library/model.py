@@ -173,6 +173,12 @@ class Material:
     published_at: datetime | None = None
     # why the file's text is not (all) searchable, as its reading recorded it; None: all of it is
     text_problem: TextProblem | None = None
+    # sharing (library/sharing.py): the networks its owner shares it with; on a copy in one of those,
+    # the network it came from, its name there and the material's id there
+    shared_with: tuple[str, ...] = ()
+    origin: str = ""
+    origin_title: str = ""
+    origin_id: str = ""
 
     @property
     def visible_from(self) -> datetime | None:

@@ -15,7 +15,7 @@ from datetime import datetime
 from chalicelib.accounts.model import Access, Account
 from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock, observability
-from chalicelib.core.errors import BadRequest, NotFound
+from chalicelib.core.errors import BadRequest, Conflict, NotFound
 from chalicelib.core.forms import whole_number
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import document_object
@@ -23,7 +23,7 @@ from chalicelib.core.text import encodable
 from chalicelib.core.themes import THEMES
 from chalicelib.events import service as events
 from chalicelib.events.model import Event
-from chalicelib.library import files, materials, search
+from chalicelib.library import files, materials, search, sharing
 from chalicelib.library.model import (
     ACCESS_LEVELS,
     FILE_TYPES,
@@ -182,4 +182,31 @@ def add_document(
     )
     material.stamp_publication(clock.now())
     materials.save(material)
+    return material
+
+
+def share_targets_named(language: str) -> dict[str, str]:
+    """The networks a material can be shared with: their names as shown, by their ids."""
+    return {n.name: n.title_in(language) for n in sharing.others()}
+
+
+def share(organiser: Account, material_id: str, chosen: tuple[str, ...]) -> Material:
+    """Share the material with exactly the `chosen` networks (an empty choice: with none); audited."""
+    store = library_store()
+    material = store.material(material_id)
+    if material is None:
+        raise NotFound()
+    if material.origin:
+        raise sharing.SharedCopy()
+    known = {n.name for n in sharing.others()}
+    wanted = tuple(sorted(n for n in chosen if n in known))
+    if wanted and not sharing.shareable(material):
+        raise Conflict(_("Alleen gepubliceerd materiaal voor iedereen of voor leden kan worden gedeeld."))
+    before = material.shared_with
+    material.shared_with = wanted
+    at = clock.now().isoformat()
+    audit = AuditChange(
+        organiser.email, "material.shared", material.id, {"with": list(before)}, {"with": list(wanted)}, at
+    )
+    materials.save(material, audit, previously=before)
     return material

@@ -48,6 +48,7 @@ def _edit_page(material_id: str, values: dict[str, str], errors: dict[str, Field
         access_levels=ACCESS_LEVELS,
         now=clock.now(),
         saved=query_params(bp.current_request).get("opgeslagen") == "1",
+        share_targets=library.share_targets_named(language(bp.current_request)),
     )
 
 
@@ -65,6 +66,10 @@ def material_action(form: dict[str, str], material_id: str, action: str) -> Resp
     if action == "verwijderen":
         documents.remove(organiser, material_id)
         return redirect("/beheer/materialen")
+    if action == "delen":  # one checkbox per other network: delen_{name}=yes
+        chosen = tuple(name.removeprefix("delen_") for name, value in form.items() if name.startswith("delen_"))
+        library.share(organiser, material_id, chosen)
+        return redirect(f"/beheer/materialen/{material_id}?opgeslagen=1")
     if action not in ("publiceren", "intrekken"):
         raise NotFound()
     library.set_published(organiser, material_id, action == "publiceren")

@@ -139,6 +139,7 @@ def error_middleware(app: Chalice) -> Callable[[Request, Callable[[Request], Res
         aws_error = ""
         try:
             network = _network_of(event)
+            observability.context["network"] = network.name  # every log line of the request says whose
             with tenancy.within(network):
                 try:
                     if _api_path_with_trailing_slash(event):

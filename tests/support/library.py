@@ -73,9 +73,9 @@ def put_material(
 SHORT_EXTRACT_SECONDS = "0.5"
 
 
-def add_with_file(title: str, content: bytes, file_type: str = "pdf") -> Material:
-    """A published public material with this file at its own S3 version, saved as every change is
-    (which queues the reading of its text)."""
+def add_with_file(title: str, content: bytes, file_type: str = "pdf", access: str = "public") -> Material:
+    """A published material (public unless `access` says) with this file at its own S3 version, saved
+    as every change is (which queues the reading of its text)."""
     material_id = f"{SLUG}.{secrets.token_hex(6)}"
     key = document_object(material_id, f"{secrets.token_hex(4)}.{file_type}")
     files.put(key, content, file_type, f"bestand.{file_type}")
@@ -83,7 +83,7 @@ def add_with_file(title: str, content: bytes, file_type: str = "pdf") -> Materia
         id=material_id,
         title=title,
         file_type=FileType(file_type),
-        access=MaterialAccess.PUBLIC,
+        access=MaterialAccess(access),
         date=datetime(2027, 3, 18).date(),
         object_key=key,
         object_version=aws.s3().head_object(Bucket=config.bucket_name(), Key=key)["VersionId"],
