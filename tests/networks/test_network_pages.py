@@ -1,12 +1,16 @@
 """What a visitor reads about the network whose host they asked: its own name in the news feed, its
 contact address in every footer and in the privacy statement with its own retention period; and on
-a host of no network, a 404 page that offers no links, since every page there is missing too."""
+a host of no network, a 404 page that offers no links, since every page there is missing too. And a
+network's first organiser learns where to sign in: on their network's own host."""
 
 from __future__ import annotations
 
 import contextvars
 import re
 
+from click.testing import CliRunner
+
+import manage
 from chalicelib.core import tenancy
 from chalicelib.networks import service as networks
 from tests.support.accounts import make_account, sign_in
@@ -90,3 +94,11 @@ def test_a_host_of_no_network_is_a_404_without_links_to_pages_that_are_missing_t
     known = client.http.get("/bestaat-niet", headers={"host": A_HOST}).body.decode()
     assert 'href="/events"' in known
     assert "<nav" in known
+
+
+def test_a_new_organiser_is_told_the_sign_in_address_of_their_own_network(moto):
+    make_b()
+    with tenancy.within(networks.named("haaglanden")):  # as `manage.py --network haaglanden` runs it
+        result = CliRunner().invoke(manage.create_organiser, ["--email", "eerste@denhaag.nl"])
+    assert result.exit_code == 0, result.output
+    assert "sign in at http://haaglanden.localhost:8000/inloggen" in result.output
