@@ -118,6 +118,7 @@ def recount() -> None:
 def create_organiser(email: str, name: str) -> None:
     """Create an approved organiser account, or make an existing account organiser."""
     from chalicelib.accounts.service import ensure_organiser
+    from chalicelib.core import config
     from chalicelib.core.errors import InvalidInput
     from chalicelib.core.forms import clean_email
 
@@ -126,7 +127,7 @@ def create_organiser(email: str, name: str) -> None:
     except InvalidInput as error:
         raise click.BadParameter(f"{email!r} is not a valid address") from error
     account = ensure_organiser(address, name or address.split("@")[0])
-    click.echo(f"{account.email} is organiser; sign in at /inloggen")
+    click.echo(f"{account.email} is organiser; sign in at {config.base_url()}/inloggen")
 
 
 @cli.command("send-newsletter")

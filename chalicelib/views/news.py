@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
-from chalicelib.core import config, richtext
+from chalicelib.core import config, richtext, tenancy
 from chalicelib.core.rendering import render
 from chalicelib.news import service as news
 from chalicelib.views.http import language, page, query_params
@@ -21,10 +21,12 @@ def news_list() -> Response:
 @bp.route("/nieuws.atom", methods=["GET"])
 def feed() -> Response:
     articles = news.published(limit=20).items
+    lang = language(bp.current_request)
     body = render(
         "news.atom.xml",
-        language(bp.current_request),
+        lang,
         articles=articles,
+        network_name=tenancy.current().title_in(lang),
         base_url=config.base_url(),
         render_body=richtext.render,
     )
