@@ -11,6 +11,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -206,6 +207,114 @@ def test_the_portal_is_served_at_the_root_of_its_own_domain(package: Path):
     assert domain["BasePath"] == ["/"]
     assert domain["SecurityPolicy"] == "TLS_1_2"
     assert template["Outputs"]["PortalURL"]["Value"] == {"Fn::Sub": "https://${DomainName}/"}
+    assert template["Outputs"]["PortalDomainTarget"]["Value"] == {
+        "Fn::GetAtt": ["RestAPI.DomainName", "DistributionDomainName"]
+    }
+    # every further network's host name: its own edge domain, mapped to the root of the same API's stage
+    slots = _network_domain_slots(template)
+    assert slots == [1, 2, 3, 4]
+    resources, outputs = template["Resources"], template["Outputs"]
+    for n in slots:
+        given = f"NetworkDomain{n}Given"
+        assert template["Parameters"][f"NetworkDomainName{n}"]["Default"] == ""  # optional
+        extra = resources[f"NetworkDomain{n}"]
+        assert (extra["Type"], extra["Condition"]) == ("AWS::ApiGateway::DomainName", given)
+        assert extra["Properties"]["DomainName"] == {"Ref": f"NetworkDomainName{n}"}
+        assert extra["Properties"]["EndpointConfiguration"] == {"Types": ["EDGE"]}  # as the API: us-east-1 certificates
+        assert extra["Properties"]["SecurityPolicy"] == "TLS_1_2"
+        mapping = resources[f"NetworkDomain{n}Mapping"]
+        assert (mapping["Type"], mapping["Condition"]) == ("AWS::ApiGateway::BasePathMapping", given)
+        assert "BasePath" not in mapping["Properties"]  # the root: links stay root-relative on every host
+        assert mapping["Properties"]["DomainName"] == {"Ref": f"NetworkDomain{n}"}
+        assert mapping["Properties"]["RestApiId"] == {"Ref": "RestAPI"}
+        assert mapping["Properties"]["Stage"] == {"Ref": "RestAPI.Stage"}  # waits for the stage SAM makes
+        target = outputs[f"NetworkDomain{n}Target"]
+        assert target["Condition"] == given
+        assert target["Value"] == {"Fn::GetAtt": [f"NetworkDomain{n}", "DistributionDomainName"]}
+
+
+def _network_domain_slots(template: dict[str, Any]) -> list[int]:
+    return sorted(int(m[1]) for p in template["Parameters"] if (m := re.fullmatch(r"NetworkDomainName(\d+)", p)))
+
+
+def _holds(condition: Any, conditions: dict[str, Any], parameters: dict[str, str]) -> Any:
+    """A Condition's value (or a Ref's) for the given parameters, as CloudFormation evaluates it."""
+    [(function, argument)] = condition.items()
+    if function == "Ref":
+        return parameters[argument]
+    if function == "Condition":
+        return _holds(conditions[argument], conditions, parameters)
+    values = [v if isinstance(v, str) else _holds(v, conditions, parameters) for v in argument]
+    return {
+        "Fn::Not": lambda: not values[0],
+        "Fn::Equals": lambda: values[0] == values[1],
+        "Fn::And": lambda: all(values),
+        "Fn::Or": lambda: any(values),
+    }[function]()
+
+
+def _stack(template: dict[str, Any], given: dict[str, str]) -> dict[str, Any]:
+    """What a stack made with these parameters holds: the parameters (checked as CloudFormation checks
+    them), the resources and outputs whose Condition holds, and each extra domain's certificate."""
+    parameters = {name: given.get(name, p.get("Default")) for name, p in template["Parameters"].items()}
+    missing = [name for name, value in parameters.items() if value is None]
+    assert not missing, f"no deploy without {missing}"
+    for name, value in parameters.items():
+        pattern = template["Parameters"][name].get("AllowedPattern")
+        assert pattern is None or re.fullmatch(pattern, str(value)), (name, value)
+    conditions = template.get("Conditions", {})
+
+    def kept(section: dict[str, Any]) -> set[str]:
+        return {
+            k
+            for k, v in section.items()
+            if "Condition" not in v or _holds({"Condition": v["Condition"]}, conditions, parameters)
+        }
+
+    resources = kept(template["Resources"])
+    certificates = {}
+    for name in resources:
+        resource = template["Resources"][name]
+        if resource["Type"] == "AWS::ApiGateway::DomainName":
+            condition, chosen, fallback = resource["Properties"]["CertificateArn"]["Fn::If"]
+            certificate = chosen if _holds({"Condition": condition}, conditions, parameters) else fallback
+            certificates[parameters[resource["Properties"]["DomainName"]["Ref"]]] = parameters[certificate["Ref"]]
+    return {"resources": resources, "outputs": kept(template["Outputs"]), "certificates": certificates}
+
+
+def test_each_network_named_at_deploy_gets_its_domain_and_none_named_leaves_the_default_alone(package: Path):
+    """The extra domains are optional: a stack given only the portal's own domain deploys as before,
+    and one given further host names gets a domain, a root mapping and a DNS output for each."""
+    template = json.loads((package / "sam.json").read_text())
+    certificate = "arn:aws:acm:us-east-1:123456789012:certificate/portal"
+    required = {"DomainName": "portal.example", "CertificateArn": certificate}
+    extra = {"AWS::ApiGateway::DomainName", "AWS::ApiGateway::BasePathMapping"}
+
+    alone = _stack(template, required)
+    assert not [r for r in alone["resources"] if template["Resources"][r]["Type"] in extra]
+    assert not [o for o in alone["outputs"] if o.startswith("NetworkDomain")]
+    assert {"RestAPI", "APIHandler"} <= alone["resources"]
+    assert {"PortalURL", "PortalDomainTarget"} <= alone["outputs"]
+
+    own = "arn:aws:acm:us-east-1:123456789012:certificate/haaglanden"
+    networks = required | {
+        "NetworkDomainName1": "haaglanden.portal.example",
+        "NetworkCertificateArn1": own,
+        "NetworkDomainName2": "utrecht.portal.example",  # covered by the portal's wildcard certificate
+    }
+    two = _stack(template, networks)
+    added = two["resources"] - alone["resources"]
+    assert added == {"NetworkDomain1", "NetworkDomain1Mapping", "NetworkDomain2", "NetworkDomain2Mapping"}
+    assert two["outputs"] - alone["outputs"] == {"NetworkDomain1Target", "NetworkDomain2Target"}
+    assert two["certificates"] == {"haaglanden.portal.example": own, "utrecht.portal.example": certificate}
+
+    # negative controls: a domain without its Condition would be made in every stack, and a host name
+    # that is not one would be refused before anything is made
+    unconditional = json.loads(json.dumps(template))
+    del unconditional["Resources"]["NetworkDomain3"]["Condition"]
+    assert "NetworkDomain3" in _stack(unconditional, required)["resources"]
+    with pytest.raises(AssertionError):
+        _stack(template, required | {"NetworkDomainName1": "https://haaglanden.portal.example/"})
 
 
 def test_template_defines_the_table_and_bucket_as_required(package: Path):
