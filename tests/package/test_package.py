@@ -237,14 +237,26 @@ def _network_domain_slots(template: dict[str, Any]) -> list[int]:
     return sorted(int(m[1]) for p in template["Parameters"] if (m := re.fullmatch(r"NetworkDomainName(\d+)", p)))
 
 
-def _holds(condition: Any, conditions: dict[str, Any], parameters: dict[str, str]) -> Any:
-    """A Condition's value (or a Ref's) for the given parameters, as CloudFormation evaluates it."""
-    [(function, argument)] = condition.items()
+NO_VALUE = {"Ref": "AWS::NoValue"}
+
+
+def _value(expression: Any, conditions: dict[str, Any], parameters: dict[str, str]) -> Any:
+    """An expression's value for the given parameters, as CloudFormation works it out: the functions
+    the domains' conditions, certificates and upload origins use (AWS::NoValue stays as it is)."""
+    if isinstance(expression, str) or expression == NO_VALUE:
+        return expression
+    [(function, argument)] = expression.items()
     if function == "Ref":
         return parameters[argument]
     if function == "Condition":
-        return _holds(conditions[argument], conditions, parameters)
-    values = [v if isinstance(v, str) else _holds(v, conditions, parameters) for v in argument]
+        return _value(conditions[argument], conditions, parameters)
+    if function == "Fn::Sub":
+        return re.sub(r"\$\{(\w+)\}", lambda m: parameters[m[1]], argument)
+    if function == "Fn::If":
+        condition, then, otherwise = argument
+        chosen = then if _value({"Condition": condition}, conditions, parameters) else otherwise
+        return _value(chosen, conditions, parameters)
+    values = [_value(v, conditions, parameters) for v in argument]
     return {
         "Fn::Not": lambda: not values[0],
         "Fn::Equals": lambda: values[0] == values[1],
@@ -255,7 +267,8 @@ def _holds(condition: Any, conditions: dict[str, Any], parameters: dict[str, str
 
 def _stack(template: dict[str, Any], given: dict[str, str]) -> dict[str, Any]:
     """What a stack made with these parameters holds: the parameters (checked as CloudFormation checks
-    them), the resources and outputs whose Condition holds, and each extra domain's certificate."""
+    them), the resources and outputs whose Condition holds, each extra domain's certificate and the
+    origins that may upload to the bucket."""
     parameters = {name: given.get(name, p.get("Default")) for name, p in template["Parameters"].items()}
     missing = [name for name, value in parameters.items() if value is None]
     assert not missing, f"no deploy without {missing}"
@@ -264,22 +277,25 @@ def _stack(template: dict[str, Any], given: dict[str, str]) -> dict[str, Any]:
         assert pattern is None or re.fullmatch(pattern, str(value)), (name, value)
     conditions = template.get("Conditions", {})
 
+    def resolved(expression: Any) -> Any:
+        return _value(expression, conditions, parameters)
+
     def kept(section: dict[str, Any]) -> set[str]:
-        return {
-            k
-            for k, v in section.items()
-            if "Condition" not in v or _holds({"Condition": v["Condition"]}, conditions, parameters)
-        }
+        return {k for k, v in section.items() if "Condition" not in v or resolved({"Condition": v["Condition"]})}
 
     resources = kept(template["Resources"])
-    certificates = {}
-    for name in resources:
-        resource = template["Resources"][name]
-        if resource["Type"] == "AWS::ApiGateway::DomainName":
-            condition, chosen, fallback = resource["Properties"]["CertificateArn"]["Fn::If"]
-            certificate = chosen if _holds({"Condition": condition}, conditions, parameters) else fallback
-            certificates[parameters[resource["Properties"]["DomainName"]["Ref"]]] = parameters[certificate["Ref"]]
-    return {"resources": resources, "outputs": kept(template["Outputs"]), "certificates": certificates}
+    domains = [
+        template["Resources"][name]["Properties"]
+        for name in resources
+        if template["Resources"][name]["Type"] == "AWS::ApiGateway::DomainName"
+    ]
+    [cors] = template["Resources"]["PortalBucket"]["Properties"]["CorsConfiguration"]["CorsRules"]
+    return {
+        "resources": resources,
+        "outputs": kept(template["Outputs"]),
+        "certificates": {resolved(d["DomainName"]): resolved(d["CertificateArn"]) for d in domains},
+        "upload_origins": [o for o in map(resolved, cors["AllowedOrigins"]) if o != NO_VALUE],
+    }
 
 
 def test_each_network_named_at_deploy_gets_its_domain_and_none_named_leaves_the_default_alone(package: Path):
@@ -295,6 +311,7 @@ def test_each_network_named_at_deploy_gets_its_domain_and_none_named_leaves_the_
     assert not [o for o in alone["outputs"] if o.startswith("NetworkDomain")]
     assert {"RestAPI", "APIHandler"} <= alone["resources"]
     assert {"PortalURL", "PortalDomainTarget"} <= alone["outputs"]
+    assert alone["upload_origins"] == ["https://portal.example"]
 
     own = "arn:aws:acm:us-east-1:123456789012:certificate/haaglanden"
     networks = required | {
@@ -307,6 +324,12 @@ def test_each_network_named_at_deploy_gets_its_domain_and_none_named_leaves_the_
     assert added == {"NetworkDomain1", "NetworkDomain1Mapping", "NetworkDomain2", "NetworkDomain2Mapping"}
     assert two["outputs"] - alone["outputs"] == {"NetworkDomain1Target", "NetworkDomain2Target"}
     assert two["certificates"] == {"haaglanden.portal.example": own, "utrecht.portal.example": certificate}
+    # a speaker's upload goes from the page straight to the bucket: every network's host may send it
+    assert two["upload_origins"] == [
+        "https://portal.example",
+        "https://haaglanden.portal.example",
+        "https://utrecht.portal.example",
+    ]
 
     # negative controls: a domain without its Condition would be made in every stack, and a host name
     # that is not one would be refused before anything is made
