@@ -11,6 +11,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -200,6 +201,137 @@ def test_the_portal_is_served_at_the_root_of_its_own_domain(package: Path):
     assert domain["BasePath"] == ["/"]
     assert domain["SecurityPolicy"] == "TLS_1_2"
     assert template["Outputs"]["PortalURL"]["Value"] == {"Fn::Sub": "https://${DomainName}/"}
+    assert template["Outputs"]["PortalDomainTarget"]["Value"] == {
+        "Fn::GetAtt": ["RestAPI.DomainName", "DistributionDomainName"]
+    }
+    # every further network's host name: its own edge domain, mapped to the root of the same API's stage
+    slots = _network_domain_slots(template)
+    assert slots == [1, 2, 3, 4]
+    resources, outputs = template["Resources"], template["Outputs"]
+    for n in slots:
+        given = f"NetworkDomain{n}Given"
+        assert template["Parameters"][f"NetworkDomainName{n}"]["Default"] == ""  # optional
+        extra = resources[f"NetworkDomain{n}"]
+        assert (extra["Type"], extra["Condition"]) == ("AWS::ApiGateway::DomainName", given)
+        assert extra["Properties"]["DomainName"] == {"Ref": f"NetworkDomainName{n}"}
+        assert extra["Properties"]["EndpointConfiguration"] == {"Types": ["EDGE"]}  # as the API: us-east-1 certificates
+        assert extra["Properties"]["SecurityPolicy"] == "TLS_1_2"
+        mapping = resources[f"NetworkDomain{n}Mapping"]
+        assert (mapping["Type"], mapping["Condition"]) == ("AWS::ApiGateway::BasePathMapping", given)
+        assert "BasePath" not in mapping["Properties"]  # the root: links stay root-relative on every host
+        assert mapping["Properties"]["DomainName"] == {"Ref": f"NetworkDomain{n}"}
+        assert mapping["Properties"]["RestApiId"] == {"Ref": "RestAPI"}
+        assert mapping["Properties"]["Stage"] == {"Ref": "RestAPI.Stage"}  # waits for the stage SAM makes
+        target = outputs[f"NetworkDomain{n}Target"]
+        assert target["Condition"] == given
+        assert target["Value"] == {"Fn::GetAtt": [f"NetworkDomain{n}", "DistributionDomainName"]}
+
+
+def _network_domain_slots(template: dict[str, Any]) -> list[int]:
+    return sorted(int(m[1]) for p in template["Parameters"] if (m := re.fullmatch(r"NetworkDomainName(\d+)", p)))
+
+
+NO_VALUE = {"Ref": "AWS::NoValue"}
+
+
+def _value(expression: Any, conditions: dict[str, Any], parameters: dict[str, str]) -> Any:
+    """An expression's value for the given parameters, as CloudFormation works it out: the functions
+    the domains' conditions, certificates and upload origins use (AWS::NoValue stays as it is)."""
+    if isinstance(expression, str) or expression == NO_VALUE:
+        return expression
+    [(function, argument)] = expression.items()
+    if function == "Ref":
+        return parameters[argument]
+    if function == "Condition":
+        return _value(conditions[argument], conditions, parameters)
+    if function == "Fn::Sub":
+        return re.sub(r"\$\{(\w+)\}", lambda m: parameters[m[1]], argument)
+    if function == "Fn::If":
+        condition, then, otherwise = argument
+        chosen = then if _value({"Condition": condition}, conditions, parameters) else otherwise
+        return _value(chosen, conditions, parameters)
+    values = [_value(v, conditions, parameters) for v in argument]
+    return {
+        "Fn::Not": lambda: not values[0],
+        "Fn::Equals": lambda: values[0] == values[1],
+        "Fn::And": lambda: all(values),
+        "Fn::Or": lambda: any(values),
+    }[function]()
+
+
+def _stack(template: dict[str, Any], given: dict[str, str]) -> dict[str, Any]:
+    """What a stack made with these parameters holds: the parameters (checked as CloudFormation checks
+    them), the resources and outputs whose Condition holds, each extra domain's certificate and the
+    origins that may upload to the bucket."""
+    parameters = {name: given.get(name, p.get("Default")) for name, p in template["Parameters"].items()}
+    missing = [name for name, value in parameters.items() if value is None]
+    assert not missing, f"no deploy without {missing}"
+    for name, value in parameters.items():
+        pattern = template["Parameters"][name].get("AllowedPattern")
+        assert pattern is None or re.fullmatch(pattern, str(value)), (name, value)
+    conditions = template.get("Conditions", {})
+
+    def resolved(expression: Any) -> Any:
+        return _value(expression, conditions, parameters)
+
+    def kept(section: dict[str, Any]) -> set[str]:
+        return {k for k, v in section.items() if "Condition" not in v or resolved({"Condition": v["Condition"]})}
+
+    resources = kept(template["Resources"])
+    domains = [
+        template["Resources"][name]["Properties"]
+        for name in resources
+        if template["Resources"][name]["Type"] == "AWS::ApiGateway::DomainName"
+    ]
+    [cors] = template["Resources"]["PortalBucket"]["Properties"]["CorsConfiguration"]["CorsRules"]
+    return {
+        "resources": resources,
+        "outputs": kept(template["Outputs"]),
+        "certificates": {resolved(d["DomainName"]): resolved(d["CertificateArn"]) for d in domains},
+        "upload_origins": [o for o in map(resolved, cors["AllowedOrigins"]) if o != NO_VALUE],
+    }
+
+
+def test_each_network_named_at_deploy_gets_its_domain_and_none_named_leaves_the_default_alone(package: Path):
+    """The extra domains are optional: a stack given only the portal's own domain deploys as before,
+    and one given further host names gets a domain, a root mapping and a DNS output for each."""
+    template = json.loads((package / "sam.json").read_text())
+    certificate = "arn:aws:acm:us-east-1:123456789012:certificate/portal"
+    required = {"DomainName": "portal.example", "CertificateArn": certificate}
+    extra = {"AWS::ApiGateway::DomainName", "AWS::ApiGateway::BasePathMapping"}
+
+    alone = _stack(template, required)
+    assert not [r for r in alone["resources"] if template["Resources"][r]["Type"] in extra]
+    assert not [o for o in alone["outputs"] if o.startswith("NetworkDomain")]
+    assert {"RestAPI", "APIHandler"} <= alone["resources"]
+    assert {"PortalURL", "PortalDomainTarget"} <= alone["outputs"]
+    assert alone["upload_origins"] == ["https://portal.example"]
+
+    own = "arn:aws:acm:us-east-1:123456789012:certificate/haaglanden"
+    networks = required | {
+        "NetworkDomainName1": "haaglanden.portal.example",
+        "NetworkCertificateArn1": own,
+        "NetworkDomainName2": "utrecht.portal.example",  # covered by the portal's wildcard certificate
+    }
+    two = _stack(template, networks)
+    added = two["resources"] - alone["resources"]
+    assert added == {"NetworkDomain1", "NetworkDomain1Mapping", "NetworkDomain2", "NetworkDomain2Mapping"}
+    assert two["outputs"] - alone["outputs"] == {"NetworkDomain1Target", "NetworkDomain2Target"}
+    assert two["certificates"] == {"haaglanden.portal.example": own, "utrecht.portal.example": certificate}
+    # a speaker's upload goes from the page straight to the bucket: every network's host may send it
+    assert two["upload_origins"] == [
+        "https://portal.example",
+        "https://haaglanden.portal.example",
+        "https://utrecht.portal.example",
+    ]
+
+    # negative controls: a domain without its Condition would be made in every stack, and a host name
+    # that is not one would be refused before anything is made
+    unconditional = json.loads(json.dumps(template))
+    del unconditional["Resources"]["NetworkDomain3"]["Condition"]
+    assert "NetworkDomain3" in _stack(unconditional, required)["resources"]
+    with pytest.raises(AssertionError):
+        _stack(template, required | {"NetworkDomainName1": "https://haaglanden.portal.example/"})
 
 
 def test_template_defines_the_table_and_bucket_as_required(package: Path):
