@@ -88,20 +88,28 @@ def test_negative_control_an_answer_that_differs_is_seen(make_event, compared, m
     assert False in compared["GetItem"]
 
 
-def test_a_cancelled_transaction_still_rolls_back_everything(moto):
-    """Two writes, then a condition that fails: neither write is left, as DynamoDB promises."""
+def _cancelled_transaction() -> list[dict[str, Any]]:
+    """A put, an update, a delete, then a condition that fails; the table's items afterwards."""
     table = config.table_name()
-    aws.dynamodb().put_item(TableName=table, Item={"PK": {"S": "A"}, "SK": {"S": "#"}, "n": {"N": "1"}})
+    for key in ("A", "D", "E"):  # E is named by no write
+        item: dict[str, Any] = {
+            "PK": {"S": key},
+            "SK": {"S": "#"},
+            "n": {"N": "1"},
+            "m": {"M": {"x": {"L": [{"S": "y"}]}}},
+        }
+        aws.dynamodb().put_item(TableName=table, Item=item)
     writes: list[TransactItem] = [
         {"Put": {"TableName": table, "Item": {"PK": {"S": "B"}, "SK": {"S": "#"}}}},
         {
             "Update": {
                 "TableName": table,
                 "Key": {"PK": {"S": "A"}, "SK": {"S": "#"}},
-                "UpdateExpression": "SET n = :two",
-                "ExpressionAttributeValues": {":two": {"N": "2"}},
+                "UpdateExpression": "SET n = :two, m.x[0] = :z",
+                "ExpressionAttributeValues": {":two": {"N": "2"}, ":z": {"S": "z"}},
             }
         },
+        {"Delete": {"TableName": table, "Key": {"PK": {"S": "D"}, "SK": {"S": "#"}}}},
         {
             "ConditionCheck": {
                 "TableName": table,
@@ -112,9 +120,22 @@ def test_a_cancelled_transaction_still_rolls_back_everything(moto):
     ]
     with pytest.raises(aws.dynamodb().exceptions.TransactionCanceledException):
         aws.dynamodb().transact_write_items(TransactItems=writes)
+    return sorted(aws.dynamodb().scan(TableName=table)["Items"], key=lambda item: item["PK"]["S"])
 
-    items = aws.dynamodb().scan(TableName=table)["Items"]
-    assert items == [{"PK": {"S": "A"}, "SK": {"S": "#"}, "n": {"N": "1"}}]
+
+def test_a_cancelled_transaction_still_rolls_back_everything(moto):
+    """None of the writes is left, as DynamoDB promises; the item no write named is as it was."""
+    unchanged = {"SK": {"S": "#"}, "n": {"N": "1"}, "m": {"M": {"x": {"L": [{"S": "y"}]}}}}
+    assert _cancelled_transaction() == [{"PK": {"S": key}, **unchanged} for key in ("A", "D", "E")]
+
+
+def test_negative_control_a_rollback_that_shares_the_updated_item_is_seen(moto, monkeypatch):
+    """Were the copy for the rollback to share the item an update changes in place, the change would stay."""
+    unnamed = lambda self, transact_items: self.__dict__.update(copies={}, named={})  # noqa: E731
+    monkeypatch.setattr(moto_speed._RollbackCopies, "__init__", unnamed)
+    items = _cancelled_transaction()
+    assert items[0]["PK"] == {"S": "A"}
+    assert items[0]["n"] == {"N": "2"}
 
 
 @pytest.fixture
