@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from chalicelib.core import checked
 from devtools.page_types import page_types
-from tests.support.browser import assert_accessible
+from tests.support.browser import assert_accessible, with_axe
 from tests.support.documents import pdf
 from tests.support.live import live_stack
 from tests.support.markup import markup_errors
@@ -34,6 +34,8 @@ def visits(browser: Browser) -> Iterator[list[tuple[str, Page, str]]]:
     from the morning digest, which a deployment sends once a day, so it cannot share a stack with
     the browser tests' own digest."""
     with live_stack() as portal, page_types(browser, portal.url, portal.manage, portal.env) as pages:
+        for context in {id(page.context): page.context for _name, page, _path in pages}.values():
+            with_axe(context)  # axe-core checks every page type three times over
         yield pages
 
 
