@@ -163,6 +163,16 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(line)
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Under `--dist loadgroup` (`make test`) pytest-xdist keeps the tests of one `xdist_group` in one
+    process by adding "@group" to their ids. Where it cannot (pytest 9.2 with xdist 3.8), the tests
+    spread over both processes without a word, and each process builds the group's costly fixtures
+    again: such a test fails instead."""
+    grouped = getattr(item.config.option, "loadgroup", False)  # set in xdist's processes only
+    if grouped and any(item.iter_markers("xdist_group")) and "@" not in item.nodeid:
+        pytest.fail("pytest-xdist lost this test's xdist_group: see the pin of pytest in requirements-dev.txt")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that talks to a server over real HTTP (moto server, `chalice local`) is `live`, so that
     `make test-fast` can leave it out; the fixture it asks for says so."""

@@ -17,7 +17,8 @@ import pytest
 
 from tests.support.aws import REGION, ROOT
 
-pytestmark = pytest.mark.slow
+# one process takes every test here, so that the package is built once (about 20 s), not in each
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("package")]
 
 # Runs inside the unpacked package, which is first on sys.path: the app, its
 # templates and its libraries all come from the zip's files.
