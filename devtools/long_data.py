@@ -27,7 +27,7 @@ from chalicelib.accounts.store import account_store
 from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock
 from chalicelib.core.checked import ROWS
-from chalicelib.core.themes import THEMES
+from chalicelib.core.themes import themes
 from chalicelib.events.importer import load
 from chalicelib.events.store import event_store
 from chalicelib.library.service import add_document
@@ -90,7 +90,7 @@ def meetings(organiser: str) -> None:
                 "address": "Burgemeester Schimmelpenninck van der Oyestraat 1234-bis, Oud-Beijerland",
                 "capacity": 100,
                 "summary": f"Over {COMPOUNDS[n % len(COMPOUNDS)].lower()} in de praktijk van gemeenten.",
-                "themes": [THEMES[n % len(THEMES)]],
+                "themes": [themes()[n % len(themes())]],
             }
             for n in range(ROWS)
         ]
@@ -140,7 +140,7 @@ def library() -> None:
         title = f"{COMPOUNDS[n % len(COMPOUNDS)]}: handreiking voor gemeenten, deel {n}"
         content = pdf(f"{title} - {NAMES[n % len(NAMES)]}")
         slug = DEMO if n % 2 else ""
-        add_document(content, f"handreiking-{n}.pdf", title, "public", (THEMES[0],), slug)
+        add_document(content, f"handreiking-{n}.pdf", title, "public", (themes()[0],), slug)
 
 
 def workspace(organiser: Account) -> None:

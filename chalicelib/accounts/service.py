@@ -24,7 +24,7 @@ from chalicelib.core.i18n import _
 from chalicelib.core.keys import email_key
 from chalicelib.core.paging import Page
 from chalicelib.core.secret import secret_key
-from chalicelib.core.themes import THEMES
+from chalicelib.core.themes import themes as network_themes
 from chalicelib.mail import sending as mail
 
 DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -224,7 +224,7 @@ def set_themes(account: Account, followed: Iterable[str], actor: str) -> None:
     """The themes whose new meetings and materials the member hears of in the daily digest."""
     wanted = set(followed)
     before = _snapshot(account)
-    account.themes = tuple(theme for theme in THEMES if theme in wanted)
+    account.themes = tuple(theme for theme in network_themes() if theme in wanted)
     if account.themes != tuple(before["themes"]):
         _save(account, actor=actor, action="account.themes", before=before)
 

@@ -37,6 +37,7 @@ class Network:
     trusted_domains: tuple[str, ...] = ()  # from the deployment; organisers add more in the workspace
     retention_days: int = 90  # registrations are anonymised this long after their meeting
     description: dict[str, str] = field(default_factory=dict)  # the footer's line, by language
+    themes: tuple[str, ...] = ()  # what its meetings and materials are about (core/themes.py); () the default's
 
     def title_in(self, language: str) -> str:
         return self.title.get(language) or self.title["nl"]

@@ -14,7 +14,7 @@ from chalicelib.core.errors import Conflict, InvalidInput
 from chalicelib.core.fields import form_values
 from chalicelib.core.jsontypes import JsonObject
 from chalicelib.core.rendering import gettext
-from chalicelib.core.themes import THEMES
+from chalicelib.core.themes import themes as network_themes
 from chalicelib.events import questions, workspace
 from chalicelib.events.forms import clean_event, clean_slot
 from chalicelib.events.model import MAX_QUESTIONS, Event, EventStatus
@@ -57,8 +57,8 @@ def parse_event(data: JsonObject) -> Event:
     if not data.get("slug"):
         raise InvalidEventFile(f"{where}: 'slug' is required")
     themes = data.get("themes") or []
-    if not isinstance(themes, list) or not all(isinstance(t, str) and t in THEMES for t in themes):
-        raise InvalidEventFile(f"{where}: 'themes': not one of {', '.join(THEMES)}")
+    if not isinstance(themes, list) or not all(isinstance(t, str) and t in network_themes() for t in themes):
+        raise InvalidEventFile(f"{where}: 'themes': not one of {', '.join(network_themes())}")
     try:
         event = Event(**clean_event(form_values(Event, data), new=True))
     except InvalidInput as invalid:

@@ -26,7 +26,7 @@ from chalicelib.core.errors import UnsubscribeLinkInvalid
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import email_key
 from chalicelib.core.secret import secret_key
-from chalicelib.core.themes import THEMES
+from chalicelib.core.themes import themes as network_themes
 from chalicelib.events.listings import event_listings
 from chalicelib.events.model import Event, EventStatus
 from chalicelib.library import service as library
@@ -103,7 +103,7 @@ def for_member(news: News, account: Account, now: datetime) -> Digest:
     attended = library.attended(account) if needs_registrations else set()
     materials = [m for m in materials if library.may_open(m, account, attended, now)]
     sent_for = _themes_of(events, materials) & followed
-    return Digest(events, materials, tuple(theme for theme in THEMES if theme in sent_for))
+    return Digest(events, materials, tuple(theme for theme in network_themes() if theme in sent_for))
 
 
 # -- the mail job's kind --------------------------------------------------------
@@ -171,7 +171,7 @@ def unfollow_link(token: str) -> tuple[str, tuple[str, ...]]:
         raise UnsubscribeLinkInvalid() from exc
     if not isinstance(key, str) or not isinstance(themes, list):
         raise UnsubscribeLinkInvalid()
-    named = tuple(theme for theme in THEMES if theme in themes)
+    named = tuple(theme for theme in network_themes() if theme in themes)
     if not named:  # themes that no longer exist
         raise UnsubscribeLinkInvalid()
     return key, named

@@ -27,7 +27,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.accounts.model import Access, Account
 from chalicelib.core import clock, config, queue, tenancy
-from chalicelib.core.themes import THEMES
+from chalicelib.core.themes import themes
 from chalicelib.events.model import Event
 from chalicelib.events.store import event_store
 from chalicelib.library import search_files, search_index
@@ -56,7 +56,7 @@ class LibraryPage:
     events: list[tuple[str, str]]  # (slug, title) among what the visitor may open
     years: list[str]
     suggestion: str = ""  # "Bedoelde u ...": a search that finds something, when this one did not
-    themes: tuple[str, ...] = field(default=THEMES)
+    themes: tuple[str, ...] = field(default_factory=themes)
 
 
 # -- reading ---------------------------------------------------------------------------------

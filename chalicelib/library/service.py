@@ -20,7 +20,7 @@ from chalicelib.core.forms import whole_number
 from chalicelib.core.i18n import _
 from chalicelib.core.keys import document_object
 from chalicelib.core.text import encodable
-from chalicelib.core.themes import THEMES
+from chalicelib.core.themes import themes as network_themes
 from chalicelib.events import service as events
 from chalicelib.events.model import Event
 from chalicelib.library import files, materials, search, sharing
@@ -76,7 +76,7 @@ def clean_filters(query: Mapping[str, str]) -> Filters:
     query = {name: encodable(value) for name, value in query.items()}
     year = query.get("jaar", "")
     return Filters(
-        theme=query.get("thema", "") if query.get("thema", "") in THEMES else "",
+        theme=query.get("thema", "") if query.get("thema", "") in network_themes() else "",
         event=query.get("bijeenkomst", "")[:80],
         file_type=query.get("type", "") if query.get("type", "") in FILE_TYPES else "",
         year=year if len(year) == 4 and year.isascii() and year.isdigit() else "",
@@ -154,10 +154,12 @@ def add_document(
     if (
         extension not in FILE_TYPES
         or access not in ACCESS_LEVELS
-        or not set(themes) <= set(THEMES)
+        or not set(themes) <= set(network_themes())
         or not title.strip()
     ):
-        raise ValueError(f"need a title, a type in {list(FILE_TYPES)}, access in {ACCESS_LEVELS}, themes in {THEMES}")
+        raise ValueError(
+            f"need a title, a type in {list(FILE_TYPES)}, access in {ACCESS_LEVELS}, themes in {network_themes()}"
+        )
     event = events.get(event_slug) if event_slug else None
     material_id = f"{event_slug or '_'}.{secrets.token_hex(6)}"
     key = document_object(material_id, secrets.token_hex(8))

@@ -22,6 +22,7 @@ from chalicelib.core.errors import NotFound
 from chalicelib.core.forms import FieldError, email_address, raise_if, text_field, whole_number
 from chalicelib.core.i18n import _
 from chalicelib.core.tenancy import Network
+from chalicelib.core.themes import DEFAULT_THEMES
 from chalicelib.networks.store import network_store
 
 REFRESH_SECONDS = 60.0
@@ -90,6 +91,7 @@ def _network(name: str, item: Mapping[str, object], default: bool) -> Network:
     if default:
         stored_hosts = [_host_of(config.default_base_url()), *stored_hosts]
     domains = tuple(str(d) for d in item.get("trusted_domains", []) or [])  # type: ignore[attr-defined]
+    themes = tuple(str(t) for t in item.get("themes", []) or [])  # type: ignore[attr-defined]
     retention = item.get("retention_days")
     return Network(
         name=name,
@@ -103,6 +105,7 @@ def _network(name: str, item: Mapping[str, object], default: bool) -> Network:
         trusted_domains=(config.default_trusted_domains() if default else ()) + domains,
         retention_days=int(retention) if isinstance(retention, (int, float)) else config.default_retention_days(),
         description=by_language("description", DEFAULT_DESCRIPTION if default else {}),
+        themes=themes,
     )
 
 
@@ -181,6 +184,7 @@ def settings_of(network: Network) -> Item:
         "security_contact": network.security_contact,
         "palette": network.palette,
         "retention_days": network.retention_days,
+        "themes": list(network.themes or DEFAULT_THEMES),
     }
 
 
@@ -208,7 +212,10 @@ SETTINGS_FIELDS = (
     "security_contact",
     "palette",
     "retention_days",
+    "themes",
 )
+THEMES_MAX = 12  # a theme is a box in every event and material form: a dozen is already a long list
+THEME_LENGTH = (2, 60)
 RETENTION_DAYS = (30, 730)  # at least a month to settle a meeting's affairs; at most two years (AVG)
 
 
@@ -238,8 +245,22 @@ def _settings_from(form: Mapping[str, str]) -> Item:
     if days is None or not RETENTION_DAYS[0] <= days <= RETENTION_DAYS[1]:
         errors["retention_days"] = FieldError(_("Vul een aantal dagen in tussen 30 en 730."))
     settings["retention_days"] = days
+    settings["themes"] = _themes_from(form, errors)
     raise_if(errors, SETTINGS_FIELDS)
     return settings
+
+
+def _themes_from(form: Mapping[str, str], errors: dict[str, FieldError]) -> list[str]:
+    """One theme a line, as typed (in that order), without doubles."""
+    text = text_field(form, "themes", errors, THEMES_MAX * (THEME_LENGTH[1] + 2), multiline=True)
+    if "themes" in errors:
+        return []
+    found = list(dict.fromkeys(" ".join(line.split()).lower() for line in text.split("\n") if line.strip()))
+    if not 1 <= len(found) <= THEMES_MAX:
+        errors["themes"] = FieldError(_("Vul 1 tot %(max)d thema's in, een per regel."), THEMES_MAX)
+    elif not all(THEME_LENGTH[0] <= len(theme) <= THEME_LENGTH[1] for theme in found):
+        errors["themes"] = FieldError(_("Een thema is 2 tot %(max)d tekens lang."), THEME_LENGTH[1])
+    return found
 
 
 def save_settings(organiser_email: str, form: Mapping[str, str]) -> Network:

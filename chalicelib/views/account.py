@@ -68,7 +68,7 @@ def _own_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response
         reachable=query_params(bp.current_request).get("bereikbaar") == "1",
         calendar_url=accounts.calendar_url(account),
         calendar_reset=query_params(bp.current_request).get("agenda") == "nieuw",
-        themes=themes.THEMES,
+        themes=themes.themes(),
         followed=themes.boxes(account.themes),
         themes_saved=query_params(bp.current_request).get("themas") == "opgeslagen",
     )

@@ -10,7 +10,7 @@ from chalicelib.accounts.model import Access
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.forms import FieldError, whole_number
 from chalicelib.core.rendering import gettext
-from chalicelib.core.themes import THEMES
+from chalicelib.core.themes import themes
 from chalicelib.events import workspace as event_admin
 from chalicelib.events.forms import (
     EVENT_FORM,
@@ -30,7 +30,13 @@ from chalicelib.views.http import FORM, form_post, language, page, query_params,
 
 bp = Blueprint(__name__)
 BASE = "/beheer/bijeenkomsten"
-_EVENT_FORM: dict[str, Any] = {"event_form": EVENT_FORM, "themes": THEMES}
+
+
+def _event_form() -> dict[str, Any]:
+    """What the event form shows besides the event: its fields, and the network's themes."""
+    return {"event_form": EVENT_FORM, "themes": themes()}
+
+
 _SLOT_FORM: dict[str, Any] = {
     "slot_form": SLOT_FORM,
     "workshop_row": WORKSHOP_ROW,
@@ -55,7 +61,7 @@ def event_list() -> Response:
 
 
 def _new_event_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response:
-    return page(bp.current_request, "admin_event_new.html", values=values, errors=errors, **_EVENT_FORM)
+    return page(bp.current_request, "admin_event_new.html", values=values, errors=errors, **_event_form())
 
 
 @bp.route(f"{BASE}/nieuw", methods=["GET"])
@@ -81,7 +87,7 @@ def _event_page(slug: str, values: dict[str, str], errors: dict[str, FieldError]
         event=event,
         values=values or event_values(event),
         errors=errors,
-        **_EVENT_FORM,
+        **_event_form(),
     )
 
 

@@ -9,7 +9,7 @@ from chalicelib.core import clock, config
 from chalicelib.core.errors import NotFound
 from chalicelib.core.forms import FieldError
 from chalicelib.core.rendering import gettext
-from chalicelib.core.themes import THEMES
+from chalicelib.core.themes import themes
 from chalicelib.library import documents
 from chalicelib.library import service as library
 from chalicelib.library.files import UploadRejected
@@ -44,7 +44,7 @@ def _edit_page(material_id: str, values: dict[str, str], errors: dict[str, Field
         material=material,
         values=values or documents.values(material),
         errors=errors,
-        themes=THEMES,
+        themes=themes(),
         access_levels=ACCESS_LEVELS,
         now=clock.now(),
         saved=query_params(bp.current_request).get("opgeslagen") == "1",

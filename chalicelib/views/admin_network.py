@@ -16,7 +16,9 @@ bp = Blueprint(__name__)
 
 def _settings_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response:
     network = tenancy.current()
-    stored = {key: str(value) for key, value in networks.settings_of(network).items() if key != "hosts"}
+    settings = networks.settings_of(network)
+    stored = {key: str(value) for key, value in settings.items() if key not in ("hosts", "themes")}
+    stored["themes"] = "\n".join(settings["themes"])  # one a line, as the form takes them
     return page(
         bp.current_request,
         "admin_network.html",

@@ -6,7 +6,7 @@ from chalicelib.core import config, tenancy
 from chalicelib.core.api_fields import schema_properties
 from chalicelib.core.forms import LIMITS
 from chalicelib.core.jsontypes import JsonObject
-from chalicelib.core.themes import THEMES
+from chalicelib.core.themes import themes
 from chalicelib.events.model import AttendanceMode, Event, RegistrationState
 from chalicelib.events.parts import Question, Slot, Speaker, Workshop
 from chalicelib.registrations.lifecycle import RegistrationStatus
@@ -250,7 +250,7 @@ def document() -> JsonObject:
                     "speakers, organisations and the text inside the files), best first; ten a page",
                     "parameters": [
                         {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
-                        {"name": "thema", "in": "query", "schema": {"type": "string", "enum": list(THEMES)}},
+                        {"name": "thema", "in": "query", "schema": {"type": "string", "enum": list(themes())}},
                         {"name": "bijeenkomst", "in": "query", "schema": {"type": "string", "maxLength": 80}},
                         {
                             "name": "type",

@@ -68,6 +68,7 @@ def test_a_changed_contact_and_retention_show_in_footer_and_privacy_statement(or
         "security_contact": "mailto:security@zhz.example",
         "palette": "bordeaux",
         "retention_days": "60",
+        "themes": "polarisatie\nradicalisering",
     }
     assert organiser.post("/beheer/netwerk", settings).status_code == 303
     privacy = organiser.get("/privacy").body.decode()

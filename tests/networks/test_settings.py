@@ -21,6 +21,7 @@ SETTINGS = {
     "security_contact": "mailto:security@zhz.example",
     "palette": "bordeaux",
     "retention_days": "60",
+    "themes": "polarisatie\nJeugd en radicalisering\n\npolarisatie",
 }
 
 
@@ -70,3 +71,32 @@ def test_a_member_cannot_change_the_network(client, organiser):
     member = sign_in(FormSession(client), "lid@rotterdam.nl")
     assert member.post("/beheer/netwerk", SETTINGS).status_code == 403
     assert networks.named(tenancy.name()).palette == "blauw"
+
+
+def test_a_networks_own_themes_are_its_forms_and_filters_and_no_other_networks(organiser, client):
+    network_b = networks.create(
+        "haaglanden",
+        {"title_nl": "Netwerk Haaglanden", "sender": "n@portal.example", "contact": "h@portal.example"},
+        "t",
+    )
+    assert organiser.post("/beheer/netwerk", SETTINGS).status_code == 303
+    # typed with a blank line and a double: kept once each, in the order typed
+    assert networks.named(tenancy.name()).themes == ("polarisatie", "jeugd en radicalisering")
+    form = organiser.get("/beheer/bijeenkomsten/nieuw").body.decode()
+    assert "jeugd en radicalisering" in form
+    assert "statelijke dreigingen" not in form
+    # the other network keeps the themes it had
+    library_b = client.http.get("/kennisbank", headers={"host": "haaglanden.localhost:8000"}).body.decode()
+    assert "statelijke dreigingen" in library_b
+    assert "jeugd en radicalisering" not in library_b
+    assert network_b.themes == ()  # none of its own: the seed network's
+
+
+def test_too_many_or_too_long_themes_are_refused_with_the_rest_kept(organiser):
+    many = "\n".join(f"thema {n}" for n in range(13))
+    response = organiser.post("/beheer/netwerk", {**SETTINGS, "themes": many})
+    assert response.status_code == 422
+    assert "Vul 1 tot 12 thema" in response.body.decode()
+    assert 'value="Netwerk Zuid-Holland Zuid"' in response.body.decode()
+    long = organiser.post("/beheer/netwerk", {**SETTINGS, "themes": "x" * 61})
+    assert "Een thema is 2 tot 60 tekens lang." in long.body.decode()
