@@ -29,13 +29,16 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import boto3
 import click
 import yaml
 
 from devtools.stage import use_stage
+
+if TYPE_CHECKING:
+    from chalicelib.core.errors import InvalidInput
 
 # the platform's commands: they work on no network, or make one
 PLATFORM_COMMANDS = ("create-resources", "create-network", "networks", "upgrade-networks")
@@ -128,6 +131,58 @@ def create_organiser(email: str, name: str) -> None:
         raise click.BadParameter(f"{email!r} is not a valid address") from error
     account = ensure_organiser(address, name or address.split("@")[0])
     click.echo(f"{account.email} is organiser; sign in at {config.base_url()}/inloggen")
+
+
+@cli.command("create-group")
+@click.option("--name", required=True, help="Short name, in the group's address: /groepen/NAME")
+@click.option("--title", required=True, help="The group's name as pages show it")
+@click.option("--description", default="")
+def create_group(name: str, title: str, description: str) -> None:
+    """Create a working group in the network."""
+    from chalicelib.accounts import groups
+    from chalicelib.core.errors import InvalidInput
+
+    try:
+        group = groups.create(groups.COMMAND_LINE, {"name": name, "title": title, "description": description})
+    except InvalidInput as error:
+        raise click.BadParameter(_messages(error)) from error
+    click.echo(f"group {group.name} created: /groepen/{group.name}")
+
+
+@cli.command("add-to-group")
+@click.option("--email", required=True, help="The person's address")
+@click.option("--group", "name", required=True, help="The group's short name")
+@click.option("--name", "person", default="", help="Their name, for an account made now")
+@click.option("--lead", is_flag=True, help="Make them a lead of the group")
+def add_to_group(email: str, name: str, person: str, lead: bool) -> None:
+    """Add a person to a working group, making an approved member account for the address if there is none."""
+    from chalicelib.accounts import groups
+    from chalicelib.core.errors import Conflict, GroupNotFound, InvalidInput
+    from chalicelib.core.forms import clean_email
+
+    try:
+        address = clean_email({"email": email})
+    except InvalidInput as error:
+        raise click.BadParameter(f"{email!r} is not a valid address") from error
+    try:
+        account, made = groups.add_by_command(name, address, person, lead)
+    except GroupNotFound as error:
+        raise click.BadParameter(f"no group {name!r} in this network") from error
+    except Conflict as error:
+        raise click.ClickException(english(error.message)) from error
+    made_note = " (a new approved member account)" if made else ""
+    click.echo(f"{account.email}{made_note} is in group {name}{' as lead' if lead else ''}")
+
+
+def _messages(error: InvalidInput) -> str:
+    """A refused form's messages, in English, as a command line shows them."""
+    return "; ".join(f"{name}: {english(e.msgid, max=e.max, other=e.other)}" for name, e in error.fields.items())
+
+
+def english(msgid: str, **params: object) -> str:
+    from chalicelib.core.rendering import gettext
+
+    return gettext("en", msgid, **params)
 
 
 @cli.command("send-newsletter")

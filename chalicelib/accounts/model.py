@@ -8,7 +8,18 @@ from enum import StrEnum
 
 from chalicelib.core.dynamo import Item
 from chalicelib.core.entity import attributes, from_attributes
-from chalicelib.core.keys import ACCOUNT_SK, FOLLOWER_PREFIX, account_pk, accounts_index, email_key, newsletter_index
+from chalicelib.core.keys import (
+    ACCOUNT_SK,
+    FOLLOWER_PREFIX,
+    GROUP_SK,
+    account_pk,
+    accounts_index,
+    email_key,
+    group_pk,
+    groups_index,
+    member_sk,
+    newsletter_index,
+)
 from chalicelib.core.vocabulary import words
 
 
@@ -53,6 +64,10 @@ class Account:
     calendar_epoch: int = 0
     # the themes whose new meetings and materials reach them in a daily digest (following/digest.py)
     themes: tuple[str, ...] = ()
+    # the working groups they belong to and the ones they lead, by short name (accounts/groups.py): on
+    # the account's item, so that every request knows them from the session's one read
+    groups: tuple[str, ...] = ()
+    leads: tuple[str, ...] = ()
 
     @property
     def pk(self) -> str:
@@ -66,6 +81,18 @@ class Account:
     @property
     def can_sign_in(self) -> bool:
         return self.status == AccountStatus.APPROVED
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.access == Access.ORGANISER
+
+    def sees_group(self, group: str) -> bool:
+        """A group's meetings and documents exist for its members and the network's organisers only."""
+        return self.can_sign_in and (self.is_organiser or group in self.groups)
+
+    def manages_group(self, group: str) -> bool:
+        """Who adds and removes a group's members: its leads and the network's organisers."""
+        return self.can_sign_in and (self.is_organiser or group in self.leads)
 
     @property
     def subscribed(self) -> bool:
@@ -95,4 +122,50 @@ class Account:
 
     @classmethod
     def from_item(cls, item: Item) -> Account:
+        return from_attributes(cls, item)
+
+
+@dataclass
+class Group:
+    """A working group inside the network: its members meet and draft documents in private."""
+
+    name: str  # short, in its address: /groepen/{name}
+    title: str
+    created_at: datetime
+    description: str = ""
+    version: int = 0  # edits expect the version they read
+
+    def to_item(self) -> Item:
+        return {
+            "PK": group_pk(self.name),
+            "SK": GROUP_SK,
+            "type": "group",
+            **attributes(self),
+            "GSI1PK": groups_index(),
+            "GSI1SK": self.name,
+        }
+
+    @classmethod
+    def from_item(cls, item: Item) -> Group:
+        return from_attributes(cls, item)
+
+
+@dataclass
+class Member:
+    """A person's place in a group. Their name and organisation are read from their account when shown,
+    so that a change there shows at once; the account holds the group too (`Account.groups`)."""
+
+    email: str
+    added_at: datetime
+    lead: bool = False
+
+    @property
+    def key(self) -> str:
+        return email_key(self.email)
+
+    def to_item(self, group: str) -> Item:
+        return {"PK": group_pk(group), "SK": member_sk(self.email), "type": "member", **attributes(self)}
+
+    @classmethod
+    def from_item(cls, item: Item) -> Member:
         return from_attributes(cls, item)

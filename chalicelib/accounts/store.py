@@ -19,6 +19,7 @@ from chalicelib.core.dynamo import (
     Item,
     TableStore,
     TransactItem,
+    batch_get_all,
     cancellation_codes,
     from_attrs,
     is_cancelled,
@@ -38,10 +39,13 @@ from chalicelib.core.keys import (
     FOLLOWER_PREFIX,
     LINK_SK,
     SESSION_PREFIX,
+    account_pk,
     account_pk_by_key,
     accounts_index,
     email_key,
+    group_pk,
     link_pk,
+    member_sk,
     newsletter_index,
     trusted_domains_key,
 )
@@ -128,14 +132,28 @@ class AccountStore(TableStore):
                 raise StaleAccount() from error
             raise
 
+    def by_addresses(self, emails: list[str]) -> list[Account]:
+        """The accounts of these addresses that exist: one BatchGetItem per 100."""
+        keys = [primary_key(account_pk(email), ACCOUNT_SK) for email in emails]
+        return [Account.from_item(item) for item in batch_get_all(self._client, self._table, keys)]
+
     def delete(self, account: Account) -> None:
+        """Remove the account and its places in working groups, together, if it is as read."""
+        items: list[TransactItem] = [
+            {
+                "Delete": {
+                    "TableName": self._table,
+                    "Key": primary_key(account.pk, ACCOUNT_SK),
+                    "ConditionExpression": "version = :v",
+                    "ExpressionAttributeValues": to_attrs({":v": account.version}),
+                }
+            },
+        ]
+        for group in account.groups:
+            key = primary_key(group_pk(group), member_sk(account.email))
+            items.append({"Delete": {"TableName": self._table, "Key": key}})
         with refused_as(StaleAccount):
-            self._client.delete_item(
-                TableName=self._table,
-                Key=primary_key(account.pk, ACCOUNT_SK),
-                ConditionExpression="version = :v",
-                ExpressionAttributeValues=to_attrs({":v": account.version}),
-            )
+            self._client.transact_write_items(TransactItems=items)
 
     def of_status(self, status: str, limit: int, cursor: str | None) -> Page[Account]:
         """One page of the accounts with this status, newest first: one Query of GSI1 (the page says

@@ -64,6 +64,12 @@ class EventNotFound(NotFound):
     message = _("Deze bijeenkomst bestaat niet (meer).")
 
 
+class GroupNotFound(NotFound):
+    """Also what someone outside a group hears of it: that it exists is the group's to know."""
+
+    message = _("Deze werkgroep bestaat niet (meer).")
+
+
 class RegistrationNotFound(NotFound):
     message = _("Deze link is niet (meer) geldig. Controleer of u de volledige link uit de e-mail hebt gebruikt.")
 

@@ -88,9 +88,11 @@ def slot_sk(position: int) -> str:
     return f"{SLOT_PREFIX}{position:03d}"
 
 
-def events_index(status: str, published: str = "published") -> str:
-    """The GSI1 partition of the events of a status: the published ones in a partition of their own."""
-    return scoped(EVENTS_INDEX if status == published else f"{EVENTS_INDEX}#{status}")
+def events_index(status: str, group: str = "", published: str = "published") -> str:
+    """The GSI1 partition of the events of a status: the published ones in a partition of their own.
+    A working group's meetings have partitions of their own, which no public list reads."""
+    partition = f"{EVENTS_INDEX}#{GROUP_PREFIX}{group}" if group else EVENTS_INDEX
+    return scoped(partition if status == published else f"{partition}#{status}")
 
 
 # -- registrations ----------------------------------------------------------------------------------------
@@ -177,6 +179,26 @@ def link_pk(purpose: str, token: str) -> str:
 def rate_key(scope: str, window: int) -> tuple[str, str]:
     """An attempt counter: a scope (what is counted, hashed by its caller) and the window it counts in."""
     return scoped(f"RATE#{scope}"), f"#{window}"
+
+
+# -- working groups: GROUP#{name} holds the group, its members and its documents -----------------------------
+
+GROUP_PREFIX = "GROUP#"
+GROUP_SK = "#GROUP"
+MEMBER_PREFIX = "MEMBER#"
+
+
+def groups_index() -> str:
+    """GSI1: the network's working groups, by name."""
+    return scoped("GROUPS")
+
+
+def group_pk(name: str) -> str:
+    return scoped(f"{GROUP_PREFIX}{name}")
+
+
+def member_sk(email: str) -> str:
+    return MEMBER_PREFIX + email_key(email)
 
 
 # -- the audit log ---------------------------------------------------------------------------------------------

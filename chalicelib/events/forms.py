@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from chalicelib.accounts import groups
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.fields import clean_fields, form_rules, form_values, row_prefix
 from chalicelib.core.forms import FieldError, raise_if, slugify
@@ -65,8 +66,24 @@ def clean_event(form: Mapping[str, str], new: bool) -> dict[str, Any]:
             errors["registration_deadline"] = FieldError(
                 _("De aanmelddeadline moet vóór het begin van de bijeenkomst liggen.")
             )
+    _group(values, errors)
     raise_if(errors, EVENT_FIELDS)
     return values
+
+
+def _group(values: dict[str, Any], errors: dict[str, FieldError]) -> None:
+    """A working group's meeting names a group of the network, and its slides stay out of the library,
+    which is the whole network's."""
+    if not values["group"] or "group" in errors:
+        return
+    if not groups.exists(values["group"]):
+        errors["group"] = FieldError(
+            _("Er is geen werkgroep met deze korte naam. De werkgroepen staan op /beheer/werkgroepen.")
+        )
+    elif values["publish_slides_after"]:
+        errors["publish_slides_after"] = FieldError(
+            _("De dia's van een werkgroepbijeenkomst gaan niet vanzelf in de kennisbank, die voor het hele netwerk is.")
+        )
 
 
 def _slug(values: dict[str, Any], errors: dict[str, FieldError]) -> None:

@@ -31,6 +31,29 @@ class EventListings(TableStore):
         items, after = query_page(self._client, params, limit, cursor, scope=scope)
         return Page([Event.from_item(item) for item in items], after)
 
+    def of_group(self, group: str, *, after_key: str, limit: int = 50) -> list[Event]:
+        """A working group's published meetings from `after_key` on, by date: one Query of its own
+        partition of GSI1 (no public list reads it)."""
+        response = self._client.query(
+            TableName=self._table,
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk AND GSI1SK >= :now",
+            ExpressionAttributeValues=to_attrs({":pk": events_index(EventStatus.PUBLISHED, group), ":now": after_key}),
+            Limit=limit,
+        )
+        return [Event.from_item(from_attrs(item)) for item in response["Items"]]
+
+    def of_groups_for_organisers(self, groups: list[str]) -> list[Event]:
+        """Every meeting of these working groups, drafts and cancelled ones too, newest first: one Query
+        per group and status (the groups are few)."""
+        events = [
+            Event.from_item(item)
+            for group in groups
+            for status in EventStatus
+            for item in of_partition(self._client, self._table, "GSI1", events_index(status, group))
+        ]
+        return sorted(events, key=lambda e: (e.date, e.start), reverse=True)
+
     def published_on(self, day: str) -> list[Event]:
         """Events first published on a day (YYYY-MM-DD, the network's clock) and published still:
         one Query of GSI3, whose sort key in the published partition is the moment of publication."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from chalicelib.accounts.model import Account
 from chalicelib.core.clock import local_time
 from chalicelib.core.config import TIMEZONE
 from chalicelib.core.dynamo import Item
@@ -182,6 +183,18 @@ class Event:
         default=(),
     )
     themes: tuple[str, ...] = editable(_("Thema's"), "themes", api=Api.SUMMARY, default=())
+    # a working group's meeting exists for that group's members and the organisers only (`visible_to`):
+    # never in the API, the public lists, feeds or search; its address is missing to anyone else
+    group: str = editable(
+        _("Alleen voor de werkgroep"),
+        limit=40,
+        hint=_(
+            "Leeg: voor iedereen. Of de korte naam van een werkgroep, bijvoorbeeld drivergroep: dan zien "
+            "alleen de leden van die werkgroep en de organisatoren de bijeenkomst, en krijgen de leden een "
+            "uitnodiging zodra hij gepubliceerd is."
+        ),
+        default="",
+    )
     registration_deadline: datetime | None = editable(
         _("Aanmelden kan tot"), "datetime", hint=_("Leeg: tot het begin van de bijeenkomst."), default=None
     )
@@ -230,6 +243,11 @@ class Event:
     @property
     def ends_at(self) -> datetime:
         return datetime.fromisoformat(f"{self.date.isoformat()}T{self.end}").replace(tzinfo=TIMEZONE)
+
+    def visible_to(self, viewer: Account | None) -> bool:
+        """Whether the meeting exists for this visitor: any meeting for everyone, but a working group's
+        only for its members and the organisers."""
+        return not self.group or (viewer is not None and viewer.sees_group(self.group))
 
     def stamp_publication(self, now: datetime) -> None:
         """Remember the first publication; publishing again after a withdrawal announces nothing new."""
@@ -332,8 +350,9 @@ class Event:
             "SK": EVENT_SK,
             "type": "event",
             **attributes(self),
-            # the public lists read only published events; organisers read all three partitions
-            "GSI1PK": events_index(self.status),
+            # the public lists read only published events; organisers read all three partitions; a
+            # working group's meetings have partitions of their own, which no public list reads
+            "GSI1PK": events_index(self.status, self.group),
             "GSI1SK": f"{day}T{self.start}#{self.slug}",
             # every event by date, for reminders and retention, until its registrations are anonymised
             "GSI2PK": event_dates_index(),

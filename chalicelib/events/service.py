@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from chalicelib.accounts.model import Account
 from chalicelib.core import clock, config, tenancy
 from chalicelib.core.errors import EventNotFound
 from chalicelib.core.paging import Page
@@ -21,19 +22,31 @@ FEED_AHEAD_DAYS = 365
 FEED_LIMIT = 500
 
 
-def get(slug: str) -> Event:
-    """An event with its programme: one DynamoDB Query."""
+def get(slug: str, viewer: Account | None = None) -> Event:
+    """An event with its programme, if it exists for this visitor (`Event.visible_to`): one DynamoDB
+    Query. A working group's meeting is EventNotFound to anyone outside the group, as a missing one is."""
     if not slug or len(slug) > SLUG_MAX:
         raise EventNotFound()
     event = event_store().get(slug)
     if event is None or event.status not in (EventStatus.PUBLISHED, EventStatus.CANCELLED):
         raise EventNotFound()
+    if not event.visible_to(viewer):
+        raise EventNotFound()
     return event
 
 
-def calendar_file(slug: str) -> bytes:
-    """The public .ics of one meeting (published or cancelled)."""
-    return calendar.event_ics(get(slug))
+def calendar_file(slug: str, viewer: Account | None = None) -> bytes:
+    """The .ics of one meeting (published or cancelled) that exists for this visitor."""
+    return calendar.event_ics(get(slug, viewer))
+
+
+def of_my_groups(viewer: Account | None) -> list[Event]:
+    """The upcoming meetings of the working groups the visitor belongs to, by date: one Query per group."""
+    if viewer is None or not viewer.can_sign_in:
+        return []
+    today = clock.now().date().isoformat()
+    found = [event for group in viewer.groups for event in event_listings().of_group(group, after_key=today)]
+    return sorted(found, key=lambda event: (event.date, event.start))
 
 
 def upcoming(cursor: str | None = None, limit: int | None = None) -> Page[Event]:

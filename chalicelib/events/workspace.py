@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
 
+from chalicelib.accounts import groups
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock, config, richtext
@@ -20,6 +21,7 @@ from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
 from chalicelib.core.paging import Page
 from chalicelib.core.vocabulary import words
+from chalicelib.events import invitations
 from chalicelib.events.forms import clean_event, clean_slot
 from chalicelib.events.listings import event_listings
 from chalicelib.events.model import SEAT_COUNTERS, Event, EventStatus
@@ -67,8 +69,16 @@ class OutdatedNotice(Conflict):
 
 
 def all_events() -> list[Event]:
-    """Every event (`manage.py`; never a page, which reads one page of a status)."""
-    return event_listings().all_for_organisers()
+    """Every event, working groups' too (`manage.py`; never a page, which reads one page of a status)."""
+    listings = event_listings()
+    of_groups = listings.of_groups_for_organisers([group.name for group in groups.all_groups()])
+    return sorted(listings.all_for_organisers() + of_groups, key=lambda e: (e.date, e.start), reverse=True)
+
+
+def of_groups() -> list[Event]:
+    """The working groups' meetings, every status, newest first: the workspace lists them apart, as no
+    list of a status holds them."""
+    return event_listings().of_groups_for_organisers([group.name for group in groups.all_groups()])
 
 
 def events_page(query: Mapping[str, str]) -> tuple[EventStatus, Page[Event]]:
@@ -122,6 +132,7 @@ def write(organiser: Account, event: Event, action: str, before: Item, removed: 
         event_store().update(event, entry, removed, held_workshops=read)
     except StaleEvent as exc:
         raise Conflict(STALE) from exc
+    invitations.invite(organiser.email, event)
 
 
 def render_description(event: Event) -> None:

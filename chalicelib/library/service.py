@@ -160,6 +160,7 @@ def add_document(
         raise ValueError(
             f"need a title, a type in {list(FILE_TYPES)}, access in {ACCESS_LEVELS}, themes in {network_themes()}"
         )
+    # as nobody signed in sees it: the library is the whole network's, a working group's meeting is not
     event = events.get(event_slug) if event_slug else None
     material_id = f"{event_slug or '_'}.{secrets.token_hex(6)}"
     key = document_object(material_id, secrets.token_hex(8))

@@ -40,6 +40,7 @@ class JobKind(StrEnum):
     EVALUATION = "evaluation"  # the day after: who was checked in (everyone confirmed if nobody was)
     DIGEST = "digest"  # what was published yesterday, to who follows its themes (following/digest.py)
     ACCOUNT_REQUEST = "account_request"  # the organisers: an account request waits for them (accounts/notices.py)
+    GROUP_INVITATION = "group_invitation"  # a working group's members: its meeting is published (events/invitations.py)
 
 
 words(
@@ -53,6 +54,7 @@ words(
         JobKind.EVALUATION: _("Evaluatie"),
         JobKind.DIGEST: _("Nieuw in gevolgde thema's"),
         JobKind.ACCOUNT_REQUEST: _("Accountaanvraag voor de organisatoren"),
+        JobKind.GROUP_INVITATION: _("Uitnodiging voor een werkgroepbijeenkomst"),
     },
 )
 

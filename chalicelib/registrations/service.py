@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from chalicelib.accounts import rate_limit
+from chalicelib.accounts.model import Account
 from chalicelib.core import clock, idempotency, observability
 from chalicelib.core.errors import (
     Conflict,
@@ -77,12 +78,15 @@ def of_person(email: str) -> list[Registration]:
     return sorted(registrations, key=lambda r: r.event_date, reverse=True)
 
 
-def register(slug: str, form: Mapping[str, str], language: str, key: str = "") -> Outcome:
+def register(
+    slug: str, form: Mapping[str, str], language: str, key: str = "", viewer: Account | None = None
+) -> Outcome:
     """Validate and store a registration: confirmed while seats of the chosen way of taking part (on
     location or online) last, else on that way's waiting list.
 
     Two DynamoDB requests on the usual path (read the event, one transaction)
-    and one SES call. Raises EventNotFound, RegistrationClosed, InvalidInput.
+    and one SES call. Raises EventNotFound (also for a working group's meeting to `viewer` outside
+    the group), RegistrationClosed, InvalidInput.
 
     With a one-time `key` (a form's hidden value, the API's Idempotency-Key), a repeat of the same
     form registers nothing and mails nothing more: it gets the first one's answer (KeyReused if the
@@ -91,6 +95,8 @@ def register(slug: str, form: Mapping[str, str], language: str, key: str = "") -
     request = idempotency.keyed(f"register\n{slug}", key, form)
     event = event_store().get_meta(slug)
     if event is None or event.status not in (EventStatus.PUBLISHED, EventStatus.CANCELLED):
+        raise EventNotFound()
+    if not event.visible_to(viewer):
         raise EventNotFound()
     if event.registration_state(clock.now()) in (RegistrationState.CLOSED, RegistrationState.CANCELLED):
         raise RegistrationClosed()

@@ -113,6 +113,7 @@ def search_library() -> Response:
 
 @bp.route(API + "/events/{slug}", methods=["GET"])
 def get_event(slug: str) -> Response:
+    # read as nobody signed in: a working group's meeting is never in the public API
     return json_response(event_json(events.get(slug)))
 
 

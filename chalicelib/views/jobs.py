@@ -19,6 +19,7 @@ from chalicelib.accounts import newsletter, notices, signin
 from chalicelib.core import clock, observability, tenancy
 from chalicelib.evaluations import messages as evaluation_messages
 from chalicelib.evaluations import service as evaluations
+from chalicelib.events import invitations
 from chalicelib.exports import service as exports
 from chalicelib.following import digest
 from chalicelib.library import arrivals, extraction, search
@@ -49,6 +50,7 @@ MAIL_KINDS: dict[JobKind, Kind] = {
     **newsletter.KINDS,
     **digest.KINDS,
     **notices.KINDS,
+    **invitations.KINDS,
 }
 
 

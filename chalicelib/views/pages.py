@@ -70,11 +70,13 @@ def calendar_feed() -> Response:
 
 @bp.route("/events/{slug}", methods=["GET"])
 def event_page(slug: str) -> Response:
+    # read only when a session cookie comes with the request (a working group's meeting needs it)
+    viewer = current_account(bp.current_request)
     # API Gateway path parameters are whole segments, so /events/{slug}.ics lands here
     if slug.endswith(".ics"):
         slug = slug.removesuffix(".ics")
-        return calendar_response(events.calendar_file(slug), filename=f"{slug}.ics")
-    return _event_page(events.get(slug))
+        return calendar_response(events.calendar_file(slug, viewer), filename=f"{slug}.ics")
+    return _event_page(events.get(slug, viewer))
 
 
 def _event_page(
@@ -98,7 +100,7 @@ def _event_page(
 
 
 def _registration_refused(slug: str, values: dict[str, str], errors: dict[str, FieldError]) -> Response:
-    return _event_page(events.get(slug), values, errors)
+    return _event_page(events.get(slug, current_account(bp.current_request)), values, errors)
 
 
 @bp.route("/events/{slug}/aanmelden", methods=["POST"], content_types=FORM)
@@ -107,7 +109,7 @@ def register(form: dict[str, str], slug: str) -> Response:
     request = bp.current_request
     key = one_time_key(form)
     # sent twice (a double click, a browser's resend): registered once, and the same answer both times
-    outcome = registration.register(slug, form, language(request), key)
+    outcome = registration.register(slug, form, language(request), key, current_account(request))
     if outcome.in_progress:
         raise FormInProgress()  # the first is still sending its mail (or died doing so: a retry takes it over)
     account = current_account(request)
