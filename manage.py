@@ -153,8 +153,9 @@ def create_group(name: str, title: str, description: str) -> None:
 @click.option("--email", required=True, help="The person's address")
 @click.option("--group", "name", required=True, help="The group's short name")
 @click.option("--name", "person", default="", help="Their name, for an account made now")
+@click.option("--organisation", default="", help="Their organisation, for an account made now")
 @click.option("--lead", is_flag=True, help="Make them a lead of the group")
-def add_to_group(email: str, name: str, person: str, lead: bool) -> None:
+def add_to_group(email: str, name: str, person: str, organisation: str, lead: bool) -> None:
     """Add a person to a working group, making an approved member account for the address if there is none."""
     from chalicelib.accounts import groups
     from chalicelib.core.errors import Conflict, GroupNotFound, InvalidInput
@@ -165,7 +166,7 @@ def add_to_group(email: str, name: str, person: str, lead: bool) -> None:
     except InvalidInput as error:
         raise click.BadParameter(f"{email!r} is not a valid address") from error
     try:
-        account, made = groups.add_by_command(name, address, person, lead)
+        account, made = groups.add_by_command(name, address, person, lead, organisation)
     except GroupNotFound as error:
         raise click.BadParameter(f"no group {name!r} in this network") from error
     except Conflict as error:

@@ -89,6 +89,7 @@ def main() -> None:
         subprocess.run([*manage, "create-resources"], cwd=ROOT, env=env, check=True)
         subprocess.run([*manage, "load-events", "demo/events.yaml"], cwd=ROOT, env=env, check=True)
         subprocess.run([sys.executable, "-m", "devtools.demo_network"], cwd=ROOT, env=env, check=True)
+        subprocess.run([sys.executable, "-m", "devtools.demo_groups"], cwd=ROOT, env=env, check=True)
         portal = start_portal(env, PORTAL_PORT)
         worker = start_worker(env)
         wait_for(f"http://127.0.0.1:{PORTAL_PORT}/")

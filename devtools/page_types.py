@@ -70,6 +70,10 @@ WORKSPACE = {
     "mail-jobs": "/beheer/verzendingen",
     "suppressions": "/beheer/onbereikbaar",
     "own-account": "/account",
+    "groups": "/groepen",
+    "group": "/groepen/drivergroep",
+    "groups-workspace": "/beheer/werkgroepen",
+    "group-edit": "/beheer/werkgroepen/drivergroep",
 }
 
 
@@ -174,6 +178,9 @@ def page_types(
         ]
 
         manage("create-organiser", "--email", ORGANISER)
+        # the demo's working group, with its members and its meeting, as `make run` makes it
+        root = Path(__file__).resolve().parent.parent
+        subprocess.run([sys.executable, "-m", "devtools.demo_groups"], cwd=root, env=env, check=True)
         organiser = person()
         sign_in(organiser, ORGANISER)
         # registered with the account's own address: the account page then lists it, with its link

@@ -161,7 +161,9 @@ def set_lead(organiser: Account, name: str, key: str, lead: bool) -> Account:
     return account
 
 
-def add_by_command(name: str, email: str, person: str, lead: bool = False) -> tuple[Account, bool]:
+def add_by_command(
+    name: str, email: str, person: str, lead: bool = False, organisation: str = ""
+) -> tuple[Account, bool]:
     """For the command line: add an address to a group, making an approved member account for it if
     there is none (the command vouches for it). Returns the account and whether it was made."""
     group = group_store().get(name)
@@ -171,7 +173,11 @@ def add_by_command(name: str, email: str, person: str, lead: bool = False) -> tu
     account, made = store.get(email), False
     if account is None:
         account = Account(
-            email=email, name=person or email.split("@")[0], organisation="", job="", created_at=clock.now()
+            email=email,
+            name=person or email.split("@")[0],
+            organisation=organisation,
+            job="",
+            created_at=clock.now(),
         )
         account.status = AccountStatus.APPROVED
         try:

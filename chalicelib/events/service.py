@@ -40,6 +40,13 @@ def calendar_file(slug: str, viewer: Account | None = None) -> bytes:
     return calendar.event_ics(get(slug, viewer))
 
 
+def of_group(viewer: Account, group: str) -> list[Event]:
+    """A working group's upcoming meetings, for someone who may see them: one Query."""
+    if not viewer.sees_group(group):
+        return []
+    return event_listings().of_group(group, after_key=clock.now().date().isoformat())
+
+
 def of_my_groups(viewer: Account | None) -> list[Event]:
     """The upcoming meetings of the working groups the visitor belongs to, by date: one Query per group."""
     if viewer is None or not viewer.can_sign_in:

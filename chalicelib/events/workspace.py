@@ -254,6 +254,7 @@ def import_event(actor: str, event: Event, now: datetime) -> None:
             store.create(event, entry)
         except SlugTaken as exc:
             raise Conflict(STALE) from exc
+        invitations.invite(actor, event)
         return
     event.version = existing.version
     # the seats people took, so that the edit's condition keeps every session they chose (see EventStore.update)
@@ -273,6 +274,7 @@ def import_event(actor: str, event: Event, now: datetime) -> None:
         raise Conflict(STALE) from exc
     except CapacityBelowConfirmed as low:
         raise _capacity_below(low) from low
+    invitations.invite(actor, event)
 
 
 def _capacity_below(low: CapacityBelowConfirmed) -> InvalidInput:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
-from chalicelib.accounts import newsletter
+from chalicelib.accounts import groups, newsletter
 from chalicelib.accounts import service as accounts
 from chalicelib.accounts.model import Access, Account
 from chalicelib.core import themes
@@ -69,6 +69,7 @@ def _own_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response
         calendar_url=accounts.calendar_url(account),
         calendar_reset=query_params(bp.current_request).get("agenda") == "nieuw",
         themes=themes.themes(),
+        groups=groups.of(account) if account.groups else [],
         followed=themes.boxes(account.themes),
         themes_saved=query_params(bp.current_request).get("themas") == "opgeslagen",
     )

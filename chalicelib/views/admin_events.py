@@ -9,6 +9,7 @@ from chalice.app import Blueprint, Response
 from chalicelib.accounts.model import Access
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.forms import FieldError, whole_number
+from chalicelib.core.paging import Page
 from chalicelib.core.rendering import gettext
 from chalicelib.core.themes import themes
 from chalicelib.events import workspace as event_admin
@@ -30,6 +31,7 @@ from chalicelib.views.http import FORM, form_post, language, page, query_params,
 
 bp = Blueprint(__name__)
 BASE = "/beheer/bijeenkomsten"
+GROUPS_TAB = "werkgroepen"  # the tab of the working groups' meetings, beside one per status
 
 
 def _event_form() -> dict[str, Any]:
@@ -56,7 +58,12 @@ def _position(text: str) -> int:
 @bp.route(BASE, methods=["GET"])
 @requires(bp, Access.ORGANISER)
 def event_list() -> Response:
-    status, events = event_admin.events_page(query_params(bp.current_request))
+    query = query_params(bp.current_request)
+    if query.get("status") == GROUPS_TAB:  # no list of a status holds the working groups' meetings
+        return page(
+            bp.current_request, "admin_events.html", shown=GROUPS_TAB, events=Page(event_admin.of_groups(), None)
+        )
+    status, events = event_admin.events_page(query)
     return page(bp.current_request, "admin_events.html", shown=status, events=events)
 
 
@@ -67,7 +74,9 @@ def _new_event_page(values: dict[str, str], errors: dict[str, FieldError]) -> Re
 @bp.route(f"{BASE}/nieuw", methods=["GET"])
 @requires(bp, Access.ORGANISER)
 def new_event() -> Response:
-    return _new_event_page({"capacity": "60"}, {})
+    # from a working group's page: a meeting for that group
+    group = query_params(bp.current_request).get("werkgroep", "")
+    return _new_event_page({"capacity": "60", **({"group": group} if group else {})}, {})
 
 
 @bp.route(BASE, methods=["POST"], content_types=FORM)

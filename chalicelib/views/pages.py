@@ -58,7 +58,10 @@ def home() -> Response:
 def event_list() -> Response:
     when = "past" if _query("when") == "past" else "upcoming"
     listing = events.past(_query("after")) if when == "past" else events.upcoming(_query("after"))
-    return page(bp.current_request, "events.html", when=when, listing=listing)
+    # a member's working groups' meetings head the first page of the upcoming ones (no read for a visitor)
+    first = when != "past" and not _query("after")
+    mine = events.of_my_groups(current_account(bp.current_request)) if first else []
+    return page(bp.current_request, "events.html", when=when, listing=listing, group_meetings=mine)
 
 
 # a path of its own: API Gateway matches /events.ics before the parameter of /events/{slug}

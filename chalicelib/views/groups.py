@@ -1,0 +1,83 @@
+"""/groepen: a working group's own page for its members (its meetings, documents and members), where
+its leads and the organisers change who belongs; /beheer/werkgroepen: organisers create and edit groups.
+
+To anyone outside a group (and not an organiser) each of its addresses is 404, as a missing group's."""
+
+from __future__ import annotations
+
+from chalice.app import Blueprint, Response
+
+from chalicelib.accounts import groups
+from chalicelib.accounts.model import Access
+from chalicelib.core.forms import FieldError
+from chalicelib.events import service as events
+from chalicelib.views.auth import form_page, requires, signed_in
+from chalicelib.views.http import FORM, form_post, page, redirect
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/groepen", methods=["GET"])
+@requires(bp, Access.MEMBER)
+def my_groups() -> Response:
+    account = signed_in(bp.current_request)
+    shown = groups.all_groups() if account.is_organiser else groups.of(account)
+    return page(bp.current_request, "groups.html", groups=shown)
+
+
+def _group_page(name: str, values: dict[str, str], errors: dict[str, FieldError]) -> Response:
+    viewer = signed_in(bp.current_request)
+    roster = groups.roster(viewer, name)
+    return page(
+        bp.current_request,
+        "group.html",
+        roster=roster,
+        meetings=events.of_group(viewer, name),
+        manages=viewer.manages_group(name),
+        values=values,
+        errors=errors,
+    )
+
+
+@form_page(bp, "/groepen/{name}", _group_page, Access.MEMBER)
+def add_member(form: dict[str, str], name: str) -> Response:
+    account = groups.add_member(signed_in(bp.current_request), name, form)
+    return redirect(f"/groepen/{name}?toegevoegd={account.key}#leden")
+
+
+@bp.route("/groepen/{name}/leden/{key}/verwijderen", methods=["POST"], content_types=FORM)
+@requires(bp, Access.MEMBER)
+@form_post(bp)
+def remove_member(form: dict[str, str], name: str, key: str) -> Response:
+    groups.remove_member(signed_in(bp.current_request), name, key)
+    return redirect(f"/groepen/{name}#leden")
+
+
+@bp.route("/groepen/{name}/leden/{key}/leiding", methods=["POST"], content_types=FORM)
+@requires(bp, Access.ORGANISER)
+@form_post(bp)
+def set_lead(form: dict[str, str], name: str, key: str) -> Response:
+    groups.set_lead(signed_in(bp.current_request), name, key, form.get("lead") == "yes")
+    return redirect(f"/groepen/{name}#leden")
+
+
+def _admin_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response:
+    return page(bp.current_request, "admin_groups.html", groups=groups.all_groups(), values=values, errors=errors)
+
+
+@form_page(bp, "/beheer/werkgroepen", _admin_page, Access.ORGANISER)
+def create_group(form: dict[str, str]) -> Response:
+    group = groups.create(signed_in(bp.current_request).email, form)
+    return redirect(f"/groepen/{group.name}")
+
+
+def _edit_page(name: str, values: dict[str, str], errors: dict[str, FieldError]) -> Response:
+    group = groups.get(signed_in(bp.current_request), name)
+    values = values or {"title": group.title, "description": group.description}
+    return page(bp.current_request, "admin_group.html", group=group, values=values, errors=errors)
+
+
+@form_page(bp, "/beheer/werkgroepen/{name}", _edit_page, Access.ORGANISER)
+def edit_group(form: dict[str, str], name: str) -> Response:
+    groups.edit(signed_in(bp.current_request), name, form)
+    return redirect(f"/groepen/{name}")
