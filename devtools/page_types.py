@@ -72,6 +72,8 @@ WORKSPACE = {
     "own-account": "/account",
     "groups": "/groepen",
     "group": "/groepen/drivergroep",
+    "group-meeting-new": "/groepen/drivergroep/bijeenkomst",
+    "group-meeting": "/events/drivergroep-voorbereiding-netwerkbijeenkomst",
     "groups-workspace": "/beheer/werkgroepen",
     "group-edit": "/beheer/werkgroepen/drivergroep",
 }

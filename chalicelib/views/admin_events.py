@@ -74,9 +74,7 @@ def _new_event_page(values: dict[str, str], errors: dict[str, FieldError]) -> Re
 @bp.route(f"{BASE}/nieuw", methods=["GET"])
 @requires(bp, Access.ORGANISER)
 def new_event() -> Response:
-    # from a working group's page: a meeting for that group
-    group = query_params(bp.current_request).get("werkgroep", "")
-    return _new_event_page({"capacity": "60", **({"group": group} if group else {})}, {})
+    return _new_event_page({"capacity": "60"}, {})
 
 
 @bp.route(BASE, methods=["POST"], content_types=FORM)

@@ -9,8 +9,11 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.accounts import groups
 from chalicelib.accounts.model import Access
+from chalicelib.core.errors import GroupNotFound
 from chalicelib.core.forms import FieldError
 from chalicelib.events import service as events
+from chalicelib.events import workspace as event_admin
+from chalicelib.events.forms import EVENT_FORM
 from chalicelib.views.auth import form_page, requires, signed_in
 from chalicelib.views.http import FORM, form_post, page, redirect
 
@@ -59,6 +62,29 @@ def remove_member(form: dict[str, str], name: str, key: str) -> Response:
 def set_lead(form: dict[str, str], name: str, key: str) -> Response:
     groups.set_lead(signed_in(bp.current_request), name, key, form.get("lead") == "yes")
     return redirect(f"/groepen/{name}#leden")
+
+
+def _meeting_page(name: str, values: dict[str, str], errors: dict[str, FieldError]) -> Response:
+    viewer = signed_in(bp.current_request)
+    group = groups.get(viewer, name)
+    if not viewer.manages_group(name):
+        raise GroupNotFound()
+    fields = [(field, rule) for field, rule in EVENT_FORM if field in event_admin.GROUP_MEETING_FIELDS]
+    return page(
+        bp.current_request,
+        "group_meeting_new.html",
+        group=group,
+        event_form=fields,
+        themes=(),
+        values=values or {"capacity": "20"},
+        errors=errors,
+    )
+
+
+@form_page(bp, "/groepen/{name}/bijeenkomst", _meeting_page, Access.MEMBER)
+def create_meeting(form: dict[str, str], name: str) -> Response:
+    event = event_admin.create_for_group(signed_in(bp.current_request), name, form)
+    return redirect(f"/events/{event.slug}")
 
 
 def _admin_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response:

@@ -98,3 +98,23 @@ def test_a_meeting_for_a_group_names_one_that_exists_and_its_publication_invites
     invitations = [job for job in job_store().recent(20) if job.kind == JobKind.GROUP_INVITATION]
     assert [job.topics for job in invitations] == [("drivergroep",)]  # once, however often it is saved
     assert organiser.get(f"{BASE}?status=werkgroepen").body.decode().count(f'{BASE}/{slug}"') == 1
+
+
+def test_a_lead_plans_a_meeting_for_the_group_published_at_once_and_a_member_cannot(drivergroep, client):
+    lead = sign_in(FormSession(client), "trekker@politie.nl")
+    form = {"title": "Overleg jaarplan", "date": "2027-05-10", "start": "10:00", "end": "12:00", "venue": "Stadhuis"}
+    refused = lead.post("/groepen/drivergroep/bijeenkomst", {**form, "end": "09:00", "capacity": "12"})
+    assert refused.status_code == 422
+    assert "De eindtijd moet na de begintijd liggen." in refused.body.decode()
+    assert 'value="Overleg jaarplan"' in refused.body.decode()
+    made = lead.post("/groepen/drivergroep/bijeenkomst", {**form, "capacity": "12"})
+    assert made.status_code == 303
+    assert made.headers["Location"] == "/events/overleg-jaarplan"
+    event = present(event_store().get("overleg-jaarplan"))
+    assert (event.group, event.status) == ("drivergroep", "published")
+    assert [job.topics for job in job_store().recent(20) if job.kind == JobKind.GROUP_INVITATION] == [("drivergroep",)]
+    assert "Overleg jaarplan" in lead.get("/groepen/drivergroep").body.decode()
+    assert FormSession(client).get("/events/overleg-jaarplan").status_code == 404
+    member = sign_in(FormSession(client), "lid@om.nl")
+    assert member.get("/groepen/drivergroep/bijeenkomst").status_code == 404
+    assert member.post("/groepen/drivergroep/bijeenkomst", {**form, "capacity": "12"}).status_code == 404

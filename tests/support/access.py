@@ -163,6 +163,8 @@ MATRIX = {
     visit("POST", "/groepen/{name}", name="bestaat-niet"): (401, 404, 404),
     visit("POST", "/groepen/{name}/leden/{key}/verwijderen", name="bestaat-niet"): (401, 404, 404),
     visit("POST", "/groepen/{name}/leden/{key}/leiding", name="bestaat-niet"): (401, 403, 404),
+    visit("GET", "/groepen/{name}/bijeenkomst", name="bestaat-niet"): (303, 404, 404),
+    visit("POST", "/groepen/{name}/bijeenkomst", name="bestaat-niet"): (401, 404, 404),
     visit("GET", "/beheer/werkgroepen"): (303, 403, 200),
     visit("POST", "/beheer/werkgroepen"): (401, 403, 422),
     visit("GET", "/beheer/werkgroepen/{name}", name="bestaat-niet"): (303, 403, 404),
