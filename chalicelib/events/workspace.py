@@ -16,7 +16,7 @@ from chalicelib.accounts.model import Account
 from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock, config, richtext
 from chalicelib.core.dynamo import Item
-from chalicelib.core.errors import Conflict, GroupNotFound, InvalidInput, NotFound
+from chalicelib.core.errors import Conflict, InvalidInput, NotFound
 from chalicelib.core.forms import FieldError
 from chalicelib.core.i18n import _
 from chalicelib.core.paging import Page
@@ -58,12 +58,6 @@ CHANGE_FIELDS = {
 
 # the status changes whose buttons submit the event's form (cancelling asks first, on a page of its own)
 WITH_THE_FORM = ("publiceren", "depubliceren")
-# what a lead fills in for their group's meeting; the rest (themes, questions, the programme) is the
-# organisers' to add in the workspace
-GROUP_MEETING_FIELDS = (
-    "title", "slug", "date", "start", "end", "venue", "room", "address", "capacity", "online_capacity",
-    "online_link", "summary", "description",
-)  # fmt: skip
 STALE = _("Iemand anders heeft deze bijeenkomst intussen gewijzigd. Open haar opnieuw en probeer het nog eens.")
 
 
@@ -79,12 +73,6 @@ def all_events() -> list[Event]:
     listings = event_listings()
     of_groups = listings.of_groups_for_organisers([group.name for group in groups.all_groups()])
     return sorted(listings.all_for_organisers() + of_groups, key=lambda e: (e.date, e.start), reverse=True)
-
-
-def of_groups() -> list[Event]:
-    """The working groups' meetings, every status, newest first: the workspace lists them apart, as no
-    list of a status holds them."""
-    return event_listings().of_groups_for_organisers([group.name for group in groups.all_groups()])
 
 
 def events_page(query: Mapping[str, str]) -> tuple[EventStatus, Page[Event]]:
@@ -169,28 +157,6 @@ def create(organiser: Account, form: Mapping[str, str]) -> Event:
         raise InvalidInput(
             {"slug": FieldError(_("Er is al een bijeenkomst met dit webadres. Kies een ander."))}
         ) from exc
-    return event
-
-
-def create_for_group(lead: Account, group: str, form: Mapping[str, str]) -> Event:
-    """A meeting a lead (or an organiser) makes for their group from its page: published at once, for
-    the group only, which is invited. Organisers edit it afterwards in the workspace. GroupNotFound for
-    anyone who may not change the group."""
-    groups.get(lead, group)  # GroupNotFound unless it exists and they belong to it (or organise)
-    if not lead.manages_group(group):
-        raise GroupNotFound()
-    fields = {name: form.get(name, "") for name in GROUP_MEETING_FIELDS}
-    event = Event(**clean_event({**fields, "group": group}, new=True), status=EventStatus.PUBLISHED)
-    render_description(event)
-    event.stamp_publication(clock.now())
-    entry = AuditChange(lead.email, "event.created_for_group", event.slug, {}, snapshot(event), clock.now().isoformat())
-    try:
-        event_store().create(event, entry)
-    except SlugTaken as exc:
-        raise InvalidInput(
-            {"slug": FieldError(_("Er is al een bijeenkomst met dit webadres. Kies een ander."))}
-        ) from exc
-    invitations.invite(lead.email, event)
     return event
 
 

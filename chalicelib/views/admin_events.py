@@ -12,6 +12,7 @@ from chalicelib.core.forms import FieldError, whole_number
 from chalicelib.core.paging import Page
 from chalicelib.core.rendering import gettext
 from chalicelib.core.themes import themes
+from chalicelib.events import group_meetings
 from chalicelib.events import workspace as event_admin
 from chalicelib.events.forms import (
     EVENT_FORM,
@@ -61,7 +62,7 @@ def event_list() -> Response:
     query = query_params(bp.current_request)
     if query.get("status") == GROUPS_TAB:  # no list of a status holds the working groups' meetings
         return page(
-            bp.current_request, "admin_events.html", shown=GROUPS_TAB, events=Page(event_admin.of_groups(), None)
+            bp.current_request, "admin_events.html", shown=GROUPS_TAB, events=Page(group_meetings.of_groups(), None)
         )
     status, events = event_admin.events_page(query)
     return page(bp.current_request, "admin_events.html", shown=status, events=events)

@@ -11,8 +11,8 @@ from chalicelib.accounts import groups
 from chalicelib.accounts.model import Access
 from chalicelib.core.errors import GroupNotFound
 from chalicelib.core.forms import FieldError
+from chalicelib.events import group_meetings
 from chalicelib.events import service as events
-from chalicelib.events import workspace as event_admin
 from chalicelib.events.forms import EVENT_FORM
 from chalicelib.views.auth import form_page, requires, signed_in
 from chalicelib.views.http import FORM, form_post, page, redirect
@@ -69,7 +69,7 @@ def _meeting_page(name: str, values: dict[str, str], errors: dict[str, FieldErro
     group = groups.get(viewer, name)
     if not viewer.manages_group(name):
         raise GroupNotFound()
-    fields = [(field, rule) for field, rule in EVENT_FORM if field in event_admin.GROUP_MEETING_FIELDS]
+    fields = [(field, rule) for field, rule in EVENT_FORM if field in group_meetings.GROUP_MEETING_FIELDS]
     return page(
         bp.current_request,
         "group_meeting_new.html",
@@ -83,7 +83,7 @@ def _meeting_page(name: str, values: dict[str, str], errors: dict[str, FieldErro
 
 @form_page(bp, "/groepen/{name}/bijeenkomst", _meeting_page, Access.MEMBER)
 def create_meeting(form: dict[str, str], name: str) -> Response:
-    event = event_admin.create_for_group(signed_in(bp.current_request), name, form)
+    event = group_meetings.create_for_group(signed_in(bp.current_request), name, form)
     return redirect(f"/events/{event.slug}")
 
 
