@@ -166,13 +166,18 @@ def add_to_group(email: str, name: str, person: str, organisation: str, lead: bo
     except InvalidInput as error:
         raise click.BadParameter(f"{email!r} is not a valid address") from error
     try:
-        account, made = groups.add_by_command(name, address, person, lead, organisation)
+        account, made, joined = groups.add_by_command(name, address, person, lead, organisation)
     except GroupNotFound as error:
         raise click.BadParameter(f"no group {name!r} in this network") from error
     except Conflict as error:
         raise click.ClickException(english(error.message)) from error
     made_note = " (a new approved member account)" if made else ""
     click.echo(f"{account.email}{made_note} is in group {name}{' as lead' if lead else ''}")
+    if joined:
+        from chalicelib.events import invitations
+
+        told = invitations.welcome(account, name)
+        click.echo("they were mailed about it" if told else "the mail about it did not go (see the log)")
 
 
 def _messages(error: InvalidInput) -> str:

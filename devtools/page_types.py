@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Browser, Page
 
+from chalicelib.core.keys import email_key
 from devtools.documents import pdf
 
 DEMO = "netwerkbijeenkomst-zwijndrecht"
@@ -73,6 +74,7 @@ WORKSPACE = {
     "groups": "/groepen",
     "group": "/groepen/drivergroep",
     "group-meeting-new": "/groepen/drivergroep/bijeenkomst",
+    "group-member-remove": f"/groepen/drivergroep/leden/{email_key('ahmed.elamrani@politie.nl')}/verwijderen",
     "group-meeting": "/events/drivergroep-voorbereiding-netwerkbijeenkomst",
     "groups-workspace": "/beheer/werkgroepen",
     "group-edit": "/beheer/werkgroepen/drivergroep",

@@ -25,7 +25,7 @@ NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NAME_LENGTH = (2, 40)
 TITLE_MAX = 100
 DESCRIPTION_MAX = 1000
-GROUP_FIELDS = ("name", "title", "description")
+GROUP_FIELDS = ("title", "name", "description")  # in the form's order
 COMMAND_LINE = "command line"
 
 
@@ -135,14 +135,26 @@ def add_member(actor: Account, name: str, form: Mapping[str, str]) -> Account:
 
 
 def remove_member(actor: Account, name: str, key: str) -> Account:
-    _managed(actor, name)
-    account = account_store().get_by_key(key) if len(key) <= 64 else None
-    if account is None or name not in account.groups:
-        raise GroupNotFound()
+    """Take someone out of the group. A lead cannot take themselves out (a group would be left without
+    its lead unnoticed); an organiser can."""
+    account = member_account(actor, name, key)
+    if account.key == actor.key and not actor.is_organiser:
+        raise Conflict(
+            _("U kunt uzelf niet uit de werkgroep halen. Vraag een organisator, zodat de groep een trekker houdt.")
+        )
     before = _place(account, name)
     account.groups = tuple(g for g in account.groups if g != name)
     account.leads = tuple(g for g in account.leads if g != name)
     _write(actor.email, "group.member_removed", name, account, None, before)
+    return account
+
+
+def member_account(viewer: Account, name: str, key: str) -> Account:
+    """The account of one of the group's members, for someone who may change the group."""
+    _managed(viewer, name)
+    account = account_store().get_by_key(key) if len(key) <= 64 else None
+    if account is None or name not in account.groups:
+        raise GroupNotFound()
     return account
 
 
@@ -151,21 +163,20 @@ def set_lead(organiser: Account, name: str, key: str, lead: bool) -> Account:
     if not organiser.is_organiser:
         raise GroupNotFound()
     get(organiser, name)
-    account = account_store().get_by_key(key) if len(key) <= 64 else None
-    if account is None or name not in account.groups:
-        raise GroupNotFound()
+    account = member_account(organiser, name, key)
     before = _place(account, name)
     account.leads = tuple(sorted({*account.leads, name})) if lead else tuple(g for g in account.leads if g != name)
-    member = Member(email=account.email, added_at=clock.now(), lead=lead)
-    _write(organiser.email, "group.lead" if lead else "group.lead_ended", name, account, member, before)
+    place = Member(email=account.email, added_at=clock.now(), lead=lead)
+    _write(organiser.email, "group.lead" if lead else "group.lead_ended", name, account, place, before)
     return account
 
 
 def add_by_command(
     name: str, email: str, person: str, lead: bool = False, organisation: str = ""
-) -> tuple[Account, bool]:
+) -> tuple[Account, bool, bool]:
     """For the command line: add an address to a group, making an approved member account for it if
-    there is none (the command vouches for it). Returns the account and whether it was made."""
+    there is none (the command vouches for it). Returns the account, whether it was made and whether
+    it joined now (False: it was in the group already)."""
     group = group_store().get(name)
     if group is None:
         raise GroupNotFound()
@@ -187,9 +198,10 @@ def add_by_command(
         made = True
     if account.status != AccountStatus.APPROVED:
         raise Conflict(_("Dit account is niet actief; keur het eerst goed."))
-    if name not in account.groups:
-        _join(COMMAND_LINE, name, account, lead)
-    return account, made
+    if name in account.groups:
+        return account, made, False
+    _join(COMMAND_LINE, name, account, lead)
+    return account, made, True
 
 
 def _join(actor: str, name: str, account: Account, lead: bool) -> None:
@@ -201,7 +213,7 @@ def _join(actor: str, name: str, account: Account, lead: bool) -> None:
 
 
 def _write(actor: str, action: str, name: str, account: Account, member: Member | None, before: Item) -> None:
-    entry = _audit(actor, action, f"{name}/{account.key}", before, _place(account, name))
+    entry = _audit(actor, action, f"{name}/{account.email}", before, _place(account, name))
     try:
         group_store().set_membership(name, account, member, entry)
     except StaleGroup as exc:

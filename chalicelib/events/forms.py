@@ -76,6 +76,7 @@ def _group(values: dict[str, Any], errors: dict[str, FieldError]) -> None:
     which is the whole network's."""
     if not values["group"] or "group" in errors:
         return
+    values["group"] = values["group"].lower()  # a short name is lower case; "Drivergroep" means it too
     if not groups.exists(values["group"]):
         errors["group"] = FieldError(
             _("Er is geen werkgroep met deze korte naam. De werkgroepen staan op /beheer/werkgroepen.")

@@ -28,10 +28,11 @@ GROUP_MEETING_FIELDS = (
 )  # fmt: skip
 
 
-def of_groups() -> list[Event]:
-    """The working groups' meetings, every status, newest first: the workspace lists them apart, as no
-    list of a status holds them."""
-    return event_listings().of_groups_for_organisers([group.name for group in groups.all_groups()])
+def of_groups() -> tuple[list[Event], dict[str, str]]:
+    """The working groups' meetings, every status, newest first, and the groups' names by short name:
+    the workspace lists them apart, as no list of a status holds them."""
+    titles = {group.name: group.title for group in groups.all_groups()}
+    return event_listings().of_groups_for_organisers(list(titles)), titles
 
 
 def create_for_group(lead: Account, group: str, form: Mapping[str, str]) -> Event:

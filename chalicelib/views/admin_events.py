@@ -61,9 +61,9 @@ def _position(text: str) -> int:
 def event_list() -> Response:
     query = query_params(bp.current_request)
     if query.get("status") == GROUPS_TAB:  # no list of a status holds the working groups' meetings
-        return page(
-            bp.current_request, "admin_events.html", shown=GROUPS_TAB, events=Page(group_meetings.of_groups(), None)
-        )
+        meetings, titles = group_meetings.of_groups()
+        listing = Page(meetings, None)
+        return page(bp.current_request, "admin_events.html", shown=GROUPS_TAB, events=listing, group_titles=titles)
     status, events = event_admin.events_page(query)
     return page(bp.current_request, "admin_events.html", shown=status, events=events)
 

@@ -11,11 +11,11 @@ from chalicelib.accounts import groups
 from chalicelib.accounts.model import Access
 from chalicelib.core.errors import GroupNotFound
 from chalicelib.core.forms import FieldError
-from chalicelib.events import group_meetings
+from chalicelib.events import group_meetings, invitations
 from chalicelib.events import service as events
 from chalicelib.events.forms import EVENT_FORM
 from chalicelib.views.auth import form_page, requires, signed_in
-from chalicelib.views.http import FORM, form_post, page, redirect
+from chalicelib.views.http import FORM, form_post, page, query_params, redirect
 
 bp = Blueprint(__name__)
 
@@ -31,12 +31,16 @@ def my_groups() -> Response:
 def _group_page(name: str, values: dict[str, str], errors: dict[str, FieldError]) -> Response:
     viewer = signed_in(bp.current_request)
     roster = groups.roster(viewer, name)
+    query = query_params(bp.current_request)
     return page(
         bp.current_request,
         "group.html",
         roster=roster,
         meetings=events.of_group(viewer, name),
+        group_titles={name: roster.group.title},
         manages=viewer.manages_group(name),
+        added=next((a for _m, a in roster.members if a.key == query.get("toegevoegd")), None),
+        removed=query.get("verwijderd") == "1",
         values=values,
         errors=errors,
     )
@@ -45,7 +49,17 @@ def _group_page(name: str, values: dict[str, str], errors: dict[str, FieldError]
 @form_page(bp, "/groepen/{name}", _group_page, Access.MEMBER)
 def add_member(form: dict[str, str], name: str) -> Response:
     account = groups.add_member(signed_in(bp.current_request), name, form)
+    invitations.welcome(account, name)
     return redirect(f"/groepen/{name}?toegevoegd={account.key}#leden")
+
+
+@bp.route("/groepen/{name}/leden/{key}/verwijderen", methods=["GET"])
+@requires(bp, Access.MEMBER)
+def confirm_removal(name: str, key: str) -> Response:
+    viewer = signed_in(bp.current_request)
+    person = groups.member_account(viewer, name, key)
+    group = groups.get(viewer, name)
+    return page(bp.current_request, "group_member_remove.html", group=group, person=person)
 
 
 @bp.route("/groepen/{name}/leden/{key}/verwijderen", methods=["POST"], content_types=FORM)
@@ -53,7 +67,7 @@ def add_member(form: dict[str, str], name: str) -> Response:
 @form_post(bp)
 def remove_member(form: dict[str, str], name: str, key: str) -> Response:
     groups.remove_member(signed_in(bp.current_request), name, key)
-    return redirect(f"/groepen/{name}#leden")
+    return redirect(f"/groepen/{name}?verwijderd=1#leden")
 
 
 @bp.route("/groepen/{name}/leden/{key}/leiding", methods=["POST"], content_types=FORM)
@@ -84,7 +98,7 @@ def _meeting_page(name: str, values: dict[str, str], errors: dict[str, FieldErro
 @form_page(bp, "/groepen/{name}/bijeenkomst", _meeting_page, Access.MEMBER)
 def create_meeting(form: dict[str, str], name: str) -> Response:
     event = group_meetings.create_for_group(signed_in(bp.current_request), name, form)
-    return redirect(f"/events/{event.slug}")
+    return redirect(f"/events/{event.slug}?gepland=1")
 
 
 def _admin_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from chalice.app import Blueprint, Response
 
+from chalicelib.accounts import groups
 from chalicelib.core import checked, clock, config
 from chalicelib.core.errors import FormInProgress, NotFound
 from chalicelib.core.forms import FieldError
@@ -60,8 +61,10 @@ def event_list() -> Response:
     listing = events.past(_query("after")) if when == "past" else events.upcoming(_query("after"))
     # a member's working groups' meetings head the first page of the upcoming ones (no read for a visitor)
     first = when != "past" and not _query("after")
-    mine = events.of_my_groups(current_account(bp.current_request)) if first else []
-    return page(bp.current_request, "events.html", when=when, listing=listing, group_meetings=mine)
+    account = current_account(bp.current_request) if first else None
+    mine = events.of_my_groups(account)
+    titles = {group.name: group.title for group in groups.of(account)} if mine and account else {}
+    return page(bp.current_request, "events.html", when=when, listing=listing, group_meetings=mine, group_titles=titles)
 
 
 # a path of its own: API Gateway matches /events.ics before the parameter of /events/{slug}

@@ -114,7 +114,9 @@ def test_the_group_and_the_organisers_find_it_and_members_register_as_usual(worl
     if role == "organiser":  # organisers find it in the workspace, not among their own groups' meetings
         assert f"Overleg {MARK}" in person.get("/beheer/bijeenkomsten?status=werkgroepen").body.decode()
         return
-    assert f"Overleg {MARK}" in person.get("/events").body.decode()
+    listed = person.get("/events").body.decode()
+    assert f"Overleg {MARK}" in listed
+    assert "Alleen voor de werkgroep Drivergroep" in listed  # the group's name, not its short one
     assert f"Overleg {MARK}" in person.get("/groepen/drivergroep").body.decode()
     form = registration_form(email=PEOPLE[role], name="Lid van de drivergroep")
     assert person.post(f"/events/{SLUG}/aanmelden", form).status_code in (200, 303)
@@ -140,6 +142,7 @@ def test_only_the_groups_members_are_invited_and_the_digest_tells_nobody(world):
     invited = [m for m in sent_mail() if "Uitnodiging" in m.subject]
     assert sorted(a for m in invited for a in m.destinations["ToAddresses"]) == [PEOPLE["group-member"], PEOPLE["lead"]]
     assert all("/inloggen?next=/events/overleg-drivergroep" in m.body for m in invited)
+    assert all("een bijeenkomst van de werkgroep Drivergroep." in m.body for m in invited)
     # a public meeting published the same day reaches the follower's digest; the group's does not
     store_event(build_event(slug="openbaar", title="Openbaar overleg", date=date(2027, 3, 19)))
     assert digest.send_digest(clock.now().date()) == 1

@@ -11,6 +11,7 @@ from chalicelib.events.store import event_store
 from chalicelib.mail.model import JobKind
 from chalicelib.mail.store import job_store
 from tests.support.accounts import make_account, sign_in
+from tests.support.aws import sent_mail
 from tests.support.events import BASE, event_form, version
 from tests.support.stored import present
 from tests.support.web import FormSession
@@ -66,11 +67,24 @@ def test_a_lead_adds_and_removes_members_and_a_wrong_address_is_explained_in_eit
     english = lead.post("/groepen/drivergroep", {"email": "onbekend@om.nl"}).body.decode()
     assert "There is no approved account with this address in this network." in english
     make_account("nieuw@dordrecht.nl", name="Nina Nieuw")
-    assert lead.post("/groepen/drivergroep", {"email": "nieuw@dordrecht.nl"}).status_code == 303
-    assert "Nina Nieuw" in lead.get("/groepen/drivergroep").body.decode()
-    removed = lead.post(f"/groepen/drivergroep/leden/{email_key('nieuw@dordrecht.nl')}/verwijderen", {})
+    added = lead.post("/groepen/drivergroep", {"email": "nieuw@dordrecht.nl"})
+    assert added.status_code == 303
+    lead.language = "nl"
+    page = lead.get(added.headers["Location"]).body.decode()
+    assert "Nina Nieuw hoort nu bij de werkgroep en heeft daarover een e-mail gekregen." in page
+    [welcome] = [m for m in sent_mail() if m.destinations["ToAddresses"] == ["nieuw@dordrecht.nl"]]
+    assert "U hoort nu bij de werkgroep Drivergroep." in welcome.body
+    assert "/inloggen?next=/groepen/drivergroep" in welcome.body
+    path = f"/groepen/drivergroep/leden/{email_key('nieuw@dordrecht.nl')}/verwijderen"
+    assert "Nina Nieuw uit Drivergroep halen?" in lead.get(path).body.decode()  # asked first
+    removed = lead.post(path, {})
     assert removed.status_code == 303
+    assert "De persoon is uit de werkgroep gehaald." in lead.get(removed.headers["Location"]).body.decode()
     assert present(account_store().get("nieuw@dordrecht.nl")).groups == ()
+    itself = lead.post(f"/groepen/drivergroep/leden/{email_key('trekker@politie.nl')}/verwijderen", {})
+    assert itself.status_code == 409
+    assert "U kunt uzelf niet uit de werkgroep halen." in itself.body.decode()
+    assert present(account_store().get("trekker@politie.nl")).leads == ("drivergroep",)
     member = sign_in(FormSession(client), "lid@om.nl")
     assert member.post("/groepen/drivergroep", {"email": "nieuw@dordrecht.nl"}).status_code == 404
 
@@ -109,7 +123,8 @@ def test_a_lead_plans_a_meeting_for_the_group_published_at_once_and_a_member_can
     assert 'value="Overleg jaarplan"' in refused.body.decode()
     made = lead.post("/groepen/drivergroep/bijeenkomst", {**form, "capacity": "12"})
     assert made.status_code == 303
-    assert made.headers["Location"] == "/events/overleg-jaarplan"
+    assert made.headers["Location"] == "/events/overleg-jaarplan?gepland=1"
+    assert "De leden krijgen een uitnodiging per e-mail." in lead.get(made.headers["Location"]).body.decode()
     event = present(event_store().get("overleg-jaarplan"))
     assert (event.group, event.status) == ("drivergroep", "published")
     assert [job.topics for job in job_store().recent(20) if job.kind == JobKind.GROUP_INVITATION] == [("drivergroep",)]

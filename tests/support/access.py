@@ -161,6 +161,7 @@ MATRIX = {
     visit("GET", "/groepen"): (303, 200, 200),
     visit("GET", "/groepen/{name}", name="bestaat-niet"): (303, 404, 404),
     visit("POST", "/groepen/{name}", name="bestaat-niet"): (401, 404, 404),
+    visit("GET", "/groepen/{name}/leden/{key}/verwijderen", name="bestaat-niet"): (303, 404, 404),
     visit("POST", "/groepen/{name}/leden/{key}/verwijderen", name="bestaat-niet"): (401, 404, 404),
     visit("POST", "/groepen/{name}/leden/{key}/leiding", name="bestaat-niet"): (401, 403, 404),
     visit("GET", "/groepen/{name}/bijeenkomst", name="bestaat-niet"): (303, 404, 404),
