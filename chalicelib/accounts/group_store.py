@@ -90,6 +90,19 @@ class GroupStore(TableStore):
             group.version = expected
             raise
 
+    def delete(self, group: Group, audit: AuditChange) -> None:
+        """Remove a group as read (StaleGroup if it changed); the caller made sure it holds nothing."""
+        delete: TransactItem = {
+            "Delete": {
+                "TableName": self._table,
+                "Key": primary_key(group_pk(group.name), GROUP_SK),
+                "ConditionExpression": "version = :v",
+                "ExpressionAttributeValues": to_attrs({":v": group.version}),
+            }
+        }
+        with refused_as(StaleGroup):
+            self._client.transact_write_items(TransactItems=[delete, audit_put(self._table, audit)])
+
     def set_membership(self, group: str, account: Account, member: Member | None, audit: AuditChange) -> None:
         """Write a person's place in a group (`member`; None removes it) together with their account,
         whose `groups` and `leads` the caller has changed to match. StaleGroup when the group is gone or

@@ -117,6 +117,23 @@ def edit(organiser: Account, name: str, form: Mapping[str, str]) -> Group:
     return group
 
 
+def delete(organiser: Account, name: str, has_meetings: bool) -> None:
+    """Remove an empty group: without members, documents or meetings (`has_meetings`, which its
+    caller reads), so that nothing is left that a later group of the same name would see."""
+    if not organiser.is_organiser:
+        raise GroupNotFound()
+    roster_items = group_store().partition(name) if _well_formed(name) else []
+    group = next((Group.from_item(item) for item in roster_items if item["type"] == "group"), None)
+    if group is None:
+        raise GroupNotFound()
+    if len(roster_items) > 1 or has_meetings:
+        raise Conflict(_("Alleen een lege werkgroep kan weg: haal eerst haar leden, documenten en bijeenkomsten weg."))
+    try:
+        group_store().delete(group, _audit(organiser.email, "group.deleted", name, _snapshot(group), {}))
+    except StaleGroup as exc:
+        raise Conflict() from exc
+
+
 def add_member(actor: Account, name: str, form: Mapping[str, str]) -> Account:
     """Add an approved account of the network to the group, by its address; only organisers make a
     lead. InvalidInput for an address without an approved account, or of someone in the group already."""

@@ -35,6 +35,11 @@ def of_groups() -> tuple[list[Event], dict[str, str]]:
     return event_listings().of_groups_for_organisers(list(titles)), titles
 
 
+def delete_group(organiser: Account, group: str) -> None:
+    """Remove an empty group; one that still has meetings (of any status) stays."""
+    groups.delete(organiser, group, has_meetings=bool(event_listings().of_groups_for_organisers([group])))
+
+
 def create_for_group(lead: Account, group: str, form: Mapping[str, str]) -> Event:
     """A meeting a lead (or an organiser) makes for their group from its page: published at once, for
     the group only, which is invited. Organisers edit it afterwards in the workspace. GroupNotFound for

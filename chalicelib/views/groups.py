@@ -102,7 +102,9 @@ def create_meeting(form: dict[str, str], name: str) -> Response:
 
 
 def _admin_page(values: dict[str, str], errors: dict[str, FieldError]) -> Response:
-    return page(bp.current_request, "admin_groups.html", groups=groups.all_groups(), values=values, errors=errors)
+    deleted = query_params(bp.current_request).get("verwijderd") == "1"
+    shown = groups.all_groups()
+    return page(bp.current_request, "admin_groups.html", groups=shown, deleted=deleted, values=values, errors=errors)
 
 
 @form_page(bp, "/beheer/werkgroepen", _admin_page, Access.ORGANISER)
@@ -121,3 +123,11 @@ def _edit_page(name: str, values: dict[str, str], errors: dict[str, FieldError])
 def edit_group(form: dict[str, str], name: str) -> Response:
     groups.edit(signed_in(bp.current_request), name, form)
     return redirect(f"/groepen/{name}")
+
+
+@bp.route("/beheer/werkgroepen/{name}/verwijderen", methods=["POST"], content_types=FORM)
+@requires(bp, Access.ORGANISER)
+@form_post(bp)
+def delete_group(form: dict[str, str], name: str) -> Response:
+    group_meetings.delete_group(signed_in(bp.current_request), name)
+    return redirect("/beheer/werkgroepen?verwijderd=1")

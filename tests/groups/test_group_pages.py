@@ -133,3 +133,20 @@ def test_a_lead_plans_a_meeting_for_the_group_published_at_once_and_a_member_can
     member = sign_in(FormSession(client), "lid@om.nl")
     assert member.get("/groepen/drivergroep/bijeenkomst").status_code == 404
     assert member.post("/groepen/drivergroep/bijeenkomst", {**form, "capacity": "12"}).status_code == 404
+
+
+def test_only_an_empty_group_can_be_deleted_so_a_later_one_of_its_name_inherits_nothing(drivergroep, organiser):
+    refused = organiser.post("/beheer/werkgroepen/drivergroep/verwijderen", {})
+    assert refused.status_code == 409
+    assert "Alleen een lege werkgroep kan weg" in refused.body.decode()
+    for email in ("trekker@politie.nl", "lid@om.nl"):
+        organiser.post(f"/groepen/drivergroep/leden/{email_key(email)}/verwijderen", {})
+    organiser.post(BASE, event_form(group="drivergroep", publish_slides_after=""))  # a draft meeting of it
+    assert organiser.post("/beheer/werkgroepen/drivergroep/verwijderen", {}).status_code == 409
+    organiser.post(
+        f"{BASE}/netwerkbijeenkomst-dordrecht/verwijderen", {"version": version("netwerkbijeenkomst-dordrecht")}
+    )
+    deleted = organiser.post("/beheer/werkgroepen/drivergroep/verwijderen", {})
+    assert deleted.status_code == 303
+    assert "De werkgroep is verwijderd." in organiser.get(deleted.headers["Location"]).body.decode()
+    assert organiser.get("/groepen/drivergroep").status_code == 404

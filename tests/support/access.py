@@ -170,6 +170,7 @@ MATRIX = {
     visit("POST", "/beheer/werkgroepen"): (401, 403, 422),
     visit("GET", "/beheer/werkgroepen/{name}", name="bestaat-niet"): (303, 403, 404),
     visit("POST", "/beheer/werkgroepen/{name}", name="bestaat-niet"): (401, 403, 404),
+    visit("POST", "/beheer/werkgroepen/{name}/verwijderen", name="bestaat-niet"): (401, 403, 404),
     visit("GET", "/api/v1/events"): (200, 200, 200),
     visit("GET", "/api/v1/kennisbank"): (200, 200, 200),
     visit("GET", "/api/v1/events/{slug}"): (200, 200, 200),
