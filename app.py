@@ -27,6 +27,7 @@ from chalicelib.views import (
     evaluation,
     jobs,
     library,
+    logos,
     missing,
     news,
     outbox,
@@ -58,6 +59,7 @@ app.register_blueprint(admin_speakers.bp)
 app.register_blueprint(admin_suppressions.bp)
 app.register_blueprint(speaker.bp)
 app.register_blueprint(library.bp)
+app.register_blueprint(logos.bp)
 app.register_blueprint(news.bp)
 app.register_blueprint(jobs.bp)
 app.register_blueprint(missing.bp)
