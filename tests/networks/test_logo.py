@@ -87,6 +87,7 @@ def test_the_form_goes_straight_to_s3_for_the_networks_own_prefix_and_at_most_20
     assert ["content-length-range", 1, 200 * 1024] in conditions
     assert ["starts-with", "$key", logo_uploads_prefix()] in conditions
     assert {"success_action_redirect": f"{config.base_url()}/beheer/netwerk/logo"} in conditions
+    assert "PNG of JPEG, tot 200 kB, 16 tot 1200 pixels breed en hoog." in body  # what the check holds it to
     # the page may send the form to S3, and only there besides itself
     s3_origin = re.search(r'<form method="post" action="(https?://[^/"]+)', body)
     assert s3_origin is not None
