@@ -272,3 +272,14 @@ def test_negative_control_without_trying_again_the_race_is_lost(organiser, monke
     assert answer.status_code == 409
     networks.forget()
     assert networks.named(tenancy.name()).logo == tenancy.Logo(theirs, 120, 40)
+
+
+def test_the_demos_second_network_shows_its_own_logo_and_the_first_none(moto, client):
+    from devtools import demo_network
+
+    demo_network.main()  # as `make run` seeds it
+    haaglanden = networks.named("haaglanden")
+    assert haaglanden.logo == tenancy.Logo(name_of(demo_network.LOGO.read_bytes()), 128, 128)
+    home = client.http.get("/", headers={"host": "haaglanden.localhost:8000"}).body.decode()
+    assert f'<img class="brand-logo" src="/logo/{haaglanden.logo.name}" alt=""' in home
+    assert "/logo/" not in client.http.get("/").body.decode()
