@@ -28,6 +28,7 @@ from chalicelib.views import (
     groups,
     jobs,
     library,
+    logos,
     missing,
     news,
     outbox,
@@ -60,6 +61,7 @@ app.register_blueprint(admin_suppressions.bp)
 app.register_blueprint(speaker.bp)
 app.register_blueprint(groups.bp)
 app.register_blueprint(library.bp)
+app.register_blueprint(logos.bp)
 app.register_blueprint(news.bp)
 app.register_blueprint(jobs.bp)
 app.register_blueprint(missing.bp)

@@ -1,4 +1,4 @@
-"""`make run`'s second network, "haaglanden": its own name, colours, meeting, news and a material, at
+"""`make run`'s second network, "haaglanden": its own name, logo, colours, meeting, news and a material, at
 http://haaglanden.localhost:8000, so that a newcomer sees at once that networks share nothing.
 
     python -m devtools.demo_network   (with the local stage's environment, as manage.py runs)
@@ -16,6 +16,7 @@ from chalicelib.accounts.service import ensure_organiser
 from chalicelib.core import tenancy
 from chalicelib.events.importer import load
 from chalicelib.library.service import add_document
+from chalicelib.networks import logo
 from chalicelib.networks import service as networks
 from chalicelib.news.service import write
 from devtools.documents import pdf
@@ -23,6 +24,7 @@ from devtools.stage import use_stage
 
 NAME = "haaglanden"
 EVENTS = Path(__file__).resolve().parent.parent / "demo" / NAME / "events.yaml"
+LOGO = EVENTS.with_name("logo.png")  # a sun over the sea, in the network's petrol
 ORGANISER = "organisator@haaglanden.example"
 SETTINGS = {
     "title_nl": "Kennisnetwerk polarisatie Haaglanden",
@@ -42,6 +44,7 @@ def main() -> None:
         return
     network = networks.create(NAME, SETTINGS, "make run (demo)")
     with tenancy.within(network):
+        logo.use(LOGO.read_bytes(), "make run (demo)")
         load(yaml.safe_load(EVENTS.read_text(encoding="utf-8")))
         organiser = ensure_organiser(ORGANISER, "Organisator Haaglanden")
         write(

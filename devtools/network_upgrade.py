@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.core.dynamo import Item, from_attrs, to_attrs
-from chalicelib.core.keys import INCOMING_PREFIX, NETWORK_OBJECTS, NETWORK_PREFIX, PLATFORM_PK
+from chalicelib.core.keys import INCOMING_PREFIX, LOGO_UPLOADS_PREFIX, NETWORK_OBJECTS, NETWORK_PREFIX, PLATFORM_PK
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -45,7 +45,7 @@ class Upgrade:
 def new_object_key(key: str, network: str) -> str | None:
     """Where an object of the old shape goes; None if it has the new shape already (or is derived)."""
     scoped = f"{NETWORK_OBJECTS}{network}/"
-    for kept_first in (INCOMING_PREFIX, "exports/"):  # the bucket's lifecycle rules match these prefixes
+    for kept_first in (INCOMING_PREFIX, LOGO_UPLOADS_PREFIX, "exports/"):  # the bucket's lifecycle rules match these
         if key.startswith(kept_first):
             rest = key.removeprefix(kept_first)
             return None if rest.startswith(NETWORK_OBJECTS) else f"{kept_first}{scoped}{rest}"

@@ -4,7 +4,8 @@ Shared by the phone and reflow tests (tests/web/test_phones.py) and `make screen
 look at the same pages: the public pages (signed out and signed in), an attendee's own page, a
 speaker's upload page and the step that asks before removing a file, and the organisers' workspace on
 the demo meeting (its confirmation steps too), every list filled with long realistic data
-(devtools/long_data.py).
+(devtools/long_data.py). The network has a logo, uploaded as its organisers do, so every page's
+header shows one beside the network's name.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from chalicelib.core.keys import email_key
 from devtools.documents import pdf
 
 DEMO = "netwerkbijeenkomst-zwijndrecht"
+LOGO = Path(__file__).resolve().parent.parent / "demo" / "haaglanden" / "logo.png"  # the demo's, a square
 ORGANISER = "planner@zwijndrecht.nl"
 
 PUBLIC = {
@@ -66,6 +68,7 @@ WORKSPACE = {
     "accounts": "/beheer/accounts",
     "domains": "/beheer/domeinen",
     "audit-log": "/beheer/logboek",
+    "network-settings": "/beheer/netwerk",
     "news-workspace": "/beheer/nieuws",
     "newsletter": "/beheer/nieuwsbrief",
     "mail-jobs": "/beheer/verzendingen",
@@ -115,6 +118,14 @@ def put_file_ready(page: Page, speaker_page: str) -> str:
         page.get_by_role("status").filter(has_text="Uw bestand is opgeslagen.").wait_for()
     page.get_by_role("link", name=re.compile(r"^Verwijderen")).first.click()
     return urlsplit(page.url).path
+
+
+def put_logo(page: Page) -> None:
+    """Upload the network's logo as an organiser does, on the network's settings page."""
+    page.goto("/beheer/netwerk")
+    page.get_by_label("Een logo", exact=True).set_input_files(str(LOGO))
+    page.get_by_role("button", name="Logo versturen").click()
+    page.get_by_role("status").filter(has_text="Het logo is opgeslagen.").wait_for()
 
 
 def fill_registration(page: Page, name: str, address: str, organisation: str) -> None:
@@ -187,6 +198,7 @@ def page_types(
         subprocess.run([sys.executable, "-m", "devtools.demo_groups"], cwd=root, env=env, check=True)
         organiser = person()
         sign_in(organiser, ORGANISER)
+        put_logo(organiser)
         # registered with the account's own address: the account page then lists it, with its link
         fill_registration(organiser, "Planner", ORGANISER, "Gemeente Zwijndrecht")
         organiser.wait_for_url("**/r/**")

@@ -368,6 +368,22 @@ def text_object(material_id: str, source: str, version: str) -> str:
     return f"{texts_prefix(material_id)}{file}.txt"
 
 
+# A network's logo arrives here, unchecked, as logo-uploads/n/{network}/{random}: the network after the
+# folder, so that the bucket's rule that removes what is left after a day matches the prefix.
+LOGO_UPLOADS_PREFIX = "logo-uploads/"
+
+
+def logo_uploads_prefix() -> str:
+    """Where the current network's organisers' browsers send a logo, to be checked."""
+    return f"{LOGO_UPLOADS_PREFIX}{scoped_object('')}"
+
+
+def logo_object(name: str) -> str:
+    """A logo that passed the check, named by a hash of its content (`{hash}.png`): a new logo is a new
+    key, so the address the pages show can be cached for good."""
+    return scoped_object(f"logos/{name}")
+
+
 def export_object(export_id: str, filename: str) -> str:
     # the network after "exports/": the bucket's rule that removes exports after a day matches the prefix
     return f"exports/{scoped_object(f'{export_id}/{filename}')}"

@@ -23,6 +23,15 @@ NAME = re.compile(r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$")
 
 
 @dataclass(frozen=True)
+class Logo:
+    """A network's own logo, as checked when it was uploaded (networks/logo.py)."""
+
+    name: str  # {hash of its content}.{png or jpg}: its object (core/keys.logo_object) and its address
+    width: int  # in pixels, for the page to keep its place while it loads
+    height: int
+
+
+@dataclass(frozen=True)
 class Network:
     """A network as the portal shows and mails it. Its name never changes (every key holds it)."""
 
@@ -38,6 +47,7 @@ class Network:
     retention_days: int = 90  # registrations are anonymised this long after their meeting
     description: dict[str, str] = field(default_factory=dict)  # the footer's line, by language
     themes: tuple[str, ...] = ()  # what its meetings and materials are about (core/themes.py); () the default's
+    logo: Logo | None = None  # shown in the header beside its name; None: the portal's own mark
 
     def title_in(self, language: str) -> str:
         return self.title.get(language) or self.title["nl"]

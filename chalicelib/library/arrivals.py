@@ -8,9 +8,9 @@ import json
 import logging
 from urllib.parse import unquote_plus
 
-from chalicelib.core import tenancy
+from chalicelib.core import s3, tenancy
 from chalicelib.core.keys import INCOMING_PREFIX, network_of_object
-from chalicelib.library import files, speakers
+from chalicelib.library import speakers
 from chalicelib.networks import service as networks
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ def check(notification: str) -> dict[str, int]:
         try:
             network = networks.named(network_of_object(key.removeprefix(INCOMING_PREFIX)))
         except networks.UnknownNetwork:
-            files.discard(key)
+            s3.discard(key)
             continue
         with tenancy.within(network):
             kept += speakers.check_upload(key) is not None

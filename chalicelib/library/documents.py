@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import AuditChange
-from chalicelib.core import clock, config, themes
+from chalicelib.core import clock, config, s3, themes
 from chalicelib.core.dynamo import Item
 from chalicelib.core.errors import NotFound
 from chalicelib.core.forms import FieldError, raise_if, text_field
@@ -69,7 +69,7 @@ def finish_upload(organiser: Account, key: str) -> Material:
     if existing is not None or (slug != "_" and event is None):
         # the form is signed for all of documents/, so a browser can send any key there: one naming a
         # material that exists, or an event that does not, is no new document
-        files.discard(key)
+        s3.discard(key)
         raise NotFound()
     stored = files.verify(key)  # or UploadRejected / ServiceBusy, the object gone
     material = Material(
@@ -161,7 +161,7 @@ def remove(organiser: Account, material_id: str) -> None:
     material = get(material_id)
     entry = AuditChange(organiser.email, "material.removed", material.id, _snapshot(material), {}, _now())
     materials.delete(material, entry)
-    files.delete(material.object_key)
+    s3.delete(material.object_key)
 
 
 def _snapshot(material: Material) -> Item:

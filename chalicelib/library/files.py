@@ -14,16 +14,15 @@ same presigned form (valid for an hour) never replaces a checked file with an un
 
 from __future__ import annotations
 
-import logging
 import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from botocore.exceptions import BotoCoreError, ClientError, IncompleteReadError
+from botocore.exceptions import ClientError, IncompleteReadError
 
 from chalicelib.core import aws, config, observability, s3
 from chalicelib.core.errors import ServiceBusy
@@ -36,11 +35,6 @@ from chalicelib.library.model import FILE_TYPE_NAMES, FILE_TYPES, FileType
 if TYPE_CHECKING:
     from mypy_boto3_s3.type_defs import CopySourceTypeDef
 
-log = logging.getLogger(__name__)
-
-# what the presigned form fixes as the object's type: the portal reads the type from the content, and a
-# download names its type itself
-ANY_TYPE = "application/octet-stream"
 # S3's answers for an object or version that is not (or no longer) there
 _GONE = ("404", "NoSuchKey", "NoSuchVersion")
 # Lambda keeps this much of an object in memory; the rest goes to a temporary file on /tmp
@@ -109,28 +103,9 @@ class UploadForm:
 
 def upload_form(prefix: str, targets: list[UploadTarget], done: str) -> UploadForm:
     """Presigned forms for keys under `prefix` only, of at most the upload limit, for an hour."""
-    plain, scripted = _presigned(prefix, {"success_action_redirect": done}), _presigned(prefix, None)
+    plain = s3.upload_post(prefix, config.upload_max_bytes(), redirect=done)
+    scripted = s3.upload_post(prefix, config.upload_max_bytes(), redirect=None)
     return UploadForm(plain["url"], plain["fields"], scripted["fields"], targets, done)
-
-
-def _presigned(prefix: str, redirect: dict[str, str] | None) -> dict[str, Any]:
-    fields: dict[str, str] = {"Content-Type": ANY_TYPE, **(redirect or {"success_action_status": "201"})}
-    conditions: list[Any] = [
-        {"Content-Type": ANY_TYPE},
-        ["content-length-range", 1, config.upload_max_bytes()],
-        ["starts-with", "$x-amz-meta-filename", ""],
-        *({name: value} for name, value in fields.items() if name != "Content-Type"),
-    ]
-    # a key ending in ${filename} makes boto3 sign "starts-with $key <prefix>"; the form fills in the key
-    form: dict[str, Any] = aws.s3().generate_presigned_post(
-        config.bucket_name(),
-        prefix + "${filename}",
-        Fields=fields,
-        Conditions=conditions,
-        ExpiresIn=config.UPLOAD_URL_SECONDS,
-    )
-    form["fields"].pop("key")
-    return form
 
 
 def verify(key: str) -> StoredFile:
@@ -139,7 +114,7 @@ def verify(key: str) -> StoredFile:
 
     Raises UploadRejected when the object is wrong or never arrived, ServiceBusy when S3 failed in
     passing (throttled, a 5xx, no connection); any other error goes up as it is. The object is deleted
-    first, every version of it (see `discard`), except after a passing fault under `incoming/`: there
+    first, every version of it (see `core/s3.discard`), except after a passing fault under `incoming/`: there
     the upload stays for the check's next try (S3's notification comes back to the upload worker,
     the speaker is told to try again), and the lifecycle rule removes it if nobody keeps it.
     """
@@ -149,7 +124,7 @@ def verify(key: str) -> StoredFile:
         # a body cut short is a connection lost half-way
         passing = is_passing(error) or isinstance(error, IncompleteReadError)
         if not (passing and key.startswith(INCOMING_PREFIX)):
-            discard(key)
+            s3.discard(key)
         if isinstance(error, ClientError) and error.response.get("Error", {}).get("Code") in _GONE:
             raise not_arrived() from error
         if passing:
@@ -217,26 +192,6 @@ def keep(stored: StoredFile, key: str) -> StoredFile | None:
             raise ServiceBusy() from error
         raise
     return StoredFile(key, stored.size, stored.filename, str(copied.get("VersionId", "")), stored.file_type)
-
-
-def delete(key: str) -> None:
-    """Remove an object and all its versions (the bucket keeps versions)."""
-    s3, bucket = aws.s3(), config.bucket_name()
-    versions = s3.list_object_versions(Bucket=bucket, Prefix=key)
-    for entry in [*versions.get("Versions", []), *versions.get("DeleteMarkers", [])]:
-        if entry["Key"] == key:
-            s3.delete_object(Bucket=bucket, Key=key, VersionId=entry["VersionId"])
-
-
-def discard(key: str) -> None:
-    """Delete an object that is no material (any longer) as `delete` does, without failing the request
-    over it: when S3 refuses, the key (which names no person) is logged and the object left. No record
-    points to it, so nobody is sent to it. A lifecycle rule cannot tell it from material; a job that
-    compares the keys in the bucket with the library's records could remove it."""
-    try:
-        delete(key)
-    except (ClientError, BotoCoreError) as error:
-        log.warning("left %s in the bucket: deleting it failed (%s)", key, error)
 
 
 def download_url(key: str, filename: str, extension: str, version: str) -> str:

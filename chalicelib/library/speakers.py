@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from chalicelib.accounts.model import Account
 from chalicelib.audit.store import AuditChange
-from chalicelib.core import clock, config
+from chalicelib.core import clock, config, s3
 from chalicelib.core.errors import Conflict, EventNotFound, LinkInvalid, NotFound
 from chalicelib.core.forms import FieldError, clean_email_field, raise_if, text_field
 from chalicelib.core.i18n import _
@@ -267,7 +267,7 @@ def check_upload(key: str) -> Material | None:
             raise NotFound()
         return _keep(_view_of(speaker), match)
     except (NotFound, LinkInvalid):
-        files.discard(key)  # nobody may keep it, so nobody will check it
+        s3.discard(key)  # nobody may keep it, so nobody will check it
         return None
     except files.UploadRejected:  # removed by the check, or kept and removed by the browser's check first
         return None
@@ -290,13 +290,13 @@ def _keep(view: SpeakerView, match: re.Match[str]) -> Material:
     previous = next((m for m in view.files if m.part == part.key), None)
     taken = material_id != previous.id if previous is not None else library.material(material_id) is not None
     if taken:
-        files.discard(key)
+        s3.discard(key)
         raise NotFound()
     place = key.removeprefix(INCOMING_PREFIX)
     if previous and previous.object_key == place:
         # kept already: what is still at the incoming key is either that upload, about to be removed
         # by whoever kept it, or a second one through the same form, which never replaces a kept file
-        files.discard(key)
+        s3.discard(key)
         return previous
     try:
         stored = files.verify(key)  # or UploadRejected / ServiceBusy, the object gone
@@ -309,10 +309,10 @@ def _keep(view: SpeakerView, match: re.Match[str]) -> Material:
         return _kept_meanwhile(material_id, place, files.not_arrived())
     material = _material(view, part, material_id, kept, previous)
     materials.save(material)
-    files.discard(key)  # kept: the unchecked arrival goes (or the lifecycle rule takes it)
+    s3.discard(key)  # kept: the unchecked arrival goes (or the lifecycle rule takes it)
     if previous and previous.object_key != kept.key:
         # the new file is saved and in use: an old one S3 will not delete now must not undo that
-        files.discard(previous.object_key)
+        s3.discard(previous.object_key)
     return material
 
 
@@ -372,7 +372,7 @@ def remove(token: str, material_id: str) -> Material:
     """Remove one of the speaker's files; the material it was."""
     _view, material = own_file(token, material_id)
     materials.delete(material)
-    files.delete(material.object_key)
+    s3.delete(material.object_key)
     return material
 
 

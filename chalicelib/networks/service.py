@@ -21,7 +21,7 @@ from chalicelib.core.dynamo import Item
 from chalicelib.core.errors import NotFound
 from chalicelib.core.forms import FieldError, email_address, raise_if, text_field, whole_number
 from chalicelib.core.i18n import _
-from chalicelib.core.tenancy import Network
+from chalicelib.core.tenancy import Logo, Network
 from chalicelib.core.themes import DEFAULT_THEMES
 from chalicelib.networks.store import network_store
 
@@ -77,6 +77,13 @@ def _base_url(name: str, hosts: list[str], default: bool) -> str:
     return f"https://{hosts[0]}"
 
 
+def logo_of(stored: object) -> Logo | None:
+    """A network's logo as its settings hold it (`{"name", "width", "height"}`), or None."""
+    if not isinstance(stored, Mapping) or not isinstance(stored.get("name"), str):
+        return None
+    return Logo(str(stored["name"]), int(stored.get("width", 0)), int(stored.get("height", 0)))
+
+
 def _network(name: str, item: Mapping[str, object], default: bool) -> Network:
     """A network from its stored settings; the default network's missing ones from the environment."""
 
@@ -106,6 +113,7 @@ def _network(name: str, item: Mapping[str, object], default: bool) -> Network:
         retention_days=int(retention) if isinstance(retention, (int, float)) else config.default_retention_days(),
         description=by_language("description", DEFAULT_DESCRIPTION if default else {}),
         themes=themes,
+        logo=logo_of(item.get("logo")),
     )
 
 

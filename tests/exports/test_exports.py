@@ -73,7 +73,8 @@ def test_the_link_is_short_lived_private_and_names_a_csv_attachment(organiser):
     assert urlsplit(location).path.endswith(f"/exports/n/rotterdam/{export_id}/aanmeldingen-{SLUG}.csv")
     rules = aws.s3().get_bucket_lifecycle_configuration(Bucket=LOCAL_STAGE["BUCKET_NAME"])["Rules"]
     expiring = {(r["Filter"]["Prefix"], r["Expiration"]["Days"]) for r in rules if "Expiration" in r}
-    assert expiring == {("exports/", 1), ("incoming/", 1)}  # and uploads nobody checked (library/files.py)
+    # and uploads nobody checked (library/files.py, networks/logo.py)
+    assert expiring == {("exports/", 1), ("incoming/", 1), ("logo-uploads/", 1)}
 
 
 def test_the_page_says_it_is_being_made_until_the_worker_is_done(organiser):

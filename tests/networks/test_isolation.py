@@ -1,7 +1,7 @@
 """Two networks in one deployment: neither can reach the other's data, whoever asks and however.
 
 Network B holds one of each kind of object (meeting with a workshop round, registration, material,
-news, accounts, an export, a mail job, a member's calendar feed, a speaker's link), each named with a
+news, accounts, an export, a mail job, a member's calendar feed, a speaker's link, its logo), each named with a
 word that appears nowhere else ("Zwanenburcht"). Every route of the portal is then asked on A's host,
 by each of A's people, with B's ids in its path: nothing of B may come back, and B's data stays as it
 was. The same requests on B's host find B's word, which shows that the matrix sees a leak."""
@@ -24,10 +24,12 @@ from chalicelib.core.keys import email_key, scoped
 from chalicelib.events.store import event_store
 from chalicelib.library.speakers import invite
 from chalicelib.library.store import library_store
+from chalicelib.networks import logo
 from chalicelib.networks import service as networks
 from chalicelib.registrations import service as registration
 from tests.support.accounts import make_account, member_feed_path, sign_in
 from tests.support.factories import build_event, registration_form, store_event
+from tests.support.images import png
 from tests.support.library import put_material
 from tests.support.web import FormSession
 
@@ -68,6 +70,7 @@ def b_objects(moto, client) -> dict[str, str]:
         _speaker, link = invite(SLUG, (1,), f"Spreker {MARK}", "", "spreker@haaglanden.nl")
         ids["speaker_token"] = link.rsplit("/", 1)[1]
         ids["key"] = email_key("lid@haaglanden.nl")
+        ids["logo"] = logo.use(png(text=f"Over {MARK}"), "test").name  # the word in the file's bytes
     organiser_b = sign_in(FormSession(client, host=B_HOST), "org@haaglanden.nl")
     organiser_b.post("/beheer/nieuws", {"title": f"Nieuws {MARK}", "body": f"Over {MARK}."})
     ids["export_id"] = (
@@ -83,6 +86,7 @@ def b_objects(moto, client) -> dict[str, str]:
 def path_with(route: str, ids: dict[str, str]) -> str:
     """The route with B's ids in its placeholders (a speaker's token on the speaker's routes)."""
     token = ids["speaker_token"] if route.startswith("/spreker/") else ids["token"]
+    name = ids["logo"] if route.startswith("/logo/") else "portal.css"
     values = {
         "slug": SLUG,
         "token": token,
@@ -96,7 +100,7 @@ def path_with(route: str, ids: dict[str, str]) -> str:
         "position": "1",
         "action": "publiceren",
         "code": "nl",
-        "name": "portal.css",
+        "name": name,
         "proxy+": f"events/{SLUG}",
     }
     return re.sub(r"\{([^}]+)\}", lambda m: values.get(m.group(1), "x"), route)
@@ -121,11 +125,13 @@ def leaks(person: FormSession, ids: dict[str, str]) -> dict[str, int]:
     found = {}
     requests = [(m, path_with(r, ids)) for r, methods in app.routes.items() for m in methods if r != "/uitloggen"]
     requests += [("GET", path) for path in SEARCHES]
+    # reading first: on B's own host (the negative control) a POST may remove what a GET would show (its logo)
+    requests.sort(key=lambda request: request[0] != "GET")
     for method, path in requests:
         if method == "POST":
             response = person.post(path, {})
-        else:
-            response = person.client.http.request(method, path, headers=person.headers)
+        else:  # accepting anything, as a browser does (a picture or a PDF is sent only to one that does)
+            response = person.client.http.request(method, path, headers={**person.headers, "accept": "*/*"})
         seen = response.body.decode(errors="replace") + str(response.headers.get("Location", ""))
         if SHOWN.search(seen):
             found[f"{method} {path}"] = response.status_code
@@ -156,6 +162,10 @@ def test_nothing_of_network_b_reaches_anyone_on_network_as_host(b_objects, clien
         account = account_store().get("lid@haaglanden.nl")
         assert account is not None
         assert (account.status, account.access) == ("approved", "member")
+        networks.forget()
+        b_logo = networks.named("haaglanden").logo
+        assert b_logo is not None
+        assert b_logo.name == b_objects["logo"]
 
 
 def test_negative_control_the_same_matrix_on_bs_own_host_finds_bs_data(b_objects, client):
@@ -164,6 +174,7 @@ def test_negative_control_the_same_matrix_on_bs_own_host_finds_bs_data(b_objects
     # the meeting, its registration, the material, the news, the account, the job: all seen on B's host
     assert {f"GET /events/{SLUG}", f"GET /r/{b_objects['token']}", "GET /nieuws.atom"} <= set(found)
     assert f"GET /beheer/verzendingen/{b_objects['job_id']}" in found
+    assert f"GET /logo/{b_objects['logo']}" in found
 
 
 def test_a_meeting_of_one_network_is_404_on_the_others_host_and_each_home_is_its_own(moto, client):
@@ -185,6 +196,14 @@ def test_a_meeting_of_one_network_is_404_on_the_others_host_and_each_home_is_its
     assert "<h1>Netwerk Haaglanden</h1>" in home_b
     assert "palette-petrol" in home_b
     assert "Haaglanden" not in home_a
+    # B's logo in B's header only, and not to be had on A's host
+    with tenancy.within(networks.named("haaglanden")):
+        name = logo.use(png(), "test").name
+    assert f'src="/logo/{name}"' in get(B_HOST, "/").body.decode()
+    assert "/logo/" not in get(A_HOST, "/").body.decode()
+    image = {"accept": "image/png,*/*"}
+    assert client.http.get(f"/logo/{name}", headers={"host": B_HOST, **image}).status_code == 200
+    assert client.http.get(f"/logo/{name}", headers={"host": A_HOST, **image}).status_code == 404
     assert get("onbekend.example", "/").status_code == 404  # a host of no network
 
 

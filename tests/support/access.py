@@ -153,6 +153,9 @@ MATRIX = {
     visit("GET", "/beheer/nieuws"): (303, 403, 200),
     visit("GET", "/beheer/netwerk"): (303, 403, 200),
     visit("POST", "/beheer/netwerk"): (401, 403, 422),
+    visit("GET", "/beheer/netwerk/logo"): (303, 403, 404),  # back from S3 without a key: no upload
+    visit("POST", "/beheer/netwerk/logo/verwijderen"): (401, 403, 303),  # no logo: nothing to remove
+    visit("GET", "/logo/{name}", name=f"{'0' * 32}.png"): (404, 404, 404),
     visit("POST", "/beheer/nieuws"): (401, 403, 422),
     visit("GET", "/beheer/nieuws/{slug}", slug="bestaat-niet"): (303, 403, 404),
     visit("POST", "/beheer/nieuws/{slug}", slug="bestaat-niet"): (401, 403, 404),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from chalicelib.core import idempotency
+from chalicelib.core import aws, idempotency
+from chalicelib.networks import logo
+from chalicelib.networks import service as networks
 from tests.support.accounts import mailed_token
-from tests.support.aws import KEYED_REGISTERING_CALLS, REGISTERING_CALLS, deliver_sign_in_links
+from tests.support.aws import KEYED_REGISTERING_CALLS, REGISTERING_CALLS, deliver_sign_in_links, hooked
 from tests.support.factories import registration_form
+from tests.support.images import png
 from tests.support.web import FormSession
 
 SLUG = "netwerkbijeenkomst-test"
@@ -16,6 +19,21 @@ def test_event_page_is_one_dynamodb_read(make_event, visitor, aws_calls):
     aws_calls.reset()
     visitor.get(f"/events/{SLUG}")
     assert dict(aws_calls.calls) == {"dynamodb.Query": 1}
+
+
+def test_with_a_logo_the_event_page_is_still_one_read_and_the_logo_one_s3_read(make_event, visitor, aws_calls):
+    make_event()
+    name = logo.use(png(), "test").name
+    networks.all_networks()  # the list of networks read again, as a warm process holds it
+    s3_calls: list[str] = []
+    with hooked(aws.s3(), "before-call.s3", lambda model, **_: s3_calls.append(model.name)):
+        aws_calls.reset()
+        page = visitor.get(f"/events/{SLUG}").body.decode()
+        assert f'src="/logo/{name}"' in page  # its name came with the network's settings
+        assert (dict(aws_calls.calls), s3_calls) == ({"dynamodb.Query": 1}, [])
+        aws_calls.reset()
+        visitor.client.http.get(f"/logo/{name}", headers={"accept": "image/png,*/*"})
+        assert (dict(aws_calls.calls), s3_calls) == ({}, ["GetObject"])
 
 
 def test_registering_is_three_dynamodb_requests_and_one_mail(make_event, visitor, aws_calls):
