@@ -42,6 +42,11 @@ class Upgrade:
     moved: dict[str, tuple[str, str]] = field(default_factory=dict)  # old key -> (new key, its version)
 
 
+def is_derived_before_networks(key: str) -> bool:
+    """A text or search index of the old shape; one under `texts/n/{network}/` is a network's own."""
+    return key.startswith(DERIVED_OBJECTS) and not key.split("/", 1)[1].startswith(NETWORK_OBJECTS)
+
+
 def new_object_key(key: str, network: str) -> str | None:
     """Where an object of the old shape goes; None if it has the new shape already (or is derived)."""
     scoped = f"{NETWORK_OBJECTS}{network}/"
@@ -123,7 +128,7 @@ def _move_items(dynamodb: DynamoDBClient, table: str, network: str, done: Upgrad
 def _delete_old_objects(s3: S3Client, bucket: str, keys: list[str], done: Upgrade) -> None:
     """Every version of each object copied, and of each derived one."""
     for key in keys:
-        derived = key.startswith(DERIVED_OBJECTS)
+        derived = is_derived_before_networks(key)
         if key in done.moved or derived:
             versions = _versions(s3, bucket, key)
             for start in range(0, len(versions), 1000):

@@ -332,7 +332,9 @@ DOCUMENTS_PREFIX = "documents/"  # organisers' documents: documents/{material id
 
 
 def search_index_object() -> str:
-    return scoped_object("search/library.sqlite")
+    # the network after "search/", as after "texts/" and "exports/": the bucket's rules that expire old
+    # versions match these prefixes, which a key beginning with the network would never do
+    return f"search/{scoped_object('library.sqlite')}"
 
 
 # Where a browser's upload lands, unchecked, as incoming/{the key it is kept at once it passes}. S3 reports
@@ -356,7 +358,7 @@ def document_object(material_id: str, name: str) -> str:
 
 def texts_prefix(material_id: str) -> str:
     """Every text taken from a material's files, one per file version."""
-    return scoped_object(f"texts/{material_id}/")
+    return f"texts/{scoped_object(f'{material_id}/')}"
 
 
 def text_object(material_id: str, source: str, version: str) -> str:

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import from_attrs, to_attrs
-from chalicelib.core.keys import NETWORK_OBJECTS, scoped, scoped_object
+from chalicelib.core.keys import scoped, scoped_object, search_index_object, text_object
 from chalicelib.registrations import service as registration
 from devtools.network_upgrade import Upgrade, upgrade
 from tests.support.factories import registration_form
@@ -30,9 +30,9 @@ def made_before_networks() -> None:
             dynamodb.put_item(TableName=table, Item=to_attrs(old))
     for entry in s3.list_objects_v2(Bucket=bucket).get("Contents", []):
         key = entry["Key"]
-        if key.startswith(NETWORK_OBJECTS):
+        if scoped_object("") in key:  # n/{network}/… , or search/, texts/ and exports/ before it
             s3.copy_object(
-                Bucket=bucket, Key=key.removeprefix(scoped_object("")), CopySource={"Bucket": bucket, "Key": key}
+                Bucket=bucket, Key=key.replace(scoped_object(""), "", 1), CopySource={"Bucket": bucket, "Key": key}
             )
             s3.delete_object(Bucket=bucket, Key=key)
 
@@ -68,7 +68,7 @@ def test_what_was_there_before_networks_is_the_default_networks_after_the_upgrad
     assert done.objects == 1
     # and nothing of the old shape is left
     keys = [o["Key"] for o in aws.s3().list_objects_v2(Bucket=config.bucket_name()).get("Contents", [])]
-    assert all(k.startswith(NETWORK_OBJECTS) for k in keys), keys
+    assert all(scoped_object("") in k for k in keys), keys
 
 
 def test_a_second_run_changes_nothing(make_event, client):
@@ -81,3 +81,16 @@ def test_a_second_run_changes_nothing(make_event, client):
     again = run()
 
     assert (again.items, again.objects, again.moved) == (0, 0, {})
+
+
+def test_a_networks_own_texts_and_index_survive_another_run(moto):
+    s3, bucket = aws.s3(), config.bucket_name()
+    for key in (text_object("_.abc", "documents/x", "v1"), search_index_object()):
+        s3.put_object(Bucket=bucket, Key=key, Body=b"kept")
+    s3.put_object(Bucket=bucket, Key="texts/_.abc/old.txt", Body=b"before networks")  # derived, old shape
+
+    done = run()
+
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])}
+    assert keys == {text_object("_.abc", "documents/x", "v1"), search_index_object()}
+    assert done.dropped == 1
