@@ -25,6 +25,7 @@ from chalicelib.views import (
     admin_suppressions,
     api,
     evaluation,
+    group_documents,
     jobs,
     library,
     missing,
@@ -57,6 +58,7 @@ app.register_blueprint(admin_registrations.bp)
 app.register_blueprint(admin_speakers.bp)
 app.register_blueprint(admin_suppressions.bp)
 app.register_blueprint(speaker.bp)
+app.register_blueprint(group_documents.bp)
 app.register_blueprint(library.bp)
 app.register_blueprint(news.bp)
 app.register_blueprint(jobs.bp)

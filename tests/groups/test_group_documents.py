@@ -1,0 +1,75 @@
+"""A working group's documents: versions uploaded as speakers' slides are (presigned POST, then the
+content check), every version kept and downloadable by the group, nothing of them outside it."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+import requests
+
+from chalicelib.audit import service as audit
+from chalicelib.core import clock
+from chalicelib.library.group_document_store import group_document_store
+from tests.support.aws import deliver_uploads
+from tests.support.documents import pdf
+from tests.support.group_documents import GROUP, LEAD, MEMBER, document_id, drivergroep, new_document, upload_version
+from tests.support.library import s3_objects
+from tests.support.web import upload_through_page
+
+FIRST = pdf("Eerste opzet handreiking")
+SECOND = pdf("Tweede opzet handreiking")
+EXE = b"MZ\x90\x00\x03" + b"\x00" * 200  # no accepted type's magic bytes
+
+
+@pytest.fixture
+def people(client):
+    return drivergroep(client)
+
+
+def actions() -> list[str]:
+    return [entry.action for entry in audit.month(clock.now().isoformat()[:7], None).items]
+
+
+def test_a_member_uploads_versions_and_the_group_downloads_each_of_them(people):
+    document = new_document(people.member)
+    assert upload_version(people.member, document, FIRST, "Opzet.pdf").status_code == 303
+    assert upload_version(people.lead, document, SECOND, "Opzet v2.pdf").status_code == 303
+    history = group_document_store().history(GROUP, document_id(document))
+    assert history is not None
+    assert [(v.number, v.uploaded_by, v.filename) for v in history.versions] == [
+        (2, LEAD, "Opzet-v2.pdf"),
+        (1, MEMBER, "Opzet.pdf"),
+    ]
+    assert history.document.latest == 2
+    page = people.member.get(document).body.decode()
+    assert "Opzet-v2.pdf" in page and "Opzet.pdf" in page and "Lead" in page and "Lid" in page
+    for number, content in ((1, FIRST), (2, SECOND)):
+        answer = people.member.get(f"{document}/versies/{number}")
+        assert answer.status_code == 303
+        assert requests.get(answer.headers["Location"], timeout=10).content == content
+    assert actions().count("group_document.version_added") == 2
+    assert "group_document.created" in actions()
+
+
+def test_a_refused_file_gets_a_clear_message_with_the_page_and_nothing_is_kept(people):
+    document = new_document(people.member)
+    before = s3_objects()
+    answer = upload_version(people.member, document, EXE, "virus.exe")
+    assert answer.status_code == 422
+    assert "Dit is geen PDF, PowerPoint (pptx), OpenDocument-presentatie (odp) of Word (docx)." in answer.body.decode()
+    assert "Nieuwe versie klaarzetten" in answer.body.decode()  # the form is there to try again
+    assert s3_objects() == before
+    history = group_document_store().history(GROUP, document_id(document))
+    assert history is not None and history.versions == []
+
+
+def test_an_upload_whose_browser_never_comes_back_is_checked_and_kept_once(people):
+    document = new_document(people.member)
+    key = upload_through_page(people.member.get(document).body.decode(), FIRST, "Opzet.pdf")
+    assert deliver_uploads() >= 1
+    checked = group_document_store().history(GROUP, document_id(document))
+    assert checked is not None and [v.uploaded_by for v in checked.versions] == [MEMBER]
+    assert people.member.get(f"{document}/klaar?key={quote(key)}").status_code == 303  # comes back late
+    history = group_document_store().history(GROUP, document_id(document))
+    assert history is not None and [v.number for v in history.versions] == [1]
