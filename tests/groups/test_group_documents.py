@@ -10,10 +10,9 @@ import requests
 
 from chalicelib.audit import service as audit
 from chalicelib.core import clock
-from chalicelib.library.group_document_store import group_document_store
 from tests.support.aws import deliver_uploads
 from tests.support.documents import pdf
-from tests.support.group_documents import GROUP, LEAD, MEMBER, document_id, drivergroep, new_document, upload_version
+from tests.support.group_documents import LEAD, MEMBER, drivergroep, history_of, new_document, upload_version
 from tests.support.library import s3_objects
 from tests.support.web import upload_through_page
 
@@ -35,15 +34,15 @@ def test_a_member_uploads_versions_and_the_group_downloads_each_of_them(people):
     document = new_document(people.member)
     assert upload_version(people.member, document, FIRST, "Opzet.pdf").status_code == 303
     assert upload_version(people.lead, document, SECOND, "Opzet v2.pdf").status_code == 303
-    history = group_document_store().history(GROUP, document_id(document))
-    assert history is not None
+    history = history_of(document)
     assert [(v.number, v.uploaded_by, v.filename) for v in history.versions] == [
         (2, LEAD, "Opzet-v2.pdf"),
         (1, MEMBER, "Opzet.pdf"),
     ]
     assert history.document.latest == 2
     page = people.member.get(document).body.decode()
-    assert "Opzet-v2.pdf" in page and "Opzet.pdf" in page and "Lead" in page and "Lid" in page
+    for shown in ("Opzet-v2.pdf", "Opzet.pdf", "Lead", "Lid"):  # the uploaders by name
+        assert shown in page
     for number, content in ((1, FIRST), (2, SECOND)):
         answer = people.member.get(f"{document}/versies/{number}")
         assert answer.status_code == 303
@@ -60,16 +59,16 @@ def test_a_refused_file_gets_a_clear_message_with_the_page_and_nothing_is_kept(p
     assert "Dit is geen PDF, PowerPoint (pptx), OpenDocument-presentatie (odp) of Word (docx)." in answer.body.decode()
     assert "Nieuwe versie klaarzetten" in answer.body.decode()  # the form is there to try again
     assert s3_objects() == before
-    history = group_document_store().history(GROUP, document_id(document))
-    assert history is not None and history.versions == []
+    history = history_of(document)
+    assert history.versions == []
 
 
 def test_an_upload_whose_browser_never_comes_back_is_checked_and_kept_once(people):
     document = new_document(people.member)
     key = upload_through_page(people.member.get(document).body.decode(), FIRST, "Opzet.pdf")
     assert deliver_uploads() >= 1
-    checked = group_document_store().history(GROUP, document_id(document))
-    assert checked is not None and [v.uploaded_by for v in checked.versions] == [MEMBER]
+    checked = history_of(document)
+    assert [v.uploaded_by for v in checked.versions] == [MEMBER]
     assert people.member.get(f"{document}/klaar?key={quote(key)}").status_code == 303  # comes back late
-    history = group_document_store().history(GROUP, document_id(document))
-    assert history is not None and [v.number for v in history.versions] == [1]
+    history = history_of(document)
+    assert [v.number for v in history.versions] == [1]

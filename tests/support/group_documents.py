@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from chalice.test import Client
 
 from chalicelib.accounts import groups
-from chalicelib.accounts.store import account_store
+from chalicelib.library.group_document_model import DocumentHistory
+from chalicelib.library.group_document_store import group_document_store
 from tests.support.accounts import make_account, sign_in
+from tests.support.stored import present
 from tests.support.web import FormSession, upload_through_page
 
 GROUP = "drivergroep"
@@ -45,7 +48,9 @@ def drivergroep(client: Client) -> People:
         make_account(email, name=email.split("@")[0].capitalize())
         groups.add_member(organiser, name, {"email": email, "lead": lead})
     make_account(OUTSIDER)
-    sessions = {email: sign_in(FormSession(client), email) for email in (ORGANISER, LEAD, MEMBER, OUTSIDER, OTHER_GROUP)}
+    sessions = {
+        email: sign_in(FormSession(client), email) for email in (ORGANISER, LEAD, MEMBER, OUTSIDER, OTHER_GROUP)
+    }
     return People(
         visitor=FormSession(client),
         outsider=sessions[OUTSIDER],
@@ -63,7 +68,7 @@ def new_document(session: FormSession, title: str = "Handreiking polarisatie") -
     return response.headers["Location"].split("?")[0]
 
 
-def upload_version(session: FormSession, document: str, content: bytes, filename: str = "Handreiking.pdf") -> object:
+def upload_version(session: FormSession, document: str, content: bytes, filename: str = "Handreiking.pdf") -> Any:
     """Send a file with the document page's form as a browser does, and come back as S3 sends it."""
     key = upload_through_page(session.get(document).body.decode(), content, filename)
     return session.get(f"{document}/klaar?key={key}")
@@ -75,7 +80,6 @@ def document_id(document: str) -> str:
     return found.group(1)
 
 
-def fresh_groups(email: str) -> tuple[str, ...]:
-    account = account_store().get(email)
-    assert account is not None
-    return account.groups
+def history_of(document: str) -> DocumentHistory:
+    """The document at this address with its versions, as the table holds them now."""
+    return present(group_document_store().history(GROUP, document_id(document)))

@@ -118,6 +118,8 @@ QUERY: dict[Key, tuple[str, ...]] = {
     ("GET", "/beheer/onbereikbaar"): ("adres", "opgeheven"),
     ("GET", "/spreker/{token}"): ("opgeslagen", "verwijderd"),
     ("GET", "/spreker/{token}/klaar"): ("key",),
+    ("GET", "/groepen/{name}/documenten/{document_id}"): ("nieuw", "opgeslagen"),
+    ("GET", "/groepen/{name}/documenten/{document_id}/klaar"): ("key",),
     ("GET", "/kennisbank"): LIBRARY_QUERY,
     ("GET", "/beheer/materialen"): ("na",),
     ("GET", "/beheer/materialen/{material_id}"): ("opgeslagen", "nieuw"),
@@ -140,6 +142,13 @@ QUERY: dict[Key, tuple[str, ...]] = {
 FORM: dict[Key, tuple[str, ...]] = {
     ("POST", "/events/{slug}/aanmelden"): ("name", "email", "organisation", "role", "attendance", "remarks", "consent"),
     ("POST", "/inloggen"): ("email", "next"),
+    ("POST", "/groepen/{name}/documenten/nieuw"): ("title",),
+    ("POST", "/groepen/{name}/documenten/{document_id}"): (
+        "version",
+        "title",
+        "access",
+        *(f"theme_{i}" for i in range(5)),
+    ),
     ("POST", "/beheer/bijeenkomsten/{slug}/export"): ("formaat",),
     ("POST", "/beheer/bijeenkomsten/{slug}/evaluatie/export"): ("formaat",),
     ("POST", "/r/{token}/evaluatie"): ("meeting", "slot1", "slot2", "slot3", "remarks"),
