@@ -230,20 +230,24 @@ def download(viewer: Account | None, group: str, document_id: str, number: str) 
 
 def add_by_command(group: str, title: str, content: bytes, filename: str, email: str = "") -> DocumentVersion:
     """For the command line: a new document with a first version, checked as an upload is. The
-    uploader is the account of `email` when there is one (by name), else the command line."""
+    uploader is the group member whose address is `email`, or else the command line. ValueError for
+    what the command was given wrong; GroupNotFound for a group that does not exist."""
     extension = filename.rsplit(".", 1)[-1].lower()
     if not 0 < len(title.strip()) <= TITLE_MAX or extension not in FILE_TYPES:
         raise ValueError(f"need a title of 1 to {TITLE_MAX} characters and a file of type {list(FILE_TYPES)}")
     account = account_store().get(email) if email else None
-    actor = account.email if account else (email or COMMAND_LINE)
+    if email and (account is None or not account.sees_group(group)):
+        raise ValueError(f"{email} is no member of group {group} (nor an organiser)")
+    actor = account.email if account else COMMAND_LINE
     document = GroupDocument(group, secrets.token_hex(6), title.strip(), clock.now(), actor)
+    key = f"{group_documents_prefix(group, document.id, email_key(actor))}{secrets.token_hex(8)}"
+    files.put(key, content, extension, filename)
+    stored = files.verify(key)  # or UploadRejected, the object removed: then no document is made
     try:
         group_document_store().create(document, _audit(actor, "group_document.created", document, {}, {"title": title}))
     except StaleDocument as exc:
+        files.discard(key)
         raise GroupNotFound() from exc
-    key = f"{group_documents_prefix(group, document.id, email_key(actor))}{secrets.token_hex(8)}"
-    files.put(key, content, extension, filename)
-    stored = files.verify(key)  # or UploadRejected: the object is removed, the document stays empty
     return add_version(actor, account.name if account else actor, DocumentHistory(document, []), stored)
 
 

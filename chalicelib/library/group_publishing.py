@@ -118,9 +118,11 @@ def publish(actor: Account | None, group: str, document_id: str, form: Mapping[s
                 previously=material.shared_with,
                 also=[group_document_store().document_write(document)],
             )
-    except StaleDocument as exc:
-        files.discard(copy.key)
-        raise Conflict() from exc
+    except Exception as error:
+        files.discard(copy.key)  # no material points to the copy: it must not stay behind
+        if isinstance(error, StaleDocument):
+            raise Conflict() from error
+        raise
     if previous is not None and previous.object_key != copy.key:
         files.discard(previous.object_key)  # the library's copy of the version published before
     return material

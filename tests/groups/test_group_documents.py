@@ -7,12 +7,25 @@ from urllib.parse import quote
 
 import pytest
 import requests
+from click.testing import CliRunner
 
+import manage
+from chalicelib.accounts.group_store import group_store
 from chalicelib.audit import service as audit
 from chalicelib.core import clock
+from chalicelib.library import group_documents
 from tests.support.aws import deliver_uploads
 from tests.support.documents import pdf
-from tests.support.group_documents import LEAD, MEMBER, drivergroep, history_of, new_document, upload_version
+from tests.support.group_documents import (
+    GROUP,
+    LEAD,
+    MEMBER,
+    OUTSIDER,
+    drivergroep,
+    history_of,
+    new_document,
+    upload_version,
+)
 from tests.support.library import s3_objects
 from tests.support.web import upload_through_page
 
@@ -72,3 +85,37 @@ def test_an_upload_whose_browser_never_comes_back_is_checked_and_kept_once(peopl
     assert people.member.get(f"{document}/klaar?key={quote(key)}").status_code == 303  # comes back late
     history = history_of(document)
     assert [v.number for v in history.versions] == [1]
+
+
+def test_the_document_page_is_one_query_and_one_read_of_its_material_once_published(people, aws_calls):
+    document = new_document(people.member)
+    upload_version(people.member, document, FIRST, "Opzet.pdf")
+    upload_version(people.member, document, SECOND, "Opzet v2.pdf")
+    aws_calls.reset()
+    assert people.member.get(document).status_code == 200
+    assert dict(aws_calls.calls) == {"dynamodb.BatchGetItem": 1, "dynamodb.Query": 1}  # the session, the document
+    people.lead.post(document, {"version": "1", "title": "Handreiking", "access": "members"})
+    aws_calls.reset()
+    assert people.member.get(document).status_code == 200
+    assert dict(aws_calls.calls) == {"dynamodb.BatchGetItem": 1, "dynamodb.Query": 1, "dynamodb.GetItem": 1}
+
+
+def test_the_command_line_adds_a_checked_draft_that_only_the_group_sees(people, tmp_path):
+    draft, wrong = tmp_path / "Concept handreiking.pdf", tmp_path / "virus.pdf"
+    draft.write_bytes(FIRST)
+    wrong.write_bytes(EXE)
+    command = ["--group", GROUP, "--title", "Concept handreiking", "--path", str(draft), "--email", MEMBER]
+    result = CliRunner().invoke(manage.add_group_document, command)
+    assert result.exit_code == 0, result.output
+    document = result.output.strip().rsplit(" ", 1)[1]
+    assert [(v.number, v.uploaded_by, v.uploader_name) for v in history_of(document).versions] == [(1, MEMBER, "Lid")]
+    assert people.member.get(document).status_code == 200
+    assert people.outsider.get(document).status_code == 404
+    refused = CliRunner().invoke(manage.add_group_document, [*command[:4], "--path", str(wrong)])
+    assert refused.exit_code == 2
+    assert "This is not a PDF" in refused.output
+    outsider = CliRunner().invoke(manage.add_group_document, [*command[:6], "--email", OUTSIDER])
+    assert outsider.exit_code == 2
+    missing = CliRunner().invoke(manage.add_group_document, ["--group", "geen", *command[2:6]])
+    assert "no group 'geen'" in missing.output
+    assert len(group_documents.histories(group_store().partition(GROUP))) == 1  # nothing refused became a document
