@@ -28,7 +28,10 @@ from chalicelib.core.i18n import _
 from chalicelib.core.keys import INCOMING_PREFIX, email_key, group_documents_prefix, incoming, scoped_object
 from chalicelib.library import files
 from chalicelib.library.group_document_model import MAX_VERSIONS, DocumentHistory, DocumentVersion, GroupDocument
-from chalicelib.library.group_document_model import histories as _histories
+
+# the group page's list of documents, built from the items of its partition that it read already
+# (Roster.items): no read of its own
+from chalicelib.library.group_document_model import histories as histories
 from chalicelib.library.group_document_store import StaleDocument, group_document_store
 from chalicelib.library.model import FILE_TYPES
 
@@ -37,12 +40,6 @@ DOCUMENT_ID = re.compile(r"^[0-9a-f]{12}$")
 COMMAND_LINE = "command line"
 # two uploads that finish at the same moment each take the next number: the one that loses reads again
 WRITE_TRIES = 3
-
-
-def histories(items: list[Item]) -> list[DocumentHistory]:
-    """The group's documents with their versions, from the items of its partition that the group page
-    read already (Roster.items): no read of its own."""
-    return _histories(items)
 
 
 @dataclass(frozen=True)

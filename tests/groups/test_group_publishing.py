@@ -12,7 +12,7 @@ import requests
 from chalicelib.library.store import library_store
 from tests.support.aws import deliver_index
 from tests.support.documents import pdf
-from tests.support.group_documents import drivergroep, history_of, new_document, upload_version
+from tests.support.group_documents import GROUP, drivergroep, history_of, new_document, upload_version
 from tests.support.library import found
 from tests.support.web import FormSession
 
@@ -111,3 +111,12 @@ def test_only_leads_and_organisers_publish_and_withdrawing_takes_it_out_of_the_l
     history = history_of(document)
     assert history.document.published_version == 0
     assert "Geen versie van dit document staat in de kennisbank." in people.member.get(document).body.decode()
+
+
+def test_the_groups_list_of_documents_says_the_current_version_and_what_the_library_holds(people, document):
+    upload_version(people.member, document, SECOND, "Opzet v2.pdf")
+    publish(people.lead, document, 1)
+    listed = people.member.get(f"/groepen/{GROUP}/documenten/nieuw").body.decode()
+    row = listed[listed.index(f'href="{document}"') :].split("</tr>", 1)[0]
+    assert "Versie 2" in row
+    assert "Versie 1, voor leden" in row
