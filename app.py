@@ -25,6 +25,7 @@ from chalicelib.views import (
     admin_suppressions,
     api,
     evaluation,
+    group_documents,
     groups,
     jobs,
     library,
@@ -60,6 +61,7 @@ app.register_blueprint(admin_speakers.bp)
 app.register_blueprint(admin_suppressions.bp)
 app.register_blueprint(speaker.bp)
 app.register_blueprint(groups.bp)
+app.register_blueprint(group_documents.bp)
 app.register_blueprint(library.bp)
 app.register_blueprint(logos.bp)
 app.register_blueprint(news.bp)

@@ -9,6 +9,9 @@
     invite-speaker SLUG ...           mail a speaker a private upload link for programme slots
     revoke-speaker SLUG --email A     end all of that speaker's links
     add-document FILE --title T ...   put an organiser's document in the knowledge library
+    create-group --name N --title T   a working group in the network
+    add-to-group --email A --group N  add a person to a group (an approved member account made if none)
+    add-group-document --group G ...  a working group's new document, its first version a draft
     reindex [--here]                  rebuild the library's search index; read again what failed
     create-resources                  the table, bucket and SES sender (local stage, moto server)
     create-network NAME --title T ... a new regional network, on its own host name (the platform operator)
@@ -178,6 +181,29 @@ def add_to_group(email: str, name: str, person: str, organisation: str, lead: bo
 
         told = invitations.welcome(account, name)
         click.echo("they were mailed about it" if told else "the mail about it did not go (see the log)")
+
+
+@cli.command("add-group-document")
+@click.option("--group", required=True, help="The group's short name")
+@click.option("--title", required=True, help="The document's title")
+@click.option("--path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--email", default="", help="The uploader: a member of the group (else the command line)")
+def add_group_document(group: str, title: str, path: Path, email: str) -> None:
+    """Add a document to a working group, its first version checked as an upload is (a draft: only the
+    group and the organisers see it)."""
+    from chalicelib.core.errors import GroupNotFound
+    from chalicelib.library import group_documents
+    from chalicelib.library.files import UploadRejected
+
+    try:
+        version = group_documents.add_by_command(group, title, path.read_bytes(), path.name, email.strip())
+    except GroupNotFound as error:
+        raise click.BadParameter(f"no group {group!r} in this network") from error
+    except UploadRejected as error:
+        raise click.BadParameter(english(error.msgid, **error.params)) from error
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from error
+    click.echo(f"added version 1: /groepen/{group}/documenten/{version.document_id}")
 
 
 def _messages(error: InvalidInput) -> str:

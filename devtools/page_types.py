@@ -2,10 +2,10 @@
 
 Shared by the phone and reflow tests (tests/web/test_phones.py) and `make screenshots`, so that both
 look at the same pages: the public pages (signed out and signed in), an attendee's own page, a
-speaker's upload page and the step that asks before removing a file, and the organisers' workspace on
-the demo meeting (its confirmation steps too), every list filled with long realistic data
-(devtools/long_data.py). The network has a logo, uploaded as its organisers do, so every page's
-header shows one beside the network's name.
+speaker's upload page and the step that asks before removing a file, the organisers' workspace on
+the demo meeting (its confirmation steps too) and a working group's document pages, every list filled
+with long realistic data (devtools/long_data.py). The network has a logo, uploaded as its organisers
+do, so every page's header shows one beside the network's name.
 """
 
 from __future__ import annotations
@@ -152,6 +152,24 @@ def register(page: Page, name: str, address: str, organisation: str) -> str:
     return urlsplit(page.url).path
 
 
+def group_document_pages(organiser: Page, manage: Callable[..., str]) -> list[tuple[str, Page, str]]:
+    """A working group's document as the command line adds a draft, and the page that starts a new
+    one (with the group's list of documents): the organiser sees every group and publishes its drafts."""
+    manage("create-group", "--name", "handreiking", "--title", "Werkgroep handreiking polarisatie")
+    with tempfile.TemporaryDirectory() as folder:
+        draft = Path(folder) / "Concept handreiking.pdf"
+        draft.write_bytes(pdf("Handreiking polarisatie in de wijk"))
+        added = manage(
+            *("add-group-document", "--group", "handreiking", "--path", str(draft)),
+            *("--title", "Handreiking polarisatie in de wijk: signalen herkennen en samenwerken", "--email", ORGANISER),
+        )
+    document = added.strip().rsplit(" ", 1)[1]
+    return [
+        ("group-document-new", organiser, "/groepen/handreiking/documenten/nieuw"),
+        ("group-document", organiser, document),
+    ]
+
+
 @contextmanager
 def page_types(
     browser: Browser, url: str, manage: Callable[..., str], env: dict[str, str]
@@ -203,6 +221,7 @@ def page_types(
         fill_registration(organiser, "Planner", ORGANISER, "Gemeente Zwijndrecht")
         organiser.wait_for_url("**/r/**")
         visits += [(name, organiser, path) for name, path in WORKSPACE.items()]
+        visits += group_document_pages(organiser, manage)
         visits += [(f"{name}-signed-in", organiser, path) for name, path in PUBLIC.items()]
 
         # a followed theme's digest (the demo meeting was published today), and its unfollow page

@@ -201,6 +201,20 @@ def member_sk(email: str) -> str:
     return MEMBER_PREFIX + email_key(email)
 
 
+# a group's document (DOC#{id}) and its versions (DOC#{id}#V#001 …) sort together, after the group
+# and before its members: one Query with begins_with(SK, "DOC#{id}") reads a document and its history
+GROUP_DOCUMENT_PREFIX = "DOC#"
+VERSION_INFIX = "#V#"
+
+
+def group_document_sk(document_id: str) -> str:
+    return f"{GROUP_DOCUMENT_PREFIX}{document_id}"
+
+
+def document_version_sk(document_id: str, number: int) -> str:
+    return f"{GROUP_DOCUMENT_PREFIX}{document_id}{VERSION_INFIX}{number:03d}"
+
+
 # -- the audit log ---------------------------------------------------------------------------------------------
 
 
@@ -350,6 +364,12 @@ def uploads_prefix(slug: str, speaker_id: str) -> str:
 def incoming(key: str) -> str:
     """Where an upload meant for `key` arrives (and waits for the check)."""
     return f"{INCOMING_PREFIX}{key}"
+
+
+def group_documents_prefix(group: str, document_id: str, uploader: str) -> str:
+    """A group member's versions of a group document: groups/{group}/{document}/{their account key}/{random}.
+    The presigned form is signed for this prefix, so the key says who uploaded the file."""
+    return scoped_object(f"groups/{group}/{document_id}/{uploader}/")
 
 
 def document_object(material_id: str, name: str) -> str:

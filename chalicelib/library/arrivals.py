@@ -1,6 +1,7 @@
 """S3's notifications of uploads arriving under incoming/: each arrival is checked as when the browser
-reports the upload done (`speakers.check_upload`), so an upload whose speaker never comes back is
-checked all the same. Whichever of the two comes first keeps it; the other finds it kept or gone."""
+reports the upload done (`speakers.check_upload`, or `group_documents.check_upload` for a version of a
+working group's document), so an upload whose uploader never comes back is checked all the same.
+Whichever of the two comes first keeps it; the other finds it kept or gone."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from urllib.parse import unquote_plus
 
 from chalicelib.core import s3, tenancy
 from chalicelib.core.keys import INCOMING_PREFIX, network_of_object
-from chalicelib.library import speakers
+from chalicelib.library import group_documents, speakers
 from chalicelib.networks import service as networks
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ def check(notification: str) -> dict[str, int]:
         except networks.UnknownNetwork:
             s3.discard(key)
             continue
+        check = group_documents.check_upload if group_documents.is_group_upload(key) else speakers.check_upload
         with tenancy.within(network):
-            kept += speakers.check_upload(key) is not None
+            kept += check(key) is not None
     return {"arrived": len(keys), "kept": kept}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
@@ -116,10 +117,14 @@ class LibraryStore(TableStore):
         )
         return Material.from_item(from_attrs(response["Item"])) if "Item" in response else None
 
-    def save_material(self, material: Material, audit: AuditChange | None = None) -> None:
-        """Write a material; an organiser's change comes with its audit entry, in one transaction."""
+    def save_material(
+        self, material: Material, audit: AuditChange | None = None, also: Sequence[TransactItem] = ()
+    ) -> None:
+        """Write a material; an organiser's change comes with its audit entry, in one transaction, and
+        with `also` (what records where the material came from), whose conditions all must hold."""
         put: TransactItem = {"Put": {"TableName": self._table, "Item": to_attrs(material.to_item())}}
-        self._client.transact_write_items(TransactItems=[put, *([audit_put(self._table, audit)] if audit else [])])
+        audited = [audit_put(self._table, audit)] if audit else []
+        self._client.transact_write_items(TransactItems=[put, *audited, *also])
 
     def record_text_problem(self, material: Material, problem: TextProblem | None) -> bool:
         """Why the text of the material's file is not (all) searchable, or that it is (None): one
@@ -142,10 +147,13 @@ class LibraryStore(TableStore):
             raise
         return True
 
-    def delete_material(self, material: Material, audit: AuditChange | None = None) -> None:
+    def delete_material(
+        self, material: Material, audit: AuditChange | None = None, also: Sequence[TransactItem] = ()
+    ) -> None:
         item_key = primary_key(material_pk(material.id), f"{MATERIAL_PREFIX}{material.id}")
         delete: TransactItem = {"Delete": {"TableName": self._table, "Key": item_key}}
-        self._client.transact_write_items(TransactItems=[delete, *([audit_put(self._table, audit)] if audit else [])])
+        audited = [audit_put(self._table, audit)] if audit else []
+        self._client.transact_write_items(TransactItems=[delete, *audited, *also])
 
     def newest(self, limit: int, cursor: str | None) -> Page[Material]:
         """One page of every material, drafts too, newest first (organisers' list): one Query of GSI1."""

@@ -14,6 +14,7 @@ from chalicelib.core.forms import FieldError
 from chalicelib.events import group_meetings, invitations
 from chalicelib.events import service as events
 from chalicelib.events.forms import EVENT_FORM
+from chalicelib.library import group_documents
 from chalicelib.views.auth import form_page, requires, signed_in
 from chalicelib.views.http import FORM, form_post, page, query_params, redirect
 
@@ -37,6 +38,7 @@ def _group_page(name: str, values: dict[str, str], errors: dict[str, FieldError]
         "group.html",
         roster=roster,
         meetings=events.of_group(viewer, name),
+        documents=group_documents.histories(roster.items),  # from the group's one Query
         group_titles={name: roster.group.title},
         manages=viewer.manages_group(name),
         added=next((a for _m, a in roster.members if a.key == query.get("toegevoegd")), None),

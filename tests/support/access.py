@@ -174,6 +174,36 @@ MATRIX = {
     visit("GET", "/beheer/werkgroepen/{name}", name="bestaat-niet"): (303, 403, 404),
     visit("POST", "/beheer/werkgroepen/{name}", name="bestaat-niet"): (401, 403, 404),
     visit("POST", "/beheer/werkgroepen/{name}/verwijderen", name="bestaat-niet"): (401, 403, 404),
+    # a working group's documents: missing to everyone outside the group, and to everyone when it does not exist
+    visit("GET", "/groepen/{name}/documenten/nieuw", name="bestaat-niet"): (303, 404, 404),
+    visit("POST", "/groepen/{name}/documenten/nieuw", name="bestaat-niet"): (401, 404, 404),
+    visit("GET", "/groepen/{name}/documenten/{document_id}", name="bestaat-niet", document_id="0" * 12): (
+        303,
+        404,
+        404,
+    ),
+    visit("POST", "/groepen/{name}/documenten/{document_id}", name="bestaat-niet", document_id="0" * 12): (
+        401,
+        404,
+        404,
+    ),
+    visit("POST", "/groepen/{name}/documenten/{document_id}/intrekken", name="bestaat-niet", document_id="0" * 12): (
+        401,
+        404,
+        404,
+    ),
+    visit("GET", "/groepen/{name}/documenten/{document_id}/klaar", name="bestaat-niet", document_id="0" * 12): (
+        303,
+        404,
+        404,
+    ),
+    visit(
+        "GET",
+        "/groepen/{name}/documenten/{document_id}/versies/{number}",
+        name="bestaat-niet",
+        document_id="0" * 12,
+        number="1",
+    ): (303, 404, 404),
     visit("GET", "/api/v1/events"): (200, 200, 200),
     visit("GET", "/api/v1/kennisbank"): (200, 200, 200),
     visit("GET", "/api/v1/events/{slug}"): (200, 200, 200),

@@ -52,6 +52,7 @@ from chalice.test import Client
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
+from chalicelib.accounts import groups
 from chalicelib.core import aws, clock, config
 from chalicelib.core.keys import document_object, email_key
 from chalicelib.events.forms import event_values, slot_values
@@ -59,7 +60,7 @@ from chalicelib.events.model import Event
 from chalicelib.events.parts import Slot as ProgrammeSlot
 from chalicelib.events.parts import Workshop
 from chalicelib.events.store import event_store
-from chalicelib.library import files, materials, speakers
+from chalicelib.library import files, group_documents, materials, speakers
 from chalicelib.library.model import FileType, Material, MaterialAccess, MaterialStatus
 from chalicelib.registrations import service as registration
 from devtools.queueworker import deliver_all, workers
@@ -68,6 +69,7 @@ from tests.support.access import MATRIX, SLUG
 from tests.support.accounts import make_account, sign_in
 from tests.support.aws import LOCAL_STAGE, REGION, deliver_exports
 from tests.support.checks import MARKER, TAG, problems
+from tests.support.documents import pdf
 from tests.support.factories import build_event, registration_form
 from tests.support.hostile_corpus import CATEGORIES, category_of, corpus, describe
 from tests.support.web import FormSession
@@ -118,6 +120,8 @@ QUERY: dict[Key, tuple[str, ...]] = {
     ("GET", "/beheer/onbereikbaar"): ("adres", "opgeheven"),
     ("GET", "/spreker/{token}"): ("opgeslagen", "verwijderd"),
     ("GET", "/spreker/{token}/klaar"): ("key",),
+    ("GET", "/groepen/{name}/documenten/{document_id}"): ("nieuw", "opgeslagen"),
+    ("GET", "/groepen/{name}/documenten/{document_id}/klaar"): ("key",),
     ("GET", "/kennisbank"): LIBRARY_QUERY,
     ("GET", "/beheer/materialen"): ("na",),
     ("GET", "/beheer/materialen/{material_id}"): ("opgeslagen", "nieuw"),
@@ -140,6 +144,13 @@ QUERY: dict[Key, tuple[str, ...]] = {
 FORM: dict[Key, tuple[str, ...]] = {
     ("POST", "/events/{slug}/aanmelden"): ("name", "email", "organisation", "role", "attendance", "remarks", "consent"),
     ("POST", "/inloggen"): ("email", "next"),
+    ("POST", "/groepen/{name}/documenten/nieuw"): ("title",),
+    ("POST", "/groepen/{name}/documenten/{document_id}"): (
+        "version",
+        "title",
+        "access",
+        *(f"theme_{i}" for i in range(5)),
+    ),
     ("POST", "/beheer/bijeenkomsten/{slug}/export"): ("formaat",),
     ("POST", "/beheer/bijeenkomsten/{slug}/evaluatie/export"): ("formaat",),
     ("POST", "/r/{token}/evaluatie"): ("meeting", "slot1", "slot2", "slot3", "remarks"),
@@ -226,6 +237,14 @@ REAL: dict[Key, dict[str, str]] = {
     ("POST", "/beheer/bijeenkomsten/{slug}/sprekers/{speaker_id}/{action}"): {"speaker_id": "speaker_id"},
     ("GET", "/beheer/nieuws/{slug}"): {"slug": "news_slug"},
     ("POST", "/beheer/nieuws/{slug}"): {"slug": "news_slug"},
+    **{
+        (method, f"/groepen/{{name}}/documenten/{{document_id}}{tail}"): {
+            "name": "group",
+            "document_id": "group_document",
+        }
+        for method, tail in (("GET", ""), ("POST", ""), ("GET", "/klaar"), ("GET", "/versies/{number}"))
+    },
+    ("POST", "/groepen/{name}/documenten/{document_id}/intrekken"): {"name": "group", "document_id": "group_document"},
 }
 
 # routes that end the session they are sent with: only anonymous visitors send them
@@ -374,7 +393,8 @@ def _location(response: Any) -> str:
 
 def build_world(client: Client, make_event: Callable[..., Any]) -> World:
     """An event with a registration, a speaker, a material, a news article, an export, a mail job,
-    a member (subscribed to the newsletter), an organiser, a colleague and an account waiting for approval.
+    a member (subscribed to the newsletter), an organiser, a colleague, an account waiting for approval
+    and a working group with a draft document.
     The event has a workshop round (slot 4), so that choosing a workshop reads its field."""
     event = build_event()
     workshops = (Workshop(1, "Online onrust", 5, "Zaal 1"), Workshop(2, "Casus Rotterdam", 5, "Zaal 2"))
@@ -397,7 +417,14 @@ def build_world(client: Client, make_event: Callable[..., Any]) -> World:
     # the meeting lies ahead: its door opens early, so that check-in is tried and its page lists names
     opened = organiser.post(f"/beheer/bijeenkomsten/{SLUG}/inchecken/openen", {})
     assert news.status_code == opened.status_code == 303, news.body
+    # a working group's draft, which the organiser (who sees every group) may publish
+    groups.create("org@zwijndrecht.nl", {"name": "drivergroep", "title": "Drivergroep"})
+    draft = group_documents.add_by_command(
+        "drivergroep", "Concept", pdf("Concept"), "concept.pdf", "org@zwijndrecht.nl"
+    )
     objects = {
+        "group": "drivergroep",
+        "group_document": draft.document_id,
         "reg_token": reg.token,
         "reg_key": reg.key,
         "speaker_token": url.rsplit("/", 1)[1],
@@ -488,6 +515,12 @@ BASE: dict[Key, Callable[[World], dict[str, str]]] = {
     ("POST", "/beheer/domeinen/verwijderen"): lambda w: {"domain": "bestaat-niet.nl"},
     ("POST", "/beheer/nieuws"): lambda w: {"title": f"Bericht {w.unique()}", "body": "Tekst."},
     ("POST", "/beheer/nieuws/{slug}"): lambda w: {"title": "Nieuwsbericht", "body": "Tekst."},
+    # publishing the group's draft: each valid post replaces the same material's file
+    ("POST", "/groepen/{name}/documenten/{document_id}"): lambda w: {
+        "version": "1",
+        "title": "Handreiking",
+        "access": "members",
+    },
 }
 
 
@@ -947,6 +980,8 @@ _FAKE_OBJECTS = dict.fromkeys(
         "job_id",
         "pending_key",
         "colleague_key",
+        "group",
+        "group_document",
     ),
     "x",
 )
