@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from chalicelib.core.keys import INCOMING_PREFIX
+from chalicelib.core.object_keys import INCOMING_PREFIX
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

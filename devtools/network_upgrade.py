@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.core.dynamo import Item, from_attrs, to_attrs
-from chalicelib.core.keys import INCOMING_PREFIX, LOGO_UPLOADS_PREFIX, NETWORK_OBJECTS, NETWORK_PREFIX, PLATFORM_PK
+from chalicelib.core.keys import NETWORK_OBJECTS, NETWORK_PREFIX, PLATFORM_PK
+from chalicelib.core.object_keys import INCOMING_PREFIX, LOGO_UPLOADS_PREFIX
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -20,11 +20,13 @@ from chalicelib.core.dynamo import (
     TransactItem,
     from_attrs,
     is_refused,
+    new_put,
     of_partition,
     primary_key,
     query_all,
     refused_as,
     to_attrs,
+    versioned_put,
 )
 from chalicelib.core.keys import GROUP_SK, group_pk, groups_index, member_sk
 
@@ -61,13 +63,7 @@ class GroupStore(TableStore):
         return [Group.from_item(item) for item in of_partition(self._client, self._table, "GSI1", groups_index())]
 
     def create(self, group: Group, audit: AuditChange) -> None:
-        put: TransactItem = {
-            "Put": {
-                "TableName": self._table,
-                "Item": to_attrs(group.to_item()),
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
-        }
+        put = new_put(self._table, group.to_item())
         with refused_as(GroupExists):
             self._client.transact_write_items(TransactItems=[put, audit_put(self._table, audit)])
 
@@ -75,14 +71,7 @@ class GroupStore(TableStore):
         """Write an edited group if nobody changed it since it was read (StaleGroup otherwise)."""
         expected = group.version
         group.version += 1
-        put: TransactItem = {
-            "Put": {
-                "TableName": self._table,
-                "Item": to_attrs(group.to_item()),
-                "ConditionExpression": "version = :v",
-                "ExpressionAttributeValues": to_attrs({":v": expected}),
-            }
-        }
+        put = versioned_put(self._table, group.to_item(), expected)
         try:
             with refused_as(StaleGroup):
                 self._client.transact_write_items(TransactItems=[put, audit_put(self._table, audit)])
@@ -124,14 +113,7 @@ class GroupStore(TableStore):
                 }
             },
             place,
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": to_attrs(account.to_item()),
-                    "ConditionExpression": "version = :v",
-                    "ExpressionAttributeValues": to_attrs({":v": expected}),
-                }
-            },
+            versioned_put(self._table, account.to_item(), expected),
             audit_put(self._table, audit),
         ]
         try:

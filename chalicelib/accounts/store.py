@@ -31,6 +31,7 @@ from chalicelib.core.dynamo import (
     query_all,
     refused_as,
     to_attrs,
+    versioned_put,
     with_prefix,
 )
 from chalicelib.core.errors import ServiceBusy
@@ -112,16 +113,7 @@ class AccountStore(TableStore):
         """Write a changed account if nobody changed it since it was read; with its audit entry."""
         expected = account.version
         account.version += 1
-        items: list[TransactItem] = [
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": to_attrs(account.to_item()),
-                    "ConditionExpression": "version = :v",
-                    "ExpressionAttributeValues": to_attrs({":v": expected}),
-                }
-            }
-        ]
+        items: list[TransactItem] = [versioned_put(self._table, account.to_item(), expected)]
         if audit:
             items.append(audit_put(self._table, audit))
         try:

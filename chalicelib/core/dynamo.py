@@ -174,6 +174,23 @@ def on_day(client: DynamoDBClient, table: str, partition: str, day: str) -> list
     )
 
 
+def new_put(table: str, item: Item) -> TransactItem:
+    """A transaction's Put of an item whose key must still be unused (a repeat or a race fails it)."""
+    return {"Put": {"TableName": table, "Item": to_attrs(item), "ConditionExpression": "attribute_not_exists(PK)"}}
+
+
+def versioned_put(table: str, item: Item, expected: int) -> TransactItem:
+    """A transaction's Put that replaces an item only if it still has the version it was read at."""
+    return {
+        "Put": {
+            "TableName": table,
+            "Item": to_attrs(item),
+            "ConditionExpression": "version = :v",
+            "ExpressionAttributeValues": to_attrs({":v": expected}),
+        }
+    }
+
+
 def cancellation_codes(error: ClientError) -> list[str]:
     """Per-item codes of a cancelled transaction ('None', 'ConditionalCheckFailed', ...)."""
     return [reason.get("Code", "None") for reason in error.response.get("CancellationReasons", [])]

@@ -26,7 +26,7 @@ NAME = re.compile(r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$")
 class Logo:
     """A network's own logo, as checked when it was uploaded (networks/logo.py)."""
 
-    name: str  # {hash of its content}.{png or jpg}: its object (core/keys.logo_object) and its address
+    name: str  # {hash of its content}.{png or jpg}: its object (core/object_keys.logo_object) and its address
     width: int  # in pixels, for the page to keep its place while it loads
     height: int
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, config
-from chalicelib.core.dynamo import Item, TableStore, from_attrs, is_cancelled, primary_key, to_attrs, with_prefix
+from chalicelib.core.dynamo import (
+    Item,
+    TableStore,
+    from_attrs,
+    is_cancelled,
+    new_put,
+    primary_key,
+    to_attrs,
+    with_prefix,
+)
 from chalicelib.core.keys import ANSWER_PREFIX, RESULTS_SK, evaluation_pk, event_pk
 from chalicelib.evaluations.model import Answer
 from chalicelib.registrations.lifecycle import RegistrationStatus
@@ -36,13 +45,7 @@ class EvaluationStore(TableStore):
                             ),
                         }
                     },
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": to_attrs(answer.to_item(slug)),
-                            "ConditionExpression": "attribute_not_exists(PK)",
-                        }
-                    },
+                    new_put(self._table, answer.to_item(slug)),
                     {
                         "Update": {
                             "TableName": self._table,

@@ -8,17 +8,13 @@ from collections.abc import Mapping
 
 from chalicelib.accounts import groups
 from chalicelib.accounts.model import Account
-from chalicelib.audit.store import AuditChange
 from chalicelib.core import clock
-from chalicelib.core.errors import GroupNotFound, InvalidInput
-from chalicelib.core.forms import FieldError
-from chalicelib.core.i18n import _
+from chalicelib.core.errors import GroupNotFound
 from chalicelib.events import invitations
 from chalicelib.events.forms import clean_event
 from chalicelib.events.listings import event_listings
 from chalicelib.events.model import Event, EventStatus
-from chalicelib.events.store import SlugTaken, event_store
-from chalicelib.events.workspace import render_description, snapshot
+from chalicelib.events.workspace import store_new
 
 # what a lead fills in for their group's meeting; the rest (themes, questions, the programme) is the
 # organisers' to add in the workspace
@@ -49,14 +45,7 @@ def create_for_group(lead: Account, group: str, form: Mapping[str, str]) -> Even
         raise GroupNotFound()
     fields = {name: form.get(name, "") for name in GROUP_MEETING_FIELDS}
     event = Event(**clean_event({**fields, "group": group}, new=True), status=EventStatus.PUBLISHED)
-    render_description(event)
     event.stamp_publication(clock.now())
-    entry = AuditChange(lead.email, "event.created_for_group", event.slug, {}, snapshot(event), clock.now().isoformat())
-    try:
-        event_store().create(event, entry)
-    except SlugTaken as exc:
-        raise InvalidInput(
-            {"slug": FieldError(_("Er is al een bijeenkomst met dit webadres. Kies een ander."))}
-        ) from exc
+    store_new(lead.email, "event.created_for_group", event)
     invitations.invite(lead.email, event)
     return event

@@ -27,13 +27,7 @@ from chalicelib.core.dynamo import (
     to_attrs,
     with_prefix,
 )
-from chalicelib.core.keys import (
-    EVENT_SK,
-    SLOT_PREFIX,
-    STATS_SK,
-    event_pk,
-    slot_sk,
-)
+from chalicelib.core.keys import EVENT_SK, SLOT_PREFIX, STATS_SK, event_pk, slot_sk
 from chalicelib.events.model import SEAT_ATTRIBUTES, SEAT_COUNTERS, Event, EventStatus
 from chalicelib.events.parts import Slot
 

@@ -149,15 +149,20 @@ def follow_programme(event: Event) -> None:
 
 def create(organiser: Account, form: Mapping[str, str]) -> Event:
     event = Event(**clean_event(form, new=True), status=EventStatus.DRAFT)  # published when the programme is ready
+    store_new(organiser.email, "event.created", event)
+    return event
+
+
+def store_new(actor: str, action: str, event: Event) -> None:
+    """Store a new event with its audit entry; a slug in use is a message at the slug's field."""
     render_description(event)
-    entry = AuditChange(organiser.email, "event.created", event.slug, {}, snapshot(event), clock.now().isoformat())
+    entry = AuditChange(actor, action, event.slug, {}, snapshot(event), clock.now().isoformat())
     try:
         event_store().create(event, entry)
     except SlugTaken as exc:
         raise InvalidInput(
             {"slug": FieldError(_("Er is al een bijeenkomst met dit webadres. Kies een ander."))}
         ) from exc
-    return event
 
 
 def expect_version(event: Event, form: Mapping[str, str]) -> None:

@@ -14,7 +14,8 @@ from enum import StrEnum
 from chalicelib.core.dynamo import Item
 from chalicelib.core.entity import attributes, from_attributes
 from chalicelib.core.fields import kept_out
-from chalicelib.core.keys import EXPORT_SK, export_id_of, export_object, export_pk
+from chalicelib.core.keys import EXPORT_SK, export_id_of, export_pk
+from chalicelib.core.object_keys import export_object
 from chalicelib.core.vocabulary import words
 
 # how long a finished file can be fetched: the bucket's lifecycle rule removes it after a day

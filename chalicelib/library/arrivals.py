@@ -10,7 +10,8 @@ import logging
 from urllib.parse import unquote_plus
 
 from chalicelib.core import s3, tenancy
-from chalicelib.core.keys import INCOMING_PREFIX, network_of_object
+from chalicelib.core.keys import network_of_object
+from chalicelib.core.object_keys import INCOMING_PREFIX
 from chalicelib.library import group_documents, speakers
 from chalicelib.networks import service as networks
 

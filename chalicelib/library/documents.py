@@ -15,7 +15,8 @@ from chalicelib.core.dynamo import Item
 from chalicelib.core.errors import NotFound
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _
-from chalicelib.core.keys import DOCUMENTS_PREFIX, document_object, scoped_object
+from chalicelib.core.keys import scoped_object
+from chalicelib.core.object_keys import DOCUMENTS_PREFIX, document_object
 from chalicelib.core.paging import Page
 from chalicelib.events.listings import event_listings
 from chalicelib.events.model import EventStatus

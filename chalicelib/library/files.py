@@ -28,7 +28,7 @@ from chalicelib.core import aws, config, observability, s3
 from chalicelib.core.errors import ServiceBusy
 from chalicelib.core.faults import is_passing
 from chalicelib.core.i18n import _
-from chalicelib.core.keys import INCOMING_PREFIX
+from chalicelib.core.object_keys import INCOMING_PREFIX
 from chalicelib.library import content_check
 from chalicelib.library.model import FILE_TYPE_NAMES, FILE_TYPES, FileType
 
@@ -55,6 +55,17 @@ class UploadRejected(Exception):
 def not_arrived() -> UploadRejected:
     """The object is not (or no longer) where the upload should have put it."""
     return UploadRejected(_("Het bestand is niet aangekomen. Probeer het opnieuw."), "not_arrived")
+
+
+def arrived(key: str) -> StoredFile | None:
+    """`verify`, or None when the object is gone: the other check of the same upload (the browser's or
+    S3's notification) kept and removed it meanwhile, or it never came. Any other refusal raises."""
+    try:
+        return verify(key)
+    except UploadRejected as rejected:
+        if rejected.reason != "not_arrived":
+            raise
+        return None
 
 
 @dataclass(frozen=True)

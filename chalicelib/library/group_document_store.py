@@ -12,6 +12,7 @@ from chalicelib.core.dynamo import (
     TableStore,
     TransactItem,
     from_attrs,
+    new_put,
     primary_key,
     refused_as,
     to_attrs,
@@ -48,25 +49,13 @@ class GroupDocumentStore(TableStore):
                 "ConditionExpression": "attribute_exists(PK)",
             }
         }
-        put: TransactItem = {
-            "Put": {
-                "TableName": self._table,
-                "Item": to_attrs(document.to_item()),
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
-        }
+        put = new_put(self._table, document.to_item())
         with refused_as(StaleDocument):
             self._client.transact_write_items(TransactItems=[group_exists, put, audit_put(self._table, audit)])
 
     def add_version(self, document: GroupDocument, version: DocumentVersion, audit: AuditChange) -> None:
         """The document's next version (the caller set `latest` to its number), with its audit entry."""
-        put: TransactItem = {
-            "Put": {
-                "TableName": self._table,
-                "Item": to_attrs(version.to_item(document.group)),
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
-        }
+        put = new_put(self._table, version.to_item(document.group))
         self._write(document, [put, audit_put(self._table, audit)])
 
     def save(self, document: GroupDocument, audit: AuditChange) -> None:

@@ -25,7 +25,8 @@ from chalicelib.core.dynamo import Item
 from chalicelib.core.errors import Conflict, GroupNotFound, NotFound
 from chalicelib.core.forms import FieldError, raise_if, text_field
 from chalicelib.core.i18n import _
-from chalicelib.core.keys import INCOMING_PREFIX, email_key, group_documents_prefix, incoming, scoped_object
+from chalicelib.core.keys import email_key, scoped_object
+from chalicelib.core.object_keys import INCOMING_PREFIX, group_documents_prefix, incoming
 from chalicelib.library import files
 from chalicelib.library.group_document_model import MAX_VERSIONS, DocumentHistory, DocumentVersion, GroupDocument
 
@@ -150,12 +151,9 @@ def _keep(uploader: Account, match: re.Match[str]) -> DocumentVersion:
     if kept_before is not None:
         s3.discard(key)  # the upload's leftover, or a second one through the same form: never kept twice
         return kept_before
-    try:
-        stored = files.verify(key)  # or UploadRejected / ServiceBusy, the object gone
-    except files.UploadRejected as rejected:
-        if rejected.reason != "not_arrived":
-            raise
-        return _kept_meanwhile(group, document_id, place, rejected)
+    stored = files.arrived(key)  # or UploadRejected / ServiceBusy
+    if stored is None:
+        return _kept_meanwhile(group, document_id, place, files.not_arrived())
     kept = files.keep(stored, place)
     if kept is None:
         return _kept_meanwhile(group, document_id, place, files.not_arrived())

@@ -23,7 +23,8 @@ from chalicelib.core.dynamo import Item, refused_as
 from chalicelib.core.errors import Conflict, Forbidden, GroupNotFound, InvalidInput
 from chalicelib.core.forms import FieldError, text_field, whole_number
 from chalicelib.core.i18n import _
-from chalicelib.core.keys import NO_EVENT, document_object
+from chalicelib.core.keys import NO_EVENT
+from chalicelib.core.object_keys import document_object
 from chalicelib.library import files, group_documents, materials
 from chalicelib.library.group_document_model import DocumentHistory, DocumentVersion, GroupDocument
 from chalicelib.library.group_document_store import StaleDocument, group_document_store

@@ -1,7 +1,7 @@
 """The search index file and the files' extracted texts in the private bucket.
 
 `search/library.sqlite` is the index. `texts/{material id}/{file}.txt` holds the text of one
-version of a material's file (`keys.text_object`), with the object, its version and the reading's
+version of a material's file (`object_keys.text_object`), with the object, its version and the reading's
 problem, if any, in its metadata: the extraction worker finds a version it read before, the
 index worker and a rebuild read these instead of opening any file, and a replaced file is read anew.
 """
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, config
-from chalicelib.core.keys import search_index_object, text_object, texts_prefix
+from chalicelib.core.object_keys import search_index_object, text_object, texts_prefix
 from chalicelib.library.extract import Extracted
 from chalicelib.library.model import Material, TextProblem
 

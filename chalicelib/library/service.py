@@ -18,7 +18,7 @@ from chalicelib.core import clock, observability
 from chalicelib.core.errors import BadRequest, Conflict, NotFound
 from chalicelib.core.forms import whole_number
 from chalicelib.core.i18n import _
-from chalicelib.core.keys import document_object
+from chalicelib.core.object_keys import document_object
 from chalicelib.core.text import encodable
 from chalicelib.core.themes import themes as network_themes
 from chalicelib.events import service as events

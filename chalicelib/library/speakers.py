@@ -19,7 +19,8 @@ from chalicelib.core import clock, config, s3
 from chalicelib.core.errors import Conflict, EventNotFound, LinkInvalid, NotFound
 from chalicelib.core.forms import FieldError, clean_email_field, raise_if, text_field
 from chalicelib.core.i18n import _
-from chalicelib.core.keys import INCOMING_PREFIX, incoming, scoped_object, uploads_prefix
+from chalicelib.core.keys import scoped_object
+from chalicelib.core.object_keys import INCOMING_PREFIX, incoming, uploads_prefix
 from chalicelib.events.model import Event
 from chalicelib.events.parts import Slot, Workshop
 from chalicelib.events.store import event_store
@@ -298,12 +299,9 @@ def _keep(view: SpeakerView, match: re.Match[str]) -> Material:
         # by whoever kept it, or a second one through the same form, which never replaces a kept file
         s3.discard(key)
         return previous
-    try:
-        stored = files.verify(key)  # or UploadRejected / ServiceBusy, the object gone
-    except files.UploadRejected as rejected:
-        if rejected.reason != "not_arrived":
-            raise
-        return _kept_meanwhile(material_id, place, rejected)
+    stored = files.arrived(key)  # or UploadRejected / ServiceBusy
+    if stored is None:
+        return _kept_meanwhile(material_id, place, files.not_arrived())
     kept = files.keep(stored, place)
     if kept is None:
         return _kept_meanwhile(material_id, place, files.not_arrived())
@@ -388,22 +386,3 @@ def revoke(slug: str, email: str) -> int:
             store.revoke(item, entry)
             revoked += 1
     return revoked
-
-
-def slides_by_slot(event: Event) -> dict[int, list[Material]]:
-    """The speakers' files of each programme slot (a round's: one per workshop), for the Sprekers tab."""
-    files = [m for m in materials_of(event) if m.speaker_id]
-    return {slot.position: [m for m in files if m.slot == slot.position] for slot in event.programme}
-
-
-def follow_event(event: Event) -> None:
-    """After an organiser's change of the event: speakers' slides that no organiser published by hand
-    follow the event's setting (published after the meeting, or not) and its end."""
-    for material in materials_of(event):
-        if not material.speaker_id or material.status == MaterialStatus.PUBLISHED:
-            continue
-        status = MaterialStatus.AFTER_EVENT if event.publish_slides_after else MaterialStatus.DRAFT
-        if (material.status, material.publish_from) != (status, event.ends_at):
-            material.status, material.publish_from = status, event.ends_at
-            material.stamp_publication(clock.now())
-            materials.save(material)

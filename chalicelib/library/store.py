@@ -17,6 +17,7 @@ from chalicelib.core.dynamo import (
     applied,
     from_attrs,
     is_condition_failed,
+    new_put,
     of_partition,
     on_day,
     partition_query,
@@ -45,13 +46,7 @@ class LibraryStore(TableStore):
 
     def add_speaker(self, speaker: InvitedSpeaker, audit: AuditChange) -> str:
         """Store the speaker and a new private link to their page; returns the link's token."""
-        put: TransactItem = {
-            "Put": {
-                "TableName": self._table,
-                "Item": to_attrs(speaker.to_item()),
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
-        }
+        put = new_put(self._table, speaker.to_item())
         return self._add_link(speaker, [put], audit)
 
     def add_link(self, speaker: InvitedSpeaker, audit: AuditChange) -> str:

@@ -25,7 +25,7 @@ from chalicelib.core import aws, clock, config, images, s3, tenancy
 from chalicelib.core.errors import Conflict, NotFound, ServiceBusy
 from chalicelib.core.i18n import _
 from chalicelib.core.images import PictureKind
-from chalicelib.core.keys import logo_object, logo_uploads_prefix
+from chalicelib.core.object_keys import logo_object, logo_uploads_prefix
 from chalicelib.core.tenancy import Logo
 from chalicelib.networks import service as networks
 from chalicelib.networks.store import LogoChanged, network_store

@@ -13,6 +13,7 @@ from chalicelib.core.dynamo import (
     expression_attributes,
     from_attrs,
     is_cancelled,
+    new_put,
     old_item,
     primary_key,
     query_all,
@@ -66,13 +67,7 @@ class NetworkStore:
         with refused_as(NetworkExists):
             self._client.transact_write_items(
                 TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": to_attrs(item),
-                            "ConditionExpression": "attribute_not_exists(PK)",
-                        }
-                    },
+                    new_put(self._table, item),
                     audit_put(self._table, audit),
                 ]
             )

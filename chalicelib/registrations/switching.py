@@ -22,6 +22,7 @@ from chalicelib.core.dynamo import (
     cancellation_codes,
     from_attrs,
     is_cancelled,
+    new_put,
     primary_key,
     to_attrs,
 )
@@ -109,13 +110,7 @@ class SwitchStore(TableStore):
 
     def _in_line(self, after: Registration) -> TransactItem:
         entry = {"PK": event_pk(after.event_slug), "SK": after.wait_key, "type": "wait", "reg_sk": after.sk}
-        return {
-            "Put": {
-                "TableName": self._table,
-                "Item": to_attrs(entry),
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
-        }
+        return new_put(self._table, entry)
 
     def _why_refused(self, slug: str, target: AttendanceMode, seat: bool) -> Exception:
         """Why the counters refused: the meeting is no longer open, the seat that was free went (or one

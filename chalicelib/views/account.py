@@ -14,7 +14,7 @@ from chalicelib.following import digest
 from chalicelib.mail import suppression
 from chalicelib.registrations import certificates
 from chalicelib.registrations import service as registration
-from chalicelib.views.auth import form_page, requires, signed_in
+from chalicelib.views.auth import form_action, form_page, signed_in
 from chalicelib.views.http import (
     FORM,
     SESSION_COOKIE,
@@ -81,35 +81,27 @@ def update_own(form: dict[str, str]) -> Response:
     return redirect("/account?opgeslagen=1")
 
 
-@bp.route("/account/bereikbaar", methods=["POST"], content_types=FORM)
-@requires(bp, Access.MEMBER)
-@form_post(bp)
+@form_action(bp, "/account/bereikbaar", Access.MEMBER)
 def reachable_again(form: dict[str, str]) -> Response:
     """The member says their address works again after a bounce or spam report."""
     suppression.lift_own(signed_in(bp.current_request).email)
     return redirect("/account?bereikbaar=1")
 
 
-@bp.route("/account/themas", methods=["POST"], content_types=FORM)
-@requires(bp, Access.MEMBER)
-@form_post(bp)
+@form_action(bp, "/account/themas", Access.MEMBER)
 def follow_themes(form: dict[str, str]) -> Response:
     account = signed_in(bp.current_request)
     accounts.set_themes(account, themes.chosen(form), actor=account.email)
     return redirect("/account?themas=opgeslagen#themas")
 
 
-@bp.route("/account/agenda", methods=["POST"], content_types=FORM)
-@requires(bp, Access.MEMBER)
-@form_post(bp)
+@form_action(bp, "/account/agenda", Access.MEMBER)
 def reset_calendar(form: dict[str, str]) -> Response:
     accounts.reset_calendar(signed_in(bp.current_request))
     return redirect("/account?agenda=nieuw#agenda")
 
 
-@bp.route("/account/verwijderen", methods=["POST"], content_types=FORM)
-@requires(bp, Access.MEMBER)
-@form_post(bp)
+@form_action(bp, "/account/verwijderen", Access.MEMBER)
 def delete_own(form: dict[str, str]) -> Response:
     if form.get("confirm") != "yes":
         response = _own_page({}, {"confirm": FieldError(_("Vink aan dat u uw account echt wilt verwijderen."))})

@@ -14,8 +14,8 @@ from chalicelib.core.forms import FieldError
 from chalicelib.events import service as events
 from chalicelib.events import workspace as event_admin
 from chalicelib.events.model import EventStatus
-from chalicelib.views.auth import form_page, requires, signed_in
-from chalicelib.views.http import FORM, form_post, page, query_params, redirect
+from chalicelib.views.auth import form_action, form_page, requires, signed_in
+from chalicelib.views.http import page, query_params, redirect
 
 bp = Blueprint(__name__)
 
@@ -39,17 +39,13 @@ def account_list() -> Response:
     return page(bp.current_request, "admin_accounts.html", shown=status, accounts=found, statuses=accounts.LISTED)
 
 
-@bp.route("/beheer/accounts/{key}/{status}", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, "/beheer/accounts/{key}/{status}", Access.ORGANISER)
 def decide(form: dict[str, str], key: str, status: str) -> Response:
     accounts.decide(signed_in(bp.current_request), key, status)
     return redirect("/beheer/accounts")
 
 
-@bp.route("/beheer/accounts/{key}/rol", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, "/beheer/accounts/{key}/rol", Access.ORGANISER)
 def change_role(form: dict[str, str], key: str) -> Response:
     accounts.set_access(signed_in(bp.current_request), key, form.get("access", ""))
     return redirect("/beheer/accounts")
@@ -73,9 +69,7 @@ def add_domain(form: dict[str, str]) -> Response:
     return redirect("/beheer/domeinen")
 
 
-@bp.route("/beheer/domeinen/verwijderen", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, "/beheer/domeinen/verwijderen", Access.ORGANISER)
 def remove_domain(form: dict[str, str]) -> Response:
     accounts.change_trusted_domain(signed_in(bp.current_request), form, add=False)
     return redirect("/beheer/domeinen")

@@ -25,9 +25,9 @@ from chalicelib.events.forms import (
     workshops_open,
 )
 from chalicelib.events.model import EventStatus
-from chalicelib.library import speakers
+from chalicelib.library import slides, speakers
 from chalicelib.registrations import messages
-from chalicelib.views.auth import form_page, requires, signed_in
+from chalicelib.views.auth import form_action, form_page, requires, signed_in
 from chalicelib.views.http import FORM, form_post, language, page, query_params, redirect
 
 bp = Blueprint(__name__)
@@ -107,7 +107,7 @@ def update_event(form: dict[str, str], slug: str) -> Response:
     except Conflict as stale:  # someone else saved first: show their version number, keep this input
         values = {**form, "version": str(event_admin.get(slug).version)}
         return _event_page(slug, values, {"version": FieldError(stale.message)}, status=409)
-    speakers.follow_event(event)  # the library follows the saved event (events know no materials)
+    slides.follow_event(event)  # the library follows the saved event (events know no materials)
     if messages.reached(event, changes):  # a new time, place or link that people with a seat should hear of
         return redirect(f"{BASE}/{slug}/wijziging-mailen?over={','.join(changes)}")
     return redirect(f"{BASE}/{slug}?opgeslagen=1" + (f"&status={event.status}" if action else ""))
@@ -137,9 +137,7 @@ def _change_notice_page(
     )
 
 
-@bp.route(BASE + "/{slug}/wijziging-mailen", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, BASE + "/{slug}/wijziging-mailen", Access.ORGANISER)
 def mail_change(form: dict[str, str], slug: str) -> Response:
     changes = event_admin.parse_changes(form.get("over", ""))
     try:
@@ -166,18 +164,14 @@ def confirm_delete(slug: str) -> Response:
     return page(bp.current_request, "admin_event_delete.html", event=event_admin.get(slug))
 
 
-@bp.route(BASE + "/{slug}/status/{action}", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, BASE + "/{slug}/status/{action}", Access.ORGANISER)
 def change_status(form: dict[str, str], slug: str, action: str) -> Response:
     return _change_status(form, slug, action)
 
 
 # the path has a page of its own (the question above), so its POST is declared on it too:
 # API Gateway sends a request to a fixed path segment before one with a variable
-@bp.route(BASE + "/{slug}/status/annuleren", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, BASE + "/{slug}/status/annuleren", Access.ORGANISER)
 def cancel(form: dict[str, str], slug: str) -> Response:
     return _change_status(form, slug, "annuleren")
 
@@ -188,9 +182,7 @@ def _change_status(form: dict[str, str], slug: str, action: str) -> Response:
     return redirect(f"{BASE}/{slug}?status={event.status}{followed}")
 
 
-@bp.route(BASE + "/{slug}/verwijderen", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, BASE + "/{slug}/verwijderen", Access.ORGANISER)
 def delete_event(form: dict[str, str], slug: str) -> Response:
     event_admin.delete_draft(signed_in(bp.current_request), slug, form.get("version", ""))
     return redirect(BASE)
@@ -238,9 +230,7 @@ def update_slot(form: dict[str, str], slug: str, position: str) -> Response:
     return redirect(f"{BASE}/{slug}/programma")
 
 
-@bp.route(BASE + "/{slug}/programma/{position}/{action}", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, BASE + "/{slug}/programma/{position}/{action}", Access.ORGANISER)
 def change_slot(form: dict[str, str], slug: str, position: str, action: str) -> Response:
     version = form.get("version", "")
     event_admin.change_slot(signed_in(bp.current_request), slug, _position(position), action, version)

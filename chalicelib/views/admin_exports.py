@@ -13,23 +13,19 @@ from chalicelib.events import workspace as event_admin
 from chalicelib.events.model import Event
 from chalicelib.exports import service as exports
 from chalicelib.exports.model import Export
-from chalicelib.views.auth import requires, signed_in
-from chalicelib.views.http import FORM, form_post, json_response, language, page, redirect
+from chalicelib.views.auth import form_action, requires, signed_in
+from chalicelib.views.http import json_response, language, page, redirect
 
 bp = Blueprint(__name__)
 BASE = "/beheer/exports"
 
 
-@bp.route("/beheer/bijeenkomsten/{slug}/export", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, "/beheer/bijeenkomsten/{slug}/export", Access.ORGANISER)
 def of_event(form: dict[str, str], slug: str) -> Response:
     return _table_of_event(exports.of_event, form, slug)
 
 
-@bp.route("/beheer/bijeenkomsten/{slug}/evaluatie/export", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, "/beheer/bijeenkomsten/{slug}/evaluatie/export", Access.ORGANISER)
 def of_evaluation(form: dict[str, str], slug: str) -> Response:
     return _table_of_event(exports.of_evaluation, form, slug)
 
@@ -41,18 +37,14 @@ def _table_of_event(start: Callable[[Account, Event, str, str], Export], form: d
     return redirect(f"{BASE}/{export.id}")
 
 
-@bp.route("/beheer/bijeenkomsten/{slug}/certificaten", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, "/beheer/bijeenkomsten/{slug}/certificaten", Access.ORGANISER)
 def certificates(form: dict[str, str], slug: str) -> Response:
     request = bp.current_request
     export = exports.of_certificates(signed_in(request), event_admin.get(slug), language(request))
     return redirect(f"{BASE}/{export.id}")
 
 
-@bp.route("/beheer/nieuwsbrief/export", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, "/beheer/nieuwsbrief/export", Access.ORGANISER)
 def of_subscribers(form: dict[str, str]) -> Response:
     request = bp.current_request
     export = exports.of_subscribers(signed_in(request), language(request), form.get("formaat", "csv"))

@@ -6,8 +6,8 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.accounts.model import Access
 from chalicelib.mail import jobs
-from chalicelib.views.auth import requires
-from chalicelib.views.http import FORM, form_post, json_response, page, redirect
+from chalicelib.views.auth import form_action, requires
+from chalicelib.views.http import json_response, page, redirect
 
 bp = Blueprint(__name__)
 BASE = "/beheer/verzendingen"
@@ -47,9 +47,7 @@ def progress(job_id: str) -> Response:
     return response
 
 
-@bp.route(BASE + "/{job_id}/opnieuw", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, BASE + "/{job_id}/opnieuw", Access.ORGANISER)
 def restart(form: dict[str, str], job_id: str) -> Response:
     jobs.restart(job_id)
     return redirect(f"{BASE}/{job_id}")

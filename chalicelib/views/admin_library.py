@@ -14,10 +14,8 @@ from chalicelib.library import documents
 from chalicelib.library import service as library
 from chalicelib.library.files import UploadRejected
 from chalicelib.library.model import ACCESS_LEVELS
-from chalicelib.views.auth import form_page, requires, signed_in
+from chalicelib.views.auth import form_action, form_page, requires, signed_in
 from chalicelib.views.http import (
-    FORM,
-    form_post,
     language,
     local_path,
     page,
@@ -58,9 +56,7 @@ def update(form: dict[str, str], material_id: str) -> Response:
     return redirect(f"/beheer/materialen/{material_id}?opgeslagen=1")
 
 
-@bp.route("/beheer/materialen/{material_id}/{action}", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, "/beheer/materialen/{material_id}/{action}", Access.ORGANISER)
 def material_action(form: dict[str, str], material_id: str, action: str) -> Response:
     organiser = signed_in(bp.current_request)
     if action == "verwijderen":

@@ -10,8 +10,8 @@ from chalicelib.core.forms import FieldError
 from chalicelib.core.rendering import gettext
 from chalicelib.networks import logo
 from chalicelib.networks import service as networks
-from chalicelib.views.auth import form_page, requires, signed_in
-from chalicelib.views.http import FORM, form_post, language, page, query_params, redirect, with_upload_form
+from chalicelib.views.auth import form_action, form_page, requires, signed_in
+from chalicelib.views.http import language, page, query_params, redirect, with_upload_form
 
 bp = Blueprint(__name__)
 
@@ -60,9 +60,7 @@ def finish_logo() -> Response:
     return redirect("/beheer/netwerk?logo=opgeslagen")
 
 
-@bp.route("/beheer/netwerk/logo/verwijderen", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, "/beheer/netwerk/logo/verwijderen", Access.ORGANISER)
 def remove_logo(form: dict[str, str]) -> Response:
     logo.remove(signed_in(bp.current_request).email)
     return redirect("/beheer/netwerk?logo=verwijderd")

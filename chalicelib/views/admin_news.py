@@ -8,8 +8,8 @@ from chalicelib.accounts.model import Access
 from chalicelib.core import clock
 from chalicelib.core.forms import FieldError
 from chalicelib.news import service as news
-from chalicelib.views.auth import form_page, requires, signed_in
-from chalicelib.views.http import FORM, form_post, page, query_params, redirect
+from chalicelib.views.auth import form_action, form_page, signed_in
+from chalicelib.views.http import page, query_params, redirect
 
 bp = Blueprint(__name__)
 
@@ -37,9 +37,7 @@ def news_update(form: dict[str, str], slug: str) -> Response:
     return redirect("/beheer/nieuws")
 
 
-@bp.route("/beheer/nieuws/{slug}/verwijderen", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, "/beheer/nieuws/{slug}/verwijderen", Access.ORGANISER)
 def news_delete(form: dict[str, str], slug: str) -> Response:
     news.remove(signed_in(bp.current_request), slug)
     return redirect("/beheer/nieuws")

@@ -7,8 +7,8 @@ from chalice.app import Blueprint, Response
 from chalicelib.accounts.model import Access
 from chalicelib.core.forms import FieldError
 from chalicelib.events import questions
-from chalicelib.views.auth import form_page, requires, signed_in
-from chalicelib.views.http import FORM, form_post, page, redirect
+from chalicelib.views.auth import form_action, form_page, signed_in
+from chalicelib.views.http import page, redirect
 
 bp = Blueprint(__name__)
 BASE = "/beheer/bijeenkomsten/{slug}/vragen"
@@ -53,9 +53,7 @@ def save(form: dict[str, str], slug: str, question_id: str) -> Response:
     return redirect(f"/beheer/bijeenkomsten/{slug}/vragen")
 
 
-@bp.route(BASE + "/{question_id}/verwijderen", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, BASE + "/{question_id}/verwijderen", Access.ORGANISER)
 def remove(form: dict[str, str], slug: str, question_id: str) -> Response:
     questions.remove(signed_in(bp.current_request), slug, questions.parse_id(question_id), form.get("version", ""))
     return redirect(f"/beheer/bijeenkomsten/{slug}/vragen")

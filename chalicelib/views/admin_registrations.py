@@ -14,8 +14,8 @@ from chalicelib.events import workspace as event_admin
 from chalicelib.registrations import attendance, certificates, moves
 from chalicelib.registrations import service as registration
 from chalicelib.registrations.lifecycle import Actor, move
-from chalicelib.views.auth import form_page, requires, signed_in
-from chalicelib.views.http import FORM, form_key, form_post, one_time_key, page, query_params, redirect
+from chalicelib.views.auth import form_action, form_page, requires, signed_in
+from chalicelib.views.http import form_key, one_time_key, page, query_params, redirect
 
 bp = Blueprint(__name__)
 BASE = "/beheer/bijeenkomsten/{slug}"
@@ -53,9 +53,7 @@ def confirm_move(slug: str, key: str, action: str) -> Response:
     return page(bp.current_request, "admin_registration_confirm.html", event=event, registration=reg, move=chosen)
 
 
-@bp.route(BASE + "/aanmeldingen/{key}/{action}", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, BASE + "/aanmeldingen/{key}/{action}", Access.ORGANISER)
 def registration_action(form: dict[str, str], slug: str, key: str, action: str) -> Response:
     organiser = signed_in(bp.current_request)
     if action in ("workshop-aanwezig", "workshop-afwezig"):  # at a workshop's door: the standing stays
@@ -122,9 +120,7 @@ def confirm_open_check_in(slug: str) -> Response:
     return page(bp.current_request, "admin_checkin_open.html", event=event)
 
 
-@bp.route(f"{BASE}/inchecken/openen", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, f"{BASE}/inchecken/openen", Access.ORGANISER)
 def open_check_in(form: dict[str, str], slug: str) -> Response:
     attendance.open_check_in_early(signed_in(bp.current_request), event_admin.get(slug))
     return redirect(f"{BASE.format(slug=slug)}/inchecken#inchecken")

@@ -9,9 +9,9 @@ from chalicelib.core import clock
 from chalicelib.core.errors import NotFound
 from chalicelib.core.forms import FieldError
 from chalicelib.events import workspace as event_admin
-from chalicelib.library import speakers
-from chalicelib.views.auth import form_page, requires, signed_in
-from chalicelib.views.http import FORM, form_post, page, query_params, redirect
+from chalicelib.library import slides, speakers
+from chalicelib.views.auth import form_action, form_page, signed_in
+from chalicelib.views.http import page, query_params, redirect
 
 bp = Blueprint(__name__)
 BASE = "/beheer/bijeenkomsten/{slug}/sprekers"
@@ -27,7 +27,7 @@ def _page(slug: str, values: dict[str, str], errors: dict[str, FieldError]) -> R
         invited=invited,
         uninvited=speakers.uninvited(event, invited),
         # the speakers' files per slot (a round's: one per workshop)
-        slides=speakers.slides_by_slot(event),
+        slides=slides.slides_by_slot(event),
         values=values or speakers.prefilled(event, query_params(bp.current_request)),
         errors=errors,
         done=query_params(bp.current_request).get("gedaan", ""),
@@ -41,9 +41,7 @@ def invite(form: dict[str, str], slug: str) -> Response:
     return redirect(f"/beheer/bijeenkomsten/{slug}/sprekers?gedaan=uitgenodigd")
 
 
-@bp.route(BASE + "/{speaker_id}/{action}", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, BASE + "/{speaker_id}/{action}", Access.ORGANISER)
 def speaker_action(form: dict[str, str], slug: str, speaker_id: str, action: str) -> Response:
     organiser = signed_in(bp.current_request)
     if action == "opnieuw":

@@ -6,8 +6,8 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.accounts.model import Access
 from chalicelib.mail import suppression
-from chalicelib.views.auth import requires, signed_in
-from chalicelib.views.http import FORM, form_post, page, query_params, redirect
+from chalicelib.views.auth import form_action, requires, signed_in
+from chalicelib.views.http import page, query_params, redirect
 
 bp = Blueprint(__name__)
 BASE = "/beheer/onbereikbaar"
@@ -29,9 +29,7 @@ def suppression_list() -> Response:
     )
 
 
-@bp.route(BASE + "/{key}/opheffen", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, BASE + "/{key}/opheffen", Access.ORGANISER)
 def lift(form: dict[str, str], key: str) -> Response:
     suppression.lift(signed_in(bp.current_request).email, key)
     return redirect(BASE + "?opgeheven=1")

@@ -59,6 +59,18 @@ def requires(bp: Blueprint, access: Access) -> Callable[[Callable[P, Response]],
     return decorate
 
 
+def form_action(bp: Blueprint, path: str, access: Access) -> Callable[[FormView], FormView]:
+    """A form that is one action (a button, a confirmation): its POST route, guarded by `requires` and
+    run through `form_post`. It has no page of its own to show again: a refusal goes to the error page."""
+
+    def decorate(view: FormView) -> FormView:
+        handler = requires(bp, access)(form_post(bp)(view))
+        bp.route(path, methods=["POST"], content_types=FORM)(handler)
+        return handler
+
+    return decorate
+
+
 def form_page(
     bp: Blueprint, path: str, show: Callable[..., Response], access: Access | None = None
 ) -> Callable[[FormView], FormView]:

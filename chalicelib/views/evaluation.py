@@ -8,7 +8,7 @@ from chalice.app import Blueprint, Response
 from chalicelib.accounts.model import Access
 from chalicelib.core.forms import FieldError
 from chalicelib.evaluations import service as evaluations
-from chalicelib.views.auth import requires, signed_in
+from chalicelib.views.auth import form_action, requires, signed_in
 from chalicelib.views.http import FORM, form_post, page, redirect
 
 bp = Blueprint(__name__)
@@ -40,9 +40,7 @@ def confirm_close(slug: str) -> Response:
     return page(bp.current_request, "admin_evaluation_close.html", event=results.event, results=results)
 
 
-@bp.route("/beheer/bijeenkomsten/{slug}/evaluatie/sluiten", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, "/beheer/bijeenkomsten/{slug}/evaluatie/sluiten", Access.ORGANISER)
 def close(form: dict[str, str], slug: str) -> Response:
     evaluations.close(signed_in(bp.current_request), slug)
     return redirect(f"/beheer/bijeenkomsten/{slug}/evaluatie")

@@ -16,8 +16,8 @@ from chalicelib.core.rendering import gettext
 from chalicelib.core.themes import themes
 from chalicelib.library import group_documents, group_publishing
 from chalicelib.library.files import UploadRejected
-from chalicelib.views.auth import form_page, requires, signed_in
-from chalicelib.views.http import FORM, form_post, language, page, query_params, redirect, with_upload_form
+from chalicelib.views.auth import form_action, form_page, requires, signed_in
+from chalicelib.views.http import language, page, query_params, redirect, with_upload_form
 
 bp = Blueprint(__name__)
 
@@ -70,9 +70,7 @@ def publish(form: dict[str, str], name: str, document_id: str) -> Response:
     return redirect(f"/groepen/{name}/documenten/{document_id}?opgeslagen=gepubliceerd")
 
 
-@bp.route("/groepen/{name}/documenten/{document_id}/intrekken", methods=["POST"], content_types=FORM)
-@requires(bp, Access.MEMBER)
-@form_post(bp)
+@form_action(bp, "/groepen/{name}/documenten/{document_id}/intrekken", Access.MEMBER)
 def withdraw(form: dict[str, str], name: str, document_id: str) -> Response:
     group_publishing.withdraw(signed_in(bp.current_request), name, document_id)
     return redirect(f"/groepen/{name}/documenten/{document_id}?opgeslagen=ingetrokken")

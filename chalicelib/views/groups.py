@@ -15,8 +15,8 @@ from chalicelib.events import group_meetings, invitations
 from chalicelib.events import service as events
 from chalicelib.events.forms import EVENT_FORM
 from chalicelib.library import group_documents
-from chalicelib.views.auth import form_page, requires, signed_in
-from chalicelib.views.http import FORM, form_post, page, query_params, redirect
+from chalicelib.views.auth import form_action, form_page, requires, signed_in
+from chalicelib.views.http import page, query_params, redirect
 
 bp = Blueprint(__name__)
 
@@ -64,17 +64,13 @@ def confirm_removal(name: str, key: str) -> Response:
     return page(bp.current_request, "group_member_remove.html", group=group, person=person)
 
 
-@bp.route("/groepen/{name}/leden/{key}/verwijderen", methods=["POST"], content_types=FORM)
-@requires(bp, Access.MEMBER)
-@form_post(bp)
+@form_action(bp, "/groepen/{name}/leden/{key}/verwijderen", Access.MEMBER)
 def remove_member(form: dict[str, str], name: str, key: str) -> Response:
     groups.remove_member(signed_in(bp.current_request), name, key)
     return redirect(f"/groepen/{name}?verwijderd=1#leden")
 
 
-@bp.route("/groepen/{name}/leden/{key}/leiding", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, "/groepen/{name}/leden/{key}/leiding", Access.ORGANISER)
 def set_lead(form: dict[str, str], name: str, key: str) -> Response:
     groups.set_lead(signed_in(bp.current_request), name, key, form.get("lead") == "yes")
     return redirect(f"/groepen/{name}#leden")
@@ -127,9 +123,7 @@ def edit_group(form: dict[str, str], name: str) -> Response:
     return redirect(f"/groepen/{name}")
 
 
-@bp.route("/beheer/werkgroepen/{name}/verwijderen", methods=["POST"], content_types=FORM)
-@requires(bp, Access.ORGANISER)
-@form_post(bp)
+@form_action(bp, "/beheer/werkgroepen/{name}/verwijderen", Access.ORGANISER)
 def delete_group(form: dict[str, str], name: str) -> Response:
     group_meetings.delete_group(signed_in(bp.current_request), name)
     return redirect("/beheer/werkgroepen?verwijderd=1")

@@ -4,7 +4,7 @@ that begins with its network instead (`n/{network}/…`) would never be expired.
 from __future__ import annotations
 
 from chalicelib.core import aws, config
-from chalicelib.core.keys import export_object, search_index_object, text_object
+from chalicelib.core.object_keys import export_object, search_index_object, text_object
 
 
 def rules() -> dict[str, str]:

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 import manage
 from chalicelib.core import aws
-from chalicelib.core.keys import texts_prefix
+from chalicelib.core.object_keys import texts_prefix
 from chalicelib.core.s3 import delete as delete_file
 from chalicelib.library import content_check, extract, materials, search_files
 from chalicelib.library.files import put as put_file

@@ -11,7 +11,8 @@ import pytest
 
 from chalicelib.core import aws, clock, config
 from chalicelib.core.errors import LinkInvalid, NotFound
-from chalicelib.core.keys import incoming, scoped_object, uploads_prefix
+from chalicelib.core.keys import scoped_object
+from chalicelib.core.object_keys import incoming, uploads_prefix
 from chalicelib.events.store import event_store
 from chalicelib.library import materials, speakers
 from chalicelib.library import service as library

@@ -23,7 +23,7 @@ import pytest
 
 from chalicelib.accounts.model import Account
 from chalicelib.core import clock
-from chalicelib.core.keys import document_object
+from chalicelib.core.object_keys import document_object
 from chalicelib.library import materials, search_index
 from chalicelib.library import service as library
 from chalicelib.library.files import put as put_file

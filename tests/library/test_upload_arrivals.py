@@ -19,7 +19,7 @@ import pytest
 import requests
 
 from chalicelib.core import aws, config
-from chalicelib.core.keys import INCOMING_PREFIX
+from chalicelib.core.object_keys import INCOMING_PREFIX
 from chalicelib.library import arrivals, speakers
 from chalicelib.library.store import library_store
 from devtools.invariants import unchecked_uploads

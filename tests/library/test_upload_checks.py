@@ -22,7 +22,7 @@ from chalice.test import Client
 from urllib3.exceptions import ProtocolError
 
 from chalicelib.core import aws, config
-from chalicelib.core.keys import INCOMING_PREFIX, incoming
+from chalicelib.core.object_keys import INCOMING_PREFIX, incoming
 from chalicelib.library import files, speakers
 from chalicelib.library.model import FILE_TYPES
 from chalicelib.library.store import library_store

@@ -26,6 +26,7 @@ from tests.support.accounts import make_account, sign_in
 from tests.support.aws import LOCAL_STAGE, deliver_mail, sent_mail
 from tests.support.factories import confirmed_attendees
 from tests.support.faults import answer_lost, fault
+from tests.support.jobs import message_attendees
 from tests.support.stored import present
 from tests.support.web import FormSession
 
@@ -44,9 +45,7 @@ def organiser(client, make_event, monkeypatch) -> FormSession:
 
 
 def start_message(organiser: FormSession) -> str:
-    response = organiser.post(f"/beheer/bijeenkomsten/{SLUG}/bericht", MESSAGE)
-    assert response.status_code == 303
-    return response.headers["Location"].removeprefix("/beheer/verzendingen/")
+    return message_attendees(organiser, SLUG, MESSAGE)
 
 
 def copies() -> Counter[str]:

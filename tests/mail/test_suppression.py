@@ -24,6 +24,7 @@ from devtools.sesevents import ses_notification
 from tests.support.accounts import make_account, sign_in
 from tests.support.aws import REGION, deliver_mail, deliver_ses_events, sent_mail
 from tests.support.factories import confirmed_attendees
+from tests.support.jobs import message_attendees
 from tests.support.stored import present
 from tests.support.web import FormSession
 
@@ -49,10 +50,9 @@ def organiser(client, make_event, monkeypatch) -> FormSession:
 
 
 def message_everyone(organiser: FormSession) -> Any:
-    response = organiser.post(f"/beheer/bijeenkomsten/{SLUG}/bericht", MESSAGE)
-    assert response.status_code == 303
+    job_id = message_attendees(organiser, SLUG, MESSAGE)
     deliver_mail()
-    return job_store().get(response.headers["Location"].rsplit("/", 1)[1])
+    return job_store().get(job_id)
 
 
 def mailed() -> Counter[str]:

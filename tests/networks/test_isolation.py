@@ -31,28 +31,13 @@ from tests.support.accounts import make_account, member_feed_path, sign_in
 from tests.support.factories import build_event, registration_form, store_event
 from tests.support.images import png
 from tests.support.library import put_material
+from tests.support.networks import A_HOST, B_HOST, make_b
 from tests.support.web import FormSession
 
 MARK = "Zwanenburcht"  # in every title and name of network B, nowhere in A
 # B's data as it would show: a word before the mark (a search box that repeats "Zwanenburcht" is no leak)
 SHOWN = re.compile(rf"(Overleg|Rapport|Bea|Lid|Gemeente|Spreker|Nieuws|Bericht|Tekst|Over) {MARK}")
-A_HOST, B_HOST = "127.0.0.1:8000", "haaglanden.localhost:8000"
 SLUG = "besloten-overleg"  # B's meeting; A has none of this name
-
-
-def make_b() -> tenancy.Network:
-    networks.create(
-        "haaglanden",
-        {
-            "title_nl": "Netwerk Haaglanden",
-            "title_en": "Haaglanden network",
-            "sender": "netwerk@portal.example",
-            "contact": "haaglanden@portal.example",
-            "palette": "petrol",
-        },
-        "test",
-    )
-    return networks.named("haaglanden")
 
 
 @pytest.fixture

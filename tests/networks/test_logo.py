@@ -15,7 +15,7 @@ import pytest
 
 from chalicelib.audit.store import AuditChange, audit_store
 from chalicelib.core import aws, clock, config, tenancy
-from chalicelib.core.keys import logo_object, logo_uploads_prefix
+from chalicelib.core.object_keys import logo_object, logo_uploads_prefix
 from chalicelib.networks import logo
 from chalicelib.networks import service as networks
 from chalicelib.networks.store import network_store
@@ -23,6 +23,7 @@ from tests.support.aws import hooked
 from tests.support.faults import fault
 from tests.support.images import SVG, TEXT_AS_PNG, jpeg, png
 from tests.support.library import s3_objects
+from tests.support.networks import settings_form
 from tests.support.web import FormSession, upload_through_page
 
 IMAGE_ACCEPT = {"accept": "image/avif,image/webp,image/png,image/*,*/*;q=0.8"}  # what a browser asks for an <img>
@@ -186,15 +187,7 @@ def test_a_new_logo_replaces_the_old_and_removing_it_brings_back_the_portals_mar
 
 def test_saving_the_other_settings_keeps_the_logo(organiser):
     upload(organiser, png())
-    form = {
-        "title_nl": "Netwerk Zuid-Holland Zuid",
-        "title_en": "South Holland South network",
-        "contact": "netwerk@zhz.example",
-        "security_contact": "mailto:security@zhz.example",
-        "palette": "bordeaux",
-        "retention_days": "60",
-        "themes": "polarisatie",
-    }
+    form = settings_form()
     assert organiser.post("/beheer/netwerk", form).status_code == 303
     network = networks.named(tenancy.name())
     assert (network.title["nl"], network.logo) == ("Netwerk Zuid-Holland Zuid", tenancy.Logo(name_of(png()), 120, 40))

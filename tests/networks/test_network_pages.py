@@ -14,25 +14,12 @@ import manage
 from chalicelib.core import tenancy
 from chalicelib.networks import service as networks
 from tests.support.accounts import make_account, sign_in
+from tests.support.networks import A_HOST, B_HOST, make_b, settings_form
 from tests.support.web import FormSession
-
-A_HOST, B_HOST = "127.0.0.1:8000", "haaglanden.localhost:8000"
-
-
-def make_b() -> tenancy.Network:
-    settings = {
-        "title_nl": "Netwerk Haaglanden",
-        "title_en": "Haaglanden network",
-        "sender": "netwerk@portal.example",
-        "contact": "haaglanden@portal.example",
-        "palette": "petrol",
-        "retention_days": 45,
-    }
-    return networks.create("haaglanden", settings, "test")
 
 
 def test_each_networks_news_feed_is_named_after_that_network(moto, client):
-    make_b()
+    make_b(retention_days=45)
     with tenancy.within(networks.named("haaglanden")):
         make_account("org@haaglanden.nl", access="organiser")
     organiser_b = sign_in(FormSession(client, host=B_HOST), "org@haaglanden.nl")
@@ -49,7 +36,7 @@ def test_each_networks_news_feed_is_named_after_that_network(moto, client):
 
 
 def test_the_footer_and_privacy_statement_give_the_networks_own_contact_and_retention(moto, client):
-    make_b()
+    make_b(retention_days=45)
     for host, contact, days in ((B_HOST, "haaglanden@portal.example", 45), (A_HOST, "netwerk@portal.example", 90)):
         home = client.http.get("/", headers={"host": host}).body.decode()
         footer = home.split("<footer", 1)[1]
@@ -61,15 +48,7 @@ def test_the_footer_and_privacy_statement_give_the_networks_own_contact_and_rete
 
 
 def test_a_changed_contact_and_retention_show_in_footer_and_privacy_statement(organiser, client):
-    settings = {
-        "title_nl": "Netwerk Zuid-Holland Zuid",
-        "title_en": "South Holland South network",
-        "contact": "netwerk@zhz.example",
-        "security_contact": "mailto:security@zhz.example",
-        "palette": "bordeaux",
-        "retention_days": "60",
-        "themes": "polarisatie\nradicalisering",
-    }
+    settings = settings_form(themes="polarisatie\nradicalisering")
     assert organiser.post("/beheer/netwerk", settings).status_code == 303
     privacy = organiser.get("/privacy").body.decode()
     assert '<a href="mailto:netwerk@zhz.example">netwerk@zhz.example</a>' in privacy.split("<footer", 1)[1]
@@ -98,7 +77,7 @@ def test_a_host_of_no_network_is_a_404_without_links_to_pages_that_are_missing_t
 
 
 def test_a_new_organiser_is_told_the_sign_in_address_of_their_own_network(moto):
-    make_b()
+    make_b(retention_days=45)
     with tenancy.within(networks.named("haaglanden")):  # as `manage.py --network haaglanden` runs it
         result = CliRunner().invoke(manage.create_organiser, ["--email", "eerste@denhaag.nl"])
     assert result.exit_code == 0, result.output

@@ -10,19 +10,14 @@ from chalicelib.registrations import service as registration
 from tests.support.accounts import make_account, sign_in
 from tests.support.aws import sent_mail
 from tests.support.factories import registration_form
+from tests.support.networks import settings_form
 from tests.support.web import FormSession
 
-SETTINGS = {
-    "title_nl": "Netwerk Zuid-Holland Zuid",
-    "title_en": "South Holland South network",
-    "description_nl": "Samen tegen polarisatie.",
-    "description_en": "Together against polarisation.",
-    "contact": "netwerk@zhz.example",
-    "security_contact": "mailto:security@zhz.example",
-    "palette": "bordeaux",
-    "retention_days": "60",
-    "themes": "polarisatie\nJeugd en radicalisering\n\npolarisatie",
-}
+SETTINGS = settings_form(
+    description_nl="Samen tegen polarisatie.",
+    description_en="Together against polarisation.",
+    themes="polarisatie\nJeugd en radicalisering\n\npolarisatie",
+)
 
 
 def test_saved_settings_show_on_every_page_mail_and_security_txt(organiser, client, make_event):

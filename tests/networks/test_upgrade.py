@@ -7,7 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from chalicelib.core import aws, config
 from chalicelib.core.dynamo import from_attrs, to_attrs
-from chalicelib.core.keys import scoped, scoped_object, search_index_object, text_object
+from chalicelib.core.keys import scoped, scoped_object
+from chalicelib.core.object_keys import search_index_object, text_object
 from chalicelib.registrations import service as registration
 from devtools.network_upgrade import Upgrade, upgrade
 from tests.support.factories import registration_form

@@ -419,7 +419,7 @@ def test_the_bucket_reports_uploads_to_their_check_and_expires_what_is_left(pack
     """Every object created under the incoming prefix goes to the upload queue, which only this bucket may
     send to; a lifecycle rule removes what is still there after a day. The bucket waits for the queue's
     policy (S3 tests the destination when the notification is set)."""
-    from chalicelib.core.keys import INCOMING_PREFIX, LOGO_UPLOADS_PREFIX
+    from chalicelib.core.object_keys import INCOMING_PREFIX, LOGO_UPLOADS_PREFIX
 
     resources = json.loads((package / "sam.json").read_text())["Resources"]
     bucket = resources["PortalBucket"]

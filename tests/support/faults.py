@@ -64,11 +64,18 @@ def fault(
         request.url = "https://injected-fault.invalid/"
         return answered
 
-    client.meta.events.register_first(event, answer, unique_id="injected-fault")
-    try:
+    with _first_hook(client, event, answer, "injected-fault"):
         yield injected
+
+
+@contextmanager
+def _first_hook(client: Any, event: str, handler: Callable[..., Any], unique_id: str) -> Iterator[None]:
+    """`handler` before every other hook of `event` (moto's own among them), for the block only."""
+    client.meta.events.register_first(event, handler, unique_id=unique_id)
+    try:
+        yield
     finally:
-        client.meta.events.unregister(event, unique_id="injected-fault")
+        client.meta.events.unregister(event, unique_id=unique_id)
 
 
 @contextmanager
@@ -93,11 +100,8 @@ def answer_lost(
             URLLib3Session().send(request)
         raise ReadTimeoutError(endpoint_url=request.url)
 
-    client.meta.events.register_first(event, carried_out_then_lost, unique_id="injected-lost-answer")
-    try:
+    with _first_hook(client, event, carried_out_then_lost, "injected-lost-answer"):
         yield injected
-    finally:
-        client.meta.events.unregister(event, unique_id="injected-lost-answer")
 
 
 @contextmanager

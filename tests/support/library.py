@@ -9,7 +9,8 @@ from typing import Any
 from urllib.parse import quote
 
 from chalicelib.core import aws, clock, config
-from chalicelib.core.keys import INCOMING_PREFIX, document_object, scoped_object
+from chalicelib.core.keys import scoped_object
+from chalicelib.core.object_keys import INCOMING_PREFIX, document_object
 from chalicelib.library import files, materials
 from chalicelib.library.model import FileType, Material, MaterialAccess, MaterialStatus
 from chalicelib.library.store import library_store

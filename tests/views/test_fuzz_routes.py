@@ -54,7 +54,8 @@ from moto.ses.models import ses_backends
 
 from chalicelib.accounts import groups
 from chalicelib.core import aws, clock, config
-from chalicelib.core.keys import document_object, email_key
+from chalicelib.core.keys import email_key
+from chalicelib.core.object_keys import document_object
 from chalicelib.events.forms import event_values, slot_values
 from chalicelib.events.model import Event
 from chalicelib.events.parts import Slot as ProgrammeSlot

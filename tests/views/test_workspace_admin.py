@@ -10,7 +10,8 @@ import pytest
 from chalicelib.accounts.store import account_store
 from chalicelib.audit.store import audit_store
 from chalicelib.core import aws, config
-from chalicelib.core.keys import document_object, email_key
+from chalicelib.core.keys import email_key
+from chalicelib.core.object_keys import document_object
 from chalicelib.events.store import event_store
 from chalicelib.library.store import library_store
 from tests.support.accounts import last_link, make_account, sign_in
