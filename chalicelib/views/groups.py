@@ -9,7 +9,7 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.accounts import groups
 from chalicelib.accounts.model import Access
-from chalicelib.core.errors import GroupNotFound
+from chalicelib.core.errors import Conflict, GroupNotFound
 from chalicelib.core.forms import FieldError
 from chalicelib.events import group_meetings, invitations
 from chalicelib.events import service as events
@@ -111,10 +111,10 @@ def create_group(form: dict[str, str]) -> Response:
     return redirect(f"/groepen/{group.name}")
 
 
-def _edit_page(name: str, values: dict[str, str], errors: dict[str, FieldError]) -> Response:
+def _edit_page(name: str, values: dict[str, str], errors: dict[str, FieldError], refused: str = "") -> Response:
     group = groups.get(signed_in(bp.current_request), name)
     values = values or {"title": group.title, "description": group.description}
-    return page(bp.current_request, "admin_group.html", group=group, values=values, errors=errors)
+    return page(bp.current_request, "admin_group.html", group=group, values=values, errors=errors, refused=refused)
 
 
 @form_page(bp, "/beheer/werkgroepen/{name}", _edit_page, Access.ORGANISER)
@@ -125,5 +125,10 @@ def edit_group(form: dict[str, str], name: str) -> Response:
 
 @form_action(bp, "/beheer/werkgroepen/{name}/verwijderen", Access.ORGANISER)
 def delete_group(form: dict[str, str], name: str) -> Response:
-    group_meetings.delete_group(signed_in(bp.current_request), name)
+    try:
+        group_meetings.delete_group(signed_in(bp.current_request), name)
+    except Conflict as refused:  # not empty: said on the group's own page, beside the button
+        response = _edit_page(name, {}, {}, refused=refused.message)
+        response.status_code = refused.status
+        return response
     return redirect("/beheer/werkgroepen?verwijderd=1")

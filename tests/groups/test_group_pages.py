@@ -139,6 +139,7 @@ def test_only_an_empty_group_can_be_deleted_so_a_later_one_of_its_name_inherits_
     refused = organiser.post("/beheer/werkgroepen/drivergroep/verwijderen", {})
     assert refused.status_code == 409
     assert "Alleen een lege werkgroep kan weg" in refused.body.decode()
+    assert "<h1>Drivergroep wijzigen</h1>" in refused.body.decode()  # on the group's own page
     for email in ("trekker@politie.nl", "lid@om.nl"):
         organiser.post(f"/groepen/drivergroep/leden/{email_key(email)}/verwijderen", {})
     organiser.post(BASE, event_form(group="drivergroep", publish_slides_after=""))  # a draft meeting of it
